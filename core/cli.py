@@ -1,0 +1,230 @@
+"""Command line: python -m core COMMAND … (中文 / English)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from core.model import Report
+from core.version import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+DESCRIPTION = """ZiPing 绩效自评助手 — 命令行 / command line
+
+命令 / commands:
+  new          新建报告文件 / create a new report file (.zpdb)
+  import-json  从交换 JSON 导入为报告文件 / import interchange JSON into a .zpdb
+  export-json  把报告文件导出为交换 JSON / export a .zpdb as interchange JSON
+  check        检查报告中的问题 / check a report (.zpdb or .json) for problems
+  score        计算执行率、得分和等级 / compute execution rates, scores and grades
+  export       导出 Word 报告与 Excel 附件 / export the Word report and Excel attachments
+
+退出码 / exit status: 0 成功或无错误 ok; 1 有错误级问题 errors found (check);
+2 输入无法读取 input cannot be read (原因见标准错误 reason on stderr)."""
+
+
+class CliError(Exception):
+    """A one-line Chinese reason; exit status 2."""
+
+
+def _load(path_text: str) -> Report:
+    """Read a report from .zpdb (read-only use) or interchange .json."""
+    from core.interchange import InterchangeError, read_json_file
+    from core.report import Document
+    from core.storage.db import StorageError
+
+    path = Path(path_text)
+    if not path.exists():
+        raise CliError(f"文件不存在：{path}")
+    if path.suffix.lower() == ".json":
+        try:
+            return read_json_file(path)
+        except InterchangeError as exc:
+            raise CliError(str(exc)) from exc
+    try:
+        doc = Document.open(path, backup=False)
+    except StorageError as exc:
+        raise CliError(str(exc).replace("\n", " ")) from exc
+    report = doc.report
+    doc.close()
+    return report
+
+
+def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file beside the target; no partial file on failure."""
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _create_zpdb(report: Report, out: Path, force: bool) -> None:
+    from core.report import Document
+    from core.storage.db import StorageError
+
+    if out.exists() and not force:
+        raise CliError(f"目标文件已存在：{out}（加 --force 覆盖）")
+
+    def write(tmp: Path) -> None:
+        tmp.unlink(missing_ok=True)
+        try:
+            Document.create(tmp, report).close()
+        except StorageError as exc:
+            raise CliError(str(exc)) from exc
+
+    _write_atomically(out, write)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from core.report import new_report
+    from core.templates import TemplateError
+
+    names = [n for n in (args.project or [])]
+    try:
+        report = new_report(args.template, args.year, args.department, names)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from exc
+    _create_zpdb(report, Path(args.output), args.force)
+    print(f"已创建 {args.output}")
+    return EXIT_OK
+
+
+def cmd_import_json(args: argparse.Namespace) -> int:
+    report = _load(args.input) if args.input.lower().endswith(".json") else None
+    if report is None:
+        raise CliError(f"输入应为 .json 交换文件：{args.input}")
+    _create_zpdb(report, Path(args.output), args.force)
+    print(f"已导入 {args.input} → {args.output}")
+    return EXIT_OK
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    from core.interchange import dumps
+
+    report = _load(args.input)
+    text = dumps(report)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        _write_atomically(Path(args.output), lambda p: p.write_text(text, encoding="utf-8"))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from core.problems import ERROR
+    from core.rules import check_report
+
+    problems = check_report(_load(args.input))
+    if args.json:
+        print(json.dumps({"problems": [p.to_json() for p in problems]}, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            where = " ".join(str(x) for x in (p.form, p.table, "" if p.row is None else p.row + 1,
+                                              p.column or "") if x != "")
+            print(f"[{p.severity_label}] {p.rule} {where}：{p.message}")
+        counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+        print(f"共 {counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示")
+    return EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from core.scoring import score_report
+
+    scores = score_report(_load(args.input))
+    data: dict[str, Any] = {"forms": [s.to_json() for s in scores]}
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for s in data["forms"]:
+            print(f"{s['name']}：执行率 {s['execution_rate']}，执行得分 {s['execution_score'] or '—'}，"
+                  f"总分 {s['total'] or '—'}，等级 {s['grade'] or '—'}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if not args.xlsx and not args.docx:
+        raise CliError("请至少指定 --xlsx 或 --docx")
+    report = _load(args.input)
+    if args.xlsx:
+        from core.export.xlsx import write_xlsx
+
+        _write_atomically(Path(args.xlsx), lambda p: write_xlsx(report, p))
+        print(f"已导出 {args.xlsx}")
+    if args.docx:
+        from core.export.docx import write_docx
+
+        _write_atomically(Path(args.docx), lambda p: write_docx(report, p))
+        print(f"已导出 {args.docx}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ZiPing {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("new", help="新建报告文件 / create a new report file")
+    p.add_argument("--template", required=True, help="模板（地区）/ template id, e.g. mof, hunan-yiyang")
+    p.add_argument("--year", required=True, type=int, help="年度 / year, e.g. 2023")
+    p.add_argument("--department", required=True, help="部门名称 / department name")
+    p.add_argument("--project", action="append", help="项目名称，可重复 / project name (repeatable)")
+    p.add_argument("-o", "--output", required=True, help="输出文件 / output .zpdb")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import-json", help="导入交换 JSON / import interchange JSON")
+    p.add_argument("input", help="输入 .json / input JSON")
+    p.add_argument("-o", "--output", required=True, help="输出 .zpdb / output report file")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite")
+    p.set_defaults(func=cmd_import_json)
+
+    p = sub.add_parser("export-json", help="导出交换 JSON / export interchange JSON")
+    p.add_argument("input", help="报告文件 .zpdb（或 .json）/ report file")
+    p.add_argument("-o", "--output", help="输出 .json，省略则打印 / output JSON (stdout if omitted)")
+    p.set_defaults(func=cmd_export_json)
+
+    p = sub.add_parser("check", help="检查问题 / check for problems")
+    p.add_argument("input", help="报告文件 .zpdb 或 .json / report file")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("score", help="计算得分 / compute scores")
+    p.add_argument("input", help="报告文件 .zpdb 或 .json / report file")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("export", help="导出 Word 与 Excel / export Word and Excel")
+    p.add_argument("input", help="报告文件 .zpdb 或 .json / report file")
+    p.add_argument("--xlsx", help="Excel 附件输出路径 / output .xlsx")
+    p.add_argument("--docx", help="Word 报告输出路径 / output .docx")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (OSError, ValueError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,244 @@
+"""Interchange JSON, version 1 (shared/INTERCHANGE.md): read and write whole reports."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from core import model as m
+from core.model import Form, FundRow, Goal, Indicator, NarrativeSection, Report, ScoreItem, Signoff
+from core.numbers import is_amount, parse_rate
+from core.templates import Template, TemplateError, get_template
+
+FORMAT = "ziping-report"
+VERSION = 1
+
+REPORT_KEYS = {"format", "version", "template", "year", "department", "signoff", "forms",
+               "narrative", "basic_data"}
+SIGNOFF_KEYS = set(m.SIGNOFF_FIELDS)
+FORM_KEYS = {"kind", "name", "supervisor", "implementer", "funds", "goals", "indicators",
+             "score_sheet", "printed_total", "signoff"}
+FUNDS_KEYS = {"unit", "execution_weight", "rows"}
+FUND_ROW_KEYS = {"label", "initial", "annual", "executed", "rate", "score"}
+GOAL_KEYS = {"goal", "achieved"}
+INDICATOR_KEYS = {"level1", "level2", "level3", "target", "actual", "weight", "score",
+                  "deviation_note", "not_applicable", "direction"}
+SCORE_KEYS = {"path", "weight", "explanation", "rule", "self_score", "review_score", "formula"}
+SECTION_KEYS = {"title", "text"}
+AMOUNT_KEYS = {"initial", "annual", "executed", "execution_weight", "weight", "score",
+               "self_score", "review_score", "printed_total"}
+
+
+class InterchangeError(ValueError):
+    """The JSON cannot be imported; the message names where."""
+
+
+def _check_keys(obj: Any, allowed: set[str], where: str) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise InterchangeError(f"{where}：应为对象")
+    for key in obj:
+        if key not in allowed:
+            raise InterchangeError(f"{where}：未知的键 “{key}”")
+    return obj
+
+
+def _text(obj: dict[str, Any], key: str, where: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InterchangeError(f"{where}.{key}：应为字符串")
+    text = str(value)
+    if key in AMOUNT_KEYS and not is_amount(text):
+        raise InterchangeError(f"{where}.{key}：“{text}”不是数字")
+    return text
+
+
+def _list(obj: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = obj.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InterchangeError(f"{where}.{key}：应为数组")
+    return value
+
+
+def _signoff(obj: Any, where: str) -> Signoff:
+    _check_keys(obj, SIGNOFF_KEYS, where)
+    return Signoff(*(_text(obj, k, where) for k in m.SIGNOFF_FIELDS))
+
+
+def _funds(form: Form, obj: Any, where: str, template: Template) -> None:
+    _check_keys(obj, FUNDS_KEYS, where)
+    form.fund_unit = _text(obj, "unit", where) or template.money_unit
+    form.execution_weight = _text(obj, "execution_weight", where)
+    seen: set[str] = set()
+    for i, row in enumerate(_list(obj, "rows", where)):
+        w = f"{where}.rows[{i}]"
+        _check_keys(row, FUND_ROW_KEYS, w)
+        label = _text(row, "label", w)
+        key = template.match_fund_row(form.kind, label)
+        if key is None:
+            names = "、".join(s.label for s in template.form(form.kind).fund_rows)
+            raise InterchangeError(f"{w}.label：“{label}”不是模板 {template.id} 的资金行（可用：{names}）")
+        if key in seen:
+            raise InterchangeError(f"{w}.label：资金行 “{label}” 重复")
+        seen.add(key)
+        rate = _text(row, "rate", w)
+        if rate and rate.strip() not in ("—", "-", "/") and parse_rate(rate) is None:
+            raise InterchangeError(f"{w}.rate：“{rate}”不是百分比")
+        form.funds.append(FundRow(key=key, initial=_text(row, "initial", w),
+                                  annual=_text(row, "annual", w), executed=_text(row, "executed", w),
+                                  printed_rate=rate, printed_score=_text(row, "score", w)))
+    order = [s.key for s in template.form(form.kind).fund_rows]
+    have = {r.key: r for r in form.funds}
+    form.funds = [have.get(k) or FundRow(key=k) for k in order]
+
+
+def _indicator(obj: Any, where: str) -> Indicator:
+    _check_keys(obj, INDICATOR_KEYS, where)
+    na = obj.get("not_applicable", False)
+    if not isinstance(na, bool):
+        raise InterchangeError(f"{where}.not_applicable：应为 true 或 false")
+    direction = _text(obj, "direction", where)
+    if direction not in ("", "≥", "≤", "="):
+        raise InterchangeError(f"{where}.direction：应为 “≥”、“≤” 或 “=”")
+    names = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
+    return Indicator(**{k: _text(obj, k, where) for k in names}, direction=direction,
+                     not_applicable=na)
+
+
+def _score_item(obj: Any, where: str) -> ScoreItem:
+    _check_keys(obj, SCORE_KEYS, where)
+    path = obj.get("path", [])
+    if not isinstance(path, list) or not all(isinstance(p, str) for p in path):
+        raise InterchangeError(f"{where}.path：应为字符串数组")
+    names = ("weight", "explanation", "rule", "self_score", "review_score", "formula")
+    return ScoreItem(path=list(path), **{k: _text(obj, k, where) for k in names})
+
+
+def _form(obj: Any, where: str, template: Template) -> Form:
+    _check_keys(obj, FORM_KEYS, where)
+    kind = obj.get("kind")
+    if kind not in m.FORM_KINDS:
+        raise InterchangeError(f"{where}.kind：应为 “overall” 或 “project”")
+    form = Form(kind=kind, name=_text(obj, "name", where), supervisor=_text(obj, "supervisor", where),
+                implementer=_text(obj, "implementer", where),
+                printed_total=_text(obj, "printed_total", where))
+    if not form.name.strip():
+        raise InterchangeError(f"{where}.name：名称不能为空")
+    if "signoff" in obj and obj["signoff"] is not None:
+        form.signoff = _signoff(obj["signoff"], f"{where}.signoff")
+    _funds(form, obj.get("funds", {}), f"{where}.funds", template)
+    for i, g in enumerate(_list(obj, "goals", where)):
+        _check_keys(g, GOAL_KEYS, f"{where}.goals[{i}]")
+        form.goals.append(Goal(_text(g, "goal", f"{where}.goals[{i}]"),
+                               _text(g, "achieved", f"{where}.goals[{i}]")))
+    form.indicators = [_indicator(x, f"{where}.indicators[{i}]")
+                       for i, x in enumerate(_list(obj, "indicators", where))]
+    form.score_sheet = [_score_item(x, f"{where}.score_sheet[{i}]")
+                        for i, x in enumerate(_list(obj, "score_sheet", where))]
+    return form
+
+
+def report_from_dict(data: Any) -> Report:
+    """Build a Report from parsed interchange JSON, or raise InterchangeError naming where."""
+    _check_keys(data, REPORT_KEYS, "(根)")
+    if data.get("format") != FORMAT:
+        raise InterchangeError("(根).format：应为 “ziping-report”，这不是 ZiPing 交换文件")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InterchangeError("(根).version：缺失或不是整数")
+    if version > VERSION:
+        raise InterchangeError(f"(根).version：文件版本 {version} 比本程序支持的 {VERSION} 新，请升级")
+    try:
+        template = get_template(str(data.get("template", "")))
+    except TemplateError as exc:
+        raise InterchangeError(f"(根).template：{exc}") from exc
+    year = data.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise InterchangeError("(根).year：应为年度数字，如 2023")
+    report = Report(template=template.id, year=year, department=_text(data, "department", "(根)"))
+    if data.get("signoff") is not None:
+        report.signoff = _signoff(data["signoff"], "(根).signoff")
+    report.forms = [_form(f, f"forms[{i}]", template) for i, f in enumerate(_list(data, "forms", "(根)"))]
+    if sum(1 for f in report.forms if f.kind == m.OVERALL) > 1:
+        raise InterchangeError("forms：只能有一张部门整体支出表（kind “overall”）")
+    for i, s in enumerate(_list(data, "narrative", "(根)")):
+        _check_keys(s, SECTION_KEYS, f"narrative[{i}]")
+        report.narrative.append(NarrativeSection(_text(s, "title", f"narrative[{i}]"),
+                                                 _text(s, "text", f"narrative[{i}]")))
+    basic = data.get("basic_data")
+    if basic is not None and not isinstance(basic, dict):
+        raise InterchangeError("(根).basic_data：应为对象")
+    report.basic_data = basic or {}
+    return report
+
+
+def read_json_file(path: Path | str) -> Report:
+    """Read an interchange file; InterchangeError with a one-line Chinese reason on failure."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InterchangeError(f"文件不存在：{path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InterchangeError(f"无法读取 {path.name}：不是 UTF-8 文本") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(f"{path.name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列") from exc
+    return report_from_dict(data)
+
+
+def _clean(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if v not in ("", None, False, [], {})}
+
+
+def _fund_row_dict(row: FundRow, template: Template, kind: str) -> dict[str, Any]:
+    spec = template.form(kind).row_spec(row.key)
+    label = spec.printed if spec else row.key
+    return {"label": label, **_clean({"initial": row.initial, "annual": row.annual,
+                                      "executed": row.executed, "rate": row.printed_rate,
+                                      "score": row.printed_score})}
+
+
+def form_to_dict(form: Form, template: Template) -> dict[str, Any]:
+    out = _clean({"kind": form.kind, "name": form.name, "supervisor": form.supervisor,
+                  "implementer": form.implementer, "printed_total": form.printed_total})
+    out["funds"] = _clean({"unit": form.fund_unit, "execution_weight": form.execution_weight,
+                           "rows": [_fund_row_dict(r, template, form.kind) for r in form.funds]})
+    out["goals"] = [_clean(asdict(g)) for g in form.goals]
+    out["indicators"] = [_clean(asdict(i)) for i in form.indicators]
+    if form.score_sheet:
+        out["score_sheet"] = [_clean(asdict(s)) for s in form.score_sheet]
+    if form.signoff is not None:
+        out["signoff"] = asdict(form.signoff)
+    return out
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Return the interchange document of a report (values as strings, blanks left out)."""
+    template = get_template(report.template)
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "template": report.template,
+        "year": report.year,
+        "department": report.department,
+        "signoff": asdict(report.signoff),
+        "forms": [form_to_dict(f, template) for f in report.forms],
+    }
+    if report.narrative:
+        out["narrative"] = [{"title": s.title, "text": s.text} for s in report.narrative]
+    if report.basic_data:
+        out["basic_data"] = report.basic_data
+    return out
+
+
+def dumps(report: Report) -> str:
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,109 @@
+"""Decimal helpers: read amounts as people type them, round 四舍五入, print."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，％", "0123456789.-+,%")
+_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_BLANKS = {"", "-", "—", "——", "/", "／", "无"}
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+class AmountError(ValueError):
+    """A cell that should hold an amount holds something else."""
+
+
+def clean_number_text(text: str) -> str:
+    """Return ``text`` with full-width digits folded, separators and spaces removed."""
+    t = text.translate(_FULLWIDTH).strip()
+    t = t.replace(",", "").replace(" ", "").replace("\u3000", "")
+    for suffix in ("万元", "元", "分"):
+        if t.endswith(suffix):
+            t = t[: -len(suffix)]
+    return t
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """Read an amount; blank (or a printed dash) is None; anything else raises AmountError."""
+    if text is None:
+        return None
+    t = clean_number_text(str(text))
+    if t in _BLANKS:
+        return None
+    if not _AMOUNT_RE.match(t):
+        raise AmountError(f"“{text}”不是数字")
+    try:
+        return Decimal(t)
+    except InvalidOperation as exc:  # pragma: no cover - regex guards this
+        raise AmountError(f"“{text}”不是数字") from exc
+
+
+def try_amount(text: str | None) -> Decimal | None:
+    """Read an amount, returning None when the cell is blank or not a number."""
+    try:
+        return parse_amount(text)
+    except AmountError:
+        return None
+
+
+def is_amount(text: str | None) -> bool:
+    """Return True when ``text`` is blank or a valid amount."""
+    try:
+        parse_amount(text)
+    except AmountError:
+        return False
+    return True
+
+
+def parse_rate(text: str | None) -> Decimal | None:
+    """Read a printed rate ("86.61%", "0.8661", "100") as a fraction; None when unreadable."""
+    if text is None:
+        return None
+    t = clean_number_text(str(text))
+    if t in _BLANKS:
+        return None
+    percent = t.endswith("%")
+    t = t.rstrip("%")
+    if not _AMOUNT_RE.match(t):
+        return None
+    value = Decimal(t)
+    if percent or value > ONE:
+        return value / HUNDRED
+    if value == ZERO:
+        return ZERO
+    return value
+
+
+def q(value: Decimal, places: int = 2) -> Decimal:
+    """Round half-up (四舍五入) to ``places`` decimals."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | None, places: int = 2, strip: bool = True) -> str:
+    """Print a Decimal rounded half-up; ``strip`` drops trailing zeros ("10", "8.66")."""
+    if value is None:
+        return ""
+    text = f"{q(value, places):f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text
+
+
+def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
+    """Print a fraction as a percentage with ``places`` decimals ("86.61%"); None is "—"."""
+    if rate is None:
+        return "—"
+    return f"{q(rate * HUNDRED, places):f}%"
+
+
+def fmt_money(value: Decimal | None, places: int = 2) -> str:
+    """Print an amount with fixed places ("101.17", "0.00")."""
+    if value is None:
+        return ""
+    return f"{q(value, places):f}"

@@ -1,0 +1,53 @@
+"""A problem found by a rule: what, how serious, and the cell it points at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding. ``form_uid`` is None for report-level problems.
+
+    ``table`` is header, funds, goals, indicators, score_sheet, narrative,
+    report or basic_data; ``row`` is the 0-based row in that table (None for
+    the header or the whole form); ``column`` the column's code name or None.
+    """
+
+    rule: str
+    severity: str
+    message: str
+    form_uid: int | None = None
+    form: str = ""
+    table: str = "report"
+    row: int | None = None
+    column: str | None = None
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    def cell(self) -> tuple[int | None, str, int | None, str | None]:
+        return (self.form_uid, self.table, self.row, self.column)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the shape of INTERCHANGE.md's ``check --json`` output."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "form": self.form,
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+    def sort_key(self) -> tuple[int, str, str, int, str]:
+        return (SEVERITIES.index(self.severity), self.form, self.table, self.row or 0, self.rule)

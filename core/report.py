@@ -1,0 +1,445 @@
+"""The one mutation API: every change to a report goes through ``Document``.
+
+Each call validates its input, writes it to the .zpdb file in its own
+transaction (on disk when the call returns), updates the in-memory model and
+returns a ``Change`` naming exactly what changed, so views refresh those cells
+and the checker re-checks only what depends on them. Bad input raises
+``InputError`` with a Chinese message and leaves file and model as they were.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from core import model as m
+from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form, Report, Signoff
+from core.numbers import is_amount
+from core.storage import db as storage
+from core.storage import repository as repo
+from core.templates import Template, get_template
+
+AMOUNT_COLUMNS = {
+    FUNDS: {"initial", "annual", "executed"},
+    INDICATORS: {"weight", "score"},
+    SCORE_SHEET: {"weight", "self_score", "review_score"},
+    GOALS: set(),
+}
+TEXT_TABLES = (FUNDS, GOALS, INDICATORS, SCORE_SHEET)
+DIRECTIONS = {"", "≥", "≤", "="}
+TRUE_WORDS = {"1", "true", "是", "√", "✓", "yes", "y", "不适用"}
+
+
+class InputError(ValueError):
+    """A value the user typed that cannot be stored; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one mutation changed.
+
+    ``form`` is the form's uid (None for report-level data); ``table`` one of
+    the table names in ``core.model``; ``rows``/``columns`` the cells touched
+    (empty = the whole table); ``structural`` when rows or forms were added,
+    removed or moved; ``old`` what the undo needs.
+    """
+
+    form: int | None
+    table: str
+    rows: tuple[int, ...] = ()
+    columns: tuple[str, ...] = ()
+    structural: bool = False
+    old: Any = None
+    new: Any = None
+
+
+Listener = Callable[[Change], None]
+
+
+def _cell_value(table: str, column: str, value: Any) -> Any:
+    """Check and normalise one typed value for a column; raise InputError."""
+    if table == INDICATORS and column == "not_applicable":
+        return str(value).strip().lower() in TRUE_WORDS if not isinstance(value, bool) else value
+    if table == SCORE_SHEET and column == "path":
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [p.strip() for p in str(value).split("/") if p.strip()]
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if column in AMOUNT_COLUMNS.get(table, set()):
+        text = text.strip()
+        if not is_amount(text):
+            raise InputError(f"“{text}”不是数字，请输入金额或分值（如 101.17）")
+    if table == INDICATORS and column == "direction":
+        text = {">=": "≥", "<=": "≤", "＝": "=", "≧": "≥", "≦": "≤"}.get(text.strip(), text.strip())
+        if text not in DIRECTIONS:
+            raise InputError("指标方向只能是 ≥、≤、= 或留空")
+    return text
+
+
+class Document:
+    """An open report: the model in memory and its .zpdb file, kept in step."""
+
+    def __init__(self, db: sqlite_utils.Database, report: Report, path: Path) -> None:
+        self.db = db
+        self.report = report
+        self.path = Path(path)
+        self.template: Template = get_template(report.template)
+        self._listeners: list[Listener] = []
+
+    # ---- opening and closing -------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str, backup: bool = True) -> Document:
+        """Open a .zpdb for editing (StorageError with a Chinese message if it cannot be)."""
+        db = storage.open_database(Path(path), backup=backup)
+        try:
+            report = repo.load_report(db)
+            get_template(report.template)
+        except Exception as exc:
+            storage.close_database(db)
+            raise storage.StorageError(f"无法读取报告 {Path(path).name}：{exc}") from exc
+        return cls(db, report, Path(path))
+
+    @classmethod
+    def create(cls, path: Path | str, report: Report) -> Document:
+        """Write ``report`` to a new .zpdb file and open it; no partial file on failure."""
+        path = Path(path)
+        get_template(report.template)
+        db = storage.create_database(path)
+        try:
+            fill_fund_rows(report)
+            repo.write_report(db, report)
+        except BaseException:
+            storage.close_database(db)
+            path.unlink(missing_ok=True)
+            raise
+        return cls(db, report, path)
+
+    def close(self) -> None:
+        storage.close_database(self.db)
+
+    def save_as(self, target: Path | str) -> None:
+        """Write a copy of the report to ``target`` (the SQLite backup API)."""
+        storage.save_copy(self.db, Path(target))
+
+    # ---- listeners -----------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> Change:
+        for listener in list(self._listeners):
+            listener(change)
+        return change
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        try:
+            with self.db.atomic():
+                yield
+        except storage.StorageError:
+            raise
+        except Exception as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise storage.StorageError(f"写入报告文件失败：{exc}") from exc
+
+    # ---- cells ---------------------------------------------------------------
+    def form(self, uid: int) -> Form:
+        return self.report.form_by_uid(uid)
+
+    def get_cell(self, uid: int, table: str, row: int, column: str) -> Any:
+        return getattr(self.form(uid).rows(table)[row], column)
+
+    def set_cell(self, uid: int, table: str, row: int, column: str, value: Any) -> Change:
+        """Set one cell of a form's table."""
+        return self.set_cells([(uid, table, row, column, value)])[0]
+
+    def set_cells(self, edits: list[tuple[int, str, int, str, Any]]) -> list[Change]:
+        """Set many cells in one transaction (a paste); all or nothing."""
+        prepared = []
+        for uid, table, row, column, value in edits:
+            if table not in TEXT_TABLES:
+                raise InputError(f"未知的表：{table}")
+            target = self.form(uid).rows(table)
+            if not 0 <= row < len(target):
+                raise InputError(f"第 {row + 1} 行不存在")
+            if column not in {f.name for f in fields(target[row])} or column == "key":
+                raise InputError(f"未知的列：{column}")
+            prepared.append((uid, table, row, column, _cell_value(table, column, value)))
+        changes = []
+        with self._transaction():
+            for uid, table, row, column, value in prepared:
+                item = self.form(uid).rows(table)[row]
+                old = getattr(item, column)
+                stored = value
+                if table == SCORE_SHEET and column == "path":
+                    import json
+
+                    stored = json.dumps(value, ensure_ascii=False)
+                elif table == INDICATORS and column == "not_applicable":
+                    stored = 1 if value else 0
+                key = "key = ?" if table == FUNDS else "position = ?"
+                arg = item.key if table == FUNDS else row
+                self.db.execute(
+                    f"UPDATE {repo.TABLES[table]} SET {column} = ? WHERE form_id = ? AND {key}",
+                    [stored, uid, arg],
+                )
+                changes.append(Change(uid, table, (row,), (column,), old=old, new=value))
+        for ch in changes:
+            setattr(self.form(ch.form).rows(ch.table)[ch.rows[0]], ch.columns[0], ch.new)  # type: ignore[index]
+        for ch in changes:
+            self._emit(ch)
+        return changes
+
+    # ---- rows ----------------------------------------------------------------
+    def _rewrite(self, form: Form, table: str, rows: list[Any]) -> None:
+        saved = list(form.rows(table))
+        form.rows(table)[:] = rows
+        try:
+            with self._transaction():
+                repo.write_form_table(self.db, form, table)
+        except BaseException:
+            form.rows(table)[:] = saved
+            raise
+
+    def insert_rows(self, uid: int, table: str, index: int, rows: list[Any] | None = None,
+                    count: int = 1) -> Change:
+        """Insert rows (blank ones by default) before ``index``."""
+        if table == FUNDS:
+            raise InputError("资金表的行由模板决定，不能增删")
+        form = self.form(uid)
+        current = list(form.rows(table))
+        index = max(0, min(index, len(current)))
+        new = [copy.deepcopy(r) for r in rows] if rows else [m.row_factory(table)() for _ in range(count)]
+        self._rewrite(form, table, current[:index] + new + current[index:])
+        span = tuple(range(index, index + len(new)))
+        return self._emit(Change(uid, table, span, structural=True, new=new))
+
+    def delete_rows(self, uid: int, table: str, indexes: list[int]) -> Change:
+        """Delete rows; ``Change.old`` holds [(index, row)] for undo."""
+        if table == FUNDS:
+            raise InputError("资金表的行由模板决定，不能增删")
+        form = self.form(uid)
+        current = list(form.rows(table))
+        chosen = sorted({i for i in indexes if 0 <= i < len(current)})
+        removed = [(i, current[i]) for i in chosen]
+        self._rewrite(form, table, [r for i, r in enumerate(current) if i not in set(chosen)])
+        return self._emit(Change(uid, table, tuple(chosen), structural=True, old=removed))
+
+    def restore_rows(self, uid: int, table: str, removed: list[tuple[int, Any]]) -> Change:
+        """Put back rows removed by delete_rows (undo)."""
+        form = self.form(uid)
+        current = list(form.rows(table))
+        for index, row in sorted(removed, key=lambda p: p[0]):
+            current.insert(index, copy.deepcopy(row))
+        self._rewrite(form, table, current)
+        return self._emit(Change(uid, table, tuple(i for i, _ in removed), structural=True))
+
+    def move_row(self, uid: int, table: str, src: int, dst: int) -> Change:
+        """Move one row from ``src`` to position ``dst``."""
+        form = self.form(uid)
+        current = list(form.rows(table))
+        if table == FUNDS or not (0 <= src < len(current) and 0 <= dst < len(current)):
+            raise InputError("无法移动该行")
+        row = current.pop(src)
+        current.insert(dst, row)
+        self._rewrite(form, table, current)
+        lo, hi = min(src, dst), max(src, dst)
+        return self._emit(Change(uid, table, tuple(range(lo, hi + 1)), structural=True, old=(src, dst)))
+
+    # ---- form header fields --------------------------------------------------
+    def set_form_field(self, uid: int, name: str, value: str) -> Change:
+        """Set a header field of a form (名称, 主管部门, 实施单位, 执行率分值, …)."""
+        if name not in m.FORM_FIELDS:
+            raise InputError(f"未知的字段：{name}")
+        value = str(value)
+        if name in ("execution_weight", "printed_total") and not is_amount(value):
+            raise InputError(f"“{value}”不是数字")
+        if name == "name" and not value.strip():
+            raise InputError("名称不能为空")
+        form = self.form(uid)
+        old = getattr(form, name)
+        with self._transaction():
+            self.db.execute(f"UPDATE forms SET {name} = ? WHERE id = ?", [value, uid])
+        setattr(form, name, value)
+        return self._emit(Change(uid, m.HEADER, columns=(name,), old=old, new=value))
+
+    def set_form_signoff(self, uid: int, signoff: Signoff | None) -> Change:
+        form = self.form(uid)
+        old = form.signoff
+        form.signoff = signoff
+        try:
+            with self._transaction():
+                self.db["forms"].update(uid, {"signoff": repo.form_record(form, 0)["signoff"]})
+        except BaseException:
+            form.signoff = old
+            raise
+        return self._emit(Change(uid, m.HEADER, columns=("signoff",), old=old, new=signoff))
+
+    # ---- report fields ---------------------------------------------------------
+    def set_report_field(self, name: str, value: Any) -> Change:
+        """Set year, department, template or a sign-off field (preparer/phone/date/head)."""
+        rep = self.report
+        if name in m.SIGNOFF_FIELDS:
+            old = getattr(rep.signoff, name)
+            new_signoff = replace(rep.signoff, **{name: str(value)})
+            with self._transaction():
+                self.db["report"].update(1, {name: str(value)})
+            rep.signoff = new_signoff
+            return self._emit(Change(None, m.REPORT, columns=(name,), old=old, new=str(value)))
+        if name == "year":
+            try:
+                value = int(str(value).strip())
+            except ValueError as exc:
+                raise InputError("年度应为四位数字，如 2023") from exc
+            if not 2000 <= value <= 2100:
+                raise InputError("年度应在 2000 至 2100 之间")
+        elif name == "template":
+            get_template(str(value))
+        elif name != "department":
+            raise InputError(f"未知的字段：{name}")
+        old = getattr(rep, name)
+        with self._transaction():
+            self.db["report"].update(1, {name: value})
+        setattr(rep, name, value)
+        if name == "template":
+            self.template = get_template(str(value))
+        return self._emit(Change(None, m.REPORT, columns=(name,), old=old, new=value))
+
+    def set_basic_data(self, data: dict[str, Any]) -> Change:
+        """Replace the 基础数据表 (a JSON-like dict as the template names its keys)."""
+        import json
+
+        old = copy.deepcopy(self.report.basic_data)
+        with self._transaction():
+            self.db["report"].update(1, {"basic_data": json.dumps(data, ensure_ascii=False, sort_keys=True)})
+        self.report.basic_data = copy.deepcopy(data)
+        return self._emit(Change(None, m.BASIC_DATA, old=old, new=data))
+
+    # ---- forms ---------------------------------------------------------------
+    def add_form(self, kind: str, name: str, index: int | None = None,
+                 form: Form | None = None) -> Change:
+        """Add a form (a blank one from the template unless ``form`` is given)."""
+        if kind not in m.FORM_KINDS:
+            raise InputError(f"未知的表类型：{kind}")
+        if kind == m.OVERALL and self.report.overall is not None and form is None:
+            raise InputError("每份报告只有一张部门整体支出表")
+        new = copy.deepcopy(form) if form is not None else blank_form(self.template, kind, name,
+                                                                        self.report.department)
+        new.uid = form.uid if form is not None else 0
+        fill_form_funds(self.template, new)
+        forms = self.report.forms
+        index = len(forms) if index is None else max(0, min(index, len(forms)))
+        with self._transaction():
+            forms.insert(index, new)
+            try:
+                repo.write_form(self.db, new, index)
+                repo.write_positions(self.db, self.report)
+            except BaseException:
+                forms.remove(new)
+                raise
+        return self._emit(Change(new.uid, "forms", (index,), structural=True, new=new.uid))
+
+    def delete_form(self, uid: int) -> Change:
+        """Delete a form; ``Change.old`` is (index, form) for undo."""
+        form = self.form(uid)
+        index = self.report.forms.index(form)
+        with self._transaction():
+            repo.delete_form(self.db, uid)
+            self.report.forms.remove(form)
+            repo.write_positions(self.db, self.report)
+        return self._emit(Change(uid, "forms", (index,), structural=True, old=(index, form)))
+
+    def move_form(self, uid: int, index: int) -> Change:
+        form = self.form(uid)
+        forms = self.report.forms
+        old = forms.index(form)
+        forms.remove(form)
+        forms.insert(max(0, min(index, len(forms))), form)
+        with self._transaction():
+            repo.write_positions(self.db, self.report)
+        return self._emit(Change(uid, "forms", (old, forms.index(form)), structural=True, old=old))
+
+    def duplicate_form(self, uid: int) -> Change:
+        source = self.form(uid)
+        copy_form = copy.deepcopy(source)
+        copy_form.uid = 0
+        copy_form.name = f"{source.name}（副本）"
+        return self.add_form(source.kind, copy_form.name, self.report.forms.index(source) + 1,
+                             copy_form)
+
+    # ---- narrative -----------------------------------------------------------
+    def set_section(self, index: int, title: str | None = None, text: str | None = None) -> Change:
+        """Change a 自评报告 section's title or text."""
+        sections = self.report.narrative
+        if not 0 <= index < len(sections):
+            raise InputError("该章节不存在")
+        old = replace(sections[index])
+        new = replace(old, **{k: v for k, v in (("title", title), ("text", text)) if v is not None})
+        with self._transaction():
+            self.db["narrative"].update(index, {"title": new.title, "text": new.text})
+        sections[index] = new
+        cols = tuple(k for k, v in (("title", title), ("text", text)) if v is not None)
+        return self._emit(Change(None, m.NARRATIVE, (index,), cols, old=old, new=new))
+
+    def set_sections(self, sections: list[m.NarrativeSection]) -> Change:
+        """Replace the whole outline (add, remove or reorder sections)."""
+        old = list(self.report.narrative)
+        self.report.narrative = [replace(s) for s in sections]
+        try:
+            with self._transaction():
+                repo.write_narrative(self.db, self.report)
+        except BaseException:
+            self.report.narrative = old
+            raise
+        return self._emit(Change(None, m.NARRATIVE, structural=True, old=old))
+
+
+def blank_form(template: Template, kind: str, name: str, department: str = "") -> Form:
+    """Return a new form laid out by the template: fund rows, one goal, the score sheet."""
+    spec = template.form(kind)
+    form = Form(kind=kind, name=name, supervisor=department, implementer=department,
+                execution_weight=spec.execution_weight)
+    form.goals.append(m.Goal())
+    form.score_sheet = [
+        m.ScoreItem(path=list(c.path), weight=c.weight, explanation=c.explanation, rule=c.rule,
+                    formula=c.formula)
+        for c in spec.score_sheet
+    ]
+    fill_form_funds(template, form)
+    return form
+
+
+def fill_form_funds(template: Template, form: Form) -> None:
+    """Give a form exactly the template's fund rows, in order, keeping what is there."""
+    have = {row.key: row for row in form.funds}
+    form.funds = [have.get(spec.key) or m.FundRow(key=spec.key) for spec in template.form(form.kind).fund_rows]
+
+
+def fill_fund_rows(report: Report) -> None:
+    template = get_template(report.template)
+    for form in report.forms:
+        fill_form_funds(template, form)
+
+
+def new_report(template_id: str, year: int, department: str,
+               project_names: list[str] | None = None) -> Report:
+    """Return a fresh report: the overall form, the named projects, the template's outline."""
+    template = get_template(template_id)
+    report = Report(template=template_id, year=year, department=department)
+    report.forms.append(blank_form(template, m.OVERALL, department, department))
+    for name in project_names or []:
+        if name.strip():
+            report.forms.append(blank_form(template, m.PROJECT, name.strip(), department))
+    report.narrative = [m.NarrativeSection(title=t, text="") for t, _ in template.narrative]
+    return report

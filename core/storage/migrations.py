@@ -1,0 +1,108 @@
+"""Ordered, append-only schema migrations. Never edit one that has shipped: add another."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("ziping")
+
+_TEXT_ROW = {"form_id": int, "position": int}
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["report"].create(
+        {
+            "id": int,
+            "template": str,
+            "year": int,
+            "department": str,
+            "preparer": str,
+            "phone": str,
+            "date": str,
+            "head": str,
+            "basic_data": str,
+        },
+        pk="id",
+    )
+    db["forms"].create(
+        {
+            "id": int,
+            "position": int,
+            "kind": str,
+            "name": str,
+            "supervisor": str,
+            "implementer": str,
+            "fund_unit": str,
+            "execution_weight": str,
+            "printed_total": str,
+            "signoff": str,
+        },
+        pk="id",
+    )
+    db["fund_rows"].create(
+        {
+            **_TEXT_ROW,
+            "key": str,
+            "initial": str,
+            "annual": str,
+            "executed": str,
+            "printed_rate": str,
+            "printed_score": str,
+        },
+        pk=("form_id", "key"),
+        foreign_keys=[("form_id", "forms", "id")],
+    )
+    db["goals"].create(
+        {**_TEXT_ROW, "goal": str, "achieved": str},
+        pk=("form_id", "position"),
+        foreign_keys=[("form_id", "forms", "id")],
+    )
+    db["indicators"].create(
+        {
+            **_TEXT_ROW,
+            "level1": str,
+            "level2": str,
+            "level3": str,
+            "target": str,
+            "actual": str,
+            "weight": str,
+            "score": str,
+            "deviation_note": str,
+            "direction": str,
+            "not_applicable": int,
+        },
+        pk=("form_id", "position"),
+        foreign_keys=[("form_id", "forms", "id")],
+    )
+    db["score_items"].create(
+        {
+            **_TEXT_ROW,
+            "path": str,
+            "weight": str,
+            "explanation": str,
+            "rule": str,
+            "self_score": str,
+            "review_score": str,
+            "formula": str,
+        },
+        pk=("form_id", "position"),
+        foreign_keys=[("form_id", "forms", "id")],
+    )
+    db["narrative"].create({"position": int, "title": str, "text": str}, pk="position")
+
+
+@MIGRATIONS()
+def m002_meta(db: sqlite_utils.Database) -> None:
+    """Record which program version wrote the file, for support and upgrades."""
+    from core.version import __version__
+
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["meta"].insert_all(
+        [{"key": "created_by", "value": f"ZiPing {__version__}"}],
+        replace=True,
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS._migrations)

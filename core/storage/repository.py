@@ -1,0 +1,179 @@
+"""Rows of the database <-> the report model."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+import sqlite_utils
+
+from core.model import (
+    FUNDS,
+    GOALS,
+    INDICATORS,
+    SCORE_SHEET,
+    FundRow,
+    Form,
+    Goal,
+    Indicator,
+    NarrativeSection,
+    Report,
+    ScoreItem,
+    Signoff,
+)
+
+TABLES = {FUNDS: "fund_rows", GOALS: "goals", INDICATORS: "indicators", SCORE_SHEET: "score_items"}
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def row_to_db(table: str, form_id: int, position: int, row: Any) -> dict[str, Any]:
+    """Return the database record of one model row."""
+    data = asdict(row)
+    if table == SCORE_SHEET:
+        data["path"] = json.dumps(row.path, ensure_ascii=False)
+    if table == INDICATORS:
+        data["not_applicable"] = 1 if row.not_applicable else 0
+    data["form_id"] = form_id
+    data["position"] = position
+    return data
+
+
+def _row_from_db(table: str, rec: dict[str, Any]) -> Any:
+    if table == FUNDS:
+        return FundRow(
+            key=rec["key"],
+            **{k: _s(rec[k]) for k in ("initial", "annual", "executed", "printed_rate", "printed_score")},
+        )
+    if table == GOALS:
+        return Goal(goal=_s(rec["goal"]), achieved=_s(rec["achieved"]))
+    if table == INDICATORS:
+        names = ("level1", "level2", "level3", "target", "actual", "weight", "score")
+        return Indicator(
+            **{k: _s(rec[k]) for k in names},
+            deviation_note=_s(rec["deviation_note"]),
+            direction=_s(rec["direction"]),
+            not_applicable=bool(rec["not_applicable"]),
+        )
+    names = ("weight", "explanation", "rule", "self_score", "review_score", "formula")
+    return ScoreItem(path=list(json.loads(rec["path"] or "[]")), **{k: _s(rec[k]) for k in names})
+
+
+def _signoff(text: str | None) -> Signoff | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return Signoff(**{k: str(data.get(k, "")) for k in ("preparer", "phone", "date", "head")})
+
+
+def form_record(form: Form, position: int) -> dict[str, Any]:
+    return {
+        "id": form.uid or None,
+        "position": position,
+        "kind": form.kind,
+        "name": form.name,
+        "supervisor": form.supervisor,
+        "implementer": form.implementer,
+        "fund_unit": form.fund_unit,
+        "execution_weight": form.execution_weight,
+        "printed_total": form.printed_total,
+        "signoff": json.dumps(asdict(form.signoff), ensure_ascii=False) if form.signoff else None,
+    }
+
+
+def load_report(db: sqlite_utils.Database) -> Report:
+    """Read the whole report from an open database."""
+    head = next(iter(db["report"].rows_where("id = 1")), None)
+    if head is None:
+        raise ValueError("报告文件中缺少报告信息")
+    report = Report(
+        template=head["template"],
+        year=int(head["year"]),
+        department=_s(head["department"]),
+        signoff=Signoff(*(_s(head[k]) for k in ("preparer", "phone", "date", "head"))),
+        basic_data=json.loads(head["basic_data"] or "{}"),
+    )
+    for rec in db["forms"].rows_where(order_by="position"):
+        form = Form(
+            kind=rec["kind"],
+            name=_s(rec["name"]),
+            supervisor=_s(rec["supervisor"]),
+            implementer=_s(rec["implementer"]),
+            fund_unit=_s(rec["fund_unit"]),
+            execution_weight=_s(rec["execution_weight"]),
+            printed_total=_s(rec["printed_total"]),
+            signoff=_signoff(rec["signoff"]),
+            uid=int(rec["id"]),
+        )
+        for table, name in TABLES.items():
+            rows = db[name].rows_where("form_id = ?", [form.uid], order_by="position")
+            form.rows(table).extend(_row_from_db(table, r) for r in rows)
+        report.forms.append(form)
+    report.narrative = [
+        NarrativeSection(title=_s(r["title"]), text=_s(r["text"]))
+        for r in db["narrative"].rows_where(order_by="position")
+    ]
+    return report
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    return {
+        "id": 1,
+        "template": report.template,
+        "year": report.year,
+        "department": report.department,
+        **asdict(report.signoff),
+        "basic_data": json.dumps(report.basic_data, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def write_form_table(db: sqlite_utils.Database, form: Form, table: str) -> None:
+    """Replace every row of one table of one form (inside the caller's transaction)."""
+    name = TABLES[table]
+    db.execute(f"DELETE FROM {name} WHERE form_id = ?", [form.uid])
+    records = [row_to_db(table, form.uid, i, row) for i, row in enumerate(form.rows(table))]
+    if records:
+        db[name].insert_all(records)
+
+
+def write_form(db: sqlite_utils.Database, form: Form, position: int) -> None:
+    """Insert or replace one form with all its tables (inside the caller's transaction)."""
+    record = form_record(form, position)
+    if form.uid:
+        db["forms"].upsert(record, pk="id")
+    else:
+        record.pop("id")
+        form.uid = int(db["forms"].insert(record).last_pk)
+    for table in TABLES:
+        write_form_table(db, form, table)
+
+
+def delete_form(db: sqlite_utils.Database, uid: int) -> None:
+    for name in TABLES.values():
+        db.execute(f"DELETE FROM {name} WHERE form_id = ?", [uid])
+    db.execute("DELETE FROM forms WHERE id = ?", [uid])
+
+
+def write_positions(db: sqlite_utils.Database, report: Report) -> None:
+    for i, form in enumerate(report.forms):
+        db.execute("UPDATE forms SET position = ? WHERE id = ?", [i, form.uid])
+
+
+def write_narrative(db: sqlite_utils.Database, report: Report) -> None:
+    db.execute("DELETE FROM narrative")
+    if report.narrative:
+        db["narrative"].insert_all(
+            [{"position": i, "title": s.title, "text": s.text} for i, s in enumerate(report.narrative)]
+        )
+
+
+def write_report(db: sqlite_utils.Database, report: Report) -> None:
+    """Write a whole report into an empty database in one transaction."""
+    with db.atomic():
+        db["report"].upsert(report_record(report), pk="id")
+        for i, form in enumerate(report.forms):
+            write_form(db, form, i)
+        write_narrative(db, report)

@@ -1,0 +1,409 @@
+"""Region templates: one JSON file per official layout, read at run time.
+
+Adding a region is adding a file to ``resources/templates/``. A file with a
+mistake is refused at load with a message naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from core.paths import templates_dir
+
+FORMULAS = (
+    "project_execution_progress",
+    "project_balance_rate",
+    "project_goal_completion",
+    "project_deviation",
+    "overall_goal_completion",
+    "overall_deviation",
+    "overall_execution_progress",
+    "overall_balance_rate",
+    "overall_project_scores",
+)
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int = 0
+
+
+@dataclass(frozen=True)
+class FundRowSpec:
+    key: str
+    label: str
+    printed: str
+    aliases: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ("initial", "annual", "executed")
+    group: str = ""
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class SumSpec:
+    total: str
+    parts: tuple[str, ...]
+    columns: tuple[str, ...] = ("initial", "annual", "executed")
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    path: tuple[str, ...]
+    weight: str
+    explanation: str = ""
+    rule: str = ""
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    kind: str
+    title: str
+    attachment: str
+    header: tuple[Column, ...]
+    fund_title: str
+    fund_columns: tuple[Column, ...]
+    fund_rows: tuple[FundRowSpec, ...]
+    sums: tuple[SumSpec, ...]
+    rate_row: str
+    execution_weight: str
+    goal_titles: tuple[str, str]
+    goals_numbered: bool
+    indicator_columns: tuple[Column, ...]
+    scored: bool
+    level1_weights: dict[str, str]
+    vocabulary: dict[str, tuple[str, ...]]
+    score_sheet: tuple[CriterionSpec, ...]
+    score_sheet_title: str
+    orientation: str = "landscape"
+
+    def row_spec(self, key: str) -> FundRowSpec | None:
+        for spec in self.fund_rows:
+            if spec.key == key:
+                return spec
+        return None
+
+    def has_column(self, key: str) -> bool:
+        return any(c.key == key for c in self.indicator_columns)
+
+    @property
+    def fund_column_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.fund_columns)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    reverse: str = "ratio"  # "ratio": w × target/actual; "excess": w × (1 − excess/target), 0 at 2×
+    equal: str = "proportional"  # or "binary"
+    bands: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    low_execution: Decimal = Decimal("0.9")
+    adjustment_reason: bool = False
+    deviation_threshold: Decimal = Decimal("0.3")
+    rate_tolerance: Decimal = Decimal("0.0001")
+    grades: tuple[tuple[str, Decimal], ...] = ()
+    total: Decimal = Decimal(100)
+    rate_places: int = 2
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    name: str
+    region: str
+    description: str
+    is_default: bool
+    money_unit: str
+    report_title: str
+    forms: dict[str, FormSpec]
+    scoring: Scoring
+    narrative: tuple[tuple[str, str], ...]
+    basic_data: dict[str, Any]
+    guidance: tuple[str, ...]
+    attachments: dict[str, str]
+    source: str
+
+    def form(self, kind: str) -> FormSpec:
+        return self.forms[kind]
+
+    def match_fund_row(self, kind: str, label: str) -> str | None:
+        """Return the key of the fund row that a printed label names, or None."""
+        wanted = normalise_label(label)
+        for spec in self.forms[kind].fund_rows:
+            names = (spec.key, spec.label, spec.printed, *spec.aliases)
+            if any(normalise_label(n) == wanted for n in names):
+                return spec.key
+        return None
+
+
+_PREFIX_RE = re.compile(
+    r"^(其中[:：]?|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)+"
+)
+
+
+def normalise_label(label: str) -> str:
+    """Strip numbering, 其中 and punctuation from a printed row label."""
+    text = re.sub(r"\s+", "", label)
+    text = _PREFIX_RE.sub("", text)
+    return text.rstrip(":：")
+
+
+class _Reader:
+    """Read typed values out of a template's JSON, naming the file and key on error."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, what: str) -> TemplateError:
+        return TemplateError(f"模板文件 {self.source} 的 “{path}” {what}")
+
+    def get(self, obj: dict[str, Any], key: str, path: str, kind: type, default: Any = ...) -> Any:
+        full = f"{path}.{key}" if path else key
+        if key not in obj:
+            if default is ...:
+                raise self.fail(full, "缺失")
+            return default
+        value = obj[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(full, f"类型应为 {kind.__name__}")
+        return value
+
+    def decimal(self, obj: dict[str, Any], key: str, path: str, default: str | None = None) -> str:
+        value = self.get(obj, key, path, str, default)
+        if value is None or value == "":
+            return ""
+        try:
+            Decimal(value)
+        except InvalidOperation as exc:
+            raise self.fail(f"{path}.{key}", f"不是数字：{value}") from exc
+        return str(value)
+
+    def columns(self, items: list[Any], path: str) -> tuple[Column, ...]:
+        out = []
+        for i, item in enumerate(items):
+            p = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(p, "应为对象")
+            out.append(
+                Column(
+                    self.get(item, "key", p, str),
+                    self.get(item, "title", p, str),
+                    self.get(item, "width", p, int, 0),
+                )
+            )
+        return tuple(out)
+
+
+def _fund_rows(r: _Reader, funds: dict[str, Any], path: str) -> tuple[FundRowSpec, ...]:
+    rows = []
+    for i, item in enumerate(r.get(funds, "rows", path, list)):
+        p = f"{path}.rows[{i}]"
+        label = r.get(item, "label", p, str)
+        rows.append(
+            FundRowSpec(
+                key=r.get(item, "key", p, str),
+                label=label,
+                printed=r.get(item, "printed", p, str, label),
+                aliases=tuple(r.get(item, "aliases", p, list, [])),
+                columns=tuple(r.get(item, "columns", p, list, ["initial", "annual", "executed"])),
+                group=r.get(item, "group", p, str, ""),
+                level=r.get(item, "level", p, int, 0),
+            )
+        )
+    keys = [row.key for row in rows]
+    if len(set(keys)) != len(keys):
+        raise r.fail(f"{path}.rows", "有重复的 key")
+    return tuple(rows)
+
+
+def _sums(r: _Reader, funds: dict[str, Any], path: str, keys: set[str]) -> tuple[SumSpec, ...]:
+    sums = []
+    for i, item in enumerate(r.get(funds, "sums", path, list, [])):
+        p = f"{path}.sums[{i}]"
+        spec = SumSpec(
+            total=r.get(item, "total", p, str),
+            parts=tuple(r.get(item, "parts", p, list)),
+            columns=tuple(r.get(item, "columns", p, list, ["initial", "annual", "executed"])),
+        )
+        for key in (spec.total, *spec.parts):
+            if key not in keys:
+                raise r.fail(p, f"引用了不存在的资金行：{key}")
+        sums.append(spec)
+    return tuple(sums)
+
+
+def _criteria(r: _Reader, items: list[Any], path: str) -> tuple[CriterionSpec, ...]:
+    out = []
+    for i, item in enumerate(items):
+        p = f"{path}[{i}]"
+        formula = r.get(item, "formula", p, str, "")
+        if formula and formula not in FORMULAS:
+            raise r.fail(f"{p}.formula", f"未知的公式：{formula}")
+        out.append(
+            CriterionSpec(
+                path=tuple(r.get(item, "path", p, list)),
+                weight=r.decimal(item, "weight", p),
+                explanation=r.get(item, "explanation", p, str, ""),
+                rule=r.get(item, "rule", p, str, ""),
+                formula=formula,
+            )
+        )
+    return tuple(out)
+
+
+def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -> FormSpec:
+    path = f"forms.{kind}"
+    funds = r.get(spec, "funds", path, dict)
+    rows = _fund_rows(r, funds, f"{path}.funds")
+    keys = {row.key for row in rows}
+    rate_row = r.get(funds, "rate_row", f"{path}.funds", str, rows[0].key if rows else "")
+    if rate_row not in keys:
+        raise r.fail(f"{path}.funds.rate_row", f"引用了不存在的资金行：{rate_row}")
+    indicators = r.get(spec, "indicators", path, dict)
+    goals = r.get(spec, "goals", path, dict, {})
+    titles = r.get(goals, "titles", f"{path}.goals", list, ["预期目标", "实际完成情况"])
+    sheet_key = r.get(spec, "score_sheet", path, str, "")
+    if sheet_key and sheet_key not in sheets:
+        raise r.fail(f"{path}.score_sheet", f"引用了不存在的评分表：{sheet_key}")
+    sheet = sheets.get(sheet_key, {}) if sheet_key else {}
+    vocab = r.get(spec, "vocabulary", path, dict, {})
+    return FormSpec(
+        kind=kind,
+        title=r.get(spec, "title", path, str),
+        attachment=r.get(spec, "attachment", path, str, ""),
+        header=r.columns(r.get(spec, "header", path, list), f"{path}.header"),
+        fund_title=r.get(funds, "title", f"{path}.funds", str, "资金（万元）"),
+        fund_columns=r.columns(r.get(funds, "columns", f"{path}.funds", list), f"{path}.funds.columns"),
+        fund_rows=rows,
+        sums=_sums(r, funds, f"{path}.funds", keys),
+        rate_row=rate_row,
+        execution_weight=r.decimal(funds, "execution_weight", f"{path}.funds", ""),
+        goal_titles=(str(titles[0]), str(titles[1])),
+        goals_numbered=r.get(goals, "numbered", f"{path}.goals", bool, False),
+        indicator_columns=r.columns(
+            r.get(indicators, "columns", f"{path}.indicators", list), f"{path}.indicators.columns"
+        ),
+        scored=r.get(indicators, "scored", f"{path}.indicators", bool, True),
+        level1_weights={
+            k: r.decimal(r.get(indicators, "level1_weights", f"{path}.indicators", dict, {}), k,
+                         f"{path}.indicators.level1_weights")
+            for k in r.get(indicators, "level1_weights", f"{path}.indicators", dict, {})
+        },
+        vocabulary={k: tuple(v) for k, v in vocab.items()},
+        score_sheet=_criteria(r, sheet.get("criteria", []), f"score_sheets.{sheet_key}.criteria"),
+        score_sheet_title=str(sheet.get("title", "")),
+        orientation=r.get(spec, "orientation", path, str, "landscape"),
+    )
+
+
+def _scoring(r: _Reader, obj: dict[str, Any]) -> Scoring:
+    path = "scoring"
+    bands = {}
+    for name, pair in r.get(obj, "bands", path, dict, {}).items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise r.fail(f"{path}.bands.{name}", "应为 [下限, 上限]")
+        bands[name] = (Decimal(str(pair[0])), Decimal(str(pair[1])))
+    grades = tuple(
+        (str(g[0]), Decimal(str(g[1]))) for g in r.get(obj, "grades", path, list, [])
+    )
+    reverse = r.get(obj, "reverse", path, str, "ratio")
+    if reverse not in ("ratio", "excess"):
+        raise r.fail(f"{path}.reverse", "应为 ratio 或 excess")
+    equal = r.get(obj, "equal", path, str, "proportional")
+    if equal not in ("proportional", "binary"):
+        raise r.fail(f"{path}.equal", "应为 proportional 或 binary")
+    return Scoring(
+        reverse=reverse,
+        equal=equal,
+        bands=bands,
+        low_execution=Decimal(r.decimal(obj, "low_execution", path, "0.9")),
+        adjustment_reason=r.get(obj, "adjustment_reason", path, bool, False),
+        deviation_threshold=Decimal(r.decimal(obj, "deviation_threshold", path, "0.3")),
+        rate_tolerance=Decimal(r.decimal(obj, "rate_tolerance", path, "0.0001")),
+        grades=grades,
+        total=Decimal(r.decimal(obj, "total", path, "100")),
+        rate_places=r.get(obj, "rate_places", path, int, 2),
+    )
+
+
+def parse_template(data: Any, source: str) -> Template:
+    """Build a Template from parsed JSON, or raise TemplateError naming ``source`` and the key."""
+    r = _Reader(source)
+    if not isinstance(data, dict):
+        raise r.fail("(根)", "应为对象")
+    forms_obj = r.get(data, "forms", "", dict)
+    sheets = r.get(data, "score_sheets", "", dict, {})
+    forms = {}
+    for kind in ("overall", "project"):
+        forms[kind] = _form(r, kind, r.get(forms_obj, kind, "forms", dict), sheets)
+    narrative = tuple(
+        (r.get(s, "title", f"narrative[{i}]", str), r.get(s, "prompt", f"narrative[{i}]", str, ""))
+        for i, s in enumerate(r.get(data, "narrative", "", list, []))
+    )
+    return Template(
+        id=r.get(data, "id", "", str),
+        name=r.get(data, "name", "", str),
+        region=r.get(data, "region", "", str, ""),
+        description=r.get(data, "description", "", str, ""),
+        is_default=r.get(data, "default", "", bool, False),
+        money_unit=r.get(data, "money_unit", "", str, "万元"),
+        report_title=r.get(data, "report_title", "", str, "{year}年度{department}绩效自评报告"),
+        forms=forms,
+        scoring=_scoring(r, r.get(data, "scoring", "", dict, {})),
+        narrative=narrative,
+        basic_data=r.get(data, "basic_data", "", dict, {}),
+        guidance=tuple(r.get(data, "guidance", "", list, [])),
+        attachments=r.get(data, "attachments", "", dict, {}),
+        source=source,
+    )
+
+
+def load_template_file(path: Path) -> Template:
+    """Read and check one template file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"模板文件 {path.name} 无法读取：{exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise TemplateError(f"模板文件 {path.name} 不是有效的 JSON（第 {exc.lineno} 行）") from exc
+    template = parse_template(data, path.name)
+    if template.id != path.stem:
+        raise TemplateError(f"模板文件 {path.name} 的 “id” 应与文件名一致：{template.id}")
+    return template
+
+
+@lru_cache(maxsize=1)
+def all_templates() -> dict[str, Template]:
+    """Return every shipped template by id (cached)."""
+    out = {}
+    for path in sorted(templates_dir().glob("*.json")):
+        template = load_template_file(path)
+        out[template.id] = template
+    return out
+
+
+def get_template(template_id: str) -> Template:
+    """Return a template by id, or raise TemplateError listing the known ones."""
+    templates = all_templates()
+    if template_id not in templates:
+        known = "、".join(sorted(templates))
+        raise TemplateError(f"未知的模板：{template_id}（可用：{known}）")
+    return templates[template_id]
+
+
+def default_template_id() -> str:
+    for template in all_templates().values():
+        if template.is_default:
+            return template.id
+    return "mof"

@@ -1,0 +1,49 @@
+"""Test set-up shared by core and GUI tests: offscreen Qt, a private data folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give every test its own user-data folder (backups, settings)."""
+    path = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("ZIPING_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def _seed_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {}
+
+
+@pytest.fixture
+def seed_zpdb(tmp_path: Path, _seed_cache: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
+    """Return a function that gives a fresh .zpdb copy of a seed fixture (imported once per session)."""
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    def make(name: str) -> Path:
+        if name not in _seed_cache:
+            src = tmp_path_factory.mktemp("seeds") / f"{name}.zpdb"
+            Document.create(src, read_json_file(FIXTURES / f"{name}.json")).close()
+            _seed_cache[name] = src
+        dst = tmp_path / f"{name}.zpdb"
+        shutil.copyfile(_seed_cache[name], dst)
+        return dst
+
+    return make
