@@ -1,0 +1,75 @@
+"""The application context passed to every panel: the open document, undo stack, checker.
+
+Panels never touch storage: they call ``ctx.doc`` (core.report.Document) inside
+QUndoCommands (gui/commands.py) and listen to the signals here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from core.report import Change, Document
+
+
+class AppContext(QObject):
+    """Holds the open report and tells panels what changed."""
+
+    # Emitted after every mutation of the document, with the core.report.Change.
+    changed = Signal(object)
+    # Emitted after the checker has re-checked (after `changed`).
+    problems_changed = Signal()
+    # Emitted when another report file was opened (or the current one closed).
+    document_replaced = Signal()
+    # Emitted to ask the window to show a cell: (form uid or None, table, row, column).
+    show_cell_requested = Signal(object, str, object, object)
+
+    def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.doc: Document | None = None
+        self.checker: Any = None
+        self._scores: dict[int, Any] = {}
+        if doc is not None:
+            self.set_document(doc)
+
+    def set_document(self, doc: Document | None) -> None:
+        """Switch to another open document (closing none: the caller closes the old one)."""
+        if self.doc is not None:
+            self.doc.unsubscribe(self._on_change)
+        self.undo_stack.clear()
+        self.doc = doc
+        self._scores.clear()
+        self.checker = None
+        if doc is not None:
+            from core.rules import Checker
+
+            self.checker = Checker(doc.report)
+            doc.subscribe(self._on_change)
+        self.document_replaced.emit()
+        self.problems_changed.emit()
+
+    def _on_change(self, change: Change) -> None:
+        self._scores.clear()
+        if self.checker is not None:
+            self.checker.apply(change)
+        self.changed.emit(change)
+        self.problems_changed.emit()
+
+    def score(self, uid: int) -> Any:
+        """Return core.scoring.FormScore for a form, cached until the next change."""
+        if uid not in self._scores and self.doc is not None:
+            from core.scoring import score_form
+
+            self._scores[uid] = score_form(self.doc.report, self.doc.form(uid))
+        return self._scores.get(uid)
+
+    def problems_at(self, uid: int | None, table: str, row: int | None, column: str | None) -> list[Any]:
+        if self.checker is None:
+            return []
+        return list(self.checker.problems_at(uid, table, row, column))
+
+    def request_show_cell(self, uid: int | None, table: str, row: int | None, column: str | None) -> None:
+        self.show_cell_requested.emit(uid, table, row, column)
