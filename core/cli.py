@@ -115,7 +115,11 @@ def cmd_export_json(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        _write_atomically(Path(args.output), lambda p: p.write_text(text, encoding="utf-8"))
+
+        def write(p: Path) -> None:
+            p.write_text(text, encoding="utf-8")
+
+        _write_atomically(Path(args.output), write)
     return EXIT_OK
 
 
@@ -128,8 +132,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({"problems": [p.to_json() for p in problems]}, ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            where = " ".join(str(x) for x in (p.form, p.table, "" if p.row is None else p.row + 1,
-                                              p.column or "") if x != "")
+            where = " ".join(
+                str(x)
+                for x in (p.form, p.table, "" if p.row is None else p.row + 1, p.column or "")
+                if x != ""
+            )
             print(f"[{p.severity_label}] {p.rule} {where}：{p.message}")
         counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
         print(f"共 {counts['error']} 个错误，{counts['warning']} 个警告，{counts['info']} 个提示")
@@ -145,8 +152,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for s in data["forms"]:
-            print(f"{s['name']}：执行率 {s['execution_rate']}，执行得分 {s['execution_score'] or '—'}，"
-                  f"总分 {s['total'] or '—'}，等级 {s['grade'] or '—'}")
+            print(
+                f"{s['name']}：执行率 {s['execution_rate']}，执行得分 {s['execution_score'] or '—'}，"
+                f"总分 {s['total'] or '—'}，等级 {s['grade'] or '—'}"
+            )
     return EXIT_OK
 
 
@@ -168,8 +177,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m core", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m core", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"ZiPing {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -15,20 +15,58 @@ from core.templates import Template, TemplateError, get_template
 FORMAT = "ziping-report"
 VERSION = 1
 
-REPORT_KEYS = {"format", "version", "template", "year", "department", "signoff", "forms",
-               "narrative", "basic_data"}
+REPORT_KEYS = {
+    "format",
+    "version",
+    "template",
+    "year",
+    "department",
+    "signoff",
+    "forms",
+    "narrative",
+    "basic_data",
+}
 SIGNOFF_KEYS = set(m.SIGNOFF_FIELDS)
-FORM_KEYS = {"kind", "name", "supervisor", "implementer", "funds", "goals", "indicators",
-             "score_sheet", "printed_total", "signoff"}
+FORM_KEYS = {
+    "kind",
+    "name",
+    "supervisor",
+    "implementer",
+    "funds",
+    "goals",
+    "indicators",
+    "score_sheet",
+    "printed_total",
+    "signoff",
+}
 FUNDS_KEYS = {"unit", "execution_weight", "rows"}
 FUND_ROW_KEYS = {"label", "initial", "annual", "executed", "rate", "score"}
 GOAL_KEYS = {"goal", "achieved"}
-INDICATOR_KEYS = {"level1", "level2", "level3", "target", "actual", "weight", "score",
-                  "deviation_note", "not_applicable", "direction"}
+INDICATOR_KEYS = {
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "deviation_note",
+    "not_applicable",
+    "direction",
+}
 SCORE_KEYS = {"path", "weight", "explanation", "rule", "self_score", "review_score", "formula"}
 SECTION_KEYS = {"title", "text"}
-AMOUNT_KEYS = {"initial", "annual", "executed", "execution_weight", "weight", "score",
-               "self_score", "review_score", "printed_total"}
+AMOUNT_KEYS = {
+    "initial",
+    "annual",
+    "executed",
+    "execution_weight",
+    "weight",
+    "score",
+    "self_score",
+    "review_score",
+    "printed_total",
+}
 
 
 class InterchangeError(ValueError):
@@ -89,9 +127,16 @@ def _funds(form: Form, obj: Any, where: str, template: Template) -> None:
         rate = _text(row, "rate", w)
         if rate and rate.strip() not in ("—", "-", "/") and parse_rate(rate) is None:
             raise InterchangeError(f"{w}.rate：“{rate}”不是百分比")
-        form.funds.append(FundRow(key=key, initial=_text(row, "initial", w),
-                                  annual=_text(row, "annual", w), executed=_text(row, "executed", w),
-                                  printed_rate=rate, printed_score=_text(row, "score", w)))
+        form.funds.append(
+            FundRow(
+                key=key,
+                initial=_text(row, "initial", w),
+                annual=_text(row, "annual", w),
+                executed=_text(row, "executed", w),
+                printed_rate=rate,
+                printed_score=_text(row, "score", w),
+            )
+        )
     order = [s.key for s in template.form(form.kind).fund_rows]
     have = {r.key: r for r in form.funds}
     form.funds = [have.get(k) or FundRow(key=k) for k in order]
@@ -106,8 +151,7 @@ def _indicator(obj: Any, where: str) -> Indicator:
     if direction not in ("", "≥", "≤", "="):
         raise InterchangeError(f"{where}.direction：应为 “≥”、“≤” 或 “=”")
     names = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
-    return Indicator(**{k: _text(obj, k, where) for k in names}, direction=direction,
-                     not_applicable=na)
+    return Indicator(**{k: _text(obj, k, where) for k in names}, direction=direction, not_applicable=na)
 
 
 def _score_item(obj: Any, where: str) -> ScoreItem:
@@ -124,9 +168,13 @@ def _form(obj: Any, where: str, template: Template) -> Form:
     kind = obj.get("kind")
     if kind not in m.FORM_KINDS:
         raise InterchangeError(f"{where}.kind：应为 “overall” 或 “project”")
-    form = Form(kind=kind, name=_text(obj, "name", where), supervisor=_text(obj, "supervisor", where),
-                implementer=_text(obj, "implementer", where),
-                printed_total=_text(obj, "printed_total", where))
+    form = Form(
+        kind=kind,
+        name=_text(obj, "name", where),
+        supervisor=_text(obj, "supervisor", where),
+        implementer=_text(obj, "implementer", where),
+        printed_total=_text(obj, "printed_total", where),
+    )
     if not form.name.strip():
         raise InterchangeError(f"{where}.name：名称不能为空")
     if "signoff" in obj and obj["signoff"] is not None:
@@ -134,12 +182,15 @@ def _form(obj: Any, where: str, template: Template) -> Form:
     _funds(form, obj.get("funds", {}), f"{where}.funds", template)
     for i, g in enumerate(_list(obj, "goals", where)):
         _check_keys(g, GOAL_KEYS, f"{where}.goals[{i}]")
-        form.goals.append(Goal(_text(g, "goal", f"{where}.goals[{i}]"),
-                               _text(g, "achieved", f"{where}.goals[{i}]")))
-    form.indicators = [_indicator(x, f"{where}.indicators[{i}]")
-                       for i, x in enumerate(_list(obj, "indicators", where))]
-    form.score_sheet = [_score_item(x, f"{where}.score_sheet[{i}]")
-                        for i, x in enumerate(_list(obj, "score_sheet", where))]
+        form.goals.append(
+            Goal(_text(g, "goal", f"{where}.goals[{i}]"), _text(g, "achieved", f"{where}.goals[{i}]"))
+        )
+    form.indicators = [
+        _indicator(x, f"{where}.indicators[{i}]") for i, x in enumerate(_list(obj, "indicators", where))
+    ]
+    form.score_sheet = [
+        _score_item(x, f"{where}.score_sheet[{i}]") for i, x in enumerate(_list(obj, "score_sheet", where))
+    ]
     return form
 
 
@@ -170,8 +221,9 @@ def report_from_dict(data: Any) -> Report:
         raise InterchangeError("forms：只能有一张部门整体支出表（kind “overall”）")
     for i, s in enumerate(_list(data, "narrative", "(根)")):
         _check_keys(s, SECTION_KEYS, f"narrative[{i}]")
-        report.narrative.append(NarrativeSection(_text(s, "title", f"narrative[{i}]"),
-                                                 _text(s, "text", f"narrative[{i}]")))
+        report.narrative.append(
+            NarrativeSection(_text(s, "title", f"narrative[{i}]"), _text(s, "text", f"narrative[{i}]"))
+        )
     basic = data.get("basic_data")
     if basic is not None and not isinstance(basic, dict):
         raise InterchangeError("(根).basic_data：应为对象")
@@ -202,16 +254,37 @@ def _clean(obj: dict[str, Any]) -> dict[str, Any]:
 def _fund_row_dict(row: FundRow, template: Template, kind: str) -> dict[str, Any]:
     spec = template.form(kind).row_spec(row.key)
     label = spec.printed if spec else row.key
-    return {"label": label, **_clean({"initial": row.initial, "annual": row.annual,
-                                      "executed": row.executed, "rate": row.printed_rate,
-                                      "score": row.printed_score})}
+    return {
+        "label": label,
+        **_clean(
+            {
+                "initial": row.initial,
+                "annual": row.annual,
+                "executed": row.executed,
+                "rate": row.printed_rate,
+                "score": row.printed_score,
+            }
+        ),
+    }
 
 
 def form_to_dict(form: Form, template: Template) -> dict[str, Any]:
-    out = _clean({"kind": form.kind, "name": form.name, "supervisor": form.supervisor,
-                  "implementer": form.implementer, "printed_total": form.printed_total})
-    out["funds"] = _clean({"unit": form.fund_unit, "execution_weight": form.execution_weight,
-                           "rows": [_fund_row_dict(r, template, form.kind) for r in form.funds]})
+    out = _clean(
+        {
+            "kind": form.kind,
+            "name": form.name,
+            "supervisor": form.supervisor,
+            "implementer": form.implementer,
+            "printed_total": form.printed_total,
+        }
+    )
+    out["funds"] = _clean(
+        {
+            "unit": form.fund_unit,
+            "execution_weight": form.execution_weight,
+            "rows": [_fund_row_dict(r, template, form.kind) for r in form.funds],
+        }
+    )
     out["goals"] = [_clean(asdict(g)) for g in form.goals]
     out["indicators"] = [_clean(asdict(i)) for i in form.indicators]
     if form.score_sheet:

@@ -10,6 +10,7 @@ and the checker re-checks only what depends on them. Bad input raises
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -183,8 +184,6 @@ class Document:
                 old = getattr(item, column)
                 stored = value
                 if table == SCORE_SHEET and column == "path":
-                    import json
-
                     stored = json.dumps(value, ensure_ascii=False)
                 elif table == INDICATORS and column == "not_applicable":
                     stored = 1 if value else 0
@@ -196,7 +195,7 @@ class Document:
                 )
                 changes.append(Change(uid, table, (row,), (column,), old=old, new=value))
         for ch in changes:
-            setattr(self.form(ch.form).rows(ch.table)[ch.rows[0]], ch.columns[0], ch.new)  # type: ignore[index]
+            setattr(self.form(int(ch.form or 0)).rows(ch.table)[ch.rows[0]], ch.columns[0], ch.new)
         for ch in changes:
             self._emit(ch)
         return changes
@@ -212,8 +211,9 @@ class Document:
             form.rows(table)[:] = saved
             raise
 
-    def insert_rows(self, uid: int, table: str, index: int, rows: list[Any] | None = None,
-                    count: int = 1) -> Change:
+    def insert_rows(
+        self, uid: int, table: str, index: int, rows: list[Any] | None = None, count: int = 1
+    ) -> Change:
         """Insert rows (blank ones by default) before ``index``."""
         if table == FUNDS:
             raise InputError("资金表的行由模板决定，不能增删")
@@ -280,7 +280,7 @@ class Document:
         form.signoff = signoff
         try:
             with self._transaction():
-                self.db["forms"].update(uid, {"signoff": repo.form_record(form, 0)["signoff"]})
+                self.db.table("forms").update(uid, {"signoff": repo.form_record(form, 0)["signoff"]})
         except BaseException:
             form.signoff = old
             raise
@@ -294,7 +294,7 @@ class Document:
             old = getattr(rep.signoff, name)
             new_signoff = replace(rep.signoff, **{name: str(value)})
             with self._transaction():
-                self.db["report"].update(1, {name: str(value)})
+                self.db.table("report").update(1, {name: str(value)})
             rep.signoff = new_signoff
             return self._emit(Change(None, m.REPORT, columns=(name,), old=old, new=str(value)))
         if name == "year":
@@ -310,7 +310,7 @@ class Document:
             raise InputError(f"未知的字段：{name}")
         old = getattr(rep, name)
         with self._transaction():
-            self.db["report"].update(1, {name: value})
+            self.db.table("report").update(1, {name: value})
         setattr(rep, name, value)
         if name == "template":
             self.template = get_template(str(value))
@@ -318,24 +318,26 @@ class Document:
 
     def set_basic_data(self, data: dict[str, Any]) -> Change:
         """Replace the 基础数据表 (a JSON-like dict as the template names its keys)."""
-        import json
-
         old = copy.deepcopy(self.report.basic_data)
         with self._transaction():
-            self.db["report"].update(1, {"basic_data": json.dumps(data, ensure_ascii=False, sort_keys=True)})
+            self.db.table("report").update(
+                1, {"basic_data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+            )
         self.report.basic_data = copy.deepcopy(data)
         return self._emit(Change(None, m.BASIC_DATA, old=old, new=data))
 
     # ---- forms ---------------------------------------------------------------
-    def add_form(self, kind: str, name: str, index: int | None = None,
-                 form: Form | None = None) -> Change:
+    def add_form(self, kind: str, name: str, index: int | None = None, form: Form | None = None) -> Change:
         """Add a form (a blank one from the template unless ``form`` is given)."""
         if kind not in m.FORM_KINDS:
             raise InputError(f"未知的表类型：{kind}")
         if kind == m.OVERALL and self.report.overall is not None and form is None:
             raise InputError("每份报告只有一张部门整体支出表")
-        new = copy.deepcopy(form) if form is not None else blank_form(self.template, kind, name,
-                                                                        self.report.department)
+        new = (
+            copy.deepcopy(form)
+            if form is not None
+            else blank_form(self.template, kind, name, self.report.department)
+        )
         new.uid = form.uid if form is not None else 0
         fill_form_funds(self.template, new)
         forms = self.report.forms
@@ -375,8 +377,7 @@ class Document:
         copy_form = copy.deepcopy(source)
         copy_form.uid = 0
         copy_form.name = f"{source.name}（副本）"
-        return self.add_form(source.kind, copy_form.name, self.report.forms.index(source) + 1,
-                             copy_form)
+        return self.add_form(source.kind, copy_form.name, self.report.forms.index(source) + 1, copy_form)
 
     # ---- narrative -----------------------------------------------------------
     def set_section(self, index: int, title: str | None = None, text: str | None = None) -> Change:
@@ -387,7 +388,7 @@ class Document:
         old = replace(sections[index])
         new = replace(old, **{k: v for k, v in (("title", title), ("text", text)) if v is not None})
         with self._transaction():
-            self.db["narrative"].update(index, {"title": new.title, "text": new.text})
+            self.db.table("narrative").update(index, {"title": new.title, "text": new.text})
         sections[index] = new
         cols = tuple(k for k, v in (("title", title), ("text", text)) if v is not None)
         return self._emit(Change(None, m.NARRATIVE, (index,), cols, old=old, new=new))
@@ -408,12 +409,18 @@ class Document:
 def blank_form(template: Template, kind: str, name: str, department: str = "") -> Form:
     """Return a new form laid out by the template: fund rows, one goal, the score sheet."""
     spec = template.form(kind)
-    form = Form(kind=kind, name=name, supervisor=department, implementer=department,
-                execution_weight=spec.execution_weight)
+    form = Form(
+        kind=kind,
+        name=name,
+        supervisor=department,
+        implementer=department,
+        execution_weight=spec.execution_weight,
+    )
     form.goals.append(m.Goal())
     form.score_sheet = [
-        m.ScoreItem(path=list(c.path), weight=c.weight, explanation=c.explanation, rule=c.rule,
-                    formula=c.formula)
+        m.ScoreItem(
+            path=list(c.path), weight=c.weight, explanation=c.explanation, rule=c.rule, formula=c.formula
+        )
         for c in spec.score_sheet
     ]
     fill_form_funds(template, form)
@@ -423,7 +430,9 @@ def blank_form(template: Template, kind: str, name: str, department: str = "") -
 def fill_form_funds(template: Template, form: Form) -> None:
     """Give a form exactly the template's fund rows, in order, keeping what is there."""
     have = {row.key: row for row in form.funds}
-    form.funds = [have.get(spec.key) or m.FundRow(key=spec.key) for spec in template.form(form.kind).fund_rows]
+    form.funds = [
+        have.get(spec.key) or m.FundRow(key=spec.key) for spec in template.form(form.kind).fund_rows
+    ]
 
 
 def fill_fund_rows(report: Report) -> None:
@@ -432,8 +441,9 @@ def fill_fund_rows(report: Report) -> None:
         fill_form_funds(template, form)
 
 
-def new_report(template_id: str, year: int, department: str,
-               project_names: list[str] | None = None) -> Report:
+def new_report(
+    template_id: str, year: int, department: str, project_names: list[str] | None = None
+) -> Report:
     """Return a fresh report: the overall form, the named projects, the template's outline."""
     template = get_template(template_id)
     report = Report(template=template_id, year=year, department=department)

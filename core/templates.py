@@ -296,8 +296,11 @@ def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -
         ),
         scored=r.get(indicators, "scored", f"{path}.indicators", bool, True),
         level1_weights={
-            k: r.decimal(r.get(indicators, "level1_weights", f"{path}.indicators", dict, {}), k,
-                         f"{path}.indicators.level1_weights")
+            k: r.decimal(
+                r.get(indicators, "level1_weights", f"{path}.indicators", dict, {}),
+                k,
+                f"{path}.indicators.level1_weights",
+            )
             for k in r.get(indicators, "level1_weights", f"{path}.indicators", dict, {})
         },
         vocabulary={k: tuple(v) for k, v in vocab.items()},
@@ -314,9 +317,7 @@ def _scoring(r: _Reader, obj: dict[str, Any]) -> Scoring:
         if not (isinstance(pair, list) and len(pair) == 2):
             raise r.fail(f"{path}.bands.{name}", "应为 [下限, 上限]")
         bands[name] = (Decimal(str(pair[0])), Decimal(str(pair[1])))
-    grades = tuple(
-        (str(g[0]), Decimal(str(g[1]))) for g in r.get(obj, "grades", path, list, [])
-    )
+    grades = tuple((str(g[0]), Decimal(str(g[1]))) for g in r.get(obj, "grades", path, list, []))
     reverse = r.get(obj, "reverse", path, str, "ratio")
     if reverse not in ("ratio", "excess"):
         raise r.fail(f"{path}.reverse", "应为 ratio 或 excess")

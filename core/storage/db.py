@@ -72,7 +72,9 @@ def _connect_locked(path: Path) -> sqlite3.Connection:
         if "readonly" in text or "read-only" in text:
             raise ReadOnlyError(f"文件所在位置只读，无法编辑：{path}") from exc
         if "not a database" in text or "malformed" in text:
-            raise DamagedFileError(f"报告文件已损坏或不是 ZiPing 报告：{path.name}（{exc}），未做任何改动。") from exc
+            raise DamagedFileError(
+                f"报告文件已损坏或不是 ZiPing 报告：{path.name}（{exc}），未做任何改动。"
+            ) from exc
         raise StorageError(f"无法打开报告 {path.name}：{exc}") from exc
 
 

@@ -12,7 +12,7 @@ _TEXT_ROW = {"form_id": int, "position": int}
 
 @MIGRATIONS()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["report"].create(
+    db.table("report").create(
         {
             "id": int,
             "template": str,
@@ -26,7 +26,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["forms"].create(
+    db.table("forms").create(
         {
             "id": int,
             "position": int,
@@ -41,7 +41,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["fund_rows"].create(
+    db.table("fund_rows").create(
         {
             **_TEXT_ROW,
             "key": str,
@@ -54,12 +54,12 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("form_id", "key"),
         foreign_keys=[("form_id", "forms", "id")],
     )
-    db["goals"].create(
+    db.table("goals").create(
         {**_TEXT_ROW, "goal": str, "achieved": str},
         pk=("form_id", "position"),
         foreign_keys=[("form_id", "forms", "id")],
     )
-    db["indicators"].create(
+    db.table("indicators").create(
         {
             **_TEXT_ROW,
             "level1": str,
@@ -76,7 +76,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("form_id", "position"),
         foreign_keys=[("form_id", "forms", "id")],
     )
-    db["score_items"].create(
+    db.table("score_items").create(
         {
             **_TEXT_ROW,
             "path": str,
@@ -90,7 +90,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("form_id", "position"),
         foreign_keys=[("form_id", "forms", "id")],
     )
-    db["narrative"].create({"position": int, "title": str, "text": str}, pk="position")
+    db.table("narrative").create({"position": int, "title": str, "text": str}, pk="position")
 
 
 @MIGRATIONS()
@@ -98,8 +98,8 @@ def m002_meta(db: sqlite_utils.Database) -> None:
     """Record which program version wrote the file, for support and upgrades."""
     from core.version import __version__
 
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["meta"].insert_all(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("meta").insert_all(
         [{"key": "created_by", "value": f"ZiPing {__version__}"}],
         replace=True,
     )

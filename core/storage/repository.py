@@ -13,8 +13,8 @@ from core.model import (
     GOALS,
     INDICATORS,
     SCORE_SHEET,
-    FundRow,
     Form,
+    FundRow,
     Goal,
     Indicator,
     NarrativeSection,
@@ -58,8 +58,8 @@ def _row_from_db(table: str, rec: dict[str, Any]) -> Any:
             direction=_s(rec["direction"]),
             not_applicable=bool(rec["not_applicable"]),
         )
-    names = ("weight", "explanation", "rule", "self_score", "review_score", "formula")
-    return ScoreItem(path=list(json.loads(rec["path"] or "[]")), **{k: _s(rec[k]) for k in names})
+    names2 = ("weight", "explanation", "rule", "self_score", "review_score", "formula")
+    return ScoreItem(path=list(json.loads(rec["path"] or "[]")), **{k: _s(rec[k]) for k in names2})
 
 
 def _signoff(text: str | None) -> Signoff | None:
@@ -86,7 +86,7 @@ def form_record(form: Form, position: int) -> dict[str, Any]:
 
 def load_report(db: sqlite_utils.Database) -> Report:
     """Read the whole report from an open database."""
-    head = next(iter(db["report"].rows_where("id = 1")), None)
+    head = next(iter(db.table("report").rows_where("id = 1")), None)
     if head is None:
         raise ValueError("报告文件中缺少报告信息")
     report = Report(
@@ -96,7 +96,7 @@ def load_report(db: sqlite_utils.Database) -> Report:
         signoff=Signoff(*(_s(head[k]) for k in ("preparer", "phone", "date", "head"))),
         basic_data=json.loads(head["basic_data"] or "{}"),
     )
-    for rec in db["forms"].rows_where(order_by="position"):
+    for rec in db.table("forms").rows_where(order_by="position"):
         form = Form(
             kind=rec["kind"],
             name=_s(rec["name"]),
@@ -109,12 +109,12 @@ def load_report(db: sqlite_utils.Database) -> Report:
             uid=int(rec["id"]),
         )
         for table, name in TABLES.items():
-            rows = db[name].rows_where("form_id = ?", [form.uid], order_by="position")
+            rows = db.table(name).rows_where("form_id = ?", [form.uid], order_by="position")
             form.rows(table).extend(_row_from_db(table, r) for r in rows)
         report.forms.append(form)
     report.narrative = [
         NarrativeSection(title=_s(r["title"]), text=_s(r["text"]))
-        for r in db["narrative"].rows_where(order_by="position")
+        for r in db.table("narrative").rows_where(order_by="position")
     ]
     return report
 
@@ -136,17 +136,17 @@ def write_form_table(db: sqlite_utils.Database, form: Form, table: str) -> None:
     db.execute(f"DELETE FROM {name} WHERE form_id = ?", [form.uid])
     records = [row_to_db(table, form.uid, i, row) for i, row in enumerate(form.rows(table))]
     if records:
-        db[name].insert_all(records)
+        db.table(name).insert_all(records)
 
 
 def write_form(db: sqlite_utils.Database, form: Form, position: int) -> None:
     """Insert or replace one form with all its tables (inside the caller's transaction)."""
     record = form_record(form, position)
     if form.uid:
-        db["forms"].upsert(record, pk="id")
+        db.table("forms").upsert(record, pk="id")
     else:
         record.pop("id")
-        form.uid = int(db["forms"].insert(record).last_pk)
+        form.uid = int(db.table("forms").insert(record).last_pk or 0)
     for table in TABLES:
         write_form_table(db, form, table)
 
@@ -165,7 +165,7 @@ def write_positions(db: sqlite_utils.Database, report: Report) -> None:
 def write_narrative(db: sqlite_utils.Database, report: Report) -> None:
     db.execute("DELETE FROM narrative")
     if report.narrative:
-        db["narrative"].insert_all(
+        db.table("narrative").insert_all(
             [{"position": i, "title": s.title, "text": s.text} for i, s in enumerate(report.narrative)]
         )
 
@@ -173,7 +173,7 @@ def write_narrative(db: sqlite_utils.Database, report: Report) -> None:
 def write_report(db: sqlite_utils.Database, report: Report) -> None:
     """Write a whole report into an empty database in one transaction."""
     with db.atomic():
-        db["report"].upsert(report_record(report), pk="id")
+        db.table("report").upsert(report_record(report), pk="id")
         for i, form in enumerate(report.forms):
             write_form(db, form, i)
         write_narrative(db, report)

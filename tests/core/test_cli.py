@@ -13,8 +13,14 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "core", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, env={**os.environ})
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ},
+    )
 
 
 def test_help_explains_every_command_in_chinese_and_english() -> None:
@@ -27,8 +33,19 @@ def test_help_explains_every_command_in_chinese_and_english() -> None:
 
 def test_new_then_export_json(tmp_path: Path) -> None:
     target = tmp_path / "r.zpdb"
-    out = run("new", "--template", "mof", "--year", "2024", "--department", "测试部",
-              "--project", "项目甲", "-o", str(target))
+    out = run(
+        "new",
+        "--template",
+        "mof",
+        "--year",
+        "2024",
+        "--department",
+        "测试部",
+        "--project",
+        "项目甲",
+        "-o",
+        str(target),
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(run("export-json", str(target)).stdout)
     assert data["year"] == 2024 and data["template"] == "mof"
@@ -49,9 +66,12 @@ def test_import_then_export_json_is_the_same_document(tmp_path: Path) -> None:
 
 def test_bad_json_exits_2_with_one_line_and_no_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "ziping-report", "version": 1, "template": "mof", "year": 2023,'
-                   ' "forms": [{"kind": "project", "name": "甲", "funds": {"rows": '
-                   '[{"label": "年度资金总额", "annual": "abc"}]}}]}', encoding="utf-8")
+    bad.write_text(
+        '{"format": "ziping-report", "version": 1, "template": "mof", "year": 2023,'
+        ' "forms": [{"kind": "project", "name": "甲", "funds": {"rows": '
+        '[{"label": "年度资金总额", "annual": "abc"}]}}]}',
+        encoding="utf-8",
+    )
     target = tmp_path / "out.zpdb"
     out = run("import-json", str(bad), "-o", str(target))
     assert out.returncode == 2
@@ -66,8 +86,9 @@ def test_unreadable_json_and_unknown_template(tmp_path: Path) -> None:
     broken.write_text("{not json", encoding="utf-8")
     out = run("import-json", str(broken), "-o", str(tmp_path / "x.zpdb"))
     assert out.returncode == 2 and "不是有效的 JSON" in out.stderr
-    out = run("new", "--template", "mars", "--year", "2023", "--department", "x",
-              "-o", str(tmp_path / "y.zpdb"))
+    out = run(
+        "new", "--template", "mars", "--year", "2023", "--department", "x", "-o", str(tmp_path / "y.zpdb")
+    )
     assert out.returncode == 2 and "未知的模板" in out.stderr
     assert not (tmp_path / "y.zpdb").exists()
 

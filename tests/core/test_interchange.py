@@ -33,8 +33,9 @@ def _normalised(doc: dict) -> dict:
         form["funds"].setdefault("unit", template.money_unit)
         for table in ("goals", "indicators", "score_sheet"):
             if table in form:
-                form[table] = [{k: v for k, v in r.items() if v not in ("", None, False, [])}
-                               for r in form[table]]
+                form[table] = [
+                    {k: v for k, v in r.items() if v not in ("", None, False, [])} for r in form[table]
+                ]
         if not form.get("score_sheet"):
             form.pop("score_sheet", None)
         for key in [k for k, v in form.items() if v in ("", None)]:
@@ -61,8 +62,12 @@ def test_seed_fixtures_are_present() -> None:
     assert len(seed004.projects) == 3 and seed004.overall is not None
     seed001 = read_json_file(FIXTURES / "seed001_guangyuan.json")
     names = {f.name for f in seed001.projects}
-    for wanted in ("东西部协作人才交流项目", "干部暖心关爱帮扶基金经费",
-                   "老党员困难党员和特困离退休干部救助", "基层组织建设工作经费"):
+    for wanted in (
+        "东西部协作人才交流项目",
+        "干部暖心关爱帮扶基金经费",
+        "老党员困难党员和特困离退休干部救助",
+        "基层组织建设工作经费",
+    ):
         assert any(wanted in n for n in names), wanted
 
 
@@ -76,8 +81,14 @@ def test_printed_label_variants_map_to_template_rows() -> None:
 
 
 def _minimal(**extra: object) -> dict:
-    doc = {"format": "ziping-report", "version": 1, "template": "mof", "year": 2023,
-           "department": "测试部", "forms": []}
+    doc = {
+        "format": "ziping-report",
+        "version": 1,
+        "template": "mof",
+        "year": 2023,
+        "department": "测试部",
+        "forms": [],
+    }
     doc.update(extra)
     return doc
 
@@ -89,12 +100,26 @@ def _minimal(**extra: object) -> dict:
         (_minimal(template="beijing"), "未知的模板"),
         (_minimal(version=2), "版本"),
         ({"version": 1, "template": "mof", "year": 2023}, "format"),
-        (_minimal(forms=[{"kind": "project", "name": "甲", "funds": {"rows": [
-            {"label": "年度资金总额", "annual": "1O1.17"}]}}]), "forms[0].funds.rows[0].annual"),
-        (_minimal(forms=[{"kind": "project", "name": "甲", "funds": {"rows": [
-            {"label": "火星资金"}]}}]), "不是模板 mof 的资金行"),
-        (_minimal(forms=[{"kind": "project", "name": "甲", "indicators": [{"levle3": "x"}]}]),
-         "forms[0].indicators[0]：未知的键 “levle3”"),
+        (
+            _minimal(
+                forms=[
+                    {
+                        "kind": "project",
+                        "name": "甲",
+                        "funds": {"rows": [{"label": "年度资金总额", "annual": "1O1.17"}]},
+                    }
+                ]
+            ),
+            "forms[0].funds.rows[0].annual",
+        ),
+        (
+            _minimal(forms=[{"kind": "project", "name": "甲", "funds": {"rows": [{"label": "火星资金"}]}}]),
+            "不是模板 mof 的资金行",
+        ),
+        (
+            _minimal(forms=[{"kind": "project", "name": "甲", "indicators": [{"levle3": "x"}]}]),
+            "forms[0].indicators[0]：未知的键 “levle3”",
+        ),
         (_minimal(year="去年"), "year"),
     ],
 )

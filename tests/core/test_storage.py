@@ -61,8 +61,9 @@ def test_second_process_is_refused(tmp_path: Path) -> None:
             print("REFUSED", exc); sys.exit(0)
         sys.exit(3)
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                         env={**os.environ})
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env={**os.environ}
+    )
     doc.close()
     assert out.returncode == 0, out.stderr
     assert "另一窗口" in out.stdout
@@ -155,8 +156,11 @@ def test_killed_writer_loses_nothing_but_the_edit_in_flight(tmp_path: Path) -> N
     uid = doc.report.projects[0].uid
     doc.insert_rows(uid, "goals", 0, count=50)
     doc.close()
-    proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), path=str(path))],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER.format(root=str(ROOT), path=str(path))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     done = -1
     deadline = time.time() + 30
@@ -184,8 +188,19 @@ def test_first_schema_file_is_upgraded(tmp_path: Path) -> None:
     db = sqlite_utils.Database(conn)
     MIGRATIONS.apply(db, stop_before="m002_meta")
     conn.execute("PRAGMA user_version=1")
-    db["report"].insert({"id": 1, "template": "mof", "year": 2022, "department": "旧部门",
-                         "preparer": "", "phone": "", "date": "", "head": "", "basic_data": "{}"})
+    db["report"].insert(
+        {
+            "id": 1,
+            "template": "mof",
+            "year": 2022,
+            "department": "旧部门",
+            "preparer": "",
+            "phone": "",
+            "date": "",
+            "head": "",
+            "basic_data": "{}",
+        }
+    )
     conn.close()
     assert SCHEMA_VERSION > 1
     doc = Document.open(path)
