@@ -1,0 +1,429 @@
+"""Scores: 执行率 and its score, indicator scores, score-sheet formulas, totals and grades.
+
+Everything is ``Decimal`` rounded half-up to 2 places (``core.numbers.q``); never float.
+Each suggested score carries a one-line Chinese reason (``why``). Region differences
+(reverse formula, "=" scoring, qualitative bands, grades) come from the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from core.model import Form, Indicator, Report, ScoreItem
+from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
+from core.templates import FormSpec, Scoring, Template, get_template
+from core.values import Attainment, Comparison, Kind, Value, compare, parse_value
+
+MET, NOT_MET, UNKNOWN, NA, BLANK = "met", "not_met", "unknown", "na", "blank"
+QUANTITATIVE = (Kind.NUMBER, Kind.RANGE, Kind.DATE)
+GRADE_WORDS = ("达成", "部分达成", "未达成")
+DEFAULT_BANDS = {"达成": (Decimal("0.8"), ONE), "部分达成": (Decimal("0.6"), Decimal("0.8")),
+                 "未达成": (ZERO, Decimal("0.6"))}
+PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%得满分，否则按实际进度量化）"
+
+
+@lru_cache(maxsize=1 << 16)
+def parsed(text: str) -> Value:
+    """Return parse_value(text), cached per cell text."""
+    return parse_value(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def compared(target: str, actual: str, direction: str) -> Comparison:
+    """Return compare() of two cell texts, cached."""
+    return compare(parsed(target), parsed(actual), direction or None)
+
+
+def amount(text: str) -> Decimal | None:
+    """Read an amount cell (None when blank or not a number)."""
+    return try_amount(text)
+
+
+@dataclass(frozen=True)
+class ExecutionScore:
+    rate: Decimal | None
+    score: Decimal | None
+    weight: Decimal | None
+    why: str
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    row: int
+    suggested: Decimal | None
+    score: Decimal | None
+    why: str
+    attainment: str
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    row: int
+    suggested: Decimal | None
+    why: str
+
+
+@dataclass(frozen=True)
+class FormScore:
+    uid: int
+    name: str
+    kind: str
+    execution: ExecutionScore
+    row_rates: dict[str, Decimal | None]
+    computed_sums: dict[tuple[str, str], Decimal]
+    indicators: list[IndicatorScore]
+    score_sheet: list[ItemScore]
+    level1_totals: dict[str, Decimal]
+    total: Decimal | None
+    grade: str
+    rate_places: int = 2
+
+    def to_json(self) -> dict[str, Any]:
+        """Return INTERCHANGE.md's ``score --json`` form object."""
+        ex = self.execution
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "execution_rate": fmt_percent(ex.rate, self.rate_places),
+            "execution_score": fmt(ex.score),
+            "indicators": [{"row": s.row, "suggested": fmt(s.suggested), "score": fmt(s.score),
+                            "why": s.why} for s in self.indicators],
+            "total": fmt(self.total),
+            "grade": self.grade,
+            "score_sheet": [{"row": s.row, "suggested": fmt(s.suggested), "why": s.why}
+                            for s in self.score_sheet if s.suggested is not None or s.why],
+        }
+
+
+# ---- execution ---------------------------------------------------------------------
+
+def rate_of(annual: Decimal | None, executed: Decimal | None) -> Decimal | None:
+    """Return executed / annual, None when the budget is 0 or blank."""
+    if not annual or executed is None:
+        return None
+    return executed / annual
+
+
+def execution_weight(form: Form, spec: FormSpec) -> Decimal | None:
+    """Return the 执行率 分值 of a form (its own, else the template's)."""
+    return amount(form.execution_weight) if form.execution_weight.strip() else amount(spec.execution_weight)
+
+
+def execution_score(form: Form, spec: FormSpec) -> ExecutionScore:
+    """Score 执行率 = 全年执行数 / 全年预算数 of the template's rate row."""
+    row = form.fund(spec.rate_row)
+    annual = amount(row.annual) if row else None
+    executed = amount(row.executed) if row else None
+    rate = rate_of(annual, executed)
+    weight = execution_weight(form, spec)
+    if rate is None:
+        return ExecutionScore(None, None, weight, "全年预算数为空或为 0，无法计算执行率")
+    pct = fmt_percent(rate)
+    base = f"{fmt(executed)} ÷ {fmt(annual)} = {pct}"
+    if weight is None:
+        return ExecutionScore(rate, None, None, base)
+    score = q(weight * min(rate, ONE))
+    why = f"{base}，{fmt(weight)} × {fmt_percent(min(rate, ONE))} = {fmt(score)}"
+    return ExecutionScore(rate, score, weight, why)
+
+
+def row_rates(form: Form) -> dict[str, Decimal | None]:
+    """Return the 执行率 of every fund row."""
+    return {r.key: rate_of(amount(r.annual), amount(r.executed)) for r in form.funds}
+
+
+def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
+    """Return Σ parts per (total row, column) where at least one part has a value."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for s in spec.sums:
+        for col in s.columns:
+            values = [amount(getattr(r, col)) for k in s.parts if (r := form.fund(k)) is not None]
+            present = [v for v in values if v is not None]
+            if present:
+                out[(s.total, col)] = sum(present, ZERO)
+    return out
+
+
+# ---- indicators --------------------------------------------------------------------
+
+def _clamp(value: Decimal, weight: Decimal) -> Decimal:
+    return q(max(ZERO, min(value, weight)))
+
+
+def _missed_score(c: Comparison, t: Value, direction: str, w: Decimal, opts: Scoring) -> tuple[Decimal, str]:
+    """Score a missed quantitative target per the template's options."""
+    if t.kind is Kind.DATE:
+        return ZERO, "未按期完成，得 0"
+    if direction in ("≤", "<"):
+        if opts.reverse == "excess" and c.deviation is not None:
+            s = _clamp(w * (ONE - c.deviation), w)
+            dev = fmt_percent(c.deviation)
+            return s, f"超出 {dev}，{fmt(w)} × (1 − {dev}) = {fmt(s)}"
+        ratio = c.ratio if c.ratio is not None else ZERO
+        s = _clamp(w * ratio, w)
+        return s, f"{fmt(w)} × 目标/实际 {fmt_percent(ratio)} = {fmt(s)}"
+    if direction == "=" and (opts.equal == "binary" or not t.number):
+        return ZERO, "“=”指标未达到目标值，得 0"
+    ratio = c.ratio if c.ratio is not None else ZERO
+    s = _clamp(w * ratio, w)
+    return s, f"{fmt(w)} × 实际/目标 {fmt_percent(ratio)} = {fmt(s)}"
+
+
+def _direction(ind: Indicator, t: Value) -> str:
+    return ind.direction or t.direction or ""
+
+
+def _qualitative(c: Comparison, a: Value, w: Decimal | None, opts: Scoring) -> tuple[Decimal | None, str]:
+    bands = opts.bands or DEFAULT_BANDS
+    if c.attainment is Attainment.MET and a.word not in ("部分达成", "未达成"):
+        if w is None:
+            return None, f"{c.explanation}，达成"
+        return w, f"{c.explanation}，达成年度指标，得满分 {fmt(w)}"
+    if w is None:
+        return None, c.explanation
+    lo, hi = bands.get("部分达成", DEFAULT_BANDS["部分达成"])
+    return None, (f"{c.explanation}；请按分数段评分：部分达成 {fmt(w * lo)}–{fmt(w * hi)}，"
+                  f"未达成低于 {fmt(w * lo)}")
+
+
+@lru_cache(maxsize=1 << 16)
+def evaluate(target: str, actual: str, direction: str, weight: str,
+             template_id: str) -> tuple[Decimal | None, str, str]:
+    """Return (suggested, why, attainment) for one indicator's cells (cached)."""
+    opts = get_template(template_id).scoring
+    t, a = parsed(target), parsed(actual)
+    w = amount(weight)
+    c = compared(target, actual, direction)
+    att = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}.get(c.attainment, UNKNOWN)
+    if t.kind is Kind.QUALITATIVE:
+        s, why = _qualitative(c, a, w, opts)
+        return s, why, NOT_MET if a.word in ("部分达成", "未达成") else att
+    if t.kind not in QUANTITATIVE or c.attainment is Attainment.UNKNOWN:
+        tail = "，请人工评分" if w is not None else ""
+        return None, f"{c.explanation}{tail}", UNKNOWN
+    if w is None:
+        return None, c.explanation, att
+    if c.attainment is Attainment.MET:
+        return w, f"{c.explanation}，得满分 {fmt(w)}", att
+    s, why = _missed_score(c, t, direction or t.direction or "≥", w, opts)
+    return s, f"{c.explanation}，{why}", att
+
+
+def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScore:
+    """Return the suggested and effective score of one indicator row."""
+    entered = amount(ind.score)
+    if ind.is_blank_row():
+        return IndicatorScore(row, None, None, "", BLANK)
+    if ind.not_applicable:
+        return IndicatorScore(row, None, None, "不适用：不计分，其余得分按百分制折算", NA)
+    suggested, why, att = evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)
+    return IndicatorScore(row, suggested, entered if entered is not None else suggested, why, att)
+
+
+def indicator_scores(form: Form, template_id: str) -> list[IndicatorScore]:
+    return [score_indicator(ind, i, template_id) for i, ind in enumerate(form.indicators)]
+
+
+def level1_totals(form: Form, scores: list[IndicatorScore]) -> dict[str, Decimal]:
+    """Return Σ scores per 一级指标."""
+    out: dict[str, Decimal] = {}
+    for ind, s in zip(form.indicators, scores, strict=True):
+        if s.score is not None:
+            out[ind.level1] = out.get(ind.level1, ZERO) + s.score
+    return out
+
+
+def grade_of(total: Decimal | None, opts: Scoring) -> str:
+    """Return 优/良/中/差 by half-open bands (89.99 → 良)."""
+    if total is None:
+        return ""
+    for name, floor in sorted(opts.grades, key=lambda g: g[1], reverse=True):
+        if total >= floor:
+            return name
+    return ""
+
+
+def _rescale(total: Decimal, form: Form, opts: Scoring) -> Decimal:
+    """Re-scale to 100 when not-applicable indicators were dropped."""
+    dropped = sum((amount(i.weight) or ZERO for i in form.indicators if i.not_applicable), ZERO)
+    if not dropped or dropped >= opts.total:
+        return total
+    return q(total * opts.total / (opts.total - dropped))
+
+
+def is_deduction(item: ScoreItem) -> bool:
+    return bool(item.path) and item.path[0].startswith("扣分")
+
+
+def sheet_total(form: Form, items: list[ItemScore]) -> Decimal | None:
+    """Return Σ score-sheet scores (entered, else suggested); deductions subtract."""
+    if not form.score_sheet:
+        return None
+    total = ZERO
+    for item, s in zip(form.score_sheet, items, strict=True):
+        value = amount(item.self_score)
+        value = s.suggested if value is None else value
+        if value is not None:
+            total += -abs(value) if is_deduction(item) else value
+    return q(total)
+
+
+# ---- score-sheet formulas (广元 评分表) ------------------------------------------------
+
+_FORMULA_WORDS = (
+    ("project", "执行进度", "project_execution_progress"), ("project", "结余", "project_balance_rate"),
+    ("project", "目标完成", "project_goal_completion"), ("project", "偏离", "project_deviation"),
+    ("overall", "执行进度", "overall_execution_progress"), ("overall", "结余", "overall_balance_rate"),
+    ("overall", "偏离", "overall_deviation"), ("overall", "目标实现", "overall_goal_completion"),
+)
+TEN_PERCENT = Decimal("0.1")
+
+
+def formula_of(item: ScoreItem, kind: str, available: frozenset[str]) -> str:
+    """Return the item's formula id: its own, else read from its name and explanation."""
+    if item.formula:
+        return item.formula
+    text = item.name + item.explanation
+    for k, word, formula in _FORMULA_WORDS:
+        if k == kind and formula in available and word in text:
+            return formula
+    return ""
+
+
+def _counted(form: Form, with_cost: bool) -> list[Indicator]:
+    """Return the 数量 (and 成本) indicators a completion formula counts."""
+    def wanted(i: Indicator) -> bool:
+        return "数量" in i.level2 or (with_cost and ("成本" in i.level1 or "成本" in i.level2))
+    return [i for i in form.indicators if wanted(i) and not i.is_blank_row() and not i.not_applicable]
+
+
+def _completion(form: Form, w: Decimal, with_cost: bool) -> ItemScore:
+    rows = _counted(form, with_cost)
+    what = "数量、成本指标" if with_cost else "数量指标"
+    if not rows:
+        return ItemScore(0, None, f"没有{what}，无法计算")
+    met = sum(ignore_unit(i.target, i.actual, i.direction).attainment is Attainment.MET for i in rows)
+    s = q(w * met / len(rows))
+    return ItemScore(0, s, f"{what}完成 {met} 个 / 共 {len(rows)} 个 × {fmt(w)} = {fmt(s)}")
+
+
+def _deviation(form: Form, w: Decimal, with_cost: bool, threshold: Decimal) -> ItemScore:
+    rows = _counted(form, with_cost)
+    checked = [ignore_unit(i.target, i.actual, i.direction) for i in rows]
+    done = [c for c in checked if c.attainment is Attainment.MET]
+    if not done:
+        return ItemScore(0, None, "没有已完成的指标，无法计算偏离度")
+    near = sum(c.deviation is None or abs(c.deviation) < threshold for c in done)
+    s = q(w * near / len(done))
+    limit = fmt_percent(threshold, 0)
+    return ItemScore(0, s, f"已完成的 {len(done)} 个指标中偏离度低于 {limit} 的 {near} 个，"
+                           f"{fmt(w)} × {near}/{len(done)} = {fmt(s)}")
+
+
+def _progress(form: Form, spec: FormSpec, w: Decimal) -> ItemScore:
+    ex = execution_score(form, spec)
+    if ex.rate is None:
+        return ItemScore(0, None, "全年预算数为空或为 0，无法计算执行进度")
+    s = q(w * min(ex.rate, ONE))
+    return ItemScore(0, s, f"{PROGRESS_NOTE}：{fmt(w)} × {fmt_percent(min(ex.rate, ONE))} = {fmt(s)}")
+
+
+def balance_rate(form: Form, spec: FormSpec) -> Decimal | None:
+    """Return 结余率 = (全年预算数 − 全年执行数) / 全年预算数 of the rate row."""
+    rate = execution_score(form, spec).rate
+    return None if rate is None else ONE - rate
+
+
+def _balance(form: Form, spec: FormSpec, w: Decimal) -> ItemScore:
+    r = balance_rate(form, spec)
+    if r is None:
+        return ItemScore(0, None, "全年预算数为空或为 0，无法计算结余率")
+    s = _clamp(w * (ONE - r / TEN_PERCENT), w) if r < TEN_PERCENT else ZERO
+    rule = f"< 10%，{fmt(w)} × (1 − {fmt_percent(r)} ÷ 10%) = {fmt(s)}" if r < TEN_PERCENT else "≥ 10%，得 0"
+    return ItemScore(0, s, f"结余率 {fmt_percent(r)} {rule}")
+
+
+def _overall_balance(report: Report, template: Template, w: Decimal) -> ItemScore:
+    spec = template.form("project")
+    rates = [r for p in report.projects if (r := balance_rate(p, spec)) is not None]
+    if not rates:
+        return ItemScore(0, None, "没有可计算结余率的项目")
+    under = sum(r < TEN_PERCENT for r in rates)
+    s = q(w * under / len(rates))
+    return ItemScore(0, s, f"结余率低于 10% 的项目 {under} 个 / 共 {len(rates)} 个 × {fmt(w)} = {fmt(s)}")
+
+
+def _project_scores(report: Report, w: Decimal) -> ItemScore:
+    totals = [t for p in report.projects if (t := score_form(report, p).total) is not None]
+    if not totals:
+        return ItemScore(0, None, "没有已评分的项目")
+    mean = sum(totals, ZERO) / len(totals)
+    s = _clamp(mean * Decimal("0.25") + 5, w)
+    return ItemScore(0, s, f"{len(totals)} 个项目平均 {fmt(mean)} 分 × 25% + 事前评估 5 分（请核实）"
+                           f"= {fmt(s)}")
+
+
+def _item_score(report: Report, form: Form, template: Template, formula: str, w: Decimal) -> ItemScore:
+    spec = template.form(form.kind)
+    threshold = template.scoring.deviation_threshold
+    if formula.endswith("execution_progress"):
+        return _progress(form, spec, w)
+    if formula == "project_balance_rate":
+        return _balance(form, spec, w)
+    if formula == "overall_balance_rate":
+        return _overall_balance(report, template, w)
+    if formula.endswith("goal_completion"):
+        return _completion(form, w, formula.startswith("overall"))
+    if formula.endswith("deviation"):
+        return _deviation(form, w, formula.startswith("overall"), threshold)
+    return _project_scores(report, w)
+
+
+def score_sheet_items(report: Report, form: Form, template: Template) -> list[ItemScore]:
+    """Compute the score-sheet items that have a formula; judgement items get None."""
+    available = frozenset(c.formula for c in template.form(form.kind).score_sheet if c.formula)
+    out = []
+    for row, item in enumerate(form.score_sheet):
+        formula = formula_of(item, form.kind, available)
+        w = amount(item.weight)
+        if not formula or w is None:
+            out.append(ItemScore(row, None, ""))
+            continue
+        out.append(replace(_item_score(report, form, template, formula, w), row=row))
+    return out
+
+
+def score_form(report: Report, form: Form) -> FormScore:
+    """Compute every figure of one form."""
+    template = get_template(report.template)
+    spec = template.form(form.kind)
+    ex = execution_score(form, spec)
+    inds = indicator_scores(form, report.template)
+    items = score_sheet_items(report, form, template)
+    total: Decimal | None
+    if spec.scored:
+        raw = (ex.score or ZERO) + sum((s.score for s in inds if s.score is not None), ZERO)
+        total = _rescale(q(raw), form, template.scoring)
+    else:
+        total = sheet_total(form, items)
+    return FormScore(form.uid, form.name, form.kind, ex, row_rates(form), computed_sums(form, spec),
+                     inds, items, level1_totals(form, inds), total, grade_of(total, template.scoring),
+                     template.scoring.rate_places)
+
+
+def score_report(report: Report) -> list[FormScore]:
+    """Score every form of a report, in order."""
+    return [score_form(report, f) for f in report.forms]
+
+
+def ignore_unit(target: str, actual: str, direction: str) -> Comparison:
+    """Compare numbers only, as if the actual had the target's unit (for counting formulas)."""
+    t, a = parsed(target), parsed(actual)
+    c = compared(target, actual, direction)
+    if not c.unit_mismatch or t.kind is not Kind.NUMBER or a.kind is not Kind.NUMBER:
+        return c
+    return compare(t, replace(a, unit=t.unit), direction or None)
+
