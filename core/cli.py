@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from core.model import Report
 from core.version import __version__
@@ -24,6 +24,7 @@ DESCRIPTION = """ZiPing 绩效自评助手 — 命令行 / command line
   check        检查报告中的问题 / check a report (.zpdb or .json) for problems
   score        计算执行率、得分和等级 / compute execution rates, scores and grades
   export       导出 Word 报告与 Excel 附件 / export the Word report and Excel attachments
+  next-year    由本年报告开始下一年度 / start next year's report from this one
 
 退出码 / exit status: 0 成功或无错误 ok; 1 有错误级问题 errors found (check);
 2 输入无法读取 input cannot be read (原因见标准错误 reason on stderr)."""
@@ -159,6 +160,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_next_year(args: argparse.Namespace) -> int:
+    from core.report import next_year_report
+
+    report = _load(args.input)
+    _create_zpdb(next_year_report(report, args.year), Path(args.output), args.force)
+    print(
+        f"已创建 {args.output}（{args.year or report.year + 1} 年度，保留项目、指标和目标值，清空完成值与得分）"
+    )
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if not args.xlsx and not args.docx:
         raise CliError("请至少指定 --xlsx 或 --docx")
@@ -176,8 +188,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Chinese on one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"错误：命令参数有误（{message}）。用法见 python -m core --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m core", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"ZiPing {__version__}")
@@ -212,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="报告文件 .zpdb 或 .json / report file")
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("next-year", help="由本年报告开始下一年度 / start next year's report from this one")
+    p.add_argument("input", help="本年报告 .zpdb 或 .json / this year's report")
+    p.add_argument("-o", "--output", required=True, help="输出 .zpdb / output report file")
+    p.add_argument("--year", type=int, help="新年度，默认加一 / new year (default: +1)")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite")
+    p.set_defaults(func=cmd_next_year)
 
     p = sub.add_parser("export", help="导出 Word 与 Excel / export Word and Excel")
     p.add_argument("input", help="报告文件 .zpdb 或 .json / report file")

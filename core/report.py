@@ -453,3 +453,22 @@ def new_report(
             report.forms.append(blank_form(template, m.PROJECT, name.strip(), department))
     report.narrative = [m.NarrativeSection(title=t, text="") for t, _ in template.narrative]
     return report
+
+
+def next_year_report(report: Report, year: int | None = None) -> Report:
+    """Start next year's report from this one: keep forms, indicators and targets; clear results."""
+    new = report.clone()
+    new.year = year if year is not None else report.year + 1
+    new.signoff = replace(report.signoff, date="")
+    for form in new.forms:
+        form.uid = 0
+        form.printed_total = ""
+        if form.signoff is not None:
+            form.signoff = replace(form.signoff, date="")
+        form.funds = [m.FundRow(key=r.key) for r in form.funds]
+        form.goals = [m.Goal(goal=g.goal) for g in form.goals]
+        form.indicators = [replace(i, actual="", score="", deviation_note="") for i in form.indicators]
+        form.score_sheet = [replace(s, self_score="", review_score="") for s in form.score_sheet]
+    new.narrative = [m.NarrativeSection(title=s.title) for s in report.narrative]
+    new.basic_data = {}
+    return new

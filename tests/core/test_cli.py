@@ -98,3 +98,23 @@ def test_foreign_file_exits_2(tmp_path: Path) -> None:
     foreign.write_bytes(b"PK\x03\x04 not a database")
     out = run("export-json", str(foreign))
     assert out.returncode == 2 and "不是 ZiPing 报告文件" in out.stderr
+
+
+def test_usage_error_is_one_chinese_line() -> None:
+    out = run("new", "--year", "2023")
+    assert out.returncode == 2
+    assert out.stderr.startswith("错误：命令参数有误") and out.stderr.strip().count("\n") == 0
+
+
+def test_next_year_keeps_targets_and_clears_results(tmp_path: Path) -> None:
+    target = tmp_path / "2024.zpdb"
+    out = run("next-year", str(FIXTURES / "seed004_yiyang.json"), "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(run("export-json", str(target)).stdout)
+    assert data["year"] == 2024
+    project = data["forms"][2]
+    assert project["name"] == "非公有制经济组织和社会组织党建工作经费"
+    first = project["indicators"][0]
+    assert first["target"] == "≥4" and "actual" not in first and "score" not in first
+    assert all(set(r) == {"label"} for r in project["funds"]["rows"])
+    assert "basic_data" not in data
