@@ -165,9 +165,8 @@ def cmd_next_year(args: argparse.Namespace) -> int:
 
     report = _load(args.input)
     _create_zpdb(next_year_report(report, args.year), Path(args.output), args.force)
-    print(
-        f"已创建 {args.output}（{args.year or report.year + 1} 年度，保留项目、指标和目标值，清空完成值与得分）"
-    )
+    year = args.year or report.year + 1
+    print(f"已创建 {args.output}（{year} 年度，保留项目、指标和目标值，清空完成值与得分）")
     return EXIT_OK
 
 
