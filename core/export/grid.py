@@ -1,0 +1,118 @@
+"""The grid both exports render: cells, merges, column widths, titles and sign-off lines."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.model import Signoff
+from core.numbers import fmt, fmt_money, fmt_percent
+
+TEXT, LABEL, HEAD, MONEY, RATE, SCORE = "text", "label", "head", "money", "rate", "score"
+
+Value = str | Decimal | None
+
+
+@dataclass
+class Cell:
+    value: Value
+    kind: str = TEXT
+    align: str = "center"
+
+
+@dataclass
+class Grid:
+    name: str  # sheet name before cleaning, e.g. "附件3-1 业务工作经费"
+    attachment: str
+    title: str
+    widths: list[int]
+    subtitle: str = ""
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
+    rows: int = 0
+    repeat: tuple[int, int] | None = None  # table rows repeated on every printed page
+    landscape: bool = True
+    signoff: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    uid: int | None = None
+    rate_places: int = 2
+
+    def put(self, row: int, col: int, value: Value, kind: str = TEXT, *, rows: int = 1, cols: int = 1,
+            align: str = "center") -> None:
+        """Write a cell; a span of several rows or columns becomes one merged range."""
+        self.cells[(row, col)] = Cell(value, kind, align)
+        if rows > 1 or cols > 1:
+            self.merges.append((row, col, row + rows - 1, col + cols - 1))
+        self.rows = max(self.rows, row + rows)
+
+    @property
+    def ncols(self) -> int:
+        return len(self.widths)
+
+    def text(self, row: int, col: int) -> str:
+        """Return a cell as printed (money with 2 places, rates as percentages)."""
+        cell = self.cells.get((row, col))
+        return "" if cell is None else printed(cell, self.rate_places)
+
+    def span_width(self, col: int, cols: int) -> int:
+        return sum(self.widths[col:col + cols])
+
+    def covered(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+        """Map every cell inside a merged range to that range."""
+        out = {}
+        for m in self.merges:
+            for r in range(m[0], m[2] + 1):
+                for c in range(m[1], m[3] + 1):
+                    out[(r, c)] = m
+        return out
+
+
+def printed(cell: Cell, rate_places: int = 2) -> str:
+    """Return a cell's text as the Word table and the reader of the sheet see it."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if cell.kind == MONEY:
+        return fmt_money(v)
+    if cell.kind == RATE:
+        return fmt_percent(v, rate_places)
+    return fmt(v)
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2010-\u201f\u2026]")
+
+
+def text_units(text: str) -> int:
+    """Return the printed width of a text: a CJK character counts 2, anything else 1."""
+    return sum(2 if _CJK.match(ch) else 1 for ch in text)
+
+
+def line_count(text: str, width: int) -> int:
+    """Return how many lines ``text`` needs in a column ``width`` units wide (wrapping)."""
+    usable = max(width - 1, 2)
+    return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
+
+
+def signoff_items(signoff: Signoff) -> list[tuple[str, str]]:
+    """Return the four sign-off labels with their values, the date printed as 2024年5月16日."""
+    return [("填表人", signoff.preparer), ("填报日期", printed_date(signoff.date)),
+            ("联系电话", signoff.phone), ("单位负责人签字", signoff.head)]
+
+
+def printed_date(text: str) -> str:
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text or "")
+    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else (text or "")
+
+
+def signoff_line(items: list[tuple[str, str]]) -> str:
+    return "        ".join(f"{k}：{v}" for k, v in items)
+
+
+def fill_title(text: str, year: int, **more: str) -> str:
+    """Fill {year}, {prev}, {next} and the other named fields of a template title."""
+    values = {"year": str(year), "prev": str(year - 1), "next": str(year + 1), **more}
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], m[0]), text)

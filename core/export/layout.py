@@ -1,0 +1,268 @@
+"""Lay out each form as the region prints it: header, funds, goals, indicators, total.
+
+``plan(report, forms)`` returns the grids in template order (附件1 基础数据表, 附件2
+部门整体, its 评分表, 附件3-n per project with its 评分表); xlsx.py and docx.py render them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.export.figures import Figures, form_figures
+from core.export.grid import HEAD, LABEL, MONEY, RATE, SCORE, TEXT, Grid, Value, fill_title, signoff_items
+from core.model import OVERALL, Form, Indicator, Report
+from core.numbers import ZERO, fmt, try_amount
+from core.templates import FormSpec, FundRowSpec, Template, get_template
+
+LABEL_WIDTH = 8
+
+
+def attachment_label(template: Template, form: Form, n: int) -> str:
+    """Return 附件2 / 附件3-1 … for a form (n = its number among the projects)."""
+    spec = template.form(form.kind)
+    pattern = template.attachments.get(form.kind, spec.attachment)
+    return pattern.replace("{n}", str(n))
+
+
+def form_grid(report: Report, form: Form, label: str, template: Template) -> Grid:
+    """Return the grid of one 自评表."""
+    spec = template.form(form.kind)
+    fig = form_figures(report, form)
+    widths = [LABEL_WIDTH] + [c.width or 12 for c in spec.indicator_columns]
+    title = fill_title(spec.title, report.year, name=form.name, department=report.department)
+    short = "部门整体" if form.kind == OVERALL else form.name
+    g = Grid(f"{label} {short}", label, title, widths, uid=form.uid,
+             landscape=spec.orientation != "portrait", rate_places=template.scoring.rate_places)
+    if "{year}" not in spec.title:
+        g.subtitle = f"（{report.year}年度）"
+    _header(g, form, spec)
+    _funds(g, form, spec, fig)
+    _goals(g, form, spec)
+    _indicators(g, form, spec, fig)
+    if spec.scored:
+        _total(g, form, spec, fig)
+    own = form.signoff if form.signoff and not form.signoff.is_blank() else None
+    g.signoff = signoff_items(own or report.signoff)
+    return g
+
+
+def _header(g: Grid, form: Form, spec: FormSpec) -> None:
+    fields = list(spec.header)
+    n = g.ncols
+    if fields and fields[0].key == "name":
+        g.put(g.rows, 0, fields[0].title, LABEL)
+        g.put(g.rows - 1, 1, form.name, TEXT, cols=n - 1, align="left")
+        fields = fields[1:]
+    mid = max(2, n // 2)
+    for i in range(0, len(fields), 2):
+        r = g.rows
+        pair = fields[i:i + 2]
+        g.put(r, 0, pair[0].title, LABEL)
+        if len(pair) == 1:
+            g.put(r, 1, getattr(form, pair[0].key, ""), TEXT, cols=n - 1, align="left")
+            continue
+        g.put(r, 1, getattr(form, pair[0].key, ""), TEXT, cols=mid - 1, align="left")
+        g.put(r, mid, pair[1].title, LABEL)
+        g.put(r, mid + 1, getattr(form, pair[1].key, ""), TEXT, cols=n - mid - 1, align="left")
+
+
+def _fund_slots(g: Grid, count: int) -> tuple[int, list[tuple[int, int]]]:
+    """Return the label span and (first column, span) of each fund column."""
+    avail = g.ncols - 1
+    label = 2 if avail - 2 >= count else 1
+    slots = [(1 + label + i, 1) for i in range(count)]
+    first, _ = slots[-1]
+    slots[-1] = (first, g.ncols - first)
+    return label, slots
+
+
+def _funds(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
+    start = g.rows
+    label, slots = _fund_slots(g, len(spec.fund_columns))
+    g.put(start, 1, "", HEAD, cols=label)
+    for (c, span), col in zip(slots, spec.fund_columns, strict=True):
+        g.put(start, c, col.title, HEAD, cols=span)
+    grouped = [r for r in spec.fund_rows if r.group and len(r.columns) == 1]
+    plain = [r for r in spec.fund_rows if r not in grouped]
+    for rs in plain:
+        r = g.rows
+        g.put(r, 1, rs.printed, LABEL, cols=label, align="left" if rs.level else "center")
+        for (c, span), col in zip(slots, spec.fund_columns, strict=True):
+            value, kind = _fund_value(form, spec, rs, col.key, fig)
+            g.put(r, c, value, kind, cols=span)
+    if grouped:
+        _grouped_funds(g, form, grouped, fig)
+    g.put(start, 0, spec.fund_title, LABEL, rows=g.rows - start)
+
+
+def _fund_value(form: Form, spec: FormSpec, rs: FundRowSpec, key: str, fig: Figures) -> tuple[Value, str]:
+    on_rate_row = rs.key == spec.rate_row
+    if key == "weight":
+        return (fig.weight, SCORE) if on_rate_row else (None, TEXT)
+    if key == "score":
+        return (fig.score, SCORE) if on_rate_row else (None, TEXT)
+    if key == "rate":
+        if on_rate_row:
+            return fig.rate, RATE
+        per_row = not any(c.key == "score" for c in spec.fund_columns)
+        return (fig.row_rates.get(rs.key), RATE) if per_row else (None, TEXT)
+    return money(form, rs.key, key, fig)
+
+
+def money(form: Form, row_key: str, column: str, fig: Figures) -> tuple[Value, str]:
+    """Return a fund amount as a Decimal (the sum of its parts when left blank), or the typed text."""
+    row = form.fund(row_key)
+    text = getattr(row, column, "") if row else ""
+    value = try_amount(text)
+    if value is not None:
+        return value, MONEY
+    if text.strip():
+        return text, TEXT
+    return fig.sums.get((row_key, column)), MONEY
+
+
+def _grouped_funds(g: Grid, form: Form, rows: list[FundRowSpec], fig: Figures) -> None:
+    groups: dict[str, list[FundRowSpec]] = {}
+    for rs in rows:
+        groups.setdefault(rs.group, []).append(rs)
+    avail = g.ncols - 1
+    half = avail // max(1, len(groups))
+    top = g.rows
+    for gi, (name, members) in enumerate(groups.items()):
+        c0 = 1 + gi * half
+        span = half if gi < len(groups) - 1 else avail - gi * half
+        lab = (span + 1) // 2
+        g.put(top, c0, f"{name}：", LABEL, cols=span, align="left")
+        for i, rs in enumerate(members, start=1):
+            value, kind = money(form, rs.key, rs.columns[0], fig)
+            g.put(top + i, c0, f"{rs.printed}：", LABEL, cols=lab, align="left")
+            g.put(top + i, c0 + lab, value, kind, cols=span - lab)
+    depth = max(len(m) for m in groups.values())
+    for gi, members in enumerate(groups.values()):
+        c0 = 1 + gi * half
+        span = half if gi < len(groups) - 1 else avail - gi * half
+        for r in range(top + len(members) + 1, top + depth + 1):
+            g.put(r, c0, "", TEXT, cols=span)
+
+
+def _goal_split(g: Grid) -> int:
+    total = sum(g.widths[1:])
+    acc = 0
+    for c in range(1, g.ncols - 1):
+        acc += g.widths[c]
+        if acc >= total * 0.55:
+            return c + 1
+    return g.ncols - 1
+
+
+def _goals(g: Grid, form: Form, spec: FormSpec) -> None:
+    start = g.rows
+    mid = _goal_split(g)
+    g.put(start, 1, spec.goal_titles[0], HEAD, cols=mid - 1)
+    g.put(start, mid, spec.goal_titles[1], HEAD, cols=g.ncols - mid)
+    for i, goal in enumerate(form.goals or [], start=1):
+        text = f"目标{i}：{goal.goal}" if spec.goals_numbered else goal.goal
+        g.put(g.rows, 1, text, TEXT, cols=mid - 1, align="left")
+        g.put(g.rows - 1, mid, goal.achieved, TEXT, cols=g.ncols - mid, align="left")
+    if not form.goals:
+        g.put(g.rows, 1, "", TEXT, cols=mid - 1)
+        g.put(g.rows - 1, mid, "", TEXT, cols=g.ncols - mid)
+    g.put(start, 0, "年度总体目标", LABEL, rows=g.rows - start)
+
+
+def _runs(values: list[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return (first, last) index pairs of runs of equal values."""
+    end = len(values) if end is None else end
+    out: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while j + 1 < end and values[j + 1] == values[i] and values[i]:
+            j += 1
+        out.append((i, j))
+        i = j + 1
+    return out
+
+
+def _level1_text(name: str, members: list[Indicator], spec: FormSpec) -> str:
+    if not spec.scored or not name:
+        return name
+    weights = [w for i in members if (w := try_amount(i.weight)) is not None]
+    total = sum(weights, ZERO) if weights else try_amount(spec.level1_weights.get(name, ""))
+    return f"{name}（{fmt(total)}分）" if total is not None else name
+
+
+def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
+    start = g.rows
+    for c, col in enumerate(spec.indicator_columns, start=1):
+        g.put(start, c, col.title, HEAD)
+    g.repeat = (start, start)
+    inds = form.indicators
+    base = start + 1
+    for i, ind in enumerate(inds):
+        for c, col in enumerate(spec.indicator_columns, start=1):
+            if col.key in ("level1", "level2"):
+                continue
+            computed = fig.indicators[i] if i < len(fig.indicators) else None
+            value, kind, align = _indicator_cell(ind, col.key, computed)
+            g.put(base + i, c, value, kind, align=align)
+    keys = [c.key for c in spec.indicator_columns]
+    l1 = [i.level1 for i in inds]
+    for a, b in _runs(l1):
+        if "level1" in keys:
+            g.put(base + a, 1 + keys.index("level1"), _level1_text(l1[a], inds[a:b + 1], spec), LABEL,
+                  rows=b - a + 1)
+        if "level2" in keys:
+            for c, d in _runs([i.level2 for i in inds], a, b + 1):
+                g.put(base + c, 1 + keys.index("level2"), inds[c].level2, LABEL, rows=d - c + 1)
+    g.rows = max(g.rows, base + len(inds))
+    g.put(start, 0, "绩效指标", LABEL, rows=g.rows - start)
+
+
+def _indicator_cell(ind: Indicator, key: str, computed: Decimal | None) -> tuple[Value, str, str]:
+    """Return value, kind and alignment of one indicator cell (scores as numbers when they are)."""
+    text = getattr(ind, key)
+    align = "left" if key in ("level3", "deviation_note") else "center"
+    if key in ("weight", "score"):
+        value = try_amount(text)
+        if value is None and key == "score" and not text.strip() and not ind.is_blank_row():
+            value = computed
+        if value is not None:
+            return value, SCORE, align
+    return text, TEXT, align
+
+
+def _total(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
+    keys = [c.key for c in spec.indicator_columns]
+    if "weight" not in keys or "score" not in keys:
+        return
+    r = g.rows
+    wc, sc = 1 + keys.index("weight"), 1 + keys.index("score")
+    weights = [w for i in form.indicators if (w := try_amount(i.weight)) is not None]
+    total_weight = sum(weights, fig.weight or ZERO)
+    g.put(r, 0, "总分", LABEL, cols=wc)
+    g.put(r, wc, total_weight, SCORE)
+    g.put(r, sc, fig.total, SCORE)
+    if sc + 1 < g.ncols:
+        g.put(r, sc + 1, "", TEXT, cols=g.ncols - sc - 1)
+
+
+def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
+    """Return every attachment grid in template order (only the forms in ``forms`` when given)."""
+    from core.export.tables import basic_data_grid, score_sheet_grid
+
+    template = get_template(report.template)
+    grids: list[Grid] = []
+    if forms is None and template.basic_data and report.basic_data:
+        grids.append(basic_data_grid(report, template))
+    n = 0
+    ordered = sorted(report.forms, key=lambda f: f.kind != OVERALL)
+    for form in ordered:
+        n += form.kind != OVERALL
+        if forms is not None and form.uid not in forms:
+            continue
+        label = attachment_label(template, form, n)
+        grids.append(form_grid(report, form, label, template))
+        if form.score_sheet:
+            grids.append(score_sheet_grid(report, form, label, template))
+    return grids

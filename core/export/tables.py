@@ -1,0 +1,166 @@
+"""Lay out the score sheet (评分表, 广元) and the basic data table (基础数据表, 益阳 附件1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from core.export.figures import form_figures
+from core.export.grid import HEAD, LABEL, MONEY, SCORE, TEXT, Grid, Value, fill_title, signoff_items
+from core.model import OVERALL, Form, Report, ScoreItem
+from core.numbers import ZERO, fmt, q, try_amount
+from core.templates import Template
+
+SHEET_WIDTHS = [10, 12, 14, 7, 26, 46, 8]
+
+
+def _is_deduction(item: ScoreItem) -> bool:
+    return bool(item.path) and item.path[0].startswith("扣分")
+
+
+def _level(item: ScoreItem, i: int) -> str:
+    return item.path[i] if len(item.path) > i else ""
+
+
+def _with_weight(name: str, items: list[ScoreItem]) -> str:
+    weights = [w for it in items if (w := try_amount(it.weight)) is not None]
+    if not name or not weights or len(items) == 1 and len(items[0].path) <= 1:
+        return name
+    return f"{name}（{fmt(sum(weights, ZERO))}分）"
+
+
+def score_sheet_grid(report: Report, form: Form, label: str, template: Template) -> Grid:
+    """Return the grid of a form's 评分表: 一级/二级/三级, 分值, 解释, 评价要点, 自评得分 (复核)."""
+    spec = template.form(form.kind)
+    review = form.kind == OVERALL or any(i.review_score for i in form.score_sheet)
+    widths = SHEET_WIDTHS + ([8] if review else [])
+    attachment = template.attachments.get("score_sheet", "") if form.kind == OVERALL else ""
+    title = fill_title(spec.score_sheet_title or "评分表", report.year, name=form.name,
+                       department=report.department)
+    g = Grid(f"{attachment or label} 评分表", attachment, title, widths, uid=form.uid,
+             rate_places=template.scoring.rate_places)
+    g.put(0, 0, "绩效指标", HEAD, cols=3)
+    heads = ["指标分值", "指标解释", "评价要点及说明", "自评得分", "财政复核得分"][:len(widths) - 3]
+    for c, text in enumerate(heads, start=3):
+        g.put(0, c, text, HEAD, rows=2)
+    for c, text in enumerate(["一级指标", "二级指标", "三级指标"]):
+        g.put(1, c, text, HEAD)
+    g.repeat = (0, 1)
+    _sheet_rows(g, form, form_figures(report, form).sheet, review)
+    _sheet_total(g, form, report)
+    return g
+
+
+def _sheet_rows(g: Grid, form: Form, scores: list[Decimal | None], review: bool) -> None:
+    from core.export.layout import _runs
+
+    items = form.score_sheet
+    base = 2
+    for i, item in enumerate(items):
+        r = base + i
+        g.put(r, 3, _number(item.weight), SCORE if try_amount(item.weight) is not None else TEXT)
+        g.put(r, 4, item.explanation, TEXT, align="left")
+        g.put(r, 5, item.rule, TEXT, align="left")
+        g.put(r, 6, scores[i] if i < len(scores) else _number(item.self_score), SCORE)
+        if review:
+            g.put(r, 7, _number(item.review_score), SCORE)
+        if len(item.path) > 2 or not item.path:
+            g.put(r, 2, _level(item, 2), LABEL)
+    l1 = [_level(i, 0) for i in items]
+    for a, b in _runs(l1):
+        g.put(base + a, 0, _with_weight(l1[a], items[a:b + 1]), LABEL, rows=b - a + 1)
+        l2 = [_level(i, 1) for i in items]
+        for c, d in _runs(l2, a, b + 1):
+            deep = any(len(i.path) > 2 for i in items[c:d + 1])
+            text = _with_weight(l2[c], items[c:d + 1]) if deep else l2[c]
+            g.put(base + c, 1, text, LABEL, rows=d - c + 1, cols=1 if deep else 2)
+    g.rows = max(g.rows, base + len(items))
+
+
+def _number(text: str) -> Value:
+    value = try_amount(text)
+    return value if value is not None else text
+
+
+def _sheet_total(g: Grid, form: Form, report: Report) -> None:
+    weights = [w for i in form.score_sheet
+               if not _is_deduction(i) and (w := try_amount(i.weight)) is not None]
+    scores = form_figures(report, form)
+    if report_template_scored(report, form):
+        total: Decimal | None = q(sum((s for s in scores.sheet if s is not None), ZERO))
+    else:
+        total = scores.total
+    r = g.rows
+    g.put(r, 0, "合计", LABEL, cols=3)
+    g.put(r, 3, sum(weights, ZERO), SCORE)
+    g.put(r, 4, "", TEXT, cols=2)
+    g.put(r, 6, total, SCORE)
+    for c in range(7, g.ncols):
+        g.put(r, c, "", TEXT)
+
+
+def report_template_scored(report: Report, form: Form) -> bool:
+    from core.templates import get_template
+
+    return get_template(report.template).form(form.kind).scored
+
+
+def basic_data_grid(report: Report, template: Template) -> Grid:
+    """Return 附件1 基础数据表: staff, expense control, buildings, thrift measures, note."""
+    spec = template.basic_data
+    data = report.basic_data
+    label = template.attachments.get("basic_data", "附件1")
+    g = Grid(f"{label} 基础数据表", label, fill_title(spec.get("title", "基础数据表"), report.year),
+             [30, 9, 9, 9, 9, 9, 9], landscape=False, rate_places=template.scoring.rate_places)
+    staff = [data.get("staff", {})]
+    _triple(g, "财政供养人员情况（人）", spec.get("staff", []), staff, report.year, head=True)
+    _expenses(g, spec, data, report.year)
+    _buildings(g, spec, data, report.year)
+    g.put(g.rows, 0, "厉行节约保障措施", LABEL)
+    g.put(g.rows - 1, 1, str(data.get("thrift_measures", "")), TEXT, cols=6, align="left")
+    note = data.get("note") or spec.get("note", "")
+    if note:
+        g.notes.append(note if note.startswith("说明") else f"说明：{note}")
+    g.signoff = signoff_items(report.signoff)
+    return g
+
+
+def _triple(g: Grid, title: str, columns: list[dict[str, str]], rows: list[dict[str, Any]], year: int,
+            head: bool) -> None:
+    """Write a header of three titles (two columns each) and value rows under a merged label."""
+    start = g.rows
+    for i, col in enumerate(columns[:3]):
+        g.put(start, 1 + 2 * i, fill_title(col["title"], year), HEAD, cols=2)
+    for row in rows:
+        r = g.rows
+        if not head:
+            g.put(r, 0, str(row.get("label", "")), LABEL, align="left")
+        for i, col in enumerate(columns[:3]):
+            value, kind = _data_value(row.get(col["key"], ""))
+            g.put(r, 1 + 2 * i, value, SCORE if head and kind == MONEY else kind, cols=2)
+    if head:
+        g.put(start, 0, title, LABEL, rows=g.rows - start)
+    else:
+        g.put(start, 0, title, HEAD)
+
+
+def _data_value(text: Any) -> tuple[Value, str]:
+    text = "" if text is None else str(text)
+    value = try_amount(text)
+    return (value, MONEY) if value is not None and "%" not in text else (text, TEXT)
+
+
+def _expenses(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -> None:
+    rows = data.get("expenses") or [{"label": label} for label in spec.get("expense_rows", [])]
+    _triple(g, "经费控制情况（万元）", spec.get("expense_columns", []), rows, year, head=False)
+
+
+def _buildings(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -> None:
+    cols = spec.get("buildings", [])[:6]
+    values = data.get("buildings", {})
+    start = g.rows
+    for i, col in enumerate(cols):
+        g.put(start, 1 + i, col["title"], HEAD)
+        text = str(values.get(col["key"], ""))
+        g.put(start + 1, 1 + i, text, TEXT)
+    g.put(start, 0, f"楼堂馆所控制情况（{year}年完工项目）", LABEL, rows=2)

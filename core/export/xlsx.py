@@ -1,0 +1,181 @@
+"""Write the Excel workbook: one sheet per attachment, in the region's printed layout."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from core.export import Progress, report_progress, save_atomically
+from core.export.grid import HEAD, LABEL, MONEY, RATE, Grid, line_count, signoff_line
+from core.export.layout import plan
+from core.model import Report
+from core.numbers import q
+
+CELL_FONT = "宋体"
+TITLE_FONT = "方正小标宋简体"
+LABEL_FONT = "黑体"
+LINE_PT = 15.0
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+FONT = Font(name=CELL_FONT, size=10.5)
+BOLD = Font(name=CELL_FONT, size=10.5, bold=True)
+FORMULA_START = ("=", "+", "-", "@")
+_BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_xlsx(report: Report, path: Path, forms: list[int] | None = None,
+               progress: Progress | None = None) -> None:
+    """Write every attachment (or only the forms whose uid is in ``forms``) to ``path``."""
+    grids = plan(report, forms)
+    total = len(grids) + 1
+    wb = Workbook()
+    wb.remove(wb.active)
+    names: set[str] = set()
+    for i, grid in enumerate(grids):
+        report_progress(progress, i, total, f"正在导出 {grid.name}")
+        ws = wb.create_sheet(sheet_name(grid.name, names))
+        render(ws, grid)
+    report_progress(progress, len(grids), total, "正在保存")
+    save_atomically(Path(path), wb.save)
+    report_progress(progress, total, total, "完成")
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """Return a valid, unused sheet name (≤31 characters, none of []:*?/\\)."""
+    base = _BAD_NAME.sub("", name).strip("' ")[:31] or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f"({n})"
+        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def set_text(cell: XlCell, text: str) -> None:
+    """Write user text as text: a leading = + - @ never becomes a formula."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
+def _write_value(cell: XlCell, value: object, kind: str, places: int) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        set_text(cell, value)
+    elif kind == RATE and isinstance(value, Decimal):
+        cell.value = q(value, places + 2)
+        cell.number_format = "0." + "0" * places + "%"
+    elif kind == MONEY:
+        cell.value = value
+        cell.number_format = "0.00"
+    else:
+        cell.value = value
+
+
+def _titles(ws: Worksheet, grid: Grid) -> int:
+    """Write the attachment label, title and subtitle; return the first table row (1-based)."""
+    n = grid.ncols
+    row = 1
+    if grid.attachment:
+        set_text(ws.cell(row, 1), grid.attachment)
+        ws.cell(row, 1).font = Font(name=LABEL_FONT, size=12)
+        row += 1
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+    set_text(ws.cell(row, 1), grid.title)
+    ws.cell(row, 1).font = Font(name=TITLE_FONT, size=18)
+    ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[row].height = 32 * line_count(grid.title, sum(grid.widths) // 2 + 1)
+    row += 1
+    if grid.subtitle:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+        set_text(ws.cell(row, 1), grid.subtitle)
+        ws.cell(row, 1).font = Font(name=CELL_FONT, size=12)
+        ws.cell(row, 1).alignment = Alignment(horizontal="center")
+        row += 1
+    return row
+
+
+def render(ws: Worksheet, grid: Grid) -> None:
+    """Draw one grid on a sheet: titles, table with merges and borders, notes, sign-off, page set-up."""
+    for c, width in enumerate(grid.widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width + 2
+    top = _titles(ws, grid)
+    _table(ws, grid, top)
+    after = top + grid.rows - 1
+    for text in grid.notes:
+        after += 1
+        _line(ws, grid, after, text)
+    if grid.signoff:
+        _line(ws, grid, after + 2, signoff_line(grid.signoff))
+    _page_setup(ws, grid, top)
+
+
+def _line(ws: Worksheet, grid: Grid, row: int, text: str) -> None:
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=grid.ncols)
+    set_text(ws.cell(row, 1), text)
+    ws.cell(row, 1).font = FONT
+    ws.cell(row, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    ws.row_dimensions[row].height = LINE_PT * line_count(text, sum(grid.widths)) + 6
+
+
+def _table(ws: Worksheet, grid: Grid, top: int) -> None:
+    covered = grid.covered()
+    for r in range(grid.rows):
+        for c in range(grid.ncols):
+            cell = ws.cell(top + r, c + 1)
+            cell.border = BORDER
+            cell.font = FONT
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for (r, c), gc in grid.cells.items():
+        cell = ws.cell(top + r, c + 1)
+        _write_value(cell, gc.value, gc.kind, grid.rate_places)
+        if gc.kind in (HEAD, LABEL):
+            cell.font = BOLD if gc.kind == HEAD else FONT
+        cell.alignment = Alignment(horizontal=gc.align, vertical="center", wrap_text=True)
+    for r1, c1, r2, c2 in grid.merges:
+        ws.merge_cells(start_row=top + r1, start_column=c1 + 1, end_row=top + r2, end_column=c2 + 1)
+    for r, height in enumerate(row_heights(grid, covered)):
+        ws.row_dimensions[top + r].height = height
+
+
+def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, int]]) -> list[float]:
+    """Return each table row's height in points so that wrapped text is fully visible."""
+    lines = [1.0] * grid.rows
+    for (r, c), _cell in grid.cells.items():
+        m = covered.get((r, c), (r, c, r, c))
+        text = grid.text(r, c)
+        if not text:
+            continue
+        need = line_count(text, grid.span_width(c, m[3] - m[1] + 1) + 2)
+        per_row = need / (m[2] - m[0] + 1)
+        for rr in range(m[0], m[2] + 1):
+            lines[rr] = max(lines[rr], per_row)
+    return [math.ceil(n) * LINE_PT + 6 for n in lines]
+
+
+def _page_setup(ws: Worksheet, grid: Grid, top: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if grid.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if grid.repeat:
+        ws.print_title_rows = f"{top + grid.repeat[0]}:{top + grid.repeat[1]}"
+    else:
+        ws.print_title_rows = f"1:{top - 1}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = CELL_FONT
+    ws.sheet_view.showGridLines = False
