@@ -10,6 +10,7 @@ from decimal import Decimal
 from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TEXT, LABEL, HEAD, MONEY, RATE, SCORE = "text", "label", "head", "money", "rate", "score"
 
 Value = str | Decimal | None
@@ -42,6 +43,8 @@ class Grid:
     def put(self, row: int, col: int, value: Value, kind: str = TEXT, *, rows: int = 1, cols: int = 1,
             align: str = "center") -> None:
         """Write a cell; a span of several rows or columns becomes one merged range."""
+        if isinstance(value, str):
+            value = _ILLEGAL.sub("", value)
         self.cells[(row, col)] = Cell(value, kind, align)
         if rows > 1 or cols > 1:
             self.merges.append((row, col, row + rows - 1, col + cols - 1))

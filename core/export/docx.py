@@ -1,0 +1,217 @@
+"""Write the Word report: GB/T 9704 layout, narrative with figures from the data, attachment tables.
+
+Page: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 方正小标宋简体 二号
+centred; body 仿宋_GB2312 三号, fixed 28.9 pt lines, first line indented two characters; level-one
+headings 黑体, level-two 楷体_GB2312; footer “— N —”. Wide tables get landscape sections.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import parse_xml
+from docx.shared import Mm, Pt
+
+from core.export import Progress, fonts, report_progress, save_atomically
+from core.export.docx_tables import TWIPS_PER_MM, W_NS, column_twips, split_point, table_xml
+from core.export.grid import Grid, signoff_line
+from core.export.layout import plan
+from core.export.text import AUTO, figure_values, fill_placeholders, summary_paragraph, summary_section
+from core.model import NarrativeSection, Report
+from core.templates import get_template
+
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
+BODY_PT, LINE_PT = 16, 28.9
+_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+CHART_CAPTIONS = {"budget_vs_executed": "各项目全年预算数与全年执行数（万元）",
+                  "spending_structure": "支出结构"}
+
+
+def write_docx(report: Report, path: Path, charts: dict[str, bytes] | None = None,
+               forms: list[int] | None = None, progress: Progress | None = None) -> None:
+    """Write the 自评报告 (or only the attachments of ``forms``) with ``charts`` (PNG) embedded."""
+    grids = plan(report, forms)
+    total = len(grids) + 2
+    report_progress(progress, 0, total, "正在生成报告正文")
+    doc = new_document()
+    if forms is None:
+        narrative(doc, report, charts or {}, grids)
+    for i, grid in enumerate(grids):
+        report_progress(progress, i + 1, total, f"正在导出 {grid.name}")
+        attachment(doc, grid, first=(i == 0 and forms is not None))
+    report_progress(progress, total - 1, total, "正在保存")
+    save_atomically(Path(path), lambda p: doc.save(str(p)))
+    report_progress(progress, total, total, "完成")
+
+
+def new_document() -> DocxDocument:
+    """Return an empty A4 document with the GB/T 9704 styles and page-number footer."""
+    doc = Document()
+    fonts.east_asian_language(doc)
+    _styles(doc)
+    section = doc.sections[0]
+    page_setup(section, landscape=False)
+    _footer(doc, section)
+    return doc
+
+
+def _styles(doc: DocxDocument) -> None:
+    normal = fonts.paragraph_style(doc, "Normal", fonts.BODY, BODY_PT)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(LINE_PT)
+    pf.space_before = pf.space_after = Pt(0)
+    ind = pf._element.get_or_add_pPr().get_or_add_ind()
+    ind.set(f"{{{W_NS}}}firstLineChars", "200")
+    ind.set(f"{{{W_NS}}}firstLine", str(2 * BODY_PT * 20))
+    fonts.paragraph_style(doc, "Heading 1", fonts.HEADING1, BODY_PT, base="Normal")
+    fonts.paragraph_style(doc, "Heading 2", fonts.HEADING2, BODY_PT, base="Normal")
+    for name in ("Heading 1", "Heading 2"):
+        f = doc.styles[name].paragraph_format
+        f.space_before = f.space_after = Pt(0)
+        f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
+        f.keep_with_next = True
+    title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, 22, base="Normal")
+    _no_indent(title, WD_ALIGN_PARAGRAPH.CENTER, exact=36)
+    table = fonts.paragraph_style(doc, "ZP Table", fonts.TABLE, 10.5, latin=fonts.TABLE)
+    _no_indent(table, None)
+    sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, 18, base="Normal")
+    _no_indent(sub, WD_ALIGN_PARAGRAPH.CENTER, exact=30)
+    label = fonts.paragraph_style(doc, "ZP Attachment", fonts.HEADING1, BODY_PT, base="Normal")
+    _no_indent(label, WD_ALIGN_PARAGRAPH.LEFT, exact=LINE_PT)
+    sign = fonts.paragraph_style(doc, "ZP Signoff", fonts.BODY, 14, base="Normal")
+    _no_indent(sign, WD_ALIGN_PARAGRAPH.LEFT, exact=24)
+    spacer = fonts.paragraph_style(doc, "ZP Spacer", fonts.TABLE, 1, latin=fonts.TABLE)
+    _no_indent(spacer, None, exact=1)
+
+
+def _no_indent(style: object, align: object, exact: float | None = None) -> None:
+    pf = style.paragraph_format  # type: ignore[attr-defined]
+    pf.first_line_indent = Pt(0)
+    ind = pf._element.get_or_add_pPr().get_or_add_ind()
+    ind.set(f"{{{W_NS}}}firstLineChars", "0")
+    pf.alignment = align
+    pf.space_before = pf.space_after = Pt(0)
+    if exact is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(exact)
+
+
+def page_setup(section: object, landscape: bool) -> None:
+    """Make a section A4 (portrait or landscape) with the GB/T 9704 margins."""
+    s = section
+    s.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT  # type: ignore[attr-defined]
+    s.page_width, s.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))  # type: ignore
+    for side, mm in MARGINS_MM.items():
+        setattr(s, f"{side}_margin", Mm(mm))
+    s.footer_distance = Mm(20)  # type: ignore[attr-defined]
+
+
+def _footer(doc: DocxDocument, section: object) -> None:
+    p = section.footer.paragraphs[0]  # type: ignore[attr-defined]
+    p.style = doc.styles["ZP Signoff"]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("— ")
+    p._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r>'
+                          "</w:fldSimple>"))
+    p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve"> —</w:t></w:r>'))
+
+
+def narrative(doc: DocxDocument, report: Report, charts: dict[str, bytes], grids: list[Grid]) -> None:
+    """Write the title, the sections (placeholders filled, one auto paragraph) and the attachment list."""
+    template = get_template(report.template)
+    title = template.report_title.format_map(_Safe(year=report.year, department=report.department))
+    doc.add_paragraph(title, style="ZP Title")
+    doc.add_paragraph("", style="ZP Title")
+    sections = report.narrative or [NarrativeSection(t, "") for t, _ in template.narrative]
+    values = figure_values(report)
+    target = summary_section([s.title for s in sections]) if sections else -1
+    for i, section in enumerate(sections):
+        if section.title and section.title != "引言":
+            doc.add_paragraph(section.title, style="Heading 1")
+        for line in fill_placeholders(section.text, values).split("\n"):
+            _body_line(doc, line)
+        if i == target:
+            doc.add_paragraph(summary_paragraph(report))
+            _charts(doc, charts)
+    if target < 0:
+        doc.add_paragraph(summary_paragraph(report))
+        _charts(doc, charts)
+    _attachment_list(doc, grids)
+
+
+class _Safe(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _body_line(doc: DocxDocument, line: str) -> None:
+    text = line.strip()
+    if not text:
+        return
+    if _LEVEL2.match(text) and len(text) <= 40 and not text.endswith("。"):
+        doc.add_paragraph(text, style="Heading 2")
+    else:
+        doc.add_paragraph(text)
+
+
+def _charts(doc: DocxDocument, charts: dict[str, bytes]) -> None:
+    for n, (name, png) in enumerate(charts.items(), start=1):
+        p = doc.add_paragraph(style="ZP Table")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
+        caption = doc.add_paragraph(f"图{n}  {CHART_CAPTIONS.get(name, name)}", style="ZP Table")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _attachment_list(doc: DocxDocument, grids: list[Grid]) -> None:
+    titles: list[str] = []
+    for g in grids:
+        if g.title not in titles:
+            titles.append(g.title)
+    if titles:
+        doc.add_paragraph("")
+        for i, title in enumerate(titles, start=1):
+            doc.add_paragraph(f"{'附件：' if i == 1 else '　　　'}{i}、{title}")
+
+
+def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
+    """Write one attachment in its own section: label, title, the table, notes and sign-off."""
+    landscape = grid.landscape or sum(grid.widths) > PORTRAIT_UNITS
+    section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
+    page_setup(section, landscape)
+    if grid.attachment:
+        doc.add_paragraph(grid.attachment, style="ZP Attachment")
+    doc.add_paragraph(grid.title, style="ZP Table Title")
+    if grid.subtitle:
+        doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    usable = round((section.page_width.mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * TWIPS_PER_MM)
+    widths = column_twips(grid, usable)
+    style_id = doc.styles["ZP Table"].style_id
+    cut = split_point(grid)
+    bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
+    for n, (a, b) in enumerate(bounds):
+        if n:
+            doc.add_paragraph(style="ZP Spacer")
+        _insert(doc, table_xml(grid, widths, a, b, style_id))
+    for note in grid.notes:
+        doc.add_paragraph(note, style="ZP Signoff")
+    if grid.signoff:
+        doc.add_paragraph("", style="ZP Signoff")
+        doc.add_paragraph(signoff_line(grid.signoff), style="ZP Signoff")
+
+
+def _insert(doc: DocxDocument, tbl: object) -> None:
+    body = doc.element.body
+    body.insert(len(body) - 1, tbl)
+
+
+__all__ = ["write_docx", "AUTO"]

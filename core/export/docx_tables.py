@@ -1,0 +1,80 @@
+"""Word tables from grids: grid columns written to w:tblGrid, merges as gridSpan/vMerge."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+
+from core.export.grid import HEAD, Grid, printed
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TWIPS_PER_MM = 56.6929
+
+
+def column_twips(grid: Grid, usable_twips: int) -> list[int]:
+    """Scale the grid's column widths to fill exactly the usable width of the page."""
+    total = sum(grid.widths)
+    cols = [int(usable_twips * w / total) for w in grid.widths]
+    cols[-1] += usable_twips - sum(cols)
+    return cols
+
+
+def split_point(grid: Grid) -> int:
+    """Return the row where the repeated header rows start, if no merge crosses it (else 0)."""
+    if not grid.repeat or grid.repeat[0] == 0:
+        return 0
+    start = grid.repeat[0]
+    if any(r1 < start <= r2 for r1, _c1, r2, _c2 in grid.merges):
+        return 0
+    return start
+
+
+def table_xml(grid: Grid, widths: list[int], first: int, last: int, style_id: str) -> object:
+    """Return a w:tbl element for rows first..last-1 of the grid."""
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    parts = [f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+             f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+             '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+             '</w:tblPr><w:tblGrid>']
+    parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    parts.append("</w:tblGrid>")
+    covered = grid.covered()
+    header = grid.repeat if grid.repeat else (-1, -1)
+    for r in range(first, last):
+        is_header = header[0] <= r <= header[1]
+        parts.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
+        parts.extend(_row_cells(grid, r, covered, widths, style_id))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return parse_xml("".join(parts))
+
+
+def _row_cells(grid: Grid, r: int, covered: dict[tuple[int, int], tuple[int, int, int, int]],
+               widths: list[int], style_id: str) -> list[str]:
+    out = []
+    c = 0
+    while c < grid.ncols:
+        m = covered.get((r, c), (r, c, r, c))
+        span = m[3] - m[1] + 1
+        vmerge = ""
+        if m[2] > m[0]:
+            vmerge = '<w:vMerge w:val="restart"/>' if r == m[0] else "<w:vMerge/>"
+        grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+        tc_pr = (f'<w:tcPr><w:tcW w:w="{sum(widths[c:c + span])}" w:type="dxa"/>{grid_span}{vmerge}'
+                 '<w:vAlign w:val="center"/></w:tcPr>')
+        cell = grid.cells.get((m[0], m[1])) if r == m[0] else None
+        out.append(f"<w:tc>{tc_pr}{_paragraph(grid, cell, style_id)}</w:tc>")
+        c += span
+    return out
+
+
+def _paragraph(grid: Grid, cell: object, style_id: str) -> str:
+    text = printed(cell, grid.rate_places) if cell is not None else ""  # type: ignore[arg-type]
+    align = getattr(cell, "align", "center")
+    jc = "center" if align == "center" else "both"
+    bold = "<w:rPr><w:b/></w:rPr>" if getattr(cell, "kind", "") == HEAD else ""
+    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+    run = f"<w:r>{bold}{runs}</w:r>" if text else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p>'
