@@ -1,0 +1,348 @@
+"""The table model shared by every grid: columns as data, problems and computed values as roles.
+
+A model reads the cells of one table of one form from ``ctx.doc.report`` and writes
+only through undo commands (gui/commands.py). Severity colours and computed values
+come from core (the checker and core.scoring); the model only maps them to roles.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from core.model import Form
+from core.report import InputError
+from core.storage.db import StorageError
+from gui.commands import DocCommand, SetCellsCommand, push
+from gui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+Cell = tuple[int, int, str]  # (row, column index, text)
+
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1  # "error" / "warning" / "info" / None
+COMPUTED_ROLE = Qt.ItemDataRole.UserRole + 2  # True for a value the program computed
+KEY_ROLE = Qt.ItemDataRole.UserRole + 3  # the column's code name
+
+COLOURS = {
+    "error": QColor("#ffc7ce"),
+    "warning": QColor("#ffeb9c"),
+    "info": QColor("#ddebf7"),
+    "computed": QColor("#ececec"),
+}
+COMPUTED_TEXT = QColor("#555555")
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """One column: its code name, printed title, width hint (characters) and editor kind.
+
+    ``editor`` is text, long (multi-line), amount, level1, level2 or none (computed).
+    ``problem_keys`` are the column names the checker may use for this cell.
+    """
+
+    key: str
+    title: str
+    width: int = 0
+    editor: str = "text"
+    problem_keys: tuple[str, ...] = ()
+
+    @property
+    def computed(self) -> bool:
+        return self.editor == "none"
+
+    def lookup_keys(self) -> tuple[str, ...]:
+        return self.problem_keys or (self.key,)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A value shown in a cell that the program worked out, and how."""
+
+    text: str
+    why: str = ""
+
+
+class GridModel(QAbstractTableModel):
+    """Base model over one table of one form; subclasses define columns and computed cells."""
+
+    table = ""
+    can_add_rows = True
+    # Emitted when typed or pasted input was refused: (Chinese message, row, column).
+    edit_refused = Signal(str, int, int)
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.uid: int | None = None
+        self.form: Form | None = None
+        self.columns: list[GridColumn] = []
+        self._problems: dict[tuple[int, int], list[Any]] = {}
+        ctx.changed.connect(self._on_changed)
+        ctx.problems_changed.connect(self.refresh_problems)
+        ctx.document_replaced.connect(lambda: self.set_form(None))
+
+    # ---- form ----------------------------------------------------------------
+    def set_form(self, uid: int | None) -> None:
+        """Show the table of form ``uid`` (None: an empty grid)."""
+        self.beginResetModel()
+        self.uid, self.form, self.columns = None, None, []
+        doc = self.ctx.doc
+        if uid is not None and doc is not None:
+            try:
+                self.form = doc.form(uid)
+                self.uid = uid
+                self.columns = self.build_columns()
+            except KeyError:
+                self.form = None
+        self._problems = self._collect_problems()
+        self.endResetModel()
+
+    def build_columns(self) -> list[GridColumn]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def spec(self) -> Any:
+        assert self.ctx.doc is not None and self.form is not None
+        return self.ctx.doc.template.form(self.form.kind)
+
+    def rows(self) -> list[Any]:
+        return self.form.rows(self.table) if self.form is not None else []
+
+    def column_key(self, column: int) -> str:
+        return self.columns[column].key if 0 <= column < len(self.columns) else ""
+
+    def column_of(self, key: str) -> int:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return i
+        return -1
+
+    # ---- Qt model API ----------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows())
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self.columns):
+                return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].computed:
+                return f"{self.columns[section].title}：由程序计算，不能修改"
+            return None
+        if not 0 <= section < self.rowCount() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self.row_label(section)
+
+    def row_label(self, row: int) -> str:
+        return str(row + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not self._valid(index):
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.is_editable(index.row(), index.column()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        row, col = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            computed = self.computed(row, col) if role == Qt.ItemDataRole.DisplayRole else None
+            return computed.text if computed is not None else self.cell_text(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, col)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(row, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(COMPUTED_TEXT) if self.computed(row, col) is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._alignment(col)
+        if role == SEVERITY_ROLE:
+            return self.severity(row, col)
+        if role == COMPUTED_ROLE:
+            return self.computed(row, col) is not None or self.columns[col].computed
+        if role == KEY_ROLE:
+            return self.columns[col].key
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not self._valid(index) or role != Qt.ItemDataRole.EditRole:
+            return False
+        if not self.is_editable(index.row(), index.column()):
+            return False
+        return self.apply_cells([(index.row(), index.column(), "" if value is None else str(value))])
+
+    def _valid(self, index: Index) -> bool:
+        return (index.isValid() and index.model() is self and 0 <= index.row() < self.rowCount()
+                and 0 <= index.column() < len(self.columns))
+
+    # ---- cells: subclasses refine these ----------------------------------------
+    def cell_text(self, row: int, col: int) -> str:
+        key = self.columns[col].key
+        if self.columns[col].computed:
+            return ""
+        value = getattr(self.rows()[row], key, "")
+        return "" if value is None else str(value)
+
+    def current_text(self, row: int, col: int) -> str:
+        """Return a cell's text; "" for a row a paste is about to add."""
+        return self.cell_text(row, col) if row < self.rowCount() else ""
+
+    def is_editable(self, row: int, col: int) -> bool:
+        return not self.columns[col].computed
+
+    def computed(self, row: int, col: int) -> Computed | None:
+        """Return the computed value shown in a cell, or None for a plain cell."""
+        return None
+
+    def choices(self, index: Index) -> list[str]:
+        """Return the vocabulary a combo editor offers for this cell."""
+        return []
+
+    def cell_edits(self, cells: list[Cell]) -> list[tuple[int, str, int, str, Any]]:
+        """Translate (row, column, text) into Document edits, dropping read-only and unchanged cells."""
+        assert self.uid is not None
+        edits = []
+        for row, col, text in cells:
+            if not self.is_editable(row, col) or self.current_text(row, col) == text:
+                continue
+            edits.append((self.uid, self.table, row, self.columns[col].key, text))
+        return edits
+
+    # ---- writing -----------------------------------------------------------------
+    def apply_cells(self, cells: list[Cell], label: str = "编辑单元格") -> bool:
+        """Write cells as one undo step; on bad input emit ``edit_refused`` and change nothing."""
+        if self.uid is None or self.ctx.doc is None:
+            return False
+        edits = self.cell_edits(cells)
+        if not edits:
+            return False
+        return self.run(SetCellsCommand(self.ctx.doc, edits, label), cells[0][0], cells[0][1])
+
+    def run(self, command: DocCommand, row: int = 0, col: int = 0) -> bool:
+        """Push a command; report refused input instead of raising."""
+        try:
+            push(self.ctx.undo_stack, command)
+        except (InputError, StorageError) as exc:
+            self.edit_refused.emit(str(exc), row, col)
+            return False
+        return True
+
+    # ---- roles -------------------------------------------------------------------
+    def score(self) -> Any:
+        """Return core.scoring's FormScore for this form, or None when it cannot be computed."""
+        if self.uid is None:
+            return None
+        try:
+            return self.ctx.score(self.uid)
+        except ImportError:
+            return None
+        except Exception:  # a scoring bug must not break editing
+            log.exception("scoring failed for form %s", self.uid)
+            return None
+
+    def problems(self, row: int, col: int) -> list[Any]:
+        return self._problems.get((row, col), [])
+
+    def severity(self, row: int, col: int) -> str | None:
+        found = {p.severity for p in self.problems(row, col)}
+        return next((s for s in SEVERITY_ORDER if s in found), None)
+
+    def _tooltip(self, row: int, col: int) -> str | None:
+        lines = [p.message for p in self.problems(row, col)]
+        computed = self.computed(row, col)
+        if computed is not None and computed.why:
+            lines.append(computed.why)
+        elif self.columns[col].computed:
+            lines.append("由程序计算，不能修改")
+        return "\n".join(lines) or None
+
+    def _background(self, row: int, col: int) -> QBrush | None:
+        severity = self.severity(row, col)
+        if severity is not None:
+            return QBrush(COLOURS[severity])
+        if not self.is_editable(row, col) or self.computed(row, col) is not None:
+            return QBrush(COLOURS["computed"])
+        return None
+
+    def _alignment(self, col: int) -> int:
+        right = self.columns[col].editor in ("amount", "none")
+        horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+        return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+
+    # ---- refreshing -----------------------------------------------------------------
+    def _collect_problems(self) -> dict[tuple[int, int], list[Any]]:
+        out: dict[tuple[int, int], list[Any]] = {}
+        if self.uid is None:
+            return out
+        for row in range(len(self.rows())):
+            for col, column in enumerate(self.columns):
+                found = [p for key in column.lookup_keys()
+                         for p in self.ctx.problems_at(self.uid, self.table, row, key)]
+                if found:
+                    out[(row, col)] = found
+        return out
+
+    def refresh_problems(self) -> None:
+        """Re-read problems; repaint only the rows whose problems changed."""
+        new = self._collect_problems()
+        old, self._problems = self._problems, new
+        changed = {r for (r, c) in set(old) | set(new) if old.get((r, c)) != new.get((r, c))}
+        last = len(self.columns) - 1
+        for row in sorted(changed):
+            if row < self.rowCount() and last >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _on_changed(self, change: Any) -> None:
+        if self.uid is None:
+            return
+        if change.table == "forms" and change.structural:
+            self._on_forms_changed()
+            return
+        if change.form == self.uid and change.table == self.table and change.structural:
+            self.beginResetModel()
+            self._problems = {}
+            self.endResetModel()
+            return
+        last = len(self.columns) - 1
+        if change.form == self.uid and change.table == self.table and last >= 0:
+            rows = change.rows or range(self.rowCount())
+            for row in rows:
+                if row < self.rowCount():
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        self._refresh_computed()
+
+    def _on_forms_changed(self) -> None:
+        """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""
+        assert self.ctx.doc is not None
+        try:
+            form = self.ctx.doc.form(self.uid) if self.uid is not None else None
+        except KeyError:
+            form = None
+        if form is None:
+            self.set_form(None)
+        elif form is not self.form:
+            self.set_form(self.uid)
+        else:
+            self._refresh_computed()
+
+    def _refresh_computed(self) -> None:
+        """Repaint computed columns (they depend on other cells, other tables, other forms)."""
+        if self.rowCount() == 0:
+            return
+        for col, column in enumerate(self.columns):
+            if column.computed or column.editor == "amount":
+                self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))

@@ -1,0 +1,168 @@
+"""Cell editors: a line for short text and amounts, a box for long text, combos for 一级/二级.
+
+Keys inside an editor behave as in Excel and WPS: Enter commits and moves down,
+Shift+Enter up, Tab right, Shift+Tab left, Alt+Enter (or Ctrl+Enter) starts a new
+line in a long cell, Esc cancels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QComboBox,
+    QCompleter,
+    QLineEdit,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+LONG_EDITOR_LINES = 5
+
+
+def _column(index: Index) -> Any:
+    model = index.model()
+    return model.columns[index.column()] if hasattr(model, "columns") else None
+
+
+def editor_text(editor: QWidget) -> str:
+    """Return the text an editor holds."""
+    if isinstance(editor, QComboBox):
+        return editor.currentText()
+    if isinstance(editor, QPlainTextEdit):
+        return editor.toPlainText()
+    if isinstance(editor, QLineEdit):
+        return editor.text()
+    return ""
+
+
+def set_editor_text(editor: QWidget, text: str) -> None:
+    """Put ``text`` in an editor with the cursor at the end (nothing selected)."""
+    if isinstance(editor, QComboBox):
+        editor.setEditText(text)
+        if editor.lineEdit() is not None:
+            editor.lineEdit().deselect()
+            editor.lineEdit().end(False)
+    elif isinstance(editor, QPlainTextEdit):
+        editor.setPlainText(text)
+        editor.moveCursor(editor.textCursor().MoveOperation.End)
+    elif isinstance(editor, QLineEdit):
+        editor.setText(text)
+        editor.deselect()
+        editor.end(False)
+
+
+def input_target(editor: QWidget) -> QWidget:
+    """Return the widget inside an editor that takes typed text."""
+    if isinstance(editor, QComboBox) and editor.lineEdit() is not None:
+        return editor.lineEdit()
+    return editor
+
+
+class GridDelegate(QStyledItemDelegate):
+    """Creates the editor a column asks for and turns Enter/Tab into commit-and-move."""
+
+    # Emitted after an editor was committed and closed by a navigation key: (rows, columns) to move.
+    navigated = Signal(int, int)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        column = _column(index)
+        kind = column.editor if column is not None else "text"
+        if kind in ("level1", "level2"):
+            return self._combo(parent, index)
+        if kind == "long":
+            editor = QPlainTextEdit(parent)
+            editor.setTabChangesFocus(True)
+            editor.setFrameShape(QPlainTextEdit.Shape.Box)
+            return editor
+        line = QLineEdit(parent)
+        line.setFrame(False)
+        if kind == "amount":
+            line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return line
+
+    def _combo(self, parent: QWidget, index: Index) -> QComboBox:
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        model = index.model()
+        combo.addItems(model.choices(index) if hasattr(model, "choices") else [])
+        completer = combo.completer()
+        if completer is not None:
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        if combo.lineEdit() is not None:
+            combo.lineEdit().installEventFilter(self)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        set_editor_text(editor, str(index.data(Qt.ItemDataRole.EditRole) or ""))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        model.setData(index, editor_text(editor), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: Index) -> None:
+        rect = option.rect
+        if isinstance(editor, QPlainTextEdit):
+            lines = editor.fontMetrics().lineSpacing() * LONG_EDITOR_LINES + 8
+            rect = rect.adjusted(0, 0, 0, max(0, lines - rect.height()))
+        editor.setGeometry(rect)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 6)
+
+    # ---- keys ----------------------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            editor = self._editor_of(obj)
+            if editor is not None and self._handle_key(editor, event):
+                return True
+        return super().eventFilter(obj, event)
+
+    @staticmethod
+    def _editor_of(obj: QObject) -> QWidget | None:
+        if isinstance(obj, QLineEdit) and isinstance(obj.parent(), QComboBox):
+            return obj.parent()  # type: ignore[return-value]
+        return obj if isinstance(obj, QWidget) else None
+
+    def _handle_key(self, editor: QWidget, event: QKeyEvent) -> bool:
+        key, mods = event.key(), event.modifiers()
+        if key in ENTER_KEYS and isinstance(editor, QPlainTextEdit) and mods & (
+            Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+        ):
+            editor.insertPlainText("\n")
+            return True
+        if isinstance(editor, QComboBox) and editor.view().isVisible():
+            return False
+        moves = {Qt.Key.Key_Tab: (0, 1), Qt.Key.Key_Backtab: (0, -1)}
+        if key in ENTER_KEYS:
+            move = (-1, 0) if mods & Qt.KeyboardModifier.ShiftModifier else (1, 0)
+        elif key in moves:
+            move = moves[key]
+        else:
+            return False
+        self.finish(editor, *move)
+        return True
+
+    def finish(self, editor: QWidget, rows: int, columns: int) -> None:
+        """Commit the editor, close it, and ask the view to move the current cell."""
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.navigated.emit(rows, columns)

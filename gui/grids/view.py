@@ -1,0 +1,378 @@
+"""The Excel-like view: keys, typing over a cell, clipboard, rows, undo.
+
+``GridView`` wraps a ``GridTable`` (a QTableView) and a model from models.py;
+every change goes through an undo command on ``ctx.undo_stack``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.context import AppContext
+from gui.grids import rows as row_ops
+from gui.grids.base import GridModel
+from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
+from gui.grids.delegates import GridDelegate, input_target, set_editor_text
+from gui.grids.models import make_model
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+MAX_ROW_LINES = 12
+
+
+def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
+    return event.modifiers() & (CTRL | SHIFT | ALT)
+
+
+class GridTable(QTableView):
+    """A QTableView that routes Excel's keys to its GridView."""
+
+    def __init__(self, grid: GridView) -> None:
+        super().__init__(grid)
+        self.grid = grid
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+
+    def is_editing(self) -> bool:
+        return self.state() == QAbstractItemView.State.EditingState
+
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and not self.is_editing() and self.grid.handles(event)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.is_editing() and self.grid.key_pressed(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        if not self.is_editing() and (event.commitString() or event.preeditString()):
+            editor = self.grid.start_typing("")
+            if editor is not None:
+                QApplication.sendEvent(input_target(editor), event)
+                event.accept()
+                return
+        super().inputMethodEvent(event)
+
+    def sizeHintForRow(self, row: int) -> int:
+        cap = self.fontMetrics().lineSpacing() * MAX_ROW_LINES + 8
+        return min(super().sizeHintForRow(row), cap)
+
+
+class GridView(QWidget):
+    """An Excel-like grid over one table of one form."""
+
+    # Emitted with a message for the status bar (refused input, a key that does nothing here).
+    message = Signal(str)
+
+    def __init__(self, ctx: AppContext, table: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.table = table
+        self._model = make_model(ctx, table, self)
+        self._view = GridTable(self)
+        self._view.setModel(self._model)
+        self._delegate = GridDelegate(self._view)
+        self._view.setItemDelegate(self._delegate)
+        self._setup_view()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self._resize_timer = QTimer(self, singleShot=True, interval=0)
+        self._resize_timer.timeout.connect(self._view.resizeRowsToContents)
+        self._delegate.navigated.connect(self.move_by)
+        self._model.edit_refused.connect(self._on_refused)
+        self._model.modelReset.connect(self._on_reset)
+        self._model.dataChanged.connect(self._on_data_changed)
+
+    def _setup_view(self) -> None:
+        view = self._view
+        view.setWordWrap(True)
+        view.setTabKeyNavigation(True)
+        view.setAlternatingRowColors(False)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        view.horizontalHeader().setHighlightSections(True)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
+
+    # ---- the interface the window uses ------------------------------------------------
+    @property
+    def view(self) -> QTableView:
+        return self._view
+
+    @property
+    def model(self) -> GridModel:
+        return self._model
+
+    def set_form(self, uid: int | None) -> None:
+        """Show that form's table (None = empty)."""
+        self._model.set_form(uid)
+        self.fit_columns()
+
+    def select_cell(self, row: int, column: str) -> None:
+        """Scroll to and select a cell (column = code name), and give the grid focus."""
+        col = self._model.column_of(column)
+        if self._model.rowCount() == 0:
+            return
+        index = self._model.index(max(0, min(row, self._model.rowCount() - 1)), max(col, 0))
+        self._view.setCurrentIndex(index)
+        self._view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ---- layout --------------------------------------------------------------------------
+    def fit_columns(self) -> None:
+        """Give each column the template's width hint (in characters), at least its title's width."""
+        metrics = self._view.fontMetrics()
+        unit = metrics.horizontalAdvance("0")
+        header = self._view.horizontalHeader().fontMetrics()
+        for i, column in enumerate(self._model.columns):
+            hint = (column.width or 10) * unit + 12
+            title = header.horizontalAdvance(column.title) + 24
+            self._view.setColumnWidth(i, max(hint, title))
+        self._view.resizeRowsToContents()
+
+    def _on_reset(self) -> None:
+        self._resize_timer.start()
+
+    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
+        if top.column() == 0 or top.row() != bottom.row():
+            for row in range(top.row(), bottom.row() + 1):
+                self._view.resizeRowToContents(row)
+
+    def _on_refused(self, text: str, row: int, col: int) -> None:
+        self.message.emit(text)
+        rect = self._view.visualRect(self._model.index(row, col))
+        QToolTip.showText(self._view.viewport().mapToGlobal(rect.bottomLeft()), text, self._view)
+
+    # ---- moving and typing -------------------------------------------------------------
+    def move_by(self, rows: int, columns: int) -> None:
+        """Move the current cell (Tab past the last column wraps to the next row)."""
+        current = self._view.currentIndex()
+        if not current.isValid():
+            return
+        row, col = current.row() + rows, current.column() + columns
+        last_col = self._model.columnCount() - 1
+        if col > last_col and row + 1 < self._model.rowCount():
+            row, col = row + 1, 0
+        elif col < 0 and row > 0:
+            row, col = row - 1, last_col
+        row = max(0, min(row, self._model.rowCount() - 1))
+        col = max(0, min(col, last_col))
+        self._view.setCurrentIndex(self._model.index(row, col))
+
+    def start_typing(self, text: str) -> QWidget | None:
+        """Open the editor of the current cell with ``text`` replacing what it held."""
+        index = self._view.currentIndex()
+        if not index.isValid():
+            return None
+        if not self._model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self._on_refused("此单元格由程序计算或不需填写，不能修改", index.row(), index.column())
+            return None
+        self._view.edit(index)
+        editor = self._view.indexWidget(index)
+        if editor is not None:
+            set_editor_text(editor, text)
+        return editor
+
+    def handles(self, event: QKeyEvent) -> bool:
+        """Return True for a shortcut the grid handles itself."""
+        return self._command_for(event) is not None
+
+    def key_pressed(self, event: QKeyEvent) -> bool:
+        """Handle a key while no editor is open; return True when it was used."""
+        command = self._command_for(event)
+        if command is not None:
+            command()
+            return True
+        text = event.text()
+        if text and text.isprintable() and not _mods(event) & (CTRL | ALT):
+            self.start_typing(text)
+            return True
+        return False
+
+    def _command_for(self, event: QKeyEvent):  # noqa: ANN202 - a bound method or None
+        key, mods = event.key(), _mods(event)
+        table = {
+            (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(1, 0),
+            (Qt.Key.Key_Enter, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(1, 0),
+            (Qt.Key.Key_Return, SHIFT): lambda: self.move_by(-1, 0),
+            (Qt.Key.Key_Enter, SHIFT): lambda: self.move_by(-1, 0),
+            (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(0, 1),
+            (Qt.Key.Key_Backtab, SHIFT): lambda: self.move_by(0, -1),
+            (Qt.Key.Key_Backtab, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(0, -1),
+            (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): self.clear_selection,
+            (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier): lambda: self.start_typing(""),
+            (Qt.Key.Key_D, CTRL): self.fill_down,
+            (Qt.Key.Key_Y, CTRL): self.redo,
+            (Qt.Key.Key_Z, CTRL | SHIFT): self.redo,
+            (Qt.Key.Key_Minus, CTRL): self.delete_rows,
+            (Qt.Key.Key_Equal, CTRL | SHIFT): self.insert_rows,
+            (Qt.Key.Key_Plus, CTRL | SHIFT): self.insert_rows,
+            (Qt.Key.Key_Plus, CTRL): self.insert_rows,
+            (Qt.Key.Key_Up, ALT): lambda: self.move_rows(-1),
+            (Qt.Key.Key_Down, ALT): lambda: self.move_rows(1),
+        }
+        if (key, mods) in table:
+            return table[(key, mods)]
+        for sequence, command in ((QKeySequence.StandardKey.Copy, self.copy),
+                                  (QKeySequence.StandardKey.Paste, self.paste),
+                                  (QKeySequence.StandardKey.Cut, self.cut),
+                                  (QKeySequence.StandardKey.Undo, self.undo),
+                                  (QKeySequence.StandardKey.Redo, self.redo)):
+            if event.matches(sequence):
+                return command
+        return None
+
+    # ---- selection -----------------------------------------------------------------
+    def selected_rect(self) -> tuple[int, int, int, int] | None:
+        """Return (top, left, bottom, right) around the selection (or the current cell)."""
+        indexes = self._view.selectionModel().selectedIndexes() if self._view.selectionModel() else []
+        if not indexes:
+            current = self._view.currentIndex()
+            if not current.isValid():
+                return None
+            indexes = [current]
+        rows = [i.row() for i in indexes]
+        cols = [i.column() for i in indexes]
+        return min(rows), min(cols), max(rows), max(cols)
+
+    def selected_cells(self) -> list[tuple[int, int]]:
+        indexes = self._view.selectionModel().selectedIndexes()
+        if not indexes and self._view.currentIndex().isValid():
+            indexes = [self._view.currentIndex()]
+        return sorted((i.row(), i.column()) for i in indexes)
+
+    def select_range(self, top: int, left: int, bottom: int, right: int) -> None:
+        """Select a rectangle and make its top-left cell current."""
+        model = self._model
+        if model.rowCount() == 0 or model.columnCount() == 0:
+            return
+        bottom = min(bottom, model.rowCount() - 1)
+        right = min(right, model.columnCount() - 1)
+        top, left = min(top, bottom), min(left, right)
+        flag = QItemSelectionModel.SelectionFlag
+        self._view.setCurrentIndex(model.index(top, left))
+        selection = QItemSelection(model.index(top, left), model.index(bottom, right))
+        self._view.selectionModel().select(selection, flag.ClearAndSelect)
+
+    # ---- clipboard ------------------------------------------------------------------
+    def copy(self) -> None:
+        """Put the selected rectangle on the clipboard as tab-separated text."""
+        rect = self.selected_rect()
+        if rect is None:
+            return
+        top, left, bottom, right = rect
+        block = [[str(self._model.index(r, c).data() or "") for c in range(left, right + 1)]
+                 for r in range(top, bottom + 1)]
+        QGuiApplication.clipboard().setText(to_tsv(block))
+
+    def cut(self) -> None:
+        self.copy()
+        self.clear_selection()
+
+    def paste(self) -> None:
+        """Paste tab-separated text from Excel or WPS at the selection (one undo step)."""
+        rect = self.selected_rect()
+        text = QGuiApplication.clipboard().text()
+        if rect is None or not text:
+            return
+        top, left, bottom, right = rect
+        block = parse_tsv(text)
+        plan = plan_paste(block, top, left, bottom - top + 1, right - left + 1, self._model.rowCount(),
+                          self._model.columnCount(), self._model.can_add_rows)
+        if row_ops.paste(self._model, plan):
+            height = len(block) if len(block) > 1 or len(block[0]) > 1 else bottom - top + 1
+            width = len(block[0]) if len(block) > 1 or len(block[0]) > 1 else right - left + 1
+            self.select_range(top, left, top + height - 1, left + width - 1)
+
+    def clear_selection(self) -> None:
+        """Empty the selected cells (one undo step)."""
+        cells = [(r, c, "") for r, c in self.selected_cells()]
+        self._model.apply_cells(cells, "清除内容")
+
+    def fill_down(self) -> None:
+        """Copy the top cell of each selected column down the selection (Ctrl+D)."""
+        rect = self.selected_rect()
+        if rect is None:
+            return
+        top, left, bottom, right = rect
+        source = top - 1 if top == bottom else top
+        if source < 0:
+            return
+        cells = [(r, c, self._model.cell_text(source, c)) for r, c in self.selected_cells() if r != source]
+        self._model.apply_cells(cells, "向下填充")
+
+    # ---- rows and undo -----------------------------------------------------------------
+    def _selected_rows(self) -> list[int]:
+        return sorted({r for r, _ in self.selected_cells()})
+
+    def insert_rows(self, below: bool = False) -> None:
+        """Insert as many blank rows as are selected, above the selection (or below)."""
+        rows = self._selected_rows() or [self._model.rowCount() - 1 if below else 0]
+        at = rows[-1] + 1 if below else rows[0]
+        if row_ops.insert(self, at, len(rows)):
+            col = max(self._view.currentIndex().column(), 0)
+            self.select_range(at, col, at + len(rows) - 1, col)
+
+    def delete_rows(self) -> None:
+        rows = self._selected_rows()
+        if rows and row_ops.delete(self, rows):
+            col = max(self._view.currentIndex().column(), 0)
+            self.select_range(rows[0], col, rows[0], col)
+
+    def move_rows(self, delta: int) -> None:
+        """Move the selected block of rows up (-1) or down (+1)."""
+        rows = self._selected_rows()
+        if rows and row_ops.move(self, rows[0], rows[-1], delta):
+            rect = self.selected_rect() or (rows[0], 0, rows[-1], 0)
+            self.select_range(rows[0] + delta, rect[1], rows[-1] + delta, rect[3])
+
+    def undo(self) -> None:
+        self._keeping_place(self.ctx.undo_stack.undo)
+
+    def redo(self) -> None:
+        self._keeping_place(self.ctx.undo_stack.redo)
+
+    def _keeping_place(self, action) -> None:  # noqa: ANN001
+        current = self._view.currentIndex()
+        row, col = (current.row(), current.column()) if current.isValid() else (0, 0)
+        action()
+        if self._model.rowCount() and not self._view.currentIndex().isValid():
+            self.select_range(row, col, row, col)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        row_ops.fill_menu(self, menu)
+        menu.popup(self._view.viewport().mapToGlobal(pos))
