@@ -1,0 +1,209 @@
+"""Rules on one indicator row, and on the weights of a form's indicators."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from core.model import INDICATORS, Indicator
+from core.numbers import ZERO, fmt, fmt_percent
+from core.problems import Problem
+from core.rules.base import OPERATORS, FormCtx
+from core.scoring import MET, NOT_MET, IndicatorScore, amount, compared, parsed, score_indicator
+from core.values import Attainment, Kind, unit_family
+
+TEXT_COLUMNS = ("level1", "level2", "level3", "target", "actual", "deviation_note")
+NAME_TARGET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:人次|人|名|个|次|期|户|篇|册|万元|元|天|%|项|场)")
+IMPROVE_WORDS = ("改进", "措施", "下一步", "今后", "以后", "将", "加强", "提高", "完善", "确保", "优化", "从严")
+OPERATOR_RE = re.compile(r"[≥≤<>=＝﹦≧≦＞＜]|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|达到|以上|以下")
+DOUBLE_COUNT_WORDS = ("预算执行率", "资金执行率", "预算完成率", "支出执行率")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def check_guidance(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
+    """V12: no template guidance text left in a cell."""
+    for column in TEXT_COLUMNS:
+        text = getattr(ind, column)
+        phrase = next((p for p in ctx.template.guidance if p in text), None) if text else None
+        if phrase:
+            yield ctx.problem("V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", INDICATORS, i, column)
+
+
+def _home(ctx: FormCtx, level2: str) -> str | None:
+    for level1, names in ctx.spec.vocabulary.items():
+        if level2 in {_norm(n) for n in names}:
+            return level1
+    return None
+
+
+def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
+    """V15/S08/S09: 一级 filled, 二级 under the right 一级, standard names."""
+    vocab = ctx.spec.vocabulary
+    level1, level2 = _norm(ind.level1), _norm(ind.level2)
+    if not level1:
+        yield ctx.problem("S08", f"三级指标“{ind.level3 or ind.level2}”的一级指标为空", INDICATORS, i, "level1")
+        return
+    if not vocab or not level2 or level1 not in vocab:
+        return
+    if level2 in {_norm(n) for n in vocab[level1]}:
+        return
+    home = _home(ctx, level2)
+    if home:
+        yield ctx.problem("V15", f"二级指标“{level2}”不属于一级指标“{level1}”（应为{home}）", INDICATORS, i,
+                          "level1")
+    else:
+        names = "、".join(vocab[level1])
+        yield ctx.problem("S09", f"二级指标“{level2}”不是规范名称（一级“{level1}”下应为：{names}）", INDICATORS, i,
+                          "level2")
+
+
+def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
+    """S02/S03/S13/V15: a target is present, has a direction, fits its 二级."""
+    t = parsed(ind.target)
+    if t.kind is Kind.EMPTY:
+        found = NAME_TARGET_RE.search(ind.level3)
+        where = f"；指标名称“{ind.level3}”中含有目标值 {found.group(0)}，请填入年度指标值栏" if found else ""
+        yield ctx.problem("S02", f"年度指标值为空{where}", INDICATORS, i, "target")
+        return
+    if t.kind is Kind.NUMBER and not (t.direction or ind.direction):
+        yield ctx.problem("S03", f"年度指标值“{ind.target.strip()}”没有比较方向，请选择 ≥、≤ 或 =", INDICATORS, i,
+                          "direction")
+    cost = "成本" in ind.level1 or "成本" in ind.level2
+    if cost and (ind.direction or t.direction) in ("≥", ">"):
+        yield ctx.problem("S13", f"成本指标“{ind.level3}”的目标为“{ind.target.strip()}”，成本指标通常为“≤”",
+                          INDICATORS, i, "target")
+    if "数量" in ind.level2 and t.kind is Kind.NUMBER and unit_family(t.unit) == "money":
+        yield ctx.problem("V15", f"数量指标“{ind.level3}”的目标是金额（{t.unit}），应归入成本指标", INDICATORS, i,
+                          "level2")
+
+
+def check_actual(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
+    """S19/V10/S14: the actual is a measured value."""
+    a = parsed(ind.actual)
+    if a.kind is Kind.EMPTY:
+        if ind.target.strip() and not ind.actual.strip():
+            yield ctx.problem("S19", f"年度指标值为“{ind.target.strip()}”，实际完成值为空", INDICATORS, i, "actual")
+        return
+    if a.direction and a.kind in (Kind.NUMBER, Kind.DATE) and OPERATOR_RE.search(ind.actual):
+        yield ctx.problem("V10", f"实际完成值“{ind.actual.strip()}”含有比较符号“{a.direction}”，应填写实际达到的数值",
+                          INDICATORS, i, "actual")
+    if a.kind is Kind.RANGE:
+        yield ctx.problem("S14", f"实际完成值“{ind.actual.strip()}”是区间，应填写实际达到的值", INDICATORS, i, "actual")
+
+
+def _missed_text(ind: Indicator) -> str:
+    t = parsed(ind.target)
+    symbol = OPERATORS.get(ind.direction or t.direction or "", "未达到")
+    return f"实际 {ind.actual.strip()} {symbol} 目标 {ind.target.strip()}"
+
+
+def _short_of(ind: Indicator, s: IndicatorScore) -> bool:
+    w, entered = amount(ind.weight), amount(ind.score)
+    return s.attainment == NOT_MET or (w is not None and entered is not None and entered < w)
+
+
+def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Iterator[Problem]:
+    """S01/V09/S16/S10/S15: compare actual with target."""
+    c = compared(ind.target, ind.actual, ind.direction)
+    note = ind.deviation_note.strip()
+    if c.unit_mismatch:
+        yield ctx.problem("S01", c.explanation, INDICATORS, i, "actual")
+    elif s.attainment == NOT_MET and not note:
+        yield ctx.problem("V09", f"未完成目标（{_missed_text(ind)}），请填写偏差原因分析及改进措施",
+                          INDICATORS, i, "deviation_note")
+    elif note and _short_of(ind, s) and not any(w in note for w in IMPROVE_WORDS):
+        yield ctx.problem("S16", "偏差原因只说明了原因，请补充改进措施", INDICATORS, i, "deviation_note")
+    if c.attainment is Attainment.UNKNOWN and not c.unit_mismatch and ind.actual.strip() \
+            and parsed(ind.target).kind is not Kind.EMPTY and "比较方向" not in c.explanation:
+        yield ctx.problem("S15", f"{c.explanation}，请人工评分", INDICATORS, i, "score")
+    threshold = ctx.template.scoring.deviation_threshold
+    over = c.deviation is not None and c.deviation >= threshold
+    if s.attainment == MET and over and not note and (ind.direction or parsed(ind.target).direction) in ("≥", ">"):
+        yield ctx.problem("S10", f"实际 {ind.actual.strip()} 超出目标 {ind.target.strip()} "
+                                 f"{fmt_percent(c.deviation)}（偏离度 ≥ {fmt_percent(threshold, 0)}），目标可能偏低，请说明",
+                          INDICATORS, i, "deviation_note")
+
+
+def _band(ctx: FormCtx, ind: Indicator, s: IndicatorScore) -> tuple[str, Decimal, Decimal] | None:
+    word = parsed(ind.actual).word
+    bands = ctx.template.scoring.bands
+    name = word if word in ("部分达成", "未达成") else "达成" if s.attainment == MET else ""
+    return (name, *bands[name]) if name in bands else None
+
+
+def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Iterator[Problem]:
+    """S18/V04/V08/V11: weight present, score within weight, below suggestion explained, in band."""
+    w, entered = amount(ind.weight), amount(ind.score)
+    if w is None:
+        if ctx.spec.scored and ind.level3.strip():
+            yield ctx.problem("S18", f"指标“{ind.level3}”的分值为空", INDICATORS, i, "weight")
+        return
+    if entered is None:
+        return
+    if entered > w or entered < ZERO:
+        yield ctx.problem("V04", f"得分 {fmt(entered)} {'超过分值 ' + fmt(w) if entered > w else '为负数'}",
+                          INDICATORS, i, "score")
+    if s.suggested is not None and entered < s.suggested and not ind.deviation_note.strip():
+        state = "已完成目标" if s.attainment == MET else "按完成情况"
+        yield ctx.problem("V08", f"{state}（{s.why}），得分 {fmt(entered)} 低于建议分 {fmt(s.suggested)}，"
+                                 "请填写扣分原因", INDICATORS, i, "deviation_note")
+    band = _band(ctx, ind, s) if parsed(ind.target).kind is Kind.QUALITATIVE else None
+    if band and not (w * band[1] <= entered <= w * band[2]) and not (band[2] < 1 and entered == w * band[2]):
+        yield ctx.problem("V11", f"定性指标{band[0]}，得分应在 {fmt(w * band[1])}–{fmt(w * band[2])} 之间，"
+                                 f"表中为 {fmt(entered)}", INDICATORS, i, "score")
+
+
+def check_double_count(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
+    """V17: an indicator re-scoring the 执行率 the funds already score."""
+    from core.scoring import execution_weight
+
+    if execution_weight(ctx.form, ctx.spec) and amount(ind.weight):
+        if any(w in ind.level3 for w in DOUBLE_COUNT_WORDS):
+            yield ctx.problem("V17", f"指标“{ind.level3}”与资金执行率重复计分", INDICATORS, i, "level3")
+
+
+def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
+    """Return every problem of indicator row ``i``."""
+    ind = ctx.form.indicators[i]
+    out = list(check_guidance(ctx, i, ind))
+    if ind.is_blank_row():
+        return out
+    out += check_hierarchy(ctx, i, ind)
+    s = score_indicator(ind, i, ctx.report.template)
+    out += check_scores(ctx, i, ind, s)
+    out += check_double_count(ctx, i, ind)
+    if ind.not_applicable:
+        return out
+    out += check_target(ctx, i, ind)
+    out += check_actual(ctx, i, ind)
+    out += check_attainment(ctx, i, ind, s)
+    return out
+
+
+def check_weights(ctx: FormCtx) -> Iterator[Problem]:
+    """V05/V06: Σ weights per 一级 and in total."""
+    sums: dict[str, Decimal] = {}
+    first: dict[str, int] = {}
+    for i, ind in enumerate(ctx.form.indicators):
+        w = amount(ind.weight)
+        if w is not None:
+            sums[ind.level1] = sums.get(ind.level1, ZERO) + w
+            first.setdefault(ind.level1, i)
+    if not sums:
+        return
+    for level1, want in ctx.spec.level1_weights.items():
+        have = sums.get(level1, ZERO)
+        if want and have != Decimal(want) and level1 in first:
+            yield ctx.problem("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", INDICATORS,
+                              first[level1], "weight")
+    from core.scoring import execution_weight
+
+    ew = execution_weight(ctx.form, ctx.spec) or ZERO
+    total = sum(sums.values(), ZERO) + ew
+    if total != ctx.template.scoring.total:
+        yield ctx.problem("V06", f"指标分值合计 {fmt(total - ew)} + 执行率分值 {fmt(ew)} = {fmt(total)}，"
+                                 f"应为 {fmt(ctx.template.scoring.total)}", INDICATORS, None, "weight")

@@ -1,0 +1,106 @@
+"""Report-wide rules: header and sign-off fields, copied goals, narrative vs tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from core.model import GOALS, HEADER, NARRATIVE, Report, Signoff
+from core.numbers import fmt, fmt_percent, try_amount
+from core.problems import Problem
+from core.rules.base import FormCtx, report_problem
+from core.scoring import execution_score
+from core.templates import get_template
+
+SIGNOFF_NAMES = {"preparer": "填表人", "phone": "联系电话", "date": "填报日期", "head": "单位负责人签字"}
+HEADER_NAMES = {"name": "名称", "supervisor": "主管部门", "implementer": "实施单位"}
+RATE_RE = re.compile(r"执行率(?:为|是|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
+STAFF_RES = (("authorized", re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
+             ("actual", re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"))
+
+
+def check_header(ctx: FormCtx) -> Iterator[Problem]:
+    """S05: the header fields the template prints are filled."""
+    for column in ctx.spec.header:
+        if column.key in HEADER_NAMES and not str(getattr(ctx.form, column.key, "")).strip():
+            yield ctx.problem("S05", f"“{column.title}”为空", HEADER, None, column.key)
+
+
+def _signoff_gaps(signoff: Signoff | None) -> list[str]:
+    if signoff is None or signoff.is_blank():
+        return []
+    return [k for k in SIGNOFF_NAMES if not getattr(signoff, k).strip()]
+
+
+def check_form_signoff(ctx: FormCtx) -> Iterator[Problem]:
+    """S06: a form's own sign-off, once started, is complete."""
+    for key in _signoff_gaps(ctx.form.signoff):
+        yield ctx.problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", HEADER, None, key)
+
+
+def check_signoff(report: Report) -> Iterator[Problem]:
+    """S06: the report's sign-off, once started, is complete."""
+    for key in _signoff_gaps(report.signoff):
+        yield report_problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", "report", None, key)
+
+
+def check_copied_goals(report: Report) -> Iterator[Problem]:
+    """S17: a project's goal text identical to another project's."""
+    seen: dict[str, str] = {}
+    for form in report.projects:
+        for row, goal in enumerate(form.goals):
+            text = re.sub(r"\s+", "", goal.goal)
+            if len(text) < 10:
+                continue
+            if text in seen and seen[text] != form.name:
+                yield Problem("S17", "warning", f"预期目标与“{seen[text]}”完全相同，可能是复制错误", form.uid,
+                              form.name, GOALS, row, "goal")
+            seen.setdefault(text, form.name)
+
+
+def check_narrative_guidance(report: Report) -> Iterator[Problem]:
+    """V12: no template guidance left in the 自评报告."""
+    guidance = get_template(report.template).guidance
+    for row, section in enumerate(report.narrative):
+        phrase = next((p for p in guidance if p in section.text), None)
+        if phrase:
+            yield report_problem("V12", f"“{section.title}”中仍是填写说明（“{phrase}”）", NARRATIVE, row, "text")
+
+
+def _rate_claims(report: Report) -> Iterator[Problem]:
+    overall = report.overall
+    if overall is None:
+        return
+    ex = execution_score(overall, get_template(report.template).form(overall.kind))
+    if ex.rate is None:
+        return
+    for row, section in enumerate(report.narrative):
+        for match in RATE_RE.finditer(section.text):
+            said = Decimal(match.group(1)) / 100
+            if abs(said - ex.rate) >= Decimal("0.0001"):
+                yield report_problem("V13", f"正文写执行率 {match.group(1)}%，部门整体支出表为 "
+                                            f"{fmt_percent(ex.rate)}（{ex.why.split('，')[0]}）", NARRATIVE, row, "text")
+
+
+def _staff_claims(report: Report) -> Iterator[Problem]:
+    staff = report.basic_data.get("staff") if isinstance(report.basic_data, dict) else None
+    if not isinstance(staff, dict):
+        return
+    for row, section in enumerate(report.narrative):
+        for key, pattern, name in STAFF_RES:
+            table = try_amount(str(staff.get(key, "")))
+            for match in pattern.finditer(section.text):
+                if table is not None and Decimal(match.group(1)) != table:
+                    yield report_problem("V13", f"正文写{name} {match.group(1)}，基础数据表为 {fmt(table)}",
+                                         NARRATIVE, row, "text")
+
+
+def report_rules(report: Report) -> list[Problem]:
+    """Return every report-level problem."""
+    out = list(check_signoff(report))
+    out += check_copied_goals(report)
+    out += check_narrative_guidance(report)
+    out += _rate_claims(report)
+    out += _staff_claims(report)
+    return out

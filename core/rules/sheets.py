@@ -1,0 +1,57 @@
+"""Rules on a form's totals and its 评分表 (score sheet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from core.model import GOALS, HEADER, SCORE_SHEET
+from core.numbers import ZERO, fmt
+from core.problems import Problem
+from core.rules.base import FormCtx
+from core.scoring import FormScore, amount, is_deduction, score_sheet_items
+
+CENT = Decimal("0.01")
+
+
+def check_total(ctx: FormCtx, score: FormScore) -> Iterator[Problem]:
+    """V07: the printed total equals the computed one."""
+    printed = amount(ctx.form.printed_total)
+    if printed is None or score.total is None or printed == score.total:
+        return
+    ex = score.execution.score
+    how = "评分表各项得分合计" if not ctx.spec.scored else (
+        f"执行率得分 {fmt(ex or ZERO)} + 指标得分 {fmt(score.total - (ex or ZERO))}")
+    yield ctx.problem("V07", f"总分应为 {fmt(score.total)}（{how}），表中为 {fmt(printed)}", HEADER, None,
+                      "printed_total")
+
+
+def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
+    """V04/V16/S04: score-sheet scores within weight and equal to their formulas."""
+    items = score_sheet_items(ctx.report, ctx.form, ctx.template)
+    for row, (item, s) in enumerate(zip(ctx.form.score_sheet, items, strict=True)):
+        w, entered = amount(item.weight), amount(item.self_score)
+        if entered is None:
+            continue
+        if w is not None and not is_deduction(item) and (entered > w or entered < ZERO):
+            yield ctx.problem("V04", f"“{item.name}”得分 {fmt(entered)} 超过分值 {fmt(w)}", SCORE_SHEET, row,
+                              "self_score")
+        if s.suggested is None or abs(entered - s.suggested) < CENT:
+            continue
+        rule = "V16" if "目标完成" in item.name or "completion" in item.formula else "S04"
+        yield ctx.problem(rule, f"{item.name}应为 {fmt(s.suggested)}（{s.why}），表中为 {fmt(entered)}",
+                          SCORE_SHEET, row, "self_score")
+
+
+def check_goals(ctx: FormCtx, row: int) -> list[Problem]:
+    """S07/V12: a goal has its 实际完成情况 and no guidance text."""
+    goal = ctx.form.goals[row]
+    out = []
+    for column in ("goal", "achieved"):
+        text = getattr(goal, column)
+        phrase = next((p for p in ctx.template.guidance if p in text), None) if text else None
+        if phrase:
+            out.append(ctx.problem("V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", GOALS, row, column))
+    if goal.goal.strip() and not goal.achieved.strip():
+        out.append(ctx.problem("S07", f"第 {row + 1} 条目标的实际完成情况为空", GOALS, row, "achieved"))
+    return out
