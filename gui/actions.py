@@ -1,0 +1,83 @@
+"""The window's actions, with their shortcuts, menus and toolbar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
+
+SP = QStyle.StandardPixmap
+
+
+class Actions:
+    """Every QAction of the main window; the window connects them to its slots."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        style = window.style()
+        # (attribute, text, shortcut, standard icon, status tip)
+        specs = [
+            ("new", "新建", QKeySequence.StandardKey.New, SP.SP_FileIcon, "新建一份自评报告"),
+            ("open", "打开", QKeySequence.StandardKey.Open, SP.SP_DialogOpenButton, "打开 .zpdb 报告文件"),
+            ("save_as", "另存为", QKeySequence.StandardKey.SaveAs, SP.SP_DialogSaveButton,
+             "把报告另存一份（所有修改都已自动保存）"),
+            ("import_json", "导入", "Ctrl+I", SP.SP_ArrowDown, "从交换格式 .json 导入报告"),
+            ("export_word", "导出 Word", "Ctrl+E", SP.SP_FileDialogDetailedView, "导出整份报告（Word）"),
+            ("export_excel", "导出 Excel", "Ctrl+Shift+E", SP.SP_FileDialogListView, "导出全部表格（Excel）"),
+            ("export_form_word", "导出本表 Word", None, None, "只导出当前表"),
+            ("export_form_excel", "导出本表 Excel", None, None, "只导出当前表"),
+            ("check", "全面检查", "F5", SP.SP_DialogApplyButton, "重新检查整份报告"),
+            ("undo", "撤销", QKeySequence.StandardKey.Undo, SP.SP_ArrowBack, "撤销上一步"),
+            ("redo", "重做", QKeySequence.StandardKey.Redo, SP.SP_ArrowForward, "重做"),
+            ("about", "关于", None, None, "版本与许可"),
+            ("quit", "退出", QKeySequence.StandardKey.Quit, None, "关闭窗口（所有修改都已保存）"),
+        ]
+        for name, text, keys, icon, tip in specs:
+            action = QAction(text, window)
+            action.setObjectName(f"action_{name}")
+            if keys is not None:
+                action.setShortcut(QKeySequence(keys))
+            if icon is not None:
+                action.setIcon(style.standardIcon(icon))
+            action.setStatusTip(tip)
+            action.setToolTip(f"{text}（{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}）"
+                              if keys is not None else text)
+            setattr(self, name, action)
+        self.redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.recent_menu = QMenu("最近打开", window)
+
+    def build_menus(self) -> None:
+        """Fill the menu bar: 文件, 编辑, 检查, 帮助."""
+        bar = self.window.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        for action in (self.new, self.open):
+            file_menu.addAction(action)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        for action in (self.save_as, self.import_json):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.export_word, self.export_excel, self.export_form_word, self.export_form_excel):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        edit_menu = bar.addMenu("编辑(&E)")
+        edit_menu.addAction(self.undo)
+        edit_menu.addAction(self.redo)
+        bar.addMenu("检查(&C)").addAction(self.check)
+        bar.addMenu("帮助(&H)").addAction(self.about)
+
+    def build_toolbar(self) -> QToolBar:
+        """Return the main toolbar: the nine everyday actions with text under icons."""
+        bar = QToolBar("工具栏", self.window)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new, self.open, self.save_as, self.import_json, None, self.export_word,
+                       self.export_excel, None, self.check, None, self.undo, self.redo):
+            if action is None:
+                bar.addSeparator()
+            else:
+                bar.addAction(action)
+        self.window.addToolBar(bar)
+        return bar

@@ -1,0 +1,64 @@
+"""QApplication set-up: name, UI font, icon and Chinese translations of Qt's own dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication
+
+from core.paths import resources_dir
+
+APP_TITLE = "绩效自评助手"
+UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC"]
+
+
+def ui_font() -> QFont:
+    """Return the UI font: the same on every machine instead of whatever fallback is installed."""
+    return QFont(UI_FONTS, 10)
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    folder = resources_dir() / "icons"
+    for name in ("ziping.svg", "ziping-256.png", "ziping-48.png", "ziping-32.png", "ziping-16.png"):
+        if (folder / name).exists():
+            icon.addFile(str(folder / name))
+    return icon
+
+
+def install_translators(app: QApplication) -> list[QTranslator]:
+    """Load qtbase_zh_CN.qm so standard buttons read 确定/取消; return the installed translators."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+               resources_dir() / "translations"]
+    installed = []
+    for folder in folders:
+        translator = QTranslator(app)
+        if translator.load("qtbase_zh_CN", str(folder)):
+            app.installTranslator(translator)
+            installed.append(translator)
+            break
+    return installed
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """Return the QApplication (creating it once) set up for ZiPing."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else [])
+    setup_app(app)
+    return app
+
+
+def setup_app(app: QApplication) -> None:
+    """Apply name, font, icon and translations to an existing QApplication (tests use pytest-qt's)."""
+    if app.property("ziping_ready"):
+        return
+    app.setApplicationName("ZiPing")
+    app.setOrganizationName("ZiPing")
+    app.setFont(ui_font())
+    app.setWindowIcon(app_icon())
+    app._ziping_translators = install_translators(app)  # type: ignore[attr-defined]
+    app.setProperty("ziping_ready", True)

@@ -1,0 +1,1 @@
+"""Dialogs: new report, export progress, about."""

@@ -1,0 +1,169 @@
+"""The editor of one form: header fields on top, then the funds, goals, indicators and score grids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
+from gui.editors import grid_view_class
+from gui.form_commands import SetFormFieldCommand, run
+
+HEADER_FIELDS = (("name", "名称"), ("supervisor", "主管部门"), ("implementer", "实施单位"),
+                 ("execution_weight", "执行率分值"))
+GRID_NAMES = {FUNDS: "fundGrid", GOALS: "goalGrid", INDICATORS: "indicatorGrid", SCORE_SHEET: "scoreGrid"}
+GRID_TITLES = {FUNDS: "资金情况", GOALS: "年度目标", INDICATORS: "绩效指标", SCORE_SHEET: "评分表"}
+
+
+def fill_title(text: str, year: int, name: str = "") -> str:
+    """Fill a template title's {year}, {prev}, {next}, {name} and drop {n}."""
+    for key, value in (("{year}", year), ("{prev}", year - 1), ("{next}", year + 1), ("{name}", name),
+                       ("{n}", "")):
+        text = text.replace(key, str(value))
+    return text
+
+
+class FormEditor(QScrollArea):
+    """Shows one form; ``tables`` picks which grids (the 评分表 node shows only the score sheet)."""
+
+    # Emitted with a status-bar message from a grid or a refused header edit.
+    message = Signal(str)
+
+    def __init__(self, ctx: Any, tables: tuple[str, ...], header: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.uid = ctx, None
+        self.setWidgetResizable(True)
+        body = QWidget(self)
+        self.layout_ = QVBoxLayout(body)
+        self.title = QLabel(body)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.title.setWordWrap(True)
+        self.layout_.addWidget(self.title)
+        self.fields: dict[str, QLineEdit] = {}
+        self.field_labels: dict[str, QLabel] = {}
+        if header:
+            self._build_header(body)
+        self.grids: dict[str, Any] = {}
+        self.grid_titles: dict[str, QLabel] = {}
+        for table in tables:
+            self._add_grid(table, body)
+        self.layout_.addStretch(1)
+        self.setWidget(body)
+        ctx.changed.connect(self._on_change)
+
+    def _build_header(self, body: QWidget) -> None:
+        box = QFormLayout()
+        box.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for name, label in HEADER_FIELDS:
+            edit = QLineEdit(body)
+            edit.setObjectName(f"field_{name}")
+            edit.editingFinished.connect(lambda n=name: self._commit_field(n))
+            text = QLabel(label, body)
+            box.addRow(text, edit)
+            self.fields[name], self.field_labels[name] = edit, text
+        self.layout_.addLayout(box)
+
+    def _add_grid(self, table: str, body: QWidget) -> None:
+        title = QLabel(GRID_TITLES[table], body)
+        title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        grid = grid_view_class()(self.ctx, table, body)
+        grid.view.setObjectName(GRID_NAMES[table])
+        grid.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if hasattr(grid, "message"):
+            grid.message.connect(self.message)
+        model = grid.view.model()
+        for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            sig.connect(lambda *a, g=grid: self._fit_height(g))
+        grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._fit_height(g))
+        grid.view.selectionModel().currentChanged.connect(
+            lambda cur, prev, v=grid.view: self._ensure_visible(v, cur))
+        self.layout_.addWidget(title)
+        self.layout_.addWidget(grid)
+        self.grids[table], self.grid_titles[table] = grid, title
+
+    def set_form(self, uid: int | None) -> None:
+        """Show the form ``uid`` (None shows nothing)."""
+        self.uid = uid
+        for grid in self.grids.values():
+            grid.set_form(uid)
+        self._refresh_header()
+        for table, grid in self.grids.items():
+            visible = uid is not None and (table != SCORE_SHEET or bool(self._form().score_sheet))
+            grid.setVisible(visible)
+            self.grid_titles[table].setVisible(visible)
+            self._fit_height(grid)
+
+    def _form(self) -> Any:
+        return self.ctx.doc.form(self.uid)
+
+    def _refresh_header(self) -> None:
+        if self.uid is None or self.ctx.doc is None:
+            self.title.setText("")
+            return
+        form = self._form()
+        spec = self.ctx.doc.template.form(form.kind)
+        self.title.setText(fill_title(spec.title, self.ctx.doc.report.year, form.name))
+        titles = {c.key: c.title for c in spec.header}
+        for name, edit in self.fields.items():
+            if name in titles:
+                self.field_labels[name].setText(titles[name])
+            if not edit.hasFocus() or edit.text() == "":
+                edit.setText(str(getattr(form, name)))
+            edit.setCursorPosition(0)
+
+    def _commit_field(self, name: str) -> None:
+        if self.uid is None or self.ctx.doc is None:
+            return
+        edit = self.fields[name]
+        if edit.text() == str(getattr(self._form(), name)):
+            return
+        error = run(self.ctx.undo_stack, SetFormFieldCommand(self.ctx.doc, self.uid, name, edit.text()))
+        if error:
+            edit.setText(str(getattr(self._form(), name)))
+            QMessageBox.warning(self, "无法修改", error)
+
+    def _on_change(self, change: Any) -> None:
+        if change.form == self.uid and change.table == "header":
+            self._refresh_header()
+
+    def select_cell(self, table: str, row: int | None, column: str | None) -> None:
+        """Select a cell of one of the grids, or focus a header field."""
+        if table == "header" or row is None:
+            edit = self.fields.get(column or "name")
+            if edit is not None:
+                edit.setFocus()
+                self.ensureWidgetVisible(edit)
+            return
+        grid = self.grids.get(table)
+        if grid is not None and grid.isVisible():
+            grid.select_cell(row, column)
+            grid.view.setFocus()
+            self._ensure_visible(grid.view, grid.view.currentIndex())
+
+    def _fit_height(self, grid: Any) -> None:
+        """Make a grid as tall as its rows so the page, not the grid, scrolls."""
+        view: QTableView = grid.view
+        height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
+        height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+        if view.horizontalScrollBar().isVisible():
+            height += view.horizontalScrollBar().height()
+        grid.setMinimumHeight(max(height, 60))
+        grid.setMaximumHeight(max(height, 60))
+
+    def _ensure_visible(self, view: QTableView, index: QModelIndex) -> None:
+        if index.isValid():
+            rect = view.visualRect(index)
+            centre = view.viewport().mapTo(self.widget(), rect.center())
+            self.ensureVisible(centre.x(), centre.y(), rect.width() // 2 + 10, rect.height() + 10)

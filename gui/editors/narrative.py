@@ -1,0 +1,97 @@
+"""The 自评报告 editor: one section's text in a plain-text editor, with a word count."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from core.model import NARRATIVE
+from gui.form_commands import SetSectionCommand, run
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+COMMIT_DELAY_MS = 400
+
+
+def word_count(text: str) -> int:
+    """Count words as Chinese offices do: each Chinese character, plus each Latin word or number."""
+    return len(CJK.findall(text)) + len(LATIN_WORD.findall(text))
+
+
+class NarrativeEditor(QWidget):
+    """Edits one section; typing is written to the file shortly after it stops, merged into one undo step."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.index = ctx, None
+        self._loading = False
+        layout = QVBoxLayout(self)
+        self.title = QLabel(self)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.prompt = QLabel(self)
+        self.prompt.setWordWrap(True)
+        self.prompt.setStyleSheet("color: #666;")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("narrativeText")
+        self.count = QLabel(self)
+        self.count.setObjectName("wordCount")
+        for widget in (self.title, self.prompt, self.text, self.count):
+            layout.addWidget(widget)
+        self.timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
+        self.timer.timeout.connect(self.commit)
+        self.text.textChanged.connect(self._on_typed)
+        ctx.changed.connect(self._on_change)
+
+    def set_section(self, index: int | None) -> None:
+        """Show section ``index`` (writing any pending typing of the previous one first)."""
+        self.commit()
+        self.index = index
+        self._load()
+
+    def _load(self) -> None:
+        sections = self.ctx.doc.report.narrative if self.ctx.doc else []
+        if self.index is None or not 0 <= self.index < len(sections):
+            self.index = None
+            self.title.setText("自评报告（模板中没有章节）")
+            self.text.setEnabled(False)
+            return
+        section = sections[self.index]
+        outline = dict(self.ctx.doc.template.narrative)
+        self.title.setText(section.title)
+        self.prompt.setText(outline.get(section.title, ""))
+        self.prompt.setVisible(bool(self.prompt.text()))
+        self.text.setEnabled(True)
+        if self.text.toPlainText() != section.text:
+            self._loading = True
+            self.text.setPlainText(section.text)
+            self._loading = False
+        self._count()
+
+    def _on_typed(self) -> None:
+        self._count()
+        if not self._loading:
+            self.timer.start()
+
+    def _count(self) -> None:
+        self.count.setText(f"字数：{word_count(self.text.toPlainText())}")
+
+    def commit(self) -> None:
+        """Write the typed text now (called by the timer, on switching and on closing)."""
+        self.timer.stop()
+        if self.index is None or self.ctx.doc is None:
+            return
+        text = self.text.toPlainText()
+        if text != self.ctx.doc.report.narrative[self.index].text:
+            run(self.ctx.undo_stack, SetSectionCommand(self.ctx.doc, self.index, text))
+
+    def _on_change(self, change: Any) -> None:
+        if change.table == NARRATIVE and self.index is not None and not self.timer.isActive():
+            cursor = self.text.textCursor().position()
+            self._load()
+            cursor = min(cursor, len(self.text.toPlainText()))
+            c = self.text.textCursor()
+            c.setPosition(cursor)
+            self.text.setTextCursor(c)

@@ -1,0 +1,109 @@
+"""The 报告信息 editor: year, department, template (with 更换) and the sign-off fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.model import REPORT
+from core.templates import all_templates
+from gui.form_commands import SetReportFieldCommand, run
+
+FIELDS = (("year", "年度"), ("department", "部门（单位）"), ("preparer", "填表人"), ("phone", "联系电话"),
+          ("date", "填报日期"), ("head", "单位负责人"))
+
+
+class ReportInfoEditor(QWidget):
+    """Edits the report-level fields; every edit is one undo step."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        title = QLabel("报告信息", self)
+        title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        outer.addWidget(title)
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for name, label in FIELDS:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"report_{name}")
+            edit.editingFinished.connect(lambda n=name: self._commit(n))
+            self.fields[name] = edit
+            form.addRow(label, edit)
+            if name == "department":
+                form.addRow("模板（地区）", self._template_row())
+        self.fields["date"].setPlaceholderText("如 2024-05-16")
+        outer.addLayout(form)
+        outer.addStretch(1)
+        ctx.changed.connect(self._on_change)
+        ctx.document_replaced.connect(self.refresh)
+        self.refresh()
+
+    def _template_row(self) -> QWidget:
+        row = QWidget(self)
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.template_label = QLabel(row)
+        self.template_label.setObjectName("report_template")
+        change = QPushButton("更换…", row)
+        change.clicked.connect(self.change_template)
+        box.addWidget(self.template_label, 1)
+        box.addWidget(change)
+        return row
+
+    def _value(self, name: str) -> str:
+        report = self.ctx.doc.report
+        if hasattr(report.signoff, name):
+            return str(getattr(report.signoff, name))
+        return str(getattr(report, name))
+
+    def refresh(self) -> None:
+        """Show the open report's values."""
+        if self.ctx.doc is None:
+            return
+        for name, edit in self.fields.items():
+            edit.setText(self._value(name))
+        template = self.ctx.doc.template
+        self.template_label.setText(f"{template.name}　{template.description}".strip())
+
+    def _commit(self, name: str) -> None:
+        if self.ctx.doc is None:
+            return
+        edit = self.fields[name]
+        if edit.text() == self._value(name):
+            return
+        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.doc, name, edit.text()))
+        if error:
+            edit.setText(self._value(name))
+            QMessageBox.warning(self, "无法修改", error)
+
+    def change_template(self) -> None:
+        """Ask for another region template; the forms keep their contents."""
+        templates = list(all_templates().values())
+        names = [t.name for t in templates]
+        current = names.index(self.ctx.doc.template.name) if self.ctx.doc.template.name in names else 0
+        name, ok = QInputDialog.getItem(self, "更换模板", "地区模板（表格式样随之改变，已填内容保留）：",
+                                        names, current, False)
+        if ok and name != self.ctx.doc.template.name:
+            self.set_template(templates[names.index(name)].id)
+
+    def set_template(self, template_id: str) -> None:
+        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.doc, "template", template_id))
+        if error:
+            QMessageBox.warning(self, "无法更换模板", error)
+
+    def _on_change(self, change: Any) -> None:
+        if change.table == REPORT:
+            self.refresh()

@@ -1,0 +1,76 @@
+"""Opening, creating and importing report files, and the first-run sample report.
+
+Every function either returns an open Document or raises ``FileProblem`` whose message is Chinese
+and for the user; nothing is written when it fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.interchange import InterchangeError, read_json_file
+from core.model import Report
+from core.paths import sample_report_path, user_data_dir
+from core.report import Document, InputError
+from core.storage.db import StorageError
+from core.templates import TemplateError
+
+SAMPLE_NAME = "示例报告.zpdb"
+SUFFIX = ".zpdb"
+
+
+class FileProblem(Exception):
+    """A file that cannot be opened, created or imported; the message is for the user."""
+
+
+def open_report(path: Path | str) -> Document:
+    """Open a .zpdb for editing."""
+    try:
+        return Document.open(Path(path))
+    except (StorageError, TemplateError) as exc:
+        raise FileProblem(str(exc)) from exc
+    except OSError as exc:
+        raise FileProblem(f"无法打开文件 {Path(path).name}：{exc.strerror or exc}") from exc
+
+
+def create_report(path: Path | str, report: Report) -> Document:
+    """Write a new report to ``path`` and open it (refuses to overwrite)."""
+    path = with_suffix(path)
+    try:
+        return Document.create(path, report)
+    except (StorageError, TemplateError, InputError) as exc:
+        raise FileProblem(str(exc)) from exc
+    except OSError as exc:
+        raise FileProblem(f"无法创建文件 {path.name}：{exc.strerror or exc}") from exc
+
+
+def read_interchange(source: Path | str) -> Report:
+    """Read an interchange .json file into a Report."""
+    try:
+        return read_json_file(Path(source))
+    except (InterchangeError, TemplateError) as exc:
+        raise FileProblem(f"无法导入 {Path(source).name}：{exc}") from exc
+    except OSError as exc:
+        raise FileProblem(f"无法读取 {Path(source).name}：{exc.strerror or exc}") from exc
+
+
+def import_json(source: Path | str, target: Path | str) -> Document:
+    """Import an interchange .json file into a new .zpdb at ``target``."""
+    return create_report(target, read_interchange(source))
+
+
+def with_suffix(path: Path | str) -> Path:
+    path = Path(path)
+    return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
+def sample_target() -> Path:
+    return user_data_dir() / SAMPLE_NAME
+
+
+def ensure_sample() -> Path:
+    """Return the user's copy of the sample report, importing it first when it is missing."""
+    target = sample_target()
+    if not target.exists():
+        import_json(sample_report_path(), target).close()
+    return target

@@ -1,0 +1,204 @@
+"""The main window (``mainWindow``): composes the tree, the editors, the problem list and the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
+
+from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
+from gui.actions import Actions
+from gui.app import APP_TITLE
+from gui.context import AppContext
+from gui.editors.basic_data import BasicDataEditor
+from gui.editors.form_editor import FormEditor
+from gui.editors.narrative import NarrativeEditor
+from gui.editors.report_info import ReportInfoEditor
+from gui.file_ops import FileOps
+from gui.navigation import (
+    BASIC_NODE,
+    NARRATIVE_NODE,
+    OVERALL_NODE,
+    PROJECT_NODE,
+    REPORT_NODE,
+    SCORE_NODE,
+    SECTION_NODE,
+    NavTree,
+    all_problems,
+    node_for_problem,
+)
+from gui.problems import ProblemDock
+
+
+class MainWindow(QMainWindow):
+    """The window an accountant works in; every edit is already on disk, so closing never asks."""
+
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.ctx = ctx or AppContext(parent=self)
+        self.resize(1280, 720)
+        self.actions_ = Actions(self)
+        self.actions_.build_menus()
+        self.actions_.build_toolbar()
+        self.tree = NavTree(self.ctx, self)
+        self.editors = QStackedWidget(self)
+        self.report_editor = ReportInfoEditor(self.ctx, self)
+        self.form_editor = FormEditor(self.ctx, (FUNDS, GOALS, INDICATORS, SCORE_SHEET), parent=self)
+        self.score_editor = FormEditor(self.ctx, (SCORE_SHEET,), header=False, parent=self)
+        self.basic_editor = BasicDataEditor(self.ctx, self)
+        self.narrative_editor = NarrativeEditor(self.ctx, self)
+        self.blank = QLabel("请用“新建”或“打开”开始一份报告。", self)
+        self.blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for editor in (self.blank, self.report_editor, self.form_editor, self.score_editor, self.basic_editor,
+                       self.narrative_editor):
+            self.editors.addWidget(editor)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.editors)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 1030])
+        self.setCentralWidget(splitter)
+        self.problems = ProblemDock(self.ctx, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
+        self.resizeDocks([self.problems], [170], Qt.Orientation.Vertical)
+        self._build_status_bar()
+        self.files = FileOps(self)
+        self._connect()
+        self.update_title()
+
+    def _build_status_bar(self) -> None:
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("problemCounts")
+        self.score_label = QLabel(self)
+        self.score_label.setObjectName("formScore")
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.score_label)
+
+    def _connect(self) -> None:
+        a, ctx = self.actions_, self.ctx
+        a.undo.triggered.connect(self.undo)
+        a.redo.triggered.connect(self.redo)
+        ctx.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
+        ctx.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
+        a.undo.setEnabled(False)
+        a.redo.setEnabled(False)
+        a.check.triggered.connect(self.check_all)
+        a.quit.triggered.connect(self.close)
+        self.files.connect(a)
+        self.tree.node_selected.connect(self.show_node)
+        ctx.show_cell_requested.connect(self.show_cell)
+        ctx.problems_changed.connect(self.update_status)
+        ctx.changed.connect(lambda change: self.update_status())
+        for editor in (self.form_editor, self.score_editor):
+            editor.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+
+    # ---- documents -----------------------------------------------------------
+    def set_document(self, doc: Any) -> None:
+        """Show another report (closing the one shown before)."""
+        self.narrative_editor.commit()
+        old = self.ctx.doc
+        self.ctx.set_document(doc)
+        if old is not None:
+            old.close()
+        self.update_title()
+        if doc is None:
+            self.editors.setCurrentWidget(self.blank)
+            return
+        overall = doc.report.overall
+        node = (OVERALL_NODE, overall.uid) if overall is not None else (REPORT_NODE, None)
+        self.tree.select_node(*node)
+        self.show_node(*node)
+        self.update_status()
+
+    def update_title(self) -> None:
+        doc = self.ctx.doc
+        self.setWindowTitle(f"{doc.path.name} — {APP_TITLE}" if doc is not None else APP_TITLE)
+        for action in (self.actions_.save_as, self.actions_.export_word, self.actions_.export_excel,
+                       self.actions_.export_form_word, self.actions_.export_form_excel, self.actions_.check):
+            action.setEnabled(doc is not None)
+
+    # ---- nodes and cells -----------------------------------------------------
+    def show_node(self, kind: str, key: Any) -> None:
+        """Show the editor of a tree node."""
+        if self.ctx.doc is None:
+            return
+        self.narrative_editor.commit()
+        if kind in (OVERALL_NODE, PROJECT_NODE):
+            self.form_editor.set_form(key)
+            self.editors.setCurrentWidget(self.form_editor)
+        elif kind == SCORE_NODE:
+            self.score_editor.set_form(key)
+            self.editors.setCurrentWidget(self.score_editor)
+        elif kind == BASIC_NODE:
+            self.basic_editor.refresh()
+            self.editors.setCurrentWidget(self.basic_editor)
+        elif kind in (NARRATIVE_NODE, SECTION_NODE):
+            self.narrative_editor.set_section(key if kind == SECTION_NODE else 0)
+            self.editors.setCurrentWidget(self.narrative_editor)
+        else:
+            self.report_editor.refresh()
+            self.editors.setCurrentWidget(self.report_editor)
+        self.update_status()
+
+    def current_form(self) -> int | None:
+        """Return the uid of the form being edited, or None."""
+        kind, key = self.tree.current_node()
+        return key if kind in (OVERALL_NODE, PROJECT_NODE, SCORE_NODE) else None
+
+    def show_cell(self, uid: Any, table: str, row: Any, column: Any) -> None:
+        """Switch to the node that holds a cell and select it."""
+        if self.ctx.doc is None:
+            return
+        kind, key = node_for_problem(self.ctx, (uid, table, row, column))
+        if self.tree.current_node() != (kind, key):
+            self.tree.select_node(kind, key)
+        if kind in (OVERALL_NODE, PROJECT_NODE):
+            self.form_editor.select_cell(table, row, column)
+        elif kind == SCORE_NODE:
+            self.score_editor.select_cell(table, row, column)
+
+    # ---- status, undo --------------------------------------------------------
+    def update_status(self) -> None:
+        problems = all_problems(self.ctx)
+        counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+        self.counts_label.setText(f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}")
+        uid = self.current_form()
+        score = None
+        if uid is not None and self.ctx.doc is not None:
+            try:
+                score = self.ctx.score(uid)
+            except Exception:  # noqa: BLE001 - a score that cannot be computed is shown as blank
+                score = None
+        total = getattr(score, "total", None)
+        grade = getattr(score, "grade", "")
+        self.score_label.setText(f"本表得分 {total}（{grade}）" if total is not None and grade else
+                                 f"本表得分 {total}" if total is not None else "")
+
+    def undo(self) -> None:
+        self.narrative_editor.commit()
+        self.ctx.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.ctx.undo_stack.redo()
+
+    def check_all(self) -> None:
+        """Re-check the whole report and show the problem list."""
+        checker = self.ctx.checker
+        if checker is not None and hasattr(checker, "check_all"):
+            checker.check_all()
+        self.ctx.problems_changed.emit()
+        self.problems.show()
+        self.problems.raise_()
+        self.statusBar().showMessage("检查完成：" + self.counts_label.text(), 5000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Close without asking: every edit is already in the file."""
+        self.narrative_editor.commit()
+        if self.ctx.doc is not None:
+            doc = self.ctx.doc
+            self.ctx.set_document(None)
+            doc.close()
+        event.accept()

@@ -1,0 +1,393 @@
+"""The navigation tree (``navTree``): report info, the forms, score sheet, basic data, report sections.
+
+Projects can be added, renamed (F2 or double-click), duplicated, deleted and reordered (drag, or
+Ctrl+↑/↓), each as one undoable command from gui/form_commands.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QDropEvent,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox, QTreeView, QWidget
+
+from core.model import NARRATIVE, OVERALL
+from gui.form_commands import (
+    AddFormCommand,
+    DeleteFormCommand,
+    DuplicateFormCommand,
+    MoveFormCommand,
+    RenameFormCommand,
+    run,
+)
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+
+REPORT_NODE, OVERALL_NODE, PROJECTS_NODE, PROJECT_NODE = "report", "overall", "projects", "project"
+SCORE_NODE, BASIC_NODE, NARRATIVE_NODE, SECTION_NODE = "score", "basic", "narrative", "section"
+
+
+def badge_icon(colour: str = "#d93025") -> QIcon:
+    """Return a small filled circle, the mark of a node with errors."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QBrush(QColor(colour)))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _item(text: str, kind: str, key: Any = None) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setData(kind, KIND_ROLE)
+    item.setData(key, KEY_ROLE)
+    item.setEditable(kind == PROJECT_NODE)
+    flags = item.flags() | Qt.ItemFlag.ItemIsDragEnabled if kind == PROJECT_NODE else item.flags()
+    item.setFlags(flags & ~Qt.ItemFlag.ItemIsDropEnabled if kind != PROJECT_NODE else flags)
+    return item
+
+
+class NavModel(QStandardItemModel):
+    """The tree's items; rebuilt when forms or sections are added, removed, moved or renamed."""
+
+    # Emitted when a rename typed in the tree was refused, with the reason.
+    rename_refused = Signal(str)
+    # Emitted when forms or sections were added, removed or moved: the tree must be rebuilt.
+    structure_changed = Signal()
+
+    def __init__(self, ctx: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.badge = badge_icon()
+        self.setHorizontalHeaderLabels(["报告"])
+        ctx.changed.connect(self._on_change)
+        ctx.problems_changed.connect(self.update_badges)
+
+    def rebuild(self) -> None:
+        """Fill the tree from the open report."""
+        self.removeRows(0, self.rowCount())
+        doc = self.ctx.doc
+        if doc is None:
+            return
+        root = self.invisibleRootItem()
+        root.appendRow(_item("报告信息", REPORT_NODE))
+        overall = doc.report.overall
+        if overall is not None:
+            root.appendRow(_item("部门整体支出", OVERALL_NODE, overall.uid))
+        projects = _item("项目支出", PROJECTS_NODE)
+        for form in doc.report.projects:
+            projects.appendRow(_item(form.name, PROJECT_NODE, form.uid))
+        root.appendRow(projects)
+        if overall is not None and (doc.template.form(OVERALL).score_sheet or overall.score_sheet):
+            root.appendRow(_item("评分表", SCORE_NODE, overall.uid))
+        if doc.template.basic_data:
+            root.appendRow(_item("基础数据表", BASIC_NODE))
+        narrative = _item("自评报告", NARRATIVE_NODE)
+        for i, section in enumerate(doc.report.narrative):
+            narrative.appendRow(_item(section.title or f"第{i + 1}节", SECTION_NODE, i))
+        root.appendRow(narrative)
+        self.update_badges()
+
+    def _on_change(self, change: Any) -> None:
+        if change.table == "forms" or (change.table == NARRATIVE and (change.structural or "title" in
+                                                                      change.columns)):
+            self.structure_changed.emit()
+        elif change.table == "header" and "name" in change.columns:
+            item = self.find(PROJECT_NODE, change.form)
+            if item is not None:
+                item.setText(self.ctx.doc.form(change.form).name)
+        elif change.table == "report" and "template" in change.columns:
+            self.structure_changed.emit()
+
+    def items(self) -> list[QStandardItem]:
+        """Return every item, depth first."""
+        out: list[QStandardItem] = []
+        stack = [self.item(r) for r in range(self.rowCount())][::-1]
+        while stack:
+            item = stack.pop()
+            out.append(item)
+            stack.extend(item.child(r) for r in range(item.rowCount() - 1, -1, -1))
+        return out
+
+    def find(self, kind: str, key: Any = None) -> QStandardItem | None:
+        for item in self.items():
+            if item.data(KIND_ROLE) == kind and (key is None or item.data(KEY_ROLE) == key):
+                return item
+        return None
+
+    def update_badges(self) -> None:
+        """Mark nodes whose form or part of the report has errors."""
+        counts = self._error_counts()
+        for item in self.items():
+            n = counts.get(self._node_target(item), 0)
+            icon = self.badge if n else QIcon()
+            if item.icon().cacheKey() != icon.cacheKey():
+                item.setIcon(icon)
+            tip = f"{n} 个错误" if n else None
+            if item.toolTip() != (tip or ""):
+                item.setToolTip(tip or "")
+        projects = self.find(PROJECTS_NODE)
+        if projects is not None:
+            any_error = any(counts.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.doc.report.projects)
+            projects.setIcon(self.badge if any_error else QIcon())
+
+    def _node_target(self, item: QStandardItem) -> tuple[str, Any]:
+        kind = item.data(KIND_ROLE)
+        if kind in (OVERALL_NODE, PROJECT_NODE):
+            return (PROJECT_NODE, item.data(KEY_ROLE))
+        return (kind, item.data(KEY_ROLE))
+
+    def _error_counts(self) -> dict[tuple[str, Any], int]:
+        counts: dict[tuple[str, Any], int] = {}
+        for problem in all_problems(self.ctx):
+            if problem.severity != "error":
+                continue
+            for target in node_targets(self.ctx, problem):
+                counts[target] = counts.get(target, 0) + 1
+        return counts
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Renaming a project in place goes through an undoable command, not into the item."""
+        if role == Qt.ItemDataRole.EditRole and index.data(KIND_ROLE) == PROJECT_NODE:
+            uid, name = index.data(KEY_ROLE), str(value).strip()
+            if self.ctx.doc is None or name == self.ctx.doc.form(uid).name:
+                return False
+            error = run(self.ctx.undo_stack, RenameFormCommand(self.ctx.doc, uid, name))
+            if error:
+                self.rename_refused.emit(error)
+                return False
+            return True
+        return super().setData(index, value, role)
+
+
+def all_problems(ctx: Any) -> list[Any]:
+    """Return the checker's problems (empty while there is no checker)."""
+    checker = ctx.checker
+    if checker is None:
+        return []
+    problems = checker.problems
+    return list(problems() if callable(problems) else problems)
+
+
+def node_targets(ctx: Any, problem: Any) -> list[tuple[str, Any]]:
+    """Return the tree nodes (kind, key) a problem belongs to."""
+    uid, table = problem.form_uid, problem.table
+    if uid is None:
+        if table == NARRATIVE:
+            return [(NARRATIVE_NODE, None), (SECTION_NODE, problem.row)]
+        if table == "basic_data":
+            return [(BASIC_NODE, None)]
+        return [(REPORT_NODE, None)]
+    overall = ctx.doc.report.overall if ctx.doc else None
+    if table == "score_sheet" and overall is not None and uid == overall.uid:
+        return [(SCORE_NODE, uid)]
+    return [(PROJECT_NODE, uid)]
+
+
+def node_for_problem(ctx: Any, problem_cell: tuple[Any, str, Any, Any]) -> tuple[str, Any]:
+    """Return the node (kind, key) that shows a problem's cell."""
+    uid, table, row, _ = problem_cell
+    fake = type("P", (), {"form_uid": uid, "table": table, "row": row})
+    kind, key = node_targets(ctx, fake)[-1]
+    if kind == PROJECT_NODE and ctx.doc is not None and ctx.doc.form(uid).kind == OVERALL:
+        return (OVERALL_NODE, uid)
+    return (kind, key)
+
+
+
+class NavTree(QTreeView):
+    """The tree view; emits ``node_selected`` and offers the project commands."""
+
+    # Emitted when the user picks a node: (kind, key).
+    node_selected = Signal(str, object)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("navTree")
+        self.nav_model = NavModel(ctx, self)
+        self.setModel(self.nav_model)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.nav_model.rename_refused.connect(lambda text: QMessageBox.warning(self, "无法重命名", text))
+        self.nav_model.structure_changed.connect(self.rebuild_keeping_selection)
+        ctx.document_replaced.connect(self.rebuild_keeping_selection)
+        self.selectionModel().currentChanged.connect(self._on_current)
+        self._restoring = False
+
+    def current_node(self) -> tuple[str | None, Any]:
+        index = self.currentIndex()
+        return (index.data(KIND_ROLE), index.data(KEY_ROLE)) if index.isValid() else (None, None)
+
+    def select_node(self, kind: str, key: Any = None) -> bool:
+        """Make a node current (emits node_selected when it changes)."""
+        item = self.nav_model.find(kind, key)
+        if item is None:
+            return False
+        self.setCurrentIndex(item.index())
+        self.scrollTo(item.index())
+        return True
+
+    def _on_current(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid() and not self._restoring:
+            self.node_selected.emit(current.data(KIND_ROLE), current.data(KEY_ROLE))
+
+    def rebuild_keeping_selection(self) -> None:
+        kind, key = self.current_node()
+        self._restoring = True
+        try:
+            self.nav_model.rebuild()
+            self.expandAll()
+            if kind is None or not self.select_node(kind, key):
+                self._restoring = False
+                self.select_node(REPORT_NODE)
+        finally:
+            self._restoring = False
+
+    # ---- project commands ---------------------------------------------------
+    def _current_project(self) -> int | None:
+        kind, key = self.current_node()
+        return key if kind == PROJECT_NODE else None
+
+    def _report_index(self, uid: int) -> int:
+        return self.ctx.doc.report.forms.index(self.ctx.doc.form(uid))
+
+    def _unique_name(self, base: str = "新项目") -> str:
+        names = {f.name for f in self.ctx.doc.report.forms}
+        n = 1
+        while (name := base if n == 1 else f"{base}{n}") in names:
+            n += 1
+        return name
+
+    def add_project(self, name: str | None = None, edit: bool = True) -> int | None:
+        """Add a project after the current one and start renaming it in place."""
+        if self.ctx.doc is None:
+            return None
+        current = self._current_project()
+        index = self._report_index(current) + 1 if current is not None else None
+        command = AddFormCommand(self.ctx.doc, name or self._unique_name(), index)
+        if self._run(command, "无法新增项目"):
+            return None
+        self.select_node(PROJECT_NODE, command.uid)
+        if edit:
+            self.edit(self.currentIndex())
+        return command.uid
+
+    def rename_project(self, uid: int | None = None, name: str | None = None) -> None:
+        """Rename in place (F2), or directly when ``name`` is given."""
+        uid = uid if uid is not None else self._current_project()
+        if uid is None:
+            return
+        item = self.nav_model.find(PROJECT_NODE, uid)
+        if name is None and item is not None:
+            self.edit(item.index())
+        elif name is not None:
+            self._run(RenameFormCommand(self.ctx.doc, uid, name), "无法重命名")
+
+    def duplicate_project(self, uid: int | None = None) -> None:
+        uid = uid if uid is not None else self._current_project()
+        if uid is not None:
+            command = DuplicateFormCommand(self.ctx.doc, uid)
+            if not self._run(command, "无法复制项目"):
+                self.select_node(PROJECT_NODE, command.uid)
+
+    def delete_project(self, uid: int | None = None, confirm: bool = True) -> None:
+        uid = uid if uid is not None else self._current_project()
+        if uid is None:
+            return
+        name = self.ctx.doc.form(uid).name
+        question = f"删除项目“{name}”及其全部内容？\n（可用“撤销”恢复）"
+        if not confirm or QMessageBox.question(self, "删除项目", question) == QMessageBox.StandardButton.Yes:
+            self._run(DeleteFormCommand(self.ctx.doc, uid), "无法删除项目")
+
+    def move_project(self, uid: int, steps: int) -> None:
+        """Move a project up (negative) or down among the projects."""
+        projects = [f.uid for f in self.ctx.doc.report.projects]
+        pos = projects.index(uid) + steps
+        if 0 <= pos < len(projects) and pos != projects.index(uid):
+            self.move_project_to(uid, projects[pos])
+
+    def move_project_to(self, uid: int, target_uid: int) -> None:
+        """Put a project where ``target_uid`` is now."""
+        if uid != target_uid:
+            self._run(MoveFormCommand(self.ctx.doc, uid, self._report_index(target_uid)), "无法移动项目")
+            self.select_node(PROJECT_NODE, uid)
+
+    def _run(self, command: Any, title: str) -> str | None:
+        error = run(self.ctx.undo_stack, command)
+        if error:
+            QMessageBox.warning(self, title, error)
+        return error
+
+    # ---- keys, menu, drag ---------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        uid, ctrl = self._current_project(), event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        kind = self.current_node()[0]
+        if event.key() == Qt.Key.Key_Insert and kind in (PROJECT_NODE, PROJECTS_NODE):
+            self.add_project()
+        elif uid is not None and event.key() == Qt.Key.Key_Delete:
+            self.delete_project(uid)
+        elif uid is not None and ctrl and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_project(uid, -1 if event.key() == Qt.Key.Key_Up else 1)
+        else:
+            super().keyPressEvent(event)
+
+    def _context_menu(self, pos: Any) -> None:
+        index = self.indexAt(pos)
+        kind = index.data(KIND_ROLE) if index.isValid() else None
+        if kind not in (PROJECT_NODE, PROJECTS_NODE):
+            return
+        self.setCurrentIndex(index)
+        menu = QMenu(self)
+        uid = index.data(KEY_ROLE) if kind == PROJECT_NODE else None
+        entries: list[tuple[str, Any, Any]] = [("新增项目", QKeySequence("Ins"), self.add_project)]
+        if uid is not None:
+            entries += [("重命名", QKeySequence("F2"), lambda: self.rename_project(uid)),
+                        ("复制", None, lambda: self.duplicate_project(uid)),
+                        ("删除", QKeySequence("Del"), lambda: self.delete_project(uid)),
+                        ("上移", QKeySequence("Ctrl+Up"), lambda: self.move_project(uid, -1)),
+                        ("下移", QKeySequence("Ctrl+Down"), lambda: self.move_project(uid, 1))]
+        for text, keys, slot in entries:
+            action = QAction(text, menu)
+            if keys is not None:
+                action.setShortcut(keys)
+            action.triggered.connect(lambda checked=False, s=slot: s())
+            menu.addAction(action)
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A dragged project lands where the target project is; the model itself is not touched."""
+        source = self._current_project()
+        target = self.indexAt(event.position().toPoint())
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if source is None or not target.isValid():
+            return
+        if target.data(KIND_ROLE) == PROJECT_NODE:
+            self.move_project_to(source, target.data(KEY_ROLE))
+        elif target.data(KIND_ROLE) == PROJECTS_NODE:
+            self.move_project_to(source, self.ctx.doc.report.projects[0].uid)

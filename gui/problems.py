@@ -1,0 +1,202 @@
+"""The problem list dock (``problemList``): severity, form, cell and message; filters; jump to cell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.problems import SEVERITIES, SEVERITY_LABELS
+from gui.navigation import all_problems, badge_icon
+
+Index = QModelIndex | QPersistentModelIndex
+NO_PARENT = QModelIndex()
+HEADERS = ("级别", "表", "位置", "说明")
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
+TABLE_NAMES = {"header": "表头", "funds": "资金", "goals": "目标", "indicators": "指标",
+               "score_sheet": "评分表", "narrative": "自评报告", "report": "报告信息",
+               "basic_data": "基础数据表"}
+COLUMN_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "rate": "执行率",
+                "score": "得分", "weight": "分值", "level1": "一级指标", "level2": "二级指标",
+                "level3": "三级指标", "target": "年度指标值", "actual": "实际完成值",
+                "deviation_note": "偏差原因", "goal": "年度目标", "achieved": "完成情况", "name": "名称",
+                "supervisor": "主管部门", "implementer": "实施单位", "execution_weight": "执行率分值",
+                "self_score": "自评得分", "review_score": "复核得分", "path": "指标", "text": "正文",
+                "printed_total": "总分", "direction": "方向", "preparer": "填表人", "phone": "联系电话",
+                "date": "填报日期", "head": "单位负责人", "year": "年度", "department": "部门"}
+SEVERITY_COLOURS = {"error": "#d93025", "warning": "#f2a600", "info": "#1a73e8"}
+
+
+def cell_text(problem: Any) -> str:
+    """Describe where a problem is: 指标 第3行 实际完成值."""
+    parts = [TABLE_NAMES.get(problem.table, problem.table)]
+    if problem.row is not None:
+        parts.append(f"第{problem.row + 1}行")
+    if problem.column:
+        parts.append(COLUMN_NAMES.get(problem.column, problem.column))
+    return " ".join(parts)
+
+
+class ProblemModel(QAbstractTableModel):
+    """All problems of the open report, errors first."""
+
+    def __init__(self, ctx: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.problems: list[Any] = []
+        self.icons = {s: badge_icon(c) for s, c in SEVERITY_COLOURS.items()}
+        ctx.problems_changed.connect(self.refresh)
+        ctx.document_replaced.connect(self.refresh)
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.problems = sorted(all_problems(self.ctx), key=lambda p: p.sort_key())
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.problems)
+
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        problem = self.problems[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (SEVERITY_LABELS[problem.severity], problem.form or "报告", cell_text(problem),
+                    problem.message)[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self.icons.get(problem.severity, QIcon())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{problem.message}（规则 {problem.rule}）"
+        if role == PROBLEM_ROLE:
+            return problem
+        return None
+
+
+class ProblemFilter(QSortFilterProxyModel):
+    """Keeps the problems of one severity and/or one form."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.severity: str | None = None
+        self.form_uid: Any = "all"
+
+    def set_filter(self, severity: str | None, form_uid: Any) -> None:
+        self.beginFilterChange()
+        self.severity, self.form_uid = severity, form_uid
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        problem = self.sourceModel().problems[row]
+        if self.severity is not None and problem.severity != self.severity:
+            return False
+        return self.form_uid == "all" or problem.form_uid == self.form_uid
+
+
+class ProblemDock(QDockWidget):
+    """The dock at the bottom of the window."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__("问题列表", parent)
+        self.ctx = ctx
+        self.setObjectName("problemList")
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.model = ProblemModel(ctx, self)
+        self.proxy = ProblemFilter(self)
+        self.proxy.setSourceModel(self.model)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(self._filters(body))
+        self.view = QTableView(body)
+        self.view.setObjectName("problemView")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        for col, width in enumerate((64, 200, 170)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.view.doubleClicked.connect(self.jump)
+        layout.addWidget(self.view)
+        self.setWidget(body)
+        ctx.problems_changed.connect(self._refresh_forms)
+        ctx.document_replaced.connect(self._refresh_forms)
+
+    def _filters(self, body: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.severity_box = QComboBox(body)
+        self.severity_box.setObjectName("severityFilter")
+        self.severity_box.addItem("全部级别", None)
+        for severity in SEVERITIES:
+            self.severity_box.addItem(SEVERITY_LABELS[severity], severity)
+        self.form_box = QComboBox(body)
+        self.form_box.setObjectName("formFilter")
+        self.form_box.setMinimumContentsLength(16)
+        self.form_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.form_box.addItem("全部表", "all")
+        self.severity_box.currentIndexChanged.connect(self._apply)
+        self.form_box.currentIndexChanged.connect(self._apply)
+        self.summary = QLabel(body)
+        row.addWidget(QLabel("级别", body))
+        row.addWidget(self.severity_box)
+        row.addWidget(QLabel("表", body))
+        row.addWidget(self.form_box)
+        row.addWidget(self.summary, 1)
+        return row
+
+    def _refresh_forms(self) -> None:
+        wanted = [("全部表", "all"), ("报告", None)]
+        if self.ctx.doc is not None:
+            wanted += [(f.name, f.uid) for f in self.ctx.doc.report.forms]
+        have = [(self.form_box.itemText(i), self.form_box.itemData(i)) for i in range(self.form_box.count())]
+        if have != wanted:
+            current = self.form_box.currentData()
+            self.form_box.blockSignals(True)
+            self.form_box.clear()
+            for text, data in wanted:
+                self.form_box.addItem(text, data)
+            found = self.form_box.findData(current)
+            self.form_box.setCurrentIndex(max(found, 0))
+            self.form_box.blockSignals(False)
+            self._apply()
+        self.summary.setText(f"共 {self.model.rowCount()} 条，显示 {self.proxy.rowCount()} 条")
+
+    def _apply(self) -> None:
+        self.proxy.set_filter(self.severity_box.currentData(), self.form_box.currentData())
+        self.summary.setText(f"共 {self.model.rowCount()} 条，显示 {self.proxy.rowCount()} 条")
+
+    def jump(self, index: QModelIndex) -> None:
+        """Ask the window to show the problem's cell."""
+        problem = index.data(PROBLEM_ROLE)
+        if problem is not None:
+            self.ctx.request_show_cell(*problem.cell())

@@ -1,0 +1,50 @@
+"""Start ZiPing: ``python main.py [FILE]``, ``--version``, ``--selftest``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _parse(argv: list[str]) -> tuple[str | None, str | None]:
+    """Return (option, file) from the command line."""
+    option = next((a for a in argv if a in ("--version", "--selftest", "-h", "--help")), None)
+    files = [a for a in argv if not a.startswith("-")]
+    return option, files[0] if files else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    option, path = _parse(argv)
+    if option == "--version":
+        from core.version import __version__
+
+        print(f"ZiPing 绩效自评助手 {__version__}")
+        return 0
+    if option in ("-h", "--help"):
+        print("用法：main.py [报告文件.zpdb] | --version | --selftest")
+        return 0
+    if option == "--selftest":
+        from gui import selftest
+
+        return int(selftest.run())
+    return run_window(path)
+
+
+def run_window(path: str | None) -> int:
+    """Show the main window with ``path`` (or the sample report) and run the event loop."""
+    from gui.app import create_app
+    from gui.main_window import MainWindow
+
+    app = create_app(sys.argv[:1])
+    window = MainWindow()
+    window.show()
+    if path is not None:
+        window.files.open_path(Path(path))
+    else:
+        window.files.open_sample()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
