@@ -44,7 +44,7 @@ def table_xml(grid: Grid, widths: list[int], first: int, last: int, style_id: st
     header = grid.repeat if grid.repeat else (-1, -1)
     for r in range(first, last):
         is_header = header[0] <= r <= header[1]
-        parts.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
+        parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
         parts.extend(_row_cells(grid, r, covered, widths, style_id))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")

@@ -14,7 +14,8 @@ from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
 from core.templates import FormSpec, FundRowSpec, Template, get_template
 
-LABEL_WIDTH = 8
+LABEL_WIDTH = 10
+RATE_WIDTH = 10
 
 
 def attachment_label(template: Template, form: Form, n: int) -> str:
@@ -79,6 +80,9 @@ def _fund_slots(g: Grid, count: int) -> tuple[int, list[tuple[int, int]]]:
 def _funds(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
     start = g.rows
     label, slots = _fund_slots(g, len(spec.fund_columns))
+    for (c, _span), col in zip(slots, spec.fund_columns, strict=True):
+        need = max(col.width, RATE_WIDTH if col.key == "rate" else 0)
+        g.widths[c] = max(g.widths[c], need)
     g.put(start, 1, "", HEAD, cols=label)
     for (c, span), col in zip(slots, spec.fund_columns, strict=True):
         g.put(start, c, col.title, HEAD, cols=span)
