@@ -187,8 +187,8 @@ class MainWindow(QMainWindow):
     def check_all(self) -> None:
         """Re-check the whole report and show the problem list."""
         checker = self.ctx.checker
-        if checker is not None and hasattr(checker, "check_all"):
-            checker.check_all()
+        if checker is not None and hasattr(checker, "full"):
+            checker.full()
         self.ctx.problems_changed.emit()
         self.problems.show()
         self.problems.raise_()
