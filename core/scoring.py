@@ -20,8 +20,11 @@ from core.values import Attainment, Comparison, Kind, Value, compare, parse_valu
 MET, NOT_MET, UNKNOWN, NA, BLANK = "met", "not_met", "unknown", "na", "blank"
 QUANTITATIVE = (Kind.NUMBER, Kind.RANGE, Kind.DATE)
 GRADE_WORDS = ("达成", "部分达成", "未达成")
-DEFAULT_BANDS = {"达成": (Decimal("0.8"), ONE), "部分达成": (Decimal("0.6"), Decimal("0.8")),
-                 "未达成": (ZERO, Decimal("0.6"))}
+DEFAULT_BANDS = {
+    "达成": (Decimal("0.8"), ONE),
+    "部分达成": (Decimal("0.6"), Decimal("0.8")),
+    "未达成": (ZERO, Decimal("0.6")),
+}
 PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%得满分，否则按实际进度量化）"
 
 
@@ -37,8 +40,9 @@ def compared(target: str, actual: str, direction: str) -> Comparison:
     return compare(parsed(target), parsed(actual), direction or None)
 
 
+@lru_cache(maxsize=1 << 16)
 def amount(text: str) -> Decimal | None:
-    """Read an amount cell (None when blank or not a number)."""
+    """Read an amount cell (None when blank or not a number), cached."""
     return try_amount(text)
 
 
@@ -89,16 +93,22 @@ class FormScore:
             "kind": self.kind,
             "execution_rate": fmt_percent(ex.rate, self.rate_places),
             "execution_score": fmt(ex.score),
-            "indicators": [{"row": s.row, "suggested": fmt(s.suggested), "score": fmt(s.score),
-                            "why": s.why} for s in self.indicators],
+            "indicators": [
+                {"row": s.row, "suggested": fmt(s.suggested), "score": fmt(s.score), "why": s.why}
+                for s in self.indicators
+            ],
             "total": fmt(self.total),
             "grade": self.grade,
-            "score_sheet": [{"row": s.row, "suggested": fmt(s.suggested), "why": s.why}
-                            for s in self.score_sheet if s.suggested is not None or s.why],
+            "score_sheet": [
+                {"row": s.row, "suggested": fmt(s.suggested), "why": s.why}
+                for s in self.score_sheet
+                if s.suggested is not None or s.why
+            ],
         }
 
 
 # ---- execution ---------------------------------------------------------------------
+
 
 def rate_of(annual: Decimal | None, executed: Decimal | None) -> Decimal | None:
     """Return executed / annual, None when the budget is 0 or blank."""
@@ -115,10 +125,14 @@ def execution_weight(form: Form, spec: FormSpec) -> Decimal | None:
 def execution_score(form: Form, spec: FormSpec) -> ExecutionScore:
     """Score 执行率 = 全年执行数 / 全年预算数 of the template's rate row."""
     row = form.fund(spec.rate_row)
-    annual = amount(row.annual) if row else None
-    executed = amount(row.executed) if row else None
+    weight = form.execution_weight if form.execution_weight.strip() else spec.execution_weight
+    return _execution(row.annual if row else "", row.executed if row else "", weight)
+
+
+@lru_cache(maxsize=1 << 14)
+def _execution(annual_text: str, executed_text: str, weight_text: str) -> ExecutionScore:
+    annual, executed, weight = amount(annual_text), amount(executed_text), amount(weight_text)
     rate = rate_of(annual, executed)
-    weight = execution_weight(form, spec)
     if rate is None:
         return ExecutionScore(None, None, weight, "全年预算数为空或为 0，无法计算执行率")
     pct = fmt_percent(rate)
@@ -148,6 +162,7 @@ def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
 
 
 # ---- indicators --------------------------------------------------------------------
+
 
 def _clamp(value: Decimal, weight: Decimal) -> Decimal:
     return q(max(ZERO, min(value, weight)))
@@ -185,13 +200,15 @@ def _qualitative(c: Comparison, a: Value, w: Decimal | None, opts: Scoring) -> t
     if w is None:
         return None, c.explanation
     lo, hi = bands.get("部分达成", DEFAULT_BANDS["部分达成"])
-    return None, (f"{c.explanation}；请按分数段评分：部分达成 {fmt(w * lo)}–{fmt(w * hi)}，"
-                  f"未达成低于 {fmt(w * lo)}")
+    return None, (
+        f"{c.explanation}；请按分数段评分：部分达成 {fmt(w * lo)}–{fmt(w * hi)}，未达成低于 {fmt(w * lo)}"
+    )
 
 
 @lru_cache(maxsize=1 << 16)
-def evaluate(target: str, actual: str, direction: str, weight: str,
-             template_id: str) -> tuple[Decimal | None, str, str]:
+def evaluate(
+    target: str, actual: str, direction: str, weight: str, template_id: str
+) -> tuple[Decimal | None, str, str]:
     """Return (suggested, why, attainment) for one indicator's cells (cached)."""
     opts = get_template(template_id).scoring
     t, a = parsed(target), parsed(actual)
@@ -274,10 +291,14 @@ def sheet_total(form: Form, items: list[ItemScore]) -> Decimal | None:
 # ---- score-sheet formulas (广元 评分表) ------------------------------------------------
 
 _FORMULA_WORDS = (
-    ("project", "执行进度", "project_execution_progress"), ("project", "结余", "project_balance_rate"),
-    ("project", "目标完成", "project_goal_completion"), ("project", "偏离", "project_deviation"),
-    ("overall", "执行进度", "overall_execution_progress"), ("overall", "结余", "overall_balance_rate"),
-    ("overall", "偏离", "overall_deviation"), ("overall", "目标实现", "overall_goal_completion"),
+    ("project", "执行进度", "project_execution_progress"),
+    ("project", "结余", "project_balance_rate"),
+    ("project", "目标完成", "project_goal_completion"),
+    ("project", "偏离", "project_deviation"),
+    ("overall", "执行进度", "overall_execution_progress"),
+    ("overall", "结余", "overall_balance_rate"),
+    ("overall", "偏离", "overall_deviation"),
+    ("overall", "目标实现", "overall_goal_completion"),
 )
 TEN_PERCENT = Decimal("0.1")
 
@@ -295,8 +316,10 @@ def formula_of(item: ScoreItem, kind: str, available: frozenset[str]) -> str:
 
 def _counted(form: Form, with_cost: bool) -> list[Indicator]:
     """Return the 数量 (and 成本) indicators a completion formula counts."""
+
     def wanted(i: Indicator) -> bool:
         return "数量" in i.level2 or (with_cost and ("成本" in i.level1 or "成本" in i.level2))
+
     return [i for i in form.indicators if wanted(i) and not i.is_blank_row() and not i.not_applicable]
 
 
@@ -319,8 +342,12 @@ def _deviation(form: Form, w: Decimal, with_cost: bool, threshold: Decimal) -> I
     near = sum(c.deviation is None or abs(c.deviation) < threshold for c in done)
     s = q(w * near / len(done))
     limit = fmt_percent(threshold, 0)
-    return ItemScore(0, s, f"已完成的 {len(done)} 个指标中偏离度低于 {limit} 的 {near} 个，"
-                           f"{fmt(w)} × {near}/{len(done)} = {fmt(s)}")
+    return ItemScore(
+        0,
+        s,
+        f"已完成的 {len(done)} 个指标中偏离度低于 {limit} 的 {near} 个，"
+        f"{fmt(w)} × {near}/{len(done)} = {fmt(s)}",
+    )
 
 
 def _progress(form: Form, spec: FormSpec, w: Decimal) -> ItemScore:
@@ -362,8 +389,9 @@ def _project_scores(report: Report, w: Decimal) -> ItemScore:
         return ItemScore(0, None, "没有已评分的项目")
     mean = sum(totals, ZERO) / len(totals)
     s = _clamp(mean * Decimal("0.25") + 5, w)
-    return ItemScore(0, s, f"{len(totals)} 个项目平均 {fmt(mean)} 分 × 25% + 事前评估 5 分（请核实）"
-                           f"= {fmt(s)}")
+    return ItemScore(
+        0, s, f"{len(totals)} 个项目平均 {fmt(mean)} 分 × 25% + 事前评估 5 分（请核实）= {fmt(s)}"
+    )
 
 
 def _item_score(report: Report, form: Form, template: Template, formula: str, w: Decimal) -> ItemScore:
@@ -409,9 +437,20 @@ def score_form(report: Report, form: Form) -> FormScore:
         total = _rescale(q(raw), form, template.scoring)
     else:
         total = sheet_total(form, items)
-    return FormScore(form.uid, form.name, form.kind, ex, row_rates(form), computed_sums(form, spec),
-                     inds, items, level1_totals(form, inds), total, grade_of(total, template.scoring),
-                     template.scoring.rate_places)
+    return FormScore(
+        form.uid,
+        form.name,
+        form.kind,
+        ex,
+        row_rates(form),
+        computed_sums(form, spec),
+        inds,
+        items,
+        level1_totals(form, inds),
+        total,
+        grade_of(total, template.scoring),
+        template.scoring.rate_places,
+    )
 
 
 def score_report(report: Report) -> list[FormScore]:
@@ -426,4 +465,3 @@ def ignore_unit(target: str, actual: str, direction: str) -> Comparison:
     if not c.unit_mismatch or t.kind is not Kind.NUMBER or a.kind is not Kind.NUMBER:
         return c
     return compare(t, replace(a, unit=t.unit), direction or None)
-

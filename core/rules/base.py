@@ -26,14 +26,16 @@ class FormCtx:
         template = get_template(report.template)
         return cls(report, template, template.form(form.kind), form)
 
-    def problem(self, rule: str, message: str, table: str, row: int | None = None,
-                column: str | None = None) -> Problem:
+    def problem(
+        self, rule: str, message: str, table: str, row: int | None = None, column: str | None = None
+    ) -> Problem:
         """Return a Problem of ``rule`` pointing at a cell of this form."""
         return Problem(rule, severity(rule), message, self.form.uid, self.form.name, table, row, column)
 
 
-def report_problem(rule: str, message: str, table: str = "report", row: int | None = None,
-                   column: str | None = None) -> Problem:
+def report_problem(
+    rule: str, message: str, table: str = "report", row: int | None = None, column: str | None = None
+) -> Problem:
     """Return a report-level Problem."""
     return Problem(rule, severity(rule), message, None, "", table, row, column)
 

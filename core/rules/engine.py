@@ -159,8 +159,11 @@ class Checker:
     def problems_at(self, uid: int | None, table: str, row: int | None, column: str | None) -> list[Problem]:
         """Problems pointing at one cell (row/column None = the whole row/table)."""
         pool = self._report if uid is None else self._uid_list(uid)
-        return [p for p in pool if p.table == table and (row is None or p.row == row)
-                and (column is None or p.column == column)]
+        return [
+            p
+            for p in pool
+            if p.table == table and (row is None or p.row == row) and (column is None or p.column == column)
+        ]
 
     def counts(self) -> dict[str, int]:
         """Return {"error": n, "warning": n, "info": n}."""

@@ -41,8 +41,14 @@ def check_rates(ctx: FormCtx) -> Iterator[Problem]:
         if rate is None:
             continue
         if abs(q(rate, 4) - printed) > tolerance:
-            yield ctx.problem("V01", f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），"
-                                     f"表中为 {row.printed_rate.strip()}", FUNDS, i, "rate")
+            yield ctx.problem(
+                "V01",
+                f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），"
+                f"表中为 {row.printed_rate.strip()}",
+                FUNDS,
+                i,
+                "rate",
+            )
 
 
 def _parts_text(ctx: FormCtx, parts: tuple[str, ...], column: str) -> str:
@@ -66,9 +72,14 @@ def check_sums(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
             have = amount(getattr(total, column))
             if have == expected or (have is None and expected == ZERO):
                 continue
-            yield ctx.problem("V02", f"{_label(ctx, spec.total)}的{COLUMN_NAMES[column]}应为 {fmt(expected)}"
-                                     f"（{_parts_text(ctx, spec.parts, column)}），表中为 {money(have)}",
-                              FUNDS, _row_index(ctx, spec.total), column)
+            yield ctx.problem(
+                "V02",
+                f"{_label(ctx, spec.total)}的{COLUMN_NAMES[column]}应为 {fmt(expected)}"
+                f"（{_parts_text(ctx, spec.parts, column)}），表中为 {money(have)}",
+                FUNDS,
+                _row_index(ctx, spec.total),
+                column,
+            )
 
 
 def check_score(ctx: FormCtx) -> Iterator[Problem]:
@@ -78,9 +89,14 @@ def check_score(ctx: FormCtx) -> Iterator[Problem]:
     ex = execution_score(ctx.form, ctx.spec)
     if printed is None or ex.score is None or printed == ex.score or ex.weight is None:
         return
-    yield ctx.problem("V03", f"执行率得分应为 {fmt(ex.score)}（{fmt(ex.weight)} × "
-                             f"{fmt_percent(min(ex.rate or ZERO, ONE))}），表中为 {fmt(printed)}",
-                      FUNDS, _row_index(ctx, ctx.spec.rate_row), "score")
+    yield ctx.problem(
+        "V03",
+        f"执行率得分应为 {fmt(ex.score)}（{fmt(ex.weight)} × "
+        f"{fmt_percent(min(ex.rate or ZERO, ONE))}），表中为 {fmt(printed)}",
+        FUNDS,
+        _row_index(ctx, ctx.spec.rate_row),
+        "score",
+    )
 
 
 def _explained(ctx: FormCtx, words: tuple[str, ...]) -> bool:
@@ -94,8 +110,14 @@ def check_low_execution(ctx: FormCtx) -> Iterator[Problem]:
     low = ctx.template.scoring.low_execution
     if rate is None or rate >= low or _explained(ctx, EXPLAIN_WORDS):
         return
-    yield ctx.problem("S20", f"执行率 {fmt_percent(rate)} 低于 {fmt_percent(low, 0)}，请在偏差原因分析中说明"
-                             "资金未执行的原因及改进措施", FUNDS, _row_index(ctx, ctx.spec.rate_row), "rate")
+    yield ctx.problem(
+        "S20",
+        f"执行率 {fmt_percent(rate)} 低于 {fmt_percent(low, 0)}，请在偏差原因分析中说明"
+        "资金未执行的原因及改进措施",
+        FUNDS,
+        _row_index(ctx, ctx.spec.rate_row),
+        "rate",
+    )
 
 
 def check_adjustment(ctx: FormCtx) -> Iterator[Problem]:
@@ -109,9 +131,14 @@ def check_adjustment(ctx: FormCtx) -> Iterator[Problem]:
     if initial is None or annual is None or initial == annual or _explained(ctx, ("调整", "追加", "调减")):
         return
     change = annual - initial
-    yield ctx.problem("V14", f"年初预算 {fmt(initial)} 万元，全年预算 {fmt(annual)} 万元（调整 "
-                             f"{'+' if change > 0 else ''}{fmt(change)}），请说明预算调整原因",
-                      FUNDS, _row_index(ctx, ctx.spec.rate_row), "annual")
+    yield ctx.problem(
+        "V14",
+        f"年初预算 {fmt(initial)} 万元，全年预算 {fmt(annual)} 万元（调整 "
+        f"{'+' if change > 0 else ''}{fmt(change)}），请说明预算调整原因",
+        FUNDS,
+        _row_index(ctx, ctx.spec.rate_row),
+        "annual",
+    )
 
 
 def _all_zero(ctx: FormCtx) -> bool:
@@ -126,8 +153,13 @@ def check_not_done(ctx: FormCtx) -> Iterator[Problem]:
     if rate is None or rate < ONE or not (said or _all_zero(ctx)):
         return
     why = "目标完成情况写明未开展" if said else "全部实际完成值为 0"
-    yield ctx.problem("S11", f"执行率 {fmt_percent(rate)}，但{why}，请核实资金用途", FUNDS,
-                      _row_index(ctx, ctx.spec.rate_row), "executed")
+    yield ctx.problem(
+        "S11",
+        f"执行率 {fmt_percent(rate)}，但{why}，请核实资金用途",
+        FUNDS,
+        _row_index(ctx, ctx.spec.rate_row),
+        "executed",
+    )
 
 
 def _blank(row: FundRow | None) -> bool:
@@ -142,8 +174,13 @@ def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
             continue
         for i, ind in enumerate(ctx.form.indicators):
             if ind.level3.startswith(label) and "执行率" in ind.level3 and ind.actual.strip():
-                yield ctx.problem("S12", f"“{label}”资金为空，指标“{ind.level3}”却为 {ind.actual.strip()}",
-                                  "indicators", i, "actual")
+                yield ctx.problem(
+                    "S12",
+                    f"“{label}”资金为空，指标“{ind.level3}”却为 {ind.actual.strip()}",
+                    "indicators",
+                    i,
+                    "actual",
+                )
 
 
 def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[Problem]:

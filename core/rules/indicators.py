@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
-from core.model import INDICATORS, Indicator
+from core.model import INDICATORS, Form, Indicator, Report
 from core.numbers import ZERO, fmt, fmt_percent
 from core.problems import Problem
 from core.rules.base import OPERATORS, FormCtx
@@ -15,11 +16,27 @@ from core.values import Attainment, Kind, unit_family
 
 TEXT_COLUMNS = ("level1", "level2", "level3", "target", "actual", "deviation_note")
 NAME_TARGET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:人次|人|名|个|次|期|户|篇|册|万元|元|天|%|项|场)")
-IMPROVE_WORDS = ("改进", "措施", "下一步", "今后", "以后", "将", "加强", "提高", "完善", "确保", "优化", "从严")
-OPERATOR_RE = re.compile(r"[≥≤<>=＝﹦≧≦＞＜]|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|达到|以上|以下")
+IMPROVE_WORDS = (
+    "改进",
+    "措施",
+    "下一步",
+    "今后",
+    "以后",
+    "将",
+    "加强",
+    "提高",
+    "完善",
+    "确保",
+    "优化",
+    "从严",
+)
+OPERATOR_RE = re.compile(
+    r"[≥≤<>=＝﹦≧≦＞＜]|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|达到|以上|以下"
+)
 DOUBLE_COUNT_WORDS = ("预算执行率", "资金执行率", "预算完成率", "支出执行率")
 
 
+@lru_cache(maxsize=1 << 14)
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -30,7 +47,9 @@ def check_guidance(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
         text = getattr(ind, column)
         phrase = next((p for p in ctx.template.guidance if p in text), None) if text else None
         if phrase:
-            yield ctx.problem("V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", INDICATORS, i, column)
+            yield ctx.problem(
+                "V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", INDICATORS, i, column
+            )
 
 
 def _home(ctx: FormCtx, level2: str) -> str | None:
@@ -45,7 +64,9 @@ def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     vocab = ctx.spec.vocabulary
     level1, level2 = _norm(ind.level1), _norm(ind.level2)
     if not level1:
-        yield ctx.problem("S08", f"三级指标“{ind.level3 or ind.level2}”的一级指标为空", INDICATORS, i, "level1")
+        yield ctx.problem(
+            "S08", f"三级指标“{ind.level3 or ind.level2}”的一级指标为空", INDICATORS, i, "level1"
+        )
         return
     if not vocab or not level2 or level1 not in vocab:
         return
@@ -53,12 +74,14 @@ def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
         return
     home = _home(ctx, level2)
     if home:
-        yield ctx.problem("V15", f"二级指标“{level2}”不属于一级指标“{level1}”（应为{home}）", INDICATORS, i,
-                          "level1")
+        yield ctx.problem(
+            "V15", f"二级指标“{level2}”不属于一级指标“{level1}”（应为{home}）", INDICATORS, i, "level1"
+        )
     else:
         names = "、".join(vocab[level1])
-        yield ctx.problem("S09", f"二级指标“{level2}”不是规范名称（一级“{level1}”下应为：{names}）", INDICATORS, i,
-                          "level2")
+        yield ctx.problem(
+            "S09", f"二级指标“{level2}”不是规范名称（一级“{level1}”下应为：{names}）", INDICATORS, i, "level2"
+        )
 
 
 def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
@@ -70,15 +93,26 @@ def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
         yield ctx.problem("S02", f"年度指标值为空{where}", INDICATORS, i, "target")
         return
     if t.kind is Kind.NUMBER and not (t.direction or ind.direction):
-        yield ctx.problem("S03", f"年度指标值“{ind.target.strip()}”没有比较方向，请选择 ≥、≤ 或 =", INDICATORS, i,
-                          "direction")
+        yield ctx.problem(
+            "S03",
+            f"年度指标值“{ind.target.strip()}”没有比较方向，请选择 ≥、≤ 或 =",
+            INDICATORS,
+            i,
+            "direction",
+        )
     cost = "成本" in ind.level1 or "成本" in ind.level2
     if cost and (ind.direction or t.direction) in ("≥", ">"):
-        yield ctx.problem("S13", f"成本指标“{ind.level3}”的目标为“{ind.target.strip()}”，成本指标通常为“≤”",
-                          INDICATORS, i, "target")
+        yield ctx.problem(
+            "S13",
+            f"成本指标“{ind.level3}”的目标为“{ind.target.strip()}”，成本指标通常为“≤”",
+            INDICATORS,
+            i,
+            "target",
+        )
     if "数量" in ind.level2 and t.kind is Kind.NUMBER and unit_family(t.unit) == "money":
-        yield ctx.problem("V15", f"数量指标“{ind.level3}”的目标是金额（{t.unit}），应归入成本指标", INDICATORS, i,
-                          "level2")
+        yield ctx.problem(
+            "V15", f"数量指标“{ind.level3}”的目标是金额（{t.unit}），应归入成本指标", INDICATORS, i, "level2"
+        )
 
 
 def check_actual(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
@@ -86,13 +120,22 @@ def check_actual(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     a = parsed(ind.actual)
     if a.kind is Kind.EMPTY:
         if ind.target.strip() and not ind.actual.strip():
-            yield ctx.problem("S19", f"年度指标值为“{ind.target.strip()}”，实际完成值为空", INDICATORS, i, "actual")
+            yield ctx.problem(
+                "S19", f"年度指标值为“{ind.target.strip()}”，实际完成值为空", INDICATORS, i, "actual"
+            )
         return
     if a.direction and a.kind in (Kind.NUMBER, Kind.DATE) and OPERATOR_RE.search(ind.actual):
-        yield ctx.problem("V10", f"实际完成值“{ind.actual.strip()}”含有比较符号“{a.direction}”，应填写实际达到的数值",
-                          INDICATORS, i, "actual")
+        yield ctx.problem(
+            "V10",
+            f"实际完成值“{ind.actual.strip()}”含有比较符号“{a.direction}”，应填写实际达到的数值",
+            INDICATORS,
+            i,
+            "actual",
+        )
     if a.kind is Kind.RANGE:
-        yield ctx.problem("S14", f"实际完成值“{ind.actual.strip()}”是区间，应填写实际达到的值", INDICATORS, i, "actual")
+        yield ctx.problem(
+            "S14", f"实际完成值“{ind.actual.strip()}”是区间，应填写实际达到的值", INDICATORS, i, "actual"
+        )
 
 
 def _missed_text(ind: Indicator) -> str:
@@ -113,19 +156,39 @@ def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) ->
     if c.unit_mismatch:
         yield ctx.problem("S01", c.explanation, INDICATORS, i, "actual")
     elif s.attainment == NOT_MET and not note:
-        yield ctx.problem("V09", f"未完成目标（{_missed_text(ind)}），请填写偏差原因分析及改进措施",
-                          INDICATORS, i, "deviation_note")
+        yield ctx.problem(
+            "V09",
+            f"未完成目标（{_missed_text(ind)}），请填写偏差原因分析及改进措施",
+            INDICATORS,
+            i,
+            "deviation_note",
+        )
     elif note and _short_of(ind, s) and not any(w in note for w in IMPROVE_WORDS):
         yield ctx.problem("S16", "偏差原因只说明了原因，请补充改进措施", INDICATORS, i, "deviation_note")
-    if c.attainment is Attainment.UNKNOWN and not c.unit_mismatch and ind.actual.strip() \
-            and parsed(ind.target).kind is not Kind.EMPTY and "比较方向" not in c.explanation:
+    if (
+        c.attainment is Attainment.UNKNOWN
+        and not c.unit_mismatch
+        and ind.actual.strip()
+        and parsed(ind.target).kind is not Kind.EMPTY
+        and "比较方向" not in c.explanation
+    ):
         yield ctx.problem("S15", f"{c.explanation}，请人工评分", INDICATORS, i, "score")
     threshold = ctx.template.scoring.deviation_threshold
     over = c.deviation is not None and c.deviation >= threshold
-    if s.attainment == MET and over and not note and (ind.direction or parsed(ind.target).direction) in ("≥", ">"):
-        yield ctx.problem("S10", f"实际 {ind.actual.strip()} 超出目标 {ind.target.strip()} "
-                                 f"{fmt_percent(c.deviation)}（偏离度 ≥ {fmt_percent(threshold, 0)}），目标可能偏低，请说明",
-                          INDICATORS, i, "deviation_note")
+    if (
+        s.attainment == MET
+        and over
+        and not note
+        and (ind.direction or parsed(ind.target).direction) in ("≥", ">")
+    ):
+        yield ctx.problem(
+            "S10",
+            f"实际 {ind.actual.strip()} 超出目标 {ind.target.strip()} "
+            f"{fmt_percent(c.deviation)}（偏离度 ≥ {fmt_percent(threshold, 0)}），目标可能偏低，请说明",
+            INDICATORS,
+            i,
+            "deviation_note",
+        )
 
 
 def _band(ctx: FormCtx, ind: Indicator, s: IndicatorScore) -> tuple[str, Decimal, Decimal] | None:
@@ -145,30 +208,43 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
     if entered is None:
         return
     if entered > w or entered < ZERO:
-        yield ctx.problem("V04", f"得分 {fmt(entered)} {'超过分值 ' + fmt(w) if entered > w else '为负数'}",
-                          INDICATORS, i, "score")
+        yield ctx.problem(
+            "V04",
+            f"得分 {fmt(entered)} {'超过分值 ' + fmt(w) if entered > w else '为负数'}",
+            INDICATORS,
+            i,
+            "score",
+        )
     if s.suggested is not None and entered < s.suggested and not ind.deviation_note.strip():
         state = "已完成目标" if s.attainment == MET else "按完成情况"
-        yield ctx.problem("V08", f"{state}（{s.why}），得分 {fmt(entered)} 低于建议分 {fmt(s.suggested)}，"
-                                 "请填写扣分原因", INDICATORS, i, "deviation_note")
+        yield ctx.problem(
+            "V08",
+            f"{state}（{s.why}），得分 {fmt(entered)} 低于建议分 {fmt(s.suggested)}，请填写扣分原因",
+            INDICATORS,
+            i,
+            "deviation_note",
+        )
     band = _band(ctx, ind, s) if parsed(ind.target).kind is Kind.QUALITATIVE else None
     if band and not (w * band[1] <= entered <= w * band[2]) and not (band[2] < 1 and entered == w * band[2]):
-        yield ctx.problem("V11", f"定性指标{band[0]}，得分应在 {fmt(w * band[1])}–{fmt(w * band[2])} 之间，"
-                                 f"表中为 {fmt(entered)}", INDICATORS, i, "score")
+        yield ctx.problem(
+            "V11",
+            f"定性指标{band[0]}，得分应在 {fmt(w * band[1])}–{fmt(w * band[2])} 之间，表中为 {fmt(entered)}",
+            INDICATORS,
+            i,
+            "score",
+        )
 
 
 def check_double_count(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     """V17: an indicator re-scoring the 执行率 the funds already score."""
     from core.scoring import execution_weight
 
-    if execution_weight(ctx.form, ctx.spec) and amount(ind.weight):
-        if any(w in ind.level3 for w in DOUBLE_COUNT_WORDS):
-            yield ctx.problem("V17", f"指标“{ind.level3}”与资金执行率重复计分", INDICATORS, i, "level3")
+    named = any(w in ind.level3 for w in DOUBLE_COUNT_WORDS)
+    if named and execution_weight(ctx.form, ctx.spec) and amount(ind.weight):
+        yield ctx.problem("V17", f"指标“{ind.level3}”与资金执行率重复计分", INDICATORS, i, "level3")
 
 
-def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
-    """Return every problem of indicator row ``i``."""
-    ind = ctx.form.indicators[i]
+def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     out = list(check_guidance(ctx, i, ind))
     if ind.is_blank_row():
         return out
@@ -182,6 +258,47 @@ def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
     out += check_actual(ctx, i, ind)
     out += check_attainment(ctx, i, ind, s)
     return out
+
+
+@lru_cache(maxsize=1 << 15)
+def _findings(
+    template_id: str, kind: str, execution_weight: str, ind: tuple[str, ...], not_applicable: bool
+) -> tuple[tuple[str, str, str | None], ...]:
+    """Return (rule, message, column) of one row's content, cached: rows repeat across edits."""
+    form = Form(kind=kind, execution_weight=execution_weight, uid=0)
+    names = (
+        "level1",
+        "level2",
+        "level3",
+        "target",
+        "actual",
+        "weight",
+        "score",
+        "deviation_note",
+        "direction",
+    )
+    row = Indicator(**dict(zip(names, ind, strict=True)), not_applicable=not_applicable)
+    form.indicators = [row]
+    ctx = FormCtx.of(Report(template=template_id, year=0, forms=[form]), form)
+    return tuple((p.rule, p.message, p.column) for p in _row_checks(ctx, 0, row))
+
+
+def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
+    """Return every problem of indicator row ``i``."""
+    ind = ctx.form.indicators[i]
+    key = (
+        ind.level1,
+        ind.level2,
+        ind.level3,
+        ind.target,
+        ind.actual,
+        ind.weight,
+        ind.score,
+        ind.deviation_note,
+        ind.direction,
+    )
+    found = _findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, key, ind.not_applicable)
+    return [ctx.problem(rule, message, INDICATORS, i, column) for rule, message, column in found]
 
 
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
@@ -198,12 +315,23 @@ def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     for level1, want in ctx.spec.level1_weights.items():
         have = sums.get(level1, ZERO)
         if want and have != Decimal(want) and level1 in first:
-            yield ctx.problem("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", INDICATORS,
-                              first[level1], "weight")
+            yield ctx.problem(
+                "V05",
+                f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}",
+                INDICATORS,
+                first[level1],
+                "weight",
+            )
     from core.scoring import execution_weight
 
     ew = execution_weight(ctx.form, ctx.spec) or ZERO
     total = sum(sums.values(), ZERO) + ew
     if total != ctx.template.scoring.total:
-        yield ctx.problem("V06", f"指标分值合计 {fmt(total - ew)} + 执行率分值 {fmt(ew)} = {fmt(total)}，"
-                                 f"应为 {fmt(ctx.template.scoring.total)}", INDICATORS, None, "weight")
+        yield ctx.problem(
+            "V06",
+            f"指标分值合计 {fmt(total - ew)} + 执行率分值 {fmt(ew)} = {fmt(total)}，"
+            f"应为 {fmt(ctx.template.scoring.total)}",
+            INDICATORS,
+            None,
+            "weight",
+        )

@@ -16,8 +16,10 @@ from core.templates import get_template
 SIGNOFF_NAMES = {"preparer": "填表人", "phone": "联系电话", "date": "填报日期", "head": "单位负责人签字"}
 HEADER_NAMES = {"name": "名称", "supervisor": "主管部门", "implementer": "实施单位"}
 RATE_RE = re.compile(r"执行率(?:为|是|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
-STAFF_RES = (("authorized", re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
-             ("actual", re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"))
+STAFF_RES = (
+    ("authorized", re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
+    ("actual", re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"),
+)
 
 
 def check_header(ctx: FormCtx) -> Iterator[Problem]:
@@ -54,8 +56,16 @@ def check_copied_goals(report: Report) -> Iterator[Problem]:
             if len(text) < 10:
                 continue
             if text in seen and seen[text] != form.name:
-                yield Problem("S17", "warning", f"预期目标与“{seen[text]}”完全相同，可能是复制错误", form.uid,
-                              form.name, GOALS, row, "goal")
+                yield Problem(
+                    "S17",
+                    "warning",
+                    f"预期目标与“{seen[text]}”完全相同，可能是复制错误",
+                    form.uid,
+                    form.name,
+                    GOALS,
+                    row,
+                    "goal",
+                )
             seen.setdefault(text, form.name)
 
 
@@ -65,7 +75,9 @@ def check_narrative_guidance(report: Report) -> Iterator[Problem]:
     for row, section in enumerate(report.narrative):
         phrase = next((p for p in guidance if p in section.text), None)
         if phrase:
-            yield report_problem("V12", f"“{section.title}”中仍是填写说明（“{phrase}”）", NARRATIVE, row, "text")
+            yield report_problem(
+                "V12", f"“{section.title}”中仍是填写说明（“{phrase}”）", NARRATIVE, row, "text"
+            )
 
 
 def _rate_claims(report: Report) -> Iterator[Problem]:
@@ -79,8 +91,14 @@ def _rate_claims(report: Report) -> Iterator[Problem]:
         for match in RATE_RE.finditer(section.text):
             said = Decimal(match.group(1)) / 100
             if abs(said - ex.rate) >= Decimal("0.0001"):
-                yield report_problem("V13", f"正文写执行率 {match.group(1)}%，部门整体支出表为 "
-                                            f"{fmt_percent(ex.rate)}（{ex.why.split('，')[0]}）", NARRATIVE, row, "text")
+                yield report_problem(
+                    "V13",
+                    f"正文写执行率 {match.group(1)}%，部门整体支出表为 "
+                    f"{fmt_percent(ex.rate)}（{ex.why.split('，')[0]}）",
+                    NARRATIVE,
+                    row,
+                    "text",
+                )
 
 
 def _staff_claims(report: Report) -> Iterator[Problem]:
@@ -92,8 +110,13 @@ def _staff_claims(report: Report) -> Iterator[Problem]:
             table = try_amount(str(staff.get(key, "")))
             for match in pattern.finditer(section.text):
                 if table is not None and Decimal(match.group(1)) != table:
-                    yield report_problem("V13", f"正文写{name} {match.group(1)}，基础数据表为 {fmt(table)}",
-                                         NARRATIVE, row, "text")
+                    yield report_problem(
+                        "V13",
+                        f"正文写{name} {match.group(1)}，基础数据表为 {fmt(table)}",
+                        NARRATIVE,
+                        row,
+                        "text",
+                    )
 
 
 def report_rules(report: Report) -> list[Problem]:

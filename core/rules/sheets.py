@@ -20,10 +20,14 @@ def check_total(ctx: FormCtx, score: FormScore) -> Iterator[Problem]:
     if printed is None or score.total is None or printed == score.total:
         return
     ex = score.execution.score
-    how = "评分表各项得分合计" if not ctx.spec.scored else (
-        f"执行率得分 {fmt(ex or ZERO)} + 指标得分 {fmt(score.total - (ex or ZERO))}")
-    yield ctx.problem("V07", f"总分应为 {fmt(score.total)}（{how}），表中为 {fmt(printed)}", HEADER, None,
-                      "printed_total")
+    how = (
+        "评分表各项得分合计"
+        if not ctx.spec.scored
+        else (f"执行率得分 {fmt(ex or ZERO)} + 指标得分 {fmt(score.total - (ex or ZERO))}")
+    )
+    yield ctx.problem(
+        "V07", f"总分应为 {fmt(score.total)}（{how}），表中为 {fmt(printed)}", HEADER, None, "printed_total"
+    )
 
 
 def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
@@ -34,13 +38,19 @@ def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
         if entered is None:
             continue
         if w is not None and not is_deduction(item) and (entered > w or entered < ZERO):
-            yield ctx.problem("V04", f"“{item.name}”得分 {fmt(entered)} 超过分值 {fmt(w)}", SCORE_SHEET, row,
-                              "self_score")
+            yield ctx.problem(
+                "V04", f"“{item.name}”得分 {fmt(entered)} 超过分值 {fmt(w)}", SCORE_SHEET, row, "self_score"
+            )
         if s.suggested is None or abs(entered - s.suggested) < CENT:
             continue
         rule = "V16" if "目标完成" in item.name or "completion" in item.formula else "S04"
-        yield ctx.problem(rule, f"{item.name}应为 {fmt(s.suggested)}（{s.why}），表中为 {fmt(entered)}",
-                          SCORE_SHEET, row, "self_score")
+        yield ctx.problem(
+            rule,
+            f"{item.name}应为 {fmt(s.suggested)}（{s.why}），表中为 {fmt(entered)}",
+            SCORE_SHEET,
+            row,
+            "self_score",
+        )
 
 
 def check_goals(ctx: FormCtx, row: int) -> list[Problem]:
@@ -51,7 +61,9 @@ def check_goals(ctx: FormCtx, row: int) -> list[Problem]:
         text = getattr(goal, column)
         phrase = next((p for p in ctx.template.guidance if p in text), None) if text else None
         if phrase:
-            out.append(ctx.problem("V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", GOALS, row, column))
+            out.append(
+                ctx.problem("V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", GOALS, row, column)
+            )
     if goal.goal.strip() and not goal.achieved.strip():
         out.append(ctx.problem("S07", f"第 {row + 1} 条目标的实际完成情况为空", GOALS, row, "achieved"))
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from core.interchange import read_json_file
@@ -18,12 +17,16 @@ def seed(name: str) -> Report:
     return read_json_file(FIXTURES / f"{name}.json")
 
 
-def at(problems: list[Problem], form: str, table: str, row: int | None, column: str | None,
-       rule: str) -> Problem:
+def at(
+    problems: list[Problem], form: str, table: str, row: int | None, column: str | None, rule: str
+) -> Problem:
     """Return the one problem of ``rule`` at that cell, failing with what was found instead."""
-    found = [p for p in problems if (p.form, p.table, p.row, p.column, p.rule) == (form, table, row, column, rule)]
+    found = [
+        p for p in problems if (p.form, p.table, p.row, p.column, p.rule) == (form, table, row, column, rule)
+    ]
     assert found, f"{rule} not at {form}/{table}/{row}/{column}: " + str(
-        [(p.rule, p.table, p.row, p.column) for p in problems if p.form == form][:30])
+        [(p.rule, p.table, p.row, p.column) for p in problems if p.form == form][:30]
+    )
     return found[0]
 
 
@@ -33,12 +36,16 @@ def rules_of(problems: list[Problem], form: str) -> set[str]:
 
 # ---- seed 001 (广元) -------------------------------------------------------------------
 
+
 def test_001_rate_printed_zero() -> None:
     problems = check_report(seed("seed001_guangyuan"))
     for row in (0, 1, 2):
         p = at(problems, "东西部协作人才交流项目", "funds", row, "rate", "V01")
         assert p.message == "执行率应为 100.00%（35 ÷ 35），表中为 0" and p.severity == ERROR
-    assert "99.36%（24.84 ÷ 25），表中为 99.32%" in at(problems, "人才工作经费", "funds", 0, "rate", "V01").message
+    assert (
+        "99.36%（24.84 ÷ 25），表中为 99.32%"
+        in at(problems, "人才工作经费", "funds", 0, "rate", "V01").message
+    )
 
 
 def test_001_warm_care_mistakes() -> None:
@@ -95,6 +102,7 @@ def test_001_other_mistakes() -> None:
 
 # ---- seed 003 (平凉) and 004 (益阳) ----------------------------------------------------------
 
+
 def test_003_targets_in_names_and_totals() -> None:
     problems = check_report(seed("seed003_pingliang"))
     name = "中共平凉市委组织部"
@@ -110,13 +118,17 @@ def test_003_targets_in_names_and_totals() -> None:
 def test_004_shifted_rows_and_weights() -> None:
     problems = check_report(seed("seed004_yiyang"))
     name = "党员集中教育培训经费"
-    assert at(problems, name, "indicators", 3, "level1", "V15").message == \
-        "二级指标“时效指标”不属于一级指标“效益指标”（应为产出指标）"
+    assert (
+        at(problems, name, "indicators", 3, "level1", "V15").message
+        == "二级指标“时效指标”不属于一级指标“效益指标”（应为产出指标）"
+    )
     at(problems, name, "indicators", 4, "level1", "V15")
     at(problems, name, "indicators", 7, "level1", "V15")
     assert "产出指标的三级指标分值合计为 30，应为 50" in {p.message for p in problems if p.rule == "V05"}
-    assert {p.message for p in problems if p.rule == "V13"} == {"正文写人员编制数 70，基础数据表为 74",
-                                                              "正文写在职人数 63，基础数据表为 67"}
+    assert {p.message for p in problems if p.rule == "V13"} == {
+        "正文写人员编制数 70，基础数据表为 74",
+        "正文写在职人数 63，基础数据表为 67",
+    }
     at(problems, "中国共产党益阳市委员会组织部", "indicators", 9, "target", "S13")
     at(problems, "非公有制经济组织和社会组织党建工作经费", "indicators", 1, "deviation_note", "S16")
 
@@ -128,6 +140,7 @@ def test_004_positive_controls_have_no_arithmetic_problem() -> None:
 
 
 # ---- corrected forms: no error ------------------------------------------------------------
+
 
 def _errors(report: Report, form: Form) -> list[Problem]:
     return [p for p in check_report(report) if p.form == form.name and p.severity == ERROR]
@@ -158,6 +171,7 @@ def test_corrected_001_form_has_no_error() -> None:
 
 # ---- incremental checking -----------------------------------------------------------------
 
+
 def _same(checker: Checker, report: Report) -> None:
     assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(report)]
 
@@ -175,7 +189,7 @@ def test_incremental_equals_full(seed_zpdb) -> None:  # type: ignore[no-untyped-
         assert checker.problems_at(east.uid, "funds", 0, "rate") == []
         doc.set_cell(warm.uid, "indicators", 3, "actual", "11户")
         assert not [p for p in checker.problems_at(warm.uid, "indicators", 3, None) if p.rule == "S01"]
-        doc.set_cell(warm.uid, "funds", 0, "executed", "99")   # changes the overall 预算结余率 count too
+        doc.set_cell(warm.uid, "funds", 0, "executed", "99")  # changes the overall 预算结余率 count too
         doc.set_cell(warm.uid, "indicators", 1, "deviation_note", "")
         assert checker.problems_at(warm.uid, "indicators", 1, "deviation_note")[0].rule == "V09"
         doc.delete_rows(warm.uid, "indicators", [0])
@@ -196,6 +210,7 @@ def test_problems_for_form_and_counts() -> None:
 
 
 # ---- catalogue and docs ---------------------------------------------------------------------
+
 
 def test_catalogue_covers_v01_to_v17() -> None:
     assert {f"V{n:02d}" for n in range(1, 18)} <= set(RULES)

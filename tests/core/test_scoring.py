@@ -60,12 +60,12 @@ def test_001_project_score_sheets() -> None:
     report = seed("seed001_guangyuan")
     warm = score_form(report, by_name(report, "干部暖心关爱帮扶基金经费"))
     items = {i.row: i for i in warm.score_sheet}
-    assert items[5].suggested == D("0")          # 预算结余率: 结余率 92.15% ≥ 10%
+    assert items[5].suggested == D("0")  # 预算结余率: 结余率 92.15% ≥ 10%
     assert "92.15%" in items[5].why
-    assert warm.total == D("94")                 # Σ self scores as printed
-    assert items[4].suggested == D("0.31") and "年终" in items[4].why   # 4 × 7.85%
-    assert items[6].suggested == D("4")          # 2 of 4 数量指标 met
-    assert items[7].suggested == D("0")          # both met ones deviate ≥ 30%
+    assert warm.total == D("94")  # Σ self scores as printed
+    assert items[4].suggested == D("0.31") and "年终" in items[4].why  # 4 × 7.85%
+    assert items[6].suggested == D("4")  # 2 of 4 数量指标 met
+    assert items[7].suggested == D("0")  # both met ones deviate ≥ 30%
     east = score_form(report, by_name(report, "东西部协作人才交流项目"))
     east_items = {i.row: i for i in east.score_sheet}
     assert east_items[5].suggested == D("6") and east_items[7].suggested == D("3.5")
@@ -76,7 +76,7 @@ def test_001_overall_score_sheet() -> None:
     report = seed("seed001_guangyuan")
     s = score_form(report, report.forms[0])
     items = {i.row: i for i in s.score_sheet if i.suggested is not None}
-    assert items[6].suggested == D("5.47")       # 6 × 91.20% (year-end clause)
+    assert items[6].suggested == D("5.47")  # 6 × 91.20% (year-end clause)
     # The seed prints 6.67 (20 of 24); the 24 transcribed forms (checked against the seed text)
     # give 22 of 24 under 10% — only 暖心关爱 (92.15%) and 老党员 (100%) are not.
     assert items[9].suggested == D("7.33") and "22 个 / 共 24 个" in items[9].why
@@ -95,15 +95,26 @@ def _form(template: str, *indicators: Indicator, weight: str = "10"):  # type: i
 
 
 def ind(target: str, actual: str, weight: str = "10", **kw: object) -> Indicator:
-    return Indicator(level1="产出指标", level2="数量指标", level3="x", target=target, actual=actual,
-                     weight=weight, **kw)  # type: ignore[arg-type]
+    return Indicator(
+        level1="产出指标", level2="数量指标", level3="x", target=target, actual=actual, weight=weight, **kw
+    )  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("target", "actual", "expected"), [
-    ("≥5名", "10名", "10"), ("≥10名", "8名", "8"), ("≥10名", "0名", "0"),
-    ("≤100元", "80元", "10"), ("≤100元", "125元", "8"), ("=100%", "98%", "9.8"),
-    ("≥5名", "≥5名", "10"), ("优", "优", "10"), ("≥90%", "90%-100%", ""), ("≥1户", "11人", ""),
-])
+@pytest.mark.parametrize(
+    ("target", "actual", "expected"),
+    [
+        ("≥5名", "10名", "10"),
+        ("≥10名", "8名", "8"),
+        ("≥10名", "0名", "0"),
+        ("≤100元", "80元", "10"),
+        ("≤100元", "125元", "8"),
+        ("=100%", "98%", "9.8"),
+        ("≥5名", "≥5名", "10"),
+        ("优", "优", "10"),
+        ("≥90%", "90%-100%", ""),
+        ("≥1户", "11人", ""),
+    ],
+)
 def test_quantitative_and_qualitative_scores(target: str, actual: str, expected: str) -> None:
     report, form = _form("mof", ind(target, actual))
     s = score_form(report, form).indicators[0]
@@ -136,8 +147,12 @@ def test_missed_ge_reason_has_numbers() -> None:
 
 
 def test_not_applicable_dropped_and_rescaled() -> None:
-    report, form = _form("mof", ind("≥5名", "10名", "45"), ind("≥5名", "10名", "35"),
-                         ind("≥5名", "10名", "10", not_applicable=True))
+    report, form = _form(
+        "mof",
+        ind("≥5名", "10名", "45"),
+        ind("≥5名", "10名", "35"),
+        ind("≥5名", "10名", "10", not_applicable=True),
+    )
     s = score_form(report, form)
     assert s.indicators[2].attainment == "na" and s.indicators[2].score is None
     assert s.total == D("100")  # (10 + 45 + 35) × 100 / 90
@@ -164,8 +179,19 @@ def test_execution_capped_at_weight() -> None:
     assert score_form(report, form).execution.score == D("10")
 
 
-@pytest.mark.parametrize(("total", "grade"), [("100", "优"), ("90", "优"), ("89.99", "良"), ("80", "良"),
-                                              ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        ("100", "优"),
+        ("90", "优"),
+        ("89.99", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ],
+)
 def test_grade_bands_half_open(total: str, grade: str) -> None:
     assert grade_of(D(total), get_template("mof").scoring) == grade
 
@@ -174,4 +200,9 @@ def test_score_json_shape() -> None:
     report = seed("seed004_yiyang")
     data = score_form(report, report.forms[2]).to_json()
     assert {"name", "kind", "execution_rate", "execution_score", "indicators", "total", "grade"} <= set(data)
-    assert data["indicators"][0] == {"row": 0, "suggested": "10", "score": "10", "why": "实际 5 ≥ 目标 4，得满分 10"}
+    assert data["indicators"][0] == {
+        "row": 0,
+        "suggested": "10",
+        "score": "10",
+        "why": "实际 5 ≥ 目标 4，得满分 10",
+    }
