@@ -155,7 +155,8 @@ class GridDelegate(QStyledItemDelegate):
         if key in ENTER_KEYS:
             move = (-1, 0) if mods & Qt.KeyboardModifier.ShiftModifier else (1, 0)
         elif key in moves:
-            move = moves[key]
+            backward = key == Qt.Key.Key_Backtab or mods & Qt.KeyboardModifier.ShiftModifier
+            move = (0, -1) if backward else (0, 1)
         else:
             return False
         self.finish(editor, *move)

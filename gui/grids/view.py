@@ -106,6 +106,8 @@ class GridView(QWidget):
         self._resize_timer.timeout.connect(self._view.resizeRowsToContents)
         self._delegate.navigated.connect(self.move_by)
         self._model.edit_refused.connect(self._on_refused)
+        self._place: tuple[int, int, int, int] | None = None
+        self._model.modelAboutToBeReset.connect(self._remember_place)
         self._model.modelReset.connect(self._on_reset)
         self._model.dataChanged.connect(self._on_data_changed)
 
@@ -147,7 +149,7 @@ class GridView(QWidget):
         if self._model.rowCount() == 0:
             return
         index = self._model.index(max(0, min(row, self._model.rowCount() - 1)), max(col, 0))
-        self._view.setCurrentIndex(index)
+        self._set_current(index.row(), index.column())
         self._view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -163,7 +165,14 @@ class GridView(QWidget):
             self._view.setColumnWidth(i, max(hint, title))
         self._view.resizeRowsToContents()
 
+    def _remember_place(self) -> None:
+        self._place = self.selected_rect() if self._model.uid is not None else None
+
     def _on_reset(self) -> None:
+        """Keep the selection where it was when rows come and go (undo, redo, row commands)."""
+        if self._place is not None and self._model.rowCount():
+            self.select_range(*self._place)
+        self._place = None
         self._resize_timer.start()
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
@@ -190,7 +199,12 @@ class GridView(QWidget):
             row, col = row - 1, last_col
         row = max(0, min(row, self._model.rowCount() - 1))
         col = max(0, min(col, last_col))
-        self._view.setCurrentIndex(self._model.index(row, col))
+        self._set_current(row, col)
+
+    def _set_current(self, row: int, col: int) -> None:
+        """Make one cell current and the only one selected."""
+        flag = QItemSelectionModel.SelectionFlag
+        self._view.selectionModel().setCurrentIndex(self._model.index(row, col), flag.ClearAndSelect)
 
     def start_typing(self, text: str) -> QWidget | None:
         """Open the editor of the current cell with ``text`` replacing what it held."""
@@ -230,6 +244,7 @@ class GridView(QWidget):
             (Qt.Key.Key_Return, SHIFT): lambda: self.move_by(-1, 0),
             (Qt.Key.Key_Enter, SHIFT): lambda: self.move_by(-1, 0),
             (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(0, 1),
+            (Qt.Key.Key_Tab, SHIFT): lambda: self.move_by(0, -1),
             (Qt.Key.Key_Backtab, SHIFT): lambda: self.move_by(0, -1),
             (Qt.Key.Key_Backtab, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(0, -1),
             (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): self.clear_selection,
@@ -283,7 +298,7 @@ class GridView(QWidget):
         right = min(right, model.columnCount() - 1)
         top, left = min(top, bottom), min(left, right)
         flag = QItemSelectionModel.SelectionFlag
-        self._view.setCurrentIndex(model.index(top, left))
+        self._set_current(top, left)
         selection = QItemSelection(model.index(top, left), model.index(bottom, right))
         self._view.selectionModel().select(selection, flag.ClearAndSelect)
 
@@ -360,17 +375,10 @@ class GridView(QWidget):
             self.select_range(rows[0] + delta, rect[1], rows[-1] + delta, rect[3])
 
     def undo(self) -> None:
-        self._keeping_place(self.ctx.undo_stack.undo)
+        self.ctx.undo_stack.undo()
 
     def redo(self) -> None:
-        self._keeping_place(self.ctx.undo_stack.redo)
-
-    def _keeping_place(self, action) -> None:  # noqa: ANN001
-        current = self._view.currentIndex()
-        row, col = (current.row(), current.column()) if current.isValid() else (0, 0)
-        action()
-        if self._model.rowCount() and not self._view.currentIndex().isValid():
-            self.select_range(row, col, row, col)
+        self.ctx.undo_stack.redo()
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
