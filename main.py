@@ -8,7 +8,8 @@ from pathlib import Path
 
 def _parse(argv: list[str]) -> tuple[str | None, str | None]:
     """Return (option, file) from the command line."""
-    option = next((a for a in argv if a in ("--version", "--selftest", "-h", "--help")), None)
+    options = ("--version", "--selftest", "--benchmark-startup", "-h", "--help")
+    option = next((a for a in argv if a in options), None)
     files = [a for a in argv if not a.startswith("-")]
     return option, files[0] if files else None
 
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from gui import selftest
 
         return int(selftest.run())
+    if option == "--benchmark-startup":  # benchmarks/package_bench.py: time to the first painted window
+        from gui import selftest
+
+        return int(selftest.benchmark_startup())
     return run_window(path)
 
 
