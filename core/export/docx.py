@@ -48,7 +48,8 @@ def write_docx(report: Report, path: Path, charts: dict[str, bytes] | None = Non
         attachment(doc, grid, first=(i == 0 and forms is not None))
     report_progress(progress, total - 1, total, "正在保存")
     save_atomically(Path(path), lambda p: doc.save(str(p)))
-    report_progress(progress, total, total, "完成")
+    if progress is not None:
+        progress(total, total, "完成")
 
 
 def new_document() -> DocxDocument:

@@ -191,8 +191,10 @@ def _runs(values: list[str], start: int = 0, end: int | None = None) -> list[tup
 def _level1_text(name: str, members: list[Indicator], spec: FormSpec) -> str:
     if not spec.scored or not name:
         return name
-    weights = [w for i in members if (w := try_amount(i.weight)) is not None]
-    total = sum(weights, ZERO) if weights else try_amount(spec.level1_weights.get(name, ""))
+    total = try_amount(spec.level1_weights.get(name, ""))
+    if total is None:
+        weights = [w for i in members if (w := try_amount(i.weight)) is not None]
+        total = sum(weights, ZERO) if weights else None
     return f"{name}（{fmt(total)}分）" if total is not None else name
 
 

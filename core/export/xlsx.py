@@ -45,7 +45,8 @@ def write_xlsx(report: Report, path: Path, forms: list[int] | None = None,
         render(ws, grid)
     report_progress(progress, len(grids), total, "正在保存")
     save_atomically(Path(path), wb.save)
-    report_progress(progress, total, total, "完成")
+    if progress is not None:
+        progress(total, total, "完成")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -144,6 +145,9 @@ def _table(ws: Worksheet, grid: Grid, top: int) -> None:
         cell.alignment = Alignment(horizontal=gc.align, vertical="center", wrap_text=True)
     for r1, c1, r2, c2 in grid.merges:
         ws.merge_cells(start_row=top + r1, start_column=c1 + 1, end_row=top + r2, end_column=c2 + 1)
+        for r in range(top + r1, top + r2 + 1):  # merging keeps only the outer edges: border every cell
+            for c in range(c1 + 1, c2 + 2):
+                ws.cell(r, c).border = BORDER
     for r, height in enumerate(row_heights(grid, covered)):
         ws.row_dimensions[top + r].height = height
 

@@ -1,0 +1,84 @@
+"""Read exports back and compare them with the seed's printed text."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+SEED004 = Path("/work/shared/seeds/004_6a647227ac14b8a7.txt")
+SIGNOFF = ("填表人", "填报日期", "联系电话", "单位负责人签字")
+_PARENS = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，"})
+
+
+def norm(token: Any, percent: bool = False) -> str:
+    """Normalise a printed token: no spaces, full-width brackets, numbers compared by value."""
+    if isinstance(token, (int, float, Decimal)):
+        value = Decimal(str(token))
+        return f"n:{value.normalize():f}"
+    text = re.sub(r"\s+", "", str(token)).translate(_PARENS)
+    number = re.fullmatch(r"(\d+(?:\.\d+)?)(%|分)?", text)
+    if number:
+        try:
+            value = Decimal(number[1])
+        except InvalidOperation:
+            return text
+        if number[2] == "%":
+            value = value / 100
+        return f"n:{value.normalize():f}"
+    return text
+
+
+def seed_section(start: str, end: str | None) -> list[list[str]]:
+    """Return the tab-separated lines of the seed between two attachment labels, as tokens."""
+    lines = SEED004.read_text(encoding="utf-8").splitlines()
+    i = next(n for n, line in enumerate(lines) if line.strip() == start)
+    j = next((n for n, line in enumerate(lines) if n > i and end and line.strip() == end), len(lines))
+    out = []
+    for line in lines[i:j]:
+        tokens = [t.strip() for t in line.split("\t") if t.strip()]
+        if tokens and not tokens[0].startswith(SIGNOFF):
+            out.append([norm(t) for t in tokens])
+    return out
+
+
+def match_in_order(expected: list[list[str]], actual: list[list[str]]) -> list[list[str]]:
+    """Return the expected rows not found, in order, among the actual rows."""
+    missing = []
+    pos = 0
+    for row in expected:
+        for k in range(pos, len(actual)):
+            if actual[k] == row:
+                pos = k + 1
+                break
+        else:
+            missing.append(row)
+    return missing
+
+
+def sheet_rows(ws: Any) -> list[list[str]]:
+    """Return each sheet row's non-empty cells as normalised tokens (rates read as fractions)."""
+    rows = []
+    for row in ws.iter_rows():
+        tokens = [norm(c.value) for c in row if c.value not in (None, "")]
+        if tokens:
+            rows.append(tokens)
+    return rows
+
+
+def cell_borders(xlsx: Path, sheet_index: int) -> dict[str, tuple[str | None, ...]]:
+    """Return each written cell's (left, right, top, bottom) border style straight from the file's XML."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(xlsx) as z:
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+        sheet = ET.fromstring(z.read(f"xl/worksheets/sheet{sheet_index + 1}.xml"))
+    borders = []
+    for b in styles.find("m:borders", ns):
+        borders.append(tuple((e.get("style") if (e := b.find(f"m:{side}", ns)) is not None else None)
+                             for side in ("left", "right", "top", "bottom")))
+    xfs = [int(x.get("borderId", 0)) for x in styles.find("m:cellXfs", ns)]
+    return {c.get("r"): borders[xfs[int(c.get("s", 0))]] for c in sheet.iter(f"{{{ns['m']}}}c")}

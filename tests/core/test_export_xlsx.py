@@ -1,0 +1,199 @@
+"""The Excel export read back with openpyxl: seed 004's printed cells, merges, fonts, page set-up."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from core.export import ExportCancelled, ExportTargetLocked
+from core.export.layout import plan
+from core.export.xlsx import write_xlsx
+from core.interchange import read_json_file
+from core.model import Report
+from core.report import Document
+from tests.conftest import FIXTURES
+from tests.core.export_helpers import cell_borders, match_in_order, seed_section, sheet_rows
+
+SHEETS_004 = ["附件1 基础数据表", "附件2 部门整体", "附件3-1 业务工作经费",
+              "附件3-2 非公有制经济组织和社会组织党建工作经费"[:31], "附件3-3 党员集中教育培训经费"]
+
+
+@pytest.fixture(scope="module")
+def report004() -> Report:
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    for uid, form in enumerate(report.forms, start=1):  # as storage numbers them
+        form.uid = uid
+    return report
+
+
+@pytest.fixture(scope="module")
+def path004(report004: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("x") / "004.xlsx"
+    write_xlsx(report004, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book004(path004: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path004)
+
+
+def test_sheets_in_template_order_from_a_real_zpdb(seed_zpdb, tmp_path: Path) -> None:
+    doc = Document.open(seed_zpdb("seed004_yiyang"), backup=False)
+    report = doc.report
+    doc.close()
+    write_xlsx(report, tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == SHEETS_004
+
+
+@pytest.mark.parametrize("index,start,end", [(2, "附件 3-1", "附件 3-2"), (3, "附件 3-2", "附件 3-3"),
+                                             (4, "附件 3-3", None)])
+def test_every_printed_cell_of_the_project_forms(book004, index: int, start: str, end: str | None) -> None:
+    expected = seed_section(start, end)
+    rows = sheet_rows(book004.worksheets[index])
+    if start == "附件 3-3":  # the seed's text extraction mixed the last two rows' cells into one line
+        expected = [r for r in expected if r[0] not in ("满意度指标（10分）", "培训人员满意度")]
+        assert ["满意度指标（10分）", "可持续影响指标", "为全市经济社会发展提供坚强的组织保证",
+                "不断增强", "不断增强", "n:15", "n:15"] in rows
+        assert ["服务对象满意度指标", "培训人员满意度", "≥99.5%", "n:0.997", "n:10", "n:10"] in rows
+    assert match_in_order(expected, rows) == []
+
+
+def test_every_printed_cell_of_the_overall_form(book004) -> None:
+    ws = book004["附件2 部门整体"]
+    seed = seed_section("附件 2", "附件 3-1")
+    goals_at = next(i for i, r in enumerate(seed) if r[0] == "年度总体目标")
+    expected = seed[:3] + seed[goals_at:]  # label, title, name; goals, indicators, total
+    assert match_in_order(expected, sheet_rows(ws)) == []
+    rows = sheet_rows(ws)
+    assert ["年度预算申请", "n:1301.13", "n:2187.04", "n:2187.04", "n:10", "n:1", "n:10"] in rows
+    assert ["其中：一般公共预算：", "n:2186.81", "其中：基本支出：", "n:1348.22"] in rows
+    assert ["政府性基金拨款：", "项目支出：", "n:838.82"] in rows
+    assert ["其他资金：", "n:0.23"] in rows
+
+
+def test_computed_figures_are_values_with_number_formats(book004) -> None:
+    ws = book004.worksheets[3]
+    cells = {c.coordinate: c for row in ws.iter_rows() for c in row if c.value is not None}
+    rate = next(c for c in cells.values() if c.number_format == "0.00%")
+    assert rate.value == pytest.approx(0.8661)
+    assert rate.offset(column=1).value == pytest.approx(8.66)
+    money = [c for c in cells.values() if c.number_format == "0.00"]
+    assert {c.value for c in money} >= {100, 101.17, 87.62}
+    assert any(c.value == pytest.approx(97.66) for c in cells.values())
+    assert not any(c.data_type == "f" for c in cells.values())
+
+
+def test_merges_follow_the_grid_and_every_merged_cell_has_a_border(book004, report004, path004) -> None:
+    grid = plan(report004)[2]
+    ws = book004.worksheets[2]
+    top = 3  # 附件 label, title
+    expected = {(r1 + top, c1 + 1, r2 + top, c2 + 1) for r1, c1, r2, c2 in grid.merges}
+    got = {(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges}
+    assert expected <= got
+    level1 = {ws.cell(m[0], m[1]).value: m for m in got if m[1] == 2 and m[2] > m[0]}
+    assert level1["产出指标（50分）"][2] - level1["产出指标（50分）"][0] == 5
+    label = next(m for m in got if ws.cell(m[0], 1).value == "绩效指标")
+    assert label[2] - label[0] == 12  # header + 12 indicator rows
+    borders = cell_borders(path004, 2)  # openpyxl's reader redraws merged borders, so read the XML
+    for r1, c1, r2, c2 in expected:
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                assert borders[f"{get_column_letter(c)}{r}"] == ("thin",) * 4
+
+
+def test_fonts_widths_and_heights_show_wrapped_text(book004) -> None:
+    ws = book004.worksheets[2]
+    assert ws["A2"].font.name == "方正小标宋简体" and ws["A1"].font.name == "黑体"
+    assert ws["D13"].font.name == "宋体"
+    goal = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("坚持以习近平"))
+    assert ws.row_dimensions[goal.row].height >= 3 * 15
+    assert ws.column_dimensions["D"].width >= 26 and ws.column_dimensions["A"].width >= 10
+    assert all(c.alignment.wrap_text for row in ws.iter_rows(min_row=3) for c in row if c.value)
+
+
+def test_page_setup(book004) -> None:
+    for ws in book004.worksheets:
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert book004.worksheets[0].page_setup.orientation == "portrait"
+    assert book004.worksheets[2].page_setup.orientation == "landscape"
+    assert book004.worksheets[2].print_title_rows == "$12:$12"  # the indicator header row
+
+
+def test_signoff_at_the_end_form_level_overrides_report(book004) -> None:
+    def last_text(ws) -> str:
+        return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)][-1]
+
+    assert last_text(book004.worksheets[2]).startswith("填表人：朱琳")
+    line = last_text(book004.worksheets[3])
+    assert "填表人：张璐" in line and "填报日期：2024年5月16日" in line
+    assert "联系电话：15116783538" in line and "单位负责人签字：" in line
+
+
+def test_user_text_never_becomes_a_formula(report004, tmp_path: Path) -> None:
+    report = report004.clone()
+    form = report.projects[0]
+    form.goals[0].goal = "=HYPERLINK(\"http://x\")"
+    form.indicators[0].level3 = "+1+2"
+    form.indicators[0].actual = "-3"
+    form.indicators[0].deviation_note = "@SUM(A1)"
+    write_xlsx(report, tmp_path / "f.xlsx", forms=[form.uid])
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx").worksheets[0]
+    values = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in ("=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)"):
+        assert values[text].data_type == "s"
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_one_form_alone(report004, tmp_path: Path) -> None:
+    uid = report004.projects[1].uid
+    write_xlsx(report004, tmp_path / "one.xlsx", forms=[uid])
+    assert openpyxl.load_workbook(tmp_path / "one.xlsx").sheetnames == [SHEETS_004[3]]
+
+
+def test_progress_and_cancel_leave_no_file(report004, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    write_xlsx(report004, tmp_path / "ok.xlsx", progress=lambda d, t, label: seen.append((d, t)) or True)
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 6
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    out = tmp_path / "cancel"
+    out.mkdir()
+    with pytest.raises(ExportCancelled):
+        write_xlsx(report004, out / "c.xlsx", progress=lambda d, t, label: d < 3)
+    with pytest.raises(ExportCancelled):
+        write_xlsx(report004, out / "c.xlsx", progress=lambda d, t, label: label != "正在保存")
+    assert list(out.iterdir()) == []
+
+
+def test_locked_target_gets_a_clear_message(report004, tmp_path: Path, monkeypatch) -> None:
+    def locked(src, dst):  # what Windows does when Excel holds the file
+        raise PermissionError(13, "denied")
+
+    monkeypatch.setattr("core.export.os.replace", locked)
+    with pytest.raises(ExportTargetLocked, match="正在 Excel 或 WPS 中打开"):
+        write_xlsx(report004, tmp_path / "x.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_seed001_all_forms_and_score_sheets(tmp_path: Path) -> None:
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    write_xlsx(report, tmp_path / "001.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "001.xlsx")
+    names = book.sheetnames
+    assert names[:2] == ["附件1 部门整体", "附件2 评分表"]
+    assert len(names) == 1 + 1 + 24 + 2 and len(set(names)) == len(names)
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    rows = sheet_rows(book["附件1 部门整体"])
+    assert ["年度资金总额", "n:664.57", "n:912.26", "n:831.95", "n:0.912"] in rows
+    sheet = sheet_rows(book["附件2 评分表"])
+    assert sheet[2][:3] == ["绩效指标", "指标分值", "指标解释"] and Decimal("7")
