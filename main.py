@@ -43,7 +43,12 @@ def run_window(path: str | None) -> int:
 
     app = create_app(sys.argv[:1])
     window = MainWindow()
-    window.show()
+    screen = app.primaryScreen()
+    if screen is not None and screen.availableGeometry().width() <= 1440:
+        window.setGeometry(screen.availableGeometry())
+        window.showMaximized()  # 1366×768: every pixel counts
+    else:
+        window.show()
     if path is not None:
         window.files.open_path(Path(path))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
@@ -63,7 +63,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.problems = ProblemDock(self.ctx, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
-        self.resizeDocks([self.problems], [170], Qt.Orientation.Vertical)
         self._build_status_bar()
         self.files = FileOps(self)
         self._connect()
@@ -193,6 +192,13 @@ class MainWindow(QMainWindow):
         self.problems.show()
         self.problems.raise_()
         self.statusBar().showMessage("检查完成：" + self.counts_label.text(), 5000)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Give the problem list a modest height the first time (a 768-pixel screen needs the room)."""
+        super().showEvent(event)
+        if not self.property("docks_sized"):
+            self.resizeDocks([self.problems], [140], Qt.Orientation.Vertical)
+            self.setProperty("docks_sized", True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close without asking: every edit is already in the file."""

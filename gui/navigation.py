@@ -141,9 +141,9 @@ class NavModel(QStandardItemModel):
             icon = self.badge if n else QIcon()
             if item.icon().cacheKey() != icon.cacheKey():
                 item.setIcon(icon)
-            tip = f"{n} 个错误" if n else None
-            if item.toolTip() != (tip or ""):
-                item.setToolTip(tip or "")
+            tip = f"{item.text()}\n{n} 个错误" if n else item.text()
+            if item.toolTip() != tip:
+                item.setToolTip(tip)
         projects = self.find(PROJECTS_NODE)
         if projects is not None:
             any_error = any(counts.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.doc.report.projects)

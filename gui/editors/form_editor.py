@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -64,15 +64,23 @@ class FormEditor(QScrollArea):
         ctx.changed.connect(self._on_change)
 
     def _build_header(self, body: QWidget) -> None:
-        box = QFormLayout()
-        box.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        """名称 on its own line, then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high)."""
+        box = QGridLayout()
+        box.setHorizontalSpacing(8)
+        places = {"name": (0, 0, 5), "supervisor": (1, 0, 1), "implementer": (1, 2, 1),
+                  "execution_weight": (1, 4, 1)}
         for name, label in HEADER_FIELDS:
             edit = QLineEdit(body)
             edit.setObjectName(f"field_{name}")
             edit.editingFinished.connect(lambda n=name: self._commit_field(n))
             text = QLabel(label, body)
-            box.addRow(text, edit)
+            row, col, span = places[name]
+            box.addWidget(text, row, col)
+            box.addWidget(edit, row, col + 1, 1, span)
             self.fields[name], self.field_labels[name] = edit, text
+        self.fields["execution_weight"].setMaximumWidth(70)
+        box.setColumnStretch(1, 3)
+        box.setColumnStretch(3, 3)
         self.layout_.addLayout(box)
 
     def _add_grid(self, table: str, body: QWidget) -> None:
