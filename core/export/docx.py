@@ -194,7 +194,7 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     doc.add_paragraph(grid.title, style="ZP Table Title")
     if grid.subtitle:
         doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    usable = round((section.page_width.mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * TWIPS_PER_MM)
+    usable = int((section.page_width.mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
     style_id = doc.styles["ZP Table"].style_id
     cut = split_point(grid)

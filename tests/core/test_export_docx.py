@@ -1,0 +1,183 @@
+"""The Word export read back with python-docx: seed 004's tables, merges, fonts, page layout, narrative."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from core.export import ExportCancelled
+from core.export.docx import write_docx
+from core.export.layout import plan
+from core.interchange import read_json_file
+from core.model import Report
+from tests.conftest import FIXTURES
+from tests.core.export_helpers import match_in_order, norm, seed_section
+
+
+@pytest.fixture(scope="module")
+def report004() -> Report:
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    for uid, form in enumerate(report.forms, start=1):
+        form.uid = uid
+    report.narrative[6].text += "\n全年执行率为{执行率}，{未知}保持原样。"
+    return report
+
+
+@pytest.fixture(scope="module")
+def doc004(report004: Report, tmp_path_factory: pytest.TempPathFactory) -> docx.document.Document:
+    path = tmp_path_factory.mktemp("d") / "004.docx"
+    write_docx(report004, path)
+    return docx.Document(str(path))
+
+
+def body_rows(doc) -> list[list[str]]:
+    """Return paragraphs (one token) and table rows (non-empty cells, merged continuations blank) in order."""
+    rows = []
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if text.strip():
+                rows.append([norm(text)])
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iter(qn("w:tr")):
+                cells = []
+                for tc in tr.findall(qn("w:tc")):
+                    text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                    if text.strip():
+                        cells.append(norm(text))
+                if cells:
+                    rows.append(cells)
+    return rows
+
+
+def table_merges(tbl) -> set[tuple[int, int, int, int]]:
+    """Rebuild merged ranges (r1, c1, r2, c2) from gridSpan and vMerge."""
+    open_: dict[int, list[int]] = {}
+    out = set()
+    for r, tr in enumerate(tbl.iter(qn("w:tr"))):
+        c = 0
+        for tc in tr.findall(qn("w:tc")):
+            pr = tc.find(qn("w:tcPr"))
+            span_el = pr.find(qn("w:gridSpan"))
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            vm = pr.find(qn("w:vMerge"))
+            if vm is not None and vm.get(qn("w:val")) == "restart":
+                if c in open_:
+                    out.add(tuple(open_.pop(c)))
+                open_[c] = [r, c, r, c + span - 1]
+            elif vm is not None:
+                open_[c][2] = r
+            else:
+                if c in open_:
+                    out.add(tuple(open_.pop(c)))
+                if span > 1:
+                    out.add((r, c, r, c + span - 1))
+            c += span
+    out.update(tuple(v) for v in open_.values())
+    return out
+
+
+def test_every_printed_cell_of_the_project_forms(doc004) -> None:
+    rows = body_rows(doc004)
+    for start, end in (("附件 3-1", "附件 3-2"), ("附件 3-2", "附件 3-3")):
+        assert match_in_order(seed_section(start, end), rows) == []
+    seed = seed_section("附件 2", "附件 3-1")
+    goals_at = next(i for i, r in enumerate(seed) if r[0] == "年度总体目标")
+    assert match_in_order(seed[goals_at:], rows) == []
+    assert ["其中：一般公共预算：", "n:2186.81", "其中：基本支出：", "n:1348.22"] in rows
+
+
+def test_same_merges_as_the_grid(doc004, report004) -> None:
+    grid = plan(report004)[2]
+    tables = doc004.element.body.findall(qn("w:tbl"))
+    upper, lower = tables[3], tables[4]  # 基础数据表, 附件2 (two), then 附件3-1, split above its repeated indicator header
+    cut = grid.repeat[0]
+    shifted = {(a + cut, b, c + cut, d) for a, b, c, d in table_merges(lower)}
+    got = table_merges(upper) | shifted
+    assert got == set(grid.merges)
+    assert lower.find(qn("w:tr")).find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+
+
+def test_page_layout_gbt9704(doc004) -> None:
+    first = doc004.sections[0]
+    assert (round(first.page_width.mm), round(first.page_height.mm)) == (210, 297)
+    margins = (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    wide = [s for s in doc004.sections if s.page_width > s.page_height]
+    assert len(wide) == 4  # 附件2 and 附件3-1..3-3
+    footer = first.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in footer and " —" in footer
+
+
+def test_tables_fit_the_page_and_write_their_grid(doc004) -> None:
+    body = doc004.element.body
+    sections = iter(doc004.sections[1:])
+    for tbl in body.findall(qn("w:tbl")):
+        cols = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+        assert cols and all(w > 300 for w in cols)
+        assert sum(cols) <= Mm(297 - 28 - 26).twips
+    assert next(sections) is not None
+
+
+def test_fonts_east_asian_and_language(doc004) -> None:
+    styles = doc004.styles
+    def east(name: str) -> str:
+        return styles[name].element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert (east("Normal"), east("Heading 1"), east("Heading 2"), east("ZP Title")) == (
+        "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体")
+    assert styles["Normal"].font.size.pt == 16 and styles["ZP Title"].font.size.pt == 22
+    pf = styles["Normal"].paragraph_format
+    assert pf.line_spacing.pt == pytest.approx(28.9)
+    assert pf._element.pPr.ind.get(qn("w:firstLineChars")) == "200"
+    for name in ("Normal", "Heading 1", "Heading 2"):
+        assert "Theme" not in styles[name].element.rPr.rFonts.xml
+    defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    lang = defaults.find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN" and lang.get(qn("w:val")) != "zh-CN"
+    title = doc004.paragraphs[0]
+    assert title.style.name == "ZP Title" and title.text.startswith("2023年度中国共产党益阳市委员会组织部")
+
+
+def test_narrative_figures_come_from_the_data(doc004) -> None:
+    texts = [p.text for p in doc004.paragraphs]
+    auto = next(t for t in texts if t.startswith("（自动生成）"))
+    assert "全年预算数2187.04万元" in auto and "预算执行率100.00%" in auto
+    assert "自评得分95分" in auto
+    assert "三公经费决算16.13万元，比上年决算10.25万元增加5.88万元，增长57.37%" in auto
+    assert "全年执行率为100.00%，{未知}保持原样。" in texts
+    headings = [p.text for p in doc004.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "一、单位基本情况" and "（一）组织机构设置情况" in [
+        p.text for p in doc004.paragraphs if p.style.name == "Heading 2"]
+
+
+def test_signoff_and_formula_text_stay_text(report004, tmp_path: Path) -> None:
+    report = report004.clone()
+    form = report.projects[1]
+    form.indicators[0].level3 = "=1+1"
+    write_docx(report, tmp_path / "one.docx", forms=[form.uid])
+    doc = docx.Document(str(tmp_path / "one.docx"))
+    assert len(doc.element.body.findall(qn("w:tbl"))) == 2  # one form, split at its indicator header
+    assert not any(p.text.startswith("（自动生成）") for p in doc.paragraphs)
+    rows = body_rows(doc)
+    assert ["=1+1"] in [r[:1] for r in rows] or any("=1+1" in r for r in rows)
+    assert any(p.text.startswith("填表人：张璐") for p in doc.paragraphs)
+
+
+def test_cancel_leaves_no_file(report004, tmp_path: Path) -> None:
+    calls: list[int] = []
+    with pytest.raises(ExportCancelled):
+        write_docx(report004, tmp_path / "c.docx", progress=lambda d, t, label: calls.append(d) or d < 2)
+    assert list(tmp_path.iterdir()) == [] and calls == [0, 1, 2]
+
+
+def test_seed001_exports(tmp_path: Path) -> None:
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    write_docx(report, tmp_path / "001.docx")
+    doc = docx.Document(str(tmp_path / "001.docx"))
+    assert doc.paragraphs[0].text.startswith("中共广元市昭化区委组织部关于报送2023年")
+    assert any("预算执行率91.20%" in p.text for p in doc.paragraphs)
