@@ -19,6 +19,7 @@ from core.report import InputError
 from core.storage.db import StorageError
 from gui.commands import DocCommand, SetCellsCommand, push
 from gui.context import AppContext
+from gui.grids.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ class GridModel(QAbstractTableModel):
         try:
             push(self.ctx.undo_stack, command)
         except (InputError, StorageError) as exc:
-            self.edit_refused.emit(str(exc), row, col)
+            emit(self.edit_refused, str(exc), row, col)
             return False
         return True
 
@@ -304,7 +305,7 @@ class GridModel(QAbstractTableModel):
         last = len(self.columns) - 1
         for row in sorted(changed):
             if row < self.rowCount() and last >= 0:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                emit(self.dataChanged, self.index(row, 0), self.index(row, last))
 
     def _on_changed(self, change: Any) -> None:
         if self.uid is None:
@@ -322,7 +323,7 @@ class GridModel(QAbstractTableModel):
             rows = change.rows or range(self.rowCount())
             for row in rows:
                 if row < self.rowCount():
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                    emit(self.dataChanged, self.index(row, 0), self.index(row, last))
         self._refresh_computed()
 
     def _on_forms_changed(self) -> None:
@@ -345,4 +346,4 @@ class GridModel(QAbstractTableModel):
             return
         for col, column in enumerate(self.columns):
             if column.computed or column.editor == "amount":
-                self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))
+                emit(self.dataChanged, self.index(0, col), self.index(self.rowCount() - 1, col))

@@ -34,6 +34,7 @@ from gui.grids.base import GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, input_target, set_editor_text
 from gui.grids.models import make_model
+from gui.grids.signals import emit
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -176,12 +177,13 @@ class GridView(QWidget):
         self._resize_timer.start()
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
-        if top.column() == 0 or top.row() != bottom.row():
+        """Fit the height of rows whose cells changed (not for a repaint of one computed column)."""
+        if top.column() == 0 and bottom.column() == self._model.columnCount() - 1:
             for row in range(top.row(), bottom.row() + 1):
                 self._view.resizeRowToContents(row)
 
     def _on_refused(self, text: str, row: int, col: int) -> None:
-        self.message.emit(text)
+        emit(self.message, text)
         rect = self._view.visualRect(self._model.index(row, col))
         QToolTip.showText(self._view.viewport().mapToGlobal(rect.bottomLeft()), text, self._view)
 
