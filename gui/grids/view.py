@@ -146,10 +146,10 @@ class GridView(QWidget):
 
     def select_cell(self, row: int, column: str) -> None:
         """Scroll to and select a cell (column = code name), and give the grid focus."""
-        col = self._model.column_of(column)
+        col = self._model.column_of(column or "")
         if self._model.rowCount() == 0:
             return
-        index = self._model.index(max(0, min(row, self._model.rowCount() - 1)), max(col, 0))
+        index = self._model.index(max(0, min(row or 0, self._model.rowCount() - 1)), max(col, 0))
         self._set_current(index.row(), index.column())
         self._view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
