@@ -36,8 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     return run_window(path)
 
 
+def block_numpy() -> None:
+    """Keep numpy out: sqlite-utils and openpyxl import it if present (0.3 s at start); ZiPing needs none."""
+    if "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # makes ``import numpy`` raise ImportError
+
+
 def run_window(path: str | None) -> int:
     """Show the main window with ``path`` (or the sample report) and run the event loop."""
+    block_numpy()
     from gui.app import create_app
     from gui.main_window import MainWindow
 

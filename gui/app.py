@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -12,6 +14,24 @@ from core.paths import resources_dir
 
 APP_TITLE = "绩效自评助手"
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC"]
+
+
+NONE_RESERVE = 1 << 40
+
+
+def protect_none() -> None:
+    """Give None a huge reference count on Python < 3.12 (where it is not immortal).
+
+    PySide6 6.12 on Python 3.11 drops one reference to None on every call of a void Qt method
+    (``label.setText(...)``, ``widget.update()``): measured here, 1000 calls = 1000 references lost,
+    and the process dies with "Fatal Python error: none_dealloc" after a few thousand. Python 3.12
+    made None immortal (PEP 683), which is what this imitates.
+    """
+    if sys.version_info >= (3, 12) or getattr(sys, "_ziping_none_protected", False):
+        return
+    refcount = ctypes.c_ssize_t.from_address(id(None))
+    refcount.value += NONE_RESERVE
+    sys._ziping_none_protected = True  # type: ignore[attr-defined]
 
 
 def ui_font() -> QFont:
@@ -45,6 +65,7 @@ def install_translators(app: QApplication) -> list[QTranslator]:
 
 def create_app(argv: list[str] | None = None) -> QApplication:
     """Return the QApplication (creating it once) set up for ZiPing."""
+    protect_none()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else [])
@@ -54,6 +75,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def setup_app(app: QApplication) -> None:
     """Apply name, font, icon and translations to an existing QApplication (tests use pytest-qt's)."""
+    protect_none()
     if app.property("ziping_ready"):
         return
     app.setApplicationName("ZiPing")
