@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Kind(StrEnum):
@@ -153,6 +154,10 @@ _UNIT_RE = re.compile(
     r"(?:/[A-Za-z\u4e00-\u9fff]{1,4})?)?")
 _GRADE_PAREN_RE = re.compile(r"(优秀|优|良好|良|中|差|较高|高|较好|好|一般|低)\(")
 _MAX_LEN = 200
+# The common shape "≥123人次" / "96.5%" / "≤5万元": already clean, one plain number, a simple unit
+# that cannot start a date (no 年/月).  Such a cell reads exactly as the full parser reads it.
+_FAST_UNITS = frozenset(u for u in (*_FAMILY_OF, "%", "") if "年" not in u and "月" not in u)
+_FAST_RE = re.compile(r"([≥≤=<>]?)(\d+(?:\.\d+)?)([^\d.]*)")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -195,6 +200,7 @@ def _div(numerator: Decimal, denominator: Decimal) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=1024)
 def normalise_unit(unit: str) -> str:
     """Canonical unit: full-width folded, spaces dropped, aliases (百分比 → %) applied."""
     cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", unit or ""))
@@ -207,6 +213,7 @@ def normalise_unit(unit: str) -> str:
     return _UNIT_ALIASES.get(cleaned, cleaned)
 
 
+@lru_cache(maxsize=1024)
 def unit_family(unit: str) -> str:
     """Family of a unit (person, money, times, …); compound units give ``fam/fam``."""
     cleaned = normalise_unit(unit)
@@ -352,7 +359,20 @@ def _parse_words(text: str, cleaned: str) -> Value | None:
     return None
 
 
+def _parse_fast(text: str) -> Value | None:
+    """The common shapes without the general machinery; None when the text is anything else."""
+    match = _FAST_RE.fullmatch(text)
+    if match is None or match.group(3) not in _FAST_UNITS:
+        return None
+    comparator, number, unit = match.groups()
+    return Value(text, Kind.NUMBER, comparator or None, Decimal(number), None, unit)
+
+
 def _parse(text: str) -> Value:
+    return _parse_fast(text) or _parse_full(text)
+
+
+def _parse_full(text: str) -> Value:
     cleaned = _clean(text)
     if cleaned in _EMPTY_MARKS:
         return Value(text, Kind.EMPTY)
