@@ -11,10 +11,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.export import Progress, report_progress, save_atomically
-from core.export.grid import HEAD, LABEL, MONEY, RATE, Grid, line_count, signoff_line
+from core.export.grid import HEAD, MONEY, RATE, Grid, line_count, signoff_line
 from core.export.layout import plan
 from core.model import Report
 from core.numbers import q
@@ -27,6 +28,8 @@ _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 FONT = Font(name=CELL_FONT, size=10.5)
 BOLD = Font(name=CELL_FONT, size=10.5, bold=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FORMULA_START = ("=", "+", "-", "@")
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
 
@@ -136,18 +139,19 @@ def _table(ws: Worksheet, grid: Grid, top: int) -> None:
             cell = ws.cell(top + r, c + 1)
             cell.border = BORDER
             cell.font = FONT
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.alignment = CENTER
     for (r, c), gc in grid.cells.items():
         cell = ws.cell(top + r, c + 1)
         _write_value(cell, gc.value, gc.kind, grid.rate_places)
-        if gc.kind in (HEAD, LABEL):
-            cell.font = BOLD if gc.kind == HEAD else FONT
-        cell.alignment = Alignment(horizontal=gc.align, vertical="center", wrap_text=True)
+        if gc.kind == HEAD:
+            cell.font = BOLD
+        if gc.align != "center":
+            cell.alignment = LEFT
     for r1, c1, r2, c2 in grid.merges:
-        ws.merge_cells(start_row=top + r1, start_column=c1 + 1, end_row=top + r2, end_column=c2 + 1)
-        for r in range(top + r1, top + r2 + 1):  # merging keeps only the outer edges: border every cell
-            for c in range(c1 + 1, c2 + 2):
-                ws.cell(r, c).border = BORDER
+        # Registered directly: openpyxl's merge_cells would redraw only the outer borders (and slowly);
+        # every cell of the range keeps its own thin border and is empty but for the top-left one.
+        ref = f"{get_column_letter(c1 + 1)}{top + r1}:{get_column_letter(c2 + 1)}{top + r2}"
+        ws.merged_cells.add(MergedCellRange(ws, ref))
     for r, height in enumerate(row_heights(grid, covered)):
         ws.row_dimensions[top + r].height = height
 

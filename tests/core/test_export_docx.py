@@ -94,7 +94,7 @@ def test_every_printed_cell_of_the_project_forms(doc004) -> None:
 def test_same_merges_as_the_grid(doc004, report004) -> None:
     grid = plan(report004)[2]
     tables = doc004.element.body.findall(qn("w:tbl"))
-    upper, lower = tables[3], tables[4]  # 基础数据表, 附件2 (two), then 附件3-1, split above its repeated indicator header
+    upper, lower = tables[3], tables[4]  # after 基础数据表 and 附件2 (two): 附件3-1, split at its header
     cut = grid.repeat[0]
     shifted = {(a + cut, b, c + cut, d) for a, b, c, d in table_merges(lower)}
     got = table_merges(upper) | shifted
