@@ -230,3 +230,62 @@ def test_problem_filters_by_severity_and_form(qtbot, seed: Path) -> None:
     dock.severity_box.setCurrentIndex(0)
     dock.form_box.setCurrentIndex(dock.form_box.findData(uid))
     assert {dock.proxy.index(r, 1).data() for r in range(dock.proxy.rowCount())} <= {PROJECT}
+
+
+def test_report_info_edits_are_undoable_and_qt_buttons_are_chinese(qtbot, seed: Path) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    window = make_window(qtbot, seed)
+    window.tree.select_node("report")
+    original = window.ctx.doc.report.signoff.preparer
+    year = window.report_editor.fields["year"]
+    year.setText("2024")
+    year.editingFinished.emit()
+    preparer = window.report_editor.fields["preparer"]
+    preparer.setText("")
+    commit_text(preparer, "李会计")
+    preparer.editingFinished.emit()
+    assert (window.ctx.doc.report.year, window.ctx.doc.report.signoff.preparer) == (2024, "李会计")
+    assert "湖南" in window.report_editor.template_label.text()
+    window.ctx.undo_stack.undo()
+    window.ctx.undo_stack.undo()
+    assert year.text() == "2023" and preparer.text() == original
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def test_basic_data_edit_reaches_the_file(qtbot, seed: Path) -> None:
+    window = make_window(qtbot, seed)
+    window.tree.select_node("basic")
+    editor = window.basic_editor
+    assert editor.fields[("staff", "authorized")].text() == "74"
+    table = editor.table
+    assert table.rowCount() >= 16 and table.item(0, 0).text() == "三公经费"
+    table.item(0, 3).setText("16.50")
+    assert window.ctx.doc.report.basic_data["expenses"][0]["final"] == "16.50"
+    window.close()
+    disk = reopen(seed)
+    try:
+        assert disk.report.basic_data["expenses"][0]["final"] == "16.50"
+        assert disk.report.basic_data["staff"]["authorized"] == "74"
+    finally:
+        disk.close()
+
+
+def test_score_sheet_node_shows_the_departments_sheet(qtbot, seed_zpdb: SeedFile) -> None:
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    assert window.tree.select_node("score", window.ctx.doc.report.overall.uid)
+    view = window.score_editor.grids["score_sheet"].view
+    assert view.objectName() == "scoreGrid" and view.isVisibleTo(window)
+    assert view.model().rowCount() == len(window.ctx.doc.report.overall.score_sheet) > 5
+    assert "基础数据表" not in [i.text() for i in window.tree.nav_model.items()]
+
+
+def test_about_names_the_version_and_licences(qtbot) -> None:
+    from core.version import __version__
+    from gui.dialogs.about import AboutDialog
+
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QLabel, "aboutText").text()
+    assert __version__ in text
+    assert all(name in text for name in ("LGPLv3", "openpyxl", "python-docx", "sqlite-utils", "Apache-2.0"))
