@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -151,7 +152,11 @@ def _table(ws: Worksheet, grid: Grid, top: int) -> None:
         # Registered directly: openpyxl's merge_cells would redraw only the outer borders (and slowly);
         # every cell of the range keeps its own thin border and is empty but for the top-left one.
         ref = f"{get_column_letter(c1 + 1)}{top + r1}:{get_column_letter(c2 + 1)}{top + r2}"
-        ws.merged_cells.add(MergedCellRange(ws, ref))
+        mcr = MergedCellRange(ws, ref)
+        ws.merged_cells.add(mcr)
+        for r, c in list(mcr.cells)[1:]:
+            merged = ws._cells[r, c] = MergedCell(ws, r, c)
+            merged.border = BORDER
     for r, height in enumerate(row_heights(grid, covered)):
         ws.row_dimensions[top + r].height = height
 
