@@ -11,7 +11,17 @@ from core.model import INDICATORS, Form, Indicator, Report
 from core.numbers import ZERO, fmt, fmt_percent
 from core.problems import Problem
 from core.rules.base import OPERATORS, FormCtx
-from core.scoring import MET, NOT_MET, IndicatorScore, amount, compared, parsed, score_indicator
+from core.scoring import (
+    MET,
+    NOT_MET,
+    IndicatorScore,
+    amount,
+    compared,
+    execution_weight,
+    parsed,
+    score_indicator,
+)
+from core.templates import get_template
 from core.values import Attainment, Kind, unit_family
 
 TEXT_COLUMNS = ("level1", "level2", "level3", "target", "actual", "deviation_note")
@@ -34,6 +44,7 @@ OPERATOR_RE = re.compile(
     r"[≥≤<>=＝﹦≧≦＞＜]|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|达到|以上|以下"
 )
 DOUBLE_COUNT_WORDS = ("预算执行率", "资金执行率", "预算完成率", "支出执行率")
+DOUBLE_COUNT_RE = re.compile("|".join(DOUBLE_COUNT_WORDS))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -41,20 +52,36 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@lru_cache(maxsize=16)
+def _guidance_re(guidance: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for "contains any guidance phrase" (never matches when there are none)."""
+    return re.compile("|".join(map(re.escape, guidance)) if guidance else r"(?!)")
+
+
 def check_guidance(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     """V12: no template guidance text left in a cell."""
-    for column in TEXT_COLUMNS:
-        text = getattr(ind, column)
-        phrase = next((p for p in ctx.template.guidance if p in text), None) if text else None
+    guidance = ctx.template.guidance
+    texts = [getattr(ind, column) for column in TEXT_COLUMNS]
+    if not _guidance_re(guidance).search("\n".join(texts)):  # the usual case: none anywhere
+        return
+    for column, text in zip(TEXT_COLUMNS, texts, strict=True):
+        phrase = next((p for p in guidance if p in text), None) if text else None
         if phrase:
             yield ctx.problem(
                 "V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", INDICATORS, i, column
             )
 
 
+@lru_cache(maxsize=64)
+def _vocabulary(template_id: str, kind: str) -> dict[str, frozenset[str]]:
+    """The template's 一级 → normalised 二级 names."""
+    vocab = get_template(template_id).form(kind).vocabulary
+    return {level1: frozenset(_norm(n) for n in names) for level1, names in vocab.items()}
+
+
 def _home(ctx: FormCtx, level2: str) -> str | None:
-    for level1, names in ctx.spec.vocabulary.items():
-        if level2 in {_norm(n) for n in names}:
+    for level1, names in _vocabulary(ctx.report.template, ctx.form.kind).items():
+        if level2 in names:
             return level1
     return None
 
@@ -70,7 +97,7 @@ def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
         return
     if not vocab or not level2 or level1 not in vocab:
         return
-    if level2 in {_norm(n) for n in vocab[level1]}:
+    if level2 in _vocabulary(ctx.report.template, ctx.form.kind)[level1]:
         return
     home = _home(ctx, level2)
     if home:
@@ -237,9 +264,7 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
 
 def check_double_count(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     """V17: an indicator re-scoring the 执行率 the funds already score."""
-    from core.scoring import execution_weight
-
-    named = any(w in ind.level3 for w in DOUBLE_COUNT_WORDS)
+    named = DOUBLE_COUNT_RE.search(ind.level3) is not None
     if named and execution_weight(ctx.form, ctx.spec) and amount(ind.weight):
         yield ctx.problem("V17", f"指标“{ind.level3}”与资金执行率重复计分", INDICATORS, i, "level3")
 
@@ -265,22 +290,17 @@ def _findings(
     template_id: str, kind: str, execution_weight: str, ind: tuple[str, ...], not_applicable: bool
 ) -> tuple[tuple[str, str, str | None], ...]:
     """Return (rule, message, column) of one row's content, cached: rows repeat across edits."""
-    form = Form(kind=kind, execution_weight=execution_weight, uid=0)
-    names = (
-        "level1",
-        "level2",
-        "level3",
-        "target",
-        "actual",
-        "weight",
-        "score",
-        "deviation_note",
-        "direction",
-    )
-    row = Indicator(**dict(zip(names, ind, strict=True)), not_applicable=not_applicable)
-    form.indicators = [row]
-    ctx = FormCtx.of(Report(template=template_id, year=0, forms=[form]), form)
+    level1, level2, level3, target, actual, weight, score, note, direction = ind
+    row = Indicator(level1, level2, level3, target, actual, weight, score, note, direction, not_applicable)
+    ctx = _row_ctx(template_id, kind, execution_weight)
     return tuple((p.rule, p.message, p.column) for p in _row_checks(ctx, 0, row))
+
+
+@lru_cache(maxsize=64)
+def _row_ctx(template_id: str, kind: str, execution_weight: str) -> FormCtx:
+    """The context a row's rules see: template, form kind and 执行率 分值 (nothing of other rows)."""
+    form = Form(kind=kind, execution_weight=execution_weight, uid=0)
+    return FormCtx.of(Report(template=template_id, year=0, forms=[form]), form)
 
 
 def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
@@ -322,8 +342,6 @@ def check_weights(ctx: FormCtx) -> Iterator[Problem]:
                 first[level1],
                 "weight",
             )
-    from core.scoring import execution_weight
-
     ew = execution_weight(ctx.form, ctx.spec) or ZERO
     total = sum(sums.values(), ZERO) + ew
     if total != ctx.template.scoring.total:
