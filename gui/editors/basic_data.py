@@ -104,6 +104,7 @@ class BasicDataEditor(QScrollArea):
         table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         table.itemChanged.connect(lambda item: self._commit())
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         self.layout_.addWidget(QLabel("经费支出情况（万元）", self.body))
         self.layout_.addWidget(table)
         self.table = table
@@ -118,7 +119,10 @@ class BasicDataEditor(QScrollArea):
             self.table.setRowCount(len(rows))
             for r, row in enumerate(rows):
                 for c, key in enumerate(["label", *self.expense_keys]):
-                    self.table.setItem(r, c, QTableWidgetItem(str(row.get(key, ""))))
+                    item = QTableWidgetItem(str(row.get(key, "")))
+                    if c:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.setItem(r, c, item)
             height = self.table.horizontalHeader().height() + 4
             self.table.setFixedHeight(height + sum(self.table.rowHeight(r) for r in range(len(rows))))
             if self.thrift.toPlainText() != data.get("thrift_measures", ""):

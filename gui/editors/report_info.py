@@ -57,6 +57,7 @@ class ReportInfoEditor(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         self.template_label = QLabel(row)
         self.template_label.setObjectName("report_template")
+        self.template_label.setWordWrap(True)
         change = QPushButton("更换…", row)
         change.clicked.connect(self.change_template)
         box.addWidget(self.template_label, 1)

@@ -289,3 +289,20 @@ def test_about_names_the_version_and_licences(qtbot) -> None:
     text = dialog.findChild(QLabel, "aboutText").text()
     assert __version__ in text
     assert all(name in text for name in ("LGPLv3", "openpyxl", "python-docx", "sqlite-utils", "Apache-2.0"))
+
+
+def test_dropping_a_dragged_project_on_another_moves_it(qtbot, seed: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window(qtbot, seed)
+    doc, tree = window.ctx.doc, window.tree
+    last, first = doc.report.projects[-1], doc.report.projects[0]
+    tree.select_node(PROJECT_NODE, last.uid)
+    target = tree.visualRect(tree.nav_model.find(PROJECT_NODE, first.uid).index()).center()
+    event = QDropEvent(QPointF(target), Qt.DropAction.MoveAction, QMimeData(), Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    tree.dropEvent(event)
+    assert doc.report.projects[0].uid == last.uid
+    assert tree.nav_model.find("projects").child(0).text() == last.name
+    assert tree.current_node() == (PROJECT_NODE, last.uid)
