@@ -1,0 +1,54 @@
+"""Behaviour the checker's speed-ups must keep: guidance, double counting, vocabulary, incremental = full."""
+
+from __future__ import annotations
+
+from core.model import Report
+from core.report import Document
+from core.rules import Checker, check_report
+
+
+def _same(checker: Checker, report: Report) -> None:
+    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(report)]
+
+
+def _rules_at(checker: Checker, uid: int, row: int, column: str) -> list[str]:
+    return [p.rule for p in checker.problems_at(uid, "indicators", row, column)]
+
+
+def test_guidance_double_count_and_vocabulary_after_edits(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    doc = Document.open(seed_zpdb("seed004_yiyang"))
+    try:
+        checker = Checker(doc.report)
+        doc.subscribe(checker.apply)
+        uid = doc.report.projects[0].uid
+        doc.set_cell(uid, "indicators", 0, "level3", "请填写三级指标名称")
+        doc.set_cell(uid, "indicators", 1, "target", "（填写年度指标值）")
+        assert "V12" in _rules_at(checker, uid, 0, "level3")
+        assert "V12" in _rules_at(checker, uid, 1, "target")
+        assert "V12" not in _rules_at(checker, uid, 0, "target")
+        doc.set_cell(uid, "indicators", 0, "level3", "公务员招录人数")
+        assert "V12" not in _rules_at(checker, uid, 0, "level3")
+        doc.set_cell(uid, "indicators", 2, "level3", "项目预算执行率")
+        doc.set_cell(uid, "indicators", 2, "weight", "5")
+        assert "V17" in _rules_at(checker, uid, 2, "level3")
+        doc.set_cell(uid, "indicators", 3, "level2", "社会效益指标")  # under 产出指标: wrong 一级
+        assert "V15" in _rules_at(checker, uid, 3, "level1")
+        _same(checker, doc.report)
+    finally:
+        doc.close()
+
+
+def test_many_single_cell_edits_match_a_full_check(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    doc = Document.open(seed_zpdb("seed001_guangyuan"))
+    try:
+        checker = Checker(doc.report)
+        doc.subscribe(checker.apply)
+        values = ["≥12人次", "11人次", "≤5万元", "6万元", "=100%", "99.5%", "优", "良", "", "≥1户", "2人"]
+        for k, form in enumerate(doc.report.projects):
+            for row in range(len(form.indicators)):
+                column = "target" if (k + row) % 2 else "actual"
+                doc.set_cell(form.uid, "indicators", row, column, values[(k * 7 + row) % len(values)])
+            doc.set_cell(form.uid, "funds", 0, "executed", str(10 + k))
+        _same(checker, doc.report)
+    finally:
+        doc.close()
