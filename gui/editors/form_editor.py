@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
-from gui.editors import grid_view_class
 from gui.form_commands import SetFormFieldCommand, run
+from gui.grids import GridView
 
 HEADER_FIELDS = (("name", "名称"), ("supervisor", "主管部门"), ("implementer", "实施单位"),
                  ("execution_weight", "执行率分值"))
@@ -86,7 +86,7 @@ class FormEditor(QScrollArea):
     def _add_grid(self, table: str, body: QWidget) -> None:
         title = QLabel(GRID_TITLES[table], body)
         title.setStyleSheet("font-weight: bold; margin-top: 6px;")
-        grid = grid_view_class()(self.ctx, table, body)
+        grid = GridView(self.ctx, table, body)
         grid.view.setObjectName(GRID_NAMES[table])
         grid.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if hasattr(grid, "message"):
