@@ -7,6 +7,7 @@ Each suggested score carries a one-line Chinese reason (``why``). Region differe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -240,6 +241,16 @@ def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScor
     return IndicatorScore(row, suggested, entered if entered is not None else suggested, why, att)
 
 
+def effective_score(ind: Indicator, template_id: str) -> Decimal | None:
+    """Return score_indicator(ind, …).score (entered, else suggested) without the reasons."""
+    if ind.is_blank_row() or ind.not_applicable:
+        return None
+    entered = amount(ind.score)
+    if entered is not None:
+        return entered
+    return evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)[0]
+
+
 def indicator_scores(form: Form, template_id: str) -> list[IndicatorScore]:
     return [score_indicator(ind, i, template_id) for i, ind in enumerate(form.indicators)]
 
@@ -384,7 +395,7 @@ def _overall_balance(report: Report, template: Template, w: Decimal) -> ItemScor
 
 
 def _project_scores(report: Report, w: Decimal) -> ItemScore:
-    totals = [t for p in report.projects if (t := score_form(report, p).total) is not None]
+    totals = [t for p in report.projects if (t := form_total(report, p)) is not None]
     if not totals:
         return ItemScore(0, None, "没有已评分的项目")
     mean = sum(totals, ZERO) / len(totals)
@@ -424,6 +435,22 @@ def score_sheet_items(report: Report, form: Form, template: Template) -> list[It
     return out
 
 
+def _scored_total(ex: ExecutionScore, scores: Iterable[Decimal | None], form: Form, opts: Scoring) -> Decimal:
+    """Return execution score + Σ indicator scores, re-scaled when indicators were dropped."""
+    raw = (ex.score or ZERO) + sum((s for s in scores if s is not None), ZERO)
+    return _rescale(q(raw), form, opts)
+
+
+def form_total(report: Report, form: Form) -> Decimal | None:
+    """Return score_form(report, form).total, computing only what the total needs."""
+    template = get_template(report.template)
+    spec = template.form(form.kind)
+    if spec.scored:
+        scores = (effective_score(i, report.template) for i in form.indicators)
+        return _scored_total(execution_score(form, spec), scores, form, template.scoring)
+    return sheet_total(form, score_sheet_items(report, form, template))
+
+
 def score_form(report: Report, form: Form) -> FormScore:
     """Compute every figure of one form."""
     template = get_template(report.template)
@@ -433,8 +460,7 @@ def score_form(report: Report, form: Form) -> FormScore:
     items = score_sheet_items(report, form, template)
     total: Decimal | None
     if spec.scored:
-        raw = (ex.score or ZERO) + sum((s.score for s in inds if s.score is not None), ZERO)
-        total = _rescale(q(raw), form, template.scoring)
+        total = _scored_total(ex, (s.score for s in inds), form, template.scoring)
     else:
         total = sheet_total(form, items)
     return FormScore(

@@ -16,7 +16,7 @@ from core.rules.funds import fund_rules
 from core.rules.indicators import check_weights, indicator_row
 from core.rules.report_rules import check_form_signoff, check_header, report_rules
 from core.rules.sheets import check_goals, check_sheet, check_total
-from core.scoring import computed_sums, score_form
+from core.scoring import computed_sums
 
 if TYPE_CHECKING:
     from core.report import Change
@@ -28,7 +28,7 @@ def form_problems(ctx: FormCtx) -> list[Problem]:
     """Return the form-wide problems: funds, weights, totals, header, score sheet."""
     out = list(fund_rules(ctx, computed_sums(ctx.form, ctx.spec)))
     out += check_weights(ctx)
-    out += check_total(ctx, score_form(ctx.report, ctx.form))
+    out += check_total(ctx)
     out += check_header(ctx)
     out += check_form_signoff(ctx)
     out += check_sheet(ctx)

@@ -9,24 +9,27 @@ from core.model import GOALS, HEADER, SCORE_SHEET
 from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx
-from core.scoring import FormScore, amount, is_deduction, score_sheet_items
+from core.scoring import amount, execution_score, form_total, is_deduction, score_sheet_items
 
 CENT = Decimal("0.01")
 
 
-def check_total(ctx: FormCtx, score: FormScore) -> Iterator[Problem]:
+def check_total(ctx: FormCtx) -> Iterator[Problem]:
     """V07: the printed total equals the computed one."""
     printed = amount(ctx.form.printed_total)
-    if printed is None or score.total is None or printed == score.total:
+    if printed is None:
         return
-    ex = score.execution.score
+    total = form_total(ctx.report, ctx.form)
+    if total is None or printed == total:
+        return
+    ex = execution_score(ctx.form, ctx.spec).score
     how = (
         "评分表各项得分合计"
         if not ctx.spec.scored
-        else (f"执行率得分 {fmt(ex or ZERO)} + 指标得分 {fmt(score.total - (ex or ZERO))}")
+        else (f"执行率得分 {fmt(ex or ZERO)} + 指标得分 {fmt(total - (ex or ZERO))}")
     )
     yield ctx.problem(
-        "V07", f"总分应为 {fmt(score.total)}（{how}），表中为 {fmt(printed)}", HEADER, None, "printed_total"
+        "V07", f"总分应为 {fmt(total)}（{how}），表中为 {fmt(printed)}", HEADER, None, "printed_total"
     )
 
 
