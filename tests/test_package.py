@@ -264,15 +264,16 @@ def test_selftest_writes_a_log_without_a_console(monkeypatch: pytest.MonkeyPatch
 
 
 def test_windows_workflow_builds_and_keeps_the_installer() -> None:
-    yaml = pytest.importorskip("yaml")
-    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8"))
-    job = flow["jobs"]["installer"]
-    assert job["runs-on"] == "windows-latest"
-    steps = {s.get("name", s.get("uses", "")): s for s in job["steps"]}
-    runs = "\n".join(s.get("run", "") for s in job["steps"])
-    python = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/setup-python"))
-    assert python["with"]["python-version"] == "3.11"
-    assert 'pip install -e ".[test,package]"' in runs and "choco install nsis" in runs
-    assert "python installer/build.py" in runs and "--selftest" in runs
-    upload = steps["Keep the installer"]
-    assert upload["uses"].startswith("actions/upload-artifact") and "win64.exe" in upload["with"]["path"]
+    text = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    for needle in ("runs-on: windows-latest", 'python-version: "3.11"', 'pip install -e ".[test,package]"',
+                   "choco install nsis", "python installer/build.py", "--selftest",
+                   "actions/upload-artifact", "path: dist/ZiPing-*-win64.exe"):
+        assert needle in text, needle
+    try:
+        import yaml
+    except ImportError:
+        return
+    steps = yaml.safe_load(text)["jobs"]["installer"]["steps"]
+    order = [s.get("name", s.get("uses", "")) for s in steps]
+    assert order.index("Install NSIS") < order.index("Build (tests, bundle, self-test, installer)")
+    assert order[-1] == "Keep the installer"
