@@ -118,6 +118,32 @@ def test_bundle_leaves_out_unused_qt(bundle: Path) -> None:
                                                   "printsupport"}
 
 
+@pytest.mark.parametrize(("dest", "kept"), [
+    ("PySide6\\plugins\\platforms\\qwindows.dll", True),
+    ("PySide6\\plugins\\platforms\\qoffscreen.dll", True),
+    ("PySide6\\plugins\\platforms\\qdirect2d.dll", False),
+    ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
+    ("PySide6\\plugins\\imageformats\\qico.dll", True),
+    ("PySide6\\plugins\\imageformats\\qtiff.dll", False),
+    ("PySide6\\plugins\\tls\\qschannelbackend.dll", False),
+    ("PySide6\\plugins\\networkinformation\\qnetworklistmanager.dll", False),
+    ("PySide6\\translations\\qtbase_zh_CN.qm", True),
+    ("PySide6\\translations\\qtbase_de.qm", False),
+    ("PySide6\\translations\\qtmultimedia_zh_CN.qm", False),
+    ("PySide6\\Qt6Network.dll", False),
+    ("PySide6\\Qt6Widgets.dll", True),
+    ("PySide6\\Qt6Svg.dll", True),
+    ("PySide6\\opengl32sw.dll", False),
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+    ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+    ("resources/templates/mof.json", True),
+])
+def test_bundle_filter_on_windows_and_linux_names(dest: str, kept: bool) -> None:
+    """The Windows wheel lays Qt out differently (no Qt/ folder, .dll): the same rules apply."""
+    assert _load("bundle_filter").keep(dest) is kept
+
+
 # ---- the installer script --------------------------------------------------------------------
 def _makensis() -> str:
     program = shutil.which("makensis")
