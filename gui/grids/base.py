@@ -19,7 +19,6 @@ from core.report import InputError
 from core.storage.db import StorageError
 from gui.commands import DocCommand, SetCellsCommand, push
 from gui.context import AppContext
-from gui.grids.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +237,7 @@ class GridModel(QAbstractTableModel):
         try:
             push(self.ctx.undo_stack, command)
         except (InputError, StorageError) as exc:
-            emit(self.edit_refused, str(exc), row, col)
+            self.edit_refused.emit(str(exc), row, col)
             return False
         return True
 
@@ -305,7 +304,7 @@ class GridModel(QAbstractTableModel):
         last = len(self.columns) - 1
         for row in sorted(changed):
             if row < self.rowCount() and last >= 0:
-                emit(self.dataChanged, self.index(row, 0), self.index(row, last))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def _on_changed(self, change: Any) -> None:
         if self.uid is None:
@@ -323,7 +322,7 @@ class GridModel(QAbstractTableModel):
             rows = change.rows or range(self.rowCount())
             for row in rows:
                 if row < self.rowCount():
-                    emit(self.dataChanged, self.index(row, 0), self.index(row, last))
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         self._refresh_computed()
 
     def _on_forms_changed(self) -> None:
@@ -346,4 +345,4 @@ class GridModel(QAbstractTableModel):
             return
         for col, column in enumerate(self.columns):
             if column.computed or column.editor == "amount":
-                emit(self.dataChanged, self.index(0, col), self.index(self.rowCount() - 1, col))
+                self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.grids.signals import emit
-
 Index = QModelIndex | QPersistentModelIndex
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 LONG_EDITOR_LINES = 5
@@ -166,6 +164,6 @@ class GridDelegate(QStyledItemDelegate):
 
     def finish(self, editor: QWidget, rows: int, columns: int) -> None:
         """Commit the editor, close it, and ask the view to move the current cell."""
-        emit(self.commitData, editor)
-        emit(self.closeEditor, editor, QAbstractItemDelegate.EndEditHint.NoHint)
-        emit(self.navigated, rows, columns)
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.navigated.emit(rows, columns)

@@ -17,7 +17,6 @@ from gui.commands import (
 )
 from gui.grids.base import GridModel
 from gui.grids.clipboard import PastePlan
-from gui.grids.signals import emit
 
 if TYPE_CHECKING:
     from gui.grids.view import GridView
@@ -46,7 +45,7 @@ def _allowed(grid: GridView) -> bool:
     if model.uid is None or model.ctx.doc is None:
         return False
     if not model.can_add_rows:
-        emit(grid.message, FIXED_ROWS)
+        grid.message.emit(FIXED_ROWS)
         return False
     return True
 

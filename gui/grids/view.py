@@ -34,7 +34,6 @@ from gui.grids.base import GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, input_target, set_editor_text
 from gui.grids.models import make_model
-from gui.grids.signals import emit
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -183,7 +182,7 @@ class GridView(QWidget):
                 self._view.resizeRowToContents(row)
 
     def _on_refused(self, text: str, row: int, col: int) -> None:
-        emit(self.message, text)
+        self.message.emit(text)
         rect = self._view.visualRect(self._model.index(row, col))
         QToolTip.showText(self._view.viewport().mapToGlobal(rect.bottomLeft()), text, self._view)
 

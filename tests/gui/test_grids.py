@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -406,21 +405,6 @@ def test_no_form_is_an_empty_grid(grid_of) -> None:  # noqa: ANN001
     grid.select_cell(0, "goal")  # nothing to select: no error
     assert not grid.view.currentIndex().isValid()
 
-
-def test_emitting_from_python_keeps_true_alive(qapp) -> None:  # noqa: ANN001
-    """PySide6 6.12.0 drops a reference to True on every emit(); the grids' emit() gives it back."""
-    from PySide6.QtCore import QObject, Signal
-
-    from gui.grids.signals import emit
-
-    class Probe(QObject):
-        fired = Signal(int)
-
-    probe = Probe()
-    before = sys.getrefcount(True)
-    for i in range(500):
-        emit(probe.fired, i)
-    assert sys.getrefcount(True) >= before
 
 
 def test_input_method_composition_starts_editing(grid_of, qtbot) -> None:  # noqa: ANN001

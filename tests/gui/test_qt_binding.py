@@ -25,3 +25,14 @@ def test_python_emits_keep_the_reference_count_of_true() -> None:
         emitter.fired.emit(i)
     assert len(seen) == 200
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_void_qt_calls_keep_the_reference_count_of_none(qapp) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        label.setText("绩效")
+        label.update()
+    assert sys.getrefcount(None) >= before - 5
