@@ -305,16 +305,40 @@ class Document:
             if not 2000 <= value <= 2100:
                 raise InputError("年度应在 2000 至 2100 之间")
         elif name == "template":
-            get_template(str(value))
+            return self._change_template(str(value))
         elif name != "department":
             raise InputError(f"未知的字段：{name}")
         old = getattr(rep, name)
         with self._transaction():
             self.db.table("report").update(1, {name: value})
         setattr(rep, name, value)
-        if name == "template":
-            self.template = get_template(str(value))
         return self._emit(Change(None, m.REPORT, columns=(name,), old=old, new=value))
+
+    def _change_template(self, template_id: str) -> Change:
+        """Switch region layout: every form gets the new template's fund rows, keeping matching ones."""
+        template = get_template(template_id)
+        for form in self.report.forms:
+            keep = {spec.key for spec in template.form(form.kind).fund_rows}
+            lost = [r for r in form.funds if r.key not in keep and (r.initial or r.annual or r.executed)]
+            if lost:
+                label = self.template.form(form.kind).row_spec(lost[0].key)
+                name = label.label if label else lost[0].key
+                raise InputError(f"更换模板会丢失“{form.name}”资金行“{name}”中的数据，请先清空该行")
+        old_id, saved = self.report.template, [list(f.funds) for f in self.report.forms]
+        try:
+            with self._transaction():
+                self.db.table("report").update(1, {"template": template_id})
+                for form in self.report.forms:
+                    fill_form_funds(template, form)
+                    repo.write_form_table(self.db, form, FUNDS)
+        except BaseException:
+            for form, funds in zip(self.report.forms, saved):
+                form.funds = funds
+            raise
+        self.report.template, self.template = template_id, template
+        return self._emit(
+            Change(None, m.REPORT, columns=("template",), structural=True, old=old_id, new=template_id)
+        )
 
     def set_basic_data(self, data: dict[str, Any]) -> Change:
         """Replace the 基础数据表 (a JSON-like dict as the template names its keys)."""

@@ -261,3 +261,22 @@ def test_mutations_survive_reopen(tmp_path: Path) -> None:
     assert again.report == expected
     assert again.report.projects[-1].indicators[2].level3 == "培训班次数"
     again.close()
+
+
+def test_changing_template_refits_fund_rows_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "r.zpdb"
+    doc = _new(path)  # hunan-yiyang
+    uid = doc.report.projects[0].uid
+    doc.set_cell(uid, "funds", 0, "annual", "100")
+    doc.set_report_field("template", "sichuan-guangyuan")
+    assert [r.key for r in doc.report.projects[0].funds][:2] == ["total", "fiscal"]
+    assert doc.report.projects[0].funds[0].annual == "100"
+    doc.close()
+    again = Document.open(path)
+    assert again.report.template == "sichuan-guangyuan"
+    assert len(again.report.projects[0].funds) == 7 and again.report.projects[0].funds[0].annual == "100"
+    again.set_cell(uid, "funds", 2, "annual", "100")  # 一般公共预算, a row mof does not have
+    with pytest.raises(InputError, match="一般公共预算"):
+        again.set_report_field("template", "mof")
+    assert again.report.template == "sichuan-guangyuan"
+    again.close()
