@@ -303,22 +303,37 @@ def _row_ctx(template_id: str, kind: str, execution_weight: str) -> FormCtx:
     return FormCtx.of(Report(template=template_id, year=0, forms=[form]), form)
 
 
+NAME = "\ue000"  # stands in for a 三级指标 name in cached findings (a private-use character)
+
+
+@lru_cache(maxsize=16)
+def _special_name_re(template_id: str) -> re.Pattern[str]:
+    """What makes a 三级 name matter to the row rules: guidance, a double-count word, a target."""
+    words = [*get_template(template_id).guidance, *DOUBLE_COUNT_WORDS, NAME]
+    return re.compile("|".join([*map(re.escape, words), NAME_TARGET_RE.pattern]))
+
+
+def _plain_name(template_id: str, name: str) -> bool:
+    """True when the row rules use this 三级 name only as text in messages."""
+    return bool(name.strip()) and not _special_name_re(template_id).search(name)
+
+
 def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
-    """Return every problem of indicator row ``i``."""
+    """Return every problem of indicator row ``i``.
+
+    Rows that differ only in a plain 三级 name share one cached result: it is computed with
+    ``NAME`` for the name, which is put back into the messages.
+    """
     ind = ctx.form.indicators[i]
-    key = (
-        ind.level1,
-        ind.level2,
-        ind.level3,
-        ind.target,
-        ind.actual,
-        ind.weight,
-        ind.score,
-        ind.deviation_note,
-        ind.direction,
-    )
+    name = ind.level3
+    rest = (ind.target, ind.actual, ind.weight, ind.score, ind.deviation_note, ind.direction)
+    others = (ind.level1, ind.level2, *rest)
+    plain = _plain_name(ctx.report.template, name) and not any(NAME in t for t in others)
+    key = (ind.level1, ind.level2, NAME if plain else name, *rest)
     found = _findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, key, ind.not_applicable)
-    return [ctx.problem(rule, message, INDICATORS, i, column) for rule, message, column in found]
+    if plain:
+        return [ctx.problem(rule, text.replace(NAME, name), INDICATORS, i, col) for rule, text, col in found]
+    return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in found]
 
 
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:

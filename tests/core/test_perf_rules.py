@@ -52,3 +52,27 @@ def test_many_single_cell_edits_match_a_full_check(seed_zpdb) -> None:  # type: 
         _same(checker, doc.report)
     finally:
         doc.close()
+
+
+def test_rows_alike_but_for_the_name_keep_their_own_names(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    doc = Document.open(seed_zpdb("seed004_yiyang"))
+    try:
+        checker = Checker(doc.report)
+        doc.subscribe(checker.apply)
+        uid = doc.report.projects[0].uid
+        names = ["办公设备购置成本", "培训场地租赁成本", "培训人数100人", "请填写指标名称"]
+        for row, name in enumerate(names):
+            for column, value in (("level1", "成本指标"), ("level2", "经济成本指标"), ("level3", name)):
+                doc.set_cell(uid, "indicators", row, column, value)
+            doc.set_cell(uid, "indicators", row, "target", "≥5万元" if row < 2 else "")
+        for row in (0, 1):
+            (s13,) = [p for p in checker.problems_at(uid, "indicators", row, "target") if p.rule == "S13"]
+            assert s13.message.startswith(f"成本指标“{names[row]}”的目标为“≥5万元”")
+        (s02,) = [p for p in checker.problems_at(uid, "indicators", 2, "target") if p.rule == "S02"]
+        assert "指标名称“培训人数100人”中含有目标值 100人" in s02.message
+        (s02,) = [p for p in checker.problems_at(uid, "indicators", 3, "target") if p.rule == "S02"]
+        assert s02.message == "年度指标值为空"
+        assert "V12" in _rules_at(checker, uid, 3, "level3")
+        _same(checker, doc.report)
+    finally:
+        doc.close()
