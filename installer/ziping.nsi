@@ -239,6 +239,7 @@ Section "Uninstall"
   ReadRegStr $0 SHCTX "Software\Classes\.zpdb" ""
   ${If} $0 == "${PROG_ID}"
     DeleteRegValue SHCTX "Software\Classes\.zpdb" ""
+    DeleteRegValue SHCTX "Software\Classes\.zpdb" "Content Type"
   ${EndIf}
   DeleteRegValue SHCTX "Software\Classes\.zpdb\OpenWithProgids" "${PROG_ID}"
   DeleteRegKey /ifempty SHCTX "Software\Classes\.zpdb\OpenWithProgids"

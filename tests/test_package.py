@@ -197,6 +197,59 @@ def test_nsis_script_promises() -> None:
     assert "setup.exe" not in text.lower()
 
 
+def _wine(tmp_path: Path) -> tuple[str, dict[str, str]]:
+    program = shutil.which("wine")
+    if program is None:
+        pytest.skip("wine 未安装 (apt-get install wine wine64)")
+    env = {**os.environ, "WINEPREFIX": str(tmp_path / "prefix"), "HOME": str(tmp_path / "home"),
+           "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "winemenubuilder.exe=d"}   # no Linux menu entries
+    (tmp_path / "home").mkdir()
+    return program, env
+
+
+def _reg(wine: str, env: dict[str, str], key: str) -> str:
+    done = subprocess.run([wine, "reg", "query", key], env=env, capture_output=True, timeout=120,
+                          check=False)
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
+
+
+@pytest.mark.slow
+def test_installer_installs_per_user_and_uninstall_keeps_reports(tmp_path: Path) -> None:
+    """Under wine: silent per-user install, shortcuts, .zpdb association; uninstall keeps reports."""
+    wine, env = _wine(tmp_path)
+    fake = tmp_path / "bundle"
+    (fake / "_internal" / "resources" / "icons").mkdir(parents=True)
+    shutil.copy(INSTALLER / "zpdb.ico", fake / "_internal" / "resources" / "icons")
+    (fake / "ZiPing.exe").write_bytes(b"MZ stand-in")
+    setup = tmp_path / "ZiPing-win64.exe"
+    defines = {**_load("version_info").nsis_defines(), "BUNDLE_DIR": str(fake), "OUT_FILE": str(setup)}
+    subprocess.run([_makensis(), "-V1", "-WX", *(f"-D{k}={v}" for k, v in defines.items()), "ziping.nsi"],
+                   cwd=INSTALLER, check=True, timeout=300)
+    assert subprocess.run([wine, str(setup), "/S"], env=env, timeout=300, check=False).returncode == 0
+
+    user = tmp_path / "prefix" / "drive_c" / "users" / os.environ.get("USER", "root")
+    home = user / "AppData" / "Local" / "Programs" / "ZiPing"
+    assert (home / "ZiPing.exe").read_bytes() == b"MZ stand-in"
+    assert (tmp_path / "home" / "绩效自评助手.lnk").is_file()      # wine's Desktop is $HOME
+    assert (user / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/绩效自评助手.lnk").is_file()
+    command = _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report\shell\open\command")
+    assert r'\Programs\ZiPing\ZiPing.exe" "%1"' in command
+    assert "ZiPing.Report" in _reg(wine, env, r"HKCU\Software\Classes\.zpdb")
+    assert r"icons\zpdb.ico" in _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report\DefaultIcon")
+    assert _reg(wine, env, r"HKLM\Software\Classes\ZiPing.Report") == ""      # nothing machine-wide
+
+    (home / "我的报告.zpdb").write_text("report", encoding="utf-8")
+    inst = "C:" + str(home).split("drive_c", 1)[1].replace("/", "\\")
+    done = subprocess.run([wine, str(home / "uninstall.exe"), "/S", f"_?={inst}"], env=env, timeout=300,
+                          check=False)
+    assert done.returncode == 0
+    assert not (home / "ZiPing.exe").exists() and not (home / "_internal").exists()
+    assert (home / "我的报告.zpdb").read_text(encoding="utf-8") == "report"
+    assert not (tmp_path / "home" / "绩效自评助手.lnk").exists()
+    assert _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report") == ""
+    assert _reg(wine, env, r"HKCU\Software\Classes\.zpdb") == ""
+
+
 # ---- version resource and icons --------------------------------------------------------------
 def test_windows_version_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The text PyInstaller embeds parses and carries the Chinese name and core/version.py's version."""
