@@ -234,6 +234,7 @@ def _simple_compatible(target: str, actual: str) -> bool:
     return len(families) == 1 and families.pop() not in ("time", "length", "area")
 
 
+@lru_cache(maxsize=4096)
 def units_compatible(target_unit: str, actual_unit: str) -> bool:
     """True when the two units can be compared (possibly after ``to_common_unit``)."""
     target, actual = normalise_unit(target_unit), normalise_unit(actual_unit)
@@ -246,11 +247,15 @@ def units_compatible(target_unit: str, actual_unit: str) -> bool:
 
 def to_common_unit(number: Decimal, unit: str) -> Decimal:
     """Scale to the family's base unit: 万元 → 元 ×10000, 亿元 ×1e8, 千元, 公里 → 米."""
-    head = normalise_unit(unit).partition("/")[0]
     try:
-        return number * _MULTIPLIERS.get(head, Decimal(1))
+        return number * _multiplier(unit)
     except ArithmeticError:
         return number
+
+
+@lru_cache(maxsize=1024)
+def _multiplier(unit: str) -> Decimal:
+    return _MULTIPLIERS.get(normalise_unit(unit).partition("/")[0], Decimal(1))
 
 
 # --------------------------------------------------------------------------- parsing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from core.model import FUNDS, FundRow
 from core.numbers import ONE, ZERO, fmt, fmt_percent, parse_rate, q
@@ -33,22 +34,25 @@ def check_rates(ctx: FormCtx) -> Iterator[Problem]:
     """V01: a printed 执行率 must equal 执行数 ÷ 全年预算数 (within the template's tolerance)."""
     tolerance = ctx.template.scoring.rate_tolerance
     for i, row in enumerate(ctx.form.funds):
-        printed = parse_rate(row.printed_rate)
-        if printed is None:
-            continue
-        annual, executed = amount(row.annual), amount(row.executed)
-        rate = rate_of(annual, executed)
-        if rate is None:
-            continue
-        if abs(q(rate, 4) - printed) > tolerance:
-            yield ctx.problem(
-                "V01",
-                f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），"
-                f"表中为 {row.printed_rate.strip()}",
-                FUNDS,
-                i,
-                "rate",
-            )
+        message = _rate_mismatch(row.printed_rate, row.annual, row.executed, tolerance)
+        if message:
+            yield ctx.problem("V01", message, FUNDS, i, "rate")
+
+
+@lru_cache(maxsize=1 << 14)
+def _rate_mismatch(printed_text: str, annual_text: str, executed_text: str, tolerance: Decimal) -> str:
+    """Return the V01 message for one fund row's cells, "" when the printed rate is right."""
+    printed = parse_rate(printed_text)
+    if printed is None:
+        return ""
+    annual, executed = amount(annual_text), amount(executed_text)
+    rate = rate_of(annual, executed)
+    if rate is None or abs(q(rate, 4) - printed) <= tolerance:
+        return ""
+    return (
+        f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），"
+        f"表中为 {printed_text.strip()}"
+    )
 
 
 def _parts_text(ctx: FormCtx, parts: tuple[str, ...], column: str) -> str:

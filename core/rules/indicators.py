@@ -327,8 +327,7 @@ def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
     ind = ctx.form.indicators[i]
     name = ind.level3
     rest = (ind.target, ind.actual, ind.weight, ind.score, ind.deviation_note, ind.direction)
-    others = (ind.level1, ind.level2, *rest)
-    plain = _plain_name(ctx.report.template, name) and not any(NAME in t for t in others)
+    plain = _plain_name(ctx.report.template, name) and NAME not in "".join((ind.level1, ind.level2, *rest))
     key = (ind.level1, ind.level2, NAME if plain else name, *rest)
     found = _findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, key, ind.not_applicable)
     if plain:
@@ -338,33 +337,43 @@ def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
 
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     """V05/V06: Σ weights per 一级 and in total."""
+    rows = tuple((ind.level1, ind.weight) for ind in ctx.form.indicators)
+    found = _weight_findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, rows)
+    for rule, message, row in found:
+        yield ctx.problem(rule, message, INDICATORS, row, "weight")
+
+
+@lru_cache(maxsize=1 << 12)
+def _weight_findings(
+    template_id: str, kind: str, execution_weight_text: str, rows: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str, int | None], ...]:
+    """Return (rule, message, row) of the weights of (一级, 分值) rows, cached."""
+    template = get_template(template_id)
+    spec = template.form(kind)
     sums: dict[str, Decimal] = {}
     first: dict[str, int] = {}
-    for i, ind in enumerate(ctx.form.indicators):
-        w = amount(ind.weight)
+    for i, (level1, weight) in enumerate(rows):
+        w = amount(weight)
         if w is not None:
-            sums[ind.level1] = sums.get(ind.level1, ZERO) + w
-            first.setdefault(ind.level1, i)
+            sums[level1] = sums.get(level1, ZERO) + w
+            first.setdefault(level1, i)
     if not sums:
-        return
-    for level1, want in ctx.spec.level1_weights.items():
+        return ()
+    out: list[tuple[str, str, int | None]] = []
+    for level1, want in spec.level1_weights.items():
         have = sums.get(level1, ZERO)
         if want and have != Decimal(want) and level1 in first:
-            yield ctx.problem(
-                "V05",
-                f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}",
-                INDICATORS,
-                first[level1],
-                "weight",
-            )
-    ew = execution_weight(ctx.form, ctx.spec) or ZERO
+            out.append(("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", first[level1]))
+    ew_text = execution_weight_text if execution_weight_text.strip() else spec.execution_weight
+    ew = amount(ew_text) or ZERO
     total = sum(sums.values(), ZERO) + ew
-    if total != ctx.template.scoring.total:
-        yield ctx.problem(
-            "V06",
-            f"指标分值合计 {fmt(total - ew)} + 执行率分值 {fmt(ew)} = {fmt(total)}，"
-            f"应为 {fmt(ctx.template.scoring.total)}",
-            INDICATORS,
-            None,
-            "weight",
+    if total != template.scoring.total:
+        out.append(
+            (
+                "V06",
+                f"指标分值合计 {fmt(total - ew)} + 执行率分值 {fmt(ew)} = {fmt(total)}，"
+                f"应为 {fmt(template.scoring.total)}",
+                None,
+            )
         )
+    return tuple(out)
