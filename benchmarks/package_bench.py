@@ -34,8 +34,19 @@ def folder_size(folder: Path) -> int:
 
 
 def build_bundle(work: Path) -> Path:
-    cmd = [sys.executable, "-m", "PyInstaller", str(INSTALLER / "ziping.spec"), "--noconfirm",
-           "--log-level", "ERROR", "--distpath", str(work / "dist"), "--workpath", str(work / "build")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(INSTALLER / "ziping.spec"),
+        "--noconfirm",
+        "--log-level",
+        "ERROR",
+        "--distpath",
+        str(work / "dist"),
+        "--workpath",
+        str(work / "build"),
+    ]
     start = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True)
     print(f"PyInstaller build                 {time.perf_counter() - start:7.1f} s")
@@ -46,8 +57,14 @@ def print_bundle(bundle: Path) -> None:
     files = [p for p in bundle.rglob("*") if p.is_file()]
     print(f"bundle size 程序文件夹             {folder_size(bundle) / 2**20:7.1f} MB  ({len(files)} files)")
     internal = bundle / "_internal"
-    parts = sorted(((folder_size(p) if p.is_dir() else p.stat().st_size, p.name)
-                    for p in internal.iterdir() if not p.is_symlink()), reverse=True)[:6]
+    parts = sorted(
+        (
+            (folder_size(p) if p.is_dir() else p.stat().st_size, p.name)
+            for p in internal.iterdir()
+            if not p.is_symlink()
+        ),
+        reverse=True,
+    )[:6]
     for size, name in parts:
         print(f"  {name:<32} {size / 2**20:7.1f} MB")
 
@@ -59,11 +76,17 @@ def build_installer(bundle: Path, work: Path) -> None:
         return
     out = work / f"ZiPing-{app_version()}-bench.exe"
     start = time.perf_counter()
-    subprocess.run(nsis_command(program, bundle, out, check_only=False), cwd=INSTALLER, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        nsis_command(program, bundle, out, check_only=False),
+        cwd=INSTALLER,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     what = "" if sys.platform == "win32" else "  (Linux bundle packed: indicative)"
-    print(f"installer size 安装程序            {out.stat().st_size / 2**20:7.1f} MB"
-          f"  (makensis {time.perf_counter() - start:.0f} s){what}")
+    print(
+        f"installer size 安装程序            {out.stat().st_size / 2**20:7.1f} MB"
+        f"  (makensis {time.perf_counter() - start:.0f} s){what}"
+    )
 
 
 def first_paint(cmd: list[str]) -> float:
@@ -71,8 +94,9 @@ def first_paint(cmd: list[str]) -> float:
     with tempfile.TemporaryDirectory(prefix="ziping-bench-") as data:
         env = {**os.environ, "ZIPING_DATA_DIR": data, "QT_QPA_PLATFORM": "offscreen"}
         start = time.time()
-        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-                              check=False)
+        done = subprocess.run(
+            cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
     stamp = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FIRST_PAINT ")]
     if done.returncode != 0 or not stamp:
         raise RuntimeError(f"{' '.join(cmd)} failed: {done.stdout[-500:]} {done.stderr[-1500:]}")
@@ -81,13 +105,16 @@ def first_paint(cmd: list[str]) -> float:
 
 def print_startup(label: str, cmd: list[str], runs: int) -> None:
     times = [first_paint(cmd) for _ in range(runs)]
-    print(f"{label:<34}{statistics.median(times):7.2f} s median, "
-          f"{min(times):.2f}–{max(times):.2f} s over {runs} runs")
+    print(
+        f"{label:<34}{statistics.median(times):7.2f} s median, "
+        f"{min(times):.2f}–{max(times):.2f} s over {runs} runs"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--bundle", help="已构建的程序文件夹 / an existing bundle (else build one)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-installer", action="store_true")

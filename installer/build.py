@@ -41,14 +41,38 @@ def _run(cmd: list[str], cwd: Path = ROOT) -> None:
 
 def run_tests(extra: list[str]) -> None:
     """Run the whole test suite (except the bundle test: this script builds the bundle itself)."""
-    _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-          "--ignore=tests/test_package.py", *extra])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--ignore=tests/test_package.py",
+            *extra,
+        ]
+    )
 
 
 def build_bundle(dist: Path, work: Path) -> Path:
     """Run PyInstaller with installer/ziping.spec; return the one-folder bundle."""
-    _run([sys.executable, "-m", "PyInstaller", str(HERE / "ziping.spec"), "--noconfirm", "--clean",
-          "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(HERE / "ziping.spec"),
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+        ]
+    )
     bundle = dist / "ZiPing"
     if not (bundle / EXE_NAME).is_file():
         raise BuildError(f"PyInstaller 未生成 {bundle / EXE_NAME}")
@@ -60,9 +84,17 @@ def selftest_bundle(bundle: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="ziping-build-") as data:
         env = {**os.environ, "ZIPING_DATA_DIR": data, "QT_QPA_PLATFORM": "offscreen"}
         print(f"→ {bundle / EXE_NAME} --selftest", flush=True)
-        done = subprocess.run([str(bundle / EXE_NAME), "--selftest"], env=env, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", timeout=300, check=False)
-        log = Path(data) / "selftest.log"   # a windowed .exe without a console writes here
+        done = subprocess.run(
+            [str(bundle / EXE_NAME), "--selftest"],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=300,
+            check=False,
+        )
+        log = Path(data) / "selftest.log"  # a windowed .exe without a console writes here
         print(done.stdout or (log.read_text(encoding="utf-8") if log.is_file() else ""), end="")
     if done.returncode != 0:
         tail = done.stderr[-2000:]
@@ -86,8 +118,13 @@ def nsis_command(program: str, bundle: Path, out_file: Path, check_only: bool) -
     if check_only:
         defines["CHECK_ONLY"] = "1"
     flag = "/" if WINDOWS else "-"
-    return [program, f"{flag}V2", f"{flag}WX", *(f"{flag}D{k}={v}" for k, v in defines.items()),
-            str(HERE / "ziping.nsi")]
+    return [
+        program,
+        f"{flag}V2",
+        f"{flag}WX",
+        *(f"{flag}D{k}={v}" for k, v in defines.items()),
+        str(HERE / "ziping.nsi"),
+    ]
 
 
 def build_installer(bundle: Path, dist: Path, check_only: bool) -> Path | None:
@@ -107,8 +144,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-tests", action="store_true", help="不运行测试 / do not run the tests")
     parser.add_argument("--dist", default=str(ROOT / "dist"), help="输出目录 / output folder")
     parser.add_argument("--work", default=str(ROOT / "build" / "pyinstaller"), help="临时目录 / work folder")
-    parser.add_argument("--nsis-bundle", action="store_true",
-                        help="Linux: 把 Linux 程序包打入安装程序看大小 / pack the Linux bundle (size)")
+    parser.add_argument(
+        "--nsis-bundle",
+        action="store_true",
+        help="Linux: 把 Linux 程序包打入安装程序看大小 / pack the Linux bundle (size)",
+    )
     parser.add_argument("--pytest-args", default="", help="传给 pytest 的参数 / extra pytest arguments")
     return parser.parse_args(argv)
 

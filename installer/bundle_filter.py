@@ -13,22 +13,78 @@ from pathlib import Path, PurePosixPath
 # Python modules that must never be bundled: test tools, unused Qt bindings, numeric stacks that
 # openpyxl only imports optionally, and anything that talks to a network.
 EXCLUDES = [
-    "tkinter", "_tkinter", "numpy", "pandas", "pytest", "_pytest", "hypothesis", "pytestqt", "IPython",
-    "setuptools", "pip", "PyInstaller", "mypy", "ruff",
-    "PySide6.QtNetwork", "PySide6.QtNetworkAuth", "PySide6.QtQml", "PySide6.QtQuick",
-    "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtQuick3D",
-    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
-    "PySide6.QtWebChannel", "PySide6.QtWebSockets", "PySide6.QtHttpServer", "PySide6.QtWebView",
-    "PySide6.Qt3DCore", "PySide6.Qt3DRender", "PySide6.Qt3DInput", "PySide6.Qt3DLogic",
-    "PySide6.Qt3DAnimation", "PySide6.Qt3DExtras", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets",
-    "PySide6.QtSpatialAudio", "PySide6.QtTextToSpeech", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
-    "PySide6.QtCharts", "PySide6.QtDataVisualization", "PySide6.QtGraphs", "PySide6.QtBluetooth",
-    "PySide6.QtNfc", "PySide6.QtPositioning", "PySide6.QtLocation", "PySide6.QtSensors",
-    "PySide6.QtSerialPort", "PySide6.QtSerialBus", "PySide6.QtRemoteObjects", "PySide6.QtScxml",
-    "PySide6.QtStateMachine", "PySide6.QtSql", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtUiTools",
-    "PySide6.QtTest", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtDBus",
-    "PySide6.QtConcurrent", "PySide6.QtXml", "PySide6.QtQmlFeatures", "PySide6.QtLabsStyleKit",
-    "ssl", "_ssl", "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.sax",
+    "tkinter",
+    "_tkinter",
+    "numpy",
+    "pandas",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "pytestqt",
+    "IPython",
+    "setuptools",
+    "pip",
+    "PyInstaller",
+    "mypy",
+    "ruff",
+    "PySide6.QtNetwork",
+    "PySide6.QtNetworkAuth",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets",
+    "PySide6.QtQuickControls2",
+    "PySide6.QtQuickTest",
+    "PySide6.QtQuick3D",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "PySide6.QtWebEngineQuick",
+    "PySide6.QtWebChannel",
+    "PySide6.QtWebSockets",
+    "PySide6.QtHttpServer",
+    "PySide6.QtWebView",
+    "PySide6.Qt3DCore",
+    "PySide6.Qt3DRender",
+    "PySide6.Qt3DInput",
+    "PySide6.Qt3DLogic",
+    "PySide6.Qt3DAnimation",
+    "PySide6.Qt3DExtras",
+    "PySide6.QtMultimedia",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtSpatialAudio",
+    "PySide6.QtTextToSpeech",
+    "PySide6.QtPdf",
+    "PySide6.QtPdfWidgets",
+    "PySide6.QtCharts",
+    "PySide6.QtDataVisualization",
+    "PySide6.QtGraphs",
+    "PySide6.QtBluetooth",
+    "PySide6.QtNfc",
+    "PySide6.QtPositioning",
+    "PySide6.QtLocation",
+    "PySide6.QtSensors",
+    "PySide6.QtSerialPort",
+    "PySide6.QtSerialBus",
+    "PySide6.QtRemoteObjects",
+    "PySide6.QtScxml",
+    "PySide6.QtStateMachine",
+    "PySide6.QtSql",
+    "PySide6.QtDesigner",
+    "PySide6.QtHelp",
+    "PySide6.QtUiTools",
+    "PySide6.QtTest",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtDBus",
+    "PySide6.QtConcurrent",
+    "PySide6.QtXml",
+    "PySide6.QtQmlFeatures",
+    "PySide6.QtLabsStyleKit",
+    "ssl",
+    "_ssl",
+    "lxml.objectify",
+    "lxml.html",
+    "lxml.isoschematron",
+    "lxml.sax",
 ]
 
 # Qt libraries (by name stem) that must not ride along with what is kept.
@@ -37,15 +93,15 @@ UNUSED_QT_LIBS = re.compile(
     r"VirtualKeyboard|Lottie|Labs|Designer|Help|Sql|Test|Wayland|Wl|EglFS|Charts|Graphs|"
     r"DataVisualization|Positioning|Location|Sensors|TextToSpeech|Bluetooth|Nfc|Serial|Concurrent|"
     r"UiTools|Scxml|StateMachine|RemoteObjects|ShaderTools|QuickControls)"
-    r"|^opengl32sw\.dll$",            # Windows software OpenGL (20 MB): widgets paint with the raster engine
+    r"|^opengl32sw\.dll$",  # Windows software OpenGL (20 MB): widgets paint with the raster engine
 )
 # Plugin groups and, where a group is kept only in part, the plugins kept (stem without lib/q/.so).
 KEEP_PLUGINS = {
     "platforms": {"windows", "offscreen", "minimal", "xcb"},
-    "styles": None,                      # all (qmodernwindowsstyle on Windows)
+    "styles": None,  # all (qmodernwindowsstyle on Windows)
     "imageformats": {"ico", "svg", "jpeg"},
     "iconengines": None,
-    "xcbglintegrations": None,           # Linux only, needed by xcb
+    "xcbglintegrations": None,  # Linux only, needed by xcb
     "platforminputcontexts": {"composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"},
     "printsupport": None,
 }
@@ -84,16 +140,20 @@ def _needed(src: str) -> set[str] | None:
 
 def drop_orphan_system_libs(binaries: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Linux: drop system libraries that only the removed Qt plugins needed (gtk, cairo, wayland…)."""
-    system = {Path(dest).name: (dest, src, kind) for dest, src, kind in binaries
-              if "/" not in dest.replace("\\", "/") and Path(dest).name.startswith("lib")
-              and not Path(dest).name.startswith("libpython")}
+    system = {
+        Path(dest).name: (dest, src, kind)
+        for dest, src, kind in binaries
+        if "/" not in dest.replace("\\", "/")
+        and Path(dest).name.startswith("lib")
+        and not Path(dest).name.startswith("libpython")
+    }
     todo = [src for dest, src, kind in binaries if Path(dest).name not in system]
     todo += [entry[1] for name, entry in system.items() if name.startswith("libpython")]
     reached = set()
     while todo:
         needed = _needed(todo.pop())
         if needed is None:
-            return binaries            # no objdump: keep everything
+            return binaries  # no objdump: keep everything
         for name in needed & set(system) - reached:
             reached.add(name)
             todo.append(system[name][1])

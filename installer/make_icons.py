@@ -24,8 +24,9 @@ Painter = Callable[[QPainter, float], None]
 
 
 def _check_mark(p: QPainter, s: float, x: float, y: float, w: float, colour: QColor) -> None:
-    pen = QPen(colour, max(1.5, w * 0.16), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
+    pen = QPen(
+        colour, max(1.5, w * 0.16), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
     p.setPen(pen)
     path = QPainterPath(QPointF(x, y + w * 0.5))
     path.lineTo(x + w * 0.38, y + w * 0.85)
@@ -61,8 +62,13 @@ def draw_document(p: QPainter, s: float) -> None:
     p.setBrush(PAPER)
     p.drawPath(page)
     p.setBrush(QColor("#D9D9D9"))
-    p.drawPolygon([QPointF(s * 0.84 - fold, s * 0.04), QPointF(s * 0.84 - fold, s * 0.04 + fold),
-                   QPointF(s * 0.84, s * 0.04 + fold)])
+    p.drawPolygon(
+        [
+            QPointF(s * 0.84 - fold, s * 0.04),
+            QPointF(s * 0.84 - fold, s * 0.04 + fold),
+            QPointF(s * 0.84, s * 0.04 + fold),
+        ]
+    )
     if s >= 32:
         p.setPen(QPen(INK, max(1.0, s / 40)))
         for i in range(3):

@@ -70,8 +70,14 @@ def version_info_text(version: str | None = None) -> str:
     """Return the version resource as PyInstaller's VSVersionInfo text."""
     version = version or app_version()
     return TEMPLATE.format(
-        numbers=version_numbers(version), company=COMPANY, description=DESCRIPTION, version=version,
-        internal=PRODUCT_NAME_EN, copyright=COPYRIGHT, exe=EXE_NAME, product=PRODUCT_NAME,
+        numbers=version_numbers(version),
+        company=COMPANY,
+        description=DESCRIPTION,
+        version=version,
+        internal=PRODUCT_NAME_EN,
+        copyright=COPYRIGHT,
+        exe=EXE_NAME,
+        product=PRODUCT_NAME,
     )
 
 

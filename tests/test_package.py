@@ -22,8 +22,17 @@ from core.version import __version__
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = ROOT / "installer"
 EXE = "ZiPing.exe" if sys.platform == "win32" else "ZiPing"
-STEPS = ("样例报告", "打开报告", "检查", "评分", "导出 Word", "导出 Excel", "读回 Word", "读回 Excel",
-         "主窗口")
+STEPS = (
+    "样例报告",
+    "打开报告",
+    "检查",
+    "评分",
+    "导出 Word",
+    "导出 Excel",
+    "读回 Word",
+    "读回 Excel",
+    "主窗口",
+)
 
 
 def _load(name: str) -> types.ModuleType:
@@ -39,8 +48,17 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 def _run(cmd: list[str], data_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=ROOT, env=_env(data_dir), capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=timeout, check=False)
+    return subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +66,19 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the one-folder bundle with installer/ziping.spec (once per session)."""
     pytest.importorskip("PyInstaller")
     out = tmp_path_factory.mktemp("pyinstaller")
-    cmd = [sys.executable, "-m", "PyInstaller", str(INSTALLER / "ziping.spec"), "--noconfirm",
-           "--log-level", "WARN", "--distpath", str(out / "dist"), "--workpath", str(out / "work")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(INSTALLER / "ziping.spec"),
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(out / "dist"),
+        "--workpath",
+        str(out / "work"),
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
     folder = out / "dist" / "ZiPing"
@@ -107,38 +136,49 @@ def test_bundle_carries_resources(bundle: Path) -> None:
 @pytest.mark.slow
 def test_bundle_leaves_out_unused_qt(bundle: Path) -> None:
     files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()]
-    unwanted = re.compile(r"Qt6?(Network|Qml|Quick|WebEngine|3D|Multimedia|Pdf|Sql|Designer)|qtiff|qwebp"
-                          r"|/tls/|/networkinformation/|/sqldrivers/|libgtk|numpy|tkinter")
+    unwanted = re.compile(
+        r"Qt6?(Network|Qml|Quick|WebEngine|3D|Multimedia|Pdf|Sql|Designer)|qtiff|qwebp"
+        r"|/tls/|/networkinformation/|/sqldrivers/|libgtk|numpy|tkinter"
+    )
     assert [f for f in files if unwanted.search(f)] == []
     translations = [f for f in files if "/translations/" in f and "PySide6" in f]
     assert translations and all("zh_CN" in f for f in translations)
     plugins = {f.split("/plugins/")[1].split("/")[0] for f in files if "PySide6" in f and "/plugins/" in f}
-    assert "platforms" in plugins and plugins <= {"platforms", "styles", "imageformats", "iconengines",
-                                                  "xcbglintegrations", "platforminputcontexts",
-                                                  "printsupport"}
+    assert "platforms" in plugins and plugins <= {
+        "platforms",
+        "styles",
+        "imageformats",
+        "iconengines",
+        "xcbglintegrations",
+        "platforminputcontexts",
+        "printsupport",
+    }
 
 
-@pytest.mark.parametrize(("dest", "kept"), [
-    ("PySide6\\plugins\\platforms\\qwindows.dll", True),
-    ("PySide6\\plugins\\platforms\\qoffscreen.dll", True),
-    ("PySide6\\plugins\\platforms\\qdirect2d.dll", False),
-    ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
-    ("PySide6\\plugins\\imageformats\\qico.dll", True),
-    ("PySide6\\plugins\\imageformats\\qtiff.dll", False),
-    ("PySide6\\plugins\\tls\\qschannelbackend.dll", False),
-    ("PySide6\\plugins\\networkinformation\\qnetworklistmanager.dll", False),
-    ("PySide6\\translations\\qtbase_zh_CN.qm", True),
-    ("PySide6\\translations\\qtbase_de.qm", False),
-    ("PySide6\\translations\\qtmultimedia_zh_CN.qm", False),
-    ("PySide6\\Qt6Network.dll", False),
-    ("PySide6\\Qt6Widgets.dll", True),
-    ("PySide6\\Qt6Svg.dll", True),
-    ("PySide6\\opengl32sw.dll", False),
-    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
-    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
-    ("PySide6/Qt/lib/libQt6Quick.so.6", False),
-    ("resources/templates/mof.json", True),
-])
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("PySide6\\plugins\\platforms\\qwindows.dll", True),
+        ("PySide6\\plugins\\platforms\\qoffscreen.dll", True),
+        ("PySide6\\plugins\\platforms\\qdirect2d.dll", False),
+        ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
+        ("PySide6\\plugins\\imageformats\\qico.dll", True),
+        ("PySide6\\plugins\\imageformats\\qtiff.dll", False),
+        ("PySide6\\plugins\\tls\\qschannelbackend.dll", False),
+        ("PySide6\\plugins\\networkinformation\\qnetworklistmanager.dll", False),
+        ("PySide6\\translations\\qtbase_zh_CN.qm", True),
+        ("PySide6\\translations\\qtbase_de.qm", False),
+        ("PySide6\\translations\\qtmultimedia_zh_CN.qm", False),
+        ("PySide6\\Qt6Network.dll", False),
+        ("PySide6\\Qt6Widgets.dll", True),
+        ("PySide6\\Qt6Svg.dll", True),
+        ("PySide6\\opengl32sw.dll", False),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+        ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+        ("resources/templates/mof.json", True),
+    ],
+)
 def test_bundle_filter_on_windows_and_linux_names(dest: str, kept: bool) -> None:
     """The Windows wheel lays Qt out differently (no Qt/ folder, .dll): the same rules apply."""
     assert _load("bundle_filter").keep(dest) is kept
@@ -154,8 +194,15 @@ def _makensis() -> str:
 
 def _compile_nsi(script: Path, out: Path) -> subprocess.CompletedProcess[str]:
     defines = _load("version_info").nsis_defines()
-    cmd = [_makensis(), "-V2", "-WX", "-DCHECK_ONLY=1", f"-DOUT_FILE={out}",
-           *(f"-D{k}={v}" for k, v in defines.items()), str(script)]
+    cmd = [
+        _makensis(),
+        "-V2",
+        "-WX",
+        "-DCHECK_ONLY=1",
+        f"-DOUT_FILE={out}",
+        *(f"-D{k}={v}" for k, v in defines.items()),
+        str(script),
+    ]
     return subprocess.run(cmd, cwd=INSTALLER, capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -181,16 +228,25 @@ def test_nsis_compile_catches_script_errors(tmp_path: Path) -> None:
 def test_nsis_script_promises() -> None:
     """Per-user without admin, Chinese, association opens the file, uninstall keeps reports."""
     text = (INSTALLER / "ziping.nsi").read_text(encoding="utf-8")
-    for needle in ("Unicode true", "Target amd64-unicode", "RequestExecutionLevel user",
-                   'InstallDir "$LOCALAPPDATA\\Programs\\${APP_ID}"',
-                   '!insertmacro MUI_LANGUAGE "SimpChinese"', '!define APP_NAME "绩效自评助手"',
-                   '"$SMPROGRAMS\\${APP_NAME}.lnk"', '"$DESKTOP\\${APP_NAME}.lnk"',
-                   '"Software\\Classes\\.zpdb" "" "${PROG_ID}"', '\'"$INSTDIR\\${APP_EXE}" "%1"\'',
-                   "DefaultIcon", "/ALLUSERS", "$PROGRAMFILES64"):
+    for needle in (
+        "Unicode true",
+        "Target amd64-unicode",
+        "RequestExecutionLevel user",
+        'InstallDir "$LOCALAPPDATA\\Programs\\${APP_ID}"',
+        '!insertmacro MUI_LANGUAGE "SimpChinese"',
+        '!define APP_NAME "绩效自评助手"',
+        '"$SMPROGRAMS\\${APP_NAME}.lnk"',
+        '"$DESKTOP\\${APP_NAME}.lnk"',
+        '"Software\\Classes\\.zpdb" "" "${PROG_ID}"',
+        '\'"$INSTDIR\\${APP_EXE}" "%1"\'',
+        "DefaultIcon",
+        "/ALLUSERS",
+        "$PROGRAMFILES64",
+    ):
         assert needle in text, needle
-    uninstall = text[text.index('Section "Uninstall"'):]
+    uninstall = text[text.index('Section "Uninstall"') :]
     removals = re.findall(r"^\s*(Delete|RMDir)\s+(.*)$", uninstall, re.M)
-    assert ("RMDir", '"$INSTDIR"') in removals                      # only if empty
+    assert ("RMDir", '"$INSTDIR"') in removals  # only if empty
     for command, target in removals:
         assert "zpdb" not in target.lower() and "*" not in target, target
         assert not (command == "RMDir" and target.startswith("/r") and target != '/r "$INSTDIR\\_internal"')
@@ -201,15 +257,19 @@ def _wine(tmp_path: Path) -> tuple[str, dict[str, str]]:
     program = shutil.which("wine")
     if program is None:
         pytest.skip("wine 未安装 (apt-get install wine wine64)")
-    env = {**os.environ, "WINEPREFIX": str(tmp_path / "prefix"), "HOME": str(tmp_path / "home"),
-           "WINEDEBUG": "-all", "WINEDLLOVERRIDES": "winemenubuilder.exe=d"}   # no Linux menu entries
+    env = {
+        **os.environ,
+        "WINEPREFIX": str(tmp_path / "prefix"),
+        "HOME": str(tmp_path / "home"),
+        "WINEDEBUG": "-all",
+        "WINEDLLOVERRIDES": "winemenubuilder.exe=d",
+    }  # no Linux menu entries
     (tmp_path / "home").mkdir()
     return program, env
 
 
 def _reg(wine: str, env: dict[str, str], key: str) -> str:
-    done = subprocess.run([wine, "reg", "query", key], env=env, capture_output=True, timeout=120,
-                          check=False)
+    done = subprocess.run([wine, "reg", "query", key], env=env, capture_output=True, timeout=120, check=False)
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
 
 
@@ -223,25 +283,30 @@ def test_installer_installs_per_user_and_uninstall_keeps_reports(tmp_path: Path)
     (fake / "ZiPing.exe").write_bytes(b"MZ stand-in")
     setup = tmp_path / "ZiPing-win64.exe"
     defines = {**_load("version_info").nsis_defines(), "BUNDLE_DIR": str(fake), "OUT_FILE": str(setup)}
-    subprocess.run([_makensis(), "-V1", "-WX", *(f"-D{k}={v}" for k, v in defines.items()), "ziping.nsi"],
-                   cwd=INSTALLER, check=True, timeout=300)
+    subprocess.run(
+        [_makensis(), "-V1", "-WX", *(f"-D{k}={v}" for k, v in defines.items()), "ziping.nsi"],
+        cwd=INSTALLER,
+        check=True,
+        timeout=300,
+    )
     assert subprocess.run([wine, str(setup), "/S"], env=env, timeout=300, check=False).returncode == 0
 
     user = tmp_path / "prefix" / "drive_c" / "users" / os.environ.get("USER", "root")
     home = user / "AppData" / "Local" / "Programs" / "ZiPing"
     assert (home / "ZiPing.exe").read_bytes() == b"MZ stand-in"
-    assert (tmp_path / "home" / "绩效自评助手.lnk").is_file()      # wine's Desktop is $HOME
+    assert (tmp_path / "home" / "绩效自评助手.lnk").is_file()  # wine's Desktop is $HOME
     assert (user / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/绩效自评助手.lnk").is_file()
     command = _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report\shell\open\command")
     assert r'\Programs\ZiPing\ZiPing.exe" "%1"' in command
     assert "ZiPing.Report" in _reg(wine, env, r"HKCU\Software\Classes\.zpdb")
     assert r"icons\zpdb.ico" in _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report\DefaultIcon")
-    assert _reg(wine, env, r"HKLM\Software\Classes\ZiPing.Report") == ""      # nothing machine-wide
+    assert _reg(wine, env, r"HKLM\Software\Classes\ZiPing.Report") == ""  # nothing machine-wide
 
     (home / "我的报告.zpdb").write_text("report", encoding="utf-8")
     inst = "C:" + str(home).split("drive_c", 1)[1].replace("/", "\\")
-    done = subprocess.run([wine, str(home / "uninstall.exe"), "/S", f"_?={inst}"], env=env, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [wine, str(home / "uninstall.exe"), "/S", f"_?={inst}"], env=env, timeout=300, check=False
+    )
     assert done.returncode == 0
     assert not (home / "ZiPing.exe").exists() and not (home / "_internal").exists()
     assert (home / "我的报告.zpdb").read_text(encoding="utf-8") == "report"
@@ -277,7 +342,7 @@ def test_icons_hold_every_size(name: str) -> None:
     sizes = set()
     for i in range(count):
         width, _, _, _, _, _, length, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
-        assert data[offset:offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + length <= len(data)
+        assert data[offset : offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + length <= len(data)
         sizes.add(width or 256)
     assert {16, 32, 48, 256} <= sizes
 
@@ -312,7 +377,7 @@ def test_selftest_never_touches_the_network(tmp_path: Path) -> None:
     done = _run([sys.executable, "-c", NO_NETWORK], tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "自检通过 SELFTEST PASSED" in done.stdout
-    assert done.stderr.count("NETWORK ATTEMPT") == 1        # only the wrapper's own probe
+    assert done.stderr.count("NETWORK ATTEMPT") == 1  # only the wrapper's own probe
 
 
 def test_main_version_from_source(tmp_path: Path) -> None:
@@ -344,9 +409,16 @@ def test_selftest_writes_a_log_without_a_console(monkeypatch: pytest.MonkeyPatch
 
 def test_windows_workflow_builds_and_keeps_the_installer() -> None:
     text = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
-    for needle in ("runs-on: windows-latest", 'python-version: "3.11"', 'pip install -e ".[test,package]"',
-                   "choco install nsis", "python installer/build.py", "--selftest",
-                   "actions/upload-artifact", "path: dist/ZiPing-*-win64.exe"):
+    for needle in (
+        "runs-on: windows-latest",
+        'python-version: "3.11"',
+        'pip install -e ".[test,package]"',
+        "choco install nsis",
+        "python installer/build.py",
+        "--selftest",
+        "actions/upload-artifact",
+        "path: dist/ZiPing-*-win64.exe",
+    ):
         assert needle in text, needle
     try:
         import yaml
