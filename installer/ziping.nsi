@@ -53,6 +53,7 @@ Var AllUsers          ; 1 = install for every user of this computer (needs admin
 Var IsAdmin           ; 1 = the installer runs elevated
 Var RadioMe
 Var RadioAll
+Var UserDir           ; %LOCALAPPDATA%\Programs\ZiPing of the user running the installer
 
 ; ---- pages ------------------------------------------------------------------------------------
 !define MUI_ICON "ziping.ico"
@@ -108,6 +109,7 @@ Function .onInit
     StrCpy $IsAdmin 0
   ${EndIf}
   !insertmacro SetMode 0
+  StrCpy $UserDir "$LOCALAPPDATA\Programs\${APP_ID}"
   ${GetParameters} $R0
   ClearErrors
   ${GetOptions} $R0 "/ALLUSERS" $R1
@@ -118,7 +120,20 @@ Function .onInit
       Quit
     ${EndIf}
     !insertmacro SetMode 1
-    StrCpy $INSTDIR "$PROGRAMFILES64\${APP_ID}"
+    Call DefaultDir
+  ${EndIf}
+FunctionEnd
+
+; Put $INSTDIR where the chosen mode installs, unless the user chose a folder (/D= or the page).
+Function DefaultDir
+  ${If} $INSTDIR == $UserDir
+  ${OrIf} $INSTDIR == "$PROGRAMFILES64\${APP_ID}"
+  ${OrIf} $INSTDIR == ""
+    ${If} $AllUsers == 1
+      StrCpy $INSTDIR "$PROGRAMFILES64\${APP_ID}"
+    ${Else}
+      StrCpy $INSTDIR $UserDir
+    ${EndIf}
   ${EndIf}
 FunctionEnd
 
@@ -149,11 +164,10 @@ Function ModePageLeave
   ${NSD_GetState} $RadioAll $0
   ${If} $0 == ${BST_CHECKED}
     !insertmacro SetMode 1
-    StrCpy $INSTDIR "$PROGRAMFILES64\${APP_ID}"
   ${Else}
     !insertmacro SetMode 0
-    StrCpy $INSTDIR "$LOCALAPPDATA\Programs\${APP_ID}"
   ${EndIf}
+  Call DefaultDir
 FunctionEnd
 
 ; ---- install ----------------------------------------------------------------------------------

@@ -273,22 +273,24 @@ def _reg(wine: str, env: dict[str, str], key: str) -> str:
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
 
 
-@pytest.mark.slow
-def test_installer_installs_per_user_and_uninstall_keeps_reports(tmp_path: Path) -> None:
-    """Under wine: silent per-user install, shortcuts, .zpdb association; uninstall keeps reports."""
-    wine, env = _wine(tmp_path)
+def _fake_installer(tmp_path: Path) -> Path:
+    """Compile the real script around a stand-in bundle (seconds instead of minutes of lzma)."""
     fake = tmp_path / "bundle"
     (fake / "_internal" / "resources" / "icons").mkdir(parents=True)
     shutil.copy(INSTALLER / "zpdb.ico", fake / "_internal" / "resources" / "icons")
     (fake / "ZiPing.exe").write_bytes(b"MZ stand-in")
     setup = tmp_path / "ZiPing-win64.exe"
     defines = {**_load("version_info").nsis_defines(), "BUNDLE_DIR": str(fake), "OUT_FILE": str(setup)}
-    subprocess.run(
-        [_makensis(), "-V1", "-WX", *(f"-D{k}={v}" for k, v in defines.items()), "ziping.nsi"],
-        cwd=INSTALLER,
-        check=True,
-        timeout=300,
-    )
+    cmd = [_makensis(), "-V1", "-WX", *(f"-D{k}={v}" for k, v in defines.items()), "ziping.nsi"]
+    subprocess.run(cmd, cwd=INSTALLER, check=True, timeout=300)
+    return setup
+
+
+@pytest.mark.slow
+def test_installer_installs_per_user_and_uninstall_keeps_reports(tmp_path: Path) -> None:
+    """Under wine: silent per-user install, shortcuts, .zpdb association; uninstall keeps reports."""
+    wine, env = _wine(tmp_path)
+    setup = _fake_installer(tmp_path)
     assert subprocess.run([wine, str(setup), "/S"], env=env, timeout=300, check=False).returncode == 0
 
     user = tmp_path / "prefix" / "drive_c" / "users" / os.environ.get("USER", "root")
@@ -313,6 +315,21 @@ def test_installer_installs_per_user_and_uninstall_keeps_reports(tmp_path: Path)
     assert not (tmp_path / "home" / "绩效自评助手.lnk").exists()
     assert _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report") == ""
     assert _reg(wine, env, r"HKCU\Software\Classes\.zpdb") == ""
+
+
+@pytest.mark.slow
+def test_installer_all_users_option(tmp_path: Path) -> None:
+    """Under wine (an administrator there): /ALLUSERS installs into Program Files, registers in HKLM."""
+    wine, env = _wine(tmp_path)
+    setup = _fake_installer(tmp_path)
+    done = subprocess.run([wine, str(setup), "/S", "/ALLUSERS"], env=env, timeout=300, check=False)
+    assert done.returncode == 0
+    drive = tmp_path / "prefix" / "drive_c"
+    assert (drive / "Program Files" / "ZiPing" / "ZiPing.exe").is_file()
+    assert (drive / "users" / "Public" / "Desktop" / "绩效自评助手.lnk").is_file()
+    command = _reg(wine, env, r"HKLM\Software\Classes\ZiPing.Report\shell\open\command")
+    assert r'C:\Program Files\ZiPing\ZiPing.exe" "%1"' in command
+    assert _reg(wine, env, r"HKCU\Software\Classes\ZiPing.Report") == ""
 
 
 # ---- version resource and icons --------------------------------------------------------------
