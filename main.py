@@ -45,10 +45,11 @@ def block_numpy() -> None:
 def run_window(path: str | None) -> int:
     """Show the main window with ``path`` (or the sample report) and run the event loop."""
     block_numpy()
-    from gui.app import create_app
+    from gui.app import create_app, install_crash_handler
     from gui.main_window import MainWindow
 
     app = create_app(sys.argv[:1])
+    install_crash_handler()
     window = MainWindow()
     screen = app.primaryScreen()
     if screen is not None and screen.availableGeometry().width() <= 1440:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -62,3 +63,35 @@ def setup_app(app: QApplication) -> None:
     app.setWindowIcon(app_icon())
     app._ziping_translators = install_translators(app)  # type: ignore[attr-defined]
     app.setProperty("ziping_ready", True)
+
+
+def install_crash_handler() -> None:
+    """Show a Chinese message instead of a traceback for an unexpected error, and log the details.
+
+    Every edit is already committed to the .zpdb, so the message can say that nothing is lost.
+    """
+    import traceback
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.paths import user_data_dir
+
+    def hook(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        log = user_data_dir() / "错误日志.txt"
+        try:
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"\n==== {datetime.now():%Y-%m-%d %H:%M:%S} ====\n")
+                fh.write("".join(traceback.format_exception(kind, value, tb)))  # type: ignore[arg-type]
+        except OSError:
+            pass
+        if QApplication.instance() is not None:
+            QMessageBox.critical(
+                None,
+                APP_TITLE,
+                "程序遇到意外错误，刚才的操作可能没有完成。\n"
+                "此前的每一次修改都已写入报告文件，不会丢失。\n\n"
+                f"错误详情已记录在：{log}",
+            )
+
+    sys.excepthook = hook
