@@ -26,6 +26,7 @@ DEFAULT_BANDS = {
     "部分达成": (Decimal("0.6"), Decimal("0.8")),
     "未达成": (ZERO, Decimal("0.6")),
 }
+_ATTAINMENT = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}
 PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%得满分，否则按实际进度量化）"
 
 
@@ -215,7 +216,7 @@ def evaluate(
     t, a = parsed(target), parsed(actual)
     w = amount(weight)
     c = compared(target, actual, direction)
-    att = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}.get(c.attainment, UNKNOWN)
+    att = _ATTAINMENT.get(c.attainment, UNKNOWN)
     if t.kind is Kind.QUALITATIVE:
         s, why = _qualitative(c, a, w, opts)
         return s, why, NOT_MET if a.word in ("部分达成", "未达成") else att
@@ -446,7 +447,7 @@ def form_total(report: Report, form: Form) -> Decimal | None:
     template = get_template(report.template)
     spec = template.form(form.kind)
     if spec.scored:
-        scores = (effective_score(i, report.template) for i in form.indicators)
+        scores = [effective_score(i, report.template) for i in form.indicators]
         return _scored_total(execution_score(form, spec), scores, form, template.scoring)
     return sheet_total(form, score_sheet_items(report, form, template))
 

@@ -373,10 +373,6 @@ def _parse_fast(text: str) -> Value | None:
     return Value(text, Kind.NUMBER, comparator or None, Decimal(number), None, unit)
 
 
-def _parse(text: str) -> Value:
-    return _parse_fast(text) or _parse_full(text)
-
-
 def _parse_full(text: str) -> Value:
     cleaned = _clean(text)
     if cleaned in _EMPTY_MARKS:
@@ -403,7 +399,7 @@ def parse_value(text: str | None) -> Value:
     """Read one 年度指标值 / 实际完成值 cell.  Never raises."""
     raw = text if isinstance(text, str) else ""
     try:
-        return _parse(raw)
+        return _parse_fast(raw) or _parse_full(raw)
     except (ArithmeticError, ValueError, RecursionError):  # defensive: must never raise
         return Value(raw, Kind.TEXT)
 

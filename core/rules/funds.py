@@ -34,8 +34,8 @@ def check_rates(ctx: FormCtx) -> Iterator[Problem]:
     """V01: a printed 执行率 must equal 执行数 ÷ 全年预算数 (within the template's tolerance)."""
     tolerance = ctx.template.scoring.rate_tolerance
     for i, row in enumerate(ctx.form.funds):
-        message = _rate_mismatch(row.printed_rate, row.annual, row.executed, tolerance)
-        if message:
+        message = row.printed_rate and _rate_mismatch(row.printed_rate, row.annual, row.executed, tolerance)
+        if message:  # a blank printed rate ("") reads as None: nothing to compare
             yield ctx.problem("V01", message, FUNDS, i, "rate")
 
 
@@ -49,10 +49,7 @@ def _rate_mismatch(printed_text: str, annual_text: str, executed_text: str, tole
     rate = rate_of(annual, executed)
     if rate is None or abs(q(rate, 4) - printed) <= tolerance:
         return ""
-    return (
-        f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），"
-        f"表中为 {printed_text.strip()}"
-    )
+    return f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），表中为 {printed_text.strip()}"
 
 
 def _parts_text(ctx: FormCtx, parts: tuple[str, ...], column: str) -> str:

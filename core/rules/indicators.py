@@ -61,7 +61,7 @@ def _guidance_re(guidance: tuple[str, ...]) -> re.Pattern[str]:
 def check_guidance(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     """V12: no template guidance text left in a cell."""
     guidance = ctx.template.guidance
-    texts = [getattr(ind, column) for column in TEXT_COLUMNS]
+    texts = (ind.level1, ind.level2, ind.level3, ind.target, ind.actual, ind.deviation_note)  # TEXT_COLUMNS
     if not _guidance_re(guidance).search("\n".join(texts)):  # the usual case: none anywhere
         return
     for column, text in zip(TEXT_COLUMNS, texts, strict=True):
@@ -307,15 +307,21 @@ NAME = "\ue000"  # stands in for a 三级指标 name in cached findings (a priva
 
 
 @lru_cache(maxsize=16)
-def _special_name_re(template_id: str) -> re.Pattern[str]:
-    """What makes a 三级 name matter to the row rules: guidance, a double-count word, a target."""
+def _special_words_re(template_id: str) -> re.Pattern[str]:
+    """Words that make a 三级 name matter to the row rules: guidance, a double-count word."""
     words = [*get_template(template_id).guidance, *DOUBLE_COUNT_WORDS, NAME]
-    return re.compile("|".join([*map(re.escape, words), NAME_TARGET_RE.pattern]))
+    return re.compile("|".join(map(re.escape, words)))
 
 
+@lru_cache(maxsize=1 << 14)
 def _plain_name(template_id: str, name: str) -> bool:
-    """True when the row rules use this 三级 name only as text in messages."""
-    return bool(name.strip()) and not _special_name_re(template_id).search(name)
+    """True when the row rules use this 三级 name only as text in messages (no guidance, no
+    double-count word, no target written inside it)."""
+    return (
+        bool(name.strip())
+        and not _special_words_re(template_id).search(name)
+        and not NAME_TARGET_RE.search(name)
+    )
 
 
 def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
@@ -325,11 +331,22 @@ def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
     ``NAME`` for the name, which is put back into the messages.
     """
     ind = ctx.form.indicators[i]
-    name = ind.level3
-    rest = (ind.target, ind.actual, ind.weight, ind.score, ind.deviation_note, ind.direction)
-    plain = _plain_name(ctx.report.template, name) and NAME not in "".join((ind.level1, ind.level2, *rest))
-    key = (ind.level1, ind.level2, NAME if plain else name, *rest)
-    found = _findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, key, ind.not_applicable)
+    name, template_id = ind.level3, ctx.report.template
+    key = (
+        ind.level1,
+        ind.level2,
+        name,
+        ind.target,
+        ind.actual,
+        ind.weight,
+        ind.score,
+        ind.deviation_note,
+        ind.direction,
+    )
+    plain = _plain_name(template_id, name) and NAME not in "".join(key)
+    if plain:
+        key = (key[0], key[1], NAME, *key[3:])
+    found = _findings(template_id, ctx.form.kind, ctx.form.execution_weight, key, ind.not_applicable)
     if plain:
         return [ctx.problem(rule, text.replace(NAME, name), INDICATORS, i, col) for rule, text, col in found]
     return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in found]
@@ -337,7 +354,7 @@ def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
 
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     """V05/V06: Σ weights per 一级 and in total."""
-    rows = tuple((ind.level1, ind.weight) for ind in ctx.form.indicators)
+    rows = tuple([(ind.level1, ind.weight) for ind in ctx.form.indicators])
     found = _weight_findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, rows)
     for rule, message, row in found:
         yield ctx.problem(rule, message, INDICATORS, row, "weight")
