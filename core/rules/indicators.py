@@ -313,7 +313,6 @@ def _special_words_re(template_id: str) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, words)))
 
 
-@lru_cache(maxsize=1 << 14)
 def _plain_name(template_id: str, name: str) -> bool:
     """True when the row rules use this 三级 name only as text in messages (no guidance, no
     double-count word, no target written inside it)."""
