@@ -366,7 +366,7 @@ def _parse_words(text: str, cleaned: str) -> Value | None:
 
 def _parse_fast(text: str) -> Value | None:
     """The common shapes without the general machinery; None when the text is anything else."""
-    match = _FAST_RE.fullmatch(text)
+    match = _FAST_RE.fullmatch(text) if len(text) <= _MAX_LEN else None
     if match is None or match.group(3) not in _FAST_UNITS:
         return None
     comparator, number, unit = match.groups()

@@ -38,3 +38,5 @@ def test_fast_path_keeps_units_and_directions() -> None:
     assert parse_value("96.5%").direction is None
     assert parse_value("≤12月").kind is Kind.DATE  # 月 is not a fast unit: still a deadline
     assert parse_value("2023年").kind is Kind.DATE
+    long = "≥" + "1" * (values._MAX_LEN + 5) + "人"
+    assert parse_value(long) == values._parse_full(long) and parse_value(long).kind is Kind.TEXT
