@@ -69,11 +69,14 @@ class Checker:
     def _check_form(self, form: Form) -> None:
         ctx = self._ctx(form)
         rows: dict[RowKey, list[Problem]] = {}
-        for table, items in ((INDICATORS, form.indicators), (GOALS, form.goals)):
-            for i in range(len(items)):
-                found = row_problems(ctx, table, i)
-                if found:
-                    rows[(table, i)] = found
+        for i in range(len(form.indicators)):
+            found = indicator_row(ctx, i)
+            if found:
+                rows[(INDICATORS, i)] = found
+        for i in range(len(form.goals)):
+            found = check_goals(ctx, i)
+            if found:
+                rows[(GOALS, i)] = found
         self._rows[id(form)] = rows
         self._forms[id(form)] = form_problems(ctx)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from core.model import Report
 from core.report import Document
-from core.rules import Checker, check_report
+from core.rules import Checker, check_report, indicators
 
 
 def _same(checker: Checker, report: Report) -> None:
@@ -76,3 +79,10 @@ def test_rows_alike_but_for_the_name_keep_their_own_names(seed_zpdb) -> None:  #
         _same(checker, doc.report)
     finally:
         doc.close()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789. 　人次名个期户元万%项场天指标-", max_size=14))
+def test_quick_name_target_test_finds_what_the_s02_pattern_finds(name: str) -> None:
+    found = indicators.NAME_TARGET_RE.search(name) is not None
+    assert (indicators._NAME_TARGET_ANYWHERE.search(name) is not None) == found
