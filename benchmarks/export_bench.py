@@ -47,8 +47,10 @@ def measure(label: str, write, report: Report, path: Path) -> None:
 
 def main() -> None:
     report = big_report()
-    print(f"report: {len(report.projects)} projects, "
-          f"{sum(len(f.indicators) for f in report.forms)} indicator rows")
+    print(
+        f"report: {len(report.projects)} projects, "
+        f"{sum(len(f.indicators) for f in report.forms)} indicator rows"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         measure("xlsx", write_xlsx, report, Path(tmp) / "bench.xlsx")
         measure("docx", write_docx, report, Path(tmp) / "bench.docx")

@@ -59,8 +59,14 @@ def time_to_paint(kind: str, data_dir: str) -> float:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["ZIPING_DATA_DIR"] = data_dir
     start = time.time()
-    out = subprocess.run([sys.executable, __file__, "--child", kind], capture_output=True, text=True,
-                         check=True, timeout=120, env=env)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=env,
+    )
     line = next(x for x in out.stdout.splitlines() if x.startswith("PAINTED"))
     return float(line.split()[1]) - start
 
@@ -129,10 +135,14 @@ def main() -> None:
     print(f"ratio: {app_t / bare_t:.2f}")
     print(f"very first start (imports the sample report first): {first_run * 1000:.0f} ms")
     print(f"open a 200-project report (open, check, tree, first editor): {figures['open'] * 1000:.0f} ms")
-    print(f"switch between two projects: median {figures['switch'] * 1000:.1f} ms, "
-          f"max {figures['switch_max'] * 1000:.1f} ms")
-    print(f"peak memory: start-up process {child_peak:.0f} MB; with the 200-project report "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"switch between two projects: median {figures['switch'] * 1000:.1f} ms, "
+        f"max {figures['switch_max'] * 1000:.1f} ms"
+    )
+    print(
+        f"peak memory: start-up process {child_peak:.0f} MB; with the 200-project report "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

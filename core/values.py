@@ -89,50 +89,180 @@ class Comparison:
 # --------------------------------------------------------------------------- vocabulary
 
 _EMPTY_MARKS = frozenset({"", "—", "——", "-", "--", "–", "/", "\\", "无", "空", "N/A", "n/a"})
-_SYMBOLS = (("≥=", "≥"), ("≤=", "≤"), (">=", "≥"), ("=>", "≥"), ("<=", "≤"), ("=<", "≤"),
-            ("==", "="), ("≧", "≥"), ("≦", "≤"), ("⩾", "≥"), ("⩽", "≤"), ("〜", "~"))
+_SYMBOLS = (
+    ("≥=", "≥"),
+    ("≤=", "≤"),
+    (">=", "≥"),
+    ("=>", "≥"),
+    ("<=", "≤"),
+    ("=<", "≤"),
+    ("==", "="),
+    ("≧", "≥"),
+    ("≦", "≤"),
+    ("⩾", "≥"),
+    ("⩽", "≤"),
+    ("〜", "~"),
+)
 _PREFIX_WORDS = {
-    "大于等于": "≥", "小于等于": "≤", "大于或等于": "≥", "小于或等于": "≤", "不低于": "≥",
-    "不高于": "≤", "不少于": "≥", "不多于": "≤", "不超过": "≤", "不大于": "≤", "不小于": "≥",
-    "达到": "≥", "至少": "≥", "控制在": "≤", "低于": "<", "小于": "<", "高于": ">",
-    "大于": ">", "超过": ">", "等于": "=", "≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<",
+    "大于等于": "≥",
+    "小于等于": "≤",
+    "大于或等于": "≥",
+    "小于或等于": "≤",
+    "不低于": "≥",
+    "不高于": "≤",
+    "不少于": "≥",
+    "不多于": "≤",
+    "不超过": "≤",
+    "不大于": "≤",
+    "不小于": "≥",
+    "达到": "≥",
+    "至少": "≥",
+    "控制在": "≤",
+    "低于": "<",
+    "小于": "<",
+    "高于": ">",
+    "大于": ">",
+    "超过": ">",
+    "等于": "=",
+    "≥": "≥",
+    "≤": "≤",
+    "=": "=",
+    ">": ">",
+    "<": "<",
 }
-_TRAILING_WORDS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤",
-                   "之内": "≤", "左右": ""}
-_KNOWN_QUALIFIERS = frozenset({"人均", "年均", "户均", "月均", "日均", "平均", "每人", "每年",
-                               "每月", "每次", "每期", "累计", "合计", "共", "共计", "约", "全年"})
-_UNIT_ALIASES = {"百分比": "%", "百分点": "%", "平米": "平方米", "㎡": "平方米", "m2": "平方米",
-                 "km": "公里", "千米": "公里", "人(次)": "人次", "人/次": "人次", "元钱": "元"}
+_TRAILING_WORDS = {
+    "及以上": "≥",
+    "以上": "≥",
+    "及以下": "≤",
+    "以下": "≤",
+    "以内": "≤",
+    "之内": "≤",
+    "左右": "",
+}
+_KNOWN_QUALIFIERS = frozenset(
+    {
+        "人均",
+        "年均",
+        "户均",
+        "月均",
+        "日均",
+        "平均",
+        "每人",
+        "每年",
+        "每月",
+        "每次",
+        "每期",
+        "累计",
+        "合计",
+        "共",
+        "共计",
+        "约",
+        "全年",
+    }
+)
+_UNIT_ALIASES = {
+    "百分比": "%",
+    "百分点": "%",
+    "平米": "平方米",
+    "㎡": "平方米",
+    "m2": "平方米",
+    "km": "公里",
+    "千米": "公里",
+    "人(次)": "人次",
+    "人/次": "人次",
+    "元钱": "元",
+}
 _FAMILIES = {
-    "person": ("人", "名", "位"), "person-times": ("人次",), "household": ("户",),
-    "money": ("元", "千元", "万元", "亿元"), "percent": ("%",),
+    "person": ("人", "名", "位"),
+    "person-times": ("人次",),
+    "household": ("户",),
+    "money": ("元", "千元", "万元", "亿元"),
+    "percent": ("%",),
     "count": ("个", "项", "家", "所", "类", "部", "台", "套", "件", "处", "座", "支", "村"),
     "times": ("次", "期", "场", "批次", "批", "轮", "班", "班次", "届"),
     "time": ("天", "日", "月", "个月", "年", "小时", "周", "分钟"),
-    "area": ("平方米", "亩", "公顷"), "length": ("公里", "米"), "book": ("册", "本", "篇"),
+    "area": ("平方米", "亩", "公顷"),
+    "length": ("公里", "米"),
+    "book": ("册", "本", "篇"),
 }
 _FAMILY_OF = {unit: family for family, units in _FAMILIES.items() for unit in units}
-_MULTIPLIERS = {"千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000),
-                "公里": Decimal(1000)}
-_COMMON = {"千元": "元", "万元": "元", "亿元": "元", "公里": "米", "日": "天", "名": "人",
-           "位": "人"}
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9}
+_MULTIPLIERS = {
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "亿元": Decimal(100000000),
+    "公里": Decimal(1000),
+}
+_COMMON = {"千元": "元", "万元": "元", "亿元": "元", "公里": "米", "日": "天", "名": "人", "位": "人"}
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-QUALITATIVE_WORDS = frozenset({
-    "优", "良", "中", "差", "高", "较高", "好", "较好", "一般", "低", "及时", "达成", "部分达成",
-    "未达成", "合格", "考核合格", "合理", "合规", "健全", "全面", "有效保障", "显著提升",
-    "不断提升", "持续保障", "定性", "优秀单位", "平安单位", "进一步提升", "运行顺畅",
-    "按时完成", "畅通", "进一步增强", "进一步发挥", "进一步满足", "进一步完善", "进一步优化",
-    "全面发展", "纳入培训内容", "各项工作有序开展", "不高于一般标准", "中长期保障",
-    "持续稳步提升", "稳步提升", "不断增强", "持续保证", "满意", "非常满意", "基本满意",
-})
-_GRADE_PREFIXES = (("未达成", "未达成"), ("未达到", "未达成"), ("部分达成", "部分达成"),
-                   ("基本达成", "部分达成"), ("达成", "达成"))
-_SCALES = (("优", "良", "中", "差"), ("高", "较高", "一般", "较低", "低"),
-           ("好", "较好", "一般", "较差", "差"), ("非常满意", "满意", "基本满意", "不满意"))
-_POSITIVE = frozenset({"达成", "优", "合格", "达标", "完成", "已完成", "全部完成", "按时完成",
-                       "满意", "非常满意"})
+QUALITATIVE_WORDS = frozenset(
+    {
+        "优",
+        "良",
+        "中",
+        "差",
+        "高",
+        "较高",
+        "好",
+        "较好",
+        "一般",
+        "低",
+        "及时",
+        "达成",
+        "部分达成",
+        "未达成",
+        "合格",
+        "考核合格",
+        "合理",
+        "合规",
+        "健全",
+        "全面",
+        "有效保障",
+        "显著提升",
+        "不断提升",
+        "持续保障",
+        "定性",
+        "优秀单位",
+        "平安单位",
+        "进一步提升",
+        "运行顺畅",
+        "按时完成",
+        "畅通",
+        "进一步增强",
+        "进一步发挥",
+        "进一步满足",
+        "进一步完善",
+        "进一步优化",
+        "全面发展",
+        "纳入培训内容",
+        "各项工作有序开展",
+        "不高于一般标准",
+        "中长期保障",
+        "持续稳步提升",
+        "稳步提升",
+        "不断增强",
+        "持续保证",
+        "满意",
+        "非常满意",
+        "基本满意",
+    }
+)
+_GRADE_PREFIXES = (
+    ("未达成", "未达成"),
+    ("未达到", "未达成"),
+    ("部分达成", "部分达成"),
+    ("基本达成", "部分达成"),
+    ("达成", "达成"),
+)
+_SCALES = (
+    ("优", "良", "中", "差"),
+    ("高", "较高", "一般", "较低", "低"),
+    ("好", "较好", "一般", "较差", "差"),
+    ("非常满意", "满意", "基本满意", "不满意"),
+)
+_POSITIVE = frozenset(
+    {"达成", "优", "合格", "达标", "完成", "已完成", "全部完成", "按时完成", "满意", "非常满意"}
+)
 _NEGATIVE = frozenset({"部分达成", "差", "较差", "不合格", "不达标", "不满意", "无效"})
 
 # --------------------------------------------------------------------------- patterns
@@ -142,16 +272,21 @@ _CMP = "|".join(sorted((re.escape(w) for w in _PREFIX_WORDS), key=len, reverse=T
 _TRAIL = "|".join(sorted(_TRAILING_WORDS, key=len, reverse=True))
 _NUMBER_RE = re.compile(
     rf"(?P<qual>[^\d]*?)(?P<cmp>{_CMP})?(?:(?P<num>{_NUM})|(?P<cn>[一二两三四五六七八九十]{{1,3}}))"
-    rf"(?P<mult>[万亿](?!元))?(?P<approx>余|多)?(?P<unit>[^\d]*?)(?P<trail>{_TRAIL})?")
-_RANGE_RE = re.compile(rf"(?P<qual>[^\d]*?)(?P<lo>{_NUM})(?P<u1>[^\d~至到—-]*)"
-                       rf"(?:-|~|—|至|到)(?P<hi>{_NUM})(?P<u2>[^\d]*)")
+    rf"(?P<mult>[万亿](?!元))?(?P<approx>余|多)?(?P<unit>[^\d]*?)(?P<trail>{_TRAIL})?"
+)
+_RANGE_RE = re.compile(
+    rf"(?P<qual>[^\d]*?)(?P<lo>{_NUM})(?P<u1>[^\d~至到—-]*)"
+    rf"(?:-|~|—|至|到)(?P<hi>{_NUM})(?P<u2>[^\d]*)"
+)
 _DATE_RE = re.compile(
     r"(?P<cmp>[≥≤=<>])?(?:在|于)?(?:(?P<year>\d{4})年度?)?"
     r"(?:(?P<month>\d{1,2})月份?|(?P<end>年?底|年?末))?"
-    r"(?P<suf>底前|底|末|以前|之前|前|以内|内|上旬|中旬|下旬|初)?(?P<tail>.{0,8})")
+    r"(?P<suf>底前|底|末|以前|之前|前|以内|内|上旬|中旬|下旬|初)?(?P<tail>.{0,8})"
+)
 _UNIT_RE = re.compile(
     r"(?:(?![余多]|[万亿](?!元))[A-Za-z%\u4e00-\u9fff]{1,6}(?:\([\u4e00-\u9fff]{1,2}\))?"
-    r"(?:/[A-Za-z\u4e00-\u9fff]{1,4})?)?")
+    r"(?:/[A-Za-z\u4e00-\u9fff]{1,4})?)?"
+)
 _GRADE_PAREN_RE = re.compile(r"(优秀|优|良好|良|中|差|较高|高|较好|好|一般|低)\(")
 _MAX_LEN = 200
 # The common shape "≥123人次" / "96.5%" / "≤5万元": already clean, one plain number, a simple unit
@@ -161,6 +296,7 @@ _FAST_RE = re.compile(r"([≥≤=<>]?)(\d+(?:\.\d+)?)([^\d.]*)")
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _clean(text: str) -> str:
     """NFKC (full-width → ASCII), comparator glyphs unified, all whitespace removed; idempotent."""
@@ -259,6 +395,7 @@ def _multiplier(unit: str) -> Decimal:
 
 
 # --------------------------------------------------------------------------- parsing
+
 
 def _direction_of(word: str | None) -> str | None:
     if not word:
@@ -379,8 +516,7 @@ def _parse_full(text: str) -> Value:
         return Value(text, Kind.EMPTY)
     if len(cleaned) > _MAX_LEN:
         return Value(text, Kind.TEXT)
-    for reader in (_parse_grade_paren, _parse_date, _parse_range, _parse_number,
-                   _parse_words):
+    for reader in (_parse_grade_paren, _parse_date, _parse_range, _parse_number, _parse_words):
         value = reader(text, cleaned)
         if value is not None and not _reads_as_date(value):
             return value
@@ -406,14 +542,25 @@ def parse_value(text: str | None) -> Value:
 
 # --------------------------------------------------------------------------- comparing
 
-_KIND_NAMES = {Kind.EMPTY: "空", Kind.NUMBER: "数值", Kind.RANGE: "区间", Kind.DATE: "日期",
-               Kind.QUALITATIVE: "定性", Kind.TEXT: "文字"}
+_KIND_NAMES = {
+    Kind.EMPTY: "空",
+    Kind.NUMBER: "数值",
+    Kind.RANGE: "区间",
+    Kind.DATE: "日期",
+    Kind.QUALITATIVE: "定性",
+    Kind.TEXT: "文字",
+}
 _NEGATED = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
 _DIRECTION_WORDS = {"正向": "≥", "反向": "≤", "≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<"}
 
 
-def _result(attainment: Attainment, explanation: str, ratio: Decimal | None = None,
-            deviation: Decimal | None = None, mismatch: bool = False) -> Comparison:
+def _result(
+    attainment: Attainment,
+    explanation: str,
+    ratio: Decimal | None = None,
+    deviation: Decimal | None = None,
+    mismatch: bool = False,
+) -> Comparison:
     return Comparison(attainment, ratio, mismatch, deviation, explanation)
 
 
@@ -448,35 +595,39 @@ def _amount(value: Value) -> str:
 
 def _compare_numbers(target: Value, actual: Value, direction: str | None) -> Comparison:
     if not units_compatible(target.unit, actual.unit):
-        return _result(Attainment.UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”",
-                       mismatch=True)
+        return _result(Attainment.UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”", mismatch=True)
     goal = to_common_unit(target.number or Decimal(0), target.unit)
     done = to_common_unit(actual.number or Decimal(0), actual.unit)
     deviation = _div(done - goal, goal)
     if direction is None:
         if done == goal:
-            return _result(Attainment.MET, f"实际 {_amount(actual)} = 目标 {_amount(target)}",
-                           Decimal(1), deviation)
-        return _result(Attainment.UNKNOWN, "目标未写比较方向（≥、≤ 或 =），需人工确认",
-                       None, deviation)
+            return _result(
+                Attainment.MET, f"实际 {_amount(actual)} = 目标 {_amount(target)}", Decimal(1), deviation
+            )
+        return _result(Attainment.UNKNOWN, "目标未写比较方向（≥、≤ 或 =），需人工确认", None, deviation)
     met = _holds(direction, done, goal)
     symbol = direction if met else _NEGATED[direction]
-    return _result(Attainment.MET if met else Attainment.NOT_MET,
-                   f"实际 {_amount(actual)} {symbol} 目标 {_amount(target)}",
-                   _ratio(direction, done, goal), deviation)
+    return _result(
+        Attainment.MET if met else Attainment.NOT_MET,
+        f"实际 {_amount(actual)} {symbol} 目标 {_amount(target)}",
+        _ratio(direction, done, goal),
+        deviation,
+    )
 
 
 def _compare_range(target: Value, actual: Value) -> Comparison:
     if not units_compatible(target.unit, actual.unit):
-        return _result(Attainment.UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”",
-                       mismatch=True)
+        return _result(Attainment.UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”", mismatch=True)
     low, high = target.number or Decimal(0), target.upper or Decimal(0)
     done = actual.number or Decimal(0)
     met = low <= done <= high
     where = "在" if met else "不在"
-    return _result(Attainment.MET if met else Attainment.NOT_MET,
-                   f"实际 {_amount(actual)} {where}目标区间 {target.display()} 内",
-                   _div(done, low), _div(done - low, low))
+    return _result(
+        Attainment.MET if met else Attainment.NOT_MET,
+        f"实际 {_amount(actual)} {where}目标区间 {target.display()} 内",
+        _div(done, low),
+        _div(done - low, low),
+    )
 
 
 def _date_keys(target: Value, actual: Value) -> tuple[Decimal, Decimal] | None:
@@ -499,8 +650,10 @@ def _compare_dates(target: Value, actual: Value, direction: str | None) -> Compa
         return _result(Attainment.UNKNOWN, "日期缺少年份或月份，需人工确认")
     met = _holds(direction or "≤", keys[0], keys[1])
     word = "符合" if met else "不符合"
-    return _result(Attainment.MET if met else Attainment.NOT_MET,
-                   f"实际 {actual.display()} {word}目标时间 {target.display()}")
+    return _result(
+        Attainment.MET if met else Attainment.NOT_MET,
+        f"实际 {actual.display()} {word}目标时间 {target.display()}",
+    )
 
 
 def _scale_rank(target: str, actual: str) -> tuple[int, int] | None:
@@ -511,8 +664,7 @@ def _scale_rank(target: str, actual: str) -> tuple[int, int] | None:
 
 
 def _is_positive(word: str) -> bool:
-    return word in _POSITIVE or "优秀" in word or (
-        ("合格" in word or "达标" in word) and "不" not in word)
+    return word in _POSITIVE or "优秀" in word or (("合格" in word or "达标" in word) and "不" not in word)
 
 
 def _is_negative(word: str) -> bool:
@@ -528,8 +680,10 @@ def _compare_words(target: Value, actual: Value) -> Comparison:
     ranks = _scale_rank(goal, done)
     if ranks is not None:
         met = ranks[1] <= ranks[0]
-        return _result(Attainment.MET if met else Attainment.NOT_MET,
-                       f"实际“{done}”{'不低于' if met else '低于'}目标“{goal}”")
+        return _result(
+            Attainment.MET if met else Attainment.NOT_MET,
+            f"实际“{done}”{'不低于' if met else '低于'}目标“{goal}”",
+        )
     if goal == "定性" or _is_positive(done):
         return _result(Attainment.MET, f"实际“{done}”为肯定评价")
     if goal in done or done in goal or done in _clean(target.text):
@@ -556,8 +710,10 @@ def _compare(target: Value, actual: Value, direction: str | None) -> Comparison:
         return _compare_words(target, actual)
     if Kind.TEXT in pair:
         return _result(Attainment.UNKNOWN, "文字描述无法自动比较，需人工确认")
-    return _result(Attainment.UNKNOWN,
-                   f"目标为{_KIND_NAMES[target.kind]}，实际为{_KIND_NAMES[actual.kind]}，无法自动比较")
+    return _result(
+        Attainment.UNKNOWN,
+        f"目标为{_KIND_NAMES[target.kind]}，实际为{_KIND_NAMES[actual.kind]}，无法自动比较",
+    )
 
 
 def compare(target: Value, actual: Value, direction: str | None = None) -> Comparison:

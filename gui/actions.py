@@ -19,8 +19,13 @@ class Actions:
         specs = [
             ("new", "新建", QKeySequence.StandardKey.New, SP.SP_FileIcon, "新建一份自评报告"),
             ("open", "打开", QKeySequence.StandardKey.Open, SP.SP_DialogOpenButton, "打开 .zpdb 报告文件"),
-            ("save_as", "另存为", QKeySequence.StandardKey.SaveAs, SP.SP_DialogSaveButton,
-             "把报告另存一份（所有修改都已自动保存）"),
+            (
+                "save_as",
+                "另存为",
+                QKeySequence.StandardKey.SaveAs,
+                SP.SP_DialogSaveButton,
+                "把报告另存一份（所有修改都已自动保存）",
+            ),
             ("import_json", "导入", "Ctrl+I", SP.SP_ArrowDown, "从交换格式 .json 导入报告"),
             ("export_word", "导出 Word", "Ctrl+E", SP.SP_FileDialogDetailedView, "导出整份报告（Word）"),
             ("export_excel", "导出 Excel", "Ctrl+Shift+E", SP.SP_FileDialogListView, "导出全部表格（Excel）"),
@@ -40,8 +45,11 @@ class Actions:
             if icon is not None:
                 action.setIcon(style.standardIcon(icon))
             action.setStatusTip(tip)
-            action.setToolTip(f"{text}（{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}）"
-                              if keys is not None else text)
+            action.setToolTip(
+                f"{text}（{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}）"
+                if keys is not None
+                else text
+            )
             setattr(self, name, action)
         self.redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.recent_menu = QMenu("最近打开", window)
@@ -73,8 +81,20 @@ class Actions:
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.new, self.open, self.save_as, self.import_json, None, self.export_word,
-                       self.export_excel, None, self.check, None, self.undo, self.redo):
+        for action in (
+            self.new,
+            self.open,
+            self.save_as,
+            self.import_json,
+            None,
+            self.export_word,
+            self.export_excel,
+            None,
+            self.check,
+            None,
+            self.undo,
+            self.redo,
+        ):
             if action is None:
                 bar.addSeparator()
             else:

@@ -32,8 +32,10 @@ def app_icon() -> QIcon:
 def install_translators(app: QApplication) -> list[QTranslator]:
     """Load qtbase_zh_CN.qm so standard buttons read 确定/取消; return the installed translators."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-               resources_dir() / "translations"]
+    folders = [
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        resources_dir() / "translations",
+    ]
     installed = []
     for folder in folders:
         translator = QTranslator(app)

@@ -80,8 +80,11 @@ def budget_vs_executed_png(report: Report, width: int = 1600, height: int = 900)
         rate = fmt_percent(executed / annual) if annual else "—"
         p.setFont(_font(18 if len(data) <= 12 else 12))
         h = float(max(annual, executed) / peak) * plot.height()
-        p.drawText(QRectF(plot.left() + i * slot, plot.bottom() - h - 28, slot, 26),
-                   Qt.AlignmentFlag.AlignCenter, rate)
+        p.drawText(
+            QRectF(plot.left() + i * slot, plot.bottom() - h - 28, slot, 26),
+            Qt.AlignmentFlag.AlignCenter,
+            rate,
+        )
     _legend(p, width, height - 40, [("全年预算数", BUDGET), ("全年执行数", EXECUTED)])
     p.end()
     return _png(image)
@@ -156,8 +159,11 @@ def spending_structure_png(report: Report, width: int = 1600, height: int = 900)
         p.setFont(_font(24))
         share = fmt_percent(value / total) if total else "—"
         label = name if len(name) <= 22 else name[:21] + "…"
-        p.drawText(QRectF(pie.right() + 125, y - 6, width - pie.right() - 140, 44),
-                   Qt.AlignmentFlag.AlignVCenter, f"{label}  {fmt_money(value)}（{share}）")
+        p.drawText(
+            QRectF(pie.right() + 125, y - 6, width - pie.right() - 140, 44),
+            Qt.AlignmentFlag.AlignVCenter,
+            f"{label}  {fmt_money(value)}（{share}）",
+        )
     p.end()
     return _png(image)
 

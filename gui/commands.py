@@ -77,8 +77,16 @@ def _old_value(doc: Document, uid: int, table: str, row: int, column: str) -> An
 class InsertRowsCommand(DocCommand):
     """Insert rows (blank unless ``rows`` is given) before ``index``."""
 
-    def __init__(self, doc: Document, uid: int, table: str, index: int, rows: list[Any] | None = None,
-                 count: int = 1, text: str = "插入行") -> None:
+    def __init__(
+        self,
+        doc: Document,
+        uid: int,
+        table: str,
+        index: int,
+        rows: list[Any] | None = None,
+        count: int = 1,
+        text: str = "插入行",
+    ) -> None:
         super().__init__(doc, text)
         self.uid, self.table, self.index = uid, table, index
         self.rows = copy.deepcopy(rows) if rows else None

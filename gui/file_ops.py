@@ -155,8 +155,9 @@ class FileOps:
         return self.open_path(target)
 
     # ---- exporting -------------------------------------------------------------
-    def export(self, kind: str, current_only: bool = False, target: Path | str | None = None,
-               ask: bool = True) -> bool:
+    def export(
+        self, kind: str, current_only: bool = False, target: Path | str | None = None, ask: bool = True
+    ) -> bool:
         """Export the report (or the current form) to Word or Excel with a progress dialog."""
         ctx = self.window.ctx
         if ctx.doc is None:
@@ -191,8 +192,11 @@ class FileOps:
         if not path:
             return None
         path_obj = Path(path)
-        return path_obj if path_obj.suffix.lower() == SUFFIXES[kind] else path_obj.with_name(
-            path_obj.name + SUFFIXES[kind])
+        return (
+            path_obj
+            if path_obj.suffix.lower() == SUFFIXES[kind]
+            else path_obj.with_name(path_obj.name + SUFFIXES[kind])
+        )
 
     def _offer_folder(self, target: Path) -> None:
         answer = QMessageBox.question(self.window, "导出完成", f"已导出到：\n{target}\n\n打开所在文件夹？")

@@ -52,8 +52,14 @@ class MainWindow(QMainWindow):
         self.narrative_editor = NarrativeEditor(self.ctx, self)
         self.blank = QLabel("请用“新建”或“打开”开始一份报告。", self)
         self.blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for editor in (self.blank, self.report_editor, self.form_editor, self.score_editor, self.basic_editor,
-                       self.narrative_editor):
+        for editor in (
+            self.blank,
+            self.report_editor,
+            self.form_editor,
+            self.score_editor,
+            self.basic_editor,
+            self.narrative_editor,
+        ):
             self.editors.addWidget(editor)
         splitter = QSplitter(self)
         splitter.addWidget(self.tree)
@@ -115,8 +121,14 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         doc = self.ctx.doc
         self.setWindowTitle(f"{doc.path.name} — {APP_TITLE}" if doc is not None else APP_TITLE)
-        for action in (self.actions_.save_as, self.actions_.export_word, self.actions_.export_excel,
-                       self.actions_.export_form_word, self.actions_.export_form_excel, self.actions_.check):
+        for action in (
+            self.actions_.save_as,
+            self.actions_.export_word,
+            self.actions_.export_excel,
+            self.actions_.export_form_word,
+            self.actions_.export_form_excel,
+            self.actions_.check,
+        ):
             action.setEnabled(doc is not None)
 
     # ---- nodes and cells -----------------------------------------------------
@@ -173,8 +185,13 @@ class MainWindow(QMainWindow):
                 score = None
         total = getattr(score, "total", None)
         grade = getattr(score, "grade", "")
-        self.score_label.setText(f"本表得分 {total}（{grade}）" if total is not None and grade else
-                                 f"本表得分 {total}" if total is not None else "")
+        self.score_label.setText(
+            f"本表得分 {total}（{grade}）"
+            if total is not None and grade
+            else f"本表得分 {total}"
+            if total is not None
+            else ""
+        )
 
     def undo(self) -> None:
         self.narrative_editor.commit()

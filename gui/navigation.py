@@ -107,8 +107,9 @@ class NavModel(QStandardItemModel):
         self.update_badges()
 
     def _on_change(self, change: Any) -> None:
-        if change.table == "forms" or (change.table == NARRATIVE and (change.structural or "title" in
-                                                                      change.columns)):
+        if change.table == "forms" or (
+            change.table == NARRATIVE and (change.structural or "title" in change.columns)
+        ):
             self.structure_changed.emit()
         elif change.table == "header" and "name" in change.columns:
             item = self.find(PROJECT_NODE, change.form)
@@ -212,7 +213,6 @@ def node_for_problem(ctx: Any, problem_cell: tuple[Any, str, Any, Any]) -> tuple
     return (kind, key)
 
 
-
 class NavTree(QTreeView):
     """The tree view; emits ``node_selected`` and offers the project commands."""
 
@@ -227,8 +227,9 @@ class NavTree(QTreeView):
         self.setModel(self.nav_model)
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        )
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -366,11 +367,13 @@ class NavTree(QTreeView):
         uid = index.data(KEY_ROLE) if kind == PROJECT_NODE else None
         entries: list[tuple[str, Any, Any]] = [("新增项目", QKeySequence("Ins"), self.add_project)]
         if uid is not None:
-            entries += [("重命名", QKeySequence("F2"), lambda: self.rename_project(uid)),
-                        ("复制", None, lambda: self.duplicate_project(uid)),
-                        ("删除", QKeySequence("Del"), lambda: self.delete_project(uid)),
-                        ("上移", QKeySequence("Ctrl+Up"), lambda: self.move_project(uid, -1)),
-                        ("下移", QKeySequence("Ctrl+Down"), lambda: self.move_project(uid, 1))]
+            entries += [
+                ("重命名", QKeySequence("F2"), lambda: self.rename_project(uid)),
+                ("复制", None, lambda: self.duplicate_project(uid)),
+                ("删除", QKeySequence("Del"), lambda: self.delete_project(uid)),
+                ("上移", QKeySequence("Ctrl+Up"), lambda: self.move_project(uid, -1)),
+                ("下移", QKeySequence("Ctrl+Down"), lambda: self.move_project(uid, 1)),
+            ]
         for text, keys, slot in entries:
             action = QAction(text, menu)
             if keys is not None:

@@ -31,17 +31,48 @@ Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 HEADERS = ("级别", "表", "位置", "说明")
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
-TABLE_NAMES = {"header": "表头", "funds": "资金", "goals": "目标", "indicators": "指标",
-               "score_sheet": "评分表", "narrative": "自评报告", "report": "报告信息",
-               "basic_data": "基础数据表"}
-COLUMN_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数", "rate": "执行率",
-                "score": "得分", "weight": "分值", "level1": "一级指标", "level2": "二级指标",
-                "level3": "三级指标", "target": "年度指标值", "actual": "实际完成值",
-                "deviation_note": "偏差原因", "goal": "年度目标", "achieved": "完成情况", "name": "名称",
-                "supervisor": "主管部门", "implementer": "实施单位", "execution_weight": "执行率分值",
-                "self_score": "自评得分", "review_score": "复核得分", "path": "指标", "text": "正文",
-                "printed_total": "总分", "direction": "方向", "preparer": "填表人", "phone": "联系电话",
-                "date": "填报日期", "head": "单位负责人", "year": "年度", "department": "部门"}
+TABLE_NAMES = {
+    "header": "表头",
+    "funds": "资金",
+    "goals": "目标",
+    "indicators": "指标",
+    "score_sheet": "评分表",
+    "narrative": "自评报告",
+    "report": "报告信息",
+    "basic_data": "基础数据表",
+}
+COLUMN_NAMES = {
+    "initial": "年初预算数",
+    "annual": "全年预算数",
+    "executed": "全年执行数",
+    "rate": "执行率",
+    "score": "得分",
+    "weight": "分值",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "deviation_note": "偏差原因",
+    "goal": "年度目标",
+    "achieved": "完成情况",
+    "name": "名称",
+    "supervisor": "主管部门",
+    "implementer": "实施单位",
+    "execution_weight": "执行率分值",
+    "self_score": "自评得分",
+    "review_score": "复核得分",
+    "path": "指标",
+    "text": "正文",
+    "printed_total": "总分",
+    "direction": "方向",
+    "preparer": "填表人",
+    "phone": "联系电话",
+    "date": "填报日期",
+    "head": "单位负责人",
+    "year": "年度",
+    "department": "部门",
+}
 SEVERITY_COLOURS = {"error": "#d93025", "warning": "#f2a600", "info": "#1a73e8"}
 
 
@@ -88,8 +119,12 @@ class ProblemModel(QAbstractTableModel):
         problem = self.problems[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (SEVERITY_LABELS[problem.severity], problem.form or "报告", cell_text(problem),
-                    problem.message)[column]
+            return (
+                SEVERITY_LABELS[problem.severity],
+                problem.form or "报告",
+                cell_text(problem),
+                problem.message,
+            )[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self.icons.get(problem.severity, QIcon())
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -126,8 +161,10 @@ class ProblemDock(QDockWidget):
         super().__init__("问题列表", parent)
         self.ctx = ctx
         self.setObjectName("problemList")
-        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.model = ProblemModel(ctx, self)
         self.proxy = ProblemFilter(self)
         self.proxy.setSourceModel(self.model)

@@ -37,6 +37,7 @@ def save_atomically(path: Path, save: Callable[[Path], None]) -> None:
             os.replace(tmp, path)
         except PermissionError as exc:
             raise ExportTargetLocked(
-                f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from exc
+                f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。"
+            ) from exc
     finally:
         tmp.unlink(missing_ok=True)

@@ -30,12 +30,19 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-CHART_CAPTIONS = {"budget_vs_executed": "各项目全年预算数与全年执行数（万元）",
-                  "spending_structure": "支出结构"}
+CHART_CAPTIONS = {
+    "budget_vs_executed": "各项目全年预算数与全年执行数（万元）",
+    "spending_structure": "支出结构",
+}
 
 
-def write_docx(report: Report, path: Path, charts: dict[str, bytes] | None = None,
-               forms: list[int] | None = None, progress: Progress | None = None) -> None:
+def write_docx(
+    report: Report,
+    path: Path,
+    charts: dict[str, bytes] | None = None,
+    forms: list[int] | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Write the 自评报告 (or only the attachments of ``forms``) with ``charts`` (PNG) embedded."""
     grids = plan(report, forms)
     total = len(grids) + 2
@@ -121,8 +128,9 @@ def _footer(doc: DocxDocument, section: object) -> None:
     p.style = doc.styles["ZP Signoff"]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run("— ")
-    p._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r>'
-                          "</w:fldSimple>"))
+    p._p.append(
+        parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+    )
     p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve"> —</w:t></w:r>'))
 
 
@@ -194,7 +202,9 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     doc.add_paragraph(grid.title, style="ZP Table Title")
     if grid.subtitle:
         doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    usable = int((section.page_width.mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * TWIPS_PER_MM)
+    page_width = section.page_width
+    assert page_width is not None  # page_setup() has just set it
+    usable = int((page_width.mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
     style_id = doc.styles["ZP Table"].style_id
     cut = split_point(grid)

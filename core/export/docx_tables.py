@@ -32,12 +32,16 @@ def split_point(grid: Grid) -> int:
 
 def table_xml(grid: Grid, widths: list[int], first: int, last: int, style_id: str) -> object:
     """Return a w:tbl element for rows first..last-1 of the grid."""
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    parts = [f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-             f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-             '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
-             '</w:tblPr><w:tblGrid>']
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    parts = [
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        "</w:tblPr><w:tblGrid>"
+    ]
     parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts.append("</w:tblGrid>")
     covered = grid.covered()
@@ -51,8 +55,13 @@ def table_xml(grid: Grid, widths: list[int], first: int, last: int, style_id: st
     return parse_xml("".join(parts))
 
 
-def _row_cells(grid: Grid, r: int, covered: dict[tuple[int, int], tuple[int, int, int, int]],
-               widths: list[int], style_id: str) -> list[str]:
+def _row_cells(
+    grid: Grid,
+    r: int,
+    covered: dict[tuple[int, int], tuple[int, int, int, int]],
+    widths: list[int],
+    style_id: str,
+) -> list[str]:
     out = []
     c = 0
     while c < grid.ncols:
@@ -62,8 +71,10 @@ def _row_cells(grid: Grid, r: int, covered: dict[tuple[int, int], tuple[int, int
         if m[2] > m[0]:
             vmerge = '<w:vMerge w:val="restart"/>' if r == m[0] else "<w:vMerge/>"
         grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-        tc_pr = (f'<w:tcPr><w:tcW w:w="{sum(widths[c:c + span])}" w:type="dxa"/>{grid_span}{vmerge}'
-                 '<w:vAlign w:val="center"/></w:tcPr>')
+        tc_pr = (
+            f'<w:tcPr><w:tcW w:w="{sum(widths[c : c + span])}" w:type="dxa"/>{grid_span}{vmerge}'
+            '<w:vAlign w:val="center"/></w:tcPr>'
+        )
         cell = grid.cells.get((m[0], m[1])) if r == m[0] else None
         out.append(f"<w:tc>{tc_pr}{_paragraph(grid, cell, style_id)}</w:tc>")
         c += span

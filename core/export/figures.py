@@ -35,12 +35,18 @@ def form_figures(report: Report, form: Form) -> Figures:
         return fallback_figures(report, form)
     s = score_form(report, form)
     return Figures(
-        rate=s.execution.rate, score=s.execution.score, weight=s.execution.weight,
-        row_rates=dict(s.row_rates), sums=dict(s.computed_sums),
+        rate=s.execution.rate,
+        score=s.execution.score,
+        weight=s.execution.weight,
+        row_rates=dict(s.row_rates),
+        sums=dict(s.computed_sums),
         indicators=[i.score for i in s.indicators],
-        sheet=[_entered_or(item.self_score, i.suggested) for item, i in zip(form.score_sheet, s.score_sheet,
-                                                                            strict=False)],
-        total=s.total, grade=s.grade,
+        sheet=[
+            _entered_or(item.self_score, i.suggested)
+            for item, i in zip(form.score_sheet, s.score_sheet, strict=False)
+        ],
+        total=s.total,
+        grade=s.grade,
     )
 
 
@@ -82,8 +88,11 @@ def fallback_figures(report: Report, form: Form) -> Figures:
     spec = template.form(form.kind)
     row = form.fund(spec.rate_row)
     rate = _rate(try_amount(row.annual), try_amount(row.executed)) if row else None
-    weight = try_amount(form.execution_weight) if form.execution_weight.strip() else try_amount(
-        spec.execution_weight)
+    weight = (
+        try_amount(form.execution_weight)
+        if form.execution_weight.strip()
+        else try_amount(spec.execution_weight)
+    )
     score = q(weight * min(rate, ONE)) if rate is not None and weight is not None else None
     inds = [try_amount(i.score) for i in form.indicators]
     sheet = [try_amount(i.self_score) for i in form.score_sheet]
@@ -92,5 +101,6 @@ def fallback_figures(report: Report, form: Form) -> Figures:
     else:
         total = q(sum((v for v in sheet if v is not None), ZERO)) if form.score_sheet else None
     rates = {r.key: _rate(try_amount(r.annual), try_amount(r.executed)) for r in form.funds}
-    return Figures(rate, score, weight, rates, _sums(form, spec), inds, sheet, total,
-                   grade_of(total, template))
+    return Figures(
+        rate, score, weight, rates, _sums(form, spec), inds, sheet, total, grade_of(total, template)
+    )

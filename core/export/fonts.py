@@ -42,8 +42,16 @@ def east_asian_language(doc: DocxDocument) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def paragraph_style(doc: DocxDocument, name: str, font: str, size: float, *, latin: str = LATIN,
-                    bold: bool = False, base: str | None = None) -> ParagraphStyle:
+def paragraph_style(
+    doc: DocxDocument,
+    name: str,
+    font: str,
+    size: float,
+    *,
+    latin: str = LATIN,
+    bold: bool = False,
+    base: str | None = None,
+) -> ParagraphStyle:
     """Return (creating or resetting) a paragraph style with a Chinese font and no theme colour."""
     try:
         style = doc.styles[name]
@@ -58,4 +66,4 @@ def paragraph_style(doc: DocxDocument, name: str, font: str, size: float, *, lat
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = False
-    return style  # type: ignore[return-value]
+    return style  # type: ignore[no-any-return]

@@ -40,8 +40,17 @@ class Grid:
     uid: int | None = None
     rate_places: int = 2
 
-    def put(self, row: int, col: int, value: Value, kind: str = TEXT, *, rows: int = 1, cols: int = 1,
-            align: str = "center") -> None:
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: Value,
+        kind: str = TEXT,
+        *,
+        rows: int = 1,
+        cols: int = 1,
+        align: str = "center",
+    ) -> None:
         """Write a cell; a span of several rows or columns becomes one merged range."""
         if isinstance(value, str):
             value = _ILLEGAL.sub("", value)
@@ -60,7 +69,7 @@ class Grid:
         return "" if cell is None else printed(cell, self.rate_places)
 
     def span_width(self, col: int, cols: int) -> int:
-        return sum(self.widths[col:col + cols])
+        return sum(self.widths[col : col + cols])
 
     def covered(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
         """Map every cell inside a merged range to that range."""
@@ -102,8 +111,12 @@ def line_count(text: str, width: int) -> int:
 
 def signoff_items(signoff: Signoff) -> list[tuple[str, str]]:
     """Return the four sign-off labels with their values, the date printed as 2024年5月16日."""
-    return [("填表人", signoff.preparer), ("填报日期", printed_date(signoff.date)),
-            ("联系电话", signoff.phone), ("单位负责人签字", signoff.head)]
+    return [
+        ("填表人", signoff.preparer),
+        ("填报日期", printed_date(signoff.date)),
+        ("联系电话", signoff.phone),
+        ("单位负责人签字", signoff.head),
+    ]
 
 
 def printed_date(text: str) -> str:

@@ -32,8 +32,15 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     widths = [LABEL_WIDTH] + [c.width or 12 for c in spec.indicator_columns]
     title = fill_title(spec.title, report.year, name=form.name, department=report.department)
     short = "部门整体" if form.kind == OVERALL else form.name
-    g = Grid(f"{label} {short}", label, title, widths, uid=form.uid,
-             landscape=spec.orientation != "portrait", rate_places=template.scoring.rate_places)
+    g = Grid(
+        f"{label} {short}",
+        label,
+        title,
+        widths,
+        uid=form.uid,
+        landscape=spec.orientation != "portrait",
+        rate_places=template.scoring.rate_places,
+    )
     if "{year}" not in spec.title:
         g.subtitle = f"（{report.year}年度）"
     _header(g, form, spec)
@@ -57,7 +64,7 @@ def _header(g: Grid, form: Form, spec: FormSpec) -> None:
     mid = max(2, n // 2)
     for i in range(0, len(fields), 2):
         r = g.rows
-        pair = fields[i:i + 2]
+        pair = fields[i : i + 2]
         g.put(r, 0, pair[0].title, LABEL)
         if len(pair) == 1:
             g.put(r, 1, getattr(form, pair[0].key, ""), TEXT, cols=n - 1, align="left")
@@ -216,8 +223,13 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
     l1 = [i.level1 for i in inds]
     for a, b in _runs(l1):
         if "level1" in keys:
-            g.put(base + a, 1 + keys.index("level1"), _level1_text(l1[a], inds[a:b + 1], spec), LABEL,
-                  rows=b - a + 1)
+            g.put(
+                base + a,
+                1 + keys.index("level1"),
+                _level1_text(l1[a], inds[a : b + 1], spec),
+                LABEL,
+                rows=b - a + 1,
+            )
         if "level2" in keys:
             for c, d in _runs([i.level2 for i in inds], a, b + 1):
                 g.put(base + c, 1 + keys.index("level2"), inds[c].level2, LABEL, rows=d - c + 1)

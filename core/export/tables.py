@@ -35,12 +35,19 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
     review = form.kind == OVERALL or any(i.review_score for i in form.score_sheet)
     widths = SHEET_WIDTHS + ([8] if review else [])
     attachment = template.attachments.get("score_sheet", "") if form.kind == OVERALL else ""
-    title = fill_title(spec.score_sheet_title or "评分表", report.year, name=form.name,
-                       department=report.department)
-    g = Grid(f"{attachment or label} 评分表", attachment, title, widths, uid=form.uid,
-             rate_places=template.scoring.rate_places)
+    title = fill_title(
+        spec.score_sheet_title or "评分表", report.year, name=form.name, department=report.department
+    )
+    g = Grid(
+        f"{attachment or label} 评分表",
+        attachment,
+        title,
+        widths,
+        uid=form.uid,
+        rate_places=template.scoring.rate_places,
+    )
     g.put(0, 0, "绩效指标", HEAD, cols=3)
-    heads = ["指标分值", "指标解释", "评价要点及说明", "自评得分", "财政复核得分"][:len(widths) - 3]
+    heads = ["指标分值", "指标解释", "评价要点及说明", "自评得分", "财政复核得分"][: len(widths) - 3]
     for c, text in enumerate(heads, start=3):
         g.put(0, c, text, HEAD, rows=2)
     for c, text in enumerate(["一级指标", "二级指标", "三级指标"]):
@@ -68,11 +75,11 @@ def _sheet_rows(g: Grid, form: Form, scores: list[Decimal | None], review: bool)
             g.put(r, 2, _level(item, 2), LABEL)
     l1 = [_level(i, 0) for i in items]
     for a, b in _runs(l1):
-        g.put(base + a, 0, _with_weight(l1[a], items[a:b + 1]), LABEL, rows=b - a + 1)
+        g.put(base + a, 0, _with_weight(l1[a], items[a : b + 1]), LABEL, rows=b - a + 1)
         l2 = [_level(i, 1) for i in items]
         for c, d in _runs(l2, a, b + 1):
-            deep = any(len(i.path) > 2 for i in items[c:d + 1])
-            text = _with_weight(l2[c], items[c:d + 1]) if deep else l2[c]
+            deep = any(len(i.path) > 2 for i in items[c : d + 1])
+            text = _with_weight(l2[c], items[c : d + 1]) if deep else l2[c]
             g.put(base + c, 1, text, LABEL, rows=d - c + 1, cols=1 if deep else 2)
     g.rows = max(g.rows, base + len(items))
 
@@ -83,8 +90,9 @@ def _number(text: str) -> Value:
 
 
 def _sheet_total(g: Grid, form: Form, report: Report) -> None:
-    weights = [w for i in form.score_sheet
-               if not _is_deduction(i) and (w := try_amount(i.weight)) is not None]
+    weights = [
+        w for i in form.score_sheet if not _is_deduction(i) and (w := try_amount(i.weight)) is not None
+    ]
     scores = form_figures(report, form)
     if report_template_scored(report, form):
         total: Decimal | None = q(sum((s for s in scores.sheet if s is not None), ZERO))
@@ -110,8 +118,14 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
     spec = template.basic_data
     data = report.basic_data
     label = template.attachments.get("basic_data", "附件1")
-    g = Grid(f"{label} 基础数据表", label, fill_title(spec.get("title", "基础数据表"), report.year),
-             [30, 9, 9, 9, 9, 9, 9], landscape=False, rate_places=template.scoring.rate_places)
+    g = Grid(
+        f"{label} 基础数据表",
+        label,
+        fill_title(spec.get("title", "基础数据表"), report.year),
+        [30, 9, 9, 9, 9, 9, 9],
+        landscape=False,
+        rate_places=template.scoring.rate_places,
+    )
     staff = [data.get("staff", {})]
     _triple(g, "财政供养人员情况（人）", spec.get("staff", []), staff, report.year, head=True)
     _expenses(g, spec, data, report.year)
@@ -125,8 +139,9 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
     return g
 
 
-def _triple(g: Grid, title: str, columns: list[dict[str, str]], rows: list[dict[str, Any]], year: int,
-            head: bool) -> None:
+def _triple(
+    g: Grid, title: str, columns: list[dict[str, str]], rows: list[dict[str, Any]], year: int, head: bool
+) -> None:
     """Write a header of three titles (two columns each) and value rows under a merged label."""
     start = g.rows
     for i, col in enumerate(columns[:3]):

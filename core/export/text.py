@@ -21,8 +21,22 @@ from core.model import Report
 from core.numbers import ZERO, fmt, fmt_money, fmt_percent, try_amount
 from core.templates import get_template
 
-PLACEHOLDERS = ("年度", "部门", "年初预算数", "全年预算数", "全年执行数", "执行率", "调整数", "结余",
-                "自评得分", "等级", "项目个数", "项目全年预算数", "项目全年执行数", "项目执行率")
+PLACEHOLDERS = (
+    "年度",
+    "部门",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "执行率",
+    "调整数",
+    "结余",
+    "自评得分",
+    "等级",
+    "项目个数",
+    "项目全年预算数",
+    "项目全年执行数",
+    "项目执行率",
+)
 SUMMARY_KEYS = ("整体支出绩效情况", "评价结论", "绩效情况", "收支")
 AUTO = "（自动生成）"
 
@@ -44,8 +58,9 @@ def figure_values(report: Report) -> dict[str, str]:
     if overall is not None:
         spec = template.form(overall.kind)
         fig = form_figures(report, overall)
-        cols = {c: _amount(money(overall, spec.rate_row, c, fig)[0])
-                for c in ("initial", "annual", "executed")}
+        cols = {
+            c: _amount(money(overall, spec.rate_row, c, fig)[0]) for c in ("initial", "annual", "executed")
+        }
         out.update(_money_values(cols, fig.rate, template.scoring.rate_places))
         out["自评得分"] = fmt(fig.total) or "—"
         out["等级"] = fig.grade or "—"
@@ -86,14 +101,18 @@ def _change(word_up: str, word_down: str, diff: Decimal) -> str:
 def summary_paragraph(report: Report) -> str:
     """Return the “（自动生成）” paragraph stating the report's main figures."""
     v = figure_values(report)
-    parts = [f"{AUTO}{v['年度']}年度，部门全年预算数{v.get('全年预算数', '—')}万元，"
-             f"全年执行数{v.get('全年执行数', '—')}万元，预算执行率{v.get('执行率', '—')}。"]
+    parts = [
+        f"{AUTO}{v['年度']}年度，部门全年预算数{v.get('全年预算数', '—')}万元，"
+        f"全年执行数{v.get('全年执行数', '—')}万元，预算执行率{v.get('执行率', '—')}。"
+    ]
     adjust = try_amount(v.get("调整数"))
     if adjust is not None:
         parts.append(f"全年预算数较年初预算数{v['年初预算数']}万元{_change('增加', '减少', adjust)}。")
     if report.projects:
-        parts.append(f"纳入自评的项目{v['项目个数']}个，全年预算数合计{v['项目全年预算数']}万元，"
-                     f"执行数合计{v['项目全年执行数']}万元，执行率{v['项目执行率']}。")
+        parts.append(
+            f"纳入自评的项目{v['项目个数']}个，全年预算数合计{v['项目全年预算数']}万元，"
+            f"执行数合计{v['项目全年执行数']}万元，执行率{v['项目执行率']}。"
+        )
     parts.extend(_year_on_year(report.basic_data))
     if report.overall is not None and v.get("自评得分", "—") != "—":
         parts.append(f"部门整体支出绩效自评得分{v['自评得分']}分，等级为“{v['等级']}”。")
@@ -112,8 +131,10 @@ def _year_on_year(data: dict[str, Any]) -> list[str]:
             continue
         diff = now - last
         pct = f"，{'增长' if diff > 0 else '下降'}{fmt_percent(abs(diff) / last)}" if last and diff else ""
-        out.append(f"{label}决算{fmt_money(now)}万元，比上年决算{fmt_money(last)}万元"
-                   f"{_change('增加', '减少', diff)}{pct}。")
+        out.append(
+            f"{label}决算{fmt_money(now)}万元，比上年决算{fmt_money(last)}万元"
+            f"{_change('增加', '减少', diff)}{pct}。"
+        )
     return out
 
 

@@ -35,8 +35,9 @@ FORMULA_START = ("=", "+", "-", "@")
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_xlsx(report: Report, path: Path, forms: list[int] | None = None,
-               progress: Progress | None = None) -> None:
+def write_xlsx(
+    report: Report, path: Path, forms: list[int] | None = None, progress: Progress | None = None
+) -> None:
     """Write every attachment (or only the forms whose uid is in ``forms``) to ``path``."""
     grids = plan(report, forms)
     total = len(grids) + 1
@@ -59,7 +60,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     candidate, n = base, 2
     while candidate.lower() in taken:
         suffix = f"({n})"
-        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
     taken.add(candidate.lower())
     return candidate
 

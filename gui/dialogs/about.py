@@ -18,12 +18,15 @@ LICENCES = (
 
 
 def about_text() -> str:
-    rows = "".join(f"<tr><td>{name}</td><td>&nbsp;{lic}&nbsp;</td><td>{url}</td></tr>"
-                   for name, lic, url in LICENCES)
-    return (f"<h3>绩效自评助手 ZiPing</h3><p>版本 {__version__}</p>"
-            "<p>预算绩效自评报告的离线填报、检查与导出工具。本程序不联网，报告只保存在您选择的文件中。</p>"
-            f"<p>使用的第三方组件及其许可：</p><table>{rows}</table>"
-            "<p>Qt 以 LGPLv3 许可动态链接使用；您可以替换程序目录中的 Qt 库。</p>")
+    rows = "".join(
+        f"<tr><td>{name}</td><td>&nbsp;{lic}&nbsp;</td><td>{url}</td></tr>" for name, lic, url in LICENCES
+    )
+    return (
+        f"<h3>绩效自评助手 ZiPing</h3><p>版本 {__version__}</p>"
+        "<p>预算绩效自评报告的离线填报、检查与导出工具。本程序不联网，报告只保存在您选择的文件中。</p>"
+        f"<p>使用的第三方组件及其许可：</p><table>{rows}</table>"
+        "<p>Qt 以 LGPLv3 许可动态链接使用；您可以替换程序目录中的 Qt 库。</p>"
+    )
 
 
 class AboutDialog(QDialog):

@@ -69,8 +69,9 @@ class ExportWorker(QObject):
 class ExportDialog(QDialog):
     """Shows the progress of one export and offers 取消."""
 
-    def __init__(self, ctx: Any, kind: str, path: Path, forms: list[int] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: Any, kind: str, path: Path, forms: list[int] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.kind, self.path, self.forms = ctx, kind, Path(path), forms
         self.setWindowTitle("导出 Word" if kind == WORD else "导出 Excel")
@@ -149,14 +150,16 @@ def error_count(ctx: Any, forms: list[int] | None) -> int:
     """Return how many errors remain in what is about to be exported."""
     from gui.navigation import all_problems
 
-    return sum(1 for p in all_problems(ctx)
-               if p.severity == "error" and (forms is None or p.form_uid in forms))
+    return sum(
+        1 for p in all_problems(ctx) if p.severity == "error" and (forms is None or p.form_uid in forms)
+    )
 
 
 def confirm_errors(parent: QWidget, count: int) -> bool:
     """Ask before exporting a report that still has errors."""
     if count == 0:
         return True
-    answer = QMessageBox.question(parent, "仍有错误",
-                                  f"报告中还有 {count} 个错误（见下方问题列表）。\n仍要导出吗？")
+    answer = QMessageBox.question(
+        parent, "仍有错误", f"报告中还有 {count} 个错误（见下方问题列表）。\n仍要导出吗？"
+    )
     return answer == QMessageBox.StandardButton.Yes

@@ -111,8 +111,13 @@ class NewReportDialog(QDialog):
 
     def choice(self) -> NewReportChoice:
         department = self.department.text().strip()
-        return NewReportChoice(self.template_box.currentData(), self.year.value(), department,
-                               parse_names(self.names.toPlainText()), with_suffix(self.path.text().strip()))
+        return NewReportChoice(
+            self.template_box.currentData(),
+            self.year.value(),
+            department,
+            parse_names(self.names.toPlainText()),
+            with_suffix(self.path.text().strip()),
+        )
 
     def problem(self) -> str | None:
         """Return why the dialog cannot be accepted yet, or None."""

@@ -20,16 +20,25 @@ from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from gui.form_commands import SetFormFieldCommand, run
 from gui.grids import GridView
 
-HEADER_FIELDS = (("name", "名称"), ("supervisor", "主管部门"), ("implementer", "实施单位"),
-                 ("execution_weight", "执行率分值"))
+HEADER_FIELDS = (
+    ("name", "名称"),
+    ("supervisor", "主管部门"),
+    ("implementer", "实施单位"),
+    ("execution_weight", "执行率分值"),
+)
 GRID_NAMES = {FUNDS: "fundGrid", GOALS: "goalGrid", INDICATORS: "indicatorGrid", SCORE_SHEET: "scoreGrid"}
 GRID_TITLES = {FUNDS: "资金情况", GOALS: "年度目标", INDICATORS: "绩效指标", SCORE_SHEET: "评分表"}
 
 
 def fill_title(text: str, year: int, name: str = "") -> str:
     """Fill a template title's {year}, {prev}, {next}, {name} and drop {n}."""
-    for key, value in (("{year}", year), ("{prev}", year - 1), ("{next}", year + 1), ("{name}", name),
-                       ("{n}", "")):
+    for key, value in (
+        ("{year}", year),
+        ("{prev}", year - 1),
+        ("{next}", year + 1),
+        ("{name}", name),
+        ("{n}", ""),
+    ):
         text = text.replace(key, str(value))
     return text
 
@@ -40,8 +49,9 @@ class FormEditor(QScrollArea):
     # Emitted with a status-bar message from a grid or a refused header edit.
     message = Signal(str)
 
-    def __init__(self, ctx: Any, tables: tuple[str, ...], header: bool = True,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: Any, tables: tuple[str, ...], header: bool = True, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.uid = ctx, None
         self.setWidgetResizable(True)
@@ -67,8 +77,12 @@ class FormEditor(QScrollArea):
         """名称 on its own line, then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high)."""
         box = QGridLayout()
         box.setHorizontalSpacing(8)
-        places = {"name": (0, 0, 5), "supervisor": (1, 0, 1), "implementer": (1, 2, 1),
-                  "execution_weight": (1, 4, 1)}
+        places = {
+            "name": (0, 0, 5),
+            "supervisor": (1, 0, 1),
+            "implementer": (1, 2, 1),
+            "execution_weight": (1, 4, 1),
+        }
         for name, label in HEADER_FIELDS:
             edit = QLineEdit(body)
             edit.setObjectName(f"field_{name}")
@@ -96,7 +110,8 @@ class FormEditor(QScrollArea):
             sig.connect(lambda *a, g=grid: self._fit_height(g))
         grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._fit_height(g))
         grid.view.selectionModel().currentChanged.connect(
-            lambda cur, prev, v=grid.view: self._ensure_visible(v, cur))
+            lambda cur, prev, v=grid.view: self._ensure_visible(v, cur)
+        )
         self.layout_.addWidget(title)
         self.layout_.addWidget(grid)
         self.grids[table], self.grid_titles[table] = grid, title

@@ -20,8 +20,14 @@ from core.model import REPORT
 from core.templates import all_templates
 from gui.form_commands import SetReportFieldCommand, run
 
-FIELDS = (("year", "年度"), ("department", "部门（单位）"), ("preparer", "填表人"), ("phone", "联系电话"),
-          ("date", "填报日期"), ("head", "单位负责人"))
+FIELDS = (
+    ("year", "年度"),
+    ("department", "部门（单位）"),
+    ("preparer", "填表人"),
+    ("phone", "联系电话"),
+    ("date", "填报日期"),
+    ("head", "单位负责人"),
+)
 
 
 class ReportInfoEditor(QWidget):
@@ -95,8 +101,9 @@ class ReportInfoEditor(QWidget):
         templates = list(all_templates().values())
         names = [t.name for t in templates]
         current = names.index(self.ctx.doc.template.name) if self.ctx.doc.template.name in names else 0
-        name, ok = QInputDialog.getItem(self, "更换模板", "地区模板（表格式样随之改变，已填内容保留）：",
-                                        names, current, False)
+        name, ok = QInputDialog.getItem(
+            self, "更换模板", "地区模板（表格式样随之改变，已填内容保留）：", names, current, False
+        )
         if ok and name != self.ctx.doc.template.name:
             self.set_template(templates[names.index(name)].id)
 

@@ -130,8 +130,9 @@ class GridModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self.columns):
                 return None
@@ -186,8 +187,12 @@ class GridModel(QAbstractTableModel):
         return self.apply_cells([(index.row(), index.column(), "" if value is None else str(value))])
 
     def _valid(self, index: Index) -> bool:
-        return (index.isValid() and index.model() is self and 0 <= index.row() < self.rowCount()
-                and 0 <= index.column() < len(self.columns))
+        return (
+            index.isValid()
+            and index.model() is self
+            and 0 <= index.row() < self.rowCount()
+            and 0 <= index.column() < len(self.columns)
+        )
 
     # ---- cells: subclasses refine these ----------------------------------------
     def cell_text(self, row: int, col: int) -> str:
@@ -290,8 +295,11 @@ class GridModel(QAbstractTableModel):
             return out
         for row in range(len(self.rows())):
             for col, column in enumerate(self.columns):
-                found = [p for key in column.lookup_keys()
-                         for p in self.ctx.problems_at(self.uid, self.table, row, key)]
+                found = [
+                    p
+                    for key in column.lookup_keys()
+                    for p in self.ctx.problems_at(self.uid, self.table, row, key)
+                ]
                 if found:
                     out[(row, col)] = found
         return out

@@ -18,7 +18,7 @@ def to_tsv(block: Block) -> str:
 
 
 def _quote(cell: str) -> str:
-    if any(ch in cell for ch in "\t\n\r\""):
+    if any(ch in cell for ch in '\t\n\r"'):
         return '"' + cell.replace('"', '""') + '"'
     return cell
 
@@ -86,8 +86,16 @@ class PastePlan:
     add_rows: int
 
 
-def plan_paste(block: Block, top: int, left: int, sel_rows: int, sel_cols: int,
-               row_count: int, col_count: int, can_grow: bool) -> PastePlan:
+def plan_paste(
+    block: Block,
+    top: int,
+    left: int,
+    sel_rows: int,
+    sel_cols: int,
+    row_count: int,
+    col_count: int,
+    can_grow: bool,
+) -> PastePlan:
     """Decide which cells a paste fills.
 
     One value over a selection fills the selection. A block fills its own size from the

@@ -144,8 +144,10 @@ class GridDelegate(QStyledItemDelegate):
 
     def _handle_key(self, editor: QWidget, event: QKeyEvent) -> bool:
         key, mods = event.key(), event.modifiers()
-        if key in ENTER_KEYS and isinstance(editor, QPlainTextEdit) and mods & (
-            Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+        if (
+            key in ENTER_KEYS
+            and isinstance(editor, QPlainTextEdit)
+            and mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier)
         ):
             editor.insertPlainText("\n")
             return True

@@ -57,8 +57,12 @@ class GridTable(QTableView):
         return self.state() == QAbstractItemView.State.EditingState
 
     def event(self, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and not self.is_editing() and self.grid.handles(event)):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and not self.is_editing()
+            and self.grid.handles(event)
+        ):
             event.accept()
             return True
         return super().event(event)
@@ -118,8 +122,9 @@ class GridView(QWidget):
         view.setAlternatingRowColors(False)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -262,11 +267,13 @@ class GridView(QWidget):
         }
         if (key, mods) in table:
             return table[(key, mods)]
-        for sequence, command in ((QKeySequence.StandardKey.Copy, self.copy),
-                                  (QKeySequence.StandardKey.Paste, self.paste),
-                                  (QKeySequence.StandardKey.Cut, self.cut),
-                                  (QKeySequence.StandardKey.Undo, self.undo),
-                                  (QKeySequence.StandardKey.Redo, self.redo)):
+        for sequence, command in (
+            (QKeySequence.StandardKey.Copy, self.copy),
+            (QKeySequence.StandardKey.Paste, self.paste),
+            (QKeySequence.StandardKey.Cut, self.cut),
+            (QKeySequence.StandardKey.Undo, self.undo),
+            (QKeySequence.StandardKey.Redo, self.redo),
+        ):
             if event.matches(sequence):
                 return command
         return None
@@ -310,8 +317,10 @@ class GridView(QWidget):
         if rect is None:
             return
         top, left, bottom, right = rect
-        block = [[str(self._model.index(r, c).data() or "") for c in range(left, right + 1)]
-                 for r in range(top, bottom + 1)]
+        block = [
+            [str(self._model.index(r, c).data() or "") for c in range(left, right + 1)]
+            for r in range(top, bottom + 1)
+        ]
         QGuiApplication.clipboard().setText(to_tsv(block))
 
     def cut(self) -> None:
@@ -326,8 +335,16 @@ class GridView(QWidget):
             return
         top, left, bottom, right = rect
         block = parse_tsv(text)
-        plan = plan_paste(block, top, left, bottom - top + 1, right - left + 1, self._model.rowCount(),
-                          self._model.columnCount(), self._model.can_add_rows)
+        plan = plan_paste(
+            block,
+            top,
+            left,
+            bottom - top + 1,
+            right - left + 1,
+            self._model.rowCount(),
+            self._model.columnCount(),
+            self._model.can_add_rows,
+        )
         if row_ops.paste(self._model, plan):
             height = len(block) if len(block) > 1 or len(block[0]) > 1 else bottom - top + 1
             width = len(block[0]) if len(block) > 1 or len(block[0]) > 1 else right - left + 1

@@ -78,7 +78,11 @@ def cell_borders(xlsx: Path, sheet_index: int) -> dict[str, tuple[str | None, ..
         sheet = ET.fromstring(z.read(f"xl/worksheets/sheet{sheet_index + 1}.xml"))
     borders = []
     for b in styles.find("m:borders", ns):
-        borders.append(tuple((e.get("style") if (e := b.find(f"m:{side}", ns)) is not None else None)
-                             for side in ("left", "right", "top", "bottom")))
+        borders.append(
+            tuple(
+                (e.get("style") if (e := b.find(f"m:{side}", ns)) is not None else None)
+                for side in ("left", "right", "top", "bottom")
+            )
+        )
     xfs = [int(x.get("borderId", 0)) for x in styles.find("m:cellXfs", ns)]
     return {c.get("r"): borders[xfs[int(c.get("s", 0))]] for c in sheet.iter(f"{{{ns['m']}}}c")}

@@ -125,11 +125,16 @@ def test_tables_fit_the_page_and_write_their_grid(doc004) -> None:
 
 def test_fonts_east_asian_and_language(doc004) -> None:
     styles = doc004.styles
+
     def east(name: str) -> str:
         return styles[name].element.rPr.rFonts.get(qn("w:eastAsia"))
 
     assert (east("Normal"), east("Heading 1"), east("Heading 2"), east("ZP Title")) == (
-        "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体")
+        "仿宋_GB2312",
+        "黑体",
+        "楷体_GB2312",
+        "方正小标宋简体",
+    )
     assert styles["Normal"].font.size.pt == 16 and styles["ZP Title"].font.size.pt == 22
     pf = styles["Normal"].paragraph_format
     assert pf.line_spacing.pt == pytest.approx(28.9)
@@ -152,7 +157,8 @@ def test_narrative_figures_come_from_the_data(doc004) -> None:
     assert "全年执行率为100.00%，{未知}保持原样。" in texts
     headings = [p.text for p in doc004.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "一、单位基本情况" and "（一）组织机构设置情况" in [
-        p.text for p in doc004.paragraphs if p.style.name == "Heading 2"]
+        p.text for p in doc004.paragraphs if p.style.name == "Heading 2"
+    ]
 
 
 def test_signoff_and_formula_text_stay_text(report004, tmp_path: Path) -> None:

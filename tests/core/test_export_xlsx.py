@@ -19,8 +19,13 @@ from core.report import Document
 from tests.conftest import FIXTURES
 from tests.core.export_helpers import cell_borders, match_in_order, seed_section, sheet_rows
 
-SHEETS_004 = ["附件1 基础数据表", "附件2 部门整体", "附件3-1 业务工作经费",
-              "附件3-2 非公有制经济组织和社会组织党建工作经费"[:31], "附件3-3 党员集中教育培训经费"]
+SHEETS_004 = [
+    "附件1 基础数据表",
+    "附件2 部门整体",
+    "附件3-1 业务工作经费",
+    "附件3-2 非公有制经济组织和社会组织党建工作经费"[:31],
+    "附件3-3 党员集中教育培训经费",
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +56,23 @@ def test_sheets_in_template_order_from_a_real_zpdb(seed_zpdb, tmp_path: Path) ->
     assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == SHEETS_004
 
 
-@pytest.mark.parametrize("index,start,end", [(2, "附件 3-1", "附件 3-2"), (3, "附件 3-2", "附件 3-3"),
-                                             (4, "附件 3-3", None)])
+@pytest.mark.parametrize(
+    "index,start,end", [(2, "附件 3-1", "附件 3-2"), (3, "附件 3-2", "附件 3-3"), (4, "附件 3-3", None)]
+)
 def test_every_printed_cell_of_the_project_forms(book004, index: int, start: str, end: str | None) -> None:
     expected = seed_section(start, end)
     rows = sheet_rows(book004.worksheets[index])
     if start == "附件 3-3":  # the seed's text extraction mixed the last two rows' cells into one line
         expected = [r for r in expected if r[0] not in ("满意度指标（10分）", "培训人员满意度")]
-        assert ["满意度指标（10分）", "可持续影响指标", "为全市经济社会发展提供坚强的组织保证",
-                "不断增强", "不断增强", "n:15", "n:15"] in rows
+        assert [
+            "满意度指标（10分）",
+            "可持续影响指标",
+            "为全市经济社会发展提供坚强的组织保证",
+            "不断增强",
+            "不断增强",
+            "n:15",
+            "n:15",
+        ] in rows
         assert ["服务对象满意度指标", "培训人员满意度", "≥99.5%", "n:0.997", "n:10", "n:10"] in rows
     assert match_in_order(expected, rows) == []
 
@@ -142,14 +155,14 @@ def test_signoff_at_the_end_form_level_overrides_report(book004) -> None:
 def test_user_text_never_becomes_a_formula(report004, tmp_path: Path) -> None:
     report = report004.clone()
     form = report.projects[0]
-    form.goals[0].goal = "=HYPERLINK(\"http://x\")"
+    form.goals[0].goal = '=HYPERLINK("http://x")'
     form.indicators[0].level3 = "+1+2"
     form.indicators[0].actual = "-3"
     form.indicators[0].deviation_note = "@SUM(A1)"
     write_xlsx(report, tmp_path / "f.xlsx", forms=[form.uid])
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx").worksheets[0]
     values = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
-    for text in ("=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)"):
+    for text in ('=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)"):
         assert values[text].data_type == "s"
     with zipfile.ZipFile(tmp_path / "f.xlsx") as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()

@@ -21,8 +21,11 @@ def _image(png: bytes) -> QImage:
 
 
 def _has_colour(image: QImage, colour: QColor) -> bool:
-    return any(image.pixelColor(x, y) == colour for x in range(0, image.width(), 4)
-               for y in range(0, image.height(), 4))
+    return any(
+        image.pixelColor(x, y) == colour
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    )
 
 
 def test_budget_vs_executed_draws_both_bars(qapp) -> None:

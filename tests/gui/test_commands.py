@@ -41,8 +41,12 @@ def project(doc: Document, n: int = 2) -> int:
 def test_set_cells_is_one_step_and_undo_restores_the_file(qapp: object, doc: Document) -> None:
     stack, uid = QUndoStack(), project(doc)
     before = [doc.get_cell(uid, "indicators", r, "target") for r in (0, 1)]
-    push(stack, SetCellsCommand(doc, [(uid, "indicators", 0, "target", "≥6"),
-                                      (uid, "indicators", 1, "target", "≥300个")]))
+    push(
+        stack,
+        SetCellsCommand(
+            doc, [(uid, "indicators", 0, "target", "≥6"), (uid, "indicators", 1, "target", "≥300个")]
+        ),
+    )
     assert stack.count() == 1
     assert [doc.get_cell(uid, "indicators", r, "target") for r in (0, 1)] == ["≥6", "≥300个"]
     stack.undo()
@@ -58,8 +62,12 @@ def test_set_cells_is_one_step_and_undo_restores_the_file(qapp: object, doc: Doc
 def test_bad_amount_raises_and_leaves_nothing(qapp: object, doc: Document) -> None:
     stack, uid = QUndoStack(), project(doc)
     with pytest.raises(InputError, match="不是数字"):
-        push(stack, SetCellsCommand(doc, [(uid, "indicators", 0, "target", "≥9"),
-                                          (uid, "indicators", 0, "weight", "十分")]))
+        push(
+            stack,
+            SetCellsCommand(
+                doc, [(uid, "indicators", 0, "target", "≥9"), (uid, "indicators", 0, "weight", "十分")]
+            ),
+        )
     assert stack.count() == 0
     assert doc.get_cell(uid, "indicators", 0, "target") == "≥4"
     assert doc.get_cell(uid, "indicators", 0, "weight") == "10"
@@ -89,8 +97,10 @@ def test_insert_delete_move_rows_undo_and_redo(qapp: object, doc: Document) -> N
 def test_macro_undoes_its_first_part_when_a_later_one_fails(qapp: object, doc: Document) -> None:
     stack, uid = QUndoStack(), project(doc)
     count = len(doc.form(uid).indicators)
-    parts = [InsertRowsCommand(doc, uid, "indicators", count, count=1),
-             SetCellsCommand(doc, [(uid, "indicators", count, "weight", "abc")])]
+    parts = [
+        InsertRowsCommand(doc, uid, "indicators", count, count=1),
+        SetCellsCommand(doc, [(uid, "indicators", count, "weight", "abc")]),
+    ]
     with pytest.raises(InputError):
         push(stack, MacroCommand(doc, parts, "粘贴"))
     assert len(doc.form(uid).indicators) == count and stack.count() == 0
@@ -104,8 +114,10 @@ def test_macro_undoes_its_first_part_when_a_later_one_fails(qapp: object, doc: D
 def test_macro_of_insert_and_cells_is_one_undo_step(qapp: object, doc: Document) -> None:
     stack, uid = QUndoStack(), project(doc)
     count = len(doc.form(uid).indicators)
-    parts = [InsertRowsCommand(doc, uid, "indicators", count, count=1),
-             SetCellsCommand(doc, [(uid, "indicators", count, "level3", "新增指标")])]
+    parts = [
+        InsertRowsCommand(doc, uid, "indicators", count, count=1),
+        SetCellsCommand(doc, [(uid, "indicators", count, "level3", "新增指标")]),
+    ]
     push(stack, MacroCommand(doc, parts, "粘贴"))
     assert doc.form(uid).indicators[-1].level3 == "新增指标"
     stack.undo()

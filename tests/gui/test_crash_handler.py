@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 
-def test_unexpected_error_is_logged_and_explained(qapp, monkeypatch: pytest.MonkeyPatch,
-                                                  _private_data_dir: Path) -> None:
+def test_unexpected_error_is_logged_and_explained(
+    qapp, monkeypatch: pytest.MonkeyPatch, _private_data_dir: Path
+) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from gui.app import install_crash_handler

@@ -32,7 +32,7 @@ def tree_texts(window) -> list[str]:
 
 def test_new_report_creates_the_file_with_the_template_layout(qtbot, tmp_path: Path) -> None:
     window = make_window(qtbot)
-    names = parse_names("干部教育培训经费\t100\r\n\"人才工作经费\"\r\n\r\n")  # a column pasted from Excel
+    names = parse_names('干部教育培训经费\t100\r\n"人才工作经费"\r\n\r\n')  # a column pasted from Excel
     department = "中共广元市昭化区委组织部"
     choice = NewReportChoice("sichuan-guangyuan", 2023, department, names, tmp_path / "2023组织部")
     assert window.files.create(choice)
@@ -65,12 +65,16 @@ def test_new_report_dialog_refuses_an_existing_file_and_a_blank_department(qtbot
     assert dialog.choice().path.name == "新的.zpdb"
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"just some text, not a report", "不是 ZiPing 报告"),
-    (b"SQLite format 3\x00" + b"\x00" * 200, "损坏"),
-])
-def test_foreign_and_damaged_files_get_a_message_and_are_not_touched(qtbot, tmp_path: Path, monkeypatch,
-                                                                     content: bytes, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"just some text, not a report", "不是 ZiPing 报告"),
+        (b"SQLite format 3\x00" + b"\x00" * 200, "损坏"),
+    ],
+)
+def test_foreign_and_damaged_files_get_a_message_and_are_not_touched(
+    qtbot, tmp_path: Path, monkeypatch, content: bytes, expected: str
+) -> None:
     messages = Messages(monkeypatch)
     bad = tmp_path / "bad.zpdb"
     bad.write_bytes(content)
@@ -159,8 +163,9 @@ def test_export_excel_of_the_report_and_word_of_one_form(qtbot, seed_zpdb: SeedF
     assert "业务工作经费" in text
 
 
-def test_export_to_a_locked_file_says_to_close_excel(qtbot, seed_zpdb: SeedFile, tmp_path: Path,
-                                                     monkeypatch) -> None:
+def test_export_to_a_locked_file_says_to_close_excel(
+    qtbot, seed_zpdb: SeedFile, tmp_path: Path, monkeypatch
+) -> None:
     messages = Messages(monkeypatch)
     window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
 
@@ -199,8 +204,13 @@ def test_cancelling_an_export_writes_nothing(qtbot, seed_zpdb: SeedFile, tmp_pat
 
 
 def test_main_version_and_opening_a_file(seed_zpdb: SeedFile, monkeypatch, qapp) -> None:
-    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True, text=True,
-                         timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert __version__ in out.stdout
     import main
 

@@ -17,9 +17,11 @@ from gui.grids import GridView
 from gui.grids.base import COMPUTED_ROLE, SEVERITY_ROLE
 
 SEED = "seed004_yiyang"
-EXCEL_3x4 = ('产出指标\t数量指标\t"培训\n班次数"\t≥4\r\n'
-             "产出指标\t质量指标\t参训率\t≥95%\r\n"
-             "效益指标\t社会效益指标\t覆盖面\t稳步提升\r\n")
+EXCEL_3x4 = (
+    '产出指标\t数量指标\t"培训\n班次数"\t≥4\r\n'
+    "产出指标\t质量指标\t参训率\t≥95%\r\n"
+    "效益指标\t社会效益指标\t覆盖面\t稳步提升\r\n"
+)
 
 
 @pytest.fixture
@@ -42,8 +44,9 @@ def open_ctx(seed_zpdb: Callable[[str], Path], qapp: QApplication) -> Iterator[C
 def grid_of(open_ctx: Callable[[str], AppContext], qtbot) -> Callable[..., GridView]:  # noqa: ANN001
     """Return a function that shows a GridView over one table of one form."""
 
-    def make(table: str = "indicators", form: int = 2, seed: str = SEED,
-             ctx: AppContext | None = None) -> GridView:
+    def make(
+        table: str = "indicators", form: int = 2, seed: str = SEED, ctx: AppContext | None = None
+    ) -> GridView:
         ctx = ctx or open_ctx(seed)
         grid = GridView(ctx, table)
         qtbot.addWidget(grid)
@@ -86,13 +89,23 @@ def select(grid: GridView, top: int, left_key: str, bottom: int, right_key: str)
 
 # ---- models -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("seed", "table", "form"), [
-    (SEED, "funds", 0), (SEED, "funds", 2), (SEED, "goals", 2), (SEED, "indicators", 0),
-    (SEED, "indicators", 2), (SEED, "score_sheet", 2),
-    ("seed001_guangyuan", "funds", 1), ("seed001_guangyuan", "goals", 0),
-    ("seed001_guangyuan", "indicators", 0), ("seed001_guangyuan", "score_sheet", 0),
-    ("seed001_guangyuan", "score_sheet", 2),
-])
+
+@pytest.mark.parametrize(
+    ("seed", "table", "form"),
+    [
+        (SEED, "funds", 0),
+        (SEED, "funds", 2),
+        (SEED, "goals", 2),
+        (SEED, "indicators", 0),
+        (SEED, "indicators", 2),
+        (SEED, "score_sheet", 2),
+        ("seed001_guangyuan", "funds", 1),
+        ("seed001_guangyuan", "goals", 0),
+        ("seed001_guangyuan", "indicators", 0),
+        ("seed001_guangyuan", "score_sheet", 0),
+        ("seed001_guangyuan", "score_sheet", 2),
+    ],
+)
 def test_models_pass_the_model_tester(grid_of, qtmodeltester, seed: str, table: str, form: int) -> None:  # noqa: ANN001
     grid = grid_of(table, form, seed)
     qtmodeltester.check(grid.model)
@@ -101,13 +114,23 @@ def test_models_pass_the_model_tester(grid_of, qtmodeltester, seed: str, table: 
 def test_columns_come_from_the_template(grid_of) -> None:  # noqa: ANN001
     grid = grid_of("indicators")
     titles = [grid.model.headerData(i, Qt.Orientation.Horizontal) for i in range(grid.model.columnCount())]
-    assert titles == ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评得分",
-                      "建议得分", "偏差原因分析及改进措施"]
+    assert titles == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "自评得分",
+        "建议得分",
+        "偏差原因分析及改进措施",
+    ]
     funds = grid_of("funds", ctx=grid.ctx)
     assert funds.model.headerData(1, Qt.Orientation.Vertical) == "\u3000其中：当年财政拨款"
 
 
 # ---- typing and moving ----------------------------------------------------------------------
+
 
 def test_chinese_typed_in_a_cell_lands_in_the_file(grid_of, qtbot) -> None:  # noqa: ANN001
     grid = grid_of("indicators")
@@ -176,6 +199,7 @@ def test_delete_clears_the_selection_in_one_undo_step(grid_of, qtbot) -> None:  
 
 # ---- clipboard --------------------------------------------------------------------------------
 
+
 def test_paste_a_block_from_a_spreadsheet_grows_the_table(grid_of, qtbot) -> None:  # noqa: ANN001
     grid = grid_of("indicators")
     rows = grid.model.rowCount()
@@ -184,9 +208,17 @@ def test_paste_a_block_from_a_spreadsheet_grows_the_table(grid_of, qtbot) -> Non
     qtbot.keyClick(grid.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert grid.model.rowCount() == rows + 1
     assert [cell(grid, rows - 2, k) for k in ("level1", "level2", "level3", "target")] == [
-        "产出指标", "数量指标", "培训\n班次数", "≥4"]
+        "产出指标",
+        "数量指标",
+        "培训\n班次数",
+        "≥4",
+    ]
     assert [cell(grid, rows, k) for k in ("level1", "level2", "level3", "target")] == [
-        "效益指标", "社会效益指标", "覆盖面", "稳步提升"]
+        "效益指标",
+        "社会效益指标",
+        "覆盖面",
+        "稳步提升",
+    ]
     grid.ctx.undo_stack.undo()  # one step takes back the rows and the cells
     assert grid.model.rowCount() == rows and cell(grid, rows - 2, "level3") == "两新党组织党建工作水平"
     grid.ctx.undo_stack.redo()
@@ -217,7 +249,8 @@ def test_copy_puts_tab_separated_text_on_the_clipboard(grid_of, qtbot) -> None: 
     qtbot.keyClick(grid.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == (
         "培训班次数\t≥4\t5\r\n"
-        "两新组织党组织 335 个支部活动经费\t3000 元/个\t126 个党支部拨付党建经费 55.88 万元\r\n")
+        "两新组织党组织 335 个支部活动经费\t3000 元/个\t126 个党支部拨付党建经费 55.88 万元\r\n"
+    )
 
 
 def test_ctrl_d_fills_down(grid_of, qtbot) -> None:  # noqa: ANN001
@@ -230,6 +263,7 @@ def test_ctrl_d_fills_down(grid_of, qtbot) -> None:  # noqa: ANN001
 
 
 # ---- rows --------------------------------------------------------------------------------------
+
 
 def test_insert_delete_and_move_rows_with_keys_and_undo(grid_of, qtbot) -> None:  # noqa: ANN001
     grid = grid_of("indicators")
@@ -272,6 +306,7 @@ def test_fund_rows_are_fixed(grid_of, qtbot) -> None:  # noqa: ANN001
 
 
 # ---- computed cells, bad input, flags -------------------------------------------------------------
+
 
 def test_computed_cells_are_read_only_with_the_computation_as_tooltip(grid_of, qtbot) -> None:  # noqa: ANN001
     grid = grid_of("funds")
@@ -351,6 +386,7 @@ def test_warnings_are_yellow(grid_of, qtbot) -> None:  # noqa: ANN001
 
 # ---- editors ----------------------------------------------------------------------------------------
 
+
 def test_level_columns_offer_the_vocabulary_and_accept_free_text(grid_of, qtbot) -> None:  # noqa: ANN001
     grid = grid_of("indicators")
     grid.select_cell(0, "level2")
@@ -404,7 +440,6 @@ def test_no_form_is_an_empty_grid(grid_of) -> None:  # noqa: ANN001
     assert grid.model.rowCount() == 0 and grid.model.columnCount() == 0
     grid.select_cell(0, "goal")  # nothing to select: no error
     assert not grid.view.currentIndex().isValid()
-
 
 
 def test_input_method_composition_starts_editing(grid_of, qtbot) -> None:  # noqa: ANN001

@@ -70,7 +70,7 @@ def test_pasted_block_and_typed_cells_are_in_the_file_after_reopening(qtbot, see
     window = make_window(qtbot, seed)
     uid = pick_project(window, PROJECT)
     view = grid(window, "indicatorGrid")
-    tsv = "培训人数\t≥100人\t120人\t10\n调研次数\t≥4次\t5次\t5\n\"多行\n名称\"\t＝100%\t100%\t5\r\n"
+    tsv = '培训人数\t≥100人\t120人\t10\n调研次数\t≥4次\t5次\t5\n"多行\n名称"\t＝100%\t100%\t5\r\n'
     QApplication.clipboard().setText(tsv)
     view.setCurrentIndex(view.model().index(1, view.model().column_of("level3")))
     view.setFocus()
@@ -82,8 +82,10 @@ def test_pasted_block_and_typed_cells_are_in_the_file_after_reopening(qtbot, see
     try:
         rows = disk.form(uid).indicators
         assert [(r.level3, r.target, r.actual, r.weight) for r in rows[1:4]] == [
-            ("培训人数", "≥100人", "120人", "10"), ("调研次数", "≥4次", "5次", "5"),
-            ("多行\n名称", "＝100%", "100%", "5")]
+            ("培训人数", "≥100人", "120人", "10"),
+            ("调研次数", "≥4次", "5次", "5"),
+            ("多行\n名称", "＝100%", "100%", "5"),
+        ]
         assert rows[0].actual == "780 人"
     finally:
         disk.close()
@@ -94,8 +96,11 @@ def test_double_clicking_a_problem_shows_its_cell_in_its_project(qtbot, seed: Pa
     window.tree.select_node("report")
     view = window.problems.view
     proxy = view.model()
-    row = next(r for r in range(proxy.rowCount())
-               if proxy.index(r, 2).data().startswith("指标 第") and proxy.index(r, 1).data() != "报告")
+    row = next(
+        r
+        for r in range(proxy.rowCount())
+        if proxy.index(r, 2).data().startswith("指标 第") and proxy.index(r, 1).data() != "报告"
+    )
     problem = proxy.index(row, 0).data(Qt.ItemDataRole.UserRole + 1)
     rect = view.visualRect(proxy.index(row, 3))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -131,8 +136,10 @@ def test_project_add_rename_move_copy_delete_undo_and_disk(qtbot, seed: Path, mo
     qtbot.keyClick(window.tree, Qt.Key.Key_Delete)
     assert PROJECT not in [f.name for f in doc.report.forms]
     assert messages.seen and messages.seen[-1][0] == "question"
-    tree_names = [window.tree.nav_model.find("projects").child(r).text()
-                  for r in range(window.tree.nav_model.find("projects").rowCount())]
+    tree_names = [
+        window.tree.nav_model.find("projects").child(r).text()
+        for r in range(window.tree.nav_model.find("projects").rowCount())
+    ]
     assert tree_names == [f.name for f in doc.report.projects]
     while window.ctx.undo_stack.canUndo():
         window.actions_.undo.trigger()
@@ -300,8 +307,13 @@ def test_dropping_a_dragged_project_on_another_moves_it(qtbot, seed: Path) -> No
     last, first = doc.report.projects[-1], doc.report.projects[0]
     tree.select_node(PROJECT_NODE, last.uid)
     target = tree.visualRect(tree.nav_model.find(PROJECT_NODE, first.uid).index()).center()
-    event = QDropEvent(QPointF(target), Qt.DropAction.MoveAction, QMimeData(), Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(target),
+        Qt.DropAction.MoveAction,
+        QMimeData(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     tree.dropEvent(event)
     assert doc.report.projects[0].uid == last.uid
     assert tree.nav_model.find("projects").child(0).text() == last.name
