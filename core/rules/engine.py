@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from core.model import FUNDS, GOALS, HEADER, INDICATORS, OVERALL, PROJECT, Form, Report
 from core.problems import Problem
 from core.rules.base import FormCtx
+from core.rules.figures import check_notes
 from core.rules.funds import fund_rules
 from core.rules.indicators import check_weights, indicator_row
 from core.rules.report_rules import check_form_signoff, check_header, report_rules
@@ -32,6 +33,7 @@ def form_problems(ctx: FormCtx) -> list[Problem]:
     out += check_header(ctx)
     out += check_form_signoff(ctx)
     out += check_sheet(ctx)
+    out += check_notes(ctx)
     return out
 
 

@@ -10,12 +10,13 @@ from core.model import GOALS, HEADER, NARRATIVE, Report, Signoff
 from core.numbers import fmt, fmt_percent, try_amount
 from core.problems import Problem
 from core.rules.base import FormCtx, report_problem
+from core.rules.figures import check_narrative
 from core.scoring import execution_score
 from core.templates import get_template
 
 SIGNOFF_NAMES = {"preparer": "填表人", "phone": "联系电话", "date": "填报日期", "head": "单位负责人签字"}
 HEADER_NAMES = {"name": "名称", "supervisor": "主管部门", "implementer": "实施单位"}
-RATE_RE = re.compile(r"执行率(?:为|是|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
+RATE_RE = re.compile(r"(?:执行率(?:为|是|达到|达)?|完成全年预算数?的)\s*(\d+(?:\.\d+)?)\s*%")
 STAFF_RES = (
     ("authorized", re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
     ("actual", re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"),
@@ -126,4 +127,5 @@ def report_rules(report: Report) -> list[Problem]:
     out += check_narrative_guidance(report)
     out += _rate_claims(report)
     out += _staff_claims(report)
+    out += check_narrative(report)
     return out
