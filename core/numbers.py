@@ -78,9 +78,13 @@ def parse_rate(text: str | None) -> Decimal | None:
     return value
 
 
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+
+
 def q(value: Decimal, places: int = 2) -> Decimal:
     """Round half-up (四舍五入) to ``places`` decimals."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    step = _STEPS.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def fmt(value: Decimal | None, places: int = 2, strip: bool = True) -> str:
