@@ -6,6 +6,7 @@ QUndoCommands (gui/commands.py) and listen to the signals here.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -46,8 +47,13 @@ class AppContext(QObject):
         if doc is not None:
             from core.rules import Checker
 
+            gc.unfreeze()  # let the previous report's objects be collected
+            gc.collect()
             self.checker = Checker(doc.report)
             doc.subscribe(self._on_change)
+            # The report, its parsed cells and Qt's wrappers live as long as the file is open: keep the
+            # collector from walking them on every full collection (a 20 ms pause during typing).
+            gc.freeze()
         self.document_replaced.emit()
         self.problems_changed.emit()
 
