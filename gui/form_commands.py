@@ -14,39 +14,19 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.model import PROJECT, Form
 from core.report import Document, InputError
 from core.storage.db import StorageError
+from gui.commands import DocCommand, SetFormFieldCommand, push
 
 NARRATIVE_TYPING_ID = 4101
-
-
-class DocCommand(QUndoCommand):
-    """A command whose first run happens in Python (see ``run``) so input errors reach the caller."""
-
-    _ran = False
-
-    def do(self) -> None:
-        raise NotImplementedError
-
-    def revert(self) -> None:
-        raise NotImplementedError
-
-    def redo(self) -> None:
-        if self._ran:
-            self._ran = False
-            return
-        self.do()
-
-    def undo(self) -> None:
-        self.revert()
 
 
 def run(stack: QUndoStack, command: DocCommand) -> str | None:
     """Do ``command`` and push it on ``stack``; return the Chinese error message instead if it failed."""
     try:
-        command.do()
-    except (InputError, StorageError, KeyError) as exc:
-        return str(exc) if not isinstance(exc, KeyError) else "该表已不存在"
-    command._ran = True
-    stack.push(command)
+        push(stack, command)
+    except (InputError, StorageError) as exc:
+        return str(exc)
+    except KeyError:
+        return "该表已不存在"
     return None
 
 
@@ -54,7 +34,7 @@ class AddFormCommand(DocCommand):
     """Add a form (a blank project by default) at ``index``."""
 
     def __init__(self, doc: Document, name: str, index: int | None = None, kind: str = PROJECT) -> None:
-        super().__init__(f"新增项目“{name}”")
+        super().__init__(doc, f"新增项目“{name}”")
         self.doc, self.name, self.index, self.kind = doc, name, index, kind
         self.form: Form | None = None
         self.uid: int | None = None
@@ -68,7 +48,7 @@ class AddFormCommand(DocCommand):
         else:
             self.doc.add_form(self.kind, self.name, self.index, form=self.form)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         if self.uid is not None:
             self.doc.delete_form(self.uid)
 
@@ -77,7 +57,7 @@ class DuplicateFormCommand(DocCommand):
     """Copy a form, placed right after it."""
 
     def __init__(self, doc: Document, uid: int) -> None:
-        super().__init__(f"复制“{doc.form(uid).name}”")
+        super().__init__(doc, f"复制“{doc.form(uid).name}”")
         self.doc, self.source = doc, uid
         self.form: Form | None = None
         self.uid: int | None = None
@@ -91,7 +71,7 @@ class DuplicateFormCommand(DocCommand):
         else:
             self.doc.add_form(self.form.kind, self.form.name, self.index, form=self.form)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         if self.uid is not None:
             self.doc.delete_form(self.uid)
 
@@ -101,7 +81,7 @@ class DeleteFormCommand(DocCommand):
 
     def __init__(self, doc: Document, uid: int) -> None:
         form = doc.form(uid)
-        super().__init__(f"删除“{form.name}”")
+        super().__init__(doc, f"删除“{form.name}”")
         self.doc, self.uid = doc, uid
         self.form = copy.deepcopy(form)
         self.index = doc.report.forms.index(form)
@@ -109,7 +89,7 @@ class DeleteFormCommand(DocCommand):
     def do(self) -> None:
         self.doc.delete_form(self.uid)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         self.doc.add_form(self.form.kind, self.form.name, self.index, form=self.form)
 
 
@@ -117,30 +97,15 @@ class MoveFormCommand(DocCommand):
     """Move a form to another position in the report's list of forms."""
 
     def __init__(self, doc: Document, uid: int, index: int) -> None:
-        super().__init__(f"移动“{doc.form(uid).name}”")
+        super().__init__(doc, f"移动“{doc.form(uid).name}”")
         self.doc, self.uid, self.index = doc, uid, index
         self.old = doc.report.forms.index(doc.form(uid))
 
     def do(self) -> None:
         self.doc.move_form(self.uid, self.index)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         self.doc.move_form(self.uid, self.old)
-
-
-class SetFormFieldCommand(DocCommand):
-    """Set one header field of a form (名称, 主管部门, 实施单位, 执行率分值)."""
-
-    def __init__(self, doc: Document, uid: int, name: str, value: str, text: str = "") -> None:
-        super().__init__(text or "修改表头")
-        self.doc, self.uid, self.name, self.value = doc, uid, name, value
-        self.old = getattr(doc.form(uid), name)
-
-    def do(self) -> None:
-        self.doc.set_form_field(self.uid, self.name, self.value)
-
-    def revert(self) -> None:
-        self.doc.set_form_field(self.uid, self.name, self.old)
 
 
 class RenameFormCommand(SetFormFieldCommand):
@@ -154,7 +119,7 @@ class SetReportFieldCommand(DocCommand):
     """Set year, department, template or a sign-off field of the report."""
 
     def __init__(self, doc: Document, name: str, value: Any) -> None:
-        super().__init__("修改报告信息")
+        super().__init__(doc, "修改报告信息")
         self.doc, self.name, self.value = doc, name, value
         report = doc.report
         self.old = getattr(report.signoff, name) if hasattr(report.signoff, name) else getattr(report, name)
@@ -162,7 +127,7 @@ class SetReportFieldCommand(DocCommand):
     def do(self) -> None:
         self.doc.set_report_field(self.name, self.value)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         self.doc.set_report_field(self.name, self.old)
 
 
@@ -170,7 +135,7 @@ class SetBasicDataCommand(DocCommand):
     """Replace the 基础数据表 with an edited copy."""
 
     def __init__(self, doc: Document, data: dict[str, Any]) -> None:
-        super().__init__("修改基础数据表")
+        super().__init__(doc, "修改基础数据表")
         self.doc = doc
         self.old = copy.deepcopy(doc.report.basic_data)
         self.new = copy.deepcopy(data)
@@ -178,7 +143,7 @@ class SetBasicDataCommand(DocCommand):
     def do(self) -> None:
         self.doc.set_basic_data(self.new)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         self.doc.set_basic_data(self.old)
 
 
@@ -186,7 +151,7 @@ class SetSectionCommand(DocCommand):
     """Set the text of a 自评报告 section; consecutive typing in one section merges into one step."""
 
     def __init__(self, doc: Document, index: int, text: str) -> None:
-        super().__init__("编辑自评报告")
+        super().__init__(doc, "编辑自评报告")
         self.doc, self.index, self.text = doc, index, text
         self.old = doc.report.narrative[index].text
 
@@ -203,5 +168,5 @@ class SetSectionCommand(DocCommand):
         if self.doc.report.narrative[self.index].text != self.text:
             self.doc.set_section(self.index, text=self.text)
 
-    def revert(self) -> None:
+    def undo_it(self) -> None:
         self.doc.set_section(self.index, text=self.old)

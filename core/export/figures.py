@@ -1,8 +1,4 @@
-"""Computed figures for the exports: 执行率, scores, sums, totals and grades.
-
-They come from ``core.scoring`` (the one place that computes them); a small
-fallback computes the execution figures and totals when scoring cannot be used.
-"""
+"""Computed figures for the exports: 执行率, scores, sums, totals and grades, from core.scoring."""
 
 from __future__ import annotations
 
@@ -10,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.model import Form, Report
-from core.numbers import ONE, ZERO, q, try_amount
-from core.templates import FormSpec, Template, get_template
+from core.numbers import try_amount
+from core.scoring import score_form
 
 
 @dataclass
@@ -28,11 +24,7 @@ class Figures:
 
 
 def form_figures(report: Report, form: Form) -> Figures:
-    """Return the computed figures of one form (from core.scoring when it is there)."""
-    try:
-        from core.scoring import score_form
-    except ImportError:
-        return fallback_figures(report, form)
+    """Return the computed figures of one form."""
     s = score_form(report, form)
     return Figures(
         rate=s.execution.rate,
@@ -53,54 +45,3 @@ def form_figures(report: Report, form: Form) -> Figures:
 def _entered_or(text: str, suggested: Decimal | None) -> Decimal | None:
     value = try_amount(text)
     return suggested if value is None else value
-
-
-def _rate(annual: Decimal | None, executed: Decimal | None) -> Decimal | None:
-    if not annual or executed is None:
-        return None
-    return executed / annual
-
-
-def _sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
-    out: dict[tuple[str, str], Decimal] = {}
-    for s in spec.sums:
-        for col in s.columns:
-            values = [try_amount(getattr(r, col)) for k in s.parts if (r := form.fund(k)) is not None]
-            present = [v for v in values if v is not None]
-            if present:
-                out[(s.total, col)] = sum(present, ZERO)
-    return out
-
-
-def grade_of(total: Decimal | None, template: Template) -> str:
-    """Return the grade name whose floor ``total`` reaches."""
-    if total is None:
-        return ""
-    for name, floor in sorted(template.scoring.grades, key=lambda g: g[1], reverse=True):
-        if total >= floor:
-            return name
-    return ""
-
-
-def fallback_figures(report: Report, form: Form) -> Figures:
-    """Compute 执行率 = executed / annual, score = weight × min(rate, 1), totals from entered scores."""
-    template = get_template(report.template)
-    spec = template.form(form.kind)
-    row = form.fund(spec.rate_row)
-    rate = _rate(try_amount(row.annual), try_amount(row.executed)) if row else None
-    weight = (
-        try_amount(form.execution_weight)
-        if form.execution_weight.strip()
-        else try_amount(spec.execution_weight)
-    )
-    score = q(weight * min(rate, ONE)) if rate is not None and weight is not None else None
-    inds = [try_amount(i.score) for i in form.indicators]
-    sheet = [try_amount(i.self_score) for i in form.score_sheet]
-    if spec.scored:
-        total: Decimal | None = q((score or ZERO) + sum((v for v in inds if v is not None), ZERO))
-    else:
-        total = q(sum((v for v in sheet if v is not None), ZERO)) if form.score_sheet else None
-    rates = {r.key: _rate(try_amount(r.annual), try_amount(r.executed)) for r in form.funds}
-    return Figures(
-        rate, score, weight, rates, _sums(form, spec), inds, sheet, total, grade_of(total, template)
-    )
