@@ -42,18 +42,7 @@ FORM_KEYS = {
 FUNDS_KEYS = {"unit", "execution_weight", "rows"}
 FUND_ROW_KEYS = {"label", "initial", "annual", "executed", "rate", "score"}
 GOAL_KEYS = {"goal", "achieved"}
-INDICATOR_KEYS = {
-    "level1",
-    "level2",
-    "level3",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "deviation_note",
-    "not_applicable",
-    "direction",
-}
+INDICATOR_KEYS = set(m.INDICATOR_COLUMNS)
 SCORE_KEYS = {"path", "weight", "explanation", "rule", "self_score", "review_score", "formula"}
 SECTION_KEYS = {"title", "text"}
 AMOUNT_KEYS = {
