@@ -256,12 +256,13 @@ def indicator_scores(form: Form, template_id: str) -> list[IndicatorScore]:
     return [score_indicator(ind, i, template_id) for i, ind in enumerate(form.indicators)]
 
 
-def level1_totals(form: Form, scores: list[IndicatorScore]) -> dict[str, Decimal]:
-    """Return Σ scores per 一级指标."""
+def level1_totals(form: Form, scores: list[IndicatorScore], spec: FormSpec) -> dict[str, Decimal]:
+    """Return Σ scores per 一级指标 (by the template's name: "产出（50分）" counts as 产出指标)."""
     out: dict[str, Decimal] = {}
     for ind, s in zip(form.indicators, scores, strict=True):
         if s.score is not None:
-            out[ind.level1] = out.get(ind.level1, ZERO) + s.score
+            level1 = spec.canonical_level1(ind.level1)
+            out[level1] = out.get(level1, ZERO) + s.score
     return out
 
 
@@ -473,7 +474,7 @@ def score_form(report: Report, form: Form) -> FormScore:
         computed_sums(form, spec),
         inds,
         items,
-        level1_totals(form, inds),
+        level1_totals(form, inds, spec),
         total,
         grade_of(total, template.scoring),
         template.scoring.rate_places,

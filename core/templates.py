@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,19 @@ class FormSpec:
                 return spec
         return None
 
+    @cached_property
+    def level1_names(self) -> frozenset[str]:
+        return frozenset(self.vocabulary) | frozenset(self.level1_weights)
+
+    def canonical_level1(self, text: str) -> str:
+        """Return the template's 一级 name that a printed label means ("产出（50分）" → 产出指标)."""
+        name, _ = split_level1(text)
+        if name in self.level1_names or not name:
+            return name
+        if name + "指标" in self.level1_names:
+            return name + "指标"
+        return name
+
     def has_column(self, key: str) -> bool:
         return any(c.key == key for c in self.indicator_columns)
 
@@ -150,6 +163,18 @@ class Template:
 _PREFIX_RE = re.compile(
     r"^(其中[:：]?|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[一二三四五六七八九十]+、)+"
 )
+
+
+_LEVEL1_WEIGHT_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+
+
+def split_level1(text: str) -> tuple[str, str]:
+    """Split a printed 一级 label into its name and the weight printed with it ("产出指标（50分）")."""
+    compact = re.sub(r"\s+", "", text)
+    match = _LEVEL1_WEIGHT_RE.search(compact)
+    if match:
+        return compact[: match.start()], match.group(1)
+    return compact, ""
 
 
 def normalise_label(label: str) -> str:

@@ -12,7 +12,7 @@ from core.export.figures import Figures, form_figures
 from core.export.grid import HEAD, LABEL, MONEY, RATE, SCORE, TEXT, Grid, Value, fill_title, signoff_items
 from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
-from core.templates import FormSpec, FundRowSpec, Template, get_template
+from core.templates import FormSpec, FundRowSpec, Template, get_template, split_level1
 
 LABEL_WIDTH = 10
 RATE_WIDTH = 10
@@ -195,10 +195,12 @@ def _runs(values: list[str], start: int = 0, end: int | None = None) -> list[tup
     return out
 
 
-def _level1_text(name: str, members: list[Indicator], spec: FormSpec) -> str:
+def _level1_text(label: str, members: list[Indicator], spec: FormSpec) -> str:
+    name, printed = split_level1(label)
     if not spec.scored or not name:
         return name
-    total = try_amount(spec.level1_weights.get(name, ""))
+    name = spec.canonical_level1(name)
+    total = try_amount(printed or spec.level1_weights.get(name, ""))
     if total is None:
         weights = [w for i in members if (w := try_amount(i.weight)) is not None]
         total = sum(weights, ZERO) if weights else None

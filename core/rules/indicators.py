@@ -21,7 +21,7 @@ from core.scoring import (
     parsed,
     score_indicator,
 )
-from core.templates import get_template
+from core.templates import get_template, split_level1
 from core.values import Attainment, Kind, unit_family
 
 TEXT_COLUMNS = ("level1", "level2", "level3", "target", "actual", "deviation_note")
@@ -89,7 +89,7 @@ def _home(ctx: FormCtx, level2: str) -> str | None:
 def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     """V15/S08/S09: 一级 filled, 二级 under the right 一级, standard names."""
     vocab = ctx.spec.vocabulary
-    level1, level2 = _norm(ind.level1), _norm(ind.level2)
+    level1, level2 = ctx.spec.canonical_level1(ind.level1), _norm(ind.level2)
     if not level1:
         yield ctx.problem(
             "S08", f"三级指标“{ind.level3 or ind.level2}”的一级指标为空", INDICATORS, i, "level1"
@@ -372,7 +372,12 @@ def _weight_findings(
     spec = template.form(kind)
     sums: dict[str, Decimal] = {}
     first: dict[str, int] = {}
-    for i, (level1, weight) in enumerate(rows):
+    printed: dict[str, str] = {}  # "产出指标（50分）" prints the 一级's own weight
+    for i, (label, weight) in enumerate(rows):
+        level1 = spec.canonical_level1(label)
+        printed_weight = split_level1(label)[1]
+        if printed_weight:
+            printed.setdefault(level1, printed_weight)
         w = amount(weight)
         if w is not None:
             sums[level1] = sums.get(level1, ZERO) + w
@@ -380,7 +385,8 @@ def _weight_findings(
     if not sums:
         return ()
     out: list[tuple[str, str, int | None]] = []
-    for level1, want in spec.level1_weights.items():
+    for level1 in dict.fromkeys([*spec.level1_weights, *printed]):
+        want = printed.get(level1) or spec.level1_weights.get(level1, "")
         have = sums.get(level1, ZERO)
         if want and have != Decimal(want) and level1 in first:
             out.append(("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", first[level1]))
