@@ -178,7 +178,7 @@ class IndicatorModel(GridModel):
         if key == "level1":
             return list(vocabulary)
         if key == "level2":
-            level1 = self.rows()[index.row()].level1.strip()
+            level1 = self.spec().canonical_level1(self.rows()[index.row()].level1)
             if level1 in vocabulary:
                 return list(vocabulary[level1])
             return [w for words in vocabulary.values() for w in words]
