@@ -137,7 +137,9 @@ _TRAILING_WORDS = {
     "以下": "≤",
     "以内": "≤",
     "之内": "≤",
+    "内": "≤",  # "3个工作日内"
     "左右": "",
+    "完成": "",  # "100%完成"
 }
 _KNOWN_QUALIFIERS = frozenset(
     {
@@ -280,7 +282,7 @@ _RANGE_RE = re.compile(
 )
 _DATE_RE = re.compile(
     r"(?P<cmp>[≥≤=<>])?(?:在|于)?(?:(?P<year>\d{4})年度?)?"
-    r"(?:(?P<month>\d{1,2})月份?|(?P<end>年?底|年?末))?"
+    r"(?:(?P<month>\d{1,2})月份?(?:(?P<day>\d{1,2})[日号])?|(?P<end>年?底|年?末))?"
     r"(?P<suf>底前|底|末|以前|之前|前|以内|内|上旬|中旬|下旬|初)?(?P<tail>.{0,8})"
 )
 _UNIT_RE = re.compile(

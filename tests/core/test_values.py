@@ -552,3 +552,24 @@ def test_compare_never_raises(target: str, actual: str, direction: str | None) -
     result = compare(parse_value(target), parse_value(actual), direction)
     assert isinstance(result.attainment, Attainment)
     assert result.unit_mismatch is False or result.attainment is Attainment.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "direction", "number", "unit", "year"),
+    [
+        ("12月31日前", Kind.DATE, "≤", 12, "", None),
+        ("2024年6月30日前", Kind.DATE, "≤", 6, "", 2024),
+        ("2024年6月28日", Kind.DATE, None, 6, "", 2024),
+        ("3个工作日内", Kind.NUMBER, "≤", 3, "个工作日", None),
+        ("100%完成", Kind.NUMBER, None, 100, "%", None),
+    ],
+)
+def test_deadlines_with_days_and_trailing_words(text, kind, direction, number, unit, year) -> None:
+    v = parse_value(text)
+    assert (v.kind, v.direction, v.number, v.unit, v.year) == (kind, direction, Decimal(number), unit, year)
+
+
+def test_a_day_deadline_is_compared_by_month() -> None:
+    target = parse_value("2024年6月30日前")
+    assert compare(target, parse_value("2024年6月28日")).attainment is Attainment.MET
+    assert compare(target, parse_value("2024年7月5日")).attainment is Attainment.NOT_MET
