@@ -171,7 +171,10 @@ class GridView(QWidget):
         self._view.resizeRowsToContents()
 
     def _remember_place(self) -> None:
-        self._place = self.selected_rect() if self._model.uid is not None else None
+        # When the report is closed or replaced the old form is gone: nothing to remember.
+        doc, form = self.ctx.doc, self._model.form
+        alive = doc is not None and form is not None and any(f is form for f in doc.report.forms)
+        self._place = self.selected_rect() if alive else None
 
     def _on_reset(self) -> None:
         """Keep the selection where it was when rows come and go (undo, redo, row commands)."""
