@@ -100,3 +100,51 @@ def test_invalid_json_is_refused(tmp_path: Path) -> None:
     path.write_text("{", encoding="utf-8")
     with pytest.raises(TemplateError, match="bad.json"):
         load_template_file(path)
+
+
+def test_sichuan_integrated_layout_reads_its_own_fund_rows_and_direction_column() -> None:
+    from core.interchange import report_from_dict
+    from core.rules import check_report
+
+    t = all_templates()["sichuan"]
+    assert [c.key for c in t.form("project").indicator_columns][3] == "direction"
+    doc = {
+        "format": "ziping-report",
+        "version": 1,
+        "template": "sichuan",
+        "year": 2024,
+        "department": "某县教育局",
+        "forms": [
+            {
+                "kind": "project",
+                "name": "学生资助项目",
+                "supervisor": "某县教育局",
+                "implementer": "某县教育局",
+                "funds": {
+                    "execution_weight": "10",
+                    "rows": [
+                        {"label": "年度资金总额", "initial": "200", "annual": "230", "executed": "229"},
+                        {"label": "其中：财政资金", "initial": "200", "annual": "230", "executed": "229"},
+                        {"label": "单位资金"},
+                    ],
+                },
+                "goals": [{"goal": "资助家庭经济困难学生", "achieved": "资助1650人次"}],
+                "indicators": [
+                    {
+                        "level1": "产出指标",
+                        "level2": "数量指标",
+                        "level3": "资助学生人次",
+                        "direction": "≥",
+                        "target": "1600人次",
+                        "actual": "1650人次",
+                        "weight": "90",
+                        "score": "90",
+                    }
+                ],
+            }
+        ],
+    }
+    report = report_from_dict(doc)
+    problems = check_report(report)
+    assert [p.rule for p in problems if p.severity == "error"] == []
+    assert any(p.rule == "V14" for p in problems)  # 年中调整 200 → 230 needs a reason (四川)
