@@ -333,6 +333,8 @@ class GridView(QWidget):
     def paste(self) -> None:
         """Paste tab-separated text from Excel or WPS at the selection (one undo step)."""
         rect = self.selected_rect()
+        if rect is None and self._model.rowCount() == 0 and self._model.uid is not None:
+            rect = (0, 0, 0, 0)  # a new project's empty table: the pasted rows become its rows
         text = QGuiApplication.clipboard().text()
         if rect is None or not text:
             return

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.gui.window_helpers import grid, make_window, pick_project
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from core.report import Document, new_report
+from tests.gui.window_helpers import cell_text, grid, make_window, pick_project
 
 SeedFile = Callable[[str], Path]
+
+
+def fresh_report(tmp_path: Path, names: list[str]) -> Path:
+    path = tmp_path / "2023组织部.zpdb"
+    Document.create(path, new_report("sichuan-guangyuan", 2023, "中共广元市昭化区委组织部", names)).close()
+    return path
 
 
 def test_closing_the_window_with_a_cell_selected_raises_nothing(qtbot, seed_zpdb: SeedFile) -> None:
@@ -17,3 +27,23 @@ def test_closing_the_window_with_a_cell_selected_raises_nothing(qtbot, seed_zpdb
     view.setCurrentIndex(view.model().index(0, 0))
     window.close()  # pytest-qt fails the test on an exception inside a slot
     assert window.ctx.doc is None
+
+
+def test_targets_pasted_into_a_new_projects_empty_indicator_grid_land_in_new_rows(
+    qtbot, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, fresh_report(tmp_path, ["东西部协作人才交流项目"]))
+    uid = pick_project(window, "东西部协作人才交流项目")
+    view = grid(window, "indicatorGrid")
+    assert view.model().rowCount() == 0
+    QApplication.clipboard().setText(
+        "产出指标\t数量指标\t引进专家教授\t≥5名\r\n成本指标\t经济成本指标\t成本\t≤35万元\r\n"
+    )
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert view.model().rowCount() == 2
+    assert cell_text(view, 1, "target") == "≤35万元"
+    window.close()
+    doc = Document.open(tmp_path / "2023组织部.zpdb", backup=False)
+    assert doc.form(uid).indicators[0].level3 == "引进专家教授"
+    doc.close()
