@@ -118,3 +118,17 @@ def test_next_year_keeps_targets_and_clears_results(tmp_path: Path) -> None:
     assert first["target"] == "≥4" and "actual" not in first and "score" not in first
     assert all(set(r) == {"label"} for r in project["funds"]["rows"])
     assert "basic_data" not in data
+
+
+def test_output_is_utf8_even_when_the_locale_is_not(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "PYTHONUTF8": "0"}
+    bad = tmp_path / "x.json"
+    bad.write_text(
+        '{"format": "ziping-report", "version": 1, "template": "mof", "year": 2023, "x✓": 1}',
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "core", "check", str(bad)], capture_output=True, cwd=ROOT, timeout=120, env=env
+    )
+    assert out.returncode == 2
+    assert "未知的键 “x✓”" in out.stderr.decode("utf-8")
