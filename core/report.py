@@ -380,20 +380,29 @@ class Document:
         """Delete a form; ``Change.old`` is (index, form) for undo."""
         form = self.form(uid)
         index = self.report.forms.index(form)
-        with self._transaction():
-            repo.delete_form(self.db, uid)
-            self.report.forms.remove(form)
-            repo.write_positions(self.db, self.report)
+        saved = list(self.report.forms)
+        try:
+            with self._transaction():
+                repo.delete_form(self.db, uid)
+                self.report.forms.remove(form)
+                repo.write_positions(self.db, self.report)
+        except BaseException:
+            self.report.forms[:] = saved
+            raise
         return self._emit(Change(uid, "forms", (index,), structural=True, old=(index, form)))
 
     def move_form(self, uid: int, index: int) -> Change:
         form = self.form(uid)
         forms = self.report.forms
-        old = forms.index(form)
+        old, saved = forms.index(form), list(forms)
         forms.remove(form)
         forms.insert(max(0, min(index, len(forms))), form)
-        with self._transaction():
-            repo.write_positions(self.db, self.report)
+        try:
+            with self._transaction():
+                repo.write_positions(self.db, self.report)
+        except BaseException:
+            forms[:] = saved
+            raise
         return self._emit(Change(uid, "forms", (old, forms.index(form)), structural=True, old=old))
 
     def duplicate_form(self, uid: int) -> Change:

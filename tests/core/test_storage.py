@@ -280,3 +280,25 @@ def test_changing_template_refits_fund_rows_and_keeps_data(tmp_path: Path) -> No
         again.set_report_field("template", "mof")
     assert again.report.template == "sichuan-guangyuan"
     again.close()
+
+
+def test_a_failed_write_leaves_the_model_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.storage import repository
+
+    doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "测试部", ["甲", "乙"]))
+    before = doc.report.clone()
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(repository, "write_positions", broken)
+    uid = doc.report.projects[0].uid
+    with pytest.raises(storage.StorageError, match="写入报告文件失败"):
+        doc.move_form(uid, 2)
+    with pytest.raises(storage.StorageError):
+        doc.delete_form(uid)
+    assert doc.report == before
+    doc.close()
+    again = Document.open(tmp_path / "r.zpdb")
+    assert again.report == before
+    again.close()
