@@ -26,6 +26,13 @@ class Actions:
                 SP.SP_DialogSaveButton,
                 "把报告另存一份（所有修改都已自动保存）",
             ),
+            (
+                "next_year",
+                "由本报告开始下一年度…",
+                None,
+                None,
+                "新建下一年度的报告：保留项目、指标和目标值，清空完成值与得分",
+            ),
             ("import_json", "导入", "Ctrl+I", SP.SP_ArrowDown, "从交换格式 .json 导入报告"),
             ("export_word", "导出 Word", "Ctrl+E", SP.SP_FileDialogDetailedView, "导出整份报告（Word）"),
             ("export_excel", "导出 Excel", "Ctrl+Shift+E", SP.SP_FileDialogListView, "导出全部表格（Excel）"),
@@ -62,7 +69,7 @@ class Actions:
             file_menu.addAction(action)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for action in (self.save_as, self.import_json):
+        for action in (self.save_as, self.next_year, self.import_json):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.export_word, self.export_excel, self.export_form_word, self.export_form_excel):

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from core.report import new_report
+from core.report import new_report, next_year_report
 from core.storage.db import StorageError
 from gui import files, settings
 from gui.dialogs.about import AboutDialog
@@ -37,6 +37,7 @@ class FileOps:
         actions.open.triggered.connect(lambda: self.open_file())
         actions.import_json.triggered.connect(lambda: self.import_json())
         actions.save_as.triggered.connect(lambda: self.save_as())
+        actions.next_year.triggered.connect(lambda: self.next_year())
         actions.export_word.triggered.connect(lambda: self.export(WORD))
         actions.export_excel.triggered.connect(lambda: self.export(EXCEL))
         actions.export_form_word.triggered.connect(lambda: self.export(WORD, current_only=True))
@@ -154,6 +155,30 @@ class FileOps:
             return False
         return self.open_path(target)
 
+    def next_year(self, target: Path | str | None = None) -> bool:
+        """Start next year's report from this one in a new file, and continue there."""
+        doc = self.window.ctx.doc
+        if doc is None:
+            return False
+        self.window.narrative_editor.commit()
+        report = next_year_report(doc.report)
+        if target is None:
+            suggestion = str(doc.path.parent / next_year_name(doc.path.stem, doc.report.year))
+            title = "下一年度报告保存为"
+            target, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, ZPDB_FILTER)
+            if not target:
+                return False
+        try:
+            new_doc = files.create_report(target, report)
+        except files.FileProblem as exc:
+            self._warn("无法开始下一年度", str(exc))
+            return False
+        self._opened(new_doc)
+        self.window.statusBar().showMessage(
+            f"已开始 {report.year} 年度报告：保留了项目、指标和目标值，完成值与得分已清空", 8000
+        )
+        return True
+
     # ---- exporting -------------------------------------------------------------
     def export(
         self, kind: str, current_only: bool = False, target: Path | str | None = None, ask: bool = True
@@ -202,3 +227,9 @@ class FileOps:
         answer = QMessageBox.question(self.window, "导出完成", f"已导出到：\n{target}\n\n打开所在文件夹？")
         if answer == QMessageBox.StandardButton.Yes:
             open_folder(target)
+
+
+def next_year_name(stem: str, year: int) -> str:
+    """Suggest next year's file name: the year in the name moves on ("2023组织部" → "2024组织部")."""
+    name = stem.replace(str(year), str(year + 1)) if str(year) in stem else f"{year + 1}{stem}"
+    return name + ".zpdb"

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{doc.path.name} — {APP_TITLE}" if doc is not None else APP_TITLE)
         for action in (
             self.actions_.save_as,
+            self.actions_.next_year,
             self.actions_.export_word,
             self.actions_.export_excel,
             self.actions_.export_form_word,

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from core.report import Document, new_report
+from gui.file_ops import next_year_name
 from tests.gui.window_helpers import cell_text, grid, make_window, pick_project
 
 SeedFile = Callable[[str], Path]
@@ -47,3 +49,39 @@ def test_targets_pasted_into_a_new_projects_empty_indicator_grid_land_in_new_row
     doc = Document.open(tmp_path / "2023组织部.zpdb", backup=False)
     assert doc.form(uid).indicators[0].level3 == "引进专家教授"
     doc.close()
+
+
+def test_next_year_from_the_file_menu_keeps_targets_and_clears_actuals(
+    qtbot, seed_zpdb: SeedFile, tmp_path: Path, monkeypatch
+) -> None:
+    source = seed_zpdb("seed001_guangyuan")
+    window = make_window(qtbot, source)
+    action = window.findChild(QAction, "action_next_year")
+    assert action is not None and action.isEnabled()
+    assert action in window.menuBar().actions()[0].menu().actions()
+    target = tmp_path / "2024组织部.zpdb"
+    asked: list[str] = []
+
+    def ask(parent, title, suggestion, *args):  # noqa: ANN001, ANN202
+        asked.append(suggestion)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(ask))
+    action.trigger()
+    assert Path(asked[0]).name == "2024seed001_guangyuan.zpdb"
+    assert window.ctx.doc.path == target
+    assert "2024组织部.zpdb" in window.windowTitle()
+    window.close()
+    doc = Document.open(target, backup=False)
+    row = doc.report.form_by_name("东西部协作人才交流项目").indicators[0]
+    year = doc.report.year
+    doc.close()
+    assert (year, row.target, row.actual) == (2024, "≥5名", "")
+    old = Document.open(source, backup=False)
+    assert old.report.form_by_name("东西部协作人才交流项目").indicators[0].actual == "10名"
+    old.close()
+
+
+def test_next_year_file_name_moves_the_year_on() -> None:
+    assert next_year_name("2023组织部", 2023) == "2024组织部.zpdb"
+    assert next_year_name("组织部", 2023) == "2024组织部.zpdb"
