@@ -88,6 +88,7 @@ class FormSpec:
     score_sheet: tuple[CriterionSpec, ...]
     score_sheet_title: str
     orientation: str = "landscape"
+    fund_layout: str = "table"  # "inline": label–value pairs on one line, groups side by side (益阳 附件2)
 
     def row_spec(self, key: str) -> FundRowSpec | None:
         for spec in self.fund_rows:
@@ -332,7 +333,15 @@ def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -
         score_sheet=_criteria(r, sheet.get("criteria", []), f"score_sheets.{sheet_key}.criteria"),
         score_sheet_title=str(sheet.get("title", "")),
         orientation=r.get(spec, "orientation", path, str, "landscape"),
+        fund_layout=_fund_layout(r, funds, f"{path}.funds"),
     )
+
+
+def _fund_layout(r: _Reader, funds: dict[str, Any], path: str) -> str:
+    layout = r.get(funds, "layout", path, str, "table")
+    if layout not in ("table", "inline"):
+        raise r.fail(f"{path}.layout", "应为 table 或 inline")
+    return str(layout)
 
 
 def _scoring(r: _Reader, obj: dict[str, Any]) -> Scoring:

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 
 from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
@@ -70,6 +71,24 @@ class Grid:
 
     def span_width(self, col: int, cols: int) -> int:
         return sum(self.widths[col : col + cols])
+
+    def split_at(self, cuts: set[int]) -> None:
+        """Split columns at ``cuts`` (width units from the left edge); every cell keeps its printed span."""
+        old = list(accumulate(self.widths, initial=0))
+        bounds = sorted(set(old) | {c for c in cuts if 0 < c < old[-1]})
+        index = {b: i for i, b in enumerate(bounds)}
+        start = [index[b] for b in old]
+        spans = {(m[0], m[1]): (m[2], m[3]) for m in self.merges}
+        cells: dict[tuple[int, int], Cell] = {}
+        merges = []
+        for (r, c), cell in self.cells.items():
+            r2, c2 = spans.get((r, c), (r, c))
+            first, last = start[c], start[c2 + 1] - 1
+            cells[(r, first)] = cell
+            if r2 > r or last > first:
+                merges.append((r, first, r2, last))
+        self.cells, self.merges = cells, merges
+        self.widths = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
     def covered(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
         """Map every cell inside a merged range to that range."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.export.figures import Figures, form_figures
-from core.export.grid import HEAD, LABEL, MONEY, RATE, SCORE, TEXT, Grid, Value, fill_title, signoff_items
+from core.export.funds import fund_value, inline_funds, inline_height, money, split_rows
+from core.export.grid import HEAD, LABEL, SCORE, TEXT, Grid, Value, fill_title, signoff_items
 from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
 from core.templates import FormSpec, FundRowSpec, Template, get_template, split_level1
@@ -44,11 +45,17 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     if "{year}" not in spec.title:
         g.subtitle = f"（{report.year}年度）"
     _header(g, form, spec)
-    _funds(g, form, spec, fig)
+    fund_top = g.rows
+    if spec.fund_layout == "inline":
+        g.rows += inline_height(spec)  # written last: the pairs split the finished table's columns
+    else:
+        _funds(g, form, spec, fig)
     _goals(g, form, spec)
     _indicators(g, form, spec, fig)
     if spec.scored:
         _total(g, form, spec, fig)
+    if spec.fund_layout == "inline":
+        inline_funds(g, form, spec, fig, fund_top)
     own = form.signoff if form.signoff and not form.signoff.is_blank() else None
     g.signoff = signoff_items(own or report.signoff)
     return g
@@ -93,43 +100,16 @@ def _funds(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
     g.put(start, 1, "", HEAD, cols=label)
     for (c, span), col in zip(slots, spec.fund_columns, strict=True):
         g.put(start, c, col.title, HEAD, cols=span)
-    grouped = [r for r in spec.fund_rows if r.group and len(r.columns) == 1]
-    plain = [r for r in spec.fund_rows if r not in grouped]
+    plain, grouped = split_rows(spec)
     for rs in plain:
         r = g.rows
         g.put(r, 1, rs.printed, LABEL, cols=label, align="left" if rs.level else "center")
         for (c, span), col in zip(slots, spec.fund_columns, strict=True):
-            value, kind = _fund_value(form, spec, rs, col.key, fig)
+            value, kind = fund_value(form, spec, rs, col.key, fig)
             g.put(r, c, value, kind, cols=span)
     if grouped:
         _grouped_funds(g, form, grouped, fig)
     g.put(start, 0, spec.fund_title, LABEL, rows=g.rows - start)
-
-
-def _fund_value(form: Form, spec: FormSpec, rs: FundRowSpec, key: str, fig: Figures) -> tuple[Value, str]:
-    on_rate_row = rs.key == spec.rate_row
-    if key == "weight":
-        return (fig.weight, SCORE) if on_rate_row else (None, TEXT)
-    if key == "score":
-        return (fig.score, SCORE) if on_rate_row else (None, TEXT)
-    if key == "rate":
-        if on_rate_row:
-            return fig.rate, RATE
-        per_row = not any(c.key == "score" for c in spec.fund_columns)
-        return (fig.row_rates.get(rs.key), RATE) if per_row else (None, TEXT)
-    return money(form, rs.key, key, fig)
-
-
-def money(form: Form, row_key: str, column: str, fig: Figures) -> tuple[Value, str]:
-    """Return a fund amount as a Decimal (the sum of its parts when left blank), or the typed text."""
-    row = form.fund(row_key)
-    text = getattr(row, column, "") if row else ""
-    value = try_amount(text)
-    if value is not None:
-        return value, MONEY
-    if text.strip():
-        return text, TEXT
-    return fig.sums.get((row_key, column)), MONEY
 
 
 def _grouped_funds(g: Grid, form: Form, rows: list[FundRowSpec], fig: Figures) -> None:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.export.figures import form_figures
-from core.export.layout import money
+from core.export.funds import money
 from core.model import Report
 from core.numbers import ZERO, fmt, fmt_money, fmt_percent, try_amount
 from core.templates import get_template

@@ -78,16 +78,30 @@ def test_every_printed_cell_of_the_project_forms(book004, index: int, start: str
 
 
 def test_every_printed_cell_of_the_overall_form(book004) -> None:
-    ws = book004["附件2 部门整体"]
+    """附件2 as the seed prints it, funds included: pairs on one line, then the two groups side by side."""
     seed = seed_section("附件 2", "附件 3-1")
-    goals_at = next(i for i, r in enumerate(seed) if r[0] == "年度总体目标")
-    expected = seed[:3] + seed[goals_at:]  # label, title, name; goals, indicators, total
-    assert match_in_order(expected, sheet_rows(ws)) == []
-    rows = sheet_rows(ws)
-    assert ["年度预算申请", "n:1301.13", "n:2187.04", "n:2187.04", "n:10", "n:1", "n:10"] in rows
-    assert ["其中：一般公共预算：", "n:2186.81", "其中：基本支出：", "n:1348.22"] in rows
-    assert ["政府性基金拨款：", "项目支出：", "n:838.82"] in rows
-    assert ["其他资金：", "n:0.23"] in rows
+    split = {
+        "其中：基本支出：1348.22": ["其中：基本支出：", "n:1348.22"],
+        "项目支出：838.82": ["项目支出：", "n:838.82"],
+    }
+    expected = [[t for token in row for t in split.get(token, [token])] for row in seed]
+    rows = sheet_rows(book004["附件2 部门整体"])
+    assert match_in_order(expected, rows) == []
+    funds = rows[3:9]
+    assert funds[0][:3] == ["年度预算申请（万元）", "年初预算数", "n:1301.13"]
+    assert funds[1] == ["按收入性质分：", "按支出性质分："]
+    assert funds[2] == ["其中：一般公共预算：", "n:2186.81", "其中：基本支出：", "n:1348.22"]
+
+
+def test_overall_funds_share_columns_with_the_pairs_line(book004) -> None:
+    """The group on the right starts under 全年执行数, as in the seed; every value is right of its label."""
+    ws = book004["附件2 部门整体"]
+    at = {c.value: c for row in ws.iter_rows(min_row=4, max_row=9) for c in row if c.value is not None}
+    assert at["按支出性质分："].column == at["全年执行数"].column
+    assert at["其中：基本支出："].column == at["全年执行数"].column
+    assert at["按收入性质分："].column == at["其中：一般公共预算："].column == at["年初预算数"].column
+    assert at["年初预算数"].row == at["得分"].row == at["执行率"].row
+    assert at["得分"].offset(column=1).value == 10 or ws.cell(at["得分"].row, ws.max_column).value == 10
 
 
 def test_computed_figures_are_values_with_number_formats(book004) -> None:
