@@ -13,9 +13,10 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.export import Progress, report_progress, save_atomically
+from core.export import Progress, pages, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, Grid, line_count, signoff_line
 from core.export.layout import plan
 from core.model import Report
@@ -25,6 +26,9 @@ CELL_FONT = "宋体"
 TITLE_FONT = "方正小标宋简体"
 LABEL_FONT = "黑体"
 LINE_PT = 15.0
+DEFAULT_ROW_PT = 15.0
+MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
+TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 FONT = Font(name=CELL_FONT, size=10.5)
@@ -122,8 +126,10 @@ def render(ws: Worksheet, grid: Grid) -> None:
         after += 1
         _line(ws, grid, after, text)
     if grid.signoff:
-        _line(ws, grid, after + 2, signoff_line(grid.signoff))
+        after += 2
+        _line(ws, grid, after, signoff_line(grid.signoff))
     _page_setup(ws, grid, top)
+    _page_breaks(ws, grid, top, after)
 
 
 def _line(ws: Worksheet, grid: Grid, row: int, text: str) -> None:
@@ -177,6 +183,32 @@ def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, 
     return [math.ceil(n) * LINE_PT + 6 for n in lines]
 
 
+def _page_breaks(ws: Worksheet, grid: Grid, top: int, last: int) -> None:
+    """End every printed page with a manual break: no lone sign-off, no header row at a page's foot."""
+    page = pages.Page(grid.landscape, MARGINS_IN)
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, grid.ncols + 1)]
+    heights = [ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, last + 1)]
+    repeat = (top + grid.repeat[0] - 1, top + grid.repeat[1] - 1) if grid.repeat else (0, top - 2)
+    for row in pages.breaks(heights, page.capacity(widths), repeat, _break_costs(grid, top, last)):
+        ws.row_breaks.append(Break(id=row + 1))
+
+
+def _break_costs(grid: Grid, top: int, last: int) -> list[float]:
+    """Return the cost of ending a page after each sheet row (0-based): merged runs cut, header, tail."""
+    costs = [0.0] * last
+    for i in range(top - 1):
+        costs[i] = pages.NEVER  # the titles stay with the table
+    for r1, c1, r2, _c2 in grid.merges:
+        for r in range(r1, r2):
+            costs[top - 1 + r] += 1.0 if c1 else 0.1
+    if grid.repeat:
+        costs[top - 1 + grid.repeat[1]] = pages.NEVER
+    tail = top - 1 + max(0, grid.rows - TAIL_ROWS)
+    for i in range(tail, last):
+        costs[i] = pages.NEVER  # the last table rows travel with the notes and the sign-off
+    return costs
+
+
 def _page_setup(ws: Worksheet, grid: Grid, top: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if grid.landscape else "portrait"
@@ -184,8 +216,7 @@ def _page_setup(ws: Worksheet, grid: Grid, top: int) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom = MARGINS_IN
     if grid.repeat:
         ws.print_title_rows = f"{top + grid.repeat[0]}:{top + grid.repeat[1]}"
     else:

@@ -224,3 +224,34 @@ def test_seed001_all_forms_and_score_sheets(tmp_path: Path) -> None:
     assert ["年度资金总额", "n:664.57", "n:912.26", "n:831.95", "n:0.912"] in rows
     sheet = sheet_rows(book["附件2 评分表"])
     assert sheet[2][:3] == ["绩效指标", "指标分值", "指标解释"] and Decimal("7")
+
+
+def _printed_pages(ws, landscape: bool) -> list[tuple[int, int]]:
+    """Return (first, last) sheet rows of every printed page, from the file's manual row breaks."""
+    ends = sorted(b.id for b in ws.row_breaks.brk)
+    starts = [1] + [e + 1 for e in ends]
+    return list(zip(starts, ends + [ws.max_row], strict=True))
+
+
+def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -> None:
+    """No page holds only the repeated header and the sign-off; no page is taller than A4 at its scale."""
+    from core.export.pages import Page
+
+    for ws in book004.worksheets:
+        landscape = ws.page_setup.orientation == "landscape"
+        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+        page = Page(landscape, (0.5, 0.5, 0.6, 0.6))
+        head = [int(x) for x in ws.print_title_rows.replace("$", "").split(":")]
+        header_pt = sum(ws.row_dimensions[r].height or 15 for r in range(head[0], head[1] + 1))
+        pages = _printed_pages(ws, landscape)
+        for first, last in pages:
+            height = sum(ws.row_dimensions[r].height or 15 for r in range(first, last + 1))
+            assert height + (header_pt if first > head[1] else 0) <= page.capacity(widths), (ws.title, first)
+            assert last != head[1], f"{ws.title}: the header row ends a page"
+        first, last = pages[-1]
+        signoff = next(r for r in range(ws.max_row, 0, -1) if str(ws.cell(r, 1).value).startswith("填表人"))
+        borders = [r for r in range(first, signoff) if ws.cell(r, 2).border.top.style == "thin"]
+        assert len(borders) >= 2, f"{ws.title}: the sign-off page has no table rows"
+    assert (
+        len(_printed_pages(book004["附件3-1 业务工作经费"], True)) == 2
+    )  # it needs two pages at Excel's scale

@@ -1,0 +1,81 @@
+"""Where the printed pages of a sheet end: explicit row breaks so the sign-off never prints alone.
+
+A sheet is printed fitted to one page wide; the scale follows from the column widths, and from the
+scale and A4's usable height how many row points fit on a page. The sheet gets a manual break at
+the end of every page it needs (with some slack, so Excel, WPS and LibreOffice never need a break
+of their own), chosen where no merged 一级/二级 run is cut if one is near, never right after the
+repeated header row, and so that the last table rows travel with the notes and the sign-off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+A4_PT = (595.3, 841.9)  # short and long side in points
+FILL = 0.96  # use this share of the estimated page height (renderers differ a little)
+LOOK_BACK = 6  # rows a break may move up to avoid cutting a merged run
+NEVER = math.inf
+MIN_FULL = 0.6  # a page ended early is still this full
+WASTE = 4.0  # cost of leaving a whole page empty, against 1 for each merged run cut
+
+
+def column_points(width_chars: float) -> float:
+    """Return a column's printed width in points (Excel: 7 px per character plus 5 px padding)."""
+    return (7 * width_chars + 5) * 0.75
+
+
+@dataclass
+class Page:
+    landscape: bool
+    margin_in: tuple[float, float, float, float]  # left, right, top, bottom (inches)
+
+    def scale(self, widths_chars: list[float]) -> float:
+        """Return the fit-to-width print scale (Excel rounds it down to a whole percent)."""
+        paper_w = A4_PT[1] if self.landscape else A4_PT[0]
+        usable = paper_w - 72 * (self.margin_in[0] + self.margin_in[1])
+        total = sum(column_points(w) for w in widths_chars)
+        return min(1.0, math.floor(100 * usable / total) / 100) if total else 1.0
+
+    def capacity(self, widths_chars: list[float]) -> float:
+        """Return how many row points fit on one printed page."""
+        paper_h = A4_PT[0] if self.landscape else A4_PT[1]
+        usable = paper_h - 72 * (self.margin_in[2] + self.margin_in[3])
+        return FILL * usable / self.scale(widths_chars)
+
+
+def breaks(heights: list[float], capacity: float, repeat: tuple[int, int], bad: list[float]) -> list[int]:
+    """Return the rows (0-based) after which a page ends.
+
+    ``heights[i]`` is row i's height; rows repeat[0]..repeat[1] print again on top of every later page;
+    ``bad[i]`` is the cost of ending a page after row i (NEVER: not there unless no other row fits).
+    """
+    out: list[int] = []
+    start, used, i = 0, 0.0, 0
+    while i < len(heights):
+        if used + heights[i] <= capacity or i == start:
+            used += heights[i]
+            i += 1
+            continue
+        end = _choose(heights, start, i, capacity, bad)
+        out.append(end)
+        start = end + 1
+        used = sum(heights[repeat[0] : repeat[1] + 1]) if start > repeat[1] else 0.0
+        i = start
+    return out
+
+
+def _choose(heights: list[float], start: int, overflow: int, capacity: float, bad: list[float]) -> int:
+    """Return the row to end the page on: of the last few rows, the one whose cut costs least.
+
+    A cut costs its ``bad`` plus WASTE for every page height left empty; a page stays at least MIN_FULL full.
+    """
+    best, best_cost = overflow - 1, bad[overflow - 1]
+    for k in range(overflow - 2, max(start, overflow - 1 - LOOK_BACK) - 1, -1):
+        used = sum(heights[start : k + 1])
+        if used < capacity * MIN_FULL:
+            break
+        cost = bad[k] + WASTE * (1 - used / capacity)
+        if cost < best_cost:
+            best, best_cost = k, cost
+    return best
