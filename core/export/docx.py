@@ -29,6 +29,7 @@ from core.templates import get_template
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
+TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 CHART_CAPTIONS = {
     "budget_vs_executed": "各项目全年预算数与全年执行数（万元）",
@@ -209,15 +210,15 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     style_id = doc.styles["ZP Table"].style_id
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
+    keep_from = grid.tail_start(TAIL_ROWS) if grid.signoff or grid.notes else None
     for n, (a, b) in enumerate(bounds):
         if n:
             doc.add_paragraph(style="ZP Spacer")
-        _insert(doc, table_xml(grid, widths, a, b, style_id))
-    for note in grid.notes:
-        doc.add_paragraph(note, style="ZP Signoff")
-    if grid.signoff:
-        doc.add_paragraph("", style="ZP Signoff")
-        doc.add_paragraph(signoff_line(grid.signoff), style="ZP Signoff")
+        _insert(doc, table_xml(grid, widths, a, b, style_id, keep_from))
+    tail = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
+    for i, text in enumerate(tail):
+        p = doc.add_paragraph(text, style="ZP Signoff")
+        p.paragraph_format.keep_with_next = i < len(tail) - 1  # the sign-off prints with the table's end
 
 
 def _insert(doc: DocxDocument, tbl: object) -> None:

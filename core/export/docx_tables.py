@@ -30,8 +30,10 @@ def split_point(grid: Grid) -> int:
     return start
 
 
-def table_xml(grid: Grid, widths: list[int], first: int, last: int, style_id: str) -> object:
-    """Return a w:tbl element for rows first..last-1 of the grid."""
+def table_xml(
+    grid: Grid, widths: list[int], first: int, last: int, style_id: str, keep_from: int | None = None
+) -> object:
+    """Return a w:tbl element for rows first..last-1 of the grid; rows from ``keep_from`` keep with next."""
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -49,7 +51,8 @@ def table_xml(grid: Grid, widths: list[int], first: int, last: int, style_id: st
     for r in range(first, last):
         is_header = header[0] <= r <= header[1]
         parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
-        parts.extend(_row_cells(grid, r, covered, widths, style_id))
+        keep = keep_from is not None and r >= keep_from
+        parts.extend(_row_cells(grid, r, covered, widths, style_id, keep))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return parse_xml("".join(parts))
@@ -61,6 +64,7 @@ def _row_cells(
     covered: dict[tuple[int, int], tuple[int, int, int, int]],
     widths: list[int],
     style_id: str,
+    keep: bool = False,
 ) -> list[str]:
     out = []
     c = 0
@@ -76,16 +80,17 @@ def _row_cells(
             '<w:vAlign w:val="center"/></w:tcPr>'
         )
         cell = grid.cells.get((m[0], m[1])) if r == m[0] else None
-        out.append(f"<w:tc>{tc_pr}{_paragraph(grid, cell, style_id)}</w:tc>")
+        out.append(f"<w:tc>{tc_pr}{_paragraph(grid, cell, style_id, keep)}</w:tc>")
         c += span
     return out
 
 
-def _paragraph(grid: Grid, cell: object, style_id: str) -> str:
+def _paragraph(grid: Grid, cell: object, style_id: str, keep: bool = False) -> str:
     text = printed(cell, grid.rate_places) if cell is not None else ""  # type: ignore[arg-type]
     align = getattr(cell, "align", "center")
     jc = "center" if align == "center" else "both"
     bold = "<w:rPr><w:b/></w:rPr>" if getattr(cell, "kind", "") == HEAD else ""
     runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
     run = f"<w:r>{bold}{runs}</w:r>" if text else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p>'
+    keep_next = "<w:keepNext/>" if keep else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val="{jc}"/></w:pPr>{run}</w:p>'

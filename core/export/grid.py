@@ -90,6 +90,14 @@ class Grid:
         self.cells, self.merges = cells, merges
         self.widths = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
+    def tail_start(self, rows: int = 2, longest: int = 4) -> int:
+        """Return the first of the last ``rows`` table rows, moved up to the top of a short merged run."""
+        start = max(0, self.rows - rows)
+        for r1, _c1, r2, _c2 in self.merges:
+            if r1 < start <= r2 and r2 - r1 < longest:
+                start = min(start, r1)
+        return start
+
     def covered(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
         """Map every cell inside a merged range to that range."""
         out = {}

@@ -203,7 +203,7 @@ def _break_costs(grid: Grid, top: int, last: int) -> list[float]:
             costs[top - 1 + r] += 1.0 if c1 else 0.1
     if grid.repeat:
         costs[top - 1 + grid.repeat[1]] = pages.NEVER
-    tail = top - 1 + max(0, grid.rows - TAIL_ROWS)
+    tail = top - 1 + grid.tail_start(TAIL_ROWS)
     for i in range(tail, last):
         costs[i] = pages.NEVER  # the last table rows travel with the notes and the sign-off
     return costs

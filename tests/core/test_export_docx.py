@@ -191,3 +191,24 @@ def test_seed001_exports(tmp_path: Path) -> None:
     doc = docx.Document(str(tmp_path / "001.docx"))
     assert doc.paragraphs[0].text.startswith("中共广元市昭化区委组织部关于报送2023年")
     assert any("预算执行率91.20%" in p.text for p in doc.paragraphs)
+
+
+def test_sign_off_keeps_with_the_last_table_rows(doc004) -> None:
+    """Word moves the last table rows (a short merged run whole) to the sign-off's page, never it alone."""
+    body = list(doc004.element.body.iterchildren())
+    signoffs = [i for i, e in enumerate(body) if e.tag == qn("w:p") and "填表人" in "".join(e.itertext())]
+    assert len(signoffs) == 5
+    for at in signoffs:
+        table = next(i for i in range(at, 0, -1) if body[i].tag == qn("w:tbl"))
+        for p in body[table + 1 : at]:
+            assert p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+        rows = body[table].findall(qn("w:tr"))
+        kept = [
+            all(p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None for p in tr.iter(qn("w:p")))
+            for tr in rows
+        ]
+        assert kept[-2:] == [True, True] and not kept[0]
+    basic = body[next(i for i in range(signoffs[0], 0, -1) if body[i].tag == qn("w:tbl"))]
+    rows = basic.findall(qn("w:tr"))
+    kept = [r for r in rows if r.find(".//" + qn("w:keepNext")) is not None]
+    assert len(kept) == 3  # 楼堂馆所 titles and values (one merged label) and 厉行节约保障措施
