@@ -12,7 +12,9 @@ from core.numbers import ZERO, fmt_money, fmt_percent, try_amount
 from core.templates import get_template
 
 BUDGET, EXECUTED = QColor("#5b8bd0"), QColor("#e08a3c")
-PALETTE = [QColor(c) for c in ("#5b8bd0", "#e08a3c", "#6aaa5f", "#c85a5a", "#8c72b8", "#b8a04a")]
+# one colour per slice: the pie shows at most 8 (7 largest and 其他项目), none may share a colour
+COLOURS = ("#5b8bd0", "#e08a3c", "#6aaa5f", "#c85a5a", "#8c72b8", "#b8a04a", "#4bb3b3", "#9a9a9a")
+PALETTE = [QColor(c) for c in COLOURS]
 FONT_FAMILIES = ["Microsoft YaHei", "SimSun", "Noto Sans CJK SC", "Noto Sans SC"]
 
 

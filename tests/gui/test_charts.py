@@ -44,3 +44,11 @@ def test_spending_structure_and_embedding(qapp, tmp_path: Path) -> None:
     doc = docx.Document(str(tmp_path / "r.docx"))
     assert len(doc.inline_shapes) == 2
     assert any(p.text.startswith("图1") for p in doc.paragraphs)
+
+
+def test_every_slice_of_seed001s_pie_has_its_own_colour(qapp) -> None:
+    """Seed 001 has 24 projects: the pie shows 8 slices, and no two legend swatches share a colour."""
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    image = _image(spending_structure_png(report))
+    swatches = {image.pixelColor(895, 155 + i * 70).name() for i in range(8)}
+    assert len(swatches) == 8 and "#ffffff" not in swatches
