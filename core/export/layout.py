@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from core.export.figures import Figures, form_figures
@@ -146,13 +147,17 @@ def _goal_split(g: Grid) -> int:
     return g.ncols - 1
 
 
+_NUMBERED_GOAL = re.compile(r"\s*目标\s*\d+")  # the user already wrote "目标 1：…"
+
+
 def _goals(g: Grid, form: Form, spec: FormSpec) -> None:
     start = g.rows
     mid = _goal_split(g)
     g.put(start, 1, spec.goal_titles[0], HEAD, cols=mid - 1)
     g.put(start, mid, spec.goal_titles[1], HEAD, cols=g.ncols - mid)
     for i, goal in enumerate(form.goals or [], start=1):
-        text = f"目标{i}：{goal.goal}" if spec.goals_numbered else goal.goal
+        numbered = spec.goals_numbered and not _NUMBERED_GOAL.match(goal.goal)
+        text = f"目标{i}：{goal.goal}" if numbered else goal.goal
         g.put(g.rows, 1, text, TEXT, cols=mid - 1, align="left")
         g.put(g.rows - 1, mid, goal.achieved, TEXT, cols=g.ncols - mid, align="left")
     if not form.goals:

@@ -255,3 +255,17 @@ def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -
     assert (
         len(_printed_pages(book004["附件3-1 业务工作经费"], True)) == 2
     )  # it needs two pages at Excel's scale
+
+
+def test_goals_already_numbered_by_the_user_are_not_numbered_twice(tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    from core.export.xlsx import write_xlsx
+    from core.interchange import read_json_file
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    path = tmp_path / "r.xlsx"
+    write_xlsx(read_json_file(fixtures / "seed003_pingliang.json"), path)
+    texts = [str(c.value) for ws in load_workbook(path) for row in ws.iter_rows() for c in row if c.value]
+    goals = [t for t in texts if "补助村和社区阵地建设" in t and "完成情况" not in t]
+    assert goals and all(not t.startswith("目标1：目标") for t in goals), goals
