@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -191,6 +192,27 @@ def _page_breaks(ws: Worksheet, grid: Grid, top: int, last: int) -> None:
     repeat = (top + grid.repeat[0] - 1, top + grid.repeat[1] - 1) if grid.repeat else (0, top - 2)
     for row in pages.breaks(heights, page.capacity(widths), repeat, _break_costs(grid, top, last)):
         ws.row_breaks.append(Break(id=row + 1))
+        _split_merges(ws, row + 1)
+
+
+def _split_merges(ws: Worksheet, end: int) -> None:
+    """Cut every merged run that crosses the page ending after sheet row ``end`` in two, and print its
+    label again at the top of the next page (a merged cell shows its text on the first page only)."""
+    for mcr in list(ws.merged_cells.ranges):
+        if not mcr.min_row <= end < mcr.max_row:
+            continue
+        first = ws.cell(mcr.min_row, mcr.min_col)
+        ws.merged_cells.remove(mcr)
+        top_left = XlCell(ws, row=end + 1, column=mcr.min_col)
+        ws._cells[end + 1, mcr.min_col] = top_left
+        top_left.value = first.value
+        top_left.data_type = first.data_type
+        top_left.font, top_left.alignment = copy(first.font), copy(first.alignment)
+        top_left.border, top_left.number_format = BORDER, first.number_format
+        for r1, r2 in ((mcr.min_row, end), (end + 1, mcr.max_row)):
+            if r1 < r2 or mcr.min_col < mcr.max_col:
+                cols = f"{get_column_letter(mcr.min_col)}{{}}:{get_column_letter(mcr.max_col)}{{}}"
+                ws.merged_cells.add(MergedCellRange(ws, cols.format(r1, r2)))
 
 
 def _break_costs(grid: Grid, top: int, last: int) -> list[float]:

@@ -57,11 +57,42 @@ def match_in_order(expected: list[list[str]], actual: list[list[str]]) -> list[l
     return missing
 
 
+def joined_merges(ws: Any) -> set[tuple[int, int, int, int]]:
+    """Return the sheet's merged ranges with the cuts made at page breaks joined up again."""
+    ends = {b.id for b in ws.row_breaks.brk}
+    ranges = {(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges}
+    for end in sorted(ends, reverse=True):
+        for c1 in {r[1] for r in ranges}:
+            lower = next((r for r in ranges if r[0] == end + 1 and r[1] == c1), None)
+            upper = next((r for r in ranges if r[2] == end and r[1] == c1), None)
+            if lower is None and upper is None:
+                continue
+            top = upper or (end, c1, end, (lower or (0, 0, 0, c1))[3])
+            bottom = lower or (end + 1, c1, end + 1, top[3])
+            if ws.cell(bottom[0], c1).value != ws.cell(top[0], c1).value or top[3] != bottom[3]:
+                continue
+            ranges -= {upper, lower}
+            ranges.add((top[0], c1, bottom[2], top[3]))
+    return ranges
+
+
+def repeated_labels(ws: Any) -> set[tuple[int, int]]:
+    """Return the cells that print a merged label again at the top of a new page."""
+    out = set()
+    for top, c1, bottom, _c2 in joined_merges(ws):
+        for end in (b.id for b in ws.row_breaks.brk):
+            if top <= end < bottom:
+                out.add((end + 1, c1))
+    return out
+
+
 def sheet_rows(ws: Any) -> list[list[str]]:
-    """Return each sheet row's non-empty cells as normalised tokens (rates read as fractions)."""
+    """Return each sheet row's non-empty cells as normalised tokens (rates read as fractions); a label
+    printed again after a page break is read once, as on the screen."""
+    again = repeated_labels(ws)
     rows = []
     for row in ws.iter_rows():
-        tokens = [norm(c.value) for c in row if c.value not in (None, "")]
+        tokens = [norm(c.value) for c in row if c.value not in (None, "") and (c.row, c.column) not in again]
         if tokens:
             rows.append(tokens)
     return rows

@@ -17,7 +17,7 @@ from core.interchange import read_json_file
 from core.model import Report
 from core.report import Document
 from tests.conftest import FIXTURES
-from tests.core.export_helpers import cell_borders, match_in_order, seed_section, sheet_rows
+from tests.core.export_helpers import cell_borders, joined_merges, match_in_order, seed_section, sheet_rows
 
 SHEETS_004 = [
     "附件1 基础数据表",
@@ -121,11 +121,11 @@ def test_merges_follow_the_grid_and_every_merged_cell_has_a_border(book004, repo
     ws = book004.worksheets[2]
     top = 3  # 附件 label, title
     expected = {(r1 + top, c1 + 1, r2 + top, c2 + 1) for r1, c1, r2, c2 in grid.merges}
-    got = {(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges}
+    got = joined_merges(ws)  # as laid out: the cuts made at page breaks joined up again
     assert expected <= got
     level1 = {ws.cell(m[0], m[1]).value: m for m in got if m[1] == 2 and m[2] > m[0]}
     assert level1["产出指标（50分）"][2] - level1["产出指标（50分）"][0] == 5
-    label = next(m for m in got if ws.cell(m[0], 1).value == "绩效指标")
+    label = next(m for m in got if m[1] == 1 and ws.cell(m[0], 1).value == "绩效指标")
     assert label[2] - label[0] == 12  # header + 12 indicator rows
     borders = cell_borders(path004, 2)  # openpyxl's reader redraws merged borders, so read the XML
     for r1, c1, r2, c2 in expected:
@@ -269,3 +269,24 @@ def test_goals_already_numbered_by_the_user_are_not_numbered_twice(tmp_path) -> 
     texts = [str(c.value) for ws in load_workbook(path) for row in ws.iter_rows() for c in row if c.value]
     goals = [t for t in texts if "补助村和社区阵地建设" in t and "完成情况" not in t]
     assert goals and all(not t.startswith("目标1：目标") for t in goals), goals
+
+
+def test_no_merged_label_is_cut_by_a_page_break(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from core.export.xlsx import write_xlsx
+    from core.interchange import read_json_file
+
+    path = tmp_path / "r.xlsx"
+    write_xlsx(
+        read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed003_pingliang.json"), path
+    )
+    ws = load_workbook(path).worksheets[0]
+    ends = [b.id for b in ws.row_breaks.brk]
+    assert ends, "seed 003's form needs more than one page"
+    for end in ends:
+        for mcr in ws.merged_cells.ranges:
+            assert not mcr.min_row <= end < mcr.max_row, (str(mcr), end)
+    # the 一级 label that continues on the next page is printed there again
+    labels = [str(ws.cell(r, 2).value) for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value]
+    assert sum(1 for t in labels if t.startswith("部门管理")) >= 2
