@@ -10,6 +10,7 @@ fields; sections) live in gui/form_commands.py.
 from __future__ import annotations
 
 import copy
+from contextlib import nullcontext
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -46,7 +47,9 @@ class DocCommand(QUndoCommand):
 
 def push(stack: QUndoStack, command: DocCommand) -> None:
     """Run ``command`` now (InputError propagates, nothing is pushed) and put it on the stack."""
-    command.do()
+    batch = getattr(stack, "ctx", None)
+    with batch.batch() if batch is not None else nullcontext():
+        command.do()
     command._applied = True
     stack.push(command)
 

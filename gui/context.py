@@ -7,12 +7,30 @@ QUndoCommands (gui/commands.py) and listen to the signals here.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
+
+
+class BatchingUndoStack(QUndoStack):
+    """An undo stack whose undo and redo re-check the window once, however many cells they touch."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+
+    def undo(self) -> None:
+        with self.ctx.batch():
+            super().undo()
+
+    def redo(self) -> None:
+        with self.ctx.batch():
+            super().redo()
 
 
 class AppContext(QObject):
@@ -29,7 +47,9 @@ class AppContext(QObject):
 
     def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = BatchingUndoStack(self)
+        self._batch_depth = 0
+        self._recheck_pending = False
         self.doc: Document | None = None
         self.checker: Any = None
         self._scores: dict[int, Any] = {}
@@ -62,7 +82,22 @@ class AppContext(QObject):
         if self.checker is not None:
             self.checker.apply(change)
         self.changed.emit(change)
-        self.problems_changed.emit()
+        if self._batch_depth:
+            self._recheck_pending = True
+        else:
+            self.problems_changed.emit()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Emit ``problems_changed`` once after many changes (a pasted block is hundreds of cells)."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._recheck_pending:
+                self._recheck_pending = False
+                self.problems_changed.emit()
 
     def score(self, uid: int) -> Any:
         """Return core.scoring.FormScore for a form, cached until the next change."""

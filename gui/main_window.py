@@ -95,8 +95,7 @@ class MainWindow(QMainWindow):
         self.files.connect(a)
         self.tree.node_selected.connect(self.show_node)
         ctx.show_cell_requested.connect(self.show_cell)
-        ctx.problems_changed.connect(self.update_status)
-        ctx.changed.connect(lambda change: self.update_status())
+        ctx.problems_changed.connect(self.update_status)  # also follows every change (after the check)
         for editor in (self.form_editor, self.score_editor):
             editor.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
 

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from core.report import Document, new_report
 from gui.file_ops import next_year_name
-from tests.gui.window_helpers import cell_text, grid, make_window, pick_project
+from tests.gui.window_helpers import cell_background, cell_text, grid, make_window, pick_project
 
 SeedFile = Callable[[str], Path]
+ERROR_BG = "#ffc7ce"
 
 
 def fresh_report(tmp_path: Path, names: list[str]) -> Path:
@@ -85,3 +86,29 @@ def test_next_year_from_the_file_menu_keeps_targets_and_clears_actuals(
 def test_next_year_file_name_moves_the_year_on() -> None:
     assert next_year_name("2023组织部", 2023) == "2024组织部.zpdb"
     assert next_year_name("组织部", 2023) == "2024组织部.zpdb"
+
+
+def test_a_big_paste_and_its_undo_recheck_the_window_once_and_show_the_result(
+    qtbot, seed_zpdb: SeedFile
+) -> None:
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    pick_project(window, "东西部协作人才交流项目")
+    view = grid(window, "indicatorGrid")
+    rows = ["产出指标\t数量指标\t救助户数\t≥1户\t0户"] + [
+        f"产出指标\t数量指标\t第{i}项\t≥1个\t1个" for i in range(40)
+    ]
+    QApplication.clipboard().setText("\r\n".join(rows) + "\r\n")
+    before = window.counts_label.text()
+    rechecks: list[int] = []
+    window.ctx.problems_changed.connect(lambda: rechecks.append(1))
+    view.setCurrentIndex(view.model().index(4, 0))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert view.model().rowCount() == 45
+    assert len(rechecks) == 1  # not once per pasted cell: 200 rows took minutes
+    assert cell_background(view, 4, "deviation_note") == ERROR_BG
+    assert window.counts_label.text() != before
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(rechecks) == 2 and view.model().rowCount() == 5
+    assert window.counts_label.text() == before
+    window.close()
