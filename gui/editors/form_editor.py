@@ -128,11 +128,14 @@ class FormEditor(QScrollArea):
             self.grid_titles[table].setVisible(visible)
             self._fit_height(grid)
 
+    def _exists(self) -> bool:
+        return self.ctx.doc is not None and any(f.uid == self.uid for f in self.ctx.doc.report.forms)
+
     def _form(self) -> Any:
         return self.ctx.doc.form(self.uid)
 
     def _refresh_header(self) -> None:
-        if self.uid is None or self.ctx.doc is None:
+        if self.uid is None or not self._exists():
             self.title.setText("")
             return
         form = self._form()
@@ -147,8 +150,8 @@ class FormEditor(QScrollArea):
             edit.setCursorPosition(0)
 
     def _commit_field(self, name: str) -> None:
-        if self.uid is None or self.ctx.doc is None:
-            return
+        if self.uid is None or self.ctx.doc is None or not self._exists():
+            return  # the form was deleted (or undone away) while its field had focus
         edit = self.fields[name]
         if edit.text() == str(getattr(self._form(), name)):
             return

@@ -112,3 +112,19 @@ def test_a_big_paste_and_its_undo_recheck_the_window_once_and_show_the_result(
     assert len(rechecks) == 2 and view.model().rowCount() == 5
     assert window.counts_label.text() == before
     window.close()
+
+
+def test_redo_deleting_the_project_whose_name_field_has_focus_raises_nothing(
+    qtbot, seed_zpdb: SeedFile
+) -> None:
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    uid = pick_project(window, "研学活动经费")
+    window.tree.delete_project(uid, confirm=False)
+    window.undo()
+    pick_project(window, "研学活动经费")
+    field = window.form_editor.fields["name"]
+    field.setFocus()
+    window.redo()  # the project is gone again while its name field still has focus
+    field.editingFinished.emit()  # what Qt sends when the hidden field loses focus
+    assert window.ctx.doc.report.form_by_name("研学活动经费") is None
+    window.close()
