@@ -16,6 +16,9 @@ from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
 
+# A batch of more changes than this is checked once in full at its end instead of change by change.
+FULL_CHECK_AFTER = 30
+
 
 class BatchingUndoStack(QUndoStack):
     """An undo stack whose undo and redo re-check the window once, however many cells they touch."""
@@ -50,6 +53,7 @@ class AppContext(QObject):
         self.undo_stack = BatchingUndoStack(self)
         self._batch_depth = 0
         self._recheck_pending = False
+        self._batch_changes = 0
         self.doc: Document | None = None
         self.checker: Any = None
         self._scores: dict[int, Any] = {}
@@ -79,7 +83,9 @@ class AppContext(QObject):
 
     def _on_change(self, change: Change) -> None:
         self._scores.clear()
-        if self.checker is not None:
+        if self._batch_depth:
+            self._batch_changes += 1
+        if self.checker is not None and self._batch_changes <= FULL_CHECK_AFTER:
             self.checker.apply(change)
         self.changed.emit(change)
         if self._batch_depth:
@@ -95,9 +101,13 @@ class AppContext(QObject):
             yield
         finally:
             self._batch_depth -= 1
-            if not self._batch_depth and self._recheck_pending:
-                self._recheck_pending = False
-                self.problems_changed.emit()
+            if not self._batch_depth:
+                if self._batch_changes > FULL_CHECK_AFTER and self.checker is not None:
+                    self.checker.full()  # one full check (milliseconds) beats hundreds of form re-checks
+                self._batch_changes = 0
+                if self._recheck_pending:
+                    self._recheck_pending = False
+                    self.problems_changed.emit()
 
     def score(self, uid: int) -> Any:
         """Return core.scoring.FormScore for a form, cached until the next change."""

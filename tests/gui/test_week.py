@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from core.report import Document, new_report
+from core.rules import Checker
 from gui.file_ops import next_year_name
 from tests.gui.window_helpers import cell_background, cell_text, grid, make_window, pick_project
 
@@ -127,4 +128,21 @@ def test_redo_deleting_the_project_whose_name_field_has_focus_raises_nothing(
     window.redo()  # the project is gone again while its name field still has focus
     field.editingFinished.emit()  # what Qt sends when the hidden field loses focus
     assert window.ctx.doc.report.form_by_name("研学活动经费") is None
+    window.close()
+
+
+def test_after_a_big_paste_the_problem_list_is_what_a_full_check_finds(qtbot, seed_zpdb: SeedFile) -> None:
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    pick_project(window, "东西部协作人才交流项目")
+    view = grid(window, "indicatorGrid")
+    rows = [f"产出指标\t数量指标\t第{i}项\t≥{i}户\t{i % 3}人" for i in range(60)]
+    QApplication.clipboard().setText("\r\n".join(rows))
+    view.setCurrentIndex(view.model().index(0, 0))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    fresh = Checker(window.ctx.doc.report)
+    fresh.full()
+    expected = sorted(str(p.to_json()) for p in fresh.problems)
+    assert sorted(str(p.to_json()) for p in window.ctx.checker.problems) == expected
+    assert window.problems.model.rowCount() == len(expected)
     window.close()
