@@ -484,7 +484,9 @@ def new_report(
     for name in project_names or []:
         if name.strip():
             report.forms.append(blank_form(template, m.PROJECT, name.strip(), department))
-    report.narrative = [m.NarrativeSection(title=t, text="") for t, _ in template.narrative]
+    report.narrative = [
+        m.NarrativeSection(title=t, text=template.narrative_drafts.get(t, "")) for t, _ in template.narrative
+    ]
     return report
 
 
@@ -502,6 +504,9 @@ def next_year_report(report: Report, year: int | None = None) -> Report:
         form.goals = [m.Goal(goal=g.goal) for g in form.goals]
         form.indicators = [replace(i, actual="", score="", deviation_note="") for i in form.indicators]
         form.score_sheet = [replace(s, self_score="", review_score="") for s in form.score_sheet]
-    new.narrative = [m.NarrativeSection(title=s.title) for s in report.narrative]
+    drafts = get_template(report.template).narrative_drafts
+    new.narrative = [
+        m.NarrativeSection(title=s.title, text=drafts.get(s.title, "")) for s in report.narrative
+    ]
     new.basic_data = {}
     return new

@@ -143,6 +143,7 @@ class Template:
     forms: dict[str, FormSpec]
     scoring: Scoring
     narrative: tuple[tuple[str, str], ...]
+    narrative_drafts: dict[str, str]
     basic_data: dict[str, Any]
     guidance: tuple[str, ...]
     attachments: dict[str, str]
@@ -382,10 +383,15 @@ def parse_template(data: Any, source: str) -> Template:
     forms = {}
     for kind in ("overall", "project"):
         forms[kind] = _form(r, kind, r.get(forms_obj, kind, "forms", dict), sheets)
+    outline = r.get(data, "narrative", "", list, [])
     narrative = tuple(
         (r.get(s, "title", f"narrative[{i}]", str), r.get(s, "prompt", f"narrative[{i}]", str, ""))
-        for i, s in enumerate(r.get(data, "narrative", "", list, []))
+        for i, s in enumerate(outline)
     )
+    drafts = {
+        r.get(s, "title", f"narrative[{i}]", str): r.get(s, "draft", f"narrative[{i}]", str, "")
+        for i, s in enumerate(outline)
+    }
     return Template(
         id=r.get(data, "id", "", str),
         name=r.get(data, "name", "", str),
@@ -397,6 +403,7 @@ def parse_template(data: Any, source: str) -> Template:
         forms=forms,
         scoring=_scoring(r, r.get(data, "scoring", "", dict, {})),
         narrative=narrative,
+        narrative_drafts={k: v for k, v in drafts.items() if v},
         basic_data=r.get(data, "basic_data", "", dict, {}),
         guidance=tuple(r.get(data, "guidance", "", list, [])),
         attachments=r.get(data, "attachments", "", dict, {}),

@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
+from core.export.text import PLACEHOLDERS, figure_values, fill_placeholders
 from core.model import NARRATIVE
 from gui.form_commands import SetSectionCommand, run
 
@@ -38,8 +39,33 @@ class NarrativeEditor(QWidget):
         self.text.setObjectName("narrativeText")
         self.count = QLabel(self)
         self.count.setObjectName("wordCount")
-        for widget in (self.title, self.prompt, self.text, self.count):
+        self.insert = QToolButton(self)
+        self.insert.setObjectName("insertFigure")
+        self.insert.setText("插入数据…")
+        self.insert.setToolTip(
+            "插入一个由表中数据自动填写的数字，如 {执行率}：导出时按表中数字填写，正文与表格不会不一致"
+        )
+        self.insert.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert.setMenu(QMenu(self.insert))
+        self.insert.menu().aboutToShow.connect(self._fill_menu)
+        self.problems = QLabel(self)
+        self.problems.setObjectName("sectionProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #a40000;")
+        self.preview = QLabel(self)
+        self.preview.setObjectName("narrativePreview")
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet("color: #245; background: #f3f6fa; padding: 4px;")
+        bar = QHBoxLayout()
+        bar.addWidget(self.count)
+        bar.addStretch(1)
+        bar.addWidget(self.insert)
+        for widget in (self.title, self.prompt, self.text):
             layout.addWidget(widget)
+        layout.addLayout(bar)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.preview)
+        ctx.problems_changed.connect(self._show_problems)
         self.timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
         self.timer.timeout.connect(self.commit)
         self.text.textChanged.connect(self._on_typed)
@@ -69,6 +95,7 @@ class NarrativeEditor(QWidget):
             self.text.setPlainText(section.text)
             self._loading = False
         self._count()
+        self._show_problems()
 
     def _on_typed(self) -> None:
         self._count()
@@ -76,7 +103,41 @@ class NarrativeEditor(QWidget):
             self.timer.start()
 
     def _count(self) -> None:
-        self.count.setText(f"字数：{word_count(self.text.toPlainText())}")
+        text = self.text.toPlainText()
+        self.count.setText(f"字数：{word_count(text)}")
+        self._show_preview(text)
+
+    def _show_preview(self, text: str) -> None:
+        """Show the sentences with {数据} as the export will print them, filled from the tables."""
+        lines = [line for line in text.split("\n") if "{" in line]
+        if not lines or self.ctx.doc is None:
+            self.preview.setVisible(False)
+            return
+        values = figure_values(self.ctx.doc.report)
+        filled = "\n".join(fill_placeholders(line, values) for line in lines)
+        self.preview.setText(f"导出时按表中数据填写为：\n{filled}")
+        self.preview.setVisible(True)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._show_problems()
+        self._show_preview(self.text.toPlainText())
+
+    def _show_problems(self) -> None:
+        if self.index is None or self.ctx.doc is None or not self.isVisible():
+            self.problems.setVisible(False)
+            return
+        found = self.ctx.problems_at(None, NARRATIVE, self.index, None)
+        self.problems.setText("\n".join(f"【{p.severity_label}】{p.message}" for p in found))
+        self.problems.setVisible(bool(found))
+
+    def _fill_menu(self) -> None:
+        menu = self.insert.menu()
+        menu.clear()
+        values = figure_values(self.ctx.doc.report) if self.ctx.doc is not None else {}
+        for name in PLACEHOLDERS:
+            action = menu.addAction(f"{name}（现为 {values.get(name, '—')}）")
+            action.triggered.connect(lambda _=False, n=name: self.text.insertPlainText(f"{{{n}}}"))
 
     def commit(self) -> None:
         """Write the typed text now (called by the timer, on switching and on closing)."""
@@ -88,6 +149,8 @@ class NarrativeEditor(QWidget):
             run(self.ctx.undo_stack, SetSectionCommand(self.ctx.doc, self.index, text))
 
     def _on_change(self, change: Any) -> None:
+        if change.table != NARRATIVE and self.index is not None and self.isVisible():
+            self._show_preview(self.text.toPlainText())  # a figure in the tables may have changed
         if change.table == NARRATIVE and self.index is not None and not self.timer.isActive():
             cursor = self.text.textCursor().position()
             self._load()
