@@ -36,6 +36,26 @@ class BatchingUndoStack(QUndoStack):
             super().redo()
 
 
+def coalesce(changes: list[Change]) -> list[Change]:
+    """Merge a run of single-cell changes into one change per row (a 400×6 paste is 400, not 2400)."""
+    out: list[Change] = []
+    for change in changes:
+        last = out[-1] if out else None
+        same_row = (
+            last is not None
+            and not change.structural
+            and not last.structural
+            and (last.form, last.table, last.rows) == (change.form, change.table, change.rows)
+            and len(change.rows) == 1
+        )
+        if same_row and last is not None:
+            columns = tuple(dict.fromkeys((*last.columns, *change.columns)))
+            out[-1] = Change(last.form, last.table, last.rows, columns)
+        else:
+            out.append(change)
+    return out
+
+
 class AppContext(QObject):
     """Holds the open report and tells panels what changed."""
 
@@ -54,6 +74,7 @@ class AppContext(QObject):
         self._batch_depth = 0
         self._recheck_pending = False
         self._batch_changes = 0
+        self._pending: list[Change] = []
         self.doc: Document | None = None
         self.checker: Any = None
         self._scores: dict[int, Any] = {}
@@ -87,10 +108,11 @@ class AppContext(QObject):
             self._batch_changes += 1
         if self.checker is not None and self._batch_changes <= FULL_CHECK_AFTER:
             self.checker.apply(change)
-        self.changed.emit(change)
         if self._batch_depth:
+            self._pending.append(change)  # told to the panels once, row by row, when the batch ends
             self._recheck_pending = True
         else:
+            self.changed.emit(change)
             self.problems_changed.emit()
 
     @contextmanager
@@ -105,6 +127,9 @@ class AppContext(QObject):
                 if self._batch_changes > FULL_CHECK_AFTER and self.checker is not None:
                     self.checker.full()  # one full check (milliseconds) beats hundreds of form re-checks
                 self._batch_changes = 0
+                pending, self._pending = self._pending, []
+                for change in coalesce(pending):
+                    self.changed.emit(change)
                 if self._recheck_pending:
                     self._recheck_pending = False
                     self.problems_changed.emit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -54,6 +54,9 @@ class FormEditor(QScrollArea):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.uid = ctx, None
+        self._unfitted: set[Any] = set()
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_pending)
         self.setWidgetResizable(True)
         body = QWidget(self)
         self.layout_ = QVBoxLayout(body)
@@ -107,8 +110,8 @@ class FormEditor(QScrollArea):
             grid.message.connect(self.message)
         model = grid.view.model()
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
-            sig.connect(lambda *a, g=grid: self._fit_height(g))
-        grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._fit_height(g))
+            sig.connect(lambda *a, g=grid: self._schedule_fit(g))
+        grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._schedule_fit(g))
         grid.view.selectionModel().currentChanged.connect(
             lambda cur, prev, v=grid.view: self._ensure_visible(v, cur)
         )
@@ -177,6 +180,17 @@ class FormEditor(QScrollArea):
             grid.select_cell(row, column)
             grid.view.setFocus()
             self._ensure_visible(grid.view, grid.view.currentIndex())
+
+    def _schedule_fit(self, grid: Any) -> None:
+        """Fit a grid's height once the current burst of row changes is over (a 400-row paste resizes
+        400 rows; fitting after each one summed every row each time)."""
+        self._unfitted.add(grid)
+        self._fit_timer.start()
+
+    def _fit_pending(self) -> None:
+        for grid in list(self._unfitted):
+            self._fit_height(grid)
+        self._unfitted.clear()
 
     def _fit_height(self, grid: Any) -> None:
         """Make a grid as tall as its rows so the page, not the grid, scrolls."""
