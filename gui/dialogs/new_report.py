@@ -83,6 +83,10 @@ class NewReportDialog(QDialog):
         form.addRow("年度", self.year)
         form.addRow("部门（单位）", self.department)
         form.addRow("项目名称", self.names)
+        self.name_count = QLabel("共 0 个项目（以后也可在左侧“项目支出”中添加）", self)
+        self.name_count.setObjectName("projectCount")
+        form.addRow("", self.name_count)
+        self.names.textChanged.connect(self._count_names)
         form.addRow("保存位置", where)
         self.department.textChanged.connect(self._suggest_path)
         self.year.valueChanged.connect(self._suggest_path)
@@ -102,6 +106,10 @@ class NewReportDialog(QDialog):
         if not self._path_edited:
             name = f"{self.year.value()}{self.department.text().strip() or '自评报告'}.zpdb"
             self.path.setText(str(default_folder() / name))
+
+    def _count_names(self) -> None:
+        count = len(parse_names(self.names.toPlainText()))
+        self.name_count.setText(f"共 {count} 个项目（重复的名称只算一次）")
 
     def browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "保存新报告", self.path.text(), "自评报告 (*.zpdb)")

@@ -146,3 +146,12 @@ def test_after_a_big_paste_the_problem_list_is_what_a_full_check_finds(qtbot, se
     assert sorted(str(p.to_json()) for p in window.ctx.checker.problems) == expected
     assert window.problems.model.rowCount() == len(expected)
     window.close()
+
+
+def test_new_report_dialog_counts_the_pasted_names(qtbot) -> None:  # noqa: ANN001
+    from gui.dialogs.new_report import NewReportDialog
+
+    dialog = NewReportDialog()
+    qtbot.addWidget(dialog)
+    dialog.names.setPlainText("东西部协作人才交流项目\r\n干部暖心关爱帮扶基金经费\r\n\r\n干部暖心关爱帮扶基金经费\r\n")
+    assert dialog.name_count.text().startswith("共 2 个项目")
