@@ -323,7 +323,12 @@ class NavTree(QTreeView):
         name = self.ctx.doc.form(uid).name
         question = f"删除项目“{name}”及其全部内容？\n（可用“撤销”恢复）"
         if not confirm or QMessageBox.question(self, "删除项目", question) == QMessageBox.StandardButton.Yes:
-            self._run(DeleteFormCommand(self.ctx.doc, uid), "无法删除项目")
+            projects = [f.uid for f in self.ctx.doc.report.projects]
+            pos = projects.index(uid)
+            neighbour = (projects[pos + 1 :] + projects[:pos][::-1] or [None])[0]
+            if not self._run(DeleteFormCommand(self.ctx.doc, uid), "无法删除项目"):
+                # the next project (or the previous one) takes its place, as in a list
+                self.select_node(PROJECT_NODE, neighbour) or self.select_node(PROJECTS_NODE)
 
     def move_project(self, uid: int, steps: int) -> None:
         """Move a project up (negative) or down among the projects."""
