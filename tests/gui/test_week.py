@@ -155,3 +155,20 @@ def test_new_report_dialog_counts_the_pasted_names(qtbot) -> None:  # noqa: ANN0
     qtbot.addWidget(dialog)
     dialog.names.setPlainText("东西部协作人才交流项目\r\n干部暖心关爱帮扶基金经费\r\n\r\n干部暖心关爱帮扶基金经费\r\n")
     assert dialog.name_count.text().startswith("共 2 个项目")
+
+
+def test_deleting_a_project_selects_the_next_one(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from core.report import Document, new_report
+    from gui.context import AppContext
+    from gui.navigation import PROJECT_NODE, NavTree
+
+    doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "部", ["甲", "乙", "丙"]))
+    tree = NavTree(AppContext(doc))
+    qtbot.addWidget(tree)
+    uids = [f.uid for f in doc.report.projects]
+    tree.select_node(PROJECT_NODE, uids[1])
+    tree.delete_project(uids[1], confirm=False)
+    assert tree.current_node() == (PROJECT_NODE, uids[2])
+    tree.delete_project(uids[2], confirm=False)
+    assert tree.current_node() == (PROJECT_NODE, uids[0])
+    doc.close()
