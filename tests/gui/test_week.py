@@ -153,7 +153,9 @@ def test_new_report_dialog_counts_the_pasted_names(qtbot) -> None:  # noqa: ANN0
 
     dialog = NewReportDialog()
     qtbot.addWidget(dialog)
-    dialog.names.setPlainText("东西部协作人才交流项目\r\n干部暖心关爱帮扶基金经费\r\n\r\n干部暖心关爱帮扶基金经费\r\n")
+    dialog.names.setPlainText(
+        "东西部协作人才交流项目\r\n干部暖心关爱帮扶基金经费\r\n\r\n干部暖心关爱帮扶基金经费\r\n"
+    )
     assert dialog.name_count.text().startswith("共 2 个项目")
 
 
