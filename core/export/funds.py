@@ -99,10 +99,11 @@ def _cuts(g: Grid, needs: list[int]) -> list[int]:
     """Return where the slots' boundaries go: scaled to the table width, snapped to existing ones."""
     left, right = g.widths[0], sum(g.widths)
     existing = list(accumulate(g.widths, initial=0))
-    scale = (right - left) / max(1, sum(needs))
+    span, total = right - left, max(1, sum(needs))
     cuts, prev = [], left
     for k, ideal in enumerate(accumulate(needs[:-1])):
-        want = min(left + round(ideal * scale), right - (len(needs) - 1 - k))
+        nearest = (2 * ideal * span + total) // (2 * total)  # ideal × span / total, to the nearest unit
+        want = min(left + nearest, right - (len(needs) - 1 - k))
         near = [b for b in existing if abs(b - want) <= SNAP and b - prev >= needs[k] - 1 and b < right]
         cut = min(near, key=lambda b: abs(b - want)) if near else max(want, prev + 1)
         cuts.append(cut)
