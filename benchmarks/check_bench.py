@@ -24,7 +24,7 @@ from pkgutil import iter_modules
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import scoring, values  # noqa: E402
+from core import scoring, templates, values  # noqa: E402
 from core.model import FundRow, Indicator, Report  # noqa: E402
 from core.report import Change, new_report  # noqa: E402
 from core.rules import Checker  # noqa: E402
@@ -85,6 +85,10 @@ def clear_caches() -> None:
         for item in vars(module).values():
             if isinstance(item, functools._lru_cache_wrapper):
                 item.cache_clear()
+    templates.split_level1.cache_clear()
+    for template in templates.all_templates().values():  # loaded once at start-up; only their memos go
+        for spec in template.forms.values():
+            spec.__dict__.pop("_canonical", None)
 
 
 def cold_check(seed: int) -> tuple[float, Checker, Report]:

@@ -100,14 +100,19 @@ class FormSpec:
     def level1_names(self) -> frozenset[str]:
         return frozenset(self.vocabulary) | frozenset(self.level1_weights)
 
+    @cached_property
+    def _canonical(self) -> dict[str, str]:
+        return {}
+
     def canonical_level1(self, text: str) -> str:
         """Return the template's 一级 name that a printed label means ("产出（50分）" → 产出指标)."""
-        name, _ = split_level1(text)
-        if name in self.level1_names or not name:
-            return name
-        if name + "指标" in self.level1_names:
-            return name + "指标"
-        return name
+        found = self._canonical.get(text)
+        if found is None:
+            name, _ = split_level1(text)
+            if name and name not in self.level1_names and name + "指标" in self.level1_names:
+                name += "指标"
+            found = self._canonical[text] = name
+        return found
 
     def has_column(self, key: str) -> bool:
         return any(c.key == key for c in self.indicator_columns)
@@ -170,6 +175,7 @@ _PREFIX_RE = re.compile(
 _LEVEL1_WEIGHT_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 
 
+@lru_cache(maxsize=1 << 12)
 def split_level1(text: str) -> tuple[str, str]:
     """Split a printed 一级 label into its name and the weight printed with it ("产出指标（50分）")."""
     compact = re.sub(r"\s+", "", text)
