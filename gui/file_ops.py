@@ -122,15 +122,20 @@ class FileOps:
         except files.FileProblem as exc:
             self._warn("无法导入", str(exc))
             return False
-        if target is None:
-            suggestion = str(Path(source).with_suffix(".zpdb"))
-            target, _ = QFileDialog.getSaveFileName(self.window, "导入后保存为", suggestion, ZPDB_FILTER)
-            if not target:
-                return False
+        target = target or self._ask_new_file("导入后保存为", str(Path(source).with_suffix(".zpdb")))
+        return bool(target) and self._create_and_open(target, report, "无法导入")
+
+    def _ask_new_file(self, title: str, suggestion: str) -> str:
+        """Ask where to save a new .zpdb ("" when the user cancels)."""
+        target, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, ZPDB_FILTER)
+        return target
+
+    def _create_and_open(self, target: Path | str, report: Any, failure: str) -> bool:
+        """Write ``report`` to a new file and continue in it; say why in a dialog if that fails."""
         try:
             doc = files.create_report(target, report)
         except files.FileProblem as exc:
-            self._warn("无法导入", str(exc))
+            self._warn(failure, str(exc))
             return False
         self._opened(doc)
         return True
@@ -162,18 +167,10 @@ class FileOps:
             return False
         self.window.narrative_editor.commit()
         report = next_year_report(doc.report)
-        if target is None:
-            suggestion = str(doc.path.parent / next_year_name(doc.path.stem, doc.report.year))
-            title = "下一年度报告保存为"
-            target, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, ZPDB_FILTER)
-            if not target:
-                return False
-        try:
-            new_doc = files.create_report(target, report)
-        except files.FileProblem as exc:
-            self._warn("无法开始下一年度", str(exc))
+        suggestion = str(doc.path.parent / next_year_name(doc.path.stem, doc.report.year))
+        target = target or self._ask_new_file("下一年度报告保存为", suggestion)
+        if not target or not self._create_and_open(target, report, "无法开始下一年度"):
             return False
-        self._opened(new_doc)
         self.window.statusBar().showMessage(
             f"已开始 {report.year} 年度报告：保留了项目、指标和目标值，完成值与得分已清空", 8000
         )
