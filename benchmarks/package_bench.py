@@ -25,7 +25,7 @@ INSTALLER = ROOT / "installer"
 EXE = "ZiPing.exe" if sys.platform == "win32" else "ZiPing"
 sys.path.insert(0, str(INSTALLER))
 
-from build import makensis, nsis_command  # noqa: E402
+from build import makensis, nsis_command, pyinstaller_command  # noqa: E402
 from version_info import app_version  # noqa: E402
 
 
@@ -34,19 +34,7 @@ def folder_size(folder: Path) -> int:
 
 
 def build_bundle(work: Path) -> Path:
-    cmd = [
-        sys.executable,
-        "-m",
-        "PyInstaller",
-        str(INSTALLER / "ziping.spec"),
-        "--noconfirm",
-        "--log-level",
-        "ERROR",
-        "--distpath",
-        str(work / "dist"),
-        "--workpath",
-        str(work / "build"),
-    ]
+    cmd = pyinstaller_command(work / "dist", work / "build", log_level="ERROR")
     start = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True)
     print(f"PyInstaller build                 {time.perf_counter() - start:7.1f} s")

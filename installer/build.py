@@ -55,24 +55,27 @@ def run_tests(extra: list[str]) -> None:
     )
 
 
+def pyinstaller_command(dist: Path, work: Path, log_level: str = "WARN") -> list[str]:
+    """Return the PyInstaller call that builds the one-folder bundle from installer/ziping.spec."""
+    return [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(HERE / "ziping.spec"),
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        log_level,
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(work),
+    ]
+
+
 def build_bundle(dist: Path, work: Path) -> Path:
     """Run PyInstaller with installer/ziping.spec; return the one-folder bundle."""
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "PyInstaller",
-            str(HERE / "ziping.spec"),
-            "--noconfirm",
-            "--clean",
-            "--log-level",
-            "WARN",
-            "--distpath",
-            str(dist),
-            "--workpath",
-            str(work),
-        ]
-    )
+    _run(pyinstaller_command(dist, work))
     bundle = dist / "ZiPing"
     if not (bundle / EXE_NAME).is_file():
         raise BuildError(f"PyInstaller 未生成 {bundle / EXE_NAME}")

@@ -66,19 +66,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the one-folder bundle with installer/ziping.spec (once per session)."""
     pytest.importorskip("PyInstaller")
     out = tmp_path_factory.mktemp("pyinstaller")
-    cmd = [
-        sys.executable,
-        "-m",
-        "PyInstaller",
-        str(INSTALLER / "ziping.spec"),
-        "--noconfirm",
-        "--log-level",
-        "WARN",
-        "--distpath",
-        str(out / "dist"),
-        "--workpath",
-        str(out / "work"),
-    ]
+    cmd = _load("build").pyinstaller_command(out / "dist", out / "work")
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr[-4000:]
     folder = out / "dist" / "ZiPing"
