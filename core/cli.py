@@ -156,6 +156,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             print(
                 f"{s['name']}：执行率 {s['execution_rate']}，执行得分 {s['execution_score'] or '—'}，"
                 f"总分 {s['total'] or '—'}，等级 {s['grade'] or '—'}"
+                + (f"，{s['warning_why']}" if s["warning"] else "")
             )
     return EXIT_OK
 

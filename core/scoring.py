@@ -63,6 +63,8 @@ class IndicatorScore:
     score: Decimal | None
     why: str
     attainment: str
+    deduction: Decimal | None = None
+    final: Decimal | None = None  # max(score − deduction, 0): what the 一体化 system counts (K13)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class FormScore:
     total: Decimal | None
     grade: str
     rate_places: int = 2
+    warning: str | None = None  # 自评预警 (K22): "red" | "yellow" | None
+    warning_why: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Return INTERCHANGE.md's ``score --json`` form object."""
@@ -96,11 +100,20 @@ class FormScore:
             "execution_rate": fmt_percent(ex.rate, self.rate_places),
             "execution_score": fmt(ex.score),
             "indicators": [
-                {"row": s.row, "suggested": fmt(s.suggested), "score": fmt(s.score), "why": s.why}
+                {
+                    "row": s.row,
+                    "suggested": fmt(s.suggested),
+                    "score": fmt(s.score),
+                    "deduction": fmt(s.deduction),
+                    "final": fmt(s.final),
+                    "why": s.why,
+                }
                 for s in self.indicators
             ],
             "total": fmt(self.total),
             "grade": self.grade,
+            "warning": self.warning,
+            "warning_why": self.warning_why,
             "score_sheet": [
                 {"row": s.row, "suggested": fmt(s.suggested), "why": s.why}
                 for s in self.score_sheet
@@ -231,25 +244,39 @@ def evaluate(
     return s, f"{c.explanation}，{why}", att
 
 
+def deduction_text(ind: Indicator) -> str:
+    """Return the 扣减分数 cell (the ``deduction`` column; blank on models without it)."""
+    return str(getattr(ind, "deduction", "") or "")
+
+
+def final_score(score: Decimal | None, deduction: Decimal | None) -> Decimal | None:
+    """Return max(score − 扣减分数, 0) (K13); the score itself when nothing is deducted."""
+    if score is None or not deduction:
+        return score
+    return q(max(score - deduction, ZERO))
+
+
 def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScore:
-    """Return the suggested and effective score of one indicator row."""
+    """Return the suggested, entered and final score of one indicator row."""
     entered = amount(ind.score)
     if ind.is_blank_row():
         return IndicatorScore(row, None, None, "", BLANK)
     if ind.not_applicable:
         return IndicatorScore(row, None, None, "不适用：不计分，其余得分按百分制折算", NA)
     suggested, why, att = evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)
-    return IndicatorScore(row, suggested, entered if entered is not None else suggested, why, att)
+    score = entered if entered is not None else suggested
+    deduction = amount(deduction_text(ind))
+    return IndicatorScore(row, suggested, score, why, att, deduction, final_score(score, deduction))
 
 
 def effective_score(ind: Indicator, template_id: str) -> Decimal | None:
-    """Return score_indicator(ind, …).score (entered, else suggested) without the reasons."""
+    """Return score_indicator(ind, …).final (entered, else suggested, less 扣减分数) without the reasons."""
     if ind.is_blank_row() or ind.not_applicable:
         return None
     entered = amount(ind.score)
-    if entered is not None:
-        return entered
-    return evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)[0]
+    if entered is None:
+        entered = evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)[0]
+    return final_score(entered, amount(deduction_text(ind)))
 
 
 def indicator_scores(form: Form, template_id: str) -> list[IndicatorScore]:
@@ -260,9 +287,9 @@ def level1_totals(form: Form, scores: list[IndicatorScore], spec: FormSpec) -> d
     """Return Σ scores per 一级指标 (by the template's name: "产出（50分）" counts as 产出指标)."""
     out: dict[str, Decimal] = {}
     for ind, s in zip(form.indicators, scores, strict=True):
-        if s.score is not None:
+        if s.final is not None:
             level1 = spec.canonical_level1(ind.level1)
-            out[level1] = out.get(level1, ZERO) + s.score
+            out[level1] = out.get(level1, ZERO) + s.final
     return out
 
 
@@ -453,6 +480,59 @@ def form_total(report: Report, form: Form) -> Decimal | None:
     return sheet_total(form, score_sheet_items(report, form, template))
 
 
+RED_GAP = Decimal("0.05")
+YELLOW_UNSPENT = Decimal("0.2")
+
+
+def _indicator_weight(form: Form, inds: list[IndicatorScore], ex: ExecutionScore, opts: Scoring) -> Decimal:
+    """Return the points the indicators are worth: Σ their weights, else total − 执行率 分值 (90)."""
+    weights = [
+        w
+        for ind, s in zip(form.indicators, inds, strict=True)
+        if s.final is not None and (w := amount(ind.weight)) is not None
+    ]
+    total = sum(weights, ZERO)
+    return total if total > 0 else opts.total - (ex.weight if ex.weight is not None else Decimal(10))
+
+
+def early_warning(
+    form: Form, spec: FormSpec, ex: ExecutionScore, inds: list[IndicatorScore], opts: Scoring
+) -> tuple[str | None, str]:
+    """Return the 自评预警 (K22) of a form: ("red" | "yellow" | None, the reason in Chinese).
+
+    Red: the indicator score rate runs more than 5 % ahead of the 执行率 score rate,
+    (S/ΣS权重 − E/E分值) ÷ (S/ΣS权重) > 5 %. Yellow: 全年预算数 is 0, or more than 20 % is unspent.
+    """
+    reasons: list[str] = []
+    colour: str | None = None
+    finals = [s.final for s in inds if s.final is not None]
+    if spec.scored and finals and ex.rate is not None:
+        points = sum(finals, ZERO)
+        weight = _indicator_weight(form, inds, ex, opts)
+        indicator_rate = points / weight
+        execution_rate = min(max(ex.rate, ZERO), ONE)
+        if indicator_rate > 0 and (indicator_rate - execution_rate) / indicator_rate > RED_GAP:
+            colour = "red"
+            gap = (indicator_rate - execution_rate) / indicator_rate
+            reasons.append(
+                f"红色预警：指标得分率 {fmt_percent(indicator_rate)}（{fmt(points)} ÷ {fmt(weight)}）"
+                f"高于执行率得分率 {fmt_percent(execution_rate)}，相差 {fmt_percent(gap)}，超过 5%"
+            )
+    row = form.fund(spec.rate_row)
+    annual = amount(row.annual) if row else None
+    if annual is None:
+        annual = computed_sums(form, spec).get((spec.rate_row, "annual"))
+    if annual is not None and annual == 0:
+        colour = colour or "yellow"
+        reasons.append("黄色预警：全年预算数为 0")
+    elif ex.rate is not None and ONE - ex.rate > YELLOW_UNSPENT:
+        colour = colour or "yellow"
+        reasons.append(
+            f"黄色预警：执行率 {fmt_percent(ex.rate)}，未执行 {fmt_percent(ONE - ex.rate)}，超过 20%"
+        )
+    return colour, "；".join(reasons)
+
+
 def score_form(report: Report, form: Form) -> FormScore:
     """Compute every figure of one form."""
     template = get_template(report.template)
@@ -462,9 +542,10 @@ def score_form(report: Report, form: Form) -> FormScore:
     items = score_sheet_items(report, form, template)
     total: Decimal | None
     if spec.scored:
-        total = _scored_total(ex, (s.score for s in inds), form, template.scoring)
+        total = _scored_total(ex, (s.final for s in inds), form, template.scoring)
     else:
         total = sheet_total(form, items)
+    warning, warning_why = early_warning(form, spec, ex, inds, template.scoring)
     return FormScore(
         form.uid,
         form.name,
@@ -478,6 +559,8 @@ def score_form(report: Report, form: Form) -> FormScore:
         total,
         grade_of(total, template.scoring),
         template.scoring.rate_places,
+        warning,
+        warning_why,
     )
 
 

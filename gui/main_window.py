@@ -25,6 +25,7 @@ from gui.navigation import (
     REPORT_NODE,
     SCORE_NODE,
     SECTION_NODE,
+    WARNING_WORDS,
     NavTree,
     all_problems,
     node_for_problem,
@@ -185,13 +186,19 @@ class MainWindow(QMainWindow):
                 score = None
         total = getattr(score, "total", None)
         grade = getattr(score, "grade", "")
-        self.score_label.setText(
+        text = (
             f"本表得分 {total}（{grade}）"
             if total is not None and grade
             else f"本表得分 {total}"
             if total is not None
             else ""
         )
+        warning = getattr(score, "warning", None)
+        if warning in WARNING_WORDS:
+            word, colour = WARNING_WORDS[warning]
+            text = f'{text}　<span style="color:{colour}">●&nbsp;{word}</span>'
+        self.score_label.setText(text)
+        self.score_label.setToolTip(getattr(score, "warning_why", "") or "")
 
     def undo(self) -> None:
         self.narrative_editor.commit()

@@ -42,6 +42,29 @@ REPORT_NODE, OVERALL_NODE, PROJECTS_NODE, PROJECT_NODE = "report", "overall", "p
 SCORE_NODE, BASIC_NODE, NARRATIVE_NODE, SECTION_NODE = "score", "basic", "narrative", "section"
 
 
+# 自评预警 (K22) as shown beside a form's score: the word and its colour.
+WARNING_WORDS = {"red": ("红色预警", "#d93025"), "yellow": ("黄色预警", "#e0a800")}
+
+
+def warning_icon(colour: str, with_error: bool) -> QIcon:
+    """Return a small flag in the warning's colour, after the error dot when the form also has errors."""
+    pixmap = QPixmap(26 if with_error else 12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    x = 0
+    if with_error:
+        painter.setBrush(QBrush(QColor("#d93025")))
+        painter.drawEllipse(1, 1, 10, 10)
+        x = 14
+    painter.setBrush(QBrush(QColor(colour)))
+    painter.drawRect(x + 2, 1, 2, 10)
+    painter.drawRect(x + 4, 1, 7, 6)
+    painter.end()
+    return QIcon(pixmap)
+
+
 def badge_icon(colour: str = "#d93025") -> QIcon:
     """Return a small filled circle, the mark of a node with errors."""
     pixmap = QPixmap(12, 12)
@@ -77,6 +100,7 @@ class NavModel(QStandardItemModel):
         super().__init__(parent)
         self.ctx = ctx
         self.badge = badge_icon()
+        self._flags: dict[tuple[str, bool], QIcon] = {}
         self.setHorizontalHeaderLabels(["报告"])
         ctx.changed.connect(self._on_change)
         ctx.problems_changed.connect(self.update_badges)
@@ -139,16 +163,35 @@ class NavModel(QStandardItemModel):
         counts = self._error_counts()
         for item in self.items():
             n = counts.get(self._node_target(item), 0)
+            warning, why = self._warning(item)
             icon = self.badge if n else QIcon()
+            if warning:
+                key = (WARNING_WORDS[warning][1], bool(n))
+                if key not in self._flags:
+                    self._flags[key] = warning_icon(*key)
+                icon = self._flags[key]
             if item.icon().cacheKey() != icon.cacheKey():
                 item.setIcon(icon)
             tip = f"{item.text()}\n{n} 个错误" if n else item.text()
+            if why:
+                tip += f"\n{why}"
             if item.toolTip() != tip:
                 item.setToolTip(tip)
         projects = self.find(PROJECTS_NODE)
         if projects is not None:
             any_error = any(counts.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.doc.report.projects)
             projects.setIcon(self.badge if any_error else QIcon())
+
+    def _warning(self, item: QStandardItem) -> tuple[str | None, str]:
+        """Return a form node's 自评预警 and its reason (None for other nodes or when not computable)."""
+        if item.data(KIND_ROLE) not in (OVERALL_NODE, PROJECT_NODE) or self.ctx.doc is None:
+            return None, ""
+        try:
+            score = self.ctx.score(item.data(KEY_ROLE))
+        except Exception:  # noqa: BLE001 - a form that cannot be scored shows no warning
+            return None, ""
+        warning = getattr(score, "warning", None)
+        return (warning, getattr(score, "warning_why", "")) if warning in WARNING_WORDS else (None, "")
 
     def _node_target(self, item: QStandardItem) -> tuple[str, Any]:
         kind = item.data(KIND_ROLE)

@@ -204,5 +204,7 @@ def test_score_json_shape() -> None:
         "row": 0,
         "suggested": "10",
         "score": "10",
+        "deduction": "",
+        "final": "10",
         "why": "实际 5 ≥ 目标 4，得满分 10",
     }
