@@ -25,6 +25,10 @@ DESCRIPTION = """ZiPing 绩效自评助手 — 命令行 / command line
   score        计算执行率、得分和等级 / compute execution rates, scores and grades
   export       导出 Word 报告与 Excel 附件 / export the Word report and Excel attachments
   next-year    由本年报告开始下一年度 / start next year's report from this one
+  package      生成报送包 / seal a report into a submission package (.zip)
+  verify       核验报送包是否被改动 / verify a package was not changed after sealing
+  review       财政审核：汇总一批报告 / list a folder of reports for review
+  sample       抽评：按等级随机抽取项目 / seeded 抽评 draw per grade
 
 退出码 / exit status: 0 成功或无错误 ok; 1 有错误级问题 errors found (check);
 2 输入无法读取 input cannot be read (原因见标准错误 reason on stderr)."""
@@ -244,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", help="Excel 附件输出路径 / output .xlsx")
     p.add_argument("--docx", help="Word 报告输出路径 / output .docx")
     p.set_defaults(func=cmd_export)
+
+    from core.review.cli import register
+
+    register(sub)
     return parser
 
 
@@ -256,6 +264,8 @@ def _utf8_output() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.review.cli import ReviewCliError
+
     _utf8_output()
     parser = build_parser()
     try:
@@ -267,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(args.func(args))
-    except CliError as exc:
+    except (CliError, ReviewCliError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, ValueError) as exc:

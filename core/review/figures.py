@@ -1,0 +1,80 @@
+"""Per-form figures of a report as the review list and the package manifest carry them.
+
+Every figure is a string as ``score --json`` prints it; the list, the manifest and the
+JSON output all come from ``report_summary`` so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from core.model import Report
+from core.numbers import fmt
+from core.problems import SEVERITIES, Problem
+from core.scoring import FormScore, amount, score_report
+from core.templates import get_template
+
+FORM_KEYS = (
+    "name",
+    "kind",
+    "initial",
+    "budget",
+    "executed",
+    "execution_rate",
+    "execution_score",
+    "total",
+    "grade",
+    "warning",
+    "warning_why",
+)
+
+
+def form_figures(report: Report, scores: list[FormScore]) -> list[dict[str, Any]]:
+    """Return one dict per form: names, money of the rate row, 执行率, score, grade, 自评预警."""
+    template = get_template(report.template)
+    out = []
+    for form, s in zip(report.forms, scores, strict=True):
+        row = form.fund(template.form(form.kind).rate_row)
+        data = s.to_json()
+        out.append(
+            {
+                "name": form.name,
+                "kind": form.kind,
+                "initial": fmt(amount(row.initial)) if row else "",
+                "budget": fmt(amount(row.annual)) if row else "",
+                "executed": fmt(amount(row.executed)) if row else "",
+                "execution_rate": data["execution_rate"],
+                "execution_score": data["execution_score"],
+                "total": data["total"],
+                "grade": data["grade"],
+                "warning": data.get("warning"),
+                "warning_why": data.get("warning_why", ""),
+            }
+        )
+    return out
+
+
+def problem_counts(problems: list[Problem]) -> dict[str, int]:
+    counts = Counter(p.severity for p in problems)
+    return {s: counts.get(s, 0) for s in SEVERITIES}
+
+
+def problem_rules(problems: list[Problem]) -> dict[str, int]:
+    """Return how often each rule fired (for the 通报's most frequent problems)."""
+    return dict(Counter(p.rule for p in problems))
+
+
+def report_summary(report: Report) -> dict[str, Any]:
+    """Return department, year, template, per-form figures and problem counts of a report."""
+    from core.rules import check_report
+
+    problems = check_report(report)
+    return {
+        "department": report.department,
+        "year": report.year,
+        "template": report.template,
+        "forms": form_figures(report, score_report(report)),
+        "problems": problem_counts(problems),
+        "rules": problem_rules(problems),
+    }

@@ -1,0 +1,210 @@
+"""A sealed submission (报送包): one .zip with the report, its JSON, the exports and a manifest.
+
+``manifest.json`` names the department, year, template and ZiPing version, carries the
+per-form figures and check counts the data gives, and the SHA-256 of every other file.
+``verify_package`` says what changed after sealing: a file edited, added or removed,
+manifest figures the data does not reproduce, a JSON that is not the report's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.interchange import InterchangeError, dumps, report_from_dict
+from core.model import Report
+from core.review.figures import report_summary
+from core.review.readonly import connect_readonly, load_bytes, load_connection
+from core.storage.db import StorageError
+from core.version import __version__
+
+FORMAT = "ziping-package"
+VERSION = 1
+MANIFEST = "manifest.json"
+REPORT_FILE = "报告.zpdb"
+JSON_FILE = "报告.json"
+DOCX_FILE = "自评报告.docx"
+XLSX_FILE = "附件.xlsx"
+SUMMARY_KEYS = ("department", "year", "template", "forms", "problems")
+
+
+class PackageError(Exception):
+    """A package that cannot be made or read; the message is for the user."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _snapshot(source: Path, target: Path) -> Report:
+    """Copy the report in ``source`` into ``target`` (SQLite backup API, read-only) and load it."""
+    conn = connect_readonly(source)
+    try:
+        report = load_connection(conn, source.name)
+        dest = sqlite3.connect(str(target))
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+    finally:
+        conn.close()
+    return report
+
+
+def build_manifest(report: Report, files: dict[str, bytes]) -> dict[str, Any]:
+    summary = report_summary(report)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "ziping_version": __version__,
+        "sealed_at": datetime.now().isoformat(timespec="seconds"),
+        **{k: summary[k] for k in SUMMARY_KEYS},
+        "files": {name: sha256(data) for name, data in sorted(files.items())},
+    }
+
+
+def make_package(source: Path | str, out: Path | str) -> dict[str, Any]:
+    """Seal the report ``source`` (.zpdb) into the package ``out`` (.zip); return its manifest."""
+    from core.export.docx import write_docx
+    from core.export.xlsx import write_xlsx
+
+    source, out = Path(source), Path(out)
+    with tempfile.TemporaryDirectory(prefix="ziping-package-") as tmp_name:
+        tmp = Path(tmp_name)
+        report = _snapshot(source, tmp / REPORT_FILE)
+        (tmp / JSON_FILE).write_text(dumps(report), encoding="utf-8")
+        write_docx(report, tmp / DOCX_FILE)
+        write_xlsx(report, tmp / XLSX_FILE)
+        files = {n: (tmp / n).read_bytes() for n in (REPORT_FILE, JSON_FILE, DOCX_FILE, XLSX_FILE)}
+    manifest = build_manifest(report, files)
+    part = out.with_name(f".{out.name}.part")
+    try:
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+            for name, data in files.items():
+                zf.writestr(name, data)
+        part.replace(out)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return manifest
+
+
+@dataclass
+class Verdict:
+    """What ``verify_package`` found: ``changes`` empty means the package is as sealed."""
+
+    manifest: dict[str, Any] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
+    report: Report | None = None
+    summary: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.changes
+
+
+def read_package(path: Path | str) -> tuple[dict[str, Any], dict[str, bytes], list[str]]:
+    """Return (manifest, the other files' bytes, damaged members) of a package; PackageError if unreadable."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members: dict[str, bytes] = {}
+            damaged: list[str] = []
+            for info in zf.infolist():
+                if info.is_dir():
+                    continue
+                try:
+                    members[info.filename] = zf.read(info)
+                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+                    damaged.append(info.filename)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise PackageError(f"“{path.name}”不是有效的报送包（zip 文件无法读取）") from exc
+    if MANIFEST in damaged:
+        raise PackageError(f"“{path.name}”的 manifest.json 已损坏")
+    if MANIFEST not in members:
+        raise PackageError(f"“{path.name}”缺少 manifest.json，不是 ZiPing 报送包")
+    try:
+        manifest = json.loads(members.pop(MANIFEST).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackageError(f"“{path.name}”的 manifest.json 无法读取") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise PackageError(f"“{path.name}”的 manifest.json 不是 ZiPing 报送包清单")
+    if not isinstance(manifest.get("version"), int) or manifest["version"] > VERSION:
+        raise PackageError(f"“{path.name}”由更新版本的 ZiPing 生成，请升级本程序")
+    if not isinstance(manifest.get("files"), dict):
+        raise PackageError(f"“{path.name}”的 manifest.json 缺少文件清单")
+    return manifest, members, damaged
+
+
+def _file_changes(manifest: dict[str, Any], members: dict[str, bytes], damaged: list[str]) -> list[str]:
+    listed: dict[str, Any] = manifest["files"]
+    out = [f"文件“{n}”已损坏（压缩校验失败）" for n in damaged]
+    for name, digest in sorted(listed.items()):
+        if name in damaged:
+            continue
+        if name not in members:
+            out.append(f"文件“{name}”已被删除")
+        elif sha256(members[name]) != digest:
+            out.append(f"文件“{name}”在封包后被修改（SHA-256 不符）")
+    out += [f"增加了清单以外的文件“{n}”" for n in sorted(members) if n not in listed]
+    return out
+
+
+def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    out = []
+    names = {"department": "部门", "year": "年度", "template": "模板"}
+    for key, label in names.items():
+        if manifest.get(key) != summary[key]:
+            out.append(f"清单中的{label}“{manifest.get(key)}”与报告数据“{summary[key]}”不符")
+    if manifest.get("problems") != summary["problems"]:
+        out.append(f"清单中的检查结果 {manifest.get('problems')} 与报告数据 {summary['problems']} 不符")
+    sealed = manifest.get("forms")
+    if not isinstance(sealed, list) or len(sealed) != len(summary["forms"]):
+        out.append("清单中的表数与报告数据不符")
+        return out
+    for i, (a, b) in enumerate(zip(sealed, summary["forms"], strict=True)):
+        if not isinstance(a, dict):
+            out.append(f"清单中第 {i + 1} 张表的数据无法读取")
+            continue
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                out.append(
+                    f"清单中“{b.get('name') or i + 1}”的 {key} 为“{a.get(key)}”，报告数据为“{b.get(key)}”"
+                )
+    return out
+
+
+def verify_package(path: Path | str) -> Verdict:
+    """Check a package against its manifest and its own data; PackageError when it is unreadable."""
+    manifest, members, damaged = read_package(path)
+    verdict = Verdict(manifest=manifest, changes=_file_changes(manifest, members, damaged))
+    data = members.get(REPORT_FILE)
+    if data is None:
+        return verdict
+    try:
+        report = load_bytes(data, REPORT_FILE)
+    except StorageError as exc:
+        verdict.changes.append(str(exc))
+        return verdict
+    verdict.report = report
+    verdict.summary = report_summary(report)
+    verdict.changes += _figure_changes(manifest, verdict.summary)
+    text = members.get(JSON_FILE)
+    if text is not None:
+        try:
+            same = dumps(report_from_dict(json.loads(text.decode("utf-8")))) == dumps(report)
+        except (UnicodeDecodeError, json.JSONDecodeError, InterchangeError):
+            same = False
+        if not same:
+            verdict.changes.append(f"文件“{JSON_FILE}”与报告数据不一致")
+    return verdict

@@ -1,0 +1,110 @@
+"""Read a .zpdb without ever writing it: from a path (read-only, immutable) or from bytes.
+
+An older-format file is copied into memory and migrated there; the file itself is untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlite_utils
+
+from core.model import Report
+from core.storage import repository as repo
+from core.storage.db import APPLICATION_ID, SQLITE_MAGIC, StorageError
+from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from core.templates import TemplateError, get_template
+
+
+class NewerVersionError(StorageError):
+    """A report written by a newer ZiPing."""
+
+
+def _uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()).replace(chr(92), '/'))}?mode=ro&immutable=1"
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open ``path`` read-only and immutable: no lock, no journal, no write of any kind."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StorageError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from exc
+    if head != SQLITE_MAGIC:
+        raise StorageError(f"“{path.name}”不是 ZiPing 报告文件（.zpdb）")
+    try:
+        return sqlite3.connect(_uri(path), uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StorageError(f"无法打开报告 {path.name}：{exc}") from exc
+
+
+def connect_bytes(data: bytes, name: str) -> sqlite3.Connection:
+    """Open a report held in memory (a .zpdb inside a package)."""
+    if data[:16] != SQLITE_MAGIC:
+        raise StorageError(f"“{name}”不是 ZiPing 报告文件（.zpdb）")
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        conn.deserialize(data)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StorageError(f"报告文件已损坏：{name}（{exc}）") from exc
+    return conn
+
+
+def _to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
+    mem = sqlite3.connect(":memory:", check_same_thread=False)
+    conn.backup(mem)
+    return mem
+
+
+def load_connection(conn: sqlite3.Connection, name: str) -> Report:
+    """Check that ``conn`` holds a ZiPing report of a version we read, and load it."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"报告文件已损坏：{name}（{exc}）") from exc
+    if app_id != APPLICATION_ID:
+        raise StorageError(f"“{name}”是 SQLite 数据库，但不是 ZiPing 报告文件")
+    if version > SCHEMA_VERSION:
+        raise NewerVersionError(f"“{name}”由更新版本的 ZiPing 创建（格式 {version}），请升级本程序")
+    try:
+        if version < SCHEMA_VERSION:
+            conn = _to_memory(conn)
+            db = sqlite_utils.Database(conn)
+            MIGRATIONS.apply(db)
+        report = repo.load_report(sqlite_utils.Database(conn))
+        get_template(report.template)
+    except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
+        raise StorageError(f"无法读取报告 {name}：{exc}") from exc
+    return report
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    """Return the file's meta table (kind, created_by, …); empty when it has none."""
+    try:
+        return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    except sqlite3.Error:
+        return {}
+
+
+def load_readonly(path: Path | str) -> Report:
+    """Read the report in ``path`` without writing the file (StorageError when it cannot be read)."""
+    path = Path(path)
+    conn = connect_readonly(path)
+    try:
+        return load_connection(conn, path.name)
+    finally:
+        conn.close()
+
+
+def load_bytes(data: bytes, name: str) -> Report:
+    """Read a report from the bytes of a .zpdb file."""
+    conn = connect_bytes(data, name)
+    try:
+        return load_connection(conn, name)
+    finally:
+        conn.close()

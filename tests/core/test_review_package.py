@@ -1,0 +1,175 @@
+"""Sealed submissions: package a report, verify catches every kind of tampering."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from core.review.package import (
+    DOCX_FILE,
+    JSON_FILE,
+    MANIFEST,
+    REPORT_FILE,
+    XLSX_FILE,
+    PackageError,
+    make_package,
+    sha256,
+    verify_package,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], capture_output=True, text=True, cwd=ROOT, timeout=180
+    )
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    folder = tmp_path_factory.mktemp("pkg")
+    source = folder / "yiyang.zpdb"
+    Document.create(source, read_json_file(ROOT / "tests" / "fixtures" / "seed004_yiyang.json")).close()
+    before = (source.read_bytes(), source.stat().st_mtime_ns)
+    make_package(source, folder / "sealed.zip")
+    assert (source.read_bytes(), source.stat().st_mtime_ns) == before  # the report is never written
+    return folder / "sealed.zip"
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def rewrite(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_package_holds_report_json_exports_and_manifest(sealed: Path) -> None:
+    files = members(sealed)
+    assert set(files) == {MANIFEST, REPORT_FILE, JSON_FILE, DOCX_FILE, XLSX_FILE}
+    manifest = json.loads(files[MANIFEST])
+    assert manifest["department"] == "中国共产党益阳市委员会组织部" and manifest["year"] == 2023
+    assert manifest["template"] == "hunan-yiyang" and manifest["ziping_version"]
+    for name in (REPORT_FILE, JSON_FILE, DOCX_FILE, XLSX_FILE):
+        assert manifest["files"][name] == sha256(files[name])
+    form = next(f for f in manifest["forms"] if f["name"] == "非公有制经济组织和社会组织党建工作经费")
+    assert (form["budget"], form["executed"], form["execution_rate"]) == ("101.17", "87.62", "86.61%")
+    assert form["total"] and form["grade"] and "warning" in form
+    assert set(manifest["problems"]) == {"error", "warning", "info"}
+    score = json.loads(run("score", str(ROOT / "tests/fixtures/seed004_yiyang.json"), "--json").stdout)
+    for mine, theirs in zip(manifest["forms"], score["forms"], strict=True):
+        assert (mine["total"], mine["grade"], mine["execution_rate"]) == (
+            theirs["total"],
+            theirs["grade"],
+            theirs["execution_rate"],
+        )
+
+
+def test_an_untouched_package_verifies(sealed: Path) -> None:
+    verdict = verify_package(sealed)
+    assert verdict.ok, verdict.changes
+    out = run("verify", str(sealed))
+    assert out.returncode == 0 and "未被改动" in out.stdout
+
+
+@pytest.mark.parametrize("name", [REPORT_FILE, JSON_FILE, DOCX_FILE, XLSX_FILE])
+def test_one_byte_of_any_file_is_caught(sealed: Path, tmp_path: Path, name: str) -> None:
+    files = members(sealed)
+    data = bytearray(files[name])
+    data[len(data) // 2] ^= 0x01
+    files[name] = bytes(data)
+    changed = rewrite(tmp_path / "x.zip", files)
+    verdict = verify_package(changed)
+    assert not verdict.ok
+    assert any(name in c and "修改" in c for c in verdict.changes), verdict.changes
+    out = run("verify", str(changed))
+    assert out.returncode == 1 and name in out.stdout
+
+
+def test_a_byte_of_the_zip_itself_is_caught(sealed: Path, tmp_path: Path) -> None:
+    data = bytearray(sealed.read_bytes())
+    with zipfile.ZipFile(sealed) as zf:
+        info = zf.getinfo(REPORT_FILE)
+    data[info.header_offset + 200] ^= 0xFF
+    changed = tmp_path / "x.zip"
+    changed.write_bytes(bytes(data))
+    try:
+        verdict = verify_package(changed)
+    except PackageError:
+        return
+    assert not verdict.ok
+
+
+def test_an_added_and_a_removed_file_are_named(sealed: Path, tmp_path: Path) -> None:
+    files = members(sealed)
+    files["说明.txt"] = "补充".encode()
+    verdict = verify_package(rewrite(tmp_path / "a.zip", files))
+    assert verdict.changes == ["增加了清单以外的文件“说明.txt”"]
+    files = members(sealed)
+    del files[DOCX_FILE]
+    verdict = verify_package(rewrite(tmp_path / "r.zip", files))
+    assert verdict.changes == [f"文件“{DOCX_FILE}”已被删除"]
+    assert run("verify", str(tmp_path / "r.zip")).returncode == 1
+
+
+def test_edited_manifest_figures_are_named(sealed: Path, tmp_path: Path) -> None:
+    files = members(sealed)
+    manifest = json.loads(files[MANIFEST])
+    manifest["forms"][1]["total"] = "99"
+    manifest["problems"]["error"] += 1
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    verdict = verify_package(rewrite(tmp_path / "m.zip", files))
+    assert any("total" in c and "“99”" in c for c in verdict.changes), verdict.changes
+    assert any("检查结果" in c for c in verdict.changes)
+    out = run("verify", str(tmp_path / "m.zip"), "--json")
+    assert out.returncode == 1 and json.loads(out.stdout)["ok"] is False
+
+
+def test_report_data_changed_with_its_hash_updated_is_caught(sealed: Path, tmp_path: Path) -> None:
+    files = members(sealed)
+    db = tmp_path / "r.zpdb"
+    db.write_bytes(files[REPORT_FILE])
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE fund_rows SET executed = '101.17' WHERE executed = '87.62'")
+    conn.commit()
+    conn.close()
+    files[REPORT_FILE] = db.read_bytes()
+    manifest = json.loads(files[MANIFEST])
+    manifest["files"][REPORT_FILE] = sha256(files[REPORT_FILE])
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    verdict = verify_package(rewrite(tmp_path / "d.zip", files))
+    assert any("execution_rate" in c for c in verdict.changes), verdict.changes
+    assert any(JSON_FILE in c and "不一致" in c for c in verdict.changes)
+
+
+def test_missing_manifest_and_foreign_zip_are_refused(sealed: Path, tmp_path: Path) -> None:
+    files = members(sealed)
+    del files[MANIFEST]
+    with pytest.raises(PackageError, match="缺少 manifest.json"):
+        verify_package(rewrite(tmp_path / "n.zip", files))
+    (tmp_path / "t.zip").write_bytes(b"not a zip")
+    out = run("verify", str(tmp_path / "t.zip"))
+    assert out.returncode == 2 and "报送包" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_package_cli_refuses_to_overwrite(sealed: Path, tmp_path: Path) -> None:
+    target = tmp_path / "p.zip"
+    target.write_bytes(b"x")
+    out = run("package", str(ROOT / "tests/fixtures/seed004_yiyang.json"), "-o", str(target))
+    assert out.returncode == 2 and "已存在" in out.stderr
+    assert os.path.getsize(target) == 1
