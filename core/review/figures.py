@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from core.model import Report
-from core.numbers import fmt
+from core.numbers import fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
 from core.scoring import FormScore, amount, score_report
 from core.templates import get_template
@@ -36,7 +36,8 @@ def form_figures(report: Report, scores: list[FormScore]) -> list[dict[str, Any]
     out = []
     for form, s in zip(report.forms, scores, strict=True):
         row = form.fund(template.form(form.kind).rate_row)
-        data = s.to_json()
+        ex = s.execution
+        warning = getattr(s, "warning", None)
         out.append(
             {
                 "name": form.name,
@@ -44,12 +45,12 @@ def form_figures(report: Report, scores: list[FormScore]) -> list[dict[str, Any]
                 "initial": fmt(amount(row.initial)) if row else "",
                 "budget": fmt(amount(row.annual)) if row else "",
                 "executed": fmt(amount(row.executed)) if row else "",
-                "execution_rate": data["execution_rate"],
-                "execution_score": data["execution_score"],
-                "total": data["total"],
-                "grade": data["grade"],
-                "warning": data.get("warning"),
-                "warning_why": data.get("warning_why", ""),
+                "execution_rate": fmt_percent(ex.rate, s.rate_places),
+                "execution_score": fmt(ex.score),
+                "total": fmt(s.total),
+                "grade": s.grade,
+                "warning": warning,
+                "warning_why": str(getattr(s, "warning_why", "") or ""),
             }
         )
     return out

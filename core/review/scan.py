@@ -1,0 +1,232 @@
+"""Scan folders of packages and .zpdb files into one review list, read-only.
+
+Each file is summarised once (department, year, template, per-form figures, problem
+counts) and remembered in an index in the user's data folder keyed by path, size and
+mtime, so a re-scan of an unchanged set reads no report at all. Files that cannot be
+listed (a changed package, a missing manifest, a newer format, a duplicate department and
+year, a foreign file, an unreadable folder) are refused with their reason; the scan goes on.
+Nothing in the scanned folders is ever written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.paths import user_data_dir
+
+Progress = Callable[[int, int, str], bool]
+PACKAGE, REPORT = "package", "report"
+SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
+INDEX_VERSION = "1"
+POOL_THRESHOLD = 40  # fewer uncached files than this are read in this process
+CHUNK = 8
+
+
+@dataclass
+class ScanResult:
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+    read: int = 0  # files actually read (not taken from the index)
+
+
+def summarise_file(path_text: str) -> dict[str, Any]:
+    """Read one file and return its summary, or ``{"reason": …}`` when it cannot be listed."""
+    from core.review.figures import report_summary
+    from core.review.package import PackageError, verify_package
+    from core.review.readonly import load_readonly
+    from core.storage.db import StorageError
+
+    path = Path(path_text)
+    kind = SUFFIXES.get(path.suffix.lower())
+    try:
+        if kind == PACKAGE:
+            verdict = verify_package(path, deep=False)
+            if not verdict.ok:
+                return {"reason": "报送包在封包后被改动：" + "；".join(verdict.changes[:3])}
+            summary = verdict.summary or {}
+        elif kind == REPORT:
+            summary = report_summary(load_readonly(path))
+        else:
+            return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
+    except (PackageError, StorageError) as exc:
+        return {"reason": str(exc).replace("\n", " ")}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {"reason": f"无法读取：{exc}"}
+    return {**summary, "kind": kind}
+
+
+def _summarise_chunk(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    return [(p, summarise_file(p)) for p in paths]
+
+
+def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Return every file under ``paths`` (sorted) and the folders that could not be read."""
+    files: list[Path] = []
+    refused: list[dict[str, str]] = []
+
+    def onerror(exc: OSError) -> None:
+        refused.append({"file": str(exc.filename or ""), "reason": f"无法读取文件夹：{exc.strerror or exc}"})
+
+    for item in paths:
+        root = Path(item)
+        if root.is_file():
+            files.append(root)
+            continue
+        if not root.is_dir():
+            refused.append({"file": str(root), "reason": "文件夹不存在"})
+            continue
+        for folder, dirs, names in os.walk(root, onerror=onerror):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            files.extend(Path(folder) / n for n in sorted(names) if not n.startswith((".", "~$")))
+    return files, refused
+
+
+class Index:
+    """Summaries already read, keyed by absolute path, size and mtime (SQLite in the data folder)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or user_data_dir() / "review-index.sqlite"
+        self.conn = sqlite3.connect(str(self.path))
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
+            "version TEXT, data TEXT)"
+        )
+
+    def lookup(self) -> dict[str, tuple[int, int, str, str]]:
+        rows = self.conn.execute("SELECT path, size, mtime, version, data FROM files")
+        return {p: (s, m, v, d) for p, s, m, v, d in rows}
+
+    def store(self, rows: list[tuple[str, int, int, str]]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                [(p, s, m, INDEX_VERSION, d) for p, s, m, d in rows],
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _pool_results(
+    todo: list[str], workers: int, cancelled: Callable[[], bool]
+) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: set[Future[list[tuple[str, dict[str, Any]]]]] = set()
+        queue = iter(chunks)
+        for chunk in queue:
+            pending.add(pool.submit(_summarise_chunk, chunk))
+            if len(pending) >= workers * 3:
+                break
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if cancelled():
+                pool.shutdown(wait=True, cancel_futures=True)
+                return
+            for fut in done:
+                yield fut.result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(pool.submit(_summarise_chunk, nxt))
+
+
+def scan(
+    paths: Iterable[Path | str],
+    progress: Progress | None = None,
+    workers: int | None = None,
+    index: Index | None = None,
+) -> ScanResult:
+    """List every report under ``paths``; ``progress(done, total, label)`` returning False cancels."""
+    files, refused = walk(paths)
+    result = ScanResult(refused=refused)
+    own_index = index is None
+    idx = index or Index()
+    try:
+        known = idx.lookup()
+        summaries: dict[str, dict[str, Any]] = {}
+        stats: dict[str, tuple[int, int]] = {}
+        todo: list[str] = []
+        for path in files:
+            key = str(path.resolve())
+            st = _stat(path)
+            if st is None:
+                refused.append({"file": str(path), "reason": "无法读取文件"})
+                continue
+            stats[key] = st
+            hit = known.get(key)
+            if hit is not None and hit[:3] == (*st, INDEX_VERSION):
+                summaries[key] = json.loads(hit[3])
+            else:
+                todo.append(key)
+        total = len(todo)
+        state = {"cancel": False}
+
+        def tick(done: int) -> bool:
+            if progress is not None and progress(done, total, f"正在读取 {done}/{total}") is False:
+                state["cancel"] = True
+            return state["cancel"]
+
+        fresh: list[tuple[str, dict[str, Any]]] = []
+        n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        if total >= POOL_THRESHOLD and n_workers > 1:
+            for batch in _pool_results(todo, n_workers, lambda: tick(len(fresh))):
+                fresh.extend(batch)
+        else:
+            for key in todo:
+                if tick(len(fresh)):
+                    break
+                fresh.append((key, summarise_file(key)))
+        result.cancelled = state["cancel"]
+        result.read = len(fresh)
+        idx.store([(k, *stats[k], json.dumps(s, ensure_ascii=False)) for k, s in fresh])
+        summaries.update(fresh)
+        if progress is not None and not result.cancelled:
+            progress(total, total, "完成")
+    finally:
+        if own_index:
+            idx.close()
+    by_path = {str(p.resolve()): p for p in files}
+    listed = []
+    for key, data in sorted(summaries.items()):
+        shown = str(by_path.get(key, key))
+        if "reason" in data:
+            refused.append({"file": shown, "reason": str(data["reason"])})
+        else:
+            listed.append({"file": shown, **data})
+    result.reports = _drop_duplicates(listed, refused)
+    return result
+
+
+def _drop_duplicates(listed: list[dict[str, Any]], refused: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Keep one report per department and year (a package before a bare .zpdb); refuse the rest."""
+    ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, r["file"]))
+    kept: dict[tuple[str, int], dict[str, Any]] = {}
+    for rep in ordered:
+        key = (rep["department"], rep["year"])
+        if key in kept:
+            first = Path(kept[key]["file"]).name
+            refused.append(
+                {"file": rep["file"], "reason": f"与“{first}”是同一部门同一年度的报告（重复），未列入"}
+            )
+        else:
+            kept[key] = rep
+    return sorted(kept.values(), key=lambda r: r["file"])
