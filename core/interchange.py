@@ -9,7 +9,7 @@ from typing import Any
 
 from core import model as m
 from core.model import Form, FundRow, Goal, Indicator, NarrativeSection, Report, ScoreItem, Signoff
-from core.numbers import is_amount, parse_rate
+from core.numbers import amount_problem, parse_rate
 from core.templates import Template, TemplateError, get_template
 
 FORMAT = "ziping-report"
@@ -78,8 +78,9 @@ def _text(obj: dict[str, Any], key: str, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InterchangeError(f"{where}.{key}：应为字符串")
     text = str(value)
-    if key in AMOUNT_KEYS and not is_amount(text):
-        raise InterchangeError(f"{where}.{key}：“{text}”不是数字")
+    problem = amount_problem(text) if key in AMOUNT_KEYS else None
+    if problem:
+        raise InterchangeError(f"{where}.{key}：{problem}")
     return text
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，％", "0123456789.-+,%")
 _AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -11,6 +11,7 @@ _BLANKS = {"", "-", "—", "——", "/", "／", "无"}
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
+MAX_INTEGER_DIGITS = 15  # the places an amount column prints: 999,999,999,999,999.99 at most
 
 
 class AmountError(ValueError):
@@ -35,11 +36,32 @@ def parse_amount(text: str | None) -> Decimal | None:
     if t in _BLANKS:
         return None
     if not _AMOUNT_RE.match(t):
-        raise AmountError(f"“{text}”不是数字")
+        raise AmountError(f"“{_short(str(text))}”不是数字，请输入金额或分值（如 101.17）")
+    whole = t.lstrip("+-").split(".")[0].lstrip("0")
+    if len(whole) > MAX_INTEGER_DIGITS:
+        raise AmountError(
+            f"“{_short(str(text))}”超出范围：金额或分值的整数部分最多 {MAX_INTEGER_DIGITS} 位，"
+            "请检查是否多输了数字"
+        )
     try:
         return Decimal(t)
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
-        raise AmountError(f"“{text}”不是数字") from exc
+        raise AmountError(f"“{_short(str(text))}”不是数字") from exc
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """The typed text as a message quotes it: one line, at most ``limit`` characters."""
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def amount_problem(text: str | None) -> str | None:
+    """Why ``text`` cannot be an amount (a Chinese sentence), or None when it can (blank included)."""
+    try:
+        parse_amount(text)
+    except AmountError as exc:
+        return str(exc)
+    return None
 
 
 def try_amount(text: str | None) -> Decimal | None:
@@ -84,7 +106,14 @@ _STEPS = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 def q(value: Decimal, places: int = 2) -> Decimal:
     """Round half-up (四舍五入) to ``places`` decimals."""
     step = _STEPS.get(places) or Decimal(1).scaleb(-places)
-    return value.quantize(step, rounding=ROUND_HALF_UP)
+    if not value.is_finite():
+        return value
+    digits = value.adjusted() + places + 2
+    if digits <= 28:
+        return value.quantize(step, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:  # a product of two huge amounts: never InvalidOperation
+        ctx.prec = digits
+        return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def fmt(value: Decimal | None, places: int = 2, strip: bool = True) -> str:

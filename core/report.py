@@ -21,7 +21,7 @@ import sqlite_utils
 
 from core import model as m
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form, Report, Signoff
-from core.numbers import is_amount
+from core.numbers import amount_problem
 from core.storage import db as storage
 from core.storage import repository as repo
 from core.templates import Template, get_template
@@ -75,8 +75,9 @@ def _cell_value(table: str, column: str, value: Any) -> Any:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if column in AMOUNT_COLUMNS.get(table, set()):
         text = text.strip()
-        if not is_amount(text):
-            raise InputError(f"“{text}”不是数字，请输入金额或分值（如 101.17）")
+        problem = amount_problem(text)
+        if problem:
+            raise InputError(problem)
     if table == INDICATORS and column == "direction":
         text = {">=": "≥", "<=": "≤", "＝": "=", "≧": "≥", "≦": "≤"}.get(text.strip(), text.strip())
         if text not in DIRECTIONS:
@@ -263,8 +264,9 @@ class Document:
         if name not in m.FORM_FIELDS:
             raise InputError(f"未知的字段：{name}")
         value = str(value)
-        if name in ("execution_weight", "printed_total") and not is_amount(value):
-            raise InputError(f"“{value}”不是数字")
+        problem = amount_problem(value) if name in ("execution_weight", "printed_total") else None
+        if problem:
+            raise InputError(problem)
         if name == "name" and not value.strip():
             raise InputError("名称不能为空")
         form = self.form(uid)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from core.model import FUNDS, GOALS, HEADER, INDICATORS, OVERALL, PROJECT, Form, Report
 from core.problems import Problem
+from core.rules.amounts import check_amounts
 from core.rules.base import FormCtx
 from core.rules.figures import check_notes
 from core.rules.funds import fund_rules
@@ -35,6 +36,7 @@ def form_problems(ctx: FormCtx) -> list[Problem]:
     out += check_form_signoff(ctx)
     out += check_sheet(ctx)
     out += check_notes(ctx)
+    out += check_amounts(ctx)
     return out
 
 
