@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from core import model as m
-from core.model import Form, FundRow, Goal, Indicator, NarrativeSection, Report, ScoreItem, Signoff
+from core import schema
+from core.model import Form, FundRow, Indicator, NarrativeSection, Report, ScoreItem, Signoff
 from core.numbers import amount_problem, parse_rate
+from core.schema import Kind, Table
 from core.templates import Template, TemplateError, get_template
 
 FORMAT = "ziping-report"
@@ -41,9 +43,9 @@ FORM_KEYS = {
 }
 FUNDS_KEYS = {"unit", "execution_weight", "rows"}
 FUND_ROW_KEYS = {"label", "initial", "annual", "executed", "rate", "score"}
-GOAL_KEYS = {"goal", "achieved"}
-INDICATOR_KEYS = set(m.INDICATOR_COLUMNS)
-SCORE_KEYS = {"path", "weight", "explanation", "rule", "self_score", "review_score", "formula"}
+GOAL_KEYS = {c.interchange for c in schema.columns(Table.GOALS)}
+INDICATOR_KEYS = {c.interchange for c in schema.columns(Table.INDICATORS)}
+SCORE_KEYS = {c.interchange for c in schema.columns(Table.SCORE_SHEET)}
 SECTION_KEYS = {"title", "text"}
 AMOUNT_KEYS = {
     "initial",
@@ -132,25 +134,42 @@ def _funds(form: Form, obj: Any, where: str, template: Template) -> None:
     form.funds = [have.get(k) or FundRow(key=k) for k in order]
 
 
+def _row(table: Table, obj: Any, where: str) -> Any:
+    """Read one row of a row table (goals, indicators, score sheet) by its declared columns."""
+    cols = [c for c in schema.columns(table) if c.interchange]
+    _check_keys(obj, {c.interchange for c in cols}, where)
+    values: dict[str, Any] = {}
+    for c in cols:
+        k = c.interchange
+        if c.kind == Kind.FLAG:
+            flag = obj.get(k, False)
+            if not isinstance(flag, bool):
+                raise InterchangeError(f"{where}.{k}：应为 true 或 false")
+            values[c.key] = flag
+        elif c.kind == Kind.PATH:
+            labels = obj.get(k, [])
+            if not isinstance(labels, list) or not all(isinstance(p, str) for p in labels):
+                raise InterchangeError(f"{where}.{k}：应为字符串数组")
+            values[c.key] = list(labels)
+        else:
+            value = _text(obj, k, where)
+            problem = amount_problem(value) if c.kind == Kind.AMOUNT else None
+            if problem:
+                raise InterchangeError(f"{where}.{k}：{problem}")
+            if c.kind == Kind.DIRECTION and value not in ("", "≥", "≤", "="):
+                raise InterchangeError(f"{where}.{k}：应为 “≥”、“≤” 或 “=”")
+            values[c.key] = value
+    return m.row_factory(table)(**values)
+
+
 def _indicator(obj: Any, where: str) -> Indicator:
-    _check_keys(obj, INDICATOR_KEYS, where)
-    na = obj.get("not_applicable", False)
-    if not isinstance(na, bool):
-        raise InterchangeError(f"{where}.not_applicable：应为 true 或 false")
-    direction = _text(obj, "direction", where)
-    if direction not in ("", "≥", "≤", "="):
-        raise InterchangeError(f"{where}.direction：应为 “≥”、“≤” 或 “=”")
-    names = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
-    return Indicator(**{k: _text(obj, k, where) for k in names}, direction=direction, not_applicable=na)
+    row: Indicator = _row(Table.INDICATORS, obj, where)
+    return row
 
 
 def _score_item(obj: Any, where: str) -> ScoreItem:
-    _check_keys(obj, SCORE_KEYS, where)
-    path = obj.get("path", [])
-    if not isinstance(path, list) or not all(isinstance(p, str) for p in path):
-        raise InterchangeError(f"{where}.path：应为字符串数组")
-    names = ("weight", "explanation", "rule", "self_score", "review_score", "formula")
-    return ScoreItem(path=list(path), **{k: _text(obj, k, where) for k in names})
+    row: ScoreItem = _row(Table.SCORE_SHEET, obj, where)
+    return row
 
 
 def _form(obj: Any, where: str, template: Template) -> Form:
@@ -170,11 +189,9 @@ def _form(obj: Any, where: str, template: Template) -> Form:
     if "signoff" in obj and obj["signoff"] is not None:
         form.signoff = _signoff(obj["signoff"], f"{where}.signoff")
     _funds(form, obj.get("funds", {}), f"{where}.funds", template)
-    for i, g in enumerate(_list(obj, "goals", where)):
-        _check_keys(g, GOAL_KEYS, f"{where}.goals[{i}]")
-        form.goals.append(
-            Goal(_text(g, "goal", f"{where}.goals[{i}]"), _text(g, "achieved", f"{where}.goals[{i}]"))
-        )
+    form.goals = [
+        _row(Table.GOALS, g, f"{where}.goals[{i}]") for i, g in enumerate(_list(obj, "goals", where))
+    ]
     form.indicators = [
         _indicator(x, f"{where}.indicators[{i}]") for i, x in enumerate(_list(obj, "indicators", where))
     ]
@@ -241,6 +258,10 @@ def _clean(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if v not in ("", None, False, [], {})}
 
 
+def _row_dict(table: Table, row: Any) -> dict[str, Any]:
+    return _clean({c.interchange: getattr(row, c.key) for c in schema.columns(table) if c.interchange})
+
+
 def _fund_row_dict(row: FundRow, template: Template, kind: str) -> dict[str, Any]:
     spec = template.form(kind).row_spec(row.key)
     label = spec.printed if spec else row.key
@@ -275,10 +296,10 @@ def form_to_dict(form: Form, template: Template) -> dict[str, Any]:
             "rows": [_fund_row_dict(r, template, form.kind) for r in form.funds],
         }
     )
-    out["goals"] = [_clean(asdict(g)) for g in form.goals]
-    out["indicators"] = [_clean(asdict(i)) for i in form.indicators]
+    out["goals"] = [_row_dict(Table.GOALS, g) for g in form.goals]
+    out["indicators"] = [_row_dict(Table.INDICATORS, i) for i in form.indicators]
     if form.score_sheet:
-        out["score_sheet"] = [_clean(asdict(s)) for s in form.score_sheet]
+        out["score_sheet"] = [_row_dict(Table.SCORE_SHEET, s) for s in form.score_sheet]
     if form.signoff is not None:
         out["signoff"] = asdict(form.signoff)
     return out

@@ -13,26 +13,22 @@ import copy
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from core import model as m
-from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form, Report, Signoff
+from core import schema
+from core.model import FUNDS, Form, Report, Signoff
 from core.numbers import amount_problem
+from core.schema import ROW_TABLES, Kind
 from core.storage import db as storage
 from core.storage import repository as repo
 from core.templates import Template, get_template
 
-AMOUNT_COLUMNS = {
-    FUNDS: {"initial", "annual", "executed"},
-    INDICATORS: {"weight", "score"},
-    SCORE_SHEET: {"weight", "self_score", "review_score"},
-    GOALS: set(),
-}
-TEXT_TABLES = (FUNDS, GOALS, INDICATORS, SCORE_SHEET)
+TEXT_TABLES = ROW_TABLES
 DIRECTIONS = {"", "≥", "≤", "="}
 TRUE_WORDS = {"1", "true", "是", "√", "✓", "yes", "y", "不适用"}
 
@@ -65,20 +61,21 @@ Listener = Callable[[Change], None]
 
 def _cell_value(table: str, column: str, value: Any) -> Any:
     """Check and normalise one typed value for a column; raise InputError."""
-    if table == INDICATORS and column == "not_applicable":
+    kind = col.kind if (col := schema.column(table, column)) is not None else Kind.TEXT
+    if kind == Kind.FLAG:
         return str(value).strip().lower() in TRUE_WORDS if not isinstance(value, bool) else value
-    if table == SCORE_SHEET and column == "path":
+    if kind == Kind.PATH:
         if isinstance(value, list):
             return [str(v) for v in value]
         return [p.strip() for p in str(value).split("/") if p.strip()]
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if column in AMOUNT_COLUMNS.get(table, set()):
+    if kind == Kind.AMOUNT:
         text = text.strip()
         problem = amount_problem(text)
         if problem:
             raise InputError(problem)
-    if table == INDICATORS and column == "direction":
+    if kind == Kind.DIRECTION:
         text = {">=": "≥", "<=": "≤", "＝": "=", "≧": "≥", "≦": "≤"}.get(text.strip(), text.strip())
         if text not in DIRECTIONS:
             raise InputError("指标方向只能是 ≥、≤、= 或留空")
@@ -175,7 +172,7 @@ class Document:
             target = self.form(uid).rows(table)
             if not 0 <= row < len(target):
                 raise InputError(f"第 {row + 1} 行不存在")
-            if column not in {f.name for f in fields(target[row])} or column == "key":
+            if column not in schema.keys(table) or column == "key":
                 raise InputError(f"未知的列：{column}")
             prepared.append((uid, table, row, column, _cell_value(table, column, value)))
         changes = []
@@ -183,11 +180,9 @@ class Document:
             for uid, table, row, column, value in prepared:
                 item = self.form(uid).rows(table)[row]
                 old = getattr(item, column)
-                stored = value
-                if table == SCORE_SHEET and column == "path":
-                    stored = json.dumps(value, ensure_ascii=False)
-                elif table == INDICATORS and column == "not_applicable":
-                    stored = 1 if value else 0
+                col = schema.column(table, column)
+                assert col is not None
+                stored = repo.to_db(col, value)
                 key = "key = ?" if table == FUNDS else "position = ?"
                 arg = item.key if table == FUNDS else row
                 self.db.execute(
@@ -504,8 +499,22 @@ def next_year_report(report: Report, year: int | None = None) -> Report:
             form.signoff = replace(form.signoff, date="")
         form.funds = [m.FundRow(key=r.key) for r in form.funds]
         form.goals = [m.Goal(goal=g.goal) for g in form.goals]
-        form.indicators = [replace(i, actual="", score="", deviation_note="") for i in form.indicators]
-        form.score_sheet = [replace(s, self_score="", review_score="") for s in form.score_sheet]
+        form.indicators = [
+            replace(
+                i,
+                actual="",
+                score="",
+                deviation_note="",
+                deduction="",
+                brief="",
+                review_score="",
+                review_note="",
+            )
+            for i in form.indicators
+        ]
+        form.score_sheet = [
+            replace(s, self_score="", review_score="", review_note="") for s in form.score_sheet
+        ]
     drafts = get_template(report.template).narrative_drafts
     new.narrative = [
         m.NarrativeSection(title=s.title, text=drafts.get(s.title, "")) for s in report.narrative

@@ -24,65 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import schema
 from core.problems import SEVERITIES, SEVERITY_LABELS
+from core.schema import TABLE_LABELS
 from gui.navigation import all_problems, badge_icon
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 HEADERS = ("级别", "表", "位置", "说明")
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
-TABLE_NAMES = {
-    "header": "表头",
-    "funds": "资金",
-    "goals": "目标",
-    "indicators": "指标",
-    "score_sheet": "评分表",
-    "narrative": "自评报告",
-    "report": "报告信息",
-    "basic_data": "基础数据表",
-}
-COLUMN_NAMES = {
-    "initial": "年初预算数",
-    "annual": "全年预算数",
-    "executed": "全年执行数",
-    "rate": "执行率",
-    "score": "得分",
-    "weight": "分值",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "deviation_note": "偏差原因",
-    "goal": "年度目标",
-    "achieved": "完成情况",
-    "name": "名称",
-    "supervisor": "主管部门",
-    "implementer": "实施单位",
-    "execution_weight": "执行率分值",
-    "self_score": "自评得分",
-    "review_score": "复核得分",
-    "path": "指标",
-    "text": "正文",
-    "printed_total": "总分",
-    "direction": "方向",
-    "preparer": "填表人",
-    "phone": "联系电话",
-    "date": "填报日期",
-    "head": "单位负责人",
-    "year": "年度",
-    "department": "部门",
-}
 SEVERITY_COLOURS = {"error": "#d93025", "warning": "#f2a600", "info": "#1a73e8"}
 
 
 def cell_text(problem: Any) -> str:
     """Describe where a problem is: 指标 第3行 实际完成值."""
-    parts = [TABLE_NAMES.get(problem.table, problem.table)]
+    parts = [TABLE_LABELS.get(problem.table, problem.table)]
     if problem.row is not None:
         parts.append(f"第{problem.row + 1}行")
     if problem.column:
-        parts.append(COLUMN_NAMES.get(problem.column, problem.column))
+        parts.append(schema.label(problem.table, problem.column))
     return " ".join(parts)
 
 

@@ -227,6 +227,8 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
 def _indicator_cell(ind: Indicator, key: str, computed: Decimal | None) -> tuple[Value, str, str]:
     """Return value, kind and alignment of one indicator cell (scores as numbers when they are)."""
     text = getattr(ind, key)
+    if isinstance(text, bool):
+        text = "是" if text else ""
     align = "left" if key in ("level3", "deviation_note") else "center"
     if key in ("weight", "score"):
         value = try_amount(text)

@@ -105,4 +105,14 @@ def m002_meta(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_indicator_columns(db: sqlite_utils.Database) -> None:
+    """扣减分数, 完成情况简要描述, 计量单位, 其中 rows and the 财政复核 columns (blank in old files)."""
+    indicators = db.table("indicators")
+    for name in ("deduction", "brief", "unit", "review_score", "review_note"):
+        indicators.add_column(name, str)
+    indicators.add_column("breakdown", int)
+    db.table("score_items").add_column("review_note", str)
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)

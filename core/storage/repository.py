@@ -8,58 +8,47 @@ from typing import Any
 
 import sqlite_utils
 
-from core.model import (
-    FUNDS,
-    GOALS,
-    INDICATORS,
-    SCORE_SHEET,
-    Form,
-    FundRow,
-    Goal,
-    Indicator,
-    NarrativeSection,
-    Report,
-    ScoreItem,
-    Signoff,
-)
+from core.model import Form, NarrativeSection, Report, Signoff
+from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns
 
-TABLES = {FUNDS: "fund_rows", GOALS: "goals", INDICATORS: "indicators", SCORE_SHEET: "score_items"}
+TABLES: dict[str, str] = {t: STORAGE_TABLES[t] for t in ROW_TYPES}
 
 
 def _s(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def to_db(col: Column, value: Any) -> Any:
+    """Return how one model value is stored in its SQLite column."""
+    if col.kind == Kind.FLAG:
+        return 1 if value else 0
+    if col.kind == Kind.PATH:
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def from_db(col: Column, value: Any) -> Any:
+    """Return the model value of one stored SQLite value (NULL = blank)."""
+    if col.kind == Kind.FLAG:
+        return bool(value)
+    if col.kind == Kind.PATH:
+        return list(json.loads(value or "[]"))
+    if col.kind == Kind.INTEGER:
+        return int(value)
+    return _s(value)
+
+
 def row_to_db(table: str, form_id: int, position: int, row: Any) -> dict[str, Any]:
     """Return the database record of one model row."""
-    data = asdict(row)
-    if table == SCORE_SHEET:
-        data["path"] = json.dumps(row.path, ensure_ascii=False)
-    if table == INDICATORS:
-        data["not_applicable"] = 1 if row.not_applicable else 0
+    data = {c.storage: to_db(c, getattr(row, c.key)) for c in columns(table) if c.storage}
     data["form_id"] = form_id
     data["position"] = position
     return data
 
 
 def _row_from_db(table: str, rec: dict[str, Any]) -> Any:
-    if table == FUNDS:
-        return FundRow(
-            key=rec["key"],
-            **{k: _s(rec[k]) for k in ("initial", "annual", "executed", "printed_rate", "printed_score")},
-        )
-    if table == GOALS:
-        return Goal(goal=_s(rec["goal"]), achieved=_s(rec["achieved"]))
-    if table == INDICATORS:
-        names = ("level1", "level2", "level3", "target", "actual", "weight", "score")
-        return Indicator(
-            **{k: _s(rec[k]) for k in names},
-            deviation_note=_s(rec["deviation_note"]),
-            direction=_s(rec["direction"]),
-            not_applicable=bool(rec["not_applicable"]),
-        )
-    names2 = ("weight", "explanation", "rule", "self_score", "review_score", "formula")
-    return ScoreItem(path=list(json.loads(rec["path"] or "[]")), **{k: _s(rec[k]) for k in names2})
+    values = {c.key: from_db(c, rec.get(c.storage)) for c in columns(table) if c.storage}
+    return ROW_TYPES[Table(table)](**values)
 
 
 def _signoff(text: str | None) -> Signoff | None:

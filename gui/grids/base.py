@@ -200,6 +200,8 @@ class GridModel(QAbstractTableModel):
         if self.columns[col].computed:
             return ""
         value = getattr(self.rows()[row], key, "")
+        if isinstance(value, bool):
+            return "是" if value else ""
         return "" if value is None else str(value)
 
     def current_text(self, row: int, col: int) -> str:

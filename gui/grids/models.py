@@ -8,25 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import schema
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from core.numbers import fmt, fmt_money, fmt_percent
+from core.schema import Kind, Table
 from gui.commands import SetFormFieldCommand
 from gui.context import AppContext
 from gui.grids.base import Cell, Computed, GridColumn, GridModel, Index
 
-AMOUNT_KEYS = {"initial", "annual", "executed", "weight", "score", "self_score", "review_score"}
-LONG_KEYS = {"goal", "achieved", "deviation_note", "explanation", "rule"}
 SUGGESTED = "suggested"
+EDITORS = {Kind.AMOUNT: "amount", Kind.LONG: "long"}
 
 
-def _editor(key: str) -> str:
-    if key in AMOUNT_KEYS:
-        return "amount"
-    if key in LONG_KEYS:
-        return "long"
-    if key in ("level1", "level2"):
+def _editor(table: Table, key: str) -> str:
+    """Return the cell editor of a declared column: amount, long, level1/level2 or text."""
+    col = schema.column(table, key)
+    if col is None:
+        return "text"
+    if col.kind == Kind.LEVEL:
         return key
-    return "text"
+    return EDITORS.get(col.kind, "text")
 
 
 class FundModel(GridModel):
@@ -156,7 +157,7 @@ class IndicatorModel(GridModel):
     def build_columns(self) -> list[GridColumn]:
         out = []
         for c in self.spec().indicator_columns:
-            out.append(GridColumn(c.key, c.title, c.width, _editor(c.key)))
+            out.append(GridColumn(c.key, c.title, c.width, _editor(Table.INDICATORS, c.key)))
             if c.key == "score":
                 out.append(GridColumn(SUGGESTED, "建议得分", 7, "none", ("score",)))
         if self.spec().scored and not any(c.key == SUGGESTED for c in out):

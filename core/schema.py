@@ -1,0 +1,380 @@
+"""Every table and column of a report, declared once.
+
+A column is a field of one of the dataclasses below, declared with one of the
+helpers (``text``, ``amount``, ``flag`` …) that records what the column *is*:
+its kind, its Chinese label, whether it is stored and under which SQLite column,
+its interchange key, whether the user types it. Everything else — the input
+normalisation in ``core.report``, the repository's row mapping, the interchange
+keys, the grid's editors, the problem list's names — is read from here through
+``columns(table)``; templates only choose titles, widths and which columns a
+region shows.
+
+Adding a column: add one field here (and, for an existing table, one ALTER in
+``core/storage/migrations.py``); a template lists it to show it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import MISSING, Field, dataclass, field, fields
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+
+class Table(StrEnum):
+    """The tables of a report, as named in problems, changes and the interchange format."""
+
+    HEADER = "header"
+    FUNDS = "funds"
+    GOALS = "goals"
+    INDICATORS = "indicators"
+    SCORE_SHEET = "score_sheet"
+    NARRATIVE = "narrative"
+    REPORT = "report"
+    BASIC_DATA = "basic_data"
+    FORMS = "forms"
+
+
+TABLE_LABELS = {
+    Table.HEADER: "表头",
+    Table.FUNDS: "资金",
+    Table.GOALS: "目标",
+    Table.INDICATORS: "指标",
+    Table.SCORE_SHEET: "评分表",
+    Table.NARRATIVE: "自评报告",
+    Table.REPORT: "报告信息",
+    Table.BASIC_DATA: "基础数据表",
+    Table.FORMS: "表",
+}
+
+
+class Kind(StrEnum):
+    """What a column holds, which decides how input is checked and edited."""
+
+    KEY = "key"  # a row's identity (fund row key): never typed
+    TEXT = "text"  # one line of text
+    LONG = "long"  # multi-line text
+    LEVEL = "level"  # 一级/二级 label picked from the template's vocabulary
+    AMOUNT = "amount"  # an amount or score, typed as text, checked to be a number
+    RATE = "rate"  # a printed percentage
+    DIRECTION = "direction"  # ≥ ≤ = or blank
+    FLAG = "flag"  # yes / no
+    PATH = "path"  # a list of labels (the score sheet's 一级/二级/三级)
+    INTEGER = "integer"  # the year
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column.
+
+    ``storage`` is the SQLite column ("" when not stored on its own),
+    ``interchange`` the key in interchange JSON ("" when not exchanged),
+    ``editable`` whether the user types it in a grid or field.
+    """
+
+    key: str
+    kind: Kind
+    label: str
+    storage: str
+    interchange: str
+    editable: bool = True
+
+
+_META = "ziping.column"
+
+
+def _meta(kind: Kind, label: str, storage: str | None, interchange: str | None, editable: bool) -> Any:
+    return {_META: (kind, label, storage, interchange, editable)}
+
+
+def text(
+    label: str,
+    kind: Kind = Kind.TEXT,
+    *,
+    default: str = "",
+    storage: str | None = None,
+    interchange: str | None = None,
+    editable: bool = True,
+) -> str:
+    """Declare a text-valued column (TEXT, LONG, LEVEL, AMOUNT, RATE, DIRECTION, KEY)."""
+    return field(default=default, metadata=_meta(kind, label, storage, interchange, editable))
+
+
+def key(label: str) -> Any:
+    """Declare a row's identity column (required, never typed)."""
+    return field(metadata=_meta(Kind.KEY, label, None, "", False))
+
+
+def required(label: str, kind: Kind = Kind.TEXT) -> Any:
+    """Declare a column every record must have (no default)."""
+    return field(metadata=_meta(kind, label, None, None, True))
+
+
+def flag(label: str, *, storage: str | None = None, interchange: str | None = None) -> bool:
+    """Declare a yes/no column (stored as 0/1, exchanged as true/false, absent = false)."""
+    return field(default=False, metadata=_meta(Kind.FLAG, label, storage, interchange, True))
+
+
+def path(label: str, *, storage: str | None = None, interchange: str | None = None) -> list[str]:
+    """Declare a list-of-labels column (stored as JSON, exchanged as an array)."""
+    return field(default_factory=list, metadata=_meta(Kind.PATH, label, storage, interchange, True))
+
+
+def column_of(f: Field[Any]) -> Column | None:
+    """Return the declared column of a dataclass field, or None for a plain field."""
+    meta = f.metadata.get(_META)
+    if meta is None:
+        return None
+    kind, label, storage, interchange, editable = meta
+    return Column(
+        key=f.name,
+        kind=kind,
+        label=label,
+        storage=f.name if storage is None else storage,
+        interchange=f.name if interchange is None else interchange,
+        editable=editable,
+    )
+
+
+@cache
+def declared(cls: type) -> tuple[Column, ...]:
+    """Return the declared columns of a dataclass, in field order."""
+    return tuple(c for f in fields(cls) if (c := column_of(f)) is not None)
+
+
+def has_default(f: Field[Any]) -> bool:
+    return f.default is not MISSING or f.default_factory is not MISSING
+
+
+# ---- the tables ---------------------------------------------------------------
+# Labels are the names the problem list shows; a template's titles override them
+# where a form prints the column.
+
+
+@dataclass
+class Signoff:
+    """填表人 / 联系电话 / 填报日期 / 单位负责人 (the report's, or a form's own)."""
+
+    preparer: str = text("填表人")
+    phone: str = text("联系电话")
+    date: str = text("填报日期")
+    head: str = text("单位负责人")
+
+    def is_blank(self) -> bool:
+        return not any(getattr(self, c.key) for c in declared(Signoff))
+
+
+@dataclass
+class FundRow:
+    """One row of a form's funds table; which rows exist is the template's."""
+
+    key: str = key("资金行")
+    initial: str = text("年初预算数", Kind.AMOUNT)
+    annual: str = text("全年预算数", Kind.AMOUNT)
+    executed: str = text("全年执行数", Kind.AMOUNT)
+    printed_rate: str = text("执行率", Kind.RATE, interchange="rate", editable=False)
+    printed_score: str = text("得分", Kind.AMOUNT, interchange="score", editable=False)
+
+
+@dataclass
+class Goal:
+    goal: str = text("年度目标", Kind.LONG)
+    achieved: str = text("完成情况", Kind.LONG)
+
+
+@dataclass
+class Indicator:
+    level1: str = text("一级指标", Kind.LEVEL)
+    level2: str = text("二级指标", Kind.LEVEL)
+    level3: str = text("三级指标")
+    target: str = text("年度指标值")
+    actual: str = text("实际完成值")
+    weight: str = text("分值", Kind.AMOUNT)
+    score: str = text("得分", Kind.AMOUNT)
+    deviation_note: str = text("偏差原因", Kind.LONG)
+    direction: str = text("方向", Kind.DIRECTION)
+    not_applicable: bool = flag("不适用")
+    deduction: str = text("扣减分数", Kind.AMOUNT)
+    brief: str = text("完成情况简要描述", Kind.LONG)
+    unit: str = text("计量单位")
+    breakdown: bool = flag("其中")
+    review_score: str = text("复核得分", Kind.AMOUNT)
+    review_note: str = text("复核意见", Kind.LONG)
+
+    def is_blank_row(self) -> bool:
+        """Return True for a printed 二级 row with no 三级 and nothing in it."""
+        return not (self.level3 or self.target or self.actual or self.weight or self.score)
+
+
+@dataclass
+class ScoreItem:
+    path: list[str] = path("指标")
+    weight: str = text("分值", Kind.AMOUNT)
+    explanation: str = text("指标解释", Kind.LONG)
+    rule: str = text("评价要点及说明", Kind.LONG)
+    self_score: str = text("自评得分", Kind.AMOUNT)
+    review_score: str = text("复核得分", Kind.AMOUNT)
+    formula: str = text("计算方法", editable=False)
+    review_note: str = text("复核意见", Kind.LONG)
+
+    @property
+    def name(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+_text = text  # NarrativeSection has a column named ``text``
+
+
+@dataclass
+class NarrativeSection:
+    title: str = _text("标题")
+    text: str = _text("正文", Kind.LONG)
+
+
+OVERALL = "overall"
+PROJECT = "project"
+FORM_KINDS = (OVERALL, PROJECT)
+
+
+@dataclass
+class Form:
+    """One 绩效自评表: its header fields and its tables."""
+
+    kind: str
+    name: str = text("名称")
+    supervisor: str = text("主管部门")
+    implementer: str = text("实施单位")
+    # The interchange format keeps these two inside the form's "funds" object.
+    fund_unit: str = text("金额单位", default="万元", interchange="unit")
+    execution_weight: str = text("执行率分值", Kind.AMOUNT)
+    printed_total: str = text("总分", Kind.AMOUNT, editable=False)
+    funds: list[FundRow] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    score_sheet: list[ScoreItem] = field(default_factory=list)
+    signoff: Signoff | None = None
+    uid: int = 0
+
+    def fund(self, key: str) -> FundRow | None:
+        for row in self.funds:
+            if row.key == key:
+                return row
+        return None
+
+    def rows(self, table: str) -> list[Any]:
+        """Return the list behind a table name."""
+        if table == Table.FUNDS:
+            return self.funds
+        if table == Table.GOALS:
+            return self.goals
+        if table == Table.INDICATORS:
+            return self.indicators
+        if table == Table.SCORE_SHEET:
+            return self.score_sheet
+        raise KeyError(table)
+
+
+@dataclass
+class Report:
+    """One department's self-evaluation for one year."""
+
+    template: str = required("模板")
+    year: int = required("年度", Kind.INTEGER)
+    department: str = text("部门")
+    signoff: Signoff = field(default_factory=Signoff)
+    forms: list[Form] = field(default_factory=list)
+    narrative: list[NarrativeSection] = field(default_factory=list)
+    basic_data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> Form | None:
+        for form in self.forms:
+            if form.kind == OVERALL:
+                return form
+        return None
+
+    @property
+    def projects(self) -> list[Form]:
+        return [f for f in self.forms if f.kind == PROJECT]
+
+    def form_by_uid(self, uid: int) -> Form:
+        for form in self.forms:
+            if form.uid == uid:
+                return form
+        raise KeyError(f"no form {uid}")
+
+    def form_by_name(self, name: str) -> Form | None:
+        for form in self.forms:
+            if form.name == name:
+                return form
+        return None
+
+    def clone(self) -> Report:
+        return copy.deepcopy(self)
+
+
+# The row tables of a form: their row type and their SQLite table.
+ROW_TYPES: dict[Table, type] = {
+    Table.FUNDS: FundRow,
+    Table.GOALS: Goal,
+    Table.INDICATORS: Indicator,
+    Table.SCORE_SHEET: ScoreItem,
+}
+STORAGE_TABLES: dict[Table, str] = {
+    Table.FUNDS: "fund_rows",
+    Table.GOALS: "goals",
+    Table.INDICATORS: "indicators",
+    Table.SCORE_SHEET: "score_items",
+    Table.NARRATIVE: "narrative",
+    Table.HEADER: "forms",
+    Table.REPORT: "report",
+}
+ROW_TABLES = tuple(ROW_TYPES)
+
+# Values a form shows that the program works out; problems may point at them.
+COMPUTED: dict[Table, tuple[Column, ...]] = {
+    Table.FUNDS: (
+        Column("rate", Kind.RATE, "执行率", "", "", False),
+        Column("score", Kind.AMOUNT, "得分", "", "", False),
+        Column("weight", Kind.AMOUNT, "分值", "", "", False),
+    ),
+}
+
+
+@cache
+def columns(table: Table | str) -> tuple[Column, ...]:
+    """Return the stored columns of a table, in declaration order."""
+    t = Table(table)
+    if t in ROW_TYPES:
+        return declared(ROW_TYPES[t])
+    if t == Table.HEADER:
+        return declared(Form)
+    if t == Table.NARRATIVE:
+        return declared(NarrativeSection)
+    if t == Table.REPORT:
+        return declared(Report) + declared(Signoff)
+    return ()
+
+
+def column(table: Table | str, key: str) -> Column | None:
+    """Return one column of a table (stored or computed), or None."""
+    for c in columns(table) + COMPUTED.get(Table(table), ()):
+        if c.key == key:
+            return c
+    return None
+
+
+def label(table: str, key: str) -> str:
+    """Return the Chinese name of a column for messages ("实际完成值"); the key when undeclared."""
+    if table not in Table.__members__.values():
+        return key
+    found = column(table, key)
+    if found is None:
+        found = next((c for t in Table for c in columns(t) + COMPUTED.get(t, ()) if c.key == key), None)
+    return found.label if found is not None else key
+
+
+def keys(table: Table | str, kind: Kind | None = None) -> tuple[str, ...]:
+    """Return the column keys of a table, optionally only those of one kind."""
+    return tuple(c.key for c in columns(table) if kind is None or c.kind == kind)
