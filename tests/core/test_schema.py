@@ -89,7 +89,9 @@ def test_file_of_the_previous_format_opens_with_blank_new_columns(tmp_path: Path
     db = sqlite_utils.Database(conn)
     MIGRATIONS.apply(db, stop_before="m003_indicator_columns")
     conn.execute("PRAGMA user_version=2")
-    db["report"].insert({"id": 1, "template": "mof", "year": 2022, "department": "旧部门", "basic_data": "{}"})
+    db["report"].insert(
+        {"id": 1, "template": "mof", "year": 2022, "department": "旧部门", "basic_data": "{}"}
+    )
     db["forms"].insert({"id": 1, "position": 0, "kind": "project", "name": "旧项目", "fund_unit": "万元"})
     db["indicators"].insert(
         {"form_id": 1, "position": 0, "level1": "产出指标", "target": "≥4", "not_applicable": 0}
@@ -146,7 +148,11 @@ def test_new_keys_round_trip_and_absent_means_blank(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("key", "value", "message"),
-    [("deduction", "两分", "不是数字"), ("breakdown", "是", "true 或 false"), ("review_score", "x", "不是数字")],
+    [
+        ("deduction", "两分", "不是数字"),
+        ("breakdown", "是", "true 或 false"),
+        ("review_score", "x", "不是数字"),
+    ],
 )
 def test_bad_new_keys_are_refused_naming_the_path(key: str, value: object, message: str) -> None:
     with pytest.raises(InterchangeError, match=rf"forms\[0\]\.indicators\[0\]\.{key}：.*{message}"):
