@@ -29,6 +29,7 @@ class Problem:
     table: str = "report"
     row: int | None = None
     column: str | None = None
+    group: str = ""  # "yth": what the 一体化 importer would reject or drop
 
     @property
     def severity_label(self) -> str:
@@ -38,8 +39,8 @@ class Problem:
         return (self.form_uid, self.table, self.row, self.column)
 
     def to_json(self) -> dict[str, Any]:
-        """Return the shape of INTERCHANGE.md's ``check --json`` output."""
-        return {
+        """Return the shape of INTERCHANGE.md's ``check --json`` output (``group`` only when set)."""
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
             "form": self.form,
@@ -48,6 +49,9 @@ class Problem:
             "column": self.column,
             "message": self.message,
         }
+        if self.group:
+            out["group"] = self.group
+        return out
 
     def sort_key(self) -> tuple[int, str, str, int, str]:
         return (SEVERITIES.index(self.severity), self.form, self.table, self.row or 0, self.rule)

@@ -153,6 +153,7 @@ class Template:
     guidance: tuple[str, ...]
     attachments: dict[str, str]
     source: str
+    outputs: dict[str, Any] = field(default_factory=dict)  # labels of the 一体化 files, 汇总表, 分析报告
 
     def form(self, kind: str) -> FormSpec:
         return self.forms[kind]
@@ -414,6 +415,7 @@ def parse_template(data: Any, source: str) -> Template:
         guidance=tuple(r.get(data, "guidance", "", list, [])),
         attachments=r.get(data, "attachments", "", dict, {}),
         source=source,
+        outputs=r.get(data, "outputs", "", dict, {}),
     )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from core.model import Form, Report
 from core.numbers import fmt
 from core.problems import Problem
-from core.rules.catalogue import severity
+from core.rules.catalogue import group, severity
 from core.templates import FormSpec, Template, get_template
 
 OPERATORS = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
@@ -30,14 +30,16 @@ class FormCtx:
         self, rule: str, message: str, table: str, row: int | None = None, column: str | None = None
     ) -> Problem:
         """Return a Problem of ``rule`` pointing at a cell of this form."""
-        return Problem(rule, severity(rule), message, self.form.uid, self.form.name, table, row, column)
+        return Problem(
+            rule, severity(rule), message, self.form.uid, self.form.name, table, row, column, group(rule)
+        )
 
 
 def report_problem(
     rule: str, message: str, table: str = "report", row: int | None = None, column: str | None = None
 ) -> Problem:
     """Return a report-level Problem."""
-    return Problem(rule, severity(rule), message, None, "", table, row, column)
+    return Problem(rule, severity(rule), message, None, "", table, row, column, group(rule))
 
 
 def money(value: Decimal | None) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from core.problems import ERROR, INFO, WARNING
 
+YTH = "yth"
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -18,6 +20,7 @@ class Rule:
     title: str
     example: str
     source: str = ""
+    group: str = ""  # YTH: a check the 一体化 importer applies (ECOSYSTEM §2)
 
 
 _RULES = (
@@ -36,14 +39,22 @@ _RULES = (
         "R3.5",
     ),
     Rule("V03", ERROR, "执行率得分与计算结果不符", "执行率得分应为 8.66（10 × 86.61%），表中为 10", "R3.2"),
-    Rule("V04", ERROR, "得分超过分值或为负数", "得分 12 超过分值 10", "R4.4"),
-    Rule("V05", ERROR, "一级指标下三级指标分值合计与规定不符", "产出指标的分值合计为 30，应为 50", "R2.4"),
+    Rule("V04", ERROR, "得分超过分值或为负数", "得分 12 超过分值 10", "R4.4；K14", YTH),
+    Rule(
+        "V05",
+        ERROR,
+        "一级指标下三级指标分值合计与规定不符",
+        "产出指标的分值合计为 30，应为 50",
+        "R2.4；K15",
+        YTH,
+    ),
     Rule(
         "V06",
         ERROR,
         "分值合计（含执行率）不等于总分",
         "指标分值合计 100 + 执行率分值 10 = 110，应为 100",
-        "R2.4；种子 003",
+        "R2.4；种子 003；K15",
+        YTH,
     ),
     Rule(
         "V07",
@@ -200,8 +211,63 @@ _RULES = (
     ),
 )
 
-RULES: dict[str, Rule] = {r.id: r for r in _RULES}
+_YTH_RULES = (
+    Rule(
+        "Y01",
+        WARNING,
+        "定性指标实际完成值不是“达成、部分达成、未达成”",
+        "定性指标的实际完成值“已完成”不是达成、部分达成、未达成之一，一体化系统不接受；可改为“达成”",
+        "ECOSYSTEM §2；一体化导入前检查",
+        YTH,
+    ),
+    Rule(
+        "Y02",
+        WARNING,
+        "定性指标缺少完成情况简要描述",
+        "定性指标“群众满意度”的完成情况简要描述为空，一体化系统要求必填",
+        "ECOSYSTEM §2；一体化导入前检查",
+        YTH,
+    ),
+    Rule(
+        "Y03",
+        WARNING,
+        "定量指标实际完成值不是数字",
+        "定量指标的实际完成值“约十次”不是数字，一体化系统只接受数字",
+        "K25；一体化导入前检查",
+        YTH,
+    ),
+    Rule(
+        "Y04",
+        WARNING,
+        "二级指标分值合计与一体化模板不符",
+        "数量指标的三级指标分值合计为 15，一体化模板规定为 20",
+        "K4、K15；一体化导入前检查",
+        YTH,
+    ),
+    Rule(
+        "Y05",
+        WARNING,
+        "三级指标名称为空或重复",
+        "三级指标名称“培训班次数”在本表中出现 2 次，一体化系统按名称匹配，会错配或丢失",
+        "ECOSYSTEM §1；一体化导入前检查",
+        YTH,
+    ),
+    Rule(
+        "Y06",
+        WARNING,
+        "定性指标的单元格含有 * _ -",
+        "定性指标的实际完成值“-”含有“-”，一体化系统不接受",
+        "K25；一体化导入前检查",
+        YTH,
+    ),
+)
+
+RULES: dict[str, Rule] = {r.id: r for r in (*_RULES, *_YTH_RULES)}
 
 
 def severity(rule_id: str) -> str:
     return RULES[rule_id].severity
+
+
+def group(rule_id: str) -> str:
+    return RULES[rule_id].group

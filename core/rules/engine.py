@@ -19,6 +19,7 @@ from core.rules.funds import fund_rules
 from core.rules.indicators import check_weights, indicator_row
 from core.rules.report_rules import check_form_signoff, check_header, report_rules
 from core.rules.sheets import check_goals, check_sheet, check_total
+from core.rules.submission import submission_form, submission_row
 from core.scoring import computed_sums
 
 if TYPE_CHECKING:
@@ -37,13 +38,19 @@ def form_problems(ctx: FormCtx) -> list[Problem]:
     out += check_sheet(ctx)
     out += check_notes(ctx)
     out += check_amounts(ctx)
+    out += submission_form(ctx)
     return out
+
+
+def indicator_problems(ctx: FormCtx, row: int) -> list[Problem]:
+    """Return the problems of one indicator row, the pre-submission ones included."""
+    return indicator_row(ctx, row) + submission_row(ctx, row)
 
 
 def row_problems(ctx: FormCtx, table: str, row: int) -> list[Problem]:
     """Return the problems of one indicator or goal row."""
     if table == INDICATORS:
-        return indicator_row(ctx, row)
+        return indicator_problems(ctx, row)
     return check_goals(ctx, row)
 
 
@@ -82,7 +89,7 @@ class Checker:
         ctx = self._ctx(form)
         rows: dict[RowKey, list[Problem]] = {}
         for i in range(len(form.indicators)):
-            found = indicator_row(ctx, i)
+            found = indicator_problems(ctx, i)
             if found:
                 rows[(INDICATORS, i)] = found
         for i in range(len(form.goals)):

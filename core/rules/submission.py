@@ -1,0 +1,176 @@
+"""Pre-submission rules (group "yth"): what the 一体化 importer rejects or silently drops.
+
+They read the rows the import file would hold (``core.submission``), so a row the check passes
+is a row the file writes as the system wants it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import lru_cache
+
+from core.model import INDICATORS, Indicator
+from core.numbers import ZERO, fmt
+from core.problems import Problem
+from core.rules.base import FormCtx
+from core.scoring import amount, score_indicator
+from core.submission import (
+    YthLabels,
+    is_exported,
+    qualitative_word,
+    yth_labels,
+    yth_row,
+)
+from core.templates import TemplateError
+
+Finding = tuple[str, str, str]  # rule, message, column
+_SPACE = re.compile(r"\s+")
+_CELL_NAMES = (
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "deviation_note",
+    "direction",
+)
+
+
+def _labels(template_id: str) -> YthLabels | None:
+    try:
+        return yth_labels(template_id)
+    except TemplateError:
+        return None
+
+
+def _fields(ind: Indicator) -> tuple[str, ...]:
+    return (
+        ind.level1,
+        ind.level2,
+        ind.level3,
+        ind.target,
+        ind.actual,
+        ind.weight,
+        ind.score,
+        ind.deviation_note,
+        ind.direction,
+        "1" if ind.not_applicable else "",
+        str(getattr(ind, "brief", "") or ""),
+        str(getattr(ind, "deduction", "") or ""),
+        str(getattr(ind, "unit", "") or ""),
+    )
+
+
+def _indicator(cells: tuple[str, ...]) -> Indicator:
+    ind = Indicator(**dict(zip(_CELL_NAMES, cells[:9], strict=True)), not_applicable=bool(cells[9]))
+    for name, value in zip(("brief", "deduction", "unit"), cells[10:], strict=True):
+        if hasattr(ind, name):
+            setattr(ind, name, value)
+    return ind
+
+
+def submission_row(ctx: FormCtx, i: int) -> list[Problem]:
+    """Return the pre-submission problems of indicator row ``i``."""
+    ind = ctx.form.indicators[i]
+    if not is_exported(ind) or ind.not_applicable:
+        return []
+    found = _row_findings(ctx.report.template, _fields(ind))
+    return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in found]
+
+
+@lru_cache(maxsize=1 << 14)
+def _row_findings(template_id: str, cells: tuple[str, ...]) -> tuple[Finding, ...]:
+    labels = _labels(template_id)
+    if labels is None:
+        return ()
+    ind = _indicator(cells)
+    row = yth_row(ind, 0, labels, template_id)
+    name = ind.level3 or "（无名称）"
+    actual = ind.actual.strip()
+    out: list[Finding] = []
+    if row.quantitative:
+        if actual and not isinstance(row.actual, Decimal):
+            out.append(("Y03", f"定量指标的实际完成值“{actual}”不是数字，一体化系统只接受数字", "actual"))
+        return tuple(out)
+    words = "、".join(labels.words)
+    if actual and actual not in labels.words:
+        word = qualitative_word(ind, score_indicator(ind, 0, template_id), labels, template_id)
+        fix = f"可改为“{word}”" if word else f"请改为{words}之一"
+        out.append(
+            ("Y01", f"定性指标的实际完成值“{actual}”不是{words}之一，一体化系统不接受；{fix}", "actual")
+        )
+    if not row.brief.strip():
+        out.append(("Y02", f"定性指标“{name}”的完成情况简要描述为空，一体化系统要求必填", "brief"))
+    for column, text in (("actual", actual), ("brief", row.brief)):
+        bad = [ch for ch in labels.bad_chars if ch in text]
+        if bad:
+            chars = "、".join(f"“{ch}”" for ch in bad)
+            out.append(
+                ("Y06", f"定性指标的{_COLUMN_NAMES[column]}“{text}”含有{chars}，一体化系统不接受", column)
+            )
+    return tuple(out)
+
+
+_COLUMN_NAMES = {"actual": "实际完成值", "brief": "完成情况简要描述"}
+
+
+def submission_form(ctx: FormCtx) -> Iterator[Problem]:
+    """Return the form-wide pre-submission problems: 三级 names, 二级 weights."""
+    labels = _labels(ctx.report.template)
+    if labels is None:
+        return
+    yield from _names(ctx)
+    if ctx.form.kind == "project" and labels.level2_weights:
+        yield from _level2_weights(ctx, labels)
+
+
+def _names(ctx: FormCtx) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    rows = [(i, ind) for i, ind in enumerate(ctx.form.indicators) if is_exported(ind)]
+    for _i, ind in rows:
+        key = _SPACE.sub("", ind.level3)
+        counts[key] = counts.get(key, 0) + 1
+    for i, ind in rows:
+        key = _SPACE.sub("", ind.level3)
+        if not key:
+            yield ctx.problem(
+                "Y05", "三级指标名称为空，一体化系统按名称匹配，这一行会被丢弃", INDICATORS, i, "level3"
+            )
+        elif key in seen:
+            yield ctx.problem(
+                "Y05",
+                f"三级指标名称“{ind.level3}”在本表中出现 {counts[key]} 次，"
+                "一体化系统按名称匹配，会错配或丢失",
+                INDICATORS,
+                i,
+                "level3",
+            )
+        else:
+            seen[key] = i
+
+
+def _level2_weights(ctx: FormCtx, labels: YthLabels) -> Iterator[Problem]:
+    sums: dict[str, Decimal] = {}
+    first: dict[str, int] = {}
+    for i, ind in enumerate(ctx.form.indicators):
+        w = amount(ind.weight)
+        level2 = _SPACE.sub("", ind.level2)
+        if w is None or ind.not_applicable or level2 not in labels.level2_weights:
+            continue
+        sums[level2] = sums.get(level2, ZERO) + w
+        first.setdefault(level2, i)
+    for level2, have in sums.items():
+        want = Decimal(labels.level2_weights[level2])
+        if have != want:
+            yield ctx.problem(
+                "Y04",
+                f"{level2}的三级指标分值合计为 {fmt(have)}，一体化模板规定为 {fmt(want)}",
+                INDICATORS,
+                first[level2],
+                "weight",
+            )

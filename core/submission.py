@@ -1,0 +1,242 @@
+"""What goes to the 一体化 system: one row per indicator in its import template's 12 columns.
+
+The headers, the 计算符号 as the system prints them, the three 定性 words and the usual ways
+people write them (已完成 → 达成) are the region template's (``outputs.yth``). Both the export
+(``core.export.yth``) and the pre-submission rules (``core.rules.submission``) read rows from here,
+so what the check predicts is what the file holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from core.model import Form, Indicator, Report
+from core.scoring import DEFAULT_BANDS, MET, NOT_MET, IndicatorScore, amount, parsed, score_indicator
+from core.templates import TemplateError, get_template
+from core.values import Kind
+
+QUANTITATIVE_KINDS = (Kind.NUMBER, Kind.RANGE, Kind.DATE)
+_TRIM = re.compile(r"[\s。．.，,；;！!]+")
+
+Cell = str | Decimal | None
+
+
+@dataclass(frozen=True)
+class YthLabels:
+    """The 一体化 import template of a region (from its template JSON)."""
+
+    headers: tuple[str, ...]
+    sheet: str
+    project_file: str
+    overall_file: str
+    folder: str
+    operators: dict[str, str]
+    default_operator: str
+    qualitative: str
+    words: tuple[str, ...]
+    word_map: dict[str, str]
+    level2_weights: dict[str, str]
+    bad_chars: str
+
+
+def outputs_section(template_id: str, key: str) -> dict[str, Any]:
+    """Return one part of a template's ``outputs`` (yth, summary, analysis, public)."""
+    template = get_template(template_id)
+    section = template.outputs.get(key)
+    if not isinstance(section, dict):
+        raise TemplateError(f"模板文件 {template.source} 缺少 “outputs.{key}”")
+    return section
+
+
+@lru_cache(maxsize=16)
+def yth_labels(template_id: str) -> YthLabels:
+    """Return the 一体化 labels of a template, or raise TemplateError naming what is missing."""
+    y = outputs_section(template_id, "yth")
+    try:
+        words = tuple(str(w) for w in y["words"])
+        variants = {_key(v): str(word) for word, vs in y.get("word_map", {}).items() for v in vs}
+        labels = YthLabels(
+            headers=tuple(str(h) for h in y["headers"]),
+            sheet=str(y.get("sheet", "Sheet1")),
+            project_file=str(y["project_file"]),
+            overall_file=str(y["overall_file"]),
+            folder=str(y["folder"]),
+            operators={str(k): str(v) for k, v in y["operators"].items()},
+            default_operator=str(y.get("default_operator", "≥")),
+            qualitative=str(y["qualitative"]),
+            words=words,
+            word_map={**variants, **{w: w for w in words}},
+            level2_weights={str(k): str(v) for k, v in y.get("level2_weights", {}).items()},
+            bad_chars=str(y.get("bad_chars", "")),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise TemplateError(
+            f"模板文件 {get_template(template_id).source} 的 “outputs.yth” 不完整：{exc}"
+        ) from exc
+    if len(labels.headers) != 12 or len(labels.words) != 3:
+        raise TemplateError(
+            f"模板文件 {get_template(template_id).source} 的 “outputs.yth” 应有 12 个表头和 3 个等级词"
+        )
+    return labels
+
+
+def _key(text: str) -> str:
+    return _TRIM.sub("", text)
+
+
+def mapped_word(text: str, labels: YthLabels) -> str | None:
+    """Return the 定性 word a written actual means ("已完成。" → 达成), or None."""
+    return labels.word_map.get(_key(text))
+
+
+def is_quantitative(ind: Indicator) -> bool:
+    """Return True for a 定量 row: its target is a number, a range or a date."""
+    kind = parsed(ind.target).kind
+    if kind is Kind.EMPTY:
+        return parsed(ind.actual).kind is Kind.NUMBER
+    return kind in QUANTITATIVE_KINDS
+
+
+def is_exported(ind: Indicator) -> bool:
+    """Return True for a row the import file holds (every indicator but a printed empty 二级 row)."""
+    return not ind.is_blank_row()
+
+
+def qualitative_word(
+    ind: Indicator, score: IndicatorScore, labels: YthLabels, template_id: str
+) -> str | None:
+    """Return 达成 / 部分达成 / 未达成 for a 定性 row: as written, else by its score's band, else by
+    whether the target was met, else 达成 (部分达成 when a 偏差原因 is given); None when blank."""
+    if not ind.actual.strip():
+        return None
+    word = mapped_word(ind.actual, labels)
+    if word is not None:
+        return word
+    weight = amount(ind.weight)
+    if score.score is not None and weight:
+        bands = get_template(template_id).scoring.bands or DEFAULT_BANDS
+        ratio = score.score / weight
+        met_floor = bands.get(labels.words[0], DEFAULT_BANDS["达成"])[0]
+        part_floor = bands.get(labels.words[1], DEFAULT_BANDS["部分达成"])[0]
+        return labels.words[0 if ratio >= met_floor else 1 if ratio >= part_floor else 2]
+    if score.attainment == MET:
+        return labels.words[0]
+    if score.attainment == NOT_MET:
+        return labels.words[2]
+    return labels.words[1] if ind.deviation_note.strip() else labels.words[0]
+
+
+def operator(ind: Indicator, labels: YthLabels) -> str:
+    """Return the 计算符号 as the system prints it (≥ ＞ ＝ ＜ ≤, or 定性)."""
+    if not is_quantitative(ind):
+        return labels.qualitative
+    direction = ind.direction or parsed(ind.target).direction or ""
+    return labels.operators.get(
+        direction, labels.operators.get(labels.default_operator, labels.default_operator)
+    )
+
+
+def unit_of(ind: Indicator) -> str:
+    """Return the 计量单位: the row's own, else the target's, else the actual's."""
+    own = str(getattr(ind, "unit", "") or "")
+    return own or parsed(ind.target).unit or parsed(ind.actual).unit
+
+
+def plain_number(text: str) -> Decimal | None:
+    """Return the number an actual states when it is just a number with a unit ("10名" → 10)."""
+    v = parsed(text)
+    if v.kind is Kind.NUMBER and v.direction is None and v.number is not None:
+        return v.number
+    if v.kind is Kind.DATE and v.number is not None:
+        return v.number
+    return None
+
+
+@dataclass(frozen=True)
+class YthRow:
+    """One indicator as the import file holds it: ``row`` is its index in the form's indicators."""
+
+    row: int
+    level1: str
+    level2: str
+    level3: str
+    operator: str
+    target: Cell
+    actual: Cell
+    unit: str
+    weight: Cell
+    score: Cell
+    deduction: Cell
+    brief: str
+    deviation_note: str
+    quantitative: bool
+
+    def values(self) -> tuple[Cell, ...]:
+        """Return the 12 cells in the import template's column order."""
+        return (
+            self.level1,
+            self.level2,
+            self.level3,
+            self.operator,
+            self.target,
+            self.actual,
+            self.unit,
+            self.weight,
+            self.score,
+            self.deduction,
+            self.brief,
+            self.deviation_note,
+        )
+
+
+def _number_or_text(text: str) -> Cell:
+    value = amount(text)
+    return value if value is not None else (text.strip() or None)
+
+
+def yth_row(ind: Indicator, row: int, labels: YthLabels, template_id: str) -> YthRow:
+    """Return one indicator's row of the import file."""
+    score = score_indicator(ind, row, template_id)
+    brief = str(getattr(ind, "brief", "") or "")
+    quantitative = is_quantitative(ind)
+    t = parsed(ind.target)
+    target: Cell
+    actual: Cell
+    if quantitative:
+        target = t.number if t.number is not None else (ind.target.strip() or None)
+        number = plain_number(ind.actual)
+        actual = number if number is not None else (ind.actual.strip() or None)
+    else:
+        target = ind.target.strip() or None
+        word = qualitative_word(ind, score, labels, template_id)
+        actual = word or ind.actual.strip() or None
+        if not brief and word is not None and ind.actual.strip() and ind.actual.strip() != word:
+            brief = ind.actual.strip()  # what was written stays, as the 简要描述
+    return YthRow(
+        row=row,
+        level1=ind.level1,
+        level2=ind.level2,
+        level3=ind.level3,
+        operator=operator(ind, labels),
+        target=target,
+        actual=actual,
+        unit=unit_of(ind),
+        weight=_number_or_text(ind.weight),
+        score=score.score,
+        deduction=_number_or_text(str(getattr(ind, "deduction", "") or "")),
+        brief=brief,
+        deviation_note=ind.deviation_note,
+        quantitative=quantitative,
+    )
+
+
+def yth_rows(report: Report, form: Form) -> list[YthRow]:
+    """Return the rows of one form's import file, in the form's order."""
+    labels = yth_labels(report.template)
+    return [
+        yth_row(ind, i, labels, report.template) for i, ind in enumerate(form.indicators) if is_exported(ind)
+    ]
