@@ -176,9 +176,10 @@ def cmd_next_year(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if not args.xlsx and not args.docx:
-        raise CliError("请至少指定 --xlsx 或 --docx")
+    if not any((args.xlsx, args.docx, args.yth, args.summary, args.analysis)):
+        raise CliError("请至少指定 --xlsx、--docx、--yth、--summary 或 --analysis")
     report = _load(args.input)
+    _export_submission(report, args)
     if args.xlsx:
         from core.export.xlsx import write_xlsx
 
@@ -190,6 +191,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         _write_atomically(Path(args.docx), lambda p: write_docx(report, p))
         print(f"已导出 {args.docx}")
     return EXIT_OK
+
+
+def _export_submission(report: Report, args: argparse.Namespace) -> None:
+    """Write the 一体化 import files, the 汇总表 and the 汇总分析报告 (issue 13)."""
+    if args.yth:
+        from core.export.yth import export_yth
+
+        files, archive = export_yth(report, Path(args.yth))
+        rows = sum(f.rows for f in files)
+        print(f"已导出 {len(files)} 个一体化导入文件（共 {rows} 行指标）到 {args.yth}，压缩包 {archive}")
+    if args.summary:
+        from core.export.summary import write_summary_xlsx
+
+        write_summary_xlsx(report, Path(args.summary))
+        print(f"已导出 {args.summary}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -247,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="报告文件 .zpdb 或 .json / report file")
     p.add_argument("--xlsx", help="Excel 附件输出路径 / output .xlsx")
     p.add_argument("--docx", help="Word 报告输出路径 / output .docx")
+    p.add_argument(
+        "--yth", metavar="DIR", help="一体化导入文件夹（另生成同名 .zip）/ 一体化 import files folder"
+    )
+    p.add_argument("--summary", metavar="FILE", help="自评汇总表 .xlsx / the 自评汇总表 alone")
+    p.add_argument("--analysis", metavar="FILE", help="自评结果汇总分析报告 .docx / summary analysis report")
+    p.add_argument("--public", action="store_true", help="公开版：不含填表人、联系电话等 / public version")
     p.set_defaults(func=cmd_export)
 
     from core.review.cli import register

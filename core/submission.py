@@ -111,7 +111,7 @@ def qualitative_word(
 ) -> str | None:
     """Return 达成 / 部分达成 / 未达成 for a 定性 row: as written, else by its score's band, else by
     whether the target was met, else 达成 (部分达成 when a 偏差原因 is given); None when blank."""
-    if not ind.actual.strip():
+    if not ind.actual.strip(labels.bad_chars + " \t\n"):
         return None
     word = mapped_word(ind.actual, labels)
     if word is not None:
@@ -149,7 +149,7 @@ def unit_of(ind: Indicator) -> str:
 def plain_number(text: str) -> Decimal | None:
     """Return the number an actual states when it is just a number with a unit ("10名" → 10)."""
     v = parsed(text)
-    if v.kind is Kind.NUMBER and v.direction is None and v.number is not None:
+    if v.kind is Kind.NUMBER and v.direction is None and not v.qualifier and v.number is not None:
         return v.number
     if v.kind is Kind.DATE and v.number is not None:
         return v.number

@@ -272,4 +272,8 @@ def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
         grids.append(form_grid(report, form, label, template))
         if form.score_sheet:
             grids.append(score_sheet_grid(report, form, label, template))
+    if forms is None and "summary" in template.outputs:
+        from core.export.summary import summary_grid  # the 自评汇总表 (issue 13)
+
+        grids.append(summary_grid(report))
     return grids

@@ -105,7 +105,7 @@ def _row_findings(template_id: str, cells: tuple[str, ...]) -> tuple[Finding, ..
         )
     if not row.brief.strip():
         out.append(("Y02", f"定性指标“{name}”的完成情况简要描述为空，一体化系统要求必填", "brief"))
-    for column, text in (("actual", actual), ("brief", row.brief)):
+    for column, text in (("actual", actual), ("brief", row.brief if row.brief != actual else "")):
         bad = [ch for ch in labels.bad_chars if ch in text]
         if bad:
             chars = "、".join(f"“{ch}”" for ch in bad)

@@ -53,7 +53,10 @@ def test_sheets_in_template_order_from_a_real_zpdb(seed_zpdb, tmp_path: Path) ->
     report = doc.report
     doc.close()
     write_xlsx(report, tmp_path / "out.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == SHEETS_004
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == [
+        *SHEETS_004,
+        "自评汇总表",
+    ]  # the 汇总表 (issue 13) last
 
 
 @pytest.mark.parametrize(
@@ -191,7 +194,7 @@ def test_one_form_alone(report004, tmp_path: Path) -> None:
 def test_progress_and_cancel_leave_no_file(report004, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     write_xlsx(report004, tmp_path / "ok.xlsx", progress=lambda d, t, label: seen.append((d, t)) or True)
-    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 6
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 7  # five sheets, the 汇总表, saving
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     out = tmp_path / "cancel"
     out.mkdir()
@@ -218,7 +221,7 @@ def test_seed001_all_forms_and_score_sheets(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "001.xlsx")
     names = book.sheetnames
     assert names[:2] == ["附件1 部门整体", "附件2 评分表"]
-    assert len(names) == 1 + 1 + 24 + 2 and len(set(names)) == len(names)
+    assert len(names) == 1 + 1 + 24 + 2 + 1 and len(set(names)) == len(names)
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     rows = sheet_rows(book["附件1 部门整体"])
     assert ["年度资金总额", "n:664.57", "n:912.26", "n:831.95", "n:0.912"] in rows

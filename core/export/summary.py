@@ -1,0 +1,208 @@
+"""The 自评汇总表: one row per form (部门整体 first, then every project) with totals and grades.
+
+项目名称 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 | 自评得分 | 自评等级 | 自评预警; the 合计 row
+sums the projects (the 部门整体 already contains them); below it the count per grade and the projects'
+average score. Labels come from the template's ``outputs.summary``. The same rows feed the Excel
+sheet, the Word table, the stand-alone file, the window's view and the 汇总分析报告.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from core.export import Progress, report_progress, save_atomically
+from core.export.grid import HEAD, MONEY, RATE, SCORE, TEXT, Grid, fill_title, signoff_items
+from core.model import OVERALL, Form, Report
+from core.numbers import ZERO, fmt, q
+from core.scoring import amount, computed_sums, score_form
+from core.submission import outputs_section
+from core.templates import get_template
+
+COLUMNS = ("initial", "annual", "executed")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    uid: int
+    kind: str
+    name: str
+    initial: Decimal | None
+    annual: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    score: Decimal | None
+    grade: str
+    warning: str | None
+    warning_why: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    overall: SummaryRow | None
+    projects: list[SummaryRow]
+    initial: Decimal | None
+    annual: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    grades: dict[str, int]  # every template grade, in order, with its count of projects
+    average: Decimal | None
+    scored: int
+
+    @property
+    def rows(self) -> list[SummaryRow]:
+        """Return the 部门整体 row (when there is one) followed by the projects."""
+        return ([self.overall] if self.overall else []) + self.projects
+
+
+def _amounts(report: Report, form: Form) -> dict[str, Decimal | None]:
+    spec = get_template(report.template).form(form.kind)
+    row = form.fund(spec.rate_row)
+    sums = computed_sums(form, spec)
+    out: dict[str, Decimal | None] = {}
+    for col in COLUMNS:
+        value = amount(getattr(row, col)) if row is not None else None
+        out[col] = value if value is not None else sums.get((spec.rate_row, col))
+    return out
+
+
+def summary_row(report: Report, form: Form) -> SummaryRow:
+    """Return one form's row of the 汇总表."""
+    s = score_form(report, form)
+    money = _amounts(report, form)
+    return SummaryRow(
+        form.uid,
+        form.kind,
+        form.name,
+        money["initial"],
+        money["annual"],
+        money["executed"],
+        s.execution.rate,
+        s.total,
+        s.grade,
+        s.warning,
+        s.warning_why,
+    )
+
+
+def _total(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) if present else None
+
+
+def build_summary(report: Report) -> Summary:
+    """Return the 汇总表 of a report."""
+    rows = [summary_row(report, f) for f in report.forms]
+    overall = next((r for r in rows if r.kind == OVERALL), None)
+    projects = [r for r in rows if r.kind != OVERALL]
+    annual = _total([r.annual for r in projects])
+    executed = _total([r.executed for r in projects])
+    grades = {name: 0 for name, _ in get_template(report.template).scoring.grades}
+    for r in projects:
+        if r.grade:
+            grades[r.grade] = grades.get(r.grade, 0) + 1
+    scores = [r.score for r in projects if r.score is not None]
+    return Summary(
+        overall,
+        projects,
+        _total([r.initial for r in projects]),
+        annual,
+        executed,
+        executed / annual if annual and executed is not None else None,
+        grades,
+        q(sum(scores, ZERO) / len(scores)) if scores else None,
+        len(scores),
+    )
+
+
+def labels(report: Report) -> dict[str, Any]:
+    """Return the template's 汇总表 labels."""
+    return outputs_section(report.template, "summary")
+
+
+def warning_text(row: SummaryRow, words: dict[str, str]) -> str:
+    """Return 红色预警 / 黄色预警 / 无 for a row."""
+    return words.get(row.warning or "none", "")
+
+
+def grade_line(summary: Summary, lab: dict[str, Any]) -> str:
+    """Return “等级分布：优 3 个、良 1 个 …”."""
+    items = "、".join(lab["grade_item"].format(grade=g, count=n) for g, n in summary.grades.items())
+    unscored = len(summary.projects) - summary.scored
+    if unscored:
+        items += "、" + lab["grade_item"].format(grade=lab["unscored"], count=unscored)
+    return str(lab["grade_count"].format(grades=items))
+
+
+def average_line(summary: Summary, lab: dict[str, Any]) -> str:
+    return str(lab["average"].format(average=fmt(summary.average) or "—", count=summary.scored))
+
+
+def summary_grid(report: Report) -> Grid:
+    """Return the 汇总表 as a grid that the Excel and Word writers draw like any attachment."""
+    lab = labels(report)
+    cols = lab["columns"]
+    summary = build_summary(report)
+    title = fill_title(lab["title"], report.year, department=report.department)
+    g = Grid(lab["sheet"], lab.get("attachment", ""), title, [int(c.get("width", 10)) for c in cols])
+    g.rate_places = get_template(report.template).scoring.rate_places
+    for c, col in enumerate(cols):
+        g.put(0, c, col["title"], HEAD)
+    g.repeat = (0, 0)
+    words = lab["warnings"]
+    overall_name = fill_title(lab["overall_name"], report.year, department=report.department)
+    for n, row in enumerate(summary.rows):
+        number = "" if row.kind == OVERALL else str(n if summary.overall else n + 1)
+        name = overall_name if row.kind == OVERALL else row.name
+        values: dict[str, tuple[Any, str]] = {
+            "no": (number, TEXT),
+            "name": (name, TEXT),
+            "initial": (row.initial, MONEY),
+            "annual": (row.annual, MONEY),
+            "executed": (row.executed, MONEY),
+            "rate": (row.rate, RATE),
+            "score": (row.score, SCORE),
+            "grade": (row.grade, TEXT),
+            "warning": (warning_text(row, words), TEXT),
+        }
+        _put_row(g, cols, values, left={"name"})
+    total = fill_title(lab["total"], report.year, count=str(len(summary.projects)))
+    totals: dict[str, tuple[Any, str]] = {
+        "name": (total, HEAD),
+        "initial": (summary.initial, MONEY),
+        "annual": (summary.annual, MONEY),
+        "executed": (summary.executed, MONEY),
+        "rate": (summary.rate, RATE),
+    }
+    _put_row(g, cols, totals, left=set())
+    g.notes = [grade_line(summary, lab), average_line(summary, lab)]
+    g.landscape = False
+    g.signoff = signoff_items(report.signoff)
+    return g
+
+
+def _put_row(g: Grid, cols: list[dict[str, Any]], values: dict[str, tuple[Any, str]], left: set[str]) -> None:
+    r = g.rows
+    for c, col in enumerate(cols):
+        value, kind = values.get(col["key"], (None, TEXT))
+        g.put(r, c, value, kind, align="left" if col["key"] in left else "center")
+    g.rows = r + 1
+
+
+def write_summary_xlsx(report: Report, path: Path, progress: Progress | None = None) -> None:
+    """Write the 汇总表 alone as a one-sheet workbook."""
+    from openpyxl import Workbook
+
+    from core.export.xlsx import render, sheet_name
+
+    report_progress(progress, 0, 1, "正在导出自评汇总表")
+    grid = summary_grid(report)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(grid.name, set())
+    render(ws, grid)
+    save_atomically(Path(path), wb.save)
+    if progress is not None:
+        progress(1, 1, "完成")
