@@ -142,8 +142,7 @@ def operator(ind: Indicator, labels: YthLabels) -> str:
 
 def unit_of(ind: Indicator) -> str:
     """Return the 计量单位: the row's own, else the target's, else the actual's."""
-    own = str(getattr(ind, "unit", "") or "")
-    return own or parsed(ind.target).unit or parsed(ind.actual).unit
+    return ind.unit or parsed(ind.target).unit or parsed(ind.actual).unit
 
 
 def plain_number(text: str) -> Decimal | None:
@@ -201,7 +200,7 @@ def _number_or_text(text: str) -> Cell:
 def yth_row(ind: Indicator, row: int, labels: YthLabels, template_id: str) -> YthRow:
     """Return one indicator's row of the import file."""
     score = score_indicator(ind, row, template_id)
-    brief = str(getattr(ind, "brief", "") or "")
+    brief = ind.brief
     quantitative = is_quantitative(ind)
     t = parsed(ind.target)
     target: Cell
@@ -227,7 +226,7 @@ def yth_row(ind: Indicator, row: int, labels: YthLabels, template_id: str) -> Yt
         unit=unit_of(ind),
         weight=_number_or_text(ind.weight),
         score=score.score,
-        deduction=_number_or_text(str(getattr(ind, "deduction", "") or "")),
+        deduction=_number_or_text(ind.deduction),
         brief=brief,
         deviation_note=ind.deviation_note,
         quantitative=quantitative,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import fields
 from decimal import Decimal
 from functools import lru_cache
 
@@ -27,17 +28,6 @@ from core.templates import TemplateError
 
 Finding = tuple[str, str, str]  # rule, message, column
 _SPACE = re.compile(r"\s+")
-_CELL_NAMES = (
-    "level1",
-    "level2",
-    "level3",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "deviation_note",
-    "direction",
-)
 
 
 def _labels(template_id: str) -> YthLabels | None:
@@ -47,43 +37,25 @@ def _labels(template_id: str) -> YthLabels | None:
         return None
 
 
-def _fields(ind: Indicator) -> tuple[str, ...]:
-    return (
-        ind.level1,
-        ind.level2,
-        ind.level3,
-        ind.target,
-        ind.actual,
-        ind.weight,
-        ind.score,
-        ind.deviation_note,
-        ind.direction,
-        "1" if ind.not_applicable else "",
-        str(getattr(ind, "brief", "") or ""),
-        str(getattr(ind, "deduction", "") or ""),
-        str(getattr(ind, "unit", "") or ""),
-    )
+def _fields(ind: Indicator) -> tuple[str | bool, ...]:
+    return tuple(getattr(ind, f.name) for f in fields(Indicator))
 
 
-def _indicator(cells: tuple[str, ...]) -> Indicator:
-    ind = Indicator(**dict(zip(_CELL_NAMES, cells[:9], strict=True)), not_applicable=bool(cells[9]))
-    for name, value in zip(("brief", "deduction", "unit"), cells[10:], strict=True):
-        if hasattr(ind, name):
-            setattr(ind, name, value)
-    return ind
+def _indicator(cells: tuple[str | bool, ...]) -> Indicator:
+    return Indicator(*cells)  # type: ignore[arg-type]
 
 
 def submission_row(ctx: FormCtx, i: int) -> list[Problem]:
     """Return the pre-submission problems of indicator row ``i``."""
     ind = ctx.form.indicators[i]
-    if not is_exported(ind) or ind.not_applicable:
+    if not is_exported(ind) or ind.not_applicable or ind.breakdown:
         return []
     found = _row_findings(ctx.report.template, _fields(ind))
     return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in found]
 
 
 @lru_cache(maxsize=1 << 14)
-def _row_findings(template_id: str, cells: tuple[str, ...]) -> tuple[Finding, ...]:
+def _row_findings(template_id: str, cells: tuple[str | bool, ...]) -> tuple[Finding, ...]:
     labels = _labels(template_id)
     if labels is None:
         return ()
