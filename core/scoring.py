@@ -90,6 +90,7 @@ class FormScore:
     rate_places: int = 2
     warning: str | None = None  # 自评预警 (K22): "red" | "yellow" | None
     warning_why: str = ""
+    total_why: str = ""  # set when the total was capped (K18)
 
     def to_json(self) -> dict[str, Any]:
         """Return INTERCHANGE.md's ``score --json`` form object."""
@@ -114,6 +115,7 @@ class FormScore:
             "grade": self.grade,
             "warning": self.warning,
             "warning_why": self.warning_why,
+            **({"total_why": self.total_why} if self.total_why else {}),
             "score_sheet": [
                 {"row": s.row, "suggested": fmt(s.suggested), "why": s.why}
                 for s in self.score_sheet
@@ -183,15 +185,51 @@ def _clamp(value: Decimal, weight: Decimal) -> Decimal:
     return q(max(ZERO, min(value, weight)))
 
 
+DEFAULT_NOTE = "方向按默认 {} 处理"
+_TIME_UNITS = frozenset({"天", "日", "个月", "小时", "分钟", "周", "工作日", "个工作日"})
+
+
+@lru_cache(maxsize=1 << 12)
+def default_direction(level1: str, level2: str, target: str) -> str:
+    """Return the direction a target without ≥/≤/= is scored by: the one its 二级 implies.
+
+    成本 → ≤ (spend no more); a 时效 duration (天, 个月, 小时 …) or a date → ≤ (no later);
+    everything else → ≥. "=" only when the user says so.
+    """
+    t = parsed(target)
+    if t.kind is Kind.DATE:
+        return "≤"
+    if "成本" in level1 or "成本" in level2:
+        return "≤"
+    if "时效" in level2 and t.unit in _TIME_UNITS:
+        return "≤"
+    return "≥"
+
+
+def effective_direction(ind: Indicator) -> tuple[str, bool]:
+    """Return (direction the row is scored by, True when it is the 二级's default, not written)."""
+    if ind.direction:
+        return ind.direction, False
+    t = parsed(ind.target)
+    if t.direction:
+        return t.direction, False
+    if t.kind is not Kind.NUMBER:
+        return "", False
+    return default_direction(ind.level1, ind.level2, ind.target), True
+
+
 def _missed_score(c: Comparison, t: Value, direction: str, w: Decimal, opts: Scoring) -> tuple[Decimal, str]:
     """Score a missed quantitative target per the template's options."""
     if t.kind is Kind.DATE:
         return ZERO, "未按期完成，得 0"
+    if direction in ("<", ">") and opts.strict == "binary":
+        return ZERO, f"“{direction}”指标未达到目标值，得 0"
     if direction in ("≤", "<"):
         if opts.reverse == "excess" and c.deviation is not None:
             s = _clamp(w * (ONE - c.deviation), w)
             dev = fmt_percent(c.deviation)
-            return s, f"超出 {dev}，{fmt(w)} × (1 − {dev}) = {fmt(s)}"
+            cut = "，超出 1 倍及以上得 0" if s == 0 else ""
+            return s, f"超出 {dev}，{fmt(w)} × (1 − {dev}) = {fmt(s)}{cut}"
         ratio = c.ratio if c.ratio is not None else ZERO
         s = _clamp(w * ratio, w)
         return s, f"{fmt(w)} × 目标/实际 {fmt_percent(ratio)} = {fmt(s)}"
@@ -202,8 +240,16 @@ def _missed_score(c: Comparison, t: Value, direction: str, w: Decimal, opts: Sco
     return s, f"{fmt(w)} × 实际/目标 {fmt_percent(ratio)} = {fmt(s)}"
 
 
-def _direction(ind: Indicator, t: Value) -> str:
-    return ind.direction or t.direction or ""
+def _met_score(c: Comparison, direction: str, w: Decimal, opts: Scoring) -> tuple[Decimal, str]:
+    """Full weight for a met target, less K16's points when the actual is far above it."""
+    penalty = opts.over_penalty
+    if penalty and direction in ("≥", ">") and c.ratio is not None and c.ratio >= penalty[0]:
+        s = q(max(w - penalty[1], ZERO))
+        return s, (
+            f"实际为目标的 {fmt_percent(c.ratio)}（≥ {fmt_percent(penalty[0], 0)}），"
+            f"目标设定偏低，扣 {fmt(penalty[1])} 分，得 {fmt(s)}"
+        )
+    return w, f"得满分 {fmt(w)}"
 
 
 def _qualitative(c: Comparison, a: Value, w: Decimal | None, opts: Scoring) -> tuple[Decimal | None, str]:
@@ -220,28 +266,50 @@ def _qualitative(c: Comparison, a: Value, w: Decimal | None, opts: Scoring) -> t
     )
 
 
+def _compare_texts(target: str, actual: str, direction: str, opts: Scoring) -> Comparison:
+    """Compare two cells; a negative actual counts as 0 when the template says so (K10)."""
+    a = parsed(actual)
+    if opts.negative_as_zero and a.kind is Kind.NUMBER and a.number is not None and a.number < 0:
+        return compare(parsed(target), replace(a, number=ZERO), direction or None)
+    return compared(target, actual, direction)
+
+
 @lru_cache(maxsize=1 << 16)
 def evaluate(
-    target: str, actual: str, direction: str, weight: str, template_id: str
+    target: str, actual: str, direction: str, weight: str, template_id: str, default: str = ""
 ) -> tuple[Decimal | None, str, str]:
-    """Return (suggested, why, attainment) for one indicator's cells (cached)."""
+    """Return (suggested, why, attainment) for one indicator's cells (cached).
+
+    ``default`` is the direction a target without ≥/≤/= is scored by (its 二级's, see
+    ``default_direction``); the reason then says so.
+    """
     opts = get_template(template_id).scoring
     t, a = parsed(target), parsed(actual)
     w = amount(weight)
-    c = compared(target, actual, direction)
+    used = direction or t.direction or default
+    c = _compare_texts(target, actual, used, opts)
     att = _ATTAINMENT.get(c.attainment, UNKNOWN)
     if t.kind is Kind.QUALITATIVE:
         s, why = _qualitative(c, a, w, opts)
         return s, why, NOT_MET if a.word in ("部分达成", "未达成") else att
+    note = f"（{DEFAULT_NOTE.format(default)}）" if default and not (direction or t.direction) else ""
     if t.kind not in QUANTITATIVE or c.attainment is Attainment.UNKNOWN:
         tail = "，请人工评分" if w is not None else ""
         return None, f"{c.explanation}{tail}", UNKNOWN
     if w is None:
-        return None, c.explanation, att
+        return None, f"{c.explanation}{note}", att
     if c.attainment is Attainment.MET:
-        return w, f"{c.explanation}，得满分 {fmt(w)}", att
-    s, why = _missed_score(c, t, direction or t.direction or "≥", w, opts)
-    return s, f"{c.explanation}，{why}", att
+        s, why = _met_score(c, used or "=", w, opts)
+        return s, f"{c.explanation}{note}，{why}", att
+    s, why = _missed_score(c, t, used or "≥", w, opts)
+    return s, f"{c.explanation}{note}，{why}", att
+
+
+def evaluate_row(ind: Indicator, template_id: str) -> tuple[Decimal | None, str, str]:
+    """Return evaluate() of one indicator row, with its 二级's default direction when it has none."""
+    used, by_default = effective_direction(ind)
+    default = used if by_default else ""
+    return evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id, default)
 
 
 def deduction_text(ind: Indicator) -> str:
@@ -263,7 +331,7 @@ def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScor
         return IndicatorScore(row, None, None, "", BLANK)
     if ind.not_applicable:
         return IndicatorScore(row, None, None, "不适用：不计分，其余得分按百分制折算", NA)
-    suggested, why, att = evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)
+    suggested, why, att = evaluate_row(ind, template_id)
     score = entered if entered is not None else suggested
     deduction = amount(deduction_text(ind))
     return IndicatorScore(row, suggested, score, why, att, deduction, final_score(score, deduction))
@@ -275,7 +343,7 @@ def effective_score(ind: Indicator, template_id: str) -> Decimal | None:
         return None
     entered = amount(ind.score)
     if entered is None:
-        entered = evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id)[0]
+        entered = evaluate_row(ind, template_id)[0]
     return final_score(entered, amount(deduction_text(ind)))
 
 
@@ -298,7 +366,7 @@ def grade_of(total: Decimal | None, opts: Scoring) -> str:
     if total is None:
         return ""
     for name, floor in sorted(opts.grades, key=lambda g: g[1], reverse=True):
-        if total >= floor:
+        if total > floor or (total == floor and name not in opts.grade_above):
             return name
     return ""
 
@@ -368,14 +436,16 @@ def _completion(form: Form, w: Decimal, with_cost: bool) -> ItemScore:
     what = "数量、成本指标" if with_cost else "数量指标"
     if not rows:
         return ItemScore(0, None, f"没有{what}，无法计算")
-    met = sum(ignore_unit(i.target, i.actual, i.direction).attainment is Attainment.MET for i in rows)
+    met = sum(
+        ignore_unit(i.target, i.actual, effective_direction(i)[0]).attainment is Attainment.MET for i in rows
+    )
     s = q(w * met / len(rows))
     return ItemScore(0, s, f"{what}完成 {met} 个 / 共 {len(rows)} 个 × {fmt(w)} = {fmt(s)}")
 
 
 def _deviation(form: Form, w: Decimal, with_cost: bool, threshold: Decimal) -> ItemScore:
     rows = _counted(form, with_cost)
-    checked = [ignore_unit(i.target, i.actual, i.direction) for i in rows]
+    checked = [ignore_unit(i.target, i.actual, effective_direction(i)[0]) for i in rows]
     done = [c for c in checked if c.attainment is Attainment.MET]
     if not done:
         return ItemScore(0, None, "没有已完成的指标，无法计算偏离度")
@@ -464,10 +534,24 @@ def score_sheet_items(report: Report, form: Form, template: Template) -> list[It
     return out
 
 
+def execution_cap(rate: Decimal | None, opts: Scoring) -> tuple[Decimal | None, str]:
+    """Return the highest total a 执行率 allows (K18, when the template sets caps) and why."""
+    if rate is None or not opts.execution_caps:
+        return None, ""
+    caps = [(below, cap) for below, cap in opts.execution_caps if rate < below]
+    if not caps:
+        return None, ""
+    below, cap = min(caps, key=lambda c: c[1])
+    return cap, f"执行率 {fmt_percent(rate)} 低于 {fmt_percent(below, 0)}，总分最高 {fmt(cap)} 分"
+
+
 def _scored_total(ex: ExecutionScore, scores: Iterable[Decimal | None], form: Form, opts: Scoring) -> Decimal:
-    """Return execution score + Σ indicator scores, re-scaled when indicators were dropped."""
+    """Return execution score + Σ indicator scores, re-scaled when indicators were dropped,
+    capped by the 执行率 when the template says so (K18)."""
     raw = (ex.score or ZERO) + sum((s for s in scores if s is not None), ZERO)
-    return _rescale(q(raw), form, opts)
+    total = _rescale(q(raw), form, opts)
+    cap, _ = execution_cap(ex.rate, opts)
+    return min(total, cap) if cap is not None else total
 
 
 def form_total(report: Report, form: Form) -> Decimal | None:
@@ -561,6 +645,7 @@ def score_form(report: Report, form: Form) -> FormScore:
         template.scoring.rate_places,
         warning,
         warning_why,
+        execution_cap(ex.rate, template.scoring)[1] if spec.scored else "",
     )
 
 

@@ -134,6 +134,13 @@ class Scoring:
     grades: tuple[tuple[str, Decimal], ...] = ()
     total: Decimal = Decimal(100)
     rate_places: int = 2
+    # Options a template switches on (docs/rules.md, 评分口径; ECOSYSTEM K9–K18, K20):
+    grade_above: frozenset[str] = frozenset()  # grades whose floor is exclusive ("优 > 90")
+    negative_as_zero: bool = True  # K10: a negative actual counts as 0
+    strict: str = "same"  # K9 河北: "binary" scores a missed ＞/＜ target 0 (≥/≤ stay proportional)
+    over_penalty: tuple[Decimal, Decimal] | None = None  # K16: (ratio, points): actual ≥ 130 % → −2
+    over_flag: Decimal | None = None  # K17: actual ≥ 120 % of target is flagged (target set too low?)
+    execution_caps: tuple[tuple[Decimal, Decimal], ...] = ()  # K18: (执行率 below, total at most)
 
 
 @dataclass(frozen=True)
@@ -359,7 +366,23 @@ def _scoring(r: _Reader, obj: dict[str, Any]) -> Scoring:
         if not (isinstance(pair, list) and len(pair) == 2):
             raise r.fail(f"{path}.bands.{name}", "应为 [下限, 上限]")
         bands[name] = (Decimal(str(pair[0])), Decimal(str(pair[1])))
-    grades = tuple((str(g[0]), Decimal(str(g[1]))) for g in r.get(obj, "grades", path, list, []))
+    grade_rows = r.get(obj, "grades", path, list, [])
+    for i, g in enumerate(grade_rows):
+        if not (isinstance(g, list) and len(g) in (2, 3) and (len(g) == 2 or g[2] in (">", "≥"))):
+            raise r.fail(f"{path}.grades[{i}]", '应为 [等级, 下限] 或 [等级, 下限, ">"]')
+    grades = tuple((str(g[0]), _dec(r, g[1], f"{path}.grades")) for g in grade_rows)
+    grade_above = frozenset(str(g[0]) for g in grade_rows if len(g) == 3 and g[2] == ">")
+    strict = r.get(obj, "strict", path, str, "same")
+    if strict not in ("same", "binary"):
+        raise r.fail(f"{path}.strict", "应为 same 或 binary")
+    penalty = r.get(obj, "over_penalty", path, list, [])
+    if penalty and len(penalty) != 2:
+        raise r.fail(f"{path}.over_penalty", "应为 [倍数, 扣分]")
+    caps = r.get(obj, "execution_caps", path, list, [])
+    for i, cap in enumerate(caps):
+        if not (isinstance(cap, list) and len(cap) == 2):
+            raise r.fail(f"{path}.execution_caps[{i}]", "应为 [执行率低于, 总分最高]")
+    flag = r.decimal(obj, "over_flag", path, "")
     reverse = r.get(obj, "reverse", path, str, "ratio")
     if reverse not in ("ratio", "excess"):
         raise r.fail(f"{path}.reverse", "应为 ratio 或 excess")
@@ -377,7 +400,27 @@ def _scoring(r: _Reader, obj: dict[str, Any]) -> Scoring:
         grades=grades,
         total=Decimal(r.decimal(obj, "total", path, "100")),
         rate_places=r.get(obj, "rate_places", path, int, 2),
+        grade_above=grade_above,
+        negative_as_zero=r.get(obj, "negative_as_zero", path, bool, True),
+        strict=strict,
+        over_penalty=(
+            (_dec(r, penalty[0], f"{path}.over_penalty"), _dec(r, penalty[1], f"{path}.over_penalty"))
+            if penalty
+            else None
+        ),
+        over_flag=Decimal(flag) if flag else None,
+        execution_caps=tuple(
+            (_dec(r, c[0], f"{path}.execution_caps"), _dec(r, c[1], f"{path}.execution_caps")) for c in caps
+        ),
     )
+
+
+def _dec(r: _Reader, value: Any, path: str) -> Decimal:
+    """Read a number written as a JSON string or number, naming the key when it is not one."""
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise r.fail(path, f"不是数字：{value}") from exc
 
 
 def parse_template(data: Any, source: str) -> Template:

@@ -134,7 +134,13 @@ _RULES = (
         "年度指标值为空；指标名称“全市干部教育培训 4000 人”中含有目标值，请填入年度指标值栏",
         "种子 003",
     ),
-    Rule("S03", WARNING, "年度指标值没有比较方向", "年度指标值“100%”没有比较方向，请选择 ≥、≤ 或 =", "R1.5"),
+    Rule(
+        "S03",
+        INFO,
+        "年度指标值未写比较方向，按二级指标的默认方向评分",
+        "年度指标值“100%”未写比较方向，方向按默认 ≥ 处理；如不同请在方向栏改为 ≥、≤ 或 =",
+        "R1.5；成本 ≤、时效期限 ≤、其余 ≥",
+    ),
     Rule(
         "S04",
         WARNING,
@@ -262,7 +268,130 @@ _YTH_RULES = (
     ),
 )
 
-RULES: dict[str, Rule] = {r.id: r for r in (*_RULES, *_YTH_RULES)}
+# Scoring rules (P…): inflated self-scores and figures the 一体化 system computes (ECOSYSTEM §3).
+_SCORING_RULES = (
+    Rule(
+        "P01",
+        WARNING,
+        "得分高于按规则计算的分数",
+        "得分 1.8 高于按规则计算的 1.25（实际 770 < 目标 1228，2 × 实际/目标 62.70% = 1.25）",
+        "ECOSYSTEM K6–K11、§4“严禁刻意抬高分数”",
+    ),
+    Rule(
+        "P02",
+        ERROR,
+        "未完成定量目标却得满分",
+        "未完成目标（实际 8名 < 目标 ≥10名）却得满分 10，按规则应为 8，请改正得分或在偏差原因中说明",
+        "ECOSYSTEM K6、K14；RULES.md R4.1",
+    ),
+    Rule(
+        "P03",
+        WARNING,
+        "表中执行率为四舍五入后的值",
+        "表中执行率 86% 为 86.20%（86.2 ÷ 100）四舍五入到整数，建议写 86.20%",
+        "RULES.md R3.3",
+    ),
+    Rule(
+        "P04",
+        INFO,
+        "实际值达到目标的 120% 以上（蓝色标记）",
+        "实际 12名 为目标 ≥10名 的 120.00%（≥ 120%，蓝色标记），目标可能设定偏低",
+        "ECOSYSTEM K17（部分地区）",
+    ),
+    Rule(
+        "P05",
+        ERROR,
+        "执行率分值与模板规定不符",
+        "执行率分值应为 10（模板规定），表中为 100；按 10 计分",
+        "ECOSYSTEM K2；RULES.md R2.1",
+    ),
+)
+
+RULES: dict[str, Rule] = {r.id: r for r in (*_RULES, *_YTH_RULES, *_SCORING_RULES)}
+
+
+@dataclass(frozen=True)
+class ScoringOption:
+    key: str
+    title: str
+    values: str
+    default: str
+    source: str
+
+
+# The scoring options a template's "scoring" object switches (core/templates.py Scoring).
+SCORING_OPTIONS = (
+    ScoringOption(
+        "reverse",
+        "反向指标（≤ ＜）未完成时的计分",
+        "excess：分值 × (1 − 超出比例)，实际 ≥ 2 倍目标得 0；ratio：分值 × 目标 ÷ 实际",
+        "excess（一体化）",
+        "ECOSYSTEM K8；RULES.md R4.2（P2、P3 印制表用 ratio）",
+    ),
+    ScoringOption(
+        "equal",
+        "等于指标（＝）未完成时的计分",
+        "proportional：目标 > 0 时按正向比例；binary：未达到得 0。目标为 0 时实际 ≤ 0 得满分，否则 0",
+        "proportional（一体化）",
+        "ECOSYSTEM K7；RULES.md R4.3（湖南 binary）",
+    ),
+    ScoringOption(
+        "negative_as_zero",
+        "实际完成值为负数时按 0 计",
+        "true / false",
+        "true（一体化）",
+        "ECOSYSTEM K10",
+    ),
+    ScoringOption(
+        "bands",
+        "定性指标等级分数段（占分值比例）",
+        "{达成: [下限, 上限], 部分达成: […], 未达成: […]}",
+        "达成 80–100%、部分达成 60–80%、未达成 0–60%（一体化）；部分地区 50%",
+        "ECOSYSTEM K11；RULES.md R5.1、R5.2",
+    ),
+    ScoringOption(
+        "strict",
+        "严格比较符（＞ ＜）未完成时的计分",
+        "same：与 ≥ ≤ 相同；binary：未达到得 0（河北）",
+        "same",
+        "ECOSYSTEM K9（河北，规则细节未见原文）",
+    ),
+    ScoringOption(
+        "over_penalty",
+        "超额完成扣分",
+        "[倍数, 扣分]，如 [1.3, 2]：实际 ≥ 目标 130% 扣 2 分",
+        "不启用",
+        "ECOSYSTEM K16（部分地区）",
+    ),
+    ScoringOption(
+        "over_flag",
+        "超额完成蓝色标记（提示目标偏低）",
+        "倍数，如 1.2",
+        "不启用",
+        "ECOSYSTEM K17（部分地区）",
+    ),
+    ScoringOption(
+        "execution_caps",
+        "按执行率限制总分",
+        "[[执行率低于, 总分最高], …]，如 [[0.8, 89], [0.7, 79], [0.6, 69], [0.5, 59]]",
+        "不启用",
+        "ECOSYSTEM K18（部分地区）",
+    ),
+    ScoringOption(
+        "grades",
+        "等级分数线",
+        '[[等级, 下限], …]；下限后加 ">" 表示不含（优 > 90）',
+        "优 ≥ 90、良 ≥ 80、中 ≥ 60、差",
+        "ECOSYSTEM K20；RULES.md R7.2（另有 80/70/60、优 > 90）",
+    ),
+    ScoringOption(
+        "execution_weight（资金表）",
+        "执行率分值",
+        "数字；表中填写的分值与之不同时报错并按模板计分（P05）",
+        "10",
+        "ECOSYSTEM K2；RULES.md R2.1、R2.3",
+    ),
+)
 
 
 def severity(rule_id: str) -> str:

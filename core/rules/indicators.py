@@ -17,6 +17,7 @@ from core.scoring import (
     IndicatorScore,
     amount,
     compared,
+    effective_direction,
     execution_weight,
     parsed,
     score_indicator,
@@ -119,10 +120,12 @@ def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
         where = f"；指标名称“{ind.level3}”中含有目标值 {found.group(0)}，请填入年度指标值栏" if found else ""
         yield ctx.problem("S02", f"年度指标值为空{where}", INDICATORS, i, "target")
         return
-    if t.kind is Kind.NUMBER and not (t.direction or ind.direction):
+    used, by_default = effective_direction(ind)
+    if t.kind is Kind.NUMBER and by_default:
         yield ctx.problem(
             "S03",
-            f"年度指标值“{ind.target.strip()}”没有比较方向，请选择 ≥、≤ 或 =",
+            f"年度指标值“{ind.target.strip()}”未写比较方向，方向按默认 {used} 处理；"
+            "如不同请在方向栏改为 ≥、≤ 或 =",
             INDICATORS,
             i,
             "direction",
@@ -166,8 +169,7 @@ def check_actual(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
 
 
 def _missed_text(ind: Indicator) -> str:
-    t = parsed(ind.target)
-    symbol = OPERATORS.get(ind.direction or t.direction or "", "未达到")
+    symbol = OPERATORS.get(effective_direction(ind)[0], "未达到")
     return f"实际 {ind.actual.strip()} {symbol} 目标 {ind.target.strip()}"
 
 
@@ -177,8 +179,9 @@ def _short_of(ind: Indicator, s: IndicatorScore) -> bool:
 
 
 def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Iterator[Problem]:
-    """S01/V09/S16/S10/S15: compare actual with target."""
-    c = compared(ind.target, ind.actual, ind.direction)
+    """S01/V09/S16/S10/S15/P04: compare actual with target."""
+    direction = effective_direction(ind)[0]
+    c = compared(ind.target, ind.actual, direction)
     note = ind.deviation_note.strip()
     if c.unit_mismatch:
         yield ctx.problem("S01", c.explanation, INDICATORS, i, "actual")
@@ -202,12 +205,17 @@ def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) ->
         yield ctx.problem("S15", f"{c.explanation}，请人工评分", INDICATORS, i, "score")
     threshold = ctx.template.scoring.deviation_threshold
     over = c.deviation is not None and c.deviation >= threshold
-    if (
-        s.attainment == MET
-        and over
-        and not note
-        and (ind.direction or parsed(ind.target).direction) in ("≥", ">")
-    ):
+    flag = ctx.template.scoring.over_flag
+    if flag is not None and s.attainment == MET and direction in ("≥", ">") and (c.ratio or ZERO) >= flag:
+        yield ctx.problem(
+            "P04",
+            f"实际 {ind.actual.strip()} 为目标 {ind.target.strip()} 的 {fmt_percent(c.ratio)}"
+            f"（≥ {fmt_percent(flag, 0)}，蓝色标记），目标可能设定偏低",
+            INDICATORS,
+            i,
+            "actual",
+        )
+    if s.attainment == MET and over and not note and direction in ("≥", ">"):
         yield ctx.problem(
             "S10",
             f"实际 {ind.actual.strip()} 超出目标 {ind.target.strip()} "
@@ -237,11 +245,18 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
     if entered > w or entered < ZERO:
         yield ctx.problem(
             "V04",
-            f"得分 {fmt(entered)} {'超过分值 ' + fmt(w) if entered > w else '为负数'}",
+            f"得分 {fmt(entered)} {'超过分值 ' + fmt(w) if entered > w else '为负数'}"
+            + (
+                f"，按规则应为 {fmt(s.suggested)}（{s.why}）"
+                if entered > w and s.suggested is not None
+                else ""
+            ),
             INDICATORS,
             i,
             "score",
         )
+    else:
+        yield from _inflated(ctx, i, ind, s, w, entered)
     if s.suggested is not None and entered < s.suggested and not ind.deviation_note.strip():
         state = "已完成目标" if s.attainment == MET else "按完成情况"
         yield ctx.problem(
@@ -256,6 +271,30 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
         yield ctx.problem(
             "V11",
             f"定性指标{band[0]}，得分应在 {fmt(w * band[1])}–{fmt(w * band[2])} 之间，表中为 {fmt(entered)}",
+            INDICATORS,
+            i,
+            "score",
+        )
+
+
+def _inflated(
+    ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore, w: Decimal, entered: Decimal
+) -> Iterator[Problem]:
+    """P02/P01: a score above what the figures support ("严禁刻意抬高分数")."""
+    quantitative = parsed(ind.target).kind in (Kind.NUMBER, Kind.RANGE, Kind.DATE)
+    if quantitative and s.attainment == NOT_MET and entered >= w and not ind.deviation_note.strip():
+        yield ctx.problem(
+            "P02",
+            f"未完成目标（{_missed_text(ind)}）却得满分 {fmt(entered)}，按规则应为 "
+            f"{fmt(s.suggested) if s.suggested is not None else '低于满分'}，请改正得分或在偏差原因中说明",
+            INDICATORS,
+            i,
+            "score",
+        )
+    elif s.suggested is not None and entered > s.suggested:
+        yield ctx.problem(
+            "P01",
+            f"得分 {fmt(entered)} 高于按规则计算的 {fmt(s.suggested)}（{s.why}）",
             INDICATORS,
             i,
             "score",
