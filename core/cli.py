@@ -19,6 +19,7 @@ DESCRIPTION = """ZiPing 绩效自评助手 — 命令行 / command line
 
 命令 / commands:
   new          新建报告文件 / create a new report file (.zpdb)
+  import       导入 Excel/WPS/Word 文件（自评表、申报表、一体化模板）/ import Excel, WPS and Word files
   import-json  从交换 JSON 导入为报告文件 / import interchange JSON into a .zpdb
   export-json  把报告文件导出为交换 JSON / export a .zpdb as interchange JSON
   check        检查报告中的问题 / check a report (.zpdb or .json) for problems
@@ -109,6 +110,78 @@ def cmd_import_json(args: argparse.Namespace) -> int:
         raise CliError(f"输入应为 .json 交换文件：{args.input}")
     _create_zpdb(report, Path(args.output), args.force)
     print(f"已导入 {args.input} → {args.output}")
+    return EXIT_OK
+
+
+def _print_preview(preview: Any) -> None:
+    for part in preview.sources:
+        where = f"{Path(part.file).name}" + (f" · {part.part}" if part.part else "")
+        if part.raw is None:
+            print(f"{where}：{part.recognised_as}，跳过（{part.reason}）")
+            continue
+        action = {"new": "新建", "fill": "填入", "skip": "跳过"}[part.action]
+        rows = "，".join(f"{k} {v} 行" for k, v in part.rows.items())
+        print(f"{where}：{part.recognised_as} → {action}“{part.form}”（{rows}）")
+        for note in part.notes:
+            print(f"    说明：{note}")
+        for skip in part.skipped:
+            print(f"    未导入 {skip.cell}：{skip.reason}")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.importers.api import build_report, merge_preview, preview_files
+    from core.templates import TemplateError, get_template
+
+    if not args.dry_run and bool(args.output) == bool(args.into):
+        raise CliError("请指定 -o 新报告文件 或 --into 已有报告（二选一），或加 --dry-run 只预览")
+    if args.template:
+        try:
+            get_template(args.template)
+        except TemplateError as exc:
+            raise CliError(str(exc)) from exc
+    target = _load(args.into) if args.into else None
+    preview = preview_files(
+        args.sources, report=target, template=args.template, include_hidden=args.include_hidden
+    )
+    if not preview.recognised:
+        raise CliError(preview.nothing_reason())
+    try:
+        if target is not None:
+            scratch = target.clone()
+            merge_preview(scratch, preview, overwrite=args.overwrite)
+        else:
+            built = build_report(preview, args.template, args.year or preview.year or 2000, args.department)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if args.dry_run:
+        if args.json:
+            print(json.dumps(preview.to_json(), ensure_ascii=False, indent=2))
+        else:
+            _print_preview(preview)
+        return EXIT_OK
+    if target is None:
+        if not (args.year or preview.year):
+            raise CliError("未能从文件中看出年度，请用 --year 指定")
+        _create_zpdb(built, Path(args.output), args.force)
+        _print_preview(preview)
+        print(f"已导入 → {args.output}（模板 {built.template}，{built.year} 年度，{len(built.forms)} 张表）")
+        return EXIT_OK
+    from core.importers.apply import apply_to_document
+    from core.report import Document
+    from core.storage.db import StorageError
+
+    try:
+        doc = Document.open(args.into)
+    except StorageError as exc:
+        raise CliError(str(exc).replace("\n", " ")) from exc
+    try:
+        undo = apply_to_document(doc, preview, overwrite=args.overwrite)
+    finally:
+        doc.close()
+    _print_preview(preview)
+    print(
+        f"已导入 → {args.into}（{undo.changed} 处修改）" if undo.changed else "没有需要修改的内容（已导入过）"
+    )
     return EXIT_OK
 
 
@@ -230,6 +303,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件 / output .zpdb")
     p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="导入 Excel/WPS/Word 文件 / import Excel, WPS and Word files")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="要导入的文件 .xlsx .xls .xml .docx / files")
+    p.add_argument("-o", "--output", help="新报告文件 .zpdb / new report file")
+    p.add_argument("--into", help="导入到已有报告 .zpdb / fill an existing report")
+    p.add_argument("--template", help="模板（地区），默认按文件格式推荐 / template id")
+    p.add_argument("--year", type=int, help="年度，默认从文件读取 / year")
+    p.add_argument("--department", help="部门名称，默认从文件读取 / department")
+    p.add_argument("--overwrite", action="store_true", help="覆盖已填写的值 / overwrite typed values")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入 / preview only")
+    p.add_argument("--json", action="store_true", help="预览输出 JSON / print the preview as JSON")
+    p.add_argument("--include-hidden", action="store_true", help="包括隐藏的工作表和行 / include hidden")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite the output file")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("import-json", help="导入交换 JSON / import interchange JSON")
     p.add_argument("input", help="输入 .json / input JSON")

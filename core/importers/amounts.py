@@ -1,0 +1,80 @@
+"""Read amounts as people write them: text numbers, full-width digits, 1,234.5, "150万", 元 → 万元."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from core.importers.readers import number_text
+
+TEN_THOUSAND = Decimal(10000)
+_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(万元|万|元|分)?$")
+_BLANKS = {"", "-", "—", "——", "/", "无", "--", "*", "－"}
+
+
+def clean(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s,，]", "", t).replace("\u3000", "")
+
+
+def read_amount(text: str, sheet_unit: str, report_unit: str = "万元") -> tuple[str | None, str]:
+    """Return (amount text in the report's unit, note) or (None, reason) when not a number.
+
+    ``sheet_unit`` is the unit the table's header states ("元" or "万元"). A value written
+    with its own unit ("150万", "1500000元") uses that unit. Blank gives ("", "").
+    """
+    t = clean(text)
+    if t in _BLANKS:
+        return "", ""
+    match = _NUMBER.match(t)
+    if not match:
+        return None, f"“{text.strip()}”不是数字"
+    try:
+        number = Decimal(match.group(1))
+    except InvalidOperation:
+        return None, f"“{text.strip()}”不是数字"
+    unit = match.group(2) or sheet_unit
+    unit = "万元" if unit == "万" else unit
+    note = ""
+    if unit == "元" and report_unit == "万元":
+        number = number / TEN_THOUSAND
+        note = f"“{text.strip()}”为元，已换算为 {number_text(number)} 万元"
+    elif unit == "万元" and report_unit == "元":
+        number = number * TEN_THOUSAND
+        note = f"“{text.strip()}”为万元，已换算为 {number_text(number)} 元"
+    return number_text(number), note
+
+
+def read_score(text: str) -> tuple[str | None, str]:
+    """A weight or score: a plain number ("10", "９.5 分")."""
+    t = clean(text)
+    if t in _BLANKS:
+        return "", ""
+    match = _NUMBER.match(t)
+    if not match or (match.group(2) and match.group(2) != "分"):
+        return None, f"“{text.strip()}”不是分值"
+    return number_text(Decimal(match.group(1))), ""
+
+
+def rate_text(text: str, numeric: bool) -> str:
+    """A printed 执行率: a number from a percent-formatted cell (0.8661) prints as 86.61%."""
+    t = clean(text)
+    if not t:
+        return ""
+    if numeric:
+        try:
+            return number_text(Decimal(t) * 100) + "%"
+        except InvalidOperation:
+            return t
+    return t
+
+
+def unit_of(text: str) -> str:
+    """The money unit a header states: "项目资金（万元）" → 万元, "金额(元)" → 元, else ""."""
+    t = unicodedata.normalize("NFKC", text)
+    if re.search(r"\(\s*万元\s*\)|单位[:：]?\s*万元", t):
+        return "万元"
+    if re.search(r"\(\s*元\s*\)|单位[:：]?\s*元", t):
+        return "元"
+    return ""

@@ -1,0 +1,486 @@
+"""Import files into a report: read, recognise, preview what goes where, then apply.
+
+``preview_files`` reads and recognises without touching any report; the ``Preview`` lists
+every sheet/table, what it was recognised as, its target form (new, or an existing one
+matched by normalised project name) and every cell left out with its reason. The caller may
+change a part's target or skip it, then ``build_report`` makes a new report or
+``merge_preview`` fills an existing one (typed values kept unless ``overwrite``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.importers.build import build_form, find_form, merge_form, recognised_label
+from core.importers.grid import TABLE, Source
+from core.importers.readers import read_file
+from core.importers.recognise import (
+    SCORE_SHEET,
+    YTH,
+    Options,
+    RawForm,
+    Skip,
+    file_stem_name,
+    recognise_grid,
+)
+from core.importers.words import name_key, norm
+from core.model import OVERALL, PROJECT, Form, NarrativeSection, Report, Signoff
+from core.report import blank_form
+from core.templates import Template, all_templates, get_template
+
+NEW, FILL, SKIP = "new", "fill", "skip"
+
+
+class Cancelled(Exception):
+    """The user cancelled a long import."""
+
+
+@dataclass
+class Part:
+    """One recognised form (or one sheet/table that holds none) of one file."""
+
+    file: str
+    part: str
+    recognised_as: str
+    form: str = ""
+    kind: str = PROJECT
+    action: str = NEW
+    rows: dict[str, int] = field(default_factory=dict)
+    skipped: list[Skip] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    hidden: bool = False
+    raw: RawForm | None = None
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": Path(self.file).name,
+            "part": self.part,
+            "recognised_as": self.recognised_as,
+            "form": self.form,
+            "action": self.action,
+            "rows": self.rows,
+            "skipped": [s.to_json() for s in self.skipped],
+        }
+        if self.notes:
+            out["notes"] = self.notes
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass
+class Preview:
+    sources: list[Part] = field(default_factory=list)
+    template: str = ""
+    year: int | None = None
+    department: str = ""
+    narrative: list[NarrativeSection] = field(default_factory=list)
+    overwrite: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sources": [p.to_json() for p in self.sources]}
+
+    @property
+    def recognised(self) -> list[Part]:
+        return [p for p in self.sources if p.raw is not None]
+
+    def nothing_reason(self) -> str:
+        """One Chinese sentence: why nothing could be imported."""
+        reasons = [p.reason for p in self.sources if p.reason]
+        if len(self.sources) == 1 and reasons:
+            return reasons[0]
+        if reasons and all(r == reasons[0] for r in reasons):
+            return reasons[0]
+        return "所选文件中没有可识别的自评表、申报表或一体化指标模板"
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _check_cancel(cancel: Callable[[], bool] | None) -> None:
+    if cancel is not None and cancel():
+        raise Cancelled()
+
+
+def _counts(raw: RawForm) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    if raw.funds:
+        rows["funds"] = sum(1 for f in raw.funds if f.values)
+    if raw.goals:
+        rows["goals"] = len(raw.goals)
+    if raw.indicators:
+        rows["indicators"] = len(raw.indicators)
+    if raw.score_sheet:
+        rows["score_sheet"] = len(raw.score_sheet)
+    return rows
+
+
+def _grid_context(source: Source) -> None:
+    """Give each Word table the paragraphs printed just above it (its title: 附件3-1 …)."""
+    recent: list[str] = []
+    for level, text in source.paragraphs:
+        if level == "table":
+            index = int(text) - 1
+            if 0 <= index < len(source.grids):
+                source.grids[index].note = " ".join(recent[-3:])
+            recent = []
+        else:
+            recent.append(text)
+
+
+def _template_words(template: Template, kind: str) -> set[str]:
+    spec = template.form(kind)
+    words = {norm(c.title) for c in spec.indicator_columns + spec.fund_columns + spec.header}
+    words |= {norm(t) for t in spec.goal_titles}
+    return words
+
+
+def suggest_template(raws: list[RawForm]) -> str:
+    """The template whose printed words best match the forms found (the default one on a tie)."""
+    best, best_score = "", -1
+    for template in all_templates().values():
+        score = 0
+        for raw in raws:
+            if raw.recognised_as == SCORE_SHEET:
+                score += 3 if template.form(raw.kind).score_sheet else 0
+                continue
+            spec = template.form(raw.kind)
+            score += 2 * len(_template_words(template, raw.kind) & raw.header_texts)
+            for fund in raw.funds:
+                key = template.match_fund_row(raw.kind, fund.label)
+                row = spec.row_spec(key) if key else None
+                if row is not None:
+                    score += 1 + (
+                        norm(row.printed) == norm(fund.label) or norm(row.label) == norm(fund.label)
+                    )
+            if raw.title:
+                title = norm(spec.title.replace("{year}", "").replace("年度", ""))
+                score += 2 * (title in norm(raw.title).replace("年度", ""))
+            if raw.recognised_as == YTH and template.id == "sichuan":
+                score += 3
+        if score > best_score or (score == best_score and template.is_default):
+            best, best_score = template.id, score
+    return best or "mof"
+
+
+def preview_files(
+    paths: Sequence[str | Path],
+    report: Report | None = None,
+    template: str | None = None,
+    include_hidden: bool = False,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Preview:
+    """Read and recognise files; nothing is written anywhere."""
+    preview = Preview()
+    raws: list[RawForm] = []
+    options = Options(include_hidden=include_hidden)
+    for index, path in enumerate(paths):
+        _check_cancel(cancel)
+        if progress:
+            progress(f"读取 {Path(path).name}", index, len(paths))
+        source = read_file(path)
+        _check_cancel(cancel)
+        name = Path(path).name
+        if source.error:
+            preview.sources.append(Part(str(path), "", "无法读取", action=SKIP, reason=source.error))
+            continue
+        _grid_context(source)
+        if source.kind == "docx":
+            preview.narrative.extend(_narrative(source))
+            if not source.grids:
+                preview.sources.append(
+                    Part(str(path), "", "无表格", action=SKIP, reason=f"{name} 中没有表格，只导入了报告正文")
+                    if preview.narrative
+                    else Part(
+                        str(path), "", "无表格", action=SKIP, reason=f"{name} 中没有表格，无可导入的内容"
+                    )
+                )
+        found_any = False
+        last: Part | None = None
+        for grid in source.grids:
+            _check_cancel(cancel)
+            part_name = grid.name
+            if grid.hidden and not include_hidden:
+                preview.sources.append(
+                    Part(
+                        str(path),
+                        part_name,
+                        "隐藏工作表",
+                        action=SKIP,
+                        hidden=True,
+                        reason="隐藏的工作表，未导入",
+                    )
+                )
+                continue
+            try:
+                forms, why = recognise_grid(grid, options)
+            except Exception as exc:  # a recogniser bug must never reach the user as a traceback
+                forms, why = [], f"无法识别（{type(exc).__name__}）"
+            if not forms:
+                preview.sources.append(Part(str(path), part_name, "未识别", action=SKIP, reason=why))
+                continue
+            for raw in forms:
+                if grid.kind == TABLE and _continues(last, raw):
+                    assert last is not None and last.raw is not None
+                    _append_table(last, raw)
+                    continue
+                if raw.recognised_as == YTH and not raw.name:
+                    raw.name = file_stem_name(str(path))
+                    if "部门整体" in name:
+                        raw.kind = OVERALL
+                if grid.note and grid.kind != TABLE:
+                    raw.notes.insert(0, grid.note)
+                raw.notes[:0] = source.notes
+                found_any = True
+                raws.append(raw)
+                part = Part(
+                    str(path),
+                    part_name,
+                    recognised_label(raw),
+                    form=raw.name or raw.score_target,
+                    kind=raw.kind,
+                    rows=_counts(raw),
+                    skipped=list(raw.skipped),
+                    notes=list(raw.notes),
+                    raw=raw,
+                )
+                if not part.rows and raw.recognised_as != SCORE_SHEET:
+                    part.action, part.raw = SKIP, None
+                    part.reason = "表中没有可导入的内容"
+                preview.sources.append(part)
+                last = part
+        reported = any(p.file == str(path) and p.reason.startswith(name) for p in preview.sources)
+        if not found_any and source.kind == "docx" and source.grids and not reported:
+            preview.sources.append(
+                Part(str(path), "", "未识别", action=SKIP, reason=f"{name} 的表格中没有可识别的自评表")
+            )
+    _attach_score_sheets(preview)
+    preview.template = template or (report.template if report is not None else suggest_template(raws))
+    years = Counter(r.year for r in raws if r.year)
+    preview.year = years.most_common(1)[0][0] if years else None
+    overall = next((r for r in raws if r.kind == OVERALL and r.name), None)
+    supervisors = Counter(r.supervisor for r in raws if r.supervisor)
+    preview.department = (
+        overall.name if overall else (supervisors.most_common(1)[0][0] if supervisors else "")
+    )
+    plan_targets(preview, report)
+    return preview
+
+
+def _continues(last: Part | None, raw: RawForm) -> bool:
+    """A Word table holding only indicators, right after a form's header/funds/goals table."""
+    if last is None or last.raw is None or last.raw.indicators or last.raw.recognised_as == SCORE_SHEET:
+        return False
+    return not raw.name and not raw.funds and not raw.goals and bool(raw.indicators)
+
+
+def _append_table(part: Part, raw: RawForm) -> None:
+    assert part.raw is not None
+    mine = part.raw
+    mine.indicators.extend(raw.indicators)
+    mine.indicator_refs.extend(raw.indicator_refs)
+    mine.headers |= raw.headers
+    mine.header_texts |= raw.header_texts
+    mine.skipped.extend(raw.skipped)
+    mine.signoff = mine.signoff or raw.signoff
+    mine.printed_total = mine.printed_total or raw.printed_total
+    part.skipped.extend(raw.skipped)
+    part.rows = _counts(mine)
+    part.part = f"{part.part}、{raw.part}"
+
+
+def _attach_score_sheets(preview: Preview) -> None:
+    """A separate 评分表 sheet belongs to the form its title names, else the form just before it."""
+    previous: Part | None = None
+    for part in preview.sources:
+        raw = part.raw
+        if raw is None:
+            continue
+        if raw.recognised_as != SCORE_SHEET:
+            previous = part
+            continue
+        if raw.kind == OVERALL:
+            part.form = ""
+            continue
+        target = raw.score_target
+        if target:
+            match = next(
+                (
+                    p
+                    for p in preview.sources
+                    if p.raw is not None
+                    and p.raw.recognised_as != SCORE_SHEET
+                    and name_key(p.raw.name) in (name_key(target), name_key(target + "项目"))
+                ),
+                None,
+            )
+            if match is not None:
+                part.form = match.form
+                continue
+        if previous is not None and previous.file == part.file:
+            part.form = previous.form
+
+
+def plan_targets(preview: Preview, report: Report | None) -> None:
+    """Set each part's action: fill an existing form (matched by name) or make a new one."""
+    for part in preview.sources:
+        if part.raw is None or part.action == SKIP:
+            continue
+        existing = find_form(report, part.kind, part.form) if report is not None else None
+        if part.raw.recognised_as == SCORE_SHEET and part.kind == OVERALL and report is not None:
+            existing = report.overall
+        if existing is not None:
+            part.action = FILL
+            part.form = existing.name
+        else:
+            part.action = NEW
+        if part.raw.recognised_as == SCORE_SHEET and not part.form and part.kind != OVERALL:
+            part.action, part.reason = SKIP, "评分表找不到所属的项目"
+
+
+# ---- narrative from Word headings ------------------------------------------------------------
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _narrative(source: Source) -> list[NarrativeSection]:
+    sections: list[NarrativeSection] = []
+    current: NarrativeSection | None = None
+    started = False
+    for level, text in source.paragraphs:
+        if level == "table":
+            current = None
+            continue
+        if text.startswith("附件") and len(text) < 40 and started:
+            current = None
+            continue
+        heading = level == "h1" or (not level and _NUMBERED.match(text) and len(text) <= 40)
+        if heading:
+            current = NarrativeSection(title=text, text="")
+            sections.append(current)
+            started = True
+            continue
+        if level == "title" or (not started and not sections and ("报告" in text and len(text) < 60)):
+            started = True
+            current = NarrativeSection(title="引言", text="")
+            sections.append(current)
+            continue
+        if current is not None:
+            current.text = f"{current.text}\n{text}" if current.text else text
+    return [s for s in sections if s.title != "引言" or s.text]
+
+
+# ---- applying ---------------------------------------------------------------------------------
+def _forms_of(preview: Preview, template: Template, department: str) -> list[tuple[Part, Form]]:
+    out = []
+    for part in preview.sources:
+        if part.raw is None or part.action == SKIP:
+            continue
+        if part.raw.recognised_as == SCORE_SHEET:
+            form = Form(kind=part.kind, name=part.form, score_sheet=list(part.raw.score_sheet))
+            out.append((part, form))
+            continue
+        part.raw.name = part.form or part.raw.name
+        form, skipped = build_form(part.raw, template, department)
+        known = {(s.cell, s.reason) for s in part.skipped}
+        part.skipped.extend(s for s in skipped if (s.cell, s.reason) not in known)
+        out.append((part, form))
+    return out
+
+
+def build_report(
+    preview: Preview, template: str | None = None, year: int | None = None, department: str | None = None
+) -> Report:
+    """A new report from the preview's forms (and the Word report's sections)."""
+    template_id = template or preview.template or "mof"
+    tpl = get_template(template_id)
+    year = year or preview.year
+    if year is None:
+        raise ValueError("未能从文件中看出年度，请指定年度（--year）")
+    department = department if department is not None else preview.department
+    report = Report(template=template_id, year=year, department=department)
+    merge_preview(report, preview, overwrite=False, template=tpl)
+    _lift_signoff(report)
+    if not any(p.raw is not None and p.raw.recognised_as == SCORE_SHEET for p in preview.sources):
+        for form in report.forms:  # no 评分表 in the files: the template's criteria, to be scored
+            if not form.score_sheet:
+                form.score_sheet = blank_form(tpl, form.kind, form.name).score_sheet
+    if report.overall is None:
+        report.forms.insert(0, blank_form(tpl, OVERALL, department or "部门整体", department))
+    overall = report.overall
+    if overall is not None and report.forms[0] is not overall:
+        report.forms.remove(overall)
+        report.forms.insert(0, overall)
+    if not report.narrative:
+        report.narrative = [
+            NarrativeSection(title=t, text=tpl.narrative_drafts.get(t, "")) for t, _ in tpl.narrative
+        ]
+    return report
+
+
+def _lift_signoff(report: Report) -> None:
+    """The sign-off most forms print is the report's; a form keeps only one that differs."""
+    for form in report.forms:
+        if form.signoff is not None and form.signoff.is_blank():
+            form.signoff = None
+    counts = Counter(
+        (f.signoff.preparer, f.signoff.phone, f.signoff.date, f.signoff.head)
+        for f in report.forms
+        if f.signoff is not None
+    )
+    if not counts or not report.signoff.is_blank():
+        return
+    common = counts.most_common(1)[0][0]
+    report.signoff = Signoff(*common)
+    for form in report.forms:
+        if (
+            form.signoff is not None
+            and (
+                form.signoff.preparer,
+                form.signoff.phone,
+                form.signoff.date,
+                form.signoff.head,
+            )
+            == common
+        ):
+            form.signoff = None
+
+
+def merge_preview(
+    report: Report, preview: Preview, overwrite: bool = False, template: Template | None = None
+) -> int:
+    """Apply the preview to ``report`` in memory; return how many cells/rows changed."""
+    tpl = template or get_template(report.template)
+    changed = 0
+    for part, form in _forms_of(preview, tpl, report.department):
+        target = find_form(report, form.kind, form.name)
+        if part.raw is not None and part.raw.recognised_as == SCORE_SHEET:
+            if target is not None:
+                probe = Form(kind=target.kind, score_sheet=form.score_sheet)
+                probe.printed_total = part.raw.printed_total if not target.printed_total else ""
+                changed += merge_form(target, probe, overwrite)
+            continue
+        if form.signoff is not None and (form.signoff == report.signoff or form.signoff.is_blank()):
+            form.signoff = None  # the report's own sign-off, printed on every form
+        if target is None:
+            report.forms.append(form)
+            changed += 1
+        else:
+            changed += merge_form(target, form, overwrite)
+    if preview.narrative:
+        have = {norm(s.title): s for s in report.narrative}
+        for section in preview.narrative:
+            mine = have.get(norm(section.title))
+            if mine is None:
+                report.narrative.append(NarrativeSection(section.title, section.text))
+                changed += 1
+            elif section.text and (not mine.text.strip() or overwrite) and mine.text != section.text:
+                mine.text = section.text
+                changed += 1
+    return changed

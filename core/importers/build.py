@@ -1,0 +1,221 @@
+"""Fit recognised forms to a template and merge them into a report without overwriting typed values."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import fields
+
+from core.importers.recognise import DECLARATION, YTH, RawForm, Skip
+from core.importers.words import name_key, norm
+from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ScoreItem
+from core.report import blank_form
+from core.templates import Template, normalise_label
+
+FUND_VALUE_COLUMNS = {
+    "initial": "initial",
+    "annual": "annual",
+    "executed": "executed",
+    "rate": "printed_rate",
+    "score": "printed_score",
+}
+INDICATOR_FIELDS = {f.name for f in fields(Indicator)}
+INDICATOR_TEXT = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
+NEW_FIELDS = {"deduction": "扣减分数", "brief": "完成情况简要描述", "review_score": "财政复核得分"}
+DECLARATION_MAP = {
+    "年度资金申请总额": "年度资金总额",
+    "财政拨款": "当年财政拨款",
+    "上年结转": "上年结转资金",
+}
+
+
+def _match_fund(template: Template, kind: str, label: str) -> str | None:
+    key = template.match_fund_row(kind, label)
+    if key is None:
+        key = template.match_fund_row(kind, re.sub(r"[(（][^()（）]*[)）]$", "", label))
+    if key is None:
+        key = template.match_fund_row(kind, DECLARATION_MAP.get(normalise_label(label), label))
+    return key
+
+
+def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[Form, list[Skip]]:
+    """Return the template's form filled from ``raw`` and the cells that had no place in it."""
+    skipped: list[Skip] = []
+    form = blank_form(template, raw.kind, raw.name or "未命名", department)
+    form.funds = [FundRow(key=s.key) for s in template.form(raw.kind).fund_rows]
+    form.supervisor = raw.supervisor or form.supervisor
+    form.implementer = raw.implementer or form.implementer
+    form.execution_weight = raw.execution_weight
+    form.printed_total = raw.printed_total
+    form.signoff = raw.signoff
+    seen: set[str] = set()
+    for fund in raw.funds:
+        if not fund.values:
+            continue
+        if raw.declaration and normalise_label(fund.label) in ("项目资金总额", "财政资金"):
+            for ref in fund.refs.values():
+                skipped.append(Skip(ref, f"“{fund.label}”是整个项目期的资金，不是年度资金，未导入"))
+            continue
+        key = _match_fund(template, raw.kind, fund.label)
+        row = form.fund(key) if key else None
+        if row is None or key in seen:
+            why = "重复的资金行" if key in seen else f"“{fund.label}”不是模板“{template.name}”的资金行"
+            for ref in fund.refs.values():
+                skipped.append(Skip(ref, why))
+            continue
+        seen.add(key or "")
+        spec = template.form(raw.kind).row_spec(key or "")
+        for column, value in fund.values.items():
+            if column == "value":
+                column = spec.columns[0] if spec and len(spec.columns) == 1 else "annual"
+            if column == "weight":
+                continue
+            attr = FUND_VALUE_COLUMNS.get(column)
+            if attr is None:
+                continue
+            if spec and column in ("initial", "annual", "executed") and column not in spec.columns:
+                skipped.append(Skip(fund.refs.get(column, ""), f"模板中“{spec.label}”没有这一列"))
+                continue
+            setattr(row, attr, value)
+    if raw.goals:
+        form.goals = [Goal(g.goal, g.achieved) for g in raw.goals]
+    for row_data, refs in zip(raw.indicators, raw.indicator_refs):
+        ind = Indicator()
+        for key, value in row_data.items():
+            if key in INDICATOR_TEXT:
+                setattr(ind, key, value)
+            elif key in NEW_FIELDS and value:
+                if key in INDICATOR_FIELDS:
+                    setattr(ind, key, value)
+                else:
+                    skipped.append(Skip(refs.get(key, ""), f"本版本尚不保存“{NEW_FIELDS[key]}”"))
+        if ind.level1:
+            ind.level1 = template.form(raw.kind).canonical_level1(ind.level1)
+        if not template.form(raw.kind).scored:
+            for key in ("weight", "score"):
+                if getattr(ind, key):
+                    skipped.append(Skip(refs.get(key, ""), "该模板的指标表没有分值/得分列"))
+                    setattr(ind, key, "")
+        form.indicators.append(ind)
+    form.score_sheet = [copy.deepcopy(s) for s in raw.score_sheet]
+    return form, skipped
+
+
+# ---- merging -----------------------------------------------------------------------------
+def _fill(obj: object, attr: str, value: str, overwrite: bool) -> bool:
+    old = getattr(obj, attr)
+    if not value or old == value:
+        return False
+    if old and not overwrite:
+        return False
+    setattr(obj, attr, value)
+    return True
+
+
+def _indicator_key(ind: Indicator) -> tuple[str, ...]:
+    if ind.level3:
+        return ("3", name_key(ind.level3))
+    return ("2", norm(ind.level1), norm(ind.level2))
+
+
+def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
+    """Fill ``target`` from ``incoming``: blanks are filled, typed values kept unless ``overwrite``.
+
+    Indicators are matched by 三级指标 name (the 一体化 rule); unmatched ones are added
+    under their 二级. Returns how many cells changed (0 when importing the same file again).
+    """
+    changed = 0
+    for attr in ("supervisor", "implementer", "execution_weight", "printed_total"):
+        changed += _fill(target, attr, getattr(incoming, attr), overwrite)
+    has_signoff = incoming.signoff is not None and not incoming.signoff.is_blank()
+    if has_signoff and (target.signoff is None or target.signoff.is_blank()):
+        target.signoff = copy.deepcopy(incoming.signoff)
+        changed += 1
+    for row in incoming.funds:
+        mine = target.fund(row.key)
+        if mine is None:
+            continue
+        for attr in ("initial", "annual", "executed", "printed_rate", "printed_score"):
+            changed += _fill(mine, attr, getattr(row, attr), overwrite)
+    goals = [g for g in incoming.goals if g.goal or g.achieved]
+    if goals:
+        if not any(g.goal or g.achieved for g in target.goals):
+            target.goals = [Goal(g.goal, g.achieved) for g in goals]
+            changed += len(goals)
+        else:
+            for i, g in enumerate(goals):
+                if i < len(target.goals):
+                    changed += _fill(target.goals[i], "goal", g.goal, overwrite)
+                    changed += _fill(target.goals[i], "achieved", g.achieved, overwrite)
+                elif not any(norm(t.goal) == norm(g.goal) for t in target.goals):
+                    target.goals.append(Goal(g.goal, g.achieved))
+                    changed += 1
+    used: set[int] = set()
+    for ind in incoming.indicators:
+        key = _indicator_key(ind)
+        match = next(
+            (i for i, t in enumerate(target.indicators) if i not in used and _indicator_key(t) == key), None
+        )
+        if match is not None:
+            used.add(match)
+            mine_ind = target.indicators[match]
+            for attr in INDICATOR_TEXT + tuple(k for k in NEW_FIELDS if k in INDICATOR_FIELDS):
+                if attr in ("level1", "level2", "level3") and getattr(mine_ind, attr):
+                    continue
+                changed += _fill(mine_ind, attr, getattr(ind, attr), overwrite)
+            continue
+        if not ind.level3 and not ind.level2:
+            continue
+        at = _insert_at(target.indicators, ind)
+        target.indicators.insert(at, copy.deepcopy(ind))
+        used = {i + 1 if i >= at else i for i in used} | {at}
+        changed += 1
+    taken: set[int] = set()
+    for item in incoming.score_sheet:
+        index = next(
+            (i for i, s in enumerate(target.score_sheet) if i not in taken and s.path == item.path), None
+        )
+        mine_item = None if index is None else target.score_sheet[index]
+        if index is not None:
+            taken.add(index)
+        if mine_item is None:
+            target.score_sheet.append(copy.deepcopy(item))
+            taken.add(len(target.score_sheet) - 1)
+            changed += 1
+            continue
+        for attr in ("weight", "explanation", "rule", "self_score", "review_score"):
+            changed += _fill(mine_item, attr, getattr(item, attr), overwrite)
+    return changed
+
+
+def _insert_at(rows: list[Indicator], ind: Indicator) -> int:
+    """After the last row of the same 二级 (else the same 一级, else at the end)."""
+    for keys in ((ind.level1, ind.level2), (ind.level1,)):
+        hits = [i for i, r in enumerate(rows) if (r.level1, r.level2)[: len(keys)] == keys]
+        if hits:
+            index = hits[-1] + 1
+            if len(keys) == 2 and not rows[hits[-1]].level3 and len(hits) == 1:
+                return hits[-1] + 1
+            return index
+    return len(rows)
+
+
+def find_form(report: Report, kind: str, name: str) -> Form | None:
+    """The report's form this name means: the one overall, or a project by normalised name."""
+    if kind == OVERALL:
+        return report.overall
+    key = name_key(name)
+    return next((f for f in report.projects if name_key(f.name) == key), None)
+
+
+def merge_score_sheet(target: Form, items: list[ScoreItem], overwrite: bool) -> int:
+    probe = Form(kind=target.kind, score_sheet=items)
+    return merge_form(target, probe, overwrite)
+
+
+def recognised_label(raw: RawForm) -> str:
+    if raw.recognised_as in (YTH, DECLARATION):
+        return raw.recognised_as
+    if raw.recognised_as == "评分表":
+        return "评分表（部门整体）" if raw.kind == OVERALL else "评分表（项目）"
+    return "部门整体支出绩效自评表" if raw.kind == OVERALL else "项目支出绩效自评表"

@@ -1,0 +1,459 @@
+"""Read .xlsx, .xls, Excel 2003 XML (SpreadsheetML) and .docx into ``Grid`` objects.
+
+Libraries (see README): python-calamine (Rust, reads .xlsx and .xls fast and gives merged
+ranges and sheet visibility, does not trust the sheet's stored dimension, so WPS files
+with a wrong size read whole); a small scan of the .xlsx sheet XML adds what calamine does
+not give (hidden rows, formulas with no saved result); defusedxml for SpreadsheetML;
+python-docx for Word. Macros are never run: no library here executes anything.
+The file's real format is found from its first bytes, not its name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+
+from core.importers.grid import SHEET, TABLE, Grid, Source
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200
+MAX_CELLS = 5_000_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+SS_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+X_NS = "urn:schemas-microsoft-com:office:excel"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+KIND_NAMES = {"xlsx": ".xlsx", "xls": ".xls", "xml": "Excel 2003 XML", "docx": ".docx"}
+
+Progress = Callable[[str], None]
+
+
+class ReadError(Exception):
+    """A file that cannot be read; the message is one Chinese sentence."""
+
+
+def number_text(value: Any) -> str:
+    """Print a number read from a file without float noise (709.47, 1, 0.8661)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return ""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def cell_text(value: Any) -> tuple[str, bool]:
+    """Return (text, was a number) for one cell value as a library gives it."""
+    if value is None or value == "":
+        return "", False
+    if isinstance(value, bool):
+        return ("是" if value else "否"), False
+    if isinstance(value, int | float | Decimal):
+        return number_text(value), True
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat(), False
+        return value.isoformat(sep=" "), False
+    if isinstance(value, date):
+        return value.isoformat(), False
+    return str(value).replace("\r\n", "\n").replace("\r", "\n"), False
+
+
+def sniff(path: Path) -> str:
+    """Return the real format of a file from its first bytes: xlsx, docx, xls, xml, html or ""."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(OLE_MAGIC):
+        with path.open("rb") as fh:
+            if ENCRYPTED_MARK in fh.read(1 << 20):
+                return "encrypted"
+        return "xls"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "badzip"
+        if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if SS_NS.encode() in head or (text.startswith(b"<?xml") and b"workbook" in head.lower()):
+        return "xml"
+    if text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
+        return "html"
+    return ""
+
+
+def _suffix_note(path: Path, kind: str) -> str:
+    suffix = path.suffix.lower()
+    expected = {"xlsx": {".xlsx", ".xlsm", ".et"}, "xls": {".xls", ".et"}, "docx": {".docx"}}
+    expected["xml"] = {".xml", ".xls"}
+    if kind in expected and suffix and suffix not in expected[kind]:
+        return f"文件扩展名为 {suffix}，实际是 {KIND_NAMES[kind]} 文件，已按实际格式读取"
+    return ""
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            bad = zf.testzip() if path.stat().st_size < 30 * 1024 * 1024 else None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"{path.name} 已损坏，无法解压（{type(exc).__name__}）") from exc
+    if bad is not None:
+        raise ReadError(f"{path.name} 已损坏：其中的 {bad} 校验失败")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNPACKED_BYTES or (total > 50 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise ReadError(f"{path.name} 解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹，已拒绝读取")
+
+
+def read_file(path: Path | str, progress: Progress | None = None) -> Source:
+    """Read one file; a file that cannot be read gives a Source with ``error`` set, never raises."""
+    path = Path(path)
+    source = Source(str(path))
+    try:
+        if not path.is_file():
+            raise ReadError(f"文件不存在：{path.name}")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ReadError(f"{path.name} 超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，过大，未读取")
+        kind = sniff(path)
+        source.kind = kind
+        note = _suffix_note(path, kind)
+        if note:
+            source.notes.append(note)
+        if kind == "encrypted":
+            raise ReadError(f"{path.name} 设有打开密码（已加密），请在 Excel/WPS 中去掉密码后再导入")
+        if kind == "badzip":
+            raise ReadError(f"{path.name} 已损坏，无法解压")
+        if kind == "xlsx":
+            _check_zip(path)
+            source.grids = read_xlsx(path, progress)
+        elif kind == "xls":
+            source.grids = read_xls(path, progress)
+        elif kind == "xml":
+            source.grids = read_spreadsheetml(path)
+        elif kind == "docx":
+            _check_zip(path)
+            source.grids, source.paragraphs = read_docx(path)
+        elif kind == "html":
+            raise ReadError(f"{path.name} 实际是网页（HTML）文件，请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
+        else:
+            raise ReadError(f"{path.name} 不是 Excel、WPS 或 Word 文件，无法识别")
+    except ReadError as exc:
+        source.error = str(exc)
+        source.grids = []
+    except MemoryError:
+        source.error = f"{path.name} 过大，内存不足，未读取"
+        source.grids = []
+    except Exception as exc:  # a library's own error on a damaged file: say so, never a traceback
+        source.error = f"{path.name} 无法读取，文件可能已损坏（{type(exc).__name__}）"
+        source.grids = []
+    return source
+
+
+# ---- .xlsx and .xls (calamine) ---------------------------------------------------
+def _calamine_grids(path: Path, kind: str, progress: Progress | None) -> list[Grid]:
+    import python_calamine as pc
+
+    handle = path.open("rb")
+    try:
+        workbook = pc.CalamineWorkbook.from_filelike(handle)  # by content, not by the file's name
+    except pc.PasswordError as exc:
+        handle.close()
+        raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
+    except Exception as exc:
+        handle.close()
+        message = str(exc).lower()
+        if "password" in message or "encrypt" in message:
+            raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
+        raise ReadError(f"{path.name} 已损坏或不是有效的 {KIND_NAMES[kind]} 文件") from exc
+    grids: list[Grid] = []
+    budget = MAX_CELLS
+    try:
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if "WorkSheet" not in str(meta.typ):
+                continue
+            if progress:
+                progress(f"读取 {path.name}：{meta.name}")
+            sheet = workbook.get_sheet_by_index(index)
+            rows = sheet.to_python(skip_empty_area=False)
+            grid = Grid(str(path), meta.name, SHEET, index=index)
+            grid.hidden = meta.visible != pc.SheetVisibleEnum.Visible
+            for r, row in enumerate(rows):
+                if budget <= 0:
+                    grid.note = f"工作表超过 {MAX_CELLS} 个单元格，第 {r + 1} 行起未读取"
+                    break
+                budget -= len(row)
+                out = []
+                for c, value in enumerate(row):
+                    text, is_number = cell_text(value)
+                    if is_number:
+                        grid.numeric.add((r, c))
+                    out.append(text)
+                while out and not out[-1]:
+                    out.pop()
+                grid.cells.append(out)
+            while grid.cells and not grid.cells[-1]:
+                grid.cells.pop()
+            grid.merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            grid.index_merges()
+            grids.append(grid)
+    finally:
+        workbook.close()
+        handle.close()
+    return grids
+
+
+def read_xls(path: Path, progress: Progress | None = None) -> list[Grid]:
+    return _calamine_grids(path, "xls", progress)
+
+
+_ROW_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_R_ATTR = re.compile(rb'\br="(\d+)"')
+_HIDDEN_ATTR = re.compile(rb'\bhidden="(?:1|true)"')
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> list[str]:
+    """Return each sheet's XML path in workbook order."""
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        targets[rel.get("Id")] = target
+    return [targets.get(s.get(rel_ns), "") for s in book.iter() if s.tag.endswith("}sheet")]
+
+
+def _scan_sheet_xml(data: bytes, grid: Grid) -> None:
+    """Add hidden rows and formulas with no saved value, read from the raw sheet XML."""
+    for match in _ROW_RE.finditer(data):
+        attrs = match.group(1)
+        if _HIDDEN_ATTR.search(attrs):
+            number = _R_ATTR.search(attrs)
+            if number:
+                grid.hidden_rows.add(int(number.group(1)) - 1)
+    if b"<f" not in data and b":f" not in data:
+        return
+    for match in _CELL_RE.finditer(data):
+        body = match.group(3) or b""
+        if (b"<f" in body or b":f>" in body or b":f " in body) and not re.search(rb"<(?:\w+:)?v>[^<]", body):
+            ref = _CELL_REF.search(match.group(1))
+            if ref:
+                grid.missing_formulas.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+
+
+def read_xlsx(path: Path, progress: Progress | None = None) -> list[Grid]:
+    grids = _calamine_grids(path, "xlsx", progress)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            paths = _sheet_paths(zf)
+            names = set(zf.namelist())
+            for grid in grids:
+                member = paths[grid.index] if grid.index < len(paths) else ""
+                if member in names:
+                    _scan_sheet_xml(zf.read(member), grid)
+    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
+        pass  # values are read; only the hidden-row and formula notes are lost
+    return grids
+
+
+# ---- Excel 2003 XML (SpreadsheetML) ----------------------------------------------
+def _ss(name: str) -> str:
+    return f"{{{SS_NS}}}{name}"
+
+
+def read_spreadsheetml(path: Path) -> list[Grid]:
+    try:
+        root = SafeET.parse(str(path)).getroot()
+    except SafeET.ParseError as exc:
+        raise ReadError(f"{path.name} 不是有效的 Excel 2003 XML 文件（XML 有误）") from exc
+    except Exception as exc:  # defusedxml refuses entity bombs and external entities
+        raise ReadError(f"{path.name} 含有不安全的 XML 内容，已拒绝读取") from exc
+    grids: list[Grid] = []
+    budget = MAX_CELLS
+    for index, sheet in enumerate(root.iter(_ss("Worksheet"))):
+        grid = Grid(str(path), sheet.get(_ss("Name"), f"Sheet{index + 1}"), SHEET, index=index)
+        options = sheet.find(f"{{{X_NS}}}WorksheetOptions")
+        if options is not None:
+            visible = options.find(f"{{{X_NS}}}Visible")
+            grid.hidden = visible is not None and (visible.text or "").strip() in (
+                "SheetHidden",
+                "SheetVeryHidden",
+            )
+        table = sheet.find(_ss("Table"))
+        occupied: set[tuple[int, int]] = set()
+        r = -1
+        for row in table.iter(_ss("Row")) if table is not None else ():
+            r = int(row.get(_ss("Index"), r + 2)) - 1
+            if r > 1_048_576:
+                break
+            if row.get(_ss("Hidden")) in ("1", "true"):
+                grid.hidden_rows.add(r)
+            while len(grid.cells) <= r:
+                grid.cells.append([])
+            c = -1
+            for cell in row.findall(_ss("Cell")):
+                if cell.get(_ss("Index")):
+                    c = int(cell.get(_ss("Index"), "1")) - 1
+                else:
+                    c += 1
+                    while (r, c) in occupied:
+                        c += 1
+                budget -= 1
+                if budget < 0:
+                    raise ReadError(f"{path.name} 单元格过多（超过 {MAX_CELLS} 个），已拒绝读取")
+                across = int(cell.get(_ss("MergeAcross"), "0") or 0)
+                down = int(cell.get(_ss("MergeDown"), "0") or 0)
+                if across or down:
+                    grid.merges.append((r, c, r + down, c + across))
+                    for rr in range(r, r + down + 1):
+                        for cc in range(c, c + across + 1):
+                            occupied.add((rr, cc))
+                data = cell.find(_ss("Data"))
+                if data is None:
+                    data = next((d for d in cell.iter() if d.tag.endswith("}Data")), None)
+                row_cells = grid.cells[r]
+                while len(row_cells) <= c:
+                    row_cells.append("")
+                if data is None:
+                    if cell.get(_ss("Formula")):
+                        grid.missing_formulas.add((r, c))
+                else:
+                    text = "".join(data.itertext())
+                    if data.get(_ss("Type")) == "Number" and text.strip():
+                        try:
+                            text = number_text(Decimal(text.strip()))
+                            grid.numeric.add((r, c))
+                        except InvalidOperation:
+                            pass
+                    row_cells[c] = text
+                c += across
+        while grid.cells and not any(grid.cells[-1]):
+            grid.cells.pop()
+        grid.index_merges()
+        grids.append(grid)
+    if not grids:
+        raise ReadError(f"{path.name} 中没有工作表")
+    return grids
+
+
+# ---- Word ----------------------------------------------------------------------------
+def _w(name: str) -> str:
+    return f"{{{W_NS}}}{name}"
+
+
+def _para_text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter() if t.tag in (_w("t"), _w("tab"))).strip()
+
+
+def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
+    grid = Grid(str(path), f"表格{number}", TABLE, index=number - 1)
+    open_down: dict[int, tuple[int, int]] = {}  # column → (start row, span) of a vertical merge
+    spans: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for r, tr in enumerate(tbl.findall(_w("tr"))):
+        row: list[str] = []
+        c = 0
+        for tc in tr.findall(_w("tc")):
+            props = tc.find(_w("tcPr"))
+            span, vmerge = 1, None
+            if props is not None:
+                gs = props.find(_w("gridSpan"))
+                if gs is not None:
+                    span = int(gs.get(_w("val"), "1") or 1)
+                vm = props.find(_w("vMerge"))
+                if vm is not None:
+                    vmerge = vm.get(_w("val"), "continue")
+            text = "\n".join(t for t in (_para_text(p) for p in tc.findall(_w("p"))) if t)
+            nested = tc.findall(_w("tbl"))
+            if nested and not text:
+                text = " ".join(_para_text(p) for p in tc.iter(_w("p")))
+            while len(row) < c:
+                row.append("")
+            row.extend([text] + [""] * (span - 1))
+            if vmerge == "continue" and c in open_down:
+                start, _ = open_down[c]
+                spans[(start, c)] = (start, c + span - 1, r)
+                row[c] = ""
+            else:
+                open_down.pop(c, None)
+                if vmerge == "restart":
+                    open_down[c] = (r, span)
+                    spans[(r, c)] = (r, c + span - 1, r)
+                elif span > 1:
+                    grid.merges.append((r, c, r, c + span - 1))
+            c += span
+        for col in list(open_down):
+            if col >= c:
+                open_down.pop(col)
+        grid.cells.append(row)
+    for (r0, c0), (_, c1, r1) in spans.items():
+        grid.merges.append((r0, c0, r1, c1))
+    grid.index_merges()
+    return grid
+
+
+def read_docx(path: Path) -> tuple[list[Grid], list[tuple[str, str]]]:
+    """Return the tables of a .docx as grids and its paragraphs as (heading level, text)."""
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
+    styles = {s.style_id: (s.name or "") for s in document.styles}
+    grids: list[Grid] = []
+    paragraphs: list[tuple[str, str]] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == _w("tbl"):
+            grids.append(_table_grid(child, path, len(grids) + 1))
+            paragraphs.append(("table", str(len(grids))))
+        elif child.tag == _w("p"):
+            text = _para_text(child)
+            if not text:
+                continue
+            level = ""
+            ppr = child.find(_w("pPr"))
+            if ppr is not None:
+                style = ppr.find(_w("pStyle"))
+                name = styles.get(style.get(_w("val"), ""), "") if style is not None else ""
+                outline = ppr.find(_w("outlineLvl"))
+                match = re.search(r"(?:heading|标题)\s*(\d)", name.lower())
+                if match:
+                    level = f"h{match.group(1)}"
+                elif name.lower() == "title":
+                    level = "title"
+                elif outline is not None:
+                    level = f"h{int(outline.get(_w('val'), '0')) + 1}"
+            paragraphs.append((level, text))
+    return grids, paragraphs

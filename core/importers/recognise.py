@@ -1,0 +1,747 @@
+"""Recognise forms in a grid by their header words, wherever the header block sits.
+
+One parser covers the layouts that share the national form's words: the 财政部 附件1
+项目/部门整体 自评表 (and every shipped template's own Excel and Word export), the
+绩效目标申报表 (targets only), Word 自评报告 tables and the 安徽/合肥 offline templates; the
+一体化 自评指标导入模板 is the same indicator table with no header block. The result is a
+``RawForm``: what the file says, before it is fitted to a template (``core.importers.build``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.importers.amounts import rate_text, read_amount, read_score, unit_of
+from core.importers.grid import Grid
+from core.importers.words import (
+    ACHIEVED_HEADERS,
+    GOAL_HEADERS,
+    IMPLEMENTER_LABELS,
+    SIGNOFF_WORDS,
+    STOP_WORDS,
+    SUPERVISOR_LABELS,
+    bare,
+    fund_column,
+    indicator_column,
+    name_label,
+    norm,
+    starts,
+)
+from core.model import Goal, ScoreItem, Signoff
+
+YTH = "一体化自评指标导入模板"
+SELF_EVAL = "自评表"
+DECLARATION = "绩效目标申报表"
+SCORE_SHEET = "评分表"
+KIND_NAMES = {"overall": "部门整体支出绩效自评表", "project": "项目支出绩效自评表"}
+DECLARATION_FUNDS = (
+    "年度资金申请总额",
+    "年度资金总额",
+    "当年财政拨款",
+    "财政拨款",
+    "上年结转资金",
+    "上年结转",
+    "其他资金",
+    "财政资金",
+    "项目资金总额",
+)
+LEVEL_KEYS = ("level1", "level2", "level3")
+TEXT_KEYS = ("target", "actual", "deviation_note", "brief", "nature")
+
+
+@dataclass
+class Skip:
+    cell: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"cell": self.cell, "reason": self.reason}
+
+
+@dataclass
+class RawFund:
+    label: str
+    values: dict[str, str]
+    refs: dict[str, str]
+    inline: bool = False
+
+
+@dataclass
+class RawForm:
+    """A form as a file shows it (labels as printed, amounts already in 万元)."""
+
+    file: str
+    part: str
+    recognised_as: str
+    kind: str = "project"
+    name: str = ""
+    name_ref: str = ""
+    supervisor: str = ""
+    implementer: str = ""
+    title: str = ""
+    year: int | None = None
+    funds: list[RawFund] = field(default_factory=list)
+    fund_source_unit: str = ""
+    execution_weight: str = ""
+    goals: list[Goal] = field(default_factory=list)
+    indicators: list[dict[str, str]] = field(default_factory=list)
+    indicator_refs: list[dict[str, str]] = field(default_factory=list)
+    score_sheet: list[ScoreItem] = field(default_factory=list)
+    signoff: Signoff | None = None
+    printed_total: str = ""
+    skipped: list[Skip] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    by_level3: bool = False
+    declaration: bool = False
+    headers: set[str] = field(default_factory=set)
+    header_texts: set[str] = field(default_factory=set)
+    score_target: str = ""  # a separate 评分表: the name of the form it belongs to
+
+
+@dataclass
+class Options:
+    include_hidden: bool = False
+    report_unit: str = "万元"
+
+
+# ---- finding header rows -------------------------------------------------------------
+def _anchors(grid: Grid, r: int) -> list[tuple[int, str]]:
+    """The non-empty anchor cells of row r: (column, text)."""
+    out = []
+    row = grid.cells[r] if r < grid.height else []
+    for c in range(len(row)):
+        if grid.is_anchor(r, c) or grid.anchor(r, c)[0] != r:
+            text = grid.text(r, c)
+            if text and (grid.is_anchor(r, c) or grid.anchor(r, c)[1] == c):
+                out.append((c, text))
+    seen: set[str] = set()
+    unique = []
+    for c, t in out:
+        ar, ac = grid.anchor(r, c)
+        key = f"{ar},{ac}"
+        if key not in seen:
+            seen.add(key)
+            unique.append((c, t))
+    return unique
+
+
+def _cells_right(grid: Grid, r: int, c: int) -> list[tuple[int, str]]:
+    """Anchor cells right of (r, c) in row r, skipping the rest of (r, c)'s merged range."""
+    start = grid.anchor(r, c)
+    out: list[tuple[int, str]] = []
+    for cc in range(c + 1, len(grid.cells[r]) if r < grid.height else 0):
+        if grid.anchor(r, cc) == start:
+            continue
+        if out and grid.anchor(r, cc) == grid.anchor(r, out[-1][0]):
+            continue
+        out.append((cc, grid.text(r, cc)))
+    return out
+
+
+def _indicator_header(grid: Grid, r: int) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for c, text in _anchors(grid, r):
+        key = indicator_column(text)
+        if key and key not in cols:
+            cols[key] = c
+    levels = sum(1 for k in LEVEL_KEYS if k in cols)
+    if levels >= 2 or ("level3" in cols and ("target" in cols or "actual" in cols)):
+        return cols
+    return {}
+
+
+def _fund_header(grid: Grid, r: int) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for c, text in _anchors(grid, r):
+        key = fund_column(text)
+        if key and key not in cols:
+            cols[key] = c
+    if sum(1 for k in ("initial", "annual", "executed") if k in cols) >= 2:
+        return cols
+    return {}
+
+
+def _goal_header(grid: Grid, r: int) -> tuple[int, int] | None:
+    goal_col = achieved_col = None
+    for c, text in _anchors(grid, r):
+        if len(bare(text)) > 12:
+            continue
+        if starts(text, ACHIEVED_HEADERS):
+            if achieved_col is None and goal_col is not None:
+                achieved_col = c
+        elif starts(text, GOAL_HEADERS):
+            goal_col = c
+    if goal_col is not None and achieved_col is not None:
+        return goal_col, achieved_col
+    return None
+
+
+def _is_stop(text: str) -> bool:
+    b = bare(text)
+    return any(b == norm(w) or b.startswith(norm(w) + "(") for w in STOP_WORDS) or b in ("总分", "合计")
+
+
+def _is_signoff(text: str) -> bool:
+    return any(norm(w) in norm(text)[:12] for w in SIGNOFF_WORDS)
+
+
+def _year_of(text: str) -> int | None:
+    match = re.search(r"(20\d\d)\s*年", text)
+    return int(match.group(1)) if match else None
+
+
+# ---- one grid -------------------------------------------------------------------------
+def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
+    """Return the forms found in a grid, or ([], reason) when it holds none."""
+    if grid.height == 0 or grid.width == 0:
+        return [], "空表"
+    header_rows: list[tuple[int, dict[str, int]]] = []
+    name_rows: list[tuple[int, int, str]] = []
+    score_rows: list[int] = []
+    for r in range(grid.height):
+        if not grid.cells[r]:
+            continue
+        cols = _indicator_header(grid, r)
+        if cols:
+            header_rows.append((r, cols))
+            continue
+        for c, text in _anchors(grid, r)[:3]:
+            kind = name_label(text)
+            if kind and any(t for _, t in _cells_right(grid, r, c)):
+                name_rows.append((r, c, kind))
+                break
+        if _score_sheet_header(grid, r):
+            score_rows.append(r)
+    if score_rows and (not header_rows or header_rows[0][0] <= score_rows[0] + 1):
+        return [_score_sheet(grid, score_rows[0], options)], ""
+    if not header_rows and not name_rows:
+        return [], "未找到“一级指标/二级指标/三级指标”表头或项目名称"
+    if not name_rows:
+        # one form from the top (the 一体化 template, 广元's 部门整体 without a name row)
+        return [_form(grid, 0, grid.height, options)], ""
+    forms = []
+    starts_at = [r for r, _, _ in name_rows]
+    # several forms on one sheet: each starts at its title above the name row
+    bounds = []
+    previous_end = 0
+    for r in starts_at:
+        top = r
+        while top - 1 >= previous_end and top - r > -4 and not _has_section(grid, top - 1):
+            top -= 1
+        bounds.append(top)
+        previous_end = r + 1
+    for i, top in enumerate(bounds):
+        end = bounds[i + 1] if i + 1 < len(bounds) else grid.height
+        forms.append(_form(grid, top if i else 0, end, options))
+    return forms, ""
+
+
+def _has_section(grid: Grid, r: int) -> bool:
+    """A row that belongs to the previous form's body (a table row, the sign-off)."""
+    texts = [t for _, t in _anchors(grid, r)]
+    if not texts:
+        return False
+    if any(_is_signoff(t) or _is_stop(t) for t in texts):
+        return True
+    return len(texts) > 1
+
+
+def _title_info(grid: Grid, top: int, end: int, form: RawForm) -> None:
+    for r in range(top, end):
+        for _, text in _anchors(grid, r):
+            n = norm(text)
+            if form.year is None and len(n) < 60:
+                form.year = _year_of(text)
+            if not form.title and any(w in n for w in ("自评表", "申报表", "评价表", "目标表", "自评评分表")):
+                form.title = text
+                if "申报" in n:
+                    form.declaration = True
+                if "整体" in n:
+                    form.kind = "overall"
+
+
+def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
+    form = RawForm(grid.file, grid.name, SELF_EVAL)
+    header = next(((r, cols) for r in range(top, end) if (cols := _indicator_header(grid, r))), None)
+    first_body = header[0] if header else end
+    _title_info(grid, top, first_body, form)
+    if grid.kind == "table" and form.year is None:
+        form.year = _year_of(grid.note)
+    if grid.kind == "table" and not form.title:
+        form.title = grid.note
+        if "整体" in norm(grid.note):
+            form.kind = "overall"
+    used: set[tuple[int, int]] = set()
+    # header fields: a label and the next cell to its right
+    for r in range(top, first_body):
+        for c, text in _anchors(grid, r):
+            kind = name_label(text)
+            target = ""
+            if kind:
+                target = "name"
+            elif starts(text, SUPERVISOR_LABELS) and len(bare(text)) <= 8:
+                target = "supervisor"
+            elif starts(text, IMPLEMENTER_LABELS) and len(bare(text)) <= 8:
+                target = "implementer"
+            if not target:
+                continue
+            right = [(cc, t) for cc, t in _cells_right(grid, r, c) if t]
+            if not right:
+                continue
+            cc, value = right[0]
+            if name_label(value) or starts(value, SUPERVISOR_LABELS + IMPLEMENTER_LABELS):
+                continue
+            if target == "name" and not form.name:
+                form.name = value.strip()
+                form.name_ref = grid.ref(r, cc)
+                form.kind = kind or form.kind
+            elif target == "supervisor" and not form.supervisor:
+                form.supervisor = value.strip()
+            elif target == "implementer" and not form.implementer:
+                form.implementer = value.strip()
+            used.add((r, cc))
+    if not form.name and form.kind == "overall":
+        form.name = form.supervisor or form.implementer
+    _funds(grid, top, first_body, form, options)
+    _goals(grid, top, first_body, form, options)
+    if header:
+        _indicators(grid, header[0], header[1], end, form, options)
+    if form.signoff is None:
+        for r in range(header[0] if header else top, end):
+            texts = [t for _, t in _anchors(grid, r)]
+            if any(_is_signoff(t) for t in texts):
+                form.signoff = _signoff(" ".join(texts))
+                break
+    if header and not form.name and not form.funds and not form.goals:
+        cols = header[1]
+        if {"direction", "unit", "brief", "deduction"} & set(cols) or "seq" in cols:
+            form.recognised_as = YTH
+            form.by_level3 = True
+    if form.declaration:
+        form.recognised_as = DECLARATION
+    return form
+
+
+def _fund_label(text: str) -> str:
+    return re.sub(r"[:：]$", "", text.strip())
+
+
+def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
+    header = next(((r, cols) for r in range(top, end) if (cols := _fund_header(grid, r))), None)
+    unit = ""
+    for r in range(top, min(end, (header[0] + 1) if header else end)):
+        for _, text in _anchors(grid, r):
+            unit = unit or unit_of(text)
+    form.fund_source_unit = unit or options.report_unit
+    if header is None:
+        _declaration_funds(grid, top, end, form, options)
+        return
+    hr, cols = header
+    form.headers |= {f"fund:{k}" for k in cols}
+    form.header_texts |= {norm(t) for _, t in _anchors(grid, hr)}
+    value_cols = sorted(cols.values())
+    # inline layout (益阳 附件2): "年初预算数 | 1301.13 | 全年预算数 | 2187.04 …" on one line
+    first_key_col = min(cols.values())
+    right = [t for _, t in _cells_right(grid, hr, first_key_col) if t][:1]
+    if right and read_amount(right[0], "万元")[0] not in (None, ""):
+        _inline_funds(grid, hr, end, cols, form, options)
+        return
+    blank_run = 0
+    for r in range(hr + 1, end):
+        if _goal_header(grid, r) or _indicator_header(grid, r) or _fund_header(grid, r):
+            break
+        if grid.is_blank_row(r):
+            blank_run += 1
+            if blank_run > 1:
+                break
+            continue
+        blank_run = 0
+        label = ""
+        for c in range(0, value_cols[0]):
+            t = grid.text(r, c)
+            if t and not unit_of(t) and t != label:
+                label = t
+        if not label:
+            texts = [t for _, t in _anchors(grid, r)]
+            if texts and any(starts(t, GOAL_HEADERS) for t in texts):
+                break
+            continue
+        if starts(label, GOAL_HEADERS) or _is_signoff(label):
+            break
+        if _hidden(grid, r, options, form):
+            continue
+        values: dict[str, str] = {}
+        refs: dict[str, str] = {}
+        for key, c in cols.items():
+            text = grid.text(r, c)
+            ref = grid.ref(r, c)
+            if grid.anchor(r, c) in grid.missing_formulas:
+                form.skipped.append(
+                    Skip(ref, "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）")
+                )
+                continue
+            if not text:
+                continue
+            if key in ("initial", "annual", "executed"):
+                value, note = read_amount(text, form.fund_source_unit, options.report_unit)
+            elif key == "rate":
+                value, note = rate_text(text, grid.is_number(r, c)), ""
+            else:
+                value, note = read_score(text)
+            if value is None:
+                form.skipped.append(Skip(ref, note))
+                continue
+            if note:
+                form.notes.append(f"{ref}：{note}")
+            values[key], refs[key] = value, ref
+        form.funds.append(RawFund(_fund_label(label), values, refs))
+        if "weight" in values and not form.execution_weight:
+            form.execution_weight = values["weight"]
+
+
+def _inline_funds(
+    grid: Grid, hr: int, end: int, cols: dict[str, int], form: RawForm, options: Options
+) -> None:
+    total: dict[str, str] = {}
+    refs: dict[str, str] = {}
+    for key, c in cols.items():
+        right = [(cc, t) for cc, t in _cells_right(grid, hr, c) if t][:1]
+        if not right:
+            continue
+        cc, text = right[0]
+        if key in ("initial", "annual", "executed"):
+            value, note = read_amount(text, form.fund_source_unit, options.report_unit)
+        elif key == "rate":
+            value, note = rate_text(text, grid.is_number(hr, cc)), ""
+        else:
+            value, note = read_score(text)
+        if value is None:
+            form.skipped.append(Skip(grid.ref(hr, cc), note))
+        elif value:
+            total[key], refs[key] = value, grid.ref(hr, cc)
+    label = next((t for c, t in _anchors(grid, hr) if c < min(cols.values())), "年度资金总额")
+    form.funds.append(RawFund(_fund_label(label), total, refs))
+    form.execution_weight = total.get("weight", "")
+    for r in range(hr + 1, end):
+        if _goal_header(grid, r) or _indicator_header(grid, r):
+            break
+        anchors = _anchors(grid, r)
+        if any(starts(t, GOAL_HEADERS) for _, t in anchors[:1]):
+            break
+        if _hidden(grid, r, options, form):
+            continue
+        i = 0
+        while i < len(anchors):
+            c, text = anchors[i]
+            value, note = read_amount(text, form.fund_source_unit, options.report_unit)
+            if value is None:
+                nxt = anchors[i + 1] if i + 1 < len(anchors) else None
+                nval = read_amount(nxt[1], form.fund_source_unit, options.report_unit) if nxt else (None, "")
+                if nxt and nval[0] not in (None, "") and grid.anchor(r, nxt[0]) != grid.anchor(r, c):
+                    if nval[1]:
+                        form.notes.append(f"{grid.ref(r, nxt[0])}：{nval[1]}")
+                    form.funds.append(
+                        RawFund(
+                            _fund_label(text), {"value": str(nval[0])}, {"value": grid.ref(r, nxt[0])}, True
+                        )
+                    )
+                    i += 2
+                    continue
+                if text.rstrip().endswith(("：", ":")) and not text.rstrip(":： ").endswith("分"):
+                    form.funds.append(RawFund(_fund_label(text), {}, {}, True))
+            i += 1
+
+
+def _declaration_funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
+    """Label–amount pairs with no column header (绩效目标申报表): the amounts are 年初预算数."""
+    for r in range(top, end):
+        if _indicator_header(grid, r):
+            break
+        for c, text in _anchors(grid, r):
+            label = _fund_label(re.sub(r"^其中[:：]?", "", norm(text)))
+            label = re.sub(r"\(万元\)$", "", label)
+            if label not in DECLARATION_FUNDS:
+                continue
+            right = [(cc, t) for cc, t in _cells_right(grid, r, c) if t][:1]
+            if not right:
+                form.funds.append(RawFund(label, {}, {}))
+                continue
+            cc, value_text = right[0]
+            value, note = read_amount(value_text, form.fund_source_unit, options.report_unit)
+            if value is None:
+                continue
+            if note:
+                form.notes.append(f"{grid.ref(r, cc)}：{note}")
+            form.funds.append(RawFund(label, {"initial": value}, {"initial": grid.ref(r, cc)}))
+
+
+def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
+    header = next(((r, gh) for r in range(top, end) if (gh := _goal_header(grid, r))), None)
+    if header is None:
+        # 申报表: "年度总体目标 | text" with no 完成情况 column
+        for r in range(top, end):
+            for c, text in _anchors(grid, r):
+                if starts(text, GOAL_HEADERS) and len(bare(text)) <= 8:
+                    right = [t for _, t in _cells_right(grid, r, c) if t][:1]
+                    if right and len(right[0]) > 8 and not starts(right[0], GOAL_HEADERS):
+                        form.goals.append(Goal(right[0].strip(), ""))
+                        return
+        return
+    hr, (gc, ac) = header
+    form.header_texts |= {norm(grid.text(hr, gc)), norm(grid.text(hr, ac))}
+    for r in range(hr + 1, end):
+        if _indicator_header(grid, r) or _fund_header(grid, r):
+            break
+        if _hidden(grid, r, options, form):
+            continue
+        goal, achieved = grid.text(r, gc), grid.text(r, ac)
+        if grid.anchor(r, gc) == grid.anchor(r, ac):
+            achieved = ""
+        if not goal and not achieved:
+            if any(t for _, t in _anchors(grid, r)) and not grid.is_blank_row(r):
+                texts = [t for _, t in _anchors(grid, r)]
+                if any(_is_signoff(t) for t in texts):
+                    break
+            continue
+        if starts(goal, GOAL_HEADERS) and len(bare(goal)) <= 8:
+            continue
+        form.goals.append(Goal(goal, achieved))
+
+
+def _hidden(grid: Grid, r: int, options: Options, form: RawForm) -> bool:
+    if r in grid.hidden_rows and not options.include_hidden:
+        form.skipped.append(
+            Skip(f"{grid.ref(r, 0).rsplit('!', 1)[0]}!{r + 1}行", "隐藏行，未导入（可勾选“含隐藏内容”）")
+        )
+        return True
+    return False
+
+
+def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawForm, options: Options) -> None:
+    cols = dict(cols)
+    start = hr + 1
+    # a second header row (e.g. "绩效指标" over "一级 | 二级 | 三级", or 指标值 split)
+    if start < end:
+        extra = {}
+        for c, text in _anchors(grid, start):
+            key = indicator_column(text)
+            if key and key not in cols:
+                extra[key] = c
+        if extra and not any(
+            grid.text(start, c) and not indicator_column(grid.text(start, c)) for c in range(grid.width)
+        ):
+            cols.update(extra)
+            start += 1
+    form.headers |= set(cols)
+    form.header_texts |= {norm(grid.text(hr, c)) for c in cols.values()}
+    form.header_texts |= {norm(grid.text(start - 1, c)) for c in cols.values()}
+    last = {"level1": "", "level2": ""}
+    seen_rows: set[tuple[int, int]] = set()
+    for r in range(start, end):
+        if r >= grid.height or not grid.cells[r]:
+            continue
+        anchors = _anchors(grid, r)
+        if not anchors:
+            continue
+        texts = [t for _, t in anchors]
+        if any(_is_signoff(t) for t in texts):
+            form.signoff = _signoff(" ".join(texts))
+            break
+        first = [t for c, t in anchors if c <= min(cols.get(k, 99) for k in ("level1", "level2", "level3"))]
+        if any(_is_stop(t) for t in texts[:2]) or any(_is_stop(t) for t in first):
+            if "score" in cols:
+                form.printed_total = read_score(grid.text(r, cols["score"]))[0] or ""
+            break
+        if _indicator_header(grid, r):
+            continue  # the header printed again after a page break
+        if _fund_header(grid, r) or _goal_header(grid, r) or any(name_label(t) for t in texts[:2]):
+            break
+        if _hidden(grid, r, options, form):
+            continue
+        row: dict[str, str] = {}
+        refs: dict[str, str] = {}
+        for key, c in cols.items():
+            if key == "seq":
+                continue
+            if grid.anchor(r, c) in grid.missing_formulas:
+                form.skipped.append(
+                    Skip(
+                        grid.ref(r, c), "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）"
+                    )
+                )
+                continue
+            text = grid.text(r, c)
+            if key in LEVEL_KEYS and (r, c) != grid.anchor(r, c) and grid.anchor(r, c)[0] < hr:
+                text = ""
+            refs[key] = grid.ref(r, c)
+            if key in ("weight", "score", "deduction", "review_score"):
+                value, reason = read_score(text)
+                if value is None:
+                    form.skipped.append(Skip(grid.ref(r, c), reason))
+                    continue
+                text = value
+            elif key in ("target", "actual", "direction"):
+                text = _plain_number(text)
+            row[key] = text.strip() if key in LEVEL_KEYS or key in ("direction", "unit") else text
+        l1, l2, l3 = row.get("level1", ""), row.get("level2", ""), row.get("level3", "")
+        content = any(row.get(k) for k in ("level3", "target", "actual", "weight", "score"))
+        if not content:
+            c2 = cols.get("level2")
+            anchor_row = c2 is not None and grid.anchor(r, c2)[0] == r and l2
+            if not anchor_row:
+                continue
+            anchor = grid.anchor(r, c2) if c2 is not None else (r, 0)
+            if anchor in seen_rows:
+                continue
+        if "level2" in cols:
+            seen_rows.add(grid.anchor(r, cols["level2"]))
+        if not l1 and "level1" in cols:
+            l1 = last["level1"]
+        if not l2 and "level2" in cols and l3:
+            l2 = last["level2"] if last["level1"] == l1 else ""
+        last = {"level1": l1, "level2": l2}
+        row["level1"], row["level2"] = l1, l2
+        _compose_target(row)
+        form.indicators.append(row)
+        form.indicator_refs.append(refs)
+
+
+def _plain_number(text: str) -> str:
+    """A cell that is only a number ("５", " 1,200 ") reads as that number; other text stays."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    compact = folded.replace(",", "")
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?%?", compact):
+        return compact
+    if folded in ("=", ">", "<", ">=", "<=") or text.strip() in ("＝", "＞", "＜"):
+        return text.strip()
+    return text
+
+
+def _compose_target(row: dict[str, str]) -> None:
+    """一体化 columns 计算符号 | 指标值 | 计量单位 → one target like "≥5名"."""
+    op = row.pop("direction", "").strip()
+    unit = row.pop("unit", "").strip()
+    row.pop("nature", None)
+    target = row.get("target", "").strip()
+    if op in ("定性", "") and not unit:
+        if op == "定性" and not target:
+            row["target"] = "定性"
+        return
+    op = {">": "＞", "<": "＜", ">=": "≥", "<=": "≤", "=": "＝", "≧": "≥", "≦": "≤"}.get(op, op)
+    if op == "定性":
+        op = ""
+    if target:
+        row["target"] = f"{op}{target}{unit if unit and not target.endswith(unit) else ''}"
+    actual = row.get("actual", "").strip()
+    if actual and unit and re.fullmatch(r"[\d.,]+", actual):
+        row["actual"] = f"{actual}{unit}"
+
+
+_SIGN_RE = re.compile(r"(填表人|填报人|填报日期|联系电话|单位负责人签字|单位负责人)[:：]?\s*")
+
+
+def _signoff(text: str) -> Signoff | None:
+    parts = _SIGN_RE.split(text)
+    found: dict[str, str] = {}
+    for i in range(1, len(parts) - 1, 2):
+        found[parts[i]] = parts[i + 1].strip()
+    sign = Signoff(
+        preparer=found.get("填表人", found.get("填报人", "")),
+        date=found.get("填报日期", ""),
+        phone=found.get("联系电话", ""),
+        head=found.get("单位负责人签字", found.get("单位负责人", "")),
+    )
+    date = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", sign.date)
+    if date:
+        sign.date = f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+    return sign
+
+
+# ---- 评分表 -----------------------------------------------------------------------------
+SCORE_COLUMNS = (
+    ("weight", ("指标分值", "分值")),
+    ("explanation", ("指标解释",)),
+    ("rule", ("评价要点", "评分标准", "评分要点", "评分规则")),
+    ("review_score", ("财政复核得分", "复核得分")),
+    ("self_score", ("自评得分", "得分")),
+)
+
+
+def _score_sheet_header(grid: Grid, r: int) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for c, text in _anchors(grid, r):
+        for key, words in SCORE_COLUMNS:
+            if key not in cols and starts(text, words) and len(bare(text)) <= 10:
+                cols[key] = c
+                break
+    if "weight" in cols and ("explanation" in cols or "rule" in cols) and "self_score" in cols:
+        return cols
+    return {}
+
+
+def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
+    from core.templates import split_level1
+
+    form = RawForm(grid.file, grid.name, SCORE_SHEET)
+    cols = _score_sheet_header(grid, hr)
+    for r in range(0, hr):
+        for _, text in _anchors(grid, r):
+            n = norm(text)
+            if form.year is None:
+                form.year = _year_of(text)
+            if not form.title and ("评分表" in n or "指标体系" in n):
+                form.title = text
+    level_cols = [c for c in range(0, min(cols.values())) if grid.text(hr, c) or grid.text(hr + 1, c)]
+    start = hr + 1
+    if start < grid.height and any(starts(grid.text(start, c), ("一级", "二级", "三级")) for c in level_cols):
+        start += 1
+    title = norm(form.title)
+    if "整体" in title or "指标体系" in title or "部门预算" in title:
+        form.kind = "overall"
+    else:
+        match = re.match(r"(.+?)(项目)?自评评分表", title)
+        form.score_target = match.group(1) if match else ""
+    for r in range(start, grid.height):
+        texts = [t for _, t in _anchors(grid, r)]
+        if not texts:
+            continue
+        if _is_stop(texts[0]):
+            form.printed_total = grid.text(r, cols["self_score"])
+            break
+        if _hidden(grid, r, options, form):
+            continue
+        path: list[str] = []
+        for i, c in enumerate(level_cols):
+            if i and grid.anchor(r, c) == grid.anchor(r, level_cols[i - 1]):
+                continue
+            name, _ = split_level1(grid.text(r, c))
+            if name:
+                path.append(name)
+        item = ScoreItem(path=path)
+        for key, c in cols.items():
+            text = grid.text(r, c)
+            if key in ("weight", "self_score", "review_score"):
+                value, reason = read_score(text)
+                if value is None:
+                    form.skipped.append(Skip(grid.ref(r, c), reason))
+                    continue
+                text = value
+            setattr(item, key, text)
+        form.score_sheet.append(item)
+    return form
+
+
+def file_stem_name(path: str) -> str:
+    """A form name from an 一体化 template's file name: the words left after the template's own."""
+    stem = Path(path).stem
+    for word in (
+        "项目支出绩效自评指标完成情况导入模板",
+        "部门整体绩效自评指标完成情况导入模板",
+        "自评指标完成情况导入模板",
+    ):
+        stem = stem.replace(word, "")
+    stem = re.sub(r"[_\-\s]*\d{6,14}[_\-\s]*", "", stem).strip("_- ()（）")
+    return stem or Path(path).stem
