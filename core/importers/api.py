@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.importers.build import build_form, find_form, merge_form, recognised_label
-from core.importers.grid import TABLE, Source
+from core.importers.grid import TABLE, Grid, Source
 from core.importers.readers import read_file
 from core.importers.recognise import (
     SCORE_SHEET,
@@ -26,6 +26,8 @@ from core.importers.recognise import (
     RawForm,
     Skip,
     file_stem_name,
+    is_signoff,
+    parse_signoff,
     recognise_grid,
 )
 from core.importers.words import name_key, norm
@@ -124,14 +126,20 @@ def _counts(raw: RawForm) -> dict[str, int]:
 def _grid_context(source: Source) -> None:
     """Give each Word table the paragraphs printed just above it (its title: 附件3-1 …)."""
     recent: list[str] = []
+    previous: Grid | None = None
     for level, text in source.paragraphs:
         if level == "table":
             index = int(text) - 1
+            if previous is not None:
+                previous.trailer = "\n".join(recent[:2])
             if 0 <= index < len(source.grids):
-                source.grids[index].note = " ".join(recent[-3:])
+                previous = source.grids[index]
+                previous.note = "\n".join(recent[-3:])
             recent = []
         else:
             recent.append(text)
+    if previous is not None:
+        previous.trailer = "\n".join(recent[:2])
 
 
 def _template_words(template: Template, kind: str) -> set[str]:
@@ -226,6 +234,9 @@ def preview_files(
             if not forms:
                 preview.sources.append(Part(str(path), part_name, "未识别", action=SKIP, reason=why))
                 continue
+            if grid.trailer and forms and forms[-1].signoff is None:
+                sign = next((line for line in grid.trailer.split("\n") if is_signoff(line)), "")
+                forms[-1].signoff = parse_signoff(sign) if sign else None
             for raw in forms:
                 if grid.kind == TABLE and _continues(last, raw):
                     assert last is not None and last.raw is not None
@@ -346,6 +357,7 @@ def plan_targets(preview: Preview, report: Report | None) -> None:
 
 
 # ---- narrative from Word headings ------------------------------------------------------------
+AUTO_MARK = "（自动生成）"  # the paragraph ZiPing's Word export adds; it is made again on export
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -371,9 +383,9 @@ def _narrative(source: Source) -> list[NarrativeSection]:
             current = NarrativeSection(title="引言", text="")
             sections.append(current)
             continue
-        if current is not None:
+        if current is not None and not text.startswith(AUTO_MARK):
             current.text = f"{current.text}\n{text}" if current.text else text
-    return [s for s in sections if s.title != "引言" or s.text]
+    return [s for s in sections if s.text]
 
 
 # ---- applying ---------------------------------------------------------------------------------

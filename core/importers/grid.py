@@ -41,7 +41,8 @@ class Grid:
     hidden_rows: set[int] = field(default_factory=set)
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
     index: int = 0
-    note: str = ""
+    note: str = ""  # a Word table: the paragraphs printed just above it (its title)
+    trailer: str = ""  # a Word table: the paragraphs just below it (the sign-off)
     _anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -373,7 +373,15 @@ def _w(name: str) -> str:
 
 
 def _para_text(p: Any) -> str:
-    return "".join(t.text or "" for t in p.iter() if t.tag in (_w("t"), _w("tab"))).strip()
+    out = []
+    for node in p.iter():
+        if node.tag == _w("t"):
+            out.append(node.text or "")
+        elif node.tag == _w("tab"):
+            out.append("\t")
+        elif node.tag in (_w("br"), _w("cr")):
+            out.append("\n")
+    return "".join(out).strip()
 
 
 def _table_grid(tbl: Any, path: Path, number: int) -> Grid:

@@ -184,6 +184,14 @@ def _is_stop(text: str) -> bool:
     return any(b == norm(w) or b.startswith(norm(w) + "(") for w in STOP_WORDS) or b in ("总分", "合计")
 
 
+def is_signoff(text: str) -> bool:
+    return _is_signoff(text)
+
+
+def parse_signoff(text: str) -> Signoff | None:
+    return _signoff(text)
+
+
 def _is_signoff(text: str) -> bool:
     return any(norm(w) in norm(text)[:12] for w in SIGNOFF_WORDS)
 
@@ -217,7 +225,8 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             score_rows.append(r)
     if score_rows and (not header_rows or header_rows[0][0] <= score_rows[0] + 1):
         return [_score_sheet(grid, score_rows[0], options)], ""
-    if not header_rows and not name_rows:
+    other_blocks = any(_fund_header(grid, r) or _goal_header(grid, r) for r in range(min(grid.height, 60)))
+    if not header_rows and not name_rows and not other_blocks:
         return [], "未找到“一级指标/二级指标/三级指标”表头或项目名称"
     if not name_rows:
         # one form from the top (the 一体化 template, 广元's 部门整体 without a name row)
@@ -269,7 +278,8 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
     first_body = header[0] if header else end
     _title_info(grid, top, first_body, form)
     if grid.kind == "table" and form.year is None:
-        form.year = _year_of(grid.note)
+        titles = [t for t in grid.note.split("\n") if len(t) < 60 and ("表" in t or "年度" in t)]
+        form.year = next((y for t in titles if (y := _year_of(t))), None)
     if grid.kind == "table" and not form.title:
         form.title = grid.note
         if "整体" in norm(grid.note):
@@ -694,6 +704,9 @@ def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
                 form.year = _year_of(text)
             if not form.title and ("评分表" in n or "指标体系" in n):
                 form.title = text
+    if not form.title and grid.note:
+        form.title = next((t for t in grid.note.split("\n") if "评分表" in t or "指标体系" in t), "")
+        form.year = form.year or _year_of(form.title)
     level_cols = [c for c in range(0, min(cols.values())) if grid.text(hr, c) or grid.text(hr + 1, c)]
     start = hr + 1
     if start < grid.height and any(starts(grid.text(start, c), ("一级", "二级", "三级")) for c in level_cols):
