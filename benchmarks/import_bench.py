@@ -34,7 +34,10 @@ def timed(label: str, run: object, rounds: int = 5) -> None:
         start = time.perf_counter()
         run()  # type: ignore[operator]
         times.append(time.perf_counter() - start)
-    print(f"{label}: median {statistics.median(times):.2f} s, worst {max(times):.2f} s, peak RSS {peak_mb():.0f} MB")
+    print(
+        f"{label}: median {statistics.median(times):.2f} s, worst {max(times):.2f} s, "
+        f"peak RSS {peak_mb():.0f} MB"
+    )
 
 
 def main() -> None:
@@ -62,7 +65,9 @@ def main() -> None:
     big = folder / "一体化10万行.xlsx"
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Sheet1")
-    ws.append(["序号", "一级指标", "二级指标", "三级指标名称", "计算符号", "指标值", "*实际完成值", "计量单位"])
+    ws.append(
+        ["序号", "一级指标", "二级指标", "三级指标名称", "计算符号", "指标值", "*实际完成值", "计量单位"]
+    )
     for i in range(100_000):
         ws.append([i + 1, "产出指标", "数量指标", f"指标{i}", "≥", "5", "6", "次"])
     wb.save(big)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.importers.api import Preview, merge_preview
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form, NarrativeSection
@@ -32,7 +33,7 @@ def _write_form(doc: Document, new: Form) -> None:
             doc.set_form_field(uid, name, getattr(new, name))
     if old.signoff != new.signoff:
         doc.set_form_signoff(uid, copy.deepcopy(new.signoff))
-    edits = []
+    edits: list[tuple[int, str, int, str, Any]] = []
     for row in new.funds:
         mine = old.fund(row.key)
         if mine is None:

@@ -218,7 +218,10 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             continue
         for c, text in _anchors(grid, r)[:3]:
             kind = name_label(text)
-            if kind and any(t for _, t in _cells_right(grid, r, c)):
+            right = [t for _, t in _cells_right(grid, r, c) if t][:1]
+            if kind and right and (fund_column(right[0]) or indicator_column(right[0])):
+                return [], "项目汇总表（每行一个项目），不是自评表，未导入"
+            if kind and right:
                 name_rows.append((r, c, kind))
                 break
         if _score_sheet_header(grid, r):
