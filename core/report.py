@@ -82,6 +82,15 @@ def _cell_value(table: str, column: str, value: Any) -> Any:
     return text
 
 
+def refusal(table: str, column: str, value: Any) -> str | None:
+    """Return why ``value`` cannot go in a cell (the InputError message), or None when it can."""
+    try:
+        _cell_value(table, column, value)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
 class Document:
     """An open report: the model in memory and its .zpdb file, kept in step."""
 

@@ -42,7 +42,7 @@ class Actions:
             ("undo", "撤销", QKeySequence.StandardKey.Undo, SP.SP_ArrowBack, "撤销上一步"),
             ("redo", "重做", QKeySequence.StandardKey.Redo, SP.SP_ArrowForward, "重做"),
             ("about", "关于", None, None, "版本与许可"),
-            ("quit", "退出", QKeySequence.StandardKey.Quit, None, "关闭窗口（所有修改都已保存）"),
+            ("quit", "退出", "Ctrl+Q", None, "关闭窗口（正在输入的内容也会保存）"),
         ]
         for name, text, keys, icon, tip in specs:
             action = QAction(text, window)

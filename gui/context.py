@@ -7,7 +7,7 @@ QUndoCommands (gui/commands.py) and listen to the signals here.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,12 +28,22 @@ class BatchingUndoStack(QUndoStack):
         self.ctx = ctx
 
     def undo(self) -> None:
-        with self.ctx.batch():
-            super().undo()
+        if self.canUndo():
+            self._step("已撤销", self.undoText(), super().undo)
 
     def redo(self) -> None:
-        with self.ctx.batch():
-            super().redo()
+        if self.canRedo():
+            self._step("已重做", self.redoText(), super().redo)
+
+    def _step(self, verb: str, text: str, step: Callable[[], None]) -> None:
+        """Run an undo or redo as one batch, then say what it changed (``ctx.stepped``)."""
+        self.ctx.recording = []
+        try:
+            with self.ctx.batch():
+                step()
+        finally:
+            changes, self.ctx.recording = self.ctx.recording, None
+        self.ctx.stepped.emit(f"{verb}：{text}", changes)
 
 
 def coalesce(changes: list[Change]) -> list[Change]:
@@ -67,6 +77,8 @@ class AppContext(QObject):
     document_replaced = Signal()
     # Emitted to ask the window to show a cell: (form uid or None, table, row, column).
     show_cell_requested = Signal(object, str, object, object)
+    # Emitted after an undo or redo: (status-bar message "已撤销：…", the list of Changes it made).
+    stepped = Signal(str, object)
 
     def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +87,7 @@ class AppContext(QObject):
         self._recheck_pending = False
         self._batch_changes = 0
         self._pending: list[Change] = []
+        self.recording: list[Change] | None = None
         self.doc: Document | None = None
         self.checker: Any = None
         self._scores: dict[int, Any] = {}
@@ -104,6 +117,8 @@ class AppContext(QObject):
 
     def _on_change(self, change: Change) -> None:
         self._scores.clear()
+        if self.recording is not None:
+            self.recording.append(change)
         if self._batch_depth:
             self._batch_changes += 1
         if self.checker is not None and self._batch_changes <= FULL_CHECK_AFTER:

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
 
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from gui.actions import Actions
@@ -97,13 +97,26 @@ class MainWindow(QMainWindow):
         self.tree.node_selected.connect(self.show_node)
         ctx.show_cell_requested.connect(self.show_cell)
         ctx.problems_changed.connect(self.update_status)  # also follows every change (after the check)
+        ctx.stepped.connect(self._show_step)
         for editor in (self.form_editor, self.score_editor):
             editor.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     # ---- documents -----------------------------------------------------------
+    def commit_pending(self) -> str | None:
+        """Write whatever is being typed (a cell editor, a header field, the report text).
+
+        Return why a cell refused its text (its editor then stays open), or None.
+        """
+        self.narrative_editor.commit()
+        for editor in (self.form_editor, self.score_editor):
+            why = editor.commit_pending()
+            if why is not None:
+                return why
+        return None
+
     def set_document(self, doc: Any) -> None:
         """Show another report (closing the one shown before)."""
-        self.narrative_editor.commit()
+        self.commit_pending()
         old = self.ctx.doc
         self.ctx.set_document(doc)
         if old is not None:
@@ -137,7 +150,7 @@ class MainWindow(QMainWindow):
         """Show the editor of a tree node."""
         if self.ctx.doc is None:
             return
-        self.narrative_editor.commit()
+        self.commit_pending()
         if kind in (OVERALL_NODE, PROJECT_NODE):
             self.form_editor.set_form(key)
             self.editors.setCurrentWidget(self.form_editor)
@@ -201,8 +214,32 @@ class MainWindow(QMainWindow):
         self.score_label.setToolTip(getattr(score, "warning_why", "") or "")
 
     def undo(self) -> None:
-        self.narrative_editor.commit()
+        self.commit_pending()
         self.ctx.undo_stack.undo()
+
+    def _show_step(self, message: str, changes: list[Any]) -> None:
+        """After an undo or redo: say what it was and show the cells it changed."""
+        self.statusBar().showMessage(message, 10000)
+        target = next((c for c in changes if c.form is not None and self._form_exists(c.form)), None)
+        if target is None or self.ctx.doc is None:
+            return
+        rows = tuple(target.rows) if not target.structural else tuple(target.rows[:1])
+        if target.table == "forms" or target.table not in (FUNDS, GOALS, INDICATORS, SCORE_SHEET):
+            table = "header" if target.table == "header" else target.table
+            self.show_cell(target.form, table, None, target.columns[0] if target.columns else None)
+            return
+        same = [c for c in changes if c.form == target.form and c.table == target.table and not c.structural]
+        rows = tuple(sorted({r for c in same for r in c.rows})) or rows
+        columns = tuple(dict.fromkeys(k for c in same for k in c.columns))
+        self.show_cell(target.form, target.table, rows[0] if rows else 0, columns[0] if columns else None)
+        kind, _ = self.tree.current_node()
+        editor = self.score_editor if kind == SCORE_NODE else self.form_editor
+        if rows:
+            editor.select_cells(target.table, rows, columns)
+
+    def _form_exists(self, uid: int) -> bool:
+        doc = self.ctx.doc
+        return doc is not None and any(f.uid == uid for f in doc.report.forms)
 
     def redo(self) -> None:
         self.ctx.undo_stack.redo()
@@ -225,8 +262,20 @@ class MainWindow(QMainWindow):
             self.setProperty("docks_sized", True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close without asking: every edit is already in the file."""
-        self.narrative_editor.commit()
+        """Write what is being typed, then close: every other edit is already in the file.
+
+        Asks only when a cell refuses the text being typed (it would be lost).
+        """
+        why = self.commit_pending()
+        if why is not None:
+            answer = QMessageBox.question(
+                self,
+                "关闭窗口",
+                f"正在编辑的单元格内容无法保存：{why}\n\n仍要关闭吗？（该单元格的修改将丢失）",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         if self.ctx.doc is not None:
             doc = self.ctx.doc
             self.ctx.set_document(None)

@@ -148,7 +148,7 @@ class FormEditor(QScrollArea):
         for name, edit in self.fields.items():
             if name in titles:
                 self.field_labels[name].setText(titles[name])
-            if not edit.hasFocus() or edit.text() == "":
+            if not edit.hasFocus() or not edit.isModified() or edit.text() == "":
                 edit.setText(str(getattr(form, name)))
             edit.setCursorPosition(0)
 
@@ -156,6 +156,7 @@ class FormEditor(QScrollArea):
         if self.uid is None or self.ctx.doc is None or not self._exists():
             return  # the form was deleted (or undone away) while its field had focus
         edit = self.fields[name]
+        edit.setModified(False)
         if edit.text() == str(getattr(self._form(), name)):
             return
         error = run(self.ctx.undo_stack, SetFormFieldCommand(self.ctx.doc, self.uid, name, edit.text()))
@@ -166,6 +167,30 @@ class FormEditor(QScrollArea):
     def _on_change(self, change: Any) -> None:
         if change.form == self.uid and change.table == "header":
             self._refresh_header()
+
+    def commit_pending(self) -> str | None:
+        """Write an open cell editor or a header field being edited; return why a cell refused it."""
+        for grid in self.grids.values():
+            why = grid.commit_editor()
+            if why is not None:
+                return why
+        for name, edit in self.fields.items():
+            if edit.hasFocus() and edit.isModified():
+                self._commit_field(name)
+        return None
+
+    def select_cells(self, table: str, rows: tuple[int, ...], columns: tuple[str, ...]) -> None:
+        """Select the cells a change touched (their bounding rectangle) and show the first."""
+        grid = self.grids.get(table)
+        if grid is None or not grid.isVisible() or not rows:
+            self.select_cell(table, rows[0] if rows else None, columns[0] if columns else None)
+            return
+        cols = [c for c in (grid.model.column_of(k) for k in columns) if c >= 0] or [0]
+        if not columns:
+            cols = [0, grid.model.columnCount() - 1]
+        grid.select_range(min(rows), min(cols), max(rows), max(cols))
+        grid.view.setFocus()
+        self._ensure_visible(grid.view, grid.view.currentIndex())
 
     def select_cell(self, table: str, row: int | None, column: str | None) -> None:
         """Select a cell of one of the grids, or focus a header field."""

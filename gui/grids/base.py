@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from core.model import Form
-from core.report import InputError
+from core.report import InputError, refusal
 from core.storage.db import StorageError
 from gui.commands import DocCommand, SetCellsCommand, push
 from gui.context import AppContext
@@ -84,6 +84,10 @@ class GridModel(QAbstractTableModel):
         self.form: Form | None = None
         self.columns: list[GridColumn] = []
         self._problems: dict[tuple[int, int], list[Any]] = {}
+        # Pasted text a cell refused: (row, column) -> (text, why); shown in red until the cell is written.
+        self.rejected: dict[tuple[int, int], tuple[str, str]] = {}
+        # The message of the last refused write (None when it went through): the view keeps its editor open.
+        self.last_refusal: str | None = None
         ctx.changed.connect(self._on_changed)
         ctx.problems_changed.connect(self.refresh_problems)
         ctx.document_replaced.connect(lambda: self.set_form(None))
@@ -93,6 +97,7 @@ class GridModel(QAbstractTableModel):
         """Show the table of form ``uid`` (None: an empty grid)."""
         self.beginResetModel()
         self.uid, self.form, self.columns = None, None, []
+        self.rejected = {}
         doc = self.ctx.doc
         if uid is not None and doc is not None:
             try:
@@ -160,6 +165,13 @@ class GridModel(QAbstractTableModel):
         if not self._valid(index):
             return None
         row, col = index.row(), index.column()
+        if (row, col) in self.rejected and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.BackgroundRole,
+            SEVERITY_ROLE,
+        ):
+            return self._rejected_role(row, col, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             computed = self.computed(row, col) if role == Qt.ItemDataRole.DisplayRole else None
             return computed.text if computed is not None else self.cell_text(row, col)
@@ -185,6 +197,16 @@ class GridModel(QAbstractTableModel):
         if not self.is_editable(index.row(), index.column()):
             return False
         return self.apply_cells([(index.row(), index.column(), "" if value is None else str(value))])
+
+    def _rejected_role(self, row: int, col: int, role: int) -> Any:
+        text, why = self.rejected[(row, col)]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"粘贴的“{text}”未写入：{why}"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(COLOURS["error"])
+        return "error"
 
     def _valid(self, index: Index) -> bool:
         return (
@@ -232,6 +254,7 @@ class GridModel(QAbstractTableModel):
     # ---- writing -----------------------------------------------------------------
     def apply_cells(self, cells: list[Cell], label: str = "编辑单元格") -> bool:
         """Write cells as one undo step; on bad input emit ``edit_refused`` and change nothing."""
+        self.last_refusal = None
         if self.uid is None or self.ctx.doc is None:
             return False
         edits = self.cell_edits(cells)
@@ -239,11 +262,47 @@ class GridModel(QAbstractTableModel):
             return False
         return self.run(SetCellsCommand(self.ctx.doc, edits, label), cells[0][0], cells[0][1])
 
+    def split_cells(self, cells: list[Cell]) -> tuple[list[Cell], list[tuple[int, int, str, str]]]:
+        """Return the cells that can be written and those refused, with why: (row, column, text, why)."""
+        good: list[Cell] = []
+        bad: list[tuple[int, int, str, str]] = []
+        for row, col, text in cells:
+            why = refusal(self.table, self.columns[col].key, text) if self.is_editable_at(row, col) else None
+            if why is None:
+                good.append((row, col, text))
+            else:
+                bad.append((row, col, text, why))
+        return good, bad
+
+    def is_editable_at(self, row: int, col: int) -> bool:
+        """Return is_editable for an existing row; a row a paste adds is editable where its column is."""
+        return self.is_editable(row, col) if row < self.rowCount() else not self.columns[col].computed
+
+    def flag_rejected(self, bad: list[tuple[int, int, str, str]]) -> None:
+        """Show refused pasted text in red at its cells and say how many were refused."""
+        for row, col, text, why in bad:
+            if row < self.rowCount():
+                self.rejected[(row, col)] = (text, why)
+                self.dataChanged.emit(self.index(row, col), self.index(row, col))
+        if bad:
+            row, col, text, why = bad[0]
+            more = f"（另有 {len(bad) - 1} 个单元格同样未写入，已标红）" if len(bad) > 1 else "（已标红）"
+            self.edit_refused.emit(f"“{text}”未写入：{why}{more}", row, col)
+
+    def paste_cells(self, cells: list[Cell]) -> bool:
+        """Write the good cells of a paste as one undo step and flag the refused ones."""
+        good, bad = self.split_cells(cells)
+        done = self.apply_cells(good, "粘贴") if good else False
+        self.flag_rejected(bad)
+        return done
+
     def run(self, command: DocCommand, row: int = 0, col: int = 0) -> bool:
         """Push a command; report refused input instead of raising."""
+        self.last_refusal = None
         try:
             push(self.ctx.undo_stack, command)
         except (InputError, StorageError) as exc:
+            self.last_refusal = str(exc)
             self.edit_refused.emit(str(exc), row, col)
             return False
         return True
@@ -325,11 +384,17 @@ class GridModel(QAbstractTableModel):
         if change.form == self.uid and change.table == self.table and change.structural:
             self.beginResetModel()
             self._problems = {}
+            self.rejected = {}
             self.endResetModel()
             return
         last = len(self.columns) - 1
         if change.form == self.uid and change.table == self.table and last >= 0:
             rows = change.rows or range(self.rowCount())
+            if self.rejected:
+                keys = {self.column_of(k) for k in change.columns}
+                self.rejected = {
+                    (r, c): v for (r, c), v in self.rejected.items() if not (r in rows and c in keys)
+                }
             for row in rows:
                 if row < self.rowCount():
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))

@@ -98,17 +98,22 @@ def plan_paste(
 ) -> PastePlan:
     """Decide which cells a paste fills.
 
-    One value over a selection fills the selection. A block fills its own size from the
-    selection's top-left; rows beyond the table are added when ``can_grow``, otherwise
-    dropped; columns beyond the table are always dropped.
+    As in Excel, a block over a selection whose height and width are whole multiples of the
+    block's is repeated to fill it (one value fills any selection); otherwise the block fills its
+    own size from the selection's top-left. Rows beyond the table are added when ``can_grow``,
+    otherwise dropped; columns beyond the table are always dropped.
     """
     if not block or not block[0]:
         return PastePlan([], 0)
-    if len(block) == 1 and len(block[0]) == 1:
-        value = block[0][0]
-        cells = [(top + r, left + c, value) for r in range(max(sel_rows, 1)) for c in range(max(sel_cols, 1))]
+    height, width = len(block), len(block[0])
+    sel_rows, sel_cols = max(sel_rows, 1), max(sel_cols, 1)
+    if (sel_rows, sel_cols) != (height, width) and sel_rows % height == 0 and sel_cols % width == 0:
+        cells = [
+            (top + r, left + c, block[r % height][c % width])
+            for r in range(sel_rows)
+            for c in range(sel_cols)
+        ]
         return PastePlan([x for x in cells if x[0] < row_count and x[1] < col_count], 0)
-    height = len(block)
     add = max(0, top + height - row_count) if can_grow else 0
     cells = []
     for r, line in enumerate(block):

@@ -7,6 +7,7 @@ line in a long cell, Esc cancels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -81,7 +82,14 @@ class GridDelegate(QStyledItemDelegate):
     # Emitted after an editor was committed and closed by a navigation key: (rows, columns) to move.
     navigated = Signal(int, int)
 
+    def __init__(self, parent: QObject, refused: Callable[[QWidget], bool] = lambda editor: False) -> None:
+        super().__init__(parent)
+        self._refused = refused
+        self.editing_index: QPersistentModelIndex | None = None
+        self._popups: dict[QObject, QComboBox] = {}
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        self.editing_index = QPersistentModelIndex(index)
         column = _column(index)
         kind = column.editor if column is not None else "text"
         if kind in ("level1", "level2"):
@@ -107,6 +115,10 @@ class GridDelegate(QStyledItemDelegate):
         if completer is not None:
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            popup = completer.popup()
+            popup.installEventFilter(self)
+            self._popups[popup] = combo
+            combo.destroyed.connect(lambda *_: self._popups.pop(popup, None))
         if combo.lineEdit() is not None:
             combo.lineEdit().installEventFilter(self)
         return combo
@@ -131,6 +143,8 @@ class GridDelegate(QStyledItemDelegate):
     # ---- keys ----------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if obj in self._popups:
+                return self._popup_key(self._popups[obj], event)
             editor = self._editor_of(obj)
             if editor is not None and self._handle_key(editor, event):
                 return True
@@ -141,6 +155,23 @@ class GridDelegate(QStyledItemDelegate):
         if isinstance(obj, QLineEdit) and isinstance(obj.parent(), QComboBox):
             return obj.parent()  # type: ignore[return-value]
         return obj if isinstance(obj, QWidget) else None
+
+    def _popup_key(self, combo: QComboBox, event: QKeyEvent) -> bool:
+        """Enter (or Tab) in a completion list takes the highlighted entry, or the first, and commits."""
+        completer = combo.completer()
+        if event.key() not in (*ENTER_KEYS, Qt.Key.Key_Tab) or completer is None:
+            return False
+        popup = completer.popup()
+        index = popup.currentIndex()
+        if not index.isValid():
+            index = completer.completionModel().index(0, 0)
+        if index.isValid():
+            combo.setEditText(str(index.data()))
+        popup.hide()
+        down = event.key() in ENTER_KEYS
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.finish(combo, (-1 if shift else 1) if down else 0, 0 if down else 1)
+        return True
 
     def _handle_key(self, editor: QWidget, event: QKeyEvent) -> bool:
         key, mods = event.key(), event.modifiers()
@@ -167,5 +198,7 @@ class GridDelegate(QStyledItemDelegate):
     def finish(self, editor: QWidget, rows: int, columns: int) -> None:
         """Commit the editor, close it, and ask the view to move the current cell."""
         self.commitData.emit(editor)
+        if self._refused(editor):
+            return  # the view keeps the editor open with its text and says why
         self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
         self.navigated.emit(rows, columns)

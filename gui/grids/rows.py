@@ -30,14 +30,17 @@ def paste(model: GridModel, plan: PastePlan) -> bool:
     if doc is None or uid is None or not (plan.cells or plan.add_rows):
         return False
     if not plan.add_rows:
-        return model.apply_cells(plan.cells, "粘贴")
+        return model.paste_cells(plan.cells)
+    good, bad = model.split_cells(plan.cells)
     count = model.rowCount()
     parts: list[DocCommand] = [InsertRowsCommand(doc, uid, model.table, count, count=plan.add_rows)]
-    edits = model.cell_edits(plan.cells)
+    edits = model.cell_edits(good)
     if edits:
         parts.append(SetCellsCommand(doc, edits, "粘贴"))
     first = plan.cells[0] if plan.cells else (count, 0, "")
-    return model.run(MacroCommand(doc, parts, "粘贴"), first[0], first[1])
+    done = model.run(MacroCommand(doc, parts, "粘贴"), first[0], first[1])
+    model.flag_rejected(bad)
+    return done
 
 
 def _allowed(grid: GridView) -> bool:

@@ -18,9 +18,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QLabel,
     QMenu,
     QTableView,
     QToolTip,
@@ -32,7 +34,7 @@ from gui.context import AppContext
 from gui.grids import rows as row_ops
 from gui.grids.base import GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
-from gui.grids.delegates import GridDelegate, input_target, set_editor_text
+from gui.grids.delegates import GridDelegate, editor_text, input_target, set_editor_text
 from gui.grids.models import make_model
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -51,10 +53,26 @@ class GridTable(QTableView):
     def __init__(self, grid: GridView) -> None:
         super().__init__(grid)
         self.grid = grid
+        self.refused_editor: QWidget | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
 
     def is_editing(self) -> bool:
         return self.state() == QAbstractItemView.State.EditingState
+
+    def commitData(self, editor: QWidget) -> None:
+        """Write an editor's text; remember the editor when the model refused it."""
+        self.grid.model.last_refusal = None
+        super().commitData(editor)
+        self.refused_editor = editor if self.grid.model.last_refusal else None
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Close an editor, except one whose text was just refused: it stays open with its text."""
+        if editor is self.refused_editor and hint != QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            self.grid.keep_editor(editor, self.grid.model.last_refusal or "")
+            return
+        self.refused_editor = None
+        self.grid.hide_cell_message()
+        super().closeEditor(editor, hint)
 
     def event(self, event: QEvent) -> bool:
         if (
@@ -100,12 +118,19 @@ class GridView(QWidget):
         self._model = make_model(ctx, table, self)
         self._view = GridTable(self)
         self._view.setModel(self._model)
-        self._delegate = GridDelegate(self._view)
+        self._delegate = GridDelegate(self._view, lambda editor: editor is self._view.refused_editor)
         self._view.setItemDelegate(self._delegate)
         self._setup_view()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
+        self.cell_message = QLabel(self._view.viewport())
+        self.cell_message.setObjectName("cellMessage")
+        self.cell_message.setWordWrap(True)
+        self.cell_message.setStyleSheet(
+            "background: #fff2f2; color: #9c0006; border: 1px solid #c00000; padding: 2px 4px;"
+        )
+        self.cell_message.hide()
         self._resize_timer = QTimer(self, singleShot=True, interval=0)
         self._resize_timer.timeout.connect(self._view.resizeRowsToContents)
         self._delegate.navigated.connect(self.move_by)
@@ -191,8 +216,61 @@ class GridView(QWidget):
 
     def _on_refused(self, text: str, row: int, col: int) -> None:
         self.message.emit(text)
+        self.show_cell_message(text, row, col)
+
+    def show_cell_message(self, text: str, row: int, col: int) -> None:
+        """Show a message in a red box right under a cell (and as a tooltip there)."""
         rect = self._view.visualRect(self._model.index(row, col))
+        label = self.cell_message
+        label.setText(text)
+        width = max(rect.width(), min(360, self._view.viewport().width()))
+        label.setFixedWidth(width)
+        label.adjustSize()
+        x = max(0, min(rect.left(), self._view.viewport().width() - width))
+        below = rect.bottom() + 2
+        y = (
+            below
+            if below + label.height() <= self._view.viewport().height()
+            else rect.top() - label.height() - 2
+        )
+        label.move(x, max(0, y))
+        label.show()
+        label.raise_()
         QToolTip.showText(self._view.viewport().mapToGlobal(rect.bottomLeft()), text, self._view)
+
+    def hide_cell_message(self) -> None:
+        self.cell_message.hide()
+
+    def keep_editor(self, editor: QWidget, text: str) -> None:
+        """Leave a refused editor open over its cell, with its text and the reason under it."""
+        index = self._delegate.editing_index
+        if index is None or not index.isValid():
+            return
+        row, col = index.row(), index.column()
+        self.show_cell_message(text + "（按 Esc 放弃修改）", row, col)
+
+        def back() -> None:
+            if self._view.refused_editor is not editor:
+                return
+            if self._view.currentIndex() != self._model.index(row, col):
+                self._set_current(row, col)
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        QTimer.singleShot(0, back)
+
+    def commit_editor(self) -> str | None:
+        """Write the open editor's text, if any; return why it was refused (None when written)."""
+        if not self._view.is_editing():
+            return None
+        index = self._delegate.editing_index
+        editor = self._view.indexWidget(index) if index is not None and index.isValid() else None
+        if editor is None:
+            return None
+        self._view.commitData(editor)
+        if self._view.refused_editor is editor:
+            return self._model.last_refusal or "输入的内容无法写入"
+        self._view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        return None
 
     # ---- moving and typing -------------------------------------------------------------
     def move_by(self, rows: int, columns: int) -> None:
@@ -215,7 +293,13 @@ class GridView(QWidget):
         flag = QItemSelectionModel.SelectionFlag
         self._view.selectionModel().setCurrentIndex(self._model.index(row, col), flag.ClearAndSelect)
 
-    def start_typing(self, text: str) -> QWidget | None:
+    def edit_current(self) -> None:
+        """F2: open the current cell's editor with the caret after its text, as Excel does."""
+        editor = self.start_typing(None)
+        if editor is not None:
+            set_editor_text(editor, editor_text(editor))
+
+    def start_typing(self, text: str | None) -> QWidget | None:
         """Open the editor of the current cell with ``text`` replacing what it held."""
         index = self._view.currentIndex()
         if not index.isValid():
@@ -225,7 +309,7 @@ class GridView(QWidget):
             return None
         self._view.edit(index)
         editor = self._view.indexWidget(index)
-        if editor is not None:
+        if editor is not None and text is not None:
             set_editor_text(editor, text)
         return editor
 
@@ -258,6 +342,7 @@ class GridView(QWidget):
             (Qt.Key.Key_Backtab, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(0, -1),
             (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): self.clear_selection,
             (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier): lambda: self.start_typing(""),
+            (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier): self.edit_current,
             (Qt.Key.Key_D, CTRL): self.fill_down,
             (Qt.Key.Key_Y, CTRL): self.redo,
             (Qt.Key.Key_Z, CTRL | SHIFT): self.redo,
@@ -351,8 +436,9 @@ class GridView(QWidget):
             self._model.can_add_rows,
         )
         if row_ops.paste(self._model, plan):
-            height = len(block) if len(block) > 1 or len(block[0]) > 1 else bottom - top + 1
-            width = len(block[0]) if len(block) > 1 or len(block[0]) > 1 else right - left + 1
+            sel_h, sel_w, block_h, block_w = bottom - top + 1, right - left + 1, len(block), len(block[0])
+            tiled = sel_h % block_h == 0 and sel_w % block_w == 0
+            height, width = (sel_h, sel_w) if tiled else (block_h, block_w)
             self.select_range(top, left, top + height - 1, left + width - 1)
 
     def clear_selection(self) -> None:
