@@ -47,14 +47,17 @@ def _load(path_text: str) -> Report:
 
     path = Path(path_text)
     if not path.exists():
-        raise CliError(f"文件不存在：{path}")
+        raise CliError(f"文件“{path}”不存在，请检查路径。")
+    if path.is_dir():
+        raise CliError(f"“{path}”是文件夹，请给出报告文件（.zpdb 或 .json）。")
     if path.suffix.lower() == ".json":
         try:
             return read_json_file(path)
         except InterchangeError as exc:
-            raise CliError(str(exc)) from exc
+            text = str(exc)
+            raise CliError(text if path.name in text else f"无法读取“{path.name}”：{text}") from exc
     try:
-        doc = Document.open(path, backup=False)
+        doc = Document.open(path, backup=False, read_only=True)
     except StorageError as exc:
         raise CliError(str(exc).replace("\n", " ")) from exc
     report = doc.report
@@ -63,8 +66,14 @@ def _load(path_text: str) -> Report:
 
 
 def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file beside the target; no partial file on failure."""
-    tmp = target.with_name(f".{target.name}.part")
+    """Write through a temporary file beside the target (a name no other writer uses); no partial
+    file on failure; parts left by killed writers are removed first."""
+    from core.storage.db import clean_stale_parts, part_name
+
+    if target.is_dir():
+        raise CliError(f"“{target}”是文件夹，请给出要写入的文件名。")
+    clean_stale_parts(target.parent)
+    tmp = part_name(target)
     try:
         write(tmp)
         os.replace(tmp, target)
@@ -78,7 +87,7 @@ def _create_zpdb(report: Report, out: Path, force: bool) -> None:
     from core.storage.db import StorageError
 
     if out.exists() and not force:
-        raise CliError(f"目标文件已存在：{out}（加 --force 覆盖）")
+        raise CliError(f"目标文件“{out.name}”已存在，如要覆盖请加 --force。")
 
     def write(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
@@ -87,7 +96,20 @@ def _create_zpdb(report: Report, out: Path, force: bool) -> None:
         except StorageError as exc:
             raise CliError(str(exc)) from exc
 
+    _refuse_if_open(out)
     _write_atomically(out, write)
+
+
+def _refuse_if_open(target: Path) -> None:
+    """An existing report open in a window is never replaced (its lock is taken and given back)."""
+    from core.storage.db import StorageError, lock_existing
+
+    try:
+        held = lock_existing(target)
+    except StorageError as exc:
+        raise CliError(str(exc)) from exc
+    if held is not None:
+        held.close()
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -389,6 +411,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ReviewCliError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (OSError, ValueError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    except Exception as exc:
+        print(f"错误：{_describe(exc, args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _describe(exc: Exception, args: argparse.Namespace) -> str:
+    """One Chinese sentence for an unexpected failure; the traceback goes to the log."""
+    from core.errorlog import log_exception, log_path
+    from core.storage.db import StorageError, os_reason
+
+    if isinstance(exc, StorageError):
+        return str(exc)
+    log_exception(exc, f"python -m core {getattr(args, 'command', '')}")
+    where = getattr(args, "input", "") or ""
+    name = Path(where).name if where else "命令"
+    if isinstance(exc, OSError):
+        target = exc.filename or where
+        shown = Path(str(target)).name if target else name
+        return f"无法读写“{shown}”（{os_reason(exc)}），请检查路径、权限和磁盘空间后重试。"
+    log = log_path()
+    return f"处理“{name}”时出现意外错误，未完成，详情已记入 {log or '错误日志'}。"

@@ -251,7 +251,59 @@ def read_json_file(path: Path | str) -> Report:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InterchangeError(f"{path.name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列") from exc
-    return report_from_dict(data)
+    except RecursionError as exc:
+        raise InterchangeError(f"{path.name} 的嵌套层数过深，不是 ZiPing 交换文件，请检查文件来源") from exc
+    if _depth(data) > MAX_DEPTH:
+        raise InterchangeError(f"{path.name} 的嵌套层数过深，不是 ZiPing 交换文件，请检查文件来源")
+    if _has_lone_surrogate(data):
+        raise InterchangeError(f"{path.name} 含有无效的字符（不成对的 \\u 代理码），请在原程序中重新导出")
+    try:
+        return report_from_dict(data)
+    except InterchangeError:
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        from core.errorlog import log_exception
+
+        log_exception(exc, f"importing {path}")
+        raise InterchangeError(f"{path.name} 的内容不符合 ZiPing 交换格式，请在原程序中重新导出") from exc
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+MAX_DEPTH = 32  # the interchange format nests 6 levels; 基础数据表 a few more
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest (iteratively: no RecursionError on any input)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _clean(obj: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from core import model as m
 from core import schema
+from core.errorlog import log_exception
 from core.model import FUNDS, Form, Report, Signoff
 from core.numbers import amount_problem
 from core.schema import ROW_TABLES, Kind
@@ -100,19 +101,37 @@ class Document:
         self.path = Path(path)
         self.template: Template = get_template(report.template)
         self._listeners: list[Listener] = []
+        self.read_only = False
+        self.warning = ""  # one sentence to show once after opening (a backup that could not be made)
+        self.identity = storage.FileIdentity.of(self.path, db)
 
     # ---- opening and closing -------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, backup: bool = True) -> Document:
-        """Open a .zpdb for editing (StorageError with a Chinese message if it cannot be)."""
-        db = storage.open_database(Path(path), backup=backup)
+    def open(cls, path: Path | str, backup: bool = True, read_only: bool = False) -> Document:
+        """Open a .zpdb for editing (StorageError with a Chinese message if it cannot be).
+
+        ``read_only`` never writes the file (an older one is upgraded in memory only); the
+        Document then refuses every edit.
+        """
+        path = Path(path)
+        db = storage.open_database(path, backup=backup and not read_only, read_only=read_only)
         try:
             report = repo.load_report(db)
             get_template(report.template)
+            bad = [f for f in report.forms if f.kind not in m.FORM_KINDS]
+            if bad:
+                raise ValueError(f"unknown form kind {bad[0].kind!r}")
         except Exception as exc:
             storage.close_database(db)
-            raise storage.StorageError(f"无法读取报告 {Path(path).name}：{exc}") from exc
-        return cls(db, report, Path(path))
+            log_exception(exc, f"opening {path}")
+            raise storage.DamagedFileError(
+                f"报告文件“{path.name}”的内容不完整或已损坏，未做任何改动，"
+                "请用“文件 → 从备份恢复…”取回最近的备份。"
+            ) from exc
+        doc = cls(db, report, path)
+        doc.read_only = read_only
+        doc.warning = storage.last_backup_problem(path) if backup and not read_only else ""
+        return doc
 
     @classmethod
     def create(cls, path: Path | str, report: Report) -> Document:
@@ -151,6 +170,11 @@ class Document:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
+        if self.read_only:
+            raise storage.ReadOnlyError(
+                f"“{self.path.name}”以只读方式打开，不能修改，请另存为新文件后再编辑。"
+            )
+        self.identity.verify(self.path)
         try:
             with self.db.atomic():
                 yield
@@ -159,7 +183,10 @@ class Document:
         except Exception as exc:
             if isinstance(exc, InputError):
                 raise
-            raise storage.StorageError(f"写入报告文件失败：{exc}") from exc
+            log_exception(exc, f"writing {self.path}")
+            raise storage.StorageError(storage.write_failure(self.path, exc)) from exc
+        finally:
+            self.identity.committed(self.path)
 
     # ---- cells ---------------------------------------------------------------
     def form(self, uid: int) -> Form:

@@ -10,14 +10,25 @@ is on disk when the call returns, also on USB sticks and network shares.
 
 from __future__ import annotations
 
+import errno
+import functools
+import hashlib
 import os
+import re
+import secrets
+import shutil
 import sqlite3
+import tempfile
 import time
+import urllib.parse
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
+from core.errorlog import log_exception
 from core.paths import backups_dir
 from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -46,14 +57,60 @@ class ReadOnlyError(StorageError):
     pass
 
 
+class NewerFileError(StorageError):
+    pass
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese phrase for an operating-system error (never its English text)."""
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "所在位置只读",
+        errno.EACCES: "没有访问权限",
+        errno.EPERM: "没有访问权限",
+        errno.ENOENT: "文件或文件夹不存在",
+        errno.EISDIR: "这是一个文件夹",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EEXIST: "文件已存在",
+        errno.ENAMETOOLONG: "文件名太长",
+        errno.EIO: "读写设备出错",
+        errno.EDQUOT: "磁盘配额已满",
+    }
+    if isinstance(exc, PermissionError):
+        return "没有访问权限或文件正被其他程序使用"
+    return reasons.get(exc.errno or 0, "系统拒绝了这次读写")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=0.2, check_same_thread=False)
+    conn.text_factory = _text
     conn.execute("PRAGMA busy_timeout=200")
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA locking_mode=EXCLUSIVE")
     return conn
+
+
+def _text(data: bytes) -> str:
+    """Cell text as stored; bytes that are no UTF-8 (a damaged or crafted file) read as �, never raise."""
+    return data.decode("utf-8", "replace")
+
+
+def _sqlite_problem(exc: BaseException, path: Path) -> StorageError:
+    """The user's sentence for an SQLite error met while opening ``path``."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return FileInUseError(f"该报告正由另一窗口打开：{path.name}，请先在那个窗口中关闭它。")
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyError(
+            f"“{path.name}”所在位置只读，无法编辑，请把它复制到可写的位置（如“我的文档”）后再打开。"
+        )
+    return DamagedFileError(damaged_message(path))
+
+
+def damaged_message(path: Path) -> str:
+    return f"报告文件“{path.name}”已损坏，未做任何改动，请用“文件 → 从备份恢复…”取回最近的备份。"
 
 
 def _connect_locked(path: Path) -> sqlite3.Connection:
@@ -66,91 +123,378 @@ def _connect_locked(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise FileInUseError(f"该报告正由另一窗口打开：{path.name}\n请先在那个窗口中关闭它。") from exc
-        if "readonly" in text or "read-only" in text:
-            raise ReadOnlyError(f"文件所在位置只读，无法编辑：{path}") from exc
-        if "not a database" in text or "malformed" in text:
-            raise DamagedFileError(
-                f"报告文件已损坏或不是 ZiPing 报告：{path.name}（{exc}），未做任何改动。"
-            ) from exc
-        raise StorageError(f"无法打开报告 {path.name}：{exc}") from exc
+        raise _sqlite_problem(exc, path) from exc
 
 
 def _check_writable(path: Path) -> None:
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise ReadOnlyError(
-            f"文件或其所在文件夹是只读的，无法编辑：{path}\n请把它复制到可写的位置（如“我的文档”）后再打开。"
+            f"“{path.name}”或其所在文件夹是只读的，无法编辑，请把它复制到可写的位置（如“我的文档”）后再打开。"
         )
 
 
-def _check_header(path: Path) -> None:
+# ---- inspecting a file before anything may write to it -------------------------------------
+
+
+@dataclass(frozen=True)
+class Header:
+    """The fields of the 100-byte SQLite header that decide whether a file is ours."""
+
+    page_size: int
+    write_version: int
+    read_version: int
+    change_counter: int
+    pages: int
+    valid_for: int
+    user_version: int
+    application_id: int
+
+    @classmethod
+    def parse(cls, head: bytes) -> Header:
+        def be(offset: int, size: int = 4) -> int:
+            return int.from_bytes(head[offset : offset + size], "big")
+
+        page_size = be(16, 2)
+        return cls(
+            page_size=65536 if page_size == 1 else page_size,
+            write_version=head[18],
+            read_version=head[19],
+            change_counter=be(24),
+            pages=be(28),
+            valid_for=be(92),
+            user_version=be(60),
+            application_id=be(68),
+        )
+
+
+_open_here: dict[tuple[int, int], int] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _register(path: Path, db: sqlite_utils.Database) -> None:
+    key = _file_key(path)
+    if key is not None:
+        _open_here[key] = _open_here.get(key, 0) + 1
+        db._ziping_key = key  # type: ignore[attr-defined]
+
+
+def open_in_this_process(path: Path) -> bool:
+    """True when this process holds ``path`` open as a report. Reading such a file with a plain
+    open()/close() would drop SQLite's POSIX lock on it, so it is refused before that."""
+    key = _file_key(path)
+    return key is not None and _open_here.get(key, 0) > 0
+
+
+def read_header(path: Path) -> Header:
+    """Read and judge the header with plain file reads (no SQLite, so nothing can be written)."""
+    if not path.exists():
+        raise StorageError(f"文件“{path.name}”不存在，请确认它没有被移动或删除。")
+    if path.is_dir():
+        raise StorageError(f"“{path.name}”是文件夹，不是报告文件，请选择 .zpdb 文件。")
+    if open_in_this_process(path):
+        raise FileInUseError(f"该报告正由另一窗口打开：{path.name}，请先在那个窗口中关闭它。")
     try:
         with open(path, "rb") as fh:
-            head = fh.read(16)
+            head = fh.read(100)
     except OSError as exc:
-        raise StorageError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
-    if head != SQLITE_MAGIC:
+        raise StorageError(f"无法读取文件“{path.name}”（{os_reason(exc)}），请检查文件是否可访问。") from exc
+    if head[:16] != SQLITE_MAGIC:
         raise ForeignFileError(f"“{path.name}”不是 ZiPing 报告文件（.zpdb），未做任何改动。")
+    if len(head) < 100:
+        raise DamagedFileError(damaged_message(path))
+    header = Header.parse(head)
+    if header.application_id != APPLICATION_ID:
+        raise ForeignFileError(f"“{path.name}”是 SQLite 数据库，但不是 ZiPing 报告文件，未做任何改动。")
+    if header.user_version > SCHEMA_VERSION:
+        raise NewerFileError(
+            f"“{path.name}”由更新版本的 ZiPing 创建（格式 {header.user_version}），"
+            "未做任何改动，请升级本程序后再打开。"
+        )
+    bad_size = header.page_size < 512 or header.page_size & (header.page_size - 1)
+    if bad_size or header.user_version == 0 or (header.write_version, header.read_version) != (1, 1):
+        raise DamagedFileError(damaged_message(path))
+    return header
 
 
-def _verify(conn: sqlite3.Connection, path: Path) -> int:
-    """Check the file is ours and intact; return its schema version."""
+def _hot_journal(path: Path) -> bool:
+    journal = path.with_name(path.name + "-journal")
+    try:
+        return journal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _check_size(path: Path, header: Header) -> None:
+    """A truncated file (or one with zero pages) is damaged; judged only without a hot journal."""
+    size = path.stat().st_size
+    if size == 0 or size % header.page_size:
+        raise DamagedFileError(damaged_message(path))
+    if header.valid_for == header.change_counter and header.pages * header.page_size != size:
+        raise DamagedFileError(damaged_message(path))
+    if header.pages == 0:
+        raise DamagedFileError(damaged_message(path))
+
+
+def _uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{urllib.parse.quote(str(path.resolve()))}?{query}"
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write the file (mode=ro; immutable=1 on media that refuse locks)."""
+    last: sqlite3.Error | None = None
+    for params in ({"mode": "ro"}, {"mode": "ro", "immutable": "1"}):
+        try:
+            conn = sqlite3.connect(_uri(path, **params), uri=True, isolation_level=None, timeout=0.2)
+            conn.text_factory = _text
+            conn.execute("PRAGMA busy_timeout=200")
+            conn.execute("PRAGMA schema_version").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            last = exc
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text or "malformed" in text or "not a database" in text:
+                break
+    assert last is not None
+    raise _sqlite_problem(last, path) from last
+
+
+@functools.cache
+def expected_schema(version: int) -> Schema:
+    """What a file of ``version`` holds: the first ``version`` migrations applied to an empty database."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    names = [m.name for m in MIGRATIONS._migrations]
+    MIGRATIONS.apply(db, stop_before=names[version] if version < len(names) else None)
+    try:
+        return read_schema(conn)
+    finally:
+        conn.close()
+
+
+Schema = dict[str, Any]
+
+
+def read_schema(conn: sqlite3.Connection) -> Schema:
+    """Every object of the file, compared by structure (not by its SQL text)."""
+    out: Schema = {}
+    for kind, name, table in conn.execute("SELECT type, name, tbl_name FROM sqlite_master ORDER BY name"):
+        if kind == "table":
+            cols = conn.execute(f"PRAGMA table_xinfo({_quote(name)})").fetchall()
+            fks = conn.execute(f"PRAGMA foreign_key_list({_quote(name)})").fetchall()
+            out[f"table {name}"] = (
+                tuple((c[1], str(c[2]).upper(), c[3], c[5], c[6]) for c in cols),
+                tuple(sorted((f[2], f[3], f[4]) for f in fks)),
+            )
+        elif kind == "index":
+            cols = conn.execute(f"PRAGMA index_info({_quote(name)})").fetchall()
+            out[f"index {name}"] = (table, tuple(c[2] for c in cols))
+        else:
+            out[f"{kind} {name}"] = table
+    return out
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _inspect(conn: sqlite3.Connection, path: Path) -> int:
+    """Check the file is ours, intact and of the expected shape; return its schema version.
+
+    The version is the number of migrations the file records (a crash between a migration and
+    ``user_version`` leaves the header one behind; the file is still whole).
+    """
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise DamagedFileError(f"报告文件已损坏，无法读取：{path.name}（{exc}）") from exc
-    if app_id != APPLICATION_ID:
-        raise ForeignFileError(f"“{path.name}”是 SQLite 数据库，但不是 ZiPing 报告文件，未做任何改动。")
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise DamagedFileError(f"报告文件已损坏：{path.name}（{exc}）。文件未被改动，可从备份恢复。") from exc
-    if [r[0] for r in rows] != ["ok"]:
-        detail = "；".join(str(r[0]) for r in rows[:3])
-        raise DamagedFileError(f"报告文件已损坏：{path.name}（{detail}）。文件未被改动，可从备份恢复。")
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > SCHEMA_VERSION:
-        raise StorageError(f"“{path.name}”由更新版本的 ZiPing 创建（格式 {version}），请升级本程序后再打开。")
+        if app_id != APPLICATION_ID:
+            raise DamagedFileError(damaged_message(path))
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in rows] != ["ok"]:
+            raise DamagedFileError(damaged_message(path))
+        found = read_schema(conn)
+        applied = (
+            [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                    [MIGRATIONS.name],
+                )
+            ]
+            if "table _sqlite_migrations" in found
+            else []
+        )
+    except sqlite3.Error as exc:
+        raise _sqlite_problem(exc, path) from exc
+    version = len(applied)
+    names = [m.name for m in MIGRATIONS._migrations]
+    if version > len(names):
+        raise NewerFileError(f"“{path.name}”由更新版本的 ZiPing 创建，未做任何改动，请升级本程序后再打开。")
+    if version == 0 or applied != names[:version] or found != expected_schema(version):
+        raise DamagedFileError(
+            f"报告文件“{path.name}”的结构不完整或被其他程序改动过，未做任何改动，"
+            "请用“文件 → 从备份恢复…”取回最近的备份。"
+        )
     return version
 
 
-def open_database(path: Path, backup: bool = True) -> sqlite_utils.Database:
-    """Open an existing report file for editing, or raise a StorageError the user can read."""
+def inspect_file(path: Path) -> int:
+    """Judge ``path`` without writing to it; return its schema version or raise a StorageError."""
     path = Path(path)
-    if not path.exists():
-        raise StorageError(f"文件不存在：{path}")
-    _check_header(path)
+    header = read_header(path)
+    if _hot_journal(path):
+        with tempfile.TemporaryDirectory(prefix="ziping-") as folder:
+            conn = _rolled_back_copy(path, Path(folder))
+            try:
+                return _inspect(conn, path)
+            finally:
+                conn.close()
+    _check_size(path, header)
+    conn = _connect_read_only(path)
+    try:
+        return _inspect(conn, path)
+    finally:
+        conn.close()
+
+
+def _rolled_back_copy(path: Path, folder: Path) -> sqlite3.Connection:
+    """A copy of the file with its hot journal applied, in ``folder`` (the original is not touched)."""
+    copy = folder / "copy.zpdb"
+    try:
+        shutil.copyfile(path, copy)
+        shutil.copyfile(path.with_name(path.name + "-journal"), folder / "copy.zpdb-journal")
+    except OSError as exc:
+        raise StorageError(f"无法读取文件“{path.name}”（{os_reason(exc)}），请检查文件是否可访问。") from exc
+    try:
+        conn = sqlite3.connect(str(copy), isolation_level=None)
+        conn.text_factory = _text
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error as exc:
+        raise _sqlite_problem(exc, path) from exc
+    return conn
+
+
+def _memory_copy(source: sqlite3.Connection) -> sqlite3.Connection:
+    mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    mem.text_factory = _text
+    source.backup(mem)
+    return mem
+
+
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """Open a report for reading only: the file is never written (an older one is upgraded in memory)."""
+    path = Path(path)
+    version = inspect_file(path)
+    if _hot_journal(path):
+        with tempfile.TemporaryDirectory(prefix="ziping-") as folder:
+            conn = _rolled_back_copy(path, Path(folder))
+            mem = _memory_copy(conn)
+            conn.close()
+    else:
+        conn = _connect_read_only(path)
+        try:
+            mem = _memory_copy(conn)
+        except sqlite3.Error as exc:
+            raise _sqlite_problem(exc, path) from exc
+        finally:
+            conn.close()
+    db = sqlite_utils.Database(mem)
+    if version < SCHEMA_VERSION:
+        _migrate(db)
+    return db
+
+
+def open_database(path: Path, backup: bool = True, read_only: bool = False) -> sqlite_utils.Database:
+    """Open an existing report file for editing, or raise a StorageError the user can read.
+
+    The file is judged read-only first (header, quick_check, schema object by object); only a file
+    that passes is opened for writing, so a refused file stays byte-identical.
+    """
+    path = Path(path)
+    if read_only:
+        return open_read_only(path)
+    if _hot_journal(path):
+        read_header(path)  # ours: let SQLite roll its journal back (what the journal is for)
+        _check_writable(path)
+        _roll_back(path)
+    version = inspect_file(path)
     _check_writable(path)
     conn = _connect_locked(path)
     try:
-        version = _verify(conn, path)
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise DamagedFileError(damaged_message(path))  # replaced since it was judged
         conn.execute("COMMIT")
-    except StorageError:
-        conn.execute("ROLLBACK")
+        db = sqlite_utils.Database(conn)
+        if version < SCHEMA_VERSION:
+            _migrate(db)
+    except BaseException as exc:
         conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise _sqlite_problem(exc, path) from exc
         raise
-    db = sqlite_utils.Database(conn)
-    if version < SCHEMA_VERSION:
-        _migrate(db)
+    _register(path, db)
     if backup:
         make_backup(db, path)
     return db
+
+
+def lock_existing(path: Path) -> sqlite3.Connection | None:
+    """Take the exclusive lock of an existing ZiPing report before it is replaced (None when there is
+    no report there); FileInUseError when a window has it open."""
+    try:
+        if read_header(path).application_id != APPLICATION_ID:
+            return None
+    except FileInUseError as exc:
+        raise FileInUseError(
+            f"目标报告“{path.name}”正由另一窗口打开，未做任何改动，请先在那个窗口中关闭它。"
+        ) from exc
+    except StorageError:
+        return None
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=0.2)
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        return conn
+    except sqlite3.Error as exc:
+        problem = _sqlite_problem(exc, path)
+        if isinstance(problem, FileInUseError):
+            raise FileInUseError(
+                f"目标报告“{path.name}”正由另一窗口打开，未做任何改动，请先在那个窗口中关闭它。"
+            ) from exc
+        return None
+
+
+def _roll_back(path: Path) -> None:
+    """Apply a crashed writer's hot journal to its own file (opening for writing does that)."""
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=0.2)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise _sqlite_problem(exc, path) from exc
 
 
 def create_database(path: Path) -> sqlite_utils.Database:
     """Create a new, empty report file (refusing to overwrite an existing one)."""
     path = Path(path)
     if path.exists():
-        raise StorageError(f"文件已存在：{path}")
+        raise StorageError(f"文件“{path.name}”已存在，请换一个文件名或先移走原文件。")
     if not os.access(path.parent if str(path.parent) else Path("."), os.W_OK):
-        raise ReadOnlyError(f"无法在此文件夹中创建文件：{path.parent}")
+        raise ReadOnlyError(f"无法在文件夹“{path.parent}”中创建“{path.name}”，请选择一个可写的文件夹。")
     conn = _connect_locked(path)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute("COMMIT")
     db = sqlite_utils.Database(conn)
     _migrate(db)
+    _register(path, db)
     return db
 
 
@@ -160,17 +504,64 @@ def _migrate(db: sqlite_utils.Database, stop_before: str | None = None) -> None:
     db.execute(f"PRAGMA user_version={applied}")
 
 
-def make_backup(db: sqlite_utils.Database, path: Path) -> Path | None:
-    """Copy the open file into the backups folder through the backup API; keep the last 10."""
-    folder = backups_dir()
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}-{stamp}.zpdb"
+def backup_key(path: Path) -> str:
+    """A short hash of the report's full path: reports of one name in two folders keep apart."""
     try:
+        full = str(Path(path).resolve())
+    except OSError:
+        full = str(Path(path).absolute())
+    if os.name == "nt":
+        full = full.casefold()
+    return hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+_BACKUP_RE = re.compile(r"^(?P<stem>.*)-(?P<key>[0-9a-f]{12})-(?P<stamp>\d{8}-\d{6}-\d{6})\.zpdb$")
+_backup_problems: dict[str, str] = {}
+_reported: set[str] = set()
+
+
+def backups_of(path: Path) -> list[Path]:
+    """The backups of this report (exactly its full path), oldest first."""
+    key = backup_key(path)
+    try:
+        folder = backups_dir()
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        match = _BACKUP_RE.match(name)
+        if match and match.group("key") == key:
+            found.append((match.group("stamp"), folder / name))
+    return [p for _, p in sorted(found)]
+
+
+def last_backup_problem(path: Path) -> str:
+    """The sentence to show once per program run when backing up ``path`` failed, else ""."""
+    problem = _backup_problems.get(str(path), "")
+    if not problem or problem in _reported:
+        return ""
+    _reported.add(problem)
+    return problem
+
+
+def make_backup(db: sqlite_utils.Database, path: Path) -> Path | None:
+    """Copy the open file into the backups folder through the backup API; keep the last 10 of it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    try:
+        folder = backups_dir()
+        clean_stale_parts(folder)
+        target = folder / f"{path.stem}-{backup_key(path)}-{stamp}.zpdb"
         save_copy(db, target)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error) as exc:
+        log_exception(exc, f"backing up {path}")
+        _backup_problems[str(path)] = (
+            f"无法在数据文件夹中为“{path.name}”保存备份（{_reason(exc)}），"
+            "报告可以照常编辑，请检查数据文件夹的权限和磁盘空间。"
+        )
         return None
-    old = sorted(folder.glob(f"{path.stem}-*.zpdb"))
-    for stale in old[:-KEEP_BACKUPS]:
+    _backup_problems.pop(str(path), None)
+    for stale in backups_of(path)[:-KEEP_BACKUPS]:
         try:
             stale.unlink()
         except OSError:
@@ -178,28 +569,150 @@ def make_backup(db: sqlite_utils.Database, path: Path) -> Path | None:
     return target
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    text = str(exc).lower()
+    if "full" in text:
+        return "磁盘空间不足"
+    if "readonly" in text or "read-only" in text:
+        return "所在位置只读"
+    return "写入出错"
+
+
+def write_failure(path: Path, exc: BaseException) -> str:
+    """The user's sentence for an edit that could not be written."""
+    return f"写入报告文件“{path.name}”失败（{_reason(exc)}），这次修改没有保存，请处理后重试或另存为新文件。"
+
+
+PART_SUFFIX = ".part"
+
+
+def part_name(target: Path) -> Path:
+    """A temporary name beside ``target`` that no other writer (thread or process) uses."""
+    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return True  # judged by age instead (signal 0 is not harmless there)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+_PART_RE = re.compile(r"^\..+\.(?P<pid>\d+)-[0-9a-f]{8}\.part$")
+
+
+def clean_stale_parts(folder: Path, max_age: float = 3600.0) -> None:
+    """Remove temporary files left in ``folder`` by writers that were killed (never a live one's)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        match = _PART_RE.match(name)
+        if not match:
+            continue
+        part = Path(folder) / name
+        try:
+            old = now - part.stat().st_mtime > max_age
+            if not _alive(int(match.group("pid"))) or (os.name == "nt" and old):
+                part.unlink()
+        except OSError:
+            pass
+
+
 def save_copy(db: sqlite_utils.Database, target: Path) -> None:
     """Write a consistent copy of the open database to ``target`` (the SQLite backup API)."""
     target = Path(target)
-    tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    dest = sqlite3.connect(str(tmp))
+    tmp = part_name(target)
     try:
-        db.conn.backup(dest)
-        dest.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        dest.close()
-    for _ in range(3):
+        dest = sqlite3.connect(str(tmp))
         try:
-            os.replace(tmp, target)
+            db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        _fsync(tmp)
+        for _ in range(3):
+            try:
+                os.replace(tmp, target)
+                return
+            except PermissionError:
+                time.sleep(0.1)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class FileGoneError(StorageError):
+    """The open report was deleted, moved or replaced; edits can no longer reach it."""
+
+
+@dataclass
+class FileIdentity:
+    """Which file the report is: device + inode (file id on Windows) and its size after the last commit."""
+
+    device: int
+    inode: int
+    size: int
+
+    @classmethod
+    def of(cls, path: Path, db: sqlite_utils.Database | None = None) -> FileIdentity:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return cls(0, 0, -1)
+        return cls(st.st_dev, st.st_ino, st.st_size)
+
+    def verify(self, path: Path) -> None:
+        """Raise FileGoneError unless ``path`` is still the file this report was opened from."""
+        try:
+            st = os.stat(path)
+            same = (st.st_dev, st.st_ino, st.st_size) == (self.device, self.inode, self.size)
+        except OSError:
+            same = False
+        if not same:
+            raise FileGoneError(
+                f"报告文件“{path.name}”已被删除、移动或替换，这次修改没有保存，"
+                "请用“文件 → 另存为”把当前内容保存为新文件。"
+            )
+
+    def committed(self, path: Path) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
             return
-        except PermissionError:
-            time.sleep(0.1)
-    os.replace(tmp, target)
+        if (st.st_dev, st.st_ino) == (self.device, self.inode):
+            self.size = st.st_size
 
 
 def close_database(db: sqlite_utils.Database) -> None:
+    key = getattr(db, "_ziping_key", None)
+    if key is not None and _open_here.get(key, 0) > 0:
+        _open_here[key] -= 1
+        db._ziping_key = None  # type: ignore[attr-defined]
     try:
         db.conn.close()
     except sqlite3.Error:
