@@ -274,6 +274,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not any((args.xlsx, args.docx, args.yth, args.summary, args.analysis)):
         raise CliError("请至少指定 --xlsx、--docx、--yth、--summary 或 --analysis")
     report = _load(args.input)
+    if args.xlsx and not report.forms:
+        raise CliError(
+            f"“{Path(args.input).name}”中还没有任何表，无法导出 Excel，请先在报告中添加部门整体支出表或项目。"
+        )
     _export_submission(report, args)
     if args.xlsx:
         from core.export.xlsx import write_xlsx

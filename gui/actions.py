@@ -34,6 +34,7 @@ class Actions:
                 "新建下一年度的报告：保留项目、指标和目标值，清空完成值与得分",
             ),
             ("import_json", "导入", "Ctrl+I", SP.SP_ArrowDown, "从交换格式 .json 导入报告"),
+            ("restore", "从备份恢复…", None, None, "查看本报告的自动备份，并恢复其中一份"),
             ("export_word", "导出 Word", "Ctrl+E", SP.SP_FileDialogDetailedView, "导出整份报告（Word）"),
             ("export_excel", "导出 Excel", "Ctrl+Shift+E", SP.SP_FileDialogListView, "导出全部表格（Excel）"),
             ("export_form_word", "导出本表 Word", None, None, "只导出当前表"),
@@ -69,7 +70,7 @@ class Actions:
             file_menu.addAction(action)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for action in (self.save_as, self.next_year, self.import_json):
+        for action in (self.save_as, self.next_year, self.import_json, self.restore):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.export_word, self.export_excel, self.export_form_word, self.export_form_excel):

@@ -13,10 +13,12 @@ import copy
 from contextlib import nullcontext
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.model import row_factory
 from core.report import Document
+from core.storage.db import FileGoneError
 
 Edit = tuple[int, str, int, str, Any]
 
@@ -48,8 +50,14 @@ class DocCommand(QUndoCommand):
 def push(stack: QUndoStack, command: DocCommand) -> None:
     """Run ``command`` now (InputError propagates, nothing is pushed) and put it on the stack."""
     batch = getattr(stack, "ctx", None)
-    with batch.batch() if batch is not None else nullcontext():
-        command.do()
+    try:
+        with batch.batch() if batch is not None else nullcontext():
+            command.do()
+    except FileGoneError as exc:  # the report was deleted, moved or replaced: the window offers 另存为
+        hook, message = getattr(stack, "on_file_gone", None), str(exc)
+        if hook is not None:
+            QTimer.singleShot(0, lambda: hook(message))
+        raise
     command._applied = True
     stack.push(command)
 

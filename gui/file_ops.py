@@ -8,7 +8,9 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from core.report import new_report, next_year_report
-from core.storage.db import StorageError
+from core.storage import backups
+from core.storage import db as storage
+from core.storage.db import DamagedFileError, StorageError
 from gui import files, settings
 from gui.dialogs.about import AboutDialog
 from gui.dialogs.export import (
@@ -22,6 +24,7 @@ from gui.dialogs.export import (
     open_folder,
 )
 from gui.dialogs.new_report import NewReportDialog, default_folder
+from gui.dialogs.restore import RestoreDialog
 
 ZPDB_FILTER = "自评报告 (*.zpdb)"
 
@@ -42,7 +45,9 @@ class FileOps:
         actions.export_excel.triggered.connect(lambda: self.export(EXCEL))
         actions.export_form_word.triggered.connect(lambda: self.export(WORD, current_only=True))
         actions.export_form_excel.triggered.connect(lambda: self.export(EXCEL, current_only=True))
+        actions.restore.triggered.connect(lambda: self.restore_from_backup())
         actions.about.triggered.connect(lambda: AboutDialog(self.window).exec())
+        self.window.ctx.undo_stack.on_file_gone = self.offer_save_as
         actions.recent_menu.aboutToShow.connect(self._fill_recent)
 
     def _warn(self, title: str, text: str) -> None:
@@ -61,6 +66,8 @@ class FileOps:
         try:
             doc = files.open_report(path)
         except files.FileProblem as exc:
+            if isinstance(exc.__cause__, DamagedFileError) and storage.backups_of(Path(path)):
+                return self._offer_restore(Path(path), str(exc))
             self._warn("无法打开报告", str(exc))
             return False
         self._opened(doc)
@@ -70,6 +77,70 @@ class FileOps:
         self.window.set_document(doc)
         settings.add_recent(doc.path)
         settings.put("last_folder", str(Path(doc.path).parent))
+        if getattr(doc, "warning", ""):
+            self.window.statusBar().showMessage(doc.warning, 20000)
+
+    # ---- backups and a report that is gone -------------------------------------------
+    def _offer_restore(self, path: Path, message: str) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            "无法打开报告",
+            f"{message}\n\n现在从备份恢复吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.restore_from_backup(path, reason=message)
+
+    def choose_backup(self, path: Path, reason: str = "") -> Path | None:
+        """Show the backups of ``path``; return the one chosen (None when cancelled)."""
+        dialog = RestoreDialog(path, self.window, reason)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return None
+        return dialog.chosen.path
+
+    def restore_from_backup(self, path: Path | str | None = None, reason: str = "") -> bool:
+        """文件 → 从备份恢复…: restore a backup of the report (the current one unless ``path``)."""
+        doc = self.window.ctx.doc
+        if path is None:
+            if doc is None:
+                self._warn("从备份恢复", "请先打开要恢复的报告，再选择“文件 → 从备份恢复…”。")
+                return False
+            path = doc.path
+        path = Path(path)
+        chosen = self.choose_backup(path, reason)
+        if chosen is None:
+            return False
+        if doc is not None and Path(doc.path).resolve() == path.resolve():
+            self.window.narrative_editor.commit()
+            self.window.set_document(None)
+        try:
+            aside = backups.restore_backup(chosen, path)
+        except StorageError as exc:
+            self._warn("无法恢复备份", str(exc))
+            return False
+        if not self.open_path(path):
+            return False
+        kept = f"，原报告已保留为“{aside.name}”" if aside is not None else ""
+        self.window.statusBar().showMessage(f"已从备份恢复“{path.name}”{kept}", 20000)
+        return True
+
+    def offer_save_as(self, message: str) -> None:
+        """An edit was refused because the report file is gone: offer 另存为 (once at a time)."""
+        if getattr(self, "_asking_save_as", False):
+            return
+        self._asking_save_as = True
+        try:
+            answer = QMessageBox.question(
+                self.window,
+                "报告文件已不在原处",
+                f"{message}\n\n现在另存为新文件吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.save_as()
+        finally:
+            self._asking_save_as = False
 
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "打开报告", self._folder(), ZPDB_FILTER)

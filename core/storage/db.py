@@ -210,6 +210,8 @@ def read_header(path: Path) -> Header:
     if len(head) < 100:
         raise DamagedFileError(damaged_message(path))
     header = Header.parse(head)
+    if header.page_size < 512 or header.page_size & (header.page_size - 1):
+        raise DamagedFileError(damaged_message(path))
     if header.application_id != APPLICATION_ID:
         raise ForeignFileError(f"“{path.name}”是 SQLite 数据库，但不是 ZiPing 报告文件，未做任何改动。")
     if header.user_version > SCHEMA_VERSION:
@@ -641,7 +643,7 @@ def save_copy(db: sqlite_utils.Database, target: Path) -> None:
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
-        _fsync(tmp)
+        fsync_path(tmp)
         for _ in range(3):
             try:
                 os.replace(tmp, target)
@@ -653,7 +655,7 @@ def save_copy(db: sqlite_utils.Database, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:

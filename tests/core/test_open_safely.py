@@ -271,6 +271,7 @@ def _old_file(path: Path) -> None:
     db["report"].insert(
         {"id": 1, "template": "mof", "year": 2022, "department": "旧部门", "basic_data": "{}"}
     )
+    db["forms"].insert({"id": 1, "position": 0, "kind": "overall", "name": "旧部门"})
     conn.close()
 
 
