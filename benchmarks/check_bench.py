@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import scoring, templates, values  # noqa: E402
 from core.model import FundRow, Indicator, Report  # noqa: E402
 from core.report import Change, new_report  # noqa: E402
-from core.rules import Checker  # noqa: E402
+from core.rules import Checker, engine  # noqa: E402
 from core.rules import __path__ as rules_path  # noqa: E402
 
 LEVELS = (
@@ -86,6 +86,7 @@ def clear_caches() -> None:
             if isinstance(item, functools._lru_cache_wrapper):
                 item.cache_clear()
     templates.split_level1.cache_clear()
+    engine.ROW_MEMO.clear()
     for template in templates.all_templates().values():  # loaded once at start-up; only their memos go
         for spec in template.forms.values():
             spec.__dict__.pop("_canonical", None)

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from core.model import FUNDS, HEADER, INDICATORS, SCORE_SHEET
 from core.numbers import amount_problem
 from core.problems import Problem
-from core.rules.base import FormCtx
+from core.rules.base import FormCtx, form_rule
+from core.schema import Table
 
 AMOUNT_CELLS = {
     FUNDS: ("initial", "annual", "executed"),
@@ -21,6 +22,7 @@ AMOUNT_CELLS = {
 HEADER_AMOUNTS = ("execution_weight", "printed_total")
 
 
+@form_rule(Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET, Table.HEADER)
 def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     """V18 for every amount cell of one form that storage would no longer accept."""
     form = ctx.form

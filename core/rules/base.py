@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from core.model import Form, Report
 from core.numbers import fmt
 from core.problems import Problem
 from core.rules.catalogue import group, severity
+from core.schema import Table
 from core.templates import FormSpec, Template, get_template
 
 OPERATORS = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
@@ -45,3 +48,88 @@ def report_problem(
 def money(value: Decimal | None) -> str:
     """Print an amount for a message ("101.17", "0"; blank as 空)."""
     return "空" if value is None else fmt(value)
+
+
+# ---- what rules read ------------------------------------------------------------
+# Every rule is declared with what it reads; the checker (core.rules.engine) caches and
+# re-runs rules from these declarations only. A row rule sees a copy of its row holding
+# only the columns it declares and a form holding only the header fields it declares, so
+# a rule that reads something undeclared finds it blank (and its tests fail) instead of
+# going silently stale.
+
+QUOTED = "\ue000"  # stands in for a quoted column's text in cached results (a private-use character)
+
+RowCheck = Callable[[FormCtx, int, Any], Iterable[Problem]]
+FormCheck = Callable[[FormCtx], Iterable[Problem]]
+ReportCheck = Callable[[Report], Iterable[Problem]]
+
+
+@dataclass(frozen=True, eq=False)
+class RowRule:
+    """Rules over one row of ``table``, reading only ``columns`` of that row, the
+    template, the form's kind and the ``header`` fields of its form.
+
+    ``indexed``: the messages use the row number (else results are shared between rows).
+    ``quoted``/``plain``: a column the rule only quotes in messages when
+    ``plain(template_id, text)`` is true, so rows that differ only there share one result.
+    """
+
+    check: RowCheck
+    table: Table
+    columns: tuple[str, ...]
+    header: tuple[str, ...] = ()
+    indexed: bool = False
+    quoted: str = ""
+    plain: Callable[[str, str], bool] | None = None
+
+    def __call__(self, ctx: FormCtx, i: int, row: Any) -> Iterable[Problem]:
+        return self.check(ctx, i, row)
+
+
+@dataclass(frozen=True, eq=False)
+class FormRule:
+    """Rules over one form, reading the ``tables`` of that form (HEADER = its header fields
+    and sign-off) and, for the overall form, the ``projects`` tables of every project form."""
+
+    check: FormCheck
+    tables: frozenset[Table]
+    projects: frozenset[Table] = field(default_factory=frozenset)
+
+    def __call__(self, ctx: FormCtx) -> Iterable[Problem]:
+        return self.check(ctx)
+
+
+@dataclass(frozen=True, eq=False)
+class ReportRule:
+    """Rules over the whole report, reading ``tables`` (report-level ones, or a form table
+    of any form) and the ``overall`` tables of the overall form."""
+
+    check: ReportCheck
+    tables: frozenset[Table]
+    overall: frozenset[Table] = field(default_factory=frozenset)
+
+    def __call__(self, report: Report) -> Iterable[Problem]:
+        return self.check(report)
+
+
+def row_rule(
+    table: Table,
+    columns: Iterable[str],
+    header: Iterable[str] = (),
+    indexed: bool = False,
+    quoted: str = "",
+    plain: Callable[[str, str], bool] | None = None,
+) -> Callable[[RowCheck], RowRule]:
+    """Declare a row rule: ``@row_rule(Table.GOALS, ("goal", "achieved"))``."""
+    cols, head = tuple(columns), tuple(header)
+    return lambda check: RowRule(check, table, cols, head, indexed, quoted, plain)
+
+
+def form_rule(*tables: Table, projects: Iterable[Table] = ()) -> Callable[[FormCheck], FormRule]:
+    """Declare a form rule: ``@form_rule(Table.FUNDS, Table.HEADER)``."""
+    return lambda check: FormRule(check, frozenset(tables), frozenset(projects))
+
+
+def report_rule(*tables: Table, overall: Iterable[Table] = ()) -> Callable[[ReportCheck], ReportRule]:
+    """Declare a report rule: ``@report_rule(Table.NARRATIVE, overall=(Table.FUNDS,))``."""
+    return lambda check: ReportRule(check, frozenset(tables), frozenset(overall))

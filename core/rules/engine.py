@@ -8,50 +8,63 @@ for the report. A change re-fills only the buckets that depend on it.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from core.model import FUNDS, GOALS, HEADER, INDICATORS, OVERALL, PROJECT, Form, Report
+from core.model import OVERALL, PROJECT, Form, Report
 from core.problems import Problem
 from core.rules.amounts import check_amounts
-from core.rules.base import FormCtx
+from core.rules.base import QUOTED, FormCtx, FormRule, ReportRule, RowRule
 from core.rules.figures import check_notes
-from core.rules.funds import fund_rules
+from core.rules.funds import check_funds
 from core.rules.indicators import check_weights, indicator_row
-from core.rules.report_rules import check_form_signoff, check_header, report_rules
+from core.rules.report_rules import (
+    check_copied_goals,
+    check_form_signoff,
+    check_header,
+    check_narrative_guidance,
+    check_signoff,
+    narrative_figures,
+    rate_claims,
+    staff_claims,
+)
 from core.rules.sheets import check_goals, check_sheet, check_total
 from core.rules.submission import submission_form, submission_row
-from core.scoring import computed_sums
+from core.schema import Table
 
 if TYPE_CHECKING:
     from core.report import Change
 
+# Every rule, in the order its problems are listed; each declares what it reads.
+ROW_RULES: tuple[RowRule, ...] = (indicator_row, submission_row, check_goals)
+FORM_RULES: tuple[FormRule, ...] = (
+    check_funds,
+    check_weights,
+    check_total,
+    check_header,
+    check_form_signoff,
+    check_sheet,
+    check_notes,
+    check_amounts,
+    submission_form,
+)
+REPORT_RULES: tuple[ReportRule, ...] = (
+    check_signoff,
+    check_copied_goals,
+    check_narrative_guidance,
+    rate_claims,
+    staff_claims,
+    narrative_figures,
+)
+ROW_TABLES = tuple(dict.fromkeys(r.table for r in ROW_RULES))
+
 RowKey = tuple[str, int]
-
-
-def form_problems(ctx: FormCtx) -> list[Problem]:
-    """Return the form-wide problems: funds, weights, totals, header, score sheet."""
-    out = list(fund_rules(ctx, computed_sums(ctx.form, ctx.spec)))
-    out += check_weights(ctx)
-    out += check_total(ctx)
-    out += check_header(ctx)
-    out += check_form_signoff(ctx)
-    out += check_sheet(ctx)
-    out += check_notes(ctx)
-    out += check_amounts(ctx)
-    out += submission_form(ctx)
-    return out
-
-
-def indicator_problems(ctx: FormCtx, row: int) -> list[Problem]:
-    """Return the problems of one indicator row, the pre-submission ones included."""
-    return indicator_row(ctx, row) + submission_row(ctx, row)
-
-
-def row_problems(ctx: FormCtx, table: str, row: int) -> list[Problem]:
-    """Return the problems of one indicator or goal row."""
-    if table == INDICATORS:
-        return indicator_problems(ctx, row)
-    return check_goals(ctx, row)
+Finding = tuple[str, str, str | None]  # rule, message, column
+MEMO_LIMIT = 1 << 15
+# Results of row rules by everything they declare they read (template id, form kind, header
+# fields, the row's columns), shared by every checker: rows repeat across forms, edits and reports.
+ROW_MEMO: dict[tuple[object, ...], tuple[Finding, ...]] = {}
 
 
 class Checker:
@@ -60,9 +73,14 @@ class Checker:
     def __init__(self, report: Report) -> None:
         self.report = report
         self._rows: dict[int, dict[RowKey, list[Problem]]] = {}
-        self._forms: dict[int, list[Problem]] = {}
-        self._report: list[Problem] = []
+        self._forms: dict[int, list[list[Problem]]] = {}
+        self._report: list[list[Problem]] = []
         self._sorted: list[Problem] | None = None
+        self._memo = ROW_MEMO
+        self._row_ctxs: dict[tuple[str, str, tuple[str, ...]], FormCtx] = {}
+        self._getters = {
+            id(r): (attrgetter(*r.columns), r.columns.index(r.quoted) if r.quoted else -1) for r in ROW_RULES
+        }
         self.full()
 
     # ---- checking ------------------------------------------------------------
@@ -76,7 +94,7 @@ class Checker:
             self._forms.clear()
             for form in self.report.forms:
                 self._check_form(form)
-            self._report = report_rules(self.report)
+            self._report = [list(rule(self.report)) for rule in REPORT_RULES]
             self._sorted = None
         finally:
             if paused:
@@ -85,59 +103,116 @@ class Checker:
     def _ctx(self, form: Form) -> FormCtx:
         return FormCtx.of(self.report, form)
 
+    def _row_ctx(self, form: Form, header: tuple[str, ...], values: tuple[str, ...]) -> FormCtx:
+        """The context a row rule sees: template, form kind and the header fields it declares."""
+        key = (self.report.template, form.kind, values)
+        found = self._row_ctxs.get(key)
+        if found is None:
+            bare = Form(kind=form.kind, uid=0)
+            for name, value in zip(header, values, strict=True):
+                setattr(bare, name, value)
+            found = FormCtx.of(Report(template=self.report.template, year=0, forms=[bare]), bare)
+            self._row_ctxs[key] = found
+        return found
+
+    def _row_problems(self, ctx: FormCtx, rule: RowRule, i: int, row: object) -> list[Problem]:
+        """Run one row rule on one row, on a copy holding only what the rule declares it reads."""
+        getter, quoted_at = self._getters[id(rule)]
+        got = getter(row)
+        values: tuple[object, ...] = got if len(rule.columns) > 1 else (got,)
+        head = tuple(str(getattr(ctx.form, h)) for h in rule.header)
+        quoted = ""
+        if quoted_at >= 0 and rule.plain is not None:
+            text = str(values[quoted_at])
+            if rule.plain(self.report.template, text) and not any(QUOTED in str(v) for v in values):
+                quoted, values = text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
+        key = (id(rule), self.report.template, ctx.form.kind, head, values, i if rule.indexed else 0)
+        found = self._memo.get(key)
+        if found is None:
+            bare = type(row)(**dict(zip(rule.columns, values, strict=True)))
+            row_ctx = self._row_ctx(ctx.form, rule.header, head)
+            index = i if rule.indexed else 0
+            found = tuple((p.rule, p.message, p.column) for p in rule(row_ctx, index, bare))
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = found
+        if quoted:
+            return [ctx.problem(r, m.replace(QUOTED, quoted), rule.table, i, c) for r, m, c in found]
+        return [ctx.problem(r, m, rule.table, i, c) for r, m, c in found]
+
+    def _check_row(self, ctx: FormCtx, table: str, i: int) -> list[Problem]:
+        row = ctx.form.rows(table)[i]
+        out: list[Problem] = []
+        for rule in ROW_RULES:
+            if rule.table == table:
+                out += self._row_problems(ctx, rule, i, row)
+        return out
+
     def _check_form(self, form: Form) -> None:
         ctx = self._ctx(form)
         rows: dict[RowKey, list[Problem]] = {}
-        for i in range(len(form.indicators)):
-            found = indicator_problems(ctx, i)
-            if found:
-                rows[(INDICATORS, i)] = found
-        for i in range(len(form.goals)):
-            found = check_goals(ctx, i)
-            if found:
-                rows[(GOALS, i)] = found
+        for table in ROW_TABLES:
+            for i in range(len(form.rows(table))):
+                found = self._check_row(ctx, table, i)
+                if found:
+                    rows[(table, i)] = found
         self._rows[id(form)] = rows
-        self._forms[id(form)] = form_problems(ctx)
+        self._forms[id(form)] = [list(rule(ctx)) for rule in FORM_RULES]
 
-    def _check_rows(self, form: Form, table: str, rows: tuple[int, ...]) -> None:
+    def _check_rows(self, form: Form, table: str, rows: tuple[int, ...] | range) -> None:
         ctx = self._ctx(form)
         bucket = self._rows.setdefault(id(form), {})
         for i in rows:
             if 0 <= i < len(form.rows(table)):
-                bucket[(table, i)] = row_problems(ctx, table, i)
-        self._forms[id(form)] = form_problems(ctx)
+                bucket[(table, i)] = self._check_row(ctx, table, i)
 
-    def _check_overall_of(self, form: Form) -> None:
-        """Re-check the overall form when its score sheet depends on this project."""
-        overall = self.report.overall
-        if form.kind == PROJECT and overall is not None and overall.score_sheet:
-            self._forms[id(overall)] = form_problems(self._ctx(overall))
+    def _rerun_form(self, form: Form, wanted: Callable[[FormRule], bool]) -> None:
+        """Re-run the form rules of ``form`` that ``wanted`` picks."""
+        ctx = self._ctx(form)
+        results = self._forms.get(id(form))
+        if results is None:
+            self._check_form(form)
+            return
+        for k, rule in enumerate(FORM_RULES):
+            if wanted(rule):
+                results[k] = list(rule(ctx))
+
+    def _rerun_report(self, wanted: Callable[[ReportRule], bool]) -> None:
+        for k, rule in enumerate(REPORT_RULES):
+            if wanted(rule):
+                self._report[k] = list(rule(self.report))
 
     def apply(self, change: Change) -> None:
-        """Re-check only what depends on ``change``."""
+        """Re-check only the rules that read what ``change`` touched (their declarations say)."""
         self._sorted = None
-        if change.table == "forms":
-            self._apply_forms(change)
+        table = Table(change.table)
+        if table == Table.FORMS:
+            self._apply_forms()
             return
         if change.form is None:
             if "template" in change.columns:
                 self.full()
             else:
-                self._report = report_rules(self.report)
+                self._rerun_report(lambda r: table in r.tables)
             return
         form = self.report.form_by_uid(change.form)
-        if change.structural or change.table == HEADER:
-            self._check_form(form)
-        elif change.table in (INDICATORS, GOALS):
-            self._check_rows(form, change.table, change.rows)
-        else:  # funds, score sheet
-            self._forms[id(form)] = form_problems(self._ctx(form))
-        if change.table in (FUNDS, HEADER) or change.structural:
-            self._check_overall_of(form)
-        if change.table in (GOALS, HEADER) or form.kind == OVERALL:
-            self._report = report_rules(self.report)
+        if change.structural or table == Table.HEADER:
+            self._check_form(form)  # every problem carries the form's name: a header edit redoes them all
+        else:
+            if table in ROW_TABLES:
+                self._check_rows(form, table, change.rows or range(len(form.rows(table))))
+            self._rerun_form(form, lambda r: table in r.tables)
+        overall = self.report.overall
+        if form.kind == PROJECT and overall is not None and overall.score_sheet:
+            self._rerun_form(
+                overall, lambda r: bool(r.projects) and (change.structural or table in r.projects)
+            )
+        is_overall = form.kind == OVERALL
+        self._rerun_report(
+            lambda r: table in r.tables or (is_overall and (change.structural or table in r.overall))
+        )
 
-    def _apply_forms(self, change: Change) -> None:
+    def _apply_forms(self) -> None:
         keys = {id(f) for f in self.report.forms}
         for gone in set(self._forms) - keys:
             self._forms.pop(gone, None)
@@ -147,18 +222,18 @@ class Checker:
                 self._check_form(form)
         overall = self.report.overall
         if overall is not None:
-            self._forms[id(overall)] = form_problems(self._ctx(overall))
-        self._report = report_rules(self.report)
+            self._rerun_form(overall, lambda r: True)
+        self._rerun_report(lambda r: True)
 
     # ---- reading -------------------------------------------------------------
     def _form_list(self, form: Form) -> list[Problem]:
-        out = list(self._forms.get(id(form), []))
+        out = [p for found in self._forms.get(id(form), []) for p in found]
         for found in self._rows.get(id(form), {}).values():
             out += found
         return out
 
     def _uid_list(self, uid: int) -> list[Problem]:
-        out = [p for p in self._report if p.form_uid == uid]
+        out = [p for found in self._report for p in found if p.form_uid == uid]
         for form in self.report.forms:
             if form.uid == uid:
                 out += self._form_list(form)
@@ -168,7 +243,7 @@ class Checker:
     def problems(self) -> list[Problem]:
         """Every problem, errors first."""
         if self._sorted is None:
-            out = list(self._report)
+            out = [p for found in self._report for p in found]
             for form in self.report.forms:
                 out += self._form_list(form)
             self._sorted = sorted(out, key=lambda p: p.sort_key())
@@ -180,7 +255,7 @@ class Checker:
 
     def problems_at(self, uid: int | None, table: str, row: int | None, column: str | None) -> list[Problem]:
         """Problems pointing at one cell (row/column None = the whole row/table)."""
-        pool = self._report if uid is None else self._uid_list(uid)
+        pool = [p for found in self._report for p in found] if uid is None else self._uid_list(uid)
         return [
             p
             for p in pool

@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from core.model import INDICATORS, NARRATIVE, Form, Report
 from core.numbers import try_amount
 from core.problems import Problem
-from core.rules.base import FormCtx, report_problem
+from core.rules.base import FormCtx, form_rule, report_problem
+from core.schema import Table
 
 MONEY_RE = re.compile(r"(\d[\d,，]*\.\d{1,2})\s*万元")
 FUND_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
@@ -76,6 +77,7 @@ def _describe(kind: str) -> str:
     return "仅一位数字不同" if kind == "digit" else "两位数字顺序颠倒"
 
 
+@form_rule(Table.INDICATORS, Table.FUNDS)
 def check_notes(ctx: FormCtx) -> Iterator[Problem]:
     """S21: an amount in a 偏差原因 that is a near miss of one of the form's fund figures."""
     figures: dict[str, str] | None = None

@@ -9,8 +9,9 @@ from functools import lru_cache
 from core.model import FUNDS, FundRow
 from core.numbers import ONE, ZERO, fmt, fmt_percent, parse_rate, q
 from core.problems import Problem
-from core.rules.base import FormCtx, money
-from core.scoring import amount, execution_score, parsed, rate_of
+from core.rules.base import FormCtx, form_rule, money
+from core.schema import Table
+from core.scoring import amount, computed_sums, execution_score, parsed, rate_of
 from core.values import Kind
 
 COLUMN_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
@@ -193,3 +194,9 @@ def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
     yield from check_adjustment(ctx)
     yield from check_not_done(ctx)
     yield from check_empty_line_rate(ctx)
+
+
+@form_rule(Table.FUNDS, Table.HEADER, Table.INDICATORS, Table.GOALS)
+def check_funds(ctx: FormCtx) -> Iterator[Problem]:
+    """V01–V03, V14, S11, S12, S20: the funds table and what explains it."""
+    yield from fund_rules(ctx, computed_sums(ctx.form, ctx.spec))

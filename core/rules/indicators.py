@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
-from core.model import INDICATORS, Form, Indicator, Report
+from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt, fmt_percent
 from core.problems import Problem
-from core.rules.base import OPERATORS, FormCtx
+from core.rules.base import OPERATORS, QUOTED, FormCtx, form_rule, row_rule
+from core.schema import Table
 from core.scoring import (
     MET,
     NOT_MET,
@@ -324,33 +325,14 @@ def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     return out
 
 
-@lru_cache(maxsize=1 << 15)
-def _findings(
-    template_id: str, kind: str, execution_weight: str, ind: tuple[str, ...], not_applicable: bool
-) -> tuple[tuple[str, str, str | None], ...]:
-    """Return (rule, message, column) of one row's content, cached: rows repeat across edits."""
-    level1, level2, level3, target, actual, weight, score, note, direction = ind
-    row = Indicator(level1, level2, level3, target, actual, weight, score, note, direction, not_applicable)
-    ctx = _row_ctx(template_id, kind, execution_weight)
-    return tuple((p.rule, p.message, p.column) for p in _row_checks(ctx, 0, row))
-
-
-@lru_cache(maxsize=64)
-def _row_ctx(template_id: str, kind: str, execution_weight: str) -> FormCtx:
-    """The context a row's rules see: template, form kind and 执行率 分值 (nothing of other rows)."""
-    form = Form(kind=kind, execution_weight=execution_weight, uid=0)
-    return FormCtx.of(Report(template=template_id, year=0, forms=[form]), form)
-
-
 # Finds the same names as NAME_TARGET_RE, faster: one digit before the unit is enough to know.
 _NAME_TARGET_ANYWHERE = re.compile(NAME_TARGET_RE.pattern.replace(r"\d+", r"\d", 1))
-NAME = "\ue000"  # stands in for a 三级指标 name in cached findings (a private-use character)
 
 
 @lru_cache(maxsize=16)
 def _special_words_re(template_id: str) -> re.Pattern[str]:
     """Words that make a 三级 name matter to the row rules: guidance, a double-count word."""
-    words = [*get_template(template_id).guidance, *DOUBLE_COUNT_WORDS, NAME]
+    words = [*get_template(template_id).guidance, *DOUBLE_COUNT_WORDS, QUOTED]
     return re.compile("|".join(map(re.escape, words)))
 
 
@@ -364,36 +346,20 @@ def _plain_name(template_id: str, name: str) -> bool:
     )
 
 
-def indicator_row(ctx: FormCtx, i: int) -> list[Problem]:
-    """Return every problem of indicator row ``i``.
-
-    Rows that differ only in a plain 三级 name share one cached result: it is computed with
-    ``NAME`` for the name, which is put back into the messages.
-    """
-    ind = ctx.form.indicators[i]
-    name, template_id = ind.level3, ctx.report.template
-    key = (
-        ind.level1,
-        ind.level2,
-        name,
-        ind.target,
-        ind.actual,
-        ind.weight,
-        ind.score,
-        ind.deviation_note,
-        ind.direction,
-    )
-    plain = _plain_name(template_id, name) and NAME not in "".join(key)
-    if plain:
-        key = (key[0], key[1], NAME, *key[3:])
-    found = _findings(template_id, ctx.form.kind, ctx.form.execution_weight, key, ind.not_applicable)
-    if not found:
-        return []
-    if plain:
-        return [ctx.problem(rule, text.replace(NAME, name), INDICATORS, i, col) for rule, text, col in found]
-    return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in found]
+@row_rule(
+    Table.INDICATORS,
+    columns=("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
+    + ("direction", "not_applicable"),
+    header=("execution_weight",),
+    quoted="level3",
+    plain=_plain_name,
+)
+def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
+    """Every problem of one indicator row (a plain 三级 name is only quoted: see ``_plain_name``)."""
+    return _row_checks(ctx, i, ind)
 
 
+@form_rule(Table.INDICATORS, Table.HEADER)
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     """V05/V06: Σ weights per 一级 and in total."""
     rows = tuple([(ind.level1, ind.weight) for ind in ctx.form.indicators])

@@ -9,8 +9,9 @@ from decimal import Decimal
 from core.model import GOALS, HEADER, NARRATIVE, Report, Signoff
 from core.numbers import fmt, fmt_percent, try_amount
 from core.problems import Problem
-from core.rules.base import FormCtx, report_problem
+from core.rules.base import FormCtx, form_rule, report_problem, report_rule
 from core.rules.figures import check_narrative
+from core.schema import Table
 from core.scoring import execution_score
 from core.templates import get_template
 
@@ -23,6 +24,7 @@ STAFF_RES = (
 )
 
 
+@form_rule(Table.HEADER)
 def check_header(ctx: FormCtx) -> Iterator[Problem]:
     """S05: the header fields the template prints are filled."""
     for column in ctx.spec.header:
@@ -36,18 +38,21 @@ def _signoff_gaps(signoff: Signoff | None) -> list[str]:
     return [k for k in SIGNOFF_NAMES if not getattr(signoff, k).strip()]
 
 
+@form_rule(Table.HEADER)
 def check_form_signoff(ctx: FormCtx) -> Iterator[Problem]:
     """S06: a form's own sign-off, once started, is complete."""
     for key in _signoff_gaps(ctx.form.signoff):
         yield ctx.problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", HEADER, None, key)
 
 
+@report_rule(Table.REPORT)
 def check_signoff(report: Report) -> Iterator[Problem]:
     """S06: the report's sign-off, once started, is complete."""
     for key in _signoff_gaps(report.signoff):
         yield report_problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", "report", None, key)
 
 
+@report_rule(Table.GOALS, Table.HEADER)
 def check_copied_goals(report: Report) -> Iterator[Problem]:
     """S17: a project's goal text identical to another project's."""
     seen: dict[str, str] = {}
@@ -70,6 +75,7 @@ def check_copied_goals(report: Report) -> Iterator[Problem]:
             seen.setdefault(text, form.name)
 
 
+@report_rule(Table.NARRATIVE)
 def check_narrative_guidance(report: Report) -> Iterator[Problem]:
     """V12: no template guidance left in the 自评报告."""
     guidance = get_template(report.template).guidance
@@ -81,7 +87,8 @@ def check_narrative_guidance(report: Report) -> Iterator[Problem]:
             )
 
 
-def _rate_claims(report: Report) -> Iterator[Problem]:
+@report_rule(Table.NARRATIVE, overall=(Table.FUNDS, Table.HEADER))
+def rate_claims(report: Report) -> Iterator[Problem]:
     overall = report.overall
     if overall is None:
         return
@@ -102,7 +109,8 @@ def _rate_claims(report: Report) -> Iterator[Problem]:
                 )
 
 
-def _staff_claims(report: Report) -> Iterator[Problem]:
+@report_rule(Table.NARRATIVE, Table.BASIC_DATA)
+def staff_claims(report: Report) -> Iterator[Problem]:
     staff = report.basic_data.get("staff") if isinstance(report.basic_data, dict) else None
     if not isinstance(staff, dict):
         return
@@ -120,12 +128,5 @@ def _staff_claims(report: Report) -> Iterator[Problem]:
                     )
 
 
-def report_rules(report: Report) -> list[Problem]:
-    """Return every report-level problem."""
-    out = list(check_signoff(report))
-    out += check_copied_goals(report)
-    out += check_narrative_guidance(report)
-    out += _rate_claims(report)
-    out += _staff_claims(report)
-    out += check_narrative(report)
-    return out
+# V13 over the narrative against the overall form's fund figures (the check lives with them).
+narrative_figures = report_rule(Table.NARRATIVE, overall=(Table.FUNDS,))(check_narrative)

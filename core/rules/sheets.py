@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from core.model import GOALS, HEADER, SCORE_SHEET
+from core.model import GOALS, HEADER, SCORE_SHEET, Goal
 from core.numbers import ZERO, fmt
 from core.problems import Problem
-from core.rules.base import FormCtx
+from core.rules.base import FormCtx, form_rule, row_rule
+from core.schema import Table
 from core.scoring import amount, execution_score, form_total, is_deduction, score_sheet_items
 
 CENT = Decimal("0.01")
 
 
+@form_rule(
+    Table.HEADER,
+    Table.FUNDS,
+    Table.INDICATORS,
+    Table.SCORE_SHEET,
+    projects=(Table.FUNDS, Table.HEADER, Table.INDICATORS),
+)
 def check_total(ctx: FormCtx) -> Iterator[Problem]:
     """V07: the printed total equals the computed one."""
     printed = amount(ctx.form.printed_total)
@@ -33,6 +41,14 @@ def check_total(ctx: FormCtx) -> Iterator[Problem]:
     )
 
 
+@form_rule(
+    Table.SCORE_SHEET,
+    Table.FUNDS,
+    Table.HEADER,
+    Table.INDICATORS,
+    Table.GOALS,
+    projects=(Table.FUNDS, Table.HEADER, Table.INDICATORS),
+)
 def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
     """V04/V16/S04: score-sheet scores within weight and equal to their formulas."""
     items = score_sheet_items(ctx.report, ctx.form, ctx.template)
@@ -56,9 +72,9 @@ def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
         )
 
 
-def check_goals(ctx: FormCtx, row: int) -> list[Problem]:
+@row_rule(Table.GOALS, columns=("goal", "achieved"), indexed=True)
+def check_goals(ctx: FormCtx, row: int, goal: Goal) -> list[Problem]:
     """S07/V12: a goal has its 实际完成情况 and no guidance text."""
-    goal = ctx.form.goals[row]
     out = []
     for column in ("goal", "achieved"):
         text = getattr(goal, column)

@@ -15,7 +15,8 @@ from functools import lru_cache
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt
 from core.problems import Problem
-from core.rules.base import FormCtx
+from core.rules.base import FormCtx, form_rule, row_rule
+from core.schema import Table, keys
 from core.scoring import amount, score_indicator
 from core.submission import (
     YthLabels,
@@ -45,9 +46,9 @@ def _indicator(cells: tuple[str | bool, ...]) -> Indicator:
     return Indicator(*cells)  # type: ignore[arg-type]
 
 
-def submission_row(ctx: FormCtx, i: int) -> list[Problem]:
+@row_rule(Table.INDICATORS, columns=keys(Table.INDICATORS))
+def submission_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     """Return the pre-submission problems of indicator row ``i``."""
-    ind = ctx.form.indicators[i]
     if not is_exported(ind) or ind.not_applicable or ind.breakdown:
         return []
     found = _row_findings(ctx.report.template, _fields(ind))
@@ -90,6 +91,7 @@ def _row_findings(template_id: str, cells: tuple[str | bool, ...]) -> tuple[Find
 _COLUMN_NAMES = {"actual": "实际完成值", "brief": "完成情况简要描述"}
 
 
+@form_rule(Table.INDICATORS)
 def submission_form(ctx: FormCtx) -> Iterator[Problem]:
     """Return the form-wide pre-submission problems: 三级 names, 二级 weights."""
     labels = _labels(ctx.report.template)
