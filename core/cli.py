@@ -305,6 +305,11 @@ def _export_submission(report: Report, args: argparse.Namespace) -> None:
 
         write_summary_xlsx(report, Path(args.summary))
         print(f"已导出 {args.summary}")
+    if args.analysis:
+        from core.export.analysis import write_analysis
+
+        write_analysis(report, Path(args.analysis))
+        print(f"已导出 {args.analysis}")
 
 
 class _Parser(argparse.ArgumentParser):
