@@ -278,6 +278,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(
             f"“{Path(args.input).name}”中还没有任何表，无法导出 Excel，请先在报告中添加部门整体支出表或项目。"
         )
+    if args.public:
+        from core.export.public import public_report
+
+        report = public_report(report)
     _export_submission(report, args)
     if args.xlsx:
         from core.export.xlsx import write_xlsx

@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
 
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
+from gui import submission
 from gui.actions import Actions
 from gui.app import APP_TITLE
 from gui.context import AppContext
@@ -25,6 +26,7 @@ from gui.navigation import (
     REPORT_NODE,
     SCORE_NODE,
     SECTION_NODE,
+    SUMMARY_NODE,
     WARNING_WORDS,
     NavTree,
     all_problems,
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
         self._build_status_bar()
         self.files = FileOps(self)
+        self.submission = submission.install(self)  # 导出 menu, 自评汇总表 view (issue 13)
         self._connect()
         self.update_title()
 
@@ -157,6 +160,8 @@ class MainWindow(QMainWindow):
         elif kind == SCORE_NODE:
             self.score_editor.set_form(key)
             self.editors.setCurrentWidget(self.score_editor)
+        elif kind == SUMMARY_NODE:
+            self.submission.show_summary()
         elif kind == BASIC_NODE:
             self.basic_editor.refresh()
             self.editors.setCurrentWidget(self.basic_editor)

@@ -276,4 +276,7 @@ def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
         from core.export.summary import summary_grid  # the 自评汇总表 (issue 13)
 
         grids.append(summary_grid(report))
+    from core.export.public import strip_private  # the 公开版 (issue 13)
+
+    strip_private(report, grids)
     return grids
