@@ -43,7 +43,7 @@ def block_numpy() -> None:
 
 
 def run_window(path: str | None) -> int:
-    """Show the main window with ``path`` (or the sample report) and run the event loop."""
+    """Show the main window with ``path`` (or the last report, the sample the first time); run it."""
     block_numpy()
     from gui.app import create_app, install_crash_handler
     from gui.main_window import MainWindow
@@ -60,7 +60,7 @@ def run_window(path: str | None) -> int:
     if path is not None:
         window.files.open_path(Path(path))
     else:
-        window.files.open_sample()
+        window.files.open_last()
     return app.exec()
 
 

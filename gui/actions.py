@@ -42,6 +42,7 @@ class Actions:
             ("check", "全面检查", "F5", SP.SP_DialogApplyButton, "重新检查整份报告"),
             ("undo", "撤销", QKeySequence.StandardKey.Undo, SP.SP_ArrowBack, "撤销上一步"),
             ("redo", "重做", QKeySequence.StandardKey.Redo, SP.SP_ArrowForward, "重做"),
+            ("sample", "打开示例报告", None, None, "打开湖南益阳 2023 示例报告，看看完成的报告是什么样"),
             ("about", "关于", None, None, "版本与许可"),
             ("quit", "退出", "Ctrl+Q", None, "关闭窗口（正在输入的内容也会保存）"),
         ]
@@ -81,7 +82,9 @@ class Actions:
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
         bar.addMenu("检查(&C)").addAction(self.check)
-        bar.addMenu("帮助(&H)").addAction(self.about)
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self.sample)
+        help_menu.addAction(self.about)
 
     def build_toolbar(self) -> QToolBar:
         """Return the main toolbar: the nine everyday actions with text under icons."""

@@ -48,6 +48,7 @@ class FileOps:
         actions.restore.triggered.connect(lambda: self.restore_from_backup())
         actions.about.triggered.connect(lambda: AboutDialog(self.window).exec())
         self.window.ctx.undo_stack.on_file_gone = self.offer_save_as
+        actions.sample.triggered.connect(lambda: self.open_sample())
         actions.recent_menu.aboutToShow.connect(self._fill_recent)
 
     def _warn(self, title: str, text: str) -> None:
@@ -75,6 +76,8 @@ class FileOps:
 
     def _opened(self, doc: Any) -> None:
         self.window.set_document(doc)
+        if files.is_sample(doc.path):
+            return  # the sample is never "her last report" and stays out of 最近打开
         settings.add_recent(doc.path)
         settings.put("last_folder", str(Path(doc.path).parent))
         if getattr(doc, "warning", ""):
@@ -141,6 +144,16 @@ class FileOps:
                 self.save_as()
         finally:
             self._asking_save_as = False
+
+    def open_last(self) -> bool:
+        """Open the report used last; the sample the very first time; otherwise nothing."""
+        for path in settings.recent_files():
+            if self.open_path(path):
+                return True
+        if settings.get("sample_shown"):
+            return False
+        settings.put("sample_shown", True)
+        return self.open_sample()
 
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "打开报告", self._folder(), ZPDB_FILTER)
@@ -279,7 +292,7 @@ class FileOps:
 
     def _ask_target(self, kind: str, forms: list[int] | None) -> Path | None:
         doc = self.window.ctx.doc
-        stem = doc.form(forms[0]).name if forms else doc.path.stem
+        stem = safe_file_name(doc.form(forms[0]).name) if forms else doc.path.stem
         suggestion = str(doc.path.parent / f"{stem}{SUFFIXES[kind]}")
         path, _ = QFileDialog.getSaveFileName(self.window, "导出到", suggestion, FILTERS[kind])
         if not path:
@@ -295,6 +308,17 @@ class FileOps:
         answer = QMessageBox.question(self.window, "导出完成", f"已导出到：\n{target}\n\n打开所在文件夹？")
         if answer == QMessageBox.StandardButton.Yes:
             open_folder(target)
+
+
+WINDOWS_UNSAFE = str.maketrans(
+    {"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜", ">": "＞", "|": "｜"}
+)
+
+
+def safe_file_name(name: str) -> str:
+    """Return ``name`` as a file name Windows accepts: its characters kept, forbidden ones full-width."""
+    text = "".join(ch for ch in name.translate(WINDOWS_UNSAFE) if ch >= " ").strip().rstrip(".")
+    return text[:120] or "导出"
 
 
 def next_year_name(stem: str, year: int) -> str:

@@ -68,6 +68,11 @@ def sample_target() -> Path:
     return user_data_dir() / SAMPLE_NAME
 
 
+def is_sample(path: Path | str) -> bool:
+    """Return True for the user's copy of the sample report."""
+    return Path(path).resolve() == sample_target().resolve()
+
+
 def ensure_sample() -> Path:
     """Return the user's copy of the sample report, importing it first when it is missing."""
     target = sample_target()

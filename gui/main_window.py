@@ -6,7 +6,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from gui import submission
@@ -18,6 +26,7 @@ from gui.editors.form_editor import FormEditor
 from gui.editors.narrative import NarrativeEditor
 from gui.editors.report_info import ReportInfoEditor
 from gui.file_ops import FileOps
+from gui.files import is_sample
 from gui.navigation import (
     BASIC_NODE,
     NARRATIVE_NODE,
@@ -33,6 +42,11 @@ from gui.navigation import (
     node_for_problem,
 )
 from gui.problems import ProblemDock
+
+SAMPLE_BANNER = (
+    "这是示例报告（湖南益阳 2023 年的真实报告）：表中标出的错误和警告是原报告自身的问题，特意保留，"
+    "以便看到检查的效果。开始自己的报告请点“新建”。"
+)
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +83,18 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.editors)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 1030])
-        self.setCentralWidget(splitter)
+        self.sample_banner = QLabel(SAMPLE_BANNER, self)
+        self.sample_banner.setObjectName("sampleBanner")
+        self.sample_banner.setWordWrap(True)
+        self.sample_banner.setStyleSheet("background: #fff8d6; border: 1px solid #e0c060; padding: 4px 8px;")
+        self.sample_banner.hide()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.sample_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self.problems = ProblemDock(self.ctx, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
         self._build_status_bar()
@@ -137,6 +162,7 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         doc = self.ctx.doc
         self.setWindowTitle(f"{doc.path.name} — {APP_TITLE}" if doc is not None else APP_TITLE)
+        self.sample_banner.setVisible(doc is not None and is_sample(doc.path))
         for action in (
             self.actions_.save_as,
             self.actions_.next_year,
@@ -204,6 +230,8 @@ class MainWindow(QMainWindow):
                 score = None
         total = getattr(score, "total", None)
         grade = getattr(score, "grade", "")
+        if uid is not None and self._form_is_blank(uid):
+            total, grade, score = "—", "尚未填写完成值", None
         text = (
             f"本表得分 {total}（{grade}）"
             if total is not None and grade
@@ -241,6 +269,16 @@ class MainWindow(QMainWindow):
         editor = self.score_editor if kind == SCORE_NODE else self.form_editor
         if rows:
             editor.select_cells(target.table, rows, columns)
+
+    def _form_is_blank(self, uid: int) -> bool:
+        """Return True for a form with no actual value and no spending yet: it has no score to show."""
+        doc = self.ctx.doc
+        if doc is None or not self._form_exists(uid):
+            return False
+        form = doc.form(uid)
+        return not any(i.actual.strip() for i in form.indicators) and not any(
+            f.executed.strip() for f in form.funds
+        )
 
     def _form_exists(self, uid: int) -> bool:
         doc = self.ctx.doc

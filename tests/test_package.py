@@ -323,6 +323,7 @@ def test_installer_all_users_option(tmp_path: Path) -> None:
 # ---- version resource and icons --------------------------------------------------------------
 def test_windows_version_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The text PyInstaller embeds parses and carries the Chinese name and core/version.py's version."""
+    pytest.importorskip("PyInstaller", reason="PyInstaller is installed by the [package] extra only")
     monkeypatch.setitem(sys.modules, "pefile", types.ModuleType("pefile"))  # only needed on Windows
     import PyInstaller.compat
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from core.model import FUNDS, FundRow
-from core.numbers import ONE, ZERO, fmt, fmt_percent, parse_rate, q
+from core.numbers import ONE, ZERO, fmt, fmt_money, fmt_percent, parse_rate, q
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, money
 from core.schema import Table
@@ -136,7 +136,8 @@ def check_adjustment(ctx: FormCtx) -> Iterator[Problem]:
     yield ctx.problem(
         "V14",
         f"年初预算 {fmt(initial)} 万元，全年预算 {fmt(annual)} 万元（调整 "
-        f"{'+' if change > 0 else ''}{fmt(change)}），请说明预算调整原因",
+        f"{'+' if change > 0 else ''}{fmt(change)}），请在绩效指标的偏差原因分析或年度目标的完成情况中"
+        "写明预算调整（追加、调减）的原因",
         FUNDS,
         _row_index(ctx, ctx.spec.rate_row),
         "annual",
@@ -185,8 +186,32 @@ def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
                 )
 
 
+def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
+    """S22: a budget or spending amount below zero; S23: more decimals than the form prints."""
+    unit = getattr(ctx.form, "fund_unit", "") or ctx.template.money_unit
+    for i, row in enumerate(ctx.form.funds):
+        for column in ("initial", "annual", "executed"):
+            text = getattr(row, column).strip()
+            value = amount(text)
+            if value is None:
+                continue
+            name = f"{_label(ctx, row.key)}的{COLUMN_NAMES[column]}"
+            if value < ZERO:
+                yield ctx.problem("S22", f"{name}为 {text}，预算数和执行数不能为负数", FUNDS, i, column)
+            elif unit == "万元" and "." in text and len(text.split(".")[1]) > 2:
+                yield ctx.problem(
+                    "S23",
+                    f"{name}为 {text}，万元金额只保留两位小数，表中和合计按 {fmt_money(value)} 计算，"
+                    "请核对单位或改为两位小数",
+                    FUNDS,
+                    i,
+                    column,
+                )
+
+
 def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[Problem]:
     """Run every funds rule of one form."""
+    yield from check_amounts(ctx)
     yield from check_rates(ctx)
     yield from check_sums(ctx, sums)
     yield from check_score(ctx)
