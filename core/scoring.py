@@ -7,6 +7,7 @@ Each suggested score carries a one-line Chinese reason (``why``). Region differe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -19,6 +20,7 @@ from core.templates import FormSpec, Scoring, Template, get_template
 from core.values import Attainment, Comparison, Kind, Value, compare, parse_value
 
 MET, NOT_MET, UNKNOWN, NA, BLANK = "met", "not_met", "unknown", "na", "blank"
+BREAKDOWN = "breakdown"
 QUANTITATIVE = (Kind.NUMBER, Kind.RANGE, Kind.DATE)
 GRADE_WORDS = ("达成", "部分达成", "未达成")
 DEFAULT_BANDS = {
@@ -134,16 +136,42 @@ def rate_of(annual: Decimal | None, executed: Decimal | None) -> Decimal | None:
     return executed / annual
 
 
+def execution_weight_text(form: Form, spec: FormSpec) -> str:
+    """Return the 执行率 分值 a form is scored with: the template's (10 unless it says otherwise);
+    the form's own only when the template sets none. A different printed value is P05."""
+    return spec.execution_weight if spec.execution_weight.strip() else form.execution_weight
+
+
 def execution_weight(form: Form, spec: FormSpec) -> Decimal | None:
-    """Return the 执行率 分值 of a form (its own, else the template's)."""
-    return amount(form.execution_weight) if form.execution_weight.strip() else amount(spec.execution_weight)
+    """Return the 执行率 分值 of a form (the template's, else its own)."""
+    return amount(execution_weight_text(form, spec))
+
+
+def fund_value(form: Form, spec: FormSpec, key: str, column: str) -> str:
+    """Return a fund cell as typed, or — when a total row's cell is blank — the sum of its parts.
+
+    Subtotals and totals are computed, never required: a project whose 年度资金总额 was never
+    typed counts from its parts (through blank subtotals too).
+    """
+    row = form.fund(key)
+    typed = getattr(row, column, "") if row is not None else ""
+    if typed.strip():
+        return str(typed)
+    for s in spec.sums:
+        if s.total == key and column in s.columns:
+            parts = [amount(fund_value(form, spec, k, column)) for k in s.parts if k != key]
+            present = [v for v in parts if v is not None]
+            if present:
+                return format(sum(present, ZERO), "f")
+    return ""
 
 
 def execution_score(form: Form, spec: FormSpec) -> ExecutionScore:
-    """Score 执行率 = 全年执行数 / 全年预算数 of the template's rate row."""
-    row = form.fund(spec.rate_row)
-    weight = form.execution_weight if form.execution_weight.strip() else spec.execution_weight
-    return _execution(row.annual if row else "", row.executed if row else "", weight)
+    """Score 执行率 = 全年执行数 / 全年预算数 of the template's rate row (computed from its parts
+    when blank) with the template's 执行率 分值."""
+    annual = fund_value(form, spec, spec.rate_row, "annual")
+    executed = fund_value(form, spec, spec.rate_row, "executed")
+    return _execution(annual, executed, execution_weight_text(form, spec))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -167,11 +195,12 @@ def row_rates(form: Form) -> dict[str, Decimal | None]:
 
 
 def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
-    """Return Σ parts per (total row, column) where at least one part has a value."""
+    """Return Σ parts per (total row, column) where at least one part has a value (a blank
+    subtotal part counts as the sum of its own parts)."""
     out: dict[tuple[str, str], Decimal] = {}
     for s in spec.sums:
         for col in s.columns:
-            values = [amount(getattr(r, col)) for k in s.parts if (r := form.fund(k)) is not None]
+            values = [amount(fund_value(form, spec, k, col)) for k in s.parts if form.fund(k) is not None]
             present = [v for v in values if v is not None]
             if present:
                 out[(s.total, col)] = sum(present, ZERO)
@@ -313,8 +342,22 @@ def evaluate_row(ind: Indicator, template_id: str) -> tuple[Decimal | None, str,
 
 
 def deduction_text(ind: Indicator) -> str:
-    """Return the 扣减分数 cell (the ``deduction`` column; blank on models without it)."""
-    return str(getattr(ind, "deduction", "") or "")
+    """Return the 扣减分数 cell."""
+    return ind.deduction
+
+
+BREAKDOWN_MARKS = ("其中", "★", "☆")
+
+
+def is_breakdown(ind: Indicator) -> bool:
+    """True for a breakdown row: marked as one, or a "其中：…" / ★ row without a weight of its own.
+
+    Breakdown rows detail the indicator above them: no weight, not summed, not scored.
+    """
+    if ind.breakdown:
+        return True
+    name = ind.level3.strip()
+    return name.startswith(BREAKDOWN_MARKS) and not ind.weight.strip() and not ind.score.strip()
 
 
 def final_score(score: Decimal | None, deduction: Decimal | None) -> Decimal | None:
@@ -331,6 +374,8 @@ def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScor
         return IndicatorScore(row, None, None, "", BLANK)
     if ind.not_applicable:
         return IndicatorScore(row, None, None, "不适用：不计分，其余得分按百分制折算", NA)
+    if is_breakdown(ind):
+        return IndicatorScore(row, None, None, "其中项：说明上一指标的构成，不计分", BREAKDOWN)
     suggested, why, att = evaluate_row(ind, template_id)
     score = entered if entered is not None else suggested
     deduction = amount(deduction_text(ind))
@@ -339,7 +384,7 @@ def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScor
 
 def effective_score(ind: Indicator, template_id: str) -> Decimal | None:
     """Return score_indicator(ind, …).final (entered, else suggested, less 扣减分数) without the reasons."""
-    if ind.is_blank_row() or ind.not_applicable:
+    if ind.is_blank_row() or ind.not_applicable or is_breakdown(ind):
         return None
     entered = amount(ind.score)
     if entered is None:
@@ -409,6 +454,7 @@ _FORMULA_WORDS = (
     ("overall", "目标实现", "overall_goal_completion"),
 )
 TEN_PERCENT = Decimal("0.1")
+EXECUTION_RATE_WORDS = ("预算执行率", "资金执行率", "支出执行率", "执行率")
 
 
 def formula_of(item: ScoreItem, kind: str, available: frozenset[str]) -> str:
@@ -419,6 +465,9 @@ def formula_of(item: ScoreItem, kind: str, available: frozenset[str]) -> str:
     for k, word, formula in _FORMULA_WORDS:
         if k == kind and formula in available and word in text:
             return formula
+    name = re.sub(r"\s+", "", item.name)
+    if any(w in name for w in EXECUTION_RATE_WORDS) and "进度" not in name:
+        return "execution_rate"  # any sheet's 预算执行率 line rates what the funds table computes
     return ""
 
 
@@ -428,7 +477,11 @@ def _counted(form: Form, with_cost: bool) -> list[Indicator]:
     def wanted(i: Indicator) -> bool:
         return "数量" in i.level2 or (with_cost and ("成本" in i.level1 or "成本" in i.level2))
 
-    return [i for i in form.indicators if wanted(i) and not i.is_blank_row() and not i.not_applicable]
+    return [
+        i
+        for i in form.indicators
+        if wanted(i) and not i.is_blank_row() and not i.not_applicable and not is_breakdown(i)
+    ]
 
 
 def _completion(form: Form, w: Decimal, with_cost: bool) -> ItemScore:
@@ -485,12 +538,24 @@ def _balance(form: Form, spec: FormSpec, w: Decimal) -> ItemScore:
 
 def _overall_balance(report: Report, template: Template, w: Decimal) -> ItemScore:
     spec = template.form("project")
-    rates = [r for p in report.projects if (r := balance_rate(p, spec)) is not None]
+    rates: list[Decimal] = []
+    left_out: list[str] = []
+    for p in report.projects:
+        r = balance_rate(p, spec)
+        if r is None:
+            left_out.append(p.name or "（未命名项目）")
+        else:
+            rates.append(r)
+    skipped = (
+        f"；未计入 {len(left_out)} 个（全年预算数为空或为 0）：{'、'.join(left_out)}" if left_out else ""
+    )
     if not rates:
-        return ItemScore(0, None, "没有可计算结余率的项目")
+        return ItemScore(0, None, f"没有可计算结余率的项目{skipped}")
     under = sum(r < TEN_PERCENT for r in rates)
     s = q(w * under / len(rates))
-    return ItemScore(0, s, f"结余率低于 10% 的项目 {under} 个 / 共 {len(rates)} 个 × {fmt(w)} = {fmt(s)}")
+    return ItemScore(
+        0, s, f"结余率低于 10% 的项目 {under} 个 / 共 {len(rates)} 个 × {fmt(w)} = {fmt(s)}{skipped}"
+    )
 
 
 def _project_scores(report: Report, w: Decimal) -> ItemScore:
@@ -509,6 +574,14 @@ def _item_score(report: Report, form: Form, template: Template, formula: str, w:
     threshold = template.scoring.deviation_threshold
     if formula.endswith("execution_progress"):
         return _progress(form, spec, w)
+    if formula == "execution_rate":
+        ex = execution_score(form, spec)
+        if ex.rate is None:
+            return ItemScore(0, None, "全年预算数为空或为 0，无法计算执行率")
+        s = q(w * min(ex.rate, ONE))
+        return ItemScore(
+            0, s, f"执行率 {fmt_percent(ex.rate)}，{fmt(w)} × {fmt_percent(min(ex.rate, ONE))} = {fmt(s)}"
+        )
     if formula == "project_balance_rate":
         return _balance(form, spec, w)
     if formula == "overall_balance_rate":
@@ -602,10 +675,7 @@ def early_warning(
                 f"红色预警：指标得分率 {fmt_percent(indicator_rate)}（{fmt(points)} ÷ {fmt(weight)}）"
                 f"高于执行率得分率 {fmt_percent(execution_rate)}，相差 {fmt_percent(gap)}，超过 5%"
             )
-    row = form.fund(spec.rate_row)
-    annual = amount(row.annual) if row else None
-    if annual is None:
-        annual = computed_sums(form, spec).get((spec.rate_row, "annual"))
+    annual = amount(fund_value(form, spec, spec.rate_row, "annual"))
     if annual is not None and annual == 0:
         colour = colour or "yellow"
         reasons.append("黄色预警：全年预算数为 0")

@@ -26,6 +26,7 @@ FORMULAS = (
     "overall_execution_progress",
     "overall_balance_rate",
     "overall_project_scores",
+    "execution_rate",
 )
 
 

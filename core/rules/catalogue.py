@@ -316,6 +316,13 @@ _SCORING_RULES = (
         "执行率分值应为 10（模板规定），表中为 100；按 10 计分",
         "ECOSYSTEM K2；RULES.md R2.1",
     ),
+    Rule(
+        "P06",
+        WARNING,
+        "扣减分数未说明原因",
+        "扣减分数 2，扣减后得 8，请在完成情况简要描述或偏差原因中说明扣分原因",
+        "ECOSYSTEM K13",
+    ),
 )
 
 RULES: dict[str, Rule] = {r.id: r for r in (*_RULES, *_YTH_RULES, *_SCORING_RULES)}

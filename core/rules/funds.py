@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
@@ -11,7 +12,7 @@ from core.numbers import ONE, ZERO, fmt, fmt_money, fmt_percent, parse_rate, q
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, money
 from core.schema import Table
-from core.scoring import amount, computed_sums, execution_score, parsed, rate_of
+from core.scoring import amount, computed_sums, execution_score, fund_value, parsed, rate_of
 from core.values import Kind
 
 COLUMN_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
@@ -35,22 +36,64 @@ def check_rates(ctx: FormCtx) -> Iterator[Problem]:
     """V01: a printed 执行率 must equal 执行数 ÷ 全年预算数 (within the template's tolerance)."""
     tolerance = ctx.template.scoring.rate_tolerance
     for i, row in enumerate(ctx.form.funds):
-        message = row.printed_rate and _rate_mismatch(row.printed_rate, row.annual, row.executed, tolerance)
-        if message:  # a blank printed rate ("") reads as None: nothing to compare
-            yield ctx.problem("V01", message, FUNDS, i, "rate")
+        if not row.printed_rate:  # a blank printed rate: nothing to compare
+            continue
+        annual = fund_value(ctx.form, ctx.spec, row.key, "annual")
+        executed = fund_value(ctx.form, ctx.spec, row.key, "executed")
+        found = _rate_mismatch(
+            row.printed_rate, annual, executed, tolerance, ctx.template.scoring.rate_places
+        )
+        if found:
+            yield ctx.problem(found[0], found[1], FUNDS, i, "rate")
+
+
+def _places(printed_text: str) -> int:
+    """Return how many decimals a printed percentage shows ("86%" → 0, "86.2%" → 1)."""
+    match = re.search(r"\d+(?:[.．](\d+))?", printed_text)
+    return len(match.group(1) or "") if match else 2
 
 
 @lru_cache(maxsize=1 << 14)
-def _rate_mismatch(printed_text: str, annual_text: str, executed_text: str, tolerance: Decimal) -> str:
-    """Return the V01 message for one fund row's cells, "" when the printed rate is right."""
+def _rate_mismatch(
+    printed_text: str, annual_text: str, executed_text: str, tolerance: Decimal, form_places: int = 2
+) -> tuple[str, str] | None:
+    """Return (rule, message) for one fund row's printed 执行率, None when it is right.
+
+    V01 (error) when it differs; P03 (warning) when it is the right rate rounded to fewer
+    places than the form's (86% for 86.20%: within half a unit of its printed places).
+    """
     printed = parse_rate(printed_text)
     if printed is None:
-        return ""
+        return None
     annual, executed = amount(annual_text), amount(executed_text)
     rate = rate_of(annual, executed)
     if rate is None or abs(q(rate, 4) - printed) <= tolerance:
-        return ""
-    return f"执行率应为 {fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}），表中为 {printed_text.strip()}"
+        return None
+    how = f"{fmt_percent(rate)}（{fmt(executed)} ÷ {fmt(annual)}）"
+    places = _places(printed_text)
+    if places >= form_places and abs(rate - printed) <= Decimal(5) / Decimal(10) ** (places + 3):
+        return None  # the form's own convention (甘肃 prints whole percentages)
+    if abs(rate - printed) <= Decimal(5) / Decimal(10) ** (places + 3):
+        unit = "整数" if places == 0 else f"{places} 位小数"
+        return (
+            "P03",
+            f"表中执行率 {printed_text.strip()} 为 {how}四舍五入到{unit}，建议写 {fmt_percent(rate)}",
+        )
+    return "V01", f"执行率应为 {how}，表中为 {printed_text.strip()}"
+
+
+def check_execution_weight(ctx: FormCtx) -> Iterator[Problem]:
+    """P05: the printed 执行率 分值 is the template's (10 unless it says otherwise)."""
+    want, have = amount(ctx.spec.execution_weight), amount(ctx.form.execution_weight)
+    if want is None or have is None or have == want:
+        return
+    yield ctx.problem(
+        "P05",
+        f"执行率分值应为 {fmt(want)}（模板规定），表中为 {fmt(have)}；按 {fmt(want)} 计分",
+        FUNDS,
+        _row_index(ctx, ctx.spec.rate_row),
+        "weight",
+    )
 
 
 def _parts_text(ctx: FormCtx, parts: tuple[str, ...], column: str) -> str:
@@ -72,7 +115,7 @@ def check_sums(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
             if expected is None or total is None:
                 continue
             have = amount(getattr(total, column))
-            if have == expected or (have is None and expected == ZERO):
+            if have is None or have == expected:  # a blank total is computed, never an error
                 continue
             yield ctx.problem(
                 "V02",
@@ -213,6 +256,7 @@ def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
     """Run every funds rule of one form."""
     yield from check_amounts(ctx)
     yield from check_rates(ctx)
+    yield from check_execution_weight(ctx)
     yield from check_sums(ctx, sums)
     yield from check_score(ctx)
     yield from check_low_execution(ctx)

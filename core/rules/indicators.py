@@ -13,6 +13,7 @@ from core.problems import Problem
 from core.rules.base import OPERATORS, QUOTED, FormCtx, form_rule, row_rule
 from core.schema import Table
 from core.scoring import (
+    BREAKDOWN_MARKS,
     MET,
     NOT_MET,
     IndicatorScore,
@@ -20,6 +21,7 @@ from core.scoring import (
     compared,
     effective_direction,
     execution_weight,
+    is_breakdown,
     parsed,
     score_indicator,
 )
@@ -302,6 +304,25 @@ def _inflated(
         )
 
 
+def check_deduction(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Iterator[Problem]:
+    """P06: a 扣减分数 needs its reason (完成情况简要描述 or 偏差原因), and is a number ≥ 0."""
+    text = ind.deduction.strip()
+    if not text:
+        return
+    value = amount(text)
+    if value is None or value < ZERO:
+        yield ctx.problem("P06", f"扣减分数“{text}”应为不小于 0 的数字", INDICATORS, i, "deduction")
+    elif value > ZERO and not (ind.brief.strip() or ind.deviation_note.strip()):
+        final = f"，扣减后得 {fmt(s.final)}" if s.final is not None else ""
+        yield ctx.problem(
+            "P06",
+            f"扣减分数 {fmt(value)}{final}，请在完成情况简要描述或偏差原因中说明扣分原因",
+            INDICATORS,
+            i,
+            "deduction",
+        )
+
+
 def check_double_count(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     """V17: an indicator re-scoring the 执行率 the funds already score."""
     named = DOUBLE_COUNT_RE.search(ind.level3) is not None
@@ -311,12 +332,13 @@ def check_double_count(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem
 
 def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     out = list(check_guidance(ctx, i, ind))
-    if ind.is_blank_row():
+    if ind.is_blank_row() or is_breakdown(ind):  # a "其中" row: no weight, not summed, not scored
         return out
     out += check_hierarchy(ctx, i, ind)
     s = score_indicator(ind, i, ctx.report.template)
     out += check_scores(ctx, i, ind, s)
     out += check_double_count(ctx, i, ind)
+    out += check_deduction(ctx, i, ind, s)
     if ind.not_applicable:
         return out
     out += check_target(ctx, i, ind)
@@ -338,9 +360,10 @@ def _special_words_re(template_id: str) -> re.Pattern[str]:
 
 def _plain_name(template_id: str, name: str) -> bool:
     """True when the row rules use this 三级 name only as text in messages (no guidance, no
-    double-count word, no target written inside it)."""
+    double-count word, no target written inside it, not a "其中"/★ breakdown row)."""
     return (
         bool(name.strip())
+        and not name.strip().startswith(BREAKDOWN_MARKS)
         and not _special_words_re(template_id).search(name)
         and not _NAME_TARGET_ANYWHERE.search(name)
     )
@@ -349,7 +372,7 @@ def _plain_name(template_id: str, name: str) -> bool:
 @row_rule(
     Table.INDICATORS,
     columns=("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
-    + ("direction", "not_applicable"),
+    + ("direction", "not_applicable", "deduction", "brief", "breakdown"),
     header=("execution_weight",),
     quoted="level3",
     plain=_plain_name,
@@ -362,7 +385,7 @@ def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
 @form_rule(Table.INDICATORS, Table.HEADER)
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     """V05/V06: Σ weights per 一级 and in total."""
-    rows = tuple([(ind.level1, ind.weight) for ind in ctx.form.indicators])
+    rows = tuple([(ind.level1, "" if is_breakdown(ind) else ind.weight) for ind in ctx.form.indicators])
     found = _weight_findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, rows)
     for rule, message, row in found:
         yield ctx.problem(rule, message, INDICATORS, row, "weight")
@@ -395,7 +418,7 @@ def _weight_findings(
         have = sums.get(level1, ZERO)
         if want and have != Decimal(want) and level1 in first:
             out.append(("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", first[level1]))
-    ew_text = execution_weight_text if execution_weight_text.strip() else spec.execution_weight
+    ew_text = spec.execution_weight if spec.execution_weight.strip() else execution_weight_text
     ew = amount(ew_text) or ZERO
     total = sum(sums.values(), ZERO) + ew
     if total != template.scoring.total:
