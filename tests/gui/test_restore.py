@@ -82,3 +82,21 @@ def test_an_edit_after_the_report_was_deleted_offers_save_as(
     qtbot.waitUntil(lambda: bool(saved), timeout=3000)
     assert "另存为" in messages.texts()
     assert storage.FileGoneError
+
+
+def test_a_file_holding_a_27_digit_amount_opens_in_the_window_and_flags_the_cell(
+    qtbot, seed_zpdb: SeedFile, monkeypatch
+) -> None:
+    import sqlite3
+
+    messages = Messages(monkeypatch)
+    path = seed_zpdb("seed004_yiyang")
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE indicators SET weight = ? WHERE position = 0", ["1" * 27])
+    conn.commit()
+    conn.close()
+    window = make_window(qtbot)
+    assert window.files.open_path(path)
+    flagged = [p for p in window.ctx.checker.problems if p.rule == "V18"]
+    assert flagged and all(p.table == "indicators" and p.column == "weight" and p.row == 0 for p in flagged)
+    assert messages.seen == []
