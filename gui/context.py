@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
+from core.storage.db import FileGoneError
 
 # A batch of more changes than this is checked once in full at its end instead of change by change.
 FULL_CHECK_AFTER = 30
@@ -28,12 +29,26 @@ class BatchingUndoStack(QUndoStack):
         self.ctx = ctx
 
     def undo(self) -> None:
-        if self.canUndo():
+        if self.canUndo() and self._file_still_there():
             self._step("已撤销", self.undoText(), super().undo)
 
     def redo(self) -> None:
-        if self.canRedo():
+        if self.canRedo() and self._file_still_there():
             self._step("已重做", self.redoText(), super().redo)
+
+    def _file_still_there(self) -> bool:
+        """Undo and redo write too: refused (and 另存为 offered) when the report file is gone."""
+        doc = self.ctx.doc
+        if doc is None:
+            return True
+        try:
+            doc.identity.verify(doc.path)
+        except FileGoneError as exc:
+            hook = getattr(self, "on_file_gone", None)
+            if hook is not None:
+                hook(str(exc))
+            return False
+        return True
 
     def _step(self, verb: str, text: str, step: Callable[[], None]) -> None:
         """Run an undo or redo as one batch, then say what it changed (``ctx.stepped``)."""

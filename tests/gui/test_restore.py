@@ -100,3 +100,20 @@ def test_a_file_holding_a_27_digit_amount_opens_in_the_window_and_flags_the_cell
     flagged = [p for p in window.ctx.checker.problems if p.rule == "V18"]
     assert flagged and all(p.table == "indicators" and p.column == "weight" and p.row == 0 for p in flagged)
     assert messages.seen == []
+
+
+def test_undo_after_the_report_was_moved_is_refused_and_offers_save_as(
+    qtbot, seed_zpdb: SeedFile, tmp_path: Path, monkeypatch
+) -> None:
+    messages = Messages(monkeypatch, answer=None)
+    path = seed_zpdb("seed004_yiyang")
+    window = make_window(qtbot)
+    assert window.files.open_path(path)
+    from gui.form_commands import SetReportFieldCommand, run
+
+    assert run(window.ctx.undo_stack, SetReportFieldCommand(window.ctx.doc, "department", "改过")) is None
+    path.rename(tmp_path / "moved.zpdb")
+    window.ctx.undo_stack.undo()
+    assert window.ctx.undo_stack.canUndo()  # nothing was undone in memory either
+    assert window.ctx.doc.report.department == "改过"
+    assert "另存为" in messages.texts()
