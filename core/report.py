@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -138,13 +139,22 @@ class Document:
         """Write ``report`` to a new .zpdb file and open it; no partial file on failure."""
         path = Path(path)
         get_template(report.template)
-        db = storage.create_database(path)
+        try:
+            db = storage.create_database(path)
+        except sqlite3.Error as exc:
+            path.unlink(missing_ok=True)
+            log_exception(exc, f"creating {path}")
+            raise storage.StorageError(storage.create_failure(path, exc)) from exc
         try:
             fill_fund_rows(report)
             repo.write_report(db, report)
-        except BaseException:
+        except BaseException as exc:
             storage.close_database(db)
             path.unlink(missing_ok=True)
+            path.with_name(path.name + "-journal").unlink(missing_ok=True)
+            if isinstance(exc, (sqlite3.Error, UnicodeEncodeError)):
+                log_exception(exc, f"creating {path}")
+                raise storage.StorageError(storage.create_failure(path, exc)) from exc
             raise
         return cls(db, report, path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -239,8 +240,12 @@ class FileOps:
             return True
         try:
             doc.save_as(target)
-        except (StorageError, OSError) as exc:
-            self._warn("无法另存为", f"无法写入 {target.name}：{exc}")
+        except StorageError as exc:
+            self._warn("无法另存为", str(exc))
+            return False
+        except (OSError, sqlite3.Error) as exc:
+            reason = storage.os_reason(exc) if isinstance(exc, OSError) else "写入出错"
+            self._warn("无法另存为", f"无法写入“{target.name}”（{reason}），请换一个文件夹或检查磁盘空间。")
             return False
         return self.open_path(target)
 

@@ -12,7 +12,7 @@ from core.interchange import InterchangeError, read_json_file
 from core.model import Report
 from core.paths import sample_report_path, user_data_dir
 from core.report import Document, InputError
-from core.storage.db import StorageError
+from core.storage.db import StorageError, os_reason
 from core.templates import TemplateError
 
 SAMPLE_NAME = "示例报告.zpdb"
@@ -30,7 +30,9 @@ def open_report(path: Path | str) -> Document:
     except (StorageError, TemplateError) as exc:
         raise FileProblem(str(exc)) from exc
     except OSError as exc:
-        raise FileProblem(f"无法打开文件 {Path(path).name}：{exc.strerror or exc}") from exc
+        raise FileProblem(
+            f"无法打开文件“{Path(path).name}”（{os_reason(exc)}），请检查文件是否可访问。"
+        ) from exc
 
 
 def create_report(path: Path | str, report: Report) -> Document:
@@ -41,7 +43,7 @@ def create_report(path: Path | str, report: Report) -> Document:
     except (StorageError, TemplateError, InputError) as exc:
         raise FileProblem(str(exc)) from exc
     except OSError as exc:
-        raise FileProblem(f"无法创建文件 {path.name}：{exc.strerror or exc}") from exc
+        raise FileProblem(f"无法创建文件“{path.name}”（{os_reason(exc)}），请选择一个可写的文件夹。") from exc
 
 
 def read_interchange(source: Path | str) -> Report:
@@ -49,9 +51,13 @@ def read_interchange(source: Path | str) -> Report:
     try:
         return read_json_file(Path(source))
     except (InterchangeError, TemplateError) as exc:
-        raise FileProblem(f"无法导入 {Path(source).name}：{exc}") from exc
+        text = str(exc)
+        name = Path(source).name
+        raise FileProblem(text if name in text else f"无法导入“{name}”：{text}") from exc
     except OSError as exc:
-        raise FileProblem(f"无法读取 {Path(source).name}：{exc.strerror or exc}") from exc
+        raise FileProblem(
+            f"无法读取“{Path(source).name}”（{os_reason(exc)}），请检查文件是否可访问。"
+        ) from exc
 
 
 def import_json(source: Path | str, target: Path | str) -> Document:

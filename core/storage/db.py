@@ -587,6 +587,13 @@ def write_failure(path: Path, exc: BaseException) -> str:
     return f"写入报告文件“{path.name}”失败（{_reason(exc)}），这次修改没有保存，请处理后重试或另存为新文件。"
 
 
+def create_failure(path: Path, exc: BaseException) -> str:
+    """The user's sentence for a new report file that could not be written."""
+    return (
+        f"无法创建报告文件“{path.name}”（{_reason(exc)}），未留下任何文件，请检查文件夹权限和磁盘空间后重试。"
+    )
+
+
 PART_SUFFIX = ".part"
 
 

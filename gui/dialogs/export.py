@@ -49,7 +49,9 @@ class ExportWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        from core.errorlog import log_exception
         from core.export import ExportCancelled
+        from core.storage.db import os_reason
 
         path = Path(self.args[1])
         try:
@@ -59,9 +61,12 @@ class ExportWorker(QObject):
         except PermissionError:
             self.finished.emit(False, locked_message(path))
         except OSError as exc:
-            self.finished.emit(False, f"无法写入“{path.name}”：{exc.strerror or exc}")
+            self.finished.emit(
+                False, f"无法写入“{path.name}”（{os_reason(exc)}），请换一个文件夹或检查磁盘空间后重试。"
+            )
         except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
-            self.finished.emit(False, f"导出失败：{exc}")
+            log_exception(exc, f"exporting {path}")
+            self.finished.emit(False, f"导出“{path.name}”失败，未写入文件，详情已记入错误日志。")
         else:
             self.finished.emit(True, "")
 
