@@ -58,6 +58,54 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if verdict.ok else EXIT_CHANGED
 
 
+def _progress_printer(enabled: bool) -> Any:
+    import sys
+
+    state = {"last": -1}
+
+    def progress(done: int, total: int, label: str) -> bool:
+        step = done * 10 // max(total, 1)
+        if enabled and total and step != state["last"]:
+            state["last"] = step
+            print(f"读取 {done}/{total}", file=sys.stderr)
+        return True
+
+    return progress
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from core.review.listing import write_list_xlsx
+    from core.review.scan import scan
+
+    result = scan(args.folders, progress=_progress_printer(not args.json))
+    if args.xlsx:
+        write_list_xlsx(result, Path(args.xlsx))
+    if args.json:
+        data = {
+            "reports": [
+                {
+                    "file": r["file"],
+                    "department": r["department"],
+                    "year": r["year"],
+                    "template": r["template"],
+                    "forms": r["forms"],
+                    "problems": r["problems"],
+                }
+                for r in result.reports
+            ],
+            "refused": result.refused,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        forms = sum(len(r["forms"]) for r in result.reports)
+        print(f"已列入 {len(result.reports)} 份报告（{forms} 张表），未列入 {len(result.refused)} 个文件")
+        for item in result.refused:
+            print(f"  未列入 {item['file']}：{item['reason']}")
+        if args.xlsx:
+            print(f"已导出 {args.xlsx}")
+    return EXIT_OK
+
+
 def register(sub: Any) -> None:
     """Add the bureau's sub-commands to ``python -m core``."""
     p = sub.add_parser("package", help="生成报送包 / seal a report into a submission package")
@@ -70,3 +118,9 @@ def register(sub: Any) -> None:
     p.add_argument("input", help="报送包 .zip / package")
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("review", help="财政审核：汇总报告 / list folders of reports for review")
+    p.add_argument("folders", nargs="+", help="文件夹或文件 / folders of packages and .zpdb")
+    p.add_argument("--xlsx", help="汇总表输出 .xlsx / write the list as .xlsx")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.set_defaults(func=cmd_review)

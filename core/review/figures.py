@@ -27,17 +27,22 @@ FORM_KEYS = (
     "grade",
     "warning",
     "warning_why",
+    "problems",
 )
 
 
-def form_figures(report: Report, scores: list[FormScore]) -> list[dict[str, Any]]:
-    """Return one dict per form: names, money of the rate row, 执行率, score, grade, 自评预警."""
+def form_figures(
+    report: Report, scores: list[FormScore], problems: list[Problem] | None = None
+) -> list[dict[str, Any]]:
+    """Return one dict per form: names, money of the rate row, 执行率, score, grade, 自评预警, problems."""
     template = get_template(report.template)
+    per_form: dict[int | None, list[Problem]] = {}
+    for p in problems or []:
+        per_form.setdefault(p.form_uid, []).append(p)
     out = []
     for form, s in zip(report.forms, scores, strict=True):
         row = form.fund(template.form(form.kind).rate_row)
         ex = s.execution
-        warning = getattr(s, "warning", None)
         out.append(
             {
                 "name": form.name,
@@ -49,8 +54,9 @@ def form_figures(report: Report, scores: list[FormScore]) -> list[dict[str, Any]
                 "execution_score": fmt(ex.score),
                 "total": fmt(s.total),
                 "grade": s.grade,
-                "warning": warning,
-                "warning_why": str(getattr(s, "warning_why", "") or ""),
+                "warning": s.warning,
+                "warning_why": s.warning_why,
+                "problems": problem_counts(per_form.get(form.uid, [])),
             }
         )
     return out
@@ -75,7 +81,7 @@ def report_summary(report: Report) -> dict[str, Any]:
         "department": report.department,
         "year": report.year,
         "template": report.template,
-        "forms": form_figures(report, score_report(report)),
+        "forms": form_figures(report, score_report(report), problems),
         "problems": problem_counts(problems),
         "rules": problem_rules(problems),
     }

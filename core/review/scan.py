@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from core.paths import user_data_dir
+from core.version import __version__
 
 Progress = Callable[[int, int, str], bool]
 PACKAGE, REPORT = "package", "report"
 SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
-INDEX_VERSION = "1"
+INDEX_VERSION = f"2-{__version__}"
 POOL_THRESHOLD = 40  # fewer uncached files than this are read in this process
 CHUNK = 8
 
@@ -212,13 +213,17 @@ def scan(
             refused.append({"file": shown, "reason": str(data["reason"])})
         else:
             listed.append({"file": shown, **data})
-    result.reports = _drop_duplicates(listed, refused)
+    received = {str(by_path.get(k, k)): st[1] for k, st in stats.items()}
+    result.reports = _drop_duplicates(listed, refused, received)
     return result
 
 
-def _drop_duplicates(listed: list[dict[str, Any]], refused: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """Keep one report per department and year (a package before a bare .zpdb); refuse the rest."""
-    ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, r["file"]))
+def _drop_duplicates(
+    listed: list[dict[str, Any]], refused: list[dict[str, str]], received: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Keep one report per department and year (a package before a bare .zpdb, then the first
+    received); refuse the others with the reason."""
+    ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, received.get(r["file"], 0), r["file"]))
     kept: dict[tuple[str, int], dict[str, Any]] = {}
     for rep in ordered:
         key = (rep["department"], rep["year"])

@@ -1,0 +1,162 @@
+"""The review list: one row per form with the 一体化 columns (ECOSYSTEM §4) plus problem counts.
+
+``rows`` flattens a scan; ``select`` sorts, filters and searches it (the window and the
+command line share it); ``write_list_xlsx`` writes 汇总.xlsx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from core.numbers import try_amount
+from core.review.scan import PACKAGE, ScanResult
+
+COLUMNS = (
+    ("status", "状态"),
+    ("code", "编码"),
+    ("name", "名称"),
+    ("unit", "预算单位"),
+    ("office", "业务处室"),
+    ("initial", "年初预算数"),
+    ("budget", "当年预算数"),
+    ("executed", "全年执行数"),
+    ("project_total", "项目总金额"),
+    ("execution_rate", "预算执行率"),
+    ("total", "得分"),
+    ("grade", "自评结论"),
+    ("warning_text", "自评预警"),
+    ("error", "错误"),
+    ("warning_count", "警告"),
+    ("info", "提示"),
+    ("file", "文件"),
+)
+NUMERIC = {"initial", "budget", "executed", "project_total", "total", "error", "warning_count", "info"}
+WARNING_TEXT = {"red": "红色预警", "yellow": "黄色预警", None: ""}
+GRADES = ("优", "良", "中", "差")
+
+
+def form_code(department: str, year: int, index: int) -> str:
+    """A stable code for a form: the department's short hash and the form's place (P1A2B3C-007)."""
+    digest = hashlib.sha1(f"{department}|{year}".encode()).hexdigest()[:6].upper()
+    return f"P{digest}-{index:03d}"
+
+
+def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
+    """One row per form of every listed report, department first then its projects."""
+    out = []
+    for rep in result.reports:
+        done = reviewed is not None and (rep["department"], rep["year"]) in reviewed
+        status = "已复核" if done else ("已封包" if rep["kind"] == PACKAGE else "未封包")
+        for i, form in enumerate(rep["forms"]):
+            counts = form.get("problems", {})
+            out.append(
+                {
+                    **form,
+                    "status": status,
+                    "code": form_code(rep["department"], rep["year"], i),
+                    "unit": rep["department"],
+                    "office": "",
+                    "project_total": form["budget"],
+                    "warning_text": WARNING_TEXT.get(form.get("warning"), ""),
+                    "error": counts.get("error", 0),
+                    "warning_count": counts.get("warning", 0),
+                    "info": counts.get("info", 0),
+                    "file": rep["file"],
+                    "department": rep["department"],
+                    "year": rep["year"],
+                    "index": i,
+                }
+            )
+    return out
+
+
+def sort_key(column: str) -> Any:
+    def key(row: dict[str, Any]) -> tuple[int, Any]:
+        value = row.get(column)
+        if column in NUMERIC or column == "execution_rate":
+            number = try_amount(str(value or "").rstrip("%"))
+            return (0, number) if number is not None else (1, Decimal(0))
+        if column == "grade":
+            return (0, GRADES.index(value)) if value in GRADES else (1, 0)
+        return (0, str(value or ""))
+
+    return key
+
+
+def select(
+    table: list[dict[str, Any]],
+    grade: str = "",
+    warning: str = "",
+    errors_only: bool = False,
+    department: str = "",
+    text: str = "",
+    kind: str = "",
+    sort: str = "",
+    descending: bool = False,
+) -> list[dict[str, Any]]:
+    """Filter by grade, 自评预警 (red/yellow/any), errors, department, kind and a search text; sort."""
+    out = []
+    needle = text.strip().lower()
+    for row in table:
+        if grade and row["grade"] != grade:
+            continue
+        if (
+            warning == "any"
+            and not row.get("warning")
+            or warning in ("red", "yellow")
+            and row.get("warning") != warning
+        ):
+            continue
+        if errors_only and not row["error"]:
+            continue
+        if department and row["department"] != department:
+            continue
+        if kind and row["kind"] != kind:
+            continue
+        if needle and not any(
+            needle in str(row.get(k, "")).lower() for k in ("name", "unit", "code", "file")
+        ):
+            continue
+        out.append(row)
+    if sort:
+        out.sort(key=sort_key(sort), reverse=descending)
+    return out
+
+
+def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int]] | None = None) -> None:
+    """Write 汇总.xlsx: the review list and, on a second sheet, the files not listed with their reasons."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from core.export import save_atomically
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核清单"
+    ws.append([title for _key, title in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows(result, reviewed):
+        values: list[Any] = []
+        for key, _title in COLUMNS:
+            value = row.get(key, "")
+            if key in NUMERIC and isinstance(value, str):
+                number = try_amount(value)
+                value = number if number is not None else value
+            values.append(value)
+        ws.append(values)
+    ws.freeze_panes = "A2"
+    for letter, width in zip(
+        "ABCDEFGHIJKLMNOPQ", (8, 14, 36, 28, 10, 11, 11, 11, 11, 10, 8, 8, 10, 6, 6, 6, 40)
+    ):
+        ws.column_dimensions[letter].width = width
+    bad = wb.create_sheet("未列入")
+    bad.append(["文件", "原因"])
+    for item in result.refused:
+        bad.append([item["file"], item["reason"]])
+    bad.column_dimensions["A"].width = 50
+    bad.column_dimensions["B"].width = 80
+    save_atomically(path, wb.save)

@@ -1,0 +1,168 @@
+"""The review list: a folder of reports and packages, read-only, matching score --json; bad input refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from core.review.listing import COLUMNS, rows, select
+from core.review.package import MANIFEST, make_package
+from core.review.scan import Index, scan
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from review_bench import build_report, write_fast  # noqa: E402
+
+FORM_FIGURES = ("name", "kind", "execution_rate", "execution_score", "total", "grade", "warning")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ}
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], capture_output=True, text=True, cwd=ROOT, timeout=300, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def review_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    folder = tmp_path_factory.mktemp("set")
+    for n in range(4):
+        write_fast(build_report(n, projects=3, per=6), folder / f"dept{n}.zpdb")
+    src = tmp_path_factory.mktemp("src") / "yiyang.zpdb"
+    Document.create(src, read_json_file(ROOT / "tests/fixtures/seed004_yiyang.json")).close()
+    make_package(src, folder / "益阳.zip")
+    # bad input
+    shutil.copyfile(folder / "dept0.zpdb", folder / "dept0-copy.zpdb")  # duplicate department and year
+    (folder / "说明.txt").write_text("不是报告", encoding="utf-8")
+    newer = folder / "newer.zpdb"
+    write_fast(build_report(9, projects=1, per=2), newer)
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version=99")
+    conn.close()
+    with zipfile.ZipFile(folder / "益阳.zip") as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    with zipfile.ZipFile(folder / "changed.zip", "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data + b"x" if name.endswith(".docx") else data)
+    with zipfile.ZipFile(folder / "nomanifest.zip", "w") as zf:
+        for name, data in files.items():
+            if name != MANIFEST:
+                zf.writestr(name, data)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_list_matches_score_json_and_refuses_bad_input_without_writing(
+    review_set: Path, tmp_path: Path
+) -> None:
+    before = snapshot(review_set)
+    os.chmod(review_set, 0o555)  # a folder on read-only media
+    try:
+        result = scan([review_set], index=Index(tmp_path / "i.sqlite"))
+    finally:
+        os.chmod(review_set, 0o755)
+    assert snapshot(review_set) == before
+    assert sorted(Path(r["file"]).name for r in result.reports) == [
+        "dept0.zpdb",
+        "dept1.zpdb",
+        "dept2.zpdb",
+        "dept3.zpdb",
+        "益阳.zip",
+    ]
+    reasons = {Path(r["file"]).name: r["reason"] for r in result.refused}
+    assert "重复" in reasons["dept0-copy.zpdb"]
+    assert "更新版本" in reasons["newer.zpdb"]
+    assert "不是报送包" in reasons["说明.txt"]
+    assert "改动" in reasons["changed.zip"] and "自评报告.docx" in reasons["changed.zip"]
+    assert "manifest" in reasons["nomanifest.zip"]
+    for rep in result.reports:
+        source = rep["file"] if rep["kind"] == "report" else str(ROOT / "tests/fixtures/seed004_yiyang.json")
+        score = json.loads(run("score", source, "--json").stdout)["forms"]
+        mine = [{k: f[k] for k in FORM_FIGURES} for f in rep["forms"]]
+        theirs = [{k: f[k] for k in FORM_FIGURES} for f in score]
+        assert mine == theirs
+        check = json.loads(run("check", source, "--json").stdout)
+        for sev in ("error", "warning", "info"):
+            assert rep["problems"][sev] == sum(p["severity"] == sev for p in check["problems"])
+
+
+def test_rescan_reads_nothing_unless_a_file_changed(review_set: Path, tmp_path: Path) -> None:
+    idx = tmp_path / "i.sqlite"
+    first = scan([review_set], index=Index(idx))
+    assert first.read == len(list(review_set.iterdir()))
+    again = scan([review_set], index=Index(idx))
+    assert again.read == 0 and again.reports == first.reports and again.refused == first.refused
+    os.utime(review_set / "dept2.zpdb", ns=(1, 1))
+    try:
+        third = scan([review_set], index=Index(idx))
+    finally:
+        os.utime(review_set / "dept2.zpdb")
+    assert third.read == 1
+
+
+def test_progress_can_cancel_the_scan(review_set: Path, tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def progress(done: int, total: int, label: str) -> bool:
+        calls.append(done)
+        return done < 2
+
+    result = scan([review_set], progress=progress, index=Index(tmp_path / "i.sqlite"))
+    assert result.cancelled and result.read == 2
+
+
+def test_worker_pool_gives_the_same_list(
+    review_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.review.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
+    pooled = scan([review_set], workers=2, index=Index(tmp_path / "a.sqlite"))
+    inline = scan([review_set], workers=1, index=Index(tmp_path / "b.sqlite"))
+    assert pooled.reports == inline.reports and pooled.refused == inline.refused
+
+
+def test_filters_sort_and_search(review_set: Path, tmp_path: Path) -> None:
+    table = rows(scan([review_set], index=Index(tmp_path / "i.sqlite")))
+    assert all(r["grade"] == "优" for r in select(table, grade="优"))
+    assert all(r["error"] for r in select(table, errors_only=True))
+    only = select(table, department="基准部门0001")
+    assert only and {r["department"] for r in only} == {"基准部门0001"}
+    found = select(table, text="党建工作经费")
+    assert found and all("党建工作经费" in r["name"] for r in found)
+    ordered = select(table, sort="total", descending=True)
+    totals = [float(r["total"]) for r in ordered if r["total"]]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_review_cli_json_and_xlsx(review_set: Path, tmp_path: Path) -> None:
+    out = run("review", str(review_set), "--xlsx", str(tmp_path / "汇总.xlsx"), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"reports", "refused"}
+    rep = data["reports"][0]
+    assert set(rep) == {"file", "department", "year", "template", "forms", "problems"}
+    assert set(rep["problems"]) == {"error", "warning", "info"}
+    assert {"name", "total", "grade", "warning", "execution_rate"} <= set(rep["forms"][0])
+    assert len(data["refused"]) == 5
+    wb = load_workbook(tmp_path / "汇总.xlsx")
+    ws = wb["审核清单"]
+    assert [c.value for c in ws[1]] == [title for _k, title in COLUMNS]
+    assert ws.max_row == 1 + sum(len(r["forms"]) for r in data["reports"])
+    assert wb["未列入"].max_row == 6
