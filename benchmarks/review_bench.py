@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,7 +50,7 @@ def build_report(n: int, projects: int = 30, per: int = 25, seed: int = 7) -> Re
                 indicator(rng, n + p, i) for p, i in ((rng.randint(0, 9), i) for i in range(per))
             ]
             for ind in form.indicators:
-                ind.weight = "3.6"
+                ind.weight = str(Decimal(90) / per)
             for ind in rng.sample(form.indicators, rng.choice(GRADES_SPREAD)):
                 ind.actual = "0"
                 ind.score = "0"

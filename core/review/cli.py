@@ -80,6 +80,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     result = scan(args.folders, progress=_progress_printer(not args.json))
     if args.xlsx:
         write_list_xlsx(result, Path(args.xlsx))
+    if args.bulletin_xlsx or args.bulletin_docx:
+        from core.review.bulletin import build_bulletin, write_bulletin_docx, write_bulletin_xlsx
+
+        bulletin = build_bulletin(result.reports)
+        if args.bulletin_xlsx:
+            write_bulletin_xlsx(bulletin, Path(args.bulletin_xlsx))
+        if args.bulletin_docx:
+            write_bulletin_docx(bulletin, Path(args.bulletin_docx))
     if args.json:
         data = {
             "reports": [
@@ -101,8 +109,58 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"已列入 {len(result.reports)} 份报告（{forms} 张表），未列入 {len(result.refused)} 个文件")
         for item in result.refused:
             print(f"  未列入 {item['file']}：{item['reason']}")
+        for out in (args.xlsx, args.bulletin_xlsx, args.bulletin_docx):
+            if out:
+                print(f"已导出 {out}")
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from core.review.sample import SampleError, draw, draw_text, new_seed, parse_per_grade, write_sample
+    from core.review.scan import scan
+    from core.storage.db import StorageError
+
+    try:
+        per_grade = parse_per_grade(args.per_grade)
+    except SampleError as exc:
+        raise ReviewCliError(str(exc)) from exc
+    seed = args.seed if args.seed is not None else new_seed()
+    result = scan(args.folders, progress=_progress_printer(True))
+    drawn = draw(result.reports, per_grade, seed)
+    if not drawn:
+        raise ReviewCliError("没有可抽取的项目（文件夹中没有已评级的项目）")
+    try:
+        target = write_sample(drawn, Path(args.output), seed)
+    except StorageError as exc:
+        raise ReviewCliError(str(exc)) from exc
+    print(draw_text(drawn, seed), end="")
+    short = {g: n for g, n in per_grade.items() if sum(d["grade"] == g for d in drawn) < n}
+    for grade, n in short.items():
+        print(f"注意：等级“{grade}”的项目不足 {n} 个，已全部抽取")
+    print(f"已生成 {target}")
+    return EXIT_OK
+
+
+def cmd_review_result(args: argparse.Namespace) -> int:
+    from core.review.results import write_forms_with_review, write_review_result
+    from core.review.reviewfile import ReviewFile
+    from core.storage.db import StorageError
+
+    if not args.xlsx and not args.forms_xlsx:
+        raise ReviewCliError("请至少指定 --xlsx 或 --forms-xlsx")
+    try:
+        review = ReviewFile.open(args.input)
+    except StorageError as exc:
+        raise ReviewCliError(str(exc).replace("\n", " ")) from exc
+    try:
         if args.xlsx:
+            write_review_result(review, Path(args.xlsx))
             print(f"已导出 {args.xlsx}")
+        if args.forms_xlsx:
+            write_forms_with_review(review, Path(args.forms_xlsx))
+            print(f"已导出 {args.forms_xlsx}")
+    finally:
+        review.close()
     return EXIT_OK
 
 
@@ -123,4 +181,21 @@ def register(sub: Any) -> None:
     p.add_argument("folders", nargs="+", help="文件夹或文件 / folders of packages and .zpdb")
     p.add_argument("--xlsx", help="汇总表输出 .xlsx / write the list as .xlsx")
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--bulletin-xlsx", help="通报 .xlsx / write the 通报 summary as .xlsx")
+    p.add_argument("--bulletin-docx", help="通报 .docx / write the 通报 page as .docx")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("sample", help="抽评：按等级随机抽取 / seeded 抽评 draw per grade")
+    p.add_argument("folders", nargs="+", help="文件夹或文件 / folders of packages and .zpdb")
+    p.add_argument("--seed", type=int, help="随机种子，省略则随机生成并打印 / seed (printed)")
+    p.add_argument(
+        "--per-grade", required=True, help="每个等级抽取数量 / count per grade, e.g. 优=3,良=2,中=1,差=1"
+    )
+    p.add_argument("-o", "--output", required=True, help="输出文件夹 / output folder")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("review-result", help="导出复核结果 / export a review file's 复核 result")
+    p.add_argument("input", help="复核文件 .zpdb / review file")
+    p.add_argument("--xlsx", help="复核结果 .xlsx / the 复核 result workbook")
+    p.add_argument("--forms-xlsx", help="带财政复核得分列的表格 .xlsx / forms with the 复核 column")
+    p.set_defaults(func=cmd_review_result)

@@ -42,7 +42,7 @@ def summarise_file(path_text: str) -> dict[str, Any]:
     """Read one file and return its summary, or ``{"reason": …}`` when it cannot be listed."""
     from core.review.figures import report_summary
     from core.review.package import PackageError, verify_package
-    from core.review.readonly import load_readonly
+    from core.review.readonly import connect_readonly, load_connection, read_meta
     from core.storage.db import StorageError
 
     path = Path(path_text)
@@ -54,7 +54,14 @@ def summarise_file(path_text: str) -> dict[str, Any]:
                 return {"reason": "报送包在封包后被改动：" + "；".join(verdict.changes[:3])}
             summary = verdict.summary or {}
         elif kind == REPORT:
-            summary = report_summary(load_readonly(path))
+            conn = connect_readonly(path)
+            try:
+                if read_meta(conn).get("kind") == "review":
+                    return {"reason": "这是财政复核文件，不是部门报告"}
+                report = load_connection(conn, path.name)
+            finally:
+                conn.close()
+            summary = report_summary(report)
         else:
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
     except (PackageError, StorageError) as exc:

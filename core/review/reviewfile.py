@@ -1,0 +1,243 @@
+"""复核: the bureau's own review file, 复核得分 and 复核意见, and 自评质量 from the differences.
+
+A review file is a .zpdb of kind ``review`` in the bureau's folder: a copy of the department's
+report (so it opens, scores and exports like any report) plus a ``review_marks`` table of
+(form, table, row) → 复核得分, 复核意见. The department's file is read once, read-only, and
+never written. ``reviewed_report`` puts the marks into the model (ScoreItem.review_score,
+Indicator.review_score/review_note) so the exports print a 财政复核得分 column beside 自评得分.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from core.model import INDICATORS, SCORE_SHEET, Report
+from core.numbers import HUNDRED, ZERO, fmt, fmt_percent, is_amount, q, try_amount
+from core.paths import user_data_dir
+from core.report import Document, InputError
+from core.review.readonly import connect_readonly, load_connection, read_meta
+from core.scoring import form_total
+from core.storage.db import StorageError
+from core.templates import get_template
+
+KIND = "review"
+MARKS = "review_marks"
+# seed 001 (广元): 差异 10% 以内不扣分；10%–15% 扣 2 分，15%–20% 扣 4 分，20% 以上扣 6 分（自评质量 6 分）
+DEFAULT_QUALITY = {"weight": "6", "bands": [["0.1", "2"], ["0.15", "4"], ["0.2", "6"]]}
+
+
+def reviews_dir() -> Path:
+    path = user_data_dir() / "reviews"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_review_path(department: str, year: int) -> Path:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department).strip("_") or "部门"
+    return reviews_dir() / f"{year}-{safe}-复核.zpdb"
+
+
+def quality_rule(template_id: str) -> tuple[Decimal, list[tuple[Decimal, Decimal]]]:
+    """Return (自评质量 分值, [(差异率下限, 扣分)…]) from the template's ``review_quality`` option."""
+    template = get_template(template_id)
+    data: dict[str, Any] = DEFAULT_QUALITY
+    try:
+        raw = json.loads(Path(template.source).read_text(encoding="utf-8"))
+        data = raw.get("review_quality") or DEFAULT_QUALITY
+    except (OSError, ValueError):
+        pass
+    bands = sorted((Decimal(str(lo)), Decimal(str(pts))) for lo, pts in data["bands"])
+    return Decimal(str(data["weight"])), bands
+
+
+@dataclass(frozen=True)
+class FormQuality:
+    """One form's self score against the review: the difference and the 自评质量 deduction."""
+
+    index: int
+    name: str
+    self_total: Decimal | None
+    review_total: Decimal | None
+    difference: Decimal | None  # |自评 − 复核| / 复核
+    deduction: Decimal
+    quality: Decimal
+    reviewed: int  # how many rows carry a 复核得分
+
+    def why(self) -> str:
+        if self.difference is None:
+            return "尚未复核" if not self.reviewed else "复核得分为 0 或缺失，无法计算差异"
+        diff = fmt_percent(self.difference)
+        head = f"自评 {fmt(self.self_total)} 与复核 {fmt(self.review_total)} 差异 {diff}"
+        if not self.deduction:
+            return f"{head}，不扣分"
+        return f"{head}，扣 {fmt(self.deduction)} 分"
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class ReviewFile:
+    """An open review file: the department's report copy and the bureau's marks."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.report: Report = doc.report
+        self.path = doc.path
+        self.marks: dict[tuple[int, str, int], tuple[str, str]] = {}
+        self.meta: dict[str, str] = {}
+        for key, value in doc.db.execute("SELECT key, value FROM meta").fetchall():
+            self.meta[str(key)] = str(value)
+        if self.meta.get("kind") != KIND:
+            doc.close()
+            raise StorageError(f"“{self.path.name}”不是财政复核文件")
+        rows = doc.db.execute(f"SELECT form, tbl, row, score, note FROM {MARKS}").fetchall()
+        for form, table, row, score, note in rows:
+            self.marks[(int(form), str(table), int(row))] = (str(score or ""), str(note or ""))
+
+    # ---- making and opening ---------------------------------------------------------
+    @classmethod
+    def create(cls, source: Path | str, target: Path | str | None = None, reviewer: str = "") -> ReviewFile:
+        """Start a review of the department's report ``source`` (.zpdb or a package .zip)."""
+        source = Path(source)
+        report = _read_source(source)
+        target = Path(target) if target else default_review_path(report.department, report.year)
+        if target.resolve() == source.resolve():
+            raise StorageError("复核文件不能写在部门报告本身上")
+        for form in report.forms:
+            form.uid = 0
+        doc = Document.create(target, report)
+        with doc.db.atomic():
+            doc.db.execute(
+                f"CREATE TABLE {MARKS} (form INTEGER, tbl TEXT, row INTEGER, score TEXT, note TEXT, "
+                "PRIMARY KEY (form, tbl, row))"
+            )
+            meta = {
+                "kind": KIND,
+                "source_file": str(source),
+                "source_sha256": _digest(source),
+                "department": report.department,
+                "year": str(report.year),
+                "reviewer": reviewer,
+                "started": datetime.now().isoformat(timespec="seconds"),
+            }
+            doc.db.table("meta").insert_all([{"key": k, "value": v} for k, v in meta.items()], replace=True)
+        return cls(doc)
+
+    @classmethod
+    def open(cls, path: Path | str) -> ReviewFile:
+        return cls(Document.open(Path(path), backup=False))
+
+    def close(self) -> None:
+        self.doc.close()
+
+    # ---- marks ----------------------------------------------------------------------
+    def set_mark(
+        self, form: int, table: str, row: int, score: str | None = None, note: str | None = None
+    ) -> None:
+        """Set the 复核得分 and/or 复核意见 of one indicator or score-sheet row (form = position)."""
+        if table not in (INDICATORS, SCORE_SHEET):
+            raise InputError("只能复核指标和评分表")
+        rows = self.report.forms[form].rows(table)
+        if not 0 <= row < len(rows):
+            raise InputError("没有这一行")
+        old_score, old_note = self.marks.get((form, table, row), ("", ""))
+        score = old_score if score is None else score.strip()
+        note = old_note if note is None else note
+        if score and not is_amount(score):
+            raise InputError(f"“{score}”不是数字，请输入复核得分（如 8.5）")
+        with self.doc.db.atomic():
+            self.doc.db.execute(
+                f"INSERT OR REPLACE INTO {MARKS} VALUES (?, ?, ?, ?, ?)", [form, table, row, score, note]
+            )
+        self.marks[(form, table, row)] = (score, note)
+
+    def mark(self, form: int, table: str, row: int) -> tuple[str, str]:
+        return self.marks.get((form, table, row), ("", ""))
+
+    # ---- results --------------------------------------------------------------------
+    def reviewed_report(self) -> Report:
+        """The report with 复核得分/复核意见 filled in (for the exports' 财政复核得分 column)."""
+        out = self.report.clone()
+        for (form, table, row), (score, note) in self.marks.items():
+            item = out.forms[form].rows(table)[row]
+            if hasattr(item, "review_score"):
+                item.review_score = score
+            if hasattr(item, "review_note"):
+                item.review_note = note
+        return out
+
+    def review_scores_report(self) -> Report:
+        """The report as the reviewer scored it: each 复核得分 replaces the self score."""
+        out = self.report.clone()
+        for (form, table, row), (score, _note) in self.marks.items():
+            if not score:
+                continue
+            item = out.forms[form].rows(table)[row]
+            if table == INDICATORS:
+                item.score = score
+            else:
+                item.self_score = score
+        return out
+
+    def quality(self) -> list[FormQuality]:
+        """自评质量 per form: |自评 − 复核| / 复核 against the template's bands."""
+        weight, bands = quality_rule(self.report.template)
+        reviewed = self.review_scores_report()
+        out = []
+        for i, (form, rform) in enumerate(zip(self.report.forms, reviewed.forms, strict=True)):
+            count = sum(1 for (f, _t, _r), (s, _n) in self.marks.items() if f == i and s)
+            mine = form_total(self.report, form)
+            theirs = form_total(reviewed, rform) if count else None
+            diff: Decimal | None = None
+            deduction = ZERO
+            if mine is not None and theirs:
+                diff = abs(mine - theirs) / theirs
+                for floor, points in bands:
+                    if q(diff * HUNDRED) >= q(floor * HUNDRED):
+                        deduction = points
+            out.append(
+                FormQuality(i, form.name, mine, theirs, diff, deduction, max(ZERO, weight - deduction), count)
+            )
+        return out
+
+
+def _read_source(source: Path) -> Report:
+    if source.suffix.lower() == ".zip":
+        from core.review.package import PackageError, verify_package
+
+        try:
+            verdict = verify_package(source, deep=False)
+        except PackageError as exc:
+            raise StorageError(str(exc)) from exc
+        if not verdict.ok or verdict.report is None:
+            raise StorageError("报送包在封包后被改动：" + "；".join(verdict.changes[:3]))
+        return verdict.report
+    conn = connect_readonly(source)
+    try:
+        if read_meta(conn).get("kind") == KIND:
+            raise StorageError(f"“{source.name}”是财政复核文件，不是部门报告")
+        return load_connection(conn, source.name)
+    finally:
+        conn.close()
+
+
+def item_difference(self_score: str, review_score: str, weight: str) -> str:
+    """Return the difference of one row as a percentage of its 分值 ("" when not reviewed)."""
+    a, b, w = try_amount(self_score), try_amount(review_score), try_amount(weight)
+    if a is None or b is None:
+        return ""
+    if not w:
+        return fmt(b - a)
+    return fmt_percent((b - a) / w)

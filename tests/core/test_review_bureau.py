@@ -1,0 +1,183 @@
+"""复核 (seed 001's 财政复核得分 layout, 自评质量), 抽评 workbooks and the 通报."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document as DocxDocument
+from openpyxl import load_workbook
+
+from core.model import INDICATORS, SCORE_SHEET
+from core.review.bulletin import build_bulletin, write_bulletin_docx, write_bulletin_xlsx
+from core.review.results import REVIEW_SHEETS, write_forms_with_review, write_review_result
+from core.review.reviewfile import ReviewFile
+from core.review.sample import FINDING_HEADERS, QUALITY_HEADERS, RESULT_HEADERS, SHEETS, draw
+from core.review.scan import Index, scan
+from core.storage.db import StorageError
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from review_bench import build_report, write_fast  # noqa: E402
+
+WARM = "干部暖心关爱帮扶基金经费"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+@pytest.fixture
+def review(seed_zpdb, tmp_path: Path):  # type: ignore[no-untyped-def]
+    source = seed_zpdb("seed001_guangyuan")
+    before = (source.read_bytes(), source.stat().st_mtime_ns)
+    rf = ReviewFile.create(source, tmp_path / "复核.zpdb", reviewer="审核员")
+    yield rf
+    rf.close()
+    assert (source.read_bytes(), source.stat().st_mtime_ns) == before  # the department's file untouched
+
+
+def warm_index(rf: ReviewFile) -> int:
+    return [f.name for f in rf.report.forms].index(WARM)
+
+
+def test_review_of_the_warm_care_sheet_prints_seed_001s_review_column(
+    review: ReviewFile, tmp_path: Path
+) -> None:
+    i = warm_index(review)
+    review_scores = ["20", "8", "10", "10", "4", "0", "8", "7", "22"]
+    for row, score in enumerate(review_scores):
+        review.set_mark(i, SCORE_SHEET, row, score, "依据不足" if score in ("8", "22") else "")
+    out = tmp_path / "forms.xlsx"
+    write_forms_with_review(review, out, forms=[i])
+    wb = load_workbook(out)
+    assert len(wb.sheetnames) == 2 and wb.sheetnames[1].endswith("评分表")
+    ws = wb.worksheets[1]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(r for r, row in enumerate(cells) if "自评得分" in row)
+    row = cells[head]
+    col = row.index("自评得分")
+    assert row[col + 1] == "财政复核得分"
+    assert [str(x) for x in row[3 : col + 2] if x] == [
+        "指标分值",
+        "指标解释",
+        "评价要点及说明",
+        "自评得分",
+        "财政复核得分",
+    ]
+    body = [r for r in cells[head + 2 :] if r[col] is not None][: len(review_scores)]
+    assert [Decimal(str(r[col + 1])) for r in body] == [Decimal(s) for s in review_scores]
+    assert [Decimal(str(r[col])) for r in body] == [
+        Decimal(x) for x in ("20", "10", "10", "10", "4", "0", "8", "7", "25")
+    ]
+    assert cells[head + 1][:3] == ["一级指标", "二级指标", "三级指标"]
+
+
+def test_self_quality_deducts_from_ten_percent(review: ReviewFile) -> None:
+    i = warm_index(review)
+    assert review.quality()[i].review_total is None and review.quality()[i].why() == "尚未复核"
+    review.set_mark(i, SCORE_SHEET, 8, "18")  # 94 → 87: 8.05 % apart, no deduction
+    q = review.quality()[i]
+    assert (q.self_total, q.review_total, q.deduction, q.quality) == (Decimal("94"), Decimal("87"), 0, 6)
+    review.set_mark(i, SCORE_SHEET, 8, "16")  # 94 vs 85: 10.59 % → 2
+    assert review.quality()[i].deduction == 2
+    review.set_mark(i, SCORE_SHEET, 8, "13")  # 94 vs 82: 14.63 % → 2
+    assert review.quality()[i].deduction == 2
+    review.set_mark(i, SCORE_SHEET, 8, "11")  # 94 vs 80: 17.5 % → 4
+    assert review.quality()[i].deduction == 4
+    review.set_mark(i, SCORE_SHEET, 8, "2")  # 94 vs 71: 32.39 % → 6
+    q = review.quality()[i]
+    assert (q.deduction, q.quality) == (6, 0) and "扣 6 分" in q.why()
+
+
+def test_marks_are_kept_in_the_review_file_and_exported(review: ReviewFile, tmp_path: Path) -> None:
+    project = next(n for n, f in enumerate(review.report.forms) if f.kind == "project" and f.indicators)
+    review.set_mark(project, INDICATORS, 0, "3", "完成值无佐证")
+    with pytest.raises(ValueError):
+        review.set_mark(project, INDICATORS, 0, "三分")
+    path = review.path
+    review.close()
+    again = ReviewFile.open(path)
+    assert again.mark(project, INDICATORS, 0) == ("3", "完成值无佐证")
+    assert again.meta["kind"] == "review" and again.meta["reviewer"] == "审核员"
+    write_review_result(again, tmp_path / "复核结果.xlsx")
+    again.close()
+    out = run("review-result", str(path), "--xlsx", str(tmp_path / "b.xlsx"))
+    assert out.returncode == 0, out.stderr
+    review.doc = ReviewFile.open(path).doc  # the fixture closes it
+    wb = load_workbook(tmp_path / "复核结果.xlsx")
+    assert wb.sheetnames == list(REVIEW_SHEETS)
+    rows = [[c.value for c in r] for r in wb["指标复核"].iter_rows(min_row=3)]
+    assert any(r[8] == 3 and r[10] == "完成值无佐证" for r in rows)
+
+
+def test_a_review_file_is_not_a_department_report(review: ReviewFile, tmp_path: Path, seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    result = scan([review.path], index=Index(tmp_path / "i.sqlite"))
+    assert result.reports == [] and "复核文件" in result.refused[0]["reason"]
+    with pytest.raises(StorageError):
+        ReviewFile.open(seed_zpdb("seed004_yiyang"))
+
+
+@pytest.fixture(scope="module")
+def graded_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("graded")
+    for n in range(8):
+        write_fast(build_report(n, projects=6, per=5), folder / f"d{n}.zpdb")
+    return folder
+
+
+def test_sample_is_reproducible_and_its_workbooks_are_exact(graded_set: Path, tmp_path: Path) -> None:
+    reports = scan([graded_set], index=Index(tmp_path / "i.sqlite")).reports
+    per = {"优": 3, "良": 2, "中": 1, "差": 1}
+    first, again, other = draw(reports, per, 7), draw(reports, per, 7), draw(reports, per, 8)
+    assert first == again and first != other
+    grades = [d["grade"] for d in first]
+    assert grades.count("优") == 3 and grades.count("良") <= 2
+    out = run(
+        "sample", str(graded_set), "--seed", "7", "--per-grade", "优=3,良=2,中=1,差=1", "-o", str(tmp_path)
+    )
+    assert out.returncode == 0, out.stderr
+    assert "随机种子：7" in out.stdout
+    zips = list(tmp_path.glob("评价结果*.zip"))
+    assert len(zips) == 1 and re.fullmatch(r"评价结果\d{14}\.zip", zips[0].name)
+    with zipfile.ZipFile(zips[0]) as zf:
+        names = zf.namelist()
+        assert len(names) == len(first)
+        for name in names:
+            assert re.fullmatch(r"P[0-9A-F]{6}-\d{3}&项目\d{4}-\d{2}&\d{8}\.xlsx", name), name
+            (tmp_path / "x.xlsx").write_bytes(zf.read(name))
+            wb = load_workbook(tmp_path / "x.xlsx")
+            assert wb.sheetnames == list(SHEETS)
+            assert tuple(c.value for c in wb["自评质量"][1]) == QUALITY_HEADERS
+            assert tuple(c.value for c in wb["实际绩效"][1]) == RESULT_HEADERS
+            assert tuple(c.value for c in wb["抽评发现的问题"][1]) == FINDING_HEADERS
+            assert wb["实际绩效"].max_row == 6  # header + 5 indicators
+    drawn_names = sorted(n.split("&")[1] for n in names)
+    assert drawn_names == sorted(d["name"] for d in first)
+
+
+def test_bulletin_counts_every_project(graded_set: Path, tmp_path: Path) -> None:
+    reports = scan([graded_set], index=Index(tmp_path / "i.sqlite")).reports
+    b = build_bulletin(reports)
+    assert b.departments == 8 and b.projects.count == 48 and b.overall.count == 8
+    assert sum(b.projects.grades.values()) == 48 and sum(b.projects.rates.values()) + b.projects.no_rate == 48
+    write_bulletin_xlsx(b, tmp_path / "通报.xlsx")
+    write_bulletin_docx(b, tmp_path / "通报.docx")
+    wb = load_workbook(tmp_path / "通报.xlsx")
+    assert wb.sheetnames[:3] == ["通报", "项目等级", "项目执行率"]
+    grade_rows = [[c.value for c in r] for r in wb["项目等级"].iter_rows(min_row=2, max_row=5)]
+    assert [r[0] for r in grade_rows] == ["优", "良", "中", "差"]
+    assert sum(r[1] for r in grade_rows) == sum(b.projects.grades[g] for g in ("优", "良", "中", "差"))
+    text = "\n".join(p.text for p in DocxDocument(str(tmp_path / "通报.docx")).paragraphs)
+    assert "本次共审核 8 个部门" in text and "涉及项目 48 个" in text
+    out = run("review", str(graded_set), "--bulletin-xlsx", str(tmp_path / "b.xlsx"), "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["reports"]
