@@ -8,7 +8,7 @@ from pathlib import Path
 
 def _parse(argv: list[str]) -> tuple[str | None, str | None]:
     """Return (option, file) from the command line."""
-    options = ("--version", "--selftest", "--benchmark-startup", "-h", "--help")
+    options = ("--version", "--selftest", "--benchmark-startup", "--review", "-h", "--help")
     option = next((a for a in argv if a in options), None)
     files = [a for a in argv if not a.startswith("-")]
     return option, files[0] if files else None
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ZiPing 绩效自评助手 {__version__}")
         return 0
     if option in ("-h", "--help"):
-        print("用法：main.py [报告文件.zpdb] | --version | --selftest")
+        print("用法：main.py [报告文件.zpdb] | --review [文件夹…] | --version | --selftest")
         return 0
     if option == "--selftest":
         from gui import selftest
@@ -33,7 +33,22 @@ def main(argv: list[str] | None = None) -> int:
         from gui import selftest
 
         return int(selftest.benchmark_startup())
+    if option == "--review":
+        return run_review([a for a in argv if not a.startswith("-")])
     return run_window(path)
+
+
+def run_review(folders: list[str]) -> int:
+    """财政审核: the review window over ``folders`` (packages and .zpdb, all read-only)."""
+    block_numpy()
+    from gui.app import create_app, install_crash_handler
+    from gui.review.window import ReviewWindow
+
+    app = create_app(sys.argv[:1])
+    install_crash_handler()
+    window = ReviewWindow([Path(f) for f in folders])
+    window.show()
+    return app.exec()
 
 
 def block_numpy() -> None:
@@ -65,4 +80,7 @@ def run_window(path: str | None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the review scan's worker processes in the frozen build
     sys.exit(main())

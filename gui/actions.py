@@ -35,6 +35,8 @@ class Actions:
             ),
             ("import_json", "导入", "Ctrl+I", SP.SP_ArrowDown, "从交换格式 .json 导入报告"),
             ("restore", "从备份恢复…", None, None, "查看本报告的自动备份，并恢复其中一份"),
+            ("package", "生成报送包…", None, None, "把报告、Word、Excel 和清单封成一个 .zip 报送财政"),
+            ("review_mode", "财政审核…", None, None, "财政部门：汇总审核各部门报送的报告、复核、抽评"),
             ("export_word", "导出 Word", "Ctrl+E", SP.SP_FileDialogDetailedView, "导出整份报告（Word）"),
             ("export_excel", "导出 Excel", "Ctrl+Shift+E", SP.SP_FileDialogListView, "导出全部表格（Excel）"),
             ("export_form_word", "导出本表 Word", None, None, "只导出当前表"),
@@ -71,11 +73,13 @@ class Actions:
             file_menu.addAction(action)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for action in (self.save_as, self.next_year, self.import_json, self.restore):
+        for action in (self.save_as, self.next_year, self.import_json, self.restore, self.package):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.export_word, self.export_excel, self.export_form_word, self.export_form_excel):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.review_mode)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = bar.addMenu("编辑(&E)")

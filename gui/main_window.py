@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         a.redo.setEnabled(False)
         a.check.triggered.connect(self.check_all)
         a.quit.triggered.connect(self.close)
+        a.package.triggered.connect(self.make_package)
+        a.review_mode.triggered.connect(self.open_review_mode)
         self.files.connect(a)
         self.tree.node_selected.connect(self.show_node)
         ctx.show_cell_requested.connect(self.show_cell)
@@ -171,8 +173,23 @@ class MainWindow(QMainWindow):
             self.actions_.export_form_word,
             self.actions_.export_form_excel,
             self.actions_.check,
+            self.actions_.package,
         ):
             action.setEnabled(doc is not None)
+
+    def make_package(self) -> None:
+        """文件 → 生成报送包…"""
+        from gui.review.package_action import ask_and_package
+
+        self.narrative_editor.commit()
+        ask_and_package(self, self.ctx.doc)
+
+    def open_review_mode(self) -> None:
+        """文件 → 财政审核…: the review window (the department's report stays open here)."""
+        from gui.review.window import ReviewWindow
+
+        self.review_window = ReviewWindow()
+        self.review_window.show()
 
     # ---- nodes and cells -----------------------------------------------------
     def show_node(self, kind: str, key: Any) -> None:

@@ -1,0 +1,105 @@
+"""财政审核 window: the list, filters, read-only view, 复核 dialog, and 生成报送包 from the window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from PySide6.QtWidgets import QApplication
+
+from core.model import SCORE_SHEET
+from core.review.package import verify_package
+from core.review.reviewfile import default_review_path
+from gui.app import setup_app
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from review_bench import build_report, write_fast  # noqa: E402
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    for n in range(3):
+        write_fast(build_report(n, projects=4, per=5), tmp_path / f"d{n}.zpdb")
+    (tmp_path / "readme.txt").write_text("x", encoding="utf-8")
+    return tmp_path
+
+
+def make_review_window(qtbot: Any, folder: Path) -> Any:
+    from gui.review.window import ReviewWindow
+
+    setup_app(QApplication.instance())
+    window = ReviewWindow([folder])
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_list_filters_and_sorts(qtbot: Any, folder: Path) -> None:
+    window = make_review_window(qtbot, folder)
+    assert window.model.rowCount() == 15  # 3 departments × (1 + 4 projects)
+    assert window.refused_view.rowCount() == 1 and "不是报送包" in window.refused_view.item(0, 1).text()
+    window.kind_box.setCurrentIndex(window.kind_box.findData("project"))
+    assert window.model.rowCount() == 12
+    window.department_box.setCurrentIndex(window.department_box.findData("基准部门0001"))
+    assert window.model.rowCount() == 4
+    window.department_box.setCurrentIndex(0)
+    window.search.setText("项目0002-03")
+    assert window.model.rowCount() == 1 and window.model.rows[0]["name"] == "项目0002-03"
+    window.search.clear()
+    window.sort_by(10)  # 得分
+    window.sort_by(10)
+    totals = [float(r["total"]) for r in window.model.rows]
+    assert totals == sorted(totals, reverse=True)
+    assert "共 3 份报告" in window.summary.text()
+
+
+def test_open_a_report_read_only(qtbot: Any, folder: Path) -> None:
+    window = make_review_window(qtbot, folder)
+    source = folder / "d1.zpdb"
+    before = (source.read_bytes(), source.stat().st_mtime_ns)
+    row = next(r for r in window.table_rows if r["file"].endswith("d1.zpdb") and r["index"] == 2)
+    viewer = window.open_row(row)
+    assert viewer is not None
+    qtbot.addWidget(viewer)
+    assert "只读" in viewer.windowTitle()
+    assert viewer.ctx.doc.path != source and viewer.ctx.doc.report.forms[2].name == row["name"]
+    assert viewer.current_form() == viewer.ctx.doc.report.forms[2].uid
+    viewer.close()
+    assert (source.read_bytes(), source.stat().st_mtime_ns) == before
+
+
+def test_review_dialog_keeps_marks_in_the_bureau_file(qtbot: Any, seed_zpdb: Any, monkeypatch: Any) -> None:
+    from gui.review.review_dialog import SCORE_COL, ReviewDialog
+    from tests.gui.window_helpers import Messages
+
+    messages = Messages(monkeypatch)
+    source = seed_zpdb("seed001_guangyuan")
+    before = source.read_bytes()
+    dialog = ReviewDialog(source, 2)
+    qtbot.addWidget(dialog)
+    assert dialog.forms.currentText() == "干部暖心关爱帮扶基金经费"
+    last = dialog.keys.index((SCORE_SHEET, 8))
+    dialog.table.item(last, SCORE_COL).setText("2")
+    assert dialog.review.mark(2, SCORE_SHEET, 8) == ("2", "")
+    assert "扣 6 分" in dialog.quality.text()
+    dialog.table.item(last, SCORE_COL).setText("abc")
+    assert "不是数字" in messages.texts() and dialog.table.item(last, SCORE_COL).text() == "2"
+    dialog.accept()
+    assert source.read_bytes() == before
+    assert default_review_path("中共广元市昭化区委组织部", 2023).exists()
+
+
+def test_package_from_the_window(qtbot: Any, seed_zpdb: Any, tmp_path: Path) -> None:
+    from gui.review.package_action import package_document
+    from tests.gui.window_helpers import make_window
+
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    assert window.actions_.package.isEnabled()
+    target = tmp_path / "包.zip"
+    package_document(window.ctx.doc, target)
+    assert verify_package(target).ok
