@@ -10,9 +10,10 @@ Nothing in the scanned folders is ever written.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from core.version import __version__
 Progress = Callable[[int, int, str], bool]
 PACKAGE, REPORT = "package", "report"
 SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
-INDEX_VERSION = f"2-{__version__}"
+INDEX_VERSION = f"3-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
 POOL_THRESHOLD = 40  # fewer uncached files than this are read in this process
 CHUNK = 8
 
@@ -105,14 +106,14 @@ class Index:
         self.conn = sqlite3.connect(str(self.path))
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
-            "version TEXT, data TEXT)"
+            "version TEXT, data BLOB)"
         )
 
-    def lookup(self) -> dict[str, tuple[int, int, str, str]]:
+    def lookup(self) -> dict[str, tuple[int, int, str, bytes]]:
         rows = self.conn.execute("SELECT path, size, mtime, version, data FROM files")
         return {p: (s, m, v, d) for p, s, m, v, d in rows}
 
-    def store(self, rows: list[tuple[str, int, int, str]]) -> None:
+    def store(self, rows: list[tuple[str, int, int, bytes]]) -> None:
         with self.conn:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
@@ -174,7 +175,7 @@ def scan(
         stats: dict[str, tuple[int, int]] = {}
         todo: list[str] = []
         for path in files:
-            key = str(path.resolve())
+            key = os.path.abspath(path)
             st = _stat(path)
             if st is None:
                 refused.append({"file": str(path), "reason": "无法读取文件"})
@@ -182,7 +183,7 @@ def scan(
             stats[key] = st
             hit = known.get(key)
             if hit is not None and hit[:3] == (*st, INDEX_VERSION):
-                summaries[key] = json.loads(hit[3])
+                summaries[key] = marshal.loads(hit[3])
             else:
                 todo.append(key)
         total = len(todo)
@@ -205,14 +206,14 @@ def scan(
                 fresh.append((key, summarise_file(key)))
         result.cancelled = state["cancel"]
         result.read = len(fresh)
-        idx.store([(k, *stats[k], json.dumps(s, ensure_ascii=False)) for k, s in fresh])
+        idx.store([(k, *stats[k], marshal.dumps(s)) for k, s in fresh])
         summaries.update(fresh)
         if progress is not None and not result.cancelled:
             progress(total, total, "完成")
     finally:
         if own_index:
             idx.close()
-    by_path = {str(p.resolve()): p for p in files}
+    by_path = {os.path.abspath(p): p for p in files}
     listed = []
     for key, data in sorted(summaries.items()):
         shown = str(by_path.get(key, key))
