@@ -46,11 +46,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
             return EXIT_CHANGED
         raise ReviewCliError(str(exc)) from exc
     if args.json:
-        data: dict[str, Any] = {"file": str(path), "ok": verdict.ok, "changes": verdict.changes}
+        data: dict[str, Any] = {
+            "file": str(path),
+            "ok": verdict.ok,
+            "changes": verdict.changes,
+            "notes": verdict.notes,
+        }
         print(json.dumps(data, ensure_ascii=False, indent=2))
     elif verdict.ok:
         m = verdict.manifest
         print(f"报送包未被改动：{m.get('department')} {m.get('year')} 年度，封包于 {m.get('sealed_at')}")
+        for note in verdict.notes:
+            print(f"  注：{note}")
     else:
         print(f"报送包在封包后被改动（{len(verdict.changes)} 处）：")
         for change in verdict.changes:

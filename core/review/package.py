@@ -34,6 +34,26 @@ JSON_FILE = "报告.json"
 DOCX_FILE = "自评报告.docx"
 XLSX_FILE = "附件.xlsx"
 SUMMARY_KEYS = ("department", "year", "template", "forms", "problems")
+# Figures the data must reproduce; check counts only under the same rule set (rules_version).
+FIGURE_KEYS = (
+    "name",
+    "kind",
+    "initial",
+    "budget",
+    "executed",
+    "execution_rate",
+    "execution_score",
+    "total",
+    "grade",
+    "warning",
+)
+
+
+def rules_version() -> str:
+    """A fingerprint of the rule set (rule ids): check counts are compared only when it is the same."""
+    from core.rules.catalogue import RULES
+
+    return hashlib.sha256(",".join(sorted(RULES)).encode()).hexdigest()[:12]
 
 
 class PackageError(Exception):
@@ -66,6 +86,7 @@ def build_manifest(report: Report, files: dict[str, bytes]) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "ziping_version": __version__,
+        "rules_version": rules_version(),
         "sealed_at": datetime.now().isoformat(timespec="seconds"),
         **{k: summary[k] for k in SUMMARY_KEYS},
         "files": {name: sha256(data) for name, data in sorted(files.items())},
@@ -105,6 +126,7 @@ class Verdict:
 
     manifest: dict[str, Any] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     report: Report | None = None
     summary: dict[str, Any] | None = None
 
@@ -160,23 +182,24 @@ def _file_changes(manifest: dict[str, Any], members: dict[str, bytes], damaged: 
     return out
 
 
-def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any], same_rules: bool) -> list[str]:
     out = []
     names = {"department": "部门", "year": "年度", "template": "模板"}
     for key, label in names.items():
         if manifest.get(key) != summary[key]:
             out.append(f"清单中的{label}“{manifest.get(key)}”与报告数据“{summary[key]}”不符")
-    if manifest.get("problems") != summary["problems"]:
+    if same_rules and manifest.get("problems") != summary["problems"]:
         out.append(f"清单中的检查结果 {manifest.get('problems')} 与报告数据 {summary['problems']} 不符")
     sealed = manifest.get("forms")
     if not isinstance(sealed, list) or len(sealed) != len(summary["forms"]):
         out.append("清单中的表数与报告数据不符")
         return out
+    keys = FIGURE_KEYS + (("problems",) if same_rules else ())
     for i, (a, b) in enumerate(zip(sealed, summary["forms"], strict=True)):
         if not isinstance(a, dict):
             out.append(f"清单中第 {i + 1} 张表的数据无法读取")
             continue
-        for key in sorted(set(a) | set(b)):
+        for key in keys:
             if a.get(key) != b.get(key):
                 out.append(
                     f"清单中“{b.get('name') or i + 1}”的 {key} 为“{a.get(key)}”，报告数据为“{b.get(key)}”"
@@ -202,7 +225,10 @@ def verify_package(path: Path | str, deep: bool = True) -> Verdict:
         return verdict
     verdict.report = report
     verdict.summary = report_summary(report)
-    verdict.changes += _figure_changes(manifest, verdict.summary)
+    same_rules = manifest.get("rules_version") == rules_version()
+    if not same_rules:
+        verdict.notes.append("封包时的检查规则与本程序不同，检查结果（错误、警告、提示个数）未比对")
+    verdict.changes += _figure_changes(manifest, verdict.summary, same_rules)
     text = members.get(JSON_FILE)
     if deep and text is not None:
         try:

@@ -16,6 +16,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,13 +198,18 @@ def scan(
         fresh: list[tuple[str, dict[str, Any]]] = []
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if total >= POOL_THRESHOLD and n_workers > 1:
-            for batch in _pool_results(todo, n_workers, lambda: tick(len(fresh))):
-                fresh.extend(batch)
-        else:
-            for key in todo:
-                if tick(len(fresh)):
-                    break
-                fresh.append((key, summarise_file(key)))
+            try:
+                for batch in _pool_results(todo, n_workers, lambda: tick(len(fresh))):
+                    fresh.extend(batch)
+            except (BrokenProcessPool, OSError, RuntimeError):
+                pass  # no worker processes here (a frozen or embedded start): read the rest in this one
+        done = {k for k, _s in fresh}
+        for key in todo:
+            if state["cancel"] or key in done:
+                continue
+            if tick(len(fresh)):
+                break
+            fresh.append((key, summarise_file(key)))
         result.cancelled = state["cancel"]
         result.read = len(fresh)
         idx.store([(k, *stats[k], marshal.dumps(s)) for k, s in fresh])

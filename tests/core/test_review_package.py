@@ -173,3 +173,16 @@ def test_package_cli_refuses_to_overwrite(sealed: Path, tmp_path: Path) -> None:
     out = run("package", str(ROOT / "tests/fixtures/seed004_yiyang.json"), "-o", str(target))
     assert out.returncode == 2 and "已存在" in out.stderr
     assert os.path.getsize(target) == 1
+
+
+def test_check_counts_of_another_rule_set_are_noted_not_failed(sealed: Path, tmp_path: Path) -> None:
+    files = members(sealed)
+    manifest = json.loads(files[MANIFEST])
+    manifest["rules_version"] = "older"
+    manifest["problems"]["warning"] += 3
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    verdict = verify_package(rewrite(tmp_path / "o.zip", files))
+    assert verdict.ok and "检查规则" in verdict.notes[0]
+    manifest["forms"][0]["total"] = "1"
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    assert not verify_package(rewrite(tmp_path / "p.zip", files)).ok
