@@ -1,10 +1,12 @@
 """复核: the bureau's own review file, 复核得分 and 复核意见, and 自评质量 from the differences.
 
 A review file is a .zpdb of kind ``review`` in the bureau's folder: a copy of the department's
-report (so it opens, scores and exports like any report) plus a ``review_marks`` table of
-(form, table, row) → 复核得分, 复核意见. The department's file is read once, read-only, and
-never written. ``reviewed_report`` puts the marks into the model (ScoreItem.review_score,
-Indicator.review_score/review_note) so the exports print a 财政复核得分 column beside 自评得分.
+report (so it opens, scores and exports like any report) whose ``meta`` table also holds the
+marks, one row per (form, table, row) → [复核得分, 复核意见] (key ``mark:<form>:<table>:<row>``;
+the schema stays the report schema, so the file opens and is checked like any report).
+The department's file is read once, read-only, and never written. ``reviewed_report`` puts the
+marks into the model (ScoreItem.review_score, Indicator.review_score/review_note) so the exports
+print a 财政复核得分 column beside 自评得分.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from core.storage.db import StorageError
 from core.templates import get_template
 
 KIND = "review"
-MARKS = "review_marks"
+MARK = "mark:"
 # seed 001 (广元): 差异 10% 以内不扣分；10%–15% 扣 2 分，15%–20% 扣 4 分，20% 以上扣 6 分（自评质量 6 分）
 DEFAULT_QUALITY = {"weight": "6", "bands": [["0.1", "2"], ["0.15", "4"], ["0.2", "6"]]}
 
@@ -98,13 +100,16 @@ class ReviewFile:
         self.marks: dict[tuple[int, str, int], tuple[str, str]] = {}
         self.meta: dict[str, str] = {}
         for key, value in doc.db.execute("SELECT key, value FROM meta").fetchall():
-            self.meta[str(key)] = str(value)
+            key, value = str(key), str(value or "")
+            if key.startswith(MARK):
+                _m, form, table, row = key.split(":")
+                score, note = json.loads(value)
+                self.marks[(int(form), table, int(row))] = (str(score), str(note))
+            else:
+                self.meta[key] = value
         if self.meta.get("kind") != KIND:
             doc.close()
             raise StorageError(f"“{self.path.name}”不是财政复核文件")
-        rows = doc.db.execute(f"SELECT form, tbl, row, score, note FROM {MARKS}").fetchall()
-        for form, table, row, score, note in rows:
-            self.marks[(int(form), str(table), int(row))] = (str(score or ""), str(note or ""))
 
     # ---- making and opening ---------------------------------------------------------
     @classmethod
@@ -119,10 +124,6 @@ class ReviewFile:
             form.uid = 0
         doc = Document.create(target, report)
         with doc.db.atomic():
-            doc.db.execute(
-                f"CREATE TABLE {MARKS} (form INTEGER, tbl TEXT, row INTEGER, score TEXT, note TEXT, "
-                "PRIMARY KEY (form, tbl, row))"
-            )
             meta = {
                 "kind": KIND,
                 "source_file": str(source),
@@ -159,7 +160,8 @@ class ReviewFile:
             raise InputError(f"“{score}”不是数字，请输入复核得分（如 8.5）")
         with self.doc.db.atomic():
             self.doc.db.execute(
-                f"INSERT OR REPLACE INTO {MARKS} VALUES (?, ?, ?, ?, ?)", [form, table, row, score, note]
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [f"{MARK}{form}:{table}:{row}", json.dumps([score, note], ensure_ascii=False)],
             )
         self.marks[(form, table, row)] = (score, note)
 
