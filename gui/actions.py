@@ -37,6 +37,13 @@ class Actions:
             ("restore", "从备份恢复…", None, None, "查看本报告的自动备份，并恢复其中一份"),
             ("package", "生成报送包…", None, None, "把报告、Word、Excel 和清单封成一个 .zip 报送财政"),
             ("review_mode", "财政审核…", None, None, "财政部门：汇总审核各部门报送的报告、复核、抽评"),
+            (
+                "import_files",
+                "导入文件…",
+                "Ctrl+Shift+I",
+                None,
+                "从 Excel、WPS、Word 文件导入（自评表、申报表、一体化模板、自评报告），先预览再导入",
+            ),
             ("export_word", "导出 Word", "Ctrl+E", SP.SP_FileDialogDetailedView, "导出整份报告（Word）"),
             ("export_excel", "导出 Excel", "Ctrl+Shift+E", SP.SP_FileDialogListView, "导出全部表格（Excel）"),
             ("export_form_word", "导出本表 Word", None, None, "只导出当前表"),
@@ -73,7 +80,14 @@ class Actions:
             file_menu.addAction(action)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for action in (self.save_as, self.next_year, self.import_json, self.restore, self.package):
+        for action in (
+            self.save_as,
+            self.next_year,
+            self.import_files,
+            self.import_json,
+            self.restore,
+            self.package,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.export_word, self.export_excel, self.export_form_word, self.export_form_excel):

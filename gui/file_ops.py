@@ -13,6 +13,7 @@ from core.storage import backups
 from core.storage import db as storage
 from core.storage.db import DamagedFileError, StorageError
 from gui import files, settings
+from gui.dialogs import import_dialog
 from gui.dialogs.about import AboutDialog
 from gui.dialogs.export import (
     EXCEL,
@@ -40,6 +41,8 @@ class FileOps:
         actions.new.triggered.connect(self.new_report)
         actions.open.triggered.connect(lambda: self.open_file())
         actions.import_json.triggered.connect(lambda: self.import_json())
+        actions.import_files.triggered.connect(lambda: import_dialog.import_files(self.window))
+        import_dialog.install(self.window)  # files dropped onto the window are imported too
         actions.save_as.triggered.connect(lambda: self.save_as())
         actions.next_year.triggered.connect(lambda: self.next_year())
         actions.export_word.triggered.connect(lambda: self.export(WORD))

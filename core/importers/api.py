@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.importers.build import _match_fund as match_fund
 from core.importers.build import build_form, find_form, merge_form, recognised_label
 from core.importers.grid import TABLE, Grid, Source
 from core.importers.readers import read_file
@@ -161,7 +162,7 @@ def suggest_template(raws: list[RawForm]) -> str:
             spec = template.form(raw.kind)
             score += 2 * len(_template_words(template, raw.kind) & raw.header_texts)
             for fund in raw.funds:
-                key = template.match_fund_row(raw.kind, fund.label)
+                key = match_fund(template, raw.kind, fund.label)
                 row = spec.row_spec(key) if key else None
                 if row is not None:
                     score += 1 + (

@@ -7,6 +7,7 @@ care whether a form came from .xlsx, .xls, SpreadsheetML or a .docx table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 SHEET = "sheet"
 TABLE = "table"
@@ -44,6 +45,7 @@ class Grid:
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)
     trailer: str = ""  # a Word table: the paragraphs just below it (the sign-off)
     _anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)  # per-row results
 
     def __post_init__(self) -> None:
         self.index_merges()

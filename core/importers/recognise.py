@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from core.importers.amounts import rate_text, read_amount, read_score, unit_of
 from core.importers.grid import Grid
@@ -108,23 +110,55 @@ class Options:
 
 
 # ---- finding header rows -------------------------------------------------------------
+def _memo(name: str, grid: Grid, r: int, compute: Any) -> Any:
+    key = (name, r)
+    found = grid.memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = grid.memo[key] = compute(grid, r)
+    return found
+
+
+_MISSING = object()
+
+
 def _anchors(grid: Grid, r: int) -> list[tuple[int, str]]:
+    result: list[tuple[int, str]] = _memo("anchors", grid, r, _anchors_uncached)
+    return result
+
+
+def _indicator_header(grid: Grid, r: int) -> dict[str, int]:
+    result: dict[str, int] = _memo("indicator", grid, r, _indicator_header_uncached)
+    return result
+
+
+def _fund_header(grid: Grid, r: int) -> dict[str, int]:
+    result: dict[str, int] = _memo("fund", grid, r, _fund_header_uncached)
+    return result
+
+
+def _goal_header(grid: Grid, r: int) -> tuple[int, int] | None:
+    result: tuple[int, int] | None = _memo("goal", grid, r, _goal_header_uncached)
+    return result
+
+
+def _score_sheet_header(grid: Grid, r: int) -> dict[str, int]:
+    result: dict[str, int] = _memo("score", grid, r, _score_sheet_header_uncached)
+    return result
+
+
+def _anchors_uncached(grid: Grid, r: int) -> list[tuple[int, str]]:
     """The non-empty anchor cells of row r: (column, text)."""
-    out = []
     row = grid.cells[r] if r < grid.height else []
+    unique: list[tuple[int, str]] = []
+    seen: set[tuple[int, int]] = set()
     for c in range(len(row)):
-        if grid.is_anchor(r, c) or grid.anchor(r, c)[0] != r:
-            text = grid.text(r, c)
-            if text and (grid.is_anchor(r, c) or grid.anchor(r, c)[1] == c):
-                out.append((c, text))
-    seen: set[str] = set()
-    unique = []
-    for c, t in out:
         ar, ac = grid.anchor(r, c)
-        key = f"{ar},{ac}"
-        if key not in seen:
-            seen.add(key)
-            unique.append((c, t))
+        if (ar, ac) in seen or (ar != r and ac != c):
+            continue
+        text = grid.raw(ar, ac).strip()
+        if text:
+            seen.add((ar, ac))
+            unique.append((c, text))
     return unique
 
 
@@ -141,7 +175,7 @@ def _cells_right(grid: Grid, r: int, c: int) -> list[tuple[int, str]]:
     return out
 
 
-def _indicator_header(grid: Grid, r: int) -> dict[str, int]:
+def _indicator_header_uncached(grid: Grid, r: int) -> dict[str, int]:
     cols: dict[str, int] = {}
     for c, text in _anchors(grid, r):
         key = indicator_column(text)
@@ -153,7 +187,7 @@ def _indicator_header(grid: Grid, r: int) -> dict[str, int]:
     return {}
 
 
-def _fund_header(grid: Grid, r: int) -> dict[str, int]:
+def _fund_header_uncached(grid: Grid, r: int) -> dict[str, int]:
     cols: dict[str, int] = {}
     for c, text in _anchors(grid, r):
         key = fund_column(text)
@@ -164,7 +198,7 @@ def _fund_header(grid: Grid, r: int) -> dict[str, int]:
     return {}
 
 
-def _goal_header(grid: Grid, r: int) -> tuple[int, int] | None:
+def _goal_header_uncached(grid: Grid, r: int) -> tuple[int, int] | None:
     goal_col = achieved_col = None
     for c, text in _anchors(grid, r):
         if len(bare(text)) > 12:
@@ -179,9 +213,14 @@ def _goal_header(grid: Grid, r: int) -> tuple[int, int] | None:
     return None
 
 
+_STOP_NORM = tuple(norm(w) for w in STOP_WORDS)
+_SIGNOFF_NORM = tuple(norm(w) for w in SIGNOFF_WORDS)
+
+
+@lru_cache(maxsize=1 << 14)
 def _is_stop(text: str) -> bool:
     b = bare(text)
-    return any(b == norm(w) or b.startswith(norm(w) + "(") for w in STOP_WORDS) or b in ("总分", "合计")
+    return any(b == w or b.startswith(w + "(") for w in _STOP_NORM) or b in ("总分", "合计")
 
 
 def is_signoff(text: str) -> bool:
@@ -192,8 +231,10 @@ def parse_signoff(text: str) -> Signoff | None:
     return _signoff(text)
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_signoff(text: str) -> bool:
-    return any(norm(w) in norm(text)[:12] for w in SIGNOFF_WORDS)
+    head = norm(text[:40])[:12]
+    return any(w in head for w in _SIGNOFF_NORM)
 
 
 def _year_of(text: str) -> int | None:
@@ -683,7 +724,7 @@ SCORE_COLUMNS = (
 )
 
 
-def _score_sheet_header(grid: Grid, r: int) -> dict[str, int]:
+def _score_sheet_header_uncached(grid: Grid, r: int) -> dict[str, int]:
     cols: dict[str, int] = {}
     for c, text in _anchors(grid, r):
         for key, words in SCORE_COLUMNS:
@@ -753,11 +794,6 @@ def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
 def file_stem_name(path: str) -> str:
     """A form name from an 一体化 template's file name: the words left after the template's own."""
     stem = Path(path).stem
-    for word in (
-        "项目支出绩效自评指标完成情况导入模板",
-        "部门整体绩效自评指标完成情况导入模板",
-        "自评指标完成情况导入模板",
-    ):
-        stem = stem.replace(word, "")
+    stem = re.sub(r"(项目支出|部门整体)?(支出)?(绩效)?(自评)?(指标)?(完成情况)?(导入)?模板", "", stem)
     stem = re.sub(r"[_\-\s]*\d{6,14}[_\-\s]*", "", stem).strip("_- ()（）")
     return stem or Path(path).stem

@@ -91,6 +91,7 @@ def name_key(text: str) -> str:
     return re.sub(r"[()\[\]【】〔〕\"'“”‘’《》<>、,.，。;；·\-—_]", "", t)
 
 
+@lru_cache(maxsize=1 << 16)
 def starts(text: str, words: tuple[str, ...]) -> bool:
     b = bare(text)
     return any(b.startswith(norm(w)) for w in words)
@@ -128,6 +129,7 @@ def fund_column(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def name_label(text: str) -> str | None:
     """Return the form kind a name label implies ("项目名称" → project), or None."""
     b = bare(text)

@@ -1,0 +1,109 @@
+"""文件 → 导入…: the preview dialog, one undo step, a new report from files, dropped files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog
+
+from core.export.xlsx import write_xlsx
+from core.importers.api import SKIP
+from core.interchange import dumps, read_json_file
+from gui.dialogs import import_dialog
+from gui.dialogs.import_dialog import ImportDialog, run_preview
+from tests.gui.window_helpers import make_window
+
+ROOT = Path(__file__).resolve().parents[2]
+SeedFile = Callable[[str], Path]
+
+
+def _indicator_workbook(path: Path, project: str) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "一级指标", "二级指标", "三级指标名称", "计算符号", "指标值", "*实际完成值", "单位"])
+    ws.append([1, "产出指标", "数量指标", "新增的导入指标", "≥", "3", "4", "次"])
+    wb.save(path)
+    return path
+
+
+def test_import_into_the_open_report_is_one_undo_step(
+    qtbot, seed_zpdb: SeedFile, tmp_path: Path, monkeypatch
+) -> None:
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    doc = window.ctx.doc
+    before = dumps(doc.report)
+    source = _indicator_workbook(tmp_path / "导入模板_业务工作经费.xlsx", "业务工作经费")
+
+    def accept(dialog: ImportDialog) -> int:
+        assert dialog.into.isChecked()
+        box = dialog.table.cellWidget(0, 3)
+        assert isinstance(box, QComboBox) and "业务工作经费" in box.currentText()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportDialog, "exec", accept)
+    assert import_dialog.import_files(window, [str(source)])
+    form = doc.report.form_by_name("业务工作经费")
+    assert form is not None and "新增的导入指标" in [i.level3 for i in form.indicators]
+    window.ctx.undo_stack.undo()
+    assert dumps(doc.report) == before
+    window.ctx.undo_stack.redo()
+    assert "新增的导入指标" in [i.level3 for i in doc.report.form_by_name("业务工作经费").indicators]
+
+
+def test_preview_dialog_skips_a_table_and_shows_reasons(qtbot, tmp_path: Path) -> None:
+    report = read_json_file(ROOT / "tests" / "fixtures" / "seed004_yiyang.json")
+    path = tmp_path / "yiyang.xlsx"
+    write_xlsx(report, path)
+    preview = run_preview(None, [str(path)], None, False)  # type: ignore[arg-type]
+    assert preview is not None
+    dialog = ImportDialog(preview, None, [str(path)])
+    qtbot.addWidget(dialog)
+    assert dialog.new.isChecked() and not dialog.into.isEnabled()
+    assert dialog.template_id() == "hunan-yiyang" and dialog.year.value() == 2023
+    first = dialog.table.cellWidget(0, 3)
+    assert isinstance(first, QComboBox) and not first.isEnabled()  # 基础数据表: not recognised
+    dialog.table.selectRow(0)
+    assert "未找到" in dialog.details.toPlainText()
+    box = dialog.table.cellWidget(2, 3)
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(box.count() - 1)
+    assert preview.sources[2].action == SKIP
+
+
+def test_new_report_from_dropped_files(qtbot, tmp_path: Path, monkeypatch) -> None:
+    window = make_window(qtbot)
+    report = read_json_file(ROOT / "tests" / "fixtures" / "seed003_pingliang.json")
+    path = tmp_path / "pingliang.xlsx"
+    write_xlsx(report, path)
+    target = tmp_path / "new.zpdb"
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(window.files, "_ask_new_file", lambda *a: str(target))
+    if window.ctx.doc is not None:
+        monkeypatch.setattr(ImportDialog, "into_current", lambda self: False)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    no_keys, left = Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, left, no_keys)
+    QApplication.sendEvent(window, enter)  # Qt delivers a drop only to where the drag entered
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, left, no_keys)
+    QApplication.sendEvent(window, event)
+    assert target.exists()
+    assert window.ctx.doc is not None and Path(window.ctx.doc.path) == target
+    assert window.ctx.doc.report.template == "gansu-pingliang"
+    assert window.ctx.doc.report.overall is not None
+
+
+def test_unreadable_file_says_why(qtbot, tmp_path: Path, monkeypatch) -> None:
+    window = make_window(qtbot)
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not a zip")
+    said: list[str] = []
+    monkeypatch.setattr(import_dialog.QMessageBox, "warning", lambda *a: said.append(a[2]))
+    assert not import_dialog.import_files(window, [str(bad)])
+    assert said and "损坏" in said[0]
