@@ -133,3 +133,34 @@ def test_rounding_a_product_of_two_huge_amounts_does_not_raise() -> None:
 
     big = Decimal("9" * 15) * Decimal("9" * 15)
     assert q(big, 2) == big
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(
+                ["1" * 27, "9" * 40 + ".5", "1e400", "NaN", "-0", "１２３４５６７８９０１２３４５６７", "."]
+            ),
+        ),
+        min_size=6,
+        max_size=6,
+    )
+)
+def test_any_text_already_in_an_amount_cell_is_flagged_never_raises(texts: list[str]) -> None:
+    """A file written by an older version or another program may hold anything in an amount cell."""
+    report = new_report("hunan-yiyang", 2023, "测试部", ["项目甲"])
+    for form in report.forms:
+        form.execution_weight, form.printed_total = texts[0], texts[1]
+        form.indicators.append(Indicator("产出指标", "数量指标", "人数", "≥5人", "6人", texts[2], texts[3]))
+        for row in form.funds:
+            row.annual, row.executed = texts[4], texts[5]
+        for item in form.score_sheet:
+            item.weight, item.self_score = texts[2], texts[3]
+    problems = check_report(report)
+    score_report(report)
+    flagged = {(p.table, p.column) for p in problems if p.rule == "V18"}
+    for (table, column), text in (((INDICATORS, "weight"), texts[2]), ((FUNDS, "annual"), texts[4])):
+        if not is_amount(text):
+            assert (table, column) in flagged, text

@@ -112,3 +112,49 @@ def test_a_report_open_elsewhere_is_not_restored_over(tmp_path: Path) -> None:
     with pytest.raises(storage.FileInUseError):
         backups.restore_backup(info.path, path)
     doc.close()
+
+
+WRITER = """
+import sys
+sys.path.insert(0, {root!r})
+from core.report import Document
+doc = Document.open({path!r}, backup=False)
+uid = doc.report.projects[0].uid
+i = 0
+while True:
+    doc.set_cells([(uid, "goals", j, "goal", f"第{{i}}次" * 200) for j in range(20)])
+    print(i, flush=True)
+    i += 1
+"""
+
+
+def test_restoring_after_real_kills_gives_the_backups_content(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[2])
+    for trial in range(2):
+        path = tmp_path / f"r{trial}.zpdb"
+        doc = Document.create(path, new_report("mof", 2023, "测试部", ["甲"]))
+        uid = doc.report.projects[0].uid
+        doc.insert_rows(uid, "goals", 0, count=20)
+        doc.set_cell(uid, "goals", 0, "goal", "备份时")
+        doc.close()
+        Document.open(path).close()  # the backup
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER.format(root=root, path=str(path))],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        for _ in range(5 + 7 * trial):
+            proc.stdout.readline()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        [latest] = backups.list_backups(path)
+        backups.restore_backup(latest.path, path)
+        restored = Document.open(path, backup=False)
+        assert restored.report.projects[0].goals[0].goal == "备份时", trial
+        restored.close()
