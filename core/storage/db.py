@@ -225,10 +225,15 @@ def read_header(path: Path) -> Header:
     return header
 
 
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
 def _hot_journal(path: Path) -> bool:
+    """A -journal beside the file that SQLite would roll back (a zeroed header is a finished one)."""
     journal = path.with_name(path.name + "-journal")
     try:
-        return journal.stat().st_size > 0
+        with open(journal, "rb") as fh:
+            return fh.read(8) == JOURNAL_MAGIC
     except OSError:
         return False
 

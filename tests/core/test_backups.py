@@ -158,3 +158,21 @@ def test_restoring_after_real_kills_gives_the_backups_content(tmp_path: Path) ->
         restored = Document.open(path, backup=False)
         assert restored.report.projects[0].goals[0].goal == "备份时", trial
         restored.close()
+
+
+def test_a_crashed_report_is_read_read_only_without_touching_it_or_its_journal(tmp_path: Path) -> None:
+    path = tmp_path / "r.zpdb"
+    _new(path, "提交前")
+    _crash_mid_transaction(path)
+    journal = path.with_name("r.zpdb-journal")
+    before = (path.read_bytes(), journal.read_bytes())
+    doc = Document.open(path, read_only=True)
+    assert (
+        doc.report.department == "提交前"
+    )  # what was committed, the crash's half-write rolled back in a copy
+    doc.close()
+    assert (path.read_bytes(), journal.read_bytes()) == before
+    doc = Document.open(path, backup=False)  # opening for editing rolls the journal back, as SQLite does
+    assert doc.report.department == "提交前"
+    doc.close()
+    assert not journal.exists() or journal.read_bytes()[:8] != storage.JOURNAL_MAGIC
