@@ -278,6 +278,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(
             f"“{Path(args.input).name}”中还没有任何表，无法导出 Excel，请先在报告中添加部门整体支出表或项目。"
         )
+    if args.xlsx or args.docx:  # the printed report and attachments: not with errors unless --force
+        _refuse_errors(report, args.force)
     if args.public:
         from core.export.public import public_report
 
@@ -314,6 +316,21 @@ def _export_submission(report: Report, args: argparse.Namespace) -> None:
 
         write_analysis(report, Path(args.analysis))
         print(f"已导出 {args.analysis}")
+
+
+def _refuse_errors(report: Report, force: bool) -> None:
+    """Refuse to export a report that still has errors, unless ``--force``; say how many either way."""
+    from core.problems import ERROR
+    from core.rules import check_report
+
+    errors = sum(1 for p in check_report(report) if p.severity == ERROR)
+    if not errors:
+        return
+    if not force:
+        raise CliError(
+            f"报告还有 {errors} 个错误，未导出；请先用 check 命令查看并改正，或加 --force 仍然导出。"
+        )
+    print(f"注意：报告还有 {errors} 个错误，按 --force 仍然导出。", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -391,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", metavar="FILE", help="自评汇总表 .xlsx / the 自评汇总表 alone")
     p.add_argument("--analysis", metavar="FILE", help="自评结果汇总分析报告 .docx / summary analysis report")
     p.add_argument("--public", action="store_true", help="公开版：不含填表人、联系电话等 / public version")
+    p.add_argument("--force", action="store_true", help="有错误也导出 / export despite errors")
     p.set_defaults(func=cmd_export)
 
     from core.review.cli import register

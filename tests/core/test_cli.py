@@ -132,3 +132,14 @@ def test_output_is_utf8_even_when_the_locale_is_not(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert "未知的键 “x✓”" in out.stderr.decode("utf-8")
+
+
+def test_export_refuses_a_report_with_errors_unless_forced(tmp_path: Path) -> None:
+    seed = str(FIXTURES / "seed003_pingliang.json")
+    target = tmp_path / "out.xlsx"
+    refused = run("export", seed, "--xlsx", str(target))
+    assert refused.returncode == 2 and not target.exists()
+    assert "个错误，未导出" in refused.stderr and "--force" in refused.stderr
+    forced = run("export", seed, "--xlsx", str(target), "--force")
+    assert forced.returncode == 0 and target.exists()
+    assert "个错误" in forced.stderr and "已导出" in forced.stdout
