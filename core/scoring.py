@@ -627,13 +627,19 @@ def _scored_total(ex: ExecutionScore, scores: Iterable[Decimal | None], form: Fo
     return min(total, cap) if cap is not None else total
 
 
+def _execution_part(ex: ExecutionScore, spec: FormSpec) -> ExecutionScore:
+    """Return the execution score as it counts in 总分 (none where the template shows it apart)."""
+    return ex if spec.execution_in_total else replace(ex, score=None)
+
+
 def form_total(report: Report, form: Form) -> Decimal | None:
     """Return score_form(report, form).total, computing only what the total needs."""
     template = get_template(report.template)
     spec = template.form(form.kind)
     if spec.scored:
         scores = [effective_score(i, report.template) for i in form.indicators]
-        return _scored_total(execution_score(form, spec), scores, form, template.scoring)
+        ex = _execution_part(execution_score(form, spec), spec)
+        return _scored_total(ex, scores, form, template.scoring)
     return sheet_total(form, score_sheet_items(report, form, template))
 
 
@@ -696,7 +702,7 @@ def score_form(report: Report, form: Form) -> FormScore:
     items = score_sheet_items(report, form, template)
     total: Decimal | None
     if spec.scored:
-        total = _scored_total(ex, (s.final for s in inds), form, template.scoring)
+        total = _scored_total(_execution_part(ex, spec), (s.final for s in inds), form, template.scoring)
     else:
         total = sheet_total(form, items)
     warning, warning_why = early_warning(form, spec, ex, inds, template.scoring)

@@ -90,6 +90,9 @@ class FormSpec:
     score_sheet_title: str
     orientation: str = "landscape"
     fund_layout: str = "table"  # "inline": label–value pairs on one line, groups side by side (益阳 附件2)
+    execution_in_total: bool = True  # False: the 执行率 row's 得分 is shown but not added to 总分 (平凉)
+    printing: dict[str, Any] = field(default_factory=dict)  # the form's printed words ("print")
+    sheet_printing: dict[str, Any] = field(default_factory=dict)  # its 评分表's printed words
 
     def row_spec(self, key: str) -> FundRowSpec | None:
         for spec in self.fund_rows:
@@ -162,6 +165,7 @@ class Template:
     attachments: dict[str, str]
     source: str
     outputs: dict[str, Any] = field(default_factory=dict)  # labels of the 一体化 files, 汇总表, 分析报告
+    printing: dict[str, Any] = field(default_factory=dict)  # report-level printed words ("print")
 
     def form(self, kind: str) -> FormSpec:
         return self.forms[kind]
@@ -350,6 +354,9 @@ def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -
         score_sheet_title=str(sheet.get("title", "")),
         orientation=r.get(spec, "orientation", path, str, "landscape"),
         fund_layout=_fund_layout(r, funds, f"{path}.funds"),
+        execution_in_total=r.get(funds, "in_total", f"{path}.funds", bool, True),
+        printing=r.get(spec, "print", path, dict, {}),
+        sheet_printing=r.get(sheet, "print", f"score_sheets.{sheet_key}", dict, {}),
     )
 
 
@@ -460,6 +467,7 @@ def parse_template(data: Any, source: str) -> Template:
         attachments=r.get(data, "attachments", "", dict, {}),
         source=source,
         outputs=r.get(data, "outputs", "", dict, {}),
+        printing=r.get(data, "print", "", dict, {}),
     )
 
 

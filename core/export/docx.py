@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -22,7 +23,7 @@ from core.export import Progress, fonts, report_progress, save_atomically
 from core.export.docx_tables import TWIPS_PER_MM, W_NS, column_twips, split_point, table_xml
 from core.export.grid import Grid, signoff_line
 from core.export.layout import plan
-from core.export.text import AUTO, figure_values, fill_placeholders, summary_paragraph, summary_section
+from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.model import NarrativeSection, Report
 from core.templates import get_template
 
@@ -31,10 +32,6 @@ PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-CHART_CAPTIONS = {
-    "budget_vs_executed": "各项目全年预算数与全年执行数（万元）",
-    "spending_structure": "支出结构",
-}
 
 
 def write_docx(
@@ -143,19 +140,22 @@ def narrative(doc: DocxDocument, report: Report, charts: dict[str, bytes], grids
     doc.add_paragraph("", style="ZP Title")
     sections = report.narrative or [NarrativeSection(t, "") for t, _ in template.narrative]
     values = figure_values(report)
-    target = summary_section([s.title for s in sections]) if sections else -1
+    words = template.printing
+    keys = list(words.get("summary_section", []))
+    target = summary_section([s.title for s in sections], keys) if sections else -1
     for i, section in enumerate(sections):
         if section.title and section.title != "引言":
             doc.add_paragraph(section.title, style="Heading 1")
-        for line in fill_placeholders(section.text, values).split("\n"):
+        text = fill_placeholders(section.text, values)
+        for line in text.split("\n"):
             _body_line(doc, line)
         if i == target:
-            doc.add_paragraph(summary_paragraph(report))
-            _charts(doc, charts)
+            doc.add_paragraph(summary_paragraph(report, text))
+            _charts(doc, charts, words)
     if target < 0:
         doc.add_paragraph(summary_paragraph(report))
-        _charts(doc, charts)
-    _attachment_list(doc, grids)
+        _charts(doc, charts, words)
+    _attachment_list(doc, grids, words)
 
 
 class _Safe(dict):  # type: ignore[type-arg]
@@ -173,24 +173,36 @@ def _body_line(doc: DocxDocument, line: str) -> None:
         doc.add_paragraph(text)
 
 
-def _charts(doc: DocxDocument, charts: dict[str, bytes]) -> None:
+def _charts(doc: DocxDocument, charts: dict[str, bytes], words: dict[str, Any]) -> None:
+    captions = words.get("charts", {})
     for n, (name, png) in enumerate(charts.items(), start=1):
         p = doc.add_paragraph(style="ZP Table")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
-        caption = doc.add_paragraph(f"图{n}  {CHART_CAPTIONS.get(name, name)}", style="ZP Table")
+        pattern = str(words.get("figure", "{caption}"))
+        text = pattern.replace("{n}", str(n)).replace("{caption}", captions.get(name, name))
+        caption = doc.add_paragraph(text, style="ZP Table")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _attachment_list(doc: DocxDocument, grids: list[Grid]) -> None:
+def _attachment_list(doc: DocxDocument, grids: list[Grid], words: dict[str, Any]) -> None:
+    """List the attachments (one line per title); continuation lines align under the first item."""
     titles: list[str] = []
     for g in grids:
         if g.title not in titles:
             titles.append(g.title)
-    if titles:
-        doc.add_paragraph("")
-        for i, title in enumerate(titles, start=1):
-            doc.add_paragraph(f"{'附件：' if i == 1 else '　　　'}{i}、{title}")
+    if not titles:
+        return
+    doc.add_paragraph("")
+    head = str(words.get("attachment_list", ""))
+    for i, title in enumerate(titles, start=1):
+        item = str(words.get("attachment_item", "{title}")).replace("{i}", str(i)).replace("{title}", title)
+        p = doc.add_paragraph(head + item if i == 1 else item)
+        if i > 1:  # hang under the first item: indent by the width of "附件：" (16 pt a character)
+            p.paragraph_format.left_indent = Pt(BODY_PT * (2 + len(head)))
+            ind = p._p.get_or_add_pPr().get_or_add_ind()
+            ind.set(f"{{{W_NS}}}firstLineChars", "0")
+            ind.set(f"{{{W_NS}}}firstLine", "0")
 
 
 def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
@@ -226,4 +238,4 @@ def _insert(doc: DocxDocument, tbl: object) -> None:
     body.insert(len(body) - 1, tbl)
 
 
-__all__ = ["write_docx", "AUTO"]
+__all__ = ["write_docx"]

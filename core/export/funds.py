@@ -27,14 +27,15 @@ MIN_VALUE = 7  # width units of the narrowest value slot
 def fund_value(form: Form, spec: FormSpec, rs: FundRowSpec, key: str, fig: Figures) -> tuple[Value, str]:
     """Return one fund cell: an amount, or 分值 / 执行率 / 得分 on the rate row."""
     on_rate_row = rs.key == spec.rate_row
+    blank = spec.printing.get("fund_blank") or None  # "—" where a row has no 分值 / 得分 (平凉)
     if key == "weight":
-        return (fig.weight, SCORE) if on_rate_row else (None, TEXT)
+        return (fig.weight, SCORE) if on_rate_row else (blank, TEXT)
     if key == "score":
-        return (fig.score, SCORE) if on_rate_row else (None, TEXT)
+        return (fig.score, SCORE) if on_rate_row else (blank, TEXT)
     if key == "rate":
         if on_rate_row:
             return fig.rate, RATE
-        per_row = not any(c.key == "score" for c in spec.fund_columns)
+        per_row = spec.printing.get("row_rates") or not any(c.key == "score" for c in spec.fund_columns)
         return (fig.row_rates.get(rs.key), RATE) if per_row else (None, TEXT)
     return money(form, rs.key, key, fig)
 

@@ -136,14 +136,13 @@ def line_count(text: str, width: int) -> int:
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
 
 
-def signoff_items(signoff: Signoff) -> list[tuple[str, str]]:
-    """Return the four sign-off labels with their values, the date printed as 2024年5月16日."""
-    return [
-        ("填表人", signoff.preparer),
-        ("填报日期", printed_date(signoff.date)),
-        ("联系电话", signoff.phone),
-        ("单位负责人签字", signoff.head),
-    ]
+SIGNOFF_FIELDS = ("preparer", "date", "phone", "head")  # in the order the templates list their labels
+
+
+def signoff_items(signoff: Signoff, labels: list[str]) -> list[tuple[str, str]]:
+    """Return the template's sign-off labels (填表人 …) with their values, dates as 2024年5月16日."""
+    values = [signoff.preparer, printed_date(signoff.date), signoff.phone, signoff.head]
+    return list(zip(labels, values, strict=False))
 
 
 def printed_date(text: str) -> str:

@@ -43,8 +43,8 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
         landscape=spec.orientation != "portrait",
         rate_places=template.scoring.rate_places,
     )
-    if "{year}" not in spec.title:
-        g.subtitle = f"（{report.year}年度）"
+    words = spec.printing
+    g.subtitle = fill_title(words.get("subtitle", ""), report.year, department=report.department)
     _header(g, form, spec)
     fund_top = g.rows
     if spec.fund_layout == "inline":
@@ -58,7 +58,8 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     if spec.fund_layout == "inline":
         inline_funds(g, form, spec, fig, fund_top)
     own = form.signoff if form.signoff and not form.signoff.is_blank() else None
-    g.signoff = signoff_items(own or report.signoff)
+    g.signoff = signoff_items(own or report.signoff, list(words.get("signoff", [])))
+    g.notes = [fill_title(n, report.year, department=report.department) for n in words.get("notes", [])]
     return g
 
 
@@ -157,13 +158,13 @@ def _goals(g: Grid, form: Form, spec: FormSpec) -> None:
     g.put(start, mid, spec.goal_titles[1], HEAD, cols=g.ncols - mid)
     for i, goal in enumerate(form.goals or [], start=1):
         numbered = spec.goals_numbered and not _NUMBERED_GOAL.match(goal.goal)
-        text = f"目标{i}：{goal.goal}" if numbered else goal.goal
+        text = spec.printing.get("goal", "").replace("{i}", str(i)) + goal.goal if numbered else goal.goal
         g.put(g.rows, 1, text, TEXT, cols=mid - 1, align="left")
         g.put(g.rows - 1, mid, goal.achieved, TEXT, cols=g.ncols - mid, align="left")
     if not form.goals:
         g.put(g.rows, 1, "", TEXT, cols=mid - 1)
         g.put(g.rows - 1, mid, "", TEXT, cols=g.ncols - mid)
-    g.put(start, 0, "年度总体目标", LABEL, rows=g.rows - start)
+    g.put(start, 0, spec.printing.get("goals", ""), LABEL, rows=g.rows - start)
 
 
 def _runs(values: list[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -189,7 +190,9 @@ def _level1_text(label: str, members: list[Indicator], spec: FormSpec) -> str:
     if total is None:
         weights = [w for i in members if (w := try_amount(i.weight)) is not None]
         total = sum(weights, ZERO) if weights else None
-    return f"{name}（{fmt(total)}分）" if total is not None else name
+    if total is None:
+        return name
+    return str(spec.printing.get("level1", "{name}")).replace("{name}", name).replace("{weight}", fmt(total))
 
 
 def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
@@ -221,7 +224,11 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
             for c, d in _runs([i.level2 for i in inds], a, b + 1):
                 g.put(base + c, 1 + keys.index("level2"), inds[c].level2, LABEL, rows=d - c + 1)
     g.rows = max(g.rows, base + len(inds))
-    g.put(start, 0, "绩效指标", LABEL, rows=g.rows - start)
+    # The label sits in the (repeated) header row only: a merge from there into the body would print a
+    # stray label and rule on every continuation page. The body's first column is one blank run.
+    g.put(start, 0, spec.printing.get("indicators", ""), LABEL)
+    if g.rows > base:
+        g.put(base, 0, "", LABEL, rows=g.rows - base)
 
 
 def _indicator_cell(ind: Indicator, key: str, computed: Decimal | None) -> tuple[Value, str, str]:
@@ -246,10 +253,12 @@ def _total(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
     r = g.rows
     wc, sc = 1 + keys.index("weight"), 1 + keys.index("score")
     weights = [w for i in form.indicators if (w := try_amount(i.weight)) is not None]
-    total_weight = sum(weights, fig.weight or ZERO)
-    g.put(r, 0, "总分", LABEL, cols=wc)
-    g.put(r, wc, total_weight, SCORE)
-    g.put(r, sc, fig.total, SCORE)
+    execution = fig.weight if spec.execution_in_total else None
+    entered = weights or any(i.score.strip() for i in form.indicators)
+    g.put(r, 0, spec.printing.get("total", ""), LABEL, cols=wc)
+    # An empty form prints an empty 总分 (not the execution weight alone and a score of 0).
+    g.put(r, wc, sum(weights, execution or ZERO) if entered else None, SCORE)
+    g.put(r, sc, fig.total if entered else None, SCORE)
     if sc + 1 < g.ncols:
         g.put(r, sc + 1, "", TEXT, cols=g.ncols - sc - 1)
 
@@ -260,7 +269,7 @@ def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
 
     template = get_template(report.template)
     grids: list[Grid] = []
-    if forms is None and template.basic_data and report.basic_data:
+    if forms is None and template.basic_data:  # printed blank when not filled in: it keeps 附件1
         grids.append(basic_data_grid(report, template))
     n = 0
     ordered = sorted(report.forms, key=lambda f: f.kind != OVERALL)

@@ -22,47 +22,54 @@ def _level(item: ScoreItem, i: int) -> str:
     return item.path[i] if len(item.path) > i else ""
 
 
-def _with_weight(name: str, items: list[ScoreItem]) -> str:
+def _weighted(words: dict[str, Any], name: str, items: list[ScoreItem]) -> str:
     weights = [w for it in items if (w := try_amount(it.weight)) is not None]
-    if not name or not weights or len(items) == 1 and len(items[0].path) <= 1:
+    if not name or not weights:
         return name
-    return f"{name}（{fmt(sum(weights, ZERO))}分）"
+    pattern = str(words.get("weighted", "{name}"))
+    return pattern.replace("{name}", name).replace("{weight}", fmt(sum(weights, ZERO)))
 
 
 def score_sheet_grid(report: Report, form: Form, label: str, template: Template) -> Grid:
     """Return the grid of a form's 评分表: 一级/二级/三级, 分值, 解释, 评价要点, 自评得分 (复核)."""
     spec = template.form(form.kind)
+    words = spec.sheet_printing
     review = form.kind == OVERALL or any(i.review_score for i in form.score_sheet)
     widths = SHEET_WIDTHS + ([8] if review else [])
     attachment = template.attachments.get("score_sheet", "") if form.kind == OVERALL else ""
-    title = fill_title(
-        spec.score_sheet_title or "评分表", report.year, name=form.name, department=report.department
-    )
+    fields = {"name": form.name, "department": report.department}
     g = Grid(
         f"{attachment or label} 评分表",
         attachment,
-        title,
+        fill_title(spec.score_sheet_title, report.year, **fields),
         widths,
+        subtitle=fill_title(str(words.get("subtitle", "")), report.year, **fields),
         uid=form.uid,
         rate_places=template.scoring.rate_places,
     )
-    g.put(0, 0, "绩效指标", HEAD, cols=3)
-    heads = ["指标分值", "指标解释", "评价要点及说明", "自评得分", "财政复核得分"][: len(widths) - 3]
-    for c, text in enumerate(heads, start=3):
+    heads = list(words.get("heads", [""] * 9))
+    g.put(0, 0, heads[0], HEAD, cols=3)
+    for c, text in enumerate(heads[4 : 4 + len(widths) - 3], start=3):
         g.put(0, c, text, HEAD, rows=2)
-    for c, text in enumerate(["一级指标", "二级指标", "三级指标"]):
+    for c, text in enumerate(heads[1:4]):
         g.put(1, c, text, HEAD)
     g.repeat = (0, 1)
-    _sheet_rows(g, form, form_figures(report, form).sheet, review)
-    _sheet_total(g, form, report)
+    _sheet_rows(g, form, form_figures(report, form).sheet, review, words)
+    _sheet_total(g, form, report, str(words.get("total", "")))
+    g.notes = [fill_title(str(n), report.year, **fields) for n in words.get("notes", [])]
     return g
 
 
-def _sheet_rows(g: Grid, form: Form, scores: list[Decimal | None], review: bool) -> None:
+def _sheet_rows(
+    g: Grid, form: Form, scores: list[Decimal | None], review: bool, words: dict[str, Any]
+) -> None:
+    """Write the items; equal names merge, and a label gets its weight where the template prints one
+    (一级 always, a deeper level when it spans several items or has levels below it)."""
     from core.export.layout import _runs
 
     items = form.score_sheet
     base = 2
+    on = set(words.get("weights_on", []))
     for i, item in enumerate(items):
         r = base + i
         g.put(r, 3, _number(item.weight), SCORE if try_amount(item.weight) is not None else TEXT)
@@ -71,17 +78,35 @@ def _sheet_rows(g: Grid, form: Form, scores: list[Decimal | None], review: bool)
         g.put(r, 6, scores[i] if i < len(scores) else _number(item.self_score), SCORE)
         if review:
             g.put(r, 7, _number(item.review_score), SCORE)
-        if len(item.path) > 2 or not item.path:
-            g.put(r, 2, _level(item, 2), LABEL)
-    l1 = [_level(i, 0) for i in items]
-    for a, b in _runs(l1):
-        g.put(base + a, 0, _with_weight(l1[a], items[a : b + 1]), LABEL, rows=b - a + 1)
-        l2 = [_level(i, 1) for i in items]
-        for c, d in _runs(l2, a, b + 1):
-            deep = any(len(i.path) > 2 for i in items[c : d + 1])
-            text = _with_weight(l2[c], items[c : d + 1]) if deep else l2[c]
-            g.put(base + c, 1, text, LABEL, rows=d - c + 1, cols=1 if deep else 2)
+    depth = [max(1, len(i.path)) for i in items]
+    for a, b in _runs([_level(i, 0) for i in items]):
+        _sheet_label(g, items, depth, a, b, 0, on, words)
+        for c, d in _runs([_level(i, 1) for i in items], a, b + 1):
+            if depth[c] > 1:
+                _sheet_label(g, items, depth, c, d, 1, on, words)
+                for e, f in _runs([_level(i, 2) for i in items], c, d + 1):
+                    if depth[e] > 2:
+                        _sheet_label(g, items, depth, e, f, 2, on, words)
     g.rows = max(g.rows, base + len(items))
+
+
+def _sheet_label(
+    g: Grid,
+    items: list[ScoreItem],
+    depth: list[int],
+    a: int,
+    b: int,
+    level: int,
+    on: set[int],
+    words: dict[str, Any],
+) -> None:
+    """Write the level-``level`` label of items a..b; a leaf label spans the deeper level columns."""
+    name = _level(items[a], level)
+    leaf = depth[a] == level + 1
+    weighted = level in on and (level == 0 or b > a or not leaf)
+    text = _weighted(words, name, items[a : b + 1]) if weighted else name
+    cols = 3 - level if leaf else 1
+    g.put(2 + a, level, text, LABEL, rows=b - a + 1, cols=cols)
 
 
 def _number(text: str) -> Value:
@@ -89,7 +114,7 @@ def _number(text: str) -> Value:
     return value if value is not None else text
 
 
-def _sheet_total(g: Grid, form: Form, report: Report) -> None:
+def _sheet_total(g: Grid, form: Form, report: Report, label: str) -> None:
     weights = [
         w for i in form.score_sheet if not _is_deduction(i) and (w := try_amount(i.weight)) is not None
     ]
@@ -99,7 +124,7 @@ def _sheet_total(g: Grid, form: Form, report: Report) -> None:
     else:
         total = scores.total
     r = g.rows
-    g.put(r, 0, "合计", LABEL, cols=3)
+    g.put(r, 0, label, LABEL, cols=3)
     g.put(r, 3, sum(weights, ZERO), SCORE)
     g.put(r, 4, "", TEXT, cols=2)
     g.put(r, 6, total, SCORE)
@@ -126,16 +151,18 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
         landscape=False,
         rate_places=template.scoring.rate_places,
     )
+    words = spec.get("print", {})
     staff = [data.get("staff", {})]
-    _triple(g, "财政供养人员情况（人）", spec.get("staff", []), staff, report.year, head=True)
+    _triple(g, words.get("staff", ""), spec.get("staff", []), staff, report.year, head=True)
     _expenses(g, spec, data, report.year)
     _buildings(g, spec, data, report.year)
-    g.put(g.rows, 0, "厉行节约保障措施", LABEL)
+    g.put(g.rows, 0, words.get("thrift", ""), LABEL)
     g.put(g.rows - 1, 1, str(data.get("thrift_measures", "")), TEXT, cols=6, align="left")
     note = data.get("note") or spec.get("note", "")
     if note:
-        g.notes.append(note if note.startswith("说明") else f"说明：{note}")
-    g.signoff = signoff_items(report.signoff)
+        prefix = words.get("note", "")
+        g.notes.append(note if note.startswith(prefix) else prefix + note)
+    g.signoff = signoff_items(report.signoff, list(words.get("signoff", [])))
     return g
 
 
@@ -167,7 +194,8 @@ def _data_value(text: Any) -> tuple[Value, str]:
 
 def _expenses(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -> None:
     rows = data.get("expenses") or [{"label": label} for label in spec.get("expense_rows", [])]
-    _triple(g, "经费控制情况（万元）", spec.get("expense_columns", []), rows, year, head=False)
+    title = spec.get("print", {}).get("expenses", "")
+    _triple(g, title, spec.get("expense_columns", []), rows, year, head=False)
 
 
 def _buildings(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -> None:
@@ -178,4 +206,4 @@ def _buildings(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -
         g.put(start, 1 + i, col["title"], HEAD)
         text = str(values.get(col["key"], ""))
         g.put(start + 1, 1 + i, text, TEXT)
-    g.put(start, 0, f"楼堂馆所控制情况（{year}年完工项目）", LABEL, rows=2)
+    g.put(start, 0, fill_title(spec.get("print", {}).get("buildings", ""), year), LABEL, rows=2)

@@ -3,10 +3,11 @@
 Two ways, both in the Word export:
 - placeholders: a section's text may contain ``{执行率}``, ``{全年预算数}`` … (see PLACEHOLDERS);
   each is replaced by the figure computed from the forms. Unknown ``{…}`` stay as written.
-- one paragraph starting “（自动生成）” is added to the section that reports the department's
-  overall spending (title containing 整体支出绩效情况 / 评价结论 / 绩效情况 / 收支, else the last
-  section); it states 全年预算数, 全年执行数, 执行率, 年中调整, the projects' totals, 三公经费 增减 and
-  the self-evaluation score and grade.
+- one paragraph of figures is added to the section that reports the department's spending (the first
+  title containing one of the template's ``print.summary_section`` words, e.g. 预算执行情况; else the
+  last section); it states 全年预算数, 全年执行数, 执行率, 年中调整, the projects' totals, 三公经费 增减
+  and, unless the section already states a conclusion, the self-evaluation score and grade. It
+  carries no marker: it prints as an ordinary paragraph of the report.
 """
 
 from __future__ import annotations
@@ -37,8 +38,7 @@ PLACEHOLDERS = (
     "项目全年执行数",
     "项目执行率",
 )
-SUMMARY_KEYS = ("整体支出绩效情况", "评价结论", "绩效情况", "收支")
-AUTO = "（自动生成）"
+_STATED = ("自评结论", "等级", "自评得分", "评价得分")  # a section that already states the conclusion
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -62,8 +62,9 @@ def figure_values(report: Report) -> dict[str, str]:
             c: _amount(money(overall, spec.rate_row, c, fig)[0]) for c in ("initial", "annual", "executed")
         }
         out.update(_money_values(cols, fig.rate, template.scoring.rate_places))
-        out["自评得分"] = fmt(fig.total) or "—"
-        out["等级"] = fig.grade or "—"
+        filled = any(i.weight.strip() or i.score.strip() for i in overall.indicators)
+        out["自评得分"] = (fmt(fig.total) or "—") if filled else "—"  # an empty form has no score yet
+        out["等级"] = (fig.grade or "—") if filled else "—"
     projects = report.projects
     rows = [(f.fund(template.form(f.kind).rate_row)) for f in projects]
     pa = _sum([try_amount(r.annual) if r else None for r in rows])
@@ -98,11 +99,11 @@ def _change(word_up: str, word_down: str, diff: Decimal) -> str:
     return f"{word_up if diff > 0 else word_down}{fmt_money(abs(diff))}万元"
 
 
-def summary_paragraph(report: Report) -> str:
-    """Return the “（自动生成）” paragraph stating the report's main figures."""
+def summary_paragraph(report: Report, section_text: str = "") -> str:
+    """Return the paragraph stating the report's main figures (``section_text``: what it follows)."""
     v = figure_values(report)
     parts = [
-        f"{AUTO}{v['年度']}年度，部门全年预算数{v.get('全年预算数', '—')}万元，"
+        f"{v['年度']}年度，部门全年预算数{v.get('全年预算数', '—')}万元，"
         f"全年执行数{v.get('全年执行数', '—')}万元，预算执行率{v.get('执行率', '—')}。"
     ]
     adjust = try_amount(v.get("调整数"))
@@ -114,7 +115,8 @@ def summary_paragraph(report: Report) -> str:
             f"执行数合计{v['项目全年执行数']}万元，执行率{v['项目执行率']}。"
         )
     parts.extend(_year_on_year(report.basic_data))
-    if report.overall is not None and v.get("自评得分", "—") != "—":
+    stated = any(word in section_text for word in _STATED)
+    if report.overall is not None and v.get("自评得分", "—") != "—" and not stated:
         parts.append(f"部门整体支出绩效自评得分{v['自评得分']}分，等级为“{v['等级']}”。")
     return "".join(parts)
 
@@ -138,9 +140,9 @@ def _year_on_year(data: dict[str, Any]) -> list[str]:
     return out
 
 
-def summary_section(titles: list[str]) -> int:
-    """Return the index of the section that gets the “（自动生成）” paragraph."""
-    for key in SUMMARY_KEYS:
+def summary_section(titles: list[str], keys: list[str]) -> int:
+    """Return the index of the section that gets the figures paragraph (the first title with a key)."""
+    for key in keys:
         for i, title in enumerate(titles):
             if key in title:
                 return i

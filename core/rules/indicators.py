@@ -419,7 +419,7 @@ def _weight_findings(
         if want and have != Decimal(want) and level1 in first:
             out.append(("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", first[level1]))
     ew_text = spec.execution_weight if spec.execution_weight.strip() else execution_weight_text
-    ew = amount(ew_text) or ZERO
+    ew = (amount(ew_text) or ZERO) if spec.execution_in_total else ZERO  # 平凉: shown apart, not in 总分
     total = sum(sums.values(), ZERO) + ew
     if total != template.scoring.total:
         out.append(

@@ -38,7 +38,7 @@ def test_check_json_on_zpdb_and_json_agree(capsys: pytest.CaptureFixture[str], s
 def test_check_text_counts(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "check", str(FIXTURES / "seed003_pingliang.json"))
     assert code == 1
-    assert "V06" in out and out.strip().splitlines()[-1].startswith("共 ")
+    assert "S02" in out and out.strip().splitlines()[-1].startswith("共 ")
 
 
 def test_score_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -109,8 +109,8 @@ def test_003_targets_in_names_and_totals() -> None:
     assert "4000 人" in at(problems, name, "indicators", 11, "target", "S02").message
     assert "2 次" in at(problems, name, "indicators", 14, "target", "S02").message
     assert "150 人" in at(problems, name, "indicators", 15, "target", "S02").message
-    assert "= 110，应为 100" in at(problems, name, "indicators", None, "weight", "V06").message
-    assert "总分应为 110" in at(problems, name, "header", None, "printed_total", "V07").message
+    # 平凉 shows the 执行率 row's 10 points apart from 合计: the seed's 100 is right (issue 14)
+    assert not [p for p in problems if p.rule in ("V06", "V07")]
     at(problems, name, "indicators", 1, "actual", "S12")
     at(problems, name, "indicators", 31, "actual", "S14")
 
