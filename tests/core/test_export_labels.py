@@ -15,7 +15,7 @@ from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-LABELS = json.loads((FIXTURES / "seed_labels.json").read_text(encoding="utf-8"))
+LABELS = json.loads((FIXTURES / "labels" / "seed_labels.json").read_text(encoding="utf-8"))
 SEEDS = [k for k in LABELS if not k.startswith("_")]
 _WIDTH = str.maketrans("():", "（）：")
 
