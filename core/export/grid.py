@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
@@ -139,7 +140,10 @@ def line_count(text: str, width: int) -> int:
 SIGNOFF_FIELDS = ("preparer", "date", "phone", "head")  # in the order the templates list their labels
 
 
-def signoff_items(signoff: Signoff, labels: list[str]) -> list[tuple[str, str]]:
+DEFAULT_SIGNOFF = ("填表人", "填报日期", "联系电话", "单位负责人签字")  # for tables without a template's own
+
+
+def signoff_items(signoff: Signoff, labels: Sequence[str] = DEFAULT_SIGNOFF) -> list[tuple[str, str]]:
     """Return the template's sign-off labels (填表人 …) with their values, dates as 2024年5月16日."""
     values = [signoff.preparer, printed_date(signoff.date), signoff.phone, signoff.head]
     return list(zip(labels, values, strict=False))
