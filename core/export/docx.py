@@ -30,6 +30,7 @@ from core.templates import get_template
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
+FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 
@@ -84,6 +85,7 @@ def _styles(doc: DocxDocument) -> None:
         f.space_before = f.space_after = Pt(0)
         f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
         f.keep_with_next = True
+    fonts.paragraph_style(doc, FIGURES_STYLE, fonts.BODY, BODY_PT, base="Normal")
     title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, 22, base="Normal")
     _no_indent(title, WD_ALIGN_PARAGRAPH.CENTER, exact=36)
     table = fonts.paragraph_style(doc, "ZP Table", fonts.TABLE, 10.5, latin=fonts.TABLE)
@@ -150,10 +152,10 @@ def narrative(doc: DocxDocument, report: Report, charts: dict[str, bytes], grids
         for line in text.split("\n"):
             _body_line(doc, line)
         if i == target:
-            doc.add_paragraph(summary_paragraph(report, text))
+            doc.add_paragraph(summary_paragraph(report, text), style=FIGURES_STYLE)
             _charts(doc, charts, words)
     if target < 0:
-        doc.add_paragraph(summary_paragraph(report))
+        doc.add_paragraph(summary_paragraph(report), style=FIGURES_STYLE)
         _charts(doc, charts, words)
     _attachment_list(doc, grids, words)
 

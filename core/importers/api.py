@@ -358,7 +358,7 @@ def plan_targets(preview: Preview, report: Report | None) -> None:
 
 
 # ---- narrative from Word headings ------------------------------------------------------------
-AUTO_MARK = "（自动生成）"  # the paragraph ZiPing's Word export adds; it is made again on export
+AUTO_MARK = "（自动生成）"  # how older exports marked their figures paragraph (now its style says so)
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -384,7 +384,7 @@ def _narrative(source: Source) -> list[NarrativeSection]:
             current = NarrativeSection(title="引言", text="")
             sections.append(current)
             continue
-        if current is not None and not text.startswith(AUTO_MARK):
+        if current is not None and level != "generated" and not text.startswith(AUTO_MARK):
             current.text = f"{current.text}\n{text}" if current.text else text
     return [s for s in sections if s.text]
 

@@ -386,6 +386,9 @@ def _para_text(p: Any) -> str:
     return "".join(out).strip()
 
 
+GENERATED_STYLE = "ZP Figures"  # the figures paragraph ZiPing's Word export writes (core/export/docx.py)
+
+
 def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
     grid = Grid(str(path), f"表格{number}", TABLE, index=number - 1)
     open_down: dict[int, tuple[int, int]] = {}  # column → (start row, span) of a vertical merge
@@ -463,6 +466,8 @@ def read_docx(path: Path) -> tuple[list[Grid], list[tuple[str, str]]]:
                     level = f"h{match.group(1)}"
                 elif name.lower() == "title":
                     level = "title"
+                elif name == GENERATED_STYLE:
+                    level = "generated"
                 elif outline is not None:
                     level = f"h{int(outline.get(_w('val'), '0')) + 1}"
             paragraphs.append((level, text))
