@@ -10,7 +10,6 @@ and the checker re-checks only what depends on them. Bad input raises
 from __future__ import annotations
 
 import copy
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from core import schema
 from core.errorlog import log_exception
 from core.model import FUNDS, Form, Report, Signoff
 from core.numbers import amount_problem
-from core.schema import ROW_TABLES, Kind
+from core.schema import ROW_TABLES, Kind, Table
 from core.storage import db as storage
 from core.storage import repository as repo
 from core.templates import Template, get_template
@@ -41,21 +40,22 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Change:
-    """What one mutation changed.
+    """What one mutation changed, for views to refresh and the checker to re-check.
 
-    ``form`` is the form's uid (None for report-level data); ``table`` one of
-    the table names in ``core.model``; ``rows``/``columns`` the cells touched
-    (empty = the whole table); ``structural`` when rows or forms were added,
-    removed or moved; ``old`` what the undo needs.
+    ``form`` is the form's uid (None for report-level data); ``table`` the table;
+    ``rows``/``columns`` the cells touched (empty = the whole table); ``structural``
+    when rows or forms were added, removed or moved.
     """
 
     form: int | None
-    table: str
+    table: Table
     rows: tuple[int, ...] = ()
     columns: tuple[str, ...] = ()
     structural: bool = False
-    old: Any = None
-    new: Any = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.table, Table):
+            object.__setattr__(self, "table", Table(self.table))
 
 
 Listener = Callable[[Change], None]
@@ -218,40 +218,52 @@ class Document:
             target = self.form(uid).rows(table)
             if not 0 <= row < len(target):
                 raise InputError(f"第 {row + 1} 行不存在")
-            if column not in schema.keys(table) or column == "key":
+            col = schema.column(table, column)
+            if col is None or col.kind == Kind.KEY or not col.storage:
                 raise InputError(f"未知的列：{column}")
-            prepared.append((uid, table, row, column, _cell_value(table, column, value)))
-        changes = []
-        with self._transaction():
-            for uid, table, row, column, value in prepared:
-                item = self.form(uid).rows(table)[row]
-                old = getattr(item, column)
-                col = schema.column(table, column)
-                assert col is not None
-                stored = repo.to_db(col, value)
-                key = "key = ?" if table == FUNDS else "position = ?"
-                arg = item.key if table == FUNDS else row
-                self.db.execute(
-                    f"UPDATE {repo.TABLES[table]} SET {column} = ? WHERE form_id = ? AND {key}",
-                    [stored, uid, arg],
-                )
-                changes.append(Change(uid, table, (row,), (column,), old=old, new=value))
-        for ch in changes:
-            setattr(self.form(int(ch.form or 0)).rows(ch.table)[ch.rows[0]], ch.columns[0], ch.new)
+            prepared.append((uid, Table(table), row, col, _cell_value(table, column, value)))
+        saved = [
+            (self.form(u).rows(t)[r], c.key, getattr(self.form(u).rows(t)[r], c.key))
+            for u, t, r, c, _ in prepared
+        ]
+        for uid, table, row, col, value in prepared:
+            setattr(self.form(uid).rows(table)[row], col.key, value)
+
+        def restore() -> None:
+            for item, key, old in reversed(saved):
+                setattr(item, key, old)
+
+        self._commit(
+            lambda db: repo.update_cells(
+                db, [(t, u, r, self.form(u).rows(t)[r], c, v) for u, t, r, c, v in prepared]
+            ),
+            restore,
+        )
+        changes = [Change(uid, table, (row,), (col.key,)) for uid, table, row, col, _ in prepared]
         for ch in changes:
             self._emit(ch)
         return changes
+
+    def _commit(self, write: Callable[[sqlite_utils.Database], object], restore: Callable[[], None]) -> None:
+        """The one write path: ``write`` runs in one transaction; if it fails, the file rolls back
+        and ``restore`` puts the model back as it was. Callers change the model first (writes read
+        it), so file and model change together or not at all."""
+        try:
+            with self._transaction():
+                write(self.db)
+        except BaseException:
+            restore()
+            raise
 
     # ---- rows ----------------------------------------------------------------
     def _rewrite(self, form: Form, table: str, rows: list[Any]) -> None:
         saved = list(form.rows(table))
         form.rows(table)[:] = rows
-        try:
-            with self._transaction():
-                repo.write_form_table(self.db, form, table)
-        except BaseException:
+
+        def restore() -> None:
             form.rows(table)[:] = saved
-            raise
+
+        self._commit(lambda db: repo.write_form_table(db, form, table), restore)
 
     def insert_rows(
         self, uid: int, table: str, index: int, rows: list[Any] | None = None, count: int = 1
@@ -265,18 +277,17 @@ class Document:
         new = [copy.deepcopy(r) for r in rows] if rows else [m.row_factory(table)() for _ in range(count)]
         self._rewrite(form, table, current[:index] + new + current[index:])
         span = tuple(range(index, index + len(new)))
-        return self._emit(Change(uid, table, span, structural=True, new=new))
+        return self._emit(Change(uid, Table(table), span, structural=True))
 
     def delete_rows(self, uid: int, table: str, indexes: list[int]) -> Change:
-        """Delete rows; ``Change.old`` holds [(index, row)] for undo."""
+        """Delete rows (the caller keeps copies for undo: see ``restore_rows``)."""
         if table == FUNDS:
             raise InputError("资金表的行由模板决定，不能增删")
         form = self.form(uid)
         current = list(form.rows(table))
         chosen = sorted({i for i in indexes if 0 <= i < len(current)})
-        removed = [(i, current[i]) for i in chosen]
         self._rewrite(form, table, [r for i, r in enumerate(current) if i not in set(chosen)])
-        return self._emit(Change(uid, table, tuple(chosen), structural=True, old=removed))
+        return self._emit(Change(uid, Table(table), tuple(chosen), structural=True))
 
     def restore_rows(self, uid: int, table: str, removed: list[tuple[int, Any]]) -> Change:
         """Put back rows removed by delete_rows (undo)."""
@@ -285,7 +296,7 @@ class Document:
         for index, row in sorted(removed, key=lambda p: p[0]):
             current.insert(index, copy.deepcopy(row))
         self._rewrite(form, table, current)
-        return self._emit(Change(uid, table, tuple(i for i, _ in removed), structural=True))
+        return self._emit(Change(uid, Table(table), tuple(i for i, _ in removed), structural=True))
 
     def move_row(self, uid: int, table: str, src: int, dst: int) -> Change:
         """Move one row from ``src`` to position ``dst``."""
@@ -297,49 +308,48 @@ class Document:
         current.insert(dst, row)
         self._rewrite(form, table, current)
         lo, hi = min(src, dst), max(src, dst)
-        return self._emit(Change(uid, table, tuple(range(lo, hi + 1)), structural=True, old=(src, dst)))
+        return self._emit(Change(uid, Table(table), tuple(range(lo, hi + 1)), structural=True))
 
     # ---- form header fields --------------------------------------------------
     def set_form_field(self, uid: int, name: str, value: str) -> Change:
         """Set a header field of a form (名称, 主管部门, 实施单位, 执行率分值, …)."""
-        if name not in m.FORM_FIELDS:
+        col = schema.column(Table.HEADER, name)
+        if col is None:
             raise InputError(f"未知的字段：{name}")
         value = str(value)
-        problem = amount_problem(value) if name in ("execution_weight", "printed_total") else None
+        problem = amount_problem(value) if col.kind == Kind.AMOUNT else None
         if problem:
             raise InputError(problem)
         if name == "name" and not value.strip():
             raise InputError("名称不能为空")
         form = self.form(uid)
         old = getattr(form, name)
-        with self._transaction():
-            self.db.execute(f"UPDATE forms SET {name} = ? WHERE id = ?", [value, uid])
         setattr(form, name, value)
-        return self._emit(Change(uid, m.HEADER, columns=(name,), old=old, new=value))
+        self._commit(
+            lambda db: repo.update_form(db, uid, {col.storage: value}), lambda: setattr(form, name, old)
+        )
+        return self._emit(Change(uid, Table.HEADER, columns=(name,)))
 
     def set_form_signoff(self, uid: int, signoff: Signoff | None) -> Change:
+        """Set (or, with None, remove) a form's own sign-off."""
         form = self.form(uid)
         old = form.signoff
         form.signoff = signoff
-        try:
-            with self._transaction():
-                self.db.table("forms").update(uid, {"signoff": repo.form_record(form, 0)["signoff"]})
-        except BaseException:
-            form.signoff = old
-            raise
-        return self._emit(Change(uid, m.HEADER, columns=("signoff",), old=old, new=signoff))
+        self._commit(lambda db: repo.write_form_signoff(db, form), lambda: setattr(form, "signoff", old))
+        return self._emit(Change(uid, Table.HEADER, columns=("signoff",)))
 
     # ---- report fields ---------------------------------------------------------
     def set_report_field(self, name: str, value: Any) -> Change:
         """Set year, department, template or a sign-off field (preparer/phone/date/head)."""
         rep = self.report
         if name in m.SIGNOFF_FIELDS:
-            old = getattr(rep.signoff, name)
-            new_signoff = replace(rep.signoff, **{name: str(value)})
-            with self._transaction():
-                self.db.table("report").update(1, {name: str(value)})
-            rep.signoff = new_signoff
-            return self._emit(Change(None, m.REPORT, columns=(name,), old=old, new=str(value)))
+            old_signoff = rep.signoff
+            rep.signoff = replace(rep.signoff, **{name: str(value)})
+            self._commit(
+                lambda db: repo.update_report(db, {name: str(value)}),
+                lambda: setattr(rep, "signoff", old_signoff),
+            )
+            return self._emit(Change(None, Table.REPORT, columns=(name,)))
         if name == "year":
             try:
                 value = int(str(value).strip())
@@ -352,10 +362,9 @@ class Document:
         elif name != "department":
             raise InputError(f"未知的字段：{name}")
         old = getattr(rep, name)
-        with self._transaction():
-            self.db.table("report").update(1, {name: value})
         setattr(rep, name, value)
-        return self._emit(Change(None, m.REPORT, columns=(name,), old=old, new=value))
+        self._commit(lambda db: repo.update_report(db, {name: value}), lambda: setattr(rep, name, old))
+        return self._emit(Change(None, Table.REPORT, columns=(name,)))
 
     def _change_template(self, template_id: str) -> Change:
         """Switch region layout: every form gets the new template's fund rows, keeping matching ones."""
@@ -367,31 +376,31 @@ class Document:
                 label = self.template.form(form.kind).row_spec(lost[0].key)
                 name = label.label if label else lost[0].key
                 raise InputError(f"更换模板会丢失“{form.name}”资金行“{name}”中的数据，请先清空该行")
-        old_id, saved = self.report.template, [list(f.funds) for f in self.report.forms]
-        try:
-            with self._transaction():
-                self.db.table("report").update(1, {"template": template_id})
-                for form in self.report.forms:
-                    fill_form_funds(template, form)
-                    repo.write_form_table(self.db, form, FUNDS)
-        except BaseException:
-            for form, funds in zip(self.report.forms, saved):
+        saved = [list(f.funds) for f in self.report.forms]
+        for form in self.report.forms:
+            fill_form_funds(template, form)
+
+        def write(db: sqlite_utils.Database) -> None:
+            repo.update_report(db, {"template": template_id})
+            for form in self.report.forms:
+                repo.write_form_table(db, form, FUNDS)
+
+        def restore() -> None:
+            for form, funds in zip(self.report.forms, saved, strict=True):
                 form.funds = funds
-            raise
+
+        self._commit(write, restore)
         self.report.template, self.template = template_id, template
-        return self._emit(
-            Change(None, m.REPORT, columns=("template",), structural=True, old=old_id, new=template_id)
-        )
+        return self._emit(Change(None, Table.REPORT, columns=("template",), structural=True))
 
     def set_basic_data(self, data: dict[str, Any]) -> Change:
         """Replace the 基础数据表 (a JSON-like dict as the template names its keys)."""
-        old = copy.deepcopy(self.report.basic_data)
-        with self._transaction():
-            self.db.table("report").update(
-                1, {"basic_data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
-            )
+        old = self.report.basic_data
         self.report.basic_data = copy.deepcopy(data)
-        return self._emit(Change(None, m.BASIC_DATA, old=old, new=data))
+        self._commit(
+            lambda db: repo.write_basic_data(db, self.report), lambda: setattr(self.report, "basic_data", old)
+        )
+        return self._emit(Change(None, Table.BASIC_DATA))
 
     # ---- forms ---------------------------------------------------------------
     def add_form(self, kind: str, name: str, index: int | None = None, form: Form | None = None) -> Change:
@@ -409,30 +418,28 @@ class Document:
         fill_form_funds(self.template, new)
         forms = self.report.forms
         index = len(forms) if index is None else max(0, min(index, len(forms)))
-        with self._transaction():
-            forms.insert(index, new)
-            try:
-                repo.write_form(self.db, new, index)
-                repo.write_positions(self.db, self.report)
-            except BaseException:
-                forms.remove(new)
-                raise
-        return self._emit(Change(new.uid, "forms", (index,), structural=True, new=new.uid))
+        forms.insert(index, new)
+
+        def write(db: sqlite_utils.Database) -> None:
+            repo.write_form(db, new, index)
+            repo.write_positions(db, self.report)
+
+        self._commit(write, lambda: forms.remove(new))
+        return self._emit(Change(new.uid, Table.FORMS, (index,), structural=True))
 
     def delete_form(self, uid: int) -> Change:
-        """Delete a form; ``Change.old`` is (index, form) for undo."""
+        """Delete a form (the caller keeps a copy for undo)."""
         form = self.form(uid)
-        index = self.report.forms.index(form)
-        saved = list(self.report.forms)
-        try:
-            with self._transaction():
-                repo.delete_form(self.db, uid)
-                self.report.forms.remove(form)
-                repo.write_positions(self.db, self.report)
-        except BaseException:
-            self.report.forms[:] = saved
-            raise
-        return self._emit(Change(uid, "forms", (index,), structural=True, old=(index, form)))
+        forms = self.report.forms
+        index, saved = forms.index(form), list(forms)
+        forms.remove(form)
+
+        def write(db: sqlite_utils.Database) -> None:
+            repo.delete_form(db, uid)
+            repo.write_positions(db, self.report)
+
+        self._commit(write, lambda: forms.__setitem__(slice(None), saved))
+        return self._emit(Change(uid, Table.FORMS, (index,), structural=True))
 
     def move_form(self, uid: int, index: int) -> Change:
         form = self.form(uid)
@@ -440,13 +447,10 @@ class Document:
         old, saved = forms.index(form), list(forms)
         forms.remove(form)
         forms.insert(max(0, min(index, len(forms))), form)
-        try:
-            with self._transaction():
-                repo.write_positions(self.db, self.report)
-        except BaseException:
-            forms[:] = saved
-            raise
-        return self._emit(Change(uid, "forms", (old, forms.index(form)), structural=True, old=old))
+        self._commit(
+            lambda db: repo.write_positions(db, self.report), lambda: forms.__setitem__(slice(None), saved)
+        )
+        return self._emit(Change(uid, Table.FORMS, (old, forms.index(form)), structural=True))
 
     def duplicate_form(self, uid: int) -> Change:
         source = self.form(uid)
@@ -461,25 +465,21 @@ class Document:
         sections = self.report.narrative
         if not 0 <= index < len(sections):
             raise InputError("该章节不存在")
-        old = replace(sections[index])
+        old = sections[index]
         new = replace(old, **{k: v for k, v in (("title", title), ("text", text)) if v is not None})
-        with self._transaction():
-            self.db.table("narrative").update(index, {"title": new.title, "text": new.text})
         sections[index] = new
+        self._commit(lambda db: repo.update_section(db, index, new), lambda: sections.__setitem__(index, old))
         cols = tuple(k for k, v in (("title", title), ("text", text)) if v is not None)
-        return self._emit(Change(None, m.NARRATIVE, (index,), cols, old=old, new=new))
+        return self._emit(Change(None, Table.NARRATIVE, (index,), cols))
 
     def set_sections(self, sections: list[m.NarrativeSection]) -> Change:
         """Replace the whole outline (add, remove or reorder sections)."""
-        old = list(self.report.narrative)
+        old = self.report.narrative
         self.report.narrative = [replace(s) for s in sections]
-        try:
-            with self._transaction():
-                repo.write_narrative(self.db, self.report)
-        except BaseException:
-            self.report.narrative = old
-            raise
-        return self._emit(Change(None, m.NARRATIVE, structural=True, old=old))
+        self._commit(
+            lambda db: repo.write_narrative(db, self.report), lambda: setattr(self.report, "narrative", old)
+        )
+        return self._emit(Change(None, Table.NARRATIVE, structural=True))
 
 
 def blank_form(template: Template, kind: str, name: str, department: str = "") -> Form:

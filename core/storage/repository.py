@@ -180,3 +180,42 @@ def write_report(db: sqlite_utils.Database, report: Report) -> None:
         for i, form in enumerate(report.forms):
             write_form(db, form, i)
         write_narrative(db, report)
+
+
+def update_cells(db: sqlite_utils.Database, cells: list[tuple[str, int, int, Any, Column, Any]]) -> None:
+    """Store single cells: (table, form id, row position, the row, its column, the new value).
+
+    Fund rows are found by their key (their position follows the template), others by position.
+    """
+    for table, form_id, position, row, col, value in cells:
+        name = TABLES[table]
+        ident = next((c for c in columns(table) if c.kind == Kind.KEY), None)
+        where, arg = (
+            (f"{ident.storage} = ?", getattr(row, ident.key)) if ident else ("position = ?", position)
+        )
+        db.execute(
+            f"UPDATE {name} SET {col.storage} = ? WHERE form_id = ? AND {where}",
+            [to_db(col, value), form_id, arg],
+        )
+
+
+def update_form(db: sqlite_utils.Database, uid: int, values: dict[str, Any]) -> None:
+    """Store header fields of one form (storage column → value)."""
+    db.table("forms").update(uid, values)
+
+
+def write_form_signoff(db: sqlite_utils.Database, form: Form) -> None:
+    db.table("forms").update(form.uid, {"signoff": form_record(form, 0)["signoff"]})
+
+
+def update_report(db: sqlite_utils.Database, values: dict[str, Any]) -> None:
+    """Store report-level fields (template, year, department, sign-off fields)."""
+    db.table("report").update(1, values)
+
+
+def write_basic_data(db: sqlite_utils.Database, report: Report) -> None:
+    db.table("report").update(1, {"basic_data": report_record(report)["basic_data"]})
+
+
+def update_section(db: sqlite_utils.Database, index: int, section: NarrativeSection) -> None:
+    db.table("narrative").update(index, {"title": section.title, "text": section.text})

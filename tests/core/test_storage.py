@@ -247,7 +247,8 @@ def test_mutations_survive_reopen(tmp_path: Path) -> None:
     uid = doc.report.projects[0].uid
     doc.insert_rows(uid, "indicators", 0, count=3)
     doc.set_cell(uid, "indicators", 1, "level3", "培训班次数")
-    removed = doc.delete_rows(uid, "indicators", [0]).old
+    removed = [(0, doc.report.projects[0].indicators[0])]
+    doc.delete_rows(uid, "indicators", [0])
     doc.restore_rows(uid, "indicators", removed)
     doc.move_row(uid, "indicators", 1, 2)
     change = doc.add_form("project", "项目乙")
@@ -300,5 +301,41 @@ def test_a_failed_write_leaves_the_model_as_it_was(tmp_path: Path, monkeypatch: 
     assert doc.report == before
     doc.close()
     again = Document.open(tmp_path / "r.zpdb")
+    assert again.report == before
+    again.close()
+
+
+@pytest.mark.parametrize(
+    ("writer", "edit"),
+    [
+        (
+            "update_cells",
+            lambda d, u: d.set_cells([(u, "indicators", 0, "target", "≥5"), (u, "goals", 0, "goal", "x")]),
+        ),
+        ("update_form", lambda d, u: d.set_form_field(u, "name", "新名")),
+        ("update_report", lambda d, u: d.set_report_field("preparer", "张三")),
+        ("write_form_table", lambda d, u: d.insert_rows(u, "indicators", 0, count=2)),
+        ("write_positions", lambda d, u: d.add_form("project", "项目乙")),
+        ("update_section", lambda d, u: d.set_section(0, text="正文")),
+    ],
+)
+def test_a_failed_write_leaves_file_and_model_as_they_were(tmp_path: Path, monkeypatch, writer, edit) -> None:  # type: ignore[no-untyped-def]
+    from core.storage import repository
+
+    doc = _new(tmp_path / "r.zpdb")
+    uid = doc.report.projects[0].uid
+    doc.insert_rows(uid, "indicators", 0, count=1)
+    before = doc.report.clone()
+
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(repository, writer, fail)
+    with pytest.raises(storage.StorageError):
+        edit(doc, uid)
+    assert doc.report == before
+    monkeypatch.undo()
+    doc.close()
+    again = Document.open(tmp_path / "r.zpdb", backup=False)
     assert again.report == before
     again.close()
