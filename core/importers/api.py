@@ -233,6 +233,12 @@ def preview_files(
             except Exception as exc:  # a recogniser bug must never reach the user as a traceback
                 forms, why = [], f"无法识别（{type(exc).__name__}）"
             if not forms:
+                if (
+                    "基础数据" in grid.name
+                    or "基础数据" in grid.note
+                    or any("基础数据表" in t for t in (grid.text(r, 0) for r in range(min(grid.height, 3))))
+                ):
+                    why = "基础数据表暂不能导入，请在报告的“基础数据表”中填写"
                 preview.sources.append(Part(str(path), part_name, "未识别", action=SKIP, reason=why))
                 continue
             if grid.trailer and forms and forms[-1].signoff is None:

@@ -464,3 +464,65 @@ def test_seed_word_export_round_trips(seed: str, tmp_path: Path) -> None:
     assert _comparable(back) == _comparable(report)
     if report.narrative:
         assert back.narrative == report.narrative
+
+
+def test_declaration_form_gives_targets_and_initial_budget(tmp_path: Path) -> None:
+    """A 绩效目标申报表 as the 一体化 system exports it: targets only, amounts are the year's request."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows: list[list[Any]] = [
+        ["项目支出绩效目标申报表"],
+        ["（2024年度）"],
+        ["项目名称", "干部培训项目"],
+        ["主管部门及代码", "[101]某局", "", "实施单位", "某中心"],
+        ["项目资金（万元）", "项目资金总额", 300],
+        ["", "其中：财政资金", 280],
+        ["", "年度资金申请总额", "100"],
+        ["", "其中：当年财政拨款", "８０"],
+        ["", "上年结转资金", 10],
+        ["", "其他资金", 10],
+        ["年度总体目标", "完成全年干部培训任务 1000 人次"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["", "产出指标", "数量指标", "培训人次", "≥1000人次"],
+        ["", "", "时效指标", "完成时间", "≤12月"],
+        ["", "满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"],
+    ]
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells("A5:A10")
+    ws.merge_cells("B13:B14")
+    path = _save(wb, tmp_path / "申报表.xlsx")
+    preview = preview_files([path])
+    (part,) = [p for p in preview.sources if p.raw]
+    assert part.recognised_as == "绩效目标申报表"
+    report = build_report(preview, template="mof")
+    assert report.year == 2024
+    form = report.form_by_name("干部培训项目")
+    assert form is not None and form.supervisor == "[101]某局" and form.implementer == "某中心"
+    total, current = form.fund("total"), form.fund("current")
+    assert total is not None and current is not None
+    assert (total.initial, total.annual, total.executed) == ("100", "", "")
+    assert current.initial == "80"
+    assert any("整个项目期" in s.reason for s in part.skipped)
+    assert form.goals[0].goal == "完成全年干部培训任务 1000 人次" and form.goals[0].achieved == ""
+    assert [(i.level1, i.level3, i.target, i.actual) for i in form.indicators] == [
+        ("产出指标", "培训人次", "≥1000人次", ""),
+        ("产出指标", "完成时间", "≤12月", ""),
+        ("满意度指标", "学员满意度", "≥90%", ""),
+    ]
+
+
+def test_decompression_bomb_and_cell_limit_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.importers import readers
+
+    path = _yth_workbook(tmp_path / "bomb.xlsx", wps=False)
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 1000)
+    (part,) = preview_files([path]).sources
+    assert part.action == "skip" and "压缩炸弹" in part.reason
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+    monkeypatch.setattr(readers, "MAX_CELLS", 20)
+    (part,) = preview_files([path]).sources
+    assert part.rows == {"indicators": 1}  # reading stopped at the limit, and the preview says so
+    assert any("未读取" in n for n in part.notes)

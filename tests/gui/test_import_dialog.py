@@ -68,7 +68,7 @@ def test_preview_dialog_skips_a_table_and_shows_reasons(qtbot, tmp_path: Path) -
     first = dialog.table.cellWidget(0, 3)
     assert isinstance(first, QComboBox) and not first.isEnabled()  # 基础数据表: not recognised
     dialog.table.selectRow(0)
-    assert "未找到" in dialog.details.toPlainText()
+    assert "基础数据表暂不能导入" in dialog.details.toPlainText()
     box = dialog.table.cellWidget(2, 3)
     assert isinstance(box, QComboBox)
     box.setCurrentIndex(box.count() - 1)
