@@ -90,6 +90,7 @@ class RestoreDialog(QDialog):
         if not self.items:
             self.preview.setHtml("<p>还没有这份报告的备份。</p>")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.restore_button = QPushButton("恢复所选备份", self)
         self.restore_button.setObjectName("restoreButton")
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
