@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from core.importers.readers import number_text
+from core.numbers import amount_problem
 
 TEN_THOUSAND = Decimal(10000)
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(万元|万|元|分)?$")
@@ -43,7 +44,13 @@ def read_amount(text: str, sheet_unit: str, report_unit: str = "万元") -> tupl
     elif unit == "万元" and report_unit == "元":
         number = number * TEN_THOUSAND
         note = f"“{text.strip()}”为万元，已换算为 {number_text(number)} 元"
-    return number_text(number), note
+    return _in_range(number_text(number), note)
+
+
+def _in_range(value: str, note: str) -> tuple[str | None, str]:
+    """The amount range storage accepts (≤ 15 integer digits): beyond it the cell is refused."""
+    problem = amount_problem(value)
+    return (None, problem) if problem else (value, note)
 
 
 def read_score(text: str) -> tuple[str | None, str]:
@@ -54,7 +61,7 @@ def read_score(text: str) -> tuple[str | None, str]:
     match = _NUMBER.match(t)
     if not match or (match.group(2) and match.group(2) != "分"):
         return None, f"“{text.strip()}”不是分值"
-    return number_text(Decimal(match.group(1))), ""
+    return _in_range(number_text(Decimal(match.group(1))), "")
 
 
 def rate_text(text: str, numeric: bool) -> str:

@@ -164,3 +164,14 @@ def test_any_text_already_in_an_amount_cell_is_flagged_never_raises(texts: list[
     for (table, column), text in (((INDICATORS, "weight"), texts[2]), ((FUNDS, "annual"), texts[4])):
         if not is_amount(text):
             assert (table, column) in flagged, text
+
+
+def test_a_27_digit_amount_is_refused_by_the_spreadsheet_import_too() -> None:
+    from core.importers.amounts import read_amount, read_score
+
+    value, why = read_amount(HUGE, "万元")
+    assert value is None and "15 位" in why
+    value, why = read_amount("1" * 20 + "元", "万元")  # 元 → 万元 still leaves 16 integer digits
+    assert value is None and "超出范围" in why
+    assert read_score(HUGE)[0] is None
+    assert read_amount("9" * 15 + ".99", "万元") == ("9" * 15 + ".99", "")
