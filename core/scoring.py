@@ -247,10 +247,30 @@ def effective_direction(ind: Indicator) -> tuple[str, bool]:
     return default_direction(ind.level1, ind.level2, ind.target), True
 
 
-def _missed_score(c: Comparison, t: Value, direction: str, w: Decimal, opts: Scoring) -> tuple[Decimal, str]:
+def _missed_range(t: Value, a: Value, w: Decimal) -> tuple[Decimal, str]:
+    """Score an actual outside a target band: by how far it lies beyond the nearer edge."""
+    low, high, done = t.number or ZERO, t.upper or ZERO, a.number
+    if done is None:
+        return ZERO, "实际不是数值，得 0"
+    if low < 0 < high:  # "±10%": a band around 0
+        edge, off = high, abs(done)
+    elif done > high:
+        edge, off = high, done
+    else:
+        edge, off = done, low
+    ratio = edge / off if off > 0 and edge > 0 else ZERO
+    s = _clamp(w * ratio, w)
+    return s, f"{fmt(w)} × {fmt_percent(ratio)} = {fmt(s)}"
+
+
+def _missed_score(
+    c: Comparison, t: Value, direction: str, w: Decimal, opts: Scoring, a: Value | None = None
+) -> tuple[Decimal, str]:
     """Score a missed quantitative target per the template's options."""
     if t.kind is Kind.DATE:
         return ZERO, "未按期完成，得 0"
+    if t.kind is Kind.RANGE and a is not None:
+        return _missed_range(t, a, w)
     if direction in ("<", ">") and opts.strict == "binary":
         return ZERO, f"“{direction}”指标未达到目标值，得 0"
     if direction in ("≤", "<"):
@@ -297,9 +317,16 @@ def _qualitative(c: Comparison, a: Value, w: Decimal | None, opts: Scoring) -> t
 
 def _compare_texts(target: str, actual: str, direction: str, opts: Scoring) -> Comparison:
     """Compare two cells; a negative actual counts as 0 when the template says so (K10)."""
-    a = parsed(actual)
-    if opts.negative_as_zero and a.kind is Kind.NUMBER and a.number is not None and a.number < 0:
-        return compare(parsed(target), replace(a, number=ZERO), direction or None)
+    a, t = parsed(actual), parsed(target)
+    signed = t.number is not None and t.number < 0  # "±10%": the target itself allows negatives
+    if (
+        opts.negative_as_zero
+        and not signed
+        and a.kind is Kind.NUMBER
+        and a.number is not None
+        and a.number < 0
+    ):
+        return compare(t, replace(a, number=ZERO), direction or None)
     return compared(target, actual, direction)
 
 
@@ -330,7 +357,7 @@ def evaluate(
     if c.attainment is Attainment.MET:
         s, why = _met_score(c, used or "=", w, opts)
         return s, f"{c.explanation}{note}，{why}", att
-    s, why = _missed_score(c, t, used or "≥", w, opts)
+    s, why = _missed_score(c, t, used or "≥", w, opts, a)
     return s, f"{c.explanation}{note}，{why}", att
 
 

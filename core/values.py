@@ -66,6 +66,8 @@ class Value:
         if self.kind is Kind.NUMBER and self.number is not None:
             return f"{self.qualifier}{self.direction or ''}{_num_str(self.number)}{self.unit}"
         if self.kind is Kind.RANGE and self.number is not None and self.upper is not None:
+            if self.number < 0 and self.number == -self.upper:  # a band around 0: "±10%"
+                return f"{self.qualifier}±{_num_str(self.upper)}{self.unit}"
             low = _num_str(self.number) + (self.unit if self.unit == "%" else "")
             return f"{self.qualifier}{low}-{_num_str(self.upper)}{self.unit}"
         if self.kind is Kind.DATE:
@@ -189,11 +191,14 @@ _FAMILIES = {
 }
 _FAMILY_OF = {unit: family for family, units in _FAMILIES.items() for unit in units}
 _MULTIPLIERS = {
+    "万": Decimal(10000),  # a bare "150万": 万 of whatever the other side counts
+    "亿": Decimal(100000000),
     "千元": Decimal(1000),
     "万元": Decimal(10000),
     "亿元": Decimal(100000000),
     "公里": Decimal(1000),
 }
+_BARE = frozenset({"万", "亿"})  # "150万" with no unit after it
 _COMMON = {"千元": "元", "万元": "元", "亿元": "元", "公里": "米", "日": "天", "名": "人", "位": "人"}
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -362,7 +367,7 @@ def unit_family(unit: str) -> str:
 
 
 def _simple_compatible(target: str, actual: str) -> bool:
-    if not target or not actual or target == actual:
+    if not target or not actual or target == actual or target in _BARE or actual in _BARE:
         return True
     if _COMMON.get(target, target) == _COMMON.get(actual, actual):
         return True
@@ -447,6 +452,9 @@ def _parse_number(text: str, cleaned: str) -> Value | None:
     if number is None or not raw_ok or not _unit_ok(unit, match.group("cn") is not None):
         return None
     direction = _direction_of(match.group("cmp")) or _direction_of(match.group("trail"))
+    if match.group("mult") and not unit:  # "150万": keep the 万 as written (150 万), not 1500000
+        unit = match.group("mult")
+        number = number / _MULTIPLIERS[unit]
     return Value(text, Kind.NUMBER, direction, number, None, unit, None, match.group("qual"))
 
 
@@ -462,6 +470,31 @@ def _parse_range(text: str, cleaned: str) -> Value | None:
     if low is None or high is None or not _UNIT_RE.fullmatch(unit) or low > high:
         return None
     return Value(text, Kind.RANGE, None, low, high, unit, None, match.group("qual"))
+
+
+_PLUS_MINUS_RE = re.compile(
+    rf"(?P<qual>[\u4e00-\u9fff]{{0,6}}?)(?:≤)?(?:(?P<mid>{_NUM})(?P<u1>%|[\u4e00-\u9fff]{{1,3}})?)?"
+    rf"(?:±|\+/?-)(?P<num>{_NUM})(?P<unit>%|[\u4e00-\u9fff]{{1,3}}?)?(?:以内|之内|内)?"
+)
+
+
+def _parse_plus_minus(text: str, cleaned: str) -> Value | None:
+    """``±10%`` (a band around 0: 偏差率), ``10%±2%`` (8 %–12 %), ``≤±5%``, ``偏差±5%以内``: a RANGE."""
+    if "±" not in cleaned and "+/-" not in cleaned and "+-" not in cleaned:
+        return None
+    match = _PLUS_MINUS_RE.fullmatch(cleaned)
+    if match is None:
+        return None
+    width = _decimal(match.group("num"))
+    unit = normalise_unit(match.group("unit") or match.group("u1") or "")
+    first = normalise_unit(match.group("u1") or "")
+    if width is None or width < 0 or (first and unit and first != unit) or not _UNIT_RE.fullmatch(unit):
+        return None
+    middle = _decimal(match.group("mid")) if match.group("mid") else Decimal(0)
+    if middle is None:
+        return None
+    qualifier = match.group("qual")
+    return Value(text, Kind.RANGE, None, middle - width, middle + width, unit, None, qualifier)
 
 
 def _parse_date(text: str, cleaned: str) -> Value | None:
@@ -480,6 +513,8 @@ def _parse_date(text: str, cleaned: str) -> Value | None:
         return None
     direction = match.group("cmp")
     if direction is None and match.group("suf") in ("底前", "以前", "之前", "前", "以内", "内"):
+        direction = "≤"
+    if direction is None and re.match(r"(?:之|以)?前|以内|之内", tail or ""):  # "12月底之前完成"
         direction = "≤"
     year = int(match.group("year")) if match.group("year") else None
     number = Decimal(month) if month is not None else None
@@ -518,7 +553,14 @@ def _parse_full(text: str) -> Value:
         return Value(text, Kind.EMPTY)
     if len(cleaned) > _MAX_LEN:
         return Value(text, Kind.TEXT)
-    for reader in (_parse_grade_paren, _parse_date, _parse_range, _parse_number, _parse_words):
+    for reader in (
+        _parse_grade_paren,
+        _parse_plus_minus,
+        _parse_date,
+        _parse_range,
+        _parse_number,
+        _parse_words,
+    ):
         value = reader(text, cleaned)
         if value is not None and not _reads_as_date(value):
             return value
