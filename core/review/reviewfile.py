@@ -102,14 +102,20 @@ class ReviewFile:
         for key, value in doc.db.execute("SELECT key, value FROM meta").fetchall():
             key, value = str(key), str(value or "")
             if key.startswith(MARK):
-                _m, form, table, row = key.split(":")
+                _m, place, table, line = key.split(":")
                 score, note = json.loads(value)
-                self.marks[(int(form), table, int(row))] = (str(score), str(note))
+                self.marks[(int(place), table, int(line))] = (str(score), str(note))
             else:
                 self.meta[key] = value
         if self.meta.get("kind") != KIND:
             doc.close()
             raise StorageError(f"“{self.path.name}”不是财政复核文件")
+        for i, form in enumerate(self.report.forms):  # 复核 typed in the normal window's columns counts too
+            for table in (INDICATORS, SCORE_SHEET):
+                for r, row in enumerate(form.rows(table)):
+                    score, note = str(getattr(row, "review_score", "")), str(getattr(row, "review_note", ""))
+                    if score or note:
+                        self.marks[(i, table, r)] = (score, note)
 
     # ---- making and opening ---------------------------------------------------------
     @classmethod
@@ -122,6 +128,10 @@ class ReviewFile:
             raise StorageError("复核文件不能写在部门报告本身上")
         for form in report.forms:
             form.uid = 0
+            for row in [*form.indicators, *form.score_sheet]:  # the bureau's 复核 starts blank
+                for column in ("review_score", "review_note"):
+                    if hasattr(row, column):
+                        setattr(row, column, "")
         doc = Document.create(target, report)
         with doc.db.atomic():
             meta = {
@@ -158,6 +168,10 @@ class ReviewFile:
         note = old_note if note is None else note
         if score and not is_amount(score):
             raise InputError(f"“{score}”不是数字，请输入复核得分（如 8.5）")
+        target = rows[row]
+        uid = self.report.forms[form].uid
+        edits = [(uid, table, row, c, v) for c, v in (("review_score", score), ("review_note", note))]
+        self.doc.set_cells([e for e in edits if hasattr(target, e[3])])
         with self.doc.db.atomic():
             self.doc.db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",

@@ -108,6 +108,8 @@ def test_marks_are_kept_in_the_review_file_and_exported(review: ReviewFile, tmp_
     review.close()
     again = ReviewFile.open(path)
     assert again.mark(project, INDICATORS, 0) == ("3", "完成值无佐证")
+    ind = again.report.forms[project].indicators[0]  # also in the file's own 复核 columns
+    assert (ind.review_score, ind.review_note) == ("3", "完成值无佐证")
     assert again.meta["kind"] == "review" and again.meta["reviewer"] == "审核员"
     write_review_result(again, tmp_path / "复核结果.xlsx")
     again.close()
