@@ -90,6 +90,27 @@ def peak_mb() -> tuple[float, float]:
     return own, kids
 
 
+def compare(reports: list[dict[str, object]], n: int) -> None:
+    """Compare the list's figures of ``n`` random reports with ``python -m core score --json``."""
+    import json
+    import subprocess
+
+    keys = ("name", "kind", "execution_rate", "execution_score", "total", "grade", "warning")
+    picked = random.Random(1).sample(reports, min(n, len(reports)))
+    same = 0
+    for rep in picked:
+        out = subprocess.run(
+            [sys.executable, "-m", "core", "score", str(rep["file"]), "--json"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        theirs = [{k: f.get(k) for k in keys} for f in json.loads(out.stdout)["forms"]]
+        mine = [{k: f.get(k) for k in keys} for f in rep["forms"]]  # type: ignore[attr-defined]
+        same += mine == theirs
+    print(f"list vs score --json: {same}/{len(picked)} random reports identical")
+
+
 def main() -> None:
     from core.review.scan import Index, scan, walk
 
@@ -97,6 +118,7 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "ziping-review-bench"))
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--compare", type=int, default=20, help="reports compared with score --json")
     args = ap.parse_args()
     folder = Path(args.dir) / f"set{args.reports}"
     t0 = time.perf_counter()
@@ -116,6 +138,7 @@ def main() -> None:
         f"first scan: {cold:.2f} s, {len(first.reports)} listed, {len(first.refused)} refused, "
         f"{len(ticks)} progress calls; peak RSS main {own:.0f} MB, largest worker {kids:.0f} MB"
     )
+    compare(first.reports, args.compare)
     rescans, baselines = [], []
     for _ in range(5):
         t0 = time.perf_counter()
