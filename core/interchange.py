@@ -27,6 +27,7 @@ REPORT_KEYS = {
     "forms",
     "narrative",
     "basic_data",
+    "analysis",
 }
 SIGNOFF_KEYS = set(m.SIGNOFF_FIELDS)
 FORM_KEYS = {
@@ -235,6 +236,12 @@ def report_from_dict(data: Any) -> Report:
     if basic is not None and not isinstance(basic, dict):
         raise InterchangeError("(根).basic_data：应为对象")
     report.basic_data = basic or {}
+    analysis = data.get("analysis")
+    if analysis is not None and not (
+        isinstance(analysis, dict) and all(isinstance(v, str) for v in analysis.values())
+    ):
+        raise InterchangeError("(根).analysis：应为对象，值为文字")
+    report.analysis = dict(analysis or {})
     return report
 
 
@@ -373,6 +380,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         out["narrative"] = [{"title": s.title, "text": s.text} for s in report.narrative]
     if report.basic_data:
         out["basic_data"] = report.basic_data
+    if report.analysis:
+        out["analysis"] = dict(report.analysis)
     return out
 
 

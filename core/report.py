@@ -402,6 +402,18 @@ class Document:
         )
         return self._emit(Change(None, Table.BASIC_DATA))
 
+    def set_analysis(self, key: str, text: str) -> Change:
+        """Set one section of the 汇总分析报告 (blank: back to the template's draft)."""
+        old = self.report.analysis
+        analysis = {**old, key: text}
+        if not text:
+            analysis.pop(key)
+        self.report.analysis = analysis
+        self._commit(
+            lambda db: repo.write_analysis(db, analysis), lambda: setattr(self.report, "analysis", old)
+        )
+        return self._emit(Change(None, Table.ANALYSIS, columns=(key,)))
+
     # ---- forms ---------------------------------------------------------------
     def add_form(self, kind: str, name: str, index: int | None = None, form: Form | None = None) -> Change:
         """Add a form (a blank one from the template unless ``form`` is given)."""
@@ -566,4 +578,5 @@ def next_year_report(report: Report, year: int | None = None) -> Report:
         m.NarrativeSection(title=s.title, text=drafts.get(s.title, "")) for s in report.narrative
     ]
     new.basic_data = {}
+    new.analysis = {}
     return new

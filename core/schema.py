@@ -34,6 +34,7 @@ class Table(StrEnum):
     REPORT = "report"
     BASIC_DATA = "basic_data"
     FORMS = "forms"
+    ANALYSIS = "analysis"  # the 汇总分析报告's own section texts (issue 13)
 
 
 TABLE_LABELS = {
@@ -46,6 +47,7 @@ TABLE_LABELS = {
     Table.REPORT: "报告信息",
     Table.BASIC_DATA: "基础数据表",
     Table.FORMS: "表",
+    Table.ANALYSIS: "汇总分析报告",
 }
 
 
@@ -286,6 +288,7 @@ class Report:
     forms: list[Form] = field(default_factory=list)
     narrative: list[NarrativeSection] = field(default_factory=list)
     basic_data: dict[str, Any] = field(default_factory=dict)
+    analysis: dict[str, str] = field(default_factory=dict)  # 汇总分析报告 section key → the user's text
 
     @property
     def overall(self) -> Form | None:

@@ -28,6 +28,7 @@ from gui.editors.report_info import ReportInfoEditor
 from gui.file_ops import FileOps
 from gui.files import is_sample
 from gui.navigation import (
+    ANALYSIS_NODE,
     BASIC_NODE,
     NARRATIVE_NODE,
     OVERALL_NODE,
@@ -203,8 +204,8 @@ class MainWindow(QMainWindow):
         elif kind == SCORE_NODE:
             self.score_editor.set_form(key)
             self.editors.setCurrentWidget(self.score_editor)
-        elif kind == SUMMARY_NODE:
-            self.submission.show_summary()
+        elif kind in (SUMMARY_NODE, ANALYSIS_NODE):
+            self.submission.show(kind)
         elif kind == BASIC_NODE:
             self.basic_editor.refresh()
             self.editors.setCurrentWidget(self.basic_editor)

@@ -41,6 +41,7 @@ Index = QModelIndex | QPersistentModelIndex
 REPORT_NODE, OVERALL_NODE, PROJECTS_NODE, PROJECT_NODE = "report", "overall", "projects", "project"
 SCORE_NODE, BASIC_NODE, NARRATIVE_NODE, SECTION_NODE = "score", "basic", "narrative", "section"
 SUMMARY_NODE = "summary"  # the 自评汇总表 view (gui/submission.py)
+ANALYSIS_NODE = "analysis"  # the 汇总分析报告 editor (gui/editors/analysis.py)
 
 
 # 自评预警 (K22) as shown beside a form's score: the word and its colour.
@@ -122,6 +123,7 @@ class NavModel(QStandardItemModel):
             projects.appendRow(_item(form.name, PROJECT_NODE, form.uid))
         root.appendRow(projects)
         root.appendRow(_item("自评汇总表", SUMMARY_NODE))
+        root.appendRow(_item("汇总分析报告", ANALYSIS_NODE))
         if overall is not None and (doc.template.form(OVERALL).score_sheet or overall.score_sheet):
             root.appendRow(_item("评分表", SCORE_NODE, overall.uid))
         if doc.template.basic_data:

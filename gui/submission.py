@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.numbers import fmt, fmt_money, fmt_percent
 from gui.dialogs.export import ExportDialog, ExportWorker, open_folder
+from gui.editors.analysis import AnalysisEditor
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 UID_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -169,7 +170,9 @@ class SubmissionExports:
         self.window = window
         self.ctx = window.ctx
         self.view = SummaryView(self.ctx, window)
+        self.analysis = AnalysisEditor(self.ctx, window)
         window.editors.addWidget(self.view)
+        window.editors.addWidget(self.analysis)
         self.view.form_activated.connect(self._open_form)
         self.ctx.problems_changed.connect(self._refresh_if_shown)
         self.menu = QMenu("导出(&X)", window)
@@ -195,9 +198,15 @@ class SubmissionExports:
         bar.insertMenu(menus[1] if len(menus) > 1 else None, self.menu)
 
     # ---- the 汇总表 view -----------------------------------------------------------
-    def show_summary(self) -> None:
-        self.view.refresh()
-        self.window.editors.setCurrentWidget(self.view)
+    def show(self, kind: str) -> None:
+        """Show the 汇总表 view ("summary") or the 汇总分析报告 editor ("analysis")."""
+        if kind == "analysis":
+            self.analysis.refresh()
+            self.window.editors.setCurrentWidget(self.analysis)
+        else:
+            self.analysis.commit()
+            self.view.refresh()
+            self.window.editors.setCurrentWidget(self.view)
 
     def _refresh_if_shown(self) -> None:
         if self.window.editors.currentWidget() is self.view:
@@ -272,6 +281,7 @@ class SubmissionExports:
     def export_analysis(self, target: Path | None = None, ask: bool = True) -> bool:
         from core.export.analysis import write_analysis
 
+        self.analysis.commit()
         target = target or self._ask("自评结果汇总分析报告", ".docx", "Word 文档 (*.docx)")
         if target is None or not self._run("导出汇总分析报告", write_analysis, target):
             return False

@@ -124,7 +124,7 @@ def sections(report: Report, own: dict[str, str] | None = None) -> list[tuple[st
     """Return (key, title, text with figures filled) per section; ``own`` holds edited texts by key."""
     lab = analysis_labels(report)
     values = figures(report)
-    own = own or {}
+    own = report.analysis if own is None else own
     out = []
     for s in lab["sections"]:
         text = own.get(s["key"]) or s.get("draft", "")

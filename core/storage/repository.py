@@ -133,7 +133,26 @@ def load_report(db: sqlite_utils.Database) -> Report:
         NarrativeSection(title=_s(r["title"]), text=_s(r["text"]))
         for r in db.table("narrative").rows_where(order_by="position")
     ]
+    report.analysis = read_analysis(db)
     return report
+
+
+ANALYSIS_KEY = "analysis"  # meta row holding the 汇总分析报告's own texts as JSON
+
+
+def read_analysis(db: sqlite_utils.Database) -> dict[str, str]:
+    """Return the 汇总分析报告 section texts kept in the meta table (none in older files)."""
+    if "meta" not in db.table_names():
+        return {}
+    row = next(iter(db.table("meta").rows_where("key = ?", [ANALYSIS_KEY])), None)
+    data = json.loads(row["value"]) if row and row["value"] else {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_analysis(db: sqlite_utils.Database, analysis: dict[str, str]) -> None:
+    """Keep the 汇总分析报告 section texts in the meta table."""
+    value = json.dumps(analysis, ensure_ascii=False, sort_keys=True)
+    db.table("meta").upsert({"key": ANALYSIS_KEY, "value": value}, pk="key")
 
 
 def report_record(report: Report) -> dict[str, Any]:
@@ -194,6 +213,8 @@ def write_report(db: sqlite_utils.Database, report: Report) -> None:
         for i, form in enumerate(report.forms):
             write_form(db, form, i)
         write_narrative(db, report)
+        if report.analysis:
+            write_analysis(db, report.analysis)
 
 
 def update_cells(db: sqlite_utils.Database, cells: list[tuple[str, int, int, Any, Column, Any]]) -> None:

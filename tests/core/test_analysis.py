@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -77,3 +78,23 @@ def test_cli_analysis(tmp_path: Path) -> None:
         main(["export", str(FIXTURES / "seed004_yiyang.json"), "--analysis", str(tmp_path / "x.docx")]) == 0
     )
     assert "汇总分析报告" in _text(tmp_path / "x.docx")
+
+
+def test_own_texts_are_kept_in_the_file_and_the_interchange(seed_zpdb: Any, tmp_path: Path) -> None:
+    from core.interchange import report_from_dict, report_to_dict
+    from core.report import Document
+
+    path = seed_zpdb("seed001_guangyuan")
+    doc = Document.open(path, backup=False)
+    change = doc.set_analysis("problems", "一是{低执行率项目个数}个项目执行率偏低。")
+    assert (change.table, change.columns) == ("analysis", ("problems",))
+    doc.close()
+    doc = Document.open(path, backup=False)
+    report = doc.report
+    assert report.analysis == {"problems": "一是{低执行率项目个数}个项目执行率偏低。"}
+    assert report_from_dict(report_to_dict(report)).analysis == report.analysis
+    write_analysis(report, tmp_path / "a.docx")
+    assert "一是2个项目执行率偏低。" in _text(tmp_path / "a.docx")
+    doc.set_analysis("problems", "")
+    assert doc.report.analysis == {}
+    doc.close()

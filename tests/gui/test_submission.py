@@ -12,7 +12,7 @@ from docx import Document as DocxDocument
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from gui.navigation import PROJECT_NODE, SUMMARY_NODE
+from gui.navigation import ANALYSIS_NODE, PROJECT_NODE, SUMMARY_NODE
 from gui.submission import HEADERS, submission_problems
 from tests.gui.window_helpers import make_window
 
@@ -82,3 +82,26 @@ def test_one_click_word_fix_is_one_undo_step(qtbot: Any, seed_zpdb: Any, no_ques
     window.undo()
     assert (ind.actual, ind.brief) == ("工作积极性高", "")
     assert len([p for p in submission_problems(window.ctx) if p.rule == "Y01"]) == len(before)
+
+
+def test_analysis_sections_are_edited_like_report_sections(
+    qtbot: Any, seed_zpdb: Any, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    assert window.tree.select_node(ANALYSIS_NODE)
+    editor = window.submission.analysis
+    assert window.editors.currentWidget() is editor
+    assert "24个项目支出" in editor.previews["coverage"].text()  # the draft, filled
+    editor.edits["problems"].setPlainText("一是{预警个数}张表触发预警。")
+    editor.commit()
+    assert window.ctx.doc.report.analysis == {"problems": "一是{预警个数}张表触发预警。"}
+    assert editor.previews["problems"].text() == "一是2张表触发预警。"
+    window.undo()
+    assert window.ctx.doc.report.analysis == {}
+    assert (
+        editor.edits["problems"].toPlainText().startswith("一是{低执行率项目个数}个项目")
+    )  # the draft again
+    window.ctx.undo_stack.redo()
+    assert window.submission.export_analysis(tmp_path / "a.docx", ask=False)
+    text = "\n".join(p.text for p in DocxDocument(str(tmp_path / "a.docx")).paragraphs)
+    assert "一是2张表触发预警。" in text
