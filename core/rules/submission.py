@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import fields
 from decimal import Decimal
-from functools import lru_cache
 
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
-from core.schema import Table, keys
+from core.schema import Table
 from core.scoring import amount, score_indicator
 from core.submission import (
     YthLabels,
     is_exported,
+    is_quantitative,
+    plain_number,
     qualitative_word,
     yth_labels,
     yth_row,
@@ -38,37 +38,46 @@ def _labels(template_id: str) -> YthLabels | None:
         return None
 
 
-def _fields(ind: Indicator) -> tuple[str | bool, ...]:
-    return tuple(getattr(ind, f.name) for f in fields(Indicator))
+READS = (
+    "level3",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "deviation_note",
+    "direction",
+    "not_applicable",
+    "brief",
+    "deduction",
+    "unit",
+    "breakdown",
+)
 
 
-def _indicator(cells: tuple[str | bool, ...]) -> Indicator:
-    return Indicator(*cells)  # type: ignore[arg-type]
+def _plain_name(_template_id: str, name: str) -> bool:
+    return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
-@row_rule(Table.INDICATORS, columns=keys(Table.INDICATORS))
+@row_rule(Table.INDICATORS, columns=READS, quoted="level3", plain=_plain_name)
 def submission_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
-    """Return the pre-submission problems of indicator row ``i``."""
-    if not is_exported(ind) or ind.not_applicable or ind.breakdown:
+    """Return the pre-submission problems of indicator row ``i`` (results shared by rows that differ
+    only in their 三级 name: the engine memoises them)."""
+    labels = _labels(ctx.report.template)
+    if labels is None or not is_exported(ind) or ind.not_applicable or ind.breakdown:
         return []
-    found = _row_findings(ctx.report.template, _fields(ind))
-    return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in found]
+    return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in _findings(ind, labels, ctx)]
 
 
-@lru_cache(maxsize=1 << 14)
-def _row_findings(template_id: str, cells: tuple[str | bool, ...]) -> tuple[Finding, ...]:
-    labels = _labels(template_id)
-    if labels is None:
-        return ()
-    ind = _indicator(cells)
+def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
+    actual = ind.actual.strip()
+    if is_quantitative(ind):
+        if actual and plain_number(ind.actual) is None:
+            return [("Y03", f"定量指标的实际完成值“{actual}”不是数字，一体化系统只接受数字", "actual")]
+        return []
+    template_id = ctx.report.template
     row = yth_row(ind, 0, labels, template_id)
     name = ind.level3 or "（无名称）"
-    actual = ind.actual.strip()
     out: list[Finding] = []
-    if row.quantitative:
-        if actual and not isinstance(row.actual, Decimal):
-            out.append(("Y03", f"定量指标的实际完成值“{actual}”不是数字，一体化系统只接受数字", "actual"))
-        return tuple(out)
     words = "、".join(labels.words)
     if actual and actual not in labels.words:
         word = qualitative_word(ind, score_indicator(ind, 0, template_id), labels, template_id)
@@ -85,7 +94,7 @@ def _row_findings(template_id: str, cells: tuple[str | bool, ...]) -> tuple[Find
             out.append(
                 ("Y06", f"定性指标的{_COLUMN_NAMES[column]}“{text}”含有{chars}，一体化系统不接受", column)
             )
-    return tuple(out)
+    return out
 
 
 _COLUMN_NAMES = {"actual": "实际完成值", "brief": "完成情况简要描述"}

@@ -1,0 +1,74 @@
+"""Measure the issue-13 outputs on 200 projects × 25 indicators.
+
+Run: python benchmarks/yth_bench.py. Prints median and worst of 5 runs for: the 一体化 import files
+(201 .xlsx and the .zip), the 自评汇总表 alone, the 汇总分析报告; and the full check with the
+pre-submission rules against the same check with them switched off (alternately, in the same
+run, caches cleared before each); then the peak RSS of the process.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from check_bench import build, clear_caches  # noqa: E402
+
+from core.export.analysis import write_analysis  # noqa: E402
+from core.export.summary import write_summary_xlsx  # noqa: E402
+from core.export.yth import export_yth  # noqa: E402
+from core.rules import (  # noqa: E402
+    Checker,  # noqa: E402
+    engine,
+    submission,
+)
+
+RUNS = 5
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def line(label: str, times: list[float]) -> str:
+    return f"{label}: median {statistics.median(times) * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms"
+
+
+def main() -> None:
+    report = build()
+    rows = sum(len(f.indicators) for f in report.forms)
+    print(f"report: {len(report.forms)} forms, {rows} indicator rows")
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        yth = [timed(lambda i=i: export_yth(report, base / f"y{i}")) for i in range(RUNS)]
+        summ = [timed(lambda i=i: write_summary_xlsx(report, base / f"s{i}.xlsx")) for i in range(RUNS)]
+        ana = [timed(lambda i=i: write_analysis(report, base / f"a{i}.docx")) for i in range(RUNS)]
+    print(line("一体化导入文件 (201 files + zip)", yth))
+    print(line("自评汇总表 .xlsx", summ))
+    print(line("汇总分析报告 .docx", ana))
+    with_rules, without = [], []
+    row_rules, form_rules = engine.ROW_RULES, engine.FORM_RULES
+    for _ in range(RUNS):
+        clear_caches()
+        with_rules.append(timed(lambda: Checker(report)))
+        engine.ROW_RULES = tuple(r for r in row_rules if r is not submission.submission_row)
+        engine.FORM_RULES = tuple(r for r in form_rules if r is not submission.submission_form)
+        clear_caches()
+        without.append(timed(lambda: Checker(report)))
+        engine.ROW_RULES, engine.FORM_RULES = row_rules, form_rules
+    print(line("full check with the pre-submission rules", with_rules))
+    print(line("full check without them (baseline)", without))
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
