@@ -91,6 +91,8 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
         for key, value in row_data.items():
             if key in INDICATOR_TEXT:
                 setattr(ind, key, value)
+            elif key == "dir":
+                ind.direction = value
             elif key in NEW_FIELDS and value:
                 if key in INDICATOR_FIELDS:
                     setattr(ind, key, value)
@@ -166,7 +168,9 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
         if match is not None:
             used.add(match)
             mine_ind = target.indicators[match]
-            for attr in INDICATOR_TEXT + tuple(k for k in NEW_FIELDS if k in INDICATOR_FIELDS):
+            for attr in (
+                INDICATOR_TEXT + ("direction",) + tuple(k for k in NEW_FIELDS if k in INDICATOR_FIELDS)
+            ):
                 if attr in ("level1", "level2", "level3") and getattr(mine_ind, attr):
                     continue
                 changed += _fill(mine_ind, attr, getattr(ind, attr), overwrite)

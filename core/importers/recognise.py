@@ -594,6 +594,9 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
     form.header_texts |= {norm(grid.text(start - 1, c)) for c in cols.values()}
     last = {"level1": "", "level2": ""}
     seen_rows: set[tuple[int, int]] = set()
+    first_level = min((cols[k] for k in LEVEL_KEYS if k in cols), default=0)
+    mapped = set(cols.values())
+    unmapped = [(c, t) for c, t in _anchors(grid, hr) if c > first_level and c not in mapped]
     for r in range(start, end):
         if r >= grid.height or not grid.cells[r]:
             continue
@@ -661,6 +664,9 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         _compose_target(row)
         form.indicators.append(row)
         form.indicator_refs.append(refs)
+        for c, title in unmapped:
+            if grid.text(r, c) and grid.anchor(r, c) == (r, c):
+                form.skipped.append(Skip(grid.ref(r, c), f"“{title}”列不是指标表的列，未导入"))
 
 
 def _plain_number(text: str) -> str:
@@ -678,7 +684,11 @@ def _compose_target(row: dict[str, str]) -> None:
     """一体化 columns 计算符号 | 指标值 | 计量单位 → one target like "≥5名"."""
     op = row.pop("direction", "").strip()
     unit = row.pop("unit", "").strip()
-    row.pop("nature", None)
+    nature = unicodedata.normalize("NFKC", row.pop("nature", "")).strip()
+    symbol = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "正向": "≥", "正向指标": "≥"}.get(nature)
+    symbol = symbol or {"反向": "≤", "反向指标": "≤"}.get(nature)
+    if symbol:
+        row["dir"] = symbol  # 指标性质 (四川 一体化 layout): the indicator's direction
     target = row.get("target", "").strip()
     if op in ("定性", "") and not unit:
         if op == "定性" and not target:

@@ -158,6 +158,7 @@ def test_yth_indicator_template_with_wps_dimensions(tmp_path: Path) -> None:
         ("效益指标", "社会效益指标", "干部素质提升", "有效提升", "达成", "30", "30"),
     ]
     assert form.indicators[1].deviation_note == "个别学员未结业"
+    assert form.indicators[2].brief == "全年完成"
 
 
 def test_yth_template_fills_existing_project_by_level3_and_twice_is_nothing(tmp_path: Path) -> None:
@@ -233,6 +234,8 @@ def _mof_sheet(ws: Any, top: int, left: int, name: str, unit: str, total: Any) -
     put(12, 5, "120人")
     put(12, 6, "25")
     put(12, 7, "25")
+    put(11, 8, "备注")
+    put(12, 8, "见附件")
     put(13, 3, "培训天数")
     put(13, 4, "≥5天")
     put(13, 5, "5天")
@@ -264,6 +267,9 @@ def test_mof_forms_anywhere_on_a_sheet_units_and_formulas(tmp_path: Path) -> Non
     # the 元 table converts, says so, and the formula with no value is named, not read as 0
     assert any("已换算为 120 万元" in n for n in parts[0].notes)
     assert any("公式没有保存计算结果" in s.reason for s in parts[0].skipped)
+    assert any(
+        s.reason == "“备注”列不是指标表的列，未导入" and s.cell.endswith("!K16") for s in parts[0].skipped
+    )
     report = build_report(preview, template="mof")
     assert report.year == 2023
     first = report.form_by_name("培训项目")
@@ -526,3 +532,28 @@ def test_decompression_bomb_and_cell_limit_are_refused(
     (part,) = preview_files([path]).sources
     assert part.rows == {"indicators": 1}  # reading stopped at the limit, and the preview says so
     assert any("未读取" in n for n in part.notes)
+
+
+@pytest.mark.parametrize("template_id", ["mof", "sichuan"])
+@pytest.mark.parametrize("writer", [write_xlsx, write_docx])
+def test_other_templates_own_exports_round_trip(template_id: str, writer: Any, tmp_path: Path) -> None:
+    """The templates no seed uses: their own Excel and Word exports read back to the same forms."""
+    import copy
+
+    from core.templates import get_template
+
+    seed = read_json_file(FIXTURES / "seed004_yiyang.json")
+    report = new_report(template_id, 2023, "某部门", ["业务工作经费", "培训经费"])
+    printed_direction = get_template(template_id).form("project").has_column("direction")
+    for form in report.forms:
+        form.goals = copy.deepcopy(seed.forms[1].goals)
+        form.indicators = copy.deepcopy(seed.forms[1].indicators)
+        form.indicators[0].direction = "≥" if printed_direction else ""
+        for row in form.funds:
+            row.initial, row.annual, row.executed = "100", "120.5", "99"
+    path = tmp_path / ("out.xlsx" if writer is write_xlsx else "out.docx")
+    writer(report, path)
+    preview = preview_files([path])
+    assert preview.template == template_id
+    back = build_report(preview)
+    assert _comparable(back) == _comparable(report)
