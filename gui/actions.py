@@ -9,8 +9,46 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 SP = QStyle.StandardPixmap
 
 
+# The access key of each action in its menu (Alt, then the menu's key, then this one).
+ACCESS_KEYS = {
+    "new": "N",
+    "open": "O",
+    "save_as": "A",
+    "next_year": "Y",
+    "import_json": "I",
+    "restore": "R",
+    "export_word": "W",
+    "export_excel": "X",
+    "export_form_word": "D",
+    "export_form_excel": "L",
+    "check": "C",
+    "undo": "U",
+    "redo": "R",
+    "sample": "S",
+    "about": "A",
+    "quit": "Q",
+}
+
+
 class Actions:
     """Every QAction of the main window; the window connects them to its slots."""
+
+    new: QAction
+    open: QAction
+    save_as: QAction
+    next_year: QAction
+    import_json: QAction
+    restore: QAction
+    export_word: QAction
+    export_excel: QAction
+    export_form_word: QAction
+    export_form_excel: QAction
+    check: QAction
+    undo: QAction
+    redo: QAction
+    sample: QAction
+    about: QAction
+    quit: QAction
 
     def __init__(self, window: QMainWindow) -> None:
         self.window = window
@@ -56,7 +94,12 @@ class Actions:
             ("quit", "退出", "Ctrl+Q", None, "关闭窗口（正在输入的内容也会保存）"),
         ]
         for name, text, keys, icon, tip in specs:
-            action = QAction(text, window)
+            key = ACCESS_KEYS.get(name)
+            action = QAction(
+                f"{text.removesuffix('…')}(&{key}){'…' if text.endswith('…') else ''}" if key else text,
+                window,
+            )
+            action.setIconText(text)
             action.setObjectName(f"action_{name}")
             if keys is not None:
                 action.setShortcut(QKeySequence(keys))
@@ -70,7 +113,8 @@ class Actions:
             )
             setattr(self, name, action)
         self.redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        self.recent_menu = QMenu("最近打开", window)
+        self.recent_menu = QMenu("最近打开(&E)", window)
+        self.recent_menu.setObjectName("recentMenu")
 
     def build_menus(self) -> None:
         """Fill the menu bar: 文件, 编辑, 检查, 帮助."""

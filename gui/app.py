@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QIcon
@@ -84,7 +85,8 @@ def install_crash_handler() -> None:
         try:
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(f"\n==== {datetime.now():%Y-%m-%d %H:%M:%S} ====\n")
-                fh.write("".join(traceback.format_exception(kind, value, tb)))  # type: ignore[arg-type]
+                trace = tb if isinstance(tb, TracebackType) else None
+                fh.write("".join(traceback.format_exception(kind, value, trace)))
         except OSError:
             pass
         if QApplication.instance() is not None:

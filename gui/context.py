@@ -9,13 +9,17 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
 from core.storage.db import FileGoneError
+
+if TYPE_CHECKING:
+    from core.rules import Checker
+    from core.scoring import FormScore
 
 # A batch of more changes than this is checked once in full at its end instead of change by change.
 FULL_CHECK_AFTER = 30
@@ -104,8 +108,8 @@ class AppContext(QObject):
         self._pending: list[Change] = []
         self.recording: list[Change] | None = None
         self.doc: Document | None = None
-        self.checker: Any = None
-        self._scores: dict[int, Any] = {}
+        self.checker: Checker | None = None
+        self._scores: dict[int, FormScore] = {}
         if doc is not None:
             self.set_document(doc)
 
@@ -164,7 +168,14 @@ class AppContext(QObject):
                     self._recheck_pending = False
                     self.problems_changed.emit()
 
-    def score(self, uid: int) -> Any:
+    @property
+    def open_doc(self) -> Document:
+        """Return the open document; for code that runs only while a report is open."""
+        if self.doc is None:
+            raise RuntimeError("no report is open")
+        return self.doc
+
+    def score(self, uid: int) -> FormScore | None:
         """Return core.scoring.FormScore for a form, cached until the next change."""
         if uid not in self._scores and self.doc is not None:
             from core.scoring import score_form

@@ -11,10 +11,12 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.model import PROJECT, Form
+from core.model import PROJECT, SIGNOFF_FIELDS, Form
 from core.report import Document, InputError
 from core.storage.db import StorageError
 from gui.commands import DocCommand, SetFormFieldCommand, push
+
+__all__ = ["DocCommand", "SetFormFieldCommand", "run"]
 
 NARRATIVE_TYPING_ID = 4101
 
@@ -122,7 +124,7 @@ class SetReportFieldCommand(DocCommand):
         super().__init__(doc, "修改报告信息")
         self.doc, self.name, self.value = doc, name, value
         report = doc.report
-        self.old = getattr(report.signoff, name) if hasattr(report.signoff, name) else getattr(report, name)
+        self.old = getattr(report.signoff, name) if name in SIGNOFF_FIELDS else getattr(report, name)
 
     def do(self) -> None:
         self.doc.set_report_field(self.name, self.value)
@@ -152,7 +154,7 @@ class SetSectionCommand(DocCommand):
 
     def __init__(self, doc: Document, index: int, text: str) -> None:
         super().__init__(doc, "编辑自评报告")
-        self.doc, self.index, self.text = doc, index, text
+        self.doc, self.index, self.new_text = doc, index, text
         self.old = doc.report.narrative[index].text
 
     def id(self) -> int:
@@ -161,12 +163,12 @@ class SetSectionCommand(DocCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetSectionCommand) or other.index != self.index:
             return False
-        self.text = other.text
+        self.new_text = other.new_text
         return True
 
     def do(self) -> None:
-        if self.doc.report.narrative[self.index].text != self.text:
-            self.doc.set_section(self.index, text=self.text)
+        if self.doc.report.narrative[self.index].text != self.new_text:
+            self.doc.set_section(self.index, text=self.new_text)
 
     def undo_it(self) -> None:
         self.doc.set_section(self.index, text=self.old)

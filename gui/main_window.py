@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
     def check_all(self) -> None:
         """Re-check the whole report and show the problem list."""
         checker = self.ctx.checker
-        if checker is not None and hasattr(checker, "full"):
+        if checker is not None:
             checker.full()
         self.ctx.problems_changed.emit()
         self.problems.show()

@@ -25,6 +25,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox, QTreeView, QWidget
 
 from core.model import NARRATIVE, OVERALL
+from core.problems import Problem
+from core.report import Change
+from gui.context import AppContext
 from gui.form_commands import (
     AddFormCommand,
     DeleteFormCommand,
@@ -98,7 +101,7 @@ class NavModel(QStandardItemModel):
     # Emitted when forms or sections were added, removed or moved: the tree must be rebuilt.
     structure_changed = Signal()
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.badge = badge_icon()
@@ -134,15 +137,15 @@ class NavModel(QStandardItemModel):
         root.appendRow(narrative)
         self.update_badges()
 
-    def _on_change(self, change: Any) -> None:
+    def _on_change(self, change: Change) -> None:
         if change.table == "forms" or (
             change.table == NARRATIVE and (change.structural or "title" in change.columns)
         ):
             self.structure_changed.emit()
         elif change.table == "header" and "name" in change.columns:
             item = self.find(PROJECT_NODE, change.form)
-            if item is not None:
-                item.setText(self.ctx.doc.form(change.form).name)
+            if item is not None and change.form is not None:
+                item.setText(self.ctx.open_doc.form(change.form).name)
         elif change.table == "report" and "template" in change.columns:
             self.structure_changed.emit()
 
@@ -183,7 +186,7 @@ class NavModel(QStandardItemModel):
                 item.setToolTip(tip)
         projects = self.find(PROJECTS_NODE)
         if projects is not None:
-            any_error = any(counts.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.doc.report.projects)
+            any_error = any(counts.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.open_doc.report.projects)
             projects.setIcon(self.badge if any_error else QIcon())
 
     def _warning(self, item: QStandardItem) -> tuple[str | None, str]:
@@ -216,9 +219,9 @@ class NavModel(QStandardItemModel):
         """Renaming a project in place goes through an undoable command, not into the item."""
         if role == Qt.ItemDataRole.EditRole and index.data(KIND_ROLE) == PROJECT_NODE:
             uid, name = index.data(KEY_ROLE), str(value).strip()
-            if self.ctx.doc is None or name == self.ctx.doc.form(uid).name:
+            if self.ctx.doc is None or name == self.ctx.open_doc.form(uid).name:
                 return False
-            error = run(self.ctx.undo_stack, RenameFormCommand(self.ctx.doc, uid, name))
+            error = run(self.ctx.undo_stack, RenameFormCommand(self.ctx.open_doc, uid, name))
             if error:
                 self.rename_refused.emit(error)
                 return False
@@ -226,16 +229,13 @@ class NavModel(QStandardItemModel):
         return super().setData(index, value, role)
 
 
-def all_problems(ctx: Any) -> list[Any]:
+def all_problems(ctx: AppContext) -> list[Problem]:
     """Return the checker's problems (empty while there is no checker)."""
     checker = ctx.checker
-    if checker is None:
-        return []
-    problems = checker.problems
-    return list(problems() if callable(problems) else problems)
+    return [] if checker is None else list(checker.problems)
 
 
-def node_targets(ctx: Any, problem: Any) -> list[tuple[str, Any]]:
+def node_targets(ctx: AppContext, problem: Any) -> list[tuple[str, Any]]:
     """Return the tree nodes (kind, key) a problem belongs to."""
     uid, table = problem.form_uid, problem.table
     if uid is None:
@@ -244,18 +244,18 @@ def node_targets(ctx: Any, problem: Any) -> list[tuple[str, Any]]:
         if table == "basic_data":
             return [(BASIC_NODE, None)]
         return [(REPORT_NODE, None)]
-    overall = ctx.doc.report.overall if ctx.doc else None
+    overall = ctx.open_doc.report.overall if ctx.doc else None
     if table == "score_sheet" and overall is not None and uid == overall.uid:
         return [(SCORE_NODE, uid)]
     return [(PROJECT_NODE, uid)]
 
 
-def node_for_problem(ctx: Any, problem_cell: tuple[Any, str, Any, Any]) -> tuple[str, Any]:
+def node_for_problem(ctx: AppContext, problem_cell: tuple[Any, str, Any, Any]) -> tuple[str, Any]:
     """Return the node (kind, key) that shows a problem's cell."""
     uid, table, row, _ = problem_cell
     fake = type("P", (), {"form_uid": uid, "table": table, "row": row})
     kind, key = node_targets(ctx, fake)[-1]
-    if kind == PROJECT_NODE and ctx.doc is not None and ctx.doc.form(uid).kind == OVERALL:
+    if kind == PROJECT_NODE and ctx.doc is not None and ctx.open_doc.form(uid).kind == OVERALL:
         return (OVERALL_NODE, uid)
     return (kind, key)
 
@@ -266,7 +266,7 @@ class NavTree(QTreeView):
     # Emitted when the user picks a node: (kind, key).
     node_selected = Signal(str, object)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("navTree")
@@ -322,10 +322,11 @@ class NavTree(QTreeView):
         return key if kind == PROJECT_NODE else None
 
     def _report_index(self, uid: int) -> int:
-        return self.ctx.doc.report.forms.index(self.ctx.doc.form(uid))
+        assert self.ctx.doc is not None
+        return self.ctx.open_doc.report.forms.index(self.ctx.open_doc.form(uid))
 
     def _unique_name(self, base: str = "新项目") -> str:
-        names = {f.name for f in self.ctx.doc.report.forms}
+        names = {f.name for f in self.ctx.open_doc.report.forms}
         n = 1
         while (name := base if n == 1 else f"{base}{n}") in names:
             n += 1
@@ -337,7 +338,7 @@ class NavTree(QTreeView):
             return None
         current = self._current_project()
         index = self._report_index(current) + 1 if current is not None else None
-        command = AddFormCommand(self.ctx.doc, name or self._unique_name(), index)
+        command = AddFormCommand(self.ctx.open_doc, name or self._unique_name(), index)
         if self._run(command, "无法新增项目"):
             return None
         self.select_node(PROJECT_NODE, command.uid)
@@ -354,12 +355,12 @@ class NavTree(QTreeView):
         if name is None and item is not None:
             self.edit(item.index())
         elif name is not None:
-            self._run(RenameFormCommand(self.ctx.doc, uid, name), "无法重命名")
+            self._run(RenameFormCommand(self.ctx.open_doc, uid, name), "无法重命名")
 
     def duplicate_project(self, uid: int | None = None) -> None:
         uid = uid if uid is not None else self._current_project()
         if uid is not None:
-            command = DuplicateFormCommand(self.ctx.doc, uid)
+            command = DuplicateFormCommand(self.ctx.open_doc, uid)
             if not self._run(command, "无法复制项目"):
                 self.select_node(PROJECT_NODE, command.uid)
 
@@ -367,19 +368,20 @@ class NavTree(QTreeView):
         uid = uid if uid is not None else self._current_project()
         if uid is None:
             return
-        name = self.ctx.doc.form(uid).name
+        name = self.ctx.open_doc.form(uid).name
         question = f"删除项目“{name}”及其全部内容？\n（可用“撤销”恢复）"
         if not confirm or QMessageBox.question(self, "删除项目", question) == QMessageBox.StandardButton.Yes:
-            projects = [f.uid for f in self.ctx.doc.report.projects]
+            projects = [f.uid for f in self.ctx.open_doc.report.projects]
             pos = projects.index(uid)
-            neighbour = (projects[pos + 1 :] + projects[:pos][::-1] or [None])[0]
-            if not self._run(DeleteFormCommand(self.ctx.doc, uid), "无法删除项目"):
+            others = projects[pos + 1 :] + projects[:pos][::-1]
+            neighbour = others[0] if others else None
+            if not self._run(DeleteFormCommand(self.ctx.open_doc, uid), "无法删除项目"):
                 # the next project (or the previous one) takes its place, as in a list
                 self.select_node(PROJECT_NODE, neighbour) or self.select_node(PROJECTS_NODE)
 
     def move_project(self, uid: int, steps: int) -> None:
         """Move a project up (negative) or down among the projects."""
-        projects = [f.uid for f in self.ctx.doc.report.projects]
+        projects = [f.uid for f in self.ctx.open_doc.report.projects]
         pos = projects.index(uid) + steps
         if 0 <= pos < len(projects) and pos != projects.index(uid):
             self.move_project_to(uid, projects[pos])
@@ -387,7 +389,7 @@ class NavTree(QTreeView):
     def move_project_to(self, uid: int, target_uid: int) -> None:
         """Put a project where ``target_uid`` is now."""
         if uid != target_uid:
-            self._run(MoveFormCommand(self.ctx.doc, uid, self._report_index(target_uid)), "无法移动项目")
+            self._run(MoveFormCommand(self.ctx.open_doc, uid, self._report_index(target_uid)), "无法移动项目")
             self.select_node(PROJECT_NODE, uid)
 
     def _run(self, command: Any, title: str) -> str | None:
@@ -445,4 +447,4 @@ class NavTree(QTreeView):
         if target.data(KIND_ROLE) == PROJECT_NODE:
             self.move_project_to(source, target.data(KEY_ROLE))
         elif target.data(KIND_ROLE) == PROJECTS_NODE:
-            self.move_project_to(source, self.ctx.doc.report.projects[0].uid)
+            self.move_project_to(source, self.ctx.open_doc.report.projects[0].uid)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from core import schema
 from core.problems import SEVERITIES, SEVERITY_LABELS
 from core.schema import TABLE_LABELS
+from gui.context import AppContext
 from gui.navigation import all_problems, badge_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,7 +50,7 @@ def cell_text(problem: Any) -> str:
 class ProblemModel(QAbstractTableModel):
     """All problems of the open report, errors first."""
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.problems: list[Any] = []
@@ -108,16 +109,18 @@ class ProblemFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        problem = self.sourceModel().problems[row]
+        source = self.sourceModel()
+        assert isinstance(source, ProblemModel)
+        problem = source.problems[row]
         if self.severity is not None and problem.severity != self.severity:
             return False
-        return self.form_uid == "all" or problem.form_uid == self.form_uid
+        return bool(self.form_uid == "all" or problem.form_uid == self.form_uid)
 
 
 class ProblemDock(QDockWidget):
     """The dock at the bottom of the window."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("问题列表", parent)
         self.ctx = ctx
         self.setObjectName("problemList")
@@ -172,7 +175,7 @@ class ProblemDock(QDockWidget):
         return row
 
     def _refresh_forms(self) -> None:
-        wanted = [("全部表", "all"), ("报告", None)]
+        wanted: list[tuple[str, object]] = [("全部表", "all"), ("报告", None)]
         if self.ctx.doc is not None:
             wanted += [(f.name, f.uid) for f in self.ctx.doc.report.forms]
         have = [(self.form_box.itemText(i), self.form_box.itemData(i)) for i in range(self.form_box.count())]

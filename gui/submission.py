@@ -154,7 +154,7 @@ class WriterDialog(ExportDialog):
         self.write = write
 
     def start(self) -> None:
-        self.worker = ExportWorker(self.write, (self.ctx.doc.report, self.path), {})
+        self.worker = ExportWorker(self.write, (self.ctx.open_doc.report, self.path), {})
         self.thread_ = QThread(self)
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
@@ -179,12 +179,12 @@ class SubmissionExports:
         self.menu.setObjectName("exportMenu")
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
-            ("yth", "一体化导入文件…", self.export_yth),
-            ("summary", "自评汇总表…", self.export_summary),
-            ("analysis", "自评结果汇总分析报告…", self.export_analysis),
-            ("public_word", "公开版 Word…", lambda: self.export_public("word")),
-            ("public_excel", "公开版 Excel…", lambda: self.export_public("excel")),
-            ("fix_words", "定性完成值改为“达成/部分达成/未达成”", self.fix_words),
+            ("yth", "一体化导入文件(&Y)…", self.export_yth),
+            ("summary", "自评汇总表(&S)…", self.export_summary),
+            ("analysis", "自评结果汇总分析报告(&A)…", self.export_analysis),
+            ("public_word", "公开版 Word(&W)…", lambda: self.export_public("word")),
+            ("public_excel", "公开版 Excel(&E)…", lambda: self.export_public("excel")),
+            ("fix_words", "定性完成值改为“达成/部分达成/未达成”(&F)", self.fix_words),
         ):
             action = QAction(text, window)
             action.setObjectName(f"action_{name}")
@@ -257,7 +257,7 @@ class SubmissionExports:
             )
             if not parent:
                 return False
-            folder = Path(parent) / folder_name(self.ctx.doc.report)
+            folder = Path(parent) / folder_name(self.ctx.open_doc.report)
 
         def write(report: Any, path: Path, progress: Any = None) -> None:
             export_yth(report, path, progress)
@@ -341,7 +341,7 @@ class SubmissionExports:
         if not edits:
             self.window.statusBar().showMessage("没有可自动改写的定性完成值", 5000)
             return 0
-        push(self.ctx.undo_stack, SetCellsCommand(self.ctx.doc, edits, "定性完成值改为达成等"))
+        push(self.ctx.undo_stack, SetCellsCommand(self.ctx.open_doc, edits, "定性完成值改为达成等"))
         self.window.statusBar().showMessage(
             f"已把 {rows} 个定性指标的实际完成值改为达成/部分达成/未达成，原文移入完成情况简要描述（可撤销）",
             8000,

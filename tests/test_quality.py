@@ -1,4 +1,4 @@
-"""Lint and types are part of the tests: ruff (lint + format) on everything, mypy --strict on core/."""
+"""Lint and types are part of the tests: ruff (lint + format) everywhere, mypy --strict on core/ and gui/."""
 
 from __future__ import annotations
 
@@ -32,4 +32,11 @@ def test_ruff_format_is_clean() -> None:
 def test_mypy_strict_on_core_is_clean() -> None:
     pytest.importorskip("mypy")
     out = _run(sys.executable, "-m", "mypy")
+    assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_mypy_strict_on_gui_is_clean() -> None:
+    """The GUI's seams are typed (AppContext, Change, GridModel), not guessed with hasattr."""
+    pytest.importorskip("mypy")
+    out = _run(sys.executable, "-m", "mypy", "--strict", "gui")
     assert out.returncode == 0, out.stdout[-3000:]

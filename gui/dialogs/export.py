@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, QThread, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from gui.context import AppContext
+
 WORD, EXCEL = "word", "excel"
 SUFFIXES = {WORD: ".docx", EXCEL: ".xlsx"}
 FILTERS = {WORD: "Word 文档 (*.docx)", EXCEL: "Excel 工作簿 (*.xlsx)"}
@@ -75,7 +77,12 @@ class ExportDialog(QDialog):
     """Shows the progress of one export and offers 取消."""
 
     def __init__(
-        self, ctx: Any, kind: str, path: Path, forms: list[int] | None = None, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        kind: str,
+        path: Path,
+        forms: list[int] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx, self.kind, self.path, self.forms = ctx, kind, Path(path), forms
@@ -99,7 +106,7 @@ class ExportDialog(QDialog):
         kwargs: dict[str, Any] = {"forms": self.forms}
         if self.kind == WORD:
             kwargs["charts"] = self._charts()
-        self.worker = ExportWorker(writer_for(self.kind), (self.ctx.doc.report, self.path), kwargs)
+        self.worker = ExportWorker(writer_for(self.kind), (self.ctx.open_doc.report, self.path), kwargs)
         self.thread_ = QThread(self)
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
@@ -113,7 +120,7 @@ class ExportDialog(QDialog):
         except ImportError:
             return None
         try:
-            return report_charts(self.ctx.doc.report)
+            return report_charts(self.ctx.open_doc.report)
         except Exception:  # noqa: BLE001 - a report without charts is still a report
             return None
 
@@ -151,7 +158,7 @@ def open_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).resolve().parent)))
 
 
-def error_count(ctx: Any, forms: list[int] | None) -> int:
+def error_count(ctx: AppContext, forms: list[int] | None) -> int:
     """Return how many errors remain in what is about to be exported."""
     from gui.navigation import all_problems
 

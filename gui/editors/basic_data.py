@@ -59,8 +59,9 @@ class BasicDataEditor(QScrollArea):
     def _build(self, layout: dict[str, Any], year: int) -> None:
         while self.layout_.count():
             item = self.layout_.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.fields.clear()
         title = QLabel(_title(layout.get("title", "基础数据表"), year), self.body)
         title.setStyleSheet("font-size: 13pt; font-weight: bold;")
@@ -143,7 +144,7 @@ class BasicDataEditor(QScrollArea):
             rows.append(dict(zip(["label", *self.expense_keys], texts, strict=True)))
         data["expenses"] = rows
         data["thrift_measures"] = self.thrift.toPlainText()
-        return data
+        return dict(data)
 
     def _commit(self) -> None:
         if self._loading or self.ctx.doc is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -16,7 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
+from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form
+from core.report import Change
+from core.schema import Table
+from gui.context import AppContext
 from gui.form_commands import SetFormFieldCommand, run
 from gui.grids import GridView
 
@@ -50,11 +51,12 @@ class FormEditor(QScrollArea):
     message = Signal(str)
 
     def __init__(
-        self, ctx: Any, tables: tuple[str, ...], header: bool = True, parent: QWidget | None = None
+        self, ctx: AppContext, tables: tuple[Table, ...], header: bool = True, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.uid = ctx, None
-        self._unfitted: set[Any] = set()
+        self.ctx = ctx
+        self.uid: int | None = None
+        self._unfitted: set[GridView] = set()
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
         self._fit_timer.timeout.connect(self._fit_pending)
         self.setWidgetResizable(True)
@@ -68,7 +70,7 @@ class FormEditor(QScrollArea):
         self.field_labels: dict[str, QLabel] = {}
         if header:
             self._build_header(body)
-        self.grids: dict[str, Any] = {}
+        self.grids: dict[str, GridView] = {}
         self.grid_titles: dict[str, QLabel] = {}
         for table in tables:
             self._add_grid(table, body)
@@ -100,14 +102,13 @@ class FormEditor(QScrollArea):
         box.setColumnStretch(3, 3)
         self.layout_.addLayout(box)
 
-    def _add_grid(self, table: str, body: QWidget) -> None:
+    def _add_grid(self, table: Table, body: QWidget) -> None:
         title = QLabel(GRID_TITLES[table], body)
         title.setStyleSheet("font-weight: bold; margin-top: 6px;")
         grid = GridView(self.ctx, table, body)
         grid.view.setObjectName(GRID_NAMES[table])
         grid.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        if hasattr(grid, "message"):
-            grid.message.connect(self.message)
+        grid.message.connect(self.message)
         model = grid.view.model()
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
             sig.connect(lambda *a, g=grid: self._schedule_fit(g))
@@ -132,18 +133,19 @@ class FormEditor(QScrollArea):
             self._fit_height(grid)
 
     def _exists(self) -> bool:
-        return self.ctx.doc is not None and any(f.uid == self.uid for f in self.ctx.doc.report.forms)
+        return self.ctx.doc is not None and any(f.uid == self.uid for f in self.ctx.open_doc.report.forms)
 
-    def _form(self) -> Any:
-        return self.ctx.doc.form(self.uid)
+    def _form(self) -> Form:
+        assert self.ctx.doc is not None and self.uid is not None
+        return self.ctx.open_doc.form(self.uid)
 
     def _refresh_header(self) -> None:
         if self.uid is None or not self._exists():
             self.title.setText("")
             return
         form = self._form()
-        spec = self.ctx.doc.template.form(form.kind)
-        self.title.setText(fill_title(spec.title, self.ctx.doc.report.year, form.name))
+        spec = self.ctx.open_doc.template.form(form.kind)
+        self.title.setText(fill_title(spec.title, self.ctx.open_doc.report.year, form.name))
         titles = {c.key: c.title for c in spec.header}
         for name, edit in self.fields.items():
             if name in titles:
@@ -159,12 +161,12 @@ class FormEditor(QScrollArea):
         edit.setModified(False)
         if edit.text() == str(getattr(self._form(), name)):
             return
-        error = run(self.ctx.undo_stack, SetFormFieldCommand(self.ctx.doc, self.uid, name, edit.text()))
+        error = run(self.ctx.undo_stack, SetFormFieldCommand(self.ctx.open_doc, self.uid, name, edit.text()))
         if error:
             edit.setText(str(getattr(self._form(), name)))
             QMessageBox.warning(self, "无法修改", error)
 
-    def _on_change(self, change: Any) -> None:
+    def _on_change(self, change: Change) -> None:
         if change.form == self.uid and change.table == "header":
             self._refresh_header()
 
@@ -173,7 +175,7 @@ class FormEditor(QScrollArea):
         for grid in self.grids.values():
             why = grid.commit_editor()
             if why is not None:
-                return why
+                return str(why)
         for name, edit in self.fields.items():
             if edit.hasFocus() and edit.isModified():
                 self._commit_field(name)
@@ -202,11 +204,11 @@ class FormEditor(QScrollArea):
             return
         grid = self.grids.get(table)
         if grid is not None and grid.isVisible():
-            grid.select_cell(row, column)
+            grid.select_cell(row, column or "")
             grid.view.setFocus()
             self._ensure_visible(grid.view, grid.view.currentIndex())
 
-    def _schedule_fit(self, grid: Any) -> None:
+    def _schedule_fit(self, grid: GridView) -> None:
         """Fit a grid's height once the current burst of row changes is over (a 400-row paste resizes
         400 rows; fitting after each one summed every row each time)."""
         self._unfitted.add(grid)
@@ -217,7 +219,7 @@ class FormEditor(QScrollArea):
             self._fit_height(grid)
         self._unfitted.clear()
 
-    def _fit_height(self, grid: Any) -> None:
+    def _fit_height(self, grid: GridView) -> None:
         """Make a grid as tall as its rows so the page, not the grid, scrolls."""
         view: QTableView = grid.view
         height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
@@ -230,5 +232,8 @@ class FormEditor(QScrollArea):
     def _ensure_visible(self, view: QTableView, index: QModelIndex) -> None:
         if index.isValid():
             rect = view.visualRect(index)
-            centre = view.viewport().mapTo(self.widget(), rect.center())
+            body, port = self.widget(), view.viewport()
+            if body is None or port is None:
+                return
+            centre = port.mapTo(body, rect.center())
             self.ensureVisible(centre.x(), centre.y(), rect.width() // 2 + 10, rect.height() + 10)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolB
 
 from core.export.text import PLACEHOLDERS, figure_values, fill_placeholders
 from core.model import NARRATIVE
+from core.report import Change
+from gui.context import AppContext
 from gui.form_commands import SetSectionCommand, run
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -25,9 +27,10 @@ def word_count(text: str) -> int:
 class NarrativeEditor(QWidget):
     """Edits one section; typing is written to the file shortly after it stops, merged into one undo step."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.index = ctx, None
+        self.ctx = ctx
+        self.index: int | None = None
         self._loading = False
         layout = QVBoxLayout(self)
         self.title = QLabel(self)
@@ -78,14 +81,14 @@ class NarrativeEditor(QWidget):
         self._load()
 
     def _load(self) -> None:
-        sections = self.ctx.doc.report.narrative if self.ctx.doc else []
+        sections = self.ctx.open_doc.report.narrative if self.ctx.doc else []
         if self.index is None or not 0 <= self.index < len(sections):
             self.index = None
             self.title.setText("自评报告（模板中没有章节）")
             self.text.setEnabled(False)
             return
         section = sections[self.index]
-        outline = dict(self.ctx.doc.template.narrative)
+        outline = dict(self.ctx.open_doc.template.narrative)
         self.title.setText(section.title)
         self.prompt.setText(outline.get(section.title, ""))
         self.prompt.setVisible(bool(self.prompt.text()))
@@ -113,7 +116,7 @@ class NarrativeEditor(QWidget):
         if not lines or self.ctx.doc is None:
             self.preview.setVisible(False)
             return
-        values = figure_values(self.ctx.doc.report)
+        values = figure_values(self.ctx.open_doc.report)
         filled = "\n".join(fill_placeholders(line, values) for line in lines)
         self.preview.setText(f"导出时按表中数据填写为：\n{filled}")
         self.preview.setVisible(True)
@@ -134,7 +137,7 @@ class NarrativeEditor(QWidget):
     def _fill_menu(self) -> None:
         menu = self.insert.menu()
         menu.clear()
-        values = figure_values(self.ctx.doc.report) if self.ctx.doc is not None else {}
+        values = figure_values(self.ctx.open_doc.report) if self.ctx.doc is not None else {}
         for name in PLACEHOLDERS:
             action = menu.addAction(f"{name}（现为 {values.get(name, '—')}）")
             action.triggered.connect(lambda _=False, n=name: self.text.insertPlainText(f"{{{n}}}"))
@@ -145,10 +148,10 @@ class NarrativeEditor(QWidget):
         if self.index is None or self.ctx.doc is None:
             return
         text = self.text.toPlainText()
-        if text != self.ctx.doc.report.narrative[self.index].text:
-            run(self.ctx.undo_stack, SetSectionCommand(self.ctx.doc, self.index, text))
+        if text != self.ctx.open_doc.report.narrative[self.index].text:
+            run(self.ctx.undo_stack, SetSectionCommand(self.ctx.open_doc, self.index, text))
 
-    def _on_change(self, change: Any) -> None:
+    def _on_change(self, change: Change) -> None:
         if change.table != NARRATIVE and self.index is not None and self.isVisible():
             self._show_preview(self.text.toPlainText())  # a figure in the tables may have changed
         if change.table == NARRATIVE and self.index is not None and not self.timer.isActive():

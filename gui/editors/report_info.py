@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -16,8 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.model import REPORT
+from core.model import REPORT, SIGNOFF_FIELDS
+from core.report import Change
 from core.templates import all_templates
+from gui.context import AppContext
 from gui.form_commands import SetReportFieldCommand, run
 
 FIELDS = (
@@ -33,7 +33,7 @@ FIELDS = (
 class ReportInfoEditor(QWidget):
     """Edits the report-level fields; every edit is one undo step."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         outer = QVBoxLayout(self)
@@ -71,8 +71,8 @@ class ReportInfoEditor(QWidget):
         return row
 
     def _value(self, name: str) -> str:
-        report = self.ctx.doc.report
-        if hasattr(report.signoff, name):
+        report = self.ctx.open_doc.report
+        if name in SIGNOFF_FIELDS:
             return str(getattr(report.signoff, name))
         return str(getattr(report, name))
 
@@ -82,7 +82,7 @@ class ReportInfoEditor(QWidget):
             return
         for name, edit in self.fields.items():
             edit.setText(self._value(name))
-        template = self.ctx.doc.template
+        template = self.ctx.open_doc.template
         self.template_label.setText(f"{template.name}　{template.description}".strip())
 
     def _commit(self, name: str) -> None:
@@ -91,7 +91,7 @@ class ReportInfoEditor(QWidget):
         edit = self.fields[name]
         if edit.text() == self._value(name):
             return
-        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.doc, name, edit.text()))
+        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.open_doc, name, edit.text()))
         if error:
             edit.setText(self._value(name))
             QMessageBox.warning(self, "无法修改", error)
@@ -100,18 +100,20 @@ class ReportInfoEditor(QWidget):
         """Ask for another region template; the forms keep their contents."""
         templates = list(all_templates().values())
         names = [t.name for t in templates]
-        current = names.index(self.ctx.doc.template.name) if self.ctx.doc.template.name in names else 0
+        current = (
+            names.index(self.ctx.open_doc.template.name) if self.ctx.open_doc.template.name in names else 0
+        )
         name, ok = QInputDialog.getItem(
             self, "更换模板", "地区模板（表格式样随之改变，已填内容保留）：", names, current, False
         )
-        if ok and name != self.ctx.doc.template.name:
+        if ok and name != self.ctx.open_doc.template.name:
             self.set_template(templates[names.index(name)].id)
 
     def set_template(self, template_id: str) -> None:
-        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.doc, "template", template_id))
+        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.open_doc, "template", template_id))
         if error:
             QMessageBox.warning(self, "无法更换模板", error)
 
-    def _on_change(self, change: Any) -> None:
+    def _on_change(self, change: Change) -> None:
         if change.table == REPORT:
             self.refresh()

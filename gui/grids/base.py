@@ -15,8 +15,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from core.model import Form
-from core.report import InputError, refusal
+from core.report import Change, InputError, refusal
+from core.scoring import FormScore
 from core.storage.db import StorageError
+from core.templates import FormSpec
 from gui.commands import DocCommand, SetCellsCommand, push
 from gui.context import AppContext
 
@@ -112,7 +114,7 @@ class GridModel(QAbstractTableModel):
     def build_columns(self) -> list[GridColumn]:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def spec(self) -> Any:
+    def spec(self) -> FormSpec:
         assert self.ctx.doc is not None and self.form is not None
         return self.ctx.doc.template.form(self.form.kind)
 
@@ -308,7 +310,7 @@ class GridModel(QAbstractTableModel):
         return True
 
     # ---- roles -------------------------------------------------------------------
-    def score(self) -> Any:
+    def score(self) -> FormScore | None:
         """Return core.scoring's FormScore for this form, or None when it cannot be computed."""
         if self.uid is None:
             return None
@@ -375,7 +377,7 @@ class GridModel(QAbstractTableModel):
             if row < self.rowCount() and last >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
-    def _on_changed(self, change: Any) -> None:
+    def _on_changed(self, change: Change) -> None:
         if self.uid is None:
             return
         if change.table == "forms" and change.structural:

@@ -8,7 +8,6 @@ line in a long cell, Esc cancels.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -32,14 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.grids.base import GridColumn, GridModel
+
 Index = QModelIndex | QPersistentModelIndex
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 LONG_EDITOR_LINES = 5
 
 
-def _column(index: Index) -> Any:
+def _column(index: Index) -> GridColumn | None:
     model = index.model()
-    return model.columns[index.column()] if hasattr(model, "columns") else None
+    return model.columns[index.column()] if isinstance(model, GridModel) else None
 
 
 def editor_text(editor: QWidget) -> str:
@@ -57,9 +58,10 @@ def set_editor_text(editor: QWidget, text: str) -> None:
     """Put ``text`` in an editor with the cursor at the end (nothing selected)."""
     if isinstance(editor, QComboBox):
         editor.setEditText(text)
-        if editor.lineEdit() is not None:
-            editor.lineEdit().deselect()
-            editor.lineEdit().end(False)
+        line = editor.lineEdit()
+        if line is not None:
+            line.deselect()
+            line.end(False)
     elif isinstance(editor, QPlainTextEdit):
         editor.setPlainText(text)
         editor.moveCursor(editor.textCursor().MoveOperation.End)
@@ -71,9 +73,8 @@ def set_editor_text(editor: QWidget, text: str) -> None:
 
 def input_target(editor: QWidget) -> QWidget:
     """Return the widget inside an editor that takes typed text."""
-    if isinstance(editor, QComboBox) and editor.lineEdit() is not None:
-        return editor.lineEdit()
-    return editor
+    line = editor.lineEdit() if isinstance(editor, QComboBox) else None
+    return line if line is not None else editor
 
 
 class GridDelegate(QStyledItemDelegate):
@@ -110,17 +111,19 @@ class GridDelegate(QStyledItemDelegate):
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         model = index.model()
-        combo.addItems(model.choices(index) if hasattr(model, "choices") else [])
+        combo.addItems(model.choices(index) if isinstance(model, GridModel) else [])
         completer = combo.completer()
         if completer is not None:
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             popup = completer.popup()
-            popup.installEventFilter(self)
-            self._popups[popup] = combo
-            combo.destroyed.connect(lambda *_: self._popups.pop(popup, None))
-        if combo.lineEdit() is not None:
-            combo.lineEdit().installEventFilter(self)
+            if popup is not None:
+                popup.installEventFilter(self)
+                self._popups[popup] = combo
+                combo.destroyed.connect(lambda *_: self._popups.pop(popup, None))
+        line = combo.lineEdit()
+        if line is not None:
+            line.installEventFilter(self)
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -162,6 +165,8 @@ class GridDelegate(QStyledItemDelegate):
         if event.key() not in (*ENTER_KEYS, Qt.Key.Key_Tab) or completer is None:
             return False
         popup = completer.popup()
+        if popup is None:
+            return False
         index = popup.currentIndex()
         if not index.isValid():
             index = completer.completionModel().index(0, 0)

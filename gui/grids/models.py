@@ -11,6 +11,7 @@ from typing import Any
 from core import schema
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from core.numbers import fmt, fmt_money, fmt_percent
+from core.report import Change
 from core.schema import Kind, Table
 from gui.commands import SetFormFieldCommand
 from gui.context import AppContext
@@ -48,10 +49,11 @@ class FundModel(GridModel):
         return out
 
     def row_label(self, row: int) -> str:
-        spec = self.spec().row_spec(self.rows()[row].key)
+        key = str(self.rows()[row].key)
+        spec = self.spec().row_spec(key)
         if spec is None:
-            return self.rows()[row].key
-        return "\u3000" * spec.level + spec.printed
+            return key
+        return "\u3000" * int(spec.level) + str(spec.printed)
 
     def _is_rate_row(self, row: int) -> bool:
         return bool(self.rows()[row].key == self.spec().rate_row)
@@ -130,7 +132,7 @@ class FundModel(GridModel):
     def cell_edits(self, cells: list[Cell]) -> list[tuple[int, str, int, str, Any]]:
         return super().cell_edits([c for c in cells if self.column_key(c[1]) != "weight"])
 
-    def _on_changed(self, change: Any) -> None:
+    def _on_changed(self, change: Change) -> None:
         super()._on_changed(change)
         if change.form == self.uid and change.table == "header" and self.rowCount():
             self._refresh_computed()

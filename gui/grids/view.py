@@ -6,6 +6,8 @@ every change goes through an undo command on ``ctx.undo_stack``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QEvent,
     QItemSelection,
@@ -329,9 +331,9 @@ class GridView(QWidget):
             return True
         return False
 
-    def _command_for(self, event: QKeyEvent):  # noqa: ANN202 - a bound method or None
-        key, mods = event.key(), _mods(event)
-        table = {
+    def _command_for(self, event: QKeyEvent) -> Callable[[], object] | None:
+        key, mods = Qt.Key(event.key()), _mods(event)
+        table: dict[tuple[Qt.Key, Qt.KeyboardModifier], Callable[[], object]] = {
             (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(1, 0),
             (Qt.Key.Key_Enter, Qt.KeyboardModifier.NoModifier): lambda: self.move_by(1, 0),
             (Qt.Key.Key_Return, SHIFT): lambda: self.move_by(-1, 0),

@@ -9,7 +9,7 @@ import pytest
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QMessageBox, QTableView
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QMessageBox, QTableView, QToolBar
 
 from core.report import Document
 from gui.grids.delegates import input_target
@@ -231,3 +231,27 @@ def test_typing_right_after_enter_and_a_quick_click_lands_in_the_clicked_cell(qt
     assert cell_text(view, 0, "actual") == "11人"
     assert cell_text(view, 4, "target") == "8次"
     assert cell_text(view, 1, "actual") != "8次"
+
+
+def test_every_menu_and_menu_action_has_an_access_key(qtbot) -> None:  # noqa: ANN001
+    window = make_window(qtbot)
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+    assert len(menus) >= 4
+    for top in window.menuBar().actions():
+        assert "&" in top.text(), top.text()
+    seen: list[str] = []
+    while menus:
+        menu = menus.pop()
+        keys = []
+        for action in menu.actions():
+            if action.isSeparator() or menu.objectName() == "recentMenu":
+                continue
+            if action.menu() is not None:
+                menus.append(action.menu())
+            assert "(&" in action.text(), action.text()
+            keys.append(action.text().split("(&")[1][0])
+            seen.append(action.text())
+        assert len(keys) == len(set(keys)), f"two actions share an access key in {menu.title()}: {keys}"
+    assert any(t.startswith("新建(&N)") for t in seen)
+    toolbar_texts = [a.iconText() for a in window.findChild(QToolBar, "mainToolbar").actions()]
+    assert "新建" in toolbar_texts and not any("&" in t for t in toolbar_texts)

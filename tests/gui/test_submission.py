@@ -54,7 +54,7 @@ def test_export_menu_writes_the_files_and_counts_the_problems(
 ) -> None:
     window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
     menus = {a.text(): a.menu() for a in window.menuBar().actions() if a.menu() is not None}
-    assert "一体化导入文件…" in [a.text() for a in menus["导出(&X)"].actions()]
+    assert "一体化导入文件(&Y)…" in [a.text() for a in menus["导出(&X)"].actions()]
     count = len(submission_problems(window.ctx))
     assert count > 0
     assert window.submission.export_yth(tmp_path / "yth")
