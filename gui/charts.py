@@ -34,7 +34,7 @@ def _png(image: QImage) -> bytes:
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, b"PNG")
+    image.save(buf, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 takes str only
     buf.close()
     return bytes(data.data())
 
