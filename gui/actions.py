@@ -17,6 +17,9 @@ ACCESS_KEYS = {
     "next_year": "Y",
     "import_json": "I",
     "restore": "R",
+    "package": "P",
+    "review_mode": "V",
+    "import_files": "M",
     "export_word": "W",
     "export_excel": "X",
     "export_form_word": "D",
@@ -39,6 +42,9 @@ class Actions:
     next_year: QAction
     import_json: QAction
     restore: QAction
+    package: QAction
+    review_mode: QAction
+    import_files: QAction
     export_word: QAction
     export_excel: QAction
     export_form_word: QAction

@@ -119,10 +119,10 @@ class ReviewDialog(QDialog):
         for row, ((label, cells), (table, r)) in enumerate(zip(lines, self.keys, strict=True)):
             score, note = self.review.mark(index, table, r)
             for col, text in enumerate([label, *cells, score, note]):
-                item = QTableWidgetItem(text)
+                cell = QTableWidgetItem(text)
                 if col not in (SCORE_COL, NOTE_COL):
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.table.setItem(row, col, item)
+                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, col, cell)
         self._loading = False
         self.update_quality()
 
