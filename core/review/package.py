@@ -22,7 +22,7 @@ from typing import Any
 from core.interchange import InterchangeError, dumps, report_from_dict
 from core.model import Report
 from core.review.figures import report_summary
-from core.review.readonly import connect_readonly, load_bytes, load_connection
+from core.review.readonly import load_bytes
 from core.storage.db import StorageError
 from core.version import __version__
 
@@ -65,18 +65,22 @@ def sha256(data: bytes) -> str:
 
 
 def _snapshot(source: Path, target: Path) -> Report:
-    """Copy the report in ``source`` into ``target`` (SQLite backup API, read-only) and load it."""
-    conn = connect_readonly(source)
+    """Copy the report in ``source`` into ``target`` through the storage layer's read-only open
+    (the file is judged and never written; a crash's journal is applied to a copy) and load it."""
+    from core.storage.db import close_database, open_read_only
+    from core.storage.repository import load_report
+
+    db = open_read_only(source)
     try:
-        report = load_connection(conn, source.name)
+        report = load_report(db)
         dest = sqlite3.connect(str(target))
         try:
-            conn.backup(dest)
+            db.conn.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     finally:
-        conn.close()
+        close_database(db)
     return report
 
 

@@ -94,11 +94,29 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
 def load_readonly(path: Path | str) -> Report:
     """Read the report in ``path`` without writing the file (StorageError when it cannot be read)."""
     path = Path(path)
+    if path.with_name(path.name + "-journal").exists():
+        return load_judged(path)  # a crash left a journal: read it as SQLite would after rolling back
     conn = connect_readonly(path)
     try:
         return load_connection(conn, path.name)
     finally:
         conn.close()
+
+
+def load_judged(path: Path) -> Report:
+    """Read through the storage layer's read-only open (judged object by object, hot journal applied
+    to a copy, an older file upgraded in memory): slower, for single files and the crash case."""
+    from core.storage.db import close_database, open_read_only
+
+    db = open_read_only(path)
+    try:
+        report = repo.load_report(db)
+        get_template(report.template)
+    except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
+        raise StorageError(f"无法读取报告 {path.name}：{exc}") from exc
+    finally:
+        close_database(db)
+    return report
 
 
 def load_bytes(data: bytes, name: str) -> Report:

@@ -166,3 +166,15 @@ def test_review_cli_json_and_xlsx(review_set: Path, tmp_path: Path) -> None:
     assert [c.value for c in ws[1]] == [title for _k, title in COLUMNS]
     assert ws.max_row == 1 + sum(len(r["forms"]) for r in data["reports"])
     assert wb["未列入"].max_row == 6
+
+
+def test_a_report_with_a_journal_beside_it_is_read_through_the_judged_path(tmp_path: Path) -> None:
+    from core.review.readonly import load_readonly
+
+    path = tmp_path / "j.zpdb"
+    write_fast(build_report(5, projects=1, per=3), path)
+    journal = tmp_path / "j.zpdb-journal"
+    journal.write_bytes(b"")  # an empty journal is not hot: nothing to roll back
+    before = (path.read_bytes(), journal.read_bytes())
+    assert load_readonly(path).department == "基准部门0005"
+    assert (path.read_bytes(), journal.read_bytes()) == before
