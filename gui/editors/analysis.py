@@ -26,7 +26,7 @@ class SetAnalysisCommand(DocCommand):
 
     def __init__(self, doc: Document, key: str, text: str) -> None:
         super().__init__(doc, "编辑汇总分析报告")
-        self.key, self.text = key, text
+        self.key, self.new_text = key, text
         self.old = doc.report.analysis.get(key, "")
 
     def id(self) -> int:
@@ -35,12 +35,12 @@ class SetAnalysisCommand(DocCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetAnalysisCommand) or other.key != self.key:
             return False
-        self.text = other.text
+        self.new_text = other.new_text
         return True
 
     def do(self) -> None:
-        if self.doc.report.analysis.get(self.key, "") != self.text:
-            self.doc.set_analysis(self.key, self.text)
+        if self.doc.report.analysis.get(self.key, "") != self.new_text:
+            self.doc.set_analysis(self.key, self.new_text)
 
     def undo_it(self) -> None:
         self.doc.set_analysis(self.key, self.old)
@@ -75,8 +75,9 @@ class AnalysisEditor(QScrollArea):
         self.commit()
         while self.layout_.count():
             item = self.layout_.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.edits.clear()
         self.previews.clear()
         doc = self.ctx.doc
