@@ -231,6 +231,20 @@ def parse_signoff(text: str) -> Signoff | None:
     return _signoff(text)
 
 
+_NUMBER_TEXT = re.compile(r"^\s*[+-]?[\d０-９][\d０-９.,，．]*\s*%?\s*$")
+
+
+def _looks_like_data(grid: Grid, r: int) -> bool:
+    """A row with two or more numbers is a table's body, never a header: skip the header checks."""
+    found = 0
+    for c, text in enumerate(grid.cells[r]):
+        if text and ((r, c) in grid.numeric or _NUMBER_TEXT.match(text)):
+            found += 1
+            if found >= 2:
+                return True
+    return False
+
+
 @lru_cache(maxsize=1 << 14)
 def _is_signoff(text: str) -> bool:
     head = norm(text[:40])[:12]
@@ -251,7 +265,7 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     name_rows: list[tuple[int, int, str]] = []
     score_rows: list[int] = []
     for r in range(grid.height):
-        if not grid.cells[r]:
+        if not grid.cells[r] or _looks_like_data(grid, r):
             continue
         cols = _indicator_header(grid, r)
         if cols:
@@ -259,6 +273,8 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             continue
         for c, text in _anchors(grid, r)[:3]:
             kind = name_label(text)
+            if not kind:
+                continue
             right = [t for _, t in _cells_right(grid, r, c) if t][:1]
             if kind and right and (fund_column(right[0]) or indicator_column(right[0])):
                 return [], "项目汇总表（每行一个项目），不是自评表，未导入"
@@ -595,6 +611,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
     last = {"level1": "", "level2": ""}
     seen_rows: set[tuple[int, int]] = set()
     first_level = min((cols[k] for k in LEVEL_KEYS if k in cols), default=0)
+    level_limit = min(cols.get(k, 99) for k in LEVEL_KEYS)
     mapped = set(cols.values())
     unmapped = [(c, t) for c, t in _anchors(grid, hr) if c > first_level and c not in mapped]
     for r in range(start, end):
@@ -604,17 +621,20 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         if not anchors:
             continue
         texts = [t for _, t in anchors]
-        if any(_is_signoff(t) for t in texts):
+        if any(_is_signoff(t) for t in texts[:3]):
             form.signoff = _signoff(" ".join(texts))
             break
-        first = [t for c, t in anchors if c <= min(cols.get(k, 99) for k in ("level1", "level2", "level3"))]
+        first = [t for c, t in anchors if c <= level_limit]
         if any(_is_stop(t) for t in texts[:2]) or any(_is_stop(t) for t in first):
             if "score" in cols:
                 form.printed_total = read_score(grid.text(r, cols["score"]))[0] or ""
             break
-        if _indicator_header(grid, r):
+        data_row = _looks_like_data(grid, r)
+        if not data_row and _indicator_header(grid, r):
             continue  # the header printed again after a page break
-        if _fund_header(grid, r) or _goal_header(grid, r) or any(name_label(t) for t in texts[:2]):
+        if not data_row and (
+            _fund_header(grid, r) or _goal_header(grid, r) or any(name_label(t) for t in texts[:2])
+        ):
             break
         if _hidden(grid, r, options, form):
             continue
