@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from core.report import new_report, next_year_report
 from core.storage import backups
 from core.storage import db as storage
-from core.storage.db import DamagedFileError, StorageError
+from core.storage.db import DamagedFileError, ReadOnlyError, StorageError
 from gui import files, settings
 from gui.dialogs import import_dialog
 from gui.dialogs.about import AboutDialog
@@ -73,9 +73,28 @@ class FileOps:
         except files.FileProblem as exc:
             if isinstance(exc.__cause__, DamagedFileError) and storage.backups_of(Path(path)):
                 return self._offer_restore(Path(path), str(exc))
+            if isinstance(exc.__cause__, ReadOnlyError):
+                return self._open_read_only(Path(path))
             self._warn("无法打开报告", str(exc))
             return False
         self._opened(doc)
+        return True
+
+    def _open_read_only(self, path: Path) -> bool:
+        """A read-only file (a CD, a write-protected stick, a file received): open it to look at,
+        check and export, never writing to it; edits are refused with a message."""
+        try:
+            doc = files.open_report(path, read_only=True)
+        except files.FileProblem as exc:
+            self._warn("无法打开报告", str(exc))
+            return False
+        self._opened(doc)
+        QMessageBox.information(
+            self.window,
+            "以只读方式打开",
+            f"“{path.name}”是只读的，已以只读方式打开：可以查看、检查和导出，"
+            "要修改请用“文件 → 另存为”保存到可写的位置。",
+        )
         return True
 
     def _opened(self, doc: Any) -> None:

@@ -23,10 +23,10 @@ class FileProblem(Exception):
     """A file that cannot be opened, created or imported; the message is for the user."""
 
 
-def open_report(path: Path | str) -> Document:
-    """Open a .zpdb for editing."""
+def open_report(path: Path | str, read_only: bool = False) -> Document:
+    """Open a .zpdb for editing (or only to look at, check and export: ``read_only``)."""
     try:
-        return Document.open(Path(path))
+        return Document.open(Path(path), read_only=read_only)
     except (StorageError, TemplateError) as exc:
         raise FileProblem(str(exc)) from exc
     except OSError as exc:

@@ -91,7 +91,7 @@ def test_read_only_file_gets_a_message(qtbot, seed_zpdb: SeedFile, monkeypatch) 
     path = seed_zpdb("seed004_yiyang")
     path.chmod(0o444)
     window = make_window(qtbot)
-    assert not window.files.open_path(path)
+    assert window.files.open_path(path) and window.ctx.doc.read_only
     assert "只读" in messages.texts()
 
 
@@ -103,8 +103,13 @@ def test_read_only_medium_gets_a_message(qtbot, seed_zpdb: SeedFile, monkeypatch
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
     window = make_window(qtbot)
-    assert not window.files.open_path(path)
-    assert "只读" in messages.texts()
+    assert window.files.open_path(path)  # opened read-only (#10 item 9): look, check, export
+    assert "只读" in messages.texts() and window.ctx.doc.read_only
+    from core.storage.db import ReadOnlyError
+
+    with pytest.raises(ReadOnlyError, match="另存为"):
+        window.ctx.doc.set_report_field("department", "改")
+    window.close()
     assert path.read_bytes() == before
 
 
