@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from core import schema
 from core.problems import SEVERITIES, SEVERITY_LABELS
 from core.schema import TABLE_LABELS
 from gui.context import AppContext
+from gui.direction import add_direction_actions
 from gui.navigation import all_problems, badge_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -147,6 +149,8 @@ class ProblemDock(QDockWidget):
             header.resizeSection(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self.jump)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         layout.addWidget(self.view)
         self.setWidget(body)
         ctx.problems_changed.connect(self._refresh_forms)
@@ -194,6 +198,16 @@ class ProblemDock(QDockWidget):
     def _apply(self) -> None:
         self.proxy.set_filter(self.severity_box.currentData(), self.form_box.currentData())
         self.summary.setText(f"共 {self.model.rowCount()} 条，显示 {self.proxy.rowCount()} 条")
+
+    def _context_menu(self, pos: Any) -> None:
+        """A target scored by its 二级's default direction (S03) can be given another one here."""
+        problem = self.view.indexAt(pos).data(PROBLEM_ROLE)
+        if problem is None or problem.rule != "S03" or problem.table != "indicators":
+            return
+        menu = QMenu(self)
+        add_direction_actions(self.ctx, problem.form_uid, problem.row, menu)
+        if not menu.isEmpty():
+            menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def jump(self, index: QModelIndex) -> None:
         """Ask the window to show the problem's cell."""

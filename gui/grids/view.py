@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.context import AppContext
+from gui.direction import add_direction_actions
 from gui.grids import rows as row_ops
 from gui.grids.base import GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
@@ -493,5 +494,7 @@ class GridView(QWidget):
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        if self.table == "indicators":
+            add_direction_actions(self.ctx, self._model.uid, self._view.indexAt(pos).row(), menu)
         row_ops.fill_menu(self, menu)
         menu.popup(self._view.viewport().mapToGlobal(pos))
