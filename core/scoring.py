@@ -22,7 +22,6 @@ from core.values import Attainment, Comparison, Kind, Value, compare, parse_valu
 MET, NOT_MET, UNKNOWN, NA, BLANK = "met", "not_met", "unknown", "na", "blank"
 BREAKDOWN = "breakdown"
 QUANTITATIVE = (Kind.NUMBER, Kind.RANGE, Kind.DATE)
-GRADE_WORDS = ("达成", "部分达成", "未达成")
 DEFAULT_BANDS = {
     "达成": (Decimal("0.8"), ONE),
     "部分达成": (Decimal("0.6"), Decimal("0.8")),

@@ -118,13 +118,6 @@ class FormSpec:
             found = self._canonical[text] = name
         return found
 
-    def has_column(self, key: str) -> bool:
-        return any(c.key == key for c in self.indicator_columns)
-
-    @property
-    def fund_column_keys(self) -> tuple[str, ...]:
-        return tuple(c.key for c in self.fund_columns)
-
 
 @dataclass(frozen=True)
 class Scoring:

@@ -162,3 +162,17 @@ def fill_title(text: str, year: int, **more: str) -> str:
     """Fill {year}, {prev}, {next} and the other named fields of a template title."""
     values = {"year": str(year), "prev": str(year - 1), "next": str(year + 1), **more}
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], m[0]), text)
+
+
+def runs(values: list[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return (first, last) index pairs of runs of equal values."""
+    end = len(values) if end is None else end
+    out: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while j + 1 < end and values[j + 1] == values[i] and values[i]:
+            j += 1
+        out.append((i, j))
+        i = j + 1
+    return out

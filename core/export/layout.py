@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from core.export.figures import Figures, form_figures
 from core.export.funds import fund_value, inline_funds, inline_height, money, split_rows
-from core.export.grid import HEAD, LABEL, SCORE, TEXT, Grid, Value, fill_title, signoff_items
+from core.export.grid import HEAD, LABEL, SCORE, TEXT, Grid, Value, fill_title, runs, signoff_items
 from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
 from core.templates import FormSpec, FundRowSpec, Template, get_template, split_level1
@@ -167,20 +167,6 @@ def _goals(g: Grid, form: Form, spec: FormSpec) -> None:
     g.put(start, 0, spec.printing.get("goals", ""), LABEL, rows=g.rows - start)
 
 
-def _runs(values: list[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Return (first, last) index pairs of runs of equal values."""
-    end = len(values) if end is None else end
-    out: list[tuple[int, int]] = []
-    i = start
-    while i < end:
-        j = i
-        while j + 1 < end and values[j + 1] == values[i] and values[i]:
-            j += 1
-        out.append((i, j))
-        i = j + 1
-    return out
-
-
 def _level1_text(label: str, members: list[Indicator], spec: FormSpec) -> str:
     name, printed = split_level1(label)
     if not spec.scored or not name:
@@ -211,7 +197,7 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
             g.put(base + i, c, value, kind, align=align)
     keys = [c.key for c in spec.indicator_columns]
     l1 = [i.level1 for i in inds]
-    for a, b in _runs(l1):
+    for a, b in runs(l1):
         if "level1" in keys:
             g.put(
                 base + a,
@@ -221,7 +207,7 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
                 rows=b - a + 1,
             )
         if "level2" in keys:
-            for c, d in _runs([i.level2 for i in inds], a, b + 1):
+            for c, d in runs([i.level2 for i in inds], a, b + 1):
                 g.put(base + c, 1 + keys.index("level2"), inds[c].level2, LABEL, rows=d - c + 1)
     g.rows = max(g.rows, base + len(inds))
     # The label sits in the (repeated) header row only: a merge from there into the body would print a

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.export.figures import form_figures
-from core.export.grid import HEAD, LABEL, MONEY, SCORE, TEXT, Grid, Value, fill_title, signoff_items
+from core.export.grid import HEAD, LABEL, MONEY, SCORE, TEXT, Grid, Value, fill_title, runs, signoff_items
 from core.model import OVERALL, Form, Report, ScoreItem
 from core.numbers import ZERO, fmt, q, try_amount
 from core.templates import Template
@@ -65,7 +65,6 @@ def _sheet_rows(
 ) -> None:
     """Write the items; equal names merge, and a label gets its weight where the template prints one
     (一级 always, a deeper level when it spans several items or has levels below it)."""
-    from core.export.layout import _runs
 
     items = form.score_sheet
     base = 2
@@ -79,12 +78,12 @@ def _sheet_rows(
         if review:
             g.put(r, 7, _number(item.review_score), SCORE)
     depth = [max(1, len(i.path)) for i in items]
-    for a, b in _runs([_level(i, 0) for i in items]):
+    for a, b in runs([_level(i, 0) for i in items]):
         _sheet_label(g, items, depth, a, b, 0, on, words)
-        for c, d in _runs([_level(i, 1) for i in items], a, b + 1):
+        for c, d in runs([_level(i, 1) for i in items], a, b + 1):
             if depth[c] > 1:
                 _sheet_label(g, items, depth, c, d, 1, on, words)
-                for e, f in _runs([_level(i, 2) for i in items], c, d + 1):
+                for e, f in runs([_level(i, 2) for i in items], c, d + 1):
                     if depth[e] > 2:
                         _sheet_label(g, items, depth, e, f, 2, on, words)
     g.rows = max(g.rows, base + len(items))

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from core.model import FUNDS, HEADER, INDICATORS, SCORE_SHEET
+from core import schema
+from core.model import HEADER
 from core.numbers import amount_problem
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule
-from core.schema import Table
+from core.schema import Kind, Table
 
-AMOUNT_CELLS = {
-    FUNDS: ("initial", "annual", "executed"),
-    INDICATORS: ("weight", "score"),
-    SCORE_SHEET: ("weight", "self_score", "review_score"),
-}
-HEADER_AMOUNTS = ("execution_weight", "printed_total")
+AMOUNT_CELLS = {t: schema.keys(t, Kind.AMOUNT) for t in (Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET)}
+HEADER_AMOUNTS = schema.keys(Table.HEADER, Kind.AMOUNT)
 
 
 @form_rule(Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET, Table.HEADER)

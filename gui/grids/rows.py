@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
@@ -18,8 +18,33 @@ from gui.commands import (
 from gui.grids.base import GridModel
 from gui.grids.clipboard import PastePlan
 
-if TYPE_CHECKING:
-    from gui.grids.view import GridView
+
+class GridView(Protocol):
+    """What the row operations need of a grid (``gui.grids.view.GridView``, which imports this
+    module: a protocol here instead of an import back keeps the two modules out of a cycle)."""
+
+    @property
+    def model(self) -> GridModel: ...
+
+    @property
+    def message(self) -> Any: ...
+
+    def copy(self) -> None: ...
+
+    def cut(self) -> None: ...
+
+    def paste(self) -> None: ...
+
+    def clear_selection(self) -> None: ...
+
+    def fill_down(self) -> None: ...
+
+    def insert_rows(self, below: bool = False) -> None: ...
+
+    def delete_rows(self) -> None: ...
+
+    def move_rows(self, delta: int) -> None: ...
+
 
 FIXED_ROWS = "资金表的行由模板决定，不能插入、删除或移动"
 
