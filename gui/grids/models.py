@@ -19,16 +19,17 @@ from gui.grids.base import Cell, Computed, GridColumn, GridModel, Index
 
 SUGGESTED = "suggested"
 EDITORS = {Kind.AMOUNT: "amount", Kind.LONG: "long"}
+LINE = "text"  # the one-line editor
 
 
 def _editor(table: Table, key: str) -> str:
     """Return the cell editor of a declared column: amount, long, level1/level2 or text."""
     col = schema.column(table, key)
     if col is None:
-        return "text"
+        return LINE
     if col.kind == Kind.LEVEL:
         return key
-    return EDITORS.get(col.kind, "text")
+    return EDITORS.get(col.kind, LINE)
 
 
 class FundModel(GridModel):

@@ -1,0 +1,119 @@
+"""Issue #9's "done when": a column declared once (core/schema.py, plus one migration line) and
+given a title in a template shows up in storage, the interchange round trip, the grid, the problem
+list and the export header; the places that used to restate columns now read the schema."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from core import interchange, report, schema
+from core.export.xlsx import write_xlsx
+from core.interchange import report_from_dict, report_to_dict
+from core.problems import Problem
+from core.report import Document, new_report
+from core.storage import repository
+from core.templates import all_templates
+from gui import problems
+from gui.context import AppContext
+from gui.grids import models
+
+SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "templates"
+TITLE = "完成情况简述（测试）"
+
+
+@pytest.fixture
+def template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A region template that shows the ``brief`` column (the "title in a template" half)."""
+    folder = tmp_path / "templates"
+    shutil.copytree(SHIPPED, folder)
+    data = json.loads((folder / "hunan-yiyang.json").read_text(encoding="utf-8"))
+    data.update(id="test-brief", name="测试·简述", default=False)
+    data["forms"]["project"]["indicators"]["columns"].append({"key": "brief", "title": TITLE, "width": 20})
+    (folder / "test-brief.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr("core.templates.templates_dir", lambda: folder)
+    all_templates.cache_clear()
+    yield "test-brief"
+    all_templates.cache_clear()
+
+
+def test_a_declared_column_reaches_every_layer(template: str, tmp_path: Path, qapp) -> None:  # noqa: ANN001
+    assert schema.column("indicators", "brief") is not None  # declared once, in the schema
+    path = tmp_path / "r.zpdb"
+    doc = Document.create(path, new_report(template, 2023, "测试部", ["项目甲"]))
+    uid = doc.report.projects[0].uid
+    doc.insert_rows(uid, "indicators", 0, count=1)
+    doc.set_cells(
+        [
+            (uid, "indicators", 0, "level1", "产出指标"),
+            (uid, "indicators", 0, "level3", "培训班次数"),
+            (uid, "indicators", 0, "brief", "按期完成全部培训"),
+        ]
+    )
+    doc.close()
+
+    # storage: on disk and back
+    doc = Document.open(path, backup=False)
+    assert doc.report.projects[0].indicators[0].brief == "按期完成全部培训"
+
+    # interchange: exported under its key and read back the same
+    data = report_to_dict(doc.report)
+    assert data["forms"][1]["indicators"][0]["brief"] == "按期完成全部培训"
+    assert report_to_dict(report_from_dict(data)) == data
+
+    # grid: a column with the template's title and the declared kind's editor
+    ctx = AppContext(doc)
+    model = models.make_model(ctx, "indicators")
+    model.set_form(uid)
+    (col,) = [c for c in model.columns if c.key == "brief"]
+    assert (col.title, col.editor) == (TITLE, "long")
+    assert model.cell_text(0, model.columns.index(col)) == "按期完成全部培训"
+
+    # problem list: the declared label
+    where = Problem("Y02", "warning", "…", uid, "项目甲", "indicators", 0, "brief")
+    assert problems.cell_text(where) == "指标 第1行 完成情况简要描述"
+
+    # export header: the template's title in the project sheet
+    out = tmp_path / "r.xlsx"
+    write_xlsx(doc.report, out)
+    texts = {str(c.value) for ws in openpyxl.load_workbook(out) for r in ws.iter_rows() for c in r if c.value}
+    assert TITLE in texts and "按期完成全部培训" in texts
+    ctx.set_document(None)
+    doc.close()
+
+
+KEYS = sorted({c.key for t in schema.Table for c in schema.columns(t)}, key=len, reverse=True)
+LITERAL = re.compile(r"""["'](""" + "|".join(KEYS) + r""")["']""")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        report._cell_value,
+        repository.row_to_db,
+        repository._row_from_db,
+        repository.update_cells,
+        interchange._row,
+        interchange._row_dict,
+        models._editor,
+        problems.cell_text,
+    ],
+    ids=lambda f: f"{f.__module__}.{f.__name__}",
+)
+def test_the_places_that_restated_columns_read_the_schema(code: object) -> None:
+    """These used to spell out column keys; now no column key is written in them."""
+    found = LITERAL.findall(inspect.getsource(code))  # type: ignore[arg-type]
+    assert not found, found
+
+
+def test_model_and_problem_list_spell_no_column_key() -> None:
+    for module in ("core/model.py", "gui/problems.py"):
+        text = (Path(__file__).resolve().parents[2] / module).read_text(encoding="utf-8")
+        assert not LITERAL.findall(text), module
