@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
             self.narrative_editor,
         ):
             self.editors.addWidget(editor)
-        splitter = QSplitter(self)
+        splitter = self.splitter = QSplitter(self)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.editors)
         splitter.setStretchFactor(1, 1)
@@ -319,8 +319,18 @@ class MainWindow(QMainWindow):
         """Give the problem list a modest height the first time (a 768-pixel screen needs the room)."""
         super().showEvent(event)
         if not self.property("docks_sized"):
-            self.resizeDocks([self.problems], [140], Qt.Orientation.Vertical)
             self.setProperty("docks_sized", True)
+            QTimer.singleShot(0, self._size_panes)
+
+    def _size_panes(self) -> None:
+        """Problem list: five rows and more at 1366×768, three at 1024×700; a slimmer tree when narrow."""
+        rows = 6 if self.height() >= 740 else 3  # 1366×768: five problems and more; 1024×700: three
+        line = self.problems.view.verticalHeader().defaultSectionSize()
+        chrome = self.problems.height() - self.problems.view.viewport().height()  # title, filters
+        height = max(chrome, 60) + rows * line + 6
+        self.resizeDocks([self.problems], [height], Qt.Orientation.Vertical)
+        tree = max(170, min(250, self.width() // 5))  # a narrow (or 150 %-scaled) screen: a slimmer tree
+        self.splitter.setSizes([tree, max(self.width() - tree, 400)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Write what is being typed, then close: every other edit is already in the file.

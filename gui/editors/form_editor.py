@@ -113,9 +113,7 @@ class FormEditor(QScrollArea):
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
             sig.connect(lambda *a, g=grid: self._schedule_fit(g))
         grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._schedule_fit(g))
-        grid.view.selectionModel().currentChanged.connect(
-            lambda cur, prev, v=grid.view: self._ensure_visible(v, cur)
-        )
+        grid.view.selectionModel().currentChanged.connect(lambda cur, prev, g=grid: self._on_current(g, cur))
         self.layout_.addWidget(title)
         self.layout_.addWidget(grid)
         self.grids[table], self.grid_titles[table] = grid, title
@@ -228,6 +226,14 @@ class FormEditor(QScrollArea):
             height += view.horizontalScrollBar().height()
         grid.setMinimumHeight(max(height, 60))
         grid.setMaximumHeight(max(height, 60))
+
+    def _on_current(self, grid: GridView, index: QModelIndex) -> None:
+        """Keep the current cell in view and only one grid showing a selection, as on one sheet."""
+        if index.isValid():
+            for other in self.grids.values():
+                if other is not grid and other.view.selectionModel().hasSelection():
+                    other.view.clearSelection()
+        self._ensure_visible(grid.view, index)
 
     def _ensure_visible(self, view: QTableView, index: QModelIndex) -> None:
         if index.isValid():

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -136,6 +136,9 @@ class GridView(QWidget):
         self.cell_message.hide()
         self._resize_timer = QTimer(self, singleShot=True, interval=0)
         self._resize_timer.timeout.connect(self._view.resizeRowsToContents)
+        self._fitted_width = 0
+        self._refit_timer = QTimer(self, singleShot=True, interval=50)
+        self._refit_timer.timeout.connect(self._refit)
         self._delegate.navigated.connect(self.move_by)
         self._model.edit_refused.connect(self._on_refused)
         self._place: tuple[int, int, int, int] | None = None
@@ -188,15 +191,43 @@ class GridView(QWidget):
 
     # ---- layout --------------------------------------------------------------------------
     def fit_columns(self) -> None:
-        """Give each column the template's width hint (in characters), at least its title's width."""
-        metrics = self._view.fontMetrics()
-        unit = metrics.horizontalAdvance("0")
-        header = self._view.horizontalHeader().fontMetrics()
-        for i, column in enumerate(self._model.columns):
-            hint = (column.width or 10) * unit + 12
-            title = header.horizontalAdvance(column.title) + 24
-            self._view.setColumnWidth(i, max(hint, title))
+        """Give each column the template's width hint (in characters), at least its title's width.
+
+        When that is wider than the grid, the long-text columns give up width (their text wraps) so
+        that every column, 偏差原因 included, fits without a horizontal scrollbar at 1024 pixels.
+        """
+        widths = self._column_widths()
+        for i, width in enumerate(widths):
+            self._view.setColumnWidth(i, width)
+        self._fitted_width = self._view.viewport().width()
         self._view.resizeRowsToContents()
+
+    def _column_widths(self) -> list[int]:
+        unit = self._view.fontMetrics().horizontalAdvance("0")
+        header = self._view.horizontalHeader().fontMetrics()
+        columns = self._model.columns
+        widths = [max((c.width or 10) * unit + 12, header.horizontalAdvance(c.title) + 24) for c in columns]
+        room = self._view.viewport().width() - 2
+        long = [i for i, c in enumerate(columns) if c.editor == "long"]
+        excess = sum(widths) - room
+        if room < 200 or excess <= 0 or not long:
+            return widths
+        floor = 7 * unit + 12
+        spare = sum(max(0, widths[i] - floor) for i in long)
+        for i in long:
+            give = max(0, widths[i] - floor)
+            widths[i] -= min(give, excess * give // spare) if spare else 0
+        return widths
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the columns again when the grid's width changes (a window made narrower)."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width() and self._model.columns:
+            self._refit_timer.start()
+
+    def _refit(self) -> None:
+        if self._view.viewport().width() != self._fitted_width:
+            self.fit_columns()
 
     def _remember_place(self) -> None:
         # When the report is closed or replaced the old form is gone: nothing to remember.

@@ -1,0 +1,102 @@
+"""Issue #15, item 12: the window at 1024×700, 1366×768 and Windows scaling, looked at as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtWidgets import QTableView
+
+from tests.gui.window_helpers import grid, make_window, pick_project
+
+SeedFile = Callable[[str], Path]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
+def test_every_indicator_column_fits_the_window_without_a_sideways_scrollbar(
+    qtbot, seed_zpdb: SeedFile, size: tuple[int, int]
+) -> None:
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    window.resize(*size)
+    pick_project(window, window.ctx.open_doc.report.projects[0].name)
+    view = grid(window, "indicatorGrid")
+    qtbot.waitUntil(lambda: view.viewport().width() < size[0])
+    qtbot.wait(120)  # the grid fits its columns again after a resize
+    last = view.model().columnCount() - 1
+    right = view.columnViewportPosition(last) + view.columnWidth(last)
+    assert right <= view.viewport().width() + 2, "偏差原因 is cut off"
+    assert not view.horizontalScrollBar().isVisible()
+    assert view.columnWidth(view.model().column_of("deviation_note")) >= 60
+
+
+def test_the_problem_list_shows_five_rows_at_1366x768(qtbot, seed_zpdb: SeedFile) -> None:
+    window = make_window(qtbot)
+    window.resize(1366, 768)
+    window.hide()
+    window.setProperty("docks_sized", False)
+    window.show()
+    assert window.files.open_path(seed_zpdb("seed001_guangyuan"))
+    view = window.problems.view
+    qtbot.waitUntil(lambda: view.model().rowCount() > 5)
+    shown = view.rowAt(view.viewport().height() - 1)
+    assert shown == -1 or shown >= 4, f"only {shown + 1} rows of problems visible"
+
+
+def test_after_a_jump_only_one_grid_shows_a_selection(qtbot, seed_zpdb: SeedFile) -> None:
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    pick_project(window, "业务工作经费")
+    funds = grid(window, "fundGrid")
+    funds.setCurrentIndex(funds.model().index(0, 0))
+    assert funds.selectionModel().hasSelection()
+    window.show_cell(window.tree.current_node()[1], "indicators", 2, "actual")
+    selected = [v for v in window.form_editor.findChildren(QTableView) if v.selectionModel().hasSelection()]
+    assert [v.objectName() for v in selected] == ["indicatorGrid"]
+
+
+SHOT = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from gui.app import create_app
+from gui.main_window import MainWindow
+app = create_app([])
+w = MainWindow()
+w.resize(int(sys.argv[2]), int(sys.argv[3]))
+w.show()
+w.files.open_path(Path(sys.argv[1]))
+w.tree.select_node("project", w.ctx.open_doc.report.projects[0].uid)
+from PySide6.QtTest import QTest
+QTest.qWait(300)
+view = w.findChild(__import__("PySide6.QtWidgets").QtWidgets.QTableView, "indicatorGrid")
+last = view.model().columnCount() - 1
+right = view.columnViewportPosition(last) + view.columnWidth(last)
+w.grab().save(sys.argv[4])
+if len(sys.argv) > 5:
+    w.grab().save(sys.argv[5])
+print(right <= view.viewport().width() + 2, w.width(), w.height())
+"""
+
+
+@pytest.mark.parametrize("scale", ["1.25", "1.5"])
+def test_windows_scaling_keeps_every_column_in_view(seed_zpdb: SeedFile, tmp_path: Path, scale: str) -> None:
+    """At 125 %/150 % a 1366×768 screen is 1093×614 or 911×512 logical pixels: still no column lost."""
+    width, height = (1093, 614) if scale == "1.25" else (911, 512)
+    png = tmp_path / f"scale{scale}.png"
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", SHOT, str(seed_zpdb("seed001_guangyuan")), str(width), str(height), str(png)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[0] == "True", out.stdout
+    assert png.stat().st_size > 10_000
