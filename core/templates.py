@@ -118,6 +118,10 @@ class FormSpec:
             found = self._canonical[text] = name
         return found
 
+    def has_column(self, key: str) -> bool:
+        """True when the region prints indicator column ``key``."""
+        return any(c.key == key for c in self.indicator_columns)
+
 
 @dataclass(frozen=True)
 class Scoring:
