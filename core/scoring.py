@@ -494,6 +494,8 @@ def formula_of(item: ScoreItem, kind: str, available: frozenset[str]) -> str:
     name = re.sub(r"\s+", "", item.name)
     if any(w in name for w in EXECUTION_RATE_WORDS) and "进度" not in name:
         return "execution_rate"  # any sheet's 预算执行率 line rates what the funds table computes
+    if "目标完成" in name:  # any sheet's 目标完成(率) line rates the 数量 indicators met
+        return f"{kind}_goal_completion"
     return ""
 
 
@@ -644,6 +646,17 @@ def execution_cap(rate: Decimal | None, opts: Scoring) -> tuple[Decimal | None, 
     return cap, f"执行率 {fmt_percent(rate)} 低于 {fmt_percent(below, 0)}，总分最高 {fmt(cap)} 分"
 
 
+def _cap_why(ex: ExecutionScore, inds: list[IndicatorScore], form: Form, opts: Scoring) -> str:
+    """Return why the total was capped by the 执行率 (K18), "" when the cap did not lower it."""
+    cap, why = execution_cap(ex.rate, opts)
+    if cap is None:
+        return ""
+    uncapped = _rescale(
+        q((ex.score or ZERO) + sum((s.final for s in inds if s.final is not None), ZERO)), form, opts
+    )
+    return why if uncapped > cap else ""
+
+
 def _scored_total(ex: ExecutionScore, scores: Iterable[Decimal | None], form: Form, opts: Scoring) -> Decimal:
     """Return execution score + Σ indicator scores, re-scaled when indicators were dropped,
     capped by the 执行率 when the template says so (K18)."""
@@ -747,7 +760,7 @@ def score_form(report: Report, form: Form) -> FormScore:
         template.scoring.rate_places,
         warning,
         warning_why,
-        execution_cap(ex.rate, template.scoring)[1] if spec.scored else "",
+        _cap_why(_execution_part(ex, spec), inds, form, template.scoring) if spec.scored else "",
     )
 
 

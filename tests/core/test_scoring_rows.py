@@ -209,3 +209,14 @@ def test_score_sheet_execution_rate_line_gets_a_suggestion_and_checks() -> None:
     form.score_sheet[0].self_score = "10"  # inflated: 80 % execution scored full
     [p] = [p for p in problems(report, form) if p.table == "score_sheet"]
     assert "预算执行率应为 8" in p.message and "表中为 10" in p.message
+
+
+def test_any_sheets_goal_completion_line_rates_the_quantity_indicators() -> None:
+    """Issue #11: "目标完成" scored below full with every target met."""
+    report, form = project()
+    fill(form, "100", "100", ind("培训人次", "45", "45"), ind("培训班次", "45", "45"))
+    form.score_sheet = [ScoreItem(path=["目标实现", "目标完成率"], weight="8", self_score="6")]
+    s = score_form(report, form).score_sheet[0]
+    assert s.suggested == D("8") and s.why == "数量指标完成 2 个 / 共 2 个 × 8 = 8"
+    [p] = [p for p in problems(report, form) if p.table == "score_sheet"]
+    assert "目标完成率应为 8" in p.message and "表中为 6" in p.message
