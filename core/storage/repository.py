@@ -9,7 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from core.model import Form, NarrativeSection, Report, Signoff
-from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns
+from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns, declared
 
 TABLES: dict[str, str] = {t: STORAGE_TABLES[t] for t in ROW_TYPES}
 
@@ -38,6 +38,16 @@ def from_db(col: Column, value: Any) -> Any:
     return _s(value)
 
 
+def _record(obj: Any, cols: tuple[Column, ...]) -> dict[str, Any]:
+    """Return the stored values of an object's declared columns (storage column → value)."""
+    return {c.storage: to_db(c, getattr(obj, c.key)) for c in cols if c.storage}
+
+
+def _values(rec: Any, cols: tuple[Column, ...]) -> dict[str, Any]:
+    """Return the model values of declared columns read from one stored record."""
+    return {c.key: from_db(c, rec[c.storage]) for c in cols if c.storage}
+
+
 def row_to_db(table: str, form_id: int, position: int, row: Any) -> dict[str, Any]:
     """Return the database record of one model row."""
     data = {c.storage: to_db(c, getattr(row, c.key)) for c in columns(table) if c.storage}
@@ -55,7 +65,7 @@ def _signoff(text: str | None) -> Signoff | None:
     if not text:
         return None
     data = json.loads(text)
-    return Signoff(**{k: str(data.get(k, "")) for k in ("preparer", "phone", "date", "head")})
+    return Signoff(**{c.key: str(data.get(c.key, "")) for c in declared(Signoff)})
 
 
 def form_record(form: Form, position: int) -> dict[str, Any]:
@@ -63,12 +73,7 @@ def form_record(form: Form, position: int) -> dict[str, Any]:
         "id": form.uid or None,
         "position": position,
         "kind": form.kind,
-        "name": form.name,
-        "supervisor": form.supervisor,
-        "implementer": form.implementer,
-        "fund_unit": form.fund_unit,
-        "execution_weight": form.execution_weight,
-        "printed_total": form.printed_total,
+        **_record(form, columns(Table.HEADER)),
         "signoff": json.dumps(asdict(form.signoff), ensure_ascii=False) if form.signoff else None,
     }
 
@@ -107,22 +112,15 @@ def load_report(db: sqlite_utils.Database) -> Report:
     if head is None:
         raise ValueError("报告文件中缺少报告信息")
     report = Report(
-        template=head["template"],
-        year=int(head["year"]),
-        department=_s(head["department"]),
-        signoff=Signoff(*(_s(head[k]) for k in ("preparer", "phone", "date", "head"))),
+        **_values(head, declared(Report)),
+        signoff=Signoff(**_values(head, declared(Signoff))),
         basic_data=json.loads(head["basic_data"] or "{}"),
     )
     rows_of = _rows_by_form(db)
     for rec in db.table("forms").rows_where(order_by="position"):
         form = Form(
             kind=rec["kind"],
-            name=_s(rec["name"]),
-            supervisor=_s(rec["supervisor"]),
-            implementer=_s(rec["implementer"]),
-            fund_unit=_s(rec["fund_unit"]),
-            execution_weight=_s(rec["execution_weight"]),
-            printed_total=_s(rec["printed_total"]),
+            **_values(rec, columns(Table.HEADER)),
             signoff=_signoff(rec["signoff"]),
             uid=int(rec["id"]),
         )
@@ -130,7 +128,7 @@ def load_report(db: sqlite_utils.Database) -> Report:
             form.rows(table).extend(rows_of[table].get(form.uid, ()))
         report.forms.append(form)
     report.narrative = [
-        NarrativeSection(title=_s(r["title"]), text=_s(r["text"]))
+        NarrativeSection(**_values(r, columns(Table.NARRATIVE)))
         for r in db.table("narrative").rows_where(order_by="position")
     ]
     report.analysis = read_analysis(db)
@@ -158,10 +156,8 @@ def write_analysis(db: sqlite_utils.Database, analysis: dict[str, str]) -> None:
 def report_record(report: Report) -> dict[str, Any]:
     return {
         "id": 1,
-        "template": report.template,
-        "year": report.year,
-        "department": report.department,
-        **asdict(report.signoff),
+        **_record(report, declared(Report)),
+        **_record(report.signoff, declared(Signoff)),
         "basic_data": json.dumps(report.basic_data, ensure_ascii=False, sort_keys=True),
     }
 
@@ -202,7 +198,7 @@ def write_narrative(db: sqlite_utils.Database, report: Report) -> None:
     db.execute("DELETE FROM narrative")
     if report.narrative:
         db.table("narrative").insert_all(
-            [{"position": i, "title": s.title, "text": s.text} for i, s in enumerate(report.narrative)]
+            [{"position": i, **_record(s, columns(Table.NARRATIVE))} for i, s in enumerate(report.narrative)]
         )
 
 
@@ -253,4 +249,4 @@ def write_basic_data(db: sqlite_utils.Database, report: Report) -> None:
 
 
 def update_section(db: sqlite_utils.Database, index: int, section: NarrativeSection) -> None:
-    db.table("narrative").update(index, {"title": section.title, "text": section.text})
+    db.table("narrative").update(index, _record(section, columns(Table.NARRATIVE)))
