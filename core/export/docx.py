@@ -28,6 +28,10 @@ from core.model import NarrativeSection, Report
 from core.templates import get_template
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+ATTACHMENT_MARGINS_MM = {"top": 20, "bottom": 20, "left": 20, "right": 20}  # tables: as the seeds' annexes
+# GB/T 9704: 22 lines of 28 characters; the grid pitch makes 三号 仿宋 fit 28 to the 156 mm line
+DOC_GRID = '<w:docGrid xmlns:w="{ns}" w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"/>'
+PAGE_PT = 14  # page numbers: 宋体 4号
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
 FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
@@ -62,11 +66,26 @@ def new_document() -> DocxDocument:
     """Return an empty A4 document with the GB/T 9704 styles and page-number footer."""
     doc = Document()
     fonts.east_asian_language(doc)
+    fonts.font_table(doc)
+    fonts.chinese_settings(doc)
     _styles(doc)
+    _properties(doc)
     section = doc.sections[0]
     page_setup(section, landscape=False)
-    _footer(doc, section)
+    _footer(doc, section.footer, odd=True)
+    _footer(doc, section.even_page_footer, odd=False)
     return doc
+
+
+def _properties(doc: DocxDocument) -> None:
+    import datetime as dt
+
+    props = doc.core_properties
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.author = props.last_modified_by = "ZiPing"
+    props.created = props.modified = now
+    props.revision = 1
+    props.title = props.subject = props.comments = props.keywords = ""
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -96,6 +115,10 @@ def _styles(doc: DocxDocument) -> None:
     _no_indent(label, WD_ALIGN_PARAGRAPH.LEFT, exact=LINE_PT)
     sign = fonts.paragraph_style(doc, "ZP Signoff", fonts.BODY, 14, base="Normal")
     _no_indent(sign, WD_ALIGN_PARAGRAPH.LEFT, exact=24)
+    page = fonts.paragraph_style(doc, "ZP Page", fonts.TABLE, PAGE_PT, latin=fonts.TABLE)
+    _no_indent(page, None)
+    addressee = fonts.paragraph_style(doc, "ZP Addressee", fonts.BODY, BODY_PT, base="Normal")
+    _no_indent(addressee, WD_ALIGN_PARAGRAPH.LEFT, exact=LINE_PT)
     spacer = fonts.paragraph_style(doc, "ZP Spacer", fonts.TABLE, 1, latin=fonts.TABLE)
     _no_indent(spacer, None, exact=1)
 
@@ -113,20 +136,31 @@ def _no_indent(style: object, align: object, exact: float | None = None) -> None
         pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(exact)
 
 
-def page_setup(section: object, landscape: bool) -> None:
-    """Make a section A4 (portrait or landscape) with the GB/T 9704 margins."""
+def page_setup(section: object, landscape: bool, attachment: bool = False) -> None:
+    """Make a section A4 (portrait or landscape): GB/T 9704 margins and character grid for the text,
+    narrower margins and no character grid for an attachment's table."""
     s = section
     s.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT  # type: ignore[attr-defined]
     s.page_width, s.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))  # type: ignore
-    for side, mm in MARGINS_MM.items():
+    for side, mm in (ATTACHMENT_MARGINS_MM if attachment else MARGINS_MM).items():
         setattr(s, f"{side}_margin", Mm(mm))
-    s.footer_distance = Mm(20)  # type: ignore[attr-defined]
+    s.footer_distance = Mm(10 if attachment else 20)  # type: ignore[attr-defined]
+    sect_pr = s._sectPr  # type: ignore[attr-defined]
+    for old in sect_pr.findall(f"{{{W_NS}}}docGrid"):
+        sect_pr.remove(old)
+    grid = DOC_GRID if not attachment else '<w:docGrid xmlns:w="{ns}" w:linePitch="312"/>'
+    sect_pr.append(parse_xml(grid.format(ns=W_NS)))
 
 
-def _footer(doc: DocxDocument, section: object) -> None:
-    p = section.footer.paragraphs[0]  # type: ignore[attr-defined]
-    p.style = doc.styles["ZP Signoff"]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _footer(doc: DocxDocument, footer: object, odd: bool) -> None:
+    """Page number “— N —”, 宋体 4号: odd pages at the right, even pages at the left, one character in."""
+    p = footer.paragraphs[0]  # type: ignore[attr-defined]
+    p.style = doc.styles["ZP Page"]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    if odd:
+        p.paragraph_format.right_indent = Pt(PAGE_PT)
+    else:
+        p.paragraph_format.left_indent = Pt(PAGE_PT)
     p.add_run("— ")
     p._p.append(
         parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
@@ -149,8 +183,8 @@ def narrative(doc: DocxDocument, report: Report, charts: dict[str, bytes], grids
         if section.title and section.title != "引言":
             doc.add_paragraph(section.title, style="Heading 1")
         text = fill_placeholders(section.text, values)
-        for line in text.split("\n"):
-            _body_line(doc, line)
+        for n, line in enumerate(text.split("\n")):
+            _body_line(doc, line, addressee=i == 0 and n == 0)
         if i == target:
             doc.add_paragraph(summary_paragraph(report, text), style=FIGURES_STYLE)
             _charts(doc, charts, words)
@@ -165,11 +199,13 @@ class _Safe(dict):  # type: ignore[type-arg]
         return "{" + key + "}"
 
 
-def _body_line(doc: DocxDocument, line: str) -> None:
+def _body_line(doc: DocxDocument, line: str, addressee: bool = False) -> None:
     text = line.strip()
     if not text:
         return
-    if _LEVEL2.match(text) and len(text) <= 40 and not text.endswith("。"):
+    if addressee and text.endswith(("：", ":")) and len(text) <= 30:
+        doc.add_paragraph(text, style="ZP Addressee")  # 主送机关 (区财政局：) starts at the margin
+    elif _LEVEL2.match(text) and len(text) <= 40 and not text.endswith("。"):
         doc.add_paragraph(text, style="Heading 2")
     else:
         doc.add_paragraph(text)
@@ -211,7 +247,7 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     """Write one attachment in its own section: label, title, the table, notes and sign-off."""
     landscape = grid.landscape or sum(grid.widths) > PORTRAIT_UNITS
     section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
-    page_setup(section, landscape)
+    page_setup(section, landscape, attachment=True)
     if grid.attachment:
         doc.add_paragraph(grid.attachment, style="ZP Attachment")
     doc.add_paragraph(grid.title, style="ZP Table Title")
@@ -219,12 +255,13 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
         doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
     page_width = section.page_width
     assert page_width is not None  # page_setup() has just set it
-    usable = int((page_width.mm - MARGINS_MM["left"] - MARGINS_MM["right"]) * TWIPS_PER_MM)
+    side = ATTACHMENT_MARGINS_MM["left"] + ATTACHMENT_MARGINS_MM["right"]
+    usable = int((page_width.mm - side) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
     style_id = doc.styles["ZP Table"].style_id
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
-    keep_from = grid.tail_start(TAIL_ROWS) if grid.signoff or grid.notes else None
+    keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
     for n, (a, b) in enumerate(bounds):
         if n:
             doc.add_paragraph(style="ZP Spacer")

@@ -90,7 +90,12 @@ def _paragraph(grid: Grid, cell: object, style_id: str, keep: bool = False) -> s
     align = getattr(cell, "align", "center")
     jc = "center" if align == "center" else "both"
     bold = "<w:rPr><w:b/></w:rPr>" if getattr(cell, "kind", "") == HEAD else ""
-    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
-    run = f"<w:r>{bold}{runs}</w:r>" if text else ""
     keep_next = "<w:keepNext/>" if keep else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val="{jc}"/></w:pPr>{run}</w:p>'
+    ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val="{jc}"/></w:pPr>'
+    # One paragraph per line: a <w:br/> in a justified paragraph makes Word stretch the line before it.
+    return "".join(
+        f'<w:p>{ppr}<w:r>{bold}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        if line
+        else f"<w:p>{ppr}</w:p>"
+        for line in text.split("\n")
+    )

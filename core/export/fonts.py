@@ -67,3 +67,48 @@ def paragraph_style(
     style.font.bold = bold
     style.font.italic = False
     return style  # type: ignore[no-any-return]
+
+
+# Fonts Word needs to know by name, with the font it should use where one is not installed
+# (w:altName) and the Chinese character set (GB2312, charset 86), so WPS and Word substitute sensibly.
+FONT_TABLE = (
+    (BODY, "仿宋", "02010609030101010101"),
+    (TITLE, "华文中宋", "02000000000000000000"),
+    (HEADING1, "SimHei", "02010609060101010101"),
+    (HEADING2, "楷体", "02010609030101010101"),
+    (TABLE, "SimSun", "02010600030101010101"),
+    ("仿宋", "FangSong", "02010609060101010101"),
+    ("楷体", "KaiTi", "02010609060101010101"),
+    (LATIN, "", "02020603050405020304"),
+)
+
+
+def font_table(doc: DocxDocument) -> None:
+    """Replace the font table: the report's Chinese fonts with fallbacks, no Japanese or theme fonts."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    fonts = "".join(
+        f'<w:font w:name="{name}">'
+        + (f'<w:altName w:val="{alt}"/>' if alt else "")
+        + f'<w:panose1 w:val="{panose}"/><w:charset w:val="{"00" if name == LATIN else "86"}"/>'
+        '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+        for name, alt, panose in FONT_TABLE
+    )
+    part._blob = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"{fonts}</w:fonts>"
+    ).encode()
+
+
+def chinese_settings(doc: DocxDocument) -> None:
+    """Theme font language zh-CN, compressed punctuation, odd and even page footers."""
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = settings.find(qn("w:characterSpacingControl"))
+    if spacing is not None:
+        spacing.set(qn("w:val"), "compressPunctuation")
+    doc.settings.odd_and_even_pages_header_footer = True

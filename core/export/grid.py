@@ -99,6 +99,19 @@ class Grid:
                 start = min(start, r1)
         return start
 
+    def keep_brackets(self) -> None:
+        """Break a label before its bracket when it needs two lines in its column, so that “（22分）” or
+        “（B/A）” never splits across lines (a lone “）” on the second line)."""
+        spans = {(m[0], m[1]): m[3] - m[1] + 1 for m in self.merges}
+        for (r, c), cell in self.cells.items():
+            v = cell.value
+            if cell.kind not in (LABEL, HEAD) or not isinstance(v, str) or "\n" in v:
+                continue
+            at = max(v.rfind("（"), v.rfind("("))
+            width = self.span_width(c, spans.get((r, c), 1))
+            if at > 0 and line_count(v, width) > 1 and line_count(v[at:], width) == 1:
+                cell.value = v[:at] + "\n" + v[at:]
+
     def covered(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
         """Map every cell inside a merged range to that range."""
         out = {}

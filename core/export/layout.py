@@ -274,4 +274,6 @@ def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
     from core.export.public import strip_private  # the 公开版 (issue 13)
 
     strip_private(report, grids)
+    for g in grids:
+        g.keep_brackets()
     return grids

@@ -6,7 +6,19 @@ from decimal import Decimal
 from typing import Any
 
 from core.export.figures import form_figures
-from core.export.grid import HEAD, LABEL, MONEY, SCORE, TEXT, Grid, Value, fill_title, runs, signoff_items
+from core.export.grid import (
+    HEAD,
+    LABEL,
+    MONEY,
+    RATE,
+    SCORE,
+    TEXT,
+    Grid,
+    Value,
+    fill_title,
+    runs,
+    signoff_items,
+)
 from core.model import OVERALL, Form, Report, ScoreItem
 from core.numbers import ZERO, fmt, q, try_amount
 from core.templates import Template
@@ -186,9 +198,12 @@ def _triple(
 
 
 def _data_value(text: Any) -> tuple[Value, str]:
-    text = "" if text is None else str(text)
+    """Return a basic-data value as a number where it is one (90.54% as a rate), else the text."""
+    text = "" if text is None else str(text).strip()
+    if text.endswith("%") and (rate := try_amount(text[:-1])) is not None:
+        return rate / 100, RATE
     value = try_amount(text)
-    return (value, MONEY) if value is not None and "%" not in text else (text, TEXT)
+    return (value, MONEY) if value is not None else (text, TEXT)
 
 
 def _expenses(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -> None:
@@ -203,6 +218,6 @@ def _buildings(g: Grid, spec: dict[str, Any], data: dict[str, Any], year: int) -
     start = g.rows
     for i, col in enumerate(cols):
         g.put(start, 1 + i, col["title"], HEAD)
-        text = str(values.get(col["key"], ""))
-        g.put(start + 1, 1 + i, text, TEXT)
+        value, kind = _data_value(values.get(col["key"], ""))
+        g.put(start + 1, 1 + i, value, SCORE if kind == MONEY else kind)
     g.put(start, 0, fill_title(spec.get("print", {}).get("buildings", ""), year), LABEL, rows=2)

@@ -28,6 +28,8 @@ TITLE_FONT = "方正小标宋简体"
 LABEL_FONT = "黑体"
 LINE_PT = 15.0
 DEFAULT_ROW_PT = 15.0
+MAX_ROW_PT = 409.0  # Excel's limit: a taller row is cut to this height (and its text in print)
+FOOTER_IN = 0.25  # the page number sits inside the bottom margin, not on its edge
 MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
 _thin = Side(style="thin", color="000000")
@@ -54,9 +56,15 @@ def write_xlsx(
         ws = wb.create_sheet(sheet_name(grid.name, names))
         render(ws, grid)
     report_progress(progress, len(grids), total, "正在保存")
+    _properties(wb)
     save_atomically(Path(path), wb.save)
     if progress is not None:
         progress(total, total, "完成")
+
+
+def rate_format(places: int) -> str:
+    """Return the number format of a rate shown with ``places`` decimals: 0% or 0.00%."""
+    return "0." + "0" * places + "%" if places else "0%"
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -85,12 +93,20 @@ def _write_value(cell: XlCell, value: object, kind: str, places: int) -> None:
         set_text(cell, value)
     elif kind == RATE and isinstance(value, Decimal):
         cell.value = q(value, places + 2)
-        cell.number_format = "0." + "0" * places + "%"
+        cell.number_format = rate_format(places)
     elif kind == MONEY:
         cell.value = value
         cell.number_format = "0.00"
     else:
         cell.value = value
+
+
+def _properties(wb: Workbook) -> None:
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    wb.properties.creator = wb.properties.lastModifiedBy = "ZiPing"
+    wb.properties.created = wb.properties.modified = now
 
 
 def _titles(ws: Worksheet, grid: Grid) -> int:
@@ -138,7 +154,7 @@ def _line(ws: Worksheet, grid: Grid, row: int, text: str) -> None:
     set_text(ws.cell(row, 1), text)
     ws.cell(row, 1).font = FONT
     ws.cell(row, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    ws.row_dimensions[row].height = LINE_PT * line_count(text, sum(grid.widths)) + 6
+    ws.row_dimensions[row].height = min(MAX_ROW_PT, LINE_PT * line_count(text, sum(grid.widths)) + 6)
 
 
 def _table(ws: Worksheet, grid: Grid, top: int) -> None:
@@ -181,7 +197,7 @@ def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, 
         per_row = need / (m[2] - m[0] + 1)
         for rr in range(m[0], m[2] + 1):
             lines[rr] = max(lines[rr], per_row)
-    return [math.ceil(n) * LINE_PT + 6 for n in lines]
+    return [min(MAX_ROW_PT, math.ceil(n) * LINE_PT + 6) for n in lines]
 
 
 def _page_breaks(ws: Worksheet, grid: Grid, top: int, last: int) -> None:
@@ -239,10 +255,10 @@ def _page_setup(ws: Worksheet, grid: Grid, top: int) -> None:
     ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom = MARGINS_IN
-    if grid.repeat:
+    ws.page_margins.footer = ws.page_margins.header = FOOTER_IN
+    if grid.repeat:  # a one-page table (基础数据表) repeats nothing
         ws.print_title_rows = f"{top + grid.repeat[0]}:{top + grid.repeat[1]}"
-    else:
-        ws.print_title_rows = f"1:{top - 1}"
+    ws.print_area = f"A1:{get_column_letter(grid.ncols)}{ws.max_row}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.center.font = CELL_FONT
     ws.sheet_view.showGridLines = False

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from core.export import ExportCancelled
 from core.export.docx import write_docx
@@ -123,7 +124,7 @@ def test_tables_fit_the_page_and_write_their_grid(doc004) -> None:
     for tbl in body.findall(qn("w:tbl")):
         cols = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
         assert cols and all(w > 300 for w in cols)
-        assert sum(cols) <= Mm(297 - 28 - 26).twips
+        assert sum(cols) <= Mm(297 - 20 - 20).twips  # landscape, the attachments' margins
     assert next(sections) is not None
 
 
@@ -214,3 +215,40 @@ def test_sign_off_keeps_with_the_last_table_rows(doc004) -> None:
     rows = basic.findall(qn("w:tr"))
     kept = [r for r in rows if r.find(".//" + qn("w:keepNext")) is not None]
     assert len(kept) == 3  # 楼堂馆所 titles and values (one merged label) and 厉行节约保障措施
+
+
+def test_gbt_9704_page_grid_page_numbers_and_fonts(doc004) -> None:
+    """28 characters a line on a character grid, compressed punctuation, 宋体 4号 page numbers at the
+    outer edge (odd right, even left), the Chinese fonts with fallbacks, theme language zh-CN."""
+    first = doc004.sections[0]
+    grid = first._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:charSpace")) == "-842"
+    settings = doc004.settings.element
+    assert settings.find(qn("w:characterSpacingControl")).get(qn("w:val")) == "compressPunctuation"
+    assert settings.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert doc004.settings.odd_and_even_pages_header_footer
+    odd, even = first.footer.paragraphs[0], first.even_page_footer.paragraphs[0]
+    assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert odd.style.font.size == Pt(14) and odd.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    table = doc004.part.part_related_by(RT.FONT_TABLE).blob.decode()
+    for name in ("仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"):
+        assert f'w:name="{name}"' in table
+    assert "明朝" not in table
+    assert doc004.core_properties.author == "ZiPing" and doc004.core_properties.created.year >= 2025
+
+
+def test_cell_lines_are_paragraphs_and_addressee_starts_at_the_margin(tmp_path: Path) -> None:
+    from core.interchange import read_json_file
+
+    path = tmp_path / "001.docx"
+    write_docx(
+        read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed001_guangyuan.json"), path
+    )
+    doc = docx.Document(str(path))
+    assert not doc.element.body.findall(".//" + qn("w:tbl") + "//" + qn("w:br"))
+    addressee = next(p for p in doc.paragraphs if p.text == "区财政局：")
+    assert addressee.style.paragraph_format.first_line_indent == Pt(0)
+    rule = next(c for t in doc.tables for c in t._cells if c.text.startswith("1.项目申报未经过部门集体决策"))
+    assert len(rule.paragraphs) > 1  # one paragraph per line of the rule

@@ -126,7 +126,7 @@ def test_merges_follow_the_grid_and_every_merged_cell_has_a_border(book004, repo
     expected = {(r1 + top, c1 + 1, r2 + top, c2 + 1) for r1, c1, r2, c2 in grid.merges}
     got = joined_merges(ws)  # as laid out: the cuts made at page breaks joined up again
     assert expected <= got
-    level1 = {ws.cell(m[0], m[1]).value: m for m in got if m[1] == 2 and m[2] > m[0]}
+    level1 = {str(ws.cell(m[0], m[1]).value).replace("\n", ""): m for m in got if m[1] == 2 and m[2] > m[0]}
     assert level1["产出指标（50分）"][2] - level1["产出指标（50分）"][0] == 5
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "绩效指标")
     assert not any(m[0] == head and m[1] == 1 for m in got)  # no vertical merge from the repeated header
@@ -154,11 +154,15 @@ def test_page_setup(book004) -> None:
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-        assert ws.print_title_rows
+        # a one-page 基础数据表 repeats no title rows; every sheet prints exactly its used range
+        assert bool(ws.print_title_rows) != ws.title.endswith("基础数据表")
+        assert ws.print_area and ws.print_area.endswith(f"${ws.max_row}")
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert ws.page_margins.footer < ws.page_margins.bottom - 0.2  # the page number is not cut
     assert book004.worksheets[0].page_setup.orientation == "portrait"
     assert book004.worksheets[2].page_setup.orientation == "landscape"
     assert book004.worksheets[2].print_title_rows == "$12:$12"  # the indicator header row
+    assert book004.properties.creator == "ZiPing" and book004.properties.created.year >= 2025
 
 
 def test_signoff_at_the_end_form_level_overrides_report(book004) -> None:
@@ -246,7 +250,8 @@ def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -
         landscape = ws.page_setup.orientation == "landscape"
         widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
         page = Page(landscape, (0.5, 0.5, 0.6, 0.6))
-        head = [int(x) for x in ws.print_title_rows.replace("$", "").split(":")]
+        titles = ws.print_title_rows
+        head = [int(x) for x in titles.replace("$", "").split(":")] if titles else [1, 0]
         header_pt = sum(ws.row_dimensions[r].height or 15 for r in range(head[0], head[1] + 1))
         pages = _printed_pages(ws, landscape)
         for first, last in pages:
@@ -295,3 +300,23 @@ def test_no_merged_label_is_cut_by_a_page_break(tmp_path: Path) -> None:
     # the 一级 label that continues on the next page is printed there again
     labels = [str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value]
     assert labels.count("年度总体绩效目标完成情况") >= 2
+
+
+def test_numbers_are_stored_as_numbers_with_the_template_places(tmp_path: Path) -> None:
+    """控制率 and the buildings' zeros are numbers; a 0-place rate shows “100%”, not “100.%”."""
+    from openpyxl import load_workbook
+
+    from core.export.xlsx import write_xlsx
+    from core.interchange import read_json_file
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    path = tmp_path / "r.xlsx"
+    write_xlsx(read_json_file(fixtures / "seed004_yiyang.json"), path)
+    ws = load_workbook(path).worksheets[0]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "90.54%" not in values and not any(v == "0" for v in values)
+    rate = next(c for row in ws.iter_rows() for c in row if c.value == Decimal("0.9054") or c.value == 0.9054)
+    assert rate.number_format == "0.00%"
+    write_xlsx(read_json_file(fixtures / "seed003_pingliang.json"), path)
+    formats = {c.number_format for ws in load_workbook(path) for row in ws.iter_rows() for c in row}
+    assert "0%" in formats and "0.%" not in formats
