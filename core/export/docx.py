@@ -29,8 +29,9 @@ from core.templates import get_template
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 ATTACHMENT_MARGINS_MM = {"top": 20, "bottom": 20, "left": 20, "right": 20}  # tables: as the seeds' annexes
-# GB/T 9704: 22 lines of 28 characters; the grid pitch makes 三号 仿宋 fit 28 to the 156 mm line
-DOC_GRID = '<w:docGrid xmlns:w="{ns}" w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"/>'
+# GB/T 9704: 22 lines a page. (A 28-character grid, type linesAndChars with charSpace -842, made
+# LibreOffice print about 17 characters a line, so the text keeps the line grid only.)
+DOC_GRID = '<w:docGrid xmlns:w="{ns}" w:type="lines" w:linePitch="579"/>'
 PAGE_PT = 14  # page numbers: 宋体 4号
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9

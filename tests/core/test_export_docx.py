@@ -218,11 +218,11 @@ def test_sign_off_keeps_with_the_last_table_rows(doc004) -> None:
 
 
 def test_gbt_9704_page_grid_page_numbers_and_fonts(doc004) -> None:
-    """28 characters a line on a character grid, compressed punctuation, 宋体 4号 page numbers at the
+    """22 lines a page on a line grid, compressed punctuation, 宋体 4号 page numbers at the
     outer edge (odd right, even left), the Chinese fonts with fallbacks, theme language zh-CN."""
     first = doc004.sections[0]
     grid = first._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:charSpace")) == "-842"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
     settings = doc004.settings.element
     assert settings.find(qn("w:characterSpacingControl")).get(qn("w:val")) == "compressPunctuation"
     assert settings.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "zh-CN"
