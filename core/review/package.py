@@ -21,7 +21,7 @@ from typing import Any
 
 from core.interchange import InterchangeError, dumps, report_from_dict
 from core.model import Report
-from core.review.figures import report_summary
+from core.review.figures import FORM_KEYS, report_summary
 from core.review.readonly import load_bytes
 from core.storage.db import StorageError
 from core.version import __version__
@@ -34,19 +34,9 @@ JSON_FILE = "报告.json"
 DOCX_FILE = "自评报告.docx"
 XLSX_FILE = "附件.xlsx"
 SUMMARY_KEYS = ("department", "year", "template", "forms", "problems")
-# Figures the data must reproduce; check counts only under the same rule set (rules_version).
-FIGURE_KEYS = (
-    "name",
-    "kind",
-    "initial",
-    "budget",
-    "executed",
-    "execution_rate",
-    "execution_score",
-    "total",
-    "grade",
-    "warning",
-)
+# Figures the data must reproduce (the review list's per-form figures, less the reason text and the
+# problem counts); check counts only under the same rule set (rules_version).
+FIGURE_KEYS = tuple(k for k in FORM_KEYS if k not in ("warning_why", "problems"))
 
 
 def rules_version() -> str:
