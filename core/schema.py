@@ -334,6 +334,10 @@ STORAGE_TABLES: dict[Table, str] = {
     Table.REPORT: "report",
 }
 ROW_TABLES = tuple(ROW_TYPES)
+# The amounts a user types in a funds row (年初预算数, 全年预算数, 全年执行数), in their printed order.
+FUND_AMOUNTS = tuple(c.key for c in declared(FundRow) if c.kind == Kind.AMOUNT and c.editable)
+# Every stored value of a funds row but its identity (the amounts and the printed rate and score).
+FUND_VALUES = tuple(c.key for c in declared(FundRow) if c.kind != Kind.KEY)
 
 # Values a form shows that the program works out; problems may point at them.
 COMPUTED: dict[Table, tuple[Column, ...]] = {

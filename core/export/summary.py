@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from core import schema
 from core.export import Progress, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, SCORE, TEXT, Grid, fill_title, signoff_items
 from core.model import OVERALL, Form, Report
@@ -21,7 +22,7 @@ from core.scoring import amount, computed_sums, score_form
 from core.submission import outputs_section
 from core.templates import get_template
 
-COLUMNS = ("initial", "annual", "executed")
+COLUMNS = schema.FUND_AMOUNTS
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from core import schema
 from core.export.figures import form_figures
 from core.export.funds import money
 from core.model import Report
@@ -58,9 +59,7 @@ def figure_values(report: Report) -> dict[str, str]:
     if overall is not None:
         spec = template.form(overall.kind)
         fig = form_figures(report, overall)
-        cols = {
-            c: _amount(money(overall, spec.rate_row, c, fig)[0]) for c in ("initial", "annual", "executed")
-        }
+        cols = {c: _amount(money(overall, spec.rate_row, c, fig)[0]) for c in schema.FUND_AMOUNTS}
         out.update(_money_values(cols, fig.rate, template.scoring.rate_places))
         filled = any(i.weight.strip() or i.score.strip() for i in overall.indicators)
         out["自评得分"] = (fmt(fig.total) or "—") if filled else "—"  # an empty form has no score yet

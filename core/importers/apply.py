@@ -6,12 +6,13 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import schema
 from core.importers.api import Preview, merge_preview
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form, NarrativeSection
 from core.report import Document
 
 HEADER_FIELDS = ("supervisor", "implementer", "execution_weight", "printed_total")
-FUND_ATTRS = ("initial", "annual", "executed", "printed_rate", "printed_score")
+FUND_ATTRS = schema.FUND_VALUES
 
 
 @dataclass
