@@ -24,7 +24,7 @@ from core import schema
 from core.errorlog import log_exception
 from core.model import FUNDS, Form, Report, Signoff
 from core.numbers import amount_problem
-from core.schema import ROW_TABLES, Kind, Table
+from core.schema import ROW_TABLES, Kind, Table, cleared_for_next_year
 from core.storage import db as storage
 from core.storage import repository as repo
 from core.templates import Template, get_template
@@ -549,30 +549,17 @@ def next_year_report(report: Report, year: int | None = None) -> Report:
     """Start next year's report from this one: keep forms, indicators and targets; clear results."""
     new = report.clone()
     new.year = year if year is not None else report.year + 1
-    new.signoff = replace(report.signoff, date="")
+    # What is cleared is the schema's: the columns declared ``cleared_next_year`` (the year's results).
+    new.signoff = cleared_for_next_year(report.signoff)
+    new.forms = [cleared_for_next_year(form) for form in new.forms]
     for form in new.forms:
         form.uid = 0
-        form.printed_total = ""
         if form.signoff is not None:
-            form.signoff = replace(form.signoff, date="")
-        form.funds = [m.FundRow(key=r.key) for r in form.funds]
-        form.goals = [m.Goal(goal=g.goal) for g in form.goals]
-        form.indicators = [
-            replace(
-                i,
-                actual="",
-                score="",
-                deviation_note="",
-                deduction="",
-                brief="",
-                review_score="",
-                review_note="",
-            )
-            for i in form.indicators
-        ]
-        form.score_sheet = [
-            replace(s, self_score="", review_score="", review_note="") for s in form.score_sheet
-        ]
+            form.signoff = cleared_for_next_year(form.signoff)
+        form.funds = [cleared_for_next_year(r) for r in form.funds]
+        form.goals = [cleared_for_next_year(g) for g in form.goals]
+        form.indicators = [cleared_for_next_year(row) for row in form.indicators]
+        form.score_sheet = [cleared_for_next_year(s) for s in form.score_sheet]
     drafts = get_template(report.template).narrative_drafts
     new.narrative = [
         m.NarrativeSection(title=s.title, text=drafts.get(s.title, "")) for s in report.narrative

@@ -16,7 +16,7 @@ Adding a column: add one field here (and, for an existing table, one ALTER in
 from __future__ import annotations
 
 import copy
-from dataclasses import MISSING, Field, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -73,6 +73,10 @@ class Column:
     ``storage`` is the SQLite column ("" when not stored on its own),
     ``interchange`` the key in interchange JSON ("" when not exchanged),
     ``editable`` whether the user types it in a grid or field.
+    ``headers`` are the words a printed header cell of this column starts with (the importer
+    finds the column by them, brackets and spaces ignored), ``exact_headers`` words that name it
+    only when they are the whole cell ("单位" is 计量单位, "单位名称" is not).
+    ``cleared_next_year``: a result of the year, blank when next year's report starts from this one.
     """
 
     key: str
@@ -81,13 +85,39 @@ class Column:
     storage: str
     interchange: str
     editable: bool = True
+    headers: tuple[str, ...] = ()
+    exact_headers: tuple[str, ...] = ()
+    cleared_next_year: bool = False
 
 
 _META = "ziping.column"
 
 
-def _meta(kind: Kind, label: str, storage: str | None, interchange: str | None, editable: bool) -> Any:
-    return {_META: (kind, label, storage, interchange, editable)}
+@dataclass(frozen=True)
+class _Decl:
+    kind: Kind
+    label: str
+    storage: str | None
+    interchange: str | None
+    editable: bool
+    headers: tuple[str, ...] = ()
+    exact_headers: tuple[str, ...] = ()
+    cleared_next_year: bool = False
+
+
+def _meta(
+    kind: Kind,
+    label: str,
+    storage: str | None,
+    interchange: str | None,
+    editable: bool,
+    headers: tuple[str, ...] = (),
+    exact_headers: tuple[str, ...] = (),
+    cleared_next_year: bool = False,
+) -> Any:
+    return {
+        _META: _Decl(kind, label, storage, interchange, editable, headers, exact_headers, cleared_next_year)
+    }
 
 
 def text(
@@ -98,9 +128,13 @@ def text(
     storage: str | None = None,
     interchange: str | None = None,
     editable: bool = True,
+    headers: tuple[str, ...] = (),
+    exact_headers: tuple[str, ...] = (),
+    cleared_next_year: bool = False,
 ) -> str:
     """Declare a text-valued column (TEXT, LONG, LEVEL, AMOUNT, RATE, DIRECTION, KEY)."""
-    return field(default=default, metadata=_meta(kind, label, storage, interchange, editable))
+    meta = _meta(kind, label, storage, interchange, editable, headers, exact_headers, cleared_next_year)
+    return field(default=default, metadata=meta)
 
 
 def key(label: str) -> Any:
@@ -128,14 +162,17 @@ def column_of(f: Field[Any]) -> Column | None:
     meta = f.metadata.get(_META)
     if meta is None:
         return None
-    kind, label, storage, interchange, editable = meta
+    d: _Decl = meta
     return Column(
         key=f.name,
-        kind=kind,
-        label=label,
-        storage=f.name if storage is None else storage,
-        interchange=f.name if interchange is None else interchange,
-        editable=editable,
+        kind=d.kind,
+        label=d.label,
+        storage=f.name if d.storage is None else d.storage,
+        interchange=f.name if d.interchange is None else d.interchange,
+        editable=d.editable,
+        headers=d.headers,
+        exact_headers=d.exact_headers,
+        cleared_next_year=d.cleared_next_year,
     )
 
 
@@ -160,7 +197,7 @@ class Signoff:
 
     preparer: str = text("填表人")
     phone: str = text("联系电话")
-    date: str = text("填报日期")
+    date: str = text("填报日期", cleared_next_year=True)
     head: str = text("单位负责人")
 
     def is_blank(self) -> bool:
@@ -172,37 +209,98 @@ class FundRow:
     """One row of a form's funds table; which rows exist is the template's."""
 
     key: str = key("资金行")
-    initial: str = text("年初预算数", Kind.AMOUNT)
-    annual: str = text("全年预算数", Kind.AMOUNT)
-    executed: str = text("全年执行数", Kind.AMOUNT)
-    printed_rate: str = text("执行率", Kind.RATE, interchange="rate", editable=False)
-    printed_score: str = text("得分", Kind.AMOUNT, interchange="score", editable=False)
+    initial: str = text(
+        "年初预算数",
+        Kind.AMOUNT,
+        headers=("年初预算数", "年初预算", "年初数", "预算数"),
+        cleared_next_year=True,
+    )
+    annual: str = text(
+        "全年预算数",
+        Kind.AMOUNT,
+        headers=("全年预算数", "全年预算", "调整后预算数", "全年数"),
+        cleared_next_year=True,
+    )
+    executed: str = text(
+        "全年执行数",
+        Kind.AMOUNT,
+        headers=("全年执行数", "实际支出数", "执行数", "实际执行数", "全年实际支出", "实际支出"),
+        cleared_next_year=True,
+    )
+    printed_rate: str = text("执行率", Kind.RATE, interchange="rate", editable=False, cleared_next_year=True)
+    printed_score: str = text(
+        "得分", Kind.AMOUNT, interchange="score", editable=False, cleared_next_year=True
+    )
 
 
 @dataclass
 class Goal:
-    goal: str = text("年度目标", Kind.LONG)
-    achieved: str = text("完成情况", Kind.LONG)
+    goal: str = text(
+        "年度目标",
+        Kind.LONG,
+        headers=("预期目标", "年度目标", "年度总体目标", "总体目标", "绩效目标", "年度绩效目标"),
+    )
+    achieved: str = text(
+        "完成情况",
+        Kind.LONG,
+        headers=("实际完成情况", "目标实际完成情况", "完成情况", "实际完成", "全年实际完成情况"),
+        cleared_next_year=True,
+    )
 
 
 @dataclass
 class Indicator:
-    level1: str = text("一级指标", Kind.LEVEL)
-    level2: str = text("二级指标", Kind.LEVEL)
-    level3: str = text("三级指标")
-    target: str = text("年度指标值")
-    actual: str = text("实际完成值")
-    weight: str = text("分值", Kind.AMOUNT)
-    score: str = text("得分", Kind.AMOUNT)
-    deviation_note: str = text("偏差原因", Kind.LONG)
-    direction: str = text("方向", Kind.DIRECTION)
+    level1: str = text("一级指标", Kind.LEVEL, headers=("一级指标", "一级"))
+    level2: str = text("二级指标", Kind.LEVEL, headers=("二级指标", "二级"))
+    level3: str = text("三级指标", headers=("三级指标", "三级", "指标名称", "绩效指标名称"))
+    target: str = text(
+        "年度指标值",
+        headers=(
+            "年度指标值",
+            "指标值",
+            "年度目标值",
+            "目标值",
+            "预期指标值",
+            "预期目标值",
+            "年度绩效指标值",
+            "预期值",
+            "指标目标值",
+        ),
+    )
+    actual: str = text(
+        "实际完成值",
+        headers=("实际完成值", "实际完成", "全年实际完成值", "完成值", "实际值", "实际完成情况"),
+        cleared_next_year=True,
+    )
+    weight: str = text("分值", Kind.AMOUNT, headers=("分值", "权重", "指标分值", "标准分值"))
+    score: str = text("得分", Kind.AMOUNT, headers=("得分", "自评得分", "指标得分"), cleared_next_year=True)
+    deviation_note: str = text(
+        "偏差原因",
+        Kind.LONG,
+        headers=("偏差原因", "未完成原因", "偏差原因分析", "原因分析", "改进措施"),
+        cleared_next_year=True,
+    )
+    direction: str = text("方向", Kind.DIRECTION, headers=("计算符号", "运算符号", "比较符号", "指标方向"))
     not_applicable: bool = flag("不适用")
-    deduction: str = text("扣减分数", Kind.AMOUNT)
-    brief: str = text("完成情况简要描述", Kind.LONG)
-    unit: str = text("计量单位")
+    deduction: str = text(
+        "扣减分数",
+        Kind.AMOUNT,
+        headers=("扣减分数",),
+        exact_headers=("扣分", "扣分值"),
+        cleared_next_year=True,
+    )
+    brief: str = text(
+        "完成情况简要描述",
+        Kind.LONG,
+        headers=("完成情况简要描述", "完成情况描述", "简要描述"),
+        cleared_next_year=True,
+    )
+    unit: str = text("计量单位", headers=("计量单位", "度量单位"), exact_headers=("单位",))
     breakdown: bool = flag("其中")
-    review_score: str = text("复核得分", Kind.AMOUNT)
-    review_note: str = text("复核意见", Kind.LONG)
+    review_score: str = text(
+        "复核得分", Kind.AMOUNT, headers=("财政复核得分", "复核得分"), cleared_next_year=True
+    )
+    review_note: str = text("复核意见", Kind.LONG, cleared_next_year=True)
 
     def is_blank_row(self) -> bool:
         """Return True for a printed 二级 row with no 三级 and nothing in it."""
@@ -212,13 +310,15 @@ class Indicator:
 @dataclass
 class ScoreItem:
     path: list[str] = path("指标")
-    weight: str = text("分值", Kind.AMOUNT)
-    explanation: str = text("指标解释", Kind.LONG)
-    rule: str = text("评价要点及说明", Kind.LONG)
-    self_score: str = text("自评得分", Kind.AMOUNT)
-    review_score: str = text("复核得分", Kind.AMOUNT)
+    weight: str = text("分值", Kind.AMOUNT, headers=("指标分值", "分值"))
+    explanation: str = text("指标解释", Kind.LONG, headers=("指标解释",))
+    rule: str = text("评价要点及说明", Kind.LONG, headers=("评价要点", "评分标准", "评分要点", "评分规则"))
+    self_score: str = text("自评得分", Kind.AMOUNT, headers=("自评得分", "得分"), cleared_next_year=True)
+    review_score: str = text(
+        "复核得分", Kind.AMOUNT, headers=("财政复核得分", "复核得分"), cleared_next_year=True
+    )
     formula: str = text("计算方法", editable=False)
-    review_note: str = text("复核意见", Kind.LONG)
+    review_note: str = text("复核意见", Kind.LONG, cleared_next_year=True)
 
     @property
     def name(self) -> str:
@@ -245,12 +345,12 @@ class Form:
 
     kind: str
     name: str = text("名称")
-    supervisor: str = text("主管部门")
-    implementer: str = text("实施单位")
+    supervisor: str = text("主管部门", headers=("主管部门", "主管单位"))
+    implementer: str = text("实施单位", headers=("实施单位", "项目实施单位"))
     # The interchange format keeps these two inside the form's "funds" object.
     fund_unit: str = text("金额单位", default="万元", interchange="unit")
     execution_weight: str = text("执行率分值", Kind.AMOUNT)
-    printed_total: str = text("总分", Kind.AMOUNT, editable=False)
+    printed_total: str = text("总分", Kind.AMOUNT, editable=False, cleared_next_year=True)
     funds: list[FundRow] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -340,11 +440,12 @@ FUND_AMOUNTS = tuple(c.key for c in declared(FundRow) if c.kind == Kind.AMOUNT a
 FUND_VALUES = tuple(c.key for c in declared(FundRow) if c.kind != Kind.KEY)
 
 # Values a form shows that the program works out; problems may point at them.
+# A funds table's printed 分值/执行率/得分 columns are these (the importer reads them by ``headers``).
 COMPUTED: dict[Table, tuple[Column, ...]] = {
     Table.FUNDS: (
-        Column("rate", Kind.RATE, "执行率", "", "", False),
-        Column("score", Kind.AMOUNT, "得分", "", "", False),
-        Column("weight", Kind.AMOUNT, "分值", "", "", False),
+        Column("rate", Kind.RATE, "执行率", "", "", False, headers=("执行率",)),
+        Column("score", Kind.AMOUNT, "得分", "", "", False, headers=("得分",)),
+        Column("weight", Kind.AMOUNT, "分值", "", "", False, headers=("分值",)),
     ),
 }
 
@@ -372,6 +473,14 @@ def column(table: Table | str, key: str) -> Column | None:
     return None
 
 
+def the(table: Table, key: str) -> Column:
+    """Return one column of a table (stored or computed); KeyError when the table has none."""
+    found = column(table, key)
+    if found is None:
+        raise KeyError(f"{table}.{key}")
+    return found
+
+
 def label(table: str, key: str) -> str:
     """Return the Chinese name of a column for messages ("实际完成值"); the key when undeclared."""
     if table not in Table.__members__.values():
@@ -385,3 +494,49 @@ def label(table: str, key: str) -> str:
 def keys(table: Table | str, kind: Kind | None = None) -> tuple[str, ...]:
     """Return the column keys of a table, optionally only those of one kind."""
     return tuple(c.key for c in columns(table) if kind is None or c.kind == kind)
+
+
+class Keys:
+    """The column keys of a table as attributes, checked against the declarations.
+
+    ``IND.level1 == "level1"``; ``IND.levle1`` raises AttributeError. Code that is about one
+    particular column names it this way instead of spelling the key as a string, so a renamed or
+    removed column fails where it is used, and a search for the column finds its uses.
+    """
+
+    def __init__(self, *tables: Table) -> None:
+        for t in tables:
+            for c in columns(t) + COMPUTED.get(t, ()):
+                object.__setattr__(self, c.key, c.key)
+        object.__setattr__(self, "_tables", tables)
+
+    def __getattr__(self, name: str) -> str:
+        raise AttributeError(f"no column {name!r} in {self.__dict__.get('_tables')}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("column keys are read-only")
+
+
+FUND = Keys(Table.FUNDS)  # includes the computed rate / score / weight
+GOAL = Keys(Table.GOALS)
+IND = Keys(Table.INDICATORS)
+SCORE = Keys(Table.SCORE_SHEET)
+HEAD = Keys(Table.HEADER)
+REP = Keys(Table.REPORT)
+SECTION = Keys(Table.NARRATIVE)
+
+
+def headed(table: Table, computed: bool = False) -> tuple[Column, ...]:
+    """Return the columns of a table a printed header can name (those with header words)."""
+    cols = columns(table) + (COMPUTED.get(table, ()) if computed else ())
+    return tuple(c for c in cols if c.headers or c.exact_headers)
+
+
+def cleared_for_next_year(record: Any) -> Any:
+    """Return a copy of a record with its ``cleared_next_year`` columns back at their defaults."""
+    blank = {
+        f.name: (f.default_factory() if f.default_factory is not MISSING else f.default)
+        for f in fields(record)
+        if (c := column_of(f)) is not None and c.cleared_next_year
+    }
+    return replace(record, **blank)
