@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from core.model import Form, Report
 from core.numbers import fmt
@@ -122,14 +122,39 @@ def row_rule(
 ) -> Callable[[RowCheck], RowRule]:
     """Declare a row rule: ``@row_rule(Table.GOALS, ("goal", "achieved"))``."""
     cols, head = tuple(columns), tuple(header)
-    return lambda check: RowRule(check, table, cols, head, indexed, quoted, plain)
+    return lambda check: register(RowRule(check, table, cols, head, indexed, quoted, plain))
 
 
 def form_rule(*tables: Table, projects: Iterable[Table] = ()) -> Callable[[FormCheck], FormRule]:
     """Declare a form rule: ``@form_rule(Table.FUNDS, Table.HEADER)``."""
-    return lambda check: FormRule(check, frozenset(tables), frozenset(projects))
+    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects)))
 
 
 def report_rule(*tables: Table, overall: Iterable[Table] = ()) -> Callable[[ReportCheck], ReportRule]:
     """Declare a report rule: ``@report_rule(Table.NARRATIVE, overall=(Table.FUNDS,))``."""
-    return lambda check: ReportRule(check, frozenset(tables), frozenset(overall))
+    return lambda check: register(ReportRule(check, frozenset(tables), frozenset(overall)))
+
+
+# ---- the rules there are ----------------------------------------------------------
+# Declaring a rule registers it: the checker runs every registered rule (core.rules.engine
+# orders them), so adding a rule is its decorated function plus its catalogue entry.
+
+AnyRule = RowRule | FormRule | ReportRule
+R = TypeVar("R", RowRule, FormRule, ReportRule)
+_REGISTERED: list[AnyRule] = []
+
+
+def register(rule: R) -> R:
+    """Add ``rule`` to the rules the checker runs (the decorators above call this)."""
+    _REGISTERED.append(rule)
+    return rule
+
+
+def unregister(rule: AnyRule) -> None:
+    """Drop a rule again (a test's temporary rule)."""
+    _REGISTERED.remove(rule)
+
+
+def registered() -> tuple[AnyRule, ...]:
+    """Every declared rule, in the order they were declared."""
+    return tuple(_REGISTERED)

@@ -9,55 +9,64 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from core.model import OVERALL, PROJECT, Form, Report
 from core.problems import Problem
-from core.rules.amounts import check_amounts
-from core.rules.base import QUOTED, FormCtx, FormRule, ReportRule, RowRule
-from core.rules.figures import check_notes
-from core.rules.funds import check_funds
-from core.rules.indicators import check_weights, indicator_row
-from core.rules.report_rules import (
-    check_copied_goals,
-    check_form_signoff,
-    check_header,
-    check_narrative_guidance,
-    check_signoff,
-    narrative_figures,
-    rate_claims,
-    staff_claims,
-)
-from core.rules.sheets import check_goals, check_sheet, check_total
-from core.rules.submission import submission_form, submission_row
+
+# Importing a rule module declares its rules (core.rules.base.register): nothing here lists them.
+from core.rules import amounts, figures, funds, indicators, report_rules, sheets, submission
+from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowRule, registered
 from core.schema import Table
 
 if TYPE_CHECKING:
     from core.report import Change
 
-# Every rule, in the order its problems are listed; each declares what it reads.
-ROW_RULES: tuple[RowRule, ...] = (indicator_row, submission_row, check_goals)
-FORM_RULES: tuple[FormRule, ...] = (
-    check_funds,
-    check_weights,
-    check_total,
-    check_header,
-    check_form_signoff,
-    check_sheet,
-    check_notes,
-    check_amounts,
-    submission_form,
+# The order the problems of these modules' rules are listed in (within a module: the order they
+# are declared); a rule declared anywhere else — a new module, a test — comes after them.
+MODULE_ORDER = tuple(
+    m.__name__ for m in (funds, indicators, sheets, report_rules, figures, amounts, submission)
 )
-REPORT_RULES: tuple[ReportRule, ...] = (
-    check_signoff,
-    check_copied_goals,
-    check_narrative_guidance,
-    rate_claims,
-    staff_claims,
-    narrative_figures,
-)
-ROW_TABLES = tuple(dict.fromkeys(r.table for r in ROW_RULES))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every declared rule by kind, in the order its problems are listed."""
+
+    rows: tuple[RowRule, ...]
+    forms: tuple[FormRule, ...]
+    reports: tuple[ReportRule, ...]
+
+    @property
+    def row_tables(self) -> tuple[Table, ...]:
+        return tuple(dict.fromkeys(r.table for r in self.rows))
+
+
+def _rank(rule: AnyRule) -> int:
+    module = rule.check.__module__
+    return MODULE_ORDER.index(module) if module in MODULE_ORDER else len(MODULE_ORDER)
+
+
+_RULESETS: dict[tuple[AnyRule, ...], RuleSet] = {}
+
+
+def rules() -> RuleSet:
+    """The rules the checker runs: every registered one (derived, not a hand-kept list)."""
+    declared = registered()
+    found = _RULESETS.get(declared)
+    if found is None:
+        ordered = sorted(declared, key=_rank)  # stable: declaration order within a module
+        found = RuleSet(
+            tuple(r for r in ordered if isinstance(r, RowRule)),
+            tuple(r for r in ordered if isinstance(r, FormRule)),
+            tuple(r for r in ordered if isinstance(r, ReportRule)),
+        )
+        _RULESETS.clear()
+        _RULESETS[declared] = found
+    return found
+
 
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
@@ -78,8 +87,11 @@ class Checker:
         self._sorted: list[Problem] | None = None
         self._memo = ROW_MEMO
         self._row_ctxs: dict[tuple[str, str, tuple[str, ...]], FormCtx] = {}
+        self.rules = rules()
+        self._row_tables = self.rules.row_tables
         self._getters = {
-            id(r): (attrgetter(*r.columns), r.columns.index(r.quoted) if r.quoted else -1) for r in ROW_RULES
+            r: (attrgetter(*r.columns), r.columns.index(r.quoted) if r.quoted else -1)
+            for r in self.rules.rows
         }
         self.full()
 
@@ -94,7 +106,7 @@ class Checker:
             self._forms.clear()
             for form in self.report.forms:
                 self._check_form(form)
-            self._report = [list(rule(self.report)) for rule in REPORT_RULES]
+            self._report = [list(rule(self.report)) for rule in self.rules.reports]
             self._sorted = None
         finally:
             if paused:
@@ -117,7 +129,7 @@ class Checker:
 
     def _row_problems(self, ctx: FormCtx, rule: RowRule, i: int, row: object) -> list[Problem]:
         """Run one row rule on one row, on a copy holding only what the rule declares it reads."""
-        getter, quoted_at = self._getters[id(rule)]
+        getter, quoted_at = self._getters[rule]
         got = getter(row)
         values: tuple[object, ...] = got if len(rule.columns) > 1 else (got,)
         head = tuple(str(getattr(ctx.form, h)) for h in rule.header)
@@ -126,7 +138,7 @@ class Checker:
             text = str(values[quoted_at])
             if rule.plain(self.report.template, text) and not any(QUOTED in str(v) for v in values):
                 quoted, values = text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
-        key = (id(rule), self.report.template, ctx.form.kind, head, values, i if rule.indexed else 0)
+        key = (rule, self.report.template, ctx.form.kind, head, values, i if rule.indexed else 0)
         found = self._memo.get(key)
         if found is None:
             bare = type(row)(**dict(zip(rule.columns, values, strict=True)))
@@ -143,7 +155,7 @@ class Checker:
     def _check_row(self, ctx: FormCtx, table: str, i: int) -> list[Problem]:
         row = ctx.form.rows(table)[i]
         out: list[Problem] = []
-        for rule in ROW_RULES:
+        for rule in self.rules.rows:
             if rule.table == table:
                 out += self._row_problems(ctx, rule, i, row)
         return out
@@ -151,13 +163,13 @@ class Checker:
     def _check_form(self, form: Form) -> None:
         ctx = self._ctx(form)
         rows: dict[RowKey, list[Problem]] = {}
-        for table in ROW_TABLES:
+        for table in self._row_tables:
             for i in range(len(form.rows(table))):
                 found = self._check_row(ctx, table, i)
                 if found:
                     rows[(table, i)] = found
         self._rows[id(form)] = rows
-        self._forms[id(form)] = [list(rule(ctx)) for rule in FORM_RULES]
+        self._forms[id(form)] = [list(rule(ctx)) for rule in self.rules.forms]
 
     def _check_rows(self, form: Form, table: str, rows: tuple[int, ...] | range) -> None:
         ctx = self._ctx(form)
@@ -173,12 +185,12 @@ class Checker:
         if results is None:
             self._check_form(form)
             return
-        for k, rule in enumerate(FORM_RULES):
+        for k, rule in enumerate(self.rules.forms):
             if wanted(rule):
                 results[k] = list(rule(ctx))
 
     def _rerun_report(self, wanted: Callable[[ReportRule], bool]) -> None:
-        for k, rule in enumerate(REPORT_RULES):
+        for k, rule in enumerate(self.rules.reports):
             if wanted(rule):
                 self._report[k] = list(rule(self.report))
 
@@ -199,7 +211,7 @@ class Checker:
         if change.structural or table == Table.HEADER:
             self._check_form(form)  # every problem carries the form's name: a header edit redoes them all
         else:
-            if table in ROW_TABLES:
+            if table in self._row_tables:
                 self._check_rows(form, table, change.rows or range(len(form.rows(table))))
             self._rerun_form(form, lambda r: table in r.tables)
         overall = self.report.overall
