@@ -8,6 +8,7 @@ headings 黑体, level-two 楷体_GB2312; footer “— N —”. Wide tables ge
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,11 @@ from core.templates import get_template
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 ATTACHMENT_MARGINS_MM = {"top": 20, "bottom": 20, "left": 20, "right": 20}  # tables: as the seeds' annexes
-# GB/T 9704: 22 lines a page. (A 28-character grid, type linesAndChars with charSpace -842, made
-# LibreOffice print about 17 characters a line, so the text keeps the line grid only.)
+# GB/T 9704: 22 lines a page on the line grid, 28 characters a line by condensing the body text
+# (see body_spacing). A character grid (linesAndChars, charSpace -842) does give 28 in Word, but
+# LibreOffice puts a 16 pt character into two 15.8 pt grid cells there and prints about 15 a line.
 DOC_GRID = '<w:docGrid xmlns:w="{ns}" w:type="lines" w:linePitch="579"/>'
+CHARS_PER_LINE = 28
 PAGE_PT = 14  # page numbers: 宋体 4号
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
@@ -98,6 +101,7 @@ def _styles(doc: DocxDocument) -> None:
     ind = pf._element.get_or_add_pPr().get_or_add_ind()
     ind.set(f"{{{W_NS}}}firstLineChars", "200")
     ind.set(f"{{{W_NS}}}firstLine", str(2 * BODY_PT * 20))
+    fonts.letter_spacing(normal, body_spacing())
     fonts.paragraph_style(doc, "Heading 1", fonts.HEADING1, BODY_PT, base="Normal")
     fonts.paragraph_style(doc, "Heading 2", fonts.HEADING2, BODY_PT, base="Normal")
     for name in ("Heading 1", "Heading 2"):
@@ -106,11 +110,14 @@ def _styles(doc: DocxDocument) -> None:
         f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
         f.keep_with_next = True
     fonts.paragraph_style(doc, FIGURES_STYLE, fonts.BODY, BODY_PT, base="Normal")
-    title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, 22, base="Normal")
+    # Titles bold: 方正小标宋 is a heavy face, and where it is missing Word falls back to a thin 宋体.
+    title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, 22, base="Normal", bold=True)
+    fonts.letter_spacing(title, 0)
     _no_indent(title, WD_ALIGN_PARAGRAPH.CENTER, exact=36)
     table = fonts.paragraph_style(doc, "ZP Table", fonts.TABLE, 10.5, latin=fonts.TABLE)
     _no_indent(table, None)
-    sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, 18, base="Normal")
+    sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, 18, base="Normal", bold=True)
+    fonts.letter_spacing(sub, 0)
     _no_indent(sub, WD_ALIGN_PARAGRAPH.CENTER, exact=30)
     label = fonts.paragraph_style(doc, "ZP Attachment", fonts.HEADING1, BODY_PT, base="Normal")
     _no_indent(label, WD_ALIGN_PARAGRAPH.LEFT, exact=LINE_PT)
@@ -122,6 +129,13 @@ def _styles(doc: DocxDocument) -> None:
     _no_indent(addressee, WD_ALIGN_PARAGRAPH.LEFT, exact=LINE_PT)
     spacer = fonts.paragraph_style(doc, "ZP Spacer", fonts.TABLE, 1, latin=fonts.TABLE)
     _no_indent(spacer, None, exact=1)
+
+
+def body_spacing() -> int:
+    """Return the body text's character spacing (twentieths of a point) that puts CHARS_PER_LINE
+    三号 characters on a line of the text width (156 mm): -5, i.e. 15.75 pt a character."""
+    width_pt = (210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
+    return math.floor((width_pt / CHARS_PER_LINE - BODY_PT) * 20)
 
 
 def _no_indent(style: object, align: object, exact: float | None = None) -> None:

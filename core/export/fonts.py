@@ -69,6 +69,22 @@ def paragraph_style(
     return style  # type: ignore[no-any-return]
 
 
+# rPr children that come after w:spacing in the schema's sequence (Word rejects them out of order)
+_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect")
+_AFTER_SPACING += ("w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang")
+
+
+def letter_spacing(style: ParagraphStyle, twentieths: int) -> None:
+    """Set a style's character spacing (w:spacing, in twentieths of a point; negative condenses)."""
+    rpr = style.element.get_or_add_rPr()
+    old = rpr.find(qn("w:spacing"))
+    if old is not None:
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    rpr.insert_element_before(spacing, *_AFTER_SPACING, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
 # Fonts Word needs to know by name, with the font it should use where one is not installed
 # (w:altName) and the Chinese character set (GB2312, charset 86), so WPS and Word substitute sensibly.
 FONT_TABLE = (

@@ -119,7 +119,7 @@ def _titles(ws: Worksheet, grid: Grid) -> int:
         row += 1
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
     set_text(ws.cell(row, 1), grid.title)
-    ws.cell(row, 1).font = Font(name=TITLE_FONT, size=18)
+    ws.cell(row, 1).font = Font(name=TITLE_FONT, size=18, bold=True)  # bold where 方正小标宋 is missing
     ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[row].height = 32 * line_count(grid.title, sum(grid.widths) // 2 + 1)
     row += 1

@@ -239,6 +239,26 @@ def test_gbt_9704_page_grid_page_numbers_and_fonts(doc004) -> None:
     assert doc004.core_properties.author == "ZiPing" and doc004.core_properties.created.year >= 2025
 
 
+def test_body_text_prints_28_characters_a_line_and_titles_are_bold(doc004) -> None:
+    """GB/T 9704: 28 三号 characters fill the text width (the body is condensed to 15.75 pt a
+    character: 28 fit, 29 do not), headings inherit it, titles do not; titles are bold so that a
+    missing 方正小标宋 falls back to a bold face, not a thin 宋体."""
+    first = doc004.sections[0]
+    width_twips = first.page_width.twips - first.left_margin.twips - first.right_margin.twips
+    normal = doc004.styles["Normal"]
+    spacing = normal.element.rPr.find(qn("w:spacing"))
+    assert spacing is not None
+    pitch = normal.font.size.twips + int(spacing.get(qn("w:val")))
+    assert width_twips // pitch == 28
+    for name in ("Heading 1", "Heading 2"):
+        assert doc004.styles[name].element.rPr.find(qn("w:spacing")) is None  # inherited from Normal
+    children = [c.tag.split("}")[1] for c in normal.element.rPr]
+    assert children.index("spacing") < children.index("sz")  # schema order, or Word refuses the file
+    for name in ("ZP Title", "ZP Table Title"):
+        style = doc004.styles[name]
+        assert style.font.bold and style.element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "0"
+
+
 def test_cell_lines_are_paragraphs_and_addressee_starts_at_the_margin(tmp_path: Path) -> None:
     from core.interchange import read_json_file
 
