@@ -20,16 +20,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.shared import Mm, Pt
 
-from core.export import Progress, fonts, report_progress, save_atomically
+from core.export import Progress, fonts, pages, report_progress, save_atomically
 from core.export.docx_tables import TWIPS_PER_MM, W_NS, column_twips, split_point, table_xml
-from core.export.grid import Grid, signoff_line
+from core.export.grid import Grid, signoff_line, text_units
 from core.export.layout import plan
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.model import NarrativeSection, Report
 from core.templates import get_template
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-ATTACHMENT_MARGINS_MM = {"top": 20, "bottom": 20, "left": 20, "right": 20}  # tables: as the seeds' annexes
+# Attachments: narrow margins as the seeds' annexed forms (a project form of 001 fits one landscape page)
+ATTACHMENT_MARGINS_MM = {"top": 15, "bottom": 15, "left": 20, "right": 20}
 # GB/T 9704: 22 lines a page on the line grid, 28 characters a line by condensing the body text
 # (see body_spacing). A character grid (linesAndChars, charSpace -842) does give 28 in Word, but
 # LibreOffice puts a 16 pt character into two 15.8 pt grid cells there and prints about 15 a line.
@@ -38,6 +39,10 @@ CHARS_PER_LINE = 28
 PAGE_PT = 14  # page numbers: 宋体 4号
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
+TABLE_PT, TABLE_LINE_PT = 10.5, 13  # 五号 in table cells, exact lines: Word, WPS and LibreOffice agree
+SMALL_PT, SMALL_LINE_PT = 9, 11  # 小五: a form a little too long for one page at 五号
+CELL_PAD = 57  # cell padding left and right (twips), as table_xml writes it
+FIT = 0.95  # share of the page an estimated table may fill (renderers differ a little)
 FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
@@ -114,8 +119,10 @@ def _styles(doc: DocxDocument) -> None:
     title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, 22, base="Normal", bold=True)
     fonts.letter_spacing(title, 0)
     _no_indent(title, WD_ALIGN_PARAGRAPH.CENTER, exact=36)
-    table = fonts.paragraph_style(doc, "ZP Table", fonts.TABLE, 10.5, latin=fonts.TABLE)
-    _no_indent(table, None)
+    table = fonts.paragraph_style(doc, "ZP Table", fonts.TABLE, TABLE_PT, latin=fonts.TABLE)
+    _no_indent(table, None, exact=TABLE_LINE_PT)
+    small = fonts.paragraph_style(doc, "ZP Table Small", fonts.TABLE, SMALL_PT, latin=fonts.TABLE)
+    _no_indent(small, None, exact=SMALL_LINE_PT)
     sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, 18, base="Normal", bold=True)
     fonts.letter_spacing(sub, 0)
     _no_indent(sub, WD_ALIGN_PARAGRAPH.CENTER, exact=30)
@@ -159,7 +166,7 @@ def page_setup(section: object, landscape: bool, attachment: bool = False) -> No
     s.page_width, s.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))  # type: ignore
     for side, mm in (ATTACHMENT_MARGINS_MM if attachment else MARGINS_MM).items():
         setattr(s, f"{side}_margin", Mm(mm))
-    s.footer_distance = Mm(10 if attachment else 20)  # type: ignore[attr-defined]
+    s.footer_distance = Mm(7 if attachment else 20)  # type: ignore[attr-defined]
     sect_pr = s._sectPr  # type: ignore[attr-defined]
     for old in sect_pr.findall(f"{{{W_NS}}}docGrid"):
         sect_pr.remove(old)
@@ -231,6 +238,7 @@ def _charts(doc: DocxDocument, charts: dict[str, bytes], words: dict[str, Any]) 
     for n, (name, png) in enumerate(charts.items(), start=1):
         p = doc.add_paragraph(style="ZP Table")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # the table style's exact 13 pt clips
         p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
         pattern = str(words.get("figure", "{caption}"))
         text = pattern.replace("{n}", str(n)).replace("{caption}", captions.get(name, name))
@@ -273,7 +281,7 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     side = ATTACHMENT_MARGINS_MM["left"] + ATTACHMENT_MARGINS_MM["right"]
     usable = int((page_width.mm - side) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
-    style_id = doc.styles["ZP Table"].style_id
+    style_id = doc.styles[table_style(grid, widths, section.page_height.mm)].style_id  # type: ignore[union-attr]
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
@@ -285,6 +293,22 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     for i, text in enumerate(tail):
         p = doc.add_paragraph(text, style="ZP Signoff")
         p.paragraph_format.keep_with_next = i < len(tail) - 1  # the sign-off prints with the table's end
+
+
+def table_style(grid: Grid, widths: list[int], page_height_mm: float) -> str:
+    """Return the table style of an attachment: 五号, or 小五 where that keeps on one page a form
+    that would run a few rows onto a second page at 五号 (the seeds print such a form on one page)."""
+    usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
+    head = (LINE_PT if grid.attachment else 0) + 30 + (TABLE_LINE_PT if grid.subtitle else 0) + 1
+    tail_lines = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
+    line_units = sum(widths) / 20 / 14 * 2  # ZP Signoff: 14 pt characters, 24 pt lines
+    tail = sum(24 * max(1, math.ceil(text_units(t) / line_units)) for t in tail_lines)
+    room = FIT * usable - head - tail
+    if pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD) <= room:
+        return "ZP Table"
+    if pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD) <= room:
+        return "ZP Table Small"
+    return "ZP Table"
 
 
 def _insert(doc: DocxDocument, tbl: object) -> None:

@@ -70,8 +70,11 @@ def paragraph_style(
 
 
 # rPr children that come after w:spacing in the schema's sequence (Word rejects them out of order)
-_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect")
-_AFTER_SPACING += ("w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang")
+_AFTER_SPACING: tuple[str, ...] = (
+    *("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr"),
+    *("w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout"),
+    *("w:specVanish", "w:oMath"),
+)
 
 
 def letter_spacing(style: ParagraphStyle, twentieths: int) -> None:
@@ -82,7 +85,7 @@ def letter_spacing(style: ParagraphStyle, twentieths: int) -> None:
         rpr.remove(old)
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(twentieths))
-    rpr.insert_element_before(spacing, *_AFTER_SPACING, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    rpr.insert_element_before(spacing, *_AFTER_SPACING)
 
 
 # Fonts Word needs to know by name, with the font it should use where one is not installed

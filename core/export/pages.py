@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from core.export.grid import Grid, text_units
+
 A4_PT = (595.3, 841.9)  # short and long side in points
 FILL = 0.96  # use this share of the estimated page height (renderers differ a little)
 LOOK_BACK = 6  # rows a break may move up to avoid cutting a merged run
@@ -79,3 +81,26 @@ def _choose(heights: list[float], start: int, overflow: int, capacity: float, ba
         if cost < best_cost:
             best, best_cost = k, cost
     return best
+
+
+def table_height(
+    grid: Grid, widths_twips: list[int], font_pt: float, line_pt: float, pad_twips: int
+) -> float:
+    """Return the estimated printed height (points) of a grid's rows as a Word table.
+
+    A cell's lines follow from its text width (a CJK character is ``font_pt`` wide, anything else half)
+    and its width less the cell padding; a row is as tall as its tallest cell's lines (a merged cell's
+    lines are shared by its rows), plus one point of rule.
+    """
+    covered = grid.covered()
+    lines = [1.0] * grid.rows
+    for (r, c), _cell in grid.cells.items():
+        text = grid.text(r, c)
+        if not text:
+            continue
+        m = covered.get((r, c), (r, c, r, c))
+        units = 2 * (sum(widths_twips[m[1] : m[3] + 1]) - 2 * pad_twips) / (font_pt * 20)
+        need = sum(max(1, math.ceil(text_units(part) / max(units, 2))) for part in text.split("\n"))
+        for rr in range(m[0], m[2] + 1):
+            lines[rr] = max(lines[rr], need / (m[2] - m[0] + 1))
+    return sum(math.ceil(n) * line_pt + 1 for n in lines)

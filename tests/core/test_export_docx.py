@@ -6,7 +6,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -257,6 +257,70 @@ def test_body_text_prints_28_characters_a_line_and_titles_are_bold(doc004) -> No
     for name in ("ZP Title", "ZP Table Title"):
         style = doc004.styles[name]
         assert style.font.bold and style.element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "0"
+
+
+def _style_metrics(doc, style_id: str) -> tuple[float, float]:
+    """Return (font size, exact line pitch) in points of a paragraph style (its own or its base's)."""
+    style = next(s for s in doc.styles if s.style_id == style_id)
+    size = line = None
+    while style is not None and (size is None or line is None):
+        size = size or (style.font.size.pt if style.font.size else None)
+        pf = style.paragraph_format
+        if line is None and pf.line_spacing_rule is not None:
+            assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY, f"{style.name}: not exact line spacing"
+            line = pf.line_spacing.pt
+        style = style.base_style
+    return size, line
+
+
+def test_every_001_project_form_fits_one_landscape_page(tmp_path: Path) -> None:
+    """Seed 001 prints each project form on one page: read back, each 自评表's section (label, title,
+    subtitle, table rows at their style's exact line pitch, a row as tall as its most wrapped cell)
+    is estimated to fit inside the section's margins."""
+    import math
+
+    from core.export.grid import text_units
+
+    path = tmp_path / "001.docx"
+    write_docx(read_json_file(FIXTURES / "seed001_guangyuan.json"), path)
+    doc = docx.Document(str(path))
+    body = doc.element.body
+    sections, current = [], []
+    for child in body.iterchildren():
+        current.append(child)
+        sect = child.find(qn("w:pPr") + "/" + qn("w:sectPr")) if child.tag == qn("w:p") else None
+        if child.tag == qn("w:sectPr") or sect is not None:
+            sections.append((current, sect if sect is not None else child))
+            current = []
+    forms = 0
+    for children, sect in sections:
+        tables = [c for c in children if c.tag == qn("w:tbl")]
+        if not tables or "".join(tables[0].iter(qn("w:t")).__next__().itertext()) != "项目名称":
+            continue
+        forms += 1
+        pg, mar = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        usable = (int(pg.get(qn("w:h"))) - int(mar.get(qn("w:top"))) - int(mar.get(qn("w:bottom")))) / 20
+        used = 0.0
+        for child in children:
+            if child.tag == qn("w:p") and "".join(t.text or "" for t in child.iter(qn("w:t"))):
+                used += _style_metrics(doc, child.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val")))[1]
+            if child.tag != qn("w:tbl"):
+                continue
+            for tr in child.iter(qn("w:tr")):
+                lines = 1
+                for tc in tr.findall(qn("w:tc")):
+                    width = int(tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w"))) / 20 - 2 * 57 / 20
+                    n = 0
+                    for p in tc.findall(qn("w:p")):
+                        size, pitch = _style_metrics(
+                            doc, p.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val"))
+                        )
+                        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+                        n += max(1, math.ceil(text_units(text) * size / 2 / width))
+                    lines = max(lines, n)
+                used += lines * pitch + 1
+        assert used <= usable, f"project form {forms}: about {used:.0f} pt of {usable:.0f} pt"
+    assert forms == 24
 
 
 def test_cell_lines_are_paragraphs_and_addressee_starts_at_the_margin(tmp_path: Path) -> None:
