@@ -81,7 +81,7 @@ def build_bulletin(reports: list[dict[str, Any]]) -> Bulletin:
     for rep in reports:
         for form in rep["forms"]:
             (projects if form["kind"] == "project" else overall).add(form)
-        for rule, n in rep.get("rules", {}).items():
+        for rule, n in (rep.get("rules") or {}).items():
             times[rule] += n
             where[rule] += 1
     top = [(r, RULES[r].title if r in RULES else r, n, where[r]) for r, n in times.most_common(TOP_RULES)]

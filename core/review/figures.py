@@ -12,7 +12,20 @@ from typing import Any
 from core.model import Report
 from core.numbers import fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
-from core.scoring import FormScore, amount, score_report
+from core.scoring import (
+    FormScore,
+    IndicatorScore,
+    _execution_part,
+    _scored_total,
+    amount,
+    early_warning,
+    effective_score,
+    execution_score,
+    grade_of,
+    score_report,
+    score_sheet_items,
+    sheet_total,
+)
 from core.templates import get_template
 
 FORM_KEYS = (
@@ -84,4 +97,57 @@ def report_summary(report: Report) -> dict[str, Any]:
         "forms": form_figures(report, score_report(report), problems),
         "problems": problem_counts(problems),
         "rules": problem_rules(problems),
+    }
+
+
+def quick_figures(report: Report) -> list[dict[str, Any]]:
+    """Return ``form_figures`` without the check (``problems`` None) and without working out every
+    indicator's reason: only the totals, 执行率 and 自评预警 (the review list's first pass).
+
+    The same scoring functions give the same figures; tests compare the two on every seed and on
+    generated reports.
+    """
+    template = get_template(report.template)
+    opts = template.scoring
+    out = []
+    for form in report.forms:
+        spec = template.form(form.kind)
+        row = form.fund(spec.rate_row)
+        ex = execution_score(form, spec)
+        scores = [effective_score(ind, report.template) for ind in form.indicators]
+        total = (  # as scoring.form_total, from the scores worked out once
+            _scored_total(_execution_part(ex, spec), scores, form, opts)
+            if spec.scored
+            else sheet_total(form, score_sheet_items(report, form, template))
+        )
+        finals = [IndicatorScore(i, None, s, "", "", None, s) for i, s in enumerate(scores)]
+        warning, why = early_warning(form, spec, ex, finals, opts)
+        out.append(
+            {
+                "name": form.name,
+                "kind": form.kind,
+                "initial": fmt(amount(row.initial)) if row else "",
+                "budget": fmt(amount(row.annual)) if row else "",
+                "executed": fmt(amount(row.executed)) if row else "",
+                "execution_rate": fmt_percent(ex.rate, opts.rate_places),
+                "execution_score": fmt(ex.score),
+                "total": fmt(total),
+                "grade": grade_of(total, opts),
+                "warning": warning,
+                "warning_why": why,
+                "problems": None,
+            }
+        )
+    return out
+
+
+def quick_summary(report: Report) -> dict[str, Any]:
+    """Return ``report_summary`` without the check: problem counts and rules are None."""
+    return {
+        "department": report.department,
+        "year": report.year,
+        "template": report.template,
+        "forms": quick_figures(report),
+        "problems": None,
+        "rules": None,
     }

@@ -51,7 +51,7 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
         done = reviewed is not None and (rep["department"], rep["year"]) in reviewed
         status = "已复核" if done else ("已封包" if rep["kind"] == PACKAGE else "未封包")
         for i, form in enumerate(rep["forms"]):
-            counts = form.get("problems", {})
+            counts = form.get("problems") or {}  # None: not checked yet, the counts show blank
             out.append(
                 {
                     **form,
@@ -61,9 +61,9 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
                     "office": "",
                     "project_total": form["budget"],
                     "warning_text": WARNING_TEXT.get(form.get("warning"), ""),
-                    "error": counts.get("error", 0),
-                    "warning_count": counts.get("warning", 0),
-                    "info": counts.get("info", 0),
+                    "error": counts.get("error", ""),
+                    "warning_count": counts.get("warning", ""),
+                    "info": counts.get("info", ""),
                     "file": rep["file"],
                     "department": rep["department"],
                     "year": rep["year"],

@@ -21,7 +21,7 @@ from typing import Any
 
 from core.interchange import InterchangeError, dumps, report_from_dict
 from core.model import Report
-from core.review.figures import FORM_KEYS, report_summary
+from core.review.figures import FORM_KEYS, quick_summary, report_summary
 from core.review.readonly import load_bytes
 from core.storage.db import StorageError
 from core.version import __version__
@@ -201,11 +201,12 @@ def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any], same_rule
     return out
 
 
-def verify_package(path: Path | str, deep: bool = True) -> Verdict:
+def verify_package(path: Path | str, deep: bool = True, checks: bool = True) -> Verdict:
     """Check a package against its manifest and its own data; PackageError when it is unreadable.
 
     ``deep`` also re-reads the JSON and compares it with the report (the review scan skips it:
-    the JSON's hash is still checked).
+    the JSON's hash is still checked). ``checks=False`` compares the figures but not the check
+    counts (the review list's first pass: the summary's problem counts are None).
     """
     manifest, members, damaged = read_package(path)
     verdict = Verdict(manifest=manifest, changes=_file_changes(manifest, members, damaged))
@@ -213,12 +214,15 @@ def verify_package(path: Path | str, deep: bool = True) -> Verdict:
     if data is None:
         return verdict
     try:
-        report = load_bytes(data, REPORT_FILE)
+        report = load_bytes(data, REPORT_FILE, figures_only=not checks)
     except StorageError as exc:
         verdict.changes.append(str(exc))
         return verdict
+    verdict.summary = report_summary(report) if checks else quick_summary(report)
+    if not checks:
+        verdict.changes += _figure_changes(manifest, verdict.summary, False)
+        return verdict
     verdict.report = report
-    verdict.summary = report_summary(report)
     same_rules = manifest.get("rules_version") == rules_version()
     if not same_rules:
         verdict.notes.append("封包时的检查规则与本程序不同，检查结果（错误、警告、提示个数）未比对")

@@ -60,8 +60,9 @@ def _to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
     return mem
 
 
-def load_connection(conn: sqlite3.Connection, name: str) -> Report:
-    """Check that ``conn`` holds a ZiPing report of a version we read, and load it."""
+def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = False) -> Report:
+    """Check that ``conn`` holds a ZiPing report of a version we read, and load it (``figures_only``:
+    only what the scores need, see ``repository.load_for_figures``)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -76,7 +77,8 @@ def load_connection(conn: sqlite3.Connection, name: str) -> Report:
             conn = _to_memory(conn)
             db = sqlite_utils.Database(conn)
             MIGRATIONS.apply(db)
-        report = repo.load_report(sqlite_utils.Database(conn))
+        db = sqlite_utils.Database(conn)
+        report = repo.load_for_figures(db) if figures_only else repo.load_report(db)
         get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{exc}") from exc
@@ -119,10 +121,10 @@ def load_judged(path: Path) -> Report:
     return report
 
 
-def load_bytes(data: bytes, name: str) -> Report:
+def load_bytes(data: bytes, name: str, figures_only: bool = False) -> Report:
     """Read a report from the bytes of a .zpdb file."""
     conn = connect_bytes(data, name)
     try:
-        return load_connection(conn, name)
+        return load_connection(conn, name, figures_only)
     finally:
         conn.close()

@@ -2,14 +2,19 @@
 
 Each file is summarised once (department, year, template, per-form figures, problem
 counts) and remembered in an index in the user's data folder keyed by path, size and
-mtime, so a re-scan of an unchanged set reads no report at all. Files that cannot be
-listed (a changed package, a missing manifest, a newer format, a duplicate department and
-year, a foreign file, an unreadable folder) are refused with their reason; the scan goes on.
-Nothing in the scanned folders is ever written.
+mtime (and by the file's SHA-256 when those changed: a copied or touched file is not read
+again), so a re-scan of an unchanged set reads no report at all. A scan has two passes:
+``checks=False`` reads only what the figures need (the list, fast), ``checks=True`` also runs
+every rule for the problem counts (the window runs it in the background after the list shows;
+the command line always does). Files that cannot be listed (a changed package, a missing
+manifest, a newer format, a duplicate department and year, a foreign file, an unreadable
+folder) are refused with their reason; the scan goes on. Nothing in the scanned folders is
+ever written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sqlite3
@@ -27,9 +32,10 @@ from core.version import __version__
 Progress = Callable[[int, int, str], bool]
 PACKAGE, REPORT = "package", "report"
 SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
-INDEX_VERSION = f"3-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
+INDEX_VERSION = f"4-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
 POOL_THRESHOLD = 40  # fewer uncached files than this are read in this process
 CHUNK = 8
+HASH_BLOCK = 1 << 20
 
 
 @dataclass
@@ -38,20 +44,36 @@ class ScanResult:
     refused: list[dict[str, str]] = field(default_factory=list)
     cancelled: bool = False
     read: int = 0  # files actually read (not taken from the index)
+    checked: bool = True  # every listed report carries its problem counts (False: figures only)
 
 
-def summarise_file(path_text: str) -> dict[str, Any]:
-    """Read one file and return its summary, or ``{"reason": …}`` when it cannot be listed."""
-    from core.review.figures import report_summary
+def file_hash(path: str) -> str:
+    """Return the SHA-256 of a file ("" when it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(HASH_BLOCK):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def summarise_file(path_text: str, checks: bool = True) -> dict[str, Any]:
+    """Read one file and return its summary, or ``{"reason": …}`` when it cannot be listed.
+
+    ``checks=False`` gives the figures without the problem counts (``problems`` None), reading
+    only what the scores need."""
+    from core.review.figures import quick_summary, report_summary
     from core.review.package import PackageError, verify_package
-    from core.review.readonly import connect_readonly, load_connection, read_meta
+    from core.review.readonly import connect_readonly, load_connection, load_judged, read_meta
     from core.storage.db import StorageError
 
     path = Path(path_text)
     kind = SUFFIXES.get(path.suffix.lower())
     try:
         if kind == PACKAGE:
-            verdict = verify_package(path, deep=False)
+            verdict = verify_package(path, deep=False, checks=checks)
             if not verdict.ok:
                 return {"reason": "报送包在封包后被改动：" + "；".join(verdict.changes[:3])}
             summary = verdict.summary or {}
@@ -60,10 +82,13 @@ def summarise_file(path_text: str) -> dict[str, Any]:
             try:
                 if read_meta(conn).get("kind") == "review":
                     return {"reason": "这是财政复核文件，不是部门报告"}
-                report = load_connection(conn, path.name)
+                journal = path.with_name(path.name + "-journal").exists()
+                report = None if journal else load_connection(conn, path.name, figures_only=not checks)
             finally:
                 conn.close()
-            summary = report_summary(report)
+            if report is None:
+                report = load_judged(path)  # a crash left a journal: read as SQLite would after rollback
+            summary = report_summary(report) if checks else quick_summary(report)
         else:
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
     except (PackageError, StorageError) as exc:
@@ -73,8 +98,8 @@ def summarise_file(path_text: str) -> dict[str, Any]:
     return {**summary, "kind": kind}
 
 
-def _summarise_chunk(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    return [(p, summarise_file(p)) for p in paths]
+def _summarise_chunk(paths: list[str], checks: bool) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(p, file_hash(p), summarise_file(p, checks)) for p in paths]
 
 
 def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -100,25 +125,41 @@ def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]
 
 
 class Index:
-    """Summaries already read, keyed by absolute path, size and mtime (SQLite in the data folder)."""
+    """Summaries already read, keyed by absolute path, size and mtime, and by content (SHA-256),
+    in SQLite in the data folder. ``checked`` says whether a summary carries its problem counts."""
+
+    COLUMNS = ("path", "size", "mtime", "version", "data", "checked", "sha")
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or user_data_dir() / "review-index.sqlite"
         self.conn = sqlite3.connect(str(self.path))
+        self.conn.execute("PRAGMA synchronous=OFF")  # a cache: a lost write is only read again
+        have = tuple(r[1] for r in self.conn.execute("PRAGMA table_info(files)"))
+        if have and have != self.COLUMNS:
+            self.conn.execute("DROP TABLE files")  # an older index: it is only a cache
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
-            "version TEXT, data BLOB)"
+            "version TEXT, data BLOB, checked INTEGER, sha TEXT)"
         )
+        self.conn.execute("CREATE INDEX IF NOT EXISTS files_sha ON files (sha)")
 
-    def lookup(self) -> dict[str, tuple[int, int, str, bytes]]:
-        rows = self.conn.execute("SELECT path, size, mtime, version, data FROM files")
-        return {p: (s, m, v, d) for p, s, m, v, d in rows}
+    def lookup(self) -> dict[str, tuple[int, int, str, bytes, bool]]:
+        rows = self.conn.execute("SELECT path, size, mtime, version, data, checked FROM files")
+        return {p: (s, m, v, d, bool(c)) for p, s, m, v, d, c in rows}
 
-    def store(self, rows: list[tuple[str, int, int, bytes]]) -> None:
+    def by_hash(self, sha: str) -> tuple[bytes, bool] | None:
+        """Return the best summary of a file with this content (checked first), or None."""
+        row = self.conn.execute(
+            "SELECT data, checked FROM files WHERE sha = ? AND version = ? ORDER BY checked DESC LIMIT 1",
+            (sha, INDEX_VERSION),
+        ).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def store(self, rows: list[tuple[str, int, int, bytes, bool, str]]) -> None:
         with self.conn:
             self.conn.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                [(p, s, m, INDEX_VERSION, d) for p, s, m, d in rows],
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(p, s, m, INDEX_VERSION, d, int(c), h) for p, s, m, d, c, h in rows],
             )
 
     def close(self) -> None:
@@ -134,17 +175,17 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 def _pool_results(
-    todo: list[str], workers: int, cancelled: Callable[[], bool]
-) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    todo: list[str], workers: int, checks: bool, cancelled: Callable[[], bool]
+) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: set[Future[list[tuple[str, dict[str, Any]]]]] = set()
+        pending: set[Future[list[tuple[str, str, dict[str, Any]]]]] = set()
         queue = iter(chunks)
         for chunk in queue:
-            pending.add(pool.submit(_summarise_chunk, chunk))
+            pending.add(pool.submit(_summarise_chunk, chunk, checks))
             if len(pending) >= workers * 3:
                 break
         while pending:
@@ -156,7 +197,7 @@ def _pool_results(
                 yield fut.result()
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending.add(pool.submit(_summarise_chunk, nxt))
+                    pending.add(pool.submit(_summarise_chunk, nxt, checks))
 
 
 def scan(
@@ -164,8 +205,12 @@ def scan(
     progress: Progress | None = None,
     workers: int | None = None,
     index: Index | None = None,
+    checks: bool = True,
 ) -> ScanResult:
-    """List every report under ``paths``; ``progress(done, total, label)`` returning False cancels."""
+    """List every report under ``paths``; ``progress(done, total, label)`` returning False cancels.
+
+    ``checks=False`` lists the figures without problem counts (a summary already checked is used
+    as it is); ``checks=True`` gives every report its counts."""
     files, refused = walk(paths)
     result = ScanResult(refused=refused)
     own_index = index is None
@@ -175,6 +220,7 @@ def scan(
         summaries: dict[str, dict[str, Any]] = {}
         stats: dict[str, tuple[int, int]] = {}
         todo: list[str] = []
+        moved: list[tuple[str, int, int, bytes, bool, str]] = []  # same content under a new stat
         for path in files:
             key = os.path.abspath(path)
             st = _stat(path)
@@ -183,37 +229,55 @@ def scan(
                 continue
             stats[key] = st
             hit = known.get(key)
-            if hit is not None and hit[:3] == (*st, INDEX_VERSION):
+            if hit is not None and hit[:3] == (*st, INDEX_VERSION) and (hit[4] or not checks):
                 summaries[key] = marshal.loads(hit[3])
-            else:
-                todo.append(key)
+                continue
+            if known and (hit is None or hit[:2] != st):  # new or changed on disk: content may be known
+                sha = file_hash(key)
+                same = idx.by_hash(sha) if sha else None
+                if same is not None and (same[1] or not checks):
+                    summaries[key] = marshal.loads(same[0])
+                    moved.append((key, *st, same[0], same[1], sha))
+                    continue
+            todo.append(key)
+        if moved:
+            idx.store(moved)
         total = len(todo)
         state = {"cancel": False}
+        verb = "检查" if checks else "读取"
 
         def tick(done: int) -> bool:
-            if progress is not None and progress(done, total, f"正在读取 {done}/{total}") is False:
+            if progress is not None and progress(done, total, f"正在{verb} {done}/{total}") is False:
                 state["cancel"] = True
             return state["cancel"]
 
-        fresh: list[tuple[str, dict[str, Any]]] = []
+        fresh: list[tuple[str, str, dict[str, Any]]] = []
+
+        def keep(batch: list[tuple[str, str, dict[str, Any]]]) -> None:
+            """Remember a batch at once: a cancelled or interrupted scan keeps what it read.
+            A file refused for what it is (foreign, newer, changed) is refused by either pass."""
+            fresh.extend(batch)
+            idx.store([(k, *stats[k], marshal.dumps(s), checks or "reason" in s, h) for k, h, s in batch])
+
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if total >= POOL_THRESHOLD and n_workers > 1:
             try:
-                for batch in _pool_results(todo, n_workers, lambda: tick(len(fresh))):
-                    fresh.extend(batch)
+                for batch in _pool_results(todo, n_workers, checks, lambda: tick(len(fresh))):
+                    keep(batch)
+                    if len(fresh) < total:
+                        tick(len(fresh))
             except (BrokenProcessPool, OSError, RuntimeError):
                 pass  # no worker processes here (a frozen or embedded start): read the rest in this one
-        done = {k for k, _s in fresh}
+        done = {k for k, _h, _s in fresh}
         for key in todo:
             if state["cancel"] or key in done:
                 continue
             if tick(len(fresh)):
                 break
-            fresh.append((key, summarise_file(key)))
+            keep([(key, file_hash(key), summarise_file(key, checks))])
         result.cancelled = state["cancel"]
         result.read = len(fresh)
-        idx.store([(k, *stats[k], marshal.dumps(s)) for k, s in fresh])
-        summaries.update(fresh)
+        summaries.update((k, s) for k, _h, s in fresh)
         if progress is not None and not result.cancelled:
             progress(total, total, "完成")
     finally:
@@ -229,6 +293,7 @@ def scan(
             listed.append({"file": shown, **data})
     received = {str(by_path.get(k, k)): st[1] for k, st in stats.items()}
     result.reports = _drop_duplicates(listed, refused, received)
+    result.checked = all(r.get("problems") is not None for r in result.reports)
     return result
 
 

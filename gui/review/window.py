@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +39,25 @@ WARNING_CHOICES = (("", "全部预警"), ("any", "有预警"), ("red", "红色�
 KIND_CHOICES = (("", "全部表"), ("project", "项目"), ("overall", "部门整体"))
 
 
+class CheckThread(QThread):
+    """The second pass of a scan (every rule, for the problem counts) off the window's thread."""
+
+    advanced = Signal(int, int)
+
+    def __init__(self, folders: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folders = list(folders)
+        self.stop = False
+        self.result: ScanResult | None = None
+
+    def run(self) -> None:
+        def progress(done: int, total: int, _label: str) -> bool:
+            self.advanced.emit(done, total)
+            return not self.stop
+
+        self.result = scan(self.folders, progress=progress, checks=True)
+
+
 class ReviewWindow(QMainWindow):
     """财政审核: list, filter, open read-only, 复核, 抽评, 通报."""
 
@@ -52,6 +72,7 @@ class ReviewWindow(QMainWindow):
         self.sort_column = ""
         self.descending = False
         self.viewers: list[QMainWindow] = []
+        self.checker: CheckThread | None = None
         self._build()
         if self.folders:
             self.rescan()
@@ -126,11 +147,19 @@ class ReviewWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.summary = QLabel(self)
         self.summary.setObjectName("reviewSummary")
+        self.check_label = QLabel(self)
+        self.check_label.setObjectName("checkProgress")
+        self.check_stop = QPushButton("停止检查", self)
+        self.check_stop.clicked.connect(lambda: setattr(self.checker, "stop", True) if self.checker else None)
+        self.statusBar().addPermanentWidget(self.check_label)
+        self.statusBar().addPermanentWidget(self.check_stop)
+        self.check_label.hide()
+        self.check_stop.hide()
         layout.addWidget(self.summary)
         self.setCentralWidget(central)
         for box in (self.grade_box, self.warning_box, self.kind_box, self.department_box):
             box.currentIndexChanged.connect(self.apply_filters)
-        self.errors_box.toggled.connect(self.apply_filters)
+        self.errors_box.toggled.connect(self._errors_only)
         self.search.textChanged.connect(self.apply_filters)
         self.summary.setText(
             "请用“打开文件夹…”选择部门报送的报告（报送包 .zip 或 .zpdb），文件只读，不会被改动。"
@@ -145,8 +174,18 @@ class ReviewWindow(QMainWindow):
             self.rescan()
 
     def rescan(self) -> None:
+        """Read the figures of every report (fast: the list shows), then check them in the background."""
         if not self.folders:
             return
+        self.stop_checking()
+        result = self._scan_with_dialog(checks=False)
+        self.show_result(result)
+        if result.cancelled:
+            self.statusBar().showMessage("已取消读取：只列出了已读取的报告。", 8000)
+        elif not result.checked:
+            self.start_checking()
+
+    def _scan_with_dialog(self, checks: bool) -> ScanResult:
         dialog = QProgressDialog("正在读取报告…", "取消", 0, 100, self)
         dialog.setWindowTitle("财政审核")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -159,8 +198,12 @@ class ReviewWindow(QMainWindow):
             QApplication.processEvents()
             return not dialog.wasCanceled()
 
-        self.result = scan(self.folders, progress=progress)
+        result = scan(self.folders, progress=progress, checks=checks)
         dialog.close()
+        return result
+
+    def show_result(self, result: ScanResult) -> None:
+        self.result = result
         self.table_rows = rows(self.result, reviewed_keys())
         current = self.department_box.currentData()
         self.department_box.blockSignals(True)
@@ -177,8 +220,59 @@ class ReviewWindow(QMainWindow):
             self.refused_view.setItem(i, 1, QTableWidgetItem(item["reason"]))
         self.tabs.setTabText(1, f"未列入的文件（{len(self.result.refused)}）")
         self.apply_filters()
-        if self.result.cancelled:
-            self.statusBar().showMessage("已取消读取：只列出了已读取的报告。", 8000)
+
+    # ---- the background check ----------------------------------------------------------
+    def start_checking(self) -> None:
+        self.checker = CheckThread(self.folders, self)
+        self.checker.advanced.connect(self._check_advanced)
+        self.checker.finished.connect(self._check_finished)
+        self.check_label.setText("正在检查各报告的问题…")
+        self.check_label.show()
+        self.check_stop.show()
+        self.checker.start()
+
+    def _check_advanced(self, done: int, total: int) -> None:
+        self.check_label.setText(f"正在检查各报告的问题 {done}/{total}（错误、警告、提示列随后填入）")
+
+    def _check_finished(self) -> None:
+        checker, self.checker = self.checker, None
+        self.check_label.hide()
+        self.check_stop.hide()
+        if checker is None or checker.result is None:
+            return
+        if checker.result.cancelled:
+            self.statusBar().showMessage("已停止检查：错误、警告、提示列只填了已检查的报告。", 8000)
+            return
+        self.show_result(checker.result)
+        self.statusBar().showMessage("检查完成：错误、警告、提示列已填入。", 8000)
+
+    def stop_checking(self) -> None:
+        """Stop the background check and wait for it (what it checked stays in the index)."""
+        checker = self.checker
+        if checker is not None:
+            checker.stop = True
+            checker.wait()
+            self._check_finished()
+
+    def ensure_checked(self) -> bool:
+        """Finish the check in the foreground (with progress) before what needs the counts."""
+        if self.result.checked:
+            return True
+        self.stop_checking()
+        result = self._scan_with_dialog(checks=True)
+        if result.cancelled:
+            return False
+        self.show_result(result)
+        return True
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.stop_checking()
+        super().closeEvent(event)
+
+    def _errors_only(self, on: bool) -> None:
+        if on and not self.result.checked:
+            self.ensure_checked()  # the error counts are needed now
+        self.apply_filters()
 
     def apply_filters(self) -> None:
         shown = select(
@@ -250,7 +344,7 @@ class ReviewWindow(QMainWindow):
         from core.review.listing import write_list_xlsx
 
         path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", "汇总.xlsx", "Excel (*.xlsx)")
-        if path:
+        if path and self.ensure_checked():
             write_list_xlsx(self.result, Path(path), reviewed_keys())
             self.statusBar().showMessage(f"已导出 {path}", 8000)
 
@@ -286,6 +380,8 @@ class ReviewWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "导出通报", "通报.xlsx", "Excel (*.xlsx)")
         if path:
             target = Path(path)
+            if not self.ensure_checked():  # the 通报 counts problems by rule
+                return
             b = build_bulletin(self.result.reports)
             write_bulletin_xlsx(b, target)
             write_bulletin_docx(b, target.with_suffix(".docx"))

@@ -108,12 +108,50 @@ def test_rescan_reads_nothing_unless_a_file_changed(review_set: Path, tmp_path: 
     assert first.read == len(list(review_set.iterdir()))
     again = scan([review_set], index=Index(idx))
     assert again.read == 0 and again.reports == first.reports and again.refused == first.refused
-    os.utime(review_set / "dept2.zpdb", ns=(1, 1))
+    victim = review_set / "dept2.zpdb"
+    os.utime(victim, ns=(1, 1))  # touched, same content: its hash finds it in the index
     try:
-        third = scan([review_set], index=Index(idx))
+        touched = scan([review_set], index=Index(idx))
     finally:
-        os.utime(review_set / "dept2.zpdb")
-    assert third.read == 1
+        os.utime(victim)
+    assert touched.read == 0 and touched.reports == first.reports
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    original = victim.read_bytes()
+    try:
+        conn = sqlite3.connect(victim)  # a real change: the figures change, the file is read again
+        conn.execute("UPDATE fund_rows SET executed = '1' WHERE executed <> ''")
+        conn.commit()
+        conn.close()
+        changed = scan([review_set], index=Index(idx))
+    finally:
+        victim.write_bytes(original)
+    assert changed.read == 1
+    mine = next(r for r in changed.reports if r["file"] == str(victim))
+    before = next(r for r in first.reports if r["file"] == str(victim))
+    assert [f["executed"] for f in mine["forms"]] != [f["executed"] for f in before["forms"]]
+
+
+def test_figures_pass_lists_without_counts_then_checks_fill_them(review_set: Path, tmp_path: Path) -> None:
+    idx = tmp_path / "i.sqlite"
+    quick = scan([review_set], index=Index(idx), checks=False)
+    full = scan([review_set], index=Index(tmp_path / "other.sqlite"))
+    assert not quick.checked and full.checked
+    assert all(r["problems"] is None for r in quick.reports)
+    strip = [[{k: v for k, v in f.items() if k != "problems"} for f in r["forms"]] for r in full.reports]
+    assert [
+        [{k: v for k, v in f.items() if k != "problems"} for f in r["forms"]] for r in quick.reports
+    ] == strip
+    assert quick.refused == full.refused
+    table = rows(quick)
+    assert {r["error"] for r in table} == {""}  # not checked yet: blank, not 0
+    again = scan([review_set], index=Index(idx), checks=False)
+    assert again.read == 0
+    checked = scan([review_set], index=Index(idx))
+    refused_for_what_they_are = 4  # 说明.txt, newer.zpdb, changed.zip, nomanifest.zip: not read again
+    assert checked.read == len(list(review_set.iterdir())) - refused_for_what_they_are
+    assert checked.reports == full.reports
+    assert scan([review_set], index=Index(idx), checks=False).reports == full.reports  # checked is kept
 
 
 def test_progress_can_cancel_the_scan(review_set: Path, tmp_path: Path) -> None:
@@ -178,3 +216,48 @@ def test_a_report_with_a_journal_beside_it_is_read_through_the_judged_path(tmp_p
     before = (path.read_bytes(), journal.read_bytes())
     assert load_readonly(path).department == "基准部门0005"
     assert (path.read_bytes(), journal.read_bytes()) == before
+
+
+def _figures_both_ways(path: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    from core.review.figures import quick_summary, report_summary
+    from core.review.readonly import connect_readonly, load_connection
+
+    conn = connect_readonly(path)
+    try:
+        quick = quick_summary(load_connection(conn, path.name, figures_only=True))
+        full = report_summary(load_connection(conn, path.name))
+    finally:
+        conn.close()
+    assert quick["problems"] is None and all(f["problems"] is None for f in quick["forms"])
+    return [{k: v for k, v in f.items() if k != "problems"} for f in quick["forms"]], [
+        {k: v for k, v in f.items() if k != "problems"} for f in full["forms"]
+    ]
+
+
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])
+def test_figures_pass_gives_the_full_figures_on_every_seed(seed: str, tmp_path: Path) -> None:
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    path = tmp_path / f"{seed}.zpdb"
+    Document.create(path, read_json_file(ROOT / f"tests/fixtures/{seed}.json")).close()
+    quick, full = _figures_both_ways(path)
+    assert quick == full and any(f["total"] for f in full)
+
+
+def test_figures_pass_gives_the_full_figures_on_generated_reports(tmp_path: Path) -> None:
+    grades: set[object] = set()
+    for n in range(8):
+        report = build_report(n, projects=6, per=25)
+        if n % 2:  # scores left blank (the suggested score counts), a not-applicable and a deduction
+            for form in report.projects:
+                for i, ind in enumerate(form.indicators):
+                    ind.score = ""
+                    ind.not_applicable = i == 3
+                    ind.deduction = "1" if i == 5 else ""
+        path = tmp_path / f"g{n}.zpdb"
+        write_fast(report, path)
+        quick, full = _figures_both_ways(path)
+        assert quick == full
+        grades |= {f["grade"] for f in full} | {f["warning"] for f in full}
+    assert {"优", "良", "red"} <= grades  # the set is varied, not one grade

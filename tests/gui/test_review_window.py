@@ -58,6 +58,23 @@ def test_list_filters_and_sorts(qtbot: Any, folder: Path) -> None:
     assert "共 3 份报告" in window.summary.text()
 
 
+def test_counts_fill_in_after_the_background_check(qtbot: Any, folder: Path) -> None:
+    window = make_review_window(qtbot, folder)
+    assert window.model.rowCount() == 15  # the list shows before the check
+    qtbot.waitUntil(lambda: window.checker is None, timeout=120_000)
+    assert window.result.checked
+    assert all(isinstance(r["error"], int) for r in window.table_rows)
+    assert any(r["error"] or r["warning_count"] for r in window.table_rows)
+    window.errors_box.setChecked(True)
+    assert 0 < window.model.rowCount() and all(r["error"] for r in window.model.rows)
+
+
+def test_closing_stops_the_check(qtbot: Any, folder: Path) -> None:
+    window = make_review_window(qtbot, folder)
+    window.close()
+    assert window.checker is None
+
+
 def test_open_a_report_read_only(qtbot: Any, folder: Path) -> None:
     window = make_review_window(qtbot, folder)
     source = folder / "d1.zpdb"
