@@ -66,7 +66,7 @@ def test_counts_fill_in_after_the_background_check(qtbot: Any, folder: Path) -> 
     assert all(isinstance(r["error"], int) for r in window.table_rows)
     assert any(r["error"] or r["warning_count"] for r in window.table_rows)
     window.errors_box.setChecked(True)
-    assert 0 < window.model.rowCount() and all(r["error"] for r in window.model.rows)
+    assert window.model.rowCount() > 0 and all(r["error"] for r in window.model.rows)
 
 
 def test_closing_stops_the_check(qtbot: Any, folder: Path) -> None:
