@@ -7,14 +7,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
+from core import schema
 from core.export.figures import Figures, form_figures
 from core.export.funds import fund_value, inline_funds, inline_height, money, split_rows
 from core.export.grid import HEAD, LABEL, SCORE, TEXT, Grid, Value, fill_title, runs, signoff_items
 from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
-from core.templates import FormSpec, FundRowSpec, Template, get_template, split_level1
+from core.schema import Kind, Table
+from core.scoring import form_total
+from core.templates import Column, FormSpec, FundRowSpec, Template, get_template, split_level1
 
 LABEL_WIDTH = 10
 RATE_WIDTH = 10
@@ -31,7 +35,8 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     """Return the grid of one 自评表."""
     spec = template.form(form.kind)
     fig = form_figures(report, form)
-    widths = [LABEL_WIDTH] + [c.width or 12 for c in spec.indicator_columns]
+    cols = indicator_columns(form, spec)
+    widths = [LABEL_WIDTH] + [c.width or 12 for c in cols]
     title = fill_title(spec.title, report.year, name=form.name, department=report.department)
     short = "部门整体" if form.kind == OVERALL else form.name
     g = Grid(
@@ -52,9 +57,9 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     else:
         _funds(g, form, spec, fig)
     _goals(g, form, spec)
-    _indicators(g, form, spec, fig)
+    _indicators(g, form, spec, fig, cols)
     if spec.scored:
-        _total(g, form, spec, fig)
+        _total(g, form, spec, fig, cols, _review_total(report, form, spec, cols))
     if spec.fund_layout == "inline":
         inline_funds(g, form, spec, fig, fund_top)
     own = form.signoff if form.signoff and not form.signoff.is_blank() else None
@@ -181,21 +186,68 @@ def _level1_text(label: str, members: list[Indicator], spec: FormSpec) -> str:
     return str(spec.printing.get("level1", "{name}")).replace("{name}", name).replace("{weight}", fmt(total))
 
 
-def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
+def indicator_columns(form: Form, spec: FormSpec) -> tuple[Column, ...]:
+    """Return the indicator table's columns: the template's, and when the form carries 复核得分 (a
+    review file's export) the template's ``print.review`` columns beside the one it names, that
+    column retitled as it says (seed 001: 自评得分 | 财政复核得分)."""
+    cols = spec.indicator_columns
+    words = spec.printing.get("review")
+    if not isinstance(words, dict):
+        return cols
+    extra = [Column(str(c["key"]), str(c["title"]), int(c.get("width", 0))) for c in words.get("columns", [])]
+    keys = [c.key for c in cols]
+    after = str(words.get("after", ""))
+    if after not in keys or not any(
+        str(getattr(i, c.key, "")).strip() for i in form.indicators for c in extra
+    ):
+        return cols
+    titles = words.get("titles", {})
+    out = [replace(c, title=str(titles.get(c.key, c.title))) for c in cols]
+    at = keys.index(after) + 1
+    return tuple(out[:at] + extra + out[at:])
+
+
+def _review_keys(spec: FormSpec, cols: tuple[Column, ...]) -> set[str]:
+    return {c.key for c in cols} - {c.key for c in spec.indicator_columns}
+
+
+def _review_scores(spec: FormSpec, cols: tuple[Column, ...]) -> list[str]:
+    """The 复核 columns that hold scores (an amount column of the indicators; a 复核意见 is text)."""
+    review = _review_keys(spec, cols)
+    out = []
+    for c in cols:
+        declared = schema.column(Table.INDICATORS, c.key) if c.key in review else None
+        if declared is not None and declared.kind == Kind.AMOUNT:
+            out.append(c.key)
+    return out
+
+
+def _review_total(report: Report, form: Form, spec: FormSpec, cols: tuple[Column, ...]) -> Decimal | None:
+    """Return the 总分 as reviewed: each 复核得分 in place of its 得分 (rows without one keep theirs)."""
+    review = _review_scores(spec, cols)
+    if not review:
+        return None
+    key = review[0]
+    rows = [replace(i, score=getattr(i, key)) if getattr(i, key).strip() else i for i in form.indicators]
+    return form_total(report, replace(form, indicators=rows))
+
+
+def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures, cols: tuple[Column, ...]) -> None:
     start = g.rows
-    for c, col in enumerate(spec.indicator_columns, start=1):
+    for c, col in enumerate(cols, start=1):
         g.put(start, c, col.title, HEAD)
     g.repeat = (start, start)
     inds = form.indicators
     base = start + 1
+    review = _review_keys(spec, cols)
     for i, ind in enumerate(inds):
-        for c, col in enumerate(spec.indicator_columns, start=1):
+        for c, col in enumerate(cols, start=1):
             if col.key in ("level1", "level2"):
                 continue
             computed = fig.indicators[i] if i < len(fig.indicators) else None
-            value, kind, align = _indicator_cell(ind, col.key, computed)
+            value, kind, align = _indicator_cell(ind, col.key, computed, col.key in review)
             g.put(base + i, c, value, kind, align=align)
-    keys = [c.key for c in spec.indicator_columns]
+    keys = [c.key for c in cols]
     l1 = [i.level1 for i in inds]
     for a, b in runs(l1):
         if "level1" in keys:
@@ -217,12 +269,17 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
         g.put(base, 0, "", LABEL, rows=g.rows - base)
 
 
-def _indicator_cell(ind: Indicator, key: str, computed: Decimal | None) -> tuple[Value, str, str]:
+def _indicator_cell(
+    ind: Indicator, key: str, computed: Decimal | None, review: bool = False
+) -> tuple[Value, str, str]:
     """Return value, kind and alignment of one indicator cell (scores as numbers when they are)."""
     text = getattr(ind, key)
     if isinstance(text, bool):
         text = "是" if text else ""
     align = "left" if key in ("level3", "deviation_note") else "center"
+    if review:  # a 复核 column: a score as a number, a remark as text
+        value = try_amount(text) if text.strip() else None
+        return (value, SCORE, align) if value is not None else (text, TEXT, "left" if text else align)
     if key in ("weight", "score"):
         value = try_amount(text)
         if value is None and key == "score" and not text.strip() and not ind.is_blank_row():
@@ -232,8 +289,10 @@ def _indicator_cell(ind: Indicator, key: str, computed: Decimal | None) -> tuple
     return text, TEXT, align
 
 
-def _total(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
-    keys = [c.key for c in spec.indicator_columns]
+def _total(
+    g: Grid, form: Form, spec: FormSpec, fig: Figures, cols: tuple[Column, ...], review: Decimal | None
+) -> None:
+    keys = [c.key for c in cols]
     if "weight" not in keys or "score" not in keys:
         return
     r = g.rows
@@ -245,8 +304,12 @@ def _total(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
     # An empty form prints an empty 总分 (not the execution weight alone and a score of 0).
     g.put(r, wc, sum(weights, execution or ZERO) if entered else None, SCORE)
     g.put(r, sc, fig.total if entered else None, SCORE)
-    if sc + 1 < g.ncols:
-        g.put(r, sc + 1, "", TEXT, cols=g.ncols - sc - 1)
+    extra = _review_keys(spec, cols)
+    for key in extra:  # the reviewed 总分 under the 复核得分 column
+        g.put(r, 1 + keys.index(key), review if key in _review_scores(spec, cols) else "", SCORE)
+    rest = max([sc] + [1 + keys.index(k) for k in extra]) + 1
+    if rest < g.ncols:
+        g.put(r, rest, "", TEXT, cols=g.ncols - rest)
 
 
 def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:

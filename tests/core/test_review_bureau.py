@@ -183,3 +183,52 @@ def test_bulletin_counts_every_project(graded_set: Path, tmp_path: Path) -> None
     assert "本次共审核 8 个部门" in text and "涉及项目 48 个" in text
     out = run("review", str(graded_set), "--bulletin-xlsx", str(tmp_path / "b.xlsx"), "--json")
     assert out.returncode == 0 and json.loads(out.stdout)["reports"]
+
+
+def test_forms_of_a_review_print_the_review_column_beside_the_self_score(
+    seed_zpdb,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from core.export.docx import write_docx
+    from core.export.xlsx import write_xlsx
+    from core.review.readonly import load_readonly
+    from core.templates import get_template
+
+    source = seed_zpdb("seed004_yiyang")
+    rf = ReviewFile.create(source, tmp_path / "复核.zpdb", reviewer="审核员")
+    try:
+        p = next(i for i, f in enumerate(rf.report.forms) if f.kind == "project" and len(f.indicators) > 3)
+        form = rf.report.forms[p]
+        rows = [r for r, ind in enumerate(form.indicators) if ind.weight.strip()][:3]
+        for r in rows:
+            rf.set_mark(p, INDICATORS, r, "1", "佐证不足")
+        report = rf.reviewed_report()
+        own = load_readonly(source)
+        write_xlsx(own, tmp_path / "plain.xlsx", [own.forms[p].uid])  # the department's own: no column
+        write_xlsx(report, tmp_path / "review.xlsx", [form.uid])
+        write_docx(report, tmp_path / "review.docx")
+    finally:
+        rf.close()
+    words = get_template(report.template).form("project").printing["review"]
+    review_title = words["columns"][0]["title"]
+
+    def header(path: Path) -> tuple[list[list[object]], int]:
+        cells = [[c.value for c in row] for row in load_workbook(path).worksheets[0].iter_rows()]
+        return cells, next(r for r, row in enumerate(cells) if "三级指标" in row)
+
+    plain, at = header(tmp_path / "plain.xlsx")
+    assert review_title not in plain[at]
+    cells, at = header(tmp_path / "review.xlsx")
+    head = cells[at]
+    col = head.index(words["titles"]["score"])
+    assert head[col + 1] == review_title and head[col - 1] in ("分值", "权重")
+    body = cells[at + 1 : at + 1 + len(form.indicators)]
+    marked = [r for r, row in enumerate(body) if row[col + 1] is not None]
+    assert marked == rows and all(Decimal(str(body[r][col + 1])) == 1 for r in rows)
+    total = next(row for row in cells[at + 1 :] if row[col + 1] is not None and row not in body)
+    assert Decimal(str(total[col + 1])) < Decimal(str(total[col]))  # the reviewed 总分 is lower
+    doc = DocxDocument(str(tmp_path / "review.docx"))
+    found = [t for t in doc.tables if any(review_title in c.text for c in t.rows[0].cells)] + [
+        t for t in doc.tables for row in t.rows[:12] if any(c.text == review_title for c in row.cells)
+    ]
+    assert found, "the Word forms print the 复核 column too"
