@@ -7,12 +7,15 @@ JSON output all come from ``report_summary`` so they cannot disagree.
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
-from core.model import Report
+from core.model import Form, Report
 from core.numbers import fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
+from core.schema import FUND_AMOUNTS, declared
 from core.scoring import (
+    ExecutionScore,
     FormScore,
     IndicatorScore,
     _execution_part,
@@ -26,7 +29,7 @@ from core.scoring import (
     score_sheet_items,
     sheet_total,
 )
-from core.templates import get_template
+from core.templates import Template, get_template
 
 FORM_KEYS = (
     "name",
@@ -42,6 +45,27 @@ FORM_KEYS = (
     "warning_why",
     "problems",
 )
+SUMMARY_HEAD = tuple(c.key for c in declared(Report))  # template, year, department
+
+
+def _form_row(
+    form: Form, template: Template, ex: ExecutionScore, total: Decimal | None, warning: tuple[str | None, str]
+) -> dict[str, Any]:
+    """One form's figures as the list and the manifest carry them (``problems`` filled by the caller)."""
+    row = form.fund(template.form(form.kind).rate_row)
+    money = [fmt(amount(getattr(row, k))) if row else "" for k in FUND_AMOUNTS]
+    values = [
+        form.name,
+        form.kind,
+        *money,
+        fmt_percent(ex.rate, template.scoring.rate_places),
+        fmt(ex.score),
+        fmt(total),
+        grade_of(total, template.scoring),
+        *warning,
+        None,
+    ]
+    return dict(zip(FORM_KEYS, values, strict=True))
 
 
 def form_figures(
@@ -54,24 +78,9 @@ def form_figures(
         per_form.setdefault(p.form_uid, []).append(p)
     out = []
     for form, s in zip(report.forms, scores, strict=True):
-        row = form.fund(template.form(form.kind).rate_row)
-        ex = s.execution
-        out.append(
-            {
-                "name": form.name,
-                "kind": form.kind,
-                "initial": fmt(amount(row.initial)) if row else "",
-                "budget": fmt(amount(row.annual)) if row else "",
-                "executed": fmt(amount(row.executed)) if row else "",
-                "execution_rate": fmt_percent(ex.rate, s.rate_places),
-                "execution_score": fmt(ex.score),
-                "total": fmt(s.total),
-                "grade": s.grade,
-                "warning": s.warning,
-                "warning_why": s.warning_why,
-                "problems": problem_counts(per_form.get(form.uid, [])),
-            }
-        )
+        row = _form_row(form, template, s.execution, s.total, (s.warning, s.warning_why))
+        row[FORM_KEYS[-1]] = problem_counts(per_form.get(form.uid, []))
+        out.append(row)
     return out
 
 
@@ -85,19 +94,20 @@ def problem_rules(problems: list[Problem]) -> dict[str, int]:
     return dict(Counter(p.rule for p in problems))
 
 
+def _summary(report: Report, forms: list[dict[str, Any]], problems: list[Problem] | None) -> dict[str, Any]:
+    """department, year, template of a report with its forms' figures (counts None when unchecked)."""
+    head = {k: getattr(report, k) for k in SUMMARY_HEAD}
+    counts = None if problems is None else problem_counts(problems)
+    rules = None if problems is None else problem_rules(problems)
+    return {**head, "forms": forms, "problems": counts, "rules": rules}
+
+
 def report_summary(report: Report) -> dict[str, Any]:
     """Return department, year, template, per-form figures and problem counts of a report."""
     from core.rules import check_report
 
     problems = check_report(report)
-    return {
-        "department": report.department,
-        "year": report.year,
-        "template": report.template,
-        "forms": form_figures(report, score_report(report), problems),
-        "problems": problem_counts(problems),
-        "rules": problem_rules(problems),
-    }
+    return _summary(report, form_figures(report, score_report(report), problems), problems)
 
 
 def quick_figures(report: Report) -> list[dict[str, Any]]:
@@ -108,46 +118,22 @@ def quick_figures(report: Report) -> list[dict[str, Any]]:
     generated reports.
     """
     template = get_template(report.template)
-    opts = template.scoring
     out = []
     for form in report.forms:
         spec = template.form(form.kind)
-        row = form.fund(spec.rate_row)
         ex = execution_score(form, spec)
         scores = [effective_score(ind, report.template) for ind in form.indicators]
         total = (  # as scoring.form_total, from the scores worked out once
-            _scored_total(_execution_part(ex, spec), scores, form, opts)
+            _scored_total(_execution_part(ex, spec), scores, form, template.scoring)
             if spec.scored
             else sheet_total(form, score_sheet_items(report, form, template))
         )
         finals = [IndicatorScore(i, None, s, "", "", None, s) for i, s in enumerate(scores)]
-        warning, why = early_warning(form, spec, ex, finals, opts)
-        out.append(
-            {
-                "name": form.name,
-                "kind": form.kind,
-                "initial": fmt(amount(row.initial)) if row else "",
-                "budget": fmt(amount(row.annual)) if row else "",
-                "executed": fmt(amount(row.executed)) if row else "",
-                "execution_rate": fmt_percent(ex.rate, opts.rate_places),
-                "execution_score": fmt(ex.score),
-                "total": fmt(total),
-                "grade": grade_of(total, opts),
-                "warning": warning,
-                "warning_why": why,
-                "problems": None,
-            }
-        )
+        warning = early_warning(form, spec, ex, finals, template.scoring)
+        out.append(_form_row(form, template, ex, total, warning))
     return out
 
 
 def quick_summary(report: Report) -> dict[str, Any]:
     """Return ``report_summary`` without the check: problem counts and rules are None."""
-    return {
-        "department": report.department,
-        "year": report.year,
-        "template": report.template,
-        "forms": quick_figures(report),
-        "problems": None,
-        "rules": None,
-    }
+    return _summary(report, quick_figures(report), None)

@@ -128,15 +128,15 @@ class Index:
     """Summaries already read, keyed by absolute path, size and mtime, and by content (SHA-256),
     in SQLite in the data folder. ``checked`` says whether a summary carries its problem counts."""
 
-    COLUMNS = ("path", "size", "mtime", "version", "data", "checked", "sha")
+    LAYOUT = 2  # the index file's own format (PRAGMA user_version); 1 had no checked/sha columns
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or user_data_dir() / "review-index.sqlite"
         self.conn = sqlite3.connect(str(self.path))
         self.conn.execute("PRAGMA synchronous=OFF")  # a cache: a lost write is only read again
-        have = tuple(r[1] for r in self.conn.execute("PRAGMA table_info(files)"))
-        if have and have != self.COLUMNS:
-            self.conn.execute("DROP TABLE files")  # an older index: it is only a cache
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] != self.LAYOUT:
+            self.conn.execute("DROP TABLE IF EXISTS files")  # an older index: it is only a cache
+            self.conn.execute(f"PRAGMA user_version={self.LAYOUT}")
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
             "version TEXT, data BLOB, checked INTEGER, sha TEXT)"
