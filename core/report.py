@@ -393,14 +393,49 @@ class Document:
         self.report.template, self.template = template_id, template
         return self._emit(Change(None, Table.REPORT, columns=("template",), structural=True))
 
-    def set_basic_data(self, data: dict[str, Any]) -> Change:
-        """Replace the 基础数据表 (a JSON-like dict as the template names its keys)."""
+    # ---- the 基础数据表 ------------------------------------------------------------
+    def basic_rows(self, part: schema.BasicPart) -> list[dict[str, Any]]:
+        """Return the rows of one part of the 基础数据表 as shown (see ``schema.basic_rows``)."""
+        defaults = [str(label) for label in self.template.basic_data.get("expense_rows", [])]
+        return schema.basic_rows(self.report.basic_data, part, defaults)
+
+    def basic_cell(self, row: int, column: str) -> str:
+        """Return one cell of the 基础数据表 as text ("" when not filled in)."""
+        part = schema.basic_part(column)
+        rows = self.basic_rows(part) if part is not None else []
+        value = rows[row].get(column, "") if 0 <= row < len(rows) else ""
+        return "" if value is None else str(value)
+
+    def set_basic_cells(self, edits: list[tuple[int, str, Any]]) -> list[Change]:
+        """Set cells (row, column, value) of the 基础数据表 in one transaction, each checked by its
+        column's kind like every other table's cells; all or nothing."""
+        data = dict(self.report.basic_data)
+        copied: set[schema.BasicPart] = set()
+        for row, column, value in edits:
+            col, part = schema.column(Table.BASIC_DATA, column), schema.basic_part(column)
+            if col is None or part is None or not col.editable:
+                raise InputError(f"未知的列：{column}")
+            rows = self.basic_rows(part)
+            if not 0 <= row < len(rows):
+                raise InputError(f"第 {row + 1} 行不存在")
+            text, key = _cell_value(Table.BASIC_DATA, column, value), part.value
+            if part == schema.BasicPart.THRIFT:
+                data[key] = text
+                continue
+            if part not in copied:  # the model's own rows stay as they were until the write is done
+                copied.add(part)
+                data[key] = [dict(r) for r in rows] if part == schema.BasicPart.EXPENSES else dict(rows[0])
+            target = data[key][row] if part == schema.BasicPart.EXPENSES else data[key]
+            target[column] = text
         old = self.report.basic_data
-        self.report.basic_data = copy.deepcopy(data)
+        self.report.basic_data = data
         self._commit(
             lambda db: repo.write_basic_data(db, self.report), lambda: setattr(self.report, "basic_data", old)
         )
-        return self._emit(Change(None, Table.BASIC_DATA))
+        changes = [Change(None, Table.BASIC_DATA, (row,), (column,)) for row, column, _ in edits]
+        for ch in changes:
+            self._emit(ch)
+        return changes
 
     def set_analysis(self, key: str, text: str) -> Change:
         """Set one section of the 汇总分析报告 (blank: back to the template's draft)."""

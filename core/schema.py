@@ -334,6 +334,91 @@ class NarrativeSection:
     text: str = _text("正文", Kind.LONG)
 
 
+# ---- the 基础数据表 (湖南 附件1) ---------------------------------------------------
+# A report-level table in parts: one row of staff counts, the expense rows, one row of
+# building control, the thrift measures. It is kept (stored, exchanged, exported) as one
+# JSON object {part: row | [rows] | text} under these keys; a template titles the columns
+# it shows and lists the default expense rows. Column keys are unique across the parts,
+# so a problem's (row, column) names its cell.
+
+
+@dataclass
+class StaffCounts:
+    """财政供养人员情况 (one row)."""
+
+    authorized: str = text("编制数", Kind.AMOUNT, storage="")
+    actual: str = text("实际在职人数", Kind.AMOUNT, storage="")
+    rate: str = text("控制率", Kind.RATE, storage="")
+
+
+@dataclass
+class ExpenseRow:
+    """经费控制情况: one line of expenses (万元)."""
+
+    label: str = text("项目", storage="")
+    last_final: str = text("上年决算数", Kind.AMOUNT, storage="")
+    budget: str = text("预算数", Kind.AMOUNT, storage="")
+    final: str = text("决算数", Kind.AMOUNT, storage="")
+
+
+@dataclass
+class BuildingControl:
+    """楼堂馆所控制情况 (one row)."""
+
+    approved_area: str = text("批复规模", Kind.AMOUNT, storage="")
+    actual_area: str = text("实际规模", Kind.AMOUNT, storage="")
+    area_rate: str = text("规模控制率", Kind.RATE, storage="")
+    budget_investment: str = text("预算投资", Kind.AMOUNT, storage="")
+    actual_investment: str = text("实际投资", Kind.AMOUNT, storage="")
+    investment_rate: str = text("投资概算控制率", Kind.RATE, storage="")
+
+
+@dataclass
+class ThriftMeasures:
+    """厉行节约保障措施 (one text)."""
+
+    thrift_measures: str = text("厉行节约保障措施", Kind.LONG, storage="")
+
+
+class BasicPart(StrEnum):
+    """The parts of the 基础数据表, named by their key in ``Report.basic_data``."""
+
+    STAFF = "staff"
+    EXPENSES = "expenses"  # the only part with many rows
+    BUILDINGS = "buildings"
+    THRIFT = "thrift_measures"  # a text, not a row
+
+
+BASIC_PARTS: dict[BasicPart, type] = {
+    BasicPart.STAFF: StaffCounts,
+    BasicPart.EXPENSES: ExpenseRow,
+    BasicPart.BUILDINGS: BuildingControl,
+    BasicPart.THRIFT: ThriftMeasures,
+}
+
+
+def basic_part(key: str) -> BasicPart | None:
+    """Return the part of the 基础数据表 a column belongs to (None for no such column)."""
+    for part, row_type in BASIC_PARTS.items():
+        if any(c.key == key for c in declared(row_type)):
+            return part
+    return None
+
+
+def basic_rows(data: dict[str, Any], part: BasicPart, default_labels: list[str]) -> list[dict[str, Any]]:
+    """Return a part's rows as stored ({column: value}); expenses not yet filled in are the
+    template's ``default_labels``, the thrift measures one row of one column."""
+    if part == BasicPart.THRIFT:
+        return [{BasicPart.THRIFT.value: data.get(part, "")}]
+    if part == BasicPart.EXPENSES:
+        rows = data.get(part)
+        if isinstance(rows, list) and rows:
+            return [r if isinstance(r, dict) else {} for r in rows]
+        return [{"label": label} for label in default_labels]
+    record = data.get(part)
+    return [record if isinstance(record, dict) else {}]
+
+
 OVERALL = "overall"
 PROJECT = "project"
 FORM_KINDS = (OVERALL, PROJECT)
@@ -462,6 +547,8 @@ def columns(table: Table | str) -> tuple[Column, ...]:
         return declared(NarrativeSection)
     if t == Table.REPORT:
         return declared(Report) + declared(Signoff)
+    if t == Table.BASIC_DATA:
+        return tuple(c for row_type in BASIC_PARTS.values() for c in declared(row_type))
     return ()
 
 

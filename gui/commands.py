@@ -77,6 +77,23 @@ class SetCellsCommand(DocCommand):
         self.doc.set_cells(list(reversed(self.old)))
 
 
+class SetBasicCellsCommand(DocCommand):
+    """Set cells (row, column, text) of the 基础数据表 in one transaction: one undo step."""
+
+    def __init__(
+        self, doc: Document, edits: list[tuple[int, str, str]], text: str = "编辑基础数据表"
+    ) -> None:
+        super().__init__(doc, text)
+        self.edits = list(edits)
+        self.old = [(r, c, doc.basic_cell(r, c)) for r, c, _ in edits]
+
+    def do(self) -> None:
+        self.doc.set_basic_cells(list(self.edits))
+
+    def undo_it(self) -> None:
+        self.doc.set_basic_cells(list(reversed(self.old)))
+
+
 def _old_value(doc: Document, uid: int, table: str, row: int, column: str) -> Any:
     """Return a cell's value; for a row past the end, the blank value (a paste inserts it first)."""
     rows = doc.form(uid).rows(table)

@@ -133,22 +133,6 @@ class SetReportFieldCommand(DocCommand):
         self.doc.set_report_field(self.name, self.old)
 
 
-class SetBasicDataCommand(DocCommand):
-    """Replace the 基础数据表 with an edited copy."""
-
-    def __init__(self, doc: Document, data: dict[str, Any]) -> None:
-        super().__init__(doc, "修改基础数据表")
-        self.doc = doc
-        self.old = copy.deepcopy(doc.report.basic_data)
-        self.new = copy.deepcopy(data)
-
-    def do(self) -> None:
-        self.doc.set_basic_data(self.new)
-
-    def undo_it(self) -> None:
-        self.doc.set_basic_data(self.old)
-
-
 class SetSectionCommand(DocCommand):
     """Set the text of a 自评报告 section; consecutive typing in one section merges into one step."""
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
+from core.schema import Table
 from gui import submission
 from gui.actions import Actions
 from gui.app import APP_TITLE
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
         ctx.show_cell_requested.connect(self.show_cell)
         ctx.problems_changed.connect(self.update_status)  # also follows every change (after the check)
         ctx.stepped.connect(self._show_step)
-        for editor in (self.form_editor, self.score_editor):
+        for editor in (self.form_editor, self.score_editor, self.basic_editor):
             editor.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     # ---- documents -----------------------------------------------------------
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         Return why a cell refused its text (its editor then stays open), or None.
         """
         self.narrative_editor.commit()
-        for editor in (self.form_editor, self.score_editor):
+        for editor in (self.form_editor, self.score_editor, self.basic_editor):
             why = editor.commit_pending()
             if why is not None:
                 return why
@@ -233,6 +234,8 @@ class MainWindow(QMainWindow):
             self.form_editor.select_cell(table, row, column)
         elif kind == SCORE_NODE:
             self.score_editor.select_cell(table, row, column)
+        elif kind == BASIC_NODE:
+            self.basic_editor.select_cell(row, column)
 
     # ---- status, undo --------------------------------------------------------
     def update_status(self) -> None:
@@ -272,6 +275,9 @@ class MainWindow(QMainWindow):
         """After an undo or redo: say what it was and show the cells it changed."""
         self.statusBar().showMessage(message, 10000)
         target = next((c for c in changes if c.form is not None and self._form_exists(c.form)), None)
+        basic = next((c for c in changes if c.table == Table.BASIC_DATA and c.rows and c.columns), None)
+        if target is None and basic is not None and self.ctx.doc is not None:
+            self.show_cell(None, basic.table, basic.rows[0], basic.columns[0])
         if target is None or self.ctx.doc is None:
             return
         rows = tuple(target.rows) if not target.structural else tuple(target.rows[:1])

@@ -1,4 +1,5 @@
-"""V18: an amount cell whose stored text is no number or out of range (older files, other programs).
+"""V18: an amount cell (a form's or the 基础数据表's) whose stored text is no number or out of
+range (older files, other programs).
 
 Typing, paste and import refuse such text; a file that already holds it still opens, and the
 value is flagged here at its cell, while every computation treats it as blank.
@@ -9,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from core import schema
-from core.model import HEADER
+from core.model import HEADER, Report
 from core.numbers import amount_problem
 from core.problems import Problem
-from core.rules.base import FormCtx, form_rule
-from core.schema import Kind, Table
+from core.rules.base import FormCtx, form_rule, report_problem, report_rule
+from core.schema import BASIC_PARTS, Kind, Table
 
 AMOUNT_CELLS = {t: schema.keys(t, Kind.AMOUNT) for t in (Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET)}
 HEADER_AMOUNTS = schema.keys(Table.HEADER, Kind.AMOUNT)
+BASIC_AMOUNTS = {
+    part: tuple(c.key for c in schema.declared(t) if c.kind == Kind.AMOUNT) for part, t in BASIC_PARTS.items()
+}
 
 
 @form_rule(Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET, Table.HEADER)
@@ -33,3 +37,17 @@ def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
                 problem = amount_problem(getattr(item, column, ""))
                 if problem:
                     yield ctx.problem("V18", problem, table, row, column)
+
+
+@report_rule(Table.BASIC_DATA)
+def check_basic_amounts(report: Report) -> Iterator[Problem]:
+    """V18 for every amount cell of the 基础数据表 that storage would no longer accept."""
+    for part, amounts in BASIC_AMOUNTS.items():
+        if not amounts:
+            continue
+        for row, values in enumerate(schema.basic_rows(report.basic_data, part, [])):
+            for column in amounts:
+                value = values.get(column)
+                problem = amount_problem(None if value is None else str(value))
+                if problem:
+                    yield report_problem("V18", problem, Table.BASIC_DATA, row, column)

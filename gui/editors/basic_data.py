@@ -1,162 +1,119 @@
-"""The 基础数据表 editor (湖南): staff, 三公经费 and other expenses, buildings, thrift measures."""
+"""The 基础数据表 editor (湖南): staff, expenses, buildings and thrift measures in the shared grids.
+
+Each part is a ``GridView`` over a ``BasicDataModel`` (gui/grids/basic.py): the same keys,
+cell checks, refused-input editor, problem colours and one undo step per committed cell as
+every other table. Captions and titles are the region template's.
+"""
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from core import schema
+from core.export.grid import fill_title
+from core.schema import BasicPart, Table
+from gui.context import AppContext
+from gui.grids.basic import BasicDataModel
+from gui.grids.view import GridView
 
-from core.model import BASIC_DATA
-from gui.form_commands import SetBasicDataCommand, run
-
-
-def _title(text: str, year: int) -> str:
-    return text.replace("{year}", str(year)).replace("{prev}", str(year - 1))
+# The template's print words captioning each part (the thrift measures' grid titles itself).
+CAPTIONS = {BasicPart.STAFF: "staff", BasicPart.EXPENSES: "expenses", BasicPart.BUILDINGS: "buildings"}
+GRID_NAMES = {
+    BasicPart.STAFF: "basicStaffGrid",
+    BasicPart.EXPENSES: "basicDataGrid",
+    BasicPart.BUILDINGS: "basicBuildingsGrid",
+    BasicPart.THRIFT: "basicThriftGrid",
+}
 
 
 class BasicDataEditor(QScrollArea):
-    """Shows template.basic_data's layout filled from report.basic_data; each edit is one undo step."""
+    """The 基础数据表 of the open report, one grid per part, in a scrolling page."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    # A message for the status bar (refused input, a key that does nothing here).
+    message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._loading = False
+        self.setObjectName("basicDataEditor")
         self.setWidgetResizable(True)
         self.body = QWidget(self)
         self.layout_ = QVBoxLayout(self.body)
         self.setWidget(self.body)
-        self.fields: dict[tuple[str, str], QLineEdit] = {}
-        self.table: QTableWidget | None = None
-        self.thrift: QPlainTextEdit | None = None
-        self.built_for: str | None = None
+        self.title = QLabel(self.body)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.layout_.addWidget(self.title)
+        self.captions: dict[BasicPart, QLabel] = {}
+        self.grids: dict[BasicPart, GridView] = {}
+        for part in BasicPart:
+            if part in CAPTIONS:
+                caption = QLabel(self.body)
+                caption.setStyleSheet("font-weight: bold;")
+                self.layout_.addWidget(caption)
+                self.captions[part] = caption
+            grid = GridView(ctx, Table.BASIC_DATA, self.body, BasicDataModel(ctx, part))
+            grid.view.setObjectName(GRID_NAMES[part])
+            grid.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            grid.view.verticalHeader().setVisible(part == BasicPart.EXPENSES)
+            grid.message.connect(self.message)
+            grid.view.verticalHeader().sectionResized.connect(lambda *_, g=grid: self._schedule_fit(g))
+            self.layout_.addWidget(grid)
+            self.grids[part] = grid
+        self.note = QLabel(self.body)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #666;")
+        self.layout_.addWidget(self.note)
+        self.layout_.addStretch(1)
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_heights)
         ctx.changed.connect(self._on_change)
 
+    # ---- the interface the window uses ----------------------------------------------
     def refresh(self) -> None:
-        """Rebuild for the open report's template if needed, then show its values."""
-        if self.ctx.doc is None:
+        """Show the open report's 基础数据表 with its template's titles."""
+        doc = self.ctx.doc
+        if doc is None:
             return
-        key = f"{self.ctx.doc.report.template}/{self.ctx.doc.report.year}"
-        if key != self.built_for:
-            self._build(self.ctx.doc.template.basic_data, self.ctx.doc.report.year)
-            self.built_for = key
-        self._load(self.ctx.doc.report.basic_data)
+        spec, year = doc.template.basic_data, doc.report.year
+        words = spec.get("print", {})
+        self.title.setText(fill_title(str(spec.get("title", "")), year))
+        for part, caption in self.captions.items():
+            caption.setText(fill_title(str(words.get(CAPTIONS[part], "")), year))
+        for grid in self.grids.values():
+            grid.set_form(None)  # (re)loads the part: a report-level table has no form
+        note = doc.report.basic_data.get("note") or spec.get("note", "")
+        self.note.setText(str(note))
+        self._fit_heights()
 
-    def _build(self, layout: dict[str, Any], year: int) -> None:
-        while self.layout_.count():
-            item = self.layout_.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self.fields.clear()
-        title = QLabel(_title(layout.get("title", "基础数据表"), year), self.body)
-        title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.layout_.addWidget(title)
-        self._field_group("staff", "人员情况", layout.get("staff", []), year)
-        self._expense_table(layout, year)
-        self._field_group("buildings", "楼堂馆所", layout.get("buildings", []), year)
-        self.layout_.addWidget(QLabel("厉行节约保障措施", self.body))
-        self.thrift = QPlainTextEdit(self.body)
-        self.thrift.setMaximumHeight(120)
-        self.thrift.textChanged.connect(self._commit)
-        self.layout_.addWidget(self.thrift)
-        note = QLabel(layout.get("note", ""), self.body)
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #666;")
-        self.layout_.addWidget(note)
-        self.layout_.addStretch(1)
+    def select_cell(self, row: int | None, column: str | None) -> None:
+        """Scroll to and select a cell (a problem's, after a jump from the problem list)."""
+        part = schema.basic_part(column or "") or BasicPart.STAFF
+        grid = self.grids[part]
+        grid.select_cell(row or 0, column or "")
+        self.ensureWidgetVisible(grid)
 
-    def _field_group(self, group: str, caption: str, columns: list[dict[str, str]], year: int) -> None:
-        label = QLabel(caption, self.body)
-        label.setStyleSheet("font-weight: bold;")
-        self.layout_.addWidget(label)
-        holder = QWidget(self.body)
-        grid = QGridLayout(holder)
-        for i, col in enumerate(columns):
-            edit = QLineEdit(holder)
-            edit.editingFinished.connect(self._commit)
-            grid.addWidget(QLabel(_title(col["title"], year), holder), 0, i)
-            grid.addWidget(edit, 1, i)
-            self.fields[(group, col["key"])] = edit
-        self.layout_.addWidget(holder)
+    def commit_pending(self) -> str | None:
+        """Write a cell being typed; return why it was refused (its editor stays open), or None."""
+        for grid in self.grids.values():
+            why = grid.commit_editor()
+            if why is not None:
+                return why
+        return None
 
-    def _expense_table(self, layout: dict[str, Any], year: int) -> None:
-        columns = layout.get("expense_columns", [])
-        self.expense_keys = [c["key"] for c in columns]
-        self.default_rows = list(layout.get("expense_rows", []))
-        table = QTableWidget(0, 1 + len(columns), self.body)
-        table.setObjectName("basicDataGrid")
-        table.setHorizontalHeaderLabels(["项目", *(_title(c["title"], year) for c in columns)])
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        table.itemChanged.connect(lambda item: self._commit())
-        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        self.layout_.addWidget(QLabel("经费支出情况（万元）", self.body))
-        self.layout_.addWidget(table)
-        self.table = table
+    # ---- layout -------------------------------------------------------------------------
+    def _schedule_fit(self, grid: GridView) -> None:
+        self._fit_timer.start()
 
-    def _load(self, data: dict[str, Any]) -> None:
-        self._loading = True
-        try:
-            for (group, key), edit in self.fields.items():
-                edit.setText(str((data.get(group) or {}).get(key, "")))
-            rows = data.get("expenses") or [{"label": label} for label in self.default_rows]
-            assert self.table is not None and self.thrift is not None
-            self.table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                for c, key in enumerate(["label", *self.expense_keys]):
-                    item = QTableWidgetItem(str(row.get(key, "")))
-                    if c:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.table.setItem(r, c, item)
-            height = self.table.horizontalHeader().height() + 4
-            self.table.setFixedHeight(height + sum(self.table.rowHeight(r) for r in range(len(rows))))
-            if self.thrift.toPlainText() != data.get("thrift_measures", ""):
-                self.thrift.setPlainText(str(data.get("thrift_measures", "")))
-        finally:
-            self._loading = False
+    def _fit_heights(self) -> None:
+        """Give every grid the height of all its rows: the page scrolls, not the grids."""
+        for grid in self.grids.values():
+            view = grid.view
+            height = view.horizontalHeader().height() + 2 * view.frameWidth()
+            height += sum(view.rowHeight(r) for r in range(grid.model.rowCount()))
+            if view.horizontalScrollBar().isVisible():
+                height += view.horizontalScrollBar().height()
+            view.setFixedHeight(height)
 
-    def collect(self) -> dict[str, Any]:
-        """Return the data as shown in the widgets."""
-        data = copy.deepcopy(self.ctx.doc.report.basic_data)
-        for (group, key), edit in self.fields.items():
-            data.setdefault(group, {})[key] = edit.text().strip()
-        assert self.table is not None and self.thrift is not None
-        rows = []
-        for r in range(self.table.rowCount()):
-            cells = [self.table.item(r, c) for c in range(self.table.columnCount())]
-            texts = [cell.text().strip() if cell else "" for cell in cells]
-            rows.append(dict(zip(["label", *self.expense_keys], texts, strict=True)))
-        data["expenses"] = rows
-        data["thrift_measures"] = self.thrift.toPlainText()
-        return dict(data)
-
-    def _commit(self) -> None:
-        if self._loading or self.ctx.doc is None:
-            return
-        data = self.collect()
-        if data == self.ctx.doc.report.basic_data:
-            return
-        error = run(self.ctx.undo_stack, SetBasicDataCommand(self.ctx.doc, data))
-        if error:
-            QMessageBox.warning(self, "无法修改", error)
-            self._load(self.ctx.doc.report.basic_data)
-
-    def _on_change(self, change: Any) -> None:
-        if change.table == BASIC_DATA and self.built_for and self.collect() != self.ctx.doc.report.basic_data:
-            self._load(self.ctx.doc.report.basic_data)
+    def _on_change(self, change: object) -> None:
+        self._fit_timer.start()

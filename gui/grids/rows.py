@@ -52,10 +52,12 @@ FIXED_ROWS = "资金表的行由模板决定，不能插入、删除或移动"
 def paste(model: GridModel, plan: PastePlan) -> bool:
     """Apply a planned paste as one undo step: added rows and cells together."""
     doc, uid = model.ctx.doc, model.uid
-    if doc is None or uid is None or not (plan.cells or plan.add_rows):
+    if doc is None or not (plan.cells or plan.add_rows):
         return False
     if not plan.add_rows:
-        return model.paste_cells(plan.cells)
+        return model.paste_cells(plan.cells)  # the model knows where its cells go (a form's, the report's)
+    if uid is None:
+        return False
     good, bad = model.split_cells(plan.cells)
     count = model.rowCount()
     parts: list[DocCommand] = [InsertRowsCommand(doc, uid, model.table, count, count=plan.add_rows)]

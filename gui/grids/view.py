@@ -114,11 +114,14 @@ class GridView(QWidget):
     # Emitted with a message for the status bar (refused input, a key that does nothing here).
     message = Signal(str)
 
-    def __init__(self, ctx: AppContext, table: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, table: str, parent: QWidget | None = None, model: GridModel | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.table = table
-        self._model = make_model(ctx, table, self)
+        self._model = make_model(ctx, table, self) if model is None else model
+        self._model.setParent(self)
         self._view = GridTable(self)
         self._view.setModel(self._model)
         self._delegate = GridDelegate(self._view, lambda editor: editor is self._view.refused_editor)

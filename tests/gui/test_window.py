@@ -260,24 +260,6 @@ def test_report_info_edits_are_undoable_and_qt_buttons_are_chinese(qtbot, seed: 
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
 
 
-def test_basic_data_edit_reaches_the_file(qtbot, seed: Path) -> None:
-    window = make_window(qtbot, seed)
-    window.tree.select_node("basic")
-    editor = window.basic_editor
-    assert editor.fields[("staff", "authorized")].text() == "74"
-    table = editor.table
-    assert table.rowCount() >= 16 and table.item(0, 0).text() == "三公经费"
-    table.item(0, 3).setText("16.50")
-    assert window.ctx.doc.report.basic_data["expenses"][0]["final"] == "16.50"
-    window.close()
-    disk = reopen(seed)
-    try:
-        assert disk.report.basic_data["expenses"][0]["final"] == "16.50"
-        assert disk.report.basic_data["staff"]["authorized"] == "74"
-    finally:
-        disk.close()
-
-
 def test_score_sheet_node_shows_the_departments_sheet(qtbot, seed_zpdb: SeedFile) -> None:
     window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
     assert window.tree.select_node("score", window.ctx.doc.report.overall.uid)
