@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTableView
 
 from core.interchange import read_json_file
@@ -147,3 +148,20 @@ def test_a_bad_stored_amount_shows_at_its_cell_and_in_the_problem_list_with_a_ju
     assert [p.column for p in window.ctx.checker.problems if p.table == Table.BASIC_DATA] == ["actual"]
     staff = basic_grid(window, "basicStaffGrid")
     assert cell_background(staff, 0, "actual") == "#ffc7ce"
+
+
+def test_a_pasted_block_is_one_step_and_its_bad_cells_are_flagged(qtbot, seed: Path) -> None:
+    window = make_window(qtbot, seed)
+    window.tree.select_node(BASIC_NODE)
+    view = basic_grid(window, "basicDataGrid")
+    view.setCurrentIndex(view.model().index(1, column_of(view, "last_final")))
+    QGuiApplication.clipboard().setText("1\t2\t3\n4\tx\t6\n")
+    steps = window.ctx.undo_stack.count()
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.ctx.undo_stack.count() == steps + 1
+    assert [cell_text(view, 1, k) for k in ("last_final", "budget", "final")] == ["1", "2", "3"]
+    assert [cell_text(view, 2, k) for k in ("last_final", "budget", "final")] == ["4", "x", "6"]
+    assert cell_background(view, 2, "budget") == "#ffc7ce", "the refused text shows in red at its cell"
+    window.close()
+    expenses = on_disk(seed)["expenses"]
+    assert (expenses[2]["last_final"], expenses[2]["budget"], expenses[2]["final"]) == ("4", "0", "6")
