@@ -611,6 +611,7 @@ SCORE = Keys(Table.SCORE_SHEET)
 HEAD = Keys(Table.HEADER)
 REP = Keys(Table.REPORT)
 SECTION = Keys(Table.NARRATIVE)
+BASIC = Keys(Table.BASIC_DATA)  # the 基础数据表's columns (their keys are unique across its parts)
 
 
 def headed(table: Table, computed: bool = False) -> tuple[Column, ...]:

@@ -32,6 +32,9 @@ OTHER_VOCABULARY = {
     "key": "template column spec / meta table key",
     "title": "template column spec / section title",
     "text": "editor and value kind",
+    "label": "a template row's / fund row's printed label, a grid cell style",
+    "budget": "a report figure (review listing, package manifest)",
+    "final": "a score's final value",
 }
 
 # Column-key literals still spelled out, per file (they may only go down). Issue #9.

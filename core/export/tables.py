@@ -21,6 +21,7 @@ from core.export.grid import (
 )
 from core.model import OVERALL, Form, Report, ScoreItem
 from core.numbers import ZERO, fmt, q, try_amount
+from core.schema import BASIC
 from core.templates import Template
 
 SHEET_WIDTHS = [10, 12, 14, 7, 26, 46, 8]
@@ -168,7 +169,7 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
     _expenses(g, spec, data, report.year)
     _buildings(g, spec, data, report.year)
     g.put(g.rows, 0, words.get("thrift", ""), LABEL)
-    g.put(g.rows - 1, 1, str(data.get("thrift_measures", "")), TEXT, cols=6, align="left")
+    g.put(g.rows - 1, 1, str(data.get(BASIC.thrift_measures, "")), TEXT, cols=6, align="left")
     note = data.get("note") or spec.get("note", "")
     if note:
         prefix = words.get("note", "")

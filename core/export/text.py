@@ -127,7 +127,7 @@ def _year_on_year(data: dict[str, Any]) -> list[str]:
         label = str(row.get("label", ""))
         if label not in ("三公经费", "项目支出", "公用经费"):
             continue
-        now, last = try_amount(row.get("final")), try_amount(row.get("last_final"))
+        now, last = try_amount(row.get(schema.BASIC.final)), try_amount(row.get(schema.BASIC.last_final))
         if now is None or last is None:
             continue
         diff = now - last

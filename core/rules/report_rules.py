@@ -11,7 +11,7 @@ from core.numbers import fmt, fmt_percent, try_amount
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, report_problem, report_rule
 from core.rules.figures import check_narrative
-from core.schema import Table
+from core.schema import BASIC, Table
 from core.scoring import execution_score
 from core.templates import get_template
 
@@ -19,8 +19,8 @@ SIGNOFF_NAMES = {"preparer": "填表人", "phone": "联系电话", "date": "填�
 HEADER_NAMES = {"name": "名称", "supervisor": "主管部门", "implementer": "实施单位"}
 RATE_RE = re.compile(r"(?:执行率(?:为|是|达到|达)?|完成全年预算数?的)\s*(\d+(?:\.\d+)?)\s*%")
 STAFF_RES = (
-    ("authorized", re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
-    ("actual", re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"),
+    (BASIC.authorized, re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
+    (BASIC.actual, re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"),
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from core import schema
 from core.export.grid import fill_title
 from core.report import Change
-from core.schema import BasicPart, Kind, Table
+from core.schema import REP, BasicPart, Kind, Table
 from gui.commands import SetBasicCellsCommand
 from gui.context import AppContext
 from gui.grids.base import Cell, GridColumn, GridModel
@@ -109,7 +109,7 @@ class BasicDataModel(GridModel):
     def _on_changed(self, change: Change) -> None:
         if self.ctx.doc is None:
             return
-        if change.table == Table.REPORT and {"year", "template"} & set(change.columns):
+        if change.table == Table.REPORT and {REP.year, REP.template} & set(change.columns):
             self.load()  # titles carry the year; another region shows other columns
             return
         if change.table != Table.BASIC_DATA or not self.columns:
