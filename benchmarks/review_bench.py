@@ -199,6 +199,11 @@ def main() -> None:
         again.append(measure("figures", folder, index_path, args.workers))
         again_checked.append(measure("checks", folder, index_path, args.workers))
         assert again[-1]["read"] == 0 and again_checked[-1]["read"] == 0
+        print(
+            f"round {n + 1}: list {first[-1]['seconds']:.1f} s, counts {check[-1]['seconds']:.1f} s, "
+            f"re-scan {again[-1]['seconds']:.2f} s",
+            flush=True,
+        )
     print(f"baseline walk+stat: {figures(base)}")
     print(f"first scan, the list (figures pass): {figures(first)}; {first[0]['read']:.0f} files read")
     print(f"first scan, problem counts (check pass after it): {figures(check)}")
