@@ -245,8 +245,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from core.scoring import score_report
+    from core.templates import get_template
 
-    scores = score_report(_load(args.input))
+    report = _load(args.input)
+    scores = score_report(report, get_template(report.template))
     data: dict[str, Any] = {"forms": [s.to_json() for s in scores]}
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))

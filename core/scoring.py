@@ -16,7 +16,7 @@ from typing import Any
 
 from core.model import Form, Indicator, Report, ScoreItem
 from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
-from core.templates import FormSpec, Scoring, Template, get_template
+from core.templates import FormSpec, Scoring, Template
 from core.values import Attainment, Comparison, Kind, Value, compare, parse_value
 
 MET, NOT_MET, UNKNOWN, NA, BLANK = "met", "not_met", "unknown", "na", "blank"
@@ -29,6 +29,10 @@ DEFAULT_BANDS = {
 }
 _ATTAINMENT = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}
 PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%得满分，否则按实际进度量化）"
+
+
+# The lru_caches of this module are of pure values (cell texts in, a value out) that no template
+# changes; whatever depends on a template is memoised on the Template (``Template.memo``).
 
 
 @lru_cache(maxsize=1 << 16)
@@ -329,16 +333,21 @@ def _compare_texts(target: str, actual: str, direction: str, opts: Scoring) -> C
     return compared(target, actual, direction)
 
 
-@lru_cache(maxsize=1 << 16)
 def evaluate(
-    target: str, actual: str, direction: str, weight: str, template_id: str, default: str = ""
+    target: str, actual: str, direction: str, weight: str, template: Template, default: str = ""
 ) -> tuple[Decimal | None, str, str]:
-    """Return (suggested, why, attainment) for one indicator's cells (cached).
+    """Return (suggested, why, attainment) for one indicator's cells (cached on the template).
 
     ``default`` is the direction a target without ≥/≤/= is scored by (its 二级's, see
     ``default_direction``); the reason then says so.
     """
-    opts = get_template(template_id).scoring
+    return template.memo(_evaluate, 1 << 16)(target, actual, direction, weight, default)
+
+
+def _evaluate(
+    template: Template, target: str, actual: str, direction: str, weight: str, default: str
+) -> tuple[Decimal | None, str, str]:
+    opts = template.scoring
     t, a = parsed(target), parsed(actual)
     w = amount(weight)
     used = direction or t.direction or default
@@ -360,11 +369,11 @@ def evaluate(
     return s, f"{c.explanation}{note}，{why}", att
 
 
-def evaluate_row(ind: Indicator, template_id: str) -> tuple[Decimal | None, str, str]:
+def evaluate_row(ind: Indicator, template: Template) -> tuple[Decimal | None, str, str]:
     """Return evaluate() of one indicator row, with its 二级's default direction when it has none."""
     used, by_default = effective_direction(ind)
     default = used if by_default else ""
-    return evaluate(ind.target, ind.actual, ind.direction, ind.weight, template_id, default)
+    return evaluate(ind.target, ind.actual, ind.direction, ind.weight, template, default)
 
 
 def deduction_text(ind: Indicator) -> str:
@@ -393,7 +402,7 @@ def final_score(score: Decimal | None, deduction: Decimal | None) -> Decimal | N
     return q(max(score - deduction, ZERO))
 
 
-def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScore:
+def score_indicator(ind: Indicator, row: int, template: Template) -> IndicatorScore:
     """Return the suggested, entered and final score of one indicator row."""
     entered = amount(ind.score)
     if ind.is_blank_row():
@@ -402,24 +411,24 @@ def score_indicator(ind: Indicator, row: int, template_id: str) -> IndicatorScor
         return IndicatorScore(row, None, None, "不适用：不计分，其余得分按百分制折算", NA)
     if is_breakdown(ind):
         return IndicatorScore(row, None, None, "其中项：说明上一指标的构成，不计分", BREAKDOWN)
-    suggested, why, att = evaluate_row(ind, template_id)
+    suggested, why, att = evaluate_row(ind, template)
     score = entered if entered is not None else suggested
     deduction = amount(deduction_text(ind))
     return IndicatorScore(row, suggested, score, why, att, deduction, final_score(score, deduction))
 
 
-def effective_score(ind: Indicator, template_id: str) -> Decimal | None:
+def effective_score(ind: Indicator, template: Template) -> Decimal | None:
     """Return score_indicator(ind, …).final (entered, else suggested, less 扣减分数) without the reasons."""
     if ind.is_blank_row() or ind.not_applicable or is_breakdown(ind):
         return None
     entered = amount(ind.score)
     if entered is None:
-        entered = evaluate_row(ind, template_id)[0]
+        entered = evaluate_row(ind, template)[0]
     return final_score(entered, amount(deduction_text(ind)))
 
 
-def indicator_scores(form: Form, template_id: str) -> list[IndicatorScore]:
-    return [score_indicator(ind, i, template_id) for i, ind in enumerate(form.indicators)]
+def indicator_scores(form: Form, template: Template) -> list[IndicatorScore]:
+    return [score_indicator(ind, i, template) for i, ind in enumerate(form.indicators)]
 
 
 def level1_totals(form: Form, scores: list[IndicatorScore], spec: FormSpec) -> dict[str, Decimal]:
@@ -586,8 +595,8 @@ def _overall_balance(report: Report, template: Template, w: Decimal) -> ItemScor
     )
 
 
-def _project_scores(report: Report, w: Decimal) -> ItemScore:
-    totals = [t for p in report.projects if (t := form_total(report, p)) is not None]
+def _project_scores(report: Report, template: Template, w: Decimal) -> ItemScore:
+    totals = [t for p in report.projects if (t := form_total(report, p, template)) is not None]
     if not totals:
         return ItemScore(0, None, "没有已评分的项目")
     mean = sum(totals, ZERO) / len(totals)
@@ -618,7 +627,7 @@ def _item_score(report: Report, form: Form, template: Template, formula: str, w:
         return _completion(form, w, formula.startswith("overall"))
     if formula.endswith("deviation"):
         return _deviation(form, w, formula.startswith("overall"), threshold)
-    return _project_scores(report, w)
+    return _project_scores(report, template, w)
 
 
 def score_sheet_items(report: Report, form: Form, template: Template) -> list[ItemScore]:
@@ -671,12 +680,11 @@ def _execution_part(ex: ExecutionScore, spec: FormSpec) -> ExecutionScore:
     return ex if spec.execution_in_total else replace(ex, score=None)
 
 
-def form_total(report: Report, form: Form) -> Decimal | None:
-    """Return score_form(report, form).total, computing only what the total needs."""
-    template = get_template(report.template)
+def form_total(report: Report, form: Form, template: Template) -> Decimal | None:
+    """Return score_form(report, form, template).total, computing only what the total needs."""
     spec = template.form(form.kind)
     if spec.scored:
-        scores = [effective_score(i, report.template) for i in form.indicators]
+        scores = [effective_score(i, template) for i in form.indicators]
         ex = _execution_part(execution_score(form, spec), spec)
         return _scored_total(ex, scores, form, template.scoring)
     return sheet_total(form, score_sheet_items(report, form, template))
@@ -732,12 +740,12 @@ def early_warning(
     return colour, "；".join(reasons)
 
 
-def score_form(report: Report, form: Form) -> FormScore:
-    """Compute every figure of one form."""
-    template = get_template(report.template)
+def score_form(report: Report, form: Form, template: Template) -> FormScore:
+    """Compute every figure of one form of a report laid out by ``template`` (the report's, resolved
+    once when it was opened or built)."""
     spec = template.form(form.kind)
     ex = execution_score(form, spec)
-    inds = indicator_scores(form, report.template)
+    inds = indicator_scores(form, template)
     items = score_sheet_items(report, form, template)
     total: Decimal | None
     if spec.scored:
@@ -764,9 +772,9 @@ def score_form(report: Report, form: Form) -> FormScore:
     )
 
 
-def score_report(report: Report) -> list[FormScore]:
+def score_report(report: Report, template: Template) -> list[FormScore]:
     """Score every form of a report, in order."""
-    return [score_form(report, f) for f in report.forms]
+    return [score_form(report, f, template) for f in report.forms]
 
 
 def ignore_unit(target: str, actual: str, direction: str) -> Comparison:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from core.model import Form, Indicator, Report
+from core.model import Form, Indicator
 from core.scoring import DEFAULT_BANDS, MET, NOT_MET, IndicatorScore, amount, parsed, score_indicator
-from core.templates import TemplateError, get_template
+from core.templates import Template, TemplateError
 from core.values import Kind
 
 QUANTITATIVE_KINDS = (Kind.NUMBER, Kind.RANGE, Kind.DATE)
@@ -43,19 +42,22 @@ class YthLabels:
     bad_chars: str
 
 
-def outputs_section(template_id: str, key: str) -> dict[str, Any]:
+def outputs_section(template: Template, key: str) -> dict[str, Any]:
     """Return one part of a template's ``outputs`` (yth, summary, analysis, public)."""
-    template = get_template(template_id)
     section = template.outputs.get(key)
     if not isinstance(section, dict):
         raise TemplateError(f"模板文件 {template.source} 缺少 “outputs.{key}”")
     return section
 
 
-@lru_cache(maxsize=16)
-def yth_labels(template_id: str) -> YthLabels:
-    """Return the 一体化 labels of a template, or raise TemplateError naming what is missing."""
-    y = outputs_section(template_id, "yth")
+def yth_labels(template: Template) -> YthLabels:
+    """Return the 一体化 labels of a template (read once per template object), or raise
+    TemplateError naming what is missing."""
+    return template.memo(_yth_labels, 1)()
+
+
+def _yth_labels(template: Template) -> YthLabels:
+    y = outputs_section(template, "yth")
     try:
         words = tuple(str(w) for w in y["words"])
         variants = {_key(v): str(word) for word, vs in y.get("word_map", {}).items() for v in vs}
@@ -74,13 +76,9 @@ def yth_labels(template_id: str) -> YthLabels:
             bad_chars=str(y.get("bad_chars", "")),
         )
     except (KeyError, TypeError, AttributeError) as exc:
-        raise TemplateError(
-            f"模板文件 {get_template(template_id).source} 的 “outputs.yth” 不完整：{exc}"
-        ) from exc
+        raise TemplateError(f"模板文件 {template.source} 的 “outputs.yth” 不完整：{exc}") from exc
     if len(labels.headers) != 12 or len(labels.words) != 3:
-        raise TemplateError(
-            f"模板文件 {get_template(template_id).source} 的 “outputs.yth” 应有 12 个表头和 3 个等级词"
-        )
+        raise TemplateError(f"模板文件 {template.source} 的 “outputs.yth” 应有 12 个表头和 3 个等级词")
     return labels
 
 
@@ -107,7 +105,7 @@ def is_exported(ind: Indicator) -> bool:
 
 
 def qualitative_word(
-    ind: Indicator, score: IndicatorScore, labels: YthLabels, template_id: str
+    ind: Indicator, score: IndicatorScore, labels: YthLabels, template: Template
 ) -> str | None:
     """Return 达成 / 部分达成 / 未达成 for a 定性 row: as written, else by its score's band, else by
     whether the target was met, else 达成 (部分达成 when a 偏差原因 is given); None when blank."""
@@ -118,7 +116,7 @@ def qualitative_word(
         return word
     weight = amount(ind.weight)
     if score.score is not None and weight:
-        bands = get_template(template_id).scoring.bands or DEFAULT_BANDS
+        bands = template.scoring.bands or DEFAULT_BANDS
         ratio = score.score / weight
         met_floor = bands.get(labels.words[0], DEFAULT_BANDS["达成"])[0]
         part_floor = bands.get(labels.words[1], DEFAULT_BANDS["部分达成"])[0]
@@ -197,9 +195,9 @@ def _number_or_text(text: str) -> Cell:
     return value if value is not None else (text.strip() or None)
 
 
-def yth_row(ind: Indicator, row: int, labels: YthLabels, template_id: str) -> YthRow:
+def yth_row(ind: Indicator, row: int, labels: YthLabels, template: Template) -> YthRow:
     """Return one indicator's row of the import file."""
-    score = score_indicator(ind, row, template_id)
+    score = score_indicator(ind, row, template)
     brief = ind.brief
     quantitative = is_quantitative(ind)
     t = parsed(ind.target)
@@ -211,7 +209,7 @@ def yth_row(ind: Indicator, row: int, labels: YthLabels, template_id: str) -> Yt
         actual = number if number is not None else (ind.actual.strip() or None)
     else:
         target = ind.target.strip() or None
-        word = qualitative_word(ind, score, labels, template_id)
+        word = qualitative_word(ind, score, labels, template)
         actual = word or ind.actual.strip() or None
         if not brief and word is not None and ind.actual.strip() and ind.actual.strip() != word:
             brief = ind.actual.strip()  # what was written stays, as the 简要描述
@@ -233,9 +231,7 @@ def yth_row(ind: Indicator, row: int, labels: YthLabels, template_id: str) -> Yt
     )
 
 
-def yth_rows(report: Report, form: Form) -> list[YthRow]:
+def yth_rows(form: Form, template: Template) -> list[YthRow]:
     """Return the rows of one form's import file, in the form's order."""
-    labels = yth_labels(report.template)
-    return [
-        yth_row(ind, i, labels, report.template) for i, ind in enumerate(form.indicators) if is_exported(ind)
-    ]
+    labels = yth_labels(template)
+    return [yth_row(ind, i, labels, template) for i, ind in enumerate(form.indicators) if is_exported(ind)]

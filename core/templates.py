@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from core.paths import templates_dir
 
@@ -28,6 +29,10 @@ FORMULAS = (
     "overall_project_scores",
     "execution_rate",
 )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class TemplateError(ValueError):
@@ -166,6 +171,30 @@ class Template:
 
     def form(self, kind: str) -> FormSpec:
         return self.forms[kind]
+
+    @cached_property
+    def _memos(self) -> dict[Callable[..., Any], Callable[..., Any]]:
+        return {}
+
+    def memo(self, fn: Callable[Concatenate[Template, P], R], maxsize: int = 1 << 14) -> Callable[P, R]:
+        """Return ``fn`` bound to this template and memoised on it (arguments must be hashable).
+
+        Whatever is computed from a template is cached here, on the object it was computed
+        from, never process-wide by the template's id: a template read again (another file, an
+        edited one) is a new object with empty caches, so no report sees another's results.
+        """
+        found = self._memos.get(fn)
+        if found is None:
+            found = self._memos[fn] = lru_cache(maxsize)(partial(fn, self))
+        return cast("Callable[P, R]", found)
+
+    @cached_property
+    def _dicts(self) -> dict[str, dict[Hashable, Any]]:
+        return {}
+
+    def memo_dict(self, name: str) -> dict[Hashable, Any]:
+        """Return the dict ``name`` kept on this template (for a cache its user bounds by hand)."""
+        return self._dicts.setdefault(name, {})
 
     def match_fund_row(self, kind: str, label: str) -> str | None:
         """Return the key of the fund row that a printed label names, or None."""

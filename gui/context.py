@@ -180,7 +180,7 @@ class AppContext(QObject):
         if uid not in self._scores and self.doc is not None:
             from core.scoring import score_form
 
-            self._scores[uid] = score_form(self.doc.report, self.doc.form(uid))
+            self._scores[uid] = score_form(self.doc.report, self.doc.form(uid), self.doc.template)
         return self._scores.get(uid)
 
     def problems_at(self, uid: int | None, table: str, row: int | None, column: str | None) -> list[Any]:

@@ -52,16 +52,14 @@ def word_fixes(ctx: Any) -> list[tuple[int, str, int, str, Any]]:
     from core.submission import qualitative_word, yth_labels
 
     doc = ctx.doc
-    labels = yth_labels(doc.report.template)
+    labels = yth_labels(doc.template)
     edits: list[tuple[int, str, int, str, Any]] = []
     for p in submission_problems(ctx):
         if p.rule != "Y01" or p.form_uid is None or p.row is None:
             continue
         form = doc.form(p.form_uid)
         ind = form.indicators[p.row]
-        word = qualitative_word(
-            ind, score_indicator(ind, p.row, doc.report.template), labels, doc.report.template
-        )
+        word = qualitative_word(ind, score_indicator(ind, p.row, doc.template), labels, doc.template)
         if word is None or word == ind.actual.strip():
             continue
         edits.append((p.form_uid, "indicators", p.row, "actual", word))

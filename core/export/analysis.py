@@ -24,6 +24,7 @@ from core.model import Report
 from core.numbers import HUNDRED, fmt, fmt_money, fmt_percent
 from core.scoring import NOT_MET, score_form
 from core.submission import outputs_section
+from core.templates import get_template
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Unmet:
 
 def analysis_labels(report: Report) -> dict[str, Any]:
     """Return the template's 汇总分析报告 labels."""
-    return outputs_section(report.template, "analysis")
+    return outputs_section(get_template(report.template), "analysis")
 
 
 def rate_bands(summary: Summary, lab: dict[str, Any]) -> list[tuple[str, int]]:
@@ -58,8 +59,9 @@ def rate_bands(summary: Summary, lab: dict[str, Any]) -> list[tuple[str, int]]:
 def unmet_indicators(report: Report) -> list[Unmet]:
     """Return every indicator whose target was not met, with its 偏差原因 (blank when none)."""
     out = []
+    template = get_template(report.template)
     for form in report.forms:
-        s = score_form(report, form)
+        s = score_form(report, form, template)
         for ind, score in zip(form.indicators, s.indicators, strict=True):
             if score.attainment == NOT_MET:
                 out.append(Unmet(form.name, ind.level3, ind.target, ind.actual, ind.deviation_note.strip()))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from core.model import Form, Report
 from core.numbers import try_amount
 from core.scoring import score_form
+from core.templates import Template
 
 
 @dataclass
@@ -23,9 +24,9 @@ class Figures:
     grade: str = ""
 
 
-def form_figures(report: Report, form: Form) -> Figures:
+def form_figures(report: Report, form: Form, template: Template) -> Figures:
     """Return the computed figures of one form."""
-    s = score_form(report, form)
+    s = score_form(report, form, template)
     return Figures(
         rate=s.execution.rate,
         score=s.execution.score,

@@ -34,7 +34,7 @@ def attachment_label(template: Template, form: Form, n: int) -> str:
 def form_grid(report: Report, form: Form, label: str, template: Template) -> Grid:
     """Return the grid of one 自评表."""
     spec = template.form(form.kind)
-    fig = form_figures(report, form)
+    fig = form_figures(report, form, template)
     cols = indicator_columns(form, spec)
     widths = [LABEL_WIDTH] + [c.width or 12 for c in cols]
     title = fill_title(spec.title, report.year, name=form.name, department=report.department)

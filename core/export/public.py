@@ -12,6 +12,7 @@ from typing import Any
 from core.export.grid import Grid
 from core.model import Report
 from core.submission import outputs_section
+from core.templates import get_template
 
 _PUBLIC: weakref.WeakValueDictionary[int, Report] = weakref.WeakValueDictionary()
 
@@ -39,7 +40,7 @@ def omitted(report: Report) -> set[str]:
     """Return the sign-off labels the 公开版 leaves out (none for an ordinary export)."""
     if not is_public(report):
         return set()
-    section: dict[str, Any] = outputs_section(report.template, "public")
+    section: dict[str, Any] = outputs_section(get_template(report.template), "public")
     return {str(label) for label in section.get("omit_signoff", [])}
 
 

@@ -71,7 +71,7 @@ def _amounts(report: Report, form: Form) -> dict[str, Decimal | None]:
 
 def summary_row(report: Report, form: Form) -> SummaryRow:
     """Return one form's row of the 汇总表."""
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     money = _amounts(report, form)
     return SummaryRow(
         form.uid,
@@ -120,7 +120,7 @@ def build_summary(report: Report) -> Summary:
 
 def labels(report: Report) -> dict[str, Any]:
     """Return the template's 汇总表 labels."""
-    return outputs_section(report.template, "summary")
+    return outputs_section(get_template(report.template), "summary")
 
 
 def warning_text(row: SummaryRow, words: dict[str, str]) -> str:

@@ -67,8 +67,8 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
     for c, text in enumerate(heads[1:4]):
         g.put(1, c, text, HEAD)
     g.repeat = (0, 1)
-    _sheet_rows(g, form, form_figures(report, form).sheet, review, words)
-    _sheet_total(g, form, report, str(words.get("total", "")))
+    _sheet_rows(g, form, form_figures(report, form, template).sheet, review, words)
+    _sheet_total(g, form, report, template, str(words.get("total", "")))
     g.notes = [fill_title(str(n), report.year, **fields) for n in words.get("notes", [])]
     return g
 
@@ -126,12 +126,12 @@ def _number(text: str) -> Value:
     return value if value is not None else text
 
 
-def _sheet_total(g: Grid, form: Form, report: Report, label: str) -> None:
+def _sheet_total(g: Grid, form: Form, report: Report, template: Template, label: str) -> None:
     weights = [
         w for i in form.score_sheet if not _is_deduction(i) and (w := try_amount(i.weight)) is not None
     ]
-    scores = form_figures(report, form)
-    if report_template_scored(report, form):
+    scores = form_figures(report, form, template)
+    if template.form(form.kind).scored:
         total: Decimal | None = q(sum((s for s in scores.sheet if s is not None), ZERO))
     else:
         total = scores.total
@@ -142,12 +142,6 @@ def _sheet_total(g: Grid, form: Form, report: Report, label: str) -> None:
     g.put(r, 6, total, SCORE)
     for c in range(7, g.ncols):
         g.put(r, c, "", TEXT)
-
-
-def report_template_scored(report: Report, form: Form) -> bool:
-    from core.templates import get_template
-
-    return get_template(report.template).form(form.kind).scored
 
 
 def basic_data_grid(report: Report, template: Template) -> Grid:

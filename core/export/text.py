@@ -58,7 +58,7 @@ def figure_values(report: Report) -> dict[str, str]:
     overall = report.overall
     if overall is not None:
         spec = template.form(overall.kind)
-        fig = form_figures(report, overall)
+        fig = form_figures(report, overall, template)
         cols = {c: _amount(money(overall, spec.rate_row, c, fig)[0]) for c in schema.FUND_AMOUNTS}
         out.update(_money_values(cols, fig.rate, template.scoring.rate_places))
         filled = any(i.weight.strip() or i.score.strip() for i in overall.indicators)

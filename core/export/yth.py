@@ -21,6 +21,7 @@ from core.export import Progress, report_progress, save_atomically
 from core.export.grid import fill_title
 from core.model import OVERALL, Form, Report
 from core.submission import YthLabels, YthRow, yth_labels, yth_rows
+from core.templates import get_template
 
 _BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\..*)?$", re.IGNORECASE)
@@ -65,7 +66,7 @@ def file_stem(report: Report, form: Form, labels: YthLabels) -> str:
 
 def folder_name(report: Report) -> str:
     """Return the default folder name of a report's import files."""
-    labels = yth_labels(report.template)
+    labels = yth_labels(get_template(report.template))
     return safe_name(fill_title(labels.folder, report.year, department=report.department))
 
 
@@ -104,7 +105,8 @@ def write_form_file(path: Path, labels: YthLabels, rows: Iterable[YthRow]) -> in
 
 def write_yth(report: Report, folder: Path, progress: Progress | None = None) -> list[YthFile]:
     """Write every form's import file into ``folder`` (created) and return what was written."""
-    labels = yth_labels(report.template)
+    template = get_template(report.template)
+    labels = yth_labels(template)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -113,7 +115,7 @@ def write_yth(report: Report, folder: Path, progress: Progress | None = None) ->
     for i, form in enumerate(forms):
         report_progress(progress, i, len(forms) + 1, f"正在导出 {form.name}")
         path = folder / f"{_unique(file_stem(report, form, labels), taken)}.xlsx"
-        count = write_form_file(path, labels, yth_rows(report, form))
+        count = write_form_file(path, labels, yth_rows(form, template))
         out.append(YthFile(form.uid, form.name, path, count))
     return out
 

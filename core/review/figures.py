@@ -69,10 +69,9 @@ def _form_row(
 
 
 def form_figures(
-    report: Report, scores: list[FormScore], problems: list[Problem] | None = None
+    report: Report, template: Template, scores: list[FormScore], problems: list[Problem] | None = None
 ) -> list[dict[str, Any]]:
     """Return one dict per form: names, money of the rate row, 执行率, score, grade, 自评预警, problems."""
-    template = get_template(report.template)
     per_form: dict[int | None, list[Problem]] = {}
     for p in problems or []:
         per_form.setdefault(p.form_uid, []).append(p)
@@ -106,8 +105,9 @@ def report_summary(report: Report) -> dict[str, Any]:
     """Return department, year, template, per-form figures and problem counts of a report."""
     from core.rules import check_report
 
-    problems = check_report(report)
-    return _summary(report, form_figures(report, score_report(report), problems), problems)
+    template = get_template(report.template)  # a report read from a file for the list: resolved once
+    problems = check_report(report, template)
+    return _summary(report, form_figures(report, template, score_report(report, template), problems), problems)
 
 
 def quick_figures(report: Report) -> list[dict[str, Any]]:
@@ -122,7 +122,7 @@ def quick_figures(report: Report) -> list[dict[str, Any]]:
     for form in report.forms:
         spec = template.form(form.kind)
         ex = execution_score(form, spec)
-        scores = [effective_score(ind, report.template) for ind in form.indicators]
+        scores = [effective_score(ind, template) for ind in form.indicators]
         total = (  # as scoring.form_total, from the scores worked out once
             _scored_total(_execution_part(ex, spec), scores, form, template.scoring)
             if spec.scored

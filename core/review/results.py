@@ -84,7 +84,7 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
     ws = wb.create_sheet(REVIEW_SHEETS[1])
     _sheet(ws, f"{who}绩效指标复核", INDICATOR_HEADERS, (30, 12, 14, 30, 14, 14, 8, 10, 10, 12, 40))
     for i, form in enumerate(report.forms):
-        scores = score_form(report, form).indicators
+        scores = score_form(report, form, review.doc.template).indicators
         for r, ind in enumerate(form.indicators):
             review_score, note = review.mark(i, INDICATORS, r)
             own = fmt(scores[r].score)
@@ -106,7 +106,7 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
     ws = wb.create_sheet(REVIEW_SHEETS[2])
     _sheet(ws, f"{who}评分表复核", SHEET_HEADERS, (30, 14, 14, 16, 8, 10, 10, 12, 40))
     for i, form in enumerate(report.forms):
-        items = score_form(report, form).score_sheet
+        items = score_form(report, form, review.doc.template).score_sheet
         for r, item in enumerate(form.score_sheet):
             review_score, note = review.mark(i, SCORE_SHEET, r)
             own = item.self_score or (fmt(items[r].suggested) if r < len(items) else "")

@@ -214,8 +214,8 @@ class ReviewFile:
         out = []
         for i, (form, rform) in enumerate(zip(self.report.forms, reviewed.forms, strict=True)):
             count = sum(1 for (f, _t, _r), (s, _n) in self.marks.items() if f == i and s)
-            mine = form_total(self.report, form)
-            theirs = form_total(reviewed, rform) if count else None
+            mine = form_total(self.report, form, self.doc.template)
+            theirs = form_total(reviewed, rform, self.doc.template) if count else None
             diff: Decimal | None = None
             deduction = ZERO
             if mine is not None and theirs:

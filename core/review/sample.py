@@ -27,6 +27,7 @@ from core.problems import ERROR, WARNING
 from core.review.listing import GRADES, form_code
 from core.review.reviewfile import quality_rule
 from core.scoring import parsed, score_form
+from core.templates import get_template
 from core.values import Kind
 
 SHEETS = ("自评质量", "实际绩效", "抽评发现的问题")
@@ -152,7 +153,7 @@ def write_sample_workbook(report: Report, form: Form, path: Path) -> None:
     from core.rules import check_report
 
     weight, bands = quality_rule(report.template)
-    score = score_form(report, form)
+    score = score_form(report, form, get_template(report.template))
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS[0]

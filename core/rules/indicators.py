@@ -335,7 +335,7 @@ def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     if ind.is_blank_row() or is_breakdown(ind):  # a "其中" row: no weight, not summed, not scored
         return out
     out += check_hierarchy(ctx, i, ind)
-    s = score_indicator(ind, i, ctx.report.template)
+    s = score_indicator(ind, i, ctx.template)
     out += check_scores(ctx, i, ind, s)
     out += check_double_count(ctx, i, ind)
     out += check_deduction(ctx, i, ind, s)

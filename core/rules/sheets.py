@@ -27,7 +27,7 @@ def check_total(ctx: FormCtx) -> Iterator[Problem]:
     printed = amount(ctx.form.printed_total)
     if printed is None:
         return
-    total = form_total(ctx.report, ctx.form)
+    total = form_total(ctx.report, ctx.form, ctx.template)
     if total is None or printed == total:
         return
     ex = execution_score(ctx.form, ctx.spec).score

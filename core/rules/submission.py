@@ -25,15 +25,15 @@ from core.submission import (
     yth_labels,
     yth_row,
 )
-from core.templates import TemplateError
+from core.templates import Template, TemplateError
 
 Finding = tuple[str, str, str]  # rule, message, column
 _SPACE = re.compile(r"\s+")
 
 
-def _labels(template_id: str) -> YthLabels | None:
+def _labels(template: Template) -> YthLabels | None:
     try:
-        return yth_labels(template_id)
+        return yth_labels(template)
     except TemplateError:
         return None
 
@@ -62,7 +62,7 @@ def _plain_name(_template_id: str, name: str) -> bool:
 def submission_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     """Return the pre-submission problems of indicator row ``i`` (results shared by rows that differ
     only in their 三级 name: the engine memoises them)."""
-    labels = _labels(ctx.report.template)
+    labels = _labels(ctx.template)
     if labels is None or not is_exported(ind) or ind.not_applicable or ind.breakdown:
         return []
     return [ctx.problem(rule, text, INDICATORS, i, col) for rule, text, col in _findings(ind, labels, ctx)]
@@ -74,13 +74,12 @@ def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
         if actual and plain_number(ind.actual) is None:
             return [("Y03", f"定量指标的实际完成值“{actual}”不是数字，一体化系统只接受数字", "actual")]
         return []
-    template_id = ctx.report.template
-    row = yth_row(ind, 0, labels, template_id)
+    row = yth_row(ind, 0, labels, ctx.template)
     name = ind.level3 or "（无名称）"
     out: list[Finding] = []
     words = "、".join(labels.words)
     if actual and actual not in labels.words:
-        word = qualitative_word(ind, score_indicator(ind, 0, template_id), labels, template_id)
+        word = qualitative_word(ind, score_indicator(ind, 0, ctx.template), labels, ctx.template)
         fix = f"可改为“{word}”" if word else f"请改为{words}之一"
         out.append(
             ("Y01", f"定性指标的实际完成值“{actual}”不是{words}之一，一体化系统不接受；{fix}", "actual")
@@ -103,7 +102,7 @@ _COLUMN_NAMES = {"actual": "实际完成值", "brief": "完成情况简要描述
 @form_rule(Table.INDICATORS)
 def submission_form(ctx: FormCtx) -> Iterator[Problem]:
     """Return the form-wide pre-submission problems: 三级 names, 二级 weights."""
-    labels = _labels(ctx.report.template)
+    labels = _labels(ctx.template)
     if labels is None:
         return
     yield from _names(ctx)

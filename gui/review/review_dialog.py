@@ -97,7 +97,7 @@ class ReviewDialog(QDialog):
     def show_form(self, index: int) -> None:
         report = self.review.report
         form = report.forms[index]
-        scores = score_form(report, form)
+        scores = score_form(report, form, self.review.doc.template)
         self._loading = True
         self.keys = []
         lines: list[tuple[str, list[str]]] = []

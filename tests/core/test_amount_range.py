@@ -16,6 +16,7 @@ from core.numbers import MAX_INTEGER_DIGITS, is_amount, q
 from core.report import Document, InputError, new_report
 from core.rules import check_report
 from core.scoring import score_report
+from core.templates import get_template
 
 ROOT = Path(__file__).resolve().parents[2]
 HUGE = "1" * 27
@@ -73,7 +74,7 @@ def test_a_file_already_holding_a_huge_amount_opens_and_flags_the_cell(tmp_path:
     assert any(c[1] == FUNDS and c[3] == "executed" for c in cells)
     assert any(c[1] == "header" and c[3] == "execution_weight" for c in cells)
     assert all("超出范围" in p.message or "不是数字" in p.message for p in problems)
-    score_report(doc.report)
+    score_report(doc.report, doc.template)
     from core.export.docx import write_docx
     from core.export.xlsx import write_xlsx
 
@@ -124,7 +125,7 @@ def test_nothing_computed_raises_on_any_amount_storage_accepts(
         for item in form.score_sheet:
             item.weight, item.self_score = sheet, score
     assert report.forms[0].rows(SCORE_SHEET) is not None
-    score_report(report)
+    score_report(report, get_template(report.template))
     check_report(report)
 
 
@@ -159,7 +160,7 @@ def test_any_text_already_in_an_amount_cell_is_flagged_never_raises(texts: list[
         for item in form.score_sheet:
             item.weight, item.self_score = texts[2], texts[3]
     problems = check_report(report)
-    score_report(report)
+    score_report(report, get_template(report.template))
     flagged = {(p.table, p.column) for p in problems if p.rule == "V18"}
     for (table, column), text in (((INDICATORS, "weight"), texts[2]), ((FUNDS, "annual"), texts[4])):
         if not is_amount(text):

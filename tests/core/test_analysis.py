@@ -16,6 +16,7 @@ from core.export.summary import build_summary, write_summary_xlsx
 from core.interchange import read_json_file
 from core.model import Report
 from core.submission import outputs_section
+from core.templates import get_template
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -51,7 +52,7 @@ def test_grade_and_rate_tables_count_every_project(seed001: Report, tmp_path: Pa
     assert {k: counted[k] for k in summary.grades} == summary.grades
     assert sum(counted.values()) == 24
     band_counts = [int(row.cells[1].text) for row in rates.rows[1:]]
-    lab = outputs_section(seed001.template, "analysis")
+    lab = outputs_section(get_template(seed001.template), "analysis")
     assert band_counts == [n for _, n in rate_bands(summary, lab)]
     assert sum(band_counts) == sum(1 for r in summary.projects if r.rate is not None)
     assert doc.tables[-1].rows[0].cells[1].text == "项目名称"  # the 汇总表 at the end

@@ -11,6 +11,7 @@ from core.export.xlsx import write_xlsx
 from core.interchange import report_from_dict
 from core.rules import check_report
 from core.scoring import score_form
+from core.templates import get_template
 
 ROWS = [
     ("产出指标（50分）", "数量指标", "新建高标准农田面积", "≥1万亩", "1.02万亩", "30"),
@@ -49,7 +50,7 @@ def _report(rows=ROWS) -> dict:
 def test_printed_weights_and_short_names_are_understood() -> None:
     report = report_from_dict(_report())
     assert [p.rule for p in check_report(report) if p.severity == "error"] == []
-    totals = score_form(report, report.forms[0]).level1_totals
+    totals = score_form(report, report.forms[0], get_template(report.template)).level1_totals
     assert set(totals) == {"产出指标", "效益指标", "满意度指标"}
 
 

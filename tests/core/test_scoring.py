@@ -30,7 +30,9 @@ def by_name(report: Report, name: str):  # type: ignore[no-untyped-def]
 
 def test_004_project_execution_and_total() -> None:
     report = seed("seed004_yiyang")
-    s = score_form(report, by_name(report, "非公有制经济组织和社会组织党建工作经费"))
+    s = score_form(
+        report, by_name(report, "非公有制经济组织和社会组织党建工作经费"), get_template(report.template)
+    )
     assert s.execution.rate is not None and f"{s.execution.rate:.4f}" == "0.8661"
     assert s.execution.score == D("8.66")
     assert s.execution.why == "87.62 ÷ 101.17 = 86.61%，10 × 86.61% = 8.66"
@@ -40,25 +42,30 @@ def test_004_project_execution_and_total() -> None:
 
 def test_004_overall_total_and_binary_equal_target() -> None:
     report = seed("seed004_yiyang")
-    s = score_form(report, report.forms[0])
+    s = score_form(report, report.forms[0], get_template(report.template))
     assert s.total == D("95") and s.grade == "优"
     row5 = s.indicators[5]  # 参训干部培训合格率 =100% → 99.74%: binary "=" (湖南) loses the weight
     assert row5.suggested == D("0") and row5.attainment == "not_met"
     assert s.computed_sums[("total", "executed")] == D("2187.04")
     assert s.computed_sums[("total", "annual")] == D("2187.04")
-    assert [x.total for x in score_report(report)] == [D("95"), D("100"), D("97.66"), D("100")]
+    assert [x.total for x in score_report(report, get_template(report.template))] == [
+        D("95"),
+        D("100"),
+        D("97.66"),
+        D("100"),
+    ]
 
 
 def test_suggested_score_reason() -> None:
     report = seed("seed004_yiyang")
-    s = score_form(report, report.forms[0])
+    s = score_form(report, report.forms[0], get_template(report.template))
     assert s.indicators[0].why == "实际 800册 ≥ 目标 500册，得满分 5"
     assert s.indicators[11].attainment == "blank" and s.indicators[11].suggested is None
 
 
 def test_001_project_score_sheets() -> None:
     report = seed("seed001_guangyuan")
-    warm = score_form(report, by_name(report, "干部暖心关爱帮扶基金经费"))
+    warm = score_form(report, by_name(report, "干部暖心关爱帮扶基金经费"), get_template(report.template))
     items = {i.row: i for i in warm.score_sheet}
     assert items[5].suggested == D("0")  # 预算结余率: 结余率 92.15% ≥ 10%
     assert "92.15%" in items[5].why
@@ -66,7 +73,7 @@ def test_001_project_score_sheets() -> None:
     assert items[4].suggested == D("0.31") and "年终" in items[4].why  # 4 × 7.85%
     assert items[6].suggested == D("4")  # 2 of 4 数量指标 met
     assert items[7].suggested == D("0")  # both met ones deviate ≥ 30%
-    east = score_form(report, by_name(report, "东西部协作人才交流项目"))
+    east = score_form(report, by_name(report, "东西部协作人才交流项目"), get_template(report.template))
     east_items = {i.row: i for i in east.score_sheet}
     assert east_items[5].suggested == D("6") and east_items[7].suggested == D("3.5")
     assert east.total == D("100")
@@ -74,7 +81,7 @@ def test_001_project_score_sheets() -> None:
 
 def test_001_overall_score_sheet() -> None:
     report = seed("seed001_guangyuan")
-    s = score_form(report, report.forms[0])
+    s = score_form(report, report.forms[0], get_template(report.template))
     items = {i.row: i for i in s.score_sheet if i.suggested is not None}
     assert items[6].suggested == D("5.47")  # 6 × 91.20% (year-end clause)
     # The seed prints 6.67 (20 of 24); the 24 transcribed forms (checked against the seed text)
@@ -117,32 +124,30 @@ def ind(target: str, actual: str, weight: str = "10", **kw: object) -> Indicator
 )
 def test_quantitative_and_qualitative_scores(target: str, actual: str, expected: str) -> None:
     report, form = _form("mof", ind(target, actual))
-    s = score_form(report, form).indicators[0]
+    s = score_form(report, form, get_template(report.template)).indicators[0]
     assert (str(scoring.fmt(s.suggested))) == expected
 
 
 def test_hunan_equal_is_binary_and_mof_proportional() -> None:
     for template, expected in (("hunan-yiyang", D("0")), ("mof", D("9.97"))):
         report, form = _form(template, ind("=100%", "99.74%"))
-        assert score_form(report, form).indicators[0].suggested == expected
+        assert score_form(report, form, get_template(report.template)).indicators[0].suggested == expected
 
 
-def test_reverse_excess_option(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reverse_excess_option() -> None:
     mof = get_template("mof")
+    ratio = replace(mof, scoring=replace(mof.scoring, reverse="ratio"))  # same id, another object
     excess = replace(mof, scoring=replace(mof.scoring, reverse="excess"))
-    monkeypatch.setattr(scoring, "get_template", lambda _id: excess)
-    scoring.evaluate.cache_clear()
-    try:
-        report, form = _form("mof", ind("≤100元", "125元"), ind("≤100元", "250元"))
-        s = score_form(report, form).indicators
-        assert s[0].suggested == D("7.5") and s[1].suggested == D("0")
-    finally:
-        scoring.evaluate.cache_clear()
+    report, form = _form("mof", ind("≤100元", "125元"), ind("≤100元", "250元"))
+    s = score_form(report, form, excess).indicators
+    assert s[0].suggested == D("7.5") and s[1].suggested == D("0")
+    s = score_form(report, form, ratio).indicators  # no score cached for the id leaks across
+    assert s[0].suggested == D("8") and s[1].suggested == D("4")
 
 
 def test_missed_ge_reason_has_numbers() -> None:
     report, form = _form("mof", ind("≥10名", "8名"))
-    why = score_form(report, form).indicators[0].why
+    why = score_form(report, form, get_template(report.template)).indicators[0].why
     assert "实际 8名 < 目标 10名" in why and "= 8" in why
 
 
@@ -153,14 +158,14 @@ def test_not_applicable_dropped_and_rescaled() -> None:
         ind("≥5名", "10名", "35"),
         ind("≥5名", "10名", "10", not_applicable=True),
     )
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert s.indicators[2].attainment == "na" and s.indicators[2].score is None
     assert s.total == D("100")  # (10 + 45 + 35) × 100 / 90
 
 
 def test_entered_score_wins_and_total() -> None:
     report, form = _form("mof", ind("≥5名", "10名", "90", score="80"))
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert s.indicators[0].suggested == D("90") and s.indicators[0].score == D("80")
     assert s.total == D("90") and s.grade == "优"
 
@@ -168,7 +173,7 @@ def test_entered_score_wins_and_total() -> None:
 def test_zero_budget_has_no_rate() -> None:
     report, form = _form("mof", ind("≥5名", "10名", "90"))
     form.funds[0] = FundRow(key=form.funds[0].key, annual="0", executed="0")
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert s.execution.rate is None and s.execution.score is None
     assert s.to_json()["execution_rate"] == "—" and s.to_json()["execution_score"] == ""
 
@@ -176,7 +181,7 @@ def test_zero_budget_has_no_rate() -> None:
 def test_execution_capped_at_weight() -> None:
     report, form = _form("mof")
     form.funds[0] = FundRow(key=form.funds[0].key, annual="100", executed="120")
-    assert score_form(report, form).execution.score == D("10")
+    assert score_form(report, form, get_template(report.template)).execution.score == D("10")
 
 
 @pytest.mark.parametrize(
@@ -198,7 +203,7 @@ def test_grade_bands_half_open(total: str, grade: str) -> None:
 
 def test_score_json_shape() -> None:
     report = seed("seed004_yiyang")
-    data = score_form(report, report.forms[2]).to_json()
+    data = score_form(report, report.forms[2], get_template(report.template)).to_json()
     assert {"name", "kind", "execution_rate", "execution_score", "indicators", "total", "grade"} <= set(data)
     assert data["indicators"][0] == {
         "row": 0,

@@ -11,6 +11,7 @@ from core.problems import Problem
 from core.report import new_report
 from core.rules.engine import Checker
 from core.scoring import default_direction, score_form
+from core.templates import get_template
 
 D = Decimal
 
@@ -22,7 +23,7 @@ def check(*rows: Indicator, template: str = "mof") -> tuple[list[Problem], objec
     form.funds[0] = FundRow(key=form.funds[0].key, initial="100", annual="100", executed="100")
     form.indicators = list(rows)
     problems = [p for p in Checker(report).problems_for_form(form.uid) if p.table == "indicators"]
-    return problems, score_form(report, form)
+    return problems, score_form(report, form, get_template(report.template))
 
 
 def row(

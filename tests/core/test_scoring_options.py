@@ -50,7 +50,7 @@ def score_of(template_id: str, target: str, actual: str, weight: str = "10", **k
             **kw,
         )
     ]
-    return score_form(report, form).indicators[0].suggested
+    return score_form(report, form, get_template(report.template)).indicators[0].suggested
 
 
 def test_mof_is_the_yitihua_profile() -> None:
@@ -179,7 +179,7 @@ def test_execution_caps(monkeypatch: pytest.MonkeyPatch) -> None:
                 level1="产出指标", level2="数量指标", level3="x", target="≥5名", actual="5名", weight="90"
             )
         ]
-        s = score_form(report, form)
+        s = score_form(report, form, get_template(report.template))
         return s.total, s.total_why
 
     assert total(on, "75") == (D("89"), "执行率 75.00% 低于 80%，总分最高 89 分")

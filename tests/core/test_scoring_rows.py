@@ -10,6 +10,7 @@ from core.problems import Problem
 from core.report import new_report
 from core.rules.engine import Checker
 from core.scoring import score_form
+from core.templates import get_template
 
 D = Decimal
 
@@ -59,7 +60,7 @@ def test_breakdown_rows_have_no_weight_are_not_summed_and_not_scored() -> None:
         ind("★核心指标：覆盖率", ""),
         ind("县级干部", "", breakdown=True),
     )
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert [x.attainment for x in s.indicators[1:]] == ["breakdown"] * 3
     assert all(x.suggested is None and x.final is None for x in s.indicators[1:])
     assert s.total == D("100")
@@ -71,7 +72,7 @@ def test_breakdown_rows_have_no_weight_are_not_summed_and_not_scored() -> None:
 def test_a_qizhong_row_with_its_own_weight_is_an_indicator() -> None:
     report, form = project()
     fill(form, "100", "100", ind("培训人次", "45", "45"), ind("其中：科级干部", "45", "45"))
-    assert score_form(report, form).indicators[1].attainment == "met"
+    assert score_form(report, form, get_template(report.template)).indicators[1].attainment == "met"
 
 
 # ---- 扣减分数 ----------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def test_printed_execution_weight_other_than_the_templates_is_an_error_and_ignor
     report, form = project()
     fill(form, "100", "51.5", ind("培训人次", "90", "90"))
     form.execution_weight = "100"
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert s.execution.weight == D("10") and s.execution.score == D("5.15") and s.total == D("95.15")
     [p] = [p for p in problems(report, form) if p.rule == "P05"]
     assert p.severity == "error" and p.table == "funds" and p.row == 0 and p.column == "weight"
@@ -154,7 +155,7 @@ def test_blank_subtotal_and_total_are_computed_never_errors() -> None:
     report, form = guangyuan_project(gpb={"initial": "35", "annual": "35", "executed": "35"})
     funds = [p for p in problems(report, form) if p.table == "funds"]
     assert not [p for p in funds if p.rule == "V02"]
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert s.execution.rate == D("1")
     assert s.computed_sums[("fiscal", "annual")] == D("35") and s.computed_sums[("total", "annual")] == D(
         "35"
@@ -177,7 +178,7 @@ def test_project_without_typed_total_counts_in_the_overall_balance_rate() -> Non
     overall.score_sheet = [
         ScoreItem(path=["完成结果", "预算结余率"], weight="8", formula="overall_balance_rate")
     ]
-    items = score_form(report, overall).score_sheet
+    items = score_form(report, overall, get_template(report.template)).score_sheet
     assert items[0].suggested == D("8") and "共 2 个" in items[0].why and "未计入" not in items[0].why
 
 
@@ -189,7 +190,7 @@ def test_overall_balance_rate_names_the_projects_it_left_out() -> None:
     overall.score_sheet = [
         ScoreItem(path=["完成结果", "预算结余率"], weight="8", formula="overall_balance_rate")
     ]
-    why = score_form(report, overall).score_sheet[0].why
+    why = score_form(report, overall, get_template(report.template)).score_sheet[0].why
     assert why.endswith("；未计入 1 个（全年预算数为空或为 0）：乙项目")
 
 
@@ -201,7 +202,7 @@ def test_score_sheet_execution_rate_line_gets_a_suggestion_and_checks() -> None:
     report, form = project()
     fill(form, "100", "100", ind("培训人次", "90", "90"))
     form.score_sheet = [ScoreItem(path=["项目执行", "预算执行率"], weight="10", self_score="9")]
-    s = score_form(report, form).score_sheet[0]
+    s = score_form(report, form, get_template(report.template)).score_sheet[0]
     assert s.suggested == D("10") and s.why == "执行率 100.00%，10 × 100.00% = 10"
     [p] = [p for p in problems(report, form) if p.table == "score_sheet"]
     assert p.rule == "S04" and "预算执行率应为 10" in p.message and "表中为 9" in p.message
@@ -216,7 +217,7 @@ def test_any_sheets_goal_completion_line_rates_the_quantity_indicators() -> None
     report, form = project()
     fill(form, "100", "100", ind("培训人次", "45", "45"), ind("培训班次", "45", "45"))
     form.score_sheet = [ScoreItem(path=["目标实现", "目标完成率"], weight="8", self_score="6")]
-    s = score_form(report, form).score_sheet[0]
+    s = score_form(report, form, get_template(report.template)).score_sheet[0]
     assert s.suggested == D("8") and s.why == "数量指标完成 2 个 / 共 2 个 × 8 = 8"
     [p] = [p for p in problems(report, form) if p.table == "score_sheet"]
     assert "目标完成率应为 8" in p.message and "表中为 6" in p.message

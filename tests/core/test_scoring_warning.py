@@ -11,6 +11,7 @@ from core.interchange import read_json_file
 from core.model import FundRow, Indicator, Report
 from core.report import new_report
 from core.scoring import score_form
+from core.templates import get_template
 from tests.conftest import FIXTURES
 from tests.core.test_cli import run
 
@@ -54,7 +55,7 @@ def ind(weight: str, score: str, deduction: str = "") -> Indicator:
 )
 def test_k22_red_and_yellow(annual: str, executed: str, score: str, warning: str | None) -> None:
     report, form = _form(annual, executed, ind("90", score))
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert s.warning == warning
     if warning is None:
         assert s.warning_why == ""
@@ -64,14 +65,17 @@ def test_k22_red_and_yellow(annual: str, executed: str, score: str, warning: str
 
 def test_red_reason_names_both_rates() -> None:
     report, form = _form("100", "79", ind("90", "90"))
-    why = score_form(report, form).warning_why
+    why = score_form(report, form, get_template(report.template)).warning_why
     assert "指标得分率 100.00%（90 ÷ 90）" in why and "执行率得分率 79.00%" in why
     assert "黄色预警：执行率 79.00%，未执行 21.00%" in why
 
 
 def test_seed004_project_scored_ahead_of_spending_is_red() -> None:
     report: Report = read_json_file(FIXTURES / "seed004_yiyang.json")
-    warnings = [(s.name, s.warning) for s in map(lambda f: score_form(report, f), report.forms)]
+    warnings = [
+        (s.name, s.warning)
+        for s in map(lambda f: score_form(report, f, get_template(report.template)), report.forms)
+    ]
     assert warnings == [
         ("中国共产党益阳市委员会组织部", None),
         ("业务工作经费", None),
@@ -82,7 +86,7 @@ def test_seed004_project_scored_ahead_of_spending_is_red() -> None:
 
 def test_deduction_gives_final_and_total() -> None:
     report, form = _form("100", "100", ind("50", "50", "3"), ind("40", "2", "5"))
-    s = score_form(report, form)
+    s = score_form(report, form, get_template(report.template))
     assert [(x.score, x.deduction, x.final) for x in s.indicators] == [
         (D("50"), D("3"), D("47")),
         (D("2"), D("5"), D("0")),  # never below 0
@@ -92,7 +96,7 @@ def test_deduction_gives_final_and_total() -> None:
 
 def test_no_deduction_final_is_score() -> None:
     report, form = _form("100", "100", ind("90", "88"))
-    row = score_form(report, form).indicators[0]
+    row = score_form(report, form, get_template(report.template)).indicators[0]
     assert row.deduction is None and row.final == D("88")
 
 

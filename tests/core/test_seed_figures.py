@@ -61,7 +61,7 @@ def test_printed_rates_and_execution_scores_are_reproduced(name: str) -> None:
     checked = 0
     for form in report.forms:
         spec = template.form(form.kind)
-        s = score_form(report, form)
+        s = score_form(report, form, get_template(report.template))
         for row in form.funds:
             printed = parse_rate(row.printed_rate)
             annual = try_amount(fund_value(form, spec, row.key, "annual"))
@@ -84,7 +84,7 @@ def test_printed_indicator_scores_and_totals_are_reproduced(name: str) -> None:
     report = seed(name)
     scored = totals = 0
     for form in report.forms:
-        s = score_form(report, form)
+        s = score_form(report, form, get_template(report.template))
         for ind, x in zip(form.indicators, s.indicators, strict=True):
             printed = try_amount(ind.score)
             if printed is not None and x.suggested is not None:
@@ -105,7 +105,7 @@ def test_every_inflated_score_is_flagged(name: str) -> None:
     at = {(p.form, p.table, p.row) for p in problems if p.column in ("score", "self_score")}
     inflated = 0
     for form in report.forms:
-        s = score_form(report, form)
+        s = score_form(report, form, get_template(report.template))
         for ind, x in zip(form.indicators, s.indicators, strict=True):
             printed = try_amount(ind.score)
             if printed is not None and x.suggested is not None and printed > x.suggested:

@@ -10,6 +10,7 @@ import pytest
 from core.model import FundRow, Indicator
 from core.report import new_report
 from core.scoring import score_form
+from core.templates import get_template
 from core.values import Attainment, Kind, compare, parse_value
 
 D = Decimal
@@ -85,7 +86,7 @@ def _score(target: str, actual: str, level2: str = "质量指标") -> tuple[Deci
     form.indicators = [
         Indicator(level1="产出指标", level2=level2, level3="x", target=target, actual=actual, weight="10")
     ]
-    s = score_form(report, form).indicators[0]
+    s = score_form(report, form, get_template(report.template)).indicators[0]
     return s.suggested, s.attainment
 
 

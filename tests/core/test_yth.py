@@ -19,6 +19,7 @@ from core.model import Report
 from core.rules import check_report
 from core.scoring import score_form
 from core.submission import yth_labels
+from core.templates import get_template
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HEADERS = [
@@ -55,7 +56,7 @@ def _sheet_rows(path: Path) -> list[tuple[object, ...]]:
 
 def test_every_template_has_the_twelve_headers() -> None:
     for template_id in ("mof", "sichuan", "sichuan-guangyuan", "hunan-yiyang", "gansu-pingliang"):
-        assert list(yth_labels(template_id).headers) == HEADERS
+        assert list(yth_labels(get_template(template_id)).headers) == HEADERS
 
 
 def test_seed001_every_project_file_reads_back_with_one_row_per_indicator(
@@ -100,7 +101,7 @@ def test_scores_weights_and_deduction_columns(seed004: Report, tmp_path: Path) -
     form = seed004.forms[2]
     files, _ = export_yth(seed004, tmp_path / "y")
     rows = _sheet_rows(next(f.path for f in files if f.name == form.name))
-    scores = score_form(seed004, form).indicators
+    scores = score_form(seed004, form, get_template(seed004.template)).indicators
     exported = [(i, s) for i, s in zip(form.indicators, scores, strict=True) if not i.is_blank_row()]
     for (ind, s), row in zip(exported, rows[1:], strict=True):
         assert Decimal(str(row[7])) == Decimal(ind.weight)
@@ -205,7 +206,7 @@ def test_summary_totals_equal_the_sums_of_the_forms_to_the_cent(seed001: Report,
 
 def test_summary_counts_grades_and_average(seed004: Report) -> None:
     summary = build_summary(seed004)
-    scores = [score_form(seed004, f).total for f in seed004.projects]
+    scores = [score_form(seed004, f, get_template(seed004.template)).total for f in seed004.projects]
     assert sum(summary.grades.values()) == 3 == summary.scored
     assert summary.average == (sum(s for s in scores if s is not None) / 3).quantize(Decimal("0.01"))
 
