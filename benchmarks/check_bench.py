@@ -2,7 +2,8 @@
 
 Run: python benchmarks/check_bench.py. Prints:
 - full-check time on a freshly built report with every cache of core.values, core.scoring and
-  core.rules cleared (the first run, then 5 more fresh reports), and a warm re-run;
+  core.rules cleared and its template read again (a new Template object: its caches start empty)
+  (the first run, then 5 more fresh reports), and a warm re-run;
 - median and worst re-check time after one cell edit (through Checker.apply with a
   core.report.Change), with the garbage collector on, and how many full (generation 2) collections
   fell inside an edit; for reference the same edits with gc off and after gc.freeze();
@@ -24,10 +25,10 @@ from pkgutil import iter_modules
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import scoring, templates, values  # noqa: E402
+from core import paths, scoring, templates, values  # noqa: E402
 from core.model import FundRow, Indicator, Report  # noqa: E402
 from core.report import Change, new_report  # noqa: E402
-from core.rules import Checker, engine  # noqa: E402
+from core.rules import Checker  # noqa: E402
 from core.rules import __path__ as rules_path  # noqa: E402
 
 LEVELS = (
@@ -77,8 +78,9 @@ def build(projects: int = 200, per: int = 25, seed: int = 7) -> Report:
     return report
 
 
-def clear_caches() -> None:
-    """Forget every cached parse, comparison, score and rule result (a truly cold check)."""
+def clear_caches() -> templates.Template:
+    """Forget every cached parse and comparison and return the template read again: a new object,
+    so no score or rule result computed before is reused (a truly cold check)."""
     rule_modules = [importlib.import_module(f"core.rules.{m.name}") for m in iter_modules(rules_path)]
     modules = [values, scoring, *rule_modules]
     for module in modules:
@@ -86,18 +88,15 @@ def clear_caches() -> None:
             if isinstance(item, functools._lru_cache_wrapper):
                 item.cache_clear()
     templates.split_level1.cache_clear()
-    engine.ROW_MEMO.clear()
-    for template in templates.all_templates().values():  # loaded once at start-up; only their memos go
-        for spec in template.forms.values():
-            spec.__dict__.pop("_canonical", None)
+    return templates.load_template_file(paths.templates_dir() / "mof.json")
 
 
 def cold_check(seed: int) -> tuple[float, Checker, Report]:
     """Build a fresh report, forget all caches, and time the first full check (seconds)."""
     report = build(seed=seed)
-    clear_caches()
+    template = clear_caches()
     t0 = time.perf_counter()
-    checker = Checker(report)
+    checker = Checker(report, template)
     return time.perf_counter() - t0, checker, report
 
 
@@ -171,9 +170,9 @@ def main() -> None:
     print(edit_line("  参考：载入后 gc.freeze()", *edits(checker, report)))
     gc.unfreeze()
     report = build()
-    clear_caches()
+    template = clear_caches()
     tracemalloc.start()
-    Checker(report)
+    Checker(report, template)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"峰值内存（tracemalloc，冷缓存全量检查）：{peak / 1024 / 1024:.1f} MB")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from core.model import Report
+from core.templates import Template, get_template
 from core.version import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -152,7 +153,7 @@ def _print_preview(preview: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from core.importers.api import build_report, merge_preview, preview_files
-    from core.templates import TemplateError, get_template
+    from core.templates import TemplateError
 
     if not args.dry_run and bool(args.output) == bool(args.into):
         raise CliError("请指定 -o 新报告文件 或 --into 已有报告（二选一），或加 --dry-run 只预览")
@@ -227,7 +228,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from core.problems import ERROR
     from core.rules import check_report
 
-    problems = check_report(_load(args.input))
+    report = _load(args.input)
+    problems = check_report(report, get_template(report.template))
     if args.json:
         print(json.dumps({"problems": [p.to_json() for p in problems]}, ensure_ascii=False, indent=2))
     else:
@@ -245,7 +247,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from core.scoring import score_report
-    from core.templates import get_template
 
     report = _load(args.input)
     scores = score_report(report, get_template(report.template))
@@ -276,12 +277,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not any((args.xlsx, args.docx, args.yth, args.summary, args.analysis)):
         raise CliError("请至少指定 --xlsx、--docx、--yth、--summary 或 --analysis")
     report = _load(args.input)
+    template = get_template(report.template)  # resolved once, for the check and every export below
     if args.xlsx and not report.forms:
         raise CliError(
             f"“{Path(args.input).name}”中还没有任何表，无法导出 Excel，请先在报告中添加部门整体支出表或项目。"
         )
     if args.xlsx or args.docx:  # the printed report and attachments: not with errors unless --force
-        _refuse_errors(report, args.force)
+        _refuse_errors(report, template, args.force)
     if args.public:
         from core.export.public import public_report
 
@@ -320,12 +322,12 @@ def _export_submission(report: Report, args: argparse.Namespace) -> None:
         print(f"已导出 {args.analysis}")
 
 
-def _refuse_errors(report: Report, force: bool) -> None:
+def _refuse_errors(report: Report, template: Template, force: bool) -> None:
     """Refuse to export a report that still has errors, unless ``--force``; say how many either way."""
     from core.problems import ERROR
     from core.rules import check_report
 
-    errors = sum(1 for p in check_report(report) if p.severity == ERROR)
+    errors = sum(1 for p in check_report(report, template) if p.severity == ERROR)
     if not errors:
         return
     if not force:

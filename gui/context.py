@@ -126,7 +126,7 @@ class AppContext(QObject):
 
             gc.unfreeze()  # let the previous report's objects be collected
             gc.collect()
-            self.checker = Checker(doc.report)
+            self.checker = Checker(doc.report, doc.template)
             doc.subscribe(self._on_change)
             # The report, its parsed cells and Qt's wrappers live as long as the file is open: keep the
             # collector from walking them on every full collection (a 20 ms pause during typing).
@@ -140,6 +140,8 @@ class AppContext(QObject):
             self.recording.append(change)
         if self._batch_depth:
             self._batch_changes += 1
+        if self.checker is not None and self.doc is not None:
+            self.checker.template = self.doc.template  # the template the report was switched to, if it was
         if self.checker is not None and self._batch_changes <= FULL_CHECK_AFTER:
             self.checker.apply(change)
         if self._batch_depth:

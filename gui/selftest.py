@@ -77,8 +77,10 @@ def _need_report(state: State) -> Any:
 def _step_check(state: State) -> str:
     """Run every rule over the report."""
     from core.rules import check_report
+    from core.templates import get_template
 
-    state.problems = list(check_report(_need_report(state)))
+    report = _need_report(state)
+    state.problems = list(check_report(report, get_template(report.template)))
     counts = {s: sum(1 for p in state.problems if p.severity == s) for s in ("error", "warning", "info")}
     return f"{counts['error']} 错误 errors，{counts['warning']} 警告 warnings，{counts['info']} 提示 info"
 

@@ -201,7 +201,11 @@ def write_sample_workbook(report: Report, form: Form, path: Path) -> None:
         )
     ws = wb.create_sheet(SHEETS[2])
     _headers(ws, FINDING_HEADERS, (6, 10, 70, 24, 8))
-    problems = [p for p in check_report(report) if p.form_uid == form.uid and p.severity in (ERROR, WARNING)]
+    problems = [
+        p
+        for p in check_report(report, get_template(report.template))
+        if p.form_uid == form.uid and p.severity in (ERROR, WARNING)
+    ]
     for n, p in enumerate(problems, start=1):
         where = {"funds": "资金", "indicators": "绩效指标", "goals": "绩效目标", "score_sheet": "评分表"}.get(
             p.table, ""

@@ -12,7 +12,7 @@ from core.numbers import fmt
 from core.problems import Problem
 from core.rules.catalogue import group, severity
 from core.schema import Table
-from core.templates import FormSpec, Template, get_template
+from core.templates import FormSpec, Template
 
 OPERATORS = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
 
@@ -23,11 +23,6 @@ class FormCtx:
     template: Template
     spec: FormSpec
     form: Form
-
-    @classmethod
-    def of(cls, report: Report, form: Form) -> FormCtx:
-        template = get_template(report.template)
-        return cls(report, template, template.form(form.kind), form)
 
     def problem(
         self, rule: str, message: str, table: str, row: int | None = None, column: str | None = None
@@ -61,7 +56,7 @@ QUOTED = "\ue000"  # stands in for a quoted column's text in cached results (a p
 
 RowCheck = Callable[[FormCtx, int, Any], Iterable[Problem]]
 FormCheck = Callable[[FormCtx], Iterable[Problem]]
-ReportCheck = Callable[[Report], Iterable[Problem]]
+ReportCheck = Callable[[Report, Template], Iterable[Problem]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +66,7 @@ class RowRule:
 
     ``indexed``: the messages use the row number (else results are shared between rows).
     ``quoted``/``plain``: a column the rule only quotes in messages when
-    ``plain(template_id, text)`` is true, so rows that differ only there share one result.
+    ``plain(template, text)`` is true, so rows that differ only there share one result.
     """
 
     check: RowCheck
@@ -80,7 +75,7 @@ class RowRule:
     header: tuple[str, ...] = ()
     indexed: bool = False
     quoted: str = ""
-    plain: Callable[[str, str], bool] | None = None
+    plain: Callable[[Template, str], bool] | None = None
 
     def __call__(self, ctx: FormCtx, i: int, row: Any) -> Iterable[Problem]:
         return self.check(ctx, i, row)
@@ -108,8 +103,8 @@ class ReportRule:
     tables: frozenset[Table]
     overall: frozenset[Table] = field(default_factory=frozenset)
 
-    def __call__(self, report: Report) -> Iterable[Problem]:
-        return self.check(report)
+    def __call__(self, report: Report, template: Template) -> Iterable[Problem]:
+        return self.check(report, template)
 
 
 def row_rule(
@@ -118,7 +113,7 @@ def row_rule(
     header: Iterable[str] = (),
     indexed: bool = False,
     quoted: str = "",
-    plain: Callable[[str, str], bool] | None = None,
+    plain: Callable[[Template, str], bool] | None = None,
 ) -> Callable[[RowCheck], RowRule]:
     """Declare a row rule: ``@row_rule(Table.GOALS, ("goal", "achieved"))``."""
     cols, head = tuple(columns), tuple(header)

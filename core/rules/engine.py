@@ -8,7 +8,7 @@ for the report. A change re-fills only the buckets that depend on it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from core.problems import Problem
 from core.rules import amounts, figures, funds, indicators, report_rules, sheets, submission
 from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowRule, registered
 from core.schema import Table
+from core.templates import Template
 
 if TYPE_CHECKING:
     from core.report import Change
@@ -71,22 +72,19 @@ def rules() -> RuleSet:
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 15
-# Results of row rules by everything they declare they read (template id, form kind, header
-# fields, the row's columns), shared by every checker: rows repeat across forms, edits and reports.
-ROW_MEMO: dict[tuple[object, ...], tuple[Finding, ...]] = {}
 
 
 class Checker:
-    """Keeps the problems of a report up to date as it changes."""
+    """Keeps the problems of a report up to date as it changes, by the report's template (the
+    object resolved when the report was opened or built; a template switch sets ``template``)."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, template: Template) -> None:
         self.report = report
+        self._use(template)
         self._rows: dict[int, dict[RowKey, list[Problem]]] = {}
         self._forms: dict[int, list[list[Problem]]] = {}
         self._report: list[list[Problem]] = []
         self._sorted: list[Problem] | None = None
-        self._memo = ROW_MEMO
-        self._row_ctxs: dict[tuple[str, str, tuple[str, ...]], FormCtx] = {}
         self.rules = rules()
         self._row_tables = self.rules.row_tables
         self._getters = {
@@ -106,24 +104,43 @@ class Checker:
             self._forms.clear()
             for form in self.report.forms:
                 self._check_form(form)
-            self._report = [list(rule(self.report)) for rule in self.rules.reports]
+            self._report = [list(rule(self.report, self.template)) for rule in self.rules.reports]
             self._sorted = None
         finally:
             if paused:
                 gc.enable()
 
+    @property
+    def template(self) -> Template:
+        return self._template
+
+    @template.setter
+    def template(self, template: Template) -> None:
+        """Check by ``template`` from now on (the report was switched to it: a Change of its
+        ``template`` column then re-checks everything)."""
+        if template is not self._template:
+            self._use(template)
+
+    def _use(self, template: Template) -> None:
+        self._template = template
+        self._row_ctxs: dict[tuple[str, tuple[str, ...]], FormCtx] = {}
+        # Results of row rules by everything else they declare they read (form kind, header fields,
+        # the row's columns), kept on the template: rows repeat across forms, edits and reports.
+        self._memo: dict[Hashable, tuple[Finding, ...]] = template.memo_dict("rules.rows")
+
     def _ctx(self, form: Form) -> FormCtx:
-        return FormCtx.of(self.report, form)
+        return FormCtx(self.report, self._template, self._template.form(form.kind), form)
 
     def _row_ctx(self, form: Form, header: tuple[str, ...], values: tuple[str, ...]) -> FormCtx:
         """The context a row rule sees: template, form kind and the header fields it declares."""
-        key = (self.report.template, form.kind, values)
+        key = (form.kind, values)
         found = self._row_ctxs.get(key)
         if found is None:
             bare = Form(kind=form.kind, uid=0)
             for name, value in zip(header, values, strict=True):
                 setattr(bare, name, value)
-            found = FormCtx.of(Report(template=self.report.template, year=0, forms=[bare]), bare)
+            report = Report(template=self.template.id, year=0, forms=[bare])
+            found = FormCtx(report, self.template, self.template.form(bare.kind), bare)
             self._row_ctxs[key] = found
         return found
 
@@ -136,9 +153,9 @@ class Checker:
         quoted = ""
         if quoted_at >= 0 and rule.plain is not None:
             text = str(values[quoted_at])
-            if rule.plain(self.report.template, text) and not any(QUOTED in str(v) for v in values):
+            if rule.plain(self._template, text) and not any(QUOTED in str(v) for v in values):
                 quoted, values = text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
-        key = (rule, self.report.template, ctx.form.kind, head, values, i if rule.indexed else 0)
+        key = (rule, ctx.form.kind, head, values, i if rule.indexed else 0)
         found = self._memo.get(key)
         if found is None:
             bare = type(row)(**dict(zip(rule.columns, values, strict=True)))
@@ -192,7 +209,7 @@ class Checker:
     def _rerun_report(self, wanted: Callable[[ReportRule], bool]) -> None:
         for k, rule in enumerate(self.rules.reports):
             if wanted(rule):
-                self._report[k] = list(rule(self.report))
+                self._report[k] = list(rule(self.report, self.template))
 
     def apply(self, change: Change) -> None:
         """Re-check only the rules that read what ``change`` touched (their declarations say)."""

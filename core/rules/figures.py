@@ -18,6 +18,7 @@ from core.numbers import try_amount
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, report_problem
 from core.schema import Table
+from core.templates import Template
 
 MONEY_RE = re.compile(r"(\d[\d,，]*\.\d{1,2})\s*万元")
 FUND_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
@@ -103,7 +104,7 @@ def check_notes(ctx: FormCtx) -> Iterator[Problem]:
                     break
 
 
-def check_narrative(report: Report) -> Iterator[Problem]:
+def check_narrative(report: Report, _template: Template) -> Iterator[Problem]:
     """V13: an amount in the 自评报告 that is a near miss of a table figure or of another amount."""
     figures = form_figures(report.overall) if report.overall is not None else {}
     mentions = [(row, said) for row, s in enumerate(report.narrative) for said in amounts_in(s.text)]

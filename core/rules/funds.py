@@ -53,7 +53,7 @@ def _places(printed_text: str) -> int:
     return len(match.group(1) or "") if match else 2
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 14)  # pure: every template option it uses comes in as an argument
 def _rate_mismatch(
     printed_text: str, annual_text: str, executed_text: str, tolerance: Decimal, form_places: int = 2
 ) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ from core.scoring import (
     parsed,
     score_indicator,
 )
-from core.templates import get_template, split_level1
+from core.templates import Template, split_level1
 from core.values import Attainment, Kind, unit_family
 
 TEXT_COLUMNS = ("level1", "level2", "level3", "target", "actual", "deviation_note")
@@ -51,6 +51,8 @@ DOUBLE_COUNT_WORDS = ("预算执行率", "资金执行率", "预算完成率", "
 DOUBLE_COUNT_RE = re.compile("|".join(DOUBLE_COUNT_WORDS))
 
 
+# Pure-value caches (text in, text or pattern out) stay lru_caches; what a template decides is
+# memoised on the Template object (``Template.memo``).
 @lru_cache(maxsize=1 << 14)
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
@@ -76,15 +78,14 @@ def check_guidance(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
             )
 
 
-@lru_cache(maxsize=64)
-def _vocabulary(template_id: str, kind: str) -> dict[str, frozenset[str]]:
+def _vocabulary(template: Template, kind: str) -> dict[str, frozenset[str]]:
     """The template's 一级 → normalised 二级 names."""
-    vocab = get_template(template_id).form(kind).vocabulary
+    vocab = template.form(kind).vocabulary
     return {level1: frozenset(_norm(n) for n in names) for level1, names in vocab.items()}
 
 
 def _home(ctx: FormCtx, level2: str) -> str | None:
-    for level1, names in _vocabulary(ctx.report.template, ctx.form.kind).items():
+    for level1, names in ctx.template.memo(_vocabulary, 4)(ctx.form.kind).items():
         if level2 in names:
             return level1
     return None
@@ -101,7 +102,7 @@ def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
         return
     if not vocab or not level2 or level1 not in vocab:
         return
-    if level2 in _vocabulary(ctx.report.template, ctx.form.kind)[level1]:
+    if level2 in ctx.template.memo(_vocabulary, 4)(ctx.form.kind)[level1]:
         return
     home = _home(ctx, level2)
     if home:
@@ -351,20 +352,19 @@ def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
 _NAME_TARGET_ANYWHERE = re.compile(NAME_TARGET_RE.pattern.replace(r"\d+", r"\d", 1))
 
 
-@lru_cache(maxsize=16)
-def _special_words_re(template_id: str) -> re.Pattern[str]:
+def _special_words_re(template: Template) -> re.Pattern[str]:
     """Words that make a 三级 name matter to the row rules: guidance, a double-count word."""
-    words = [*get_template(template_id).guidance, *DOUBLE_COUNT_WORDS, QUOTED]
+    words = [*template.guidance, *DOUBLE_COUNT_WORDS, QUOTED]
     return re.compile("|".join(map(re.escape, words)))
 
 
-def _plain_name(template_id: str, name: str) -> bool:
+def _plain_name(template: Template, name: str) -> bool:
     """True when the row rules use this 三级 name only as text in messages (no guidance, no
     double-count word, no target written inside it, not a "其中"/★ breakdown row)."""
     return (
         bool(name.strip())
         and not name.strip().startswith(BREAKDOWN_MARKS)
-        and not _special_words_re(template_id).search(name)
+        and not template.memo(_special_words_re, 1)().search(name)
         and not _NAME_TARGET_ANYWHERE.search(name)
     )
 
@@ -386,17 +386,15 @@ def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     """V05/V06: Σ weights per 一级 and in total."""
     rows = tuple([(ind.level1, "" if is_breakdown(ind) else ind.weight) for ind in ctx.form.indicators])
-    found = _weight_findings(ctx.report.template, ctx.form.kind, ctx.form.execution_weight, rows)
+    found = ctx.template.memo(_weight_findings, 1 << 12)(ctx.form.kind, ctx.form.execution_weight, rows)
     for rule, message, row in found:
         yield ctx.problem(rule, message, INDICATORS, row, "weight")
 
 
-@lru_cache(maxsize=1 << 12)
 def _weight_findings(
-    template_id: str, kind: str, execution_weight_text: str, rows: tuple[tuple[str, str], ...]
+    template: Template, kind: str, execution_weight_text: str, rows: tuple[tuple[str, str], ...]
 ) -> tuple[tuple[str, str, int | None], ...]:
-    """Return (rule, message, row) of the weights of (一级, 分值) rows, cached."""
-    template = get_template(template_id)
+    """Return (rule, message, row) of the weights of (一级, 分值) rows (memoised on the template)."""
     spec = template.form(kind)
     sums: dict[str, Decimal] = {}
     first: dict[str, int] = {}

@@ -13,7 +13,7 @@ from core.rules.base import FormCtx, form_rule, report_problem, report_rule
 from core.rules.figures import check_narrative
 from core.schema import BASIC, Table
 from core.scoring import execution_score
-from core.templates import get_template
+from core.templates import Template
 
 SIGNOFF_NAMES = {"preparer": "填表人", "phone": "联系电话", "date": "填报日期", "head": "单位负责人签字"}
 HEADER_NAMES = {"name": "名称", "supervisor": "主管部门", "implementer": "实施单位"}
@@ -46,14 +46,14 @@ def check_form_signoff(ctx: FormCtx) -> Iterator[Problem]:
 
 
 @report_rule(Table.REPORT)
-def check_signoff(report: Report) -> Iterator[Problem]:
+def check_signoff(report: Report, _template: Template) -> Iterator[Problem]:
     """S06: the report's sign-off, once started, is complete."""
     for key in _signoff_gaps(report.signoff):
         yield report_problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", "report", None, key)
 
 
 @report_rule(Table.GOALS, Table.HEADER)
-def check_copied_goals(report: Report) -> Iterator[Problem]:
+def check_copied_goals(report: Report, _template: Template) -> Iterator[Problem]:
     """S17: a project's goal text identical to another project's."""
     seen: dict[str, str] = {}
     for form in report.projects:
@@ -76,9 +76,9 @@ def check_copied_goals(report: Report) -> Iterator[Problem]:
 
 
 @report_rule(Table.NARRATIVE)
-def check_narrative_guidance(report: Report) -> Iterator[Problem]:
+def check_narrative_guidance(report: Report, template: Template) -> Iterator[Problem]:
     """V12: no template guidance left in the 自评报告."""
-    guidance = get_template(report.template).guidance
+    guidance = template.guidance
     for row, section in enumerate(report.narrative):
         phrase = next((p for p in guidance if p in section.text), None)
         if phrase:
@@ -88,11 +88,11 @@ def check_narrative_guidance(report: Report) -> Iterator[Problem]:
 
 
 @report_rule(Table.NARRATIVE, overall=(Table.FUNDS, Table.HEADER))
-def rate_claims(report: Report) -> Iterator[Problem]:
+def rate_claims(report: Report, template: Template) -> Iterator[Problem]:
     overall = report.overall
     if overall is None:
         return
-    ex = execution_score(overall, get_template(report.template).form(overall.kind))
+    ex = execution_score(overall, template.form(overall.kind))
     if ex.rate is None:
         return
     for row, section in enumerate(report.narrative):
@@ -110,7 +110,7 @@ def rate_claims(report: Report) -> Iterator[Problem]:
 
 
 @report_rule(Table.NARRATIVE, Table.BASIC_DATA)
-def staff_claims(report: Report) -> Iterator[Problem]:
+def staff_claims(report: Report, _template: Template) -> Iterator[Problem]:
     staff = report.basic_data.get("staff") if isinstance(report.basic_data, dict) else None
     if not isinstance(staff, dict):
         return

@@ -54,7 +54,7 @@ READS = (
 )
 
 
-def _plain_name(_template_id: str, name: str) -> bool:
+def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 

@@ -68,7 +68,7 @@ def test_a_file_already_holding_a_huge_amount_opens_and_flags_the_cell(tmp_path:
     conn.commit()
     conn.close()
     doc = Document.open(path)
-    problems = [p for p in check_report(doc.report) if p.rule == "V18"]
+    problems = [p for p in check_report(doc.report, doc.template) if p.rule == "V18"]
     cells = {(p.form_uid if hasattr(p, "form_uid") else p.form, p.table, p.row, p.column) for p in problems}
     assert any(c[1] == INDICATORS and c[2] == 0 and c[3] == "weight" for c in cells)
     assert any(c[1] == FUNDS and c[3] == "executed" for c in cells)
@@ -82,7 +82,9 @@ def test_a_file_already_holding_a_huge_amount_opens_and_flags_the_cell(tmp_path:
     write_docx(doc.report, tmp_path / "r.docx")
     doc.set_cell(uid, INDICATORS, 0, "weight", "10")  # and it can be corrected
     assert not any(
-        p.table == INDICATORS and p.column == "weight" for p in check_report(doc.report) if p.rule == "V18"
+        p.table == INDICATORS and p.column == "weight"
+        for p in check_report(doc.report, doc.template)
+        if p.rule == "V18"
     )
     doc.close()
 
@@ -126,7 +128,7 @@ def test_nothing_computed_raises_on_any_amount_storage_accepts(
             item.weight, item.self_score = sheet, score
     assert report.forms[0].rows(SCORE_SHEET) is not None
     score_report(report, get_template(report.template))
-    check_report(report)
+    check_report(report, get_template(report.template))
 
 
 def test_rounding_a_product_of_two_huge_amounts_does_not_raise() -> None:
@@ -159,7 +161,7 @@ def test_any_text_already_in_an_amount_cell_is_flagged_never_raises(texts: list[
             row.annual, row.executed = texts[4], texts[5]
         for item in form.score_sheet:
             item.weight, item.self_score = texts[2], texts[3]
-    problems = check_report(report)
+    problems = check_report(report, get_template(report.template))
     score_report(report, get_template(report.template))
     flagged = {(p.table, p.column) for p in problems if p.rule == "V18"}
     for (table, column), text in (((INDICATORS, "weight"), texts[2]), ((FUNDS, "annual"), texts[4])):

@@ -100,7 +100,7 @@ def test_random_cell_text_never_breaks_check_score_or_export(
                     doc.set_cell(form.uid, table, i % len(rows), column, text)
                 except InputError as exc:
                     assert str(exc) and "\n" not in str(exc)
-            check_report(doc.report)
+            check_report(doc.report, doc.template)
             score_report(doc.report, doc.template)
             write_xlsx(doc.report, Path(folder) / "fuzz.xlsx")
             write_docx(doc.report, Path(folder) / "fuzz.docx")

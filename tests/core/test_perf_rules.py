@@ -8,10 +8,13 @@ from hypothesis import strategies as st
 from core.model import Report
 from core.report import Document
 from core.rules import Checker, check_report, indicators
+from core.templates import get_template
 
 
 def _same(checker: Checker, report: Report) -> None:
-    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(report)]
+    assert [p.to_json() for p in checker.problems] == [
+        p.to_json() for p in check_report(report, get_template(report.template))
+    ]
 
 
 def _rules_at(checker: Checker, uid: int, row: int, column: str) -> list[str]:
@@ -21,7 +24,7 @@ def _rules_at(checker: Checker, uid: int, row: int, column: str) -> list[str]:
 def test_guidance_double_count_and_vocabulary_after_edits(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
     doc = Document.open(seed_zpdb("seed004_yiyang"))
     try:
-        checker = Checker(doc.report)
+        checker = Checker(doc.report, doc.template)
         doc.subscribe(checker.apply)
         uid = doc.report.projects[0].uid
         doc.set_cell(uid, "indicators", 0, "level3", "请填写三级指标名称")
@@ -44,7 +47,7 @@ def test_guidance_double_count_and_vocabulary_after_edits(seed_zpdb) -> None:  #
 def test_many_single_cell_edits_match_a_full_check(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
     doc = Document.open(seed_zpdb("seed001_guangyuan"))
     try:
-        checker = Checker(doc.report)
+        checker = Checker(doc.report, doc.template)
         doc.subscribe(checker.apply)
         values = ["≥12人次", "11人次", "≤5万元", "6万元", "=100%", "99.5%", "优", "良", "", "≥1户", "2人"]
         for k, form in enumerate(doc.report.projects):
@@ -60,7 +63,7 @@ def test_many_single_cell_edits_match_a_full_check(seed_zpdb) -> None:  # type: 
 def test_rows_alike_but_for_the_name_keep_their_own_names(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
     doc = Document.open(seed_zpdb("seed004_yiyang"))
     try:
-        checker = Checker(doc.report)
+        checker = Checker(doc.report, doc.template)
         doc.subscribe(checker.apply)
         uid = doc.report.projects[0].uid
         names = ["办公设备购置成本", "培训场地租赁成本", "培训人数100人", "请填写指标名称"]

@@ -48,7 +48,7 @@ def _deductions(checker: Checker, uid: int) -> list[str]:
 
 def test_a_declared_row_rule_is_rechecked_when_its_column_changes(doc: Document) -> None:
     _deduction_rule(("deduction",))
-    checker = Checker(doc.report)
+    checker = Checker(doc.report, doc.template)
     doc.subscribe(checker.apply)
     uid = doc.report.projects[0].uid
     assert _deductions(checker, uid) == []
@@ -56,7 +56,9 @@ def test_a_declared_row_rule_is_rechecked_when_its_column_changes(doc: Document)
     assert _deductions(checker, uid) == ["扣减 2"]
     doc.set_cell(uid, "indicators", 0, "deduction", "")
     assert _deductions(checker, uid) == []
-    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(doc.report)]
+    assert [p.to_json() for p in checker.problems] == [
+        p.to_json() for p in check_report(doc.report, doc.template)
+    ]
 
 
 def test_a_rule_reading_an_undeclared_column_sees_it_blank(doc: Document) -> None:
@@ -64,7 +66,7 @@ def test_a_rule_reading_an_undeclared_column_sees_it_blank(doc: Document) -> Non
     _deduction_rule(("level3",))
     uid = doc.report.projects[0].uid
     doc.set_cell(uid, "indicators", 0, "deduction", "2")
-    assert _deductions(Checker(doc.report), uid) == []
+    assert _deductions(Checker(doc.report, doc.template), uid) == []
 
 
 def test_form_rules_rerun_only_when_a_table_they_read_changes(doc: Document) -> None:
@@ -75,7 +77,7 @@ def test_form_rules_rerun_only_when_a_table_they_read_changes(doc: Document) -> 
         runs.append(ctx.form.name)
         return iter(())
 
-    checker = Checker(doc.report)
+    checker = Checker(doc.report, doc.template)
     doc.subscribe(checker.apply)
     uid = doc.report.projects[0].uid
     runs.clear()
@@ -112,7 +114,7 @@ def test_a_new_rule_is_one_function_and_one_catalogue_entry(
             yield ctx.problem("T01", f"扣减 {ind.deduction}", Table.INDICATORS, i, "deduction")
 
     assert deducted in engine.rules().rows
-    checker = Checker(doc.report)
+    checker = Checker(doc.report, doc.template)
     doc.subscribe(checker.apply)
     kinds = {form.kind for form in doc.report.forms if form.indicators}
     rows = sum(len(form.indicators) for form in doc.report.forms)
@@ -133,4 +135,4 @@ def test_a_new_rule_is_one_function_and_one_catalogue_entry(
     assert t01() == [(0, "deduction", WARNING, "扣减 2"), (1, "deduction", WARNING, "扣减 2")]
     doc.set_cell(uid, "indicators", 0, "deduction", "")
     assert t01() == [(1, "deduction", WARNING, "扣减 2")]
-    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(doc.report)]
+    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(doc.report, doc.template)]

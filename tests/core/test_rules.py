@@ -10,6 +10,7 @@ from core.problems import ERROR, Problem
 from core.report import Document
 from core.rules import RULES, Checker, check_report
 from core.rules.docs import render
+from core.templates import get_template
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -38,7 +39,7 @@ def rules_of(problems: list[Problem], form: str) -> set[str]:
 
 
 def test_001_rate_printed_zero() -> None:
-    problems = check_report(seed("seed001_guangyuan"))
+    problems = check_report(seed("seed001_guangyuan"), get_template(seed("seed001_guangyuan").template))
     for row in (0, 1, 2):
         p = at(problems, "东西部协作人才交流项目", "funds", row, "rate", "V01")
         assert p.message == "执行率应为 100.00%（35 ÷ 35），表中为 0" and p.severity == ERROR
@@ -49,7 +50,7 @@ def test_001_rate_printed_zero() -> None:
 
 
 def test_001_warm_care_mistakes() -> None:
-    problems = check_report(seed("seed001_guangyuan"))
+    problems = check_report(seed("seed001_guangyuan"), get_template(seed("seed001_guangyuan").template))
     name = "干部暖心关爱帮扶基金经费"
     assert at(problems, name, "indicators", 3, "actual", "S01").message == "目标单位为“户”，实际为“人”"
     assert at(problems, name, "indicators", 2, "actual", "S01").message == "目标单位为“人”，实际为“户”"
@@ -65,15 +66,26 @@ def test_001_missed_target_without_note() -> None:
     report = seed("seed001_guangyuan")
     form = report.form_by_name("干部暖心关爱帮扶基金经费")
     assert form is not None
-    assert not [p for p in check_report(report) if p.form == form.name and p.rule == "V09"]
+    assert not [
+        p
+        for p in check_report(report, get_template(report.template))
+        if p.form == form.name and p.rule == "V09"
+    ]
     form.indicators[1].deviation_note = ""
-    p = at(check_report(report), form.name, "indicators", 1, "deviation_note", "V09")
+    p = at(
+        check_report(report, get_template(report.template)),
+        form.name,
+        "indicators",
+        1,
+        "deviation_note",
+        "V09",
+    )
     assert p.message == "未完成目标（实际 0户 < 目标 ≥1户），请填写偏差原因分析及改进措施"
 
 
 def test_001_overall() -> None:
     report = seed("seed001_guangyuan")
-    problems = check_report(report)
+    problems = check_report(report, get_template(report.template))
     name = report.forms[0].name
     p = at(problems, name, "score_sheet", 9, "self_score", "S04")
     assert "应为 7.33" in p.message and "表中为 6.67" in p.message
@@ -82,12 +94,12 @@ def test_001_overall() -> None:
     assert not [p for p in problems if p.form == name and p.row == 6 and p.table == "score_sheet"]  # 5.47 ✓
     at(problems, name, "indicators", 7, "deviation_note", "S16")  # 成本指标 missed: budget note only
     report.narrative = [NarrativeSection("一、部门基本情况", "全年支出 912.26 万元，预算执行率为100%。")]
-    p = at(check_report(report), "", "narrative", 0, "text", "V13")
+    p = at(check_report(report, get_template(report.template)), "", "narrative", 0, "text", "V13")
     assert "100%" in p.message and "91.20%（831.95 ÷ 912.26" in p.message
 
 
 def test_001_other_mistakes() -> None:
-    problems = check_report(seed("seed001_guangyuan"))
+    problems = check_report(seed("seed001_guangyuan"), get_template(seed("seed001_guangyuan").template))
     assert "“≥0%”" in at(problems, "关工委工作经费", "indicators", 0, "actual", "V10").message
     at(problems, "干部工作经费", "indicators", 3, "actual", "V10")
     at(problems, "研学活动经费", "indicators", 3, "actual", "V10")
@@ -104,7 +116,7 @@ def test_001_other_mistakes() -> None:
 
 
 def test_003_targets_in_names_and_totals() -> None:
-    problems = check_report(seed("seed003_pingliang"))
+    problems = check_report(seed("seed003_pingliang"), get_template(seed("seed003_pingliang").template))
     name = "中共平凉市委组织部"
     assert "4000 人" in at(problems, name, "indicators", 11, "target", "S02").message
     assert "2 次" in at(problems, name, "indicators", 14, "target", "S02").message
@@ -116,7 +128,7 @@ def test_003_targets_in_names_and_totals() -> None:
 
 
 def test_004_shifted_rows_and_weights() -> None:
-    problems = check_report(seed("seed004_yiyang"))
+    problems = check_report(seed("seed004_yiyang"), get_template(seed("seed004_yiyang").template))
     name = "党员集中教育培训经费"
     assert (
         at(problems, name, "indicators", 3, "level1", "V15").message
@@ -134,7 +146,7 @@ def test_004_shifted_rows_and_weights() -> None:
 
 
 def test_004_positive_controls_have_no_arithmetic_problem() -> None:
-    problems = check_report(seed("seed004_yiyang"))
+    problems = check_report(seed("seed004_yiyang"), get_template(seed("seed004_yiyang").template))
     assert not [p for p in problems if p.rule in ("V01", "V02", "V03", "V06", "V07")]
     assert not [p for p in problems if p.form == "中国共产党益阳市委员会组织部" and p.severity == ERROR]
 
@@ -143,7 +155,11 @@ def test_004_positive_controls_have_no_arithmetic_problem() -> None:
 
 
 def _errors(report: Report, form: Form) -> list[Problem]:
-    return [p for p in check_report(report) if p.form == form.name and p.severity == ERROR]
+    return [
+        p
+        for p in check_report(report, get_template(report.template))
+        if p.form == form.name and p.severity == ERROR
+    ]
 
 
 def test_corrected_004_form_has_no_error() -> None:
@@ -173,13 +189,15 @@ def test_corrected_001_form_has_no_error() -> None:
 
 
 def _same(checker: Checker, report: Report) -> None:
-    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(report)]
+    assert [p.to_json() for p in checker.problems] == [
+        p.to_json() for p in check_report(report, get_template(report.template))
+    ]
 
 
 def test_incremental_equals_full(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
     doc = Document.open(seed_zpdb("seed001_guangyuan"))
     try:
-        checker = Checker(doc.report)
+        checker = Checker(doc.report, doc.template)
         doc.subscribe(checker.apply)
         east = doc.report.form_by_name("东西部协作人才交流项目")
         warm = doc.report.form_by_name("干部暖心关爱帮扶基金经费")
@@ -204,7 +222,7 @@ def test_incremental_equals_full(seed_zpdb) -> None:  # type: ignore[no-untyped-
 
 
 def test_problems_for_form_and_counts() -> None:
-    checker = Checker(seed("seed003_pingliang"))
+    checker = Checker(seed("seed003_pingliang"), get_template(seed("seed003_pingliang").template))
     assert checker.counts()["error"] >= 20
     assert [p.rule for p in checker.problems][:1] == ["S02"] or checker.problems[0].severity == ERROR
 

@@ -9,6 +9,7 @@ import pytest
 from core.interchange import read_json_file
 from core.rules import check_report
 from core.rules.figures import amounts_in, slip
+from core.templates import get_template
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -40,7 +41,7 @@ def _at(problems, rule, table, row, column):
 
 def test_seed001_prose_mistakes_are_flagged_at_their_cells() -> None:
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
-    problems = check_report(report)
+    problems = check_report(report, get_template(report.template))
     titles = [s.title for s in report.narrative]
     income = titles.index("二、预算单位财政收支管理情况")
     excerpt = next(i for i, t in enumerate(titles) if t.startswith("附："))
@@ -60,5 +61,8 @@ def test_seed001_prose_mistakes_are_flagged_at_their_cells() -> None:
 
 
 def test_seed004_prose_has_no_false_slips() -> None:
-    problems = check_report(read_json_file(FIXTURES / "seed004_yiyang.json"))
+    problems = check_report(
+        read_json_file(FIXTURES / "seed004_yiyang.json"),
+        get_template(read_json_file(FIXTURES / "seed004_yiyang.json").template),
+    )
     assert [p.message for p in problems if p.rule == "S21" or "笔误" in p.message] == []

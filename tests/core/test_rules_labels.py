@@ -49,20 +49,30 @@ def _report(rows=ROWS) -> dict:
 
 def test_printed_weights_and_short_names_are_understood() -> None:
     report = report_from_dict(_report())
-    assert [p.rule for p in check_report(report) if p.severity == "error"] == []
+    assert [
+        p.rule for p in check_report(report, get_template(report.template)) if p.severity == "error"
+    ] == []
     totals = score_form(report, report.forms[0], get_template(report.template)).level1_totals
     assert set(totals) == {"产出指标", "效益指标", "满意度指标"}
 
 
 def test_a_printed_weight_is_what_the_rows_must_add_up_to() -> None:
     rows = [("产出指标（60分）", *ROWS[0][1:5], "30"), ROWS[1], *ROWS[2:]]
-    v05 = [p.message for p in check_report(report_from_dict(_report(rows))) if p.rule == "V05"]
+    v05 = [
+        p.message
+        for p in check_report(
+            report_from_dict(_report(rows)), get_template(report_from_dict(_report(rows)).template)
+        )
+        if p.rule == "V05"
+    ]
     assert v05 == ["产出指标的三级指标分值合计为 50，应为 60"]
 
 
 def test_hierarchy_is_checked_under_a_printed_label() -> None:
     rows = [*ROWS[:2], ("效益指标（30分）", "时效指标", "资金拨付及时率", "=100%", "100%", "30"), ROWS[3]]
-    problems = check_report(report_from_dict(_report(rows)))
+    problems = check_report(
+        report_from_dict(_report(rows)), get_template(report_from_dict(_report(rows)).template)
+    )
     assert any(p.rule == "V15" and p.row == 2 and "时效指标" in p.message for p in problems)
 
 

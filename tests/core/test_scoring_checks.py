@@ -22,7 +22,11 @@ def check(*rows: Indicator, template: str = "mof") -> tuple[list[Problem], objec
     form.execution_weight = "10"
     form.funds[0] = FundRow(key=form.funds[0].key, initial="100", annual="100", executed="100")
     form.indicators = list(rows)
-    problems = [p for p in Checker(report).problems_for_form(form.uid) if p.table == "indicators"]
+    problems = [
+        p
+        for p in Checker(report, get_template(report.template)).problems_for_form(form.uid)
+        if p.table == "indicators"
+    ]
     return problems, score_form(report, form, get_template(report.template))
 
 

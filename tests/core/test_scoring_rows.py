@@ -39,7 +39,7 @@ def ind(level3: str, weight: str, score: str = "", **kw: object) -> Indicator:
 
 
 def problems(report: Report, form) -> list[Problem]:  # type: ignore[no-untyped-def]
-    return Checker(report).problems_for_form(form.uid)
+    return Checker(report, get_template(report.template)).problems_for_form(form.uid)
 
 
 def rules(found: list[Problem]) -> list[str]:

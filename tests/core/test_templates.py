@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core import paths
-from core.templates import TemplateError, all_templates, default_template_id, load_template_file
+from core.templates import TemplateError, all_templates, default_template_id, get_template, load_template_file
 
 SHIPPED = paths.templates_dir()
 
@@ -145,6 +145,6 @@ def test_sichuan_integrated_layout_reads_its_own_fund_rows_and_direction_column(
         ],
     }
     report = report_from_dict(doc)
-    problems = check_report(report)
+    problems = check_report(report, get_template(report.template))
     assert [p.rule for p in problems if p.severity == "error"] == []
     assert any(p.rule == "V14" for p in problems)  # 年中调整 200 → 230 needs a reason (四川)

@@ -127,7 +127,11 @@ def test_user_text_never_becomes_a_formula(seed004: Report, tmp_path: Path) -> N
 
 def _problems_at(report: Report, form: int, row: int) -> dict[str, tuple[str | None, str]]:
     name = report.forms[form].name
-    found = [p for p in check_report(report) if p.form == name and p.row == row and p.group == "yth"]
+    found = [
+        p
+        for p in check_report(report, get_template(report.template))
+        if p.form == name and p.row == row and p.group == "yth"
+    ]
     return {p.rule: (p.column, p.message) for p in found}
 
 
@@ -139,7 +143,7 @@ def test_each_pre_submission_problem_is_named_at_its_cell(seed004: Report) -> No
     inds[3].level3 = inds[2].level3
     inds[4].score = "15"  # weight 10
     inds[5].weight = "11"  # 成本指标 now 11 of the template's 10
-    found = check_report(report)
+    found = check_report(report, get_template(report.template))
     name = report.forms[1].name
     at = {(p.rule, p.row, p.column) for p in found if p.form == name and p.group == "yth"}
     assert {("Y01", 7, "actual"), ("Y03", 1, "actual"), ("Y05", 3, "level3")} <= at
@@ -148,7 +152,11 @@ def test_each_pre_submission_problem_is_named_at_its_cell(seed004: Report) -> No
     assert "已完成" in y01.message and "可改为“达成”" in y01.message
     y04 = next(p for p in found if p.rule == "Y04" and p.form == name)
     assert y04.message == "成本指标的三级指标分值合计为 11，一体化模板规定为 10"
-    untouched = {(p.rule, p.row) for p in check_report(seed004) if p.form == name and p.group == "yth"}
+    untouched = {
+        (p.rule, p.row)
+        for p in check_report(seed004, get_template(seed004.template))
+        if p.form == name and p.group == "yth"
+    }
     assert not {("Y03", 1), ("Y05", 3), ("V04", 4), ("Y04", 5)} & untouched
 
 

@@ -140,7 +140,7 @@ def test_after_a_big_paste_the_problem_list_is_what_a_full_check_finds(qtbot, se
     view.setCurrentIndex(view.model().index(0, 0))
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    fresh = Checker(window.ctx.doc.report)
+    fresh = Checker(window.ctx.doc.report, window.ctx.doc.template)
     fresh.full()
     expected = sorted(str(p.to_json()) for p in fresh.problems)
     assert sorted(str(p.to_json()) for p in window.ctx.checker.problems) == expected
