@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from core.export.docx import write_docx  # noqa: E402
 from core.export.xlsx import write_xlsx  # noqa: E402
 from core.interchange import read_json_file  # noqa: E402
+from core.templates import get_template  # noqa: E402
 
 SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
 FONTS_CONF = Path("/work/shared/tools/fonts.conf")
@@ -97,7 +98,7 @@ def main() -> int:
         report = read_json_file(ROOT / "tests" / "fixtures" / f"{seed}.json")
         for suffix, write in ((".xlsx", write_xlsx), (".docx", write_docx)):
             path = out / f"{seed}{suffix}"
-            write(report, path)
+            write(report, path, template=get_template(report.template))
             r = check(path, out)
             lone = r["lone_brackets"]
             print(

@@ -26,6 +26,7 @@ from core.export.summary import write_summary_xlsx  # noqa: E402
 from core.export.yth import export_yth  # noqa: E402
 from core.rules import Checker, submission  # noqa: E402
 from core.rules.base import register, unregister  # noqa: E402
+from core.templates import get_template  # noqa: E402
 
 RUNS = 5
 
@@ -46,9 +47,15 @@ def main() -> None:
     print(f"report: {len(report.forms)} forms, {rows} indicator rows")
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        yth = [timed(lambda i=i: export_yth(report, base / f"y{i}")) for i in range(RUNS)]
-        summ = [timed(lambda i=i: write_summary_xlsx(report, base / f"s{i}.xlsx")) for i in range(RUNS)]
-        ana = [timed(lambda i=i: write_analysis(report, base / f"a{i}.docx")) for i in range(RUNS)]
+        t = get_template(report.template)
+        yth = [timed(lambda i=i: export_yth(report, base / f"y{i}", template=t)) for i in range(RUNS)]
+        summ = [
+            timed(lambda i=i: write_summary_xlsx(report, base / f"s{i}.xlsx", template=t))
+            for i in range(RUNS)
+        ]
+        ana = [
+            timed(lambda i=i: write_analysis(report, base / f"a{i}.docx", template=t)) for i in range(RUNS)
+        ]
     print(line("一体化导入文件 (201 files + zip)", yth))
     print(line("自评汇总表 .xlsx", summ))
     print(line("汇总分析报告 .docx", ana))

@@ -288,37 +288,37 @@ def cmd_export(args: argparse.Namespace) -> int:
         from core.export.public import public_report
 
         report = public_report(report)
-    _export_submission(report, args)
+    _export_submission(report, template, args)
     if args.xlsx:
         from core.export.xlsx import write_xlsx
 
-        _write_atomically(Path(args.xlsx), lambda p: write_xlsx(report, p))
+        _write_atomically(Path(args.xlsx), lambda p: write_xlsx(report, p, template=template))
         print(f"已导出 {args.xlsx}")
     if args.docx:
         from core.export.docx import write_docx
 
-        _write_atomically(Path(args.docx), lambda p: write_docx(report, p))
+        _write_atomically(Path(args.docx), lambda p: write_docx(report, p, template=template))
         print(f"已导出 {args.docx}")
     return EXIT_OK
 
 
-def _export_submission(report: Report, args: argparse.Namespace) -> None:
+def _export_submission(report: Report, template: Template, args: argparse.Namespace) -> None:
     """Write the 一体化 import files, the 汇总表 and the 汇总分析报告 (issue 13)."""
     if args.yth:
         from core.export.yth import export_yth
 
-        files, archive = export_yth(report, Path(args.yth))
+        files, archive = export_yth(report, Path(args.yth), template=template)
         rows = sum(f.rows for f in files)
         print(f"已导出 {len(files)} 个一体化导入文件（共 {rows} 行指标）到 {args.yth}，压缩包 {archive}")
     if args.summary:
         from core.export.summary import write_summary_xlsx
 
-        write_summary_xlsx(report, Path(args.summary))
+        write_summary_xlsx(report, Path(args.summary), template=template)
         print(f"已导出 {args.summary}")
     if args.analysis:
         from core.export.analysis import write_analysis
 
-        write_analysis(report, Path(args.analysis))
+        write_analysis(report, Path(args.analysis), template=template)
         print(f"已导出 {args.analysis}")
 
 

@@ -31,6 +31,7 @@ class State:
 
     folder: Path
     report: Any = None
+    template: Any = None  # the report's Template, resolved when the file was opened
     zpdb: Path | None = None
     problems: list[Any] = field(default_factory=list)
     docx: Path | None = None
@@ -62,7 +63,7 @@ def _step_open(state: State) -> str:
         raise StepFailed("没有报告文件 no report file (previous step failed)")
     doc = Document.open(state.zpdb, backup=False)
     try:
-        state.report = doc.report
+        state.report, state.template = doc.report, doc.template
     finally:
         doc.close()
     return f"{state.report.department} {state.report.year}，{len(state.report.forms)} 张表 forms"
@@ -77,10 +78,8 @@ def _need_report(state: State) -> Any:
 def _step_check(state: State) -> str:
     """Run every rule over the report."""
     from core.rules import check_report
-    from core.templates import get_template
 
-    report = _need_report(state)
-    state.problems = list(check_report(report, get_template(report.template)))
+    state.problems = list(check_report(_need_report(state), state.template))
     counts = {s: sum(1 for p in state.problems if p.severity == s) for s in ("error", "warning", "info")}
     return f"{counts['error']} 错误 errors，{counts['warning']} 警告 warnings，{counts['info']} 提示 info"
 
@@ -104,7 +103,7 @@ def _step_export_docx(state: State) -> str:
     from core.export.docx import write_docx
 
     state.docx = state.folder / "自评报告.docx"
-    write_docx(_need_report(state), state.docx)
+    write_docx(_need_report(state), state.docx, template=state.template)
     return f"{state.docx.name} {state.docx.stat().st_size // 1024} KB"
 
 
@@ -113,7 +112,7 @@ def _step_export_xlsx(state: State) -> str:
     from core.export.xlsx import write_xlsx
 
     state.xlsx = state.folder / "附件.xlsx"
-    write_xlsx(_need_report(state), state.xlsx)
+    write_xlsx(_need_report(state), state.xlsx, template=state.template)
     return f"{state.xlsx.name} {state.xlsx.stat().st_size // 1024} KB"
 
 

@@ -107,7 +107,7 @@ class SummaryView(QWidget):
         doc = self.ctx.doc
         if doc is None:
             return
-        summary = build_summary(doc.report)
+        summary = build_summary(doc.report, doc.template)
         for row in summary.rows:
             name = f"部门整体支出（{row.name}）" if row.kind == "overall" else row.name
             cells = [
@@ -131,7 +131,7 @@ class SummaryView(QWidget):
                     item.setToolTip(row.warning_why)
                 items.append(item)
             self.model.appendRow(items)
-        lab = labels(doc.report)
+        lab = labels(doc.template)
         total = (
             f"项目合计：年初 {fmt_money(summary.initial)}，全年预算 {fmt_money(summary.annual)}，"
             f"执行 {fmt_money(summary.executed)}，执行率 {fmt_percent(summary.rate)}"
@@ -152,7 +152,8 @@ class WriterDialog(ExportDialog):
         self.write = write
 
     def start(self) -> None:
-        self.worker = ExportWorker(self.write, (self.ctx.open_doc.report, self.path), {})
+        doc = self.ctx.open_doc
+        self.worker = ExportWorker(self.write, (doc.report, self.path), {"template": doc.template})
         self.thread_ = QThread(self)
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
@@ -255,10 +256,10 @@ class SubmissionExports:
             )
             if not parent:
                 return False
-            folder = Path(parent) / folder_name(self.ctx.open_doc.report)
+            folder = Path(parent) / folder_name(self.ctx.open_doc.report, self.ctx.open_doc.template)
 
-        def write(report: Any, path: Path, progress: Any = None) -> None:
-            export_yth(report, path, progress)
+        def write(report: Any, path: Path, progress: Any = None, *, template: Any) -> None:
+            export_yth(report, path, progress, template=template)
 
         if not self._run("导出一体化导入文件", write, Path(folder)):
             return False
@@ -302,8 +303,8 @@ class SubmissionExports:
         else:
             from core.export.xlsx import write_xlsx as writer  # type: ignore[assignment]
 
-        def write(report: Any, path: Path, progress: Any = None) -> None:
-            writer(public_report(report), path, progress=progress)
+        def write(report: Any, path: Path, progress: Any = None, *, template: Any) -> None:
+            writer(public_report(report), path, progress=progress, template=template)
 
         if not self._run("导出公开版", write, target):
             return False

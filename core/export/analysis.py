@@ -24,7 +24,7 @@ from core.model import Report
 from core.numbers import HUNDRED, fmt, fmt_money, fmt_percent
 from core.scoring import NOT_MET, score_form
 from core.submission import outputs_section
-from core.templates import get_template
+from core.templates import Template
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class Unmet:
     reason: str
 
 
-def analysis_labels(report: Report) -> dict[str, Any]:
+def analysis_labels(template: Template) -> dict[str, Any]:
     """Return the template's 汇总分析报告 labels."""
-    return outputs_section(get_template(report.template), "analysis")
+    return outputs_section(template, "analysis")
 
 
 def rate_bands(summary: Summary, lab: dict[str, Any]) -> list[tuple[str, int]]:
@@ -56,10 +56,9 @@ def rate_bands(summary: Summary, lab: dict[str, Any]) -> list[tuple[str, int]]:
     return [(name, counts[name]) for _, name in bands]
 
 
-def unmet_indicators(report: Report) -> list[Unmet]:
+def unmet_indicators(report: Report, template: Template) -> list[Unmet]:
     """Return every indicator whose target was not met, with its 偏差原因 (blank when none)."""
     out = []
-    template = get_template(report.template)
     for form in report.forms:
         s = score_form(report, form, template)
         for ind, score in zip(form.indicators, s.indicators, strict=True):
@@ -68,11 +67,11 @@ def unmet_indicators(report: Report) -> list[Unmet]:
     return out
 
 
-def figures(report: Report, summary: Summary | None = None) -> dict[str, str]:
+def figures(report: Report, template: Template, summary: Summary | None = None) -> dict[str, str]:
     """Return every ``{名称}`` of the analysis drafts, filled from the 汇总表."""
-    summary = summary or build_summary(report)
-    lab = analysis_labels(report)
-    slab = summary_labels(report)
+    summary = summary or build_summary(report, template)
+    lab = analysis_labels(template)
+    slab = summary_labels(template)
     none = str(lab["none"])
     overall = summary.overall
     warned = [r for r in summary.rows if r.warning]
@@ -81,7 +80,7 @@ def figures(report: Report, summary: Summary | None = None) -> dict[str, str]:
         lab["warning_item"].format(name=r.name, level=words.get(r.warning or "", ""), why=r.warning_why)
         for r in warned
     ]
-    unmet = unmet_indicators(report)
+    unmet = unmet_indicators(report, template)
     unmet_items = [
         lab["unmet_item"].format(
             name=u.form,
@@ -122,10 +121,12 @@ def figures(report: Report, summary: Summary | None = None) -> dict[str, str]:
     }
 
 
-def sections(report: Report, own: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+def sections(
+    report: Report, template: Template, own: dict[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """Return (key, title, text with figures filled) per section; ``own`` holds edited texts by key."""
-    lab = analysis_labels(report)
-    values = figures(report)
+    lab = analysis_labels(template)
+    values = figures(report, template)
     own = report.analysis if own is None else own
     out = []
     for s in lab["sections"]:
@@ -159,18 +160,23 @@ def _insert_table(doc: Any, grid: Grid, caption: str) -> None:
 
 
 def write_analysis(
-    report: Report, path: Path, own: dict[str, str] | None = None, progress: Progress | None = None
+    report: Report,
+    path: Path,
+    own: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    *,
+    template: Template,
 ) -> None:
     """Write the 自评结果汇总分析报告 to ``path``."""
     report_progress(progress, 0, 3, "正在生成汇总分析报告")
-    lab = analysis_labels(report)
-    summary = build_summary(report)
+    lab = analysis_labels(template)
+    summary = build_summary(report, template)
     doc = new_document()
     doc.add_paragraph(fill_title(lab["title"], report.year, department=report.department), style="ZP Title")
     doc.add_paragraph("", style="ZP Title")
     tables = lab["tables"]
     n = 0
-    for key, title, text in sections(report, own):
+    for key, title, text in sections(report, template, own):
         doc.add_paragraph(title, style="Heading 1")
         for line in text.split("\n"):
             if line.strip():
@@ -180,7 +186,7 @@ def write_analysis(
             rows = list(summary.grades.items())
             unscored = len(summary.projects) - summary.scored
             if unscored:
-                rows.append((summary_labels(report)["unscored"], unscored))
+                rows.append((summary_labels(template)["unscored"], unscored))
             grid = _table_grid(lab, lab["grade_columns"], rows, len(summary.projects))
             _insert_table(doc, grid, lab["table_title"].format(n=n, title=tables["grades"]))
         if key == "rates":
@@ -191,7 +197,7 @@ def write_analysis(
     report_progress(progress, 1, 3, "正在导出自评汇总表")
     from core.export.summary import summary_grid
 
-    attachment(doc, summary_grid(report))
+    attachment(doc, summary_grid(report, template))
     report_progress(progress, 2, 3, "正在保存")
     save_atomically(Path(path), lambda p: doc.save(str(p)))
     if progress is not None:

@@ -26,7 +26,7 @@ from core.export.grid import Grid, signoff_line, text_units
 from core.export.layout import plan
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.model import NarrativeSection, Report
-from core.templates import get_template
+from core.templates import Template
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # Attachments: narrow margins as the seeds' annexed forms (a project form of 001 fits one landscape page)
@@ -54,14 +54,17 @@ def write_docx(
     charts: dict[str, bytes] | None = None,
     forms: list[int] | None = None,
     progress: Progress | None = None,
+    *,
+    template: Template,
 ) -> None:
-    """Write the 自评报告 (or only the attachments of ``forms``) with ``charts`` (PNG) embedded."""
-    grids = plan(report, forms)
+    """Write the 自评报告 (or only the attachments of ``forms``) with ``charts`` (PNG) embedded, laid
+    out by ``template`` (the report's, resolved once when it was opened or built)."""
+    grids = plan(report, template, forms)
     total = len(grids) + 2
     report_progress(progress, 0, total, "正在生成报告正文")
     doc = new_document()
     if forms is None:
-        narrative(doc, report, charts or {}, grids)
+        narrative(doc, report, template, charts or {}, grids)
     for i, grid in enumerate(grids):
         report_progress(progress, i + 1, total, f"正在导出 {grid.name}")
         attachment(doc, grid, first=(i == 0 and forms is not None))
@@ -190,14 +193,15 @@ def _footer(doc: DocxDocument, footer: object, odd: bool) -> None:
     p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve"> —</w:t></w:r>'))
 
 
-def narrative(doc: DocxDocument, report: Report, charts: dict[str, bytes], grids: list[Grid]) -> None:
+def narrative(
+    doc: DocxDocument, report: Report, template: Template, charts: dict[str, bytes], grids: list[Grid]
+) -> None:
     """Write the title, the sections (placeholders filled, one auto paragraph) and the attachment list."""
-    template = get_template(report.template)
     title = template.report_title.format_map(_Safe(year=report.year, department=report.department))
     doc.add_paragraph(title, style="ZP Title")
     doc.add_paragraph("", style="ZP Title")
     sections = report.narrative or [NarrativeSection(t, "") for t, _ in template.narrative]
-    values = figure_values(report)
+    values = figure_values(report, template)
     words = template.printing
     keys = list(words.get("summary_section", []))
     target = summary_section([s.title for s in sections], keys) if sections else -1
@@ -208,10 +212,10 @@ def narrative(doc: DocxDocument, report: Report, charts: dict[str, bytes], grids
         for n, line in enumerate(text.split("\n")):
             _body_line(doc, line, addressee=i == 0 and n == 0)
         if i == target:
-            doc.add_paragraph(summary_paragraph(report, text), style=FIGURES_STYLE)
+            doc.add_paragraph(summary_paragraph(report, template, text), style=FIGURES_STYLE)
             _charts(doc, charts, words)
     if target < 0:
-        doc.add_paragraph(summary_paragraph(report), style=FIGURES_STYLE)
+        doc.add_paragraph(summary_paragraph(report, template), style=FIGURES_STYLE)
         _charts(doc, charts, words)
     _attachment_list(doc, grids, words)
 

@@ -1,6 +1,6 @@
 """Lay out each form as the region prints it: header, funds, goals, indicators, total.
 
-``plan(report, forms)`` returns the grids in template order (附件1 基础数据表, 附件2
+``plan(report, template, forms)`` returns the grids in template order (附件1 基础数据表, 附件2
 部门整体, its 评分表, 附件3-n per project with its 评分表); xlsx.py and docx.py render them.
 """
 
@@ -18,7 +18,7 @@ from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
 from core.schema import Kind, Table
 from core.scoring import form_total
-from core.templates import Column, FormSpec, FundRowSpec, Template, get_template, split_level1
+from core.templates import Column, FormSpec, FundRowSpec, Template, split_level1
 
 LABEL_WIDTH = 10
 RATE_WIDTH = 10
@@ -59,7 +59,7 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     _goals(g, form, spec)
     _indicators(g, form, spec, fig, cols)
     if spec.scored:
-        _total(g, form, spec, fig, cols, _review_total(report, form, spec, cols))
+        _total(g, form, spec, fig, cols, _review_total(report, form, template, cols))
     if spec.fund_layout == "inline":
         inline_funds(g, form, spec, fig, fund_top)
     own = form.signoff if form.signoff and not form.signoff.is_blank() else None
@@ -222,14 +222,14 @@ def _review_scores(spec: FormSpec, cols: tuple[Column, ...]) -> list[str]:
     return out
 
 
-def _review_total(report: Report, form: Form, spec: FormSpec, cols: tuple[Column, ...]) -> Decimal | None:
+def _review_total(report: Report, form: Form, template: Template, cols: tuple[Column, ...]) -> Decimal | None:
     """Return the 总分 as reviewed: each 复核得分 in place of its 得分 (rows without one keep theirs)."""
-    review = _review_scores(spec, cols)
+    review = _review_scores(template.form(form.kind), cols)
     if not review:
         return None
     key = review[0]
     rows = [replace(i, score=getattr(i, key)) if getattr(i, key).strip() else i for i in form.indicators]
-    return form_total(report, replace(form, indicators=rows))
+    return form_total(report, replace(form, indicators=rows), template)
 
 
 def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures, cols: tuple[Column, ...]) -> None:
@@ -312,11 +312,10 @@ def _total(
         g.put(r, rest, "", TEXT, cols=g.ncols - rest)
 
 
-def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
-    """Return every attachment grid in template order (only the forms in ``forms`` when given)."""
+def plan(report: Report, template: Template, forms: list[int] | None = None) -> list[Grid]:
+    """Return every attachment grid in ``template``'s order (only the forms in ``forms`` when given)."""
     from core.export.tables import basic_data_grid, score_sheet_grid
 
-    template = get_template(report.template)
     grids: list[Grid] = []
     if forms is None and template.basic_data:  # printed blank when not filled in: it keeps 附件1
         grids.append(basic_data_grid(report, template))
@@ -333,10 +332,10 @@ def plan(report: Report, forms: list[int] | None = None) -> list[Grid]:
     if forms is None and "summary" in template.outputs:
         from core.export.summary import summary_grid  # the 自评汇总表 (issue 13)
 
-        grids.append(summary_grid(report))
+        grids.append(summary_grid(report, template))
     from core.export.public import strip_private  # the 公开版 (issue 13)
 
-    strip_private(report, grids)
+    strip_private(report, template, grids)
     for g in grids:
         g.keep_brackets()
     return grids

@@ -12,7 +12,7 @@ from typing import Any
 from core.export.grid import Grid
 from core.model import Report
 from core.submission import outputs_section
-from core.templates import get_template
+from core.templates import Template
 
 _PUBLIC: weakref.WeakValueDictionary[int, Report] = weakref.WeakValueDictionary()
 
@@ -36,17 +36,17 @@ def is_public(report: Report) -> bool:
     return _PUBLIC.get(id(report)) is report
 
 
-def omitted(report: Report) -> set[str]:
+def omitted(report: Report, template: Template) -> set[str]:
     """Return the sign-off labels the 公开版 leaves out (none for an ordinary export)."""
     if not is_public(report):
         return set()
-    section: dict[str, Any] = outputs_section(get_template(report.template), "public")
+    section: dict[str, Any] = outputs_section(template, "public")
     return {str(label) for label in section.get("omit_signoff", [])}
 
 
-def strip_private(report: Report, grids: list[Grid]) -> None:
+def strip_private(report: Report, template: Template, grids: list[Grid]) -> None:
     """Drop the omitted sign-off labels from every grid of a 公开版 export."""
-    omit = omitted(report)
+    omit = omitted(report, template)
     if omit:
         for grid in grids:
             grid.signoff = [(k, v) for k, v in grid.signoff if k not in omit]

@@ -20,7 +20,7 @@ from core.model import OVERALL, Form, Report
 from core.numbers import ZERO, fmt, q
 from core.scoring import amount, computed_sums, score_form
 from core.submission import outputs_section
-from core.templates import get_template
+from core.templates import Template
 
 COLUMNS = schema.FUND_AMOUNTS
 
@@ -58,8 +58,8 @@ class Summary:
         return ([self.overall] if self.overall else []) + self.projects
 
 
-def _amounts(report: Report, form: Form) -> dict[str, Decimal | None]:
-    spec = get_template(report.template).form(form.kind)
+def _amounts(form: Form, template: Template) -> dict[str, Decimal | None]:
+    spec = template.form(form.kind)
     row = form.fund(spec.rate_row)
     sums = computed_sums(form, spec)
     out: dict[str, Decimal | None] = {}
@@ -69,10 +69,10 @@ def _amounts(report: Report, form: Form) -> dict[str, Decimal | None]:
     return out
 
 
-def summary_row(report: Report, form: Form) -> SummaryRow:
+def summary_row(report: Report, form: Form, template: Template) -> SummaryRow:
     """Return one form's row of the 汇总表."""
-    s = score_form(report, form, get_template(report.template))
-    money = _amounts(report, form)
+    s = score_form(report, form, template)
+    money = _amounts(form, template)
     return SummaryRow(
         form.uid,
         form.kind,
@@ -93,14 +93,14 @@ def _total(values: list[Decimal | None]) -> Decimal | None:
     return sum(present, ZERO) if present else None
 
 
-def build_summary(report: Report) -> Summary:
+def build_summary(report: Report, template: Template) -> Summary:
     """Return the 汇总表 of a report."""
-    rows = [summary_row(report, f) for f in report.forms]
+    rows = [summary_row(report, f, template) for f in report.forms]
     overall = next((r for r in rows if r.kind == OVERALL), None)
     projects = [r for r in rows if r.kind != OVERALL]
     annual = _total([r.annual for r in projects])
     executed = _total([r.executed for r in projects])
-    grades = {name: 0 for name, _ in get_template(report.template).scoring.grades}
+    grades = {name: 0 for name, _ in template.scoring.grades}
     for r in projects:
         if r.grade:
             grades[r.grade] = grades.get(r.grade, 0) + 1
@@ -118,9 +118,9 @@ def build_summary(report: Report) -> Summary:
     )
 
 
-def labels(report: Report) -> dict[str, Any]:
+def labels(template: Template) -> dict[str, Any]:
     """Return the template's 汇总表 labels."""
-    return outputs_section(get_template(report.template), "summary")
+    return outputs_section(template, "summary")
 
 
 def warning_text(row: SummaryRow, words: dict[str, str]) -> str:
@@ -141,14 +141,14 @@ def average_line(summary: Summary, lab: dict[str, Any]) -> str:
     return str(lab["average"].format(average=fmt(summary.average) or "—", count=summary.scored))
 
 
-def summary_grid(report: Report) -> Grid:
+def summary_grid(report: Report, template: Template) -> Grid:
     """Return the 汇总表 as a grid that the Excel and Word writers draw like any attachment."""
-    lab = labels(report)
+    lab = labels(template)
     cols = lab["columns"]
-    summary = build_summary(report)
+    summary = build_summary(report, template)
     title = fill_title(lab["title"], report.year, department=report.department)
     g = Grid(lab["sheet"], lab.get("attachment", ""), title, [int(c.get("width", 10)) for c in cols])
-    g.rate_places = get_template(report.template).scoring.rate_places
+    g.rate_places = template.scoring.rate_places
     for c, col in enumerate(cols):
         g.put(0, c, col["title"], HEAD)
     g.repeat = (0, 0)
@@ -192,14 +192,16 @@ def _put_row(g: Grid, cols: list[dict[str, Any]], values: dict[str, tuple[Any, s
     g.rows = r + 1
 
 
-def write_summary_xlsx(report: Report, path: Path, progress: Progress | None = None) -> None:
+def write_summary_xlsx(
+    report: Report, path: Path, progress: Progress | None = None, *, template: Template
+) -> None:
     """Write the 汇总表 alone as a one-sheet workbook."""
     from openpyxl import Workbook
 
     from core.export.xlsx import render, sheet_name
 
     report_progress(progress, 0, 1, "正在导出自评汇总表")
-    grid = summary_grid(report)
+    grid = summary_grid(report, template)
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_name(grid.name, set())

@@ -21,7 +21,7 @@ from core.export.figures import form_figures
 from core.export.funds import money
 from core.model import Report
 from core.numbers import ZERO, fmt, fmt_money, fmt_percent, try_amount
-from core.templates import get_template
+from core.templates import Template
 
 PLACEHOLDERS = (
     "年度",
@@ -51,9 +51,8 @@ def _amount(value: object) -> Decimal | None:
     return value if isinstance(value, Decimal) else None
 
 
-def figure_values(report: Report) -> dict[str, str]:
+def figure_values(report: Report, template: Template) -> dict[str, str]:
     """Return every placeholder's text (blank figures print as “—”)."""
-    template = get_template(report.template)
     out = {"年度": str(report.year), "部门": report.department}
     overall = report.overall
     if overall is not None:
@@ -98,9 +97,9 @@ def _change(word_up: str, word_down: str, diff: Decimal) -> str:
     return f"{word_up if diff > 0 else word_down}{fmt_money(abs(diff))}万元"
 
 
-def summary_paragraph(report: Report, section_text: str = "") -> str:
+def summary_paragraph(report: Report, template: Template, section_text: str = "") -> str:
     """Return the paragraph stating the report's main figures (``section_text``: what it follows)."""
-    v = figure_values(report)
+    v = figure_values(report, template)
     parts = [
         f"{v['年度']}年度，部门全年预算数{v.get('全年预算数', '—')}万元，"
         f"全年执行数{v.get('全年执行数', '—')}万元，预算执行率{v.get('执行率', '—')}。"

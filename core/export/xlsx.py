@@ -22,6 +22,7 @@ from core.export.grid import HEAD, MONEY, RATE, Grid, line_count, signoff_line
 from core.export.layout import plan
 from core.model import Report
 from core.numbers import q
+from core.templates import Template
 
 CELL_FONT = "宋体"
 TITLE_FONT = "方正小标宋简体"
@@ -43,10 +44,16 @@ _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_xlsx(
-    report: Report, path: Path, forms: list[int] | None = None, progress: Progress | None = None
+    report: Report,
+    path: Path,
+    forms: list[int] | None = None,
+    progress: Progress | None = None,
+    *,
+    template: Template,
 ) -> None:
-    """Write every attachment (or only the forms whose uid is in ``forms``) to ``path``."""
-    grids = plan(report, forms)
+    """Write every attachment (or only the forms whose uid is in ``forms``) to ``path``, laid out by
+    ``template`` (the report's, resolved once when it was opened or built)."""
+    grids = plan(report, template, forms)
     total = len(grids) + 1
     wb = Workbook()
     wb.remove(wb.active)

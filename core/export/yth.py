@@ -21,7 +21,7 @@ from core.export import Progress, report_progress, save_atomically
 from core.export.grid import fill_title
 from core.model import OVERALL, Form, Report
 from core.submission import YthLabels, YthRow, yth_labels, yth_rows
-from core.templates import get_template
+from core.templates import Template
 
 _BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\..*)?$", re.IGNORECASE)
@@ -64,9 +64,9 @@ def file_stem(report: Report, form: Form, labels: YthLabels) -> str:
     return safe_name(fill_title(pattern, report.year, name=name, department=report.department))
 
 
-def folder_name(report: Report) -> str:
+def folder_name(report: Report, template: Template) -> str:
     """Return the default folder name of a report's import files."""
-    labels = yth_labels(get_template(report.template))
+    labels = yth_labels(template)
     return safe_name(fill_title(labels.folder, report.year, department=report.department))
 
 
@@ -103,9 +103,10 @@ def write_form_file(path: Path, labels: YthLabels, rows: Iterable[YthRow]) -> in
     return n
 
 
-def write_yth(report: Report, folder: Path, progress: Progress | None = None) -> list[YthFile]:
+def write_yth(
+    report: Report, folder: Path, progress: Progress | None = None, *, template: Template
+) -> list[YthFile]:
     """Write every form's import file into ``folder`` (created) and return what was written."""
-    template = get_template(report.template)
     labels = yth_labels(template)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -134,9 +135,11 @@ def zip_folder(folder: Path, files: list[YthFile], target: Path | None = None) -
     return target
 
 
-def export_yth(report: Report, folder: Path, progress: Progress | None = None) -> tuple[list[YthFile], Path]:
+def export_yth(
+    report: Report, folder: Path, progress: Progress | None = None, *, template: Template
+) -> tuple[list[YthFile], Path]:
     """Write the import files into ``folder`` and their .zip beside it."""
-    files = write_yth(report, folder, progress)
+    files = write_yth(report, folder, progress, template=template)
     report_progress(progress, len(files), len(files) + 1, "正在压缩")
     archive = zip_folder(folder, files)
     if progress is not None:

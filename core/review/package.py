@@ -91,14 +91,16 @@ def make_package(source: Path | str, out: Path | str) -> dict[str, Any]:
     """Seal the report ``source`` (.zpdb) into the package ``out`` (.zip); return its manifest."""
     from core.export.docx import write_docx
     from core.export.xlsx import write_xlsx
+    from core.templates import get_template
 
     source, out = Path(source), Path(out)
     with tempfile.TemporaryDirectory(prefix="ziping-package-") as tmp_name:
         tmp = Path(tmp_name)
         report = _snapshot(source, tmp / REPORT_FILE)
         (tmp / JSON_FILE).write_text(dumps(report), encoding="utf-8")
-        write_docx(report, tmp / DOCX_FILE)
-        write_xlsx(report, tmp / XLSX_FILE)
+        template = get_template(report.template)  # resolved once for both files
+        write_docx(report, tmp / DOCX_FILE, template=template)
+        write_xlsx(report, tmp / XLSX_FILE, template=template)
         files = {n: (tmp / n).read_bytes() for n in (REPORT_FILE, JSON_FILE, DOCX_FILE, XLSX_FILE)}
     manifest = build_manifest(report, files)
     part = out.with_name(f".{out.name}.part")

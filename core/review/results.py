@@ -131,4 +131,4 @@ def write_forms_with_review(review: ReviewFile, path: Path, forms: list[int] | N
 
     report = review.reviewed_report()
     uids = [report.forms[i].uid for i in forms] if forms is not None else None
-    write_xlsx(report, path, uids)
+    write_xlsx(report, path, uids, template=review.doc.template)

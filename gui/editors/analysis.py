@@ -83,7 +83,7 @@ class AnalysisEditor(QScrollArea):
         doc = self.ctx.doc
         if doc is None:
             return
-        lab = analysis_labels(doc.report)
+        lab = analysis_labels(doc.template)
         head = QLabel("自评结果汇总分析报告（数字由各表自动填写；清空一节即恢复模板草稿）", self.inner)
         head.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.layout_.addWidget(head)
@@ -125,7 +125,7 @@ class AnalysisEditor(QScrollArea):
         doc = self.ctx.doc
         if doc is None:
             return
-        filled = {key: text for key, _title, text in sections(doc.report)}
+        filled = {key: text for key, _title, text in sections(doc.report, doc.template)}
         for key, label in self.previews.items():
             label.setText(filled.get(key, "") or "（本节为空，导出时只打印标题）")
 

@@ -116,7 +116,7 @@ class NarrativeEditor(QWidget):
         if not lines or self.ctx.doc is None:
             self.preview.setVisible(False)
             return
-        values = figure_values(self.ctx.open_doc.report)
+        values = figure_values(self.ctx.open_doc.report, self.ctx.open_doc.template)
         filled = "\n".join(fill_placeholders(line, values) for line in lines)
         self.preview.setText(f"导出时按表中数据填写为：\n{filled}")
         self.preview.setVisible(True)
@@ -137,7 +137,8 @@ class NarrativeEditor(QWidget):
     def _fill_menu(self) -> None:
         menu = self.insert.menu()
         menu.clear()
-        values = figure_values(self.ctx.open_doc.report) if self.ctx.doc is not None else {}
+        doc = self.ctx.doc
+        values = figure_values(doc.report, doc.template) if doc is not None else {}
         for name in PLACEHOLDERS:
             action = menu.addAction(f"{name}（现为 {values.get(name, '—')}）")
             action.triggered.connect(lambda _=False, n=name: self.text.insertPlainText(f"{{{n}}}"))

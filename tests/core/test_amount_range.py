@@ -78,8 +78,8 @@ def test_a_file_already_holding_a_huge_amount_opens_and_flags_the_cell(tmp_path:
     from core.export.docx import write_docx
     from core.export.xlsx import write_xlsx
 
-    write_xlsx(doc.report, tmp_path / "r.xlsx")
-    write_docx(doc.report, tmp_path / "r.docx")
+    write_xlsx(doc.report, tmp_path / "r.xlsx", template=doc.template)
+    write_docx(doc.report, tmp_path / "r.docx", template=doc.template)
     doc.set_cell(uid, INDICATORS, 0, "weight", "10")  # and it can be corrected
     assert not any(
         p.table == INDICATORS and p.column == "weight"

@@ -31,8 +31,8 @@ def _text(path: Path) -> str:
 
 
 def test_analysis_figures_equal_the_summary_table(seed001: Report, tmp_path: Path) -> None:
-    write_analysis(seed001, tmp_path / "a.docx")
-    write_summary_xlsx(seed001, tmp_path / "s.xlsx")
+    write_analysis(seed001, tmp_path / "a.docx", template=get_template(seed001.template))
+    write_summary_xlsx(seed001, tmp_path / "s.xlsx", template=get_template(seed001.template))
     text = _text(tmp_path / "a.docx")
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx").active
     total_row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value).startswith("项目合计"))
@@ -44,10 +44,10 @@ def test_analysis_figures_equal_the_summary_table(seed001: Report, tmp_path: Pat
 
 
 def test_grade_and_rate_tables_count_every_project(seed001: Report, tmp_path: Path) -> None:
-    write_analysis(seed001, tmp_path / "a.docx")
+    write_analysis(seed001, tmp_path / "a.docx", template=get_template(seed001.template))
     doc = Document(str(tmp_path / "a.docx"))
     grades, rates = doc.tables[0], doc.tables[1]
-    summary = build_summary(seed001)
+    summary = build_summary(seed001, get_template(seed001.template))
     counted = {row.cells[0].text: int(row.cells[1].text) for row in grades.rows[1:]}
     assert {k: counted[k] for k in summary.grades} == summary.grades
     assert sum(counted.values()) == 24
@@ -59,18 +59,23 @@ def test_grade_and_rate_tables_count_every_project(seed001: Report, tmp_path: Pa
 
 
 def test_warnings_and_unmet_indicators_with_their_reasons(seed001: Report, tmp_path: Path) -> None:
-    write_analysis(seed001, tmp_path / "a.docx")
+    write_analysis(seed001, tmp_path / "a.docx", template=get_template(seed001.template))
     text = _text(tmp_path / "a.docx")
-    warned = [r for r in build_summary(seed001).rows if r.warning]
+    warned = [r for r in build_summary(seed001, get_template(seed001.template)).rows if r.warning]
     assert f"共有{len(warned)}张自评表触发自评预警" in text
     assert all(r.name in text for r in warned)
-    unmet = unmet_indicators(seed001)
+    unmet = unmet_indicators(seed001, get_template(seed001.template))
     assert f"共有{len(unmet)}个绩效指标未完成年度指标值" in text
     assert "当年无此类情形" in text  # 暖心关爱's reason is quoted
 
 
 def test_own_text_replaces_a_draft_and_figures_are_filled(seed001: Report, tmp_path: Path) -> None:
-    write_analysis(seed001, tmp_path / "a.docx", own={"problems": "主要问题是{项目个数}个项目中有结余。"})
+    write_analysis(
+        seed001,
+        tmp_path / "a.docx",
+        own={"problems": "主要问题是{项目个数}个项目中有结余。"},
+        template=get_template(seed001.template),
+    )
     assert "主要问题是24个项目中有结余。" in _text(tmp_path / "a.docx")
 
 
@@ -94,7 +99,7 @@ def test_own_texts_are_kept_in_the_file_and_the_interchange(seed_zpdb: Any, tmp_
     report = doc.report
     assert report.analysis == {"problems": "一是{低执行率项目个数}个项目执行率偏低。"}
     assert report_from_dict(report_to_dict(report)).analysis == report.analysis
-    write_analysis(report, tmp_path / "a.docx")
+    write_analysis(report, tmp_path / "a.docx", template=get_template(report.template))
     assert "一是2个项目执行率偏低。" in _text(tmp_path / "a.docx")
     doc.set_analysis("problems", "")
     assert doc.report.analysis == {}

@@ -15,6 +15,7 @@ from core.export.docx import write_docx
 from core.export.layout import plan
 from core.interchange import read_json_file
 from core.model import Report
+from core.templates import get_template
 from tests.conftest import FIXTURES
 from tests.core.export_helpers import match_in_order, norm, seed_section
 
@@ -31,7 +32,7 @@ def report004() -> Report:
 @pytest.fixture(scope="module")
 def doc004(report004: Report, tmp_path_factory: pytest.TempPathFactory) -> docx.document.Document:
     path = tmp_path_factory.mktemp("d") / "004.docx"
-    write_docx(report004, path)
+    write_docx(report004, path, template=get_template(report004.template))
     return docx.Document(str(path))
 
 
@@ -97,7 +98,7 @@ def test_every_printed_cell_of_the_project_forms(doc004) -> None:
 
 
 def test_same_merges_as_the_grid(doc004, report004) -> None:
-    grid = plan(report004)[2]
+    grid = plan(report004, get_template(report004.template))[2]
     tables = doc004.element.body.findall(qn("w:tbl"))
     upper, lower = tables[3], tables[4]  # after 基础数据表 and 附件2 (two): 附件3-1, split at its header
     cut = grid.repeat[0]
@@ -172,7 +173,7 @@ def test_signoff_and_formula_text_stay_text(report004, tmp_path: Path) -> None:
     report = report004.clone()
     form = report.projects[1]
     form.indicators[0].level3 = "=1+1"
-    write_docx(report, tmp_path / "one.docx", forms=[form.uid])
+    write_docx(report, tmp_path / "one.docx", forms=[form.uid], template=get_template(report.template))
     doc = docx.Document(str(tmp_path / "one.docx"))
     assert len(doc.element.body.findall(qn("w:tbl"))) == 2  # one form, split at its indicator header
     assert not any(p.text.startswith("2023年度，部门全年预算数") for p in doc.paragraphs)
@@ -184,13 +185,18 @@ def test_signoff_and_formula_text_stay_text(report004, tmp_path: Path) -> None:
 def test_cancel_leaves_no_file(report004, tmp_path: Path) -> None:
     calls: list[int] = []
     with pytest.raises(ExportCancelled):
-        write_docx(report004, tmp_path / "c.docx", progress=lambda d, t, label: calls.append(d) or d < 2)
+        write_docx(
+            report004,
+            tmp_path / "c.docx",
+            progress=lambda d, t, label: calls.append(d) or d < 2,
+            template=get_template(report004.template),
+        )
     assert list(tmp_path.iterdir()) == [] and calls == [0, 1, 2]
 
 
 def test_seed001_exports(tmp_path: Path) -> None:
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
-    write_docx(report, tmp_path / "001.docx")
+    write_docx(report, tmp_path / "001.docx", template=get_template(report.template))
     doc = docx.Document(str(tmp_path / "001.docx"))
     assert doc.paragraphs[0].text.startswith("中共广元市昭化区委组织部关于报送2023年")
     assert any("预算执行率91.20%" in p.text for p in doc.paragraphs)
@@ -328,7 +334,13 @@ def test_cell_lines_are_paragraphs_and_addressee_starts_at_the_margin(tmp_path: 
 
     path = tmp_path / "001.docx"
     write_docx(
-        read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed001_guangyuan.json"), path
+        read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed001_guangyuan.json"),
+        path,
+        template=get_template(
+            read_json_file(
+                Path(__file__).resolve().parents[1] / "fixtures" / "seed001_guangyuan.json"
+            ).template
+        ),
     )
     doc = docx.Document(str(path))
     assert not doc.element.body.findall(".//" + qn("w:tbl") + "//" + qn("w:br"))

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from core.export.docx import write_docx
 from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
+from core.templates import get_template
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LABELS = json.loads((FIXTURES / "labels" / "seed_labels.json").read_text(encoding="utf-8"))
@@ -28,7 +29,11 @@ def norm(text: str) -> str:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_excel_sheet_prints_the_seed_labels(seed: str, tmp_path: Path) -> None:
     path = tmp_path / "out.xlsx"
-    write_xlsx(read_json_file(FIXTURES / f"{seed}.json"), path)
+    write_xlsx(
+        read_json_file(FIXTURES / f"{seed}.json"),
+        path,
+        template=get_template(read_json_file(FIXTURES / f"{seed}.json").template),
+    )
     book = load_workbook(path)
     for start, labels in LABELS[seed].items():
         sheet = next((ws for ws in book.worksheets if ws.title.startswith(start)), None)
@@ -41,7 +46,11 @@ def test_every_excel_sheet_prints_the_seed_labels(seed: str, tmp_path: Path) -> 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_word_attachments_print_the_seed_labels(seed: str, tmp_path: Path) -> None:
     path = tmp_path / "out.docx"
-    write_docx(read_json_file(FIXTURES / f"{seed}.json"), path)
+    write_docx(
+        read_json_file(FIXTURES / f"{seed}.json"),
+        path,
+        template=get_template(read_json_file(FIXTURES / f"{seed}.json").template),
+    )
     doc = docx.Document(str(path))
     texts = {norm(p.text) for p in doc.paragraphs}
     for table in doc.tables:
@@ -58,4 +67,6 @@ def test_no_form_prints_a_label_the_seed_does_not() -> None:
 
     for seed in ("seed001_guangyuan", "seed003_pingliang"):
         report = read_json_file(FIXTURES / f"{seed}.json")
-        assert not any(g.signoff for g in plan(report) if g.uid is not None)  # the forms and 评分表
+        assert not any(
+            g.signoff for g in plan(report, get_template(report.template)) if g.uid is not None
+        )  # the forms and 评分表

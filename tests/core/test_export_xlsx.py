@@ -16,6 +16,7 @@ from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
 from core.model import Report
 from core.report import Document
+from core.templates import get_template
 from tests.conftest import FIXTURES
 from tests.core.export_helpers import cell_borders, joined_merges, match_in_order, seed_section, sheet_rows
 
@@ -39,7 +40,7 @@ def report004() -> Report:
 @pytest.fixture(scope="module")
 def path004(report004: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("x") / "004.xlsx"
-    write_xlsx(report004, path)
+    write_xlsx(report004, path, template=get_template(report004.template))
     return path
 
 
@@ -52,7 +53,7 @@ def test_sheets_in_template_order_from_a_real_zpdb(seed_zpdb, tmp_path: Path) ->
     doc = Document.open(seed_zpdb("seed004_yiyang"), backup=False)
     report = doc.report
     doc.close()
-    write_xlsx(report, tmp_path / "out.xlsx")
+    write_xlsx(report, tmp_path / "out.xlsx", template=get_template(report.template))
     assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == [
         *SHEETS_004,
         "自评汇总表",
@@ -120,7 +121,7 @@ def test_computed_figures_are_values_with_number_formats(book004) -> None:
 
 
 def test_merges_follow_the_grid_and_every_merged_cell_has_a_border(book004, report004, path004) -> None:
-    grid = plan(report004)[2]
+    grid = plan(report004, get_template(report004.template))[2]
     ws = book004.worksheets[2]
     top = 3  # 附件 label, title
     expected = {(r1 + top, c1 + 1, r2 + top, c2 + 1) for r1, c1, r2, c2 in grid.merges}
@@ -182,7 +183,7 @@ def test_user_text_never_becomes_a_formula(report004, tmp_path: Path) -> None:
     form.indicators[0].level3 = "+1+2"
     form.indicators[0].actual = "-3"
     form.indicators[0].deviation_note = "@SUM(A1)"
-    write_xlsx(report, tmp_path / "f.xlsx", forms=[form.uid])
+    write_xlsx(report, tmp_path / "f.xlsx", forms=[form.uid], template=get_template(report.template))
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx").worksheets[0]
     values = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     for text in ('=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)"):
@@ -193,21 +194,36 @@ def test_user_text_never_becomes_a_formula(report004, tmp_path: Path) -> None:
 
 def test_one_form_alone(report004, tmp_path: Path) -> None:
     uid = report004.projects[1].uid
-    write_xlsx(report004, tmp_path / "one.xlsx", forms=[uid])
+    write_xlsx(report004, tmp_path / "one.xlsx", forms=[uid], template=get_template(report004.template))
     assert openpyxl.load_workbook(tmp_path / "one.xlsx").sheetnames == [SHEETS_004[3]]
 
 
 def test_progress_and_cancel_leave_no_file(report004, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
-    write_xlsx(report004, tmp_path / "ok.xlsx", progress=lambda d, t, label: seen.append((d, t)) or True)
+    write_xlsx(
+        report004,
+        tmp_path / "ok.xlsx",
+        progress=lambda d, t, label: seen.append((d, t)) or True,
+        template=get_template(report004.template),
+    )
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 7  # five sheets, the 汇总表, saving
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     out = tmp_path / "cancel"
     out.mkdir()
     with pytest.raises(ExportCancelled):
-        write_xlsx(report004, out / "c.xlsx", progress=lambda d, t, label: d < 3)
+        write_xlsx(
+            report004,
+            out / "c.xlsx",
+            progress=lambda d, t, label: d < 3,
+            template=get_template(report004.template),
+        )
     with pytest.raises(ExportCancelled):
-        write_xlsx(report004, out / "c.xlsx", progress=lambda d, t, label: label != "正在保存")
+        write_xlsx(
+            report004,
+            out / "c.xlsx",
+            progress=lambda d, t, label: label != "正在保存",
+            template=get_template(report004.template),
+        )
     assert list(out.iterdir()) == []
 
 
@@ -217,13 +233,13 @@ def test_locked_target_gets_a_clear_message(report004, tmp_path: Path, monkeypat
 
     monkeypatch.setattr("core.export.os.replace", locked)
     with pytest.raises(ExportTargetLocked, match="正在 Excel 或 WPS 中打开"):
-        write_xlsx(report004, tmp_path / "x.xlsx")
+        write_xlsx(report004, tmp_path / "x.xlsx", template=get_template(report004.template))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_seed001_all_forms_and_score_sheets(tmp_path: Path) -> None:
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
-    write_xlsx(report, tmp_path / "001.xlsx")
+    write_xlsx(report, tmp_path / "001.xlsx", template=get_template(report.template))
     book = openpyxl.load_workbook(tmp_path / "001.xlsx")
     names = book.sheetnames
     assert names[:2] == ["附件1 部门整体", "附件2 评分表"]
@@ -275,7 +291,11 @@ def test_goals_already_numbered_by_the_user_are_not_numbered_twice(tmp_path) -> 
 
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     path = tmp_path / "r.xlsx"
-    write_xlsx(read_json_file(fixtures / "seed003_pingliang.json"), path)
+    write_xlsx(
+        read_json_file(fixtures / "seed003_pingliang.json"),
+        path,
+        template=get_template(read_json_file(fixtures / "seed003_pingliang.json").template),
+    )
     texts = [str(c.value) for ws in load_workbook(path) for row in ws.iter_rows() for c in row if c.value]
     goals = [t for t in texts if "补助村和社区阵地建设" in t and "完成情况" not in t]
     assert goals and all(not t.startswith("目标1：目标") for t in goals), goals
@@ -289,7 +309,13 @@ def test_no_merged_label_is_cut_by_a_page_break(tmp_path: Path) -> None:
 
     path = tmp_path / "r.xlsx"
     write_xlsx(
-        read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed003_pingliang.json"), path
+        read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed003_pingliang.json"),
+        path,
+        template=get_template(
+            read_json_file(
+                Path(__file__).resolve().parents[1] / "fixtures" / "seed003_pingliang.json"
+            ).template
+        ),
     )
     ws = load_workbook(path).worksheets[0]
     ends = [b.id for b in ws.row_breaks.brk]
@@ -311,12 +337,20 @@ def test_numbers_are_stored_as_numbers_with_the_template_places(tmp_path: Path) 
 
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     path = tmp_path / "r.xlsx"
-    write_xlsx(read_json_file(fixtures / "seed004_yiyang.json"), path)
+    write_xlsx(
+        read_json_file(fixtures / "seed004_yiyang.json"),
+        path,
+        template=get_template(read_json_file(fixtures / "seed004_yiyang.json").template),
+    )
     ws = load_workbook(path).worksheets[0]
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "90.54%" not in values and not any(v == "0" for v in values)
     rate = next(c for row in ws.iter_rows() for c in row if c.value == Decimal("0.9054") or c.value == 0.9054)
     assert rate.number_format == "0.00%"
-    write_xlsx(read_json_file(fixtures / "seed003_pingliang.json"), path)
+    write_xlsx(
+        read_json_file(fixtures / "seed003_pingliang.json"),
+        path,
+        template=get_template(read_json_file(fixtures / "seed003_pingliang.json").template),
+    )
     formats = {c.number_format for ws in load_workbook(path) for row in ws.iter_rows() for c in row}
     assert "0%" in formats and "0.%" not in formats

@@ -102,7 +102,7 @@ def test_random_cell_text_never_breaks_check_score_or_export(
                     assert str(exc) and "\n" not in str(exc)
             check_report(doc.report, doc.template)
             score_report(doc.report, doc.template)
-            write_xlsx(doc.report, Path(folder) / "fuzz.xlsx")
-            write_docx(doc.report, Path(folder) / "fuzz.docx")
+            write_xlsx(doc.report, Path(folder) / "fuzz.xlsx", template=doc.template)
+            write_docx(doc.report, Path(folder) / "fuzz.docx", template=doc.template)
         finally:
             doc.close()

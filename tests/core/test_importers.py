@@ -19,6 +19,7 @@ from core.export.xlsx import write_xlsx
 from core.importers.api import build_report, merge_preview, preview_files
 from core.interchange import read_json_file, report_to_dict
 from core.report import Document, new_report
+from core.templates import get_template
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"]
@@ -53,7 +54,7 @@ def _comparable(report: Any) -> dict[str, Any]:
 def test_seed_excel_export_round_trips(seed: str, tmp_path: Path) -> None:
     report = read_json_file(FIXTURES / f"{seed}.json")
     path = tmp_path / "out.xlsx"
-    write_xlsx(report, path)
+    write_xlsx(report, path, template=get_template(report.template))
     preview = preview_files([path])
     assert preview.template == report.template
     back = build_report(preview)
@@ -439,7 +440,7 @@ def test_word_without_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_cli_new_into_dry_run_json_and_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = read_json_file(FIXTURES / "seed004_yiyang.json")
     xlsx = tmp_path / "yiyang.xlsx"
-    write_xlsx(report, xlsx)
+    write_xlsx(report, xlsx, template=get_template(report.template))
     out = tmp_path / "new.zpdb"
     assert main(["import", str(xlsx), "-o", str(out)]) == 0
     capsys.readouterr()
@@ -465,7 +466,7 @@ def test_seed_word_export_round_trips(seed: str, tmp_path: Path) -> None:
     """The Word report's tables are the forms (split tables joined) and its headings the sections."""
     report = read_json_file(FIXTURES / f"{seed}.json")
     path = tmp_path / "report.docx"
-    write_docx(report, path)
+    write_docx(report, path, template=get_template(report.template))
     back = build_report(preview_files([path]))
     assert _comparable(back) == _comparable(report)
     if report.narrative:

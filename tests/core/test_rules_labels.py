@@ -78,7 +78,7 @@ def test_hierarchy_is_checked_under_a_printed_label() -> None:
 
 def test_export_does_not_print_the_weight_twice(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
-    write_xlsx(report_from_dict(_report()), path)
+    write_xlsx(report_from_dict(_report()), path, template=get_template(report_from_dict(_report()).template))
     texts = [
         str(c.value).replace("\n", "")
         for ws in load_workbook(path)

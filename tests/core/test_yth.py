@@ -62,7 +62,7 @@ def test_every_template_has_the_twelve_headers() -> None:
 def test_seed001_every_project_file_reads_back_with_one_row_per_indicator(
     seed001: Report, tmp_path: Path
 ) -> None:
-    files, archive = export_yth(seed001, tmp_path / "一体化")
+    files, archive = export_yth(seed001, tmp_path / "一体化", template=get_template(seed001.template))
     assert len(files) == 25 == len(seed001.forms)  # 24 projects and the 部门整体
     by_uid = {id(f): f for f in seed001.forms}
     assert len({f.path.name for f in files}) == 25
@@ -84,7 +84,7 @@ def test_seed001_every_project_file_reads_back_with_one_row_per_indicator(
 
 
 def test_cells_hold_numbers_units_words_and_the_original_text(seed001: Report, tmp_path: Path) -> None:
-    files, _ = export_yth(seed001, tmp_path / "out")
+    files, _ = export_yth(seed001, tmp_path / "out", template=get_template(seed001.template))
     rows = _sheet_rows(next(f.path for f in files if f.name == "干部暖心关爱帮扶基金经费"))
     first = rows[1]
     assert first[3:7] == ("≥", 1, 2, "人")
@@ -99,7 +99,7 @@ def test_cells_hold_numbers_units_words_and_the_original_text(seed001: Report, t
 
 def test_scores_weights_and_deduction_columns(seed004: Report, tmp_path: Path) -> None:
     form = seed004.forms[2]
-    files, _ = export_yth(seed004, tmp_path / "y")
+    files, _ = export_yth(seed004, tmp_path / "y", template=get_template(seed004.template))
     rows = _sheet_rows(next(f.path for f in files if f.name == form.name))
     scores = score_form(seed004, form, get_template(seed004.template)).indicators
     exported = [(i, s) for i, s in zip(form.indicators, scores, strict=True) if not i.is_blank_row()]
@@ -117,7 +117,7 @@ def test_file_names_are_windows_safe() -> None:
 def test_user_text_never_becomes_a_formula(seed004: Report, tmp_path: Path) -> None:
     report = seed004.clone()
     report.forms[1].indicators[0].deviation_note = "=HYPERLINK(1)"
-    files, _ = export_yth(report, tmp_path / "f")
+    files, _ = export_yth(report, tmp_path / "f", template=get_template(report.template))
     ws = openpyxl.load_workbook(next(f.path for f in files if f.name == report.forms[1].name)).active
     assert ws.cell(2, 12).value == "=HYPERLINK(1)" and ws.cell(2, 12).data_type == "s"
 
@@ -190,10 +190,10 @@ def test_empty_and_blank_three_level_name(seed004: Report) -> None:
 
 
 def test_summary_totals_equal_the_sums_of_the_forms_to_the_cent(seed001: Report, tmp_path: Path) -> None:
-    summary = build_summary(seed001)
+    summary = build_summary(seed001, get_template(seed001.template))
     assert len(summary.projects) == 24 and summary.overall is not None
     path = tmp_path / "汇总表.xlsx"
-    write_summary_xlsx(seed001, path)
+    write_summary_xlsx(seed001, path, template=get_template(seed001.template))
     ws = openpyxl.load_workbook(path).active
     header = next(r for r in range(1, 10) if ws.cell(r, 2).value == "项目名称")
     first = header + 1
@@ -213,14 +213,14 @@ def test_summary_totals_equal_the_sums_of_the_forms_to_the_cent(seed001: Report,
 
 
 def test_summary_counts_grades_and_average(seed004: Report) -> None:
-    summary = build_summary(seed004)
+    summary = build_summary(seed004, get_template(seed004.template))
     scores = [score_form(seed004, f, get_template(seed004.template)).total for f in seed004.projects]
     assert sum(summary.grades.values()) == 3 == summary.scored
     assert summary.average == (sum(s for s in scores if s is not None) / 3).quantize(Decimal("0.01"))
 
 
 def test_summary_is_the_last_sheet_of_the_excel_export(seed004: Report, tmp_path: Path) -> None:
-    write_xlsx(seed004, tmp_path / "a.xlsx")
+    write_xlsx(seed004, tmp_path / "a.xlsx", template=get_template(seed004.template))
     ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["自评汇总表"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert "自评预警" in texts and any(t.startswith("等级分布：优") for t in texts)

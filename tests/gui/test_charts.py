@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QImage
 
 from core.export.docx import write_docx
 from core.interchange import read_json_file
+from core.templates import get_template
 from gui.charts import BUDGET, EXECUTED, budget_vs_executed_png, report_charts, spending_structure_png
 from tests.conftest import FIXTURES
 
@@ -40,7 +41,7 @@ def test_spending_structure_and_embedding(qapp, tmp_path: Path) -> None:
     assert _image(spending_structure_png(report)).width() == 1600
     charts = report_charts(report)
     assert set(charts) == {"budget_vs_executed", "spending_structure"}
-    write_docx(report, tmp_path / "r.docx", charts=charts)
+    write_docx(report, tmp_path / "r.docx", charts=charts, template=get_template(report.template))
     doc = docx.Document(str(tmp_path / "r.docx"))
     assert len(doc.inline_shapes) == 2
     assert any(p.text.startswith("图1") for p in doc.paragraphs)

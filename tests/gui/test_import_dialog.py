@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog
 from core.export.xlsx import write_xlsx
 from core.importers.api import SKIP
 from core.interchange import dumps, read_json_file
+from core.templates import get_template
 from gui.dialogs import import_dialog
 from gui.dialogs.import_dialog import ImportDialog, run_preview
 from tests.gui.window_helpers import make_window
@@ -58,7 +59,7 @@ def test_import_into_the_open_report_is_one_undo_step(
 def test_preview_dialog_skips_a_table_and_shows_reasons(qtbot, tmp_path: Path) -> None:
     report = read_json_file(ROOT / "tests" / "fixtures" / "seed004_yiyang.json")
     path = tmp_path / "yiyang.xlsx"
-    write_xlsx(report, path)
+    write_xlsx(report, path, template=get_template(report.template))
     preview = run_preview(None, [str(path)], None, False)  # type: ignore[arg-type]
     assert preview is not None
     dialog = ImportDialog(preview, None, [str(path)])
@@ -79,7 +80,7 @@ def test_new_report_from_dropped_files(qtbot, tmp_path: Path, monkeypatch) -> No
     window = make_window(qtbot)
     report = read_json_file(ROOT / "tests" / "fixtures" / "seed003_pingliang.json")
     path = tmp_path / "pingliang.xlsx"
-    write_xlsx(report, path)
+    write_xlsx(report, path, template=get_template(report.template))
     target = tmp_path / "new.zpdb"
     monkeypatch.setattr(ImportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(window.files, "_ask_new_file", lambda *a: str(target))

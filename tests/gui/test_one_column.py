@@ -82,7 +82,7 @@ def test_a_declared_column_reaches_every_layer(template: str, tmp_path: Path, qa
 
     # export header: the template's title in the project sheet
     out = tmp_path / "r.xlsx"
-    write_xlsx(doc.report, out)
+    write_xlsx(doc.report, out, template=doc.template)
     # (a label too long for its column is printed broken before its bracket: compare without breaks)
     texts = {
         str(c.value).replace("\n", "")
