@@ -115,7 +115,7 @@ def test_an_export_that_the_system_refuses_is_one_chinese_sentence(
     path = tmp_path / "r.zpdb"
     Document.create(path, new_report("mof", 2023, "测试部", ["甲"])).close()
 
-    def refuse(report: object, target: Path) -> None:
+    def refuse(report: object, target: Path, template: object) -> None:
         Path(target).write_bytes(b"PK half")
         raise _os_error(code)
 
@@ -137,7 +137,7 @@ def test_an_unexpected_failure_is_logged_not_shown(
     path = tmp_path / "r.zpdb"
     Document.create(path, new_report("mof", 2023, "测试部", ["甲"])).close()
 
-    def broken(report: object) -> list[object]:
+    def broken(report: object, template: object) -> list[object]:
         return [].get("x")  # type: ignore[attr-defined,no-any-return]
 
     import core.rules

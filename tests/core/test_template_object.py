@@ -1,0 +1,106 @@
+"""The template is an object resolved once per report and handed along (issue 9 item 7).
+
+Two templates with the same id but different content — a region's file edited between two opens,
+or two objects read from different JSON — must score, check and export differently in one process:
+nothing computed from one may be found again through the id by the other.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from core.export.xlsx import write_xlsx
+from core.model import FundRow, Indicator, Report
+from core.paths import templates_dir
+from core.report import new_report
+from core.rules import Checker
+from core.scoring import score_form
+from core.templates import Template, parse_template
+
+NAME = "社区走访指标"
+
+
+def _mof(**changes: Any) -> Template:
+    """Return mof.json read into a new Template object, with top-level ``changes`` applied (same id)."""
+    data = json.loads((templates_dir() / "mof.json").read_text(encoding="utf-8"))
+    data.update(changes)
+    return parse_template(data, "mof.json")
+
+
+def _report() -> Report:
+    report = new_report("mof", 2023, "测试部门", ["测试项目"])
+    form = report.projects[0]
+    form.uid = 2
+    form.funds[0] = FundRow(key=form.funds[0].key, initial="100", annual="100", executed="100")
+    form.indicators = [Indicator("产出指标", "成本指标", NAME, "≤100元", "125元", "10")]
+    return report
+
+
+@pytest.fixture
+def two() -> tuple[Template, Template]:
+    shipped = _mof()
+    data = json.loads((templates_dir() / "mof.json").read_text(encoding="utf-8"))
+    edited = _mof(
+        scoring={**data["scoring"], "reverse": "ratio"},  # w × target/actual instead of 1 − excess
+        guidance=[*data["guidance"], NAME],  # the row's 三级 name is now a guidance phrase (V12)
+        forms={
+            **data["forms"],
+            "project": {**data["forms"]["project"], "title": "{year}年度项目支出绩效自评表（修订）"},
+        },
+    )
+    assert shipped.id == edited.id == "mof" and shipped is not edited
+    return shipped, edited
+
+
+def test_same_id_different_content_scores_differently(two: tuple[Template, Template]) -> None:
+    shipped, edited = two
+    report = _report()
+    form = report.projects[0]
+    first = score_form(report, form, shipped).indicators[0].suggested
+    second = score_form(report, form, edited).indicators[0].suggested
+    again = score_form(report, form, shipped).indicators[0].suggested
+    assert (str(first), str(second), str(again)) == ("7.50", "8.00", "7.50")
+
+
+def test_same_id_different_content_checks_differently(two: tuple[Template, Template]) -> None:
+    shipped, edited = two
+    report = _report()
+
+    def v12(template: Template) -> list[str]:
+        return [p.message for p in Checker(report, template).problems if p.rule == "V12"]
+
+    assert v12(shipped) == []
+    assert v12(edited) == [f"单元格中仍是填写说明（“{NAME}”），请填写实际内容"]
+    assert v12(shipped) == []  # the edited template's row results stay on the edited template
+
+
+def test_a_checker_switched_to_another_template_checks_by_it(two: tuple[Template, Template]) -> None:
+    shipped, edited = two
+    report = _report()
+    checker = Checker(report, shipped)
+    assert not [p for p in checker.problems if p.rule == "V12"]
+    checker.template = edited
+    checker.full()
+    assert [p.rule for p in checker.problems if p.rule == "V12"] == ["V12"]
+
+
+def test_same_id_different_content_exports_differently(
+    two: tuple[Template, Template], tmp_path: Path
+) -> None:
+    shipped, edited = two
+    report = _report()
+
+    def titles(template: Template, name: str) -> list[str]:
+        write_xlsx(report, tmp_path / name, template=template)
+        wb = load_workbook(tmp_path / name)
+        return [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+
+    first, second = titles(shipped, "a.xlsx"), titles(edited, "b.xlsx")
+    assert "2023年度项目支出绩效自评表" in first and "2023年度项目支出绩效自评表（修订）" not in first
+    assert "2023年度项目支出绩效自评表（修订）" in second
+    assert "2023年度项目支出绩效自评表（修订）" not in titles(shipped, "c.xlsx")
