@@ -171,7 +171,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if target is not None:
             scratch = target.clone()
-            merge_preview(scratch, preview, overwrite=args.overwrite)
+            merge_preview(scratch, preview, overwrite=args.overwrite, template=get_template(target.template))
         else:
             built = build_report(preview, args.template, args.year or preview.year or 2000, args.department)
     except ValueError as exc:
@@ -267,7 +267,8 @@ def cmd_next_year(args: argparse.Namespace) -> int:
     from core.report import next_year_report
 
     report = _load(args.input)
-    _create_zpdb(next_year_report(report, args.year), Path(args.output), args.force)
+    next_year = next_year_report(report, args.year, template=get_template(report.template))
+    _create_zpdb(next_year, Path(args.output), args.force)
     year = args.year or report.year + 1
     print(f"已创建 {args.output}（{year} 年度，保留项目、指标和目标值，清空完成值与得分）")
     return EXIT_OK

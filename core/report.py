@@ -96,11 +96,13 @@ def refusal(table: str, column: str, value: Any) -> str | None:
 class Document:
     """An open report: the model in memory and its .zpdb file, kept in step."""
 
-    def __init__(self, db: sqlite_utils.Database, report: Report, path: Path) -> None:
+    def __init__(self, db: sqlite_utils.Database, report: Report, path: Path, template: Template) -> None:
         self.db = db
         self.report = report
         self.path = Path(path)
-        self.template: Template = get_template(report.template)
+        # The report's template, resolved once when the file was opened or created (and replaced when
+        # the user switches region): the checker, the scores and the exports are handed this object.
+        self.template = template
         self._listeners: list[Listener] = []
         self.read_only = False
         self.warning = ""  # one sentence to show once after opening (a backup that could not be made)
@@ -118,7 +120,7 @@ class Document:
         db = storage.open_database(path, backup=backup and not read_only, read_only=read_only)
         try:
             report = repo.load_report(db)
-            get_template(report.template)
+            template = get_template(report.template)
             bad = [f for f in report.forms if f.kind not in m.FORM_KINDS]
             if bad:
                 raise ValueError(f"unknown form kind {bad[0].kind!r}")
@@ -129,7 +131,7 @@ class Document:
                 f"报告文件“{path.name}”的内容不完整或已损坏，未做任何改动，"
                 "请用“文件 → 从备份恢复…”取回最近的备份。"
             ) from exc
-        doc = cls(db, report, path)
+        doc = cls(db, report, path, template)
         doc.read_only = read_only
         doc.warning = storage.last_backup_problem(path) if backup and not read_only else ""
         return doc
@@ -138,7 +140,7 @@ class Document:
     def create(cls, path: Path | str, report: Report) -> Document:
         """Write ``report`` to a new .zpdb file and open it; no partial file on failure."""
         path = Path(path)
-        get_template(report.template)
+        template = get_template(report.template)
         try:
             db = storage.create_database(path)
         except sqlite3.Error as exc:
@@ -146,7 +148,7 @@ class Document:
             log_exception(exc, f"creating {path}")
             raise storage.StorageError(storage.create_failure(path, exc)) from exc
         try:
-            fill_fund_rows(report)
+            fill_fund_rows(report, template)
             repo.write_report(db, report)
         except BaseException as exc:
             storage.close_database(db)
@@ -156,7 +158,7 @@ class Document:
                 log_exception(exc, f"creating {path}")
                 raise storage.StorageError(storage.create_failure(path, exc)) from exc
             raise
-        return cls(db, report, path)
+        return cls(db, report, path, template)
 
     def close(self) -> None:
         storage.close_database(self.db)
@@ -558,8 +560,7 @@ def fill_form_funds(template: Template, form: Form) -> None:
     ]
 
 
-def fill_fund_rows(report: Report) -> None:
-    template = get_template(report.template)
+def fill_fund_rows(report: Report, template: Template) -> None:
     for form in report.forms:
         fill_form_funds(template, form)
 
@@ -580,7 +581,7 @@ def new_report(
     return report
 
 
-def next_year_report(report: Report, year: int | None = None) -> Report:
+def next_year_report(report: Report, year: int | None = None, *, template: Template) -> Report:
     """Start next year's report from this one: keep forms, indicators and targets; clear results."""
     new = report.clone()
     new.year = year if year is not None else report.year + 1
@@ -595,7 +596,7 @@ def next_year_report(report: Report, year: int | None = None) -> Report:
         form.goals = [cleared_for_next_year(g) for g in form.goals]
         form.indicators = [cleared_for_next_year(row) for row in form.indicators]
         form.score_sheet = [cleared_for_next_year(s) for s in form.score_sheet]
-    drafts = get_template(report.template).narrative_drafts
+    drafts = template.narrative_drafts
     new.narrative = [
         m.NarrativeSection(title=s.title, text=drafts.get(s.title, "")) for s in report.narrative
     ]

@@ -214,7 +214,7 @@ _PREFIX_RE = re.compile(
 _LEVEL1_WEIGHT_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 12)  # pure: a printed label in, its parts out (no template involved)
 def split_level1(text: str) -> tuple[str, str]:
     """Split a printed 一级 label into its name and the weight printed with it ("产出指标（50分）")."""
     compact = re.sub(r"\s+", "", text)
@@ -511,23 +511,45 @@ def load_template_file(path: Path) -> Template:
     return template
 
 
-@lru_cache(maxsize=1)
+# Every template file read so far: its (modification time, size) when read and the Template. A file
+# changed since is read again into a new Template object, whose caches start empty — so a report
+# opened after a region's file was edited is laid out, checked and scored by the edited file.
+_READ: dict[Path, tuple[tuple[int, int], Template]] = {}
+_ID_RE = re.compile(r"[\w.-]+")
+
+
+def _read(path: Path) -> Template:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    found = _READ.get(path)
+    if found is None or found[0] != stamp:
+        found = _READ[path] = (stamp, load_template_file(path))
+    return found[1]
+
+
 def all_templates() -> dict[str, Template]:
-    """Return every shipped template by id (cached)."""
+    """Return every template of the templates folder by id (each file read once, again when changed)."""
     out = {}
     for path in sorted(templates_dir().glob("*.json")):
-        template = load_template_file(path)
+        template = _read(path)
         out[template.id] = template
     return out
 
 
 def get_template(template_id: str) -> Template:
-    """Return a template by id, or raise TemplateError listing the known ones."""
-    templates = all_templates()
-    if template_id not in templates:
-        known = "、".join(sorted(templates))
-        raise TemplateError(f"未知的模板：{template_id}（可用：{known}）")
-    return templates[template_id]
+    """Resolve a report's template id to its Template, or raise TemplateError listing the known ones.
+
+    Called where a report is opened, built, imported or switched to another region; everything
+    after that is handed the object, never the id.
+    """
+    path = templates_dir() / f"{template_id}.json"
+    try:
+        if _ID_RE.fullmatch(template_id) and path.is_file():
+            return _read(path)
+    except OSError:
+        pass
+    known = "、".join(sorted(all_templates()))
+    raise TemplateError(f"未知的模板：{template_id}（可用：{known}）")
 
 
 def default_template_id() -> str:

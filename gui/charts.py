@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter, QPen
 
 from core.model import Report
 from core.numbers import ZERO, fmt_money, fmt_percent, try_amount
-from core.templates import get_template
+from core.templates import Template
 
 BUDGET, EXECUTED = QColor("#5b8bd0"), QColor("#e08a3c")
 # one colour per slice: the pie shows at most 8 (7 largest and 其他项目), none may share a colour
@@ -49,9 +49,8 @@ def _canvas(width: int, height: int) -> tuple[QImage, QPainter]:
     return image, p
 
 
-def project_amounts(report: Report) -> list[tuple[str, Decimal, Decimal]]:
+def project_amounts(report: Report, template: Template) -> list[tuple[str, Decimal, Decimal]]:
     """Return (project name, 全年预算数, 全年执行数) for every project (blank amounts as 0)."""
-    template = get_template(report.template)
     out = []
     for form in report.projects:
         row = form.fund(template.form(form.kind).rate_row)
@@ -61,9 +60,9 @@ def project_amounts(report: Report) -> list[tuple[str, Decimal, Decimal]]:
     return out
 
 
-def budget_vs_executed_png(report: Report, width: int = 1600, height: int = 900) -> bytes:
+def budget_vs_executed_png(report: Report, template: Template, width: int = 1600, height: int = 900) -> bytes:
     """Draw 全年预算数 and 全年执行数 side by side for each project, with the 执行率 above."""
-    data = project_amounts(report)
+    data = project_amounts(report, template)
     image, p = _canvas(width, height)
     left, top, right, bottom = 110, 90, 30, 200
     plot = QRectF(left, top, width - left - right, height - top - bottom)
@@ -122,7 +121,7 @@ def _legend(p: QPainter, width: int, y: int, items: list[tuple[str, QColor]]) ->
         x += 160
 
 
-def spending_parts(report: Report) -> list[tuple[str, Decimal]]:
+def spending_parts(report: Report, template: Template) -> list[tuple[str, Decimal]]:
     """Return the 全年执行数 by kind (基本支出, 项目支出) when the overall form has them, else by project."""
     overall = report.overall
     parts = []
@@ -133,13 +132,13 @@ def spending_parts(report: Report) -> list[tuple[str, Decimal]]:
             if value:
                 parts.append((name, value))
     if len(parts) < 2:
-        parts = [(name, executed) for name, _a, executed in project_amounts(report) if executed > 0]
+        parts = [(name, executed) for name, _a, executed in project_amounts(report, template) if executed > 0]
     return parts
 
 
-def spending_structure_png(report: Report, width: int = 1600, height: int = 900) -> bytes:
+def spending_structure_png(report: Report, template: Template, width: int = 1600, height: int = 900) -> bytes:
     """Draw the spending structure as a pie with shares and amounts."""
-    parts = sorted(spending_parts(report), key=lambda kv: kv[1], reverse=True)
+    parts = sorted(spending_parts(report, template), key=lambda kv: kv[1], reverse=True)
     if len(parts) > 8:
         rest = sum((v for _, v in parts[7:]), ZERO)
         parts = parts[:7] + [("其他项目", rest)]
@@ -170,11 +169,11 @@ def spending_structure_png(report: Report, width: int = 1600, height: int = 900)
     return _png(image)
 
 
-def report_charts(report: Report) -> dict[str, bytes]:
+def report_charts(report: Report, template: Template) -> dict[str, bytes]:
     """Return the charts the Word export embeds, by name; none when there is nothing to draw."""
     charts = {}
     if report.projects:
-        charts["budget_vs_executed"] = budget_vs_executed_png(report)
-    if spending_parts(report):
-        charts["spending_structure"] = spending_structure_png(report)
+        charts["budget_vs_executed"] = budget_vs_executed_png(report, template)
+    if spending_parts(report, template):
+        charts["spending_structure"] = spending_structure_png(report, template)
     return charts

@@ -277,7 +277,7 @@ class FileOps:
         if doc is None:
             return False
         self.window.narrative_editor.commit()
-        report = next_year_report(doc.report)
+        report = next_year_report(doc.report, template=doc.template)
         suggestion = str(doc.path.parent / next_year_name(doc.path.stem, doc.report.year))
         target = target or self._ask_new_file("下一年度报告保存为", suggestion)
         if not target or not self._create_and_open(target, report, "无法开始下一年度"):

@@ -418,7 +418,7 @@ def build_report(
 ) -> Report:
     """A new report from the preview's forms (and the Word report's sections)."""
     template_id = template or preview.template or "mof"
-    tpl = get_template(template_id)
+    tpl = get_template(template_id)  # a report is being built: its template is resolved here, once
     year = year or preview.year
     if year is None:
         raise ValueError("未能从文件中看出年度，请指定年度（--year）")
@@ -471,11 +471,10 @@ def _lift_signoff(report: Report) -> None:
             form.signoff = None
 
 
-def merge_preview(
-    report: Report, preview: Preview, overwrite: bool = False, template: Template | None = None
-) -> int:
-    """Apply the preview to ``report`` in memory; return how many cells/rows changed."""
-    tpl = template or get_template(report.template)
+def merge_preview(report: Report, preview: Preview, overwrite: bool = False, *, template: Template) -> int:
+    """Apply the preview to ``report`` (laid out by ``template``) in memory; return how many cells/rows
+    changed."""
+    tpl = template
     changed = 0
     for part, form in _forms_of(preview, tpl, report.department):
         target = find_form(report, form.kind, form.name)

@@ -59,7 +59,7 @@ def apply_to_document(doc: Document, preview: Preview, overwrite: bool = False) 
     """Fill the open report from the preview; typed values are kept unless ``overwrite``."""
     merged = doc.report.clone()
     undo = ImportUndo()
-    undo.changed = merge_preview(merged, preview, overwrite)
+    undo.changed = merge_preview(merged, preview, overwrite, template=doc.template)
     if not undo.changed:
         return undo
     for form in merged.forms:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import fields
-from functools import lru_cache
 
 from core.importers.recognise import DECLARATION, YTH, RawForm, Skip
 from core.importers.words import name_key, norm
 from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ScoreItem
 from core.report import blank_form
-from core.templates import Template, get_template, normalise_label
+from core.templates import Template, normalise_label
 
 FUND_VALUE_COLUMNS = {
     "initial": "initial",
@@ -31,12 +30,11 @@ DECLARATION_MAP = {
 
 
 def _match_fund(template: Template, kind: str, label: str) -> str | None:
-    return _match_fund_cached(template.id, kind, label)
+    """Return the fund row a printed label names (memoised on the template it was matched against)."""
+    return template.memo(_match_fund_uncached, 1 << 12)(kind, label)
 
 
-@lru_cache(maxsize=1 << 12)
-def _match_fund_cached(template_id: str, kind: str, label: str) -> str | None:
-    template = get_template(template_id)
+def _match_fund_uncached(template: Template, kind: str, label: str) -> str | None:
     key = template.match_fund_row(kind, label)
     if key is None:
         key = template.match_fund_row(kind, re.sub(r"[(（][^()（）]*[)）]$", "", label))

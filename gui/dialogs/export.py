@@ -120,7 +120,8 @@ class ExportDialog(QDialog):
         except ImportError:
             return None
         try:
-            return report_charts(self.ctx.open_doc.report)
+            doc = self.ctx.open_doc
+            return report_charts(doc.report, doc.template)
         except Exception:  # noqa: BLE001 - a report without charts is still a report
             return None
 

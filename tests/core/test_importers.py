@@ -60,7 +60,7 @@ def test_seed_excel_export_round_trips(seed: str, tmp_path: Path) -> None:
     back = build_report(preview)
     assert _comparable(back) == _comparable(report)
     # importing the same export into the report it came from changes nothing
-    assert merge_preview(back, preview_files([path], report=back)) == 0
+    assert merge_preview(back, preview_files([path], report=back), template=get_template(back.template)) == 0
 
 
 def _save(wb: openpyxl.Workbook, path: Path) -> Path:
@@ -174,13 +174,21 @@ def test_yth_template_fills_existing_project_by_level3_and_twice_is_nothing(tmp_
     path = _yth_workbook(tmp_path / "培训经费 (2023年).xlsx", wps=False)
     preview = preview_files([path], report=report)
     assert preview.sources[0].action == "fill"
-    assert merge_preview(report, preview) > 0
+    assert merge_preview(report, preview, template=get_template(report.template)) > 0
     assert form.indicators[0].actual == "5次"
     assert form.indicators[1].actual == "99.9%"  # typed value kept
     assert [i.level3 for i in form.indicators] == ["培训班次数", "培训合格率", "干部素质提升"]
     again = preview_files([path], report=report)
-    assert merge_preview(report, again) == 0
-    assert merge_preview(report, preview_files([path], report=report), overwrite=True) == 1
+    assert merge_preview(report, again, template=get_template(report.template)) == 0
+    assert (
+        merge_preview(
+            report,
+            preview_files([path], report=report),
+            overwrite=True,
+            template=get_template(report.template),
+        )
+        == 1
+    )
     assert form.indicators[1].actual == "99.5%"
 
 
@@ -553,7 +561,7 @@ def test_other_templates_own_exports_round_trip(template_id: str, writer: Any, t
         for row in form.funds:
             row.initial, row.annual, row.executed = "100", "120.5", "99"
     path = tmp_path / ("out.xlsx" if writer is write_xlsx else "out.docx")
-    writer(report, path)
+    writer(report, path, template=get_template(template_id))
     preview = preview_files([path])
     assert preview.template == template_id
     back = build_report(preview)

@@ -8,6 +8,7 @@ nothing computed from one may be found again through the id by the other.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,10 @@ from openpyxl import load_workbook
 from core.export.xlsx import write_xlsx
 from core.model import FundRow, Indicator, Report
 from core.paths import templates_dir
-from core.report import new_report
+from core.report import Document, new_report
 from core.rules import Checker
 from core.scoring import score_form
-from core.templates import Template, parse_template
+from core.templates import Template, get_template, parse_template
 
 NAME = "社区走访指标"
 
@@ -104,3 +105,29 @@ def test_same_id_different_content_exports_differently(
     assert "2023年度项目支出绩效自评表" in first and "2023年度项目支出绩效自评表（修订）" not in first
     assert "2023年度项目支出绩效自评表（修订）" in second
     assert "2023年度项目支出绩效自评表（修订）" not in titles(shipped, "c.xlsx")
+
+
+def test_a_region_file_edited_between_two_opens_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cache to clear by hand: the second open sees the edited file, the first keeps its object."""
+    folder = tmp_path / "templates"
+    shutil.copytree(templates_dir(), folder)
+    monkeypatch.setattr("core.templates.templates_dir", lambda: folder)
+    first = Document.create(tmp_path / "a.zpdb", _report())
+    first.close()
+    form = first.report.projects[0]
+    assert str(score_form(first.report, form, first.template).indicators[0].suggested) == "7.50"
+    data = json.loads((folder / "mof.json").read_text(encoding="utf-8"))
+    data["scoring"]["reverse"] = "ratio"
+    data["name"] += "（修订）"  # a different size, whatever the clock's resolution
+    (folder / "mof.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    second = Document.open(tmp_path / "a.zpdb", backup=False, read_only=True)
+    try:
+        assert second.template is not first.template and second.template.name.endswith("（修订）")
+        again = second.report.projects[0]
+        assert str(score_form(second.report, again, second.template).indicators[0].suggested) == "8.00"
+        assert str(score_form(first.report, form, first.template).indicators[0].suggested) == "7.50"
+        assert get_template("mof") is second.template  # read once more, not per call
+    finally:
+        second.close()

@@ -88,11 +88,7 @@ def test_adding_a_region_is_adding_a_file(tmp_path: Path, monkeypatch: pytest.Mo
     data.update(id="yunnan-test", name="云南·测试", default=False)
     (folder / "yunnan-test.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr("core.templates.templates_dir", lambda: folder)
-    all_templates.cache_clear()
-    try:
-        assert all_templates()["yunnan-test"].name == "云南·测试"
-    finally:
-        all_templates.cache_clear()
+    assert all_templates()["yunnan-test"].name == "云南·测试"
 
 
 def test_invalid_json_is_refused(tmp_path: Path) -> None:

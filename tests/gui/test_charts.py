@@ -31,15 +31,15 @@ def _has_colour(image: QImage, colour: QColor) -> bool:
 
 def test_budget_vs_executed_draws_both_bars(qapp) -> None:
     report = read_json_file(FIXTURES / "seed004_yiyang.json")
-    image = _image(budget_vs_executed_png(report, 800, 450))
+    image = _image(budget_vs_executed_png(report, get_template(report.template), 800, 450))
     assert (image.width(), image.height()) == (800, 450)
     assert _has_colour(image, BUDGET) and _has_colour(image, EXECUTED)
 
 
 def test_spending_structure_and_embedding(qapp, tmp_path: Path) -> None:
     report = read_json_file(FIXTURES / "seed004_yiyang.json")
-    assert _image(spending_structure_png(report)).width() == 1600
-    charts = report_charts(report)
+    assert _image(spending_structure_png(report, get_template(report.template))).width() == 1600
+    charts = report_charts(report, get_template(report.template))
     assert set(charts) == {"budget_vs_executed", "spending_structure"}
     write_docx(report, tmp_path / "r.docx", charts=charts, template=get_template(report.template))
     doc = docx.Document(str(tmp_path / "r.docx"))
@@ -50,6 +50,6 @@ def test_spending_structure_and_embedding(qapp, tmp_path: Path) -> None:
 def test_every_slice_of_seed001s_pie_has_its_own_colour(qapp) -> None:
     """Seed 001 has 24 projects: the pie shows 8 slices, and no two legend swatches share a colour."""
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
-    image = _image(spending_structure_png(report))
+    image = _image(spending_structure_png(report, get_template(report.template)))
     swatches = {image.pixelColor(895, 155 + i * 70).name() for i in range(8)}
     assert len(swatches) == 8 and "#ffffff" not in swatches

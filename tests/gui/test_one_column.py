@@ -20,7 +20,6 @@ from core.interchange import report_from_dict, report_to_dict
 from core.problems import Problem
 from core.report import Document, new_report
 from core.storage import repository
-from core.templates import all_templates
 from gui import problems
 from gui.context import AppContext
 from gui.grids import models
@@ -39,9 +38,7 @@ def template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     data["forms"]["project"]["indicators"]["columns"].append({"key": "brief", "title": TITLE, "width": 20})
     (folder / "test-brief.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr("core.templates.templates_dir", lambda: folder)
-    all_templates.cache_clear()
     yield "test-brief"
-    all_templates.cache_clear()
 
 
 def test_a_declared_column_reaches_every_layer(template: str, tmp_path: Path, qapp) -> None:  # noqa: ANN001
