@@ -153,7 +153,7 @@ class WriterDialog(ExportDialog):
 
     def start(self) -> None:
         doc = self.ctx.open_doc
-        self.worker = ExportWorker(self.write, (doc.report, self.path), {"template": doc.template})
+        self.worker = ExportWorker(self.write, (doc.report, self.path), dict(template=doc.template))
         self.thread_ = QThread(self)
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)

@@ -103,7 +103,8 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         """Start the export on a worker thread (charts are drawn here first: they need the GUI thread)."""
-        kwargs: dict[str, Any] = {"forms": self.forms, "template": self.ctx.open_doc.template}
+        kwargs: dict[str, Any] = {"forms": self.forms}
+        kwargs.update(template=self.ctx.open_doc.template)  # the writers' keyword (not a column's key)
         if self.kind == WORD:
             kwargs["charts"] = self._charts()
         self.worker = ExportWorker(writer_for(self.kind), (self.ctx.open_doc.report, self.path), kwargs)
