@@ -107,7 +107,9 @@ def report_summary(report: Report) -> dict[str, Any]:
 
     template = get_template(report.template)  # a report read from a file for the list: resolved once
     problems = check_report(report, template)
-    return _summary(report, form_figures(report, template, score_report(report, template), problems), problems)
+    return _summary(
+        report, form_figures(report, template, score_report(report, template), problems), problems
+    )
 
 
 def quick_figures(report: Report) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from core.numbers import amount_problem
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, report_problem, report_rule
 from core.schema import BASIC_PARTS, Kind, Table
+from core.templates import Template
 
 AMOUNT_CELLS = {t: schema.keys(t, Kind.AMOUNT) for t in (Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET)}
 HEADER_AMOUNTS = schema.keys(Table.HEADER, Kind.AMOUNT)
@@ -40,7 +41,7 @@ def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
 
 
 @report_rule(Table.BASIC_DATA)
-def check_basic_amounts(report: Report) -> Iterator[Problem]:
+def check_basic_amounts(report: Report, _template: Template) -> Iterator[Problem]:
     """V18 for every amount cell of the 基础数据表 that storage would no longer accept."""
     for part, amounts in BASIC_AMOUNTS.items():
         if not amounts:

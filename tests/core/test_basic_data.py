@@ -88,7 +88,7 @@ def test_a_blank_report_gets_the_templates_expense_rows_on_its_first_edit(tmp_pa
 
 def test_a_stored_non_number_is_v18_at_its_cell_and_rechecked_on_an_edit(doc: Document) -> None:
     doc.report.basic_data["buildings"]["actual_investment"] = "三百万"  # written by another program
-    checker = Checker(doc.report)
+    checker = Checker(doc.report, doc.template)
     doc.subscribe(checker.apply)
     found = checker.problems_at(None, Table.BASIC_DATA, 0, "actual_investment")
     assert [(p.rule, p.severity, p.message) for p in found] == [

@@ -288,7 +288,11 @@ def test_every_001_project_form_fits_one_landscape_page(tmp_path: Path) -> None:
     from core.export.grid import text_units
 
     path = tmp_path / "001.docx"
-    write_docx(read_json_file(FIXTURES / "seed001_guangyuan.json"), path)
+    write_docx(
+        read_json_file(FIXTURES / "seed001_guangyuan.json"),
+        path,
+        template=get_template(read_json_file(FIXTURES / "seed001_guangyuan.json").template),
+    )
     doc = docx.Document(str(path))
     body = doc.element.body
     sections, current = [], []

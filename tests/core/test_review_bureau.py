@@ -21,6 +21,7 @@ from core.review.reviewfile import ReviewFile
 from core.review.sample import FINDING_HEADERS, QUALITY_HEADERS, RESULT_HEADERS, SHEETS, draw
 from core.review.scan import Index, scan
 from core.storage.db import StorageError
+from core.templates import get_template
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -192,7 +193,6 @@ def test_forms_of_a_review_print_the_review_column_beside_the_self_score(
     from core.export.docx import write_docx
     from core.export.xlsx import write_xlsx
     from core.review.readonly import load_readonly
-    from core.templates import get_template
 
     source = seed_zpdb("seed004_yiyang")
     rf = ReviewFile.create(source, tmp_path / "复核.zpdb", reviewer="审核员")
@@ -204,9 +204,11 @@ def test_forms_of_a_review_print_the_review_column_beside_the_self_score(
             rf.set_mark(p, INDICATORS, r, "1", "佐证不足")
         report = rf.reviewed_report()
         own = load_readonly(source)
-        write_xlsx(own, tmp_path / "plain.xlsx", [own.forms[p].uid])  # the department's own: no column
-        write_xlsx(report, tmp_path / "review.xlsx", [form.uid])
-        write_docx(report, tmp_path / "review.docx")
+        write_xlsx(
+            own, tmp_path / "plain.xlsx", [own.forms[p].uid], template=get_template(own.template)
+        )  # the department's own: no column
+        write_xlsx(report, tmp_path / "review.xlsx", [form.uid], template=get_template(report.template))
+        write_docx(report, tmp_path / "review.docx", template=get_template(report.template))
     finally:
         rf.close()
     words = get_template(report.template).form("project").printing["review"]

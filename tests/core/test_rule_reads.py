@@ -135,4 +135,6 @@ def test_a_new_rule_is_one_function_and_one_catalogue_entry(
     assert t01() == [(0, "deduction", WARNING, "扣减 2"), (1, "deduction", WARNING, "扣减 2")]
     doc.set_cell(uid, "indicators", 0, "deduction", "")
     assert t01() == [(1, "deduction", WARNING, "扣减 2")]
-    assert [p.to_json() for p in checker.problems] == [p.to_json() for p in check_report(doc.report, doc.template)]
+    assert [p.to_json() for p in checker.problems] == [
+        p.to_json() for p in check_report(doc.report, doc.template)
+    ]
