@@ -176,7 +176,7 @@ def column_of(f: Field[Any]) -> Column | None:
     )
 
 
-@cache
+@cache  # pure: the declarations are code (no template, no report)
 def declared(cls: type) -> tuple[Column, ...]:
     """Return the declared columns of a dataclass, in field order."""
     return tuple(c for f in fields(cls) if (c := column_of(f)) is not None)
@@ -535,7 +535,7 @@ COMPUTED: dict[Table, tuple[Column, ...]] = {
 }
 
 
-@cache
+@cache  # pure, as declared()
 def columns(table: Table | str) -> tuple[Column, ...]:
     """Return the stored columns of a table, in declaration order."""
     t = Table(table)

@@ -343,6 +343,8 @@ def _div(numerator: Decimal, denominator: Decimal) -> Decimal | None:
         return None
 
 
+# The lru_caches below are of pure values (a unit or cell text in, its parsed value out): no template
+# or report changes what they return, so they may be shared by the whole process.
 @lru_cache(maxsize=1024)
 def normalise_unit(unit: str) -> str:
     """Canonical unit: full-width folded, spaces dropped, aliases (百分比 → %) applied."""

@@ -217,6 +217,7 @@ _STOP_NORM = tuple(norm(w) for w in STOP_WORDS)
 _SIGNOFF_NORM = tuple(norm(w) for w in SIGNOFF_WORDS)
 
 
+# Pure: a cell's text in, yes/no out, from fixed words (no template involved).
 @lru_cache(maxsize=1 << 14)
 def _is_stop(text: str) -> bool:
     b = bare(text)
@@ -245,7 +246,7 @@ def _looks_like_data(grid: Grid, r: int) -> bool:
     return False
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 14)  # pure, as _is_stop
 def _is_signoff(text: str) -> bool:
     head = norm(text[:40])[:12]
     return any(w in head for w in _SIGNOFF_NORM)

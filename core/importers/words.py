@@ -38,6 +38,8 @@ SIGNOFF_WORDS = ("填表人", "填报人", "联系电话", "填报日期", "单�
 SCORE_SHEET_HEADERS = ("指标分值", "指标解释", "评价要点", "评分标准", "评分要点")
 
 
+# Pure-value caches: a header or label text in, its folded form or meaning out, from the schema's fixed
+# words (no template, no report), so they may be shared by the whole process.
 @lru_cache(maxsize=1 << 14)
 def norm(text: str) -> str:
     """Fold full-width forms, drop spaces, stars and colons: the text as compared."""

@@ -273,7 +273,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     raise _sqlite_problem(last, path) from last
 
 
-@functools.cache
+@functools.cache  # pure: the migrations are code, fixed for the process
 def expected_schema(version: int) -> Schema:
     """What a file of ``version`` holds: the first ``version`` migrations applied to an empty database."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
