@@ -112,6 +112,58 @@ class Grid:
             if at > 0 and line_count(v, width) > 1 and line_count(v[at:], width) == 1:
                 cell.value = v[:at] + "\n" + v[at:]
 
+    def split_tall_rows(self, max_lines: int, pad: int = 0) -> None:
+        """Continue a text that needs more than ``max_lines`` lines in its column on the rows below
+        (Excel cuts a row at 409 pt, and its text in print): the row becomes as many rows as the text
+        needs, the text is cut at sentence ends into one piece a row, and the row's other cells merge
+        down over the new rows. ``pad`` is added to a column's width as the sheet does."""
+        spans = {(m[0], m[1]): m for m in self.merges}
+        for r in range(self.rows - 1, -1, -1):
+            tall = {}
+            for c in range(self.ncols):
+                cell, m = self.cells.get((r, c)), spans.get((r, c), (r, c, r, c))
+                if cell is None or not isinstance(cell.value, str) or m[2] > m[0]:
+                    continue
+                width = self.span_width(c, m[3] - m[1] + 1) + pad
+                if line_count(cell.value, width) > max_lines:
+                    tall[c] = pieces(cell.value, width, max_lines)
+            if tall:
+                self._insert_rows(r, max(len(p) for p in tall.values()) - 1, tall, spans)
+                spans = {(m[0], m[1]): m for m in self.merges}
+
+    def _insert_rows(
+        self,
+        r: int,
+        extra: int,
+        tall: dict[int, list[str]],
+        spans: dict[tuple[int, int], tuple[int, int, int, int]],
+    ) -> None:
+        """Add ``extra`` rows under row r: the pieces of each tall cell go one a row, the rest merge down."""
+        cells: dict[tuple[int, int], Cell] = {}
+        for (rr, c), cell in self.cells.items():
+            cells[(rr + extra if rr > r else rr, c)] = cell
+        merges = []
+        for m in self.merges:
+            r1, c1, r2, c2 = m
+            if r1 == r and c1 in tall:
+                continue
+            merges.append((r1 + extra if r1 > r else r1, c1, r2 + extra if r2 >= r else r2, c2))
+        for c in range(self.ncols):
+            if (r, c) in self.cells and (r, c) not in spans and c not in tall:
+                merges.append((r, c, r + extra, c))  # a one-row cell of the split row spans all its rows
+        for c, texts in tall.items():
+            last = spans.get((r, c), (r, c, r, c))[3]
+            cell = self.cells[(r, c)]
+            for i in range(extra + 1):
+                text = texts[i] if i < len(texts) else ""
+                cells[(r + i, c)] = Cell(text, cell.kind, cell.align)
+                if last > c:
+                    merges.append((r + i, c, r + i, last))
+        self.cells, self.merges = cells, merges
+        self.rows += extra
+        if self.repeat and self.repeat[0] > r:
+            self.repeat = (self.repeat[0] + extra, self.repeat[1] + extra)
+
     def covered(self) -> dict[tuple[int, int], tuple[int, int, int, int]]:
         """Map every cell inside a merged range to that range."""
         out = {}
@@ -148,6 +200,31 @@ def line_count(text: str, width: int) -> int:
     """Return how many lines ``text`` needs in a column ``width`` units wide (wrapping)."""
     usable = max(width - 1, 2)
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
+
+
+_SENTENCE_END = "。；;！!？?\n"
+
+
+def pieces(text: str, width: int, max_lines: int) -> list[str]:
+    """Cut a text into pieces of at most ``max_lines`` lines in a column ``width`` units wide, each
+    ending at the last sentence end (。；！？ or a line break) that fits, else where the lines are full."""
+    out: list[str] = []
+    rest = text
+    while rest and line_count(rest, width) > max_lines:
+        lo, hi = 1, len(rest)  # the longest head that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if line_count(rest[:mid], width) <= max_lines:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = max(rest.rfind(ch, 0, lo) for ch in _SENTENCE_END) + 1
+        cut = cut if cut > lo // 2 else lo
+        out.append(rest[:cut].rstrip("\n"))
+        rest = rest[cut:].lstrip("\n")
+    if rest:
+        out.append(rest)
+    return out
 
 
 SIGNOFF_FIELDS = ("preparer", "date", "phone", "head")  # in the order the templates list their labels

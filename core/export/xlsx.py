@@ -30,6 +30,7 @@ LABEL_FONT = "黑体"
 LINE_PT = 15.0
 DEFAULT_ROW_PT = 15.0
 MAX_ROW_PT = 409.0  # Excel's limit: a taller row is cut to this height (and its text in print)
+MAX_LINES = int((MAX_ROW_PT - 6) // LINE_PT)  # lines of a cell that fit one row; longer text continues below
 FOOTER_IN = 0.25  # the page number sits inside the bottom margin, not on its edge
 MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
@@ -141,6 +142,7 @@ def _titles(ws: Worksheet, grid: Grid) -> int:
 
 def render(ws: Worksheet, grid: Grid) -> None:
     """Draw one grid on a sheet: titles, table with merges and borders, notes, sign-off, page set-up."""
+    grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
     for c, width in enumerate(grid.widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width + 2
     top = _titles(ws, grid)

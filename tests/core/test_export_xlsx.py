@@ -354,3 +354,42 @@ def test_numbers_are_stored_as_numbers_with_the_template_places(tmp_path: Path) 
     )
     formats = {c.number_format for ws in load_workbook(path) for row in ws.iter_rows() for c in row}
     assert "0%" in formats and "0.%" not in formats
+
+
+def test_text_taller_than_excels_row_cap_continues_on_the_rows_below(report004, tmp_path: Path) -> None:
+    """A 2,500-character goal needs ~900 pt, Excel cuts a row at 409 pt (and the text in print): it
+    continues over rows of at most 409 pt, cut at sentence ends, every piece fully shown, nothing lost."""
+    import copy
+
+    from core.export.grid import line_count
+
+    report = copy.deepcopy(report004)
+    sentences = [
+        f"第{i}句，推进党建工作高质量发展，落实各项制度要求，确保资金使用规范有效。" for i in range(70)
+    ]
+    long, note = "".join(sentences), "".join(sentences[:40])
+    report.forms[1].goals[0].goal = long
+    report.forms[1].indicators[0].deviation_note = note
+    path = tmp_path / "long.xlsx"
+    write_xlsx(report, path)
+    ws = openpyxl.load_workbook(path)[SHEETS_004[2]]
+    spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+    pieces = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value.startswith("第"):
+                continue
+            pieces.append(cell.value)
+            assert cell.value.endswith("。")  # cut at a sentence end
+            m = spans.get((cell.row, cell.column))
+            r2, c2 = (m.max_row, m.max_col) if m else (cell.row, cell.column)
+            width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(cell.column, c2 + 1))
+            height = sum(ws.row_dimensions[r].height or 15 for r in range(cell.row, r2 + 1))
+            assert line_count(cell.value, int(width)) * 15 <= height, (cell.coordinate, height)
+    assert all((ws.row_dimensions[r].height or 15) <= 409 for r in range(1, ws.max_row + 1))
+    assert "".join(pieces) == long + note and len(pieces) >= 5
+    seen: set[tuple[int, int]] = set()
+    for m in ws.merged_cells.ranges:  # no two merges overlap (Excel would repair the file)
+        cells = {(r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
+        assert not cells & seen, str(m)
+        seen |= cells
