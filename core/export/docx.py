@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 
 from core.export import Progress, fonts, pages, report_progress, save_atomically
 from core.export.docx_tables import TWIPS_PER_MM, W_NS, column_twips, split_point, table_xml
-from core.export.grid import Grid, signoff_line, text_units
+from core.export.grid import Grid, break_title, signoff_line, text_units
 from core.export.layout import plan
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.model import NarrativeSection, Report
@@ -39,6 +39,7 @@ CHARS_PER_LINE = 28
 PAGE_PT = 14  # page numbers: 宋体 4号
 PORTRAIT_UNITS = 90  # grid width units that still fit a portrait page
 BODY_PT, LINE_PT = 16, 28.9
+TITLE_PT, TABLE_TITLE_PT = 22, 18  # 二号 report title, 小二 attachment titles
 TABLE_PT, TABLE_LINE_PT = 10.5, 13  # 五号 in table cells, exact lines: Word, WPS and LibreOffice agree
 SMALL_PT, SMALL_LINE_PT = 9, 11  # 小五: a form a little too long for one page at 五号
 CELL_PAD = 57  # cell padding left and right (twips), as table_xml writes it
@@ -119,14 +120,14 @@ def _styles(doc: DocxDocument) -> None:
         f.keep_with_next = True
     fonts.paragraph_style(doc, FIGURES_STYLE, fonts.BODY, BODY_PT, base="Normal")
     # Titles bold: 方正小标宋 is a heavy face, and where it is missing Word falls back to a thin 宋体.
-    title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, 22, base="Normal", bold=True)
+    title = fonts.paragraph_style(doc, "ZP Title", fonts.TITLE, TITLE_PT, base="Normal", bold=True)
     fonts.letter_spacing(title, 0)
     _no_indent(title, WD_ALIGN_PARAGRAPH.CENTER, exact=36)
     table = fonts.paragraph_style(doc, "ZP Table", fonts.TABLE, TABLE_PT, latin=fonts.TABLE)
     _no_indent(table, None, exact=TABLE_LINE_PT)
     small = fonts.paragraph_style(doc, "ZP Table Small", fonts.TABLE, SMALL_PT, latin=fonts.TABLE)
     _no_indent(small, None, exact=SMALL_LINE_PT)
-    sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, 18, base="Normal", bold=True)
+    sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, TABLE_TITLE_PT, base="Normal", bold=True)
     fonts.letter_spacing(sub, 0)
     _no_indent(sub, WD_ALIGN_PARAGRAPH.CENTER, exact=30)
     label = fonts.paragraph_style(doc, "ZP Attachment", fonts.HEADING1, BODY_PT, base="Normal")
@@ -198,7 +199,9 @@ def narrative(
 ) -> None:
     """Write the title, the sections (placeholders filled, one auto paragraph) and the attachment list."""
     title = template.report_title.format_map(_Safe(year=report.year, department=report.department))
-    doc.add_paragraph(title, style="ZP Title")
+    width_pt = (210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
+    fields = (report.department, str(report.year))
+    doc.add_paragraph(break_title(title, int(2 * width_pt / TITLE_PT), fields), style="ZP Title")
     doc.add_paragraph("", style="ZP Title")
     sections = report.narrative or [NarrativeSection(t, "") for t, _ in template.narrative]
     values = figure_values(report, template)
@@ -277,15 +280,18 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
     page_setup(section, landscape, attachment=True)
     if grid.attachment:
         doc.add_paragraph(grid.attachment, style="ZP Attachment")
-    doc.add_paragraph(grid.title, style="ZP Table Title")
-    if grid.subtitle:
-        doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
     page_width = section.page_width
     assert page_width is not None  # page_setup() has just set it
     side = ATTACHMENT_MARGINS_MM["left"] + ATTACHMENT_MARGINS_MM["right"]
+    units = int(2 * (page_width.mm - side) / 25.4 * 72 / TABLE_TITLE_PT)
+    title = break_title(grid.title, units, grid.title_fields)
+    doc.add_paragraph(title, style="ZP Table Title")
+    if grid.subtitle:
+        doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
     usable = int((page_width.mm - side) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
-    style_id = doc.styles[table_style(grid, widths, section.page_height.mm)].style_id  # type: ignore[union-attr]
+    height = section.page_height.mm  # type: ignore[union-attr]
+    style_id = doc.styles[table_style(grid, widths, height, title.count("\n") + 1)].style_id
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
@@ -299,11 +305,13 @@ def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
         p.paragraph_format.keep_with_next = i < len(tail) - 1  # the sign-off prints with the table's end
 
 
-def table_style(grid: Grid, widths: list[int], page_height_mm: float) -> str:
+def table_style(grid: Grid, widths: list[int], page_height_mm: float, title_lines: int = 1) -> str:
     """Return the table style of an attachment: 五号, or 小五 where that keeps on one page a form
     that would run a few rows onto a second page at 五号 (the seeds print such a form on one page)."""
     usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
-    head = (LINE_PT if grid.attachment else 0) + 30 + (TABLE_LINE_PT if grid.subtitle else 0) + 1
+    head = (
+        (LINE_PT if grid.attachment else 0) + 30 * title_lines + (TABLE_LINE_PT if grid.subtitle else 0) + 1
+    )
     tail_lines = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
     line_units = sum(widths) / 20 / 14 * 2  # ZP Signoff: 14 pt characters, 24 pt lines
     tail = sum(24 * max(1, math.ceil(text_units(t) / line_units)) for t in tail_lines)

@@ -41,6 +41,7 @@ class Grid:
     notes: list[str] = field(default_factory=list)
     uid: int | None = None
     rate_places: int = 2
+    title_fields: tuple[str, ...] = ()  # the values filled into the title: it breaks best around them
 
     def put(
         self,
@@ -200,6 +201,59 @@ def line_count(text: str, width: int) -> int:
     """Return how many lines ``text`` needs in a column ``width`` units wide (wrapping)."""
     usable = max(width - 1, 2)
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
+
+
+_UNIT_AFTER_NUMBER = "年度"  # a year keeps its 年 / 年度: "2023年度" never ends or starts a line alone
+
+
+def break_title(title: str, units: int, fields: Sequence[str] = ()) -> str:
+    """Return a title with line breaks where it reads well when it needs more than one line of ``units``.
+
+    A title that fits, or that the good places cannot split into fitting lines, is returned as it is
+    (the renderer wraps it). Good places are the edges of the filled-in fields (the department, the
+    project, the year with its 年度) and around brackets; never inside them. The fewest
+    lines win, then the most even ones (GB/T 9704: 词意完整，排列对称).
+    """
+    if "\n" in title or text_units(title) <= units:
+        return title
+    edges: set[int] = set()
+    for value in fields:
+        if not value:
+            continue
+        at = title.find(value)
+        while at >= 0:
+            end = at + len(value)
+            if value.isdigit():
+                while end < len(title) and title[end] in _UNIT_AFTER_NUMBER:
+                    end += 1
+            edges |= {at, end}
+            at = title.find(value, end)
+    edges |= {i for i, ch in enumerate(title) if ch in "（("} | {
+        i + 1 for i, ch in enumerate(title) if ch in "）)"
+    }
+    depth, inside = 0, set()
+    for i, ch in enumerate(title):
+        depth += ch in "（(" and 1 or 0
+        depth -= ch in "）)" and 1 or 0
+        if depth > 0 and ch not in "（(":
+            inside.add(i)
+    cuts = [0, *sorted(i for i in edges - inside if 0 < i < len(title)), len(title)]
+    # fewest lines, then the most even ones: best[j] = (lines, squared slack, previous cut) up to cuts[j]
+    best: list[tuple[float, float, int]] = [(0, 0, -1)] + [(math.inf, math.inf, -1)] * (len(cuts) - 1)
+    for j in range(1, len(cuts)):
+        for i in range(j):
+            width = text_units(title[cuts[i] : cuts[j]])
+            if width <= units and best[i][0] < math.inf:
+                cost = (best[i][0] + 1, best[i][1] + (units - width) ** 2, i)
+                best[j] = min(best[j], cost)
+    if best[-1][0] == math.inf:
+        return title
+    lines, j = [], len(cuts) - 1
+    while j > 0:
+        i = best[j][2]
+        lines.append(title[cuts[i] : cuts[j]])
+        j = i
+    return "\n".join(reversed(lines))
 
 
 _SENTENCE_END = "。；;！!？?\n"

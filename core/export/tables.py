@@ -59,6 +59,7 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
         subtitle=fill_title(str(words.get("subtitle", "")), report.year, **fields),
         uid=form.uid,
         rate_places=template.scoring.rate_places,
+        title_fields=(report.department, form.name, str(report.year)),
     )
     heads = list(words.get("heads", [""] * 9))
     g.put(0, 0, heads[0], HEAD, cols=3)
@@ -156,6 +157,7 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
         [30, 9, 9, 9, 9, 9, 9],
         landscape=False,
         rate_places=template.scoring.rate_places,
+        title_fields=(str(report.year), str(report.year - 1), str(report.year + 1)),
     )
     words = spec.get("print", {})
     staff = [data.get("staff", {})]

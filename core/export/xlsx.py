@@ -18,7 +18,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.export import Progress, pages, report_progress, save_atomically
-from core.export.grid import HEAD, MONEY, RATE, Grid, line_count, signoff_line
+from core.export.grid import HEAD, MONEY, RATE, Grid, break_title, line_count, signoff_line, text_units
 from core.export.layout import plan
 from core.model import Report
 from core.numbers import q
@@ -126,10 +126,15 @@ def _titles(ws: Worksheet, grid: Grid) -> int:
         ws.cell(row, 1).font = Font(name=LABEL_FONT, size=12)
         row += 1
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
-    set_text(ws.cell(row, 1), grid.title)
+    # units of the title's width: half an 18 pt character (12 px) of the columns' pixels (7 a width unit + 5)
+    units = int(sum(7 * (w + 2) + 5 for w in grid.widths) / 12)
+    title = break_title(grid.title, units, grid.title_fields)
+    set_text(ws.cell(row, 1), title)
     ws.cell(row, 1).font = Font(name=TITLE_FONT, size=18, bold=True)  # bold where 方正小标宋 is missing
     ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[row].height = 32 * line_count(grid.title, sum(grid.widths) // 2 + 1)
+    ws.row_dimensions[row].height = 32 * sum(
+        max(1, math.ceil(text_units(t) / units)) for t in title.split("\n")
+    )
     row += 1
     if grid.subtitle:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)

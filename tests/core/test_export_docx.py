@@ -265,6 +265,39 @@ def test_body_text_prints_28_characters_a_line_and_titles_are_bold(doc004) -> No
         assert style.font.bold and style.element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "0"
 
 
+@pytest.mark.parametrize(
+    ("seed", "first_line"),
+    [
+        ("seed001_guangyuan", "中共广元市昭化区委组织部关于报送"),
+        ("seed003_pingliang", "中共平凉市委组织部2021年度"),
+        ("seed004_yiyang", "2023年度中国共产党益阳市委员会组织部"),
+    ],
+)
+def test_report_title_breaks_between_words(seed: str, first_line: str, tmp_path: Path) -> None:
+    """The 二号 title needs two lines: it breaks at the edge of the department or of the year with its
+    年度 (LibreOffice broke 004's inside 部门整体: “…组织部整” / “体支出…”), never mid-word."""
+    path = tmp_path / "t.docx"
+    write_docx(read_json_file(FIXTURES / f"{seed}.json"), path)
+    title = next(p for p in docx.Document(str(path)).paragraphs if p.style.name == "ZP Title")
+    assert title.text.split("\n")[0] == first_line
+
+
+def test_break_title_keeps_brackets_and_leaves_a_fitting_title_alone() -> None:
+    from core.export.grid import break_title
+
+    assert break_title("2023年度项目支出绩效自评表", 40, ["2023"]) == "2023年度项目支出绩效自评表"
+    title = "中共广元市昭化区委组织部（中共广元市昭化区委机构编制委员会办公室）2023年度绩效自评报告"
+    lines = break_title(title, 48, ["中共广元市昭化区委组织部", "2023"]).split("\n")
+    assert lines == [
+        "中共广元市昭化区委组织部",
+        "（中共广元市昭化区委机构编制委员会办公室）",
+        "2023年度绩效自评报告",
+    ]
+    assert break_title("无处可断的很长很长很长很长很长很长很长很长很长很长很长标题", 20) == (
+        "无处可断的很长很长很长很长很长很长很长很长很长很长很长标题"
+    )
+
+
 def _style_metrics(doc, style_id: str) -> tuple[float, float]:
     """Return (font size, exact line pitch) in points of a paragraph style (its own or its base's)."""
     style = next(s for s in doc.styles if s.style_id == style_id)

@@ -393,3 +393,20 @@ def test_text_taller_than_excels_row_cap_continues_on_the_rows_below(report004, 
         cells = {(r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
         assert not cells & seen, str(m)
         seen |= cells
+
+
+def test_a_long_title_breaks_at_a_field_edge_not_mid_word(tmp_path: Path) -> None:
+    """A score-sheet title too long for its sheet breaks where the project name starts, not mid-word."""
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    form = next(f for f in report.forms if f.score_sheet and f.kind != "overall")
+    form.name = "东西部协作人才交流暨乡村振兴重点帮扶县专家服务团队引进培养项目"
+    path = tmp_path / "t.xlsx"
+    write_xlsx(report, path)
+    titles = [
+        c.value
+        for ws in openpyxl.load_workbook(path)
+        for row in ws.iter_rows(max_row=3)
+        for c in row
+        if isinstance(c.value, str) and c.value.endswith("自评评分表") and form.name[:6] in c.value
+    ]
+    assert titles and all(t.split("\n")[1].startswith(form.name) for t in titles), titles
