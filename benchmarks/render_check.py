@@ -8,8 +8,11 @@ and prints per file:
 - pages;
 - lone-bracket lines: a printed line that is only the tail of a bracket ("）", "A）", "分）"), i.e. a
   label broken inside its bracket;
-- single-row pages: a page holding one table row or less besides the repeated header and the page
-  number (a lone 合计 row, a last indicator alone).
+- single-row pages: a page that continues a table with one row or less under its repeated header (a
+  lone 合计 row, a last indicator alone). Rows are measured, not guessed from text lines: the bands
+  between the horizontal rules drawn on the page (pdftocairo -svg) hold the words placed in them
+  (pdftotext -bbox); the repeated header is the page's first rows already printed on an earlier page;
+- characters a full line (Word): the most common length of the report's full lines of Chinese text.
 Needs libreoffice and poppler-utils (pdftotext, pdftoppm); prints why and exits 2 when they are missing.
 """
 
@@ -34,8 +37,6 @@ from core.templates import get_template  # noqa: E402
 SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
 FONTS_CONF = Path("/work/shared/tools/fonts.conf")
 LONE_BRACKET = re.compile(r"^[^（(]{0,5}[）)]$")
-PAGE_NUMBER = re.compile(r"^(—\s*\d+\s*—|第\s*\d+\s*页，共\s*\d+\s*页|\d+)$")
-HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标分值", "年度指标值", "分值")
 
 
 def convert(path: Path, out: Path) -> Path:
@@ -70,11 +71,117 @@ def page_texts(pdf: Path) -> list[list[str]]:
     return [[ln.strip() for ln in page.splitlines() if ln.strip()] for page in text.split("\f")[:-1]]
 
 
-def is_single_row(lines: list[str]) -> bool:
-    """Return whether a page holds at most one row of content besides header and page number."""
-    body = [ln for ln in lines if not PAGE_NUMBER.match(ln) and ln not in HEADER_WORDS]
-    body = [ln for ln in body if ln not in ("绩效指标", "偏差原因分析及改进措施", "实际完成值", "得分")]
-    return 0 < len(body) <= 3 and any(w in lines for w in HEADER_WORDS)
+_MATRIX = re.compile(r"matrix\(([^)]*)\)")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _times(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    )
+
+
+def rule_rows(svg: Path) -> list[float]:
+    """Return the y (points from the top) of every horizontal rule drawn on a page (table row edges)."""
+    import xml.etree.ElementTree as ET
+
+    ys: list[float] = []
+
+    def walk(node: ET.Element, m: tuple[float, ...]) -> None:
+        t = _MATRIX.search(node.get("transform", ""))
+        if t:
+            m = _times(m, tuple(float(v) for v in t[1].replace(",", " ").split()))
+        if node.tag == _SVG + "path" and "stroke:none" not in node.get("style", "stroke:none"):
+            for part in node.get("d", "").split("M")[1:]:  # a polyline: M x y L x y L x y …
+                nums = [float(v) for v in _NUMBER.findall(part)]
+                points = [_apply(m, nums[i], nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+                for (x1, y1), (x2, y2) in zip(points, points[1:]):
+                    if abs(y1 - y2) < 0.5 and abs(x2 - x1) > 5:
+                        ys.append(y1)
+        if node.tag != _SVG + "defs":
+            for child in node:
+                walk(child, m)
+
+    walk(ET.parse(svg).getroot(), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    rows: list[float] = []
+    for y in sorted(ys):
+        if not rows or y - rows[-1] > 1.5:
+            rows.append(y)
+    return rows
+
+
+def table_rows(pdf: Path, out: Path) -> list[list[str]]:
+    """Return, per page, the text of each table row: the band between two consecutive horizontal rules
+    (any rule: a merged cell's neighbours still draw the row's edge), its words left to right."""
+    count = len(page_texts(pdf))
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+    pages = bbox.stdout.split("<page ")[1:]
+    result = []
+    for n in range(count):
+        svg = out / f"{pdf.stem}-rules.svg"
+        subprocess.run(
+            ["pdftocairo", "-svg", "-f", str(n + 1), "-l", str(n + 1), str(pdf), str(svg)], check=True
+        )
+        edges = rule_rows(svg)
+        text = pages[n] if n < len(pages) else ""
+        words = [((float(w[1]) + float(w[3])) / 2, float(w[0]), w[4]) for w in _WORD.findall(text)]
+        rows = []
+        for top, bottom in zip(edges, edges[1:]):
+            inside = sorted((x, t) for yc, x, t in words if top < yc < bottom)
+            rows.append(" ".join(t for _x, t in inside))
+        result.append(rows)
+        svg.unlink(missing_ok=True)
+    return result
+
+
+def single_row_pages(rows_per_page: list[list[str]]) -> list[int]:
+    """Return the pages (1-based) that continue a table with at most one row under its repeated header.
+
+    A page continues the table of the page before when its first rows (the repeated header, up to
+    three) were printed there too, one after the other; the rows after them are the page's own.
+    (Rows alike in different tables, such as the items of two projects' 评分表, do not count: only the
+    page before is compared.)
+    """
+    single = []
+    for n in range(1, len(rows_per_page)):
+        rows, before = rows_per_page[n], rows_per_page[n - 1]
+        header = 0
+        for k in range(min(3, len(rows)), 0, -1):
+            if all(rows[:k]) and any(before[j : j + k] == rows[:k] for j in range(len(before) - k + 1)):
+                header = k
+                break
+        if header and len(rows) - header <= 1:
+            single.append(n + 1)
+    return single
+
+
+def chars_per_line(pages: list[list[str]], rows_per_page: list[list[str]]) -> int:
+    """Return the most common length of the report's full lines of Chinese text (no digits or Latin)
+    on the pages without a table."""
+    from collections import Counter
+
+    lengths = Counter(
+        len(ln)
+        for page, rows in zip(pages, rows_per_page, strict=False)
+        if not rows
+        for ln in page
+        if len(ln) >= 20 and all("\u3000" <= ch <= "\uffef" for ch in ln)
+    )
+    return lengths.most_common(1)[0][0] if lengths else 0
 
 
 def check(path: Path, out: Path) -> dict[str, object]:
@@ -82,9 +189,13 @@ def check(path: Path, out: Path) -> dict[str, object]:
     pdf = convert(path, out)
     pages = page_texts(pdf)
     lone = [ln for page in pages for ln in page if LONE_BRACKET.match(ln)]
-    single = [i + 1 for i, page in enumerate(pages) if is_single_row(page)]
+    rows = table_rows(pdf, out)
+    single = single_row_pages(rows)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / path.stem)], check=True)
-    return {"pages": len(pages), "lone_brackets": lone, "single_row_pages": single}
+    result: dict[str, object] = {"pages": len(pages), "lone_brackets": lone, "single_row_pages": single}
+    if path.suffix == ".docx":
+        result["chars_per_line"] = chars_per_line(pages, rows)
+    return result
 
 
 def main() -> int:
@@ -97,13 +208,14 @@ def main() -> int:
     for seed in SEEDS:
         report = read_json_file(ROOT / "tests" / "fixtures" / f"{seed}.json")
         for suffix, write in ((".xlsx", write_xlsx), (".docx", write_docx)):
-            path = out / f"{seed}{suffix}"
+            path = out / f"{seed}-{suffix[1:]}{suffix}"  # one PDF and PNG set per export, not one per seed
             write(report, path, template=get_template(report.template))
             r = check(path, out)
             lone = r["lone_brackets"]
+            chars = f", {r['chars_per_line']} characters a full line" if "chars_per_line" in r else ""
             print(
                 f"{path.name}: {r['pages']} pages, {len(lone)} lone-bracket lines {lone[:5]}, "  # type: ignore[arg-type]
-                f"single-row pages {r['single_row_pages']}"
+                f"single-row pages {r['single_row_pages']}{chars}"
             )
     print(f"PNG pages in {out}")
     return 0

@@ -198,7 +198,7 @@ def test_seed001_exports(tmp_path: Path) -> None:
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
     write_docx(report, tmp_path / "001.docx", template=get_template(report.template))
     doc = docx.Document(str(tmp_path / "001.docx"))
-    assert doc.paragraphs[0].text.startswith("中共广元市昭化区委组织部关于报送2023年")
+    assert doc.paragraphs[0].text.replace("\n", "").startswith("中共广元市昭化区委组织部关于报送2023年")
     assert any("预算执行率91.20%" in p.text for p in doc.paragraphs)
 
 
