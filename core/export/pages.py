@@ -20,6 +20,7 @@ LOOK_BACK = 6  # rows a break may move up to avoid cutting a merged run
 NEVER = math.inf
 MIN_FULL = 0.6  # a page ended early is still this full
 WASTE = 4.0  # cost of leaving a whole page empty, against 1 for each merged run cut
+ONE_PAGE = 1.3  # a sheet up to this many pages long is fitted to one page (printed at 77 % or more)
 
 
 def column_points(width_chars: float) -> float:

@@ -30,7 +30,10 @@ LABEL_FONT = "黑体"
 LINE_PT = 15.0
 DEFAULT_ROW_PT = 15.0
 MAX_ROW_PT = 409.0  # Excel's limit: a taller row is cut to this height (and its text in print)
-MAX_LINES = int((MAX_ROW_PT - 6) // LINE_PT)  # lines of a cell that fit one row; longer text continues below
+ROW_PAD_PT = 3.0  # a row's room above and below its lines
+MAX_LINES = int(
+    (MAX_ROW_PT - ROW_PAD_PT) // LINE_PT
+)  # lines of a cell that fit one row; longer text continues below
 FOOTER_IN = 0.25  # the page number sits inside the bottom margin, not on its edge
 MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
@@ -168,7 +171,7 @@ def _line(ws: Worksheet, grid: Grid, row: int, text: str) -> None:
     set_text(ws.cell(row, 1), text)
     ws.cell(row, 1).font = FONT
     ws.cell(row, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    ws.row_dimensions[row].height = min(MAX_ROW_PT, LINE_PT * line_count(text, sum(grid.widths)) + 6)
+    ws.row_dimensions[row].height = min(MAX_ROW_PT, LINE_PT * line_count(text, sum(grid.widths)) + ROW_PAD_PT)
 
 
 def _table(ws: Worksheet, grid: Grid, top: int) -> None:
@@ -211,14 +214,18 @@ def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, 
         per_row = need / (m[2] - m[0] + 1)
         for rr in range(m[0], m[2] + 1):
             lines[rr] = max(lines[rr], per_row)
-    return [min(MAX_ROW_PT, math.ceil(n) * LINE_PT + 6) for n in lines]
+    return [min(MAX_ROW_PT, math.ceil(n) * LINE_PT + ROW_PAD_PT) for n in lines]
 
 
 def _page_breaks(ws: Worksheet, grid: Grid, top: int, last: int) -> None:
-    """End every printed page with a manual break: no lone sign-off, no header row at a page's foot."""
+    """End every printed page with a manual break: no lone sign-off, no header row at a page's foot.
+    A sheet a little too long for one page is fitted to one page instead (as the seeds print a form)."""
     page = pages.Page(grid.landscape, MARGINS_IN)
     widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, grid.ncols + 1)]
     heights = [ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, last + 1)]
+    if sum(heights) <= page.capacity(widths) * pages.ONE_PAGE:  # a form a little too long: print it smaller
+        ws.page_setup.fitToHeight = 1
+        return
     repeat = (top + grid.repeat[0] - 1, top + grid.repeat[1] - 1) if grid.repeat else (0, top - 2)
     for row in pages.breaks(heights, page.capacity(widths), repeat, _break_costs(grid, top, last)):
         ws.row_breaks.append(Break(id=row + 1))

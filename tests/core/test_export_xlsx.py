@@ -154,7 +154,9 @@ def test_page_setup(book004) -> None:
     for ws in book004.worksheets:
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        # fitted to one page (no manual break) when a little too long for it, else paged by breaks
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight in (0, 1)
+        assert (ws.page_setup.fitToHeight == 1) == (not ws.row_breaks.brk)
         # a one-page 基础数据表 repeats no title rows; every sheet prints exactly its used range
         assert bool(ws.print_title_rows) != ws.title.endswith("基础数据表")
         assert ws.print_area and ws.print_area.endswith(f"${ws.max_row}")
@@ -260,7 +262,7 @@ def _printed_pages(ws, landscape: bool) -> list[tuple[int, int]]:
 
 def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -> None:
     """No page holds only the repeated header and the sign-off; no page is taller than A4 at its scale."""
-    from core.export.pages import Page
+    from core.export.pages import ONE_PAGE, Page
 
     for ws in book004.worksheets:
         landscape = ws.page_setup.orientation == "landscape"
@@ -270,17 +272,17 @@ def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -
         head = [int(x) for x in titles.replace("$", "").split(":")] if titles else [1, 0]
         header_pt = sum(ws.row_dimensions[r].height or 15 for r in range(head[0], head[1] + 1))
         pages = _printed_pages(ws, landscape)
+        room = page.capacity(widths) * (ONE_PAGE if ws.page_setup.fitToHeight == 1 else 1)  # fitted: smaller
         for first, last in pages:
             height = sum(ws.row_dimensions[r].height or 15 for r in range(first, last + 1))
-            assert height + (header_pt if first > head[1] else 0) <= page.capacity(widths), (ws.title, first)
+            assert height + (header_pt if first > head[1] else 0) <= room, (ws.title, first)
             assert last != head[1], f"{ws.title}: the header row ends a page"
         first, last = pages[-1]
         signoff = next(r for r in range(ws.max_row, 0, -1) if str(ws.cell(r, 1).value).startswith("填表人"))
         borders = [r for r in range(first, signoff) if ws.cell(r, 2).border.top.style == "thin"]
         assert len(borders) >= 2, f"{ws.title}: the sign-off page has no table rows"
-    assert (
-        len(_printed_pages(book004["附件3-1 业务工作经费"], True)) == 2
-    )  # it needs two pages at Excel's scale
+    assert len(_printed_pages(book004["附件2 部门整体"], True)) == 2  # it needs two pages at Excel's scale
+    assert book004["附件3-1 业务工作经费"].page_setup.fitToHeight == 1  # a little too long: fitted to one
 
 
 def test_goals_already_numbered_by_the_user_are_not_numbered_twice(tmp_path) -> None:  # noqa: ANN001
@@ -410,3 +412,25 @@ def test_a_long_title_breaks_at_a_field_edge_not_mid_word(tmp_path: Path) -> Non
         if isinstance(c.value, str) and c.value.endswith("自评评分表") and form.name[:6] in c.value
     ]
     assert titles and all(t.split("\n")[1].startswith(form.name) for t in titles), titles
+
+
+def test_a_001_project_form_a_little_too_long_prints_on_one_page(tmp_path: Path) -> None:
+    """Seed 001 prints a project form on one page: a sheet up to 1.3 pages long is fitted to one page
+    (no manual break), a longer one keeps its breaks; most of 001's 24 project forms fit."""
+    from core.export import pages
+    from core.export.xlsx import DEFAULT_ROW_PT, MARGINS_IN
+
+    path = tmp_path / "001.xlsx"
+    write_xlsx(read_json_file(FIXTURES / "seed001_guangyuan.json"), path)
+    one_page = 0
+    for ws in openpyxl.load_workbook(path):
+        if not ws.title.startswith("附表") or "评分表" in ws.title:
+            continue
+        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+        page = pages.Page(ws.page_setup.orientation == "landscape", MARGINS_IN)
+        height = sum(ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, ws.max_row + 1))
+        fits = height <= page.capacity(widths) * 1.3
+        assert (ws.page_setup.fitToHeight == 1) == fits and (not ws.row_breaks.brk) == fits, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        one_page += fits
+    assert one_page >= 20
