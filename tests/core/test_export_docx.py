@@ -277,7 +277,8 @@ def test_report_title_breaks_between_words(seed: str, first_line: str, tmp_path:
     """The 二号 title needs two lines: it breaks at the edge of the department or of the year with its
     年度 (LibreOffice broke 004's inside 部门整体: “…组织部整” / “体支出…”), never mid-word."""
     path = tmp_path / "t.docx"
-    write_docx(read_json_file(FIXTURES / f"{seed}.json"), path)
+    report = read_json_file(FIXTURES / f"{seed}.json")
+    write_docx(report, path, template=get_template(report.template))
     title = next(p for p in docx.Document(str(path)).paragraphs if p.style.name == "ZP Title")
     assert title.text.split("\n")[0] == first_line
 

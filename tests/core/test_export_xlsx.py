@@ -373,7 +373,7 @@ def test_text_taller_than_excels_row_cap_continues_on_the_rows_below(report004, 
     report.forms[1].goals[0].goal = long
     report.forms[1].indicators[0].deviation_note = note
     path = tmp_path / "long.xlsx"
-    write_xlsx(report, path)
+    write_xlsx(report, path, template=get_template(report.template))
     ws = openpyxl.load_workbook(path)[SHEETS_004[2]]
     spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
     pieces = []
@@ -403,7 +403,7 @@ def test_a_long_title_breaks_at_a_field_edge_not_mid_word(tmp_path: Path) -> Non
     form = next(f for f in report.forms if f.score_sheet and f.kind != "overall")
     form.name = "东西部协作人才交流暨乡村振兴重点帮扶县专家服务团队引进培养项目"
     path = tmp_path / "t.xlsx"
-    write_xlsx(report, path)
+    write_xlsx(report, path, template=get_template(report.template))
     titles = [
         c.value
         for ws in openpyxl.load_workbook(path)
@@ -421,7 +421,8 @@ def test_a_001_project_form_a_little_too_long_prints_on_one_page(tmp_path: Path)
     from core.export.xlsx import DEFAULT_ROW_PT, MARGINS_IN
 
     path = tmp_path / "001.xlsx"
-    write_xlsx(read_json_file(FIXTURES / "seed001_guangyuan.json"), path)
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    write_xlsx(report, path, template=get_template(report.template))
     one_page = 0
     for ws in openpyxl.load_workbook(path):
         if not ws.title.startswith("附表") or "评分表" in ws.title:
