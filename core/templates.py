@@ -168,6 +168,8 @@ class Template:
     source: str
     outputs: dict[str, Any] = field(default_factory=dict)  # labels of the 一体化 files, 汇总表, 分析报告
     printing: dict[str, Any] = field(default_factory=dict)  # report-level printed words ("print")
+    # 自评质量 in a 复核: (分值, ((差异率下限, 扣分), …)) from "review_quality"; empty = seed 001's rule
+    review_quality: tuple[Decimal, tuple[tuple[Decimal, Decimal], ...]] | None = None
 
     def form(self, kind: str) -> FormSpec:
         return self.forms[kind]
@@ -494,7 +496,25 @@ def parse_template(data: Any, source: str) -> Template:
         source=source,
         outputs=r.get(data, "outputs", "", dict, {}),
         printing=r.get(data, "print", "", dict, {}),
+        review_quality=_review_quality(r, data),
     )
+
+
+def _review_quality(
+    r: _Reader, data: dict[str, Any]
+) -> tuple[Decimal, tuple[tuple[Decimal, Decimal], ...]] | None:
+    """Read the optional "review_quality": {"weight": 6, "bands": [[0.1, 2], …]} (差异率下限, 扣分)."""
+    block = r.get(data, "review_quality", "", dict, {})
+    if not block:
+        return None
+    weight = _dec(r, block.get("weight"), "review_quality.weight")
+    bands = []
+    for i, band in enumerate(r.get(block, "bands", "review_quality", list)):
+        where = f"review_quality.bands[{i}]"
+        if not isinstance(band, list) or len(band) != 2:
+            raise r.fail(where, "应为 [差异率下限, 扣分]")
+        bands.append((_dec(r, band[0], where), _dec(r, band[1], where)))
+    return weight, tuple(sorted(bands))
 
 
 def load_template_file(path: Path) -> Template:

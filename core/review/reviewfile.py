@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from core.model import INDICATORS, SCORE_SHEET, Report
 from core.numbers import HUNDRED, ZERO, fmt, fmt_percent, is_amount, q, try_amount
@@ -27,12 +26,15 @@ from core.report import Document, InputError
 from core.review.readonly import connect_readonly, load_connection, read_meta
 from core.scoring import form_total
 from core.storage.db import StorageError
-from core.templates import get_template
+from core.templates import Template
 
 KIND = "review"
 MARK = "mark:"
 # seed 001 (广元): 差异 10% 以内不扣分；10%–15% 扣 2 分，15%–20% 扣 4 分，20% 以上扣 6 分（自评质量 6 分）
-DEFAULT_QUALITY = {"weight": "6", "bands": [["0.1", "2"], ["0.15", "4"], ["0.2", "6"]]}
+DEFAULT_QUALITY = (
+    Decimal(6),
+    ((Decimal("0.1"), Decimal(2)), (Decimal("0.15"), Decimal(4)), (Decimal("0.2"), Decimal(6))),
+)
 
 
 def reviews_dir() -> Path:
@@ -46,17 +48,12 @@ def default_review_path(department: str, year: int) -> Path:
     return reviews_dir() / f"{year}-{safe}-复核.zpdb"
 
 
-def quality_rule(template_id: str) -> tuple[Decimal, list[tuple[Decimal, Decimal]]]:
+def quality_rule(template: Template) -> tuple[Decimal, list[tuple[Decimal, Decimal]]]:
     """Return (自评质量 分值, [(差异率下限, 扣分)…]) from the template's ``review_quality`` option."""
-    template = get_template(template_id)
-    data: dict[str, Any] = DEFAULT_QUALITY
-    try:
-        raw = json.loads(Path(template.source).read_text(encoding="utf-8"))
-        data = raw.get("review_quality") or DEFAULT_QUALITY
-    except (OSError, ValueError):
-        pass
-    bands = sorted((Decimal(str(lo)), Decimal(str(pts))) for lo, pts in data["bands"])
-    return Decimal(str(data["weight"])), bands
+    if template.review_quality is not None:
+        weight, bands = template.review_quality
+        return weight, list(bands)
+    return DEFAULT_QUALITY[0], list(DEFAULT_QUALITY[1])
 
 
 @dataclass(frozen=True)
@@ -209,7 +206,7 @@ class ReviewFile:
 
     def quality(self) -> list[FormQuality]:
         """自评质量 per form: |自评 − 复核| / 复核 against the template's bands."""
-        weight, bands = quality_rule(self.report.template)
+        weight, bands = quality_rule(self.doc.template)
         reviewed = self.review_scores_report()
         out = []
         for i, (form, rform) in enumerate(zip(self.report.forms, reviewed.forms, strict=True)):

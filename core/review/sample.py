@@ -152,8 +152,9 @@ def write_sample_workbook(report: Report, form: Form, path: Path) -> None:
     """Write one drawn project's 抽评 workbook: 自评质量, 实际绩效 and 抽评发现的问题."""
     from core.rules import check_report
 
-    weight, bands = quality_rule(report.template)
-    score = score_form(report, form, get_template(report.template))
+    template = get_template(report.template)
+    weight, bands = quality_rule(template)
+    score = score_form(report, form, template)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS[0]

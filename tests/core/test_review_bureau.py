@@ -100,6 +100,30 @@ def test_self_quality_deducts_from_ten_percent(review: ReviewFile) -> None:
     assert (q.deduction, q.quality) == (6, 0) and "扣 6 分" in q.why()
 
 
+def test_self_quality_bands_are_the_templates_option(review: ReviewFile) -> None:
+    """A region whose 自评质量 is 10 分 with other bands deducts by its own rule, read from its file."""
+    from dataclasses import replace
+
+    from core.templates import parse_template
+
+    own = json.loads(
+        (ROOT / "resources" / "templates" / "sichuan-guangyuan.json").read_text(encoding="utf-8")
+    )
+    own["review_quality"] = {"weight": 10, "bands": [[0.05, 3], [0.3, 10]]}
+    template = parse_template(own, "sichuan-guangyuan.json")
+    assert template.review_quality == (
+        Decimal(10),
+        ((Decimal("0.05"), Decimal(3)), (Decimal("0.3"), Decimal(10))),
+    )
+    i = warm_index(review)
+    review.set_mark(i, SCORE_SHEET, 8, "18")  # 94 → 87: 8.05 % apart
+    assert (review.quality()[i].deduction, review.quality()[i].quality) == (0, 6)  # seed 001's rule
+    review.doc.template = replace(review.doc.template, review_quality=template.review_quality)
+    assert (review.quality()[i].deduction, review.quality()[i].quality) == (3, 7)
+    with pytest.raises(Exception, match="review_quality"):
+        parse_template({**own, "review_quality": {"weight": 6, "bands": [[0.1]]}}, "sichuan-guangyuan.json")
+
+
 def test_marks_are_kept_in_the_review_file_and_exported(review: ReviewFile, tmp_path: Path) -> None:
     project = next(n for n, f in enumerate(review.report.forms) if f.kind == "project" and f.indicators)
     review.set_mark(project, INDICATORS, 0, "3", "完成值无佐证")
