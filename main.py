@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 
 def _parse(argv: list[str]) -> tuple[str | None, str | None]:
@@ -66,17 +70,28 @@ def run_window(path: str | None) -> int:
     app = create_app(sys.argv[:1])
     install_crash_handler()
     window = MainWindow()
-    screen = app.primaryScreen()
+    start_window(window, path)
+    return app.exec()
+
+
+def start_window(window: MainWindow, path: str | None) -> None:
+    """Show the window's shell, then open ``path`` (or the last report) once it has painted.
+
+    The shell (menus, tree, empty editor) paints first; reading and checking the report and
+    filling the grids follow on the next turn of the event loop (issue 15: first paint).
+    """
+    from gui.app import create_app
+
+    screen = create_app().primaryScreen()
     if screen is not None and screen.availableGeometry().width() <= 1440:
         window.setGeometry(screen.availableGeometry())
         window.showMaximized()  # 1366×768: every pixel counts
     else:
         window.show()
     if path is not None:
-        window.files.open_path(Path(path))
+        window.after_first_paint(lambda: window.files.open_path(Path(path)))
     else:
-        window.files.open_last()
-    return app.exec()
+        window.after_first_paint(window.files.open_last)
 
 
 if __name__ == "__main__":

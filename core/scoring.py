@@ -772,6 +772,15 @@ def score_form(report: Report, form: Form, template: Template) -> FormScore:
     )
 
 
+def form_warning(report: Report, form: Form, template: Template) -> tuple[str | None, str]:
+    """Return the 自评预警 of a form alone, as ``score_form`` gives it, without the 评分表 and totals
+    (the 部门整体's 评分表 scores every project: the tree shows a thousand warnings)."""
+    spec = template.form(form.kind)
+    ex = execution_score(form, spec)
+    inds = indicator_scores(form, template)
+    return early_warning(form, spec, ex, inds, template.scoring)
+
+
 def score_report(report: Report, template: Template) -> list[FormScore]:
     """Score every form of a report, in order."""
     return [score_form(report, f, template) for f in report.forms]

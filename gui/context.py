@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
 from core.storage.db import FileGoneError
+from gui.problem_index import ProblemDelta, ProblemIndex
 
 if TYPE_CHECKING:
     from core.rules import Checker
@@ -90,7 +91,7 @@ class AppContext(QObject):
 
     # Emitted after every mutation of the document, with the core.report.Change.
     changed = Signal(object)
-    # Emitted after the checker has re-checked (after `changed`).
+    # Emitted after the checker has re-checked (after `changed`); ``problem_delta`` says what changed.
     problems_changed = Signal()
     # Emitted when another report file was opened (or the current one closed).
     document_replaced = Signal()
@@ -110,6 +111,10 @@ class AppContext(QObject):
         self.doc: Document | None = None
         self.checker: Checker | None = None
         self._scores: dict[int, FormScore] = {}
+        # The checker's problems per form, and what the last re-check changed (read by the panels).
+        self.problem_index = ProblemIndex()
+        self.problem_delta = ProblemDelta()
+        self._touched: set[int] | None = set()  # forms changed since the last re-check (None = all)
         if doc is not None:
             self.set_document(doc)
 
@@ -121,21 +126,58 @@ class AppContext(QObject):
         self.doc = doc
         self._scores.clear()
         self.checker = None
+        self._touched = set()
+        self.problem_delta = self.problem_index.clear()
         if doc is not None:
             from core.rules import Checker
 
             gc.unfreeze()  # let the previous report's objects be collected
-            gc.collect()
             self.checker = Checker(doc.report, doc.template)
             doc.subscribe(self._on_change)
+            self.problem_delta = self.problem_index.rebuild(self.checker, doc.report)
             # The report, its parsed cells and Qt's wrappers live as long as the file is open: keep the
             # collector from walking them on every full collection (a 20 ms pause during typing).
             gc.freeze()
         self.document_replaced.emit()
         self.problems_changed.emit()
 
+    def recheck_all(self) -> None:
+        """Check the whole report again (检查 in the menu) and tell the panels."""
+        if self.checker is not None and self.doc is not None:
+            self.checker.full()
+            self._touched = set()
+            self.problem_delta = self.problem_index.rebuild(self.checker, self.doc.report)
+        self.problems_changed.emit()
+
+    def _note_touched(self, change: Change) -> None:
+        """Remember which forms a change touched; forget their scores (all of them when unsure)."""
+        overall = self.doc.report.overall if self.doc is not None else None
+        if change.table == "forms" or (change.form is None and "template" in change.columns):
+            self._touched = None  # forms come or go, or another template: everything again
+        if self._touched is None:
+            self._scores.clear()
+            return
+        if change.form is None:
+            return  # the narrative, the report's fields, basic data: no form's score or own rules read it
+        self._touched.add(change.form)
+        self._scores.pop(change.form, None)
+        if overall is not None:
+            self._scores.pop(overall.uid, None)  # its 评分表 reads the projects
+
+    def _emit_problems(self) -> None:
+        """Bring the problem index up to date with the checker, then tell the panels."""
+        touched, self._touched = self._touched, set()
+        if self.checker is not None and self.doc is not None:
+            if touched is None:
+                self.problem_delta = self.problem_index.rebuild(self.checker, self.doc.report)
+            else:
+                self.problem_delta = self.problem_index.update(
+                    self.checker, self.doc.report, touched, touched
+                )
+        self.problems_changed.emit()
+
     def _on_change(self, change: Change) -> None:
-        self._scores.clear()
+        self._note_touched(change)
         if self.recording is not None:
             self.recording.append(change)
         if self._batch_depth:
@@ -149,7 +191,7 @@ class AppContext(QObject):
             self._recheck_pending = True
         else:
             self.changed.emit(change)
-            self.problems_changed.emit()
+            self._emit_problems()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -168,7 +210,7 @@ class AppContext(QObject):
                     self.changed.emit(change)
                 if self._recheck_pending:
                     self._recheck_pending = False
-                    self.problems_changed.emit()
+                    self._emit_problems()
 
     @property
     def open_doc(self) -> Document:
@@ -183,6 +225,10 @@ class AppContext(QObject):
             from core.scoring import score_form
 
             self._scores[uid] = score_form(self.doc.report, self.doc.form(uid), self.doc.template)
+        return self._scores.get(uid)
+
+    def cached_score(self, uid: int) -> FormScore | None:
+        """Return a form's score when it is already computed (None otherwise)."""
         return self._scores.get(uid)
 
     def problems_at(self, uid: int | None, table: str, row: int | None, column: str | None) -> list[Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -40,7 +41,6 @@ from gui.navigation import (
     SUMMARY_NODE,
     WARNING_WORDS,
     NavTree,
-    all_problems,
     node_for_problem,
 )
 from gui.problems import ProblemDock
@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] = []
         self.ctx = ctx or AppContext(parent=self)
         self.resize(1280, 720)
         self.actions_ = Actions(self)
@@ -239,8 +241,7 @@ class MainWindow(QMainWindow):
 
     # ---- status, undo --------------------------------------------------------
     def update_status(self) -> None:
-        problems = all_problems(self.ctx)
-        counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+        counts = self.ctx.problem_index.counts
         self.counts_label.setText(f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}")
         uid = self.current_form()
         score = None
@@ -313,13 +314,26 @@ class MainWindow(QMainWindow):
 
     def check_all(self) -> None:
         """Re-check the whole report and show the problem list."""
-        checker = self.ctx.checker
-        if checker is not None:
-            checker.full()
-        self.ctx.problems_changed.emit()
+        self.ctx.recheck_all()
         self.problems.show()
         self.problems.raise_()
         self.statusBar().showMessage("检查完成：" + self.counts_label.text(), 5000)
+
+    def after_first_paint(self, step: Callable[[], object]) -> None:
+        """Run ``step`` on the turn of the event loop after the window first paints (at once when it
+        already has): the shell shows before the report is read and the grids are filled."""
+        if self._painted:
+            step()
+        else:
+            self._after_paint.append(step)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            steps, self._after_paint = self._after_paint, []
+            for step in steps:
+                QTimer.singleShot(0, step)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the problem list a modest height the first time (a 768-pixel screen needs the room)."""

@@ -6,9 +6,10 @@ Ctrl+↑/↓), each as one undoable command from gui/form_commands.py.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -106,12 +107,21 @@ class NavModel(QStandardItemModel):
         self.ctx = ctx
         self.badge = badge_icon()
         self._flags: dict[tuple[str, bool], QIcon] = {}
+        self._nodes: dict[tuple[str, Any], QStandardItem] = {}  # (kind, key) -> item, made by rebuild
+        self._errors: dict[tuple[str, Any], int] = {}  # node -> its error count
+        self._found: dict[Any, dict[tuple[str, Any], int]] = {}  # uid (None: report) -> its errors per node
+        self._warnings: dict[int, tuple[str | None, str]] = {}  # form -> its 自评预警 and reason
+        self._unscored: list[int] = []  # forms whose 自评预警 is still to be computed (a few per turn)
+        self._score_timer = QTimer(self, singleShot=True, interval=0)
+        self._score_timer.timeout.connect(self._score_some)
         self.setHorizontalHeaderLabels(["报告"])
         ctx.changed.connect(self._on_change)
         ctx.problems_changed.connect(self.update_badges)
 
     def rebuild(self) -> None:
         """Fill the tree from the open report."""
+        self._nodes = {}
+        self._unscored = []
         self.removeRows(0, self.rowCount())
         doc = self.ctx.doc
         if doc is None:
@@ -135,7 +145,8 @@ class NavModel(QStandardItemModel):
         for i, section in enumerate(doc.report.narrative):
             narrative.appendRow(_item(section.title or f"第{i + 1}节", SECTION_NODE, i))
         root.appendRow(narrative)
-        self.update_badges()
+        self._nodes = {(i.data(KIND_ROLE), i.data(KEY_ROLE)): i for i in reversed(self.items())}
+        self.update_badges(everything=True)
 
     def _on_change(self, change: Change) -> None:
         if change.table == "forms" or (
@@ -160,60 +171,131 @@ class NavModel(QStandardItemModel):
         return out
 
     def find(self, kind: str, key: Any = None) -> QStandardItem | None:
+        item = self._nodes.get((kind, key))
+        if item is not None:
+            return item
         for item in self.items():
             if item.data(KIND_ROLE) == kind and (key is None or item.data(KEY_ROLE) == key):
                 return item
         return None
 
-    def update_badges(self) -> None:
-        """Mark nodes whose form or part of the report has errors."""
-        counts = self._error_counts()
-        for item in self.items():
-            n = counts.get(self._node_target(item), 0)
-            warning, why = self._warning(item)
-            icon = self.badge if n else QIcon()
-            if warning:
-                key = (WARNING_WORDS[warning][1], bool(n))
-                if key not in self._flags:
-                    self._flags[key] = warning_icon(*key)
-                icon = self._flags[key]
-            if item.icon().cacheKey() != icon.cacheKey():
-                item.setIcon(icon)
-            tip = f"{item.text()}\n{n} 个错误" if n else item.text()
-            if why:
-                tip += f"\n{why}"
-            if item.toolTip() != tip:
-                item.setToolTip(tip)
-        projects = self.find(PROJECTS_NODE)
+    def update_badges(self, everything: bool = False) -> None:
+        """Mark nodes whose form or part of the report has errors, and forms with a 自评预警.
+
+        Only the forms the last re-check changed are looked at (``ctx.problem_delta``); the warnings
+        of a newly opened report are computed a few forms per turn of the event loop.
+        """
+        if self.ctx.doc is None or not self._nodes:
+            return
+        delta = self.ctx.problem_delta
+        index = self.ctx.problem_index
+        dirty: set[tuple[str, Any]] = set()
+        if everything or delta.everything:
+            self._errors, self._found, self._warnings = {}, {}, {}
+            uids: list[Any] = [None, *(f.uid for f in self.ctx.open_doc.report.forms)]
+            dirty.update(self._nodes)
+            self._unscored = [f.uid for f in self.ctx.open_doc.report.forms]
+            self._score_timer.start()
+        else:
+            uids = list(delta.changed)
+            for uid in delta.touched or ():
+                self._warnings.pop(uid, None)
+                if uid not in self._unscored:
+                    self._unscored.insert(0, uid)
+                dirty.update(((PROJECT_NODE, uid), (OVERALL_NODE, uid)))
+            if delta.touched:
+                self._score_some()
+        for uid in uids:
+            found: dict[tuple[str, Any], int] = {}
+            for problem in index.of(uid):
+                if problem.severity == "error":
+                    for target in node_targets(self.ctx, problem):
+                        found[target] = found.get(target, 0) + 1
+            old = self._found.get(uid, {})
+            if found == old:
+                continue
+            for node, n in old.items():
+                self._errors[node] = self._errors.get(node, 0) - n
+            for node, n in found.items():
+                self._errors[node] = self._errors.get(node, 0) + n
+            self._found[uid] = found
+            for node in set(old) | set(found):
+                dirty.add(node)
+                if node[0] == PROJECT_NODE:
+                    dirty.add((OVERALL_NODE, node[1]))
+        for node in dirty:
+            item = self._nodes.get(node)
+            if item is not None:
+                self._paint(item)
+        projects = self._nodes.get((PROJECTS_NODE, None))
         if projects is not None:
-            any_error = any(counts.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.open_doc.report.projects)
-            projects.setIcon(self.badge if any_error else QIcon())
+            any_error = any(
+                self._errors.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.open_doc.report.projects
+            )
+            icon = self.badge if any_error else QIcon()
+            if projects.icon().cacheKey() != icon.cacheKey():
+                projects.setIcon(icon)
+
+    def _score_some(self) -> None:
+        """Compute the 自评预警 of the next few forms (about 15 ms) and show it."""
+        deadline = time.perf_counter() + 0.015
+        while self._unscored and time.perf_counter() < deadline:
+            uid = self._unscored.pop(0)
+            for kind in (PROJECT_NODE, OVERALL_NODE):
+                item = self._nodes.get((kind, uid))
+                if item is not None:
+                    self._paint(item)
+        if self._unscored:
+            self._score_timer.start()
+
+    def _paint(self, item: QStandardItem) -> None:
+        """Set one node's icon and tooltip from its error count and 自评预警."""
+        n = self._errors.get(self._node_target(item), 0)
+        warning, why = self._warning(item)
+        icon = self.badge if n else QIcon()
+        if warning:
+            key = (WARNING_WORDS[warning][1], bool(n))
+            if key not in self._flags:
+                self._flags[key] = warning_icon(*key)
+            icon = self._flags[key]
+        if item.icon().cacheKey() != icon.cacheKey():
+            item.setIcon(icon)
+        tip = f"{item.text()}\n{n} 个错误" if n else item.text()
+        if why:
+            tip += f"\n{why}"
+        if item.toolTip() != tip:
+            item.setToolTip(tip)
 
     def _warning(self, item: QStandardItem) -> tuple[str | None, str]:
-        """Return a form node's 自评预警 and its reason (None for other nodes or when not computable)."""
+        """Return a form node's 自评预警 and its reason (None for other nodes, not yet computed, or
+        when not computable)."""
         if item.data(KIND_ROLE) not in (OVERALL_NODE, PROJECT_NODE) or self.ctx.doc is None:
             return None, ""
-        try:
-            score = self.ctx.score(item.data(KEY_ROLE))
-        except Exception:  # noqa: BLE001 - a form that cannot be scored shows no warning
+        uid = item.data(KEY_ROLE)
+        if uid in self._warnings:
+            return self._warnings[uid]
+        if uid in self._unscored:
             return None, ""
-        warning = getattr(score, "warning", None)
-        return (warning, getattr(score, "warning_why", "")) if warning in WARNING_WORDS else (None, "")
+        try:
+            score = self.ctx.cached_score(uid)
+            if score is not None:
+                warning, why = score.warning, score.warning_why
+            else:
+                from core.scoring import form_warning
+
+                doc = self.ctx.open_doc
+                warning, why = form_warning(doc.report, doc.form(uid), doc.template)
+        except Exception:  # noqa: BLE001 - a form that cannot be scored shows no warning
+            warning, why = None, ""
+        found = (warning, why or "") if warning in WARNING_WORDS else (None, "")
+        self._warnings[uid] = found
+        return found
 
     def _node_target(self, item: QStandardItem) -> tuple[str, Any]:
         kind = item.data(KIND_ROLE)
         if kind in (OVERALL_NODE, PROJECT_NODE):
             return (PROJECT_NODE, item.data(KEY_ROLE))
         return (kind, item.data(KEY_ROLE))
-
-    def _error_counts(self) -> dict[tuple[str, Any], int]:
-        counts: dict[tuple[str, Any], int] = {}
-        for problem in all_problems(self.ctx):
-            if problem.severity != "error":
-                continue
-            for target in node_targets(self.ctx, problem):
-                counts[target] = counts.get(target, 0) + 1
-        return counts
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Renaming a project in place goes through an undoable command, not into the item."""

@@ -268,6 +268,15 @@ class Checker:
                 out += self._form_list(form)
         return out
 
+    def report_problems(self) -> list[Problem]:
+        """The report rules' problems (some point into a form), in rule order, unsorted."""
+        return [p for found in self._report for p in found]
+
+    def own_problems(self, form: Form) -> list[Problem]:
+        """The problems of one form's own rules and rows, unsorted (the window keeps these per form
+        so that an edit re-reads one form, not the whole report)."""
+        return self._form_list(form)
+
     @property
     def problems(self) -> list[Problem]:
         """Every problem, errors first."""

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from core.model import Form
+from core.model import OVERALL, Form
 from core.report import Change, InputError, refusal
 from core.scoring import FormScore
 from core.storage.db import StorageError
@@ -86,6 +86,9 @@ class GridModel(QAbstractTableModel):
         self.form: Form | None = None
         self.columns: list[GridColumn] = []
         self._problems: dict[tuple[int, int], list[Any]] = {}
+        self._stale = False
+        # What each computed cell showed: (text, computed), to repaint only those that change.
+        self._shown: dict[tuple[int, int], tuple[str, bool]] = {}
         # Pasted text a cell refused: (row, column) -> (text, why); shown in red until the cell is written.
         self.rejected: dict[tuple[int, int], tuple[str, str]] = {}
         # The message of the last refused write (None when it went through): the view keeps its editor open.
@@ -100,6 +103,7 @@ class GridModel(QAbstractTableModel):
         self.beginResetModel()
         self.uid, self.form, self.columns = None, None, []
         self.rejected = {}
+        self._shown = {}
         doc = self.ctx.doc
         if uid is not None and doc is not None:
             try:
@@ -174,9 +178,15 @@ class GridModel(QAbstractTableModel):
             SEVERITY_ROLE,
         ):
             return self._rejected_role(row, col, role)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            computed = self.computed(row, col) if role == Qt.ItemDataRole.DisplayRole else None
-            return computed.text if computed is not None else self.cell_text(row, col)
+        if role == Qt.ItemDataRole.DisplayRole:
+            computed = self.computed(row, col)
+            text = computed.text if computed is not None else self.cell_text(row, col)
+            column = self.columns[col]
+            if column.computed or column.editor == "amount":
+                self._shown[(row, col)] = (text, computed is not None)
+            return text
+        if role == Qt.ItemDataRole.EditRole:
+            return self.cell_text(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -217,6 +227,13 @@ class GridModel(QAbstractTableModel):
             and 0 <= index.row() < self.rowCount()
             and 0 <= index.column() < len(self.columns)
         )
+
+    def display_text(self, row: int, col: int) -> str:
+        """The text a cell shows (what ``data`` gives for DisplayRole), for measuring row heights."""
+        if (row, col) in self.rejected:
+            return self.rejected[(row, col)][0]
+        computed = self.computed(row, col)
+        return computed.text if computed is not None else self.cell_text(row, col)
 
     # ---- cells: subclasses refine these ----------------------------------------
     def cell_text(self, row: int, col: int) -> str:
@@ -353,22 +370,31 @@ class GridModel(QAbstractTableModel):
 
     # ---- refreshing -----------------------------------------------------------------
     def _collect_problems(self) -> dict[tuple[int, int], list[Any]]:
+        """Map (row, column) to the problems pointing at that cell, from this form's problems only."""
         out: dict[tuple[int, int], list[Any]] = {}
         if self.uid is None:
             return out
-        for row in range(len(self.rows())):
-            for col, column in enumerate(self.columns):
-                found = [
-                    p
-                    for key in column.lookup_keys()
-                    for p in self.ctx.problems_at(self.uid, self.table, row, key)
-                ]
-                if found:
-                    out[(row, col)] = found
+        places: dict[str, list[tuple[int, int]]] = {}  # problem column -> (grid column, key's rank)
+        for col, column in enumerate(self.columns):
+            for rank, key in enumerate(column.lookup_keys()):
+                places.setdefault(key, []).append((col, rank))
+        ranked: dict[tuple[int, int], list[tuple[int, Any]]] = {}
+        rows = len(self.rows())
+        for p in self.ctx.problem_index.of(self.uid):
+            if p.table != self.table or p.row is None or p.column is None or not 0 <= p.row < rows:
+                continue
+            for col, rank in places.get(p.column, ()):
+                ranked.setdefault((p.row, col), []).append((rank, p))
+        for cell, found in ranked.items():
+            found.sort(key=lambda x: x[0])  # stable: a cell lists its keys' problems in key order
+            out[cell] = [p for _, p in found]
         return out
 
     def refresh_problems(self) -> None:
-        """Re-read problems; repaint only the rows whose problems changed."""
+        """Re-read problems when this form's changed; repaint only the rows whose problems changed."""
+        if self.uid is None or not (self._stale or self.ctx.problem_delta.concerns(self.uid)):
+            return
+        self._stale = False
         new = self._collect_problems()
         old, self._problems = self._problems, new
         changed = {r for (r, c) in set(old) | set(new) if old.get((r, c)) != new.get((r, c))}
@@ -386,7 +412,9 @@ class GridModel(QAbstractTableModel):
         if change.form == self.uid and change.table == self.table and change.structural:
             self.beginResetModel()
             self._problems = {}
+            self._stale = True  # rows moved: read the problems again after the re-check
             self.rejected = {}
+            self._shown = {}
             self.endResetModel()
             return
         last = len(self.columns) - 1
@@ -400,7 +428,9 @@ class GridModel(QAbstractTableModel):
             for row in rows:
                 if row < self.rowCount():
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))
-        self._refresh_computed()
+        overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
+        if change.form == self.uid or change.form is None or overall:
+            self._refresh_computed()
 
     def _on_forms_changed(self) -> None:
         """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""
@@ -417,9 +447,19 @@ class GridModel(QAbstractTableModel):
             self._refresh_computed()
 
     def _refresh_computed(self) -> None:
-        """Repaint computed columns (they depend on other cells, other tables, other forms)."""
-        if self.rowCount() == 0:
-            return
-        for col, column in enumerate(self.columns):
-            if column.computed or column.editor == "amount":
-                self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))
+        """Repaint the computed cells (they depend on other cells, other tables, other forms) whose
+        shown value changed; repainting whole columns redrew the whole grid on every keystroke.
+        Only cells painted since the form was shown are compared: the others paint afresh."""
+        rows = self.rowCount()
+        changed = []
+        for (row, col), value in self._shown.items():
+            if row >= rows or col >= len(self.columns):
+                continue
+            computed = self.computed(row, col)
+            text = computed.text if computed is not None else self.cell_text(row, col)
+            if (text, computed is not None) != value:
+                changed.append((row, col))
+        for row, col in changed:
+            del self._shown[(row, col)]
+            index = self.index(row, col)
+            self.dataChanged.emit(index, index)

@@ -44,6 +44,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 MAX_ROW_LINES = 12
+ONE_LINE_SLACK = 14  # pixels a cell's text margins and focus frame take from its column's width
 
 
 def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
@@ -57,6 +58,7 @@ class GridTable(QTableView):
         super().__init__(grid)
         self.grid = grid
         self.refused_editor: QWidget | None = None
+        self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
 
     def is_editing(self) -> bool:
@@ -104,8 +106,29 @@ class GridTable(QTableView):
         super().inputMethodEvent(event)
 
     def sizeHintForRow(self, row: int) -> int:
-        cap = self.fontMetrics().lineSpacing() * MAX_ROW_LINES + 8
+        """A row's height: one line when every cell's text fits its column (measured here from the
+        text, the font and the column widths; asking the delegate costs nine model calls a cell and
+        a 400-row paste spent most of its time there), else the delegate's, at most MAX_ROW_LINES."""
+        fm = self.fontMetrics()
+        cap = fm.lineSpacing() * MAX_ROW_LINES + 8
+        if self._fits_one_line(row):
+            key = self.font().key()
+            one = self._one_line.get(key)
+            if one is None:
+                one = self._one_line[key] = min(super().sizeHintForRow(row), cap)
+            return one
         return min(super().sizeHintForRow(row), cap)
+
+    def _fits_one_line(self, row: int) -> bool:
+        model = self.grid.model
+        fm = self.fontMetrics()
+        for col in range(model.columnCount()):
+            text = model.display_text(row, col)
+            if not text:
+                continue
+            if "\n" in text or fm.horizontalAdvance(text) > self.columnWidth(col) - ONE_LINE_SLACK:
+                return False
+        return True
 
 
 class GridView(QWidget):

@@ -208,7 +208,7 @@ def test_cancelling_an_export_writes_nothing(qtbot, seed_zpdb: SeedFile, tmp_pat
     assert not (tmp_path / "cancel.xlsx").exists()
 
 
-def test_main_version_and_opening_a_file(seed_zpdb: SeedFile, monkeypatch, qapp) -> None:
+def test_main_version_and_opening_a_file(seed_zpdb: SeedFile, monkeypatch, qapp, qtbot) -> None:
     out = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--version"],
         capture_output=True,
@@ -223,5 +223,7 @@ def test_main_version_and_opening_a_file(seed_zpdb: SeedFile, monkeypatch, qapp)
     monkeypatch.setattr(type(qapp), "exec", lambda self: 0)
     assert main.main([str(path)]) == 0
     windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow" and w.isVisible()]
-    assert windows and windows[-1].ctx.doc.path == path
+    assert windows and windows[-1].ctx.doc is None, "the shell paints first, the report follows"
+    qtbot.waitUntil(lambda: windows[-1].ctx.doc is not None, timeout=10000)
+    assert windows[-1].ctx.doc.path == path
     windows[-1].close()

@@ -26,6 +26,8 @@ def test_red_warning_beside_the_score_and_in_the_tree(qtbot, seed_zpdb: Callable
     assert "红色预警" in window.score_label.text()
     assert window.score_label.toolTip().startswith("红色预警：指标得分率 98.89%")
     red = _node(window, RED_PROJECT)
+    # the tree's warnings are computed a few forms per turn of the event loop after opening
+    qtbot.waitUntil(lambda: not window.tree.nav_model._unscored)
     assert "红色预警" in red.toolTip() and not red.icon().isNull()
     calm = _node(window, CALM_PROJECT)
     assert "预警" not in calm.toolTip()

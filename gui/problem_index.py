@@ -1,0 +1,114 @@
+"""The window's copy of the checker's problems, kept per form and updated by difference.
+
+An edit re-checks one form; the panels (grids, tree badges, problem list, status bar) then look
+only at the forms whose problems changed (``ProblemDelta``) instead of re-reading and re-sorting
+every problem of the report: at 1,000 projects that is 80,000 problems per keystroke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from core.problems import SEVERITIES, Problem
+
+if TYPE_CHECKING:
+    from core.model import Report
+    from core.rules import Checker
+
+Key = int | None  # a form's uid; None for the report's own problems (narrative, sign-off, basic data)
+Found = tuple[Problem, ...]
+
+
+@dataclass
+class ProblemDelta:
+    """What the last re-check changed.
+
+    ``everything``: a new set altogether (another report, a full check, forms added or removed);
+    ``changed``: uid (None = the report) -> (old problems, new problems) for lists that differ;
+    ``touched``: forms whose cells changed (their score may differ though their problems did not);
+    None means all of them.
+    """
+
+    everything: bool = True
+    changed: dict[Key, tuple[Found, Found]] = field(default_factory=dict)
+    touched: set[int] | None = None
+
+    def concerns(self, uid: Key) -> bool:
+        """Return True when the problems of ``uid`` may have changed."""
+        return self.everything or uid in self.changed
+
+    def touches(self, uid: int) -> bool:
+        """Return True when the cells (so the score) of ``uid`` may have changed."""
+        return self.everything or self.touched is None or uid in self.touched
+
+
+class ProblemIndex:
+    """Problems per form (report rules' problems that point into a form count as the form's)."""
+
+    def __init__(self) -> None:
+        self.by_uid: dict[Key, Found] = {}
+        self.counts = dict.fromkeys(SEVERITIES, 0)
+        self._pointing: dict[Key, Found] = {}  # what the report rules pointed into each form last time
+
+    def of(self, uid: Key) -> Found:
+        return self.by_uid.get(uid, ())
+
+    def clear(self) -> ProblemDelta:
+        self.by_uid = {}
+        self.counts = dict.fromkeys(SEVERITIES, 0)
+        self._pointing = {}
+        return ProblemDelta(everything=True)
+
+    def rebuild(self, checker: Checker, report: Report) -> ProblemDelta:
+        """Read every form again (a new report, a full check)."""
+        self.clear()
+        self._read(checker, report, [f.uid for f in report.forms], None)
+        return ProblemDelta(everything=True)
+
+    def update(
+        self, checker: Checker, report: Report, uids: Iterable[int], touched: set[int]
+    ) -> ProblemDelta:
+        """Read again the forms ``uids`` (those edited) and whatever the report rules point into."""
+        delta = ProblemDelta(everything=False, touched=touched)
+        self._read(checker, report, uids, delta)
+        return delta
+
+    def _read(
+        self, checker: Checker, report: Report, uids: Iterable[int], delta: ProblemDelta | None
+    ) -> None:
+        grouped: dict[Key, list[Problem]] = {}
+        for p in checker.report_problems():
+            grouped.setdefault(p.form_uid, []).append(p)
+        pointing = {uid: tuple(found) for uid, found in grouped.items()}
+        forms = {f.uid: f for f in report.forms}
+        # the edited forms, and those whose report-rule problems differ (the others' own did not change)
+        wanted: set[Key] = {None, *uids}
+        wanted.update(
+            k for k in pointing.keys() | self._pointing.keys() if pointing.get(k) != self._pointing.get(k)
+        )
+        if report.overall is not None:
+            wanted.add(report.overall.uid)  # its 评分表 reads the projects
+        for uid in wanted:
+            form = forms.get(uid) if uid is not None else None
+            if uid is None:
+                new: Found = pointing.get(None, ())
+            elif form is None:
+                new = ()
+            else:
+                new = pointing.get(uid, ()) + tuple(checker.own_problems(form))
+            old = self.by_uid.get(uid, ())
+            if new == old:
+                continue
+            for p in old:
+                self.counts[p.severity] -= 1
+            for p in new:
+                self.counts[p.severity] += 1
+            if new:
+                self.by_uid[uid] = new
+            else:
+                self.by_uid.pop(uid, None)
+            if delta is not None:
+                delta.changed[uid] = (old, new)
+        self._pointing = pointing

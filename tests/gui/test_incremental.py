@@ -1,0 +1,125 @@
+"""The panels are updated by difference after an edit (issue 15's speed work): after every kind of
+change they must show exactly what a full re-read of the checker shows.
+
+Checked after each step: the problem list (same problems, in order), each grid's flagged cells,
+the tree's error badges and 自评预警 flags, and the status bar's counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtGui import QGuiApplication
+
+from core.scoring import score_form
+from gui.main_window import MainWindow
+from gui.navigation import KEY_ROLE, KIND_ROLE, OVERALL_NODE, PROJECT_NODE, node_targets
+from gui.problems import order
+from tests.gui.window_helpers import grid, make_window, pick_project, type_into_cell
+
+SeedFile = Callable[[str], Path]
+PROJECT = "业务工作经费"
+
+
+@pytest.fixture
+def seed(seed_zpdb: SeedFile) -> Path:
+    return seed_zpdb("seed004_yiyang")
+
+
+def assert_panels_match_checker(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    checker, doc = window.ctx.checker, window.ctx.doc
+    assert checker is not None and doc is not None
+    everything = checker.problems
+    # the problem list: the same problems, in order
+    shown = window.problems.model.problems
+    assert Counter(shown) == Counter(everything)
+    assert [order(p) for p in shown] == sorted(order(p) for p in everything)
+    # the status bar
+    counts = checker.counts()
+    assert window.counts_label.text() == f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
+    # every visible grid's flagged cells
+    for editor in (window.form_editor, window.score_editor):
+        for g in editor.grids.values():
+            model = g.model
+            if model.uid is None:
+                continue
+            expected = {}
+            for row in range(model.rowCount()):
+                for col, column in enumerate(model.columns):
+                    found = [
+                        p
+                        for key in column.lookup_keys()
+                        for p in checker.problems_at(model.uid, model.table, row, key)
+                    ]
+                    if found:
+                        expected[(row, col)] = found
+            assert {k: Counter(v) for k, v in model._problems.items()} == {
+                k: Counter(v) for k, v in expected.items()
+            }, model.table
+    # the tree: error badges and, once computed, the 自评预警 flags
+    nav = window.tree.nav_model
+    qtbot.waitUntil(lambda: not nav._unscored, timeout=10000)
+    errors: Counter[tuple[str, object]] = Counter()
+    for p in everything:
+        if p.severity == "error":
+            for target in node_targets(window.ctx, p):
+                errors[target] += 1
+    for item in nav.items():
+        kind, key = item.data(KIND_ROLE), item.data(KEY_ROLE)
+        target = (PROJECT_NODE, key) if kind in (OVERALL_NODE, PROJECT_NODE) else (kind, key)
+        n = errors.get(target, 0)
+        assert (f"{n} 个错误" in item.toolTip()) == bool(n), (kind, key, item.toolTip())
+        if kind in (OVERALL_NODE, PROJECT_NODE):
+            warning = score_form(doc.report, doc.form(key), doc.template).warning
+            assert nav._warnings.get(key, (None, ""))[0] == (warning if warning in ("red", "yellow") else None)
+            assert item.icon().isNull() == (not n and warning not in ("red", "yellow")), (kind, key)
+
+
+def test_panels_follow_every_kind_of_change(qtbot, seed: Path) -> None:  # noqa: ANN001
+    window = make_window(qtbot, seed)
+    assert_panels_match_checker(window, qtbot)
+    uid = pick_project(window, PROJECT)
+    view = grid(window, "indicatorGrid")
+    # a missed target: new problems in one form; then a reason: some go again
+    type_into_cell(qtbot, view, 0, "target", "≥5名")
+    type_into_cell(qtbot, view, 0, "actual", "3名")
+    assert_panels_match_checker(window, qtbot)
+    type_into_cell(qtbot, view, 0, "deviation_note", "培训班次合并")
+    assert_panels_match_checker(window, qtbot)
+    # spending that changes the 自评预警
+    funds = grid(window, "fundGrid")
+    type_into_cell(qtbot, funds, 0, "executed", "1")
+    assert_panels_match_checker(window, qtbot)
+    # a paste of many rows (a batch checked in full at its end)
+    indicators = window.form_editor.grids["indicators"]
+    QGuiApplication.clipboard().setText("\n".join(f"指标{r}\t≥{r}人\t{r + 1}人\t4" for r in range(40)))
+    first = indicators.model.column_of("level3")
+    indicators.select_range(0, first, 0, first)
+    indicators.paste()
+    assert_panels_match_checker(window, qtbot)
+    # rows deleted, then undo and redo
+    indicators.select_range(2, 0, 4, 0)
+    indicators.delete_rows()
+    assert_panels_match_checker(window, qtbot)
+    window.undo()
+    assert_panels_match_checker(window, qtbot)
+    window.redo()
+    assert_panels_match_checker(window, qtbot)
+    # a rename (every problem of the form carries its name), a new project, a deleted one
+    window.tree.rename_project(uid, "业务工作经费（改）")
+    assert_panels_match_checker(window, qtbot)
+    window.tree.add_project("新项目甲", edit=False)
+    assert_panels_match_checker(window, qtbot)
+    window.tree.delete_project(uid, confirm=False)
+    assert_panels_match_checker(window, qtbot)
+    window.undo()
+    assert_panels_match_checker(window, qtbot)
+    # the report's own text (report rules only)
+    window.ctx.doc.set_section(0, text="本部门全年预算执行率 12.5%，项目支出 3 个。")
+    assert_panels_match_checker(window, qtbot)
+    window.check_all()
+    assert_panels_match_checker(window, qtbot)
