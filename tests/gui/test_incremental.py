@@ -40,7 +40,10 @@ def assert_panels_match_checker(window: MainWindow, qtbot) -> None:  # noqa: ANN
     assert [order(p) for p in shown] == sorted(order(p) for p in everything)
     # the status bar
     counts = checker.counts()
-    assert window.counts_label.text() == f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
+    assert (
+        window.counts_label.text()
+        == f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
+    )
     # every visible grid's flagged cells
     for editor in (window.form_editor, window.score_editor):
         for g in editor.grids.values():
@@ -75,7 +78,9 @@ def assert_panels_match_checker(window: MainWindow, qtbot) -> None:  # noqa: ANN
         assert (f"{n} 个错误" in item.toolTip()) == bool(n), (kind, key, item.toolTip())
         if kind in (OVERALL_NODE, PROJECT_NODE):
             warning = score_form(doc.report, doc.form(key), doc.template).warning
-            assert nav._warnings.get(key, (None, ""))[0] == (warning if warning in ("red", "yellow") else None)
+            assert nav._warnings.get(key, (None, ""))[0] == (
+                warning if warning in ("red", "yellow") else None
+            )
             assert item.icon().isNull() == (not n and warning not in ("red", "yellow")), (kind, key)
 
 
