@@ -15,9 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from core import model as m
 from core import schema
@@ -28,6 +26,9 @@ from core.schema import ROW_TABLES, Kind, Table, cleared_for_next_year
 from core.storage import db as storage
 from core.storage import repository as repo
 from core.templates import Template, get_template
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TEXT_TABLES = ROW_TABLES
 DIRECTIONS = {"", "≥", "≤", "="}

@@ -7,11 +7,12 @@ QUndoCommands (gui/commands.py) and listen to the signals here.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from core.rules import Checker
     from core.scoring import FormScore
 
+# A report of more forms than this is checked a few forms per turn of the event loop after it shows.
+CHECK_AT_ONCE = 60
 # A batch of more changes than this is checked once in full at its end instead of change by change.
 FULL_CHECK_AFTER = 30
 
@@ -113,6 +116,8 @@ class AppContext(QObject):
         self._scores: dict[int, FormScore] = {}
         # The checker's problems per form, and what the last re-check changed (read by the panels).
         self.problem_index = ProblemIndex()
+        self._check_timer = QTimer(self, singleShot=True, interval=0)
+        self._check_timer.timeout.connect(self._check_some)
         self.problem_delta = ProblemDelta()
         self._touched: set[int] | None = set()  # forms changed since the last re-check (None = all)
         if doc is not None:
@@ -126,24 +131,54 @@ class AppContext(QObject):
         self.doc = doc
         self._scores.clear()
         self.checker = None
+        self._check_timer.stop()
         self._touched = set()
         self.problem_delta = self.problem_index.clear()
         if doc is not None:
             from core.rules import Checker
 
             gc.unfreeze()  # let the previous report's objects be collected
-            self.checker = Checker(doc.report, doc.template)
+            now = len(doc.report.forms) <= CHECK_AT_ONCE
+            self.checker = Checker(doc.report, doc.template, check=now)
             doc.subscribe(self._on_change)
-            self.problem_delta = self.problem_index.rebuild(self.checker, doc.report)
-            # The report, its parsed cells and Qt's wrappers live as long as the file is open: keep the
-            # collector from walking them on every full collection (a 20 ms pause during typing).
-            gc.freeze()
+            if now:
+                self.problem_delta = self.problem_index.rebuild(self.checker, doc.report)
+                self._freeze()
+            else:
+                self._check_timer.start()  # the window shows first; problems follow in a moment
         self.document_replaced.emit()
         self.problems_changed.emit()
+
+    @property
+    def checking(self) -> bool:
+        """True while a big report just opened is still being checked (a few forms per turn)."""
+        return self.checker is not None and not self.checker.complete
+
+    def _check_some(self) -> None:
+        """Check forms for about 15 ms; when all are checked, show every problem at once."""
+        checker, doc = self.checker, self.doc
+        if checker is None or doc is None:
+            return
+        deadline = time.perf_counter() + 0.015
+        while not checker.check_some(4):
+            if time.perf_counter() > deadline:
+                self._check_timer.start()
+                return
+        self._touched = set()
+        self.problem_delta = self.problem_index.rebuild(checker, doc.report)
+        self.problems_changed.emit()
+        self._freeze()
+
+    @staticmethod
+    def _freeze() -> None:
+        """The report, its parsed cells, its problems and Qt's wrappers live as long as the file is
+        open: keep the collector from walking them on every full collection (a pause during typing)."""
+        gc.freeze()
 
     def recheck_all(self) -> None:
         """Check the whole report again (检查 in the menu) and tell the panels."""
         if self.checker is not None and self.doc is not None:
+            self._check_timer.stop()
             self.checker.full()
             self._touched = set()
             self.problem_delta = self.problem_index.rebuild(self.checker, self.doc.report)

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QMenu
 
-from core.scoring import effective_direction, parsed
 from core.values import Kind
 from gui.commands import SetCellsCommand, push
 
@@ -26,6 +25,8 @@ def needs_direction(ctx: Any, uid: int, row: int) -> bool:
     rows = ctx.doc.form(uid).indicators
     if not 0 <= row < len(rows):
         return False
+    from core.scoring import parsed  # imported when first needed, not for the window's first paint
+
     ind = rows[row]
     target = parsed(ind.target)
     return target.kind is Kind.NUMBER and not target.direction
@@ -41,6 +42,8 @@ def add_direction_actions(ctx: Any, uid: int | None, row: int | None, menu: QMen
     """Add "比较方向" choices to ``menu`` when the row's target has no operator of its own."""
     if uid is None or row is None or not needs_direction(ctx, uid, row):
         return
+    from core.scoring import effective_direction
+
     ind = ctx.doc.form(uid).indicators[row]
     used, by_default = effective_direction(ind)
     sub = menu.addMenu(f"比较方向（当前 {used}{'，按默认' if by_default else ''}）")

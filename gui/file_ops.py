@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from core.report import new_report, next_year_report
@@ -13,7 +14,6 @@ from core.storage import backups
 from core.storage import db as storage
 from core.storage.db import DamagedFileError, ReadOnlyError, StorageError
 from gui import files, settings
-from gui.dialogs import import_dialog
 from gui.dialogs.about import AboutDialog
 from gui.dialogs.export import (
     EXCEL,
@@ -27,6 +27,7 @@ from gui.dialogs.export import (
 )
 from gui.dialogs.new_report import NewReportDialog, default_folder
 from gui.dialogs.restore import RestoreDialog
+from gui.files import IMPORT_SUFFIXES
 
 ZPDB_FILTER = "自评报告 (*.zpdb)"
 
@@ -41,8 +42,10 @@ class FileOps:
         actions.new.triggered.connect(self.new_report)
         actions.open.triggered.connect(lambda: self.open_file())
         actions.import_json.triggered.connect(lambda: self.import_json())
-        actions.import_files.triggered.connect(lambda: import_dialog.import_files(self.window))
-        import_dialog.install(self.window)  # files dropped onto the window are imported too
+        actions.import_files.triggered.connect(self.import_files)
+        self.window.setAcceptDrops(True)  # files dropped onto the window are imported too
+        self._drops = DropFilter(self.window)
+        self.window.installEventFilter(self._drops)
         actions.save_as.triggered.connect(lambda: self.save_as())
         actions.next_year.triggered.connect(lambda: self.next_year())
         actions.export_word.triggered.connect(lambda: self.export(WORD))
@@ -54,6 +57,11 @@ class FileOps:
         self.window.ctx.undo_stack.on_file_gone = self.offer_save_as
         actions.sample.triggered.connect(lambda: self.open_sample())
         actions.recent_menu.aboutToShow.connect(self._fill_recent)
+
+    def import_files(self) -> None:
+        from gui.dialogs import import_dialog
+
+        import_dialog.import_files(self.window)
 
     def _warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
@@ -340,6 +348,33 @@ class FileOps:
 WINDOWS_UNSAFE = str.maketrans(
     {"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜", ">": "＞", "|": "｜"}
 )
+
+
+class DropFilter(QObject):
+    """Files dropped onto the window are imported (the importers are loaded on the first drop)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+
+    @staticmethod
+    def _paths(event: QEvent) -> list[str]:
+        mime = event.mimeData()  # type: ignore[attr-defined]
+        if not mime.hasUrls():
+            return []
+        paths = [u.toLocalFile() for u in mime.urls()]
+        return [p for p in paths if Path(p).suffix.lower() in IMPORT_SUFFIXES]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) and self._paths(event):
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+            if kind == QEvent.Type.Drop:
+                from gui.dialogs import import_dialog
+
+                import_dialog.import_files(self.window, self._paths(event))
+            return True
+        return False
 
 
 def safe_file_name(name: str) -> str:

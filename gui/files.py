@@ -15,6 +15,9 @@ from core.report import Document, InputError
 from core.storage.db import StorageError, os_reason
 from core.templates import TemplateError
 
+# Files 文件 → 导入… reads (and that may be dropped onto the window).
+IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".xml", ".docx"}
+
 SAMPLE_NAME = "示例报告.zpdb"
 SUFFIX = ".zpdb"
 

@@ -242,7 +242,12 @@ class MainWindow(QMainWindow):
     # ---- status, undo --------------------------------------------------------
     def update_status(self) -> None:
         counts = self.ctx.problem_index.counts
-        self.counts_label.setText(f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}")
+        if self.ctx.checking:
+            self.counts_label.setText("正在检查…")
+        else:
+            self.counts_label.setText(
+                f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
+            )
         uid = self.current_form()
         score = None
         if uid is not None and self.ctx.doc is not None:

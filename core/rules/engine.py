@@ -78,20 +78,42 @@ class Checker:
     """Keeps the problems of a report up to date as it changes, by the report's template (the
     object resolved when the report was opened or built; a template switch sets ``template``)."""
 
-    def __init__(self, report: Report, template: Template) -> None:
+    def __init__(self, report: Report, template: Template, check: bool = True) -> None:
+        """``check=False`` starts with nothing checked: the caller then runs ``check_some`` until it
+        returns True (the window checks a big report a few forms per turn of its event loop)."""
         self.report = report
         self._use(template)
         self._rows: dict[int, dict[RowKey, list[Problem]]] = {}
         self._forms: dict[int, list[list[Problem]]] = {}
-        self._report: list[list[Problem]] = []
         self._sorted: list[Problem] | None = None
         self.rules = rules()
+        self._report: list[list[Problem]] = [[] for _ in self.rules.reports]
         self._row_tables = self.rules.row_tables
         self._getters = {
             r: (attrgetter(*r.columns), r.columns.index(r.quoted) if r.quoted else -1)
             for r in self.rules.rows
         }
-        self.full()
+        self.complete = False
+        if check:
+            self.full()
+
+    def check_some(self, limit: int) -> bool:
+        """Check up to ``limit`` forms not yet checked; after the last, the report rules. Return True
+        when the whole report is checked."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for form in [f for f in self.report.forms if id(f) not in self._forms][:limit]:
+                self._check_form(form)
+            if len(self._forms) < len(self.report.forms):
+                return False
+            self._report = [list(rule(self.report, self.template)) for rule in self.rules.reports]
+            self._sorted = None
+            self.complete = True
+            return True
+        finally:
+            if paused:
+                gc.enable()
 
     # ---- checking ------------------------------------------------------------
     def full(self) -> None:
@@ -106,6 +128,7 @@ class Checker:
                 self._check_form(form)
             self._report = [list(rule(self.report, self.template)) for rule in self.rules.reports]
             self._sorted = None
+            self.complete = True
         finally:
             if paused:
                 gc.enable()

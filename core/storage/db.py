@@ -24,13 +24,14 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from core.errorlog import log_exception
 from core.paths import backups_dir
-from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from core.storage.migrations import NAME, SCHEMA_VERSION, STEP_NAMES, migrations
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 APPLICATION_ID = 0x5A504442  # "ZPDB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -273,13 +274,20 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     raise _sqlite_problem(last, path) from last
 
 
+def _database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """Wrap a connection for the repository (sqlite_utils is imported here, on the first open)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
+
+
 @functools.cache  # pure: the migrations are code, fixed for the process
 def expected_schema(version: int) -> Schema:
     """What a file of ``version`` holds: the first ``version`` migrations applied to an empty database."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    db = sqlite_utils.Database(conn)
-    names = [m.name for m in MIGRATIONS._migrations]
-    MIGRATIONS.apply(db, stop_before=names[version] if version < len(names) else None)
+    db = _database(conn)
+    names = STEP_NAMES
+    migrations().apply(db, stop_before=names[version] if version < len(names) else None)
     try:
         return read_schema(conn)
     finally:
@@ -331,7 +339,7 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> int:
                 str(r[0])
                 for r in conn.execute(
                     "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-                    [MIGRATIONS.name],
+                    [NAME],
                 )
             ]
             if "table _sqlite_migrations" in found
@@ -340,7 +348,7 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> int:
     except sqlite3.Error as exc:
         raise _sqlite_problem(exc, path) from exc
     version = len(applied)
-    names = [m.name for m in MIGRATIONS._migrations]
+    names = STEP_NAMES
     if version > len(names):
         raise NewerFileError(f"“{path.name}”由更新版本的 ZiPing 创建，未做任何改动，请升级本程序后再打开。")
     if version == 0 or applied != names[:version] or found != expected_schema(version):
@@ -411,7 +419,7 @@ def open_read_only(path: Path) -> sqlite_utils.Database:
             raise _sqlite_problem(exc, path) from exc
         finally:
             conn.close()
-    db = sqlite_utils.Database(mem)
+    db = _database(mem)
     if version < SCHEMA_VERSION:
         _migrate(db)
     return db
@@ -437,7 +445,7 @@ def open_database(path: Path, backup: bool = True, read_only: bool = False) -> s
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             raise DamagedFileError(damaged_message(path))  # replaced since it was judged
         conn.execute("COMMIT")
-        db = sqlite_utils.Database(conn)
+        db = _database(conn)
         if version < SCHEMA_VERSION:
             _migrate(db)
     except BaseException as exc:
@@ -499,15 +507,15 @@ def create_database(path: Path) -> sqlite_utils.Database:
     conn = _connect_locked(path)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute("COMMIT")
-    db = sqlite_utils.Database(conn)
+    db = _database(conn)
     _migrate(db)
     _register(path, db)
     return db
 
 
 def _migrate(db: sqlite_utils.Database, stop_before: str | None = None) -> None:
-    MIGRATIONS.apply(db, stop_before=stop_before)
-    applied = len(MIGRATIONS.applied(db))
+    migrations().apply(db, stop_before=stop_before)
+    applied = len(migrations().applied(db))
     db.execute(f"PRAGMA user_version={applied}")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from core.model import Form, NarrativeSection, Report, Signoff
 from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns, declared
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TABLES: dict[str, str] = {t: STORAGE_TABLES[t] for t in ROW_TYPES}
 

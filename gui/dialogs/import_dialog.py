@@ -3,7 +3,8 @@
 The preview runs in a worker thread with a progress dialog that can be cancelled; nothing
 touches the report until the user presses 导入. Importing into the open report is one undo
 step (``ImportCommand``); a new report asks for its template (suggested from the files'
-layout), year and where to save. The window only needs ``install(window)`` from here.
+layout), year and where to save. The window's file commands open it, as do files dropped onto
+the window (gui/file_ops.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -41,9 +42,10 @@ from core.model import OVERALL, Report
 from core.report import Document
 from core.templates import all_templates
 from gui.commands import DocCommand, push
+from gui.files import IMPORT_SUFFIXES
 
 FILE_FILTER = "Excel、WPS、Word 文件 (*.xlsx *.xlsm *.xls *.et *.xml *.docx);;所有文件 (*)"
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".xml", ".docx"}
+SUFFIXES = IMPORT_SUFFIXES
 ACTION_TEXT = {NEW: "新建", FILL: "填入", SKIP: "跳过"}
 
 
@@ -331,34 +333,3 @@ def import_files(window: Any, paths: list[str] | None = None) -> bool:
         return False
     target = file_ops._ask_new_file("导入后保存为", suggestion)
     return bool(target) and bool(file_ops._create_and_open(target, new_report, "无法导入"))
-
-
-class _DropFilter(QObject):
-    """Files dropped onto the window are imported."""
-
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            mime = event.mimeData()  # type: ignore[attr-defined]
-            if mime.hasUrls() and any(Path(u.toLocalFile()).suffix.lower() in SUFFIXES for u in mime.urls()):
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        if kind == QEvent.Type.Drop:
-            mime = event.mimeData()  # type: ignore[attr-defined]
-            paths = [u.toLocalFile() for u in mime.urls() if Path(u.toLocalFile()).suffix.lower() in SUFFIXES]
-            if paths:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                import_files(self.window, paths)
-                return True
-        return False
-
-
-def install(window: Any) -> None:
-    """Let files be dropped onto the window (the menu action is connected by the window's file commands)."""
-    window.setAcceptDrops(True)
-    window._import_drop_filter = _DropFilter(window)
-    window.installEventFilter(window._import_drop_filter)

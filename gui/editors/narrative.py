@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
-from core.export.text import PLACEHOLDERS, figure_values, fill_placeholders
 from core.model import NARRATIVE
 from core.report import Change
 from gui.context import AppContext
@@ -116,6 +115,8 @@ class NarrativeEditor(QWidget):
         if not lines or self.ctx.doc is None:
             self.preview.setVisible(False)
             return
+        from core.export.text import figure_values, fill_placeholders
+
         values = figure_values(self.ctx.open_doc.report, self.ctx.open_doc.template)
         filled = "\n".join(fill_placeholders(line, values) for line in lines)
         self.preview.setText(f"导出时按表中数据填写为：\n{filled}")
@@ -137,6 +138,8 @@ class NarrativeEditor(QWidget):
     def _fill_menu(self) -> None:
         menu = self.insert.menu()
         menu.clear()
+        from core.export.text import PLACEHOLDERS, figure_values
+
         doc = self.ctx.doc
         values = figure_values(doc.report, doc.template) if doc is not None else {}
         for name in PLACEHOLDERS:

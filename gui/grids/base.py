@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from core.model import OVERALL, Form
 from core.report import Change, InputError, refusal
-from core.scoring import FormScore
 from core.storage.db import StorageError
 from core.templates import FormSpec
 from gui.commands import DocCommand, SetCellsCommand, push
 from gui.context import AppContext
+
+if TYPE_CHECKING:
+    from core.scoring import FormScore
 
 log = logging.getLogger(__name__)
 

@@ -128,3 +128,28 @@ def test_panels_follow_every_kind_of_change(qtbot, seed: Path) -> None:  # noqa:
     assert_panels_match_checker(window, qtbot)
     window.check_all()
     assert_panels_match_checker(window, qtbot)
+
+
+def test_a_big_report_shows_first_and_is_checked_in_steps(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from core.model import Indicator
+    from core.report import Document, new_report
+
+    report = new_report("hunan-yiyang", 2023, "测试部", [f"项目{p}" for p in range(70)])
+    for p, form in enumerate(report.projects):
+        form.indicators = [
+            Indicator("产出指标", "数量指标", f"指标{p}-{i}", f"≥{i + 2}人", f"{i + 1}人", "4", "4")
+            for i in range(5)
+        ]
+    path = tmp_path / "big.zpdb"
+    Document.create(path, report).close()
+    window = make_window(qtbot, path)
+    assert window.ctx.checking and window.counts_label.text() == "正在检查…"
+    # an edit while the check runs: it counts once the check is done
+    uid = pick_project(window, "项目3")
+    type_into_cell(qtbot, grid(window, "indicatorGrid"), 0, "deviation_note", "培训班次合并")
+    qtbot.waitUntil(lambda: not window.ctx.checking, timeout=30000)
+    assert window.ctx.doc.get_cell(uid, "indicators", 0, "deviation_note") == "培训班次合并"
+    assert window.counts_label.text().startswith("错误 ")
+    assert_panels_match_checker(window, qtbot)
+    type_into_cell(qtbot, grid(window, "indicatorGrid"), 1, "deviation_note", "原因")
+    assert_panels_match_checker(window, qtbot)
