@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # A report of more forms than this is checked a few forms per turn of the event loop after it shows.
 CHECK_AT_ONCE = 60
-# A batch of more changes than this is checked once in full at its end instead of change by change.
+# A batch touching more tables (of forms) than this is checked once in full at its end.
 FULL_CHECK_AFTER = 30
 
 
@@ -89,6 +89,30 @@ def coalesce(changes: list[Change]) -> list[Change]:
     return out
 
 
+def merge(changes: list[Change]) -> list[Change]:
+    """One change per (form, table) a batch touched, in order: what the checker must look at again."""
+    first: dict[tuple[int | None, str], Change] = {}
+    rows: dict[tuple[int | None, str], set[int] | None] = {}  # None: the whole table
+    columns: dict[tuple[int | None, str], dict[str, None]] = {}
+    structural: set[tuple[int | None, str]] = set()
+    for change in changes:
+        key = (change.form, change.table)
+        first.setdefault(key, change)
+        found = rows.setdefault(key, set())
+        if found is not None:
+            if change.rows:
+                found.update(change.rows)
+            else:
+                rows[key] = None
+        columns.setdefault(key, {}).update(dict.fromkeys(change.columns))
+        if change.structural:
+            structural.add(key)
+    return [
+        Change(c.form, c.table, tuple(sorted(rows[k] or ())), tuple(columns[k]), k in structural)
+        for k, c in first.items()
+    ]
+
+
 class AppContext(QObject):
     """Holds the open report and tells panels what changed."""
 
@@ -108,7 +132,6 @@ class AppContext(QObject):
         self.undo_stack = BatchingUndoStack(self)
         self._batch_depth = 0
         self._recheck_pending = False
-        self._batch_changes = 0
         self._pending: list[Change] = []
         self.recording: list[Change] | None = None
         self.doc: Document | None = None
@@ -215,18 +238,16 @@ class AppContext(QObject):
         self._note_touched(change)
         if self.recording is not None:
             self.recording.append(change)
-        if self._batch_depth:
-            self._batch_changes += 1
         if self.checker is not None and self.doc is not None:
             self.checker.template = self.doc.template  # the template the report was switched to, if it was
-        if self.checker is not None and self._batch_changes <= FULL_CHECK_AFTER:
-            self.checker.apply(change)
         if self._batch_depth:
-            self._pending.append(change)  # told to the panels once, row by row, when the batch ends
+            self._pending.append(change)  # checked and told to the panels once, when the batch ends
             self._recheck_pending = True
-        else:
-            self.changed.emit(change)
-            self._emit_problems()
+            return
+        if self.checker is not None:
+            self.checker.apply(change)
+        self.changed.emit(change)
+        self._emit_problems()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -237,10 +258,14 @@ class AppContext(QObject):
         finally:
             self._batch_depth -= 1
             if not self._batch_depth:
-                if self._batch_changes > FULL_CHECK_AFTER and self.checker is not None:
-                    self.checker.full()  # one full check (milliseconds) beats hundreds of form re-checks
-                self._batch_changes = 0
                 pending, self._pending = self._pending, []
+                if self.checker is not None and pending:
+                    groups = merge(pending)
+                    if len(groups) > FULL_CHECK_AFTER:
+                        self.checker.full()  # one full check beats hundreds of form re-checks
+                    else:
+                        for change in groups:  # a 400-row paste: one re-check of one table
+                            self.checker.apply(change)
                 for change in coalesce(pending):
                     self.changed.emit(change)
                 if self._recheck_pending:

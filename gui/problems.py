@@ -38,6 +38,8 @@ Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 HEADERS = ("级别", "表", "位置", "说明")
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
+# More changed problems than this (a 400-row paste) refill the list at once instead of row by row.
+RESET_AFTER = 400
 SEVERITY_COLOURS = {"error": "#d93025", "warning": "#f2a600", "info": "#1a73e8"}
 
 
@@ -71,7 +73,8 @@ class ProblemModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         delta = self.ctx.problem_delta
-        if delta.everything:
+        moved = sum(len(old) + len(new) for old, new in delta.changed.values())
+        if delta.everything or moved > RESET_AFTER:
             self.beginResetModel()
             every = [p for found in self.ctx.problem_index.by_uid.values() for p in found]
             self._keys, self.problems = [], []

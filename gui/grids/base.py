@@ -89,6 +89,7 @@ class GridModel(QAbstractTableModel):
         self.columns: list[GridColumn] = []
         self._problems: dict[tuple[int, int], list[Any]] = {}
         self._stale = False
+        self._computed_dirty = False
         # What each computed cell showed: (text, computed), to repaint only those that change.
         self._shown: dict[tuple[int, int], tuple[str, bool]] = {}
         # Pasted text a cell refused: (row, column) -> (text, why); shown in red until the cell is written.
@@ -393,7 +394,11 @@ class GridModel(QAbstractTableModel):
         return out
 
     def refresh_problems(self) -> None:
-        """Re-read problems when this form's changed; repaint only the rows whose problems changed."""
+        """Re-read problems when this form's changed; repaint only the rows whose problems changed
+        (and the computed cells whose value changed)."""
+        if self._computed_dirty:
+            self._computed_dirty = False
+            self._refresh_computed()
         if self.uid is None or not (self._stale or self.ctx.problem_delta.concerns(self.uid)):
             return
         self._stale = False
@@ -427,12 +432,13 @@ class GridModel(QAbstractTableModel):
                 self.rejected = {
                     (r, c): v for (r, c), v in self.rejected.items() if not (r in rows and c in keys)
                 }
+            count = self.rowCount()
             for row in rows:
-                if row < self.rowCount():
+                if row < count:
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
         if change.form == self.uid or change.form is None or overall:
-            self._refresh_computed()
+            self._computed_dirty = True  # compared once after the re-check, not after each of 400 rows
 
     def _on_forms_changed(self) -> None:
         """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""

@@ -136,7 +136,7 @@ class FundModel(GridModel):
     def _on_changed(self, change: Change) -> None:
         super()._on_changed(change)
         if change.form == self.uid and change.table == "header" and self.rowCount():
-            self._refresh_computed()
+            self._computed_dirty = True
 
 
 class GoalModel(GridModel):

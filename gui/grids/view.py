@@ -122,7 +122,9 @@ class GridTable(QTableView):
     def _fits_one_line(self, row: int) -> bool:
         model = self.grid.model
         fm = self.fontMetrics()
-        for col in range(model.columnCount()):
+        for col, column in enumerate(model.columns):
+            if column.computed or column.editor in ("amount", "none"):
+                continue  # numbers: one line
             text = model.display_text(row, col)
             if not text:
                 continue
@@ -162,6 +164,9 @@ class GridView(QWidget):
         self.cell_message.hide()
         self._resize_timer = QTimer(self, singleShot=True, interval=0)
         self._resize_timer.timeout.connect(self._view.resizeRowsToContents)
+        self._unfitted_rows: set[int] = set()
+        self._row_fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._row_fit_timer.timeout.connect(self._fit_rows)
         self._fitted_width = 0
         self._refit_timer = QTimer(self, singleShot=True, interval=50)
         self._refit_timer.timeout.connect(self._refit)
@@ -203,7 +208,9 @@ class GridView(QWidget):
     def set_form(self, uid: int | None) -> None:
         """Show that form's table (None = empty)."""
         self._model.set_form(uid)
-        self.fit_columns()
+        self.fit_columns()  # sizes the rows: the reset's own sizing is not needed again (rows sized once)
+        self._resize_timer.stop()
+        self._unfitted_rows.clear()
 
     def select_cell(self, row: int, column: str) -> None:
         """Scroll to and select a cell (column = code name), and give the grid focus."""
@@ -269,9 +276,17 @@ class GridView(QWidget):
         self._resize_timer.start()
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
-        """Fit the height of rows whose cells changed (not for a repaint of one computed column)."""
+        """Fit the height of rows whose cells changed (not for a repaint of one computed column), once
+        each on the next turn of the event loop: a pasted row changes several times in one paste."""
         if top.column() == 0 and bottom.column() == self._model.columnCount() - 1:
-            for row in range(top.row(), bottom.row() + 1):
+            self._unfitted_rows.update(range(top.row(), bottom.row() + 1))
+            self._row_fit_timer.start()
+
+    def _fit_rows(self) -> None:
+        rows, self._unfitted_rows = self._unfitted_rows, set()
+        count = self._model.rowCount()
+        for row in sorted(rows):
+            if row < count:
                 self._view.resizeRowToContents(row)
 
     def _on_refused(self, text: str, row: int, col: int) -> None:
