@@ -149,10 +149,21 @@ class GcWatch:
             self.pauses.append((info["generation"], time.perf_counter() - self._start))
 
 
+Timing = tuple[float, float]  # wall seconds, and CPU seconds of this process (steadier on a busy machine)
+
+
+def clock() -> Timing:
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: Timing) -> Timing:
+    return time.perf_counter() - start[0], time.process_time() - start[1]
+
+
 def alternate(
-    runs: int, app: Callable[[], float], base: Callable[[], float]
-) -> tuple[list[float], list[float]]:
-    """Run app and baseline alternately; return both lists of seconds."""
+    runs: int, app: Callable[[], Timing], base: Callable[[], Timing]
+) -> tuple[list[Timing], list[Timing]]:
+    """Run app and baseline alternately; return both lists of timings."""
     a, b = [], []
     for _ in range(runs):
         a.append(app())
@@ -207,24 +218,24 @@ def size_child(projects: int) -> None:
             app.processEvents()
 
     # -- open: the window vs core alone (Document.open + Checker) --------------------------------
-    def open_app() -> float:
+    def open_app() -> Timing:
         window.set_document(None)
         settle()
-        start = time.perf_counter()
+        start = clock()
         window.files.open_path(path)
         settle()
-        return time.perf_counter() - start
+        return since(start)
 
-    def open_core() -> float:
+    def open_core() -> Timing:
         from core.report import Document
         from core.rules import Checker
 
         window.set_document(None)
         settle()
-        start = time.perf_counter()
+        start = clock()
         doc = Document.open(path, read_only=True)
         Checker(doc.report)
-        elapsed = time.perf_counter() - start
+        elapsed = since(start)
         doc.close()
         return elapsed
 
@@ -248,7 +259,7 @@ def size_child(projects: int) -> None:
     watch = GcWatch()
     counter = [0]
 
-    def edit_app() -> float:
+    def edit_app() -> Timing:
         counter[0] += 1
         row = counter[0] % 12
         view.setCurrentIndex(model.index(row, column))
@@ -262,19 +273,19 @@ def size_child(projects: int) -> None:
         target = input_target(editor) if editor is not None else view
         settle()
         watch.on = True
-        start = time.perf_counter()
+        start = clock()
         QTest.keyClick(target, Qt.Key.Key_Return)
         settle()
-        elapsed = time.perf_counter() - start
+        elapsed = since(start)
         watch.on = False
         return elapsed
 
-    def edit_base() -> float:
+    def edit_base() -> Timing:
         counter[0] += 1
-        start = time.perf_counter()
+        start = clock()
         bmodel.setData(bmodel.index(counter[0] % 12, 3), str(counter[0] % 9 + 1))
         settle()
-        return time.perf_counter() - start
+        return since(start)
 
     # the floor under the window: the same write in core alone (SQLite commit with fsync + re-check)
     import shutil
@@ -294,11 +305,11 @@ def size_child(projects: int) -> None:
     core_doc.subscribe(core_checker.apply)
     core_uid = core_doc.report.projects[0].uid
 
-    def edit_core() -> float:
+    def edit_core() -> Timing:
         counter[0] += 1
-        start = time.perf_counter()
+        start = clock()
         core_doc.set_cell(core_uid, "indicators", counter[0] % 12, "actual", str(counter[0] % 9 + 1))
-        return time.perf_counter() - start
+        return since(start)
 
     for _ in range(3):  # warm-up
         edit_app()
@@ -314,18 +325,18 @@ def size_child(projects: int) -> None:
     models_ = [bmodel, other_model]
     flip = [0]
 
-    def switch_app() -> float:
+    def switch_app() -> Timing:
         flip[0] += 1
-        start = time.perf_counter()
+        start = clock()
         window.tree.select_node(PROJECT_NODE, (a, b)[flip[0] % 2])
         settle()
-        return time.perf_counter() - start
+        return since(start)
 
-    def switch_base() -> float:
-        start = time.perf_counter()
+    def switch_base() -> Timing:
+        start = clock()
         bview.setModel(models_[flip[0] % 2])
         settle()
-        return time.perf_counter() - start
+        return since(start)
 
     out["switch"], out["switch_base"] = alternate(SWITCHES, switch_app, switch_base)
 
@@ -337,24 +348,24 @@ def size_child(projects: int) -> None:
     block = "\n".join(f"指标{r}\t≥{r}人\t{r}人\t4" for r in range(400))
     bpaste_model = bare_table(400, len(cols))[1]
 
-    def paste_app() -> float:
+    def paste_app() -> Timing:
         QGuiApplication.clipboard().setText(block)
         grid.select_range(0, cols[0], 0, cols[0])
-        start = time.perf_counter()
+        start = clock()
         grid.paste()
         settle()
-        elapsed = time.perf_counter() - start
+        elapsed = since(start)
         window.undo()
         settle()
         return elapsed
 
-    def paste_base() -> float:
-        start = time.perf_counter()
+    def paste_base() -> Timing:
+        start = clock()
         for r in range(400):
             for c in range(len(cols)):
                 bpaste_model.setData(bpaste_model.index(r, c), f"{r}号{c}")
         settle()
-        return time.perf_counter() - start
+        return since(start)
 
     out["paste"], out["paste_base"] = alternate(PASTES, paste_app, paste_base)
     out["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -375,10 +386,16 @@ def run_size(projects: int) -> dict[str, Any]:
     return dict(json.loads(line[5:]))
 
 
-def ms(times: list[float]) -> str:
+def ms(times: list[float] | list[Timing]) -> str:
+    """Median and worst of wall times (and of CPU times when measured)."""
     if not times:
         return "—"
-    return f"median {statistics.median(times) * 1000:7.1f} ms, worst {max(times) * 1000:7.1f} ms"
+    wall = [t[0] if isinstance(t, (tuple, list)) else t for t in times]
+    text = f"median {statistics.median(wall) * 1000:7.1f} ms, worst {max(wall) * 1000:7.1f} ms"
+    if isinstance(times[0], (tuple, list)):
+        cpu = [t[1] for t in times]  # type: ignore[index]
+        text += f" (CPU median {statistics.median(cpu) * 1000:.1f}, worst {max(cpu) * 1000:.1f})"
+    return text
 
 
 def main() -> None:
