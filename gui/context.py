@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.report import Change, Document
+from core.schema import REP
 from core.storage.db import FileGoneError
 from gui.problem_index import ProblemDelta, ProblemIndex
 
@@ -210,7 +211,7 @@ class AppContext(QObject):
     def _note_touched(self, change: Change) -> None:
         """Remember which forms a change touched; forget their scores (all of them when unsure)."""
         overall = self.doc.report.overall if self.doc is not None else None
-        if change.table == "forms" or (change.form is None and "template" in change.columns):
+        if change.table == "forms" or (change.form is None and REP.template in change.columns):
             self._touched = None  # forms come or go, or another template: everything again
         if self._touched is None:
             self._scores.clear()
