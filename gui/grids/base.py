@@ -399,8 +399,8 @@ class GridModel(QAbstractTableModel):
         if self._computed_dirty:
             self._computed_dirty = False
             self._refresh_computed()
-        if self.uid is None or not (self._stale or self.ctx.problem_delta.concerns(self.uid)):
-            return
+        if not (self._stale or self.ctx.problem_delta.concerns(self.uid)):
+            return  # (uid None: a report-level table such as the 基础数据表, or no form shown)
         self._stale = False
         new = self._collect_problems()
         old, self._problems = self._problems, new
