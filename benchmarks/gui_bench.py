@@ -234,7 +234,7 @@ def size_child(projects: int) -> None:
         settle()
         start = clock()
         doc = Document.open(path, read_only=True)
-        Checker(doc.report)
+        Checker(doc.report, doc.template)
         elapsed = since(start)
         doc.close()
         return elapsed
@@ -301,7 +301,7 @@ def size_child(projects: int) -> None:
     window.tree.select_node(PROJECT_NODE, a)
     settle()
     core_doc = Document.open(core_path, backup=False)
-    core_checker = Checker(core_doc.report)
+    core_checker = Checker(core_doc.report, core_doc.template)
     core_doc.subscribe(core_checker.apply)
     core_uid = core_doc.report.projects[0].uid
 
