@@ -503,11 +503,11 @@ def parse_template(data: Any, source: str) -> Template:
 def _review_quality(
     r: _Reader, data: dict[str, Any]
 ) -> tuple[Decimal, tuple[tuple[Decimal, Decimal], ...]] | None:
-    """Read the optional "review_quality": {"weight": 6, "bands": [[0.1, 2], …]} (差异率下限, 扣分)."""
+    """Read the optional "review_quality": {"full_marks": 6, "bands": [[0.1, 2], …]} (差异率下限, 扣分)."""
     block = r.get(data, "review_quality", "", dict, {})
     if not block:
         return None
-    weight = _dec(r, block.get("weight"), "review_quality.weight")
+    weight = _dec(r, block.get("full_marks"), "review_quality.full_marks")
     bands = []
     for i, band in enumerate(r.get(block, "bands", "review_quality", list)):
         where = f"review_quality.bands[{i}]"

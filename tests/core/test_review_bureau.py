@@ -109,7 +109,7 @@ def test_self_quality_bands_are_the_templates_option(review: ReviewFile) -> None
     own = json.loads(
         (ROOT / "resources" / "templates" / "sichuan-guangyuan.json").read_text(encoding="utf-8")
     )
-    own["review_quality"] = {"weight": 10, "bands": [[0.05, 3], [0.3, 10]]}
+    own["review_quality"] = {"full_marks": 10, "bands": [[0.05, 3], [0.3, 10]]}
     template = parse_template(own, "sichuan-guangyuan.json")
     assert template.review_quality == (
         Decimal(10),
@@ -121,7 +121,9 @@ def test_self_quality_bands_are_the_templates_option(review: ReviewFile) -> None
     review.doc.template = replace(review.doc.template, review_quality=template.review_quality)
     assert (review.quality()[i].deduction, review.quality()[i].quality) == (3, 7)
     with pytest.raises(Exception, match="review_quality"):
-        parse_template({**own, "review_quality": {"weight": 6, "bands": [[0.1]]}}, "sichuan-guangyuan.json")
+        parse_template(
+            {**own, "review_quality": {"full_marks": 6, "bands": [[0.1]]}}, "sichuan-guangyuan.json"
+        )
 
 
 def test_marks_are_kept_in_the_review_file_and_exported(review: ReviewFile, tmp_path: Path) -> None:
