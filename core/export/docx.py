@@ -10,18 +10,21 @@ from __future__ import annotations
 import io
 import math
 import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from core.export import Progress, fonts, pages, report_progress, save_atomically
-from core.export.docx_tables import TWIPS_PER_MM, W_NS, column_twips, split_point, table_xml
+from core.export.docx_tables import TWIPS_PER_MM, W_DECL, W_NS, column_twips, split_point, table_string
 from core.export.grid import Grid, break_title, signoff_line, text_units
 from core.export.layout import plan
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
@@ -31,6 +34,7 @@ from core.templates import Template
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # Attachments: narrow margins as the seeds' annexed forms (a project form of 001 fits one landscape page)
 ATTACHMENT_MARGINS_MM = {"top": 15, "bottom": 15, "left": 20, "right": 20}
+ATTACHMENT_FOOTER_MM = 7
 # GB/T 9704: 22 lines a page on the line grid, 28 characters a line by condensing the body text
 # (see body_spacing). A character grid (linesAndChars, charSpace -842) does give 28 in Word, but
 # LibreOffice puts a 16 pt character into two 15.8 pt grid cells there and prints about 15 a line.
@@ -46,6 +50,7 @@ CELL_PAD = 57  # cell padding left and right (twips), as table_xml writes it
 FIT = 0.95  # share of the page an estimated table may fill (renderers differ a little)
 FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 
 
@@ -59,20 +64,130 @@ def write_docx(
     template: Template,
 ) -> None:
     """Write the 自评报告 (or only the attachments of ``forms``) with ``charts`` (PNG) embedded, laid
-    out by ``template`` (the report's, resolved once when it was opened or built)."""
+    out by ``template`` (the report's, resolved once when it was opened or built).
+
+    The narrative is built with python-docx; the attachments (hundreds of tables in a large report) are
+    written as XML text straight into the saved file's word/document.xml, one attachment at a time: no
+    element tree of the whole body (python-docx rescans the body for every paragraph it adds, and its
+    tree of a 200-project report took about 250 MB).
+    """
     grids = plan(report, template, forms)
     total = len(grids) + 2
     report_progress(progress, 0, total, "正在生成报告正文")
     doc = new_document()
     if forms is None:
         narrative(doc, report, template, charts or {}, grids)
-    for i, grid in enumerate(grids):
-        report_progress(progress, i + 1, total, f"正在导出 {grid.name}")
-        attachment(doc, grid, first=(i == 0 and forms is not None))
-    report_progress(progress, total - 1, total, "正在保存")
-    save_atomically(Path(path), lambda p: doc.save(str(p)))
+    stream = AttachmentStream(doc, grids, first_in_first_section=forms is not None)
+
+    def save(tmp: Path) -> None:
+        def chunks() -> Iterator[str]:
+            for i, grid in enumerate(grids):
+                report_progress(progress, i + 1, total, f"正在导出 {grid.name}")
+                yield stream.attachment(i)
+            report_progress(progress, total - 1, total, "正在保存")
+
+        save_streamed(doc, tmp, chunks())
+
+    save_atomically(Path(path), save)
     if progress is not None:
         progress(total, total, "完成")
+
+
+MARKER = "ZP-ATTACHMENTS-GO-HERE"
+
+
+def save_streamed(doc: DocxDocument, path: Path, chunks: Iterable[str]) -> None:
+    """Save ``doc`` to ``path`` with ``chunks`` (body XML) in place of its marker paragraph."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename != "word/document.xml":
+                dst.writestr(info, data)
+                continue
+            xml = data.decode("utf-8")
+            at = xml.index(MARKER)
+            start, end = xml.rindex("<w:p>", 0, at), xml.index("</w:p>", at) + len("</w:p>")
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w") as out:
+                out.write(xml[:start].encode("utf-8"))
+                for chunk in chunks:
+                    out.write(chunk.encode("utf-8"))
+                out.write(xml[end:].encode("utf-8"))
+
+
+class AttachmentStream:
+    """The attachments of a document as XML text, one at a time, each in its own section.
+
+    Sets up ``doc`` for them: a section break after the narrative (the narrative keeps the GB/T 9704
+    page), the body's last section laid out for the last attachment, and a marker paragraph where the
+    attachments go. Attachment i's section properties follow its content (Word's order); the first
+    section keeps the page-number footers, later sections inherit them.
+    """
+
+    def __init__(self, doc: DocxDocument, grids: list[Grid], first_in_first_section: bool) -> None:
+        self.grids = grids
+        self.styles = {name: doc.styles[name].style_id for name in _ATTACHMENT_STYLES}
+        body = doc.element.body
+        self.footers = ""
+        if grids:
+            if first_in_first_section:
+                sect_pr = doc.sections[0]._sectPr
+                self.footers = "".join(_fragment(ref) for ref in sect_pr.xpath("w:footerReference"))
+                if len(grids) > 1:
+                    for ref in sect_pr.xpath("w:footerReference"):
+                        sect_pr.remove(ref)
+            else:
+                doc.add_section(WD_SECTION.NEW_PAGE)
+            page_setup(doc.sections[-1], _landscape(grids[-1]), attachment=True)
+        marker = doc.add_paragraph(MARKER)
+        body.remove(marker._p)
+        body.insert(len(body) - 1, marker._p)  # before the last sectPr, after any section break
+
+    def attachment(self, i: int) -> str:
+        """Return attachment i's XML: its paragraphs and tables, then its section break unless last."""
+        grid = self.grids[i]
+        xml = attachment_xml(grid, self.styles)
+        if i < len(self.grids) - 1:
+            footers = self.footers if i == 0 else ""
+            xml += f"<w:p><w:pPr>{section_xml(_landscape(grid), footers)}</w:pPr></w:p>"
+        return xml
+
+
+_ATTACHMENT_STYLES = (
+    "ZP Attachment",
+    "ZP Table Title",
+    "ZP Table",
+    "ZP Table Small",
+    "ZP Spacer",
+    "ZP Signoff",
+)
+
+
+def _landscape(grid: Grid) -> bool:
+    return grid.landscape or sum(grid.widths) > PORTRAIT_UNITS
+
+
+def _fragment(element: Any) -> str:
+    """Serialize an element of document.xml without the namespace declarations the root already has."""
+    from lxml import etree
+
+    return re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(element, encoding="unicode"))
+
+
+def section_xml(landscape: bool, footers: str = "") -> str:
+    """Return an attachment section's w:sectPr: A4, the attachment margins, page-number footers given."""
+    w, h = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    m = {side: Mm(mm).twips for side, mm in ATTACHMENT_MARGINS_MM.items()}
+    orient = ' w:orient="landscape"' if landscape else ""
+    return (
+        f'<w:sectPr>{footers}<w:pgSz w:w="{w.twips}" w:h="{h.twips}"{orient}/>'
+        f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" w:left="{m["left"]}"'
+        f' w:header="720" w:footer="{Mm(ATTACHMENT_FOOTER_MM).twips}" w:gutter="0"/><w:cols w:space="720"/>'
+        '<w:docGrid w:linePitch="312"/></w:sectPr>'
+    )
 
 
 def new_document() -> DocxDocument:
@@ -170,7 +285,7 @@ def page_setup(section: object, landscape: bool, attachment: bool = False) -> No
     s.page_width, s.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))  # type: ignore
     for side, mm in (ATTACHMENT_MARGINS_MM if attachment else MARGINS_MM).items():
         setattr(s, f"{side}_margin", Mm(mm))
-    s.footer_distance = Mm(7 if attachment else 20)  # type: ignore[attr-defined]
+    s.footer_distance = Mm(ATTACHMENT_FOOTER_MM if attachment else 20)  # type: ignore[attr-defined]
     sect_pr = s._sectPr  # type: ignore[attr-defined]
     for old in sect_pr.findall(f"{{{W_NS}}}docGrid"):
         sect_pr.remove(old)
@@ -274,35 +389,66 @@ def _attachment_list(doc: DocxDocument, grids: list[Grid], words: dict[str, Any]
 
 
 def attachment(doc: DocxDocument, grid: Grid, first: bool = False) -> None:
-    """Write one attachment in its own section: label, title, the table, notes and sign-off."""
-    landscape = grid.landscape or sum(grid.widths) > PORTRAIT_UNITS
+    """Add one attachment to ``doc`` in its own section (for small documents; write_docx streams)."""
     section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
-    page_setup(section, landscape, attachment=True)
+    page_setup(section, _landscape(grid), attachment=True)
+    styles = {name: doc.styles[name].style_id for name in _ATTACHMENT_STYLES}
+    body = doc.element.body
+    wrapper = parse_xml(f"<w:body{W_DECL}>{attachment_xml(grid, styles)}</w:body>")
+    for child in list(wrapper):
+        body.insert(len(body) - 1, child)
+
+
+def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
+    """Return one attachment's body XML: label, title, the table, notes and sign-off."""
+    out = []
     if grid.attachment:
-        doc.add_paragraph(grid.attachment, style="ZP Attachment")
-    page_width = section.page_width
-    assert page_width is not None  # page_setup() has just set it
+        out.append(paragraph_xml(grid.attachment, styles["ZP Attachment"]))
     side = ATTACHMENT_MARGINS_MM["left"] + ATTACHMENT_MARGINS_MM["right"]
-    units = int(2 * (page_width.mm - side) / 25.4 * 72 / TABLE_TITLE_PT)
+    width, height = (Mm(297), Mm(210)) if _landscape(grid) else (Mm(210), Mm(297))
+    page_width = Twips(width.twips).mm  # the page width as the section stores it
+    units = int(2 * (page_width - side) / 25.4 * 72 / TABLE_TITLE_PT)
     title = break_title(grid.title, units, grid.title_fields)
-    doc.add_paragraph(title, style="ZP Table Title")
+    out.append(paragraph_xml(title, styles["ZP Table Title"]))
     if grid.subtitle:
-        doc.add_paragraph(grid.subtitle, style="ZP Table").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    usable = int((page_width.mm - side) * TWIPS_PER_MM)
+        out.append(paragraph_xml(grid.subtitle, styles["ZP Table"], jc="center"))
+    usable = int((page_width - side) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
-    height = section.page_height.mm  # type: ignore[union-attr]
-    style_id = doc.styles[table_style(grid, widths, height, title.count("\n") + 1)].style_id
+    table = styles[table_style(grid, widths, Twips(height.twips).mm, title.count("\n") + 1)]
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
     for n, (a, b) in enumerate(bounds):
         if n:
-            doc.add_paragraph(style="ZP Spacer")
-        _insert(doc, table_xml(grid, widths, a, b, style_id, keep_from))
+            out.append(paragraph_xml("", styles["ZP Spacer"]))
+        out.append(table_string(grid, widths, a, b, table, keep_from))
     tail = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
-    for i, text in enumerate(tail):
-        p = doc.add_paragraph(text, style="ZP Signoff")
-        p.paragraph_format.keep_with_next = i < len(tail) - 1  # the sign-off prints with the table's end
+    for i, text in enumerate(tail):  # the sign-off prints with the table's end
+        out.append(paragraph_xml(text, styles["ZP Signoff"], keep=i < len(tail) - 1))
+    return "".join(out)
+
+
+def paragraph_xml(text: str, style_id: str, *, jc: str = "", keep: bool | None = None) -> str:
+    """Return a w:p as python-docx writes ``add_paragraph(text, style)``: tabs and line breaks as
+    w:tab and w:br, spaces at either end preserved, characters XML cannot hold left out."""
+    ppr = f'<w:pStyle w:val="{style_id}"/>'
+    if keep is not None:
+        ppr += "<w:keepNext/>" if keep else '<w:keepNext w:val="0"/>'
+    if jc:
+        ppr += f'<w:jc w:val="{jc}"/>'
+    text = _NOT_XML.sub("", text)
+    if not text:
+        return f"<w:p><w:pPr>{ppr}</w:pPr></w:p>"
+    run = []
+    for part in re.split(r"(\t|\r\n|\n|\r)", text):
+        if part == "\t":
+            run.append("<w:tab/>")
+        elif part in ("\n", "\r", "\r\n"):
+            run.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if part != part.strip() else ""
+            run.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{''.join(run)}</w:r></w:p>"
 
 
 def table_style(grid: Grid, widths: list[int], page_height_mm: float, title_lines: int = 1) -> str:
@@ -321,11 +467,6 @@ def table_style(grid: Grid, widths: list[int], page_height_mm: float, title_line
     if pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD) <= room:
         return "ZP Table Small"
     return "ZP Table"
-
-
-def _insert(doc: DocxDocument, tbl: object) -> None:
-    body = doc.element.body
-    body.insert(len(body) - 1, tbl)
 
 
 __all__ = ["write_docx"]

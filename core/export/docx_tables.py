@@ -9,6 +9,7 @@ from docx.oxml import parse_xml
 from core.export.grid import HEAD, Grid, printed
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_DECL = f' xmlns:w="{W_NS}"'
 TWIPS_PER_MM = 56.6929
 
 
@@ -34,12 +35,25 @@ def table_xml(
     grid: Grid, widths: list[int], first: int, last: int, style_id: str, keep_from: int | None = None
 ) -> object:
     """Return a w:tbl element for rows first..last-1 of the grid; rows from ``keep_from`` keep with next."""
+    return parse_xml(table_string(grid, widths, first, last, style_id, keep_from, W_DECL))
+
+
+def table_string(
+    grid: Grid,
+    widths: list[int],
+    first: int,
+    last: int,
+    style_id: str,
+    keep_from: int | None = None,
+    declare: str = "",
+) -> str:
+    """Return the w:tbl XML text (the w prefix declared by the document unless ``declare`` is given)."""
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
     parts = [
-        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        f'<w:tbl{declare}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         "</w:tblPr><w:tblGrid>"
@@ -55,7 +69,7 @@ def table_xml(
         parts.extend(_row_cells(grid, r, covered, widths, style_id, keep))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
-    return parse_xml("".join(parts))
+    return "".join(parts)
 
 
 def _row_cells(

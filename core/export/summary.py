@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core import schema
-from core.export import Progress, report_progress, save_atomically
+from core.export import Progress, report_progress
 from core.export.grid import HEAD, MONEY, RATE, SCORE, TEXT, Grid, fill_title, signoff_items
 from core.model import OVERALL, Form, Report
 from core.numbers import ZERO, fmt, q
@@ -196,16 +196,9 @@ def write_summary_xlsx(
     report: Report, path: Path, progress: Progress | None = None, *, template: Template
 ) -> None:
     """Write the 汇总表 alone as a one-sheet workbook."""
-    from openpyxl import Workbook
-
-    from core.export.xlsx import render, sheet_name
+    from core.export.xlsx import write_grids
 
     report_progress(progress, 0, 1, "正在导出自评汇总表")
-    grid = summary_grid(report, template)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name(grid.name, set())
-    render(ws, grid)
-    save_atomically(Path(path), wb.save)
+    write_grids(Path(path), [summary_grid(report, template)])
     if progress is not None:
         progress(1, 1, "完成")

@@ -1,24 +1,25 @@
-"""Write the Excel workbook: one sheet per attachment, in the region's printed layout."""
+"""Write the Excel workbook: one sheet per attachment, in the region's printed layout.
+
+Each grid is first laid out as a ``Sheet`` (cells with their style, merges, row heights, page breaks)
+and then written with xlsxwriter, which streams every sheet's XML once and shares one cell format per
+distinct style across the workbook (openpyxl hashed the style of every cell: the export took twice as
+long as a plain loop). openpyxl stays for reading workbooks back.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from copy import copy
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
 
 from core.export import Progress, pages, report_progress, save_atomically
-from core.export.grid import HEAD, MONEY, RATE, Grid, break_title, line_count, signoff_line, text_units
+from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
 from core.export.layout import plan
 from core.model import Report
 from core.numbers import q
@@ -37,14 +38,50 @@ MAX_LINES = int(
 FOOTER_IN = 0.25  # the page number sits inside the bottom margin, not on its edge
 MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
-_thin = Side(style="thin", color="000000")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-FONT = Font(name=CELL_FONT, size=10.5)
-BOLD = Font(name=CELL_FONT, size=10.5, bold=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FORMULA_START = ("=", "+", "-", "@")
+FOOTER = f'&C&"{CELL_FONT}"第 &P 页，共 &N 页'
+# xlsxwriter stores a column width w as (int(7w + 0.5) + 5) / 7 characters (Excel's padding): asking
+# for w - 5/7 stores exactly w for a whole w, so the sheet keeps the widths the page breaks assume.
+_PADDING = 5 / 7
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+_BOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+
+
+class Style(NamedTuple):
+    """A cell's look; one xlsxwriter format per distinct style in a workbook."""
+
+    font: str = CELL_FONT
+    size: float = 10.5
+    bold: bool = False
+    align: str = ""  # "", "center", "left"
+    valign: str = ""  # "", "vcenter"
+    wrap: bool = False
+    border: bool = False
+    num: str = ""
+    quote: bool = False  # text starting with = + - @ shows as typed (never a formula)
+
+
+CELL = Style(align="center", valign="vcenter", wrap=True, border=True)
+LEFT_CELL = CELL._replace(align="left")
+
+
+@dataclass
+class Sheet:
+    """A grid laid out on a sheet (rows and columns 1-based, as Excel counts them)."""
+
+    name: str
+    grid: Grid
+    cells: dict[tuple[int, int], tuple[Value, Style]] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
+    heights: dict[int, float] = field(default_factory=dict)
+    breaks: list[int] = field(default_factory=list)  # a page ends after each of these rows
+    top: int = 1  # first table row
+    fit_height: int = 0  # pages tall the sheet is fitted to (0: as many as its breaks make)
+    last: int = 1  # last printed row
+
+    @property
+    def widths(self) -> list[float]:
+        return [w + 2.0 for w in self.grid.widths]
 
 
 def write_xlsx(
@@ -57,18 +94,33 @@ def write_xlsx(
 ) -> None:
     """Write every attachment (or only the forms whose uid is in ``forms``) to ``path``, laid out by
     ``template`` (the report's, resolved once when it was opened or built)."""
-    grids = plan(report, template, forms)
+    write_grids(Path(path), plan(report, template, forms), progress)
+
+
+def write_grids(path: Path, grids: list[Grid], progress: Progress | None = None) -> None:
+    """Write one sheet per grid to ``path`` (through a temporary file: never a half workbook).
+
+    Consumes ``grids``: each grid is dropped once its sheet is written, so the grids and xlsxwriter's
+    cell tables (kept until the workbook is closed) are not both held whole.
+    """
     total = len(grids) + 1
-    wb = Workbook()
-    wb.remove(wb.active)
-    names: set[str] = set()
-    for i, grid in enumerate(grids):
-        report_progress(progress, i, total, f"正在导出 {grid.name}")
-        ws = wb.create_sheet(sheet_name(grid.name, names))
-        render(ws, grid)
-    report_progress(progress, len(grids), total, "正在保存")
-    _properties(wb)
-    save_atomically(Path(path), wb.save)
+    grids.reverse()
+
+    def save(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), _BOOK_OPTIONS)
+        formats: dict[Style, Any] = {}
+        names: set[str] = set()
+        for i in range(total - 1):
+            grid = grids.pop()
+            report_progress(progress, i, total, f"正在导出 {grid.name}")
+            write_sheet(book, formats, layout(grid, sheet_name(grid.name, names)))
+            del grid
+        report_progress(progress, total - 1, total, "正在保存")
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        book.set_properties({"author": "ZiPing", "created": now})
+        book.close()
+
+    save_atomically(path, save)
     if progress is not None:
         progress(total, total, "完成")
 
@@ -89,117 +141,83 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def set_text(cell: XlCell, text: str) -> None:
-    """Write user text as text: a leading = + - @ never becomes a formula."""
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True
+# ---- layout: the grid as Excel cells ----------------------------------------------------------
 
 
-def _write_value(cell: XlCell, value: object, kind: str, places: int) -> None:
-    if value is None:
-        return
-    if isinstance(value, str):
-        set_text(cell, value)
-    elif kind == RATE and isinstance(value, Decimal):
-        cell.value = q(value, places + 2)
-        cell.number_format = rate_format(places)
-    elif kind == MONEY:
-        cell.value = value
-        cell.number_format = "0.00"
-    else:
-        cell.value = value
+def layout(grid: Grid, name: str) -> Sheet:
+    """Lay out one grid: titles, table with merges and borders, notes, sign-off, page breaks."""
+    grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
+    sheet = Sheet(name, grid)
+    top = sheet.top = _titles(sheet)
+    _table(sheet)
+    after = top + grid.rows - 1
+    for text in grid.notes:
+        after += 1
+        _line(sheet, after, text)
+    if grid.signoff:
+        after += 2
+        _line(sheet, after, signoff_line(grid.signoff))
+    sheet.last = after
+    _page_breaks(sheet)
+    return sheet
 
 
-def _properties(wb: Workbook) -> None:
-    import datetime as dt
-
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    wb.properties.creator = wb.properties.lastModifiedBy = "ZiPing"
-    wb.properties.created = wb.properties.modified = now
+def _text(sheet: Sheet, row: int, col: int, text: str, style: Style) -> None:
+    sheet.cells[row, col] = (text, style)
 
 
-def _titles(ws: Worksheet, grid: Grid) -> int:
-    """Write the attachment label, title and subtitle; return the first table row (1-based)."""
+def _titles(sheet: Sheet) -> int:
+    """Lay out the attachment label, title and subtitle; return the first table row."""
+    grid = sheet.grid
     n = grid.ncols
     row = 1
     if grid.attachment:
-        set_text(ws.cell(row, 1), grid.attachment)
-        ws.cell(row, 1).font = Font(name=LABEL_FONT, size=12)
+        _text(sheet, row, 1, grid.attachment, Style(LABEL_FONT, 12))
         row += 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+    sheet.merges.append((row, 1, row, n))
     # units of the title's width: half an 18 pt character (12 px) of the columns' pixels (7 a width unit + 5)
     units = int(sum(7 * (w + 2) + 5 for w in grid.widths) / 12)
-    title = break_title(grid.title, units, grid.title_fields)
-    set_text(ws.cell(row, 1), title)
-    ws.cell(row, 1).font = Font(name=TITLE_FONT, size=18, bold=True)  # bold where 方正小标宋 is missing
-    ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[row].height = 32 * sum(
-        max(1, math.ceil(text_units(t) / units)) for t in title.split("\n")
-    )
+    text = break_title(grid.title, units, grid.title_fields)
+    title = Style(TITLE_FONT, 18, bold=True, align="center", valign="vcenter", wrap=True)
+    _text(sheet, row, 1, text, title)  # bold where 方正小标宋 is missing
+    sheet.heights[row] = 32 * sum(max(1, math.ceil(text_units(t) / units)) for t in text.split("\n"))
     row += 1
     if grid.subtitle:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
-        set_text(ws.cell(row, 1), grid.subtitle)
-        ws.cell(row, 1).font = Font(name=CELL_FONT, size=12)
-        ws.cell(row, 1).alignment = Alignment(horizontal="center")
+        sheet.merges.append((row, 1, row, n))
+        _text(sheet, row, 1, grid.subtitle, Style(CELL_FONT, 12, align="center"))
         row += 1
     return row
 
 
-def render(ws: Worksheet, grid: Grid) -> None:
-    """Draw one grid on a sheet: titles, table with merges and borders, notes, sign-off, page set-up."""
-    grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
-    for c, width in enumerate(grid.widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width + 2
-    top = _titles(ws, grid)
-    _table(ws, grid, top)
-    after = top + grid.rows - 1
-    for text in grid.notes:
-        after += 1
-        _line(ws, grid, after, text)
-    if grid.signoff:
-        after += 2
-        _line(ws, grid, after, signoff_line(grid.signoff))
-    _page_setup(ws, grid, top)
-    _page_breaks(ws, grid, top, after)
+def _line(sheet: Sheet, row: int, text: str) -> None:
+    grid = sheet.grid
+    sheet.merges.append((row, 1, row, grid.ncols))
+    _text(sheet, row, 1, text, Style(align="left", valign="vcenter", wrap=True))
+    sheet.heights[row] = min(MAX_ROW_PT, LINE_PT * line_count(text, sum(grid.widths)) + ROW_PAD_PT)
 
 
-def _line(ws: Worksheet, grid: Grid, row: int, text: str) -> None:
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=grid.ncols)
-    set_text(ws.cell(row, 1), text)
-    ws.cell(row, 1).font = FONT
-    ws.cell(row, 1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    ws.row_dimensions[row].height = min(MAX_ROW_PT, LINE_PT * line_count(text, sum(grid.widths)) + ROW_PAD_PT)
-
-
-def _table(ws: Worksheet, grid: Grid, top: int) -> None:
-    covered = grid.covered()
+def _table(sheet: Sheet) -> None:
+    grid, top = sheet.grid, sheet.top
     for r in range(grid.rows):
         for c in range(grid.ncols):
-            cell = ws.cell(top + r, c + 1)
-            cell.border = BORDER
-            cell.font = FONT
-            cell.alignment = CENTER
+            sheet.cells[top + r, c + 1] = (None, CELL)
+    places = grid.rate_places
     for (r, c), gc in grid.cells.items():
-        cell = ws.cell(top + r, c + 1)
-        _write_value(cell, gc.value, gc.kind, grid.rate_places)
+        style = CELL if gc.align == "center" else LEFT_CELL
         if gc.kind == HEAD:
-            cell.font = BOLD
-        if gc.align != "center":
-            cell.alignment = LEFT
-    for r1, c1, r2, c2 in grid.merges:
-        # Registered directly: openpyxl's merge_cells would redraw only the outer borders (and slowly);
-        # every cell of the range keeps its own thin border and is empty but for the top-left one.
-        ref = f"{get_column_letter(c1 + 1)}{top + r1}:{get_column_letter(c2 + 1)}{top + r2}"
-        mcr = MergedCellRange(ws, ref)
-        ws.merged_cells.add(mcr)
-        for r, c in list(mcr.cells)[1:]:
-            merged = ws._cells[r, c] = MergedCell(ws, r, c)
-            merged.border = BORDER
-    for r, height in enumerate(row_heights(grid, covered)):
-        ws.row_dimensions[top + r].height = height
+            style = style._replace(bold=True)
+        value = gc.value
+        if isinstance(value, str):
+            if value.startswith(FORMULA_START):
+                style = style._replace(quote=True)
+        elif gc.kind == RATE and isinstance(value, Decimal):
+            value, style = q(value, places + 2), style._replace(num=rate_format(places))
+        elif gc.kind == MONEY and value is not None:
+            style = style._replace(num="0.00")
+        sheet.cells[top + r, c + 1] = (value, style)
+    sheet.merges.extend((top + r1, c1 + 1, top + r2, c2 + 1) for r1, c1, r2, c2 in grid.merges)
+    for r, height in enumerate(row_heights(grid, grid.covered())):
+        sheet.heights[top + r] = height
 
 
 def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, int]]) -> list[float]:
@@ -217,39 +235,35 @@ def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, 
     return [min(MAX_ROW_PT, math.ceil(n) * LINE_PT + ROW_PAD_PT) for n in lines]
 
 
-def _page_breaks(ws: Worksheet, grid: Grid, top: int, last: int) -> None:
+def _page_breaks(sheet: Sheet) -> None:
     """End every printed page with a manual break: no lone sign-off, no header row at a page's foot.
     A sheet a little too long for one page is fitted to one page instead (as the seeds print a form)."""
+    grid, top, last = sheet.grid, sheet.top, sheet.last
     page = pages.Page(grid.landscape, MARGINS_IN)
-    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, grid.ncols + 1)]
-    heights = [ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, last + 1)]
-    if sum(heights) <= page.capacity(widths) * pages.ONE_PAGE:  # a form a little too long: print it smaller
-        ws.page_setup.fitToHeight = 1
+    heights = [sheet.heights.get(r, DEFAULT_ROW_PT) for r in range(1, last + 1)]
+    if sum(heights) <= page.capacity(sheet.widths) * pages.ONE_PAGE:  # a little too long: print it smaller
+        sheet.fit_height = 1
         return
     repeat = (top + grid.repeat[0] - 1, top + grid.repeat[1] - 1) if grid.repeat else (0, top - 2)
-    for row in pages.breaks(heights, page.capacity(widths), repeat, _break_costs(grid, top, last)):
-        ws.row_breaks.append(Break(id=row + 1))
-        _split_merges(ws, row + 1)
+    for row in pages.breaks(heights, page.capacity(sheet.widths), repeat, _break_costs(grid, top, last)):
+        sheet.breaks.append(row + 1)
+        _split_merges(sheet, row + 1)
 
 
-def _split_merges(ws: Worksheet, end: int) -> None:
+def _split_merges(sheet: Sheet, end: int) -> None:
     """Cut every merged run that crosses the page ending after sheet row ``end`` in two, and print its
     label again at the top of the next page (a merged cell shows its text on the first page only)."""
-    for mcr in list(ws.merged_cells.ranges):
-        if not mcr.min_row <= end < mcr.max_row:
+    kept: list[tuple[int, int, int, int]] = []
+    for m in sheet.merges:
+        r1, c1, r2, c2 = m
+        if not r1 <= end < r2:
+            kept.append(m)
             continue
-        first = ws.cell(mcr.min_row, mcr.min_col)
-        ws.merged_cells.remove(mcr)
-        top_left = XlCell(ws, row=end + 1, column=mcr.min_col)
-        ws._cells[end + 1, mcr.min_col] = top_left
-        top_left.value = first.value
-        top_left.data_type = first.data_type
-        top_left.font, top_left.alignment = copy(first.font), copy(first.alignment)
-        top_left.border, top_left.number_format = BORDER, first.number_format
-        for r1, r2 in ((mcr.min_row, end), (end + 1, mcr.max_row)):
-            if r1 < r2 or mcr.min_col < mcr.max_col:
-                cols = f"{get_column_letter(mcr.min_col)}{{}}:{get_column_letter(mcr.max_col)}{{}}"
-                ws.merged_cells.add(MergedCellRange(ws, cols.format(r1, r2)))
+        sheet.cells[end + 1, c1] = sheet.cells.get((r1, c1), (None, CELL))
+        for a, b in ((r1, end), (end + 1, r2)):
+            if a < b or c1 < c2:
+                kept.append((a, c1, b, c2))
+    sheet.merges = kept
 
 
 def _break_costs(grid: Grid, top: int, last: int) -> list[float]:
@@ -268,18 +282,69 @@ def _break_costs(grid: Grid, top: int, last: int) -> list[float]:
     return costs
 
 
-def _page_setup(ws: Worksheet, grid: Grid, top: int) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if grid.landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom = MARGINS_IN
-    ws.page_margins.footer = ws.page_margins.header = FOOTER_IN
+# ---- writing: the sheet with xlsxwriter -------------------------------------------------------
+
+
+def _format(book: Any, formats: dict[Style, Any], style: Style) -> Any:
+    fmt = formats.get(style)
+    if fmt is None:
+        props: dict[str, Any] = {"font_name": style.font, "font_size": style.size}
+        if style.bold:
+            props["bold"] = True
+        if style.align:
+            props["align"] = style.align
+        if style.valign:
+            props["valign"] = style.valign
+        if style.wrap:
+            props["text_wrap"] = True
+        if style.border:
+            props["border"] = 1
+        if style.num:
+            props["num_format"] = style.num
+        if style.quote:
+            props["quote_prefix"] = True
+        fmt = formats[style] = book.add_format(props)
+    return fmt
+
+
+def write_sheet(book: Any, formats: dict[Style, Any], sheet: Sheet) -> None:
+    """Write a laid-out sheet: widths, heights, merges, cells (text as text), page set-up."""
+    ws = book.add_worksheet(sheet.name)
+    for c, width in enumerate(sheet.widths):
+        ws.set_column(c, c, width - _PADDING)
+    for r, height in sheet.heights.items():
+        ws.set_row(r - 1, height)
+    cells = sheet.cells
+    for r1, c1, r2, c2 in sheet.merges:
+        style = cells.get((r1, c1), (None, CELL))[1]
+        ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, _format(book, formats, style))
+    for (r, c), (value, style) in cells.items():
+        fmt = _format(book, formats, style)
+        if value is None or value == "":
+            ws.write_blank(r - 1, c - 1, None, fmt)
+        elif isinstance(value, str):
+            ws.write_string(r - 1, c - 1, value, fmt)
+        else:
+            ws.write_number(r - 1, c - 1, value, fmt)
+    _page_setup(ws, sheet)
+    if sheet.breaks:
+        ws.set_h_pagebreaks(sheet.breaks)
+
+
+def _page_setup(ws: Any, sheet: Sheet) -> None:
+    grid, top = sheet.grid, sheet.top
+    ws.set_paper(9)  # A4
+    if grid.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, sheet.fit_height)
+    ws.center_horizontally()
+    left, right, top_in, bottom = MARGINS_IN
+    ws.set_margins(left=left, right=right, top=top_in, bottom=bottom)
+    ws.set_header("", {"margin": FOOTER_IN})
+    ws.set_footer(FOOTER, {"margin": FOOTER_IN})
     if grid.repeat:  # a one-page table (基础数据表) repeats nothing
-        ws.print_title_rows = f"{top + grid.repeat[0]}:{top + grid.repeat[1]}"
-    ws.print_area = f"A1:{get_column_letter(grid.ncols)}{ws.max_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = CELL_FONT
-    ws.sheet_view.showGridLines = False
+        ws.repeat_rows(top + grid.repeat[0] - 1, top + grid.repeat[1] - 1)
+    ws.print_area(0, 0, sheet.last - 1, grid.ncols - 1)
+    ws.hide_gridlines(2)

@@ -182,6 +182,24 @@ def test_signoff_and_formula_text_stay_text(report004, tmp_path: Path) -> None:
     assert any(p.text.startswith("填表人：张璐") for p in doc.paragraphs)
 
 
+def test_attachment_text_is_escaped_in_the_streamed_xml(report004, tmp_path: Path) -> None:
+    """The attachments are written as XML text: markup characters, tabs and characters XML cannot hold
+    in a sign-off or a cell still give a file Word opens, with the text as typed."""
+    report = report004.clone()
+    form = report.projects[0]
+    form.signoff = None
+    report.signoff.preparer = "张<璐> & 李\x01四\t]]>"
+    form.indicators[0].level3 = "<w:p>&amp; 指标"
+    template = get_template(report.template)
+    write_docx(report, tmp_path / "esc.docx", template=template)
+    doc = docx.Document(str(tmp_path / "esc.docx"))
+    assert any(p.text.startswith("填表人：张<璐> & 李四\t]]>") for p in doc.paragraphs)
+    assert "<w:p>&amp; 指标" in [t.text for t in doc.element.body.iter(qn("w:t"))]
+    sections = doc.sections
+    assert len(sections) == 1 + len(plan(report, template))  # the narrative, then one section per attachment
+    assert sections[0].footer.paragraphs[0].text.startswith("— ")  # page numbers in the first section
+
+
 def test_cancel_leaves_no_file(report004, tmp_path: Path) -> None:
     calls: list[int] = []
     with pytest.raises(ExportCancelled):

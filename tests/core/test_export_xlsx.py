@@ -29,6 +29,21 @@ SHEETS_004 = [
 ]
 
 
+def col_widths(ws) -> list[float]:
+    """Each column's width; a <col> element may cover several equal columns (min..max)."""
+    out = [0.0] * ws.max_column
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min or 1, min(dim.max or dim.min or 1, ws.max_column) + 1):
+            out[c - 1] = dim.width
+    return out
+
+
+def fit_height(ws) -> int:
+    """Pages tall a sheet is fitted to; an absent fitToHeight is 1, the schema's default."""
+    value = ws.page_setup.fitToHeight
+    return 1 if value is None else int(value)
+
+
 @pytest.fixture(scope="module")
 def report004() -> Report:
     report = read_json_file(FIXTURES / "seed004_yiyang.json")
@@ -146,7 +161,7 @@ def test_fonts_widths_and_heights_show_wrapped_text(book004) -> None:
     assert ws["D13"].font.name == "宋体"
     goal = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("坚持以习近平"))
     assert ws.row_dimensions[goal.row].height >= 3 * 15
-    assert ws.column_dimensions["D"].width >= 26 and ws.column_dimensions["A"].width >= 10
+    assert col_widths(ws)[3] >= 26 and col_widths(ws)[0] >= 10
     assert all(c.alignment.wrap_text for row in ws.iter_rows(min_row=3) for c in row if c.value)
 
 
@@ -155,8 +170,9 @@ def test_page_setup(book004) -> None:
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         # fitted to one page (no manual break) when a little too long for it, else paged by breaks
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight in (0, 1)
-        assert (ws.page_setup.fitToHeight == 1) == (not ws.row_breaks.brk)
+        # (an absent fitToWidth is 1, the schema's default)
+        assert (ws.page_setup.fitToWidth or 1) == 1 and fit_height(ws) in (0, 1)
+        assert (fit_height(ws) == 1) == (not ws.row_breaks.brk)
         # a one-page 基础数据表 repeats no title rows; every sheet prints exactly its used range
         assert bool(ws.print_title_rows) != ws.title.endswith("基础数据表")
         assert ws.print_area and ws.print_area.endswith(f"${ws.max_row}")
@@ -266,13 +282,13 @@ def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -
 
     for ws in book004.worksheets:
         landscape = ws.page_setup.orientation == "landscape"
-        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+        widths = col_widths(ws)
         page = Page(landscape, (0.5, 0.5, 0.6, 0.6))
         titles = ws.print_title_rows
         head = [int(x) for x in titles.replace("$", "").split(":")] if titles else [1, 0]
         header_pt = sum(ws.row_dimensions[r].height or 15 for r in range(head[0], head[1] + 1))
         pages = _printed_pages(ws, landscape)
-        room = page.capacity(widths) * (ONE_PAGE if ws.page_setup.fitToHeight == 1 else 1)  # fitted: smaller
+        room = page.capacity(widths) * (ONE_PAGE if fit_height(ws) == 1 else 1)  # fitted: smaller
         for first, last in pages:
             height = sum(ws.row_dimensions[r].height or 15 for r in range(first, last + 1))
             assert height + (header_pt if first > head[1] else 0) <= room, (ws.title, first)
@@ -282,7 +298,7 @@ def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -
         borders = [r for r in range(first, signoff) if ws.cell(r, 2).border.top.style == "thin"]
         assert len(borders) >= 2, f"{ws.title}: the sign-off page has no table rows"
     assert len(_printed_pages(book004["附件2 部门整体"], True)) == 2  # it needs two pages at Excel's scale
-    assert book004["附件3-1 业务工作经费"].page_setup.fitToHeight == 1  # a little too long: fitted to one
+    assert fit_height(book004["附件3-1 业务工作经费"]) == 1  # a little too long: fitted to one
 
 
 def test_goals_already_numbered_by_the_user_are_not_numbered_twice(tmp_path) -> None:  # noqa: ANN001
@@ -385,7 +401,7 @@ def test_text_taller_than_excels_row_cap_continues_on_the_rows_below(report004, 
             assert cell.value.endswith("。")  # cut at a sentence end
             m = spans.get((cell.row, cell.column))
             r2, c2 = (m.max_row, m.max_col) if m else (cell.row, cell.column)
-            width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(cell.column, c2 + 1))
+            width = sum(col_widths(ws)[cell.column - 1 : c2])
             height = sum(ws.row_dimensions[r].height or 15 for r in range(cell.row, r2 + 1))
             assert line_count(cell.value, int(width)) * 15 <= height, (cell.coordinate, height)
     assert all((ws.row_dimensions[r].height or 15) <= 409 for r in range(1, ws.max_row + 1))
@@ -427,11 +443,11 @@ def test_a_001_project_form_a_little_too_long_prints_on_one_page(tmp_path: Path)
     for ws in openpyxl.load_workbook(path):
         if not ws.title.startswith("附表") or "评分表" in ws.title:
             continue
-        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+        widths = col_widths(ws)
         page = pages.Page(ws.page_setup.orientation == "landscape", MARGINS_IN)
         height = sum(ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, ws.max_row + 1))
         fits = height <= page.capacity(widths) * 1.3
-        assert (ws.page_setup.fitToHeight == 1) == fits and (not ws.row_breaks.brk) == fits, ws.title
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (fit_height(ws) == 1) == fits and (not ws.row_breaks.brk) == fits, ws.title
+        assert (ws.page_setup.fitToWidth or 1) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         one_page += fits
     assert one_page >= 20
