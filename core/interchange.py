@@ -11,54 +11,35 @@ from core import model as m
 from core import schema
 from core.model import Form, FundRow, Indicator, NarrativeSection, Report, ScoreItem, Signoff
 from core.numbers import amount_problem, parse_rate
-from core.schema import Kind, Table
+from core.schema import REP, Column, Kind, Table
 from core.templates import Template, TemplateError, get_template
 
 FORMAT = "ziping-report"
 VERSION = 1
 
-REPORT_KEYS = {
-    "format",
-    "version",
-    "template",
-    "year",
-    "department",
-    "signoff",
-    "forms",
-    "narrative",
-    "basic_data",
-    "analysis",
+# The declared columns of each object of the format (core/schema.py) and the keys around them.
+REPORT_FIELDS = schema.declared(Report)  # template, year, department
+FORM_FIELDS = tuple(c for c in schema.columns(Table.HEADER) if not c.interchange_in)
+FUNDS_FIELDS = tuple(c for c in schema.columns(Table.HEADER) if c.interchange_in == "funds")
+# A funds row's values; the printed rate is checked first (as it always was).
+FUND_ROW_FIELDS = tuple(
+    sorted((c for c in schema.columns(Table.FUNDS) if c.interchange), key=lambda c: c.kind != Kind.RATE)
+)
+SECTION_FIELDS = schema.columns(Table.NARRATIVE)
+
+REPORT_KEYS = {"format", "version", "signoff", "forms", "narrative", "basic_data", "analysis"} | {
+    c.interchange for c in REPORT_FIELDS
 }
 SIGNOFF_KEYS = set(m.SIGNOFF_FIELDS)
-FORM_KEYS = {
-    "kind",
-    "name",
-    "supervisor",
-    "implementer",
-    "funds",
-    "goals",
-    "indicators",
-    "score_sheet",
-    "printed_total",
-    "signoff",
+FORM_KEYS = {"kind", "funds", "goals", "indicators", "score_sheet", "signoff"} | {
+    c.interchange for c in FORM_FIELDS
 }
-FUNDS_KEYS = {"unit", "execution_weight", "rows"}
-FUND_ROW_KEYS = {"label", "initial", "annual", "executed", "rate", "score"}
+FUNDS_KEYS = {"rows"} | {c.interchange for c in FUNDS_FIELDS}
+FUND_ROW_KEYS = {"label"} | {c.interchange for c in FUND_ROW_FIELDS}
 GOAL_KEYS = {c.interchange for c in schema.columns(Table.GOALS)}
 INDICATOR_KEYS = {c.interchange for c in schema.columns(Table.INDICATORS)}
 SCORE_KEYS = {c.interchange for c in schema.columns(Table.SCORE_SHEET)}
-SECTION_KEYS = {"title", "text"}
-AMOUNT_KEYS = {
-    "initial",
-    "annual",
-    "executed",
-    "execution_weight",
-    "weight",
-    "score",
-    "self_score",
-    "review_score",
-    "printed_total",
-}
+SECTION_KEYS = {c.interchange for c in SECTION_FIELDS}
 
 
 class InterchangeError(ValueError):
@@ -80,10 +61,15 @@ def _text(obj: dict[str, Any], key: str, where: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InterchangeError(f"{where}.{key}：应为字符串")
-    text = str(value)
-    problem = amount_problem(text) if key in AMOUNT_KEYS else None
+    return str(value)
+
+
+def _value(obj: dict[str, Any], column: Column, where: str) -> str:
+    """Read a declared column's text under its interchange key; an amount must be a number."""
+    text = _text(obj, column.interchange, where)
+    problem = amount_problem(text) if column.kind == Kind.AMOUNT else None
     if problem:
-        raise InterchangeError(f"{where}.{key}：{problem}")
+        raise InterchangeError(f"{where}.{column.interchange}：{problem}")
     return text
 
 
@@ -103,8 +89,9 @@ def _signoff(obj: Any, where: str) -> Signoff:
 
 def _funds(form: Form, obj: Any, where: str, template: Template) -> None:
     _check_keys(obj, FUNDS_KEYS, where)
-    form.fund_unit = _text(obj, "unit", where) or template.money_unit
-    form.execution_weight = _text(obj, "execution_weight", where)
+    for c in FUNDS_FIELDS:
+        setattr(form, c.key, _value(obj, c, where))
+    form.fund_unit = form.fund_unit or template.money_unit
     seen: set[str] = set()
     for i, row in enumerate(_list(obj, "rows", where)):
         w = f"{where}.rows[{i}]"
@@ -117,19 +104,17 @@ def _funds(form: Form, obj: Any, where: str, template: Template) -> None:
         if key in seen:
             raise InterchangeError(f"{w}.label：资金行 “{label}” 重复")
         seen.add(key)
-        rate = _text(row, "rate", w)
-        if rate and rate.strip() not in ("—", "-", "/") and parse_rate(rate) is None:
-            raise InterchangeError(f"{w}.rate：“{rate}”不是百分比")
-        form.funds.append(
-            FundRow(
-                key=key,
-                initial=_text(row, "initial", w),
-                annual=_text(row, "annual", w),
-                executed=_text(row, "executed", w),
-                printed_rate=rate,
-                printed_score=_text(row, "score", w),
-            )
-        )
+        values: dict[str, Any] = {}
+        for c in FUND_ROW_FIELDS:
+            value = values[c.key] = _value(row, c, w)
+            if (
+                c.kind == Kind.RATE
+                and value
+                and value.strip() not in ("—", "-", "/")
+                and parse_rate(value) is None
+            ):
+                raise InterchangeError(f"{w}.{c.interchange}：“{value}”不是百分比")
+        form.funds.append(FundRow(key=key, **values))
     order = [s.key for s in template.form(form.kind).fund_rows]
     have = {r.key: r for r in form.funds}
     form.funds = [have.get(k) or FundRow(key=k) for k in order]
@@ -153,10 +138,7 @@ def _row(table: Table, obj: Any, where: str) -> Any:
                 raise InterchangeError(f"{where}.{k}：应为字符串数组")
             values[c.key] = list(labels)
         else:
-            value = _text(obj, k, where)
-            problem = amount_problem(value) if c.kind == Kind.AMOUNT else None
-            if problem:
-                raise InterchangeError(f"{where}.{k}：{problem}")
+            value = _value(obj, c, where)
             if c.kind == Kind.DIRECTION and value not in ("", "≥", "≤", "="):
                 raise InterchangeError(f"{where}.{k}：应为 “≥”、“≤” 或 “=”")
             values[c.key] = value
@@ -178,13 +160,8 @@ def _form(obj: Any, where: str, template: Template) -> Form:
     kind = obj.get("kind")
     if kind not in m.FORM_KINDS:
         raise InterchangeError(f"{where}.kind：应为 “overall” 或 “project”")
-    form = Form(
-        kind=kind,
-        name=_text(obj, "name", where),
-        supervisor=_text(obj, "supervisor", where),
-        implementer=_text(obj, "implementer", where),
-        printed_total=_text(obj, "printed_total", where),
-    )
+    header: dict[str, Any] = {c.key: _value(obj, c, where) for c in FORM_FIELDS}
+    form = Form(kind=kind, **header)
     if not form.name.strip():
         raise InterchangeError(f"{where}.name：名称不能为空")
     if "signoff" in obj and obj["signoff"] is not None:
@@ -213,15 +190,15 @@ def report_from_dict(data: Any) -> Report:
     if version > VERSION:
         raise InterchangeError(f"(根).version：文件版本 {version} 比本程序支持的 {VERSION} 新，请升级")
     try:
-        template = get_template(str(data.get("template", "")))
+        template = get_template(str(data.get(REP.template, "")))
     except TemplateError as exc:
         raise InterchangeError(f"(根).template：{exc}") from exc
-    year = data.get("year")
+    year = data.get(REP.year)
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise InterchangeError("(根).year：应为年度数字，如 2023")
-    report = Report(template=template.id, year=year, department=_text(data, "department", "(根)"))
+    report = Report(template=template.id, year=year, department=_text(data, REP.department, "(根)"))
     if data.get("signoff") is not None:
         report.signoff = _signoff(data["signoff"], "(根).signoff")
     report.forms = [_form(f, f"forms[{i}]", template) for i, f in enumerate(_list(data, "forms", "(根)"))]
@@ -229,9 +206,8 @@ def report_from_dict(data: Any) -> Report:
         raise InterchangeError("forms：只能有一张部门整体支出表（kind “overall”）")
     for i, s in enumerate(_list(data, "narrative", "(根)")):
         _check_keys(s, SECTION_KEYS, f"narrative[{i}]")
-        report.narrative.append(
-            NarrativeSection(_text(s, "title", f"narrative[{i}]"), _text(s, "text", f"narrative[{i}]"))
-        )
+        section: dict[str, Any] = {c.key: _value(s, c, f"narrative[{i}]") for c in SECTION_FIELDS}
+        report.narrative.append(NarrativeSection(**section))
     basic = data.get("basic_data")
     if basic is not None and not isinstance(basic, dict):
         raise InterchangeError("(根).basic_data：应为对象")
@@ -324,34 +300,15 @@ def _row_dict(table: Table, row: Any) -> dict[str, Any]:
 def _fund_row_dict(row: FundRow, template: Template, kind: str) -> dict[str, Any]:
     spec = template.form(kind).row_spec(row.key)
     label = spec.printed if spec else row.key
-    return {
-        "label": label,
-        **_clean(
-            {
-                "initial": row.initial,
-                "annual": row.annual,
-                "executed": row.executed,
-                "rate": row.printed_rate,
-                "score": row.printed_score,
-            }
-        ),
-    }
+    values = {c.interchange: getattr(row, c.key) for c in schema.columns(Table.FUNDS) if c.interchange}
+    return {"label": label, **_clean(values)}
 
 
 def form_to_dict(form: Form, template: Template) -> dict[str, Any]:
-    out = _clean(
-        {
-            "kind": form.kind,
-            "name": form.name,
-            "supervisor": form.supervisor,
-            "implementer": form.implementer,
-            "printed_total": form.printed_total,
-        }
-    )
+    out = _clean({"kind": form.kind, **{c.interchange: getattr(form, c.key) for c in FORM_FIELDS}})
     out["funds"] = _clean(
         {
-            "unit": form.fund_unit,
-            "execution_weight": form.execution_weight,
+            **{c.interchange: getattr(form, c.key) for c in FUNDS_FIELDS},
             "rows": [_fund_row_dict(r, template, form.kind) for r in form.funds],
         }
     )
@@ -370,14 +327,14 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     out: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "template": report.template,
-        "year": report.year,
-        "department": report.department,
+        **{c.interchange: getattr(report, c.key) for c in REPORT_FIELDS},
         "signoff": asdict(report.signoff),
         "forms": [form_to_dict(f, template) for f in report.forms],
     }
     if report.narrative:
-        out["narrative"] = [{"title": s.title, "text": s.text} for s in report.narrative]
+        out["narrative"] = [
+            {c.interchange: getattr(s, c.key) for c in SECTION_FIELDS} for s in report.narrative
+        ]
     if report.basic_data:
         out["basic_data"] = report.basic_data
     if report.analysis:

@@ -77,6 +77,7 @@ class Column:
     finds the column by them, brackets and spaces ignored), ``exact_headers`` words that name it
     only when they are the whole cell ("单位" is 计量单位, "单位名称" is not).
     ``cleared_next_year``: a result of the year, blank when next year's report starts from this one.
+    ``interchange_in``: the object of its record the interchange key sits in ("" = the record).
     """
 
     key: str
@@ -88,6 +89,7 @@ class Column:
     headers: tuple[str, ...] = ()
     exact_headers: tuple[str, ...] = ()
     cleared_next_year: bool = False
+    interchange_in: str = ""
 
 
 _META = "ziping.column"
@@ -95,29 +97,21 @@ _META = "ziping.column"
 
 @dataclass(frozen=True)
 class _Decl:
+    """What a field declaration records; ``column_of`` turns it into the field's ``Column``."""
+
     kind: Kind
     label: str
-    storage: str | None
-    interchange: str | None
-    editable: bool
+    storage: str | None = None
+    interchange: str | None = None
+    editable: bool = True
     headers: tuple[str, ...] = ()
     exact_headers: tuple[str, ...] = ()
     cleared_next_year: bool = False
+    interchange_in: str = ""
 
 
-def _meta(
-    kind: Kind,
-    label: str,
-    storage: str | None,
-    interchange: str | None,
-    editable: bool,
-    headers: tuple[str, ...] = (),
-    exact_headers: tuple[str, ...] = (),
-    cleared_next_year: bool = False,
-) -> Any:
-    return {
-        _META: _Decl(kind, label, storage, interchange, editable, headers, exact_headers, cleared_next_year)
-    }
+def _meta(kind: Kind, label: str, **more: Any) -> Any:
+    return {_META: _Decl(kind, label, **more)}
 
 
 def text(
@@ -127,34 +121,46 @@ def text(
     default: str = "",
     storage: str | None = None,
     interchange: str | None = None,
+    interchange_in: str = "",
     editable: bool = True,
     headers: tuple[str, ...] = (),
     exact_headers: tuple[str, ...] = (),
     cleared_next_year: bool = False,
 ) -> str:
     """Declare a text-valued column (TEXT, LONG, LEVEL, AMOUNT, RATE, DIRECTION, KEY)."""
-    meta = _meta(kind, label, storage, interchange, editable, headers, exact_headers, cleared_next_year)
+    meta = _meta(
+        kind,
+        label,
+        storage=storage,
+        interchange=interchange,
+        interchange_in=interchange_in,
+        editable=editable,
+        headers=headers,
+        exact_headers=exact_headers,
+        cleared_next_year=cleared_next_year,
+    )
     return field(default=default, metadata=meta)
 
 
 def key(label: str) -> Any:
     """Declare a row's identity column (required, never typed)."""
-    return field(metadata=_meta(Kind.KEY, label, None, "", False))
+    return field(metadata=_meta(Kind.KEY, label, interchange="", editable=False))
 
 
 def required(label: str, kind: Kind = Kind.TEXT) -> Any:
     """Declare a column every record must have (no default)."""
-    return field(metadata=_meta(kind, label, None, None, True))
+    return field(metadata=_meta(kind, label))
 
 
 def flag(label: str, *, storage: str | None = None, interchange: str | None = None) -> bool:
     """Declare a yes/no column (stored as 0/1, exchanged as true/false, absent = false)."""
-    return field(default=False, metadata=_meta(Kind.FLAG, label, storage, interchange, True))
+    return field(default=False, metadata=_meta(Kind.FLAG, label, storage=storage, interchange=interchange))
 
 
 def path(label: str, *, storage: str | None = None, interchange: str | None = None) -> list[str]:
     """Declare a list-of-labels column (stored as JSON, exchanged as an array)."""
-    return field(default_factory=list, metadata=_meta(Kind.PATH, label, storage, interchange, True))
+    meta = _meta(Kind.PATH, label, storage=storage, interchange=interchange)
+    return field(default_factory=list, metadata=meta)
 
 
 def column_of(f: Field[Any]) -> Column | None:
@@ -173,6 +179,7 @@ def column_of(f: Field[Any]) -> Column | None:
         headers=d.headers,
         exact_headers=d.exact_headers,
         cleared_next_year=d.cleared_next_year,
+        interchange_in=d.interchange_in,
     )
 
 
@@ -433,8 +440,8 @@ class Form:
     supervisor: str = text("主管部门", headers=("主管部门", "主管单位"))
     implementer: str = text("实施单位", headers=("实施单位", "项目实施单位"))
     # The interchange format keeps these two inside the form's "funds" object.
-    fund_unit: str = text("金额单位", default="万元", interchange="unit")
-    execution_weight: str = text("执行率分值", Kind.AMOUNT)
+    fund_unit: str = text("金额单位", default="万元", interchange="unit", interchange_in="funds")
+    execution_weight: str = text("执行率分值", Kind.AMOUNT, interchange_in="funds")
     printed_total: str = text("总分", Kind.AMOUNT, editable=False, cleared_next_year=True)
     funds: list[FundRow] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)

@@ -49,7 +49,6 @@ LEFT: dict[str, int] = {
     "core/importers/apply.py": 4,
     "core/importers/build.py": 48,
     "core/importers/recognise.py": 91,
-    "core/interchange.py": 51,
     "core/problems.py": 1,
     "core/report.py": 6,
     "core/review/cli.py": 10,
