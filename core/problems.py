@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.schema import Table
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -16,8 +18,8 @@ SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 class Problem:
     """One finding. ``form_uid`` is None for report-level problems.
 
-    ``table`` is header, funds, goals, indicators, score_sheet, narrative,
-    report or basic_data; ``row`` is the 0-based row in that table (None for
+    ``table`` is the ``Table`` it points into (header, funds, goals, indicators,
+    score_sheet, narrative, report, basic_data …); ``row`` is the 0-based row in that table (None for
     the header or the whole form); ``column`` the column's code name or None.
     """
 
@@ -26,7 +28,7 @@ class Problem:
     message: str
     form_uid: int | None = None
     form: str = ""
-    table: str = "report"
+    table: Table = Table.REPORT
     row: int | None = None
     column: str | None = None
     group: str = ""  # "yth": what the 一体化 importer would reject or drop
@@ -35,7 +37,7 @@ class Problem:
     def severity_label(self) -> str:
         return SEVERITY_LABELS[self.severity]
 
-    def cell(self) -> tuple[int | None, str, int | None, str | None]:
+    def cell(self) -> tuple[int | None, Table, int | None, str | None]:
         return (self.form_uid, self.table, self.row, self.column)
 
     def to_json(self) -> dict[str, Any]:
@@ -44,7 +46,7 @@ class Problem:
             "rule": self.rule,
             "severity": self.severity,
             "form": self.form,
-            "table": self.table,
+            "table": str(self.table),
             "row": self.row,
             "column": self.column,
             "message": self.message,

@@ -60,7 +60,7 @@ LEFT: dict[str, int] = {
     "core/review/scan.py": 2,
     "core/rules/engine.py": 1,
     "core/rules/figures.py": 4,
-    "core/rules/funds.py": 19,
+    "core/rules/funds.py": 18,
     "core/rules/indicators.py": 47,
     "core/rules/report_rules.py": 9,
     "core/rules/sheets.py": 8,

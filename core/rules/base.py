@@ -25,7 +25,7 @@ class FormCtx:
     form: Form
 
     def problem(
-        self, rule: str, message: str, table: str, row: int | None = None, column: str | None = None
+        self, rule: str, message: str, table: Table, row: int | None = None, column: str | None = None
     ) -> Problem:
         """Return a Problem of ``rule`` pointing at a cell of this form."""
         return Problem(
@@ -34,7 +34,7 @@ class FormCtx:
 
 
 def report_problem(
-    rule: str, message: str, table: str = "report", row: int | None = None, column: str | None = None
+    rule: str, message: str, table: Table = Table.REPORT, row: int | None = None, column: str | None = None
 ) -> Problem:
     """Return a report-level Problem."""
     return Problem(rule, severity(rule), message, None, "", table, row, column, group(rule))

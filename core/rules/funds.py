@@ -11,7 +11,7 @@ from core.model import FUNDS, FundRow
 from core.numbers import ONE, ZERO, fmt, fmt_money, fmt_percent, parse_rate, q
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, money
-from core.schema import Table
+from core.schema import IND, Table
 from core.scoring import amount, computed_sums, execution_score, fund_value, parsed, rate_of
 from core.values import Kind
 
@@ -223,9 +223,9 @@ def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
                 yield ctx.problem(
                     "S12",
                     f"“{label}”资金为空，指标“{ind.level3}”却为 {ind.actual.strip()}",
-                    "indicators",
+                    Table.INDICATORS,
                     i,
-                    "actual",
+                    IND.actual,
                 )
 
 

@@ -49,7 +49,7 @@ def check_form_signoff(ctx: FormCtx) -> Iterator[Problem]:
 def check_signoff(report: Report, _template: Template) -> Iterator[Problem]:
     """S06: the report's sign-off, once started, is complete."""
     for key in _signoff_gaps(report.signoff):
-        yield report_problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", "report", None, key)
+        yield report_problem("S06", f"签字栏已部分填写，“{SIGNOFF_NAMES[key]}”为空", Table.REPORT, None, key)
 
 
 @report_rule(Table.GOALS, Table.HEADER)
