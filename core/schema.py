@@ -78,6 +78,7 @@ class Column:
     only when they are the whole cell ("单位" is 计量单位, "单位名称" is not).
     ``cleared_next_year``: a result of the year, blank when next year's report starts from this one.
     ``interchange_in``: the object of its record the interchange key sits in ("" = the record).
+    ``title``: the header a grid shows when it differs from the label (指标分值 for 分值).
     """
 
     key: str
@@ -90,6 +91,12 @@ class Column:
     exact_headers: tuple[str, ...] = ()
     cleared_next_year: bool = False
     interchange_in: str = ""
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The column's header where no template titles it: ``title``, else the label."""
+        return self.title or self.label
 
 
 _META = "ziping.column"
@@ -108,6 +115,7 @@ class _Decl:
     exact_headers: tuple[str, ...] = ()
     cleared_next_year: bool = False
     interchange_in: str = ""
+    title: str = ""
 
 
 def _meta(kind: Kind, label: str, **more: Any) -> Any:
@@ -122,6 +130,7 @@ def text(
     storage: str | None = None,
     interchange: str | None = None,
     interchange_in: str = "",
+    title: str = "",
     editable: bool = True,
     headers: tuple[str, ...] = (),
     exact_headers: tuple[str, ...] = (),
@@ -134,6 +143,7 @@ def text(
         storage=storage,
         interchange=interchange,
         interchange_in=interchange_in,
+        title=title,
         editable=editable,
         headers=headers,
         exact_headers=exact_headers,
@@ -180,6 +190,7 @@ def column_of(f: Field[Any]) -> Column | None:
         exact_headers=d.exact_headers,
         cleared_next_year=d.cleared_next_year,
         interchange_in=d.interchange_in,
+        title=d.title,
     )
 
 
@@ -317,12 +328,16 @@ class Indicator:
 @dataclass
 class ScoreItem:
     path: list[str] = path("指标")
-    weight: str = text("分值", Kind.AMOUNT, headers=("指标分值", "分值"))
+    weight: str = text("分值", Kind.AMOUNT, title="指标分值", headers=("指标分值", "分值"))
     explanation: str = text("指标解释", Kind.LONG, headers=("指标解释",))
     rule: str = text("评价要点及说明", Kind.LONG, headers=("评价要点", "评分标准", "评分要点", "评分规则"))
     self_score: str = text("自评得分", Kind.AMOUNT, headers=("自评得分", "得分"), cleared_next_year=True)
     review_score: str = text(
-        "复核得分", Kind.AMOUNT, headers=("财政复核得分", "复核得分"), cleared_next_year=True
+        "复核得分",
+        Kind.AMOUNT,
+        title="财政复核得分",
+        headers=("财政复核得分", "复核得分"),
+        cleared_next_year=True,
     )
     formula: str = text("计算方法", editable=False)
     review_note: str = text("复核意见", Kind.LONG, cleared_next_year=True)

@@ -72,8 +72,6 @@ LEFT: dict[str, int] = {
     "gui/editors/form_editor.py": 10,
     "gui/editors/report_info.py": 9,
     "gui/form_commands.py": 1,
-    "gui/grids/delegates.py": 2,
-    "gui/grids/models.py": 35,
     "gui/navigation.py": 3,
     "gui/review/window.py": 4,
     "gui/submission.py": 3,

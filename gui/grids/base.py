@@ -43,18 +43,22 @@ COMPUTED_TEXT = QColor("#555555")
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
+LINE = "text"  # the one-line editor
+LEVEL = "level"  # a pick list of the template's 一级/二级 words
+
+
 @dataclass(frozen=True)
 class GridColumn:
     """One column: its code name, printed title, width hint (characters) and editor kind.
 
-    ``editor`` is text, long (multi-line), amount, level1, level2 or none (computed).
+    ``editor`` is text, long (multi-line), amount, level (a pick list) or none (computed).
     ``problem_keys`` are the column names the checker may use for this cell.
     """
 
     key: str
     title: str
     width: int = 0
-    editor: str = "text"
+    editor: str = LINE
     problem_keys: tuple[str, ...] = ()
 
     @property

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.grids.base import GridColumn, GridModel
+from gui.grids.base import LEVEL, LINE, GridColumn, GridModel
 
 Index = QModelIndex | QPersistentModelIndex
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -92,8 +92,8 @@ class GridDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         self.editing_index = QPersistentModelIndex(index)
         column = _column(index)
-        kind = column.editor if column is not None else "text"
-        if kind in ("level1", "level2"):
+        kind = column.editor if column is not None else LINE
+        if kind == LEVEL:
             return self._combo(parent, index)
         if kind == "long":
             editor = QPlainTextEdit(parent)

@@ -12,24 +12,26 @@ from core import schema
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.report import Change
-from core.schema import Kind, Table
+from core.schema import FUND, HEAD, IND, SCORE, Kind, Table
 from gui.commands import SetFormFieldCommand
 from gui.context import AppContext
-from gui.grids.base import Cell, Computed, GridColumn, GridModel, Index
+from gui.grids.base import LEVEL, LINE, Cell, Computed, GridColumn, GridModel, Index
 
 SUGGESTED = "suggested"
-EDITORS = {Kind.AMOUNT: "amount", Kind.LONG: "long"}
-LINE = "text"  # the one-line editor
+EDITORS = {Kind.AMOUNT: "amount", Kind.LONG: "long", Kind.LEVEL: LEVEL}
 
 
 def _editor(table: Table, key: str) -> str:
-    """Return the cell editor of a declared column: amount, long, level1/level2 or text."""
+    """Return the cell editor of a declared column: amount, long, level (a pick list) or text."""
     col = schema.column(table, key)
     if col is None:
         return LINE
-    if col.kind == Kind.LEVEL:
-        return key
     return EDITORS.get(col.kind, LINE)
+
+
+def _printed(key: str) -> str:
+    """The stored printed value behind a computed funds column (rate → printed_rate)."""
+    return next(c.key for c in schema.columns(Table.FUNDS) if c.interchange == key)
 
 
 class FundModel(GridModel):
@@ -41,10 +43,10 @@ class FundModel(GridModel):
     def build_columns(self) -> list[GridColumn]:
         out = []
         for c in self.spec().fund_columns:
-            if c.key in ("rate", "score"):
-                out.append(GridColumn(c.key, c.title, c.width, "none", (c.key, f"printed_{c.key}")))
-            elif c.key == "weight":
-                out.append(GridColumn(c.key, c.title, c.width, "amount", ("weight", "execution_weight")))
+            if c.key in (FUND.rate, FUND.score):
+                out.append(GridColumn(c.key, c.title, c.width, "none", (c.key, _printed(c.key))))
+            elif c.key == FUND.weight:
+                out.append(GridColumn(c.key, c.title, c.width, "amount", (c.key, HEAD.execution_weight)))
             else:
                 out.append(GridColumn(c.key, c.title, c.width, "amount"))
         return out
@@ -65,27 +67,27 @@ class FundModel(GridModel):
 
     def is_editable(self, row: int, col: int) -> bool:
         key = self.columns[col].key
-        if key == "weight":
+        if key == FUND.weight:
             return self._is_rate_row(row)
         return not self.columns[col].computed and self._applies(row, key)
 
     def cell_text(self, row: int, col: int) -> str:
         key = self.columns[col].key
-        if key == "weight":
+        if key == FUND.weight:
             return self.form.execution_weight if self.form is not None and self._is_rate_row(row) else ""
         return super().cell_text(row, col)
 
     def computed(self, row: int, col: int) -> Computed | None:
         key = self.columns[col].key
-        if key == "rate":
+        if key == FUND.rate:
             return self._rate(row)
-        if key == "score":
+        if key == FUND.score:
             return self._execution_score() if self._is_rate_row(row) else Computed("")
-        if key == "weight" and self._is_rate_row(row) and not self.cell_text(row, col).strip():
+        if key == FUND.weight and self._is_rate_row(row) and not self.cell_text(row, col).strip():
             score = self.score()
             weight = score.execution.weight if score is not None else None
             return Computed(fmt(weight), "执行率分值取模板的默认值") if weight is not None else None
-        if key in ("initial", "annual", "executed") and not self.cell_text(row, col).strip():
+        if key in schema.FUND_AMOUNTS and not self.cell_text(row, col).strip():
             return self._subtotal(row, key)
         return None
 
@@ -119,23 +121,23 @@ class FundModel(GridModel):
         return Computed(value, f"未填写，按 {' + '.join(labels)} 计算 = {value}")
 
     def setData(self, index: Index, value: Any, role: int = 2) -> bool:
-        if self._valid(index) and self.column_key(index.column()) == "weight" and role == 2:
+        if self._valid(index) and self.column_key(index.column()) == FUND.weight and role == 2:
             if not self.is_editable(index.row(), index.column()) or self.form is None:
                 return False
             text = "" if value is None else str(value).strip()
             if text == self.form.execution_weight:
                 return False
             assert self.ctx.doc is not None and self.uid is not None
-            cmd = SetFormFieldCommand(self.ctx.doc, self.uid, "execution_weight", text, "修改执行率分值")
+            cmd = SetFormFieldCommand(self.ctx.doc, self.uid, HEAD.execution_weight, text, "修改执行率分值")
             return self.run(cmd, index.row(), index.column())
         return super().setData(index, value, role)
 
     def cell_edits(self, cells: list[Cell]) -> list[tuple[int, str, int, str, Any]]:
-        return super().cell_edits([c for c in cells if self.column_key(c[1]) != "weight"])
+        return super().cell_edits([c for c in cells if self.column_key(c[1]) != FUND.weight])
 
     def _on_changed(self, change: Change) -> None:
         super()._on_changed(change)
-        if change.form == self.uid and change.table == "header" and self.rowCount():
+        if change.form == self.uid and change.table == Table.HEADER and self.rowCount():
             self._computed_dirty = True
 
 
@@ -145,8 +147,11 @@ class GoalModel(GridModel):
     table = GOALS
 
     def build_columns(self) -> list[GridColumn]:
-        first, second = self.spec().goal_titles
-        return [GridColumn("goal", first, 40, "long"), GridColumn("achieved", second, 40, "long")]
+        titles = self.spec().goal_titles
+        cols = schema.columns(Table.GOALS)
+        return [
+            GridColumn(c.key, t, 40, _editor(Table.GOALS, c.key)) for c, t in zip(cols, titles, strict=True)
+        ]
 
     def row_label(self, row: int) -> str:
         return f"目标{row + 1}" if self.spec().goals_numbered else str(row + 1)
@@ -161,10 +166,10 @@ class IndicatorModel(GridModel):
         out = []
         for c in self.spec().indicator_columns:
             out.append(GridColumn(c.key, c.title, c.width, _editor(Table.INDICATORS, c.key)))
-            if c.key == "score":
-                out.append(GridColumn(SUGGESTED, "建议得分", 7, "none", ("score",)))
+            if c.key == IND.score:
+                out.append(GridColumn(SUGGESTED, "建议得分", 7, "none", (IND.score,)))
         if self.spec().scored and not any(c.key == SUGGESTED for c in out):
-            out.append(GridColumn(SUGGESTED, "建议得分", 7, "none", ("score",)))
+            out.append(GridColumn(SUGGESTED, "建议得分", 7, "none", (IND.score,)))
         return out
 
     def computed(self, row: int, col: int) -> Computed | None:
@@ -179,9 +184,9 @@ class IndicatorModel(GridModel):
     def choices(self, index: Index) -> list[str]:
         key = self.column_key(index.column())
         vocabulary = self.spec().vocabulary
-        if key == "level1":
+        if key == IND.level1:
             return list(vocabulary)
-        if key == "level2":
+        if key == IND.level2:
             level1 = self.spec().canonical_level1(self.rows()[index.row()].level1)
             if level1 in vocabulary:
                 return list(vocabulary[level1])
@@ -189,17 +194,34 @@ class IndicatorModel(GridModel):
         return []
 
 
-SHEET_COLUMNS = (
-    ("path0", "一级指标", 8, "text"),
-    ("path1", "二级指标", 10, "text"),
-    ("path2", "三级指标", 12, "text"),
-    ("weight", "指标分值", 6, "amount"),
-    ("explanation", "指标解释", 24, "long"),
-    ("rule", "评价要点及说明", 36, "long"),
-    ("self_score", "自评得分", 7, "amount"),
-    (SUGGESTED, "建议得分", 7, "none"),
-    ("review_score", "财政复核得分", 8, "amount"),
+# The score sheet's grid: which columns it shows and their widths. Titles and editors are the
+# schema's (``Column.heading``); the item's path shows as three columns, titled like the
+# indicators' 一级/二级/三级指标.
+SHEET_LEVELS = ((IND.level1, 8), (IND.level2, 10), (IND.level3, 12))
+SHEET_WIDTHS = (
+    (SCORE.weight, 6),
+    (SCORE.explanation, 24),
+    (SCORE.rule, 36),
+    (SCORE.self_score, 7),
+    (SUGGESTED, 7),
+    (SCORE.review_score, 8),
 )
+
+
+def _sheet_columns() -> list[GridColumn]:
+    out = [
+        GridColumn(
+            f"{SCORE.path}{i}", schema.the(Table.INDICATORS, level).heading, width, LINE, (SCORE.path,)
+        )
+        for i, (level, width) in enumerate(SHEET_LEVELS)
+    ]
+    for key, width in SHEET_WIDTHS:
+        if key == SUGGESTED:
+            out.append(GridColumn(key, "建议得分", width, "none", (SCORE.self_score,)))
+        else:
+            title = schema.the(Table.SCORE_SHEET, key).heading
+            out.append(GridColumn(key, title, width, _editor(Table.SCORE_SHEET, key)))
+    return out
 
 
 class ScoreSheetModel(GridModel):
@@ -208,15 +230,11 @@ class ScoreSheetModel(GridModel):
     table = SCORE_SHEET
 
     def build_columns(self) -> list[GridColumn]:
-        out = []
-        for key, title, width, editor in SHEET_COLUMNS:
-            keys = ("path",) if key.startswith("path") else ("self_score",) if key == SUGGESTED else ()
-            out.append(GridColumn(key, title, width, editor, keys))
-        return out
+        return _sheet_columns()
 
     def cell_text(self, row: int, col: int) -> str:
         key = self.columns[col].key
-        if key.startswith("path"):
+        if key.startswith(SCORE.path):
             path = self.rows()[row].path
             level = int(key[-1])
             return path[level] if level < len(path) else ""
@@ -237,11 +255,11 @@ class ScoreSheetModel(GridModel):
     def cell_edits(self, cells: list[Cell]) -> list[tuple[int, str, int, str, Any]]:
         """Merge edits of the three path columns of a row into one edit of its path."""
         assert self.uid is not None
-        plain = [c for c in cells if not self.column_key(c[1]).startswith("path")]
+        plain = [c for c in cells if not self.column_key(c[1]).startswith(SCORE.path)]
         edits = super().cell_edits(plain)
         paths: dict[int, list[str]] = {}
         for row, col, text in cells:
-            if self.column_key(col).startswith("path"):
+            if self.column_key(col).startswith(SCORE.path):
                 path = paths.setdefault(row, list(self._path(row)))
                 level = int(self.column_key(col)[-1])
                 path.extend([""] * (level + 1 - len(path)))
@@ -250,7 +268,7 @@ class ScoreSheetModel(GridModel):
             while path and not path[-1]:
                 path.pop()
             if path != self._path(row):
-                edits.append((self.uid, self.table, row, "path", path))
+                edits.append((self.uid, self.table, row, SCORE.path, path))
         return edits
 
 
