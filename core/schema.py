@@ -490,7 +490,7 @@ class Report:
 
     template: str = required("模板")
     year: int = required("年度", Kind.INTEGER)
-    department: str = text("部门")
+    department: str = text("部门", title="部门（单位）")
     signoff: Signoff = field(default_factory=Signoff)
     forms: list[Form] = field(default_factory=list)
     narrative: list[NarrativeSection] = field(default_factory=list)

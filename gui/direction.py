@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QMenu
 
+from core.schema import IND, Table
 from core.values import Kind
 from gui.commands import SetCellsCommand, push
 
@@ -35,7 +36,10 @@ def needs_direction(ctx: Any, uid: int, row: int) -> bool:
 def set_direction(ctx: Any, uid: int, row: int, direction: str) -> None:
     """Set one indicator's direction ("" = back to its 二级's default) as one undo step."""
     text = f"比较方向改为 {direction}" if direction else "比较方向按默认"
-    push(ctx.undo_stack, SetCellsCommand(ctx.doc, [(uid, "indicators", row, "direction", direction)], text))
+    push(
+        ctx.undo_stack,
+        SetCellsCommand(ctx.doc, [(uid, Table.INDICATORS, row, IND.direction, direction)], text),
+    )
 
 
 def add_direction_actions(ctx: Any, uid: int | None, row: int | None, menu: QMenu) -> None:

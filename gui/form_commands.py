@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.model import PROJECT, SIGNOFF_FIELDS, Form
 from core.report import Document, InputError
+from core.schema import HEAD
 from core.storage.db import StorageError
 from gui.commands import DocCommand, SetFormFieldCommand, push
 
@@ -114,7 +115,7 @@ class RenameFormCommand(SetFormFieldCommand):
     """Rename a form."""
 
     def __init__(self, doc: Document, uid: int, name: str) -> None:
-        super().__init__(doc, uid, "name", name, f"重命名为“{name}”")
+        super().__init__(doc, uid, HEAD.name, name, f"重命名为“{name}”")
 
 
 class SetReportFieldCommand(DocCommand):

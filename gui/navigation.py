@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox, QTreeView, 
 from core.model import NARRATIVE, OVERALL
 from core.problems import Problem
 from core.report import Change
+from core.schema import HEAD, REP, SECTION, Table
 from gui.context import AppContext
 from gui.form_commands import (
     AddFormCommand,
@@ -150,14 +151,14 @@ class NavModel(QStandardItemModel):
 
     def _on_change(self, change: Change) -> None:
         if change.table == "forms" or (
-            change.table == NARRATIVE and (change.structural or "title" in change.columns)
+            change.table == NARRATIVE and (change.structural or SECTION.title in change.columns)
         ):
             self.structure_changed.emit()
-        elif change.table == "header" and "name" in change.columns:
+        elif change.table == Table.HEADER and HEAD.name in change.columns:
             item = self.find(PROJECT_NODE, change.form)
             if item is not None and change.form is not None:
                 item.setText(self.ctx.open_doc.form(change.form).name)
-        elif change.table == "report" and "template" in change.columns:
+        elif change.table == Table.REPORT and REP.template in change.columns:
             self.structure_changed.emit()
 
     def items(self) -> list[QStandardItem]:

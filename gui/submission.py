@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.numbers import fmt, fmt_money, fmt_percent
+from core.schema import IND, Table
 from gui.dialogs.export import ExportDialog, ExportWorker, open_folder
 from gui.editors.analysis import AnalysisEditor
 
@@ -62,10 +63,10 @@ def word_fixes(ctx: Any) -> list[tuple[int, str, int, str, Any]]:
         word = qualitative_word(ind, score_indicator(ind, p.row, doc.template), labels, doc.template)
         if word is None or word == ind.actual.strip():
             continue
-        edits.append((p.form_uid, "indicators", p.row, "actual", word))
+        edits.append((p.form_uid, Table.INDICATORS, p.row, IND.actual, word))
         if not ind.brief.strip():
             edits.append(
-                (p.form_uid, "indicators", p.row, "brief", ind.actual.strip())
+                (p.form_uid, Table.INDICATORS, p.row, IND.brief, ind.actual.strip())
             )  # keep what was written
     return edits
 
@@ -336,7 +337,7 @@ class SubmissionExports:
         if self.ctx.doc is None:
             return 0
         edits = word_fixes(self.ctx)
-        rows = sum(1 for e in edits if e[3] == "actual")
+        rows = sum(1 for e in edits if e[3] == IND.actual)
         if not edits:
             self.window.statusBar().showMessage("没有可自动改写的定性完成值", 5000)
             return 0

@@ -68,13 +68,8 @@ LEFT: dict[str, int] = {
     "core/scoring.py": 7,
     "core/templates.py": 19,
     "core/values.py": 8,
-    "gui/direction.py": 1,
-    "gui/editors/form_editor.py": 10,
-    "gui/editors/report_info.py": 9,
-    "gui/form_commands.py": 1,
-    "gui/navigation.py": 3,
+    "gui/navigation.py": 1,
     "gui/review/window.py": 4,
-    "gui/submission.py": 3,
 }
 
 

@@ -14,19 +14,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import schema
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form
 from core.report import Change
-from core.schema import Table
+from core.schema import HEAD, Table
 from gui.context import AppContext
 from gui.form_commands import SetFormFieldCommand, run
 from gui.grids import GridView
 
-HEADER_FIELDS = (
-    ("name", "名称"),
-    ("supervisor", "主管部门"),
-    ("implementer", "实施单位"),
-    ("execution_weight", "执行率分值"),
-)
+# The header fields a form page edits and where they sit: (row, column, span); 名称 on its own line,
+# then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high). Labels are the schema's.
+HEADER_PLACES = {
+    HEAD.name: (0, 0, 5),
+    HEAD.supervisor: (1, 0, 1),
+    HEAD.implementer: (1, 2, 1),
+    HEAD.execution_weight: (1, 4, 1),
+}
+HEADER_FIELDS = tuple((key, schema.the(Table.HEADER, key).heading) for key in HEADER_PLACES)
 GRID_NAMES = {FUNDS: "fundGrid", GOALS: "goalGrid", INDICATORS: "indicatorGrid", SCORE_SHEET: "scoreGrid"}
 GRID_TITLES = {FUNDS: "资金情况", GOALS: "年度目标", INDICATORS: "绩效指标", SCORE_SHEET: "评分表"}
 
@@ -82,12 +86,7 @@ class FormEditor(QScrollArea):
         """名称 on its own line, then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high)."""
         box = QGridLayout()
         box.setHorizontalSpacing(8)
-        places = {
-            "name": (0, 0, 5),
-            "supervisor": (1, 0, 1),
-            "implementer": (1, 2, 1),
-            "execution_weight": (1, 4, 1),
-        }
+        places = HEADER_PLACES
         for name, label in HEADER_FIELDS:
             edit = QLineEdit(body)
             edit.setObjectName(f"field_{name}")
@@ -97,7 +96,7 @@ class FormEditor(QScrollArea):
             box.addWidget(text, row, col)
             box.addWidget(edit, row, col + 1, 1, span)
             self.fields[name], self.field_labels[name] = edit, text
-        self.fields["execution_weight"].setMaximumWidth(70)
+        self.fields[HEAD.execution_weight].setMaximumWidth(70)
         box.setColumnStretch(1, 3)
         box.setColumnStretch(3, 3)
         self.layout_.addLayout(box)
@@ -165,7 +164,7 @@ class FormEditor(QScrollArea):
             QMessageBox.warning(self, "无法修改", error)
 
     def _on_change(self, change: Change) -> None:
-        if change.form == self.uid and change.table == "header":
+        if change.form == self.uid and change.table == Table.HEADER:
             self._refresh_header()
 
     def commit_pending(self) -> str | None:
@@ -194,8 +193,8 @@ class FormEditor(QScrollArea):
 
     def select_cell(self, table: str, row: int | None, column: str | None) -> None:
         """Select a cell of one of the grids, or focus a header field."""
-        if table == "header" or row is None:
-            edit = self.fields.get(column or "name")
+        if table == Table.HEADER or row is None:
+            edit = self.fields.get(column or HEAD.name)
             if edit is not None:
                 edit.setFocus()
                 self.ensureWidgetVisible(edit)

@@ -14,19 +14,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import schema
 from core.model import REPORT, SIGNOFF_FIELDS
 from core.report import Change
+from core.schema import REP, Table
 from core.templates import all_templates
 from gui.context import AppContext
 from gui.form_commands import SetReportFieldCommand, run
 
-FIELDS = (
-    ("year", "年度"),
-    ("department", "部门（单位）"),
-    ("preparer", "填表人"),
-    ("phone", "联系电话"),
-    ("date", "填报日期"),
-    ("head", "单位负责人"),
+# The report's fields this page edits, titled by the schema (Column.heading).
+FIELDS = tuple(
+    (key, schema.the(Table.REPORT, key).heading)
+    for key in (REP.year, REP.department, REP.preparer, REP.phone, REP.date, REP.head)
 )
 
 
@@ -48,9 +47,9 @@ class ReportInfoEditor(QWidget):
             edit.editingFinished.connect(lambda n=name: self._commit(n))
             self.fields[name] = edit
             form.addRow(label, edit)
-            if name == "department":
+            if name == REP.department:
                 form.addRow("模板（地区）", self._template_row())
-        self.fields["date"].setPlaceholderText("如 2024-05-16")
+        self.fields[REP.date].setPlaceholderText("如 2024-05-16")
         outer.addLayout(form)
         outer.addStretch(1)
         ctx.changed.connect(self._on_change)
@@ -110,7 +109,7 @@ class ReportInfoEditor(QWidget):
             self.set_template(templates[names.index(name)].id)
 
     def set_template(self, template_id: str) -> None:
-        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.open_doc, "template", template_id))
+        error = run(self.ctx.undo_stack, SetReportFieldCommand(self.ctx.open_doc, REP.template, template_id))
         if error:
             QMessageBox.warning(self, "无法更换模板", error)
 
