@@ -13,7 +13,7 @@ from typing import Any
 from core.model import Form, Report
 from core.numbers import fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
-from core.schema import FUND_AMOUNTS, declared
+from core.schema import FUND, FUND_AMOUNTS, HEAD, declared
 from core.scoring import (
     ExecutionScore,
     FormScore,
@@ -31,12 +31,14 @@ from core.scoring import (
 )
 from core.templates import Template, get_template
 
+# A form's figures; those that are a column's value are keyed by the column (the form's 名称, the
+# rate row's 年初预算数 and 全年执行数; "budget" is its 全年预算数).
 FORM_KEYS = (
-    "name",
+    HEAD.name,
     "kind",
-    "initial",
+    FUND.initial,
     "budget",
-    "executed",
+    FUND.executed,
     "execution_rate",
     "execution_score",
     "total",

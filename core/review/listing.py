@@ -13,16 +13,17 @@ from typing import Any
 
 from core.numbers import try_amount
 from core.review.scan import PACKAGE, ScanResult
+from core.schema import FUND, HEAD, REP
 
 COLUMNS = (
     ("status", "状态"),
     ("code", "编码"),
-    ("name", "名称"),
+    (HEAD.name, "名称"),
     ("unit", "预算单位"),
     ("office", "业务处室"),
-    ("initial", "年初预算数"),
+    (FUND.initial, "年初预算数"),
     ("budget", "当年预算数"),
-    ("executed", "全年执行数"),
+    (FUND.executed, "全年执行数"),
     ("project_total", "项目总金额"),
     ("execution_rate", "预算执行率"),
     ("total", "得分"),
@@ -33,7 +34,7 @@ COLUMNS = (
     ("info", "提示"),
     ("file", "文件"),
 )
-NUMERIC = {"initial", "budget", "executed", "project_total", "total", "error", "warning_count", "info"}
+NUMERIC = {FUND.initial, "budget", FUND.executed, "project_total", "total", "error", "warning_count", "info"}
 WARNING_TEXT = {"red": "红色预警", "yellow": "黄色预警", None: ""}
 GRADES = ("优", "良", "中", "差")
 
@@ -48,7 +49,7 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
     """One row per form of every listed report, department first then its projects."""
     out = []
     for rep in result.reports:
-        done = reviewed is not None and (rep["department"], rep["year"]) in reviewed
+        done = reviewed is not None and (rep[REP.department], rep[REP.year]) in reviewed
         status = "已复核" if done else ("已封包" if rep["kind"] == PACKAGE else "未封包")
         for i, form in enumerate(rep["forms"]):
             counts = form.get("problems") or {}  # None: not checked yet, the counts show blank
@@ -56,8 +57,8 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
                 {
                     **form,
                     "status": status,
-                    "code": form_code(rep["department"], rep["year"], i),
-                    "unit": rep["department"],
+                    "code": form_code(rep[REP.department], rep[REP.year], i),
+                    "unit": rep[REP.department],  # the list's 预算单位 column (not a report column)
                     "office": "",
                     "project_total": form["budget"],
                     "warning_text": WARNING_TEXT.get(form.get("warning"), ""),
@@ -65,8 +66,8 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
                     "warning_count": counts.get("warning", ""),
                     "info": counts.get("info", ""),
                     "file": rep["file"],
-                    "department": rep["department"],
-                    "year": rep["year"],
+                    REP.department: rep[REP.department],
+                    REP.year: rep[REP.year],
                     "index": i,
                 }
             )
@@ -112,12 +113,12 @@ def select(
             continue
         if errors_only and not row["error"]:
             continue
-        if department and row["department"] != department:
+        if department and row[REP.department] != department:
             continue
         if kind and row["kind"] != kind:
             continue
         if needle and not any(
-            needle in str(row.get(k, "")).lower() for k in ("name", "unit", "code", "file")
+            needle in str(row.get(k, "")).lower() for k in (HEAD.name, "unit", "code", "file")
         ):
             continue
         out.append(row)

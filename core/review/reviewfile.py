@@ -19,11 +19,12 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from core.model import INDICATORS, SCORE_SHEET, Report
+from core.model import INDICATORS, SCORE_SHEET, Indicator, Report, ScoreItem
 from core.numbers import HUNDRED, ZERO, fmt, fmt_percent, is_amount, q, try_amount
 from core.paths import user_data_dir
 from core.report import Document, InputError
 from core.review.readonly import connect_readonly, load_connection, read_meta
+from core.schema import IND, REP
 from core.scoring import form_total
 from core.storage.db import StorageError
 from core.templates import Template
@@ -110,7 +111,7 @@ class ReviewFile:
         for i, form in enumerate(self.report.forms):  # 复核 typed in the normal window's columns counts too
             for table in (INDICATORS, SCORE_SHEET):
                 for r, row in enumerate(form.rows(table)):
-                    score, note = str(getattr(row, "review_score", "")), str(getattr(row, "review_note", ""))
+                    score, note = str(row.review_score), str(row.review_note)
                     if score or note:
                         self.marks[(i, table, r)] = (score, note)
 
@@ -125,18 +126,17 @@ class ReviewFile:
             raise StorageError("复核文件不能写在部门报告本身上")
         for form in report.forms:
             form.uid = 0
-            for row in [*form.indicators, *form.score_sheet]:  # the bureau's 复核 starts blank
-                for column in ("review_score", "review_note"):
-                    if hasattr(row, column):
-                        setattr(row, column, "")
+            rows: list[Indicator | ScoreItem] = [*form.indicators, *form.score_sheet]
+            for row in rows:  # the bureau's 复核 starts blank
+                row.review_score = row.review_note = ""
         doc = Document.create(target, report)
         with doc.db.atomic():
             meta = {
                 "kind": KIND,
                 "source_file": str(source),
                 "source_sha256": _digest(source),
-                "department": report.department,
-                "year": str(report.year),
+                REP.department: report.department,
+                REP.year: str(report.year),
                 "reviewer": reviewer,
                 "started": datetime.now().isoformat(timespec="seconds"),
             }
@@ -167,7 +167,8 @@ class ReviewFile:
             raise InputError(f"“{score}”不是数字，请输入复核得分（如 8.5）")
         target = rows[row]
         uid = self.report.forms[form].uid
-        edits = [(uid, table, row, c, v) for c, v in (("review_score", score), ("review_note", note))]
+        # indicators and score-sheet rows both declare 复核得分 / 复核意见 under these keys
+        edits = [(uid, table, row, c, v) for c, v in ((IND.review_score, score), (IND.review_note, note))]
         self.doc.set_cells([e for e in edits if hasattr(target, e[3])])
         with self.doc.db.atomic():
             self.doc.db.execute(
@@ -185,10 +186,7 @@ class ReviewFile:
         out = self.report.clone()
         for (form, table, row), (score, note) in self.marks.items():
             item = out.forms[form].rows(table)[row]
-            if hasattr(item, "review_score"):
-                item.review_score = score
-            if hasattr(item, "review_note"):
-                item.review_note = note
+            item.review_score, item.review_note = score, note
         return out
 
     def review_scores_report(self) -> Report:
