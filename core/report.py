@@ -22,7 +22,7 @@ from core import schema
 from core.errorlog import log_exception
 from core.model import FUNDS, Form, Report, Signoff
 from core.numbers import amount_problem
-from core.schema import ROW_TABLES, Kind, Table, cleared_for_next_year
+from core.schema import HEAD, REP, ROW_TABLES, SECTION, Kind, Table, cleared_for_next_year
 from core.storage import db as storage
 from core.storage import repository as repo
 from core.templates import Template, get_template
@@ -323,7 +323,7 @@ class Document:
         problem = amount_problem(value) if col.kind == Kind.AMOUNT else None
         if problem:
             raise InputError(problem)
-        if name == "name" and not value.strip():
+        if name == HEAD.name and not value.strip():
             raise InputError("名称不能为空")
         form = self.form(uid)
         old = getattr(form, name)
@@ -353,16 +353,16 @@ class Document:
                 lambda: setattr(rep, "signoff", old_signoff),
             )
             return self._emit(Change(None, Table.REPORT, columns=(name,)))
-        if name == "year":
+        if name == REP.year:
             try:
                 value = int(str(value).strip())
             except ValueError as exc:
                 raise InputError("年度应为四位数字，如 2023") from exc
             if not 2000 <= value <= 2100:
                 raise InputError("年度应在 2000 至 2100 之间")
-        elif name == "template":
+        elif name == REP.template:
             return self._change_template(str(value))
-        elif name != "department":
+        elif name != REP.department:
             raise InputError(f"未知的字段：{name}")
         old = getattr(rep, name)
         setattr(rep, name, value)
@@ -384,7 +384,7 @@ class Document:
             fill_form_funds(template, form)
 
         def write(db: sqlite_utils.Database) -> None:
-            repo.update_report(db, {"template": template_id})
+            repo.update_report(db, {REP.template: template_id})
             for form in self.report.forms:
                 repo.write_form_table(db, form, FUNDS)
 
@@ -394,7 +394,7 @@ class Document:
 
         self._commit(write, restore)
         self.report.template, self.template = template_id, template
-        return self._emit(Change(None, Table.REPORT, columns=("template",), structural=True))
+        return self._emit(Change(None, Table.REPORT, columns=(REP.template,), structural=True))
 
     # ---- the 基础数据表 ------------------------------------------------------------
     def basic_rows(self, part: schema.BasicPart) -> list[dict[str, Any]]:
@@ -516,10 +516,11 @@ class Document:
         if not 0 <= index < len(sections):
             raise InputError("该章节不存在")
         old = sections[index]
-        new = replace(old, **{k: v for k, v in (("title", title), ("text", text)) if v is not None})
+        given = {k: v for k, v in ((SECTION.title, title), (SECTION.text, text)) if v is not None}
+        new = replace(old, **given)
         sections[index] = new
         self._commit(lambda db: repo.update_section(db, index, new), lambda: sections.__setitem__(index, old))
-        cols = tuple(k for k, v in (("title", title), ("text", text)) if v is not None)
+        cols = tuple(given)
         return self._emit(Change(None, Table.NARRATIVE, (index,), cols))
 
     def set_sections(self, sections: list[m.NarrativeSection]) -> Change:

@@ -16,6 +16,7 @@ from typing import Any
 
 from core.model import Form, Indicator, Report, ScoreItem
 from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
+from core.schema import FUND, HEAD, IND
 from core.templates import FormSpec, Scoring, Template
 from core.values import Attainment, Comparison, Kind, Value, compare, parse_value
 
@@ -101,7 +102,7 @@ class FormScore:
         """Return INTERCHANGE.md's ``score --json`` form object."""
         ex = self.execution
         return {
-            "name": self.name,
+            HEAD.name: self.name,
             "kind": self.kind,
             "execution_rate": fmt_percent(ex.rate, self.rate_places),
             "execution_score": fmt(ex.score),
@@ -109,8 +110,8 @@ class FormScore:
                 {
                     "row": s.row,
                     "suggested": fmt(s.suggested),
-                    "score": fmt(s.score),
-                    "deduction": fmt(s.deduction),
+                    IND.score: fmt(s.score),
+                    IND.deduction: fmt(s.deduction),
                     "final": fmt(s.final),
                     "why": s.why,
                 }
@@ -172,8 +173,8 @@ def fund_value(form: Form, spec: FormSpec, key: str, column: str) -> str:
 def execution_score(form: Form, spec: FormSpec) -> ExecutionScore:
     """Score 执行率 = 全年执行数 / 全年预算数 of the template's rate row (computed from its parts
     when blank) with the template's 执行率 分值."""
-    annual = fund_value(form, spec, spec.rate_row, "annual")
-    executed = fund_value(form, spec, spec.rate_row, "executed")
+    annual = fund_value(form, spec, spec.rate_row, FUND.annual)
+    executed = fund_value(form, spec, spec.rate_row, FUND.executed)
     return _execution(annual, executed, execution_weight_text(form, spec))
 
 
@@ -728,7 +729,7 @@ def early_warning(
                 f"红色预警：指标得分率 {fmt_percent(indicator_rate)}（{fmt(points)} ÷ {fmt(weight)}）"
                 f"高于执行率得分率 {fmt_percent(execution_rate)}，相差 {fmt_percent(gap)}，超过 5%"
             )
-    annual = amount(fund_value(form, spec, spec.rate_row, "annual"))
+    annual = amount(fund_value(form, spec, spec.rate_row, FUND.annual))
     if annual is not None and annual == 0:
         colour = colour or "yellow"
         reasons.append("黄色预警：全年预算数为 0")

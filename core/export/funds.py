@@ -18,6 +18,7 @@ from core.export.figures import Figures
 from core.export.grid import LABEL, MONEY, RATE, SCORE, TEXT, Cell, Grid, Value, printed, text_units
 from core.model import Form
 from core.numbers import try_amount
+from core.schema import FUND
 from core.templates import FormSpec, FundRowSpec
 
 SNAP = 3  # reuse an existing column boundary this close (width units) to where a pair wants one
@@ -28,14 +29,14 @@ def fund_value(form: Form, spec: FormSpec, rs: FundRowSpec, key: str, fig: Figur
     """Return one fund cell: an amount, or 分值 / 执行率 / 得分 on the rate row."""
     on_rate_row = rs.key == spec.rate_row
     blank = spec.printing.get("fund_blank") or None  # "—" where a row has no 分值 / 得分 (平凉)
-    if key == "weight":
+    if key == FUND.weight:
         return (fig.weight, SCORE) if on_rate_row else (blank, TEXT)
-    if key == "score":
+    if key == FUND.score:
         return (fig.score, SCORE) if on_rate_row else (blank, TEXT)
-    if key == "rate":
+    if key == FUND.rate:
         if on_rate_row:
             return fig.rate, RATE
-        per_row = spec.printing.get("row_rates") or not any(c.key == "score" for c in spec.fund_columns)
+        per_row = spec.printing.get("row_rates") or not any(c.key == FUND.score for c in spec.fund_columns)
         return (fig.row_rates.get(rs.key), RATE) if per_row else (None, TEXT)
     return money(form, rs.key, key, fig)
 

@@ -18,6 +18,8 @@ from core.export import Progress, report_progress
 from core.export.grid import HEAD, MONEY, RATE, SCORE, TEXT, Grid, fill_title, signoff_items
 from core.model import OVERALL, Form, Report
 from core.numbers import ZERO, fmt, q
+from core.schema import FUND
+from core.schema import HEAD as HEAD_KEYS
 from core.scoring import amount, computed_sums, score_form
 from core.submission import outputs_section
 from core.templates import Template
@@ -77,9 +79,9 @@ def summary_row(report: Report, form: Form, template: Template) -> SummaryRow:
         form.uid,
         form.kind,
         form.name,
-        money["initial"],
-        money["annual"],
-        money["executed"],
+        money[FUND.initial],
+        money[FUND.annual],
+        money[FUND.executed],
         s.execution.rate,
         s.total,
         s.grade,
@@ -159,23 +161,23 @@ def summary_grid(report: Report, template: Template) -> Grid:
         name = overall_name if row.kind == OVERALL else row.name
         values: dict[str, tuple[Any, str]] = {
             "no": (number, TEXT),
-            "name": (name, TEXT),
-            "initial": (row.initial, MONEY),
-            "annual": (row.annual, MONEY),
-            "executed": (row.executed, MONEY),
-            "rate": (row.rate, RATE),
-            "score": (row.score, SCORE),
+            HEAD_KEYS.name: (name, TEXT),
+            FUND.initial: (row.initial, MONEY),
+            FUND.annual: (row.annual, MONEY),
+            FUND.executed: (row.executed, MONEY),
+            FUND.rate: (row.rate, RATE),
+            FUND.score: (row.score, SCORE),
             "grade": (row.grade, TEXT),
             "warning": (warning_text(row, words), TEXT),
         }
-        _put_row(g, cols, values, left={"name"})
+        _put_row(g, cols, values, left={HEAD_KEYS.name})
     total = fill_title(lab["total"], report.year, count=str(len(summary.projects)))
     totals: dict[str, tuple[Any, str]] = {
-        "name": (total, HEAD),
-        "initial": (summary.initial, MONEY),
-        "annual": (summary.annual, MONEY),
-        "executed": (summary.executed, MONEY),
-        "rate": (summary.rate, RATE),
+        HEAD_KEYS.name: (total, HEAD),
+        FUND.initial: (summary.initial, MONEY),
+        FUND.annual: (summary.annual, MONEY),
+        FUND.executed: (summary.executed, MONEY),
+        FUND.rate: (summary.rate, RATE),
     }
     _put_row(g, cols, totals, left=set())
     g.notes = [grade_line(summary, lab), average_line(summary, lab)]

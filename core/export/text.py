@@ -21,6 +21,7 @@ from core.export.figures import form_figures
 from core.export.funds import money
 from core.model import Report
 from core.numbers import ZERO, fmt, fmt_money, fmt_percent, try_amount
+from core.schema import FUND
 from core.templates import Template
 
 PLACEHOLDERS = (
@@ -75,7 +76,7 @@ def figure_values(report: Report, template: Template) -> dict[str, str]:
 
 
 def _money_values(cols: dict[str, Decimal | None], rate: Decimal | None, places: int) -> dict[str, str]:
-    initial, annual, executed = cols["initial"], cols["annual"], cols["executed"]
+    initial, annual, executed = cols[FUND.initial], cols[FUND.annual], cols[FUND.executed]
     return {
         "年初预算数": fmt_money(initial) or "—",
         "全年预算数": fmt_money(annual) or "—",

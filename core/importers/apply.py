@@ -10,8 +10,11 @@ from core import schema
 from core.importers.api import Preview, merge_preview
 from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form, NarrativeSection
 from core.report import Document
+from core.schema import HEAD, Table
 
-HEADER_FIELDS = ("supervisor", "implementer", "execution_weight", "printed_total")
+# Every header field an import fills: all but the name (the form is matched on it) and the money
+# unit (the template's).
+HEADER_FIELDS = tuple(k for k in schema.keys(Table.HEADER) if k not in (HEAD.name, HEAD.fund_unit))
 FUND_ATTRS = schema.FUND_VALUES
 
 
