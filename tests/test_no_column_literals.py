@@ -43,8 +43,6 @@ LEFT: dict[str, int] = {
     "core/export/grid.py": 8,
     "core/export/layout.py": 19,
     "core/export/tables.py": 2,
-    "core/importers/build.py": 48,
-    "core/importers/recognise.py": 91,
     "core/problems.py": 1,
     "core/review/cli.py": 10,
     "core/review/listing.py": 3,

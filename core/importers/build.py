@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import fields
 
+from core import schema
 from core.importers.recognise import DECLARATION, YTH, RawForm, Skip
 from core.importers.words import name_key, norm
 from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ScoreItem
 from core.report import blank_form
+from core.schema import FUND, HEAD, IND, SCORE, Table
 from core.templates import Template, normalise_label
 
-FUND_VALUE_COLUMNS = {
-    "initial": "initial",
-    "annual": "annual",
-    "executed": "executed",
-    "rate": "printed_rate",
-    "score": "printed_score",
-}
-INDICATOR_FIELDS = {f.name for f in fields(Indicator)}
-INDICATOR_TEXT = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
-NEW_FIELDS = {"deduction": "扣减分数", "brief": "完成情况简要描述", "review_score": "财政复核得分"}
+# A recognised funds column (its interchange key: initial … rate, score) → the FundRow field.
+FUND_VALUE_COLUMNS = {c.interchange: c.key for c in schema.columns(Table.FUNDS) if c.interchange}
+LEVELS = (IND.level1, IND.level2, IND.level3)
+# The indicator columns an import copies as read (方向 and 计量单位 are folded into 指标值 on reading).
+INDICATOR_TEXT = (*LEVELS, IND.target, IND.actual, IND.weight, IND.score, IND.deviation_note)
+# … and those it copies only when given (the 一体化 and 复核 columns).
+NEW_FIELDS = (IND.deduction, IND.brief, IND.review_score)
+# The header fields an import fills: all but the name (forms are matched on it) and the money unit.
+HEADER_FIELDS = tuple(k for k in schema.keys(Table.HEADER) if k not in (HEAD.name, HEAD.fund_unit))
+# The score-sheet columns an import fills (the path is the item's identity; notes are the reviewer's).
+SCORE_FIELDS = (SCORE.weight, SCORE.explanation, SCORE.rule, SCORE.self_score, SCORE.review_score)
 DECLARATION_MAP = {
     "年度资金申请总额": "年度资金总额",
     "财政拨款": "当年财政拨款",
@@ -72,13 +74,13 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
         spec = template.form(raw.kind).row_spec(key or "")
         for column, value in fund.values.items():
             if column == "value":
-                column = spec.columns[0] if spec and len(spec.columns) == 1 else "annual"
-            if column == "weight":
+                column = spec.columns[0] if spec and len(spec.columns) == 1 else FUND.annual
+            if column == FUND.weight:
                 continue
             attr = FUND_VALUE_COLUMNS.get(column)
             if attr is None:
                 continue
-            if spec and column in ("initial", "annual", "executed") and column not in spec.columns:
+            if spec and column in schema.FUND_AMOUNTS and column not in spec.columns:
                 skipped.append(Skip(fund.refs.get(column, ""), f"模板中“{spec.label}”没有这一列"))
                 continue
             setattr(row, attr, value)
@@ -92,14 +94,11 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
             elif key == "dir":
                 ind.direction = value
             elif key in NEW_FIELDS and value:
-                if key in INDICATOR_FIELDS:
-                    setattr(ind, key, value)
-                else:
-                    skipped.append(Skip(refs.get(key, ""), f"本版本尚不保存“{NEW_FIELDS[key]}”"))
+                setattr(ind, key, value)
         if ind.level1:
             ind.level1 = template.form(raw.kind).canonical_level1(ind.level1)
         if not template.form(raw.kind).scored:
-            for key in ("weight", "score"):
+            for key in (IND.weight, IND.score):
                 if getattr(ind, key):
                     skipped.append(Skip(refs.get(key, ""), "该模板的指标表没有分值/得分列"))
                     setattr(ind, key, "")
@@ -132,7 +131,7 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
     under their 二级. Returns how many cells changed (0 when importing the same file again).
     """
     changed = 0
-    for attr in ("supervisor", "implementer", "execution_weight", "printed_total"):
+    for attr in HEADER_FIELDS:
         changed += _fill(target, attr, getattr(incoming, attr), overwrite)
     has_signoff = incoming.signoff is not None and not incoming.signoff.is_blank()
     if has_signoff and (target.signoff is None or target.signoff.is_blank()):
@@ -142,7 +141,7 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
         mine = target.fund(row.key)
         if mine is None:
             continue
-        for attr in ("initial", "annual", "executed", "printed_rate", "printed_score"):
+        for attr in schema.FUND_VALUES:
             changed += _fill(mine, attr, getattr(row, attr), overwrite)
     goals = [g for g in incoming.goals if g.goal or g.achieved]
     if goals:
@@ -152,8 +151,8 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
         else:
             for i, g in enumerate(goals):
                 if i < len(target.goals):
-                    changed += _fill(target.goals[i], "goal", g.goal, overwrite)
-                    changed += _fill(target.goals[i], "achieved", g.achieved, overwrite)
+                    for attr in schema.keys(Table.GOALS):
+                        changed += _fill(target.goals[i], attr, getattr(g, attr), overwrite)
                 elif not any(norm(t.goal) == norm(g.goal) for t in target.goals):
                     target.goals.append(Goal(g.goal, g.achieved))
                     changed += 1
@@ -166,10 +165,8 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
         if match is not None:
             used.add(match)
             mine_ind = target.indicators[match]
-            for attr in (
-                INDICATOR_TEXT + ("direction",) + tuple(k for k in NEW_FIELDS if k in INDICATOR_FIELDS)
-            ):
-                if attr in ("level1", "level2", "level3") and getattr(mine_ind, attr):
+            for attr in (*INDICATOR_TEXT, IND.direction, *NEW_FIELDS):
+                if attr in LEVELS and getattr(mine_ind, attr):
                     continue
                 changed += _fill(mine_ind, attr, getattr(ind, attr), overwrite)
             continue
@@ -192,7 +189,7 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
             taken.add(len(target.score_sheet) - 1)
             changed += 1
             continue
-        for attr in ("weight", "explanation", "rule", "self_score", "review_score"):
+        for attr in SCORE_FIELDS:
             changed += _fill(mine_item, attr, getattr(item, attr), overwrite)
     return changed
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from core import schema
 from core.importers.amounts import rate_text, read_amount, read_score, unit_of
 from core.importers.grid import Grid
 from core.importers.words import (
@@ -33,6 +34,7 @@ from core.importers.words import (
     starts,
 )
 from core.model import Goal, ScoreItem, Signoff
+from core.schema import FUND, HEAD, IND, SCORE, Kind, Table
 
 YTH = "一体化自评指标导入模板"
 SELF_EVAL = "自评表"
@@ -50,8 +52,10 @@ DECLARATION_FUNDS = (
     "财政资金",
     "项目资金总额",
 )
-LEVEL_KEYS = ("level1", "level2", "level3")
-TEXT_KEYS = ("target", "actual", "deviation_note", "brief", "nature")
+LEVEL_KEYS = (IND.level1, IND.level2, IND.level3)
+TEXT_KEYS = (IND.target, IND.actual, IND.deviation_note, IND.brief, "nature")
+INDICATOR_AMOUNTS = schema.keys(Table.INDICATORS, Kind.AMOUNT)  # 分值, 得分, 扣减分数, 复核得分
+SCORE_AMOUNTS = schema.keys(Table.SCORE_SHEET, Kind.AMOUNT)  # 分值, 自评得分, 复核得分
 
 
 @dataclass
@@ -137,12 +141,12 @@ def _fund_header(grid: Grid, r: int) -> dict[str, int]:
 
 
 def _goal_header(grid: Grid, r: int) -> tuple[int, int] | None:
-    result: tuple[int, int] | None = _memo("goal", grid, r, _goal_header_uncached)
+    result: tuple[int, int] | None = _memo("goal_header", grid, r, _goal_header_uncached)
     return result
 
 
 def _score_sheet_header(grid: Grid, r: int) -> dict[str, int]:
-    result: dict[str, int] = _memo("score", grid, r, _score_sheet_header_uncached)
+    result: dict[str, int] = _memo("score_header", grid, r, _score_sheet_header_uncached)
     return result
 
 
@@ -182,7 +186,7 @@ def _indicator_header_uncached(grid: Grid, r: int) -> dict[str, int]:
         if key and key not in cols:
             cols[key] = c
     levels = sum(1 for k in LEVEL_KEYS if k in cols)
-    if levels >= 2 or ("level3" in cols and ("target" in cols or "actual" in cols)):
+    if levels >= 2 or (IND.level3 in cols and (IND.target in cols or IND.actual in cols)):
         return cols
     return {}
 
@@ -193,7 +197,7 @@ def _fund_header_uncached(grid: Grid, r: int) -> dict[str, int]:
         key = fund_column(text)
         if key and key not in cols:
             cols[key] = c
-    if sum(1 for k in ("initial", "annual", "executed") if k in cols) >= 2:
+    if sum(1 for k in schema.FUND_AMOUNTS if k in cols) >= 2:
         return cols
     return {}
 
@@ -352,11 +356,11 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
             kind = name_label(text)
             target = ""
             if kind:
-                target = "name"
+                target = HEAD.name
             elif starts(text, SUPERVISOR_LABELS) and len(bare(text)) <= 8:
-                target = "supervisor"
+                target = HEAD.supervisor
             elif starts(text, IMPLEMENTER_LABELS) and len(bare(text)) <= 8:
-                target = "implementer"
+                target = HEAD.implementer
             if not target:
                 continue
             right = [(cc, t) for cc, t in _cells_right(grid, r, c) if t]
@@ -365,13 +369,13 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
             cc, value = right[0]
             if name_label(value) or starts(value, SUPERVISOR_LABELS + IMPLEMENTER_LABELS):
                 continue
-            if target == "name" and not form.name:
+            if target == HEAD.name and not form.name:
                 form.name = value.strip()
                 form.name_ref = grid.ref(r, cc)
                 form.kind = kind or form.kind
-            elif target == "supervisor" and not form.supervisor:
+            elif target == HEAD.supervisor and not form.supervisor:
                 form.supervisor = value.strip()
-            elif target == "implementer" and not form.implementer:
+            elif target == HEAD.implementer and not form.implementer:
                 form.implementer = value.strip()
             used.add((r, cc))
     if not form.name and form.kind == "overall":
@@ -388,7 +392,7 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
                 break
     if header and not form.name and not form.funds and not form.goals:
         cols = header[1]
-        if {"direction", "unit", "brief", "deduction"} & set(cols) or "seq" in cols:
+        if {IND.direction, IND.unit, IND.brief, IND.deduction} & set(cols) or "seq" in cols:
             form.recognised_as = YTH
             form.by_level3 = True
     if form.declaration:
@@ -456,9 +460,9 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
                 continue
             if not text:
                 continue
-            if key in ("initial", "annual", "executed"):
+            if key in schema.FUND_AMOUNTS:
                 value, note = read_amount(text, form.fund_source_unit, options.report_unit)
-            elif key == "rate":
+            elif key == FUND.rate:
                 value, note = rate_text(text, grid.is_number(r, c)), ""
             else:
                 value, note = read_score(text)
@@ -469,8 +473,8 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
                 form.notes.append(f"{ref}：{note}")
             values[key], refs[key] = value, ref
         form.funds.append(RawFund(_fund_label(label), values, refs))
-        if "weight" in values and not form.execution_weight:
-            form.execution_weight = values["weight"]
+        if FUND.weight in values and not form.execution_weight:
+            form.execution_weight = values[FUND.weight]
 
 
 def _inline_funds(
@@ -483,9 +487,9 @@ def _inline_funds(
         if not right:
             continue
         cc, text = right[0]
-        if key in ("initial", "annual", "executed"):
+        if key in schema.FUND_AMOUNTS:
             value, note = read_amount(text, form.fund_source_unit, options.report_unit)
-        elif key == "rate":
+        elif key == FUND.rate:
             value, note = rate_text(text, grid.is_number(hr, cc)), ""
         else:
             value, note = read_score(text)
@@ -495,7 +499,7 @@ def _inline_funds(
             total[key], refs[key] = value, grid.ref(hr, cc)
     label = next((t for c, t in _anchors(grid, hr) if c < min(cols.values())), "年度资金总额")
     form.funds.append(RawFund(_fund_label(label), total, refs))
-    form.execution_weight = total.get("weight", "")
+    form.execution_weight = total.get(FUND.weight, "")
     for r in range(hr + 1, end):
         if _goal_header(grid, r) or _indicator_header(grid, r):
             break
@@ -546,7 +550,7 @@ def _declaration_funds(grid: Grid, top: int, end: int, form: RawForm, options: O
                 continue
             if note:
                 form.notes.append(f"{grid.ref(r, cc)}：{note}")
-            form.funds.append(RawFund(label, {"initial": value}, {"initial": grid.ref(r, cc)}))
+            form.funds.append(RawFund(label, {FUND.initial: value}, {FUND.initial: grid.ref(r, cc)}))
 
 
 def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
@@ -609,7 +613,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
     form.headers |= set(cols)
     form.header_texts |= {norm(grid.text(hr, c)) for c in cols.values()}
     form.header_texts |= {norm(grid.text(start - 1, c)) for c in cols.values()}
-    last = {"level1": "", "level2": ""}
+    last = {IND.level1: "", IND.level2: ""}
     seen_rows: set[tuple[int, int]] = set()
     first_level = min((cols[k] for k in LEVEL_KEYS if k in cols), default=0)
     level_limit = min(cols.get(k, 99) for k in LEVEL_KEYS)
@@ -627,8 +631,8 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             break
         first = [t for c, t in anchors if c <= level_limit]
         if any(_is_stop(t) for t in texts[:2]) or any(_is_stop(t) for t in first):
-            if "score" in cols:
-                form.printed_total = read_score(grid.text(r, cols["score"]))[0] or ""
+            if IND.score in cols:
+                form.printed_total = read_score(grid.text(r, cols[IND.score]))[0] or ""
             break
         data_row = _looks_like_data(grid, r)
         if not data_row and _indicator_header(grid, r):
@@ -655,33 +659,33 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             if key in LEVEL_KEYS and (r, c) != grid.anchor(r, c) and grid.anchor(r, c)[0] < hr:
                 text = ""
             refs[key] = grid.ref(r, c)
-            if key in ("weight", "score", "deduction", "review_score"):
+            if key in INDICATOR_AMOUNTS:
                 value, reason = read_score(text)
                 if value is None:
                     form.skipped.append(Skip(grid.ref(r, c), reason))
                     continue
                 text = value
-            elif key in ("target", "actual", "direction"):
+            elif key in (IND.target, IND.actual, IND.direction):
                 text = _plain_number(text)
-            row[key] = text.strip() if key in LEVEL_KEYS or key in ("direction", "unit") else text
-        l1, l2, l3 = row.get("level1", ""), row.get("level2", ""), row.get("level3", "")
-        content = any(row.get(k) for k in ("level3", "target", "actual", "weight", "score"))
+            row[key] = text.strip() if key in LEVEL_KEYS or key in (IND.direction, IND.unit) else text
+        l1, l2, l3 = row.get(IND.level1, ""), row.get(IND.level2, ""), row.get(IND.level3, "")
+        content = any(row.get(k) for k in (IND.level3, IND.target, IND.actual, IND.weight, IND.score))
         if not content:
-            c2 = cols.get("level2")
+            c2 = cols.get(IND.level2)
             anchor_row = c2 is not None and grid.anchor(r, c2)[0] == r and l2
             if not anchor_row:
                 continue
             anchor = grid.anchor(r, c2) if c2 is not None else (r, 0)
             if anchor in seen_rows:
                 continue
-        if "level2" in cols:
-            seen_rows.add(grid.anchor(r, cols["level2"]))
-        if not l1 and "level1" in cols:
-            l1 = last["level1"]
-        if not l2 and "level2" in cols and l3:
-            l2 = last["level2"] if last["level1"] == l1 else ""
-        last = {"level1": l1, "level2": l2}
-        row["level1"], row["level2"] = l1, l2
+        if IND.level2 in cols:
+            seen_rows.add(grid.anchor(r, cols[IND.level2]))
+        if not l1 and IND.level1 in cols:
+            l1 = last[IND.level1]
+        if not l2 and IND.level2 in cols and l3:
+            l2 = last[IND.level2] if last[IND.level1] == l1 else ""
+        last = {IND.level1: l1, IND.level2: l2}
+        row[IND.level1], row[IND.level2] = l1, l2
         _compose_target(row)
         form.indicators.append(row)
         form.indicator_refs.append(refs)
@@ -703,26 +707,26 @@ def _plain_number(text: str) -> str:
 
 def _compose_target(row: dict[str, str]) -> None:
     """一体化 columns 计算符号 | 指标值 | 计量单位 → one target like "≥5名"."""
-    op = row.pop("direction", "").strip()
-    unit = row.pop("unit", "").strip()
+    op = row.pop(IND.direction, "").strip()
+    unit = row.pop(IND.unit, "").strip()
     nature = unicodedata.normalize("NFKC", row.pop("nature", "")).strip()
     symbol = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "正向": "≥", "正向指标": "≥"}.get(nature)
     symbol = symbol or {"反向": "≤", "反向指标": "≤"}.get(nature)
     if symbol:
         row["dir"] = symbol  # 指标性质 (四川 一体化 layout): the indicator's direction
-    target = row.get("target", "").strip()
+    target = row.get(IND.target, "").strip()
     if op in ("定性", "") and not unit:
         if op == "定性" and not target:
-            row["target"] = "定性"
+            row[IND.target] = "定性"
         return
     op = {">": "＞", "<": "＜", ">=": "≥", "<=": "≤", "=": "＝", "≧": "≥", "≦": "≤"}.get(op, op)
     if op == "定性":
         op = ""
     if target:
-        row["target"] = f"{op}{target}{unit if unit and not target.endswith(unit) else ''}"
-    actual = row.get("actual", "").strip()
+        row[IND.target] = f"{op}{target}{unit if unit and not target.endswith(unit) else ''}"
+    actual = row.get(IND.actual, "").strip()
     if actual and unit and re.fullmatch(r"[\d.,]+", actual):
-        row["actual"] = f"{actual}{unit}"
+        row[IND.actual] = f"{actual}{unit}"
 
 
 _SIGN_RE = re.compile(r"(填表人|填报人|填报日期|联系电话|单位负责人签字|单位负责人)[:：]?\s*")
@@ -746,13 +750,8 @@ def _signoff(text: str) -> Signoff | None:
 
 
 # ---- 评分表 -----------------------------------------------------------------------------
-SCORE_COLUMNS = (
-    ("weight", ("指标分值", "分值")),
-    ("explanation", ("指标解释",)),
-    ("rule", ("评价要点", "评分标准", "评分要点", "评分规则")),
-    ("review_score", ("财政复核得分", "复核得分")),
-    ("self_score", ("自评得分", "得分")),
-)
+# The score sheet's columns are found by the schema's header words of each column.
+SCORE_COLUMNS = tuple((c.key, c.headers) for c in schema.headed(Table.SCORE_SHEET))
 
 
 def _score_sheet_header_uncached(grid: Grid, r: int) -> dict[str, int]:
@@ -762,7 +761,11 @@ def _score_sheet_header_uncached(grid: Grid, r: int) -> dict[str, int]:
             if key not in cols and starts(text, words) and len(bare(text)) <= 10:
                 cols[key] = c
                 break
-    if "weight" in cols and ("explanation" in cols or "rule" in cols) and "self_score" in cols:
+    if (
+        SCORE.weight in cols
+        and (SCORE.explanation in cols or SCORE.rule in cols)
+        and SCORE.self_score in cols
+    ):
         return cols
     return {}
 
@@ -797,7 +800,7 @@ def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
         if not texts:
             continue
         if _is_stop(texts[0]):
-            form.printed_total = grid.text(r, cols["self_score"])
+            form.printed_total = grid.text(r, cols[SCORE.self_score])
             break
         if _hidden(grid, r, options, form):
             continue
@@ -811,7 +814,7 @@ def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
         item = ScoreItem(path=path)
         for key, c in cols.items():
             text = grid.text(r, c)
-            if key in ("weight", "self_score", "review_score"):
+            if key in SCORE_AMOUNTS:
                 value, reason = read_score(text)
                 if value is None:
                     form.skipped.append(Skip(grid.ref(r, c), reason))
