@@ -19,7 +19,7 @@ from core.problems import Problem
 # Importing a rule module declares its rules (core.rules.base.register): nothing here lists them.
 from core.rules import amounts, figures, funds, indicators, report_rules, sheets, submission
 from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowRule, registered
-from core.schema import Table
+from core.schema import REP, Table
 from core.templates import Template
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class Checker:
             self._apply_forms()
             return
         if change.form is None:
-            if "template" in change.columns:
+            if REP.template in change.columns:
                 self.full()
             else:
                 self._rerun_report(lambda r: table in r.tables)

@@ -13,15 +13,16 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
+from core import schema
 from core.model import INDICATORS, NARRATIVE, Form, Report
 from core.numbers import try_amount
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, report_problem
-from core.schema import Table
+from core.schema import IND, Table
 from core.templates import Template
 
 MONEY_RE = re.compile(r"(\d[\d,，]*\.\d{1,2})\s*万元")
-FUND_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
+FUND_NAMES = {k: schema.label(Table.FUNDS, k) for k in schema.FUND_AMOUNTS}  # 年初预算数 …
 
 
 def _digits(value: Decimal) -> str:
@@ -99,7 +100,7 @@ def check_notes(ctx: FormCtx) -> Iterator[Problem]:
                         text + "，请核对是否笔误",
                         INDICATORS,
                         i,
-                        "deviation_note",
+                        IND.deviation_note,
                     )
                     break
 

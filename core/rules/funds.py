@@ -7,15 +7,16 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
+from core import schema
 from core.model import FUNDS, FundRow
 from core.numbers import ONE, ZERO, fmt, fmt_money, fmt_percent, parse_rate, q
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, money
-from core.schema import IND, Table
+from core.schema import FUND, HEAD, IND, Table
 from core.scoring import amount, computed_sums, execution_score, fund_value, parsed, rate_of
 from core.values import Kind
 
-COLUMN_NAMES = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
+COLUMN_NAMES = {k: schema.label(Table.FUNDS, k) for k in schema.FUND_AMOUNTS}  # 年初预算数 …
 EXPLAIN_WORDS = ("资金", "执行", "预算", "支出", "拨付", "结余", "下达", "调整")
 NOT_DONE_WORDS = ("未开展", "未实施", "未执行")
 
@@ -38,13 +39,13 @@ def check_rates(ctx: FormCtx) -> Iterator[Problem]:
     for i, row in enumerate(ctx.form.funds):
         if not row.printed_rate:  # a blank printed rate: nothing to compare
             continue
-        annual = fund_value(ctx.form, ctx.spec, row.key, "annual")
-        executed = fund_value(ctx.form, ctx.spec, row.key, "executed")
+        annual = fund_value(ctx.form, ctx.spec, row.key, FUND.annual)
+        executed = fund_value(ctx.form, ctx.spec, row.key, FUND.executed)
         found = _rate_mismatch(
             row.printed_rate, annual, executed, tolerance, ctx.template.scoring.rate_places
         )
         if found:
-            yield ctx.problem(found[0], found[1], FUNDS, i, "rate")
+            yield ctx.problem(found[0], found[1], FUNDS, i, FUND.rate)
 
 
 def _places(printed_text: str) -> int:
@@ -92,7 +93,7 @@ def check_execution_weight(ctx: FormCtx) -> Iterator[Problem]:
         f"执行率分值应为 {fmt(want)}（模板规定），表中为 {fmt(have)}；按 {fmt(want)} 计分",
         FUNDS,
         _row_index(ctx, ctx.spec.rate_row),
-        "weight",
+        FUND.weight,
     )
 
 
@@ -140,7 +141,7 @@ def check_score(ctx: FormCtx) -> Iterator[Problem]:
         f"{fmt_percent(min(ex.rate or ZERO, ONE))}），表中为 {fmt(printed)}",
         FUNDS,
         _row_index(ctx, ctx.spec.rate_row),
-        "score",
+        FUND.score,
     )
 
 
@@ -161,7 +162,7 @@ def check_low_execution(ctx: FormCtx) -> Iterator[Problem]:
         "资金未执行的原因及改进措施",
         FUNDS,
         _row_index(ctx, ctx.spec.rate_row),
-        "rate",
+        FUND.rate,
     )
 
 
@@ -183,7 +184,7 @@ def check_adjustment(ctx: FormCtx) -> Iterator[Problem]:
         "写明预算调整（追加、调减）的原因",
         FUNDS,
         _row_index(ctx, ctx.spec.rate_row),
-        "annual",
+        FUND.annual,
     )
 
 
@@ -204,12 +205,12 @@ def check_not_done(ctx: FormCtx) -> Iterator[Problem]:
         f"执行率 {fmt_percent(rate)}，但{why}，请核实资金用途",
         FUNDS,
         _row_index(ctx, ctx.spec.rate_row),
-        "executed",
+        FUND.executed,
     )
 
 
 def _blank(row: FundRow | None) -> bool:
-    return row is None or not any(amount(getattr(row, c)) for c in ("initial", "annual", "executed"))
+    return row is None or not any(amount(getattr(row, c)) for c in (FUND.initial, FUND.annual, FUND.executed))
 
 
 def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
@@ -231,9 +232,9 @@ def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
 
 def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     """S22: a budget or spending amount below zero; S23: more decimals than the form prints."""
-    unit = getattr(ctx.form, "fund_unit", "") or ctx.template.money_unit
+    unit = getattr(ctx.form, HEAD.fund_unit, "") or ctx.template.money_unit
     for i, row in enumerate(ctx.form.funds):
-        for column in ("initial", "annual", "executed"):
+        for column in (FUND.initial, FUND.annual, FUND.executed):
             text = getattr(row, column).strip()
             value = amount(text)
             if value is None:

@@ -11,7 +11,7 @@ from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt, fmt_percent
 from core.problems import Problem
 from core.rules.base import OPERATORS, QUOTED, FormCtx, form_rule, row_rule
-from core.schema import Table
+from core.schema import HEAD, IND, Table
 from core.scoring import (
     BREAKDOWN_MARKS,
     MET,
@@ -28,7 +28,7 @@ from core.scoring import (
 from core.templates import Template, split_level1
 from core.values import Attainment, Kind, unit_family
 
-TEXT_COLUMNS = ("level1", "level2", "level3", "target", "actual", "deviation_note")
+TEXT_COLUMNS = (IND.level1, IND.level2, IND.level3, IND.target, IND.actual, IND.deviation_note)
 NAME_TARGET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:人次|人|名|个|次|期|户|篇|册|万元|元|天|%|项|场)")
 IMPROVE_WORDS = (
     "改进",
@@ -97,7 +97,7 @@ def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     level1, level2 = ctx.spec.canonical_level1(ind.level1), _norm(ind.level2)
     if not level1:
         yield ctx.problem(
-            "S08", f"三级指标“{ind.level3 or ind.level2}”的一级指标为空", INDICATORS, i, "level1"
+            "S08", f"三级指标“{ind.level3 or ind.level2}”的一级指标为空", INDICATORS, i, IND.level1
         )
         return
     if not vocab or not level2 or level1 not in vocab:
@@ -107,12 +107,16 @@ def check_hierarchy(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     home = _home(ctx, level2)
     if home:
         yield ctx.problem(
-            "V15", f"二级指标“{level2}”不属于一级指标“{level1}”（应为{home}）", INDICATORS, i, "level1"
+            "V15", f"二级指标“{level2}”不属于一级指标“{level1}”（应为{home}）", INDICATORS, i, IND.level1
         )
     else:
         names = "、".join(vocab[level1])
         yield ctx.problem(
-            "S09", f"二级指标“{level2}”不是规范名称（一级“{level1}”下应为：{names}）", INDICATORS, i, "level2"
+            "S09",
+            f"二级指标“{level2}”不是规范名称（一级“{level1}”下应为：{names}）",
+            INDICATORS,
+            i,
+            IND.level2,
         )
 
 
@@ -122,7 +126,7 @@ def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     if t.kind is Kind.EMPTY:
         found = NAME_TARGET_RE.search(ind.level3)
         where = f"；指标名称“{ind.level3}”中含有目标值 {found.group(0)}，请填入年度指标值栏" if found else ""
-        yield ctx.problem("S02", f"年度指标值为空{where}", INDICATORS, i, "target")
+        yield ctx.problem("S02", f"年度指标值为空{where}", INDICATORS, i, IND.target)
         return
     used, by_default = effective_direction(ind)
     if t.kind is Kind.NUMBER and by_default:
@@ -132,7 +136,7 @@ def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
             "如不同请在方向栏改为 ≥、≤ 或 =",
             INDICATORS,
             i,
-            "direction",
+            IND.direction,
         )
     cost = "成本" in ind.level1 or "成本" in ind.level2
     if cost and (ind.direction or t.direction) in ("≥", ">"):
@@ -141,11 +145,15 @@ def check_target(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
             f"成本指标“{ind.level3}”的目标为“{ind.target.strip()}”，成本指标通常为“≤”",
             INDICATORS,
             i,
-            "target",
+            IND.target,
         )
     if "数量" in ind.level2 and t.kind is Kind.NUMBER and unit_family(t.unit) == "money":
         yield ctx.problem(
-            "V15", f"数量指标“{ind.level3}”的目标是金额（{t.unit}），应归入成本指标", INDICATORS, i, "level2"
+            "V15",
+            f"数量指标“{ind.level3}”的目标是金额（{t.unit}），应归入成本指标",
+            INDICATORS,
+            i,
+            IND.level2,
         )
 
 
@@ -155,7 +163,7 @@ def check_actual(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
     if a.kind is Kind.EMPTY:
         if ind.target.strip() and not ind.actual.strip():
             yield ctx.problem(
-                "S19", f"年度指标值为“{ind.target.strip()}”，实际完成值为空", INDICATORS, i, "actual"
+                "S19", f"年度指标值为“{ind.target.strip()}”，实际完成值为空", INDICATORS, i, IND.actual
             )
         return
     if a.direction and a.kind in (Kind.NUMBER, Kind.DATE) and OPERATOR_RE.search(ind.actual):
@@ -164,11 +172,11 @@ def check_actual(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem]:
             f"实际完成值“{ind.actual.strip()}”含有比较符号“{a.direction}”，应填写实际达到的数值",
             INDICATORS,
             i,
-            "actual",
+            IND.actual,
         )
     if a.kind is Kind.RANGE:
         yield ctx.problem(
-            "S14", f"实际完成值“{ind.actual.strip()}”是区间，应填写实际达到的值", INDICATORS, i, "actual"
+            "S14", f"实际完成值“{ind.actual.strip()}”是区间，应填写实际达到的值", INDICATORS, i, IND.actual
         )
 
 
@@ -188,17 +196,17 @@ def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) ->
     c = compared(ind.target, ind.actual, direction)
     note = ind.deviation_note.strip()
     if c.unit_mismatch:
-        yield ctx.problem("S01", c.explanation, INDICATORS, i, "actual")
+        yield ctx.problem("S01", c.explanation, INDICATORS, i, IND.actual)
     elif s.attainment == NOT_MET and not note:
         yield ctx.problem(
             "V09",
             f"未完成目标（{_missed_text(ind)}），请填写偏差原因分析及改进措施",
             INDICATORS,
             i,
-            "deviation_note",
+            IND.deviation_note,
         )
     elif note and _short_of(ind, s) and not any(w in note for w in IMPROVE_WORDS):
-        yield ctx.problem("S16", "偏差原因只说明了原因，请补充改进措施", INDICATORS, i, "deviation_note")
+        yield ctx.problem("S16", "偏差原因只说明了原因，请补充改进措施", INDICATORS, i, IND.deviation_note)
     if (
         c.attainment is Attainment.UNKNOWN
         and not c.unit_mismatch
@@ -206,7 +214,7 @@ def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) ->
         and parsed(ind.target).kind is not Kind.EMPTY
         and "比较方向" not in c.explanation
     ):
-        yield ctx.problem("S15", f"{c.explanation}，请人工评分", INDICATORS, i, "score")
+        yield ctx.problem("S15", f"{c.explanation}，请人工评分", INDICATORS, i, IND.score)
     threshold = ctx.template.scoring.deviation_threshold
     over = c.deviation is not None and c.deviation >= threshold
     flag = ctx.template.scoring.over_flag
@@ -217,7 +225,7 @@ def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) ->
             f"（≥ {fmt_percent(flag, 0)}，蓝色标记），目标可能设定偏低",
             INDICATORS,
             i,
-            "actual",
+            IND.actual,
         )
     if s.attainment == MET and over and not note and direction in ("≥", ">"):
         yield ctx.problem(
@@ -226,7 +234,7 @@ def check_attainment(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) ->
             f"{fmt_percent(c.deviation)}（偏离度 ≥ {fmt_percent(threshold, 0)}），目标可能偏低，请说明",
             INDICATORS,
             i,
-            "deviation_note",
+            IND.deviation_note,
         )
 
 
@@ -242,7 +250,7 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
     w, entered = amount(ind.weight), amount(ind.score)
     if w is None:
         if ctx.spec.scored and ind.level3.strip():
-            yield ctx.problem("S18", f"指标“{ind.level3}”的分值为空", INDICATORS, i, "weight")
+            yield ctx.problem("S18", f"指标“{ind.level3}”的分值为空", INDICATORS, i, IND.weight)
         return
     if entered is None:
         return
@@ -257,7 +265,7 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
             ),
             INDICATORS,
             i,
-            "score",
+            IND.score,
         )
     else:
         yield from _inflated(ctx, i, ind, s, w, entered)
@@ -268,7 +276,7 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
             f"{state}（{s.why}），得分 {fmt(entered)} 低于建议分 {fmt(s.suggested)}，请填写扣分原因",
             INDICATORS,
             i,
-            "deviation_note",
+            IND.deviation_note,
         )
     band = _band(ctx, ind, s) if parsed(ind.target).kind is Kind.QUALITATIVE else None
     if band and not (w * band[1] <= entered <= w * band[2]) and not (band[2] < 1 and entered == w * band[2]):
@@ -277,7 +285,7 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
             f"定性指标{band[0]}，得分应在 {fmt(w * band[1])}–{fmt(w * band[2])} 之间，表中为 {fmt(entered)}",
             INDICATORS,
             i,
-            "score",
+            IND.score,
         )
 
 
@@ -293,7 +301,7 @@ def _inflated(
             f"{fmt(s.suggested) if s.suggested is not None else '低于满分'}，请改正得分或在偏差原因中说明",
             INDICATORS,
             i,
-            "score",
+            IND.score,
         )
     elif s.suggested is not None and entered > s.suggested:
         yield ctx.problem(
@@ -301,7 +309,7 @@ def _inflated(
             f"得分 {fmt(entered)} 高于按规则计算的 {fmt(s.suggested)}（{s.why}）",
             INDICATORS,
             i,
-            "score",
+            IND.score,
         )
 
 
@@ -312,7 +320,7 @@ def check_deduction(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> 
         return
     value = amount(text)
     if value is None or value < ZERO:
-        yield ctx.problem("P06", f"扣减分数“{text}”应为不小于 0 的数字", INDICATORS, i, "deduction")
+        yield ctx.problem("P06", f"扣减分数“{text}”应为不小于 0 的数字", INDICATORS, i, IND.deduction)
     elif value > ZERO and not (ind.brief.strip() or ind.deviation_note.strip()):
         final = f"，扣减后得 {fmt(s.final)}" if s.final is not None else ""
         yield ctx.problem(
@@ -320,7 +328,7 @@ def check_deduction(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> 
             f"扣减分数 {fmt(value)}{final}，请在完成情况简要描述或偏差原因中说明扣分原因",
             INDICATORS,
             i,
-            "deduction",
+            IND.deduction,
         )
 
 
@@ -328,7 +336,7 @@ def check_double_count(ctx: FormCtx, i: int, ind: Indicator) -> Iterator[Problem
     """V17: an indicator re-scoring the 执行率 the funds already score."""
     named = DOUBLE_COUNT_RE.search(ind.level3) is not None
     if named and execution_weight(ctx.form, ctx.spec) and amount(ind.weight):
-        yield ctx.problem("V17", f"指标“{ind.level3}”与资金执行率重复计分", INDICATORS, i, "level3")
+        yield ctx.problem("V17", f"指标“{ind.level3}”与资金执行率重复计分", INDICATORS, i, IND.level3)
 
 
 def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
@@ -371,10 +379,19 @@ def _plain_name(template: Template, name: str) -> bool:
 
 @row_rule(
     Table.INDICATORS,
-    columns=("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
-    + ("direction", "not_applicable", "deduction", "brief", "breakdown"),
-    header=("execution_weight",),
-    quoted="level3",
+    columns=(
+        IND.level1,
+        IND.level2,
+        IND.level3,
+        IND.target,
+        IND.actual,
+        IND.weight,
+        IND.score,
+        IND.deviation_note,
+    )
+    + (IND.direction, IND.not_applicable, IND.deduction, IND.brief, IND.breakdown),
+    header=(HEAD.execution_weight,),
+    quoted=IND.level3,
     plain=_plain_name,
 )
 def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
@@ -388,7 +405,7 @@ def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     rows = tuple([(ind.level1, "" if is_breakdown(ind) else ind.weight) for ind in ctx.form.indicators])
     found = ctx.template.memo(_weight_findings, 1 << 12)(ctx.form.kind, ctx.form.execution_weight, rows)
     for rule, message, row in found:
-        yield ctx.problem(rule, message, INDICATORS, row, "weight")
+        yield ctx.problem(rule, message, INDICATORS, row, IND.weight)
 
 
 def _weight_findings(

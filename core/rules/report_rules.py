@@ -6,17 +6,23 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from core import schema
 from core.model import GOALS, HEADER, NARRATIVE, Report, Signoff
 from core.numbers import fmt, fmt_percent, try_amount
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, report_problem, report_rule
 from core.rules.figures import check_narrative
-from core.schema import BASIC, Table
+from core.schema import BASIC, GOAL, HEAD, REP, Table
 from core.scoring import execution_score
 from core.templates import Template
 
-SIGNOFF_NAMES = {"preparer": "填表人", "phone": "联系电话", "date": "填报日期", "head": "单位负责人签字"}
-HEADER_NAMES = {"name": "名称", "supervisor": "主管部门", "implementer": "实施单位"}
+SIGNOFF_NAMES = {
+    REP.preparer: "填表人",
+    REP.phone: "联系电话",
+    REP.date: "填报日期",
+    REP.head: "单位负责人签字",
+}
+HEADER_NAMES = {k: schema.label(Table.HEADER, k) for k in (HEAD.name, HEAD.supervisor, HEAD.implementer)}
 RATE_RE = re.compile(r"(?:执行率(?:为|是|达到|达)?|完成全年预算数?的)\s*(\d+(?:\.\d+)?)\s*%")
 STAFF_RES = (
     (BASIC.authorized, re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
@@ -70,7 +76,7 @@ def check_copied_goals(report: Report, _template: Template) -> Iterator[Problem]
                     form.name,
                     GOALS,
                     row,
-                    "goal",
+                    GOAL.goal,
                 )
             seen.setdefault(text, form.name)
 

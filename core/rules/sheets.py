@@ -9,7 +9,7 @@ from core.model import GOALS, HEADER, SCORE_SHEET, Goal
 from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
-from core.schema import Table
+from core.schema import GOAL, HEAD, SCORE, Table
 from core.scoring import amount, execution_score, form_total, is_deduction, score_sheet_items
 
 CENT = Decimal("0.01")
@@ -37,7 +37,7 @@ def check_total(ctx: FormCtx) -> Iterator[Problem]:
         else (f"执行率得分 {fmt(ex or ZERO)} + 指标得分 {fmt(total - (ex or ZERO))}")
     )
     yield ctx.problem(
-        "V07", f"总分应为 {fmt(total)}（{how}），表中为 {fmt(printed)}", HEADER, None, "printed_total"
+        "V07", f"总分应为 {fmt(total)}（{how}），表中为 {fmt(printed)}", HEADER, None, HEAD.printed_total
     )
 
 
@@ -58,7 +58,11 @@ def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
             continue
         if w is not None and not is_deduction(item) and (entered > w or entered < ZERO):
             yield ctx.problem(
-                "V04", f"“{item.name}”得分 {fmt(entered)} 超过分值 {fmt(w)}", SCORE_SHEET, row, "self_score"
+                "V04",
+                f"“{item.name}”得分 {fmt(entered)} 超过分值 {fmt(w)}",
+                SCORE_SHEET,
+                row,
+                SCORE.self_score,
             )
         if s.suggested is None or abs(entered - s.suggested) < CENT:
             continue
@@ -68,15 +72,15 @@ def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
             f"{item.name}应为 {fmt(s.suggested)}（{s.why}），表中为 {fmt(entered)}",
             SCORE_SHEET,
             row,
-            "self_score",
+            SCORE.self_score,
         )
 
 
-@row_rule(Table.GOALS, columns=("goal", "achieved"), indexed=True)
+@row_rule(Table.GOALS, columns=(GOAL.goal, GOAL.achieved), indexed=True)
 def check_goals(ctx: FormCtx, row: int, goal: Goal) -> list[Problem]:
     """S07/V12: a goal has its 实际完成情况 and no guidance text."""
     out = []
-    for column in ("goal", "achieved"):
+    for column in (GOAL.goal, GOAL.achieved):
         text = getattr(goal, column)
         phrase = next((p for p in ctx.template.guidance if p in text), None) if text else None
         if phrase:
@@ -84,5 +88,5 @@ def check_goals(ctx: FormCtx, row: int, goal: Goal) -> list[Problem]:
                 ctx.problem("V12", f"单元格中仍是填写说明（“{phrase}”），请填写实际内容", GOALS, row, column)
             )
     if goal.goal.strip() and not goal.achieved.strip():
-        out.append(ctx.problem("S07", f"第 {row + 1} 条目标的实际完成情况为空", GOALS, row, "achieved"))
+        out.append(ctx.problem("S07", f"第 {row + 1} 条目标的实际完成情况为空", GOALS, row, GOAL.achieved))
     return out

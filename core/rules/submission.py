@@ -10,11 +10,12 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from core import schema
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
-from core.schema import Table
+from core.schema import IND, Table
 from core.scoring import amount, score_indicator
 from core.submission import (
     YthLabels,
@@ -39,18 +40,18 @@ def _labels(template: Template) -> YthLabels | None:
 
 
 READS = (
-    "level3",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "deviation_note",
-    "direction",
-    "not_applicable",
-    "brief",
-    "deduction",
-    "unit",
-    "breakdown",
+    IND.level3,
+    IND.target,
+    IND.actual,
+    IND.weight,
+    IND.score,
+    IND.deviation_note,
+    IND.direction,
+    IND.not_applicable,
+    IND.brief,
+    IND.deduction,
+    IND.unit,
+    IND.breakdown,
 )
 
 
@@ -58,7 +59,7 @@ def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
-@row_rule(Table.INDICATORS, columns=READS, quoted="level3", plain=_plain_name)
+@row_rule(Table.INDICATORS, columns=READS, quoted=IND.level3, plain=_plain_name)
 def submission_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     """Return the pre-submission problems of indicator row ``i`` (results shared by rows that differ
     only in their 三级 name: the engine memoises them)."""
@@ -72,7 +73,7 @@ def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
     actual = ind.actual.strip()
     if is_quantitative(ind):
         if actual and plain_number(ind.actual) is None:
-            return [("Y03", f"定量指标的实际完成值“{actual}”不是数字，一体化系统只接受数字", "actual")]
+            return [("Y03", f"定量指标的实际完成值“{actual}”不是数字，一体化系统只接受数字", IND.actual)]
         return []
     row = yth_row(ind, 0, labels, ctx.template)
     name = ind.level3 or "（无名称）"
@@ -82,11 +83,11 @@ def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
         word = qualitative_word(ind, score_indicator(ind, 0, ctx.template), labels, ctx.template)
         fix = f"可改为“{word}”" if word else f"请改为{words}之一"
         out.append(
-            ("Y01", f"定性指标的实际完成值“{actual}”不是{words}之一，一体化系统不接受；{fix}", "actual")
+            ("Y01", f"定性指标的实际完成值“{actual}”不是{words}之一，一体化系统不接受；{fix}", IND.actual)
         )
     if not row.brief.strip():
-        out.append(("Y02", f"定性指标“{name}”的完成情况简要描述为空，一体化系统要求必填", "brief"))
-    for column, text in (("actual", actual), ("brief", row.brief if row.brief != actual else "")):
+        out.append(("Y02", f"定性指标“{name}”的完成情况简要描述为空，一体化系统要求必填", IND.brief))
+    for column, text in ((IND.actual, actual), (IND.brief, row.brief if row.brief != actual else "")):
         bad = [ch for ch in labels.bad_chars if ch in text]
         if bad:
             chars = "、".join(f"“{ch}”" for ch in bad)
@@ -96,7 +97,7 @@ def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
     return out
 
 
-_COLUMN_NAMES = {"actual": "实际完成值", "brief": "完成情况简要描述"}
+_COLUMN_NAMES = {k: schema.label(Table.INDICATORS, k) for k in (IND.actual, IND.brief)}
 
 
 @form_rule(Table.INDICATORS)
@@ -121,7 +122,7 @@ def _names(ctx: FormCtx) -> Iterator[Problem]:
         key = _SPACE.sub("", ind.level3)
         if not key:
             yield ctx.problem(
-                "Y05", "三级指标名称为空，一体化系统按名称匹配，这一行会被丢弃", INDICATORS, i, "level3"
+                "Y05", "三级指标名称为空，一体化系统按名称匹配，这一行会被丢弃", INDICATORS, i, IND.level3
             )
         elif key in seen:
             yield ctx.problem(
@@ -130,7 +131,7 @@ def _names(ctx: FormCtx) -> Iterator[Problem]:
                 "一体化系统按名称匹配，会错配或丢失",
                 INDICATORS,
                 i,
-                "level3",
+                IND.level3,
             )
         else:
             seen[key] = i
@@ -154,5 +155,5 @@ def _level2_weights(ctx: FormCtx, labels: YthLabels) -> Iterator[Problem]:
                 f"{level2}的三级指标分值合计为 {fmt(have)}，一体化模板规定为 {fmt(want)}",
                 INDICATORS,
                 first[level2],
-                "weight",
+                IND.weight,
             )
