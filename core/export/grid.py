@@ -11,6 +11,7 @@ from itertools import accumulate
 
 from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
+from core.schema import REP
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TEXT, LABEL, HEAD, MONEY, RATE, SCORE = "text", "label", "head", "money", "rate", "score"
@@ -281,7 +282,7 @@ def pieces(text: str, width: int, max_lines: int) -> list[str]:
     return out
 
 
-SIGNOFF_FIELDS = ("preparer", "date", "phone", "head")  # in the order the templates list their labels
+SIGNOFF_FIELDS = (REP.preparer, REP.date, REP.phone, REP.head)  # in the order the templates list their labels
 
 
 DEFAULT_SIGNOFF = ("填表人", "填报日期", "联系电话", "单位负责人签字")  # for tables without a template's own

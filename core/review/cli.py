@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from core.schema import REP
+
 EXIT_OK, EXIT_CHANGED, EXIT_BAD_INPUT = 0, 1, 2
 
 
@@ -27,7 +29,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         manifest = make_package(source, out)
     except StorageError as exc:
         raise ReviewCliError(str(exc).replace("\n", " ")) from exc
-    who = f"{manifest['department']} {manifest['year']} 年度"
+    who = f"{manifest[REP.department]} {manifest[REP.year]} 年度"
     print(f"已生成报送包 {out}（{who}，{len(manifest['files'])} 个文件）")
     return EXIT_OK
 
@@ -55,7 +57,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     elif verdict.ok:
         m = verdict.manifest
-        print(f"报送包未被改动：{m.get('department')} {m.get('year')} 年度，封包于 {m.get('sealed_at')}")
+        print(f"报送包未被改动：{m.get(REP.department)} {m.get(REP.year)} 年度，封包于 {m.get('sealed_at')}")
         for note in verdict.notes:
             print(f"  注：{note}")
     else:
@@ -100,9 +102,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             "reports": [
                 {
                     "file": r["file"],
-                    "department": r["department"],
-                    "year": r["year"],
-                    "template": r["template"],
+                    REP.department: r[REP.department],
+                    REP.year: r[REP.year],
+                    REP.template: r[REP.template],
                     "forms": r["forms"],
                     "problems": r["problems"],
                 }

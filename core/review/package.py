@@ -23,6 +23,7 @@ from core.interchange import InterchangeError, dumps, report_from_dict
 from core.model import Report
 from core.review.figures import FORM_KEYS, quick_summary, report_summary
 from core.review.readonly import load_bytes
+from core.schema import REP
 from core.storage.db import StorageError
 from core.version import __version__
 
@@ -33,7 +34,7 @@ REPORT_FILE = "报告.zpdb"
 JSON_FILE = "报告.json"
 DOCX_FILE = "自评报告.docx"
 XLSX_FILE = "附件.xlsx"
-SUMMARY_KEYS = ("department", "year", "template", "forms", "problems")
+SUMMARY_KEYS = (REP.department, REP.year, REP.template, "forms", "problems")
 # Figures the data must reproduce (the review list's per-form figures, less the reason text and the
 # problem counts); check counts only under the same rule set (rules_version).
 FIGURE_KEYS = tuple(k for k in FORM_KEYS if k not in ("warning_why", "problems"))
@@ -180,7 +181,7 @@ def _file_changes(manifest: dict[str, Any], members: dict[str, bytes], damaged: 
 
 def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any], same_rules: bool) -> list[str]:
     out = []
-    names = {"department": "部门", "year": "年度", "template": "模板"}
+    names = {REP.department: "部门", REP.year: "年度", REP.template: "模板"}
     for key, label in names.items():
         if manifest.get(key) != summary[key]:
             out.append(f"清单中的{label}“{manifest.get(key)}”与报告数据“{summary[key]}”不符")

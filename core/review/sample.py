@@ -26,6 +26,7 @@ from core.numbers import try_amount
 from core.problems import ERROR, WARNING
 from core.review.listing import GRADES, form_code
 from core.review.reviewfile import quality_rule
+from core.schema import HEAD, REP
 from core.scoring import parsed, score_form
 from core.templates import get_template
 from core.values import Kind
@@ -74,18 +75,18 @@ def new_seed() -> int:
 def draw(reports: list[dict[str, Any]], per_grade: dict[str, int], seed: int) -> list[dict[str, Any]]:
     """Return the drawn projects: {file, department, year, index, code, name, grade, total}."""
     pool: dict[str, list[dict[str, Any]]] = {g: [] for g in GRADES}
-    ordered = sorted(reports, key=lambda r: (r["department"], r["year"], r["file"]))
+    ordered = sorted(reports, key=lambda r: (r[REP.department], r[REP.year], r["file"]))
     for rep in ordered:
         for i, form in enumerate(rep["forms"]):
             if form["kind"] == "project" and form["grade"] in pool:
                 pool[form["grade"]].append(
                     {
                         "file": rep["file"],
-                        "department": rep["department"],
-                        "year": rep["year"],
+                        REP.department: rep[REP.department],
+                        REP.year: rep[REP.year],
                         "index": i,
-                        "code": form_code(rep["department"], rep["year"], i),
-                        "name": form["name"],
+                        "code": form_code(rep[REP.department], rep[REP.year], i),
+                        HEAD.name: form[HEAD.name],
                         "grade": form["grade"],
                         "total": form["total"],
                     }
@@ -228,7 +229,7 @@ def write_sample(drawn: list[dict[str, Any]], out_dir: Path, seed: int, now: dat
         for item in drawn:
             report = cache.get(item["file"]) or load_any(item["file"])
             cache[item["file"]] = report
-            name = workbook_name(item["code"], item["name"], now)
+            name = workbook_name(item["code"], item[HEAD.name], now)
             write_sample_workbook(report, report.forms[item["index"]], tmp / name)
             names.append(name)
         part = target.with_name(f".{target.name}.part")
@@ -244,6 +245,6 @@ def draw_text(drawn: list[dict[str, Any]], seed: int) -> str:
     lines = [f"抽评随机种子：{seed}（同一批报告、同一种子可重现同样的抽取结果）"]
     for item in drawn:
         lines.append(
-            f"{item['grade']}\t{item['code']}\t{item['name']}\t{item['department']}\t{item['total']}"
+            f"{item['grade']}\t{item['code']}\t{item[HEAD.name]}\t{item[REP.department]}\t{item['total']}"
         )
     return "\n".join(lines) + "\n"

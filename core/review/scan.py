@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from core.paths import user_data_dir
+from core.schema import REP
 from core.version import __version__
 
 Progress = Callable[[int, int, str], bool]
@@ -327,7 +328,7 @@ def _drop_duplicates(
     ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, received.get(r["file"], 0), r["file"]))
     kept: dict[tuple[str, int], dict[str, Any]] = {}
     for rep in ordered:
-        key = (rep["department"], rep["year"])
+        key = (rep[REP.department], rep[REP.year])
         if key in kept:
             first = Path(kept[key]["file"]).name
             refused.append(

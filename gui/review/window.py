@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from core.review.listing import COLUMNS, GRADES, rows, select
 from core.review.scan import ScanResult, scan
+from core.schema import REP
 from gui.review.model import ReviewListModel
 
 WARNING_CHOICES = (("", "全部预警"), ("any", "有预警"), ("red", "红色预警"), ("yellow", "黄色预警"))
@@ -209,7 +210,7 @@ class ReviewWindow(QMainWindow):
         self.department_box.blockSignals(True)
         self.department_box.clear()
         self.department_box.addItem("全部部门", "")
-        for dept in sorted({r["department"] for r in self.result.reports}):
+        for dept in sorted({r[REP.department] for r in self.result.reports}):
             self.department_box.addItem(dept, dept)
         index = self.department_box.findData(current)
         self.department_box.setCurrentIndex(max(index, 0))
@@ -404,8 +405,8 @@ def reviewed_keys() -> set[tuple[str, int]]:
             meta = read_meta(conn)
         finally:
             conn.close()
-        if meta.get("kind") == "review" and meta.get("year", "").isdigit():
-            out.add((meta.get("department", ""), int(meta["year"])))
+        if meta.get("kind") == "review" and meta.get(REP.year, "").isdigit():
+            out.add((meta.get(REP.department, ""), int(meta[REP.year])))
     return out
 
 
