@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from core.model import Report
+from core.schema import HEAD
 from core.templates import Template, get_template
 from core.version import __version__
 
@@ -256,7 +257,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         for s in data["forms"]:
             print(
-                f"{s['name']}：执行率 {s['execution_rate']}，执行得分 {s['execution_score'] or '—'}，"
+                f"{s[HEAD.name]}：执行率 {s['execution_rate']}，执行得分 {s['execution_score'] or '—'}，"
                 f"总分 {s['total'] or '—'}，等级 {s['grade'] or '—'}"
                 + (f"，{s['warning_why']}" if s["warning"] else "")
             )

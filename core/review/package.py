@@ -23,7 +23,7 @@ from core.interchange import InterchangeError, dumps, report_from_dict
 from core.model import Report
 from core.review.figures import FORM_KEYS, quick_summary, report_summary
 from core.review.readonly import load_bytes
-from core.schema import REP
+from core.schema import HEAD, REP
 from core.storage.db import StorageError
 from core.version import __version__
 
@@ -199,7 +199,7 @@ def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any], same_rule
         for key in keys:
             if a.get(key) != b.get(key):
                 out.append(
-                    f"清单中“{b.get('name') or i + 1}”的 {key} 为“{a.get(key)}”，报告数据为“{b.get(key)}”"
+                    f"清单中“{b.get(HEAD.name) or i + 1}”的 {key} 为“{a.get(key)}”，报告数据为“{b.get(key)}”"
                 )
     return out
 

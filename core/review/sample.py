@@ -128,7 +128,7 @@ def _nature(ind: Indicator) -> str:
 
 def _target_and_unit(ind: Indicator) -> tuple[str, str]:
     value = parsed(ind.target)
-    unit = str(getattr(ind, "unit", "") or value.unit or "")
+    unit = str(ind.unit or value.unit or "")
     if value.number is not None and value.kind is Kind.NUMBER:
         return f"{value.number:f}", unit
     return ind.target, unit
