@@ -46,9 +46,8 @@ LEFT: dict[str, int] = {
     "core/export/tables.py": 2,  # the {name}/{department} placeholders of a score sheet's title
     "core/problems.py": 1,  # the "rule" key of ``check --json``
     "core/review/listing.py": 3,  # the review list's own 预算单位 column, keyed "unit"
-    "core/review/reviewfile.py": 2,  # the quality bands' "weight" setting
     "core/scoring.py": 1,  # BREAKDOWN, an indicator's attainment state
-    "core/templates.py": 19,  # template JSON keys (criteria, fund-row columns): with the Template object
+    "core/templates.py": 20,  # template JSON keys (criteria, fund-row columns, 自评质量 bands' weight)
     "core/values.py": 1,  # DATE, a value kind
     "gui/navigation.py": 1,  # SCORE_NODE, a navigation node kind
 }
