@@ -176,7 +176,7 @@ out["grid"] = [(c.title, c.editor, model.cell_text(0, model.columns.index(c))) f
 where = Problem("Y02", "warning", "…", uid, "项目甲", schema.Table.INDICATORS, 0, "{NEW_KEY}")
 out["problem_list"] = problems.cell_text(where)
 xlsx = Path(sys.argv[1]) / "r.xlsx"
-write_xlsx(doc.report, xlsx)
+write_xlsx(doc.report, xlsx, template=doc.template)
 cells = [c for ws in openpyxl.load_workbook(xlsx) for r in ws.iter_rows() for c in r if c.value]
 texts = {{str(c.value).replace("\\n", "") for c in cells}}
 out["export_header"] = "{NEW_TITLE}" in texts
