@@ -47,7 +47,7 @@ LEFT: dict[str, int] = {
     "core/problems.py": 1,  # the "rule" key of ``check --json``
     "core/review/listing.py": 3,  # the review list's own 预算单位 column, keyed "unit"
     "core/scoring.py": 1,  # BREAKDOWN, an indicator's attainment state
-    "core/templates.py": 20,  # template JSON keys (criteria, fund-row columns, 自评质量 bands' weight)
+    "core/templates.py": 19,  # template JSON keys (criteria, fund-row columns): with the Template object
     "core/values.py": 1,  # DATE, a value kind
     "gui/navigation.py": 1,  # SCORE_NODE, a navigation node kind
 }
