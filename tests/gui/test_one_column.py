@@ -131,10 +131,10 @@ NEW_KEY = "extra_note"
 NEW_LABEL = "补充说明（新列）"
 NEW_TITLE = "补充说明"
 NEW_FIELD = f'    {NEW_KEY}: str = text("{NEW_LABEL}", Kind.LONG)\n'
+NEW_STEP = f"m900_test_{NEW_KEY}"
 NEW_MIGRATION = f'''
 
-@MIGRATIONS()
-def m900_test_{NEW_KEY}(db: sqlite_utils.Database) -> None:
+def {NEW_STEP}(db: sqlite_utils.Database) -> None:
     db.table("indicators").add_column("{NEW_KEY}", str)
 '''
 # Runs inside the patched copy: every layer must carry the new column with no other edit.
@@ -187,7 +187,7 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def _patched_copy(tmp_path: Path) -> Path:
+def _patched_copy(tmp_path: Path, migrate: bool = True) -> Path:
     """A copy of the program with one new indicator column: one schema field, one migration, one title."""
     root = Path(__file__).resolve().parents[2]
     copy = tmp_path / "tree"
@@ -199,10 +199,13 @@ def _patched_copy(tmp_path: Path) -> Path:
     start = text.index(anchor)
     end = text.index("\n\n", start)  # the end of the field block
     schema_py.write_text(text[:end] + "\n" + NEW_FIELD.rstrip("\n") + text[end:], encoding="utf-8")
-    migrations = copy / "core" / "storage" / "migrations.py"
-    text = migrations.read_text(encoding="utf-8")
-    last = text.index("\nSCHEMA_VERSION")
-    migrations.write_text(text[:last] + NEW_MIGRATION + text[last:], encoding="utf-8")
+    if migrate:  # one new step at the end of the migrations
+        migrations = copy / "core" / "storage" / "migrations.py"
+        text = migrations.read_text(encoding="utf-8")
+        steps = text.index("\nSTEPS = (")
+        end = text.index(")", steps)
+        text = text[:steps] + NEW_MIGRATION + text[steps:end] + f", {NEW_STEP}" + text[end:]
+        migrations.write_text(text, encoding="utf-8")
     template = copy / "resources" / "templates" / "hunan-yiyang.json"
     data = json.loads(template.read_text(encoding="utf-8"))
     data["forms"]["project"]["indicators"]["columns"].append(
@@ -241,9 +244,7 @@ def test_a_new_column_added_in_one_place_reaches_every_layer(tmp_path: Path) -> 
 
 def test_without_the_migration_the_new_column_is_not_stored(tmp_path: Path) -> None:
     """The storage check is real: drop the migration line and the copy cannot write the column."""
-    copy = _patched_copy(tmp_path)
-    migrations = copy / "core" / "storage" / "migrations.py"
-    migrations.write_text(migrations.read_text(encoding="utf-8").replace(NEW_MIGRATION, ""), encoding="utf-8")
+    copy = _patched_copy(tmp_path, migrate=False)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(copy)}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(tmp_path)],
