@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from core.paths import templates_dir
+from core.schema import FUND_AMOUNTS, HEAD, SCORE
 
 FORMULAS = (
     "project_execution_progress",
@@ -52,7 +53,7 @@ class FundRowSpec:
     label: str
     printed: str
     aliases: tuple[str, ...] = ()
-    columns: tuple[str, ...] = ("initial", "annual", "executed")
+    columns: tuple[str, ...] = FUND_AMOUNTS
     group: str = ""
     level: int = 0
 
@@ -61,7 +62,7 @@ class FundRowSpec:
 class SumSpec:
     total: str
     parts: tuple[str, ...]
-    columns: tuple[str, ...] = ("initial", "annual", "executed")
+    columns: tuple[str, ...] = FUND_AMOUNTS
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def _fund_rows(r: _Reader, funds: dict[str, Any], path: str) -> tuple[FundRowSpe
                 label=label,
                 printed=r.get(item, "printed", p, str, label),
                 aliases=tuple(r.get(item, "aliases", p, list, [])),
-                columns=tuple(r.get(item, "columns", p, list, ["initial", "annual", "executed"])),
+                columns=tuple(r.get(item, "columns", p, list, list(FUND_AMOUNTS))),
                 group=r.get(item, "group", p, str, ""),
                 level=r.get(item, "level", p, int, 0),
             )
@@ -308,7 +309,7 @@ def _sums(r: _Reader, funds: dict[str, Any], path: str, keys: set[str]) -> tuple
         spec = SumSpec(
             total=r.get(item, "total", p, str),
             parts=tuple(r.get(item, "parts", p, list)),
-            columns=tuple(r.get(item, "columns", p, list, ["initial", "annual", "executed"])),
+            columns=tuple(r.get(item, "columns", p, list, list(FUND_AMOUNTS))),
         )
         for key in (spec.total, *spec.parts):
             if key not in keys:
@@ -321,15 +322,15 @@ def _criteria(r: _Reader, items: list[Any], path: str) -> tuple[CriterionSpec, .
     out = []
     for i, item in enumerate(items):
         p = f"{path}[{i}]"
-        formula = r.get(item, "formula", p, str, "")
+        formula = r.get(item, SCORE.formula, p, str, "")
         if formula and formula not in FORMULAS:
             raise r.fail(f"{p}.formula", f"未知的公式：{formula}")
         out.append(
             CriterionSpec(
-                path=tuple(r.get(item, "path", p, list)),
-                weight=r.decimal(item, "weight", p),
-                explanation=r.get(item, "explanation", p, str, ""),
-                rule=r.get(item, "rule", p, str, ""),
+                path=tuple(r.get(item, SCORE.path, p, list)),
+                weight=r.decimal(item, SCORE.weight, p),
+                explanation=r.get(item, SCORE.explanation, p, str, ""),
+                rule=r.get(item, SCORE.rule, p, str, ""),
                 formula=formula,
             )
         )
@@ -362,7 +363,7 @@ def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -
         fund_rows=rows,
         sums=_sums(r, funds, f"{path}.funds", keys),
         rate_row=rate_row,
-        execution_weight=r.decimal(funds, "execution_weight", f"{path}.funds", ""),
+        execution_weight=r.decimal(funds, HEAD.execution_weight, f"{path}.funds", ""),
         goal_titles=(str(titles[0]), str(titles[1])),
         goals_numbered=r.get(goals, "numbered", f"{path}.goals", bool, False),
         indicator_columns=r.columns(

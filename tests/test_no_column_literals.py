@@ -42,12 +42,11 @@ OTHER_VOCABULARY = {
 LEFT: dict[str, int] = {
     "core/cli.py": 1,  # the ``score`` subcommand's name
     "core/export/grid.py": 4,  # cell kinds ("rate", "score", "head") and the {year} title placeholder
-    "core/export/layout.py": 19,  # indicator layout (merged 一级/二级, alignment, 分值/得分 sums): to do
     "core/export/tables.py": 2,  # the {name}/{department} placeholders of a score sheet's title
     "core/problems.py": 1,  # the "rule" key of ``check --json``
     "core/review/listing.py": 3,  # the review list's own 预算单位 column, keyed "unit"
     "core/scoring.py": 1,  # BREAKDOWN, an indicator's attainment state
-    "core/templates.py": 19,  # template JSON keys (criteria, fund-row columns): with the Template object
+    "core/templates.py": 1,  # the template file's own "name" (the region's name, not a column)
     "core/values.py": 1,  # DATE, a value kind
     "gui/navigation.py": 1,  # SCORE_NODE, a navigation node kind
 }

@@ -16,7 +16,7 @@ from core.export.funds import fund_value, inline_funds, inline_height, money, sp
 from core.export.grid import HEAD, LABEL, SCORE, TEXT, Grid, Value, fill_title, runs, signoff_items
 from core.model import OVERALL, Form, Indicator, Report
 from core.numbers import ZERO, fmt, try_amount
-from core.schema import Kind, Table
+from core.schema import FUND, GOAL, IND, Kind, Table
 from core.scoring import form_total
 from core.templates import Column, FormSpec, FundRowSpec, Template, split_level1
 
@@ -72,7 +72,7 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
 def _header(g: Grid, form: Form, spec: FormSpec) -> None:
     fields = list(spec.header)
     n = g.ncols
-    if fields and fields[0].key == "name":
+    if fields and fields[0].key == schema.HEAD.name:
         g.put(g.rows, 0, fields[0].title, LABEL)
         g.put(g.rows - 1, 1, form.name, TEXT, cols=n - 1, align="left")
         fields = fields[1:]
@@ -103,7 +103,7 @@ def _funds(g: Grid, form: Form, spec: FormSpec, fig: Figures) -> None:
     start = g.rows
     label, slots = _fund_slots(g, len(spec.fund_columns))
     for (c, _span), col in zip(slots, spec.fund_columns, strict=True):
-        need = max(col.width, RATE_WIDTH if col.key == "rate" else 0)
+        need = max(col.width, RATE_WIDTH if col.key == FUND.rate else 0)
         g.widths[c] = max(g.widths[c], need)
     g.put(start, 1, "", HEAD, cols=label)
     for (c, span), col in zip(slots, spec.fund_columns, strict=True):
@@ -164,7 +164,7 @@ def _goals(g: Grid, form: Form, spec: FormSpec) -> None:
     g.put(start, mid, spec.goal_titles[1], HEAD, cols=g.ncols - mid)
     for i, goal in enumerate(form.goals or [], start=1):
         numbered = spec.goals_numbered and not _NUMBERED_GOAL.match(goal.goal)
-        text = spec.printing.get("goal", "").replace("{i}", str(i)) + goal.goal if numbered else goal.goal
+        text = spec.printing.get(GOAL.goal, "").replace("{i}", str(i)) + goal.goal if numbered else goal.goal
         g.put(g.rows, 1, text, TEXT, cols=mid - 1, align="left")
         g.put(g.rows - 1, mid, goal.achieved, TEXT, cols=g.ncols - mid, align="left")
     if not form.goals:
@@ -184,7 +184,9 @@ def _level1_text(label: str, members: list[Indicator], spec: FormSpec) -> str:
         total = sum(weights, ZERO) if weights else None
     if total is None:
         return name
-    return str(spec.printing.get("level1", "{name}")).replace("{name}", name).replace("{weight}", fmt(total))
+    return (
+        str(spec.printing.get(IND.level1, "{name}")).replace("{name}", name).replace("{weight}", fmt(total))
+    )
 
 
 def indicator_columns(form: Form, spec: FormSpec) -> tuple[Column, ...]:
@@ -243,7 +245,7 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures, cols: tuple[C
     review = _review_keys(spec, cols)
     for i, ind in enumerate(inds):
         for c, col in enumerate(cols, start=1):
-            if col.key in ("level1", "level2"):
+            if col.key in (IND.level1, IND.level2):
                 continue
             computed = fig.indicators[i] if i < len(fig.indicators) else None
             value, kind, align = _indicator_cell(ind, col.key, computed, col.key in review)
@@ -251,17 +253,17 @@ def _indicators(g: Grid, form: Form, spec: FormSpec, fig: Figures, cols: tuple[C
     keys = [c.key for c in cols]
     l1 = [i.level1 for i in inds]
     for a, b in runs(l1):
-        if "level1" in keys:
+        if IND.level1 in keys:
             g.put(
                 base + a,
-                1 + keys.index("level1"),
+                1 + keys.index(IND.level1),
                 _level1_text(l1[a], inds[a : b + 1], spec),
                 LABEL,
                 rows=b - a + 1,
             )
-        if "level2" in keys:
+        if IND.level2 in keys:
             for c, d in runs([i.level2 for i in inds], a, b + 1):
-                g.put(base + c, 1 + keys.index("level2"), inds[c].level2, LABEL, rows=d - c + 1)
+                g.put(base + c, 1 + keys.index(IND.level2), inds[c].level2, LABEL, rows=d - c + 1)
     g.rows = max(g.rows, base + len(inds))
     # The label sits in the (repeated) header row only: a merge from there into the body would print a
     # stray label and rule on every continuation page. The body's first column is one blank run.
@@ -277,13 +279,13 @@ def _indicator_cell(
     text = getattr(ind, key)
     if isinstance(text, bool):
         text = "是" if text else ""
-    align = "left" if key in ("level3", "deviation_note") else "center"
+    align = "left" if key in (IND.level3, IND.deviation_note) else "center"
     if review:  # a 复核 column: a score as a number, a remark as text
         value = try_amount(text) if text.strip() else None
         return (value, SCORE, align) if value is not None else (text, TEXT, "left" if text else align)
-    if key in ("weight", "score"):
+    if key in (IND.weight, IND.score):
         value = try_amount(text)
-        if value is None and key == "score" and not text.strip() and not ind.is_blank_row():
+        if value is None and key == IND.score and not text.strip() and not ind.is_blank_row():
             value = computed
         if value is not None:
             return value, SCORE, align
@@ -294,10 +296,10 @@ def _total(
     g: Grid, form: Form, spec: FormSpec, fig: Figures, cols: tuple[Column, ...], review: Decimal | None
 ) -> None:
     keys = [c.key for c in cols]
-    if "weight" not in keys or "score" not in keys:
+    if IND.weight not in keys or IND.score not in keys:
         return
     r = g.rows
-    wc, sc = 1 + keys.index("weight"), 1 + keys.index("score")
+    wc, sc = 1 + keys.index(IND.weight), 1 + keys.index(IND.score)
     weights = [w for i in form.indicators if (w := try_amount(i.weight)) is not None]
     execution = fig.weight if spec.execution_in_total else None
     entered = weights or any(i.score.strip() for i in form.indicators)

@@ -115,7 +115,7 @@ def row_rule(
     quoted: str = "",
     plain: Callable[[Template, str], bool] | None = None,
 ) -> Callable[[RowCheck], RowRule]:
-    """Declare a row rule: ``@row_rule(Table.GOALS, ("goal", "achieved"))``."""
+    """Declare a row rule: ``@row_rule(Table.GOALS, (GOAL.goal, GOAL.achieved))``."""
     cols, head = tuple(columns), tuple(header)
     return lambda check: register(RowRule(check, table, cols, head, indexed, quoted, plain))
 
