@@ -12,6 +12,8 @@ WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+# A problem's record in ``check --json`` (INTERCHANGE.md): these fields of Problem, in printed order.
+JSON_FIELDS = ("rule", "severity", "form", "table", "row", "column", "message")
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,8 @@ class Problem:
 
     def to_json(self) -> dict[str, Any]:
         """Return the shape of INTERCHANGE.md's ``check --json`` output (``group`` only when set)."""
-        out: dict[str, Any] = {
-            "rule": self.rule,
-            "severity": self.severity,
-            "form": self.form,
-            "table": str(self.table),
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
+        out: dict[str, Any] = {k: getattr(self, k) for k in JSON_FIELDS}
+        out["table"] = str(self.table)
         if self.group:
             out["group"] = self.group
         return out

@@ -460,6 +460,10 @@ def _dec(r: _Reader, value: Any, path: str) -> Decimal:
         raise r.fail(path, f"不是数字：{value}") from exc
 
 
+# The template file's key of the region's display name (湖南益阳, 四川广元 …), read into Template.name.
+REGION_NAME = "name"
+
+
 def parse_template(data: Any, source: str) -> Template:
     """Build a Template from parsed JSON, or raise TemplateError naming ``source`` and the key."""
     r = _Reader(source)
@@ -481,7 +485,7 @@ def parse_template(data: Any, source: str) -> Template:
     }
     return Template(
         id=r.get(data, "id", "", str),
-        name=r.get(data, "name", "", str),
+        name=r.get(data, REGION_NAME, "", str),
         region=r.get(data, "region", "", str, ""),
         description=r.get(data, "description", "", str, ""),
         is_default=r.get(data, "default", "", bool, False),

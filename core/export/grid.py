@@ -304,8 +304,12 @@ def signoff_line(items: list[tuple[str, str]]) -> str:
 
 
 def fill_title(text: str, year: int, **more: str) -> str:
-    """Fill {year}, {prev}, {next} and the other named fields of a template title."""
-    values = {"year": str(year), "prev": str(year - 1), "next": str(year + 1), **more}
+    """Fill {year}, {prev}, {next} and the other named fields of a template title.
+
+    A title's placeholders are named after the columns whose values fill them ({year} the report's
+    year, {department} its department, {name} a form's name), plus {prev} and {next} (year ∓ 1).
+    """
+    values = {REP.year: str(year), "prev": str(year - 1), "next": str(year + 1), **more}
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], m[0]), text)
 
 

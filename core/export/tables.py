@@ -21,7 +21,8 @@ from core.export.grid import (
 )
 from core.model import OVERALL, Form, Report, ScoreItem
 from core.numbers import ZERO, fmt, q, try_amount
-from core.schema import BASIC
+from core.schema import BASIC, REP
+from core.schema import HEAD as HEAD_KEYS  # grid.HEAD is the header cell kind
 from core.templates import Template
 
 SHEET_WIDTHS = [10, 12, 14, 7, 26, 46, 8]
@@ -50,7 +51,7 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
     review = form.kind == OVERALL or any(i.review_score for i in form.score_sheet)
     widths = SHEET_WIDTHS + ([8] if review else [])
     attachment = template.attachments.get("score_sheet", "") if form.kind == OVERALL else ""
-    fields = {"name": form.name, "department": report.department}
+    fields = {HEAD_KEYS.name: form.name, REP.department: report.department}  # {name}, {department}
     g = Grid(
         f"{attachment or label} 评分表",
         attachment,

@@ -19,7 +19,7 @@ COLUMNS = (
     ("status", "状态"),
     ("code", "编码"),
     (HEAD.name, "名称"),
-    ("unit", "预算单位"),
+    (REP.department, "预算单位"),  # the report's department (部门（单位）)
     ("office", "业务处室"),
     (FUND.initial, "年初预算数"),
     ("budget", "当年预算数"),
@@ -58,7 +58,6 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
                     **form,
                     "status": status,
                     "code": form_code(rep[REP.department], rep[REP.year], i),
-                    "unit": rep[REP.department],  # the list's 预算单位 column (not a report column)
                     "office": "",
                     "project_total": form["budget"],
                     "warning_text": WARNING_TEXT.get(form.get("warning"), ""),
@@ -118,7 +117,7 @@ def select(
         if kind and row["kind"] != kind:
             continue
         if needle and not any(
-            needle in str(row.get(k, "")).lower() for k in (HEAD.name, "unit", "code", "file")
+            needle in str(row.get(k, "")).lower() for k in (HEAD.name, REP.department, "code", "file")
         ):
             continue
         out.append(row)
