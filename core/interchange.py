@@ -321,9 +321,13 @@ def form_to_dict(form: Form, template: Template) -> dict[str, Any]:
     return out
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """Return the interchange document of a report (values as strings, blanks left out)."""
-    template = get_template(report.template)
+def report_to_dict(report: Report, template: Template | None = None) -> dict[str, Any]:
+    """Return the interchange document of a report (values as strings, blanks left out).
+
+    ``template`` is the report's, when the caller has resolved it (else it is resolved here: a
+    report just read from a file).
+    """
+    template = template or get_template(report.template)
     out: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -342,5 +346,5 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return out
 
 
-def dumps(report: Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def dumps(report: Report, template: Template | None = None) -> str:
+    return json.dumps(report_to_dict(report, template), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

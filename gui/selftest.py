@@ -87,12 +87,9 @@ def _step_check(state: State) -> str:
 def _step_score(state: State) -> str:
     """Score every form; the sample's 附件3-2 must total 97.66."""
     from core.scoring import score_report
-    from core.templates import get_template
 
     report = _need_report(state)
-    totals = [
-        str(s.to_json().get("total") or "") for s in score_report(report, get_template(report.template))
-    ]
+    totals = [str(s.to_json().get("total") or "") for s in score_report(report, state.template)]
     if SAMPLE_TOTAL not in totals:
         raise StepFailed(f"总分中没有 {SAMPLE_TOTAL} (totals: {', '.join(totals)})")
     return "总分 totals " + " / ".join(t or "—" for t in totals)

@@ -103,11 +103,15 @@ def _summary(report: Report, forms: list[dict[str, Any]], problems: list[Problem
     return {**head, "forms": forms, "problems": counts, "rules": rules}
 
 
-def report_summary(report: Report) -> dict[str, Any]:
-    """Return department, year, template, per-form figures and problem counts of a report."""
+def report_summary(report: Report, template: Template | None = None) -> dict[str, Any]:
+    """Return department, year, template, per-form figures and problem counts of a report.
+
+    ``template``: the report's, when the caller has it (else resolved here, once: a report just
+    read from a file for the list).
+    """
     from core.rules import check_report
 
-    template = get_template(report.template)  # a report read from a file for the list: resolved once
+    template = template or get_template(report.template)
     problems = check_report(report, template)
     return _summary(
         report, form_figures(report, template, score_report(report, template), problems), problems

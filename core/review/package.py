@@ -25,6 +25,7 @@ from core.review.figures import FORM_KEYS, quick_summary, report_summary
 from core.review.readonly import load_bytes
 from core.schema import HEAD, REP
 from core.storage.db import StorageError
+from core.templates import Template
 from core.version import __version__
 
 FORMAT = "ziping-package"
@@ -75,8 +76,10 @@ def _snapshot(source: Path, target: Path) -> Report:
     return report
 
 
-def build_manifest(report: Report, files: dict[str, bytes]) -> dict[str, Any]:
-    summary = report_summary(report)
+def build_manifest(
+    report: Report, files: dict[str, bytes], template: Template | None = None
+) -> dict[str, Any]:
+    summary = report_summary(report, template)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -98,12 +101,12 @@ def make_package(source: Path | str, out: Path | str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ziping-package-") as tmp_name:
         tmp = Path(tmp_name)
         report = _snapshot(source, tmp / REPORT_FILE)
-        (tmp / JSON_FILE).write_text(dumps(report), encoding="utf-8")
-        template = get_template(report.template)  # resolved once for both files
+        template = get_template(report.template)  # resolved once: the JSON, both files, the manifest
+        (tmp / JSON_FILE).write_text(dumps(report, template), encoding="utf-8")
         write_docx(report, tmp / DOCX_FILE, template=template)
         write_xlsx(report, tmp / XLSX_FILE, template=template)
         files = {n: (tmp / n).read_bytes() for n in (REPORT_FILE, JSON_FILE, DOCX_FILE, XLSX_FILE)}
-    manifest = build_manifest(report, files)
+    manifest = build_manifest(report, files, template)
     part = out.with_name(f".{out.name}.part")
     try:
         with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -28,7 +28,7 @@ from core.review.listing import GRADES, form_code
 from core.review.reviewfile import quality_rule
 from core.schema import HEAD, REP
 from core.scoring import parsed, score_form
-from core.templates import get_template
+from core.templates import Template, get_template
 from core.values import Kind
 
 SHEETS = ("自评质量", "实际绩效", "抽评发现的问题")
@@ -149,11 +149,10 @@ def workbook_name(code: str, name: str, day: datetime) -> str:
     return f"{code}&{safe}&{day:%Y%m%d}.xlsx"
 
 
-def write_sample_workbook(report: Report, form: Form, path: Path) -> None:
+def write_sample_workbook(report: Report, form: Form, path: Path, template: Template) -> None:
     """Write one drawn project's 抽评 workbook: 自评质量, 实际绩效 and 抽评发现的问题."""
     from core.rules import check_report
 
-    template = get_template(report.template)
     weight, bands = quality_rule(template)
     score = score_form(report, form, template)
     wb = Workbook()
@@ -204,9 +203,7 @@ def write_sample_workbook(report: Report, form: Form, path: Path) -> None:
     ws = wb.create_sheet(SHEETS[2])
     _headers(ws, FINDING_HEADERS, (6, 10, 70, 24, 8))
     problems = [
-        p
-        for p in check_report(report, get_template(report.template))
-        if p.form_uid == form.uid and p.severity in (ERROR, WARNING)
+        p for p in check_report(report, template) if p.form_uid == form.uid and p.severity in (ERROR, WARNING)
     ]
     for n, p in enumerate(problems, start=1):
         where = {"funds": "资金", "indicators": "绩效指标", "goals": "绩效目标", "score_sheet": "评分表"}.get(
@@ -222,15 +219,17 @@ def write_sample(drawn: list[dict[str, Any]], out_dir: Path, seed: int, now: dat
     now = now or datetime.now()
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"评价结果{now:%Y%m%d%H%M%S}.zip"
-    cache: dict[str, Report] = {}
+    cache: dict[str, tuple[Report, Template]] = {}  # a file's report and its template, read once
     with tempfile.TemporaryDirectory(prefix="ziping-sample-") as tmp_name:
         tmp = Path(tmp_name)
         names = []
         for item in drawn:
-            report = cache.get(item["file"]) or load_any(item["file"])
-            cache[item["file"]] = report
+            if item["file"] not in cache:
+                read = load_any(item["file"])
+                cache[item["file"]] = (read, get_template(read.template))
+            report, template = cache[item["file"]]
             name = workbook_name(item["code"], item[HEAD.name], now)
-            write_sample_workbook(report, report.forms[item["index"]], tmp / name)
+            write_sample_workbook(report, report.forms[item["index"]], tmp / name, template)
             names.append(name)
         part = target.with_name(f".{target.name}.part")
         with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -131,3 +131,28 @@ def test_a_region_file_edited_between_two_opens_is_read_again(
         assert get_template("mof") is second.template  # read once more, not per call
     finally:
         second.close()
+
+
+def test_sealing_a_package_resolves_the_reports_template_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report read for a package is one report: its JSON, both exports and the manifest's
+    figures are made with the template resolved when it was read, not looked up again by id."""
+    import sys
+
+    from core.review.package import make_package
+
+    source = tmp_path / "r.zpdb"
+    Document.create(source, _report()).close()
+    calls: list[str] = []
+
+    def counted(template_id: str) -> Template:
+        calls.append(template_id)
+        return get_template(template_id)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "get_template", None) is get_template and module.__name__.startswith("core"):
+            monkeypatch.setattr(module, "get_template", counted)
+    manifest = make_package(source, tmp_path / "sealed.zip")
+    assert calls == ["mof"]
+    assert manifest["forms"][1]["name"] == "测试项目"
