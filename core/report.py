@@ -28,7 +28,7 @@ from core.storage import repository as repo
 from core.templates import Template, get_template
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from core.storage.database import Database
 
 TEXT_TABLES = ROW_TABLES
 DIRECTIONS = {"", "≥", "≤", "="}
@@ -97,7 +97,7 @@ def refusal(table: str, column: str, value: Any) -> str | None:
 class Document:
     """An open report: the model in memory and its .zpdb file, kept in step."""
 
-    def __init__(self, db: sqlite_utils.Database, report: Report, path: Path, template: Template) -> None:
+    def __init__(self, db: Database, report: Report, path: Path, template: Template) -> None:
         self.db = db
         self.report = report
         self.path = Path(path)
@@ -247,7 +247,7 @@ class Document:
             self._emit(ch)
         return changes
 
-    def _commit(self, write: Callable[[sqlite_utils.Database], object], restore: Callable[[], None]) -> None:
+    def _commit(self, write: Callable[[Database], object], restore: Callable[[], None]) -> None:
         """The one write path: ``write`` runs in one transaction; if it fails, the file rolls back
         and ``restore`` puts the model back as it was. Callers change the model first (writes read
         it), so file and model change together or not at all."""
@@ -383,7 +383,7 @@ class Document:
         for form in self.report.forms:
             fill_form_funds(template, form)
 
-        def write(db: sqlite_utils.Database) -> None:
+        def write(db: Database) -> None:
             repo.update_report(db, {REP.template: template_id})
             for form in self.report.forms:
                 repo.write_form_table(db, form, FUNDS)
@@ -470,7 +470,7 @@ class Document:
         index = len(forms) if index is None else max(0, min(index, len(forms)))
         forms.insert(index, new)
 
-        def write(db: sqlite_utils.Database) -> None:
+        def write(db: Database) -> None:
             repo.write_form(db, new, index)
             repo.write_positions(db, self.report)
 
@@ -484,7 +484,7 @@ class Document:
         index, saved = forms.index(form), list(forms)
         forms.remove(form)
 
-        def write(db: sqlite_utils.Database) -> None:
+        def write(db: Database) -> None:
             repo.delete_form(db, uid)
             repo.write_positions(db, self.report)
 

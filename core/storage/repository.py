@@ -1,17 +1,22 @@
-"""Rows of the database <-> the report model."""
+"""Rows of the database <-> the report model, in plain sqlite3 (no sqlite_utils on this path).
+
+Every function takes the open database as anything with a ``conn`` (``storage.database.Database``, or
+a sqlite_utils Database as the review's reader and the benchmarks pass).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any
 
 from core.model import Form, NarrativeSection, Report, Signoff
 from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns, declared
+from core.storage.database import atomic
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from core.storage.database import Connected
 
 TABLES: dict[str, str] = {t: STORAGE_TABLES[t] for t in ROW_TYPES}
 
@@ -124,17 +129,62 @@ def _row_reader(
     return select, build
 
 
+def _q(name: str) -> str:
+    """A quoted SQL identifier (table or column name)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _dicts(db: Connected, sql: str, parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    """The rows of a query as dicts (column name → value)."""
+    cursor = db.conn.execute(sql, parameters)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values, strict=True))
+
+
+def _insert(db: Connected, table: str, records: list[dict[str, Any]]) -> None:
+    """INSERT records that all have the same keys (one prepared statement for all)."""
+    if not records:
+        return
+    keys = list(records[0])
+    sql = f"INSERT INTO {_q(table)} ({', '.join(map(_q, keys))}) VALUES ({', '.join('?' * len(keys))})"
+    db.conn.executemany(sql, [[r[k] for k in keys] for r in records])
+
+
+def _upsert(db: Connected, table: str, record: dict[str, Any], pk: str) -> None:
+    """Insert ``record``, or update the row of its primary key ``pk`` with it."""
+    keys = list(record)
+    sets = ", ".join(f"{_q(k)} = excluded.{_q(k)}" for k in keys if k != pk)
+    sql = (
+        f"INSERT INTO {_q(table)} ({', '.join(map(_q, keys))}) VALUES ({', '.join('?' * len(keys))}) "
+        f"ON CONFLICT({_q(pk)}) DO " + (f"UPDATE SET {sets}" if sets else "NOTHING")
+    )
+    db.conn.execute(sql, [record[k] for k in keys])
+
+
+def _update(db: Connected, table: str, pk: str, key: Any, values: dict[str, Any]) -> None:
+    """Update one row found by its primary key; LookupError when there is none (nothing written)."""
+    if not values:
+        found = db.conn.execute(f"SELECT 1 FROM {_q(table)} WHERE {_q(pk)} = ?", [key]).fetchone()
+    else:
+        sets = ", ".join(f"{_q(k)} = ?" for k in values)
+        sql = f"UPDATE {_q(table)} SET {sets} WHERE {_q(pk)} = ?"
+        found = db.conn.execute(sql, [*values.values(), key]).rowcount
+    if not found:
+        raise LookupError(f"no row {pk} = {key!r} in {table}")
+
+
 def _rows_by_form(
-    db: sqlite_utils.Database, tables: Iterable[str] = tuple(TABLES), skip: frozenset[Kind] = frozenset()
+    db: Connected, tables: Iterable[str] = tuple(TABLES), skip: frozenset[Kind] = frozenset()
 ) -> dict[str, dict[int, list[Any]]]:
     """Read every row table in one query each (not one per form: 30× faster on big reports)."""
     out: dict[str, dict[int, list[Any]]] = {}
     for table in tables:
         name = TABLES[table]
-        present = {str(r[1]) for r in db.execute(f"PRAGMA table_info({name})")}
+        present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({name})")}
         select, build = _row_reader(table, present, skip)
         by_form: dict[int, list[Any]] = {}
-        for values in db.execute(f"SELECT form_id, {select} FROM {name} ORDER BY form_id, position"):
+        for values in db.conn.execute(f"SELECT form_id, {select} FROM {name} ORDER BY form_id, position"):
             found = by_form.get(values[0])
             if found is None:
                 found = by_form[values[0]] = []
@@ -143,9 +193,9 @@ def _rows_by_form(
     return out
 
 
-def _forms(db: sqlite_utils.Database, rows_of: dict[str, dict[int, list[Any]]]) -> list[Form]:
+def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]]) -> list[Form]:
     forms = []
-    for rec in db.table("forms").rows_where(order_by="position"):
+    for rec in _dicts(db, "SELECT * FROM forms ORDER BY position"):
         form = Form(
             kind=rec["kind"],
             **_values(rec, columns(Table.HEADER)),
@@ -158,14 +208,14 @@ def _forms(db: sqlite_utils.Database, rows_of: dict[str, dict[int, list[Any]]]) 
     return forms
 
 
-def _head(db: sqlite_utils.Database) -> dict[str, Any]:
-    head = next(iter(db.table("report").rows_where("id = 1")), None)
+def _head(db: Connected) -> dict[str, Any]:
+    head = next(_dicts(db, "SELECT * FROM report WHERE id = 1"), None)
     if head is None:
         raise ValueError("报告文件中缺少报告信息")
-    return dict(head)
+    return head
 
 
-def load_for_figures(db: sqlite_utils.Database) -> Report:
+def load_for_figures(db: Connected) -> Report:
     """Read what the scores need (header, forms, funds, indicators, score sheet) without goals,
     narrative or the indicators' long texts (reasons, descriptions): the review list's reader."""
     head = _head(db)
@@ -176,7 +226,7 @@ def load_for_figures(db: sqlite_utils.Database) -> Report:
     return report
 
 
-def load_report(db: sqlite_utils.Database) -> Report:
+def load_report(db: Connected) -> Report:
     """Read the whole report from an open database."""
     head = _head(db)
     report = Report(
@@ -187,7 +237,7 @@ def load_report(db: sqlite_utils.Database) -> Report:
     report.forms = _forms(db, _rows_by_form(db))
     report.narrative = [
         NarrativeSection(**_values(r, columns(Table.NARRATIVE)))
-        for r in db.table("narrative").rows_where(order_by="position")
+        for r in _dicts(db, "SELECT * FROM narrative ORDER BY position")
     ]
     report.analysis = read_analysis(db)
     return report
@@ -196,19 +246,19 @@ def load_report(db: sqlite_utils.Database) -> Report:
 ANALYSIS_KEY = "analysis"  # meta row holding the 汇总分析报告's own texts as JSON
 
 
-def read_analysis(db: sqlite_utils.Database) -> dict[str, str]:
+def read_analysis(db: Connected) -> dict[str, str]:
     """Return the 汇总分析报告 section texts kept in the meta table (none in older files)."""
-    if "meta" not in db.table_names():
+    if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
         return {}
-    row = next(iter(db.table("meta").rows_where("key = ?", [ANALYSIS_KEY])), None)
-    data = json.loads(row["value"]) if row and row["value"] else {}
+    row = db.conn.execute("SELECT value FROM meta WHERE key = ?", [ANALYSIS_KEY]).fetchone()
+    data = json.loads(row[0]) if row and row[0] else {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def write_analysis(db: sqlite_utils.Database, analysis: dict[str, str]) -> None:
+def write_analysis(db: Connected, analysis: dict[str, str]) -> None:
     """Keep the 汇总分析报告 section texts in the meta table."""
     value = json.dumps(analysis, ensure_ascii=False, sort_keys=True)
-    db.table("meta").upsert({"key": ANALYSIS_KEY, "value": value}, pk="key")
+    _upsert(db, "meta", {"key": ANALYSIS_KEY, "value": value}, pk="key")
 
 
 def report_record(report: Report) -> dict[str, Any]:
@@ -220,50 +270,54 @@ def report_record(report: Report) -> dict[str, Any]:
     }
 
 
-def write_form_table(db: sqlite_utils.Database, form: Form, table: str) -> None:
+def write_form_table(db: Connected, form: Form, table: str) -> None:
     """Replace every row of one table of one form (inside the caller's transaction)."""
     name = TABLES[table]
-    db.execute(f"DELETE FROM {name} WHERE form_id = ?", [form.uid])
-    records = [row_to_db(table, form.uid, i, row) for i, row in enumerate(form.rows(table))]
-    if records:
-        db.table(name).insert_all(records)
+    db.conn.execute(f"DELETE FROM {name} WHERE form_id = ?", [form.uid])
+    _insert(db, name, [row_to_db(table, form.uid, i, row) for i, row in enumerate(form.rows(table))])
 
 
-def write_form(db: sqlite_utils.Database, form: Form, position: int) -> None:
+def write_form(db: Connected, form: Form, position: int) -> None:
     """Insert or replace one form with all its tables (inside the caller's transaction)."""
     record = form_record(form, position)
     if form.uid:
-        db.table("forms").upsert(record, pk="id")
+        _upsert(db, "forms", record, pk="id")
     else:
         record.pop("id")
-        form.uid = int(db.table("forms").insert(record).last_pk or 0)
+        keys = list(record)
+        cursor = db.conn.execute(
+            f"INSERT INTO forms ({', '.join(map(_q, keys))}) VALUES ({', '.join('?' * len(keys))})",
+            [record[k] for k in keys],
+        )
+        form.uid = int(cursor.lastrowid or 0)
     for table in TABLES:
         write_form_table(db, form, table)
 
 
-def delete_form(db: sqlite_utils.Database, uid: int) -> None:
+def delete_form(db: Connected, uid: int) -> None:
     for name in TABLES.values():
-        db.execute(f"DELETE FROM {name} WHERE form_id = ?", [uid])
-    db.execute("DELETE FROM forms WHERE id = ?", [uid])
+        db.conn.execute(f"DELETE FROM {name} WHERE form_id = ?", [uid])
+    db.conn.execute("DELETE FROM forms WHERE id = ?", [uid])
 
 
-def write_positions(db: sqlite_utils.Database, report: Report) -> None:
-    for i, form in enumerate(report.forms):
-        db.execute("UPDATE forms SET position = ? WHERE id = ?", [i, form.uid])
+def write_positions(db: Connected, report: Report) -> None:
+    positions = [[i, form.uid] for i, form in enumerate(report.forms)]
+    db.conn.executemany("UPDATE forms SET position = ? WHERE id = ?", positions)
 
 
-def write_narrative(db: sqlite_utils.Database, report: Report) -> None:
-    db.execute("DELETE FROM narrative")
-    if report.narrative:
-        db.table("narrative").insert_all(
-            [{"position": i, **_record(s, columns(Table.NARRATIVE))} for i, s in enumerate(report.narrative)]
-        )
+def write_narrative(db: Connected, report: Report) -> None:
+    db.conn.execute("DELETE FROM narrative")
+    _insert(
+        db,
+        "narrative",
+        [{"position": i, **_record(s, columns(Table.NARRATIVE))} for i, s in enumerate(report.narrative)],
+    )
 
 
-def write_report(db: sqlite_utils.Database, report: Report) -> None:
+def write_report(db: Connected, report: Report) -> None:
     """Write a whole report into an empty database in one transaction."""
-    with db.atomic():
-        db.table("report").upsert(report_record(report), pk="id")
+    with atomic(db.conn):
+        _upsert(db, "report", report_record(report), pk="id")
         for i, form in enumerate(report.forms):
             write_form(db, form, i)
         write_narrative(db, report)
@@ -271,7 +325,7 @@ def write_report(db: sqlite_utils.Database, report: Report) -> None:
             write_analysis(db, report.analysis)
 
 
-def update_cells(db: sqlite_utils.Database, cells: list[tuple[str, int, int, Any, Column, Any]]) -> None:
+def update_cells(db: Connected, cells: list[tuple[str, int, int, Any, Column, Any]]) -> None:
     """Store single cells: (table, form id, row position, the row, its column, the new value).
 
     Fund rows are found by their key (their position follows the template), others by position.
@@ -282,29 +336,29 @@ def update_cells(db: sqlite_utils.Database, cells: list[tuple[str, int, int, Any
         where, arg = (
             (f"{ident.storage} = ?", getattr(row, ident.key)) if ident else ("position = ?", position)
         )
-        db.execute(
+        db.conn.execute(
             f"UPDATE {name} SET {col.storage} = ? WHERE form_id = ? AND {where}",
             [to_db(col, value), form_id, arg],
         )
 
 
-def update_form(db: sqlite_utils.Database, uid: int, values: dict[str, Any]) -> None:
+def update_form(db: Connected, uid: int, values: dict[str, Any]) -> None:
     """Store header fields of one form (storage column → value)."""
-    db.table("forms").update(uid, values)
+    _update(db, "forms", "id", uid, values)
 
 
-def write_form_signoff(db: sqlite_utils.Database, form: Form) -> None:
-    db.table("forms").update(form.uid, {"signoff": form_record(form, 0)["signoff"]})
+def write_form_signoff(db: Connected, form: Form) -> None:
+    _update(db, "forms", "id", form.uid, {"signoff": form_record(form, 0)["signoff"]})
 
 
-def update_report(db: sqlite_utils.Database, values: dict[str, Any]) -> None:
+def update_report(db: Connected, values: dict[str, Any]) -> None:
     """Store report-level fields (template, year, department, sign-off fields)."""
-    db.table("report").update(1, values)
+    _update(db, "report", "id", 1, values)
 
 
-def write_basic_data(db: sqlite_utils.Database, report: Report) -> None:
-    db.table("report").update(1, {"basic_data": report_record(report)["basic_data"]})
+def write_basic_data(db: Connected, report: Report) -> None:
+    _update(db, "report", "id", 1, {"basic_data": report_record(report)["basic_data"]})
 
 
-def update_section(db: sqlite_utils.Database, index: int, section: NarrativeSection) -> None:
-    db.table("narrative").update(index, _record(section, columns(Table.NARRATIVE)))
+def update_section(db: Connected, index: int, section: NarrativeSection) -> None:
+    _update(db, "narrative", "position", index, _record(section, columns(Table.NARRATIVE)))
