@@ -107,18 +107,25 @@ class Document:
         self._listeners: list[Listener] = []
         self.read_only = False
         self.warning = ""  # one sentence to show once after opening (a backup that could not be made)
+        self.backup_pending = False  # opened with ``backup_later``: ``back_up`` not yet run
         self.identity = storage.FileIdentity.of(self.path, db)
 
     # ---- opening and closing -------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, backup: bool = True, read_only: bool = False) -> Document:
+    def open(
+        cls, path: Path | str, backup: bool = True, read_only: bool = False, backup_later: bool = False
+    ) -> Document:
         """Open a .zpdb for editing (StorageError with a Chinese message if it cannot be).
 
         ``read_only`` never writes the file (an older one is upgraded in memory only); the
-        Document then refuses every edit.
+        Document then refuses every edit. ``backup_later``: the backup of the file as opened is
+        taken by ``back_up`` (the window calls it once the report shows: a copy with fsync is
+        20–40 ms), at the latest before the first write or at ``close``.
         """
         path = Path(path)
-        db = storage.open_database(path, backup=backup and not read_only, read_only=read_only)
+        backup = backup and not read_only
+        now = backup and not backup_later
+        db = storage.open_database(path, backup=now, read_only=read_only)
         try:
             report = repo.load_report(db)
             template = get_template(report.template)
@@ -134,8 +141,19 @@ class Document:
             ) from exc
         doc = cls(db, report, path, template)
         doc.read_only = read_only
-        doc.warning = storage.last_backup_problem(path) if backup and not read_only else ""
+        doc.backup_pending = backup and backup_later
+        doc.warning = storage.last_backup_problem(path) if now else ""
         return doc
+
+    def back_up(self) -> str:
+        """Take the backup put off at open (once); return the sentence to show when it could not be
+        made ("" otherwise: also when there was none to take)."""
+        if not self.backup_pending:
+            return ""
+        self.backup_pending = False
+        storage.make_backup(self.db, self.path)
+        self.warning = storage.last_backup_problem(self.path)
+        return self.warning
 
     @classmethod
     def create(cls, path: Path | str, report: Report) -> Document:
@@ -162,6 +180,7 @@ class Document:
         return cls(db, report, path, template)
 
     def close(self) -> None:
+        self.back_up()  # still pending: the file as opened is kept (what a backup at open kept)
         storage.close_database(self.db)
 
     def save_as(self, target: Path | str) -> None:
@@ -188,6 +207,7 @@ class Document:
                 f"“{self.path.name}”以只读方式打开，不能修改，请另存为新文件后再编辑。"
             )
         self.identity.verify(self.path)
+        self.back_up()  # still pending: the file as it was before this first write
         try:
             with self.db.atomic():
                 yield

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from core.report import new_report, next_year_report
@@ -77,7 +77,7 @@ class FileOps:
         if current is not None and Path(current.path).resolve() == Path(path).resolve():
             return True
         try:
-            doc = files.open_report(path)
+            doc = files.open_report(path, backup_later=True)
         except files.FileProblem as exc:
             if isinstance(exc.__cause__, DamagedFileError) and storage.backups_of(Path(path)):
                 return self._offer_restore(Path(path), str(exc))
@@ -107,11 +107,19 @@ class FileOps:
 
     def _opened(self, doc: Any) -> None:
         self.window.set_document(doc)
+        QTimer.singleShot(0, lambda: self._back_up(doc))  # once the report shows (20–40 ms with fsync)
         if files.is_sample(doc.path):
             return  # the sample is never "her last report" and stays out of 最近打开
         settings.add_recent(doc.path)
         settings.put("last_folder", str(Path(doc.path).parent))
-        if getattr(doc, "warning", ""):
+
+    def _back_up(self, doc: Any) -> None:
+        """Take the backup of the report as opened (unless an edit or closing took it already); say
+        so when it could not be made."""
+        if doc is not self.window.ctx.doc:
+            return  # closed since: closing took the backup
+        doc.back_up()
+        if doc.warning:
             self.window.statusBar().showMessage(doc.warning, 20000)
 
     # ---- backups and a report that is gone -------------------------------------------

@@ -26,10 +26,11 @@ class FileProblem(Exception):
     """A file that cannot be opened, created or imported; the message is for the user."""
 
 
-def open_report(path: Path | str, read_only: bool = False) -> Document:
-    """Open a .zpdb for editing (or only to look at, check and export: ``read_only``)."""
+def open_report(path: Path | str, read_only: bool = False, backup_later: bool = False) -> Document:
+    """Open a .zpdb for editing (or only to look at, check and export: ``read_only``); with
+    ``backup_later`` the caller takes the backup (``Document.back_up``) once the report shows."""
     try:
-        return Document.open(Path(path), read_only=read_only)
+        return Document.open(Path(path), read_only=read_only, backup_later=backup_later)
     except (StorageError, TemplateError) as exc:
         raise FileProblem(str(exc)) from exc
     except OSError as exc:
