@@ -9,12 +9,9 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-import sqlite_utils
-
 from core.model import Report
-from core.storage import repository as repo
 from core.storage.db import APPLICATION_ID, SQLITE_MAGIC, StorageError
-from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from core.storage.migrations import SCHEMA_VERSION, migrations
 from core.templates import TemplateError, get_template
 
 
@@ -62,7 +59,8 @@ def _to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
 
 def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = False) -> Report:
     """Check that ``conn`` holds a ZiPing report of a version we read, and load it (``figures_only``:
-    only what the scores need, see ``repository.load_for_figures``)."""
+    only what the figures need, read with plain sqlite3, see ``core.review.lean``; sqlite_utils is
+    imported only to upgrade an older file or to read the whole report)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -74,11 +72,20 @@ def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = Fa
         raise NewerVersionError(f"“{name}”由更新版本的 ZiPing 创建（格式 {version}），请升级本程序")
     try:
         if version < SCHEMA_VERSION:
+            import sqlite_utils
+
             conn = _to_memory(conn)
-            db = sqlite_utils.Database(conn)
-            MIGRATIONS.apply(db)
-        db = sqlite_utils.Database(conn)
-        report = repo.load_for_figures(db) if figures_only else repo.load_report(db)
+            migrations().apply(sqlite_utils.Database(conn))
+        if figures_only:
+            from core.review.lean import read_figures
+
+            report = read_figures(conn)
+        else:
+            import sqlite_utils
+
+            from core.storage import repository as repo
+
+            report = repo.load_report(sqlite_utils.Database(conn))
         get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{exc}") from exc
@@ -108,6 +115,7 @@ def load_readonly(path: Path | str) -> Report:
 def load_judged(path: Path) -> Report:
     """Read through the storage layer's read-only open (judged object by object, hot journal applied
     to a copy, an older file upgraded in memory): slower, for single files and the crash case."""
+    from core.storage import repository as repo
     from core.storage.db import close_database, open_read_only
 
     db = open_read_only(path)
