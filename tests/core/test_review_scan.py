@@ -219,19 +219,26 @@ def test_a_report_with_a_journal_beside_it_is_read_through_the_judged_path(tmp_p
 
 
 def _figures_both_ways(path: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    from core.review.figures import quick_summary, report_summary
+    """The list's figures (lean read, quick totals) and the reference: the whole report read by the
+    storage layer, every form scored with its reasons (score_report)."""
+    from core.review.figures import form_figures, quick_summary, report_summary
     from core.review.readonly import connect_readonly, load_connection
+    from core.scoring import score_report
+    from core.templates import get_template
 
     conn = connect_readonly(path)
     try:
         quick = quick_summary(load_connection(conn, path.name, figures_only=True))
-        full = report_summary(load_connection(conn, path.name))
+        report = load_connection(conn, path.name)
     finally:
         conn.close()
+    template = get_template(report.template)
+    full = form_figures(report, template, score_report(report, template))
+    checked = report_summary(report, template)["forms"]
     assert quick["problems"] is None and all(f["problems"] is None for f in quick["forms"])
-    return [{k: v for k, v in f.items() if k != "problems"} for f in quick["forms"]], [
-        {k: v for k, v in f.items() if k != "problems"} for f in full["forms"]
-    ]
+    strip = [{k: v for k, v in f.items() if k != "problems"} for f in full]
+    assert [{k: v for k, v in f.items() if k != "problems"} for f in checked] == strip
+    return [{k: v for k, v in f.items() if k != "problems"} for f in quick["forms"]], strip
 
 
 @pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])

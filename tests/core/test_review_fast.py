@@ -1,0 +1,236 @@
+"""The review list's fast paths give exactly what the slow ones give.
+
+The list reads figures with plain sqlite3 (core.review.lean), totals without every reason
+(figures.quick_figures), counts in worker processes and from the index on a re-scan. Here a varied
+generated set — every shipped template, typed and blank scores, inflated scores, 不适用 rows,
+扣减分数, 其中 rows, blank rows, empty forms, forms without a budget or with 0, totals left to their
+parts, 评分表 score sheets with typed and computed items, the 部门整体 form — plus the seed reports
+is scanned, and each listed report is compared with what ``python -m core score --json`` and
+``check --json`` print for the same file, and with the money of the whole report read by the
+storage layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import random
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.cli import main as cli
+from core.model import FundRow, Indicator, Report
+from core.review.scan import Index, scan
+from core.schema import FUND, HEAD
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from check_bench import indicator  # noqa: E402
+from review_bench import write_fast  # noqa: E402
+
+TEMPLATES = ("mof", "sichuan-guangyuan", "gansu-pingliang", "hunan-yiyang", "sichuan")
+SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
+SCORE_KEYS = (
+    HEAD.name,
+    "kind",
+    "execution_rate",
+    "execution_score",
+    "total",
+    "grade",
+    "warning",
+    "warning_why",
+)
+
+
+def _funds(report: Report, rng: random.Random) -> None:
+    """Vary the rate row: typed, blank (no budget), 0, left to its parts, over-spent."""
+    from core.report import fill_fund_rows
+    from core.templates import get_template
+
+    template = get_template(report.template)
+    fill_fund_rows(report, template)
+    for i, form in enumerate(report.forms):
+        spec = template.form(form.kind)
+        total = rng.randint(10, 900)
+        spent = total - rng.choice((0, 1, 7, total // 4, total // 2))
+        rows = {r.key: n for n, r in enumerate(form.funds)}
+        case = i % 6
+        if case == 1:
+            continue  # no budget at all: 执行率 blank, no 自评预警 by money
+        at = rows[spec.rate_row]
+        if case == 2:
+            form.funds[at] = FundRow(spec.rate_row, "0", "0", "0")
+        elif case == 3:  # the total row left blank: its parts count
+            parts = next((s.parts for s in spec.sums if s.total == spec.rate_row), ())
+            for k, key in enumerate(p for p in parts if p in rows):
+                form.funds[rows[key]] = FundRow(key, str(total + k), str(total + k), str(spent + k))
+        elif case == 4:
+            form.funds[at] = FundRow(spec.rate_row, str(total), f"{total}.5", f"{total + 3}")  # over-spent
+        else:
+            form.funds[at] = FundRow(spec.rate_row, str(total), str(total), str(spent))
+
+
+def _indicators(report: Report, n: int, rng: random.Random) -> None:
+    from core.scoring import evaluate_row
+    from core.templates import get_template
+
+    template = get_template(report.template)
+    for i, form in enumerate(report.forms):
+        if i == 2:
+            continue  # an empty form: no indicators
+        per = rng.choice((5, 10, 25))
+        rows = [indicator(rng, n * 10 + i, k) for k in range(per)]
+        for row in rows:
+            row.weight = str(Decimal(90) / per)
+        for k, row in enumerate(rows):
+            state = (k + i + n) % 9
+            if state == 0:
+                row.score = ""  # blank: the suggested score counts
+            elif state == 1:
+                row.score = row.weight  # typed at full marks (inflated when the target was missed)
+            elif state == 2:
+                row.not_applicable = True
+            elif state == 3:
+                row.deduction = "0.5"
+                row.score = row.weight
+            else:
+                suggested = evaluate_row(row, template)[0]
+                row.score = "" if suggested is None else format(suggested, "f")
+        rows.insert(1, Indicator(rows[0].level1, rows[0].level2, "其中：本级", "≥1个", "1个"))  # a 其中 row
+        marked = Indicator(rows[0].level1, rows[0].level2, "细项", "≥2个", "1个", "2", "2", breakdown=True)
+        rows.insert(2, marked)  # marked 其中 with a weight and score of its own: not counted either
+        rows.append(Indicator("满意度指标", "服务对象满意度指标"))  # a printed 二级 row, blank
+        form.indicators = rows
+
+
+def _sheets(report: Report, rng: random.Random) -> None:
+    """Score sheets (广元): some items typed, the rest computed or left blank."""
+    for form in report.forms:
+        for k, item in enumerate(form.score_sheet):
+            if k % 3 == 0 and item.weight:
+                item.self_score = str(min(Decimal(item.weight), Decimal(rng.randint(0, 9))))
+            elif k % 3 == 1 and item.path and item.path[0].startswith("扣分"):
+                item.self_score = "1"
+
+
+def varied_report(template_id: str, n: int) -> Report:
+    from core.report import new_report
+
+    rng = random.Random(n * 31 + len(template_id))
+    report = new_report(template_id, 2023, f"测试部门{template_id}{n}", [f"项目{n}-{p}" for p in range(6)])
+    _funds(report, rng)
+    _indicators(report, n, rng)
+    _sheets(report, rng)
+    return report
+
+
+@pytest.fixture(scope="module")
+def varied_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    folder = tmp_path_factory.mktemp("varied")
+    for template_id in TEMPLATES:
+        for n in range(2):
+            write_fast(varied_report(template_id, n), folder / f"{template_id}-{n}.zpdb")
+    for seed in SEEDS:
+        Document.create(folder / f"{seed}.zpdb", read_json_file(ROOT / f"tests/fixtures/{seed}.json")).close()
+    return folder
+
+
+def command(*args: str) -> dict[str, Any]:
+    """What ``python -m core ARGS`` prints, as JSON (run in this process: the same code)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli(list(args))
+    data: dict[str, Any] = json.loads(out.getvalue())
+    return data
+
+
+def whole_money(path: Path) -> list[dict[str, Any]]:
+    """The rate row's money of every form, read by the storage layer (the whole report)."""
+    from core.review.figures import form_figures
+    from core.review.readonly import load_readonly
+    from core.scoring import score_report
+    from core.templates import get_template
+
+    report = load_readonly(path)
+    template = get_template(report.template)
+    money = (FUND.initial, "budget", FUND.executed)
+    return [{k: f[k] for k in money} for f in form_figures(report, template, score_report(report, template))]
+
+
+def assert_matches_commands(reports: list[dict[str, Any]], checked: bool) -> None:
+    for rep in reports:
+        path = Path(rep["file"])
+        score = command("score", str(path), "--json")["forms"]
+        assert [{k: f[k] for k in SCORE_KEYS} for f in rep["forms"]] == [
+            {k: f[k] for k in SCORE_KEYS} for f in score
+        ], path.name
+        assert [
+            {k: f[k] for k in (FUND.initial, "budget", FUND.executed)} for f in rep["forms"]
+        ] == whole_money(path), path.name
+        if not checked:
+            assert rep["problems"] is None
+            continue
+        problems = command("check", str(path), "--json")["problems"]
+        assert rep["problems"] == {
+            s: sum(p["severity"] == s for p in problems) for s in ("error", "warning", "info")
+        }
+        names = [f[HEAD.name] for f in rep["forms"]]
+        if len(set(names)) == len(names):  # per form, by its name (check --json names the form)
+            for form in rep["forms"]:
+                mine = [p for p in problems if p["form"] == form[HEAD.name]]
+                assert form["problems"] == {
+                    s: sum(p["severity"] == s for p in mine) for s in ("error", "warning", "info")
+                }, (path.name, form[HEAD.name])
+
+
+def test_the_set_is_varied(varied_set: Path, tmp_path: Path) -> None:
+    result = scan([varied_set], index=Index(tmp_path / "i.sqlite"), workers=1)
+    assert len(result.reports) == len(TEMPLATES) * 2 + len(SEEDS) and not result.refused
+    forms = [f for r in result.reports for f in r["forms"]]
+    assert {"overall", "project"} <= {f["kind"] for f in forms}
+    assert {"优", "良", "差", ""} <= {f["grade"] for f in forms}
+    assert {"red", "yellow", None} <= {f["warning"] for f in forms}
+    assert any(f["execution_rate"] == "—" for f in forms)  # no budget
+    assert any(
+        r["template"] == "sichuan-guangyuan" and any(f["total"] for f in r["forms"]) for r in result.reports
+    )
+
+
+def test_figures_pass_matches_score_json(varied_set: Path, tmp_path: Path) -> None:
+    result = scan([varied_set], index=Index(tmp_path / "i.sqlite"), workers=1, checks=False)
+    assert not result.refused
+    assert_matches_commands(result.reports, checked=False)
+
+
+def test_checked_list_matches_score_and_check_json(varied_set: Path, tmp_path: Path) -> None:
+    result = scan([varied_set], index=Index(tmp_path / "i.sqlite"), workers=1)
+    assert result.checked and not result.refused
+    assert_matches_commands(result.reports, checked=True)
+
+
+def test_worker_processes_and_rescan_give_the_same_list(
+    varied_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.review.scan as scan_module
+
+    inline = scan([varied_set], index=Index(tmp_path / "a.sqlite"), workers=1)
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
+    idx = tmp_path / "b.sqlite"
+    quick = scan([varied_set], index=Index(idx), workers=2, checks=False)
+    pooled = scan([varied_set], index=Index(idx), workers=2)
+    again = scan([varied_set], index=Index(idx), workers=2)
+    assert again.read == 0
+    strip = [[{k: v for k, v in f.items() if k != "problems"} for f in r["forms"]] for r in inline.reports]
+    assert [
+        [{k: v for k, v in f.items() if k != "problems"} for f in r["forms"]] for r in quick.reports
+    ] == strip
+    assert pooled.reports == inline.reports == again.reports
