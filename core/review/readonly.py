@@ -59,8 +59,8 @@ def _to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
 
 def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = False) -> Report:
     """Check that ``conn`` holds a ZiPing report of a version we read, and load it (``figures_only``:
-    only what the figures need, read with plain sqlite3, see ``core.review.lean``; sqlite_utils is
-    imported only to upgrade an older file or to read the whole report)."""
+    only what the figures need, see ``core.review.lean``). Plain sqlite3 either way; sqlite_utils is
+    imported only to upgrade an older file in memory."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -81,11 +81,10 @@ def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = Fa
 
             report = read_figures(conn)
         else:
-            import sqlite_utils
-
             from core.storage import repository as repo
+            from core.storage.database import Database
 
-            report = repo.load_report(sqlite_utils.Database(conn))
+            report = repo.load_report(Database(conn))
         get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{exc}") from exc
