@@ -40,11 +40,21 @@ MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
 FORMULA_START = ("=", "+", "-", "@")
 FOOTER = f'&C&"{CELL_FONT}"第 &P 页，共 &N 页'
-# xlsxwriter stores a column width w as (int(7w + 0.5) + 5) / 7 characters (Excel's padding): asking
-# for w - 5/7 stores exactly w for a whole w, so the sheet keeps the widths the page breaks assume.
-_PADDING = 5 / 7
+# A sheet width unit is 7 px (as Calibri 11's digit, which the page breaks and row heights assume).
+# With 宋体 11 as the default font Excel counts a stored width in 8 px digits (and 5 px padding,
+# both inside the stored width): a column of w units is stored as 7w/8 characters, 7w px wide.
+UNIT_PX, DIGIT_PX = 7, 8
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
-_BOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+# The workbook's default font is 宋体 11, as a Chinese Excel's: a column width counts its digits (7 px
+# in Excel, as Calibri's). With Calibri, a renderer that lacks it measures widths with its substitute
+# (LibreOffice: DejaVu Sans, digits a third wider) and wraps every cell a third wider than Excel does.
+_BOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "default_format_properties": {"font_name": CELL_FONT, "font_size": 11},
+    "default_column_width": 72,  # 宋体 11: 8 px digits + 5 px padding (xlsxwriter then stores px / 8)
+}
 
 
 class Style(NamedTuple):
@@ -240,7 +250,7 @@ def _page_breaks(sheet: Sheet) -> None:
     A sheet a little too long for one page is fitted to one page instead (as the seeds print a form)."""
     grid, top, last = sheet.grid, sheet.top, sheet.last
     page = pages.Page(grid.landscape, MARGINS_IN)
-    heights = [sheet.heights.get(r, DEFAULT_ROW_PT) for r in range(1, last + 1)]
+    heights = [stored_height(sheet.heights.get(r, DEFAULT_ROW_PT)) for r in range(1, last + 1)]
     if sum(heights) <= page.capacity(sheet.widths) * pages.ONE_PAGE:  # a little too long: print it smaller
         sheet.fit_height = 1
         return
@@ -248,6 +258,11 @@ def _page_breaks(sheet: Sheet) -> None:
     for row in pages.breaks(heights, page.capacity(sheet.widths), repeat, _break_costs(grid, top, last)):
         sheet.breaks.append(row + 1)
         _split_merges(sheet, row + 1)
+
+
+def stored_height(points: float) -> float:
+    """Return a row height as the sheet stores it: whole pixels (xlsxwriter rounds 32 pt to 32.25)."""
+    return int(points * 4 / 3 + 0.5) * 0.75
 
 
 def _split_merges(sheet: Sheet, end: int) -> None:
@@ -288,7 +303,8 @@ def _break_costs(grid: Grid, top: int, last: int) -> list[float]:
 def _format(book: Any, formats: dict[Style, Any], style: Style) -> Any:
     fmt = formats.get(style)
     if fmt is None:
-        props: dict[str, Any] = {"font_name": style.font, "font_size": style.size}
+        # scheme "none": the font itself, not the theme's (a 宋体 cell would print Calibri digits)
+        props: dict[str, Any] = {"font_name": style.font, "font_size": style.size, "font_scheme": "none"}
         if style.bold:
             props["bold"] = True
         if style.align:
@@ -311,7 +327,7 @@ def write_sheet(book: Any, formats: dict[Style, Any], sheet: Sheet) -> None:
     """Write a laid-out sheet: widths, heights, merges, cells (text as text), page set-up."""
     ws = book.add_worksheet(sheet.name)
     for c, width in enumerate(sheet.widths):
-        ws.set_column(c, c, width - _PADDING)
+        ws.set_column_pixels(c, c, UNIT_PX * width)
     for r, height in sheet.heights.items():
         ws.set_row(r - 1, height)
     cells = sheet.cells

@@ -30,11 +30,14 @@ SHEETS_004 = [
 
 
 def col_widths(ws) -> list[float]:
-    """Each column's width; a <col> element may cover several equal columns (min..max)."""
+    """Each column's width in the layout's 7 px units (the sheet stores 8 px digits of its 宋体 11);
+    a <col> element may cover several equal columns (min..max)."""
+    from core.export.xlsx import DIGIT_PX, UNIT_PX
+
     out = [0.0] * ws.max_column
     for dim in ws.column_dimensions.values():
         for c in range(dim.min or 1, min(dim.max or dim.min or 1, ws.max_column) + 1):
-            out[c - 1] = dim.width
+            out[c - 1] = dim.width * DIGIT_PX / UNIT_PX
     return out
 
 
