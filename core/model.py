@@ -62,6 +62,10 @@ NARRATIVE = Table.NARRATIVE
 REPORT = Table.REPORT
 BASIC_DATA = Table.BASIC_DATA
 
+# A line break an export puts into printed text only to choose where a line ends (a zero-width space,
+# invisible in print, marks it): the importers take it out again, a typed line break stays.
+SOFT_BREAK = "\u200b\n"
+
 FORM_FIELDS = keys(Table.HEADER)
 SIGNOFF_FIELDS = tuple(c.key for c in declared(Signoff))
 

@@ -414,7 +414,10 @@ def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
         out.append(paragraph_xml(grid.subtitle, styles["ZP Table"], jc="center"))
     usable = int((page_width - side) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
-    table = styles[table_style(grid, widths, Twips(height.twips).mm, title.count("\n") + 1)]
+    style = table_style(grid, widths, Twips(height.twips).mm, title.count("\n") + 1)
+    font = SMALL_PT if style == "ZP Table Small" else TABLE_PT
+    grid.keep_brackets(lambda c, n: 2 * (sum(widths[c : c + n]) - 2 * CELL_PAD) / (font * 20))
+    table = styles[style]
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header

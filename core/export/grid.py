@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
-from core.model import Signoff
+from core.model import SOFT_BREAK, Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.schema import REP
 
@@ -101,18 +102,14 @@ class Grid:
                 start = min(start, r1)
         return start
 
-    def keep_brackets(self) -> None:
-        """Break a label before its bracket when it needs two lines in its column, so that “（22分）” or
-        “（B/A）” never splits across lines (a lone “）” on the second line)."""
+    def keep_brackets(self, usable: Callable[[int, int], float]) -> None:
+        """Keep every cell's bracket groups whole on its printed lines (see ``keep_groups``);
+        ``usable(col, cols)`` is how many width units (a CJK character 2) a line of a cell holds."""
         spans = {(m[0], m[1]): m[3] - m[1] + 1 for m in self.merges}
         for (r, c), cell in self.cells.items():
             v = cell.value
-            if cell.kind not in (LABEL, HEAD) or not isinstance(v, str) or "\n" in v:
-                continue
-            at = max(v.rfind("（"), v.rfind("("))
-            width = self.span_width(c, spans.get((r, c), 1))
-            if at > 0 and line_count(v, width) > 1 and line_count(v[at:], width) == 1:
-                cell.value = v[:at] + "\n" + v[at:]
+            if isinstance(v, str) and any(ch in _OPENS for ch in v):
+                cell.value = keep_groups(v, usable(c, spans.get((r, c), 1)))
 
     def split_tall_rows(self, max_lines: int, pad: int = 0) -> None:
         """Continue a text that needs more than ``max_lines`` lines in its column on the rows below
@@ -202,6 +199,107 @@ def line_count(text: str, width: int) -> int:
     """Return how many lines ``text`` needs in a column ``width`` units wide (wrapping)."""
     usable = max(width - 1, 2)
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
+
+
+_OPENS = "（(【[〔"
+_CLOSES = "）)】]〕"
+_NO_START = _CLOSES + "，。、；：！？,.;:!?%…·"  # never at the start of a line (nor an opening at its end)
+_LATIN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%]*")  # a number or word: never broken inside
+LATIN_WIDE = 1.25  # digits and letters of a CJK font's own Latin (Noto Serif CJK: 0.6 em, not 0.5)
+TAIL_CHARS = 6  # a line that closes a bracket opened on an earlier line has this many characters before it
+
+
+def keep_groups(text: str, usable: float) -> str:
+    """Return ``text`` with line breaks so that no printed line is the short tail of a bracket group
+    broken on the line before ("目标管理（22分" / "）", "优（党员干部向心力提" / "升）").
+
+    A line ``usable`` units wide (a CJK character 2, anything else 1) is filled greedily as Excel, Word
+    and LibreOffice do (no line starts with a closing bracket or punctuation, numbers are not broken).
+    Renderers differ: lines one unit narrower and wider, an opening bracket that may end a line
+    (LibreOffice Calc) and Latin characters a quarter wider (a CJK font's own digits) are tried too.
+    A group split with at most five characters on its last line starts a new line when it fits one
+    (the narrowest); a longer group is broken earlier, leaving at least six characters and half the
+    group on its last line. The breaks are SOFT_BREAK (the importers take them out again); the printed
+    words stay the same, only where lines end moves.
+    """
+    least = int(usable) - 1
+    if not any(ch in _OPENS for ch in text) or _units(text, LATIN_WIDE)[-1] <= least:
+        return text
+    for width, glue, latin in itertools.product(
+        (least, least + 1, least + 2), (True, False), (1, LATIN_WIDE)
+    ):
+        lines = []
+        for part in text.split("\n"):
+            while (cut := _group_cut(part, width, least, glue, latin)) is not None:
+                lines.append(part[:cut] + SOFT_BREAK[0])
+                part = part[cut:]
+            lines.append(part)
+        text = "\n".join(lines)
+    return text
+
+
+def _units(text: str, latin: float = 1) -> list[float]:
+    """Return the width units of text[:i] for every i (a character not CJK ``latin`` units)."""
+    return list(
+        accumulate((2 if _CJK.match(ch) else 0 if ch == "\u200b" else latin for ch in text), initial=0.0)
+    )
+
+
+def _break_points(text: str, glue: bool = True) -> list[int]:
+    """Return where a line may end in a paragraph (0 and len(text) included); an opening bracket ends
+    a line only when not ``glue`` (LibreOffice Calc breaks after “（”)."""
+    points, i = [0], 0
+    while i < len(text):
+        m = _LATIN.match(text, i)
+        i = m.end() if m else i + 1
+        if i == len(text) or (text[i] not in _NO_START and not (glue and text[i - 1] in _OPENS)):
+            points.append(i)
+    return points
+
+
+def _group_cut(text: str, width: int, least: int, glue: bool = True, latin: float = 1) -> int | None:
+    """Return where to break a paragraph (lines ``width`` wide) so that no line is the short tail of
+    a bracket group, or None when none is (or no break helps). Fixes fit lines ``least`` wide."""
+    u, points = _units(text, latin), _break_points(text, glue)
+    starts, prev = [0], 0
+    for p in points[1:]:
+        if u[p] - u[starts[-1]] > width and prev > starts[-1]:
+            starts.append(prev)
+        prev = p
+    if len(starts) == 1:
+        return None
+    opened: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENS:
+            stack.append(i)
+        elif ch in _CLOSES and stack:
+            opened[i] = stack.pop()
+    ends = starts[1:] + [len(text)]
+    line_of = {}
+    for n, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        for i in range(a, b):
+            line_of[i] = n
+    for close, start in sorted(opened.items()):
+        line = line_of[close]
+        o = start
+        if line_of[o] == line or close - starts[line] >= TAIL_CHARS:
+            continue
+        while o > 0 and text[o - 1] in _OPENS:
+            o -= 1
+        end = close + 1
+        while end < len(text) and text[end] in _NO_START:
+            end += 1
+        own_line = o > starts[line_of[o]]
+        if own_line and u[end] - u[o] <= least:
+            return o  # the whole group on a line of its own
+        want = min(least, max((u[end] - u[o]) / 2, u[end] - u[max(o + 1, close - TAIL_CHARS)]))
+        cuts = [p for p in points if o + 1 < p <= close and u[end] - u[p] >= want and u[end] - u[p] <= least]
+        if cuts:
+            return max(cuts)
+        if own_line and u[end] - u[o] <= least + 1:
+            return o  # a line of its own that fits all but the narrowest measure: still better
+    return None
 
 
 _UNIT_AFTER_NUMBER = "年度"  # a year keeps its 年 / 年度: "2023年度" never ends or starts a line alone

@@ -339,6 +339,4 @@ def plan(report: Report, template: Template, forms: list[int] | None = None) -> 
     from core.export.public import strip_private  # the 公开版 (issue 13)
 
     strip_private(report, template, grids)
-    for g in grids:
-        g.keep_brackets()
     return grids

@@ -25,7 +25,7 @@ from core.schema import BASIC, REP
 from core.schema import HEAD as HEAD_KEYS  # grid.HEAD is the header cell kind
 from core.templates import Template
 
-SHEET_WIDTHS = [10, 12, 14, 7, 26, 46, 8]
+SHEET_WIDTHS = [10, 12, 15, 7, 26, 45, 8]  # 15: “预算结余率（低效无效率）”'s bracket on one Word line
 
 
 def _is_deduction(item: ScoreItem) -> bool:

@@ -157,6 +157,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def layout(grid: Grid, name: str) -> Sheet:
     """Lay out one grid: titles, table with merges and borders, notes, sign-off, page breaks."""
     grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
+    grid.keep_brackets(lambda c, n: grid.span_width(c, n) + 2 * n - 1)  # each column 2 wider on the sheet
     sheet = Sheet(name, grid)
     top = sheet.top = _titles(sheet)
     _table(sheet)

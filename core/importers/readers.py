@@ -22,6 +22,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from core.importers.grid import SHEET, TABLE, Grid, Source
+from core.model import SOFT_BREAK
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -58,9 +59,11 @@ def number_text(value: Any) -> str:
 
 
 def cell_text(value: Any) -> tuple[str, bool]:
-    """Return (text, was a number) for one cell value as a library gives it."""
+    """Return (text, was a number) for one cell value as a library gives it (without the line breaks
+    an export put in only to end its printed lines)."""
     if type(value) is str:
-        return (value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value), False
+        text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+        return (text.replace(SOFT_BREAK, "") if SOFT_BREAK in text else text), False
     if value is None:
         return "", False
     if isinstance(value, bool):
@@ -407,6 +410,7 @@ def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
                 if vm is not None:
                     vmerge = vm.get(_w("val"), "continue")
             text = "\n".join(t for t in (_para_text(p) for p in tc.findall(_w("p"))) if t)
+            text = text.replace(SOFT_BREAK, "")  # an export's own line ends, not the writer's
             nested = tc.findall(_w("tbl"))
             if nested and not text:
                 text = " ".join(_para_text(p) for p in tc.iter(_w("p")))

@@ -17,7 +17,7 @@ def norm(token: Any, percent: bool = False) -> str:
     if isinstance(token, (int, float, Decimal)):
         value = Decimal(str(token))
         return f"n:{value.normalize():f}"
-    text = re.sub(r"\s+", "", str(token)).translate(_PARENS)
+    text = re.sub(r"[\s\u200b]+", "", str(token)).translate(_PARENS)
     number = re.fullmatch(r"(\d+(?:\.\d+)?)(%|分)?", text)
     if number:
         try:

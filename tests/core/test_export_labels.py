@@ -23,7 +23,7 @@ _WIDTH = str.maketrans("():", "（）：")
 
 def norm(text: str) -> str:
     """Compare as a reader does: no whitespace, brackets and colons in one width."""
-    return re.sub(r"\s+", "", text).translate(_WIDTH)
+    return re.sub(r"[\s\u200b]+", "", text).translate(_WIDTH)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

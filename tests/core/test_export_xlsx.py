@@ -14,7 +14,7 @@ from core.export import ExportCancelled, ExportTargetLocked
 from core.export.layout import plan
 from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
-from core.model import Report
+from core.model import SOFT_BREAK, Report
 from core.report import Document
 from core.templates import get_template
 from tests.conftest import FIXTURES
@@ -145,7 +145,11 @@ def test_merges_follow_the_grid_and_every_merged_cell_has_a_border(book004, repo
     expected = {(r1 + top, c1 + 1, r2 + top, c2 + 1) for r1, c1, r2, c2 in grid.merges}
     got = joined_merges(ws)  # as laid out: the cuts made at page breaks joined up again
     assert expected <= got
-    level1 = {str(ws.cell(m[0], m[1]).value).replace("\n", ""): m for m in got if m[1] == 2 and m[2] > m[0]}
+    level1 = {
+        str(ws.cell(m[0], m[1]).value).replace(SOFT_BREAK, "").replace("\n", ""): m
+        for m in got
+        if m[1] == 2 and m[2] > m[0]
+    }
     assert level1["产出指标（50分）"][2] - level1["产出指标（50分）"][0] == 5
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "绩效指标")
     assert not any(m[0] == head and m[1] == 1 for m in got)  # no vertical merge from the repeated header

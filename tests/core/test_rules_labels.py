@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from core.export.xlsx import write_xlsx
 from core.interchange import report_from_dict
+from core.model import SOFT_BREAK
 from core.rules import check_report
 from core.scoring import score_form
 from core.templates import get_template
@@ -80,7 +81,7 @@ def test_export_does_not_print_the_weight_twice(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     write_xlsx(report_from_dict(_report()), path, template=get_template(report_from_dict(_report()).template))
     texts = [
-        str(c.value).replace("\n", "")
+        str(c.value).replace(SOFT_BREAK, "").replace("\n", "")
         for ws in load_workbook(path)
         for row in ws.iter_rows()
         for c in row
