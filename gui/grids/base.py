@@ -41,6 +41,15 @@ COLOURS = {
 }
 COMPUTED_TEXT = QColor("#555555")
 SEVERITY_ORDER = ("error", "warning", "info")
+_R = Qt.ItemDataRole
+# The roles a view asks every cell for each time it paints or measures it: answered from a cache
+# until the cell's dataChanged (everything a cell shows changes through dataChanged or a reset).
+PAINT_ROLES = frozenset(
+    int(r) for r in (_R.DisplayRole, _R.BackgroundRole, _R.ForegroundRole, _R.TextAlignmentRole)
+)
+# Every role ``data`` answers; the others (font, icon, check state, size hint…) are None at once.
+ANSWERED = PAINT_ROLES | {int(_R.EditRole), int(_R.ToolTipRole), SEVERITY_ROLE, COMPUTED_ROLE, KEY_ROLE}
+FLAGS = -1  # the cache's key for a cell's flags
 
 
 LINE = "text"  # the one-line editor
@@ -100,6 +109,22 @@ class GridModel(QAbstractTableModel):
         self.rejected: dict[tuple[int, int], tuple[str, str]] = {}
         # The message of the last refused write (None when it went through): the view keeps its editor open.
         self.last_refusal: str | None = None
+        # Row -> (column, role) -> what ``data``/``flags`` answered: a repaint of a grid asks nine
+        # roles of each cell (2,500 Python calls when a project is shown), each of which walked the
+        # form's rows; now asked once until the cell changes.
+        self._painted: dict[int, dict[tuple[int, int], Any]] = {}
+        self.dataChanged.connect(self._forget_cells)
+        for signal in (
+            self.modelAboutToBeReset,
+            self.modelReset,
+            self.rowsInserted,
+            self.rowsRemoved,
+            self.rowsMoved,
+            self.columnsInserted,
+            self.columnsRemoved,
+            self.layoutChanged,
+        ):
+            signal.connect(self._forget_all)
         ctx.changed.connect(self._on_changed)
         ctx.problems_changed.connect(self.refresh_problems)
         ctx.document_replaced.connect(lambda: self.set_form(None))
@@ -130,7 +155,10 @@ class GridModel(QAbstractTableModel):
         return self.ctx.doc.template.form(self.form.kind)
 
     def rows(self) -> list[Any]:
-        return self.form.rows(self.table) if self.form is not None else []
+        form = self.form
+        # the table's list by its name (Form.rows without its chain of comparisons: a view asks
+        # rowCount thousands of times while a 400-row paste lands)
+        return getattr(form, self.table) if form is not None else []
 
     def column_key(self, column: int) -> str:
         return self.columns[column].key if 0 <= column < len(self.columns) else ""
@@ -166,15 +194,54 @@ class GridModel(QAbstractTableModel):
     def row_label(self, row: int) -> str:
         return str(row + 1)
 
+    def _forget_cells(self, top: QModelIndex, bottom: QModelIndex, roles: Any = None) -> None:
+        """dataChanged: what those cells showed must be asked again."""
+        painted = self._painted
+        if not painted:
+            return
+        left, right = top.column(), bottom.column()
+        whole = left == 0 and right >= len(self.columns) - 1
+        for row in range(top.row(), bottom.row() + 1):
+            if whole:
+                painted.pop(row, None)
+                continue
+            cells = painted.get(row)
+            if cells:
+                for key in [k for k in cells if left <= k[0] <= right]:
+                    del cells[key]
+
+    def _forget_all(self, *args: Any) -> None:
+        self._painted = {}
+
     def flags(self, index: Index) -> Qt.ItemFlag:
+        cells = self._painted.get(index.row())
+        key = (index.column(), FLAGS)
+        if cells is not None and key in cells and index.model() is self:
+            return cells[key]  # type: ignore[no-any-return]
         if not self._valid(index):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.is_editable(index.row(), index.column()):
             flags |= Qt.ItemFlag.ItemIsEditable
+        self._painted.setdefault(index.row(), {})[key] = flags
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in ANSWERED:
+            return None
+        if role not in PAINT_ROLES:
+            return self._data(index, role)
+        row = index.row()
+        cells = self._painted.get(row)
+        key = (index.column(), role)
+        if cells is not None and key in cells and index.model() is self:
+            return cells[key]
+        value = self._data(index, role)
+        if self._valid(index):
+            self._painted.setdefault(row, {})[key] = value
+        return value
+
+    def _data(self, index: Index, role: int) -> Any:
         if not self._valid(index):
             return None
         row, col = index.row(), index.column()

@@ -41,8 +41,12 @@ def open_ctx(seed_zpdb: Callable[[str], Path], qapp: QApplication) -> Iterator[C
 
 
 @pytest.fixture
-def grid_of(open_ctx: Callable[[str], AppContext], qtbot) -> Callable[..., GridView]:  # noqa: ANN001
-    """Return a function that shows a GridView over one table of one form."""
+def grid_of(open_ctx: Callable[[str], AppContext], qtbot) -> Iterator[Callable[..., GridView]]:  # noqa: ANN001
+    """Return a function that shows a GridView over one table of one form.
+
+    The fixture holds the grids until the test is over: qtbot only keeps weak references, and a
+    shown grid held by nothing but its own signal connections could be collected while it paints."""
+    made: list[GridView] = []
 
     def make(
         table: str = "indicators", form: int = 2, seed: str = SEED, ctx: AppContext | None = None
@@ -54,9 +58,12 @@ def grid_of(open_ctx: Callable[[str], AppContext], qtbot) -> Callable[..., GridV
         grid.set_form(ctx.doc.report.forms[form].uid)
         grid.resize(1200, 600)
         grid.show()
+        made.append(grid)
         return grid
 
-    return make
+    yield make
+    for grid in made:
+        grid.close()
 
 
 def on_disk(grid: GridView) -> Document:
