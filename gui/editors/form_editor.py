@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -128,6 +128,10 @@ class FormEditor(QScrollArea):
             grid.setVisible(visible)
             self.grid_titles[table].setVisible(visible)
             self._fit_height(grid)
+        # Lay the page out now (grids' heights, then the page's, then the scroll bar), not in a chain
+        # of posted requests after the first paint: that painted the shown grid twice per switch.
+        for _ in range(4):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _exists(self) -> bool:
         return self.ctx.doc is not None and any(f.uid == self.uid for f in self.ctx.open_doc.report.forms)

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPoint,
+    QRect,
     Qt,
     QTimer,
     Signal,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QStyleOptionViewItem,
     QTableView,
     QToolTip,
     QVBoxLayout,
@@ -45,6 +47,7 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 MAX_ROW_LINES = 12
 ONE_LINE_SLACK = 14  # pixels a cell's text margins and focus frame take from its column's width
+HEIGHTS_KEPT = 4096  # wrapped cells' heights remembered (by text and width) before starting afresh
 
 
 def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
@@ -59,6 +62,7 @@ class GridTable(QTableView):
         self.grid = grid
         self.refused_editor: QWidget | None = None
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
+        self._heights: dict[tuple[str, int, str], int] = {}  # (text, column width, font) -> cell height
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
 
     def is_editing(self) -> bool:
@@ -108,20 +112,48 @@ class GridTable(QTableView):
     def sizeHintForRow(self, row: int) -> int:
         """A row's height: one line when every cell's text fits its column (measured here from the
         text, the font and the column widths; asking the delegate costs nine model calls a cell and
-        a 400-row paste spent most of its time there), else the delegate's, at most MAX_ROW_LINES."""
+        a 400-row paste spent most of its time there), else the tallest of the cells that wrap, as
+        the delegate measures them (as QTableView does, per cell), at most MAX_ROW_LINES."""
         fm = self.fontMetrics()
         cap = fm.lineSpacing() * MAX_ROW_LINES + 8
-        if self._fits_one_line(row):
-            key = self.font().key()
-            one = self._one_line.get(key)
+        key = self.font().key()
+        one = self._one_line.get(key)
+        wrapped = self._wrapped_cells(row)
+        if not wrapped:
             if one is None:
                 one = self._one_line[key] = min(super().sizeHintForRow(row), cap)
             return one
-        return min(super().sizeHintForRow(row), cap)
+        if one is None:
+            return min(super().sizeHintForRow(row), cap)
+        grid = 1 if self.showGrid() else 0  # QTableView adds the grid line to a row's hint
+        height = one
+        for col, text in wrapped:
+            height = max(height, self._cell_height(row, col, text, key) + grid)
+        return min(height, cap)
 
-    def _fits_one_line(self, row: int) -> bool:
+    def _cell_height(self, row: int, col: int, text: str, font: str) -> int:
+        """The delegate's height for one cell's text in its column (what QTableView's row sizing asks
+        each cell), remembered by text, column width and font: texts repeat across rows and forms."""
+        width = self.columnWidth(col)
+        key = (text, width, font)
+        found = self._heights.get(key)
+        if found is None:
+            option = QStyleOptionViewItem()
+            self.initViewItemOption(option)
+            grid = 1 if self.showGrid() else 0
+            option.rect = QRect(0, 0, width - grid, max(self.rowHeight(row), 1))  # height 0: no wrapping
+            index = self.model().index(row, col)
+            found = self.itemDelegateForIndex(index).sizeHint(option, index).height()
+            if len(self._heights) >= HEIGHTS_KEPT:
+                self._heights.clear()
+            self._heights[key] = found
+        return found
+
+    def _wrapped_cells(self, row: int) -> list[tuple[int, str]]:
+        """The (column, text) of a row's cells whose text does not fit on one line."""
         model = self.grid.model
         fm = self.fontMetrics()
+        out = []
         for col, column in enumerate(model.columns):
             if column.computed or column.editor in ("amount", "none"):
                 continue  # numbers: one line
@@ -129,8 +161,8 @@ class GridTable(QTableView):
             if not text:
                 continue
             if "\n" in text or fm.horizontalAdvance(text) > self.columnWidth(col) - ONE_LINE_SLACK:
-                return False
-        return True
+                out.append((col, text))
+        return out
 
 
 class GridView(QWidget):
@@ -163,7 +195,7 @@ class GridView(QWidget):
         )
         self.cell_message.hide()
         self._resize_timer = QTimer(self, singleShot=True, interval=0)
-        self._resize_timer.timeout.connect(self._view.resizeRowsToContents)
+        self._resize_timer.timeout.connect(self._resize_all)
         self._unfitted_rows: set[int] = set()
         self._row_fit_timer = QTimer(self, singleShot=True, interval=0)
         self._row_fit_timer.timeout.connect(self._fit_rows)
@@ -208,9 +240,20 @@ class GridView(QWidget):
     def set_form(self, uid: int | None) -> None:
         """Show that form's table (None = empty)."""
         self._model.set_form(uid)
-        self.fit_columns()  # sizes the rows: the reset's own sizing is not needed again (rows sized once)
+        # Size the columns and rows with the headers quiet: each resized section otherwise starts
+        # the view's own timer, which repainted the whole grid a second time after the first paint
+        # (for every project shown). The reset repaints everything once, when laid out below.
+        headers = (self._view.horizontalHeader(), self._view.verticalHeader())
+        for header in headers:
+            header.blockSignals(True)
+        try:
+            self.fit_columns()  # sizes the rows: the reset's own sizing is not needed again
+        finally:
+            for header in headers:
+                header.blockSignals(False)
         self._resize_timer.stop()
         self._unfitted_rows.clear()
+        self._view.executeDelayedItemsLayout()  # the scroll ranges and a repaint, now
 
     def select_cell(self, row: int, column: str) -> None:
         """Scroll to and select a cell (column = code name), and give the grid focus."""
@@ -278,9 +321,17 @@ class GridView(QWidget):
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
         """Fit the height of rows whose cells changed (not for a repaint of one computed column), once
         each on the next turn of the event loop: a pasted row changes several times in one paste."""
+        if self._resize_timer.isActive():
+            return  # every row is sized on this turn anyway (rows came or went: a paste that adds rows)
         if top.column() == 0 and bottom.column() == self._model.columnCount() - 1:
             self._unfitted_rows.update(range(top.row(), bottom.row() + 1))
             self._row_fit_timer.start()
+
+    def _resize_all(self) -> None:
+        """Size every row (after rows came or went); rows waiting to be fitted are sized with them."""
+        self._unfitted_rows.clear()
+        self._row_fit_timer.stop()
+        self._view.resizeRowsToContents()
 
     def _fit_rows(self) -> None:
         rows, self._unfitted_rows = self._unfitted_rows, set()
