@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from core.problems import SEVERITIES, Problem
 
 if TYPE_CHECKING:
-    from core.model import Report
+    from core.model import Form, Report
     from core.rules import Checker
 
 Key = int | None  # a form's uid; None for the report's own problems (narrative, sign-off, basic data)
@@ -51,6 +51,8 @@ class ProblemIndex:
         self.by_uid: dict[Key, Found] = {}
         self.counts = dict.fromkeys(SEVERITIES, 0)
         self._pointing: dict[Key, Found] = {}  # what the report rules pointed into each form last time
+        self._version = -1  # the checker's report_version when ``_pointing`` was read
+        self._forms: dict[int, Form] = {}  # uid -> form, as of the last full read
 
     def of(self, uid: Key) -> Found:
         return self.by_uid.get(uid, ())
@@ -59,6 +61,8 @@ class ProblemIndex:
         self.by_uid = {}
         self.counts = dict.fromkeys(SEVERITIES, 0)
         self._pointing = {}
+        self._version = -1
+        self._forms = {}
         return ProblemDelta(everything=True)
 
     def rebuild(self, checker: Checker, report: Report) -> ProblemDelta:
@@ -78,20 +82,27 @@ class ProblemIndex:
     def _read(
         self, checker: Checker, report: Report, uids: Iterable[int], delta: ProblemDelta | None
     ) -> None:
-        grouped: dict[Key, list[Problem]] = {}
-        for p in checker.report_problems():
-            grouped.setdefault(p.form_uid, []).append(p)
-        pointing = {uid: tuple(found) for uid, found in grouped.items()}
-        forms = {f.uid: f for f in report.forms}
-        # the edited forms, and those whose report-rule problems differ (the others' own did not change)
         wanted: set[Key] = {None, *uids}
-        wanted.update(
-            k for k in pointing.keys() | self._pointing.keys() if pointing.get(k) != self._pointing.get(k)
-        )
+        if delta is None or checker.report_version != self._version:
+            grouped: dict[Key, list[Problem]] = {}
+            for p in checker.report_problems():
+                grouped.setdefault(p.form_uid, []).append(p)
+            pointing = {uid: tuple(found) for uid, found in grouped.items()}
+            # the forms whose report-rule problems differ (the others' own did not change)
+            wanted.update(
+                k for k in pointing.keys() | self._pointing.keys() if pointing.get(k) != self._pointing.get(k)
+            )
+        else:
+            pointing = self._pointing  # no report rule ran again since (an edit of a form's cells)
+        if delta is None or not self._forms:
+            self._forms = {f.uid: f for f in report.forms}
+        forms = self._forms
         if report.overall is not None:
             wanted.add(report.overall.uid)  # its 评分表 reads the projects
         for uid in wanted:
             form = forms.get(uid) if uid is not None else None
+            if form is not None and form.uid != uid:
+                form = next((f for f in report.forms if f.uid == uid), None)
             if uid is None:
                 new: Found = pointing.get(None, ())
             elif form is None:
@@ -112,3 +123,4 @@ class ProblemIndex:
             if delta is not None:
                 delta.changed[uid] = (old, new)
         self._pointing = pointing
+        self._version = checker.report_version

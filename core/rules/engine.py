@@ -88,6 +88,9 @@ class Checker:
         self._sorted: list[Problem] | None = None
         self.rules = rules()
         self._report: list[list[Problem]] = [[] for _ in self.rules.reports]
+        # Counts re-runs of report rules: a reader of ``report_problems`` whose copy was taken at
+        # the same count needs not read them again (an edit of one form's cells re-runs none).
+        self.report_version = 0
         self._row_tables = self.rules.row_tables
         self._getters = {
             r: (attrgetter(*r.columns), r.columns.index(r.quoted) if r.quoted else -1)
@@ -108,6 +111,7 @@ class Checker:
             if len(self._forms) < len(self.report.forms):
                 return False
             self._report = [list(rule(self.report, self.template)) for rule in self.rules.reports]
+            self.report_version += 1
             self._sorted = None
             self.complete = True
             return True
@@ -127,6 +131,7 @@ class Checker:
             for form in self.report.forms:
                 self._check_form(form)
             self._report = [list(rule(self.report, self.template)) for rule in self.rules.reports]
+            self.report_version += 1
             self._sorted = None
             self.complete = True
         finally:
@@ -233,6 +238,7 @@ class Checker:
         for k, rule in enumerate(self.rules.reports):
             if wanted(rule):
                 self._report[k] = list(rule(self.report, self.template))
+                self.report_version += 1
 
     def apply(self, change: Change) -> None:
         """Re-check only the rules that read what ``change`` touched (their declarations say)."""
