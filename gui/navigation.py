@@ -110,6 +110,8 @@ class NavModel(QStandardItemModel):
         self._flags: dict[tuple[str, bool], QIcon] = {}
         self._nodes: dict[tuple[str, Any], QStandardItem] = {}  # (kind, key) -> item, made by rebuild
         self._errors: dict[tuple[str, Any], int] = {}  # node -> its error count
+        self._erring: set[Any] = set()  # uids whose project node has errors (the 项目 node's badge)
+        self._project_uids: set[int] = set()
         self._found: dict[Any, dict[tuple[str, Any], int]] = {}  # uid (None: report) -> its errors per node
         self._warnings: dict[int, tuple[str | None, str]] = {}  # form -> its 自评预警 and reason
         self._unscored: list[int] = []  # forms whose 自评预警 is still to be computed (a few per turn)
@@ -193,6 +195,8 @@ class NavModel(QStandardItemModel):
         dirty: set[tuple[str, Any]] = set()
         if everything or delta.everything:
             self._errors, self._found, self._warnings = {}, {}, {}
+            self._erring = set()
+            self._project_uids = {f.uid for f in self.ctx.open_doc.report.projects}
             uids: list[Any] = [None, *(f.uid for f in self.ctx.open_doc.report.forms)]
             dirty.update(self._nodes)
             self._unscored = [f.uid for f in self.ctx.open_doc.report.forms]
@@ -224,15 +228,18 @@ class NavModel(QStandardItemModel):
                 dirty.add(node)
                 if node[0] == PROJECT_NODE:
                     dirty.add((OVERALL_NODE, node[1]))
+                    if self._errors.get(node, 0):
+                        self._erring.add(node[1])
+                    else:
+                        self._erring.discard(node[1])
         for node in dirty:
             item = self._nodes.get(node)
             if item is not None:
                 self._paint(item)
         projects = self._nodes.get((PROJECTS_NODE, None))
         if projects is not None:
-            any_error = any(
-                self._errors.get((PROJECT_NODE, f.uid), 0) for f in self.ctx.open_doc.report.projects
-            )
+            # from the erring nodes, not by walking every project (1,000 of them on each keystroke)
+            any_error = any(uid in self._project_uids for uid in self._erring)
             icon = self.badge if any_error else QIcon()
             if projects.icon().cacheKey() != icon.cacheKey():
                 projects.setIcon(icon)
