@@ -38,8 +38,9 @@ Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 HEADERS = ("级别", "表", "位置", "说明")
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
-# More changed problems than this (a 400-row paste) refill the list at once instead of row by row.
-RESET_AFTER = 400
+# Up to this many changed problems (an edit) are replaced, removed and inserted one by one; more (a
+# pasted block) are removed and inserted as runs of adjacent rows.
+IN_PLACE_UP_TO = 64
 SEVERITY_COLOURS = {"error": "#d93025", "warning": "#f2a600", "info": "#1a73e8"}
 
 
@@ -59,6 +60,17 @@ def order(problem: Problem) -> tuple[Any, ...]:
     return (*problem.sort_key(), problem.column or "", problem.message)
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Group sorted row numbers into (first, last) runs of consecutive rows."""
+    out: list[tuple[int, int]] = []
+    for row in rows:
+        if out and out[-1][1] == row - 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
+
+
 class ProblemModel(QAbstractTableModel):
     """All problems of the open report, errors first; after an edit only the rows of the forms whose
     problems changed are removed and inserted (a reset would re-sort 80,000 at 1,000 projects)."""
@@ -73,8 +85,7 @@ class ProblemModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         delta = self.ctx.problem_delta
-        moved = sum(len(old) + len(new) for old, new in delta.changed.values())
-        if delta.everything or moved > RESET_AFTER:
+        if delta.everything:
             self.beginResetModel()
             every = [p for found in self.ctx.problem_index.by_uid.values() for p in found]
             self._keys, self.problems = [], []
@@ -83,22 +94,82 @@ class ProblemModel(QAbstractTableModel):
                 self.problems.append(p)
             self.endResetModel()
             return
+        gone: list[Problem] = []
+        came: list[Problem] = []
         for old, new in delta.changed.values():
             before, after = Counter(old), Counter(new)
-            for problem in (before - after).elements():
-                self._remove(problem)
-            for problem in (after - before).elements():
-                self._insert(problem)
+            gone += (before - after).elements()
+            came += (after - before).elements()
+        if len(gone) + len(came) > IN_PLACE_UP_TO:
+            self._move_in_runs(gone, came)  # a pasted block: hundreds of problems, a few runs of rows
+            return
+        came.sort(key=order)
+        for problem in gone:
+            row = self._row_of(problem)
+            if row is None:
+                continue
+            # A problem whose message changed with the value typed (V03's 实际值 …) usually
+            # takes the same place: replace it there (one row repainted, if shown at all)
+            # instead of removing and inserting (the whole list laid out and repainted).
+            at = next((i for i, p in enumerate(came) if self._fits_at(row, order(p))), None)
+            if at is None:
+                self.beginRemoveRows(NO_PARENT, row, row)
+                del self.problems[row], self._keys[row]
+                self.endRemoveRows()
+            else:
+                replacement = came.pop(at)
+                self.problems[row], self._keys[row] = replacement, order(replacement)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+        for problem in came:
+            self._insert(problem)
 
-    def _remove(self, problem: Problem) -> None:
+    def _move_in_runs(self, gone: list[Problem], came: list[Problem]) -> None:
+        """Remove ``gone`` and insert ``came`` as runs of adjacent rows: one form's problems stand
+        together in each severity, so a pasted block is a few runs; the list is neither reset nor
+        re-sorted (80,000 problems at 1,000 projects), and the filter looks at the new rows only."""
+        rows: list[int] = []
+        taken: set[int] = set()
+        for problem in gone:
+            key = order(problem)
+            row = bisect_left(self._keys, key)
+            while (
+                row < len(self.problems)
+                and self._keys[row] == key
+                and (self.problems[row] != problem or row in taken)
+            ):
+                row += 1
+            if row < len(self.problems) and self.problems[row] == problem:
+                taken.add(row)
+                rows.append(row)
+        for first, last in reversed(_runs(sorted(rows))):
+            self.beginRemoveRows(NO_PARENT, first, last)
+            del self.problems[first : last + 1], self._keys[first : last + 1]
+            self.endRemoveRows()
+        new = sorted(((order(p), p) for p in came), key=lambda x: x[0])
+        places = [bisect_right(self._keys, key) for key, _ in new]
+        groups: list[tuple[int, int, int]] = []  # (row, first, last) of ``new`` going in before ``row``
+        for i, place in enumerate(places):
+            if groups and groups[-1][0] == place:
+                groups[-1] = (place, groups[-1][1], i)
+            else:
+                groups.append((place, i, i))
+        for place, first, last in reversed(groups):  # from the end: the places before stay valid
+            self.beginInsertRows(NO_PARENT, place, place + last - first)
+            self._keys[place:place] = [key for key, _ in new[first : last + 1]]
+            self.problems[place:place] = [p for _, p in new[first : last + 1]]
+            self.endInsertRows()
+
+    def _row_of(self, problem: Problem) -> int | None:
         key = order(problem)
         row = bisect_left(self._keys, key)
         while row < len(self.problems) and self._keys[row] == key and self.problems[row] != problem:
             row += 1
-        if row < len(self.problems) and self.problems[row] == problem:
-            self.beginRemoveRows(NO_PARENT, row, row)
-            del self.problems[row], self._keys[row]
-            self.endRemoveRows()
+        return row if row < len(self.problems) and self.problems[row] == problem else None
+
+    def _fits_at(self, row: int, key: tuple[Any, ...]) -> bool:
+        """Return True when a problem of ``key`` may stand at ``row`` in place of the one there."""
+        keys = self._keys
+        return (row == 0 or keys[row - 1] <= key) and (row + 1 >= len(keys) or key <= keys[row + 1])
 
     def _insert(self, problem: Problem) -> None:
         key = order(problem)
