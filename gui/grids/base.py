@@ -50,6 +50,10 @@ PAINT_ROLES = frozenset(
 # Every role ``data`` answers; the others (font, icon, check state, size hint…) are None at once.
 ANSWERED = PAINT_ROLES | {int(_R.EditRole), int(_R.ToolTipRole), SEVERITY_ROLE, COMPUTED_ROLE, KEY_ROLE}
 FLAGS = -1  # the cache's key for a cell's flags
+HEADER_ROLES = frozenset({int(_R.DisplayRole), int(_R.ToolTipRole)})
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+_MISSING = object()
 
 
 LINE = "text"  # the one-line editor
@@ -179,6 +183,8 @@ class GridModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if role not in HEADER_ROLES:
+            return None  # a header asks a dozen roles of each section while it sizes and paints
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self.columns):
                 return None
@@ -187,7 +193,7 @@ class GridModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].computed:
                 return f"{self.columns[section].title}：由程序计算，不能修改"
             return None
-        if not 0 <= section < self.rowCount() or role != Qt.ItemDataRole.DisplayRole:
+        if role != Qt.ItemDataRole.DisplayRole or not 0 <= section < len(self.rows()):
             return None
         return self.row_label(section)
 
@@ -220,9 +226,7 @@ class GridModel(QAbstractTableModel):
             return cells[key]  # type: ignore[no-any-return]
         if not self._valid(index):
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.is_editable(index.row(), index.column()):
-            flags |= Qt.ItemFlag.ItemIsEditable
+        flags = EDITABLE if self.is_editable(index.row(), index.column()) else READ_ONLY
         self._painted.setdefault(index.row(), {})[key] = flags
         return flags
 
@@ -230,20 +234,22 @@ class GridModel(QAbstractTableModel):
         if role not in ANSWERED:
             return None
         if role not in PAINT_ROLES:
-            return self._data(index, role)
+            return self._data(index, role) if self._valid(index) else None
         row = index.row()
         cells = self._painted.get(row)
         key = (index.column(), role)
-        if cells is not None and key in cells and index.model() is self:
-            return cells[key]
+        if cells is not None:
+            found = cells.get(key, _MISSING)
+            if found is not _MISSING and index.model() is self:
+                return found
+        if not self._valid(index):
+            return None
         value = self._data(index, role)
-        if self._valid(index):
-            self._painted.setdefault(row, {})[key] = value
+        self._painted.setdefault(row, {})[key] = value
         return value
 
     def _data(self, index: Index, role: int) -> Any:
-        if not self._valid(index):
-            return None
+        """``data`` for a valid index of this model."""
         row, col = index.row(), index.column()
         if (row, col) in self.rejected and role in (
             Qt.ItemDataRole.DisplayRole,
@@ -298,7 +304,7 @@ class GridModel(QAbstractTableModel):
         return (
             index.isValid()
             and index.model() is self
-            and 0 <= index.row() < self.rowCount()
+            and 0 <= index.row() < len(self.rows())
             and 0 <= index.column() < len(self.columns)
         )
 

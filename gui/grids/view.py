@@ -63,6 +63,7 @@ class GridTable(QTableView):
         self.refused_editor: QWidget | None = None
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
         self._heights: dict[tuple[str, int, str], int] = {}  # (text, column width, font) -> cell height
+        self._fits: dict[tuple[str, int, str], bool] = {}  # (text, column width, font) -> on one line
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
 
     def is_editing(self) -> bool:
@@ -153,6 +154,7 @@ class GridTable(QTableView):
         """The (column, text) of a row's cells whose text does not fit on one line."""
         model = self.grid.model
         fm = self.fontMetrics()
+        font = self.font().key()
         out = []
         for col, column in enumerate(model.columns):
             if column.computed or column.editor in ("amount", "none"):
@@ -160,7 +162,17 @@ class GridTable(QTableView):
             text = model.display_text(row, col)
             if not text:
                 continue
-            if "\n" in text or fm.horizontalAdvance(text) > self.columnWidth(col) - ONE_LINE_SLACK:
+            if "\n" in text:
+                out.append((col, text))
+                continue
+            key = (text, self.columnWidth(col), font)
+            fits = self._fits.get(key)
+            if fits is None:  # measuring the text is most of the cost of sizing a row: remembered
+                fits = fm.horizontalAdvance(text) <= key[1] - ONE_LINE_SLACK
+                if len(self._fits) >= HEIGHTS_KEPT:
+                    self._fits.clear()
+                self._fits[key] = fits
+            if not fits:
                 out.append((col, text))
         return out
 
