@@ -112,6 +112,7 @@ class NavModel(QStandardItemModel):
         self._errors: dict[tuple[str, Any], int] = {}  # node -> its error count
         self._erring: set[Any] = set()  # uids whose project node has errors (the 项目 node's badge)
         self._project_uids: set[int] = set()
+        self._edited: set[int] = set()  # the forms the last re-check's change touched
         self._found: dict[Any, dict[tuple[str, Any], int]] = {}  # uid (None: report) -> its errors per node
         self._warnings: dict[int, tuple[str | None, str]] = {}  # form -> its 自评预警 and reason
         self._unscored: list[int] = []  # forms whose 自评预警 is still to be computed (a few per turn)
@@ -203,6 +204,7 @@ class NavModel(QStandardItemModel):
             self._score_timer.start()
         else:
             uids = list(delta.changed)
+            self._edited = set(delta.touched or ())
             for uid in delta.touched or ():
                 self._warnings.pop(uid, None)
                 if uid not in self._unscored:
@@ -210,6 +212,7 @@ class NavModel(QStandardItemModel):
                 dirty.update(((PROJECT_NODE, uid), (OVERALL_NODE, uid)))
             if delta.touched:
                 self._score_some()
+            self._edited = set()
         for uid in uids:
             found: dict[tuple[str, Any], int] = {}
             for problem in index.of(uid):
@@ -286,6 +289,9 @@ class NavModel(QStandardItemModel):
             return None, ""
         try:
             score = self.ctx.cached_score(uid)
+            if score is None and uid in self._edited:
+                # the form just edited: its grids need its whole score now anyway, computed once here
+                score = self.ctx.score(uid)
             if score is not None:
                 warning, why = score.warning, score.warning_why
             else:
