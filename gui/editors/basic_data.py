@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from core import schema
 from core.export.grid import fill_title
+from core.report import Change
 from core.schema import BasicPart, Table
 from gui.context import AppContext
 from gui.grids.basic import BasicDataModel
@@ -115,5 +116,6 @@ class BasicDataEditor(QScrollArea):
                 height += view.horizontalScrollBar().height()
             view.setFixedHeight(height)
 
-    def _on_change(self, change: object) -> None:
-        self._fit_timer.start()
+    def _on_change(self, change: Change) -> None:
+        if change.table in (Table.BASIC_DATA, Table.REPORT):  # not on every edit of a form's cells
+            self._fit_timer.start()
