@@ -1,13 +1,17 @@
 """Measure the review list on a generated set: ~1,000 reports × 30 projects × 25 indicators.
 
-Run: python benchmarks/review_bench.py [--reports 1000] [--dir FOLDER] [--workers 2] [--rounds 3].
-Generates the set once into FOLDER (kept for later runs; typed scores, some inflated, missed targets
-without 偏差原因: problems to count), then, each measurement in a fresh subprocess, alternating per round:
+Run: python benchmarks/review_bench.py [--reports 1000] [--dir FOLDER] [--workers 2] [--rounds 3]
+(under ``flock /work/wt/bench.lock`` on a shared machine). Generates the set once into FOLDER (kept
+for later runs; typed scores, some inflated, missed targets without 偏差原因: problems to count), then
+each measurement in a fresh subprocess, alternating per round:
 - a baseline that only walks the folder and stats every file;
-- the first scan's figures pass (empty index: the list shows) and its check pass (problem counts);
-- re-scans of the unchanged set (index hit), figures only and with counts;
-printing median and worst, peak RSS of the scanning process and its largest worker
-(resource.getrusage), a re-scan after one file was touched, and the list against score --json.
+- the first scan's list (figures pass, empty index) and its problem counts (check pass after it);
+- re-scans of the unchanged set (index hit), figures only and with counts, repeated;
+printing wall and CPU time (of the scan alone: this process and its workers, resource.getrusage
+before and after) as median and worst, peak RSS of the scanning process and of its largest worker,
+the load average around the runs, the command line's re-scan (``python -m core review FOLDER --json``,
+a whole process), a re-scan after one file was touched, and the list against ``score --json`` and
+``check --json`` of random reports.
 """
 
 from __future__ import annotations
@@ -23,20 +27,13 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_bench import indicator  # noqa: E402
-
-from core.model import FundRow, Report  # noqa: E402
-from core.numbers import fmt  # noqa: E402
-from core.report import fill_fund_rows, new_report  # noqa: E402
-from core.scoring import evaluate_row  # noqa: E402
-from core.storage import repository as repo  # noqa: E402
-from core.storage.db import APPLICATION_ID  # noqa: E402
-from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION  # noqa: E402
-from core.templates import get_template  # noqa: E402
+if TYPE_CHECKING:
+    from core.model import Report
 
 GRADES_SPREAD = (0, 0, 1, 3, 4, 6, 9, 14)  # how many indicators miss their target: grades spread 优…差
 
@@ -44,6 +41,14 @@ GRADES_SPREAD = (0, 0, 1, 3, 4, 6, 9, 14)  # how many indicators miss their targ
 def build_report(n: int, projects: int = 30, per: int = 25, seed: int = 7) -> Report:
     """One department's report, distinct per ``n``: figures and misses vary so grades spread; scores
     are typed (a few inflated), some missed targets lack their 偏差原因: the list has problems to count."""
+    from check_bench import indicator
+
+    from core.model import FundRow
+    from core.numbers import fmt
+    from core.report import new_report
+    from core.scoring import evaluate_row
+    from core.templates import get_template
+
     rng = random.Random(seed * 100_003 + n)
     names = [f"项目{n:04d}-{p:02d}" for p in range(projects)]
     report = new_report("mof", 2023, f"基准部门{n:04d}", names)
@@ -71,6 +76,12 @@ def build_report(n: int, projects: int = 30, per: int = 25, seed: int = 7) -> Re
 
 def write_fast(report: Report, path: Path) -> None:
     """Write a report file without per-edit fsync (generation only; the app writes safely)."""
+    from core.report import fill_fund_rows
+    from core.storage import repository as repo
+    from core.storage.db import APPLICATION_ID
+    from core.storage.migrations import MIGRATIONS
+    from core.templates import get_template
+
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA journal_mode=OFF")
@@ -96,11 +107,20 @@ def generate(folder: Path, reports: int, projects: int = 30, per: int = 25) -> l
     return paths
 
 
+def _rusage() -> tuple[float, float, float]:
+    """CPU seconds of this process and of its waited-for children, and the largest child's peak RSS."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, kids.ru_maxrss / 1024
+
+
 def one_run(what: str, folder: Path, index_path: Path, workers: int) -> dict[str, float]:
-    """One measured scan in this process (the parent runs it in a fresh subprocess): seconds, files
-    read, peak RSS of this process and of its largest worker (resource.getrusage)."""
+    """One measured scan in this process (the parent runs it in a fresh subprocess): wall and CPU
+    seconds of the scan alone (this process and its workers), files read, peak RSS of this process
+    and of its largest worker."""
     from core.review.scan import Index, scan, walk
 
+    own0, kids0, _ = _rusage()
     t0 = time.perf_counter()
     read = 0
     if what == "baseline":  # what any scan must do: walk the folder and stat every file
@@ -114,16 +134,14 @@ def one_run(what: str, folder: Path, index_path: Path, workers: int) -> dict[str
         idx.close()
         read, listed = result.read, len(result.reports)
     seconds = time.perf_counter() - t0
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime  # the machine may be shared
+    own1, kids1, worker_rss = _rusage()
     return {
         "seconds": seconds,
-        "cpu": cpu,
+        "cpu": own1 - own0 + kids1 - kids0,
         "read": read,
         "listed": listed,
-        "rss": me.ru_maxrss / 1024,
-        "worker_rss": kids.ru_maxrss / 1024,
+        "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss": worker_rss,
     }
 
 
@@ -141,69 +159,110 @@ def measure(what: str, folder: Path, index_path: Path, workers: int) -> dict[str
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def cli_rescan(folder: Path, data_dir: Path) -> dict[str, float]:
+    """``python -m core review FOLDER --json`` as a user runs it, on an index already made: the whole
+    process (start, imports, scan, JSON out), wall and CPU (resource.getrusage of the child)."""
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "core", "review", str(folder), "--json"],
+        stdout=subprocess.DEVNULL,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "ZIPING_DATA_DIR": str(data_dir)},
+    )
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"seconds": seconds, "cpu": cpu, "rss": after.ru_maxrss / 1024}
+
+
 def figures(runs: list[dict[str, float]]) -> str:
     wall = [r["seconds"] for r in runs]
-    cpu = [r.get("cpu", 0.0) for r in runs]
+    cpu = [r["cpu"] for r in runs]
     return (
-        f"median {statistics.median(wall):.2f} s, worst {max(wall):.2f} s "
-        f"(CPU of all processes: median {statistics.median(cpu):.1f} s)"
+        f"wall median {statistics.median(wall):.2f} s, worst {max(wall):.2f} s; "
+        f"CPU (scan and its workers) median {statistics.median(cpu):.2f} s, worst {max(cpu):.2f} s"
     )
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def compare(reports: list[dict[str, object]], n: int) -> None:
-    """Compare the list's figures of ``n`` random reports with ``python -m core score --json``."""
+    """Compare the list's figures and counts of ``n`` random reports with ``python -m core score
+    --json`` and ``check --json`` (each a process of its own, as a department runs them)."""
     import json
     import subprocess
 
-    keys = ("name", "kind", "execution_rate", "execution_score", "total", "grade", "warning")
+    keys = ("name", "kind", "execution_rate", "execution_score", "total", "grade", "warning", "warning_why")
     picked = random.Random(1).sample(reports, min(n, len(reports)))
     same = 0
     for rep in picked:
-        out = subprocess.run(
-            [sys.executable, "-m", "core", "score", str(rep["file"]), "--json"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parent.parent,
-        )
-        theirs = [{k: f.get(k) for k in keys} for f in json.loads(out.stdout)["forms"]]
+
+        def run(command: str, file: object = rep["file"]) -> dict[str, list[dict[str, object]]]:
+            out = subprocess.run(
+                [sys.executable, "-m", "core", command, str(file), "--json"],
+                capture_output=True,
+                text=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+            return dict(json.loads(out.stdout))
+
+        theirs = [{k: f.get(k) for k in keys} for f in run("score")["forms"]]
         mine = [{k: f.get(k) for k in keys} for f in rep["forms"]]  # type: ignore[attr-defined]
-        same += mine == theirs
-    print(f"list vs score --json: {same}/{len(picked)} random reports identical")
+        problems = run("check")["problems"]
+        counts = {s: sum(p["severity"] == s for p in problems) for s in ("error", "warning", "info")}
+        same += mine == theirs and rep["problems"] == counts
+    print(f"list vs score --json and check --json: {same}/{len(picked)} random reports identical")
 
 
 def main() -> None:
     import json
+    import shutil
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "ziping-review-bench"))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3, help="first scans (fresh index each), alternating")
-    ap.add_argument("--compare", type=int, default=20, help="reports compared with score --json")
+    ap.add_argument("--repeats", type=int, default=5, help="re-scans per round")
+    ap.add_argument("--compare", type=int, default=20, help="reports compared with score/check --json")
     ap.add_argument("--one", choices=("baseline", "figures", "checks"), help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one_run(args.one, Path(args.dir), Path(args.index), args.workers)))
         return
+    from core.storage.migrations import SCHEMA_VERSION
+
     folder = Path(args.dir) / f"v{SCHEMA_VERSION}-set{args.reports}"  # a newer format: a fresh set
     t0 = time.perf_counter()
     generate(folder, args.reports)
     made = time.perf_counter() - t0
     print(f"set: {args.reports} reports × 30 projects × 25 indicators in {folder} ({made:.1f} s)")
+    print(f"load average at start: {load()} (2 cores here)", flush=True)
     tmp = Path(tempfile.mkdtemp())
     base, first, check, again, again_checked = [], [], [], [], []
+    loads = []
     for n in range(args.rounds):
         index_path = tmp / f"index{n}.sqlite"
         base.append(measure("baseline", folder, index_path, args.workers))
         first.append(measure("figures", folder, index_path, args.workers))  # the list shows
+        loads.append(os.getloadavg()[0])
         check.append(measure("checks", folder, index_path, args.workers))  # counts filled in
-        again.append(measure("figures", folder, index_path, args.workers))
-        again_checked.append(measure("checks", folder, index_path, args.workers))
-        assert again[-1]["read"] == 0 and again_checked[-1]["read"] == 0
+        loads.append(os.getloadavg()[0])
+        for _ in range(args.repeats):
+            again.append(measure("figures", folder, index_path, args.workers))
+            again_checked.append(measure("checks", folder, index_path, args.workers))
+            assert again[-1]["read"] == 0 and again_checked[-1]["read"] == 0
         print(
-            f"round {n + 1}: list {first[-1]['seconds']:.1f} s, counts {check[-1]['seconds']:.1f} s, "
-            f"re-scan {again[-1]['seconds']:.2f} s",
+            f"round {n + 1}: list {first[-1]['seconds']:.1f} s ({first[-1]['cpu']:.1f} s CPU), "
+            f"counts {check[-1]['seconds']:.1f} s ({check[-1]['cpu']:.1f} s CPU), "
+            f"re-scan {again[-1]['seconds']:.2f} s; load {load()}",
             flush=True,
         )
     print(f"baseline walk+stat: {figures(base)}")
@@ -214,11 +273,18 @@ def main() -> None:
         for a, b in zip(first, check, strict=True)
     ]
     print(f"first scan, list and counts together: {figures(total)}")
-    print(f"re-scan unchanged: {figures(again)} (with counts: {figures(again_checked)})")
+    print(f"re-scan unchanged, figures: {figures(again)}")
+    print(f"re-scan unchanged, with counts: {figures(again_checked)}")
     peak = max(r["rss"] for r in first + check + again + again_checked)
     worker = max(r["worker_rss"] for r in first + check)
-    print(f"peak RSS: main process {peak:.0f} MB, largest worker {worker:.0f} MB")
-    print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores here)")
+    print(f"peak RSS: scanning process {peak:.0f} MB, largest worker {worker:.0f} MB")
+    data = tmp / "data"
+    data.mkdir()
+    shutil.copyfile(tmp / "index0.sqlite", data / "review-index.sqlite")
+    cli = [cli_rescan(folder, data) for _ in range(args.repeats)]
+    print(f"command line re-scan (python -m core review --json, whole process): {figures(cli)}")
+    during = " ".join(f"{x:.1f}" for x in loads)
+    print(f"load average after each first-scan pass: {during}; now {load()} (2 cores here)")
     index_path = tmp / "index0.sqlite"
     victim = folder / "dept0000.zpdb"
     os.utime(victim)  # touched: same content, found by its hash

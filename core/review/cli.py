@@ -98,21 +98,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         if args.bulletin_docx:
             write_bulletin_docx(bulletin, Path(args.bulletin_docx))
     if args.json:
-        data = {
-            "reports": [
-                {
-                    "file": r["file"],
-                    REP.department: r[REP.department],
-                    REP.year: r[REP.year],
-                    REP.template: r[REP.template],
-                    "forms": r["forms"],
-                    "problems": r["problems"],
-                }
-                for r in result.reports
-            ],
-            "refused": result.refused,
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(_list_json(result), end="")
     else:
         forms = sum(len(r["forms"]) for r in result.reports)
         print(f"已列入 {len(result.reports)} 份报告（{forms} 张表），未列入 {len(result.refused)} 个文件")
@@ -122,6 +108,27 @@ def cmd_review(args: argparse.Namespace) -> int:
             if out:
                 print(f"已导出 {out}")
     return EXIT_OK
+
+
+def _list_json(result: Any) -> str:
+    """The list as JSON, one report a line: ``json`` encodes in C only without ``indent``, and the
+    pretty-printed list of 1,000 reports took a second, five times the re-scan itself."""
+    reports = [
+        json.dumps(
+            {
+                "file": r["file"],
+                REP.department: r[REP.department],
+                REP.year: r[REP.year],
+                REP.template: r[REP.template],
+                "forms": r["forms"],
+                "problems": r["problems"],
+            },
+            ensure_ascii=False,
+        )
+        for r in result.reports
+    ]
+    refused = [json.dumps(item, ensure_ascii=False) for item in result.refused]
+    return '{"reports": [\n' + ",\n".join(reports) + '\n],\n"refused": [\n' + ",\n".join(refused) + "\n]}\n"
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
