@@ -234,3 +234,25 @@ def test_worker_processes_and_rescan_give_the_same_list(
         [{k: v for k, v in f.items() if k != "problems"} for f in r["forms"]] for r in quick.reports
     ] == strip
     assert pooled.reports == inline.reports == again.reports
+
+
+def test_worker_processes_report_progress_and_cancel(
+    varied_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.review.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(scan_module, "CHUNK", 1)
+    total = len(list(varied_set.iterdir()))
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, all_files: int, _label: str) -> bool:
+        seen.append((done, all_files))
+        return done < 2
+
+    idx = tmp_path / "i.sqlite"
+    stopped = scan([varied_set], index=Index(idx), workers=2, checks=False, progress=progress)
+    assert stopped.cancelled and 2 <= stopped.read < total
+    assert seen and all(n == total for _d, n in seen)
+    rest = scan([varied_set], index=Index(idx), workers=2, checks=False)  # what was read is kept
+    assert not rest.cancelled and rest.read == total - stopped.read and len(rest.reports) == total
