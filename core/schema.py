@@ -454,6 +454,10 @@ class Form:
     name: str = text("名称")
     supervisor: str = text("主管部门", headers=("主管部门", "主管单位"))
     implementer: str = text("实施单位", headers=("实施单位", "项目实施单位"))
+    # The 一体化 system's project code and the finance bureau's office in charge (issue 16): the
+    # review list's 编码 and 业务处室, the 抽评 workbook's file name.
+    code: str = text("项目编码", headers=("项目编码", "项目代码"))
+    office: str = text("业务处室", headers=("业务处室", "主管处室"))
     # The interchange format keeps these two inside the form's "funds" object.
     fund_unit: str = text("金额单位", default="万元", interchange="unit", interchange_in="funds")
     execution_weight: str = text("执行率分值", Kind.AMOUNT, interchange_in="funds")

@@ -7,7 +7,7 @@ import re
 
 from core import schema
 from core.importers.recognise import DECLARATION, YTH, RawForm, Skip
-from core.importers.words import name_key, norm
+from core.importers.words import HEADER_LABELS, name_key, norm
 from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ScoreItem
 from core.report import blank_form
 from core.schema import FUND, HEAD, IND, SCORE, Table
@@ -50,8 +50,8 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
     skipped: list[Skip] = []
     form = blank_form(template, raw.kind, raw.name or "未命名", department)
     form.funds = [FundRow(key=s.key) for s in template.form(raw.kind).fund_rows]
-    form.supervisor = raw.supervisor or form.supervisor
-    form.implementer = raw.implementer or form.implementer
+    for header, _words in HEADER_LABELS:  # 主管部门, 实施单位, 项目编码, 业务处室 as the file prints them
+        setattr(form, header, getattr(raw, header) or getattr(form, header))
     form.execution_weight = raw.execution_weight
     form.printed_total = raw.printed_total
     form.signoff = raw.signoff

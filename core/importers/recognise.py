@@ -21,11 +21,11 @@ from core.importers.amounts import rate_text, read_amount, read_score, unit_of
 from core.importers.grid import Grid
 from core.importers.words import (
     ACHIEVED_HEADERS,
+    ALL_HEADER_LABELS,
     GOAL_HEADERS,
-    IMPLEMENTER_LABELS,
+    HEADER_LABELS,
     SIGNOFF_WORDS,
     STOP_WORDS,
-    SUPERVISOR_LABELS,
     bare,
     fund_column,
     indicator_column,
@@ -87,6 +87,8 @@ class RawForm:
     name_ref: str = ""
     supervisor: str = ""
     implementer: str = ""
+    code: str = ""  # 项目编码
+    office: str = ""  # 业务处室
     title: str = ""
     year: int | None = None
     funds: list[RawFund] = field(default_factory=list)
@@ -354,29 +356,23 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
     for r in range(top, first_body):
         for c, text in _anchors(grid, r):
             kind = name_label(text)
-            target = ""
-            if kind:
-                target = HEAD.name
-            elif starts(text, SUPERVISOR_LABELS) and len(bare(text)) <= 8:
-                target = HEAD.supervisor
-            elif starts(text, IMPLEMENTER_LABELS) and len(bare(text)) <= 8:
-                target = HEAD.implementer
+            target = HEAD.name if kind else ""
+            if not target and len(bare(text)) <= 8:
+                target = next((key for key, words in HEADER_LABELS if starts(text, words)), "")
             if not target:
                 continue
             right = [(cc, t) for cc, t in _cells_right(grid, r, c) if t]
             if not right:
                 continue
             cc, value = right[0]
-            if name_label(value) or starts(value, SUPERVISOR_LABELS + IMPLEMENTER_LABELS):
+            if name_label(value) or starts(value, ALL_HEADER_LABELS):
                 continue
             if target == HEAD.name and not form.name:
                 form.name = value.strip()
                 form.name_ref = grid.ref(r, cc)
                 form.kind = kind or form.kind
-            elif target == HEAD.supervisor and not form.supervisor:
-                form.supervisor = value.strip()
-            elif target == HEAD.implementer and not form.implementer:
-                form.implementer = value.strip()
+            elif target != HEAD.name and not getattr(form, target):
+                setattr(form, target, value.strip())
             used.add((r, cc))
     if not form.name and form.kind == "overall":
         form.name = form.supervisor or form.implementer

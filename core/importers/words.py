@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 from core import schema
-from core.schema import GOAL, HEAD, Column, Table
+from core.schema import GOAL, Column, Table
 
 # Column → words a header cell starts with: the schema's ``headers`` of each column (in declaration
 # order; first hit wins), plus two the importer reads that no table stores.
@@ -29,8 +29,12 @@ NAME_LABELS: tuple[tuple[str, str], ...] = (
     ("预算单位名称", "overall"),
     ("预算部门", "overall"),
 )
-SUPERVISOR_LABELS = schema.the(Table.HEADER, HEAD.supervisor).headers
-IMPLEMENTER_LABELS = schema.the(Table.HEADER, HEAD.implementer).headers
+# A form's header fields a label cell names, the value in the next cell to its right: 主管部门,
+# 实施单位, 项目编码, 业务处室 … (the schema's header columns with header words; the name has its own).
+HEADER_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (c.key, c.headers) for c in schema.headed(Table.HEADER)
+)
+ALL_HEADER_LABELS = tuple(w for _key, words in HEADER_LABELS for w in words)
 GOAL_HEADERS = schema.the(Table.GOALS, GOAL.goal).headers
 ACHIEVED_HEADERS = schema.the(Table.GOALS, GOAL.achieved).headers
 STOP_WORDS = ("总分", "合计", "总计", "自评总分", "得分合计")

@@ -34,6 +34,8 @@ from core.templates import Template, get_template
 # rate row's 年初预算数 and 全年执行数; "budget" is its 全年预算数).
 FORM_KEYS = (
     HEAD.name,
+    HEAD.code,
+    HEAD.office,
     "kind",
     FUND.initial,
     "budget",
@@ -57,6 +59,8 @@ def _form_row(
     money = [fmt(amount(getattr(row, k))) if row else "" for k in FUND_AMOUNTS]
     values = [
         form.name,
+        form.code,
+        form.office,
         form.kind,
         *money,
         fmt_percent(ex.rate, template.scoring.rate_places),

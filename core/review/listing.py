@@ -17,10 +17,10 @@ from core.schema import FUND, HEAD, REP
 
 COLUMNS = (
     ("status", "状态"),
-    ("code", "编码"),
+    (HEAD.code, "编码"),
     (HEAD.name, "名称"),
     (REP.department, "预算单位"),  # the report's department (部门（单位）)
-    ("office", "业务处室"),
+    (HEAD.office, "业务处室"),
     (FUND.initial, "年初预算数"),
     ("budget", "当年预算数"),
     (FUND.executed, "全年执行数"),
@@ -45,6 +45,12 @@ def form_code(department: str, year: int, index: int) -> str:
     return f"P{digest}-{index:03d}"
 
 
+def code_of(rep: dict[str, Any], index: int) -> str:
+    """The list's 编码 of a report's form: its 项目编码, or a stable stand-in when it has none."""
+    form = rep["forms"][index]
+    return str(form.get(HEAD.code) or "") or form_code(rep[REP.department], rep[REP.year], index)
+
+
 def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
     """One row per form of every listed report, department first then its projects."""
     out = []
@@ -57,8 +63,8 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
                 {
                     **form,
                     "status": status,
-                    "code": form_code(rep[REP.department], rep[REP.year], i),
-                    "office": "",
+                    HEAD.code: code_of(rep, i),
+                    HEAD.office: form.get(HEAD.office) or "",  # absent in what an older version listed
                     "project_total": form["budget"],
                     "warning_text": WARNING_TEXT.get(form.get("warning"), ""),
                     "error": counts.get("error", ""),
@@ -117,7 +123,8 @@ def select(
         if kind and row["kind"] != kind:
             continue
         if needle and not any(
-            needle in str(row.get(k, "")).lower() for k in (HEAD.name, REP.department, "code", "file")
+            needle in str(row.get(k, "")).lower()
+            for k in (HEAD.name, REP.department, HEAD.code, HEAD.office, "file")
         ):
             continue
         out.append(row)

@@ -19,11 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core import schema
 from core.interchange import InterchangeError, dumps, report_from_dict
 from core.model import Report
 from core.review.figures import FORM_KEYS, quick_summary, report_summary
 from core.review.readonly import load_bytes
-from core.schema import HEAD, REP
+from core.schema import HEAD, REP, Kind, Table
 from core.storage.db import StorageError
 from core.templates import Template
 from core.version import __version__
@@ -39,6 +40,7 @@ SUMMARY_KEYS = (REP.department, REP.year, REP.template, "forms", "problems")
 # Figures the data must reproduce (the review list's per-form figures, less the reason text and the
 # problem counts); check counts only under the same rule set (rules_version).
 FIGURE_KEYS = tuple(k for k in FORM_KEYS if k not in ("warning_why", "problems"))
+HEADER_TEXTS = set(schema.keys(Table.HEADER, Kind.TEXT))
 
 
 def rules_version() -> str:
@@ -200,7 +202,8 @@ def _figure_changes(manifest: dict[str, Any], summary: dict[str, Any], same_rule
             out.append(f"清单中第 {i + 1} 张表的数据无法读取")
             continue
         for key in keys:
-            if a.get(key) != b.get(key):
+            # A header text a version before it was declared did not seal reads as blank.
+            if a.get(key, "" if key in HEADER_TEXTS else None) != b.get(key):
                 out.append(
                     f"清单中“{b.get(HEAD.name) or i + 1}”的 {key} 为“{a.get(key)}”，报告数据为“{b.get(key)}”"
                 )

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from core.model import Form, Indicator, Report
 from core.numbers import try_amount
 from core.problems import ERROR, WARNING
-from core.review.listing import GRADES, form_code
+from core.review.listing import GRADES, code_of
 from core.review.reviewfile import quality_rule
 from core.schema import HEAD, REP
 from core.scoring import parsed, score_form
@@ -73,7 +73,8 @@ def new_seed() -> int:
 
 
 def draw(reports: list[dict[str, Any]], per_grade: dict[str, int], seed: int) -> list[dict[str, Any]]:
-    """Return the drawn projects: {file, department, year, index, code, name, grade, total}."""
+    """Return the drawn projects: {file, department, year, index, code, name, grade, total}; the code
+    is the project's 项目编码 (a stand-in when it has none), as the 抽评 workbook's name spells it."""
     pool: dict[str, list[dict[str, Any]]] = {g: [] for g in GRADES}
     ordered = sorted(reports, key=lambda r: (r[REP.department], r[REP.year], r["file"]))
     for rep in ordered:
@@ -85,7 +86,7 @@ def draw(reports: list[dict[str, Any]], per_grade: dict[str, int], seed: int) ->
                         REP.department: rep[REP.department],
                         REP.year: rep[REP.year],
                         "index": i,
-                        "code": form_code(rep[REP.department], rep[REP.year], i),
+                        HEAD.code: code_of(rep, i),
                         HEAD.name: form[HEAD.name],
                         "grade": form["grade"],
                         "total": form["total"],
@@ -228,7 +229,7 @@ def write_sample(drawn: list[dict[str, Any]], out_dir: Path, seed: int, now: dat
                 read = load_any(item["file"])
                 cache[item["file"]] = (read, get_template(read.template))
             report, template = cache[item["file"]]
-            name = workbook_name(item["code"], item[HEAD.name], now)
+            name = workbook_name(item[HEAD.code], item[HEAD.name], now)
             write_sample_workbook(report, report.forms[item["index"]], tmp / name, template)
             names.append(name)
         part = target.with_name(f".{target.name}.part")
@@ -244,6 +245,6 @@ def draw_text(drawn: list[dict[str, Any]], seed: int) -> str:
     lines = [f"抽评随机种子：{seed}（同一批报告、同一种子可重现同样的抽取结果）"]
     for item in drawn:
         lines.append(
-            f"{item['grade']}\t{item['code']}\t{item[HEAD.name]}\t{item[REP.department]}\t{item['total']}"
+            f"{item['grade']}\t{item[HEAD.code]}\t{item[HEAD.name]}\t{item[REP.department]}\t{item['total']}"
         )
     return "\n".join(lines) + "\n"

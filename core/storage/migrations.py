@@ -116,7 +116,14 @@ def m003_indicator_columns(db: sqlite_utils.Database) -> None:
     db.table("score_items").add_column("review_note", str)
 
 
-STEPS = (m001_initial, m002_meta, m003_indicator_columns)
+def m004_form_code_office(db: sqlite_utils.Database) -> None:
+    """项目编码 and 业务处室 of each form (blank in old files)."""
+    forms = db.table("forms")
+    for name in ("code", "office"):
+        forms.add_column(name, str)
+
+
+STEPS = (m001_initial, m002_meta, m003_indicator_columns, m004_form_code_office)
 STEP_NAMES = [f.__name__ for f in STEPS]
 SCHEMA_VERSION = len(STEPS)
 
