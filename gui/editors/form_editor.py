@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import schema
-from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET, Form
+from core.model import FUNDS, GOALS, INDICATORS, PROJECT, SCORE_SHEET, Form
 from core.report import Change
 from core.schema import HEAD, Table
 from gui.context import AppContext
@@ -23,13 +23,17 @@ from gui.form_commands import SetFormFieldCommand, run
 from gui.grids import GridView
 
 # The header fields a form page edits and where they sit: (row, column, span); 名称 on its own line,
-# then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high). Labels are the schema's.
+# then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high), then a project's
+# 项目编码 | 业务处室. Labels are the schema's.
 HEADER_PLACES = {
     HEAD.name: (0, 0, 5),
     HEAD.supervisor: (1, 0, 1),
     HEAD.implementer: (1, 2, 1),
     HEAD.execution_weight: (1, 4, 1),
+    HEAD.code: (2, 0, 1),
+    HEAD.office: (2, 2, 1),
 }
+PROJECT_ONLY = (HEAD.code, HEAD.office)  # the 一体化 project's code and the bureau's office
 HEADER_FIELDS = tuple((key, schema.the(Table.HEADER, key).heading) for key in HEADER_PLACES)
 GRID_NAMES = {FUNDS: "fundGrid", GOALS: "goalGrid", INDICATORS: "indicatorGrid", SCORE_SHEET: "scoreGrid"}
 GRID_TITLES = {FUNDS: "资金情况", GOALS: "年度目标", INDICATORS: "绩效指标", SCORE_SHEET: "评分表"}
@@ -83,7 +87,7 @@ class FormEditor(QScrollArea):
         ctx.changed.connect(self._on_change)
 
     def _build_header(self, body: QWidget) -> None:
-        """名称 on its own line, then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high)."""
+        """名称 on its own line, then 主管部门 | 实施单位 | 执行率分值, then 项目编码 | 业务处室."""
         box = QGridLayout()
         box.setHorizontalSpacing(8)
         places = HEADER_PLACES
@@ -151,6 +155,9 @@ class FormEditor(QScrollArea):
         for name, edit in self.fields.items():
             if name in titles:
                 self.field_labels[name].setText(titles[name])
+            if name in PROJECT_ONLY:
+                edit.setVisible(form.kind == PROJECT)
+                self.field_labels[name].setVisible(form.kind == PROJECT)
             if not edit.hasFocus() or not edit.isModified() or edit.text() == "":
                 edit.setText(str(getattr(form, name)))
             edit.setCursorPosition(0)
