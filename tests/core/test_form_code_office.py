@@ -45,6 +45,17 @@ def test_the_two_columns_are_declared_once_with_their_header_words() -> None:
     assert STEP_NAMES[-1] == "m004_form_code_office" and SCHEMA_VERSION == 4
 
 
+def test_every_header_field_the_importer_finds_has_a_place_in_a_read_form() -> None:
+    """The importer reads each header column with header words into the same-named RawForm field."""
+    from dataclasses import fields
+
+    from core.importers.recognise import RawForm
+    from core.importers.words import HEADER_LABELS
+
+    assert [key for key, _words in HEADER_LABELS] == ["supervisor", "implementer", "code", "office"]
+    assert {key for key, _words in HEADER_LABELS} <= {f.name for f in fields(RawForm)}
+
+
 def _as_version_3(path: Path) -> None:
     """Make ``path`` what the previous version wrote: forms without code/office, m004 not applied."""
     conn = sqlite3.connect(path, isolation_level=None)
