@@ -195,7 +195,7 @@ def text_units(text: str) -> int:
     return len(text) + len(_CJK.findall(text))  # one regex pass, not one match per character
 
 
-def line_count(text: str, width: int) -> int:
+def line_count(text: str, width: float) -> int:
     """Return how many lines ``text`` needs in a column ``width`` units wide (wrapping)."""
     usable = max(width - 1, 2)
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))

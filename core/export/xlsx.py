@@ -28,7 +28,9 @@ from core.templates import Template
 CELL_FONT = "宋体"
 TITLE_FONT = "方正小标宋简体"
 LABEL_FONT = "黑体"
-LINE_PT = 15.0
+CELL_PT = 10.5  # 五号 in the table cells
+SMALL_PT = 9.0  # 小五: a form a little too long for one page (as the Word export)
+LINE_PT = 15.0  # a 五号 line (Noto Serif CJK, LibreOffice's 宋体: 1.44 em); 小五 in proportion
 DEFAULT_ROW_PT = 15.0
 MAX_ROW_PT = 409.0  # Excel's limit: a taller row is cut to this height (and its text in print)
 ROW_PAD_PT = 3.0  # a row's room above and below its lines
@@ -87,6 +89,7 @@ class Sheet:
     breaks: list[int] = field(default_factory=list)  # a page ends after each of these rows
     top: int = 1  # first table row
     fit_height: int = 0  # pages tall the sheet is fitted to (0: as many as its breaks make)
+    size: float = CELL_PT  # the table cells' font size
     last: int = 1  # last printed row
 
     @property
@@ -157,8 +160,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def layout(grid: Grid, name: str) -> Sheet:
     """Lay out one grid: titles, table with merges and borders, notes, sign-off, page breaks."""
     grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
-    grid.keep_brackets(lambda c, n: grid.span_width(c, n) + 2 * n - 1)  # each column 2 wider on the sheet
-    sheet = Sheet(name, grid)
+    size = cell_size(grid)
+    grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size))
+    sheet = Sheet(name, grid, size=size)
     top = sheet.top = _titles(sheet)
     _table(sheet)
     after = top + grid.rows - 1
@@ -209,12 +213,13 @@ def _line(sheet: Sheet, row: int, text: str) -> None:
 
 def _table(sheet: Sheet) -> None:
     grid, top = sheet.grid, sheet.top
+    cell, left = CELL._replace(size=sheet.size), LEFT_CELL._replace(size=sheet.size)
     for r in range(grid.rows):
         for c in range(grid.ncols):
-            sheet.cells[top + r, c + 1] = (None, CELL)
+            sheet.cells[top + r, c + 1] = (None, cell)
     places = grid.rate_places
     for (r, c), gc in grid.cells.items():
-        style = CELL if gc.align == "center" else LEFT_CELL
+        style = cell if gc.align == "center" else left
         if gc.kind == HEAD:
             style = style._replace(bold=True)
         value = gc.value
@@ -227,23 +232,84 @@ def _table(sheet: Sheet) -> None:
             style = style._replace(num="0.00")
         sheet.cells[top + r, c + 1] = (value, style)
     sheet.merges.extend((top + r1, c1 + 1, top + r2, c2 + 1) for r1, c1, r2, c2 in grid.merges)
-    for r, height in enumerate(row_heights(grid, grid.covered())):
+    for r, height in enumerate(row_heights(grid, grid.covered(), sheet.size)):
         sheet.heights[top + r] = height
 
 
-def row_heights(grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, int]]) -> list[float]:
-    """Return each table row's height in points so that wrapped text is fully visible."""
+def cell_units(grid: Grid, col: int, cols: int, size: float = CELL_PT) -> float:
+    """Return the width units (a 五号 CJK character 2) a line of a cell spanning ``cols`` columns holds:
+    each column is 2 units wider on the sheet, less 1 for the cell's padding; more at a smaller size."""
+    return (grid.span_width(col, cols) + 2 * cols - 1) * CELL_PT / size
+
+
+def row_heights(
+    grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, int]], size: float = CELL_PT
+) -> list[float]:
+    """Return each table row's height in points so that wrapped text (at ``size``) is fully visible."""
     lines = [1.0] * grid.rows
     for (r, c), _cell in grid.cells.items():
         m = covered.get((r, c), (r, c, r, c))
         text = grid.text(r, c)
         if not text:
             continue
-        need = line_count(text, grid.span_width(c, m[3] - m[1] + 1) + 2)
+        need = line_count(text, cell_units(grid, c, m[3] - m[1] + 1, size) + 1)  # line_count takes 1 off
         per_row = need / (m[2] - m[0] + 1)
         for rr in range(m[0], m[2] + 1):
             lines[rr] = max(lines[rr], per_row)
-    return [min(MAX_ROW_PT, math.ceil(n) * LINE_PT + ROW_PAD_PT) for n in lines]
+    line = LINE_PT * size / CELL_PT
+    return [min(MAX_ROW_PT, math.ceil(n) * line + ROW_PAD_PT) for n in lines]
+
+
+def fill_width(grid: Grid, page: pages.Page) -> None:
+    """Widen a grid's columns in proportion to fill the page's printable width at 100 %."""
+    paper = pages.A4_PT[1] if page.landscape else pages.A4_PT[0]
+    usable_px = (paper - 72 * (page.margin_in[0] + page.margin_in[1])) / 0.75
+    used_px = sum(UNIT_PX * (w + 2) + 5 for w in grid.widths)  # as pages.column_points counts
+    spare = int((usable_px - used_px) // UNIT_PX) - 1
+    if spare <= 0:
+        return
+    total = sum(grid.widths)
+    shares = [spare * w / total for w in grid.widths]
+    extra = [int(x) for x in shares]
+    for i in sorted(range(len(shares)), key=lambda i: extra[i] - shares[i])[: spare - sum(extra)]:
+        extra[i] += 1
+    grid.widths = [w + e for w, e in zip(grid.widths, extra, strict=True)]
+
+
+def cell_size(grid: Grid) -> float:
+    """Return the table's font size: 五号, or 小五 where that prints a form too long for one page
+    larger than 五号 fitted to one page would (fewer lines, and no scaling or less of it).
+
+    A form too long for a page at 五号 first gets the page's whole width (its columns widened in
+    proportion, as the Word table fills its page): its text then takes fewer lines."""
+    page = pages.Page(grid.landscape, MARGINS_IN)
+    scratch = Sheet("", grid)
+    top = _titles(scratch)
+    fixed = sum(stored_height(scratch.heights.get(r, DEFAULT_ROW_PT)) for r in range(1, top))
+    width = sum(grid.widths)
+    for text in grid.notes:
+        fixed += stored_height(min(MAX_ROW_PT, LINE_PT * line_count(text, width) + ROW_PAD_PT))
+    if grid.signoff:
+        fixed += DEFAULT_ROW_PT + stored_height(
+            LINE_PT * line_count(signoff_line(grid.signoff), width) + ROW_PAD_PT
+        )
+    covered = grid.covered()
+
+    def pages_at(size: float) -> float:
+        capacity = page.capacity([w + 2.0 for w in grid.widths])
+        return (fixed + sum(stored_height(h) for h in row_heights(grid, covered, size))) / capacity
+
+    big = pages_at(CELL_PT)
+    if big <= 1:
+        return CELL_PT
+    fill_width(grid, page)
+    big = pages_at(CELL_PT)
+    if big <= 1:
+        return CELL_PT
+    small = pages_at(SMALL_PT)
+    printed_big = CELL_PT / big if big <= pages.ONE_PAGE else 0.0  # the size it prints at, fitted
+    printed_small = SMALL_PT / max(1.0, small) if small <= pages.ONE_PAGE else 0.0
+    return SMALL_PT if printed_small > printed_big else CELL_PT
 
 
 def _page_breaks(sheet: Sheet) -> None:
