@@ -421,10 +421,11 @@ def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
+    split = tall_rows(grid, widths, font, Twips(height.twips).mm)
     for n, (a, b) in enumerate(bounds):
         if n:
             out.append(paragraph_xml("", styles["ZP Spacer"]))
-        out.append(table_string(grid, widths, a, b, table, keep_from))
+        out.append(table_string(grid, widths, a, b, table, keep_from, split=split))
     tail = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
     for i, text in enumerate(tail):  # the sign-off prints with the table's end
         out.append(paragraph_xml(text, styles["ZP Signoff"], keep=i < len(tail) - 1))
@@ -452,6 +453,16 @@ def paragraph_xml(text: str, style_id: str, *, jc: str = "", keep: bool | None =
             space = ' xml:space="preserve"' if part != part.strip() else ""
             run.append(f"<w:t{space}>{escape(part)}</w:t>")
     return f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{''.join(run)}</w:r></w:p>"
+
+
+def tall_rows(grid: Grid, widths: list[int], font: float, page_height_mm: float) -> frozenset[int]:
+    """Return the rows taller than a page under the repeated header: they may break across pages
+    (a row that must stay whole and cannot fit a page is cut off at the page's foot)."""
+    line = SMALL_LINE_PT if font == SMALL_PT else TABLE_LINE_PT
+    heights = pages.row_points(grid, widths, font, line, CELL_PAD)
+    usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
+    header = sum(heights[grid.repeat[0] : grid.repeat[1] + 1]) if grid.repeat else 0.0
+    return frozenset(r for r, h in enumerate(heights) if h > FIT * usable - header)
 
 
 def table_style(grid: Grid, widths: list[int], page_height_mm: float, title_lines: int = 1) -> str:

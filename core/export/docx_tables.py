@@ -46,8 +46,10 @@ def table_string(
     style_id: str,
     keep_from: int | None = None,
     declare: str = "",
+    split: frozenset[int] = frozenset(),
 ) -> str:
-    """Return the w:tbl XML text (the w prefix declared by the document unless ``declare`` is given)."""
+    """Return the w:tbl XML text (the w prefix declared by the document unless ``declare`` is given);
+    a row may break across pages only when it is in ``split`` (a row taller than a page)."""
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -64,7 +66,8 @@ def table_string(
     header = grid.repeat if grid.repeat else (-1, -1)
     for r in range(first, last):
         is_header = header[0] <= r <= header[1]
-        parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
+        whole = "" if r in split else "<w:cantSplit/>"
+        parts.append(f"<w:tr><w:trPr>{whole}" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
         keep = keep_from is not None and r >= keep_from
         parts.extend(_row_cells(grid, r, covered, widths, style_id, keep))
         parts.append("</w:tr>")

@@ -336,23 +336,35 @@ def break_title(title: str, units: int, fields: Sequence[str] = ()) -> str:
         depth -= ch in "）)" and 1 or 0
         if depth > 0 and ch not in "（(":
             inside.add(i)
-    cuts = [0, *sorted(i for i in edges - inside if 0 < i < len(title)), len(title)]
-    # fewest lines, then the most even ones: best[j] = (lines, squared slack, previous cut) up to cuts[j]
-    best: list[tuple[float, float, int]] = [(0, 0, -1)] + [(math.inf, math.inf, -1)] * (len(cuts) - 1)
+    good = [0, *sorted(i for i in edges - inside if 0 < i < len(title)), len(title)]
+    lines = _title_lines(title, units, good, set(good))
+    if lines is None:  # the good places cannot make fitting lines: any place a line may end, fewest
+        legal = {i for i in range(1, len(title)) if title[i] not in _NO_START and title[i - 1] not in _OPENS}
+        lines = _title_lines(title, units, sorted(set(good) | legal), set(good))
+    return title if lines is None else "\n".join(lines)
+
+
+def _title_lines(title: str, units: int, cuts: list[int], good: set[int]) -> list[str] | None:
+    """Return the lines of ``title`` cut at some of ``cuts`` (first and last included) that fit
+    ``units``: fewest cuts not in ``good``, then fewest lines, then the most even; None if none fit."""
+    u = _units(title)
+    inf = (math.inf, math.inf, math.inf)
+    best: list[tuple[float, float, float, int]] = [(0, 0, 0, -1)] + [(*inf, -1)] * (len(cuts) - 1)
     for j in range(1, len(cuts)):
+        bad = cuts[j] not in good
         for i in range(j):
-            width = text_units(title[cuts[i] : cuts[j]])
+            width = u[cuts[j]] - u[cuts[i]]
             if width <= units and best[i][0] < math.inf:
-                cost = (best[i][0] + 1, best[i][1] + (units - width) ** 2, i)
-                best[j] = min(best[j], cost)
+                b = best[i]
+                best[j] = min(best[j], (b[0] + bad, b[1] + 1, b[2] + (units - width) ** 2, i))
     if best[-1][0] == math.inf:
-        return title
+        return None
     lines, j = [], len(cuts) - 1
     while j > 0:
-        i = best[j][2]
+        i = best[j][3]
         lines.append(title[cuts[i] : cuts[j]])
         j = i
-    return "\n".join(reversed(lines))
+    return lines[::-1]
 
 
 _SENTENCE_END = "。；;！!？?\n"

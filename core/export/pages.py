@@ -87,7 +87,14 @@ def _choose(heights: list[float], start: int, overflow: int, capacity: float, ba
 def table_height(
     grid: Grid, widths_twips: list[int], font_pt: float, line_pt: float, pad_twips: int
 ) -> float:
-    """Return the estimated printed height (points) of a grid's rows as a Word table.
+    """Return the estimated printed height (points) of a grid's rows as a Word table."""
+    return sum(row_points(grid, widths_twips, font_pt, line_pt, pad_twips))
+
+
+def row_points(
+    grid: Grid, widths_twips: list[int], font_pt: float, line_pt: float, pad_twips: int
+) -> list[float]:
+    """Return the estimated printed height (points) of each of a grid's rows as a Word table.
 
     A cell's lines follow from its text width (a CJK character is ``font_pt`` wide, anything else half)
     and its width less the cell padding; a row is as tall as its tallest cell's lines (a merged cell's
@@ -104,4 +111,4 @@ def table_height(
         need = sum(max(1, math.ceil(text_units(part) / max(units, 2))) for part in text.split("\n"))
         for rr in range(m[0], m[2] + 1):
             lines[rr] = max(lines[rr], need / (m[2] - m[0] + 1))
-    return sum(math.ceil(n) * line_pt + 1 for n in lines)
+    return [math.ceil(n) * line_pt + 1 for n in lines]

@@ -149,7 +149,9 @@ def summary_grid(report: Report, template: Template) -> Grid:
     cols = lab["columns"]
     summary = build_summary(report, template)
     title = fill_title(lab["title"], report.year, department=report.department)
-    g = Grid(lab["sheet"], lab.get("attachment", ""), title, [int(c.get("width", 10)) for c in cols])
+    widths = [int(c.get("width", 10)) for c in cols]
+    fields = (report.department, str(report.year))  # the title breaks around them, never inside a word
+    g = Grid(lab["sheet"], lab.get("attachment", ""), title, widths, title_fields=fields)
     g.rate_places = template.scoring.rate_places
     for c, col in enumerate(cols):
         g.put(0, c, col["title"], HEAD)

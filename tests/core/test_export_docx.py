@@ -312,9 +312,18 @@ def test_break_title_keeps_brackets_and_leaves_a_fitting_title_alone() -> None:
         "（中共广元市昭化区委机构编制委员会办公室）",
         "2023年度绩效自评报告",
     ]
-    assert break_title("无处可断的很长很长很长很长很长很长很长很长很长很长很长标题", 20) == (
-        "无处可断的很长很长很长很长很长很长很长很长很长很长很长标题"
+    # no good place fits: as few other places as can be, lines as even as can be (not the renderer's)
+    plain = "无处可断的很长很长很长很长很长很长很长很长很长很长很长标题"
+    assert break_title(plain, 20).split("\n") == [
+        "无处可断的很长很长",
+        "很长很长很长很长很长",
+        "很长很长很长很长标题",
+    ]
+    long = "2023年度中共广元市昭化区委组织部（中共广元市昭化区委机构编制委员会办公室）绩效自评汇总表"
+    lines = break_title(
+        long, 40, ["中共广元市昭化区委组织部（中共广元市昭化区委机构编制委员会办公室）", "2023"]
     )
+    assert lines.split("\n")[0] == "2023年度中共广元市昭化区委组织部"  # only the bracket is cut inside
 
 
 def _style_metrics(doc, style_id: str) -> tuple[float, float]:
@@ -404,3 +413,26 @@ def test_cell_lines_are_paragraphs_and_addressee_starts_at_the_margin(tmp_path: 
     assert addressee.style.paragraph_format.first_line_indent == Pt(0)
     rule = next(c for t in doc.tables for c in t._cells if c.text.startswith("1.项目申报未经过部门集体决策"))
     assert len(rule.paragraphs) > 1  # one paragraph per line of the rule
+
+
+def test_a_row_taller_than_a_page_may_break_across_pages(report004, tmp_path: Path) -> None:
+    """A 2,500-character goal is taller than an A4 page: its row may split (a row kept whole would be
+    cut off at the page's foot); every other row stays whole on its page."""
+    import copy
+    import zipfile
+
+    report = copy.deepcopy(report004)
+    long = "".join(
+        f"第{i}句，推进党建工作高质量发展，落实各项制度要求，确保资金使用规范有效。" for i in range(70)
+    )
+    report.forms[1].goals[0].goal = long
+    path = tmp_path / "long.docx"
+    write_docx(report, path, template=get_template(report.template))
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    rows = xml.split("<w:tr>")[1:]
+    tall = [row for row in rows if "第69句" in row]
+    assert len(tall) == 1 and "<w:cantSplit/>" not in tall[0]
+    assert all("<w:cantSplit/>" in row for row in rows if "第69句" not in row)
+    back = docx.Document(str(path))
+    texts = "".join(c.text for t in back.tables for row in t.rows for c in row.cells)
+    assert long in texts.replace("\n", "")
