@@ -414,14 +414,15 @@ def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
         out.append(paragraph_xml(grid.subtitle, styles["ZP Table"], jc="center"))
     usable = int((page_width - side) * TWIPS_PER_MM)
     widths = column_twips(grid, usable)
-    style = table_style(grid, widths, Twips(height.twips).mm, title.count("\n") + 1)
+    cells = pages.measures(grid)  # each cell's lines, measured once for the style and the tall rows
+    style = table_style(grid, widths, Twips(height.twips).mm, title.count("\n") + 1, cells)
     font = SMALL_PT if style == "ZP Table Small" else TABLE_PT
     grid.keep_brackets(lambda c, n: 2 * (sum(widths[c : c + n]) - 2 * CELL_PAD) / (font * 20))
     table = styles[style]
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
-    split = tall_rows(grid, widths, font, Twips(height.twips).mm)
+    split = tall_rows(grid, widths, font, Twips(height.twips).mm, cells)
     for n, (a, b) in enumerate(bounds):
         if n:
             out.append(paragraph_xml("", styles["ZP Spacer"]))
@@ -455,17 +456,29 @@ def paragraph_xml(text: str, style_id: str, *, jc: str = "", keep: bool | None =
     return f"<w:p><w:pPr>{ppr}</w:pPr><w:r>{''.join(run)}</w:r></w:p>"
 
 
-def tall_rows(grid: Grid, widths: list[int], font: float, page_height_mm: float) -> frozenset[int]:
+def tall_rows(
+    grid: Grid,
+    widths: list[int],
+    font: float,
+    page_height_mm: float,
+    cells: list[pages.Measure] | None = None,
+) -> frozenset[int]:
     """Return the rows taller than a page under the repeated header: they may break across pages
     (a row that must stay whole and cannot fit a page is cut off at the page's foot)."""
     line = SMALL_LINE_PT if font == SMALL_PT else TABLE_LINE_PT
-    heights = pages.row_points(grid, widths, font, line, CELL_PAD)
+    heights = pages.row_points(grid, widths, font, line, CELL_PAD, cells)
     usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
     header = sum(heights[grid.repeat[0] : grid.repeat[1] + 1]) if grid.repeat else 0.0
     return frozenset(r for r, h in enumerate(heights) if h > FIT * usable - header)
 
 
-def table_style(grid: Grid, widths: list[int], page_height_mm: float, title_lines: int = 1) -> str:
+def table_style(
+    grid: Grid,
+    widths: list[int],
+    page_height_mm: float,
+    title_lines: int = 1,
+    cells: list[pages.Measure] | None = None,
+) -> str:
     """Return the table style of an attachment: 五号, or 小五 where that keeps on one page a form
     that would run a few rows onto a second page at 五号 (the seeds print such a form on one page)."""
     usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
@@ -476,9 +489,10 @@ def table_style(grid: Grid, widths: list[int], page_height_mm: float, title_line
     line_units = sum(widths) / 20 / 14 * 2  # ZP Signoff: 14 pt characters, 24 pt lines
     tail = sum(24 * max(1, math.ceil(text_units(t) / line_units)) for t in tail_lines)
     room = FIT * usable - head - tail
-    if pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD) <= room:
+    cells = pages.measures(grid) if cells is None else cells
+    if pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD, cells) <= room:
         return "ZP Table"
-    if pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD) <= room:
+    if pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD, cells) <= room:
         return "ZP Table Small"
     return "ZP Table"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -223,44 +224,75 @@ def keep_groups(text: str, usable: float) -> str:
     words stay the same, only where lines end moves.
     """
     least = int(usable) - 1
-    if not any(ch in _OPENS for ch in text) or _units(text, LATIN_WIDE)[-1] <= least:
+    if not _OPEN_RE.search(text) or _units(text, LATIN_WIDE)[-1] <= least:
         return text
-    for width, glue, latin in itertools.product(
-        (least, least + 1, least + 2), (True, False), (1, LATIN_WIDE)
-    ):
+    parts: dict[str, _Part] = {}  # measured once: most texts need no break at any width
+    variants = itertools.product((least, least + 1, least + 2), (True, False), (1.0, LATIN_WIDE))
+    for width, glue, latin in variants:
         lines = []
-        for part in text.split("\n"):
-            while (cut := _group_cut(part, width, least, glue, latin)) is not None:
-                lines.append(part[:cut] + SOFT_BREAK[0])
-                part = part[cut:]
-            lines.append(part)
+        for text_part in text.split("\n"):
+            while True:
+                part = parts.get(text_part) or parts.setdefault(text_part, _Part(text_part))
+                cut = _group_cut(part, width, least, glue, latin)
+                if cut is None:
+                    break
+                lines.append(text_part[:cut] + SOFT_BREAK[0])
+                text_part = text_part[cut:]
+            lines.append(text_part)
         text = "\n".join(lines)
     return text
 
 
+_OPEN_RE = re.compile(f"[{re.escape(_OPENS)}]")
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%]*|.", re.DOTALL)  # a number or word is never broken
+
+
 def _units(text: str, latin: float = 1) -> list[float]:
     """Return the width units of text[:i] for every i (a character not CJK ``latin`` units)."""
-    return list(
-        accumulate((2 if _CJK.match(ch) else 0 if ch == "\u200b" else latin for ch in text), initial=0.0)
-    )
+    widths = [latin] * len(text)
+    for m in _CJK.finditer(text):
+        widths[m.start()] = 2
+    at = text.find("\u200b")
+    while at >= 0:
+        widths[at] = 0
+        at = text.find("\u200b", at + 1)
+    return list(accumulate(widths, initial=0.0))
 
 
 def _break_points(text: str, glue: bool = True) -> list[int]:
     """Return where a line may end in a paragraph (0 and len(text) included); an opening bracket ends
     a line only when not ``glue`` (LibreOffice Calc breaks after “（”)."""
-    points, i = [0], 0
-    while i < len(text):
-        m = _LATIN.match(text, i)
-        i = m.end() if m else i + 1
-        if i == len(text) or (text[i] not in _NO_START and not (glue and text[i - 1] in _OPENS)):
+    points = [0]
+    n = len(text)
+    for m in _TOKEN.finditer(text):
+        i = m.end()
+        if i == n or (text[i] not in _NO_START and not (glue and text[i - 1] in _OPENS)):
             points.append(i)
     return points
 
 
-def _group_cut(text: str, width: int, least: int, glue: bool = True, latin: float = 1) -> int | None:
+class _Part:
+    """A paragraph measured for line filling: widths, break points and bracket pairs."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.units = {1.0: _units(text), LATIN_WIDE: _units(text, LATIN_WIDE)}
+        self.points = {True: _break_points(text, True), False: _break_points(text, False)}
+        self.opened: dict[int, int] = {}  # closing bracket -> its opening one
+        stack: list[int] = []
+        for i, ch in enumerate(text):
+            if ch in _OPENS:
+                stack.append(i)
+            elif ch in _CLOSES and stack:
+                self.opened[i] = stack.pop()
+
+
+def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: float = 1) -> int | None:
     """Return where to break a paragraph (lines ``width`` wide) so that no line is the short tail of
     a bracket group, or None when none is (or no break helps). Fixes fit lines ``least`` wide."""
-    u, points = _units(text, latin), _break_points(text, glue)
+    text, u, points = part.text, part.units[latin], part.points[glue]
+    if u[-1] <= width or not part.opened:
+        return None
     starts, prev = [0], 0
     for p in points[1:]:
         if u[p] - u[starts[-1]] > width and prev > starts[-1]:
@@ -268,29 +300,17 @@ def _group_cut(text: str, width: int, least: int, glue: bool = True, latin: floa
         prev = p
     if len(starts) == 1:
         return None
-    opened: dict[int, int] = {}
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _OPENS:
-            stack.append(i)
-        elif ch in _CLOSES and stack:
-            opened[i] = stack.pop()
-    ends = starts[1:] + [len(text)]
-    line_of = {}
-    for n, (a, b) in enumerate(zip(starts, ends, strict=True)):
-        for i in range(a, b):
-            line_of[i] = n
-    for close, start in sorted(opened.items()):
-        line = line_of[close]
+    for close, start in sorted(part.opened.items()):
+        line = bisect.bisect_right(starts, close) - 1
         o = start
-        if line_of[o] == line or close - starts[line] >= TAIL_CHARS:
+        if o >= starts[line] or close - starts[line] >= TAIL_CHARS:
             continue
         while o > 0 and text[o - 1] in _OPENS:
             o -= 1
         end = close + 1
         while end < len(text) and text[end] in _NO_START:
             end += 1
-        own_line = o > starts[line_of[o]]
+        own_line = o > starts[bisect.bisect_right(starts, o) - 1]
         if own_line and u[end] - u[o] <= least:
             return o  # the whole group on a line of its own
         want = min(least, max((u[end] - u[o]) / 2, u[end] - u[max(o + 1, close - TAIL_CHARS)]))

@@ -84,31 +84,52 @@ def _choose(heights: list[float], start: int, overflow: int, capacity: float, ba
     return best
 
 
+Measure = tuple[int, int, int, int, list[int]]  # a cell's rows, columns and each line's width units
+
+
+def measures(grid: Grid) -> list[Measure]:
+    """Return every non-empty cell of a grid: first and last row, first and last column (a merged
+    cell's range) and the width units of each of its lines (a CJK character 2, anything else 1)."""
+    covered = grid.covered()
+    out = []
+    for (r, c), _cell in grid.cells.items():
+        text = grid.text(r, c)
+        if text:
+            m = covered.get((r, c), (r, c, r, c))
+            out.append((m[0], m[2], m[1], m[3], [text_units(part) for part in text.split("\n")]))
+    return out
+
+
 def table_height(
-    grid: Grid, widths_twips: list[int], font_pt: float, line_pt: float, pad_twips: int
+    grid: Grid,
+    widths_twips: list[int],
+    font_pt: float,
+    line_pt: float,
+    pad_twips: int,
+    cells: list[Measure] | None = None,
 ) -> float:
     """Return the estimated printed height (points) of a grid's rows as a Word table."""
-    return sum(row_points(grid, widths_twips, font_pt, line_pt, pad_twips))
+    return sum(row_points(grid, widths_twips, font_pt, line_pt, pad_twips, cells))
 
 
 def row_points(
-    grid: Grid, widths_twips: list[int], font_pt: float, line_pt: float, pad_twips: int
+    grid: Grid,
+    widths_twips: list[int],
+    font_pt: float,
+    line_pt: float,
+    pad_twips: int,
+    cells: list[Measure] | None = None,
 ) -> list[float]:
     """Return the estimated printed height (points) of each of a grid's rows as a Word table.
 
     A cell's lines follow from its text width (a CJK character is ``font_pt`` wide, anything else half)
     and its width less the cell padding; a row is as tall as its tallest cell's lines (a merged cell's
-    lines are shared by its rows), plus one point of rule.
+    lines are shared by its rows), plus one point of rule. ``cells`` are the grid's ``measures``.
     """
-    covered = grid.covered()
     lines = [1.0] * grid.rows
-    for (r, c), _cell in grid.cells.items():
-        text = grid.text(r, c)
-        if not text:
-            continue
-        m = covered.get((r, c), (r, c, r, c))
-        units = 2 * (sum(widths_twips[m[1] : m[3] + 1]) - 2 * pad_twips) / (font_pt * 20)
-        need = sum(max(1, math.ceil(text_units(part) / max(units, 2))) for part in text.split("\n"))
-        for rr in range(m[0], m[2] + 1):
-            lines[rr] = max(lines[rr], need / (m[2] - m[0] + 1))
+    for r1, r2, c1, c2, parts in measures(grid) if cells is None else cells:
+        units = max(2 * (sum(widths_twips[c1 : c2 + 1]) - 2 * pad_twips) / (font_pt * 20), 2)
+        per_row = sum(max(1, math.ceil(u / units)) for u in parts) / (r2 - r1 + 1)
+        for rr in range(r1, r2 + 1):
+            lines[rr] = max(lines[rr], per_row)
     return [math.ceil(n) * line_pt + 1 for n in lines]

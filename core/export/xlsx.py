@@ -243,18 +243,17 @@ def cell_units(grid: Grid, col: int, cols: int, size: float = CELL_PT) -> float:
 
 
 def row_heights(
-    grid: Grid, covered: dict[tuple[int, int], tuple[int, int, int, int]], size: float = CELL_PT
+    grid: Grid,
+    covered: dict[tuple[int, int], tuple[int, int, int, int]],
+    size: float = CELL_PT,
+    measures: list[pages.Measure] | None = None,
 ) -> list[float]:
     """Return each table row's height in points so that wrapped text (at ``size``) is fully visible."""
     lines = [1.0] * grid.rows
-    for (r, c), _cell in grid.cells.items():
-        m = covered.get((r, c), (r, c, r, c))
-        text = grid.text(r, c)
-        if not text:
-            continue
-        need = line_count(text, cell_units(grid, c, m[3] - m[1] + 1, size) + 1)  # line_count takes 1 off
-        per_row = need / (m[2] - m[0] + 1)
-        for rr in range(m[0], m[2] + 1):
+    for r1, r2, c1, c2, parts in pages.measures(grid) if measures is None else measures:
+        usable = max(cell_units(grid, c1, c2 - c1 + 1, size), 2)
+        per_row = sum(max(1, math.ceil(units / usable)) for units in parts) / (r2 - r1 + 1)
+        for rr in range(r1, r2 + 1):
             lines[rr] = max(lines[rr], per_row)
     line = LINE_PT * size / CELL_PT
     return [min(MAX_ROW_PT, math.ceil(n) * line + ROW_PAD_PT) for n in lines]
@@ -294,10 +293,12 @@ def cell_size(grid: Grid) -> float:
             LINE_PT * line_count(signoff_line(grid.signoff), width) + ROW_PAD_PT
         )
     covered = grid.covered()
+    measures = pages.measures(grid)
 
     def pages_at(size: float) -> float:
         capacity = page.capacity([w + 2.0 for w in grid.widths])
-        return (fixed + sum(stored_height(h) for h in row_heights(grid, covered, size))) / capacity
+        heights = row_heights(grid, covered, size, measures)
+        return (fixed + sum(stored_height(h) for h in heights)) / capacity
 
     big = pages_at(CELL_PT)
     if big <= 1:
