@@ -79,7 +79,7 @@ def paint_child(kind: str) -> None:
     else:
         import main
 
-        main.block_numpy()
+        main.prepare_start()  # as main.run_window does
         from gui.app import create_app
         from gui.main_window import MainWindow
 

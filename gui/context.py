@@ -137,6 +137,7 @@ class AppContext(QObject):
         self.recording: list[Change] | None = None
         self.doc: Document | None = None
         self.checker: Checker | None = None
+        self._check_later = False  # opened with check_later: start_check makes the checker
         self._scores: dict[int, FormScore] = {}
         # The checker's problems per form, and what the last re-check changed (read by the panels).
         self.problem_index = ProblemIndex()
@@ -147,36 +148,55 @@ class AppContext(QObject):
         if doc is not None:
             self.set_document(doc)
 
-    def set_document(self, doc: Document | None) -> None:
-        """Switch to another open document (closing none: the caller closes the old one)."""
+    def set_document(self, doc: Document | None, check_later: bool = False) -> None:
+        """Switch to another open document (closing none: the caller closes the old one).
+
+        ``check_later``: no checker yet (core.rules is not even imported); ``start_check`` makes it
+        once the report shows (the window's start), and it checks as a big report is checked.
+        """
         if self.doc is not None:
             self.doc.unsubscribe(self._on_change)
         self.undo_stack.clear()
         self.doc = doc
         self._scores.clear()
         self.checker = None
+        self._check_later = False
         self._check_timer.stop()
         self._touched = set()
         self.problem_delta = self.problem_index.clear()
         if doc is not None:
-            from core.rules import Checker
-
             gc.unfreeze()  # let the previous report's objects be collected
-            now = len(doc.report.forms) <= CHECK_AT_ONCE
-            self.checker = Checker(doc.report, doc.template, check=now)
             doc.subscribe(self._on_change)
-            if now:
-                self.problem_delta = self.problem_index.rebuild(self.checker, doc.report)
-                self._freeze()
+            if check_later:
+                self._check_later = True
             else:
-                self._check_timer.start()  # the window shows first; problems follow in a moment
+                self._make_checker(stepwise=len(doc.report.forms) > CHECK_AT_ONCE)
         self.document_replaced.emit()
         self.problems_changed.emit()
 
+    def _make_checker(self, stepwise: bool) -> None:
+        """Check the open report now, or (``stepwise``) a few forms per turn of the event loop."""
+        from core.rules import Checker
+
+        doc = self.open_doc
+        self.checker = Checker(doc.report, doc.template, check=not stepwise)
+        if stepwise:
+            self._check_timer.start()  # the window shows first; problems follow in a moment
+        else:
+            self.problem_delta = self.problem_index.rebuild(self.checker, doc.report)
+            self._freeze()
+
+    def start_check(self) -> None:
+        """Check a report opened with ``check_later`` (nothing when it is checked or was replaced)."""
+        if not self._check_later or self.doc is None:
+            return
+        self._check_later = False
+        self._make_checker(stepwise=True)
+
     @property
     def checking(self) -> bool:
-        """True while a big report just opened is still being checked (a few forms per turn)."""
-        return self.checker is not None and not self.checker.complete
+        """True while a report just opened is still being checked (a few forms per turn)."""
+        return self._check_later or (self.checker is not None and not self.checker.complete)
 
     def _check_some(self) -> None:
         """Check forms for about 15 ms; when all are checked, show every problem at once."""
@@ -201,7 +221,10 @@ class AppContext(QObject):
 
     def recheck_all(self) -> None:
         """Check the whole report again (检查 in the menu) and tell the panels."""
-        if self.checker is not None and self.doc is not None:
+        if self._check_later and self.doc is not None:
+            self._check_later = False
+            self._make_checker(stepwise=False)
+        elif self.checker is not None and self.doc is not None:
             self._check_timer.stop()
             self.checker.full()
             self._touched = set()

@@ -6,28 +6,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from core.report import new_report, next_year_report
-from core.storage import backups
 from core.storage import db as storage
 from core.storage.db import DamagedFileError, ReadOnlyError, StorageError
 from gui import files, settings
-from gui.dialogs.about import AboutDialog
-from gui.dialogs.export import (
-    EXCEL,
-    FILTERS,
-    SUFFIXES,
-    WORD,
-    ExportDialog,
-    confirm_errors,
-    error_count,
-    open_folder,
-)
-from gui.dialogs.new_report import NewReportDialog, default_folder
-from gui.dialogs.restore import RestoreDialog
 from gui.files import IMPORT_SUFFIXES
+
+# The dialogs (and core.storage.backups) are imported where they are opened: the window's first
+# paint needs none of them (issue 15).
+WORD, EXCEL = "word", "excel"  # gui.dialogs.export's kinds
 
 ZPDB_FILTER = "自评报告 (*.zpdb)"
 
@@ -53,10 +43,15 @@ class FileOps:
         actions.export_form_word.triggered.connect(lambda: self.export(WORD, current_only=True))
         actions.export_form_excel.triggered.connect(lambda: self.export(EXCEL, current_only=True))
         actions.restore.triggered.connect(lambda: self.restore_from_backup())
-        actions.about.triggered.connect(lambda: AboutDialog(self.window).exec())
+        actions.about.triggered.connect(self.about)
         self.window.ctx.undo_stack.on_file_gone = self.offer_save_as
         actions.sample.triggered.connect(lambda: self.open_sample())
         actions.recent_menu.aboutToShow.connect(self._fill_recent)
+
+    def about(self) -> None:
+        from gui.dialogs.about import AboutDialog
+
+        AboutDialog(self.window).exec()
 
     def import_files(self) -> None:
         from gui.dialogs import import_dialog
@@ -67,12 +62,16 @@ class FileOps:
         QMessageBox.warning(self.window, title, text)
 
     def _folder(self) -> str:
+        from gui.dialogs.new_report import default_folder
+
         doc = self.window.ctx.doc
         return str(doc.path.parent if doc is not None else settings.get("last_folder", str(default_folder())))
 
     # ---- opening ---------------------------------------------------------------
-    def open_path(self, path: Path | str) -> bool:
-        """Open a .zpdb in this window; on failure say why and keep what is open."""
+    def open_path(self, path: Path | str, check_later: bool = False) -> bool:
+        """Open a .zpdb in this window; on failure say why and keep what is open.
+
+        ``check_later``: check it once it has painted (the window's start, see set_document)."""
         current = self.window.ctx.doc
         if current is not None and Path(current.path).resolve() == Path(path).resolve():
             return True
@@ -85,7 +84,7 @@ class FileOps:
                 return self._open_read_only(Path(path))
             self._warn("无法打开报告", str(exc))
             return False
-        self._opened(doc)
+        self._opened(doc, check_later)
         return True
 
     def _open_read_only(self, path: Path) -> bool:
@@ -105,9 +104,9 @@ class FileOps:
         )
         return True
 
-    def _opened(self, doc: Any) -> None:
-        self.window.set_document(doc)
-        QTimer.singleShot(0, lambda: self._back_up(doc))  # once the report shows (20–40 ms with fsync)
+    def _opened(self, doc: Any, check_later: bool = False) -> None:
+        self.window.set_document(doc, check_later=check_later)
+        self.window.after_paint(lambda: self._back_up(doc))  # once it shows (20–40 ms with fsync)
         if files.is_sample(doc.path):
             return  # the sample is never "her last report" and stays out of 最近打开
         settings.add_recent(doc.path)
@@ -136,6 +135,8 @@ class FileOps:
 
     def choose_backup(self, path: Path, reason: str = "") -> Path | None:
         """Show the backups of ``path``; return the one chosen (None when cancelled)."""
+        from gui.dialogs.restore import RestoreDialog
+
         dialog = RestoreDialog(path, self.window, reason)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
             return None
@@ -143,6 +144,8 @@ class FileOps:
 
     def restore_from_backup(self, path: Path | str | None = None, reason: str = "") -> bool:
         """文件 → 从备份恢复…: restore a backup of the report (the current one unless ``path``)."""
+        from core.storage import backups
+
         doc = self.window.ctx.doc
         if path is None:
             if doc is None:
@@ -154,7 +157,7 @@ class FileOps:
         if chosen is None:
             return False
         if doc is not None and Path(doc.path).resolve() == path.resolve():
-            self.window.narrative_editor.commit()
+            self.window.commit_narrative()
             self.window.set_document(None)
         try:
             aside = backups.restore_backup(chosen, path)
@@ -184,15 +187,15 @@ class FileOps:
         finally:
             self._asking_save_as = False
 
-    def open_last(self) -> bool:
+    def open_last(self, check_later: bool = False) -> bool:
         """Open the report used last; the sample the very first time; otherwise nothing."""
         for path in settings.recent_files():
-            if self.open_path(path):
+            if self.open_path(path, check_later):
                 return True
         if settings.get("sample_shown"):
             return False
         settings.put("sample_shown", True)
-        return self.open_sample()
+        return self.open_sample(check_later)
 
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "打开报告", self._folder(), ZPDB_FILTER)
@@ -208,17 +211,19 @@ class FileOps:
         if not recent:
             menu.addAction("（无）").setEnabled(False)
 
-    def open_sample(self) -> bool:
+    def open_sample(self, check_later: bool = False) -> bool:
         """Open the user's copy of the sample report (making it first when missing)."""
         try:
             path = files.ensure_sample()
         except files.FileProblem as exc:
             self._warn("无法打开示例报告", str(exc))
             return False
-        return self.open_path(path)
+        return self.open_path(path, check_later)
 
     # ---- creating --------------------------------------------------------------
     def new_report(self) -> None:
+        from gui.dialogs.new_report import NewReportDialog
+
         dialog = NewReportDialog(self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.create(dialog.choice())
@@ -292,7 +297,7 @@ class FileOps:
         doc = self.window.ctx.doc
         if doc is None:
             return False
-        self.window.narrative_editor.commit()
+        self.window.commit_narrative()
         report = next_year_report(doc.report, template=doc.template)
         suggestion = str(doc.path.parent / next_year_name(doc.path.stem, doc.report.year))
         target = target or self._ask_new_file("下一年度报告保存为", suggestion)
@@ -308,6 +313,8 @@ class FileOps:
         self, kind: str, current_only: bool = False, target: Path | str | None = None, ask: bool = True
     ) -> bool:
         """Export the report (or the current form) to Word or Excel with a progress dialog."""
+        from gui.dialogs.export import ExportDialog, confirm_errors, error_count
+
         ctx = self.window.ctx
         if ctx.doc is None:
             return False
@@ -334,6 +341,8 @@ class FileOps:
         return True
 
     def _ask_target(self, kind: str, forms: list[int] | None) -> Path | None:
+        from gui.dialogs.export import FILTERS, SUFFIXES
+
         doc = self.window.ctx.doc
         stem = safe_file_name(doc.form(forms[0]).name) if forms else doc.path.stem
         suggestion = str(doc.path.parent / f"{stem}{SUFFIXES[kind]}")
@@ -348,6 +357,8 @@ class FileOps:
         )
 
     def _offer_folder(self, target: Path) -> None:
+        from gui.dialogs.export import open_folder
+
         answer = QMessageBox.question(self.window, "导出完成", f"已导出到：\n{target}\n\n打开所在文件夹？")
         if answer == QMessageBox.StandardButton.Yes:
             open_folder(target)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
@@ -23,10 +23,7 @@ from gui import submission
 from gui.actions import Actions
 from gui.app import APP_TITLE
 from gui.context import AppContext
-from gui.editors.basic_data import BasicDataEditor
 from gui.editors.form_editor import FormEditor
-from gui.editors.narrative import NarrativeEditor
-from gui.editors.report_info import ReportInfoEditor
 from gui.file_ops import FileOps
 from gui.files import is_sample
 from gui.navigation import (
@@ -45,6 +42,11 @@ from gui.navigation import (
 )
 from gui.problems import ProblemDock
 
+if TYPE_CHECKING:
+    from gui.editors.basic_data import BasicDataEditor
+    from gui.editors.narrative import NarrativeEditor
+    from gui.editors.report_info import ReportInfoEditor
+
 SAMPLE_BANNER = (
     "这是示例报告（湖南益阳 2023 年的真实报告）：表中标出的错误和警告是原报告自身的问题，特意保留，"
     "以便看到检查的效果。开始自己的报告请点“新建”。"
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._painted = False
         self._after_paint: list[Callable[[], object]] = []
+        self._replacing = False  # set_document is switching reports: nodes are not shown meanwhile
+        self._shown: tuple[str, Any] | None = None  # the node show_node last showed
         self.ctx = ctx or AppContext(parent=self)
         self.resize(1280, 720)
         self.actions_ = Actions(self)
@@ -66,22 +70,18 @@ class MainWindow(QMainWindow):
         self.actions_.build_toolbar()
         self.tree = NavTree(self.ctx, self)
         self.editors = QStackedWidget(self)
-        self.report_editor = ReportInfoEditor(self.ctx, self)
+        # The form editor shows first (a report opens on its 部门整体支出); the others are made the
+        # first time their node is shown (issue 15: build only what the first paint needs).
         self.form_editor = FormEditor(self.ctx, (FUNDS, GOALS, INDICATORS, SCORE_SHEET), parent=self)
-        self.score_editor = FormEditor(self.ctx, (SCORE_SHEET,), header=False, parent=self)
-        self.basic_editor = BasicDataEditor(self.ctx, self)
-        self.narrative_editor = NarrativeEditor(self.ctx, self)
+        self.form_editor.message.connect(self._show_message)
+        self._report_editor: ReportInfoEditor | None = None
+        self._score_editor: FormEditor | None = None
+        self._basic_editor: BasicDataEditor | None = None
+        self._narrative_editor: NarrativeEditor | None = None
         self.blank = QLabel("请用“新建”或“打开”开始一份报告。", self)
         self.blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for editor in (
-            self.blank,
-            self.report_editor,
-            self.form_editor,
-            self.score_editor,
-            self.basic_editor,
-            self.narrative_editor,
-        ):
-            self.editors.addWidget(editor)
+        self.editors.addWidget(self.blank)
+        self.editors.addWidget(self.form_editor)
         splitter = self.splitter = QSplitter(self)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.editors)
@@ -132,8 +132,51 @@ class MainWindow(QMainWindow):
         ctx.show_cell_requested.connect(self.show_cell)
         ctx.problems_changed.connect(self.update_status)  # also follows every change (after the check)
         ctx.stepped.connect(self._show_step)
-        for editor in (self.form_editor, self.score_editor, self.basic_editor):
-            editor.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    # ---- the editors, made on first use -------------------------------------------
+    @property
+    def report_editor(self) -> ReportInfoEditor:
+        if self._report_editor is None:
+            from gui.editors.report_info import ReportInfoEditor
+
+            self._report_editor = ReportInfoEditor(self.ctx, self)
+            self.editors.addWidget(self._report_editor)
+        return self._report_editor
+
+    @property
+    def score_editor(self) -> FormEditor:
+        if self._score_editor is None:
+            self._score_editor = FormEditor(self.ctx, (SCORE_SHEET,), header=False, parent=self)
+            self._score_editor.message.connect(self._show_message)
+            self.editors.addWidget(self._score_editor)
+        return self._score_editor
+
+    @property
+    def basic_editor(self) -> BasicDataEditor:
+        if self._basic_editor is None:
+            from gui.editors.basic_data import BasicDataEditor
+
+            self._basic_editor = BasicDataEditor(self.ctx, self)
+            self._basic_editor.message.connect(self._show_message)
+            self.editors.addWidget(self._basic_editor)
+        return self._basic_editor
+
+    @property
+    def narrative_editor(self) -> NarrativeEditor:
+        if self._narrative_editor is None:
+            from gui.editors.narrative import NarrativeEditor
+
+            self._narrative_editor = NarrativeEditor(self.ctx, self)
+            self.editors.addWidget(self._narrative_editor)
+        return self._narrative_editor
+
+    def commit_narrative(self) -> None:
+        """Write the report text being typed (nothing when its editor was never shown)."""
+        if self._narrative_editor is not None:
+            self._narrative_editor.commit()
 
     # ---- documents -----------------------------------------------------------
     def commit_pending(self) -> str | None:
@@ -141,18 +184,28 @@ class MainWindow(QMainWindow):
 
         Return why a cell refused its text (its editor then stays open), or None.
         """
-        self.narrative_editor.commit()
-        for editor in (self.form_editor, self.score_editor, self.basic_editor):
-            why = editor.commit_pending()
+        self.commit_narrative()
+        for editor in (self.form_editor, self._score_editor, self._basic_editor):
+            why = editor.commit_pending() if editor is not None else None
             if why is not None:
                 return why
         return None
 
-    def set_document(self, doc: Any) -> None:
-        """Show another report (closing the one shown before)."""
+    def set_document(self, doc: Any, check_later: bool = False) -> None:
+        """Show another report (closing the one shown before).
+
+        ``check_later``: the report is checked once it has painted (the window's start: its grids
+        show before the checker is even imported), a few forms a turn as a big report is.
+        """
         self.commit_pending()
         old = self.ctx.doc
-        self.ctx.set_document(doc)
+        self._replacing = True  # the tree rebuilds and picks a node: shown once, below
+        try:
+            self.ctx.set_document(doc, check_later=check_later)
+        finally:
+            self._replacing = False
+        if check_later and doc is not None:
+            self.after_paint(self.ctx.start_check)
         if old is not None:
             old.close()
         self.update_title()
@@ -161,8 +214,10 @@ class MainWindow(QMainWindow):
             return
         overall = doc.report.overall
         node = (OVERALL_NODE, overall.uid) if overall is not None else (REPORT_NODE, None)
-        self.tree.select_node(*node)
-        self.show_node(*node)
+        self._shown = None
+        self.tree.select_node(*node)  # shows it, unless it was the tree's current node already
+        if self._shown != node:
+            self.show_node(*node)
         self.update_status()
 
     def update_title(self) -> None:
@@ -185,7 +240,7 @@ class MainWindow(QMainWindow):
         """文件 → 生成报送包…"""
         from gui.review.package_action import ask_and_package
 
-        self.narrative_editor.commit()
+        self.commit_narrative()
         ask_and_package(self, self.ctx.doc)
 
     def open_review_mode(self) -> None:
@@ -198,8 +253,9 @@ class MainWindow(QMainWindow):
     # ---- nodes and cells -----------------------------------------------------
     def show_node(self, kind: str, key: Any) -> None:
         """Show the editor of a tree node."""
-        if self.ctx.doc is None:
+        if self.ctx.doc is None or self._replacing:
             return
+        self._shown = (kind, key)
         self.commit_pending()
         if kind in (OVERALL_NODE, PROJECT_NODE):
             self.form_editor.set_form(key)
@@ -332,10 +388,19 @@ class MainWindow(QMainWindow):
         else:
             self._after_paint.append(step)
 
+    def after_paint(self, step: Callable[[], object]) -> None:
+        """Run ``step`` on the turn of the event loop after the window next paints (what was just
+        changed is on screen first); a paint is asked for."""
+        if not self.isVisible():
+            QTimer.singleShot(0, step)  # nothing will paint
+            return
+        self._after_paint.append(step)
+        self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
+        self._painted = True
+        if self._after_paint:
             steps, self._after_paint = self._after_paint, []
             for step in steps:
                 QTimer.singleShot(0, step)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QThread, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.schema import IND, Table
-from gui.dialogs.export import ExportDialog, ExportWorker, open_folder
-from gui.editors.analysis import AnalysisEditor
+
+if TYPE_CHECKING:
+    from gui.editors.analysis import AnalysisEditor
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 10
 UID_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -145,35 +146,14 @@ class SummaryView(QWidget):
             self.form_activated.emit(int(uid))
 
 
-class WriterDialog(ExportDialog):
-    """The export progress dialog running any writer ``write(report, path, progress=…)``."""
-
-    def __init__(self, ctx: Any, write: Any, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "excel", path, None, parent)
-        self.write = write
-
-    def start(self) -> None:
-        doc = self.ctx.open_doc
-        self.worker = ExportWorker(self.write, (doc.report, self.path), dict(template=doc.template))
-        self.thread_ = QThread(self)
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
-        self.worker.progressed.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
-        self.thread_.start()
-
-
 class SubmissionExports:
     """The 导出 menu of one MainWindow and the 汇总表 view."""
 
     def __init__(self, window: Any) -> None:
         self.window = window
         self.ctx = window.ctx
-        self.view = SummaryView(self.ctx, window)
-        self.analysis = AnalysisEditor(self.ctx, window)
-        window.editors.addWidget(self.view)
-        window.editors.addWidget(self.analysis)
-        self.view.form_activated.connect(self._open_form)
+        self._view: SummaryView | None = None  # made when first shown (the first paint needs neither)
+        self._analysis: AnalysisEditor | None = None
         self.ctx.problems_changed.connect(self._refresh_if_shown)
         self.menu = QMenu("导出(&X)", window)
         self.menu.setObjectName("exportMenu")
@@ -198,19 +178,41 @@ class SubmissionExports:
         bar.insertMenu(menus[1] if len(menus) > 1 else None, self.menu)
 
     # ---- the 汇总表 view -----------------------------------------------------------
+    @property
+    def view(self) -> SummaryView:
+        if self._view is None:
+            self._view = SummaryView(self.ctx, self.window)
+            self.window.editors.addWidget(self._view)
+            self._view.form_activated.connect(self._open_form)
+        return self._view
+
+    @property
+    def analysis(self) -> AnalysisEditor:
+        if self._analysis is None:
+            from gui.editors.analysis import AnalysisEditor
+
+            self._analysis = AnalysisEditor(self.ctx, self.window)
+            self.window.editors.addWidget(self._analysis)
+        return self._analysis
+
+    def commit_analysis(self) -> None:
+        """Write the 汇总分析报告 text being typed (nothing when its editor was never shown)."""
+        if self._analysis is not None:
+            self._analysis.commit()
+
     def show(self, kind: str) -> None:
         """Show the 汇总表 view ("summary") or the 汇总分析报告 editor ("analysis")."""
         if kind == "analysis":
             self.analysis.refresh()
             self.window.editors.setCurrentWidget(self.analysis)
         else:
-            self.analysis.commit()
+            self.commit_analysis()
             self.view.refresh()
             self.window.editors.setCurrentWidget(self.view)
 
     def _refresh_if_shown(self) -> None:
-        if self.window.editors.currentWidget() is self.view:
-            self.view.refresh()
+        if self._view is not None and self.window.editors.currentWidget() is self._view:
+            self._view.refresh()
 
     def _open_form(self, uid: int) -> None:
         from gui.navigation import OVERALL_NODE, PROJECT_NODE
@@ -224,6 +226,8 @@ class SubmissionExports:
         return Path(self.ctx.doc.path).parent
 
     def _run(self, title: str, write: Any, target: Path) -> bool:
+        from gui.dialogs.export import WriterDialog
+
         dialog = WriterDialog(self.ctx, write, target, self.window)
         dialog.setWindowTitle(title)
         dialog.exec()
@@ -281,7 +285,7 @@ class SubmissionExports:
     def export_analysis(self, target: Path | None = None, ask: bool = True) -> bool:
         from core.export.analysis import write_analysis
 
-        self.analysis.commit()
+        self.commit_analysis()
         target = target or self._ask("自评结果汇总分析报告", ".docx", "Word 文档 (*.docx)")
         if target is None or not self._run("导出汇总分析报告", write_analysis, target):
             return False
@@ -324,6 +328,8 @@ class SubmissionExports:
         return p if p.suffix.lower() == suffix else p.with_name(p.name + suffix)
 
     def _done(self, target: Path, folder: bool = False) -> None:
+        from gui.dialogs.export import open_folder
+
         shown = f"{target}\n（另有压缩包 {target.name}.zip）" if folder else str(target)
         answer = QMessageBox.question(self.window, "导出完成", f"已导出到：\n{shown}\n\n打开所在文件夹？")
         if answer == QMessageBox.StandardButton.Yes:

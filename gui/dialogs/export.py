@@ -177,3 +177,22 @@ def confirm_errors(parent: QWidget, count: int) -> bool:
         parent, "仍有错误", f"报告中还有 {count} 个错误（见下方问题列表）。\n仍要导出吗？"
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+class WriterDialog(ExportDialog):
+    """The export progress dialog running any writer ``write(report, path, progress=…)`` (the 导出
+    menu's 一体化, 汇总表, 汇总分析报告 and 公开版 files)."""
+
+    def __init__(self, ctx: AppContext, write: Any, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, EXCEL, path, None, parent)
+        self.write = write
+
+    def start(self) -> None:
+        doc = self.ctx.open_doc
+        self.worker = ExportWorker(self.write, (doc.report, self.path), dict(template=doc.template))
+        self.thread_ = QThread(self)
+        self.worker.moveToThread(self.thread_)
+        self.thread_.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.thread_.start()

@@ -1,0 +1,117 @@
+"""Issue 15, first paint: the window starts as main.py starts it, shows the report before checking
+it, takes its backup once it shows, and needs none of the exports, dialogs or sqlite_utils for that."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+import main
+from core.storage import db as storage
+from gui.app import setup_app
+from gui.main_window import MainWindow
+from gui.navigation import OVERALL_NODE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(qtbot: Any, path: Path | None) -> MainWindow:
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    main.start_window(window, str(path) if path is not None else None)
+    return window
+
+
+def test_the_report_shows_first_then_is_checked_and_backed_up(qtbot: Any, seed_zpdb: Any) -> None:
+    path = seed_zpdb("seed004_yiyang")
+    window = _start(qtbot, path)
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    assert window.tree.current_node()[0] == OVERALL_NODE
+    assert window.editors.currentWidget() is window.form_editor
+    qtbot.waitUntil(lambda: not window.ctx.checking, timeout=10000)
+    assert window.ctx.checker is not None and window.ctx.checker.complete
+    counts = window.ctx.problem_index.counts
+    assert window.counts_label.text() == (
+        f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
+    )
+    qtbot.waitUntil(lambda: len(storage.backups_of(path)) == 1, timeout=10000)
+
+
+def test_an_edit_before_the_check_is_checked(qtbot: Any, seed_zpdb: Any) -> None:
+    """Typing in the moment before the first check: the check that follows sees the edit."""
+    path = seed_zpdb("seed004_yiyang")
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.files.open_path(path, check_later=True)
+    assert window.ctx.checking and window.ctx.checker is None
+    doc = window.ctx.doc
+    uid = doc.report.projects[0].uid
+    doc.set_cell(uid, "indicators", 0, "target", "")  # an indicator without a target
+    assert storage.backups_of(path)  # the write took the backup of the file as opened first
+    qtbot.waitUntil(lambda: not window.ctx.checking, timeout=10000)
+    from core.rules import Checker
+
+    fresh = Checker(doc.report, doc.template)
+    assert sorted(map(repr, window.ctx.checker.problems)) == sorted(map(repr, fresh.problems))
+    assert any(p.form_uid == uid and p.row == 0 for p in fresh.problems)
+
+
+def test_first_paint_needs_no_export_dialog_or_sqlite_utils() -> None:
+    """A fresh process as main.py starts it, with the sample: what is imported when the report paints.
+    (The very first start also creates the sample's file, which needs sqlite_utils; made here first.)"""
+    from gui.files import ensure_sample
+
+    ensure_sample()
+    script = """
+import os, sys
+import main
+main.block_numpy()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from gui.app import create_app
+from gui.main_window import MainWindow
+app = create_app(sys.argv[:1])
+window = MainWindow()
+seen = []
+class Spy(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
+            seen.append(sorted(sys.modules))
+            QTimer.singleShot(0, app.quit)
+        return False
+spy = Spy()
+window.installEventFilter(spy)
+main.start_window(window, None)
+QTimer.singleShot(20000, app.quit)
+app.exec()
+print("|".join(seen[0]) if seen else "NOT PAINTED")
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # the test's private ZIPING_DATA_DIR
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    modules = set(out.stdout.strip().splitlines()[-1].split("|"))
+    assert "gui.main_window" in modules and "core.report" in modules
+    for heavy in (
+        "sqlite_utils",
+        "openpyxl",
+        "docx",
+        "xlsxwriter",
+        "core.export.docx",
+        "core.export.xlsx",
+        "core.importers",
+        "core.rules",
+        "gui.dialogs.export",
+        "gui.dialogs.new_report",
+        "gui.editors.narrative",
+        "gui.editors.basic_data",
+    ):
+        assert heavy not in modules, heavy
