@@ -87,6 +87,7 @@ def badge_icon(colour: str = "#d93025") -> QIcon:
 
 def _item(text: str, kind: str, key: Any = None) -> QStandardItem:
     item = QStandardItem(text)
+    item.setToolTip(text)  # what _paint shows without errors: set before the item is in the model
     item.setData(kind, KIND_ROLE)
     item.setData(key, KEY_ROLE)
     item.setEditable(kind == PROJECT_NODE)
@@ -115,7 +116,8 @@ class NavModel(QStandardItemModel):
         self._edited: set[int] = set()  # the forms the last re-check's change touched
         self._found: dict[Any, dict[tuple[str, Any], int]] = {}  # uid (None: report) -> its errors per node
         self._warnings: dict[int, tuple[str | None, str]] = {}  # form -> its 自评预警 and reason
-        self._unscored: list[int] = []  # forms whose 自评预警 is still to be computed (a few per turn)
+        self._unscored: dict[int, None] = {}  # forms whose 自评预警 is still to be computed, in order
+        self._full_for: object = None  # the problem delta the last full pass of the badges showed
         self._score_timer = QTimer(self, singleShot=True, interval=0)
         self._score_timer.timeout.connect(self._score_some)
         self.setHorizontalHeaderLabels(["报告"])
@@ -125,7 +127,7 @@ class NavModel(QStandardItemModel):
     def rebuild(self) -> None:
         """Fill the tree from the open report."""
         self._nodes = {}
-        self._unscored = []
+        self._unscored = {}
         self.removeRows(0, self.rowCount())
         doc = self.ctx.doc
         if doc is None:
@@ -194,13 +196,16 @@ class NavModel(QStandardItemModel):
         delta = self.ctx.problem_delta
         index = self.ctx.problem_index
         dirty: set[tuple[str, Any]] = set()
+        if not everything and delta.everything and delta is self._full_for:
+            return  # the rebuild just showed this very state (a report opened sends both signals)
         if everything or delta.everything:
+            self._full_for = delta
             self._errors, self._found, self._warnings = {}, {}, {}
             self._erring = set()
             self._project_uids = {f.uid for f in self.ctx.open_doc.report.projects}
             uids: list[Any] = [None, *(f.uid for f in self.ctx.open_doc.report.forms)]
             dirty.update(self._nodes)
-            self._unscored = [f.uid for f in self.ctx.open_doc.report.forms]
+            self._unscored = dict.fromkeys(f.uid for f in self.ctx.open_doc.report.forms)
             self._score_timer.start()
         else:
             uids = list(delta.changed)
@@ -208,7 +213,7 @@ class NavModel(QStandardItemModel):
             for uid in delta.touched or ():
                 self._warnings.pop(uid, None)
                 if uid not in self._unscored:
-                    self._unscored.insert(0, uid)
+                    self._unscored = {uid: None, **self._unscored}  # first in line
                 dirty.update(((PROJECT_NODE, uid), (OVERALL_NODE, uid)))
             if delta.touched:
                 self._score_some()
@@ -251,7 +256,8 @@ class NavModel(QStandardItemModel):
         """Compute the 自评预警 of the next few forms (about 15 ms) and show it."""
         deadline = time.perf_counter() + 0.015
         while self._unscored and time.perf_counter() < deadline:
-            uid = self._unscored.pop(0)
+            uid = next(iter(self._unscored))
+            del self._unscored[uid]
             for kind in (PROJECT_NODE, OVERALL_NODE):
                 item = self._nodes.get((kind, uid))
                 if item is not None:
