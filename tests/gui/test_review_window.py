@@ -120,3 +120,28 @@ def test_package_from_the_window(qtbot: Any, seed_zpdb: Any, tmp_path: Path) -> 
     target = tmp_path / "包.zip"
     package_document(window.ctx.doc, target)
     assert verify_package(target).ok
+
+
+def test_cancelling_the_list_stops_the_worker_processes_and_lists_what_was_read(
+    qtbot: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QProgressDialog
+
+    import core.review.scan as scan_module
+    import gui.review.window as window_module
+
+    class CancelledAtOnce(QProgressDialog):
+        def wasCanceled(self) -> bool:  # noqa: N802 - Qt's name
+            return True
+
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)  # the worker processes, as at 1,000 reports
+    monkeypatch.setattr(scan_module, "CHUNK", 1)
+    monkeypatch.setattr(window_module, "QProgressDialog", CancelledAtOnce)
+    window = make_review_window(qtbot, folder)
+    assert window.result.cancelled and window.checker is None  # no background check after a cancel
+    assert window.model.rowCount() < 15
+    assert "已取消读取" in window.statusBar().currentMessage()
+    monkeypatch.setattr(window_module, "QProgressDialog", QProgressDialog)
+    window.rescan()  # read again: the rest is read, the list is whole
+    assert not window.result.cancelled and window.model.rowCount() == 15
+    window.close()
