@@ -20,7 +20,6 @@ from typing import Any
 
 from core.schema import (
     FUND_AMOUNTS,
-    HEAD,
     IND,
     ROW_TYPES,
     STORAGE_TABLES,
@@ -54,7 +53,6 @@ FIGURE_COLUMNS: dict[Table, frozenset[str]] = {
     ),
     Table.SCORE_SHEET: frozenset(c.key for c in columns(Table.SCORE_SHEET)),  # small: all of it
 }
-HEADER_COLUMNS = (HEAD.name, HEAD.execution_weight)  # the form header fields the figures read
 
 
 def _blank(col: Column) -> str:
@@ -120,8 +118,10 @@ def _rows(conn: sqlite3.Connection, table: Table, forms: dict[int, Form]) -> Non
 
 def read_figures(conn: sqlite3.Connection) -> Report:
     """Read the report in ``conn`` (current format) with what its figures need: the report's
-    template, year and department, each form's kind, name and 执行率分值, its funds, indicators and
-    score sheet (the columns of ``FIGURE_COLUMNS``)."""
+    template, year and department, each form's kind and header fields (all of them, so a header
+    field the list shows is there), its funds, indicators and score sheet (the columns of
+    ``FIGURE_COLUMNS``; a column core.scoring comes to read must be added there, and
+    tests/core/test_review_fast.py holds the list to score --json)."""
     head_cols = declared(Report)
     head = conn.execute(
         f"SELECT {', '.join(c.storage for c in head_cols)} FROM {STORAGE_TABLES[Table.REPORT]} WHERE id = 1"
@@ -133,7 +133,7 @@ def read_figures(conn: sqlite3.Connection) -> Report:
         for c, v in zip(head_cols, head, strict=True)
     }
     report = Report(**values)
-    header = [c for c in columns(Table.HEADER) if c.key in HEADER_COLUMNS]
+    header = [c for c in columns(Table.HEADER) if c.storage]  # all of them: a form's row is short
     forms: dict[int, Form] = {}
     select = ", ".join(f"COALESCE({c.storage}, '')" for c in header)
     for uid, kind, *texts in conn.execute(

@@ -256,3 +256,27 @@ def test_worker_processes_report_progress_and_cancel(
     assert seen and all(n == total for _d, n in seen)
     rest = scan([varied_set], index=Index(idx), workers=2, checks=False)  # what was read is kept
     assert not rest.cancelled and rest.read == total - stopped.read and len(rest.reports) == total
+
+
+def test_the_lean_reader_reads_what_the_storage_layer_reads(varied_set: Path) -> None:
+    """Every header field and every column of FIGURE_COLUMNS, row for row, value and type."""
+    from core.review.lean import FIGURE_COLUMNS, read_figures
+    from core.review.readonly import connect_readonly, load_readonly
+    from core.schema import Table, columns
+
+    for path in sorted(varied_set.iterdir()):
+        conn = connect_readonly(path)
+        try:
+            lean = read_figures(conn)
+        finally:
+            conn.close()
+        whole = load_readonly(path)
+        assert (lean.template, lean.year, lean.department) == (whole.template, whole.year, whole.department)
+        assert [(f.uid, f.kind) for f in lean.forms] == [(f.uid, f.kind) for f in whole.forms]
+        for a, b in zip(lean.forms, whole.forms, strict=True):
+            head = [c.key for c in columns(Table.HEADER)]
+            assert [getattr(a, k) for k in head] == [getattr(b, k) for k in head]
+            for table, wanted in FIGURE_COLUMNS.items():
+                keys = sorted(wanted)
+                mine = [[(getattr(r, k), type(getattr(r, k))) for k in keys] for r in a.rows(table)]
+                assert mine == [[(getattr(r, k), type(getattr(r, k))) for k in keys] for r in b.rows(table)]
