@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 import math
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -26,7 +27,7 @@ from docx.shared import Mm, Pt, Twips
 from core.export import Progress, fonts, pages, report_progress, save_atomically
 from core.export.docx_tables import TWIPS_PER_MM, W_DECL, W_NS, column_twips, split_point, table_string
 from core.export.grid import Grid, break_title, signoff_line, text_units
-from core.export.layout import plan
+from core.export.layout import iter_plan, plan_size
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.model import NarrativeSection, Report
 from core.templates import Template
@@ -71,22 +72,24 @@ def write_docx(
     element tree of the whole body (python-docx rescans the body for every paragraph it adds, and its
     tree of a 200-project report took about 250 MB).
     """
-    grids = plan(report, template, forms)
-    total = len(grids) + 2
+    total = plan_size(report, template, forms) + 2
     report_progress(progress, 0, total, "正在生成报告正文")
     doc = new_document()
-    if forms is None:
-        narrative(doc, report, template, charts or {}, grids)
-    stream = AttachmentStream(doc, grids, first_in_first_section=forms is not None)
+    stream = AttachmentStream(doc, first_in_first_section=forms is not None)
 
     def save(tmp: Path) -> None:
-        def chunks() -> Iterator[str]:
-            for i, grid in enumerate(grids):
+        # Each attachment is laid out, written to a temporary file and dropped before the next is built:
+        # an export holds one form's layout at a time. The narrative, which lists their titles, follows.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as body:
+            for i, grid in enumerate(iter_plan(report, template, forms)):
                 report_progress(progress, i + 1, total, f"正在导出 {grid.name}")
-                yield stream.attachment(i)
+                body.write(stream.attachment(grid))
+            if forms is None:
+                narrative(doc, report, template, charts or {}, stream.titles)
+            stream.finish()
             report_progress(progress, total - 1, total, "正在保存")
-
-        save_streamed(doc, tmp, chunks())
+            body.seek(0)
+            save_streamed(doc, tmp, iter(lambda: body.read(1 << 20), ""))
 
     save_atomically(Path(path), save)
     if progress is not None:
@@ -121,39 +124,50 @@ def save_streamed(doc: DocxDocument, path: Path, chunks: Iterable[str]) -> None:
 class AttachmentStream:
     """The attachments of a document as XML text, one at a time, each in its own section.
 
-    Sets up ``doc`` for them: a section break after the narrative (the narrative keeps the GB/T 9704
-    page), the body's last section laid out for the last attachment, and a marker paragraph where the
-    attachments go. Attachment i's section properties follow its content (Word's order); the first
-    section keeps the page-number footers, later sections inherit them.
+    ``attachment(grid)`` returns an attachment's XML, after the section break that ends the one before
+    (a section's properties follow its content, Word's order); the first section keeps the
+    page-number footers, later sections inherit them. ``finish()`` then sets up ``doc`` for them: a
+    section break after the narrative (the narrative keeps the GB/T 9704 page), the body's last section
+    laid out for the last attachment, and a marker paragraph where the attachments go.
     """
 
-    def __init__(self, doc: DocxDocument, grids: list[Grid], first_in_first_section: bool) -> None:
-        self.grids = grids
+    def __init__(self, doc: DocxDocument, first_in_first_section: bool) -> None:
+        self.doc = doc
+        self.first_in_first_section = first_in_first_section
         self.styles = {name: doc.styles[name].style_id for name in _ATTACHMENT_STYLES}
+        self.titles: list[str] = []  # every attachment's title, in order
+        self.count = 0
+        self.landscape = False  # the last attachment's page
+        refs = doc.sections[0]._sectPr.xpath("w:footerReference")
+        self.footers = "".join(_fragment(ref) for ref in refs) if first_in_first_section else ""
+
+    def attachment(self, grid: Grid) -> str:
+        """Return the next attachment's XML: the section break ending the one before, then its own."""
+        xml = ""
+        if self.count:
+            footers = self.footers if self.count == 1 else ""
+            xml = f"<w:p><w:pPr>{section_xml(self.landscape, footers)}</w:pPr></w:p>"
+        self.count += 1
+        self.landscape = _landscape(grid)
+        self.titles.append(grid.title)
+        return xml + attachment_xml(grid, self.styles)
+
+    def finish(self) -> None:
+        """Set up the document's last section for the last attachment and mark where they go."""
+        doc = self.doc
         body = doc.element.body
-        self.footers = ""
-        if grids:
-            if first_in_first_section:
-                sect_pr = doc.sections[0]._sectPr
-                self.footers = "".join(_fragment(ref) for ref in sect_pr.xpath("w:footerReference"))
-                if len(grids) > 1:
+        if self.count:
+            if self.first_in_first_section:
+                if self.count > 1:
+                    sect_pr = doc.sections[0]._sectPr
                     for ref in sect_pr.xpath("w:footerReference"):
                         sect_pr.remove(ref)
             else:
                 doc.add_section(WD_SECTION.NEW_PAGE)
-            page_setup(doc.sections[-1], _landscape(grids[-1]), attachment=True)
+            page_setup(doc.sections[-1], self.landscape, attachment=True)
         marker = doc.add_paragraph(MARKER)
         body.remove(marker._p)
         body.insert(len(body) - 1, marker._p)  # before the last sectPr, after any section break
-
-    def attachment(self, i: int) -> str:
-        """Return attachment i's XML: its paragraphs and tables, then its section break unless last."""
-        grid = self.grids[i]
-        xml = attachment_xml(grid, self.styles)
-        if i < len(self.grids) - 1:
-            footers = self.footers if i == 0 else ""
-            xml += f"<w:p><w:pPr>{section_xml(_landscape(grid), footers)}</w:pPr></w:p>"
-        return xml
 
 
 _ATTACHMENT_STYLES = (
@@ -310,7 +324,7 @@ def _footer(doc: DocxDocument, footer: object, odd: bool) -> None:
 
 
 def narrative(
-    doc: DocxDocument, report: Report, template: Template, charts: dict[str, bytes], grids: list[Grid]
+    doc: DocxDocument, report: Report, template: Template, charts: dict[str, bytes], titles: list[str]
 ) -> None:
     """Write the title, the sections (placeholders filled, one auto paragraph) and the attachment list."""
     title = template.report_title.format_map(_Safe(year=report.year, department=report.department))
@@ -335,7 +349,7 @@ def narrative(
     if target < 0:
         doc.add_paragraph(summary_paragraph(report, template), style=FIGURES_STYLE)
         _charts(doc, charts, words)
-    _attachment_list(doc, grids, words)
+    _attachment_list(doc, titles, words)
 
 
 class _Safe(dict):  # type: ignore[type-arg]
@@ -368,12 +382,12 @@ def _charts(doc: DocxDocument, charts: dict[str, bytes], words: dict[str, Any]) 
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _attachment_list(doc: DocxDocument, grids: list[Grid], words: dict[str, Any]) -> None:
+def _attachment_list(doc: DocxDocument, every: list[str], words: dict[str, Any]) -> None:
     """List the attachments (one line per title); continuation lines align under the first item."""
     titles: list[str] = []
-    for g in grids:
-        if g.title not in titles:
-            titles.append(g.title)
+    for title in every:
+        if title not in titles:
+            titles.append(title)
     if not titles:
         return
     doc.add_paragraph("")

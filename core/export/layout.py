@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 
@@ -317,26 +318,42 @@ def _total(
 
 def plan(report: Report, template: Template, forms: list[int] | None = None) -> list[Grid]:
     """Return every attachment grid in ``template``'s order (only the forms in ``forms`` when given)."""
+    return list(iter_plan(report, template, forms))
+
+
+def iter_plan(report: Report, template: Template, forms: list[int] | None = None) -> Iterator[Grid]:
+    """Yield the grids of ``plan`` one at a time, each built when asked for (a writer that writes
+    each before asking for the next holds one form's layout, not all of them)."""
+    from core.export.public import strip_private  # the 公开版 (issue 13)
     from core.export.tables import basic_data_grid, score_sheet_grid
 
-    grids: list[Grid] = []
+    def ready(grid: Grid) -> Grid:
+        strip_private(report, template, [grid])
+        return grid
+
     if forms is None and template.basic_data:  # printed blank when not filled in: it keeps 附件1
-        grids.append(basic_data_grid(report, template))
+        yield ready(basic_data_grid(report, template))
     n = 0
-    ordered = sorted(report.forms, key=lambda f: f.kind != OVERALL)
-    for form in ordered:
+    for form in sorted(report.forms, key=lambda f: f.kind != OVERALL):
         n += form.kind != OVERALL
         if forms is not None and form.uid not in forms:
             continue
         label = attachment_label(template, form, n)
-        grids.append(form_grid(report, form, label, template))
+        yield ready(form_grid(report, form, label, template))
         if form.score_sheet:
-            grids.append(score_sheet_grid(report, form, label, template))
+            yield ready(score_sheet_grid(report, form, label, template))
     if forms is None and "summary" in template.outputs:
         from core.export.summary import summary_grid  # the 自评汇总表 (issue 13)
 
-        grids.append(summary_grid(report, template))
-    from core.export.public import strip_private  # the 公开版 (issue 13)
+        yield ready(summary_grid(report, template))
 
-    strip_private(report, template, grids)
-    return grids
+
+def plan_size(report: Report, template: Template, forms: list[int] | None = None) -> int:
+    """Return how many grids ``iter_plan`` yields (without building them)."""
+    chosen = [f for f in report.forms if forms is None or f.uid in forms]
+    whole = forms is None
+    return (
+        (whole and bool(template.basic_data))
+        + sum(1 + bool(f.score_sheet) for f in chosen)
+        + (whole and "summary" in template.outputs)
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ import xlsxwriter
 
 from core.export import Progress, pages, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
-from core.export.layout import plan
+from core.export.layout import iter_plan, plan_size
 from core.model import Report
 from core.numbers import q
 from core.templates import Template
@@ -56,6 +57,7 @@ _BOOK_OPTIONS = {
     "strings_to_urls": False,
     "default_format_properties": {"font_name": CELL_FONT, "font_size": 11},
     "default_column_width": 72,  # 宋体 11: 8 px digits + 5 px padding (xlsxwriter then stores px / 8)
+    "constant_memory": True,  # each row goes to a temporary file once written (cells written in row order)
 }
 
 
@@ -107,35 +109,38 @@ def write_xlsx(
 ) -> None:
     """Write every attachment (or only the forms whose uid is in ``forms``) to ``path``, laid out by
     ``template`` (the report's, resolved once when it was opened or built)."""
-    write_grids(Path(path), plan(report, template, forms), progress)
+    grids = iter_plan(report, template, forms)
+    write_grids(Path(path), grids, progress, total=plan_size(report, template, forms))
 
 
-def write_grids(path: Path, grids: list[Grid], progress: Progress | None = None) -> None:
+def write_grids(
+    path: Path, grids: Iterable[Grid], progress: Progress | None = None, total: int | None = None
+) -> None:
     """Write one sheet per grid to ``path`` (through a temporary file: never a half workbook).
 
-    Consumes ``grids``: each grid is dropped once its sheet is written, so the grids and xlsxwriter's
-    cell tables (kept until the workbook is closed) are not both held whole.
+    A grid is laid out and written, and its rows go to xlsxwriter's temporary file (constant memory),
+    before the next is asked for: an export holds one sheet's cells at a time, whatever its size.
+    ``total`` is the number of grids, for the progress (a list's length when not given).
     """
-    total = len(grids) + 1
-    grids.reverse()
+    if total is None:
+        grids = list(grids)
+        total = len(grids)
 
     def save(tmp: Path) -> None:
         book = xlsxwriter.Workbook(str(tmp), _BOOK_OPTIONS)
         formats: dict[Style, Any] = {}
         names: set[str] = set()
-        for i in range(total - 1):
-            grid = grids.pop()
-            report_progress(progress, i, total, f"正在导出 {grid.name}")
+        for i, grid in enumerate(grids):
+            report_progress(progress, i, total + 1, f"正在导出 {grid.name}")
             write_sheet(book, formats, layout(grid, sheet_name(grid.name, names)))
-            del grid
-        report_progress(progress, total - 1, total, "正在保存")
+        report_progress(progress, total, total + 1, "正在保存")
         now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
         book.set_properties({"author": "ZiPing", "created": now})
         book.close()
 
     save_atomically(path, save)
     if progress is not None:
-        progress(total, total, "完成")
+        progress(total + 1, total + 1, "完成")
 
 
 def rate_format(places: int) -> str:
@@ -399,10 +404,11 @@ def write_sheet(book: Any, formats: dict[Style, Any], sheet: Sheet) -> None:
     for r, height in sheet.heights.items():
         ws.set_row(r - 1, height)
     cells = sheet.cells
-    for r1, c1, r2, c2 in sheet.merges:
-        style = cells.get((r1, c1), (None, CELL))[1]
-        ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, _format(book, formats, style))
-    for (r, c), (value, style) in cells.items():
+    # Every cell of a merged range is written below with its format (the borders), so the ranges are
+    # only recorded: merge_range would also write their blank cells ahead of the rows' order, which
+    # constant-memory mode cannot take (a row is flushed once a later row is written).
+    ws.merge.extend([r1 - 1, c1 - 1, r2 - 1, c2 - 1] for r1, c1, r2, c2 in sheet.merges)
+    for (r, c), (value, style) in sorted(cells.items()):
         fmt = _format(book, formats, style)
         if value is None or value == "":
             ws.write_blank(r - 1, c - 1, None, fmt)
