@@ -72,6 +72,14 @@ def prepare_start() -> None:
     import core.scoring  # noqa: F401
 
 
+def collector_on() -> None:
+    """The garbage collector back on after the start (``prepare_start``). What the start made stays
+    for the session (modules, classes, Qt's wrappers, the report): frozen, so the collector never
+    walks it; otherwise its first collection would walk all of it at once, just after the paint."""
+    gc.freeze()
+    gc.enable()
+
+
 def block_numpy() -> None:
     """Keep numpy out: sqlite-utils and openpyxl import it if present (0.3 s at start); ZiPing needs none."""
     if "numpy" not in sys.modules:
@@ -107,7 +115,7 @@ def start_window(window: MainWindow, path: str | None) -> None:
         window.show()
 
     def open_report() -> None:
-        window.after_paint(gc.enable)  # once the report (or, failing that, the shell) has painted again
+        window.after_paint(collector_on)  # once the report (or, failing that, the shell) has painted
         if path is not None:
             window.files.open_path(Path(path), check_later=True)
         else:

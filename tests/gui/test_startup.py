@@ -73,7 +73,7 @@ def test_first_paint_needs_no_export_dialog_or_sqlite_utils() -> None:
     script = """
 import os, sys
 import main
-main.block_numpy()
+main.prepare_start()
 from PySide6.QtCore import QEvent, QObject, QTimer
 from gui.app import create_app
 from gui.main_window import MainWindow
@@ -84,13 +84,15 @@ class Spy(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
             seen.append(sorted(sys.modules))
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(1000, app.quit)
         return False
 spy = Spy()
 window.installEventFilter(spy)
 main.start_window(window, None)
 QTimer.singleShot(20000, app.quit)
 app.exec()
+import gc
+print(gc.isenabled(), gc.get_freeze_count() > 0)
 print("|".join(seen[0]) if seen else "NOT PAINTED")
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # the test's private ZIPING_DATA_DIR
@@ -98,7 +100,9 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
     )
     assert out.returncode == 0, out.stderr
-    modules = set(out.stdout.strip().splitlines()[-1].split("|"))
+    *_, collector, names = out.stdout.strip().splitlines()
+    assert collector == "True True"  # back on once the report painted, the start's objects frozen
+    modules = set(names.split("|"))
     assert "gui.main_window" in modules and "core.report" in modules
     for heavy in (
         "sqlite_utils",
