@@ -1,7 +1,9 @@
-"""Measure what judging a file before opening it costs (#10: header, quick_check, schema compared
-object by object), on a report of 200 projects × 25 indicators.
+"""Measure what opening a report costs and what judging it first adds (#10: header, quick_check,
+schema compared object by object), on reports of 200 and 1,000 projects × 25 indicators (#15).
 
-Run: python benchmarks/open_bench.py. Prints the median and worst time of
+Run: python benchmarks/open_bench.py [--quick]. Prints the median and worst wall and CPU time of
+- the parts of an open at 1,000 projects: the file judged (inspect_file), the rows read into the
+  model (repository.load_report), and Document.open as a whole (issue 15: open 1,000 ≤ 0.3 s);
 - Document.open for editing (no backup) with the inspection, and the same with the inspection
   skipped (the baseline: what opening cost before), run alternately in the same process;
 - Document.open(read_only=True) (in-memory copy, as check/score/export use it);
@@ -11,6 +13,7 @@ and the peak resident memory (resource.getrusage).
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import sys
@@ -24,11 +27,11 @@ from core.model import Indicator  # noqa: E402
 from core.report import Document, new_report  # noqa: E402
 from core.storage import db as storage  # noqa: E402
 
-RUNS = 15
+RUNS = 3 if "--quick" in sys.argv else 15
 
 
-def build(path: Path) -> None:
-    report = new_report("hunan-yiyang", 2023, "测试部", [f"项目{p}" for p in range(200)])
+def build(path: Path, projects: int = 200) -> None:
+    report = new_report("hunan-yiyang", 2023, "测试部", [f"项目{p}" for p in range(projects)])
     for p, form in enumerate(report.projects):
         form.indicators = [
             Indicator("产出指标", "数量指标", f"指标{p}-{i}", f"≥{i}人", f"{i + 1}人", "4", "4")
@@ -37,18 +40,44 @@ def build(path: Path) -> None:
     Document.create(path, report).close()
 
 
-def timed(fn: object) -> float:
-    start = time.perf_counter()
+def timed(fn: object) -> tuple[float, float]:
+    """Wall and CPU seconds of one call (CPU: this process's, steadier on a shared machine)."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()  # type: ignore[operator]
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def show(name: str, times: list[float]) -> None:
-    print(f"{name:<44} median {statistics.median(times) * 1000:8.1f} ms   worst {max(times) * 1000:8.1f} ms")
+def show(name: str, times: list[tuple[float, float]]) -> None:
+    wall, cpu = [t[0] for t in times], [t[1] for t in times]
+    print(
+        f"{name:<46} median {statistics.median(wall) * 1000:7.1f} ms, worst {max(wall) * 1000:7.1f} ms "
+        f"(CPU median {statistics.median(cpu) * 1000:.1f}, worst {max(cpu) * 1000:.1f})"
+    )
+
+
+def thousand(folder: Path) -> None:
+    """The parts of an open at 1,000 projects × 25 indicators."""
+    from core.storage import repository as repo
+
+    path = folder / "big1000.zpdb"
+    build(path, 1000)
+    print(f"file: {path.stat().st_size / 1024 / 1024:.1f} MB, 1,000 projects × 25 indicators, {RUNS} runs")
+    judge, rows, whole = [], [], []
+    for _ in range(RUNS):
+        judge.append(timed(lambda: storage.inspect_file(path)))
+        db = storage.open_database(path, backup=False)
+        rows.append(timed(lambda db=db: repo.load_report(db)))
+        storage.close_database(db)
+        whole.append(timed(lambda: Document.open(path, backup=False).close()))
+    show("1,000: the file judged (inspect_file)", judge)
+    show("1,000: the rows read (load_report)", rows)
+    show("1,000: Document.open (goal: window ≤ 300 ms)", whole)
 
 
 def main() -> None:
+    print(f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
+        thousand(Path(folder))
         path = Path(folder) / "big.zpdb"
         build(path)
         print(
@@ -83,6 +112,7 @@ def main() -> None:
         show("one cell edit, identity checked", checked)
         show("one cell edit, identity not checked (baseline)", unchecked)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"load average (1 min) {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":
