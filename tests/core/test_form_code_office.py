@@ -229,3 +229,33 @@ def test_the_sample_names_a_drawn_workbook_by_its_project_code(tmp_path: Path) -
     reports = [{"file": "a.zpdb", "department": "某某局", "year": 2023, "forms": forms}]
     drawn = {d["name"]: d["code"] for d in draw(reports, {"优": 2}, seed=1)}
     assert drawn["甲项目"] == CODE and drawn["乙项目"].startswith("P")
+
+
+def test_a_package_sealed_before_the_two_columns_still_verifies(seed_zpdb: SeedFile, tmp_path: Path) -> None:
+    """An older version sealed per-form figures without code/office: blank now, not a change."""
+    import zipfile
+
+    from core.review.package import MANIFEST, make_package, verify_package
+
+    sealed = tmp_path / "sealed.zip"
+    make_package(seed_zpdb("seed004_yiyang"), sealed)
+    with zipfile.ZipFile(sealed) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(files[MANIFEST])
+    assert all(f["code"] == "" and f["office"] == "" for f in manifest["forms"])
+    for form in manifest["forms"]:
+        del form["code"], form["office"]
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    older = tmp_path / "older.zip"
+    with zipfile.ZipFile(older, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    assert verify_package(older).ok, verify_package(older).changes
+    # … while a code edited in the manifest is named
+    manifest["forms"][1]["code"] = "X001"
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    with zipfile.ZipFile(older, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    verdict = verify_package(older)
+    assert not verdict.ok and any("code" in c and "X001" in c for c in verdict.changes)
