@@ -203,6 +203,20 @@ def test_an_imported_code_reaches_the_review_list_and_the_interchange_round_trip
     overall = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[2] != "干部培训项目")
     assert overall[1] and overall[1].startswith("P")  # no 项目编码: the list's stable stand-in
 
+    # the list's first pass (figures only, the lean reader) and a sealed package checked without
+    # counts carry the same code and office
+    from core.review.package import make_package, verify_package
+    from core.review.scan import summarise_file
+
+    quick = summarise_file(str(report_file), checks=False)
+    assert quick["problems"] is None
+    first = next(f for f in quick["forms"] if f["name"] == "干部培训项目")
+    assert (first["code"], first["office"]) == (CODE, OFFICE)
+    make_package(report_file, tmp_path / "sealed.zip")
+    verdict = verify_package(tmp_path / "sealed.zip", deep=False, checks=False)
+    assert verdict.ok, verdict.changes
+    assert (verdict.summary or {})["forms"][1]["code"] == CODE
+
     # the interchange round trip: exported, imported into a new file, exported again — the same
     exported = tmp_path / "r.json"
     assert run("export-json", str(report_file), "-o", str(exported)).returncode == 0
