@@ -40,6 +40,8 @@ COLOURS = {
     "computed": QColor("#ececec"),
 }
 COMPUTED_TEXT = QColor("#555555")
+BRUSHES = {name: QBrush(colour) for name, colour in COLOURS.items()}
+COMPUTED_BRUSH = QBrush(COMPUTED_TEXT)
 SEVERITY_ORDER = ("error", "warning", "info")
 _R = Qt.ItemDataRole
 # The roles a view asks every cell for each time it paints or measures it: answered from a cache
@@ -54,6 +56,8 @@ HEADER_ROLES = frozenset({int(_R.DisplayRole), int(_R.ToolTipRole)})
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
 _MISSING = object()
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 LINE = "text"  # the one-line editor
@@ -95,6 +99,9 @@ class GridModel(QAbstractTableModel):
 
     table = ""
     can_add_rows = True
+    # The tables of its own form that this grid's computed cells read besides their own row (whose
+    # change repaints them anyway); None: any. Other tables' edits then skip comparing them.
+    computed_reads: frozenset[str] | None = None
     # Emitted when typed or pasted input was refused: (Chinese message, row, column).
     edit_refused = Signal(str, int, int)
 
@@ -272,7 +279,7 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(COMPUTED_TEXT) if self.computed(row, col) is not None else None
+            return COMPUTED_BRUSH if self.computed(row, col) is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._alignment(col)
         if role == SEVERITY_ROLE:
@@ -297,7 +304,7 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"粘贴的“{text}”未写入：{why}"
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(COLOURS["error"])
+            return BRUSHES["error"]
         return "error"
 
     def _valid(self, index: Index) -> bool:
@@ -438,15 +445,13 @@ class GridModel(QAbstractTableModel):
     def _background(self, row: int, col: int) -> QBrush | None:
         severity = self.severity(row, col)
         if severity is not None:
-            return QBrush(COLOURS[severity])
+            return BRUSHES[severity]
         if not self.is_editable(row, col) or self.computed(row, col) is not None:
-            return QBrush(COLOURS["computed"])
+            return BRUSHES["computed"]
         return None
 
     def _alignment(self, col: int) -> int:
-        right = self.columns[col].editor in ("amount", "none")
-        horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-        return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        return RIGHT if self.columns[col].editor in ("amount", "none") else LEFT
 
     # ---- refreshing -----------------------------------------------------------------
     def _collect_problems(self) -> dict[tuple[int, int], list[Any]]:
@@ -514,8 +519,12 @@ class GridModel(QAbstractTableModel):
                 if row < count:
                     self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
-        if change.form == self.uid or change.form is None or overall:
-            self._computed_dirty = True  # compared once after the re-check, not after each of 400 rows
+        reads = self.computed_reads
+        if change.form == self.uid:
+            if reads is None or change.structural or change.table in reads:
+                self._computed_dirty = True  # compared once after the re-check, not after each of 400 rows
+        elif change.form is None or overall:
+            self._computed_dirty = True
 
     def _on_forms_changed(self) -> None:
         """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""

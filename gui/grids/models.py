@@ -39,6 +39,8 @@ class FundModel(GridModel):
 
     table = FUNDS
     can_add_rows = False
+    # rates, subtotals, the 执行率 分值 and score read the funds and the header's weight only
+    computed_reads: frozenset[str] | None = frozenset({Table.FUNDS, Table.HEADER})
 
     def build_columns(self) -> list[GridColumn]:
         out = []
@@ -145,6 +147,7 @@ class GoalModel(GridModel):
     """The goals table: 预期目标 | 实际完成情况 (titles from the template)."""
 
     table = GOALS
+    computed_reads: frozenset[str] | None = frozenset()  # no computed cells
 
     def build_columns(self) -> list[GridColumn]:
         titles = self.spec().goal_titles
@@ -161,6 +164,7 @@ class IndicatorModel(GridModel):
     """The indicators table, plus a read-only 建议得分 column where the template scores them."""
 
     table = INDICATORS
+    computed_reads: frozenset[str] | None = frozenset()  # 建议得分 reads its own row and the template only
 
     def build_columns(self) -> list[GridColumn]:
         out = []
