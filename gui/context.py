@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 CHECK_AT_ONCE = 60
 # A batch touching more tables (of forms) than this is checked once in full at its end.
 FULL_CHECK_AFTER = 30
+# The cyclic garbage collector runs while the window is idle, not inside an edit: once a report is
+# open and frozen (below), young objects are collected this long after the last change, and the
+# automatic collection waits for this many new objects (Python's default, 700, came every few edits).
+IDLE_COLLECT_MS = 250
+YOUNG_OBJECTS = 20_000
 
 
 class BatchingUndoStack(QUndoStack):
@@ -143,6 +148,8 @@ class AppContext(QObject):
         self.problem_index = ProblemIndex()
         self._check_timer = QTimer(self, singleShot=True, interval=0)
         self._check_timer.timeout.connect(self._check_some)
+        self._gc_timer = QTimer(self, singleShot=True, interval=IDLE_COLLECT_MS)
+        self._gc_timer.timeout.connect(lambda: gc.collect(1))
         self.problem_delta = ProblemDelta()
         self._touched: set[int] | None = set()  # forms changed since the last re-check (None = all)
         if doc is not None:
@@ -216,8 +223,12 @@ class AppContext(QObject):
     @staticmethod
     def _freeze() -> None:
         """The report, its parsed cells, its problems and Qt's wrappers live as long as the file is
-        open: keep the collector from walking them on every full collection (a pause during typing)."""
+        open: keep the collector from walking them on every full collection (a pause during typing);
+        the young ones are collected when the window is idle (``_gc_timer``)."""
         gc.freeze()
+        threshold = gc.get_threshold()
+        if threshold[0] < YOUNG_OBJECTS:
+            gc.set_threshold(YOUNG_OBJECTS, *threshold[1:])
 
     def recheck_all(self) -> None:
         """Check the whole report again (检查 in the menu) and tell the panels."""
@@ -257,6 +268,7 @@ class AppContext(QObject):
                     self.checker, self.doc.report, touched, touched
                 )
         self.problems_changed.emit()
+        self._gc_timer.start()  # (again): collect once typing pauses
 
     def _on_change(self, change: Change) -> None:
         self._note_touched(change)
