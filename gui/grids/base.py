@@ -44,11 +44,11 @@ BRUSHES = {name: QBrush(colour) for name, colour in COLOURS.items()}
 COMPUTED_BRUSH = QBrush(COMPUTED_TEXT)
 SEVERITY_ORDER = ("error", "warning", "info")
 _R = Qt.ItemDataRole
+DISPLAY, BACKGROUND = int(_R.DisplayRole), int(_R.BackgroundRole)
+FOREGROUND, ALIGNMENT = int(_R.ForegroundRole), int(_R.TextAlignmentRole)
 # The roles a view asks every cell for each time it paints or measures it: answered from a cache
 # until the cell's dataChanged (everything a cell shows changes through dataChanged or a reset).
-PAINT_ROLES = frozenset(
-    int(r) for r in (_R.DisplayRole, _R.BackgroundRole, _R.ForegroundRole, _R.TextAlignmentRole)
-)
+PAINT_ROLES = frozenset({DISPLAY, BACKGROUND, FOREGROUND, ALIGNMENT})
 # Every role ``data`` answers; the others (font, icon, check state, size hint…) are None at once.
 ANSWERED = PAINT_ROLES | {int(_R.EditRole), int(_R.ToolTipRole), SEVERITY_ROLE, COMPUTED_ROLE, KEY_ROLE}
 FLAGS = -1  # the cache's key for a cell's flags
@@ -251,37 +251,47 @@ class GridModel(QAbstractTableModel):
                 return found
         if not self._valid(index):
             return None
-        value = self._data(index, role)
-        self._painted.setdefault(row, {})[key] = value
-        return value
+        return self._paint_roles(row, index.column())[role]
 
-    def _data(self, index: Index, role: int) -> Any:
-        """``data`` for a valid index of this model."""
-        row, col = index.row(), index.column()
-        if (row, col) in self.rejected and role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.BackgroundRole,
-            SEVERITY_ROLE,
-        ):
-            return self._rejected_role(row, col, role)
-        if role == Qt.ItemDataRole.DisplayRole:
-            computed = self.computed(row, col)
+    def _paint_roles(self, row: int, col: int) -> dict[int, Any]:
+        """Work out the four paint roles of a cell at once (its computed value, text and problems
+        are looked up once, not once per role) and remember them; returns them by role."""
+        computed = self.computed(row, col)
+        if (row, col) in self.rejected:
+            text = self.rejected[(row, col)][0]
+            background: QBrush | None = BRUSHES["error"]
+        else:
             text = computed.text if computed is not None else self.cell_text(row, col)
             column = self.columns[col]
             if column.computed or column.editor == "amount":
                 self._shown[(row, col)] = (text, computed is not None)
-            return text
+            severity = self.severity(row, col)
+            if severity is not None:
+                background = BRUSHES[severity]
+            elif computed is not None or not self.is_editable(row, col):
+                background = BRUSHES["computed"]
+            else:
+                background = None
+        roles = {
+            DISPLAY: text,
+            BACKGROUND: background,
+            FOREGROUND: COMPUTED_BRUSH if computed is not None else None,
+            ALIGNMENT: self._alignment(col),
+        }
+        cells = self._painted.setdefault(row, {})
+        for role, value in roles.items():
+            cells[(col, role)] = value
+        return roles
+
+    def _data(self, index: Index, role: int) -> Any:
+        """``data`` of the roles other than the paint roles, for a valid index of this model."""
+        row, col = index.row(), index.column()
+        if (row, col) in self.rejected and role in (Qt.ItemDataRole.ToolTipRole, SEVERITY_ROLE):
+            return self._rejected_role(row, col, role)
         if role == Qt.ItemDataRole.EditRole:
             return self.cell_text(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._background(row, col)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return COMPUTED_BRUSH if self.computed(row, col) is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return self._alignment(col)
         if role == SEVERITY_ROLE:
             return self.severity(row, col)
         if role == COMPUTED_ROLE:
@@ -298,13 +308,11 @@ class GridModel(QAbstractTableModel):
         return self.apply_cells([(index.row(), index.column(), "" if value is None else str(value))])
 
     def _rejected_role(self, row: int, col: int, role: int) -> Any:
+        """The tooltip and severity of a cell showing refused pasted text (its paint roles:
+        ``_paint_roles``)."""
         text, why = self.rejected[(row, col)]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"粘贴的“{text}”未写入：{why}"
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return BRUSHES["error"]
         return "error"
 
     def _valid(self, index: Index) -> bool:
@@ -441,14 +449,6 @@ class GridModel(QAbstractTableModel):
         elif self.columns[col].computed:
             lines.append("由程序计算，不能修改")
         return "\n".join(lines) or None
-
-    def _background(self, row: int, col: int) -> QBrush | None:
-        severity = self.severity(row, col)
-        if severity is not None:
-            return BRUSHES[severity]
-        if not self.is_editable(row, col) or self.computed(row, col) is not None:
-            return BRUSHES["computed"]
-        return None
 
     def _alignment(self, col: int) -> int:
         return RIGHT if self.columns[col].editor in ("amount", "none") else LEFT
