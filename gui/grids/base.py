@@ -48,14 +48,16 @@ DISPLAY, BACKGROUND = int(_R.DisplayRole), int(_R.BackgroundRole)
 FOREGROUND, ALIGNMENT = int(_R.ForegroundRole), int(_R.TextAlignmentRole)
 # The roles a view asks every cell for each time it paints or measures it: answered from a cache
 # until the cell's dataChanged (everything a cell shows changes through dataChanged or a reset).
-PAINT_ROLES = frozenset({DISPLAY, BACKGROUND, FOREGROUND, ALIGNMENT})
+PAINT_ROLES = {DISPLAY: 0, BACKGROUND: 1, FOREGROUND: 2, ALIGNMENT: 3}  # role -> place in a Style
 # Every role ``data`` answers; the others (font, icon, check state, size hint…) are None at once.
-ANSWERED = PAINT_ROLES | {int(_R.EditRole), int(_R.ToolTipRole), SEVERITY_ROLE, COMPUTED_ROLE, KEY_ROLE}
-FLAGS = -1  # the cache's key for a cell's flags
+ANSWERED = frozenset(
+    {*PAINT_ROLES, int(_R.EditRole), int(_R.ToolTipRole), SEVERITY_ROLE, COMPUTED_ROLE, KEY_ROLE}
+)
 HEADER_ROLES = frozenset({int(_R.DisplayRole), int(_R.ToolTipRole)})
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
-_MISSING = object()
+# What a cell is painted with: display text, background, foreground (None: the palette's), alignment.
+Style = tuple[str, QBrush | None, QBrush | None, int]
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -120,10 +122,11 @@ class GridModel(QAbstractTableModel):
         self.rejected: dict[tuple[int, int], tuple[str, str]] = {}
         # The message of the last refused write (None when it went through): the view keeps its editor open.
         self.last_refusal: str | None = None
-        # Row -> (column, role) -> what ``data``/``flags`` answered: a repaint of a grid asks nine
-        # roles of each cell (2,500 Python calls when a project is shown), each of which walked the
-        # form's rows; now asked once until the cell changes.
-        self._painted: dict[int, dict[tuple[int, int], Any]] = {}
+        # Row -> column -> what a cell is painted with (``Style``), and its flags: a repaint asks
+        # nine roles of each cell (2,500 Python calls when a project is shown), each of which walked
+        # the form's rows; now worked out once until the cell changes.
+        self._painted: dict[int, dict[int, Style]] = {}
+        self._flags: dict[int, dict[int, Qt.ItemFlag]] = {}
         self.dataChanged.connect(self._forget_cells)
         for signal in (
             self.modelAboutToBeReset,
@@ -209,53 +212,60 @@ class GridModel(QAbstractTableModel):
 
     def _forget_cells(self, top: QModelIndex, bottom: QModelIndex, roles: Any = None) -> None:
         """dataChanged: what those cells showed must be asked again."""
-        painted = self._painted
-        if not painted:
-            return
         left, right = top.column(), bottom.column()
         whole = left == 0 and right >= len(self.columns) - 1
-        for row in range(top.row(), bottom.row() + 1):
-            if whole:
-                painted.pop(row, None)
+        for cache in (self._painted, self._flags):
+            if not cache:
                 continue
-            cells = painted.get(row)
-            if cells:
-                for key in [k for k in cells if left <= k[0] <= right]:
-                    del cells[key]
+            for row in range(top.row(), bottom.row() + 1):
+                if whole:
+                    cache.pop(row, None)
+                    continue
+                cells = cache.get(row)
+                if cells:
+                    for col in [c for c in cells if left <= c <= right]:
+                        del cells[col]
 
     def _forget_all(self, *args: Any) -> None:
-        self._painted = {}
+        self._painted, self._flags = {}, {}
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        cells = self._painted.get(index.row())
-        key = (index.column(), FLAGS)
-        if cells is not None and key in cells and index.model() is self:
-            return cells[key]  # type: ignore[no-any-return]
+        row, col = index.row(), index.column()
+        cells = self._flags.get(row)
+        if cells is not None and col in cells and index.model() is self:
+            return cells[col]
         if not self._valid(index):
             return Qt.ItemFlag.NoItemFlags
-        flags = EDITABLE if self.is_editable(index.row(), index.column()) else READ_ONLY
-        self._painted.setdefault(index.row(), {})[key] = flags
+        flags = EDITABLE if self.is_editable(row, col) else READ_ONLY
+        self._flags.setdefault(row, {})[col] = flags
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in ANSWERED:
             return None
-        if role not in PAINT_ROLES:
+        at = PAINT_ROLES.get(role)
+        if at is None:
             return self._data(index, role) if self._valid(index) else None
+        style = self.paint_roles(index)
+        return None if style is None else style[at]
+
+    def paint_roles(self, index: Index) -> Style | None:
+        """A cell's (display, background, foreground, alignment): what a view paints it with, from
+        the cache (None for an index not of this model). The grid's delegate reads them in one call
+        instead of the seven data() calls a QStyledItemDelegate makes per cell painted."""
         row = index.row()
         cells = self._painted.get(row)
-        key = (index.column(), role)
         if cells is not None:
-            found = cells.get(key, _MISSING)
-            if found is not _MISSING and index.model() is self:
+            found = cells.get(index.column())
+            if found is not None and index.model() is self:
                 return found
         if not self._valid(index):
             return None
-        return self._paint_roles(row, index.column())[role]
+        return self._paint_roles(row, index.column())
 
-    def _paint_roles(self, row: int, col: int) -> dict[int, Any]:
-        """Work out the four paint roles of a cell at once (its computed value, text and problems
-        are looked up once, not once per role) and remember them; returns them by role."""
+    def _paint_roles(self, row: int, col: int) -> Style:
+        """Work out the paint roles of a cell at once (its computed value, text and problems are
+        looked up once, not once per role) and remember them."""
         computed = self.computed(row, col)
         if (row, col) in self.rejected:
             text = self.rejected[(row, col)][0]
@@ -272,16 +282,14 @@ class GridModel(QAbstractTableModel):
                 background = BRUSHES["computed"]
             else:
                 background = None
-        roles = {
-            DISPLAY: text,
-            BACKGROUND: background,
-            FOREGROUND: COMPUTED_BRUSH if computed is not None else None,
-            ALIGNMENT: self._alignment(col),
-        }
-        cells = self._painted.setdefault(row, {})
-        for role, value in roles.items():
-            cells[(col, role)] = value
-        return roles
+        style = (
+            text,
+            background,
+            COMPUTED_BRUSH if computed is not None else None,
+            self._alignment(col),
+        )
+        self._painted.setdefault(row, {})[col] = style
+        return style
 
     def _data(self, index: Index, role: int) -> Any:
         """``data`` of the roles other than the paint roles, for a valid index of this model."""
