@@ -6,7 +6,7 @@ every change goes through an undo command on ``ctx.undo_stack``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import (
     QEvent,
@@ -64,6 +64,8 @@ class GridTable(QTableView):
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
         self._heights: dict[tuple[str, int, str], int] = {}  # (text, column width, font) -> cell height
         self._fits: dict[tuple[str, int, str], bool] = {}  # (text, column width, font) -> on one line
+        self._header_hints: dict[tuple[str, str], int] = {}  # (row label, font) -> its header's height
+        self._font, self._key = self.font(), self.font().key()
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
 
     def is_editing(self) -> bool:
@@ -117,7 +119,7 @@ class GridTable(QTableView):
         the delegate measures them (as QTableView does, per cell), at most MAX_ROW_LINES."""
         fm = self.fontMetrics()
         cap = fm.lineSpacing() * MAX_ROW_LINES + 8
-        key = self.font().key()
+        key = self._font_key()
         one = self._one_line.get(key)
         wrapped = self._wrapped_cells(row)
         if not wrapped:
@@ -131,6 +133,35 @@ class GridTable(QTableView):
         for col, text in wrapped:
             height = max(height, self._cell_height(row, col, text, key) + grid)
         return min(height, cap)
+
+    def _font_key(self) -> str:
+        """The view's font as a key of the size caches (QFont.key() builds a string each time)."""
+        font = self.font()
+        if font != self._font:
+            self._font, self._key = font, font.key()
+        return self._key
+
+    def fit_rows(self, rows: Iterable[int] | None = None) -> None:
+        """Size rows to their contents (all when None), as resizeRowsToContents does (the taller of
+        the row's hint and its header's, within the header's bounds), but asking the row header
+        for its hint once per label: Qt asked it of every row (a dozen model calls each)."""
+        header = self.verticalHeader()
+        count = self.model().rowCount() if self.model() is not None else 0
+        low, high = header.minimumSectionSize(), header.maximumSectionSize()
+        for row in range(count) if rows is None else rows:
+            if not 0 <= row < count:
+                continue
+            height = max(low, min(max(self.sizeHintForRow(row), self._header_hint(row)), high))
+            if header.sectionSize(row) != height:
+                header.resizeSection(row, height)
+
+    def _header_hint(self, row: int) -> int:
+        label = self.model().headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole)
+        key = (str(label), self._font_key())
+        found = self._header_hints.get(key)
+        if found is None:
+            found = self._header_hints[key] = self.verticalHeader().sectionSizeHint(row)
+        return found
 
     def _cell_height(self, row: int, col: int, text: str, font: str) -> int:
         """The delegate's height for one cell's text in its column (what QTableView's row sizing asks
@@ -154,7 +185,7 @@ class GridTable(QTableView):
         """The (column, text) of a row's cells whose text does not fit on one line."""
         model = self.grid.model
         fm = self.fontMetrics()
-        font = self.font().key()
+        font = self._font_key()
         out = []
         for col, column in enumerate(model.columns):
             if column.computed or column.editor in ("amount", "none"):
@@ -207,7 +238,7 @@ class GridView(QWidget):
         )
         self.cell_message.hide()
         self._resize_timer = QTimer(self, singleShot=True, interval=0)
-        self._resize_timer.timeout.connect(self._resize_all)
+        self._resize_timer.timeout.connect(self._resize_all)  # rows came or went: size them all
         self._unfitted_rows: set[int] = set()
         self._row_fit_timer = QTimer(self, singleShot=True, interval=0)
         self._row_fit_timer.timeout.connect(self._fit_rows)
@@ -288,7 +319,7 @@ class GridView(QWidget):
         for i, width in enumerate(widths):
             self._view.setColumnWidth(i, width)
         self._fitted_width = self._view.viewport().width()
-        self._view.resizeRowsToContents()
+        self._view.fit_rows()
 
     def _column_widths(self) -> list[int]:
         unit = self._view.fontMetrics().horizontalAdvance("0")
@@ -343,14 +374,11 @@ class GridView(QWidget):
         """Size every row (after rows came or went); rows waiting to be fitted are sized with them."""
         self._unfitted_rows.clear()
         self._row_fit_timer.stop()
-        self._view.resizeRowsToContents()
+        self._view.fit_rows()
 
     def _fit_rows(self) -> None:
         rows, self._unfitted_rows = self._unfitted_rows, set()
-        count = self._model.rowCount()
-        for row in sorted(rows):
-            if row < count:
-                self._view.resizeRowToContents(row)
+        self._view.fit_rows(sorted(rows))
 
     def _on_refused(self, text: str, row: int, col: int) -> None:
         self.message.emit(text)
