@@ -494,11 +494,15 @@ class GridModel(QAbstractTableModel):
         self._stale = False
         new = self._collect_problems()
         old, self._problems = self._problems, new
-        changed = {r for (r, c) in set(old) | set(new) if old.get((r, c)) != new.get((r, c))}
-        last = len(self.columns) - 1
-        for row in sorted(changed):
-            if row < self.rowCount() and last >= 0:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        spans: dict[int, tuple[int, int]] = {}  # row -> the columns whose problems changed
+        for r, c in set(old) | set(new):
+            if old.get((r, c)) != new.get((r, c)):
+                lo, hi = spans.get(r, (c, c))
+                spans[r] = (min(lo, c), max(hi, c))
+        count = self.rowCount()
+        for row in sorted(spans):
+            if row < count:
+                self.dataChanged.emit(self.index(row, spans[row][0]), self.index(row, spans[row][1]))
 
     def _on_changed(self, change: Change) -> None:
         if self.uid is None:
@@ -522,10 +526,13 @@ class GridModel(QAbstractTableModel):
                 self.rejected = {
                     (r, c): v for (r, c), v in self.rejected.items() if not (r in rows and c in keys)
                 }
+            span = self._columns_showing(change.columns)
             count = self.rowCount()
-            for row in rows:
-                if row < count:
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            if span is not None:
+                first, last = span
+                for row in rows:
+                    if row < count:
+                        self.dataChanged.emit(self.index(row, first), self.index(row, last))
         overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
         reads = self.computed_reads
         if change.form == self.uid:
@@ -533,6 +540,20 @@ class GridModel(QAbstractTableModel):
                 self._computed_dirty = True  # compared once after the re-check, not after each of 400 rows
         elif change.form is None or overall:
             self._computed_dirty = True
+
+    def _columns_showing(self, keys: tuple[str, ...]) -> tuple[int, int] | None:
+        """The first and last grid column showing the changed ``keys`` (all when none are named)
+        or computed from the row: the cells an edit repaints (a whole row of wrapped text cost
+        more to paint than the rest of an edit)."""
+        if not keys:
+            return (0, len(self.columns) - 1) if self.columns else None
+        wanted = set(keys)
+        found = [
+            i
+            for i, c in enumerate(self.columns)
+            if c.computed or c.key in wanted or not wanted.isdisjoint(c.lookup_keys())
+        ]
+        return (min(found), max(found)) if found else None
 
     def _on_forms_changed(self) -> None:
         """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""

@@ -362,11 +362,13 @@ class GridView(QWidget):
         self._resize_timer.start()
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
-        """Fit the height of rows whose cells changed (not for a repaint of one computed column), once
-        each on the next turn of the event loop: a pasted row changes several times in one paste."""
+        """Fit the height of rows whose text cells changed (not for computed cells or amounts: numbers
+        stay on one line), once each on the next turn of the event loop: a pasted row changes
+        several times in one paste."""
         if self._resize_timer.isActive():
             return  # every row is sized on this turn anyway (rows came or went: a paste that adds rows)
-        if top.column() == 0 and bottom.column() == self._model.columnCount() - 1:
+        columns = self._model.columns[top.column() : bottom.column() + 1]
+        if any(not (c.computed or c.editor in ("amount", "none")) for c in columns):  # text may wrap
             self._unfitted_rows.update(range(top.row(), bottom.row() + 1))
             self._row_fit_timer.start()
 

@@ -1,8 +1,9 @@
 """The panels are updated by difference after an edit (issue 15's speed work): after every kind of
 change they must show exactly what a full re-read of the checker shows.
 
-Checked after each step: the problem list (same problems, in order), each grid's flagged cells,
-the tree's error badges and 自评预警 flags, and the status bar's counts.
+Checked after each step: the problem list (same problems, in order), each grid's flagged cells
+and what its painted cells were painted with, the tree's error badges and 自评预警 flags, and the
+status bar's counts.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def assert_panels_match_checker(window: MainWindow, qtbot) -> None:  # noqa: ANN
             assert {k: Counter(v) for k, v in model._problems.items()} == {
                 k: Counter(v) for k, v in expected.items()
             }, model.table
+            # what each painted cell was painted with (text, colours) is what it shows now: an edit
+            # repaints only the cells it may change, so a cell left out would show a stale value
+            g.view.viewport().repaint()
+            for row, cells in list(model._painted.items()):
+                for col, style in list(cells.items()):
+                    assert model._paint_roles(row, col) == style, (model.table, row, model.columns[col].key)
     # the tree: error badges and, once computed, the 自评预警 flags
     nav = window.tree.nav_model
     qtbot.waitUntil(lambda: not nav._unscored, timeout=10000)
