@@ -220,6 +220,44 @@ def compare(reports: list[dict[str, object]], n: int) -> None:
     print(f"list vs score --json and check --json: {same}/{len(picked)} random reports identical")
 
 
+def compare_all(reports: list[dict[str, object]]) -> None:
+    """Compare every listed report with ``score --json`` and ``check --json`` run in this process
+    (core.cli.main, the code ``python -m core`` runs): figures per form, counts per report and per form."""
+    import contextlib
+    import io
+    import json
+
+    from core.cli import main as cli
+
+    def command(*args: str) -> dict[str, list[dict[str, object]]]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            cli(list(args))
+        return dict(json.loads(out.getvalue()))
+
+    keys = ("name", "kind", "execution_rate", "execution_score", "total", "grade", "warning", "warning_why")
+    severities = ("error", "warning", "info")
+    figures_same = counts_same = 0
+    t0 = time.perf_counter()
+    for rep in reports:
+        forms: list[dict[str, object]] = rep["forms"]  # type: ignore[assignment]
+        theirs = [{k: f.get(k) for k in keys} for f in command("score", str(rep["file"]), "--json")["forms"]]
+        figures_same += [{k: f.get(k) for k in keys} for f in forms] == theirs
+        problems = command("check", str(rep["file"]), "--json")["problems"]
+        whole = rep["problems"] == {s: sum(p["severity"] == s for p in problems) for s in severities}
+        per_form = all(
+            f["problems"]
+            == {s: sum(p["severity"] == s and p["form"] == f["name"] for p in problems) for s in severities}
+            for f in forms
+        )
+        counts_same += whole and per_form
+    took = time.perf_counter() - t0
+    print(
+        f"all {len(reports)} listed reports vs score --json / check --json (in-process): figures identical "
+        f"{figures_same}, counts identical (report and per form) {counts_same} ({took:.0f} s)"
+    )
+
+
 def main() -> None:
     import json
     import shutil
@@ -231,6 +269,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="first scans (fresh index each), alternating")
     ap.add_argument("--repeats", type=int, default=5, help="re-scans per round")
     ap.add_argument("--compare", type=int, default=20, help="reports compared with score/check --json")
+    ap.add_argument("--compare-all", action="store_true", help="every report, in-process (slow)")
     ap.add_argument("--one", choices=("baseline", "figures", "checks"), help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -296,6 +335,8 @@ def main() -> None:
     listed = scan([folder], index=idx).reports
     idx.close()
     compare(listed, args.compare)
+    if args.compare_all:
+        compare_all(listed)
 
 
 if __name__ == "__main__":
