@@ -475,7 +475,7 @@ def tall_rows(
     widths: list[int],
     font: float,
     page_height_mm: float,
-    cells: list[pages.Measure] | None = None,
+    cells: dict[tuple[int, int], pages.Measure] | None = None,
 ) -> frozenset[int]:
     """Return the rows taller than a page under the repeated header: they may break across pages
     (a row that must stay whole and cannot fit a page is cut off at the page's foot)."""
@@ -491,7 +491,7 @@ def table_style(
     widths: list[int],
     page_height_mm: float,
     title_lines: int = 1,
-    cells: list[pages.Measure] | None = None,
+    cells: dict[tuple[int, int], pages.Measure] | None = None,
 ) -> str:
     """Return the table style of an attachment: 五号, or 小五 where that keeps on one page a form
     that would run a few rows onto a second page at 五号 (the seeds print such a form on one page)."""

@@ -103,14 +103,20 @@ class Grid:
                 start = min(start, r1)
         return start
 
-    def keep_brackets(self, usable: Callable[[int, int], float]) -> None:
+    def keep_brackets(self, usable: Callable[[int, int], float]) -> list[tuple[int, int]]:
         """Keep every cell's bracket groups whole on its printed lines (see ``keep_groups``);
-        ``usable(col, cols)`` is how many width units (a CJK character 2) a line of a cell holds."""
+        ``usable(col, cols)`` is how many width units (a CJK character 2) a line of a cell holds.
+        Return the cells given line breaks."""
         spans = {(m[0], m[1]): m[3] - m[1] + 1 for m in self.merges}
+        changed = []
         for (r, c), cell in self.cells.items():
             v = cell.value
-            if isinstance(v, str) and any(ch in _OPENS for ch in v):
-                cell.value = keep_groups(v, usable(c, spans.get((r, c), 1)))
+            if isinstance(v, str) and _OPEN_RE.search(v):
+                kept = keep_groups(v, usable(c, spans.get((r, c), 1)))
+                if kept != v:
+                    cell.value = kept
+                    changed.append((r, c))
+        return changed
 
     def split_tall_rows(self, max_lines: int, pad: int = 0) -> None:
         """Continue a text that needs more than ``max_lines`` lines in its column on the rows below

@@ -10,6 +10,7 @@ repeated header row, and so that the last table rows travel with the notes and t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.export.grid import Grid, text_units
@@ -87,16 +88,17 @@ def _choose(heights: list[float], start: int, overflow: int, capacity: float, ba
 Measure = tuple[int, int, int, int, list[int]]  # a cell's rows, columns and each line's width units
 
 
-def measures(grid: Grid) -> list[Measure]:
-    """Return every non-empty cell of a grid: first and last row, first and last column (a merged
-    cell's range) and the width units of each of its lines (a CJK character 2, anything else 1)."""
-    covered = grid.covered()
-    out = []
-    for (r, c), _cell in grid.cells.items():
+def measures(grid: Grid, only: Iterable[tuple[int, int]] | None = None) -> dict[tuple[int, int], Measure]:
+    """Return every non-empty cell of a grid (or the cells ``only``): first and last row, first and
+    last column (a merged cell's range) and the width units of each of its lines (a CJK character 2,
+    anything else 1)."""
+    spans = {(m[0], m[1]): m for m in grid.merges}
+    out = {}
+    for r, c in grid.cells if only is None else only:
         text = grid.text(r, c)
         if text:
-            m = covered.get((r, c), (r, c, r, c))
-            out.append((m[0], m[2], m[1], m[3], [text_units(part) for part in text.split("\n")]))
+            m = spans.get((r, c), (r, c, r, c))
+            out[(r, c)] = (m[0], m[2], m[1], m[3], [text_units(part) for part in text.split("\n")])
     return out
 
 
@@ -106,7 +108,7 @@ def table_height(
     font_pt: float,
     line_pt: float,
     pad_twips: int,
-    cells: list[Measure] | None = None,
+    cells: dict[tuple[int, int], Measure] | None = None,
 ) -> float:
     """Return the estimated printed height (points) of a grid's rows as a Word table."""
     return sum(row_points(grid, widths_twips, font_pt, line_pt, pad_twips, cells))
@@ -118,7 +120,7 @@ def row_points(
     font_pt: float,
     line_pt: float,
     pad_twips: int,
-    cells: list[Measure] | None = None,
+    cells: dict[tuple[int, int], Measure] | None = None,
 ) -> list[float]:
     """Return the estimated printed height (points) of each of a grid's rows as a Word table.
 
@@ -127,7 +129,7 @@ def row_points(
     lines are shared by its rows), plus one point of rule. ``cells`` are the grid's ``measures``.
     """
     lines = [1.0] * grid.rows
-    for r1, r2, c1, c2, parts in measures(grid) if cells is None else cells:
+    for r1, r2, c1, c2, parts in (measures(grid) if cells is None else cells).values():
         units = max(2 * (sum(widths_twips[c1 : c2 + 1]) - 2 * pad_twips) / (font_pt * 20), 2)
         per_row = sum(max(1, math.ceil(u / units)) for u in parts) / (r2 - r1 + 1)
         for rr in range(r1, r2 + 1):

@@ -165,11 +165,13 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def layout(grid: Grid, name: str) -> Sheet:
     """Lay out one grid: titles, table with merges and borders, notes, sign-off, page breaks."""
     grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
-    size = cell_size(grid)
-    grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size))
+    cells = pages.measures(grid)  # each cell's lines, measured once
+    size = cell_size(grid, cells)
+    changed = grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size))
+    cells.update(pages.measures(grid, changed))
     sheet = Sheet(name, grid, size=size)
     top = sheet.top = _titles(sheet)
-    _table(sheet)
+    _table(sheet, cells)
     after = top + grid.rows - 1
     for text in grid.notes:
         after += 1
@@ -216,7 +218,7 @@ def _line(sheet: Sheet, row: int, text: str) -> None:
     sheet.heights[row] = min(MAX_ROW_PT, LINE_PT * line_count(text, sum(grid.widths)) + ROW_PAD_PT)
 
 
-def _table(sheet: Sheet) -> None:
+def _table(sheet: Sheet, cells: dict[tuple[int, int], pages.Measure] | None = None) -> None:
     grid, top = sheet.grid, sheet.top
     cell, left = CELL._replace(size=sheet.size), LEFT_CELL._replace(size=sheet.size)
     for r in range(grid.rows):
@@ -237,7 +239,7 @@ def _table(sheet: Sheet) -> None:
             style = style._replace(num="0.00")
         sheet.cells[top + r, c + 1] = (value, style)
     sheet.merges.extend((top + r1, c1 + 1, top + r2, c2 + 1) for r1, c1, r2, c2 in grid.merges)
-    for r, height in enumerate(row_heights(grid, grid.covered(), sheet.size)):
+    for r, height in enumerate(row_heights(grid, sheet.size, cells)):
         sheet.heights[top + r] = height
 
 
@@ -248,18 +250,23 @@ def cell_units(grid: Grid, col: int, cols: int, size: float = CELL_PT) -> float:
 
 
 def row_heights(
-    grid: Grid,
-    covered: dict[tuple[int, int], tuple[int, int, int, int]],
-    size: float = CELL_PT,
-    measures: list[pages.Measure] | None = None,
+    grid: Grid, size: float = CELL_PT, cells: dict[tuple[int, int], pages.Measure] | None = None
 ) -> list[float]:
-    """Return each table row's height in points so that wrapped text (at ``size``) is fully visible."""
+    """Return each table row's height in points so that wrapped text (at ``size``) is fully visible;
+    ``cells`` are the grid's ``pages.measures``."""
     lines = [1.0] * grid.rows
-    for r1, r2, c1, c2, parts in pages.measures(grid) if measures is None else measures:
-        usable = max(cell_units(grid, c1, c2 - c1 + 1, size), 2)
-        per_row = sum(max(1, math.ceil(units / usable)) for units in parts) / (r2 - r1 + 1)
+    usable: dict[tuple[int, int], float] = {}  # a line's units by first and last column
+    for r1, r2, c1, c2, parts in (pages.measures(grid) if cells is None else cells).values():
+        width = usable.get((c1, c2))
+        if width is None:
+            width = usable[(c1, c2)] = max(cell_units(grid, c1, c2 - c1 + 1, size), 2)
+        need = sum(max(1, math.ceil(units / width)) for units in parts) if len(parts) > 1 else 0
+        need = need or max(1, math.ceil(parts[0] / width))
+        if r1 == r2:
+            lines[r1] = max(lines[r1], need)
+            continue
         for rr in range(r1, r2 + 1):
-            lines[rr] = max(lines[rr], per_row)
+            lines[rr] = max(lines[rr], need / (r2 - r1 + 1))
     line = LINE_PT * size / CELL_PT
     return [min(MAX_ROW_PT, math.ceil(n) * line + ROW_PAD_PT) for n in lines]
 
@@ -280,7 +287,7 @@ def fill_width(grid: Grid, page: pages.Page) -> None:
     grid.widths = [w + e for w, e in zip(grid.widths, extra, strict=True)]
 
 
-def cell_size(grid: Grid) -> float:
+def cell_size(grid: Grid, cells: dict[tuple[int, int], pages.Measure] | None = None) -> float:
     """Return the table's font size: 五号, or 小五 where that prints a form too long for one page
     larger than 五号 fitted to one page would (fewer lines, and no scaling or less of it).
 
@@ -297,12 +304,11 @@ def cell_size(grid: Grid) -> float:
         fixed += DEFAULT_ROW_PT + stored_height(
             LINE_PT * line_count(signoff_line(grid.signoff), width) + ROW_PAD_PT
         )
-    covered = grid.covered()
-    measures = pages.measures(grid)
+    measures = pages.measures(grid) if cells is None else cells
 
     def pages_at(size: float) -> float:
         capacity = page.capacity([w + 2.0 for w in grid.widths])
-        heights = row_heights(grid, covered, size, measures)
+        heights = row_heights(grid, size, measures)
         return (fixed + sum(stored_height(h) for h in heights)) / capacity
 
     big = pages_at(CELL_PT)
