@@ -243,18 +243,6 @@ def _utf8_in_c(read: Callable[[Connected], Report]) -> Callable[[Connected], Rep
 
 
 @_utf8_in_c
-def load_for_figures(db: Connected) -> Report:
-    """Read what the scores need (header, forms, funds, indicators, score sheet) without goals,
-    narrative or the indicators' long texts (reasons, descriptions): the review list's reader."""
-    head = _head(db)
-    report = Report(**_values(head, declared(Report)))
-    rows_of = _rows_by_form(db, (Table.FUNDS, Table.SCORE_SHEET))  # a sheet's formula may be in its texts
-    rows_of.update(_rows_by_form(db, (Table.INDICATORS,), frozenset({Kind.LONG})))
-    report.forms = _forms(db, rows_of)
-    return report
-
-
-@_utf8_in_c
 def load_report(db: Connected) -> Report:
     """Read the whole report from an open database."""
     head = _head(db)
