@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -216,6 +217,7 @@ LATIN_WIDE = 1.25  # digits and letters of a CJK font's own Latin (Noto Serif CJ
 TAIL_CHARS = 6  # a line that closes a bracket opened on an earlier line has this many characters before it
 
 
+@functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
 def keep_groups(text: str, usable: float) -> str:
     """Return ``text`` with line breaks so that no printed line is the short tail of a bracket group
     broken on the line before ("目标管理（22分" / "）", "优（党员干部向心力提" / "升）").
@@ -227,7 +229,7 @@ def keep_groups(text: str, usable: float) -> str:
     A group split with at most five characters on its last line starts a new line when it fits one
     (the narrowest); a longer group is broken earlier, leaving at least six characters and half the
     group on its last line. The breaks are SOFT_BREAK (the importers take them out again); the printed
-    words stay the same, only where lines end moves.
+    words stay the same, only where lines end moves. Cached: every form prints the same labels.
     """
     least = int(usable) - 1
     if not _OPEN_RE.search(text) or _units(text, LATIN_WIDE)[-1] <= least:
