@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from gui.context import AppContext
 from gui.direction import add_direction_actions
 from gui.grids import rows as row_ops
-from gui.grids.base import GridModel
+from gui.grids.base import LINE, GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, editor_text, input_target, set_editor_text
 from gui.grids.models import make_model
@@ -327,15 +327,22 @@ class GridView(QWidget):
         columns = self._model.columns
         widths = [max((c.width or 10) * unit + 12, header.horizontalAdvance(c.title) + 24) for c in columns]
         room = self._view.viewport().width() - 2
-        long = [i for i, c in enumerate(columns) if c.editor == "long"]
-        excess = sum(widths) - room
-        if room < 200 or excess <= 0 or not long:
+        if room < 200:
             return widths
-        floor = 7 * unit + 12
-        spare = sum(max(0, widths[i] - floor) for i in long)
-        for i in long:
-            give = max(0, widths[i] - floor)
-            widths[i] -= min(give, excess * give // spare) if spare else 0
+        # Long-text columns give first, then the one-line text columns (their text wraps), each down
+        # to its title's width; only when that is still too wide do they go down to seven characters
+        # and their titles are cut (the 评分表 and 偏差原因 at 150 % scaling).
+        titled = [max(7 * unit + 12, header.horizontalAdvance(c.title) + 24) for c in columns]
+        for editor, bare in (("long", False), (LINE, False), ("long", True), (LINE, True)):
+            excess = sum(widths) - room
+            if excess <= 0:
+                break
+            floor = [7 * unit + 12 if bare else t for t in titled]
+            pool = [i for i, c in enumerate(columns) if c.editor == editor]
+            spare = sum(max(0, widths[i] - floor[i]) for i in pool)
+            for i in pool:
+                give = max(0, widths[i] - floor[i])
+                widths[i] -= min(give, -(-excess * give // spare)) if spare else 0
         return widths
 
     def resizeEvent(self, event: QResizeEvent) -> None:
