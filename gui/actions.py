@@ -25,6 +25,8 @@ ACCESS_KEYS = {
     "export_form_word": "D",
     "export_form_excel": "L",
     "check": "C",
+    "go_problems": "L",
+    "go_tree": "T",
     "undo": "U",
     "redo": "R",
     "sample": "S",
@@ -50,6 +52,8 @@ class Actions:
     export_form_word: QAction
     export_form_excel: QAction
     check: QAction
+    go_problems: QAction
+    go_tree: QAction
     undo: QAction
     redo: QAction
     sample: QAction
@@ -93,6 +97,8 @@ class Actions:
             ("export_form_word", "导出本表 Word", None, None, "只导出当前表"),
             ("export_form_excel", "导出本表 Excel", None, None, "只导出当前表"),
             ("check", "全面检查", "F5", SP.SP_DialogApplyButton, "重新检查整份报告"),
+            ("go_problems", "转到问题列表", "F8", None, "光标到问题列表：上下键选问题，回车跳到它的单元格"),
+            ("go_tree", "转到目录", "F6", None, "光标到左侧目录：上下键选表"),
             ("undo", "撤销", QKeySequence.StandardKey.Undo, SP.SP_ArrowBack, "撤销上一步"),
             ("redo", "重做", QKeySequence.StandardKey.Redo, SP.SP_ArrowForward, "重做"),
             ("sample", "打开示例报告", None, None, "打开湖南益阳 2023 示例报告，看看完成的报告是什么样"),
@@ -149,7 +155,9 @@ class Actions:
         edit_menu = bar.addMenu("编辑(&E)")
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
-        bar.addMenu("检查(&C)").addAction(self.check)
+        check_menu = bar.addMenu("检查(&C)")
+        for action in (self.check, self.go_problems, self.go_tree):
+            check_menu.addAction(action)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.sample)
         help_menu.addAction(self.about)

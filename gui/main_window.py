@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         a.undo.setEnabled(False)
         a.redo.setEnabled(False)
         a.check.triggered.connect(self.check_all)
+        a.go_problems.triggered.connect(self.focus_problems)
+        a.go_tree.triggered.connect(lambda: self.tree.setFocus(Qt.FocusReason.ShortcutFocusReason))
         a.quit.triggered.connect(self.close)
         a.package.triggered.connect(self.make_package)
         a.review_mode.triggered.connect(self.open_review_mode)
@@ -235,6 +237,14 @@ class MainWindow(QMainWindow):
             self.actions_.package,
         ):
             action.setEnabled(doc is not None)
+
+    def focus_problems(self) -> None:
+        """检查 → 转到问题列表 (F8): the list gets the keyboard, its first problem current."""
+        self.problems.show()
+        view = self.problems.view
+        if not view.currentIndex().isValid() and view.model().rowCount() > 0:
+            view.setCurrentIndex(view.model().index(0, 0))
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def make_package(self) -> None:
         """文件 → 生成报送包…"""

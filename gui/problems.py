@@ -262,7 +262,7 @@ class ProblemDock(QDockWidget):
         for col, width in enumerate((64, 200, 170)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.view.doubleClicked.connect(self.jump)
+        self.view.activated.connect(self.jump)  # a double click, or Enter from the keyboard
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         layout.addWidget(self.view)

@@ -15,6 +15,7 @@ from core.report import Document
 from gui.grids.delegates import input_target
 from gui.main_window import MainWindow
 from gui.navigation import PROJECT_NODE
+from gui.problems import PROBLEM_ROLE
 from tests.gui.window_helpers import (
     Messages,
     cell_text,
@@ -255,3 +256,27 @@ def test_every_menu_and_menu_action_has_an_access_key(qtbot) -> None:  # noqa: A
     assert any(t.startswith("新建(&N)") for t in seen)
     toolbar_texts = [a.iconText() for a in window.findChild(QToolBar, "mainToolbar").actions()]
     assert "新建" in toolbar_texts and not any("&" in t for t in toolbar_texts)
+
+
+def test_the_keyboard_alone_reaches_a_problem_and_jumps_to_its_cell(qtbot, seed: Path) -> None:
+    """F8 puts the cursor in the problem list, Down/Enter jump as a double click does; F6 the tree."""
+    window = make_window(qtbot, seed)
+    window.activateWindow()  # shortcuts reach only the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = window.problems.view
+    assert not view.hasFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_F8)
+    assert QApplication.focusWidget() is view
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    problem = view.currentIndex().data(PROBLEM_ROLE)
+    assert problem is not None and view.currentIndex().row() == 1
+    uid, table, row, column = problem.cell()
+    assert window.tree.current_node() != (PROJECT_NODE, uid) and row is not None
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.tree.current_node() == (PROJECT_NODE, uid)
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QTableView) and focused.model().table == table
+    current = focused.currentIndex()
+    assert current.row() == row and focused.model().column_key(current.column()) == column
+    qtbot.keyClick(focused, Qt.Key.Key_F6)
+    assert QApplication.focusWidget() is window.tree
