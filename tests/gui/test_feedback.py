@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 from core.report import Document, new_report
 from gui import settings
 from gui.dialogs.export import EXCEL
+from gui.grids.models import SUGGESTED
 from tests.gui.window_helpers import Messages, grid, make_window, pick_project, type_into_cell
 
 SeedFile = Callable[[str], Path]
@@ -100,3 +101,18 @@ def test_an_empty_form_shows_no_score_and_no_grade(qtbot, tmp_path: Path) -> Non
     text = window.score_label.text()
     assert "0.00" not in text and "差" not in text
     assert "尚未填写" in text
+
+
+def test_the_score_sheet_shows_suggested_scores_whole(qtbot, seed_zpdb: SeedFile) -> None:
+    """预算结余率's suggestion (22 of 24 projects × 8) reads 7.33 beside 3.75, whole in its column."""
+    window = make_window(qtbot, seed_zpdb("seed001_guangyuan"))
+    window.resize(1024, 700)
+    assert window.tree.select_node("score", window.ctx.doc.report.overall.uid)
+    view = window.score_editor.grids["score_sheet"].view
+    model = view.model()
+    column = model.column_of(SUGGESTED)
+    shown = [(model.index(r, 2).data(), model.index(r, column).data()) for r in range(model.rowCount())]
+    assert ("预算结余率（低效无效率）", "7.33") in shown
+    assert ("目标实现", "3.75") in shown
+    metrics = view.fontMetrics()
+    assert all(metrics.horizontalAdvance(t) + 8 <= view.columnWidth(column) for _, t in shown)
