@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 
 from tests.gui.window_helpers import grid, make_window, pick_project
 
@@ -111,3 +111,17 @@ def test_windows_scaling_keeps_every_column_in_view(seed_zpdb: SeedFile, tmp_pat
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[0] == "True", out.stdout
     assert png.stat().st_size > 10_000
+
+
+def test_the_report_page_shows_the_whole_template_description_in_a_low_window(
+    qtbot, seed_zpdb: SeedFile
+) -> None:
+    """911×512 is a 1366×768 screen at 150 %: the page scrolls rather than cut the two-line description."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(911, 512)
+    assert window.tree.select_node("report")
+    label = window.findChild(QLabel, "report_template")
+    qtbot.waitUntil(lambda: label.isVisible() and label.width() > 100)
+    qtbot.wait(50)
+    assert label.height() >= label.heightForWidth(label.width()), "the template's description is cut"
+    assert label.fontMetrics().lineSpacing() * 2 <= label.heightForWidth(label.width())
