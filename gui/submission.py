@@ -93,11 +93,11 @@ class SummaryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)  # a double click, or Enter from the keyboard
         self.footer = QLabel(self)
         self.footer.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("自评汇总表（点击列标题排序，双击打开该表）", self))
+        layout.addWidget(QLabel("自评汇总表（点击列标题排序，双击或回车打开该表）", self))
         layout.addWidget(self.table)
         layout.addWidget(self.footer)
 

@@ -42,7 +42,8 @@ def test_summary_node_sorts_and_opens_a_project(qtbot: Any, seed_zpdb: Any) -> N
     view.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # 执行率, lowest first
     lowest = view.proxy.index(0, 0).data()
     assert lowest == "老党员困难党员和特困离退休干部救助"  # 0.00%
-    view.table.doubleClicked.emit(view.proxy.index(0, 0))
+    view.table.setCurrentIndex(view.proxy.index(0, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter opens the form, as a double click does
     form = window.ctx.doc.report.form_by_name(lowest)
     assert window.tree.current_node() == (PROJECT_NODE, form.uid)
     assert "项目合计" in view.footer.text() and "等级分布" in view.footer.text()
