@@ -107,12 +107,16 @@ class ExportDialog(QDialog):
         kwargs.update(template=self.ctx.open_doc.template)  # the writers' keyword (not a column's key)
         if self.kind == WORD:
             kwargs["charts"] = self._charts()
-        self.worker = ExportWorker(writer_for(self.kind), (self.ctx.open_doc.report, self.path), kwargs)
+        self._run(ExportWorker(writer_for(self.kind), (self.ctx.open_doc.report, self.path), kwargs))
+
+    def _run(self, worker: ExportWorker) -> None:
+        """Run ``worker`` on its own thread, its progress and end reported to this dialog."""
+        self.worker = worker
         self.thread_ = QThread(self)
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
-        self.worker.progressed.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
+        worker.moveToThread(self.thread_)
+        self.thread_.started.connect(worker.run)
+        worker.progressed.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
         self.thread_.start()
 
     def _charts(self) -> dict[str, bytes] | None:
@@ -189,10 +193,4 @@ class WriterDialog(ExportDialog):
 
     def start(self) -> None:
         doc = self.ctx.open_doc
-        self.worker = ExportWorker(self.write, (doc.report, self.path), dict(template=doc.template))
-        self.thread_ = QThread(self)
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
-        self.worker.progressed.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
-        self.thread_.start()
+        self._run(ExportWorker(self.write, (doc.report, self.path), dict(template=doc.template)))
