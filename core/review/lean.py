@@ -11,19 +11,15 @@ upgraded in memory first, see ``readonly.load_connection``).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import fields
 from operator import itemgetter
 from typing import Any
 
 from core.schema import (
     FUND_AMOUNTS,
     IND,
-    ROW_TYPES,
     STORAGE_TABLES,
-    Column,
     Form,
     Kind,
     Report,
@@ -31,6 +27,7 @@ from core.schema import (
     columns,
     declared,
 )
+from core.storage.repository import row_reader
 
 # The columns ``core.scoring`` reads of each row table to give a form's figures (fund_value,
 # execution_score, effective_score, is_breakdown, _rescale, early_warning, the score-sheet formulas).
@@ -55,45 +52,6 @@ FIGURE_COLUMNS: dict[Table, frozenset[str]] = {
 }
 
 
-def _blank(col: Column) -> str:
-    """The SQL constant a column not read takes: its default's stored form."""
-    if col.kind == Kind.FLAG:
-        return "0"
-    if col.kind == Kind.PATH:
-        return "'[]'"
-    return "''"
-
-
-def _reader(table: Table) -> tuple[str, Callable[[tuple[Any, ...]], Any]]:
-    """Return the SELECT list of a row table (``FIGURE_COLUMNS`` read, the rest blank) and the
-    function making one model row of a record, by position."""
-    wanted = FIGURE_COLUMNS[table]
-    cols = columns(table)
-    make = ROW_TYPES[table]
-    if [c.key for c in cols] != [f.name for f in fields(make)]:
-        raise TypeError(f"{make.__name__}: every field must be a declared column, in order")
-    select = ", ".join(
-        (f"COALESCE({c.storage}, 0)" if c.kind == Kind.FLAG else f"COALESCE({c.storage}, '')")
-        if c.key in wanted and c.kind != Kind.PATH
-        else (c.storage if c.key in wanted else _blank(c))
-        for c in cols
-    )
-    flags = [i for i, c in enumerate(cols) if c.kind == Kind.FLAG]
-    paths = [i for i, c in enumerate(cols) if c.kind == Kind.PATH]
-
-    def build(values: tuple[Any, ...]) -> Any:
-        out = list(values)
-        for i in flags:
-            out[i] = bool(out[i])
-        for i in paths:
-            out[i] = list(json.loads(out[i] or "[]"))
-        return make(*out)
-
-    if not flags and not paths:
-        return select, lambda values: make(*values)
-    return select, build
-
-
 _READERS: dict[Table, tuple[str, Callable[[tuple[Any, ...]], Any]]] = {}
 
 
@@ -102,7 +60,8 @@ def _rows(conn: sqlite3.Connection, table: Table, forms: dict[int, Form]) -> Non
     sorted here: SQLite's ORDER BY walks the primary-key index and costs a third more)."""
     found = _READERS.get(table)
     if found is None:
-        found = _READERS[table] = _reader(table)
+        present = {c.storage for c in columns(table)}  # the current format (an older file is upgraded first)
+        found = _READERS[table] = row_reader(table, present, FIGURE_COLUMNS[table])
     select, build = found
     records = conn.execute(f"SELECT form_id, position, {select} FROM {STORAGE_TABLES[table]}").fetchall()
     records.sort(key=itemgetter(0, 1))

@@ -98,22 +98,23 @@ def _converter(col: Column) -> Any:
     return _s
 
 
-def _row_reader(
-    table: str, present: set[str], skip: frozenset[Kind] = frozenset()
+def row_reader(
+    table: str, present: set[str], wanted: frozenset[str] | None = None
 ) -> tuple[str, Callable[[tuple[Any, ...]], Any]]:
     """Return the SELECT list of a row table and a function making one model row of a record.
 
     Text columns arrive as text (NULL read as ""), so a row is made from its values by position,
-    with only flags, paths and integers converted; a column an older file lacks reads as blank.
-    Columns of a kind in ``skip`` are not read (they keep their default).
+    with only flags, paths and integers converted; a column an older file lacks reads as blank, and so
+    does one not in ``wanted`` (column keys; None: every column), which SQLite is not asked for.
     """
-    cols = [c for c in columns(table) if c.storage and c.kind not in skip]
+    cols = [c for c in columns(table) if c.storage]
     make = ROW_TYPES[Table(table)]
     special = (Kind.FLAG, Kind.PATH, Kind.INTEGER)
+    read = {c.storage for c in cols if c.storage in present and (wanted is None or c.key in wanted)}
     select = ", ".join(
-        (c.storage if c.storage in present else "NULL")
+        (c.storage if c.storage in read else "NULL")
         if c.kind in special
-        else (f"COALESCE({c.storage}, '')" if c.storage in present else "''")
+        else (f"COALESCE({c.storage}, '')" if c.storage in read else "''")
         for c in cols
     )
     converted = [(i, _converter(c)) for i, c in enumerate(cols) if c.kind in special]
@@ -176,15 +177,13 @@ def _update(db: Connected, table: str, pk: str, key: Any, values: dict[str, Any]
         raise LookupError(f"no row {pk} = {key!r} in {table}")
 
 
-def _rows_by_form(
-    db: Connected, tables: Iterable[str] = tuple(TABLES), skip: frozenset[Kind] = frozenset()
-) -> dict[str, dict[int, list[Any]]]:
+def _rows_by_form(db: Connected, tables: Iterable[str] = tuple(TABLES)) -> dict[str, dict[int, list[Any]]]:
     """Read every row table in one query each (not one per form: 30× faster on big reports)."""
     out: dict[str, dict[int, list[Any]]] = {}
     for table in tables:
         name = TABLES[table]
         present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({name})")}
-        select, build = _row_reader(table, present, skip)
+        select, build = row_reader(table, present)
         by_form: dict[int, list[Any]] = {}
         for values in db.conn.execute(f"SELECT form_id, {select} FROM {name} ORDER BY form_id, position"):
             found = by_form.get(values[0])
