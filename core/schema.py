@@ -231,12 +231,14 @@ class FundRow:
         "年初预算数",
         Kind.AMOUNT,
         headers=("年初预算数", "年初预算", "年初数", "预算数"),
+        exact_headers=("年初",),  # under a "预算数" title spanning 年初 | 全年
         cleared_next_year=True,
     )
     annual: str = text(
         "全年预算数",
         Kind.AMOUNT,
-        headers=("全年预算数", "全年预算", "调整后预算数", "全年数"),
+        headers=("全年预算数", "全年预算", "调整后预算", "调整预算数", "年度预算数", "全年数"),
+        exact_headers=("全年", "调整后", "调整数"),
         cleared_next_year=True,
     )
     executed: str = text(

@@ -56,6 +56,10 @@ class Grid:
             if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
                 continue
             for r in range(r0, r1 + 1):
+                # a row whose last cells are covered by a range from above (a two-row header) ends
+                # where the range ends, not at its last own value
+                if r < len(self.cells) and len(self.cells[r]) <= c1:
+                    self.cells[r].extend([""] * (c1 + 1 - len(self.cells[r])))
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._anchors[(r, c)] = (r0, c0)

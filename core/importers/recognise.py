@@ -193,6 +193,11 @@ def _indicator_header_uncached(grid: Grid, r: int) -> dict[str, int]:
     return {}
 
 
+def _indicator_titles(grid: Grid, r: int) -> int:
+    """How many cells of row r are indicator column titles (年度指标值, 实际完成值, 分值 …)."""
+    return sum(1 for _, text in _anchors(grid, r) if indicator_column(text))
+
+
 def _fund_header_uncached(grid: Grid, r: int) -> dict[str, int]:
     cols: dict[str, int] = {}
     for c, text in _anchors(grid, r):
@@ -411,8 +416,21 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         _declaration_funds(grid, top, end, form, options)
         return
     hr, cols = header
+    first = hr + 1
+    lower = _fund_header_below(grid, hr, end, cols)
+    if lower:  # "预算数" over "年初 | 全年": the lower row names the columns
+        cols, first = lower, hr + 2
+        form.header_texts |= {norm(t) for _, t in _anchors(grid, hr + 1)}
+        for _, text in _anchors(grid, hr + 1):
+            form.fund_source_unit = unit_of(text) or form.fund_source_unit
     form.headers |= {f"fund:{k}" for k in cols}
     form.header_texts |= {norm(t) for _, t in _anchors(grid, hr)}
+    lone = FUND.initial in cols and FUND.annual not in cols
+    if lone and bare(grid.text(hr, cols[FUND.initial])) == "预算数":
+        form.notes.append(
+            f"{grid.ref(hr, cols[FUND.initial])}：表中只有一列“预算数”，已作为年初预算数导入；"
+            "如为调整后的全年预算数，请在报告中改填到“全年预算数”"
+        )
     value_cols = sorted(cols.values())
     # inline layout (益阳 附件2): "年初预算数 | 1301.13 | 全年预算数 | 2187.04 …" on one line
     first_key_col = min(cols.values())
@@ -421,7 +439,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         _inline_funds(grid, hr, end, cols, form, options)
         return
     blank_run = 0
-    for r in range(hr + 1, end):
+    for r in range(first, end):
         if _goal_header(grid, r) or _indicator_header(grid, r) or _fund_header(grid, r):
             break
         if grid.is_blank_row(r):
@@ -471,6 +489,30 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         form.funds.append(RawFund(_fund_label(label), values, refs))
         if FUND.weight in values and not form.execution_weight:
             form.execution_weight = values[FUND.weight]
+
+
+def _fund_header_below(grid: Grid, hr: int, end: int, cols: dict[str, int]) -> dict[str, int]:
+    """The columns named by a second header row under the funds header, or {} when the row below is
+    not one (every cell right of the labels a fund title, at least one of them its own)."""
+    r = hr + 1
+    if r >= end or r >= grid.height:
+        return {}
+    left = min(cols.values())
+    lower: dict[str, int] = {}
+    own = False
+    for c, text in _anchors(grid, r):
+        if c < left:
+            continue
+        key = fund_column(text)
+        if key is None:
+            return {}
+        lower[key] = c
+        own = own or grid.anchor(r, c)[0] == r
+    if not own:
+        return {}
+    merged = {k: c for k, c in cols.items() if c not in lower.values() and k not in lower}
+    merged.update(lower)
+    return merged
 
 
 def _inline_funds(
@@ -564,8 +606,8 @@ def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
     hr, (gc, ac) = header
     form.header_texts |= {norm(grid.text(hr, gc)), norm(grid.text(hr, ac))}
     for r in range(hr + 1, end):
-        if _indicator_header(grid, r) or _fund_header(grid, r):
-            break
+        if _indicator_header(grid, r) or _fund_header(grid, r) or _indicator_titles(grid, r) >= 3:
+            break  # the indicator table's header (its upper row, when it takes two)
         if _hidden(grid, r, options, form):
             continue
         goal, achieved = grid.text(r, gc), grid.text(r, ac)
