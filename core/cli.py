@@ -146,6 +146,8 @@ def _print_preview(preview: Any) -> None:
         action = {"new": "新建", "fill": "填入", "skip": "跳过"}[part.action]
         rows = "，".join(f"{k} {v} 行" for k, v in part.rows.items())
         print(f"{where}：{part.recognised_as} → {action}“{part.form}”（{rows}）")
+        for check in part.checks:
+            print(f"    请核对：{check}")
         for note in part.notes:
             print(f"    说明：{note}")
         for skip in part.skipped:
@@ -372,7 +374,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="覆盖已填写的值 / overwrite typed values")
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入 / preview only")
     p.add_argument("--json", action="store_true", help="预览输出 JSON / print the preview as JSON")
-    p.add_argument("--include-hidden", action="store_true", help="包括隐藏的工作表和行 / include hidden")
+    p.add_argument(
+        "--include-hidden",
+        action="store_true",
+        help="包括隐藏内容（隐藏的工作表、行和列）/ include hidden content",
+    )
     p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite the output file")
     p.set_defaults(func=cmd_import)
 

@@ -56,6 +56,7 @@ class Part:
     rows: dict[str, int] = field(default_factory=dict)
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # read, but to be checked by the user
     hidden: bool = False
     raw: RawForm | None = None
     reason: str = ""
@@ -72,6 +73,8 @@ class Part:
         }
         if self.notes:
             out["notes"] = self.notes
+        if self.checks:
+            out["checks"] = self.checks
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -253,6 +256,10 @@ def preview_files(
                     raw.name = file_stem_name(str(path))
                     if "部门整体" in name:
                         raw.kind = OVERALL
+                elif not raw.name and raw.kind == PROJECT and len(forms) == 1 and grid.kind != TABLE:
+                    raw.name = sheet_project_name(grid.name)
+                    if raw.name:
+                        raw.checks.append(f"表中项目名称为空，已用工作表名“{raw.name}”作为项目名称，请核对")
                 if grid.note and grid.kind != TABLE:
                     raw.notes.insert(0, grid.note)
                 raw.notes[:0] = source.notes
@@ -267,6 +274,7 @@ def preview_files(
                     rows=_counts(raw),
                     skipped=list(raw.skipped),
                     notes=list(raw.notes),
+                    checks=list(raw.checks),
                     raw=raw,
                 )
                 if not part.rows and raw.recognised_as != SCORE_SHEET:
@@ -292,6 +300,19 @@ def preview_files(
     return preview
 
 
+_GENERIC_SHEET = re.compile(r"(?i)^(sheet|工作表|表|页)?\d*$")
+_NOT_A_PROJECT = ("自评", "申报", "模板", "汇总", "评分", "基础数据", "部门整体", "指标", "绩效")
+
+
+def sheet_project_name(sheet: str) -> str:
+    """The project a sheet's name gives ("附件3-1 业务工作经费" → 业务工作经费), or "" when the name is
+    a default or a form's name (Sheet1, 自评表, 附件3) rather than a project's."""
+    name = re.sub(r"^\s*附件\s*[\d一二三四五六七八九十]+(?:[-－—_.]\d+)*\s*[:：、.]?\s*", "", sheet).strip()
+    if _GENERIC_SHEET.fullmatch(name) or any(w in name for w in _NOT_A_PROJECT):
+        return ""
+    return name
+
+
 def _continues(last: Part | None, raw: RawForm) -> bool:
     """A Word table holding only indicators, right after a form's header/funds/goals table."""
     if last is None or last.raw is None or last.raw.indicators or last.raw.recognised_as == SCORE_SHEET:
@@ -307,9 +328,13 @@ def _append_table(part: Part, raw: RawForm) -> None:
     mine.headers |= raw.headers
     mine.header_texts |= raw.header_texts
     mine.skipped.extend(raw.skipped)
+    mine.notes.extend(raw.notes)
+    mine.checks.extend(raw.checks)
     mine.signoff = mine.signoff or raw.signoff
     mine.printed_total = mine.printed_total or raw.printed_total
     part.skipped.extend(raw.skipped)
+    part.notes.extend(raw.notes)
+    part.checks.extend(raw.checks)
     part.rows = _counts(mine)
     part.part = f"{part.part}、{raw.part}"
 

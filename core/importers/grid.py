@@ -40,6 +40,7 @@ class Grid:
     numeric: set[tuple[int, int]] = field(default_factory=set)
     hidden: bool = False
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
     index: int = 0
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)

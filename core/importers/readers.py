@@ -235,6 +235,9 @@ _HIDDEN_ATTR = re.compile(rb'\bhidden="(?:1|true)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[ >/]")
 _VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]")
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
+_MIN_ATTR = re.compile(rb'\bmin="(\d+)"')
+_MAX_ATTR = re.compile(rb'\bmax="(\d+)"')
 
 
 def _col_index(letters: bytes) -> int:
@@ -258,7 +261,15 @@ def _sheet_paths(zf: zipfile.ZipFile) -> list[str]:
 
 
 def _scan_sheet_xml(data: bytes, grid: Grid) -> None:
-    """Add hidden rows and formulas with no saved value, read from the raw sheet XML."""
+    """Add hidden rows and columns and formulas with no saved value, read from the raw sheet XML."""
+    cols_end = data.find(b"<sheetData")
+    for match in _COL_RE.finditer(data, 0, cols_end if cols_end > 0 else len(data)):
+        attrs = match.group(1)
+        low, high = _MIN_ATTR.search(attrs), _MAX_ATTR.search(attrs)
+        if _HIDDEN_ATTR.search(attrs) and low and high:
+            first, last = int(low.group(1)) - 1, min(int(high.group(1)), 16384) - 1
+            if last - first < 1000:  # a hidden range to the sheet's edge hides only empty columns
+                grid.hidden_cols.update(range(first, last + 1))
     for match in _ROW_RE.finditer(data):
         attrs = match.group(1)
         if _HIDDEN_ATTR.search(attrs):
@@ -316,6 +327,13 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                 "SheetVeryHidden",
             )
         table = sheet.find(_ss("Table"))
+        col = -1
+        for column in table.findall(_ss("Column")) if table is not None else ():
+            col = int(column.get(_ss("Index"), col + 2)) - 1
+            span = int(column.get(_ss("Span"), "0") or 0)
+            if column.get(_ss("Hidden")) in ("1", "true"):
+                grid.hidden_cols.update(range(col, col + span + 1))
+            col += span
         occupied: set[tuple[int, int]] = set()
         r = -1
         for row in table.iter(_ss("Row")) if table is not None else ():

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from core import schema
 from core.importers.amounts import rate_text, read_amount, read_score, unit_of
-from core.importers.grid import Grid
+from core.importers.grid import Grid, column_letter
+from core.importers.readers import number_text
 from core.importers.words import (
     ACHIEVED_HEADERS,
     ALL_HEADER_LABELS,
@@ -93,6 +95,7 @@ class RawForm:
     year: int | None = None
     funds: list[RawFund] = field(default_factory=list)
     fund_source_unit: str = ""
+    unit_stated: str = ""  # the money unit the funds table prints ("" when it states none)
     execution_weight: str = ""
     goals: list[Goal] = field(default_factory=list)
     indicators: list[dict[str, str]] = field(default_factory=list)
@@ -102,6 +105,7 @@ class RawForm:
     printed_total: str = ""
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # what was read but may be wrong: the user checks
     by_level3: bool = False
     declaration: bool = False
     headers: set[str] = field(default_factory=set)
@@ -269,8 +273,40 @@ def _year_of(text: str) -> int | None:
 
 
 # ---- one grid -------------------------------------------------------------------------
+HIDDEN_HINT = "如需导入，请勾选“包括隐藏内容”（命令行加 --include-hidden）"
+
+
+def _hide_columns(grid: Grid) -> list[Skip]:
+    """Blank the cells of hidden columns (a helper column, last year's values kept out of sight) so
+    that no header or value is read from them; one Skip per hidden column that held something. A
+    merged range reaching a visible column keeps its text."""
+    reach = {(r0, c0): c1 for r0, c0, _r1, c1 in grid.merges}
+    skipped: list[Skip] = []
+    for c in sorted(grid.hidden_cols):
+        emptied = False
+        for r, row in enumerate(grid.cells):
+            if c >= len(row) or not row[c] or not grid.is_anchor(r, c):
+                continue
+            if any(cc not in grid.hidden_cols for cc in range(c, reach.get((r, c), c) + 1)):
+                continue
+            row[c] = ""
+            emptied = True
+        if emptied:
+            skipped.append(Skip(f"{grid.name}!{column_letter(c)}列", f"隐藏列，未导入（{HIDDEN_HINT}）"))
+    grid.memo.clear()
+    return skipped
+
+
 def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     """Return the forms found in a grid, or ([], reason) when it holds none."""
+    hidden = _hide_columns(grid) if grid.hidden_cols and not options.include_hidden else []
+    forms, why = _recognise_grid(grid, options)
+    for form in forms:
+        form.skipped[:0] = hidden
+    return forms, why
+
+
+def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     if grid.height == 0 or grid.width == 0:
         return [], "空表"
     header_rows: list[tuple[int, dict[str, int]]] = []
@@ -373,15 +409,16 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
             if name_label(value) or starts(value, ALL_HEADER_LABELS):
                 continue
             if target == HEAD.name and not form.name:
-                form.name = value.strip()
+                form.name = one_line(value)
                 form.name_ref = grid.ref(r, cc)
                 form.kind = kind or form.kind
             elif target != HEAD.name and not getattr(form, target):
-                setattr(form, target, value.strip())
+                setattr(form, target, one_line(value))
             used.add((r, cc))
     if not form.name and form.kind == "overall":
         form.name = form.supervisor or form.implementer
     _funds(grid, top, first_body, form, options)
+    _check_units(form, options)
     _goals(grid, top, first_body, form, options)
     if header:
         _indicators(grid, header[0], header[1], end, form, options)
@@ -412,6 +449,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         for _, text in _anchors(grid, r):
             unit = unit or unit_of(text)
     form.fund_source_unit = unit or options.report_unit
+    form.unit_stated = unit
     if header is None:
         _declaration_funds(grid, top, end, form, options)
         return
@@ -427,7 +465,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
     form.header_texts |= {norm(t) for _, t in _anchors(grid, hr)}
     lone = FUND.initial in cols and FUND.annual not in cols
     if lone and bare(grid.text(hr, cols[FUND.initial])) == "预算数":
-        form.notes.append(
+        form.checks.append(
             f"{grid.ref(hr, cols[FUND.initial])}：表中只有一列“预算数”，已作为年初预算数导入；"
             "如为调整后的全年预算数，请在报告中改填到“全年预算数”"
         )
@@ -489,6 +527,58 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         form.funds.append(RawFund(_fund_label(label), values, refs))
         if FUND.weight in values and not form.execution_weight:
             form.execution_weight = values[FUND.weight]
+
+
+UNIT_RATIO = 1000  # a row's 年初/全年/执行 this far apart: one of them is likely in the other unit
+PART_RATIO = 100  # a part (其中：当年财政拨款) this many times its total: likewise
+TOO_BIG = Decimal(1_000_000)  # 万元: 100 亿元, more than a department's year
+TOO_SMALL = Decimal("0.1")  # 万元: 1,000 元, less than any budget line worth a form
+
+
+def _check_units(form: RawForm, options: Options) -> None:
+    """Flag amounts that look typed in 元 where the table is in 万元 (or the reverse); never change them.
+
+    A row's 年初/全年/执行 figures stay within a few times of each other (a figure 1,000 times another
+    is flagged), and no part is bigger than the total above it (100 times is flagged); the message
+    names the two cells compared. A tiny part of a big total (0.03 of 153.03) is normal."""
+    amounts = [
+        [(k, Decimal(v), fund.refs.get(k, "")) for k, v in fund.values.items() if k in _AMOUNT_KEYS and v]
+        for fund in form.funds
+    ]
+    amounts = [[(k, v, ref) for k, v, ref in row if v > 0] for row in amounts]
+    found: list[str] = []
+    total = next((row for row in amounts if row), [])
+    for row in amounts:
+        pairs = [(big[1:], small[1:], UNIT_RATIO) for big in row for small in row]
+        if row is not total:
+            pairs += [
+                (part[1:], whole[1:], PART_RATIO) for part in row for whole in total if part[0] == whole[0]
+            ]
+        for (big, big_ref), (small, small_ref), ratio in pairs:
+            if big >= small * ratio and big_ref not in found and small_ref not in found:
+                found += [big_ref, small_ref]
+                form.checks.append(
+                    f"{big_ref} 的 {number_text(big)} 是 {small_ref} 的 {number_text(small)} 的 "
+                    f"{int(big / small)} 倍，可能有一格按元、另一格按万元填写；未改动，请核对"
+                )
+    values = [v for row in amounts for _, v, _ in row]
+    if not values:
+        return
+    unit = options.report_unit
+    if form.unit_stated == "元" and unit == "万元" and max(values) <= TOO_SMALL:
+        largest = number_text(max(values) * 10000)
+        form.checks.append(
+            f"资金表注明单位为元，但最大的金额只有 {largest} 元，可能实际按万元填写；已按元换算为万元，请核对"
+        )
+    elif form.unit_stated != "元" and unit == "万元" and max(values) >= TOO_BIG:
+        stated = "资金表单位为万元" if form.unit_stated else "资金表未注明单位，已按万元读入"
+        form.checks.append(
+            f"{stated}，但有金额达 {number_text(max(values))} 万元（超过 100 亿元），可能实际按元填写；"
+            "未换算，请核对"
+        )
+
+
+_AMOUNT_KEYS = (*schema.FUND_AMOUNTS, "value")
 
 
 def _fund_header_below(grid: Grid, hr: int, end: int, cols: dict[str, int]) -> dict[str, int]:
@@ -627,7 +717,7 @@ def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
 def _hidden(grid: Grid, r: int, options: Options, form: RawForm) -> bool:
     if r in grid.hidden_rows and not options.include_hidden:
         form.skipped.append(
-            Skip(f"{grid.ref(r, 0).rsplit('!', 1)[0]}!{r + 1}行", "隐藏行，未导入（可勾选“含隐藏内容”）")
+            Skip(f"{grid.ref(r, 0).rsplit('!', 1)[0]}!{r + 1}行", f"隐藏行，未导入（{HIDDEN_HINT}）")
         )
         return True
     return False
@@ -656,7 +746,21 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
     first_level = min((cols[k] for k in LEVEL_KEYS if k in cols), default=0)
     level_limit = min(cols.get(k, 99) for k in LEVEL_KEYS)
     mapped = set(cols.values())
-    unmapped = [(c, t) for c, t in _anchors(grid, hr) if c > first_level and c not in mapped]
+    unmapped: list[tuple[int, str]] = []
+    for c, title in _anchors(grid, hr):
+        if c <= first_level or c in mapped:
+            continue
+        same = indicator_column(title)
+        if same in cols:  # two columns titled alike: the first is read, the user is asked to check
+            first_title = grid.text(hr, cols[same])
+            why = (
+                f"“{title}”列与{_column_name(grid, cols[same])}“{first_title}”重复，"
+                f"已按{_column_name(grid, cols[same])}导入，此列未导入，请核对"
+            )
+            form.checks.append(f"指标表有两列都像“{first_title}”：{why}")
+        else:
+            why = f"“{title}”列不是指标表的列，未导入"
+        unmapped.append((c, why))
     for r in range(start, end):
         if r >= grid.height or not grid.cells[r]:
             continue
@@ -705,7 +809,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
                 text = value
             elif key in (IND.target, IND.actual, IND.direction):
                 text = _plain_number(text)
-            row[key] = text.strip() if key in LEVEL_KEYS or key in (IND.direction, IND.unit) else text
+            row[key] = one_line(text) if key in ONE_LINE_KEYS else text
         l1, l2, l3 = row.get(IND.level1, ""), row.get(IND.level2, ""), row.get(IND.level3, "")
         content = any(row.get(k) for k in (IND.level3, IND.target, IND.actual, IND.weight, IND.score))
         if not content:
@@ -727,9 +831,30 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         _compose_target(row)
         form.indicators.append(row)
         form.indicator_refs.append(refs)
-        for c, title in unmapped:
+        for c, why in unmapped:
             if grid.text(r, c) and grid.anchor(r, c) == (r, c):
-                form.skipped.append(Skip(grid.ref(r, c), f"“{title}”列不是指标表的列，未导入"))
+                form.skipped.append(Skip(grid.ref(r, c), why))
+
+
+def _column_name(grid: Grid, c: int) -> str:
+    return f"第{c + 1}列" if grid.kind == "table" else f"{column_letter(c)}列"
+
+
+ONE_LINE_KEYS = (*LEVEL_KEYS, IND.target, IND.actual, IND.direction, IND.unit)
+
+
+def one_line(text: str) -> str:
+    """A name or value typed over several lines of its cell (Alt+Enter to fit the column) is one line:
+    "领导班子\n日常管理" → "领导班子日常管理", "≥1\n次" → "≥1次"; words of Latin letters or digits on
+    both sides of a break keep a space between them."""
+    if "\n" not in text:
+        return text.strip()
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        latin = out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum()
+        out += (" " if latin else "") + part
+    return out
 
 
 def _plain_number(text: str) -> str:

@@ -157,7 +157,7 @@ class ImportDialog(QDialog):
         self.details.setReadOnly(True)
         self.details.setPlaceholderText("选中一行，可查看未导入的单元格及原因")
         layout.addWidget(self.details, 1)
-        self.hidden = QCheckBox("包括隐藏的工作表和隐藏行")
+        self.hidden = QCheckBox("包括隐藏内容（隐藏的工作表、行和列）")
         self.hidden.toggled.connect(self._reread)
         layout.addWidget(self.hidden)
         options = QHBoxLayout()
@@ -206,7 +206,7 @@ class ImportDialog(QDialog):
                 part.recognised_as,
                 "",
                 "，".join(f"{_TABLE_NAMES.get(k, k)} {v}" for k, v in part.rows.items()),
-                f"{len(part.skipped)} 个" if part.skipped else (part.reason or ""),
+                _left_out(part),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -248,9 +248,11 @@ class ImportDialog(QDialog):
         parts = [p for p in self.preview.sources if p.raw is not None and p.action != SKIP]
         skipped_cells = sum(len(p.skipped) for p in self.preview.sources)
         unread = sum(1 for p in self.preview.sources if p.raw is None)
+        checks = sum(len(p.checks) for p in parts)
         self.summary.setText(
             f"共识别 {len(parts)} 张表；{unread} 个工作表/表格未识别或跳过；{skipped_cells} 个单元格未导入"
-            "（选中一行查看原因）。确认后才会写入报告。"
+            + (f"；{checks} 处读入的内容需要核对" if checks else "")
+            + "（选中一行查看原因）。确认后才会写入报告。"
         )
         self.ok.setEnabled(bool(parts))
 
@@ -261,6 +263,7 @@ class ImportDialog(QDialog):
             part = self.preview.sources[row]
             if part.reason:
                 lines.append(part.reason)
+            lines.extend(f"请核对：{c}" for c in part.checks)
             lines.extend(f"说明：{n}" for n in part.notes)
             lines.extend(f"{s.cell}：{s.reason}" for s in part.skipped)
         self.details.setPlainText("\n".join(lines) or "本表所有内容都会导入。")
@@ -286,6 +289,14 @@ class ImportDialog(QDialog):
 
 
 _TABLE_NAMES = {"funds": "资金", "goals": "目标", "indicators": "指标", "score_sheet": "评分"}
+
+
+def _left_out(part: Part) -> str:
+    """The last column: what to check, what was left out (or why the table was skipped)."""
+    words = [f"请核对 {len(part.checks)} 处"] if part.checks else []
+    if part.skipped:
+        words.append(f"{len(part.skipped)} 个未导入")
+    return "，".join(words) or part.reason
 
 
 def ask_paths(parent: QWidget, folder: str) -> list[str]:

@@ -107,7 +107,8 @@ def imported(path: Path, **kwargs: Any) -> tuple[Preview, Part, Form]:
 
 def part_text(part: Part) -> str:
     """Everything the preview's detail pane shows for a part."""
-    return "\n".join([part.reason, *part.notes, *(f"{s.cell}：{s.reason}" for s in part.skipped)])
+    lines = [part.reason, *(f"请核对：{c}" for c in part.checks), *(f"说明：{n}" for n in part.notes)]
+    return "\n".join([*lines, *(f"{s.cell}：{s.reason}" for s in part.skipped)])
 
 
 def test_unchanged_sheet_reads_as_the_seed(seed_xlsx: Path, tmp_path: Path) -> None:
@@ -188,4 +189,129 @@ def test_a_lone_budget_column_is_flagged(seed_xlsx: Path, tmp_path: Path) -> Non
     _preview, part, form = imported(path)
     total = form.fund("total")
     assert total is not None and (total.initial, total.annual) == ("153.03", "")
-    assert "只有一列“预算数”" in part_text(part)
+    assert "请核对：附件3-1 业务工作经费!D5：表中只有一列“预算数”" in part_text(part)
+
+
+def test_names_and_values_typed_over_several_lines_are_one_line(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Alt+Enter breaks that only fit a long name into its column; 偏差原因 keeps its lines."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["D14"] = "对区县（市）领导班子\n日常管理、调研等次数"
+    ws["E14"] = "≥1\n次"
+    ws["C15"] = "质量\r\n指标"
+    ws["B3"] = "业务工作\n经费"
+    ws["I14"] = "第一行\n第二行"
+    path = tmp_path / "lines.xlsx"
+    wb.save(path)
+    _preview, _part, form = imported(path)
+    assert form.name == PROJECT
+    row = form.indicators[1]
+    assert (row.level3, row.target, row.deviation_note) == (
+        "对区县（市）领导班子日常管理、调研等次数",
+        "≥1次",
+        "第一行\n第二行",
+    )
+    assert form.indicators[2].level2 == "质量指标"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "name"),
+    [
+        ("业务工作经费", PROJECT),
+        ("附件3-1 业务工作经费", PROJECT),
+        ("Sheet1", "未命名"),
+        ("项目自评表", "未命名"),
+    ],
+)
+def test_one_form_per_sheet_named_by_its_sheet(
+    seed_xlsx: Path, tmp_path: Path, sheet: str, name: str
+) -> None:
+    """A workbook of one form per sheet whose 项目名称 cell was left blank: the sheet's name is the
+    project's, and the preview says so; a default or form-like sheet name is not taken."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws.title = sheet
+    ws["B3"] = None
+    path = tmp_path / "by-sheet.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.name == name
+    assert ("请核对：表中项目名称为空，已用工作表名" in part_text(part)) == (name != "未命名")
+
+
+def _hidden_target_column(seed_xlsx: Path, tmp_path: Path) -> Path:
+    """A hidden column E before the real one, titled as it is, holding last spring's old target."""
+    from openpyxl.worksheet.dimensions import ColumnDimension
+
+    wb, ws = one_sheet(seed_xlsx)
+    insert_cols(ws, 5)
+    ws["E12"], ws["E13"] = "年度指标值", "旧的指标值"
+    for letter in "EFGHIJ":
+        ws.column_dimensions[letter] = ColumnDimension(ws, index=letter, width=12, hidden=letter == "E")
+    path = tmp_path / "hidden-col.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_hidden_column_is_not_read_unless_asked(seed_xlsx: Path, tmp_path: Path) -> None:
+    path = _hidden_target_column(seed_xlsx, tmp_path)
+    _preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert funds_of(form) == funds_of(_original())
+    assert any(s.cell.endswith("!E列") and "隐藏列" in s.reason for s in part.skipped)
+    # asked for hidden content: the first column so titled is read, and the second is named as left out
+    _preview, part, form = imported(path, include_hidden=True)
+    assert form.indicators[0].target == "旧的指标值"
+    assert "“年度指标值”列与E列“年度指标值”重复，已按E列导入，此列未导入，请核对" in part_text(part)
+
+
+def test_numbers_stored_as_text_with_units_commas_and_full_width_digits(
+    seed_xlsx: Path, tmp_path: Path
+) -> None:
+    wb, ws = one_sheet(seed_xlsx)
+    ws["D6"], ws["E6"], ws["F6"] = "153.03万元", "7,095,000元", "７０９．５ "
+    ws["D7"], ws["E7"], ws["F7"] = " 153.03", "709.47 ", "7,094,700 元"
+    ws["G13"], ws["H13"] = "10分", "１０"
+    path = tmp_path / "text-numbers.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert "已换算为 709.5 万元" in part_text(part) and not part.checks
+
+
+def test_an_amount_in_yuan_inside_a_wan_yuan_table_is_flagged_not_changed(
+    seed_xlsx: Path, tmp_path: Path
+) -> None:
+    wb, ws = one_sheet(seed_xlsx)
+    ws["D7"] = 1530300  # 153.03 万元 typed in 元
+    path = tmp_path / "yuan-in-wan.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    current = form.fund("current")
+    assert current is not None and current.initial == "1530300"
+    assert any(c.startswith(f"{SHEET}!D7 的 1530300 是 {SHEET}!E7 的 709.47 的") for c in part.checks)
+    assert any("超过 100 亿元" in c for c in part.checks)
+
+
+def test_a_table_said_in_yuan_but_filled_in_wan_yuan_is_flagged(seed_xlsx: Path, tmp_path: Path) -> None:
+    wb, ws = one_sheet(seed_xlsx)
+    ws["A5"] = "项目资金（元）"
+    path = tmp_path / "wan-in-yuan.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    total = form.fund("total")
+    assert total is not None and total.annual == "0.07095"  # the header's word, converted …
+    assert part.checks == [
+        "资金表注明单位为元，但最大的金额只有 709.5 元，可能实际按万元填写；已按元换算为万元，请核对"
+    ]
+
+
+def test_a_table_in_yuan_converts_without_a_check(seed_xlsx: Path, tmp_path: Path) -> None:
+    wb, ws = one_sheet(seed_xlsx)
+    ws["A5"] = "项目资金（元）"
+    for ref in ("D6", "E6", "F6", "D7", "E7", "F7", "E9", "F9"):
+        ws[ref] = round(ws[ref].value * 10000, 2)
+    path = tmp_path / "yuan.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+    assert not part.checks and "已换算为 153.03 万元" in part_text(part)

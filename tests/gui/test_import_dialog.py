@@ -108,3 +108,24 @@ def test_unreadable_file_says_why(qtbot, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(import_dialog.QMessageBox, "warning", lambda *a: said.append(a[2]))
     assert not import_dialog.import_files(window, [str(bad)])
     assert said and "损坏" in said[0]
+
+
+def test_preview_shows_what_to_check(qtbot, tmp_path: Path) -> None:
+    """A figure that looks typed in 元 inside a 万元 table is imported unchanged and the preview says,
+    in its summary, its row and the row's details, that it needs checking."""
+    report = read_json_file(ROOT / "tests" / "fixtures" / "seed004_yiyang.json")
+    path = tmp_path / "yiyang.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["附件3-1 业务工作经费"]
+    ws["D7"] = 1530300
+    wb.save(path)
+    preview = run_preview(None, [str(path)], None, False)  # type: ignore[arg-type]
+    assert preview is not None
+    dialog = ImportDialog(preview, None, [str(path)])
+    qtbot.addWidget(dialog)
+    assert "2 处读入的内容需要核对" in dialog.summary.text()
+    row = next(i for i, p in enumerate(preview.sources) if p.part == "附件3-1 业务工作经费")
+    assert dialog.table.item(row, 5).text() == "请核对 2 处"
+    dialog.table.selectRow(row)
+    assert "请核对：附件3-1 业务工作经费!D7 的 1530300" in dialog.details.toPlainText()
