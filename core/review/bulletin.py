@@ -84,8 +84,13 @@ def build_bulletin(reports: list[dict[str, Any]]) -> Bulletin:
         for rule, n in (rep.get("rules") or {}).items():
             times[rule] += n
             where[rule] += 1
-    top = [(r, RULES[r].title if r in RULES else r, n, where[r]) for r, n in times.most_common(TOP_RULES)]
+    top = [(r, RULES[r].title if r in RULES else r, n, where[r]) for r, n in _most_common(times)]
     return Bulletin(len(reports), projects, overall, top)
+
+
+def _most_common(times: Counter[str]) -> list[tuple[str, int]]:
+    """The TOP_RULES rules found most often, by rule id where as often (not by which report came first)."""
+    return sorted(times.items(), key=lambda item: (-item[1], item[0]))[:TOP_RULES]
 
 
 def _grade_rows(t: Tally) -> list[list[Any]]:

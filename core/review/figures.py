@@ -14,6 +14,7 @@ from typing import Any
 from core.model import Form, Report
 from core.numbers import fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
+from core.rules.catalogue import severity
 from core.schema import FUND, FUND_AMOUNTS, HEAD, declared
 from core.scoring import (
     ExecutionScore,
@@ -96,17 +97,26 @@ def problem_counts(problems: list[Problem]) -> dict[str, int]:
     return {s: counts.get(s, 0) for s in SEVERITIES}
 
 
-def problem_rules(problems: list[Problem]) -> dict[str, int]:
-    """Return how often each rule fired (for the 通报's most frequent problems)."""
-    return dict(Counter(p.rule for p in problems))
-
-
-def _summary(report: Report, forms: list[dict[str, Any]], problems: list[Problem] | None) -> dict[str, Any]:
-    """department, year, template of a report with its forms' figures (counts None when unchecked)."""
+def _summary(
+    report: Report, forms: list[dict[str, Any]], rules: dict[int | None, Counter[str]] | None
+) -> dict[str, Any]:
+    """department, year, template of a report with its forms' figures; the problem counts by
+    severity and by rule of the whole report from ``rules`` (per form uid; None: unchecked)."""
     head = {k: getattr(report, k) for k in SUMMARY_HEAD}
-    counts = None if problems is None else problem_counts(problems)
-    rules = None if problems is None else problem_rules(problems)
-    return {**head, "forms": forms, "problems": counts, "rules": rules}
+    if rules is None:
+        return {**head, "forms": forms, "problems": None, "rules": None}
+    whole: Counter[str] = Counter()
+    for found in rules.values():
+        whole.update(found)
+    ordered = sorted(whole.items(), key=lambda item: (SEVERITIES.index(severity(item[0])), item[0]))
+    return {**head, "forms": forms, "problems": _by_severity(whole), "rules": dict(ordered)}
+
+
+def _by_severity(rules: Counter[str]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for rule, n in rules.items():
+        counts[severity(rule)] += n
+    return counts
 
 
 def report_summary(report: Report, template: Template | None = None) -> dict[str, Any]:
@@ -114,19 +124,18 @@ def report_summary(report: Report, template: Template | None = None) -> dict[str
 
     The figures are ``quick_figures`` (the totals without every indicator's reason: what
     ``form_figures`` of ``score_report`` gives, at a quarter of the cost; tests compare the two).
+    The counts are the checker's ``rule_counts``: what ``check_report`` finds, counted without
+    making each problem (tests compare them with ``check --json``).
     ``template``: the report's, when the caller has it (else resolved here, once: a report just
     read from a file for the list)."""
-    from core.rules import check_report
+    from core.rules import Checker
 
     template = template or get_template(report.template)
-    problems = check_report(report, template)
-    per_form: dict[int | None, list[Problem]] = {}
-    for p in problems:
-        per_form.setdefault(p.form_uid, []).append(p)
+    rules = Checker(report, template, check=False).rule_counts()
     forms = quick_figures(report, template)
     for form, row in zip(report.forms, forms, strict=True):
-        row[FORM_KEYS[-1]] = problem_counts(per_form.get(form.uid, []))
-    return _summary(report, forms, problems)
+        row[FORM_KEYS[-1]] = _by_severity(rules.get(form.uid, Counter()))
+    return _summary(report, forms, rules)
 
 
 @lru_cache(maxsize=1 << 12)

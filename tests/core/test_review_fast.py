@@ -280,3 +280,31 @@ def test_the_lean_reader_reads_what_the_storage_layer_reads(varied_set: Path) ->
                 keys = sorted(wanted)
                 mine = [[(getattr(r, k), type(getattr(r, k))) for k in keys] for r in a.rows(table)]
                 assert mine == [[(getattr(r, k), type(getattr(r, k))) for k in keys] for r in b.rows(table)]
+
+
+def test_rule_counts_are_the_checkers_problems_counted(varied_set: Path) -> None:
+    """The list's counts come from Checker.rule_counts (no Problem made for a row rule's findings):
+    per form and rule, exactly what the checker's problems are, also after the memo is warm, for
+    rows repeated within a form, and for cells holding the character the memo stands in for names."""
+    from collections import Counter
+
+    from core.model import Indicator
+    from core.review.readonly import load_readonly
+    from core.rules import Checker
+    from core.rules.base import QUOTED
+    from core.templates import get_template
+
+    reports = [load_readonly(path) for path in sorted(varied_set.iterdir())]
+    odd = varied_report("mof", 7)
+    form = odd.forms[1]
+    form.indicators += [Indicator(*form.indicators[0].__dict__.values()) for _ in range(2)]  # repeated rows
+    form.indicators.append(Indicator("产出指标", "数量指标", "名称", f"≥1{QUOTED}个", "0个", "5", "5"))
+    form.indicators.append(Indicator("产出指标", "数量指标", f"名{QUOTED}称", "≥1个", "0个", "5", "5"))
+    reports.append(odd)
+    for report in reports * 2:  # the second time every row's findings come from the memo
+        template = get_template(report.template)
+        expected: dict[int | None, Counter[str]] = {}
+        for p in Checker(report, template).problems:
+            expected.setdefault(p.form_uid, Counter())[p.rule] += 1
+        counted = Checker(report, template, check=False).rule_counts()
+        assert {k: v for k, v in counted.items() if v} == expected, report.department
