@@ -5,12 +5,13 @@ sqlite_utils) cost more than scoring it. This reader asks SQLite for only the co
 (``FIGURE_COLUMNS``: the rate row's money, the indicators' cells that ``core.scoring`` reads, the
 score sheet) and builds the same model objects from them, so ``figures.quick_figures`` gives exactly
 what it gives on the whole report (tests compare the two on every seed and on generated reports).
-Other columns keep their defaults. The file must be of the current format (an older one is
-upgraded in memory first, see ``readonly.load_connection``).
+Other columns keep their defaults. ``read_report`` reads the whole report the same way (the review
+list's check pass), and reads an older file as it is (see ``readonly.load_connection``).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from operator import itemgetter
@@ -19,15 +20,20 @@ from typing import Any
 from core.schema import (
     FUND_AMOUNTS,
     IND,
+    ROW_TABLES,
     STORAGE_TABLES,
+    Column,
     Form,
     Kind,
+    NarrativeSection,
     Report,
+    Signoff,
     Table,
     columns,
     declared,
 )
-from core.storage.repository import row_reader
+from core.storage.database import Database
+from core.storage.repository import read_analysis, row_reader, signoff_from_db
 
 # The columns ``core.scoring`` reads of each row table to give a form's figures (fund_value,
 # execution_score, effective_score, is_breakdown, _rescale, early_warning, the score-sheet formulas).
@@ -52,16 +58,40 @@ FIGURE_COLUMNS: dict[Table, frozenset[str]] = {
 }
 
 
-_READERS: dict[Table, tuple[str, Callable[[tuple[Any, ...]], Any]]] = {}
+_READERS: dict[
+    tuple[Table, frozenset[str], frozenset[str] | None], tuple[str, Callable[[tuple[Any, ...]], Any]]
+] = {}
 
 
-def _rows(conn: sqlite3.Connection, table: Table, forms: dict[int, Form]) -> None:
+def present_columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """The columns each table of the file has (one query): an older file lacks later columns."""
+    found: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table'"
+    ):
+        found.setdefault(str(table), set()).add(str(column))
+    return {t: frozenset(c) for t, c in found.items()}
+
+
+def _select(cols: list[Column], present: frozenset[str]) -> str:
+    """The SELECT list of text columns: a NULL and a column the file lacks read as blank."""
+    return ", ".join(f"COALESCE({c.storage}, '')" if c.storage in present else "''" for c in cols)
+
+
+def _rows(
+    conn: sqlite3.Connection,
+    table: Table,
+    forms: dict[int, Form],
+    present: frozenset[str],
+    wanted: frozenset[str] | None,
+) -> None:
     """Append every row of ``table`` to its form's list, in order (one query for the whole file;
-    sorted here: SQLite's ORDER BY walks the primary-key index and costs a third more)."""
-    found = _READERS.get(table)
+    sorted here: SQLite's ORDER BY walks the primary-key index and costs a third more). Only the
+    ``wanted`` columns (None: all) are asked for; the others, and those the file lacks, read blank."""
+    key = (table, present, wanted)
+    found = _READERS.get(key)
     if found is None:
-        present = {c.storage for c in columns(table)}  # the current format (an older file is upgraded first)
-        found = _READERS[table] = row_reader(table, present, FIGURE_COLUMNS[table])
+        found = _READERS[key] = row_reader(table, set(present), wanted)
     select, build = found
     records = conn.execute(f"SELECT form_id, position, {select} FROM {STORAGE_TABLES[table]}").fetchall()
     records.sort(key=itemgetter(0, 1))
@@ -75,33 +105,72 @@ def _rows(conn: sqlite3.Connection, table: Table, forms: dict[int, Form]) -> Non
         rows.append(build(values[2:]))
 
 
-def read_figures(conn: sqlite3.Connection) -> Report:
-    """Read the report in ``conn`` (current format) with what its figures need: the report's
-    template, year and department, each form's kind and header fields (all of them, so a header
-    field the list shows is there), its funds, indicators and score sheet (the columns of
-    ``FIGURE_COLUMNS``; a column core.scoring comes to read must be added there, and
-    tests/core/test_review_fast.py holds the list to score --json)."""
+def read_report(conn: sqlite3.Connection, figures_only: bool = False) -> Report:
+    """Read the report in ``conn``: the whole of it (what ``repository.load_report`` reads, tests
+    compare the two), or with ``figures_only`` what its figures need: the report's template, year
+    and department, each form's kind and header fields (all of them, so a header field the list
+    shows is there), its funds, indicators and score sheet (the columns of ``FIGURE_COLUMNS``; a
+    column core.scoring comes to read must be added there, and tests/core/test_review_fast.py holds
+    the list to score --json).
+
+    A file of an older format is read as it is: the columns it lacks (added by a later migration
+    that only adds columns) read as blank, as the migration would have left them."""
+    present = present_columns(conn)
+    head_table = STORAGE_TABLES[Table.REPORT]
     head_cols = declared(Report)
+    rest = [] if figures_only else declared(Signoff)
+    has = present.get(head_table, frozenset())
+    extra = "" if figures_only else (", basic_data" if "basic_data" in has else ", NULL")
     head = conn.execute(
-        f"SELECT {', '.join(c.storage for c in head_cols)} FROM {STORAGE_TABLES[Table.REPORT]} WHERE id = 1"
+        f"SELECT {_select([*head_cols, *rest], has)}{extra} FROM {head_table} WHERE id = 1"
     ).fetchone()
     if head is None:
         raise ValueError("报告文件中缺少报告信息")
     values: dict[str, Any] = {
-        c.key: int(v) if c.kind == Kind.INTEGER else ("" if v is None else str(v))
-        for c, v in zip(head_cols, head, strict=True)
+        c.key: int(v) if c.kind == Kind.INTEGER else str(v) for c, v in zip(head_cols, head, strict=False)
     }
     report = Report(**values)
+    if not figures_only:
+        report.signoff = Signoff(
+            **{c.key: str(v) for c, v in zip(rest, head[len(head_cols) :], strict=False)}
+        )
+        report.basic_data = json.loads(head[-1] or "{}")
     header = [c for c in columns(Table.HEADER) if c.storage]  # all of them: a form's row is short
+    forms_table = STORAGE_TABLES[Table.HEADER]
+    has = present.get(forms_table, frozenset())
+    signoff = "" if figures_only else (", signoff" if "signoff" in has else ", NULL")
     forms: dict[int, Form] = {}
-    select = ", ".join(f"COALESCE({c.storage}, '')" for c in header)
     for uid, kind, *texts in conn.execute(
-        f"SELECT id, kind, {select} FROM {STORAGE_TABLES[Table.HEADER]} ORDER BY position"
+        f"SELECT id, kind, {_select(header, has)}{signoff} FROM {forms_table} ORDER BY position"
     ):
-        fields_of: dict[str, Any] = {c.key: str(v) for c, v in zip(header, texts, strict=True)}
+        fields_of: dict[str, Any] = {c.key: str(v) for c, v in zip(header, texts, strict=False)}
         form = Form(kind=kind, uid=int(uid), **fields_of)
+        if not figures_only:
+            form.signoff = signoff_from_db(texts[-1])
         forms[form.uid] = form
         report.forms.append(form)
-    for table in FIGURE_COLUMNS:
-        _rows(conn, table, forms)
+    for table in FIGURE_COLUMNS if figures_only else ROW_TABLES:
+        name = STORAGE_TABLES[table]
+        _rows(
+            conn,
+            table,
+            forms,
+            present.get(name, frozenset()),
+            FIGURE_COLUMNS[table] if figures_only else None,
+        )
+    if not figures_only:
+        narrative = [c for c in columns(Table.NARRATIVE) if c.storage]
+        has = present.get(STORAGE_TABLES[Table.NARRATIVE], frozenset())
+        report.narrative = [
+            NarrativeSection(**{c.key: str(v) for c, v in zip(narrative, texts, strict=True)})
+            for texts in conn.execute(
+                f"SELECT {_select(narrative, has)} FROM {STORAGE_TABLES[Table.NARRATIVE]} ORDER BY position"
+            )
+        ]
+        report.analysis = read_analysis(Database(conn)) if "meta" in present else {}
     return report
+
+
+def read_figures(conn: sqlite3.Connection) -> Report:
+    """``read_report`` with only what the figures need."""
+    return read_report(conn, figures_only=True)

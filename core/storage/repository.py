@@ -70,7 +70,8 @@ def _row_from_db(table: str, rec: dict[str, Any]) -> Any:
     return ROW_TYPES[Table(table)](**values)
 
 
-def _signoff(text: str | None) -> Signoff | None:
+def signoff_from_db(text: str | None) -> Signoff | None:
+    """Return a form's own sign-off from its stored JSON (None when it has none)."""
     if not text:
         return None
     data = json.loads(text)
@@ -200,7 +201,7 @@ def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]]) -> list[Form
         form = Form(
             kind=rec["kind"],
             **_values(rec, columns(Table.HEADER)),
-            signoff=_signoff(rec["signoff"]),
+            signoff=signoff_from_db(rec["signoff"]),
             uid=int(rec["id"]),
         )
         for table, by_form in rows_of.items():

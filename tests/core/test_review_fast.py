@@ -308,3 +308,80 @@ def test_rule_counts_are_the_checkers_problems_counted(varied_set: Path) -> None
             expected.setdefault(p.form_uid, Counter())[p.rule] += 1
         counted = Checker(report, template, check=False).rule_counts()
         assert {k: v for k, v in counted.items() if v} == expected, report.department
+
+
+def test_the_whole_report_reader_reads_what_the_storage_layer_reads(varied_set: Path) -> None:
+    """The check pass reads a report with core.review.lean.read_report: the same Report, field for
+    field, as the storage layer's load_report (the window's reader)."""
+    import sqlite3
+
+    from core.review.lean import read_report
+    from core.storage import repository as repo
+    from core.storage.database import Database
+
+    for path in sorted(varied_set.iterdir()):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            assert read_report(conn) == repo.load_report(Database(conn)), path.name
+        finally:
+            conn.close()
+
+
+def _as_older(path: Path, version: int) -> None:
+    """Make ``path`` what an older version wrote: without the columns the later migrations added."""
+    import sqlite3
+
+    from core.storage.migrations import NAME, STEP_NAMES
+
+    dropped = {3: {"indicators": ("deduction", "brief", "unit", "review_score", "review_note", "breakdown")}}
+    dropped[3]["score_items"] = ("review_note",)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for table, names in {"forms": ("code", "office"), **(dropped[3] if version < 3 else {})}.items():
+            for name in names:
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+        for step in STEP_NAMES[version:]:
+            conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name = ?", [NAME, step])
+        conn.execute(f"PRAGMA user_version={version}")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_an_older_file_is_listed_as_it_is_without_migrating(
+    varied_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
+    """A file of storage version 3 (before m004: no 项目编码/业务处室) or 2 (before m003 too) is read
+    with the columns it has, the others blank — no copy migrated in memory — and lists, counts and
+    reads exactly as the same file upgraded by the storage layer (code and office blank there too)."""
+    import shutil
+
+    import core.review.readonly as readonly
+    from core.review.lean import read_report
+    from core.review.readonly import connect_readonly, load_judged
+
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in sorted(varied_set.iterdir()):
+        shutil.copyfile(path, older / path.name)
+        _as_older(older / path.name, version)
+    upgraded = [load_judged(p) for p in sorted(older.iterdir())]  # the storage layer migrates a copy
+    assert all(f.code == f.office == "" for r in upgraded for f in r.forms)
+
+    def no_migration() -> None:
+        raise AssertionError("an older file was migrated")
+
+    monkeypatch.setattr(readonly, "migrations", no_migration)
+    for path, whole in zip(sorted(older.iterdir()), upgraded, strict=True):
+        conn = connect_readonly(path)
+        try:
+            assert read_report(conn) == whole, path.name
+        finally:
+            conn.close()
+    listed = scan([older], index=Index(tmp_path / "i.sqlite"), workers=1)
+    assert not listed.refused and len(listed.reports) == len(upgraded)
+    if version == 3:  # blank code/office were the only difference: the same list and counts
+        current = scan([varied_set], index=Index(tmp_path / "j.sqlite"), workers=1)
+        strip = [{k: v for k, v in r.items() if k != "file"} for r in current.reports]
+        assert [{k: v for k, v in r.items() if k != "file"} for r in listed.reports] == strip
+    assert_matches_commands(listed.reports, checked=True)
