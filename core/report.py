@@ -113,21 +113,28 @@ class Document:
     # ---- opening and closing -------------------------------------------------
     @classmethod
     def open(
-        cls, path: Path | str, backup: bool = True, read_only: bool = False, backup_later: bool = False
+        cls,
+        path: Path | str,
+        backup: bool = True,
+        read_only: bool = False,
+        backup_later: bool = False,
+        lazy_rows: bool = False,
     ) -> Document:
         """Open a .zpdb for editing (StorageError with a Chinese message if it cannot be).
 
         ``read_only`` never writes the file (an older one is upgraded in memory only); the
         Document then refuses every edit. ``backup_later``: the backup of the file as opened is
         taken by ``back_up`` (the window calls it once the report shows: a copy with fsync is
-        20–40 ms), at the latest before the first write or at ``close``.
+        20–40 ms), at the latest before the first write or at ``close``. ``lazy_rows``: each form's
+        rows are read from the file when first used (the window: a big report shows without reading
+        all of them first); ``close`` reads those still unread, so the model stays whole.
         """
         path = Path(path)
         backup = backup and not read_only
         now = backup and not backup_later
         db = storage.open_database(path, backup=now, read_only=read_only)
         try:
-            report = repo.load_report(db)
+            report = repo.load_report(db, lazy_rows=lazy_rows)
             template = get_template(report.template)
             bad = [f for f in report.forms if f.kind not in m.FORM_KINDS]
             if bad:
@@ -180,6 +187,10 @@ class Document:
         return cls(db, report, path, template)
 
     def close(self) -> None:
+        try:
+            self.report.load_rows()  # the model outlives the file: rows left unread are read now
+        except sqlite3.Error as exc:  # the file went away: what was read stays, the file is let go
+            log_exception(exc, f"reading the rest of {self.path}")
         self.back_up()  # still pending: the file as opened is kept (what a backup at open kept)
         storage.close_database(self.db)
 
@@ -500,6 +511,7 @@ class Document:
     def delete_form(self, uid: int) -> Change:
         """Delete a form (the caller keeps a copy for undo)."""
         form = self.form(uid)
+        form.load_rows()  # its rows leave the file now: the form kept for undo must hold them
         forms = self.report.forms
         index, saved = forms.index(form), list(forms)
         forms.remove(form)

@@ -19,7 +19,7 @@ import copy
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 
 class Table(StrEnum):
@@ -448,9 +448,27 @@ PROJECT = "project"
 FORM_KINDS = (OVERALL, PROJECT)
 
 
+# The row tables of a form, each a list field of ``Form`` named as its table.
+FORM_TABLES = (Table.FUNDS, Table.GOALS, Table.INDICATORS, Table.SCORE_SHEET)
+_ROWS_FROM = "_rows_from"  # the instance attribute of a form whose rows are not read yet
+
+
+class RowSource(Protocol):
+    """Where the rows of forms read without them come from (the open file: ``repository``)."""
+
+    def load(self, forms: list[Form]) -> None:
+        """Give each of ``forms`` its rows (``Form.set_rows``)."""
+
+
 @dataclass
 class Form:
-    """One 绩效自评表: its header fields and its tables."""
+    """One 绩效自评表: its header fields and its tables.
+
+    A window opening a big report reads the forms' headers only; a form's rows are read from the
+    file the first time one of its tables is used (``defer_rows``): reading 1,000 projects' 30,000
+    rows before the window shows took most of the open (issue 15). Model and file are kept in step by
+    every edit, so rows read later are the rows that would have been read at open.
+    """
 
     kind: str
     name: str = text("名称")
@@ -477,6 +495,43 @@ class Form:
                 return row
         return None
 
+    def defer_rows(self, source: RowSource) -> None:
+        """Leave the row tables unread until first used; ``source`` reads them then."""
+        for table in FORM_TABLES:
+            self.__dict__.pop(table, None)
+        self.__dict__[_ROWS_FROM] = source
+
+    @property
+    def rows_pending(self) -> bool:
+        """True while the form's rows are not read yet (``defer_rows``)."""
+        return _ROWS_FROM in self.__dict__
+
+    def set_rows(self, rows: dict[Table, list[Any]]) -> None:
+        """Give a form read without its rows its rows (a table missing from ``rows`` has none)."""
+        for table in FORM_TABLES:
+            self.__dict__[table] = rows.get(table, [])
+        self.__dict__.pop(_ROWS_FROM, None)
+
+    def load_rows(self) -> None:
+        """Read the rows now if they were left unread (nothing otherwise)."""
+        source = self.__dict__.get(_ROWS_FROM)
+        if source is not None:
+            source.load([self])
+
+    if not TYPE_CHECKING:  # mypy keeps checking attribute names as if the rows were always there
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for an attribute not found: a row table left unread is read now."""
+            if name in FORM_TABLES and _ROWS_FROM in self.__dict__:
+                self.load_rows()
+                return self.__dict__[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy (``copy.deepcopy``, pickle) has the rows, read first if they were not yet."""
+        self.load_rows()
+        return self.__dict__
+
     def rows(self, table: str) -> list[Any]:
         """Return the list behind a table name."""
         if table == Table.FUNDS:
@@ -502,6 +557,16 @@ class Report:
     narrative: list[NarrativeSection] = field(default_factory=list)
     basic_data: dict[str, Any] = field(default_factory=dict)
     analysis: dict[str, str] = field(default_factory=dict)  # 汇总分析报告 section key → the user's text
+
+    def load_rows(self) -> None:
+        """Read the rows of every form still without them (``Form.defer_rows``), each source once."""
+        pending: dict[int, tuple[RowSource, list[Form]]] = {}
+        for form in self.forms:
+            source = form.__dict__.get(_ROWS_FROM)
+            if source is not None:
+                pending.setdefault(id(source), (source, []))[1].append(form)
+        for source, forms in pending.values():
+            source.load(forms)
 
     @property
     def overall(self) -> Form | None:

@@ -28,9 +28,11 @@ class FileProblem(Exception):
 
 def open_report(path: Path | str, read_only: bool = False, backup_later: bool = False) -> Document:
     """Open a .zpdb for editing (or only to look at, check and export: ``read_only``); with
-    ``backup_later`` the caller takes the backup (``Document.back_up``) once the report shows."""
+    ``backup_later`` the caller takes the backup (``Document.back_up``) once the report shows. A form's
+    rows are read when first shown or checked (``lazy_rows``): a big report shows without waiting for
+    all of them."""
     try:
-        return Document.open(Path(path), read_only=read_only, backup_later=backup_later)
+        return Document.open(Path(path), read_only=read_only, backup_later=backup_later, lazy_rows=True)
     except (StorageError, TemplateError) as exc:
         raise FileProblem(str(exc)) from exc
     except OSError as exc:

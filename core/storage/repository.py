@@ -7,11 +7,12 @@ a sqlite_utils Database as the review's reader and the benchmarks pass).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from core.model import Form, NarrativeSection, Report, Signoff
 from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns, declared
@@ -20,6 +21,8 @@ from core.storage.database import atomic
 if TYPE_CHECKING:
     from core.storage.database import Connected
 
+P = ParamSpec("P")
+R = TypeVar("R")
 TABLES: dict[str, str] = {t: STORAGE_TABLES[t] for t in ROW_TYPES}
 
 
@@ -178,15 +181,20 @@ def _update(db: Connected, table: str, pk: str, key: Any, values: dict[str, Any]
         raise LookupError(f"no row {pk} = {key!r} in {table}")
 
 
-def _rows_by_form(db: Connected, tables: Iterable[str] = tuple(TABLES)) -> dict[str, dict[int, list[Any]]]:
-    """Read every row table in one query each (not one per form: 30× faster on big reports)."""
+def _rows_by_form(
+    db: Connected, tables: Iterable[str] = tuple(TABLES), uids: Sequence[int] | None = None
+) -> dict[str, dict[int, list[Any]]]:
+    """Read every row table in one query each (not one per form: 30× faster on big reports); with
+    ``uids``, the rows of those forms only."""
     out: dict[str, dict[int, list[Any]]] = {}
+    where = f"WHERE form_id IN ({', '.join('?' * len(uids))}) " if uids is not None else ""
     for table in tables:
         name = TABLES[table]
         present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({name})")}
         select, build = row_reader(table, present)
         by_form: dict[int, list[Any]] = {}
-        for values in db.conn.execute(f"SELECT form_id, {select} FROM {name} ORDER BY form_id, position"):
+        sql = f"SELECT form_id, {select} FROM {name} {where}ORDER BY form_id, position"
+        for values in db.conn.execute(sql, uids or ()):
             found = by_form.get(values[0])
             if found is None:
                 found = by_form[values[0]] = []
@@ -195,8 +203,37 @@ def _rows_by_form(db: Connected, tables: Iterable[str] = tuple(TABLES)) -> dict[
     return out
 
 
-def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]]) -> list[Form]:
+class _FormRows:
+    """Reads the rows of forms read without them (``Form.defer_rows``) from the open file."""
+
+    FEW = 200  # more forms than this at once: every row of the file in one query a table, kept by form
+    AHEAD = 40  # one form asked for: the next unread ones of the report read with it (a check goes in order)
+
+    def __init__(self, db: Connected) -> None:
+        self.db = db
+        self.forms: list[Form] = []  # the report's list of forms (the same list, as edits change it)
+
+    def load(self, forms: list[Form]) -> None:
+        if len(forms) == 1:
+            forms = self._with_next(forms[0])
+        uids = [f.uid for f in forms] if len(forms) <= self.FEW else None
+        rows_of = _utf8_in_c(_rows_by_form)(self.db, tuple(TABLES), uids)
+        for form in forms:
+            form.set_rows({Table(t): by_form.get(form.uid, []) for t, by_form in rows_of.items()})
+
+    def _with_next(self, form: Form) -> list[Form]:
+        """``form`` and the next few unread forms after it (by identity: ``==`` would read them)."""
+        at = next((i for i, f in enumerate(self.forms) if f is form), None)
+        if at is None:
+            return [form]
+        after = (f for f in self.forms[at + 1 :] if f.rows_pending and f.uid)
+        return [form, *itertools.islice(after, self.AHEAD)]
+
+
+def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]] | None) -> list[Form]:
+    """The forms of the file with the rows of ``rows_of``; None: with their rows left unread."""
     forms = []
+    source = _FormRows(db) if rows_of is None else None
     for rec in _dicts(db, "SELECT * FROM forms ORDER BY position"):
         form = Form(
             kind=rec["kind"],
@@ -204,9 +241,14 @@ def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]]) -> list[Form
             signoff=signoff_from_db(rec["signoff"]),
             uid=int(rec["id"]),
         )
-        for table, by_form in rows_of.items():
-            form.rows(table).extend(by_form.get(form.uid, ()))
+        if source is not None:
+            form.defer_rows(source)
+        else:
+            for table, by_form in (rows_of or {}).items():
+                form.rows(table).extend(by_form.get(form.uid, ()))
         forms.append(form)
+    if source is not None:
+        source.forms = forms
     return forms
 
 
@@ -217,41 +259,42 @@ def _head(db: Connected) -> dict[str, Any]:
     return head
 
 
-def _utf8_in_c(read: Callable[[Connected], Report]) -> Callable[[Connected], Report]:
+def _utf8_in_c(read: Callable[Concatenate[Connected, P], R]) -> Callable[Concatenate[Connected, P], R]:
     """Read with sqlite3's own UTF-8 decoding (in C; the connection's ``text_factory`` is a Python
     call per text value, 380,000 of them in a report of 1,000 projects). A file holding bytes that are
     no UTF-8 (damaged or crafted) makes that raise: it is read again with the connection's factory,
     which shows such bytes as �."""
 
     @functools.wraps(read)
-    def reader(db: Connected) -> Report:
+    def reader(db: Connected, /, *args: P.args, **kwargs: P.kwargs) -> R:
         conn = db.conn
         factory = conn.text_factory
         if factory is str:
-            return read(db)
+            return read(db, *args, **kwargs)
         conn.text_factory = str
         try:
-            return read(db)
+            return read(db, *args, **kwargs)
         except sqlite3.OperationalError as exc:
             if "decode" not in str(exc).lower():
                 raise
         finally:
             conn.text_factory = factory
-        return read(db)
+        return read(db, *args, **kwargs)
 
     return reader
 
 
 @_utf8_in_c
-def load_report(db: Connected) -> Report:
-    """Read the whole report from an open database."""
+def load_report(db: Connected, lazy_rows: bool = False) -> Report:
+    """Read the whole report from an open database; with ``lazy_rows`` each form's rows are read when
+    first used (``Form.defer_rows``: the database must stay open until then, or ``Report.load_rows``)."""
     head = _head(db)
     report = Report(
         **_values(head, declared(Report)),
         signoff=Signoff(**_values(head, declared(Signoff))),
         basic_data=json.loads(head["basic_data"] or "{}"),
     )
-    report.forms = _forms(db, _rows_by_form(db))
+    report.forms = _forms(db, None if lazy_rows else _rows_by_form(db))
     report.narrative = [
         NarrativeSection(**_values(r, columns(Table.NARRATIVE)))
         for r in _dicts(db, "SELECT * FROM narrative ORDER BY position")

@@ -111,6 +111,7 @@ class ExportDialog(QDialog):
 
     def _run(self, worker: ExportWorker) -> None:
         """Run ``worker`` on its own thread, its progress and end reported to this dialog."""
+        self.ctx.open_doc.report.load_rows()  # rows still unread are read here, not from the worker
         self.worker = worker
         self.thread_ = QThread(self)
         worker.moveToThread(self.thread_)

@@ -98,6 +98,8 @@ def run_preview(
     parent: QWidget, paths: list[str], report: Report | None, include_hidden: bool
 ) -> Preview | None:
     """Run the preview with a cancellable progress dialog; None when cancelled or failed (said why)."""
+    if report is not None:
+        report.load_rows()  # rows still unread are read here, not from the worker thread
     worker = _PreviewWorker(paths, report, include_hidden)
     dialog = QProgressDialog("正在读取文件…", "取消", 0, max(1, len(paths)), parent)
     dialog.setWindowTitle("导入")

@@ -64,6 +64,45 @@ def test_an_edit_before_the_check_is_checked(qtbot: Any, seed_zpdb: Any) -> None
     assert any(p.form_uid == uid and p.row == 0 for p in fresh.problems)
 
 
+def test_a_project_not_yet_read_shows_its_rows_and_keeps_an_edit(qtbot: Any, tmp_path: Path) -> None:
+    """The window reads a form's rows when it is first shown or checked (issue 15: open 1,000 projects):
+    a project clicked before the check reached it shows its own rows, and what is typed there is saved."""
+    from core.model import Indicator
+    from core.report import Document, new_report
+    from tests.gui.window_helpers import cell_text, grid, pick_project, type_into_cell
+
+    path = tmp_path / "六十个项目.zpdb"
+    report = new_report("hunan-yiyang", 2023, "测试部", [f"项目{p}" for p in range(60)])
+    report.projects[-1].indicators = [
+        Indicator("产出指标", "数量指标", f"培训人数{i}", f"≥{i}人", "", "10", "") for i in range(3)
+    ]
+    Document.create(path, report).close()
+    expected = Document.open(path, read_only=True)
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.files.open_path(path, check_later=True)
+    doc = window.ctx.doc
+    last = doc.report.projects[-1]
+    assert last.rows_pending  # only the headers (and the forms shown first) were read
+    pick_project(window, last.name)
+    view = grid(window, "indicatorGrid")
+    rows = expected.form(last.uid).indicators
+    assert view.model().rowCount() >= len(rows)
+    assert [cell_text(view, r, "level3") for r in range(len(rows))] == [i.level3 for i in rows]
+    type_into_cell(qtbot, view, 0, "actual", "98%")
+    assert cell_text(view, 0, "actual") == "98%"
+    qtbot.waitUntil(lambda: not window.ctx.checking, timeout=10000)
+    expected.close()
+    window.set_document(None)
+    again = Document.open(path, read_only=True)
+    try:
+        assert again.form(last.uid).indicators[0].actual == "98%"
+    finally:
+        again.close()
+
+
 def test_first_paint_needs_no_export_dialog_or_sqlite_utils() -> None:
     """A fresh process as main.py starts it, with the sample: what is imported when the report paints.
     (The very first start also creates the sample's file, which needs sqlite_utils; made here first.)"""

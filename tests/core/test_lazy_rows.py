@@ -1,0 +1,94 @@
+"""Issue 15, open 1,000 projects: the window opens a report with each form's rows read when first used
+(``Document.open(lazy_rows=True)``). What it reads, edits, copies and deletes is what an open that
+reads everything at once gives; the file is the same afterwards."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from core.interchange import dumps
+from core.report import Document
+
+
+def _open_both(path: Path) -> tuple[Document, Document]:
+    return Document.open(path, read_only=True), Document.open(path, backup=False, lazy_rows=True)
+
+
+def test_rows_are_read_when_first_used_and_equal_an_eager_open(seed_zpdb: Any) -> None:
+    path = seed_zpdb("seed004_yiyang")
+    eager, lazy = _open_both(path)
+    try:
+        assert all(f.rows_pending for f in lazy.report.forms)  # nothing but the headers read at open
+        first = lazy.report.projects[0]
+        assert first.indicators == eager.report.projects[0].indicators  # read on first use
+        assert not first.rows_pending
+        assert first.funds and first.funds == eager.report.projects[0].funds
+        # the forms after it came with it (the checker goes through them in order) …
+        assert not lazy.report.projects[1].rows_pending
+        # … and the whole report, once read, is the eagerly read one
+        assert dumps(lazy.report, lazy.template) == dumps(eager.report, eager.template)
+    finally:
+        eager.close()
+        lazy.close()
+
+
+def test_an_edit_to_a_form_not_yet_read_is_saved(seed_zpdb: Any) -> None:
+    path = seed_zpdb("seed004_yiyang")
+    doc = Document.open(path, backup=False, lazy_rows=True)
+    last = doc.report.projects[-1]
+    assert last.rows_pending
+    doc.set_cell(last.uid, "indicators", 0, "actual", "99人")
+    doc.insert_rows(last.uid, "indicators", 1, count=1)
+    doc.close()
+    again = Document.open(path, read_only=True)
+    try:
+        rows = again.form(last.uid).indicators
+        assert rows[0].actual == "99人" and rows[1].level3 == ""
+    finally:
+        again.close()
+
+
+def test_a_deleted_form_keeps_its_rows_for_undo(seed_zpdb: Any) -> None:
+    """Deleting removes the rows from the file: the form kept for undo must have them first."""
+    path = seed_zpdb("seed004_yiyang")
+    eager, doc = _open_both(path)
+    try:
+        victim = doc.report.forms[0]  # the first: finding it in the list compares no other form
+        assert victim.rows_pending
+        doc.delete_form(victim.uid)
+        assert victim.indicators == eager.form(victim.uid).indicators  # kept, not read from the file
+        doc.add_form(victim.kind, victim.name, form=victim)  # what undo does
+        assert doc.form(victim.uid).indicators == eager.form(victim.uid).indicators
+    finally:
+        eager.close()
+        doc.close()
+
+
+def test_a_copy_of_a_form_not_yet_read_has_its_rows(seed_zpdb: Any) -> None:
+    path = seed_zpdb("seed004_yiyang")
+    eager, doc = _open_both(path)
+    try:
+        form = doc.report.projects[-1]
+        assert form.rows_pending
+        copied = copy.deepcopy(form)
+        assert not copied.rows_pending and copied.indicators == eager.form(form.uid).indicators
+        doc.duplicate_form(form.uid)
+        duplicate = doc.report.forms[doc.report.forms.index(form) + 1]
+        assert duplicate.indicators == eager.form(form.uid).indicators
+    finally:
+        eager.close()
+        doc.close()
+
+
+def test_closing_reads_the_rows_still_unread(seed_zpdb: Any) -> None:
+    """The model outlives its file (undo, a report just replaced): closing leaves no form unread."""
+    path = seed_zpdb("seed004_yiyang")
+    eager, doc = _open_both(path)
+    doc.close()
+    try:
+        assert not any(f.rows_pending for f in doc.report.forms)
+        assert dumps(doc.report, doc.template) == dumps(eager.report, eager.template)
+    finally:
+        eager.close()
