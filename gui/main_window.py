@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self.actions_ = Actions(self)
         self.actions_.build_menus()
         self.actions_.build_toolbar()
+        # the toolbar's icons on the turn after the first paint with a report (or of the shell alone):
+        # their first use of QStyle is not on the way to the first paint
+        self.after_first_paint(lambda: self.after_paint(self.actions_.load_icons))
         self.tree = NavTree(self.ctx, self)
         self.editors = QStackedWidget(self)
         # The form editor shows first (a report opens on its 部门整体支出); the others are made the
