@@ -12,6 +12,10 @@ and prints per file:
   lone 合计 row, a last indicator alone). Rows are measured, not guessed from text lines: the bands
   between the horizontal rules drawn on the page (pdftocairo -svg) hold the words placed in them
   (pdftotext -bbox); the repeated header is the page's first rows already printed on an earlier page;
+- punctuation lines: a printed line that starts with closing punctuation ("。", "，", "）", "”" …) or
+  ends with an opening bracket or quote (East Asian line-breaking rules, 避头尾);
+- pages per form: each form's first page is the page that begins with its attachment label and title
+  (in plan order); the forms printed on more than one page are listed with their page counts;
 - characters a full line (Word): the most common length of the report's full lines of Chinese text.
 Needs libreoffice and poppler-utils (pdftotext, pdftoppm); prints why and exits 2 when they are missing.
 """
@@ -30,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.export.docx import write_docx  # noqa: E402
+from core.export.layout import iter_plan  # noqa: E402
 from core.export.xlsx import write_xlsx  # noqa: E402
 from core.interchange import read_json_file  # noqa: E402
 from core.templates import get_template  # noqa: E402
@@ -37,6 +42,37 @@ from core.templates import get_template  # noqa: E402
 SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
 FONTS_CONF = Path("/work/shared/tools/fonts.conf")
 LONE_BRACKET = re.compile(r"^[^（(]{0,5}[）)]$")
+NO_START = "）)】]〕》」』〉〗”’，。、；：！？,;:!?%…·"  # closing punctuation: never at a line's start
+NO_END = "（(【[〔《「『〈〖“‘"  # opening marks: never at a line's end
+
+
+def punctuation_lines(pages: list[list[str]]) -> list[str]:
+    """Return the printed lines that start with closing punctuation or end with an opening mark."""
+    return [ln for page in pages for ln in page if ln[0] in NO_START or (len(ln) > 1 and ln[-1] in NO_END)]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def form_pages(pages: list[list[str]], heads: list[str]) -> list[int]:
+    """Return how many pages each form takes: form k starts on the first page after form k-1's start
+    that begins with ``heads[k]`` (its attachment label and title, whitespace ignored); a form runs up
+    to the next one's start (the last to the end). A form whose start is not found counts 0."""
+    starts: list[int] = []
+    at = 0
+    for head in heads:
+        key = _squeeze(head)[:14]
+        heads_at = (n for n in range(at, len(pages)) if _squeeze("".join(pages[n][:4])).startswith(key))
+        found = next(heads_at, -1)
+        starts.append(found)
+        if found >= 0:
+            at = found + 1
+    counts = []
+    for k, start in enumerate(starts):
+        later = [s for s in starts[k + 1 :] if s >= 0]
+        counts.append(0 if start < 0 else (later[0] if later else len(pages)) - start)
+    return counts
 
 
 def convert(path: Path, out: Path) -> Path:
@@ -184,15 +220,23 @@ def chars_per_line(pages: list[list[str]], rows_per_page: list[list[str]]) -> in
     return lengths.most_common(1)[0][0] if lengths else 0
 
 
-def check(path: Path, out: Path) -> dict[str, object]:
-    """Render one export and return its counts."""
+def check(path: Path, out: Path, forms: list[tuple[str, str]] | None = None) -> dict[str, object]:
+    """Render one export and return its counts; ``forms`` are the (name, head) of its forms in order."""
     pdf = convert(path, out)
     pages = page_texts(pdf)
     lone = [ln for page in pages for ln in page if LONE_BRACKET.match(ln)]
     rows = table_rows(pdf, out)
     single = single_row_pages(rows)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / path.stem)], check=True)
-    result: dict[str, object] = {"pages": len(pages), "lone_brackets": lone, "single_row_pages": single}
+    result: dict[str, object] = {
+        "pages": len(pages),
+        "lone_brackets": lone,
+        "single_row_pages": single,
+        "punctuation": punctuation_lines(pages),
+    }
+    if forms:
+        counts = form_pages(pages, [head for _name, head in forms])
+        result["form_pages"] = {name: n for (name, _head), n in zip(forms, counts, strict=True)}
     if path.suffix == ".docx":
         result["chars_per_line"] = chars_per_line(pages, rows)
     return result
@@ -207,15 +251,23 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     for seed in SEEDS:
         report = read_json_file(ROOT / "tests" / "fixtures" / f"{seed}.json")
+        template = get_template(report.template)
+        forms = [(g.name, g.attachment + g.title) for g in iter_plan(report, template, None)]
         for suffix, write in ((".xlsx", write_xlsx), (".docx", write_docx)):
             path = out / f"{seed}-{suffix[1:]}{suffix}"  # one PDF and PNG set per export, not one per seed
-            write(report, path, template=get_template(report.template))
-            r = check(path, out)
-            lone = r["lone_brackets"]
+            write(report, path, template=template)
+            r = check(path, out, forms)
+            lone: list[str] = r["lone_brackets"]  # type: ignore[assignment]
+            punct: list[str] = r["punctuation"]  # type: ignore[assignment]
             chars = f", {r['chars_per_line']} characters a full line" if "chars_per_line" in r else ""
+            per_form: dict[str, int] = r["form_pages"]  # type: ignore[assignment]
+            longer = {name: n for name, n in per_form.items() if n != 1}
+            one = sum(1 for n in per_form.values() if n == 1)
             print(
-                f"{path.name}: {r['pages']} pages, {len(lone)} lone-bracket lines {lone[:5]}, "  # type: ignore[arg-type]
-                f"single-row pages {r['single_row_pages']}{chars}"
+                f"{path.name}: {r['pages']} pages, {len(lone)} lone-bracket lines {lone[:5]}, "
+                f"{len(punct)} punctuation lines {punct[:5]}, "
+                f"single-row pages {r['single_row_pages']}{chars}; "
+                f"forms on one page {one} of {len(per_form)}, the others {longer}"
             )
     print(f"PNG pages in {out}")
     return 0

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-import functools
-import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -12,7 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
-from core.model import SOFT_BREAK, Signoff
+from core.export.lines import NO_END, NO_START, keep_lines, units_of
+from core.export.lines import text_units as text_units  # re-exported: the writers measure with it
+from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.schema import REP
 
@@ -104,16 +103,19 @@ class Grid:
                 start = min(start, r1)
         return start
 
-    def keep_brackets(self, usable: Callable[[int, int], float]) -> list[tuple[int, int]]:
-        """Keep every cell's bracket groups whole on its printed lines (see ``keep_groups``);
+    def keep_brackets(
+        self, usable: Callable[[int, int], float], punctuation: bool = False
+    ) -> list[tuple[int, int]]:
+        """Keep every cell's bracket groups whole on its printed lines (see ``lines.keep_groups``) and,
+        with ``punctuation``, closing marks off the start of its lines (``lines.keep_punctuation``);
         ``usable(col, cols)`` is how many width units (a CJK character 2) a line of a cell holds.
         Return the cells given line breaks."""
         spans = {(m[0], m[1]): m[3] - m[1] + 1 for m in self.merges}
         changed = []
         for (r, c), cell in self.cells.items():
             v = cell.value
-            if isinstance(v, str) and _OPEN_RE.search(v):
-                kept = keep_groups(v, usable(c, spans.get((r, c), 1)))
+            if isinstance(v, str) and len(v) > 1:
+                kept = keep_lines(v, usable(c, spans.get((r, c), 1)), punctuation)
                 if kept != v:
                     cell.value = kept
                     changed.append((r, c))
@@ -195,139 +197,10 @@ def printed(cell: Cell, rate_places: int = 2) -> str:
     return fmt(v)
 
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2010-\u201f\u2026]")
-
-
-def text_units(text: str) -> int:
-    """Return the printed width of a text: a CJK character counts 2, anything else 1."""
-    return len(text) + len(_CJK.findall(text))  # one regex pass, not one match per character
-
-
 def line_count(text: str, width: float) -> int:
     """Return how many lines ``text`` needs in a column ``width`` units wide (wrapping)."""
     usable = max(width - 1, 2)
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
-
-
-_OPENS = "（(【[〔"
-_CLOSES = "）)】]〕"
-_NO_START = _CLOSES + "，。、；：！？,.;:!?%…·"  # never at the start of a line (nor an opening at its end)
-_LATIN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%]*")  # a number or word: never broken inside
-LATIN_WIDE = 1.25  # digits and letters of a CJK font's own Latin (Noto Serif CJK: 0.6 em, not 0.5)
-TAIL_CHARS = 6  # a line that closes a bracket opened on an earlier line has this many characters before it
-
-
-@functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
-def keep_groups(text: str, usable: float) -> str:
-    """Return ``text`` with line breaks so that no printed line is the short tail of a bracket group
-    broken on the line before ("目标管理（22分" / "）", "优（党员干部向心力提" / "升）").
-
-    A line ``usable`` units wide (a CJK character 2, anything else 1) is filled greedily as Excel, Word
-    and LibreOffice do (no line starts with a closing bracket or punctuation, numbers are not broken).
-    Renderers differ: lines one unit narrower and wider, an opening bracket that may end a line
-    (LibreOffice Calc) and Latin characters a quarter wider (a CJK font's own digits) are tried too.
-    A group split with at most five characters on its last line starts a new line when it fits one
-    (the narrowest); a longer group is broken earlier, leaving at least six characters and half the
-    group on its last line. The breaks are SOFT_BREAK (the importers take them out again); the printed
-    words stay the same, only where lines end moves. Cached: every form prints the same labels.
-    """
-    least = int(usable) - 1
-    if not _OPEN_RE.search(text) or _units(text, LATIN_WIDE)[-1] <= least:
-        return text
-    parts: dict[str, _Part] = {}  # measured once: most texts need no break at any width
-    variants = itertools.product((least, least + 1, least + 2), (True, False), (1.0, LATIN_WIDE))
-    for width, glue, latin in variants:
-        lines = []
-        for text_part in text.split("\n"):
-            while True:
-                part = parts.get(text_part) or parts.setdefault(text_part, _Part(text_part))
-                cut = _group_cut(part, width, least, glue, latin)
-                if cut is None:
-                    break
-                lines.append(text_part[:cut] + SOFT_BREAK[0])
-                text_part = text_part[cut:]
-            lines.append(text_part)
-        text = "\n".join(lines)
-    return text
-
-
-_OPEN_RE = re.compile(f"[{re.escape(_OPENS)}]")
-_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%]*|.", re.DOTALL)  # a number or word is never broken
-
-
-def _units(text: str, latin: float = 1) -> list[float]:
-    """Return the width units of text[:i] for every i (a character not CJK ``latin`` units)."""
-    widths = [latin] * len(text)
-    for m in _CJK.finditer(text):
-        widths[m.start()] = 2
-    at = text.find("\u200b")
-    while at >= 0:
-        widths[at] = 0
-        at = text.find("\u200b", at + 1)
-    return list(accumulate(widths, initial=0.0))
-
-
-def _break_points(text: str, glue: bool = True) -> list[int]:
-    """Return where a line may end in a paragraph (0 and len(text) included); an opening bracket ends
-    a line only when not ``glue`` (LibreOffice Calc breaks after “（”)."""
-    points = [0]
-    n = len(text)
-    for m in _TOKEN.finditer(text):
-        i = m.end()
-        if i == n or (text[i] not in _NO_START and not (glue and text[i - 1] in _OPENS)):
-            points.append(i)
-    return points
-
-
-class _Part:
-    """A paragraph measured for line filling: widths, break points and bracket pairs."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.units = {1.0: _units(text), LATIN_WIDE: _units(text, LATIN_WIDE)}
-        self.points = {True: _break_points(text, True), False: _break_points(text, False)}
-        self.opened: dict[int, int] = {}  # closing bracket -> its opening one
-        stack: list[int] = []
-        for i, ch in enumerate(text):
-            if ch in _OPENS:
-                stack.append(i)
-            elif ch in _CLOSES and stack:
-                self.opened[i] = stack.pop()
-
-
-def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: float = 1) -> int | None:
-    """Return where to break a paragraph (lines ``width`` wide) so that no line is the short tail of
-    a bracket group, or None when none is (or no break helps). Fixes fit lines ``least`` wide."""
-    text, u, points = part.text, part.units[latin], part.points[glue]
-    if u[-1] <= width or not part.opened:
-        return None
-    starts, prev = [0], 0
-    for p in points[1:]:
-        if u[p] - u[starts[-1]] > width and prev > starts[-1]:
-            starts.append(prev)
-        prev = p
-    if len(starts) == 1:
-        return None
-    for close, start in sorted(part.opened.items()):
-        line = bisect.bisect_right(starts, close) - 1
-        o = start
-        if o >= starts[line] or close - starts[line] >= TAIL_CHARS:
-            continue
-        while o > 0 and text[o - 1] in _OPENS:
-            o -= 1
-        end = close + 1
-        while end < len(text) and text[end] in _NO_START:
-            end += 1
-        own_line = o > starts[bisect.bisect_right(starts, o) - 1]
-        if own_line and u[end] - u[o] <= least:
-            return o  # the whole group on a line of its own
-        want = min(least, max((u[end] - u[o]) / 2, u[end] - u[max(o + 1, close - TAIL_CHARS)]))
-        cuts = [p for p in points if o + 1 < p <= close and u[end] - u[p] >= want and u[end] - u[p] <= least]
-        if cuts:
-            return max(cuts)
-        if own_line and u[end] - u[o] <= least + 1:
-            return o  # a line of its own that fits all but the narrowest measure: still better
-    return None
 
 
 _UNIT_AFTER_NUMBER = "年度"  # a year keeps its 年 / 年度: "2023年度" never ends or starts a line alone
@@ -367,7 +240,7 @@ def break_title(title: str, units: int, fields: Sequence[str] = ()) -> str:
     good = [0, *sorted(i for i in edges - inside if 0 < i < len(title)), len(title)]
     lines = _title_lines(title, units, good, set(good))
     if lines is None:  # the good places cannot make fitting lines: any place a line may end, fewest
-        legal = {i for i in range(1, len(title)) if title[i] not in _NO_START and title[i - 1] not in _OPENS}
+        legal = {i for i in range(1, len(title)) if title[i] not in NO_START and title[i - 1] not in NO_END}
         lines = _title_lines(title, units, sorted(set(good) | legal), set(good))
     return title if lines is None else "\n".join(lines)
 
@@ -375,7 +248,7 @@ def break_title(title: str, units: int, fields: Sequence[str] = ()) -> str:
 def _title_lines(title: str, units: int, cuts: list[int], good: set[int]) -> list[str] | None:
     """Return the lines of ``title`` cut at some of ``cuts`` (first and last included) that fit
     ``units``: fewest cuts not in ``good``, then fewest lines, then the most even; None if none fit."""
-    u = _units(title)
+    u = units_of(title)
     inf = (math.inf, math.inf, math.inf)
     best: list[tuple[float, float, float, int]] = [(0, 0, 0, -1)] + [(*inf, -1)] * (len(cuts) - 1)
     for j in range(1, len(cuts)):

@@ -38,6 +38,7 @@ ROW_PAD_PT = 3.0  # a row's room above and below its lines
 MAX_LINES = int(
     (MAX_ROW_PT - ROW_PAD_PT) // LINE_PT
 )  # lines of a cell that fit one row; longer text continues below
+BREAK_ROOM = 2  # lines left free in a row split for Excel's cap: the line breaks chosen later may add some
 FOOTER_IN = 0.25  # the page number sits inside the bottom margin, not on its edge
 MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
@@ -164,11 +165,18 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 def layout(grid: Grid, name: str) -> Sheet:
     """Lay out one grid: titles, table with merges and borders, notes, sign-off, page breaks."""
-    grid.split_tall_rows(MAX_LINES, pad=2)  # as row_heights measures a cell
+    grid.split_tall_rows(MAX_LINES - BREAK_ROOM, pad=2)  # as row_heights measures a cell
     cells = pages.measures(grid)  # each cell's lines, measured once
     size = cell_size(grid, cells)
-    changed = grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size))
+    before = {k: c.value for k, c in grid.cells.items()}
+    changed = grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size), punctuation=True)
     cells.update(pages.measures(grid, changed))
+    for key in changed:  # a row's text never outgrows Excel's row cap for a line break it was given
+        r1, r2, _c1, _c2, parts = cells[key]
+        lines = sum(math.ceil(u / max(cell_units(grid, _c1, _c2 - _c1 + 1, size), 2)) or 1 for u in parts)
+        if lines > MAX_LINES * (r2 - r1 + 1):
+            grid.cells[key].value = before[key]
+            cells.update(pages.measures(grid, [key]))
     sheet = Sheet(name, grid, size=size)
     top = sheet.top = _titles(sheet)
     _table(sheet, cells)

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from core.export.grid import _break_points, _units, keep_groups
+from core.export.lines import _break_points, keep_groups
+from core.export.lines import units_of as _units
 from core.model import SOFT_BREAK
 
 CASES = [  # seed 001's cells that printed a lone tail, and the line width (units) of their column

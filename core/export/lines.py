@@ -1,0 +1,260 @@
+"""Where the printed lines of a table cell end.
+
+Renderers fill a cell's lines greedily; two things a reviewer sends back are fixed by choosing where
+some lines end (line breaks, SOFT_BREAK, that the importers take out again; the printed words stay the
+same): a bracket group broken with a short tail on the next line ("目标管理（22分" / "）", see
+``keep_groups``), and — where the renderer has no East Asian line-breaking rules (LibreOffice Calc;
+Word, WPS and LibreOffice Writer have them) — a closing punctuation mark at the start of a line or an
+opening one at its end ("结余情况" / "。", see ``keep_punctuation``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from itertools import accumulate
+
+from core.model import SOFT_BREAK
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2010-\u201f\u2026]")
+
+
+def text_units(text: str) -> int:
+    """Return the printed width of a text: a CJK character counts 2, anything else 1."""
+    return len(text) + len(_CJK.findall(text))  # one regex pass, not one match per character
+
+
+_OPENS = "（(【[〔"  # bracket groups: an opening bracket and its closing one
+_CLOSES = "）)】]〕"
+NO_START = _CLOSES + "》」』〉〗〙｝”’，。、；：！？,.;:!?%…·"  # never at the start of a line
+NO_END = _OPENS + "《「『〈〖〘｛“‘"  # never at the end of a line
+_LATIN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%]*")  # a number or word: never broken inside
+LATIN_WIDE = 1.25  # digits and letters of a CJK font's own Latin (Noto Serif CJK: 0.6 em, not 0.5)
+TAIL_CHARS = 6  # a line that closes a bracket opened on an earlier line has this many characters before it
+
+
+@functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
+def keep_groups(text: str, usable: float) -> str:
+    """Return ``text`` with line breaks so that no printed line is the short tail of a bracket group
+    broken on the line before ("目标管理（22分" / "）", "优（党员干部向心力提" / "升）").
+
+    A line ``usable`` units wide (a CJK character 2, anything else 1) is filled greedily as Excel, Word
+    and LibreOffice do (no line starts with a closing bracket or punctuation, numbers are not broken).
+    Renderers differ: lines one unit narrower and wider, an opening bracket that may end a line
+    (LibreOffice Calc) and Latin characters a quarter wider (a CJK font's own digits) are tried too.
+    A group split with at most five characters on its last line starts a new line when it fits one
+    (the narrowest); a longer group is broken earlier, leaving at least six characters and half the
+    group on its last line. The breaks are SOFT_BREAK (the importers take them out again); the printed
+    words stay the same, only where lines end moves. Cached: every form prints the same labels.
+    """
+    least = int(usable) - 1
+    if not _OPEN_RE.search(text) or units_of(text, LATIN_WIDE)[-1] <= least:
+        return text
+    parts: dict[str, _Part] = {}  # measured once: most texts need no break at any width
+    variants = itertools.product((least, least + 1, least + 2), (True, False), (1.0, LATIN_WIDE))
+    for width, glue, latin in variants:
+        lines = []
+        for text_part in text.split("\n"):
+            while True:
+                part = parts.get(text_part) or parts.setdefault(text_part, _Part(text_part))
+                cut = _group_cut(part, width, least, glue, latin)
+                if cut is None:
+                    break
+                lines.append(text_part[:cut] + SOFT_BREAK[0])
+                text_part = text_part[cut:]
+            lines.append(text_part)
+        text = "\n".join(lines)
+    return text
+
+
+_OPEN_RE = re.compile(f"[{re.escape(_OPENS)}]")
+_PUNCT_RE = re.compile(f"[{re.escape(NO_START + NO_END)}]")
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%]*|.", re.DOTALL)  # a number or word is never broken
+
+
+def units_of(text: str, latin: float = 1) -> list[float]:
+    """Return the width units of text[:i] for every i (a character not CJK ``latin`` units)."""
+    widths = [latin] * len(text)
+    for m in _CJK.finditer(text):
+        widths[m.start()] = 2
+    at = text.find("\u200b")
+    while at >= 0:
+        widths[at] = 0
+        at = text.find("\u200b", at + 1)
+    return list(accumulate(widths, initial=0.0))
+
+
+def _break_points(text: str, glue: bool = True) -> list[int]:
+    """Return where a line may end in a paragraph (0 and len(text) included); an opening bracket ends
+    a line only when not ``glue`` (LibreOffice Calc breaks after “（”)."""
+    points = [0]
+    n = len(text)
+    for m in _TOKEN.finditer(text):
+        i = m.end()
+        if i == n or (text[i] not in NO_START and not (glue and text[i - 1] in _OPENS)):
+            points.append(i)
+    return points
+
+
+class _Part:
+    """A paragraph measured for line filling: widths, break points and bracket pairs."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.units = {1.0: units_of(text), LATIN_WIDE: units_of(text, LATIN_WIDE)}
+        self.points = {True: _break_points(text, True), False: _break_points(text, False)}
+        self.opened: dict[int, int] = {}  # closing bracket -> its opening one
+        stack: list[int] = []
+        for i, ch in enumerate(text):
+            if ch in _OPENS:
+                stack.append(i)
+            elif ch in _CLOSES and stack:
+                self.opened[i] = stack.pop()
+
+
+def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: float = 1) -> int | None:
+    """Return where to break a paragraph (lines ``width`` wide) so that no line is the short tail of
+    a bracket group, or None when none is (or no break helps). Fixes fit lines ``least`` wide."""
+    text, u, points = part.text, part.units[latin], part.points[glue]
+    if u[-1] <= width or not part.opened:
+        return None
+    starts, prev = [0], 0
+    for p in points[1:]:
+        if u[p] - u[starts[-1]] > width and prev > starts[-1]:
+            starts.append(prev)
+        prev = p
+    if len(starts) == 1:
+        return None
+    for close, start in sorted(part.opened.items()):
+        line = bisect.bisect_right(starts, close) - 1
+        o = start
+        if o >= starts[line] or close - starts[line] >= TAIL_CHARS:
+            continue
+        while o > 0 and text[o - 1] in _OPENS:
+            o -= 1
+        end = close + 1
+        while end < len(text) and text[end] in NO_START:
+            end += 1
+        own_line = o > starts[bisect.bisect_right(starts, o) - 1]
+        if own_line and u[end] - u[o] <= least:
+            return o  # the whole group on a line of its own
+        want = min(least, max((u[end] - u[o]) / 2, u[end] - u[max(o + 1, close - TAIL_CHARS)]))
+        cuts = [p for p in points if o + 1 < p <= close and u[end] - u[p] >= want and u[end] - u[p] <= least]
+        if cuts:
+            return max(cuts)
+        if own_line and u[end] - u[o] <= least + 1:
+            return o  # a line of its own that fits all but the narrowest measure: still better
+    return None
+
+
+def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
+    """Return ``text`` with the line breaks ``keep_groups`` chooses and, with ``punctuation`` (a
+    renderer without East Asian line-breaking rules), those of ``keep_punctuation``."""
+    if _OPEN_RE.search(text):
+        text = keep_groups(text, usable)
+    if punctuation and _PUNCT_RE.search(text):
+        text = keep_punctuation(text, usable)
+    return text
+
+
+PLAIN_WIDER = (1, 2, 0)  # LibreOffice Calc fills a line 1.5 units wider than ``usable`` (its padding)
+SHORT_LINE = 0.4  # a line ended by a chosen break at less than this share of the width reads as a stub
+
+
+@functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
+def keep_punctuation(text: str, usable: float) -> str:
+    """Return ``text`` with line breaks so that, filled by a renderer that may break a line before
+    any character (LibreOffice Calc), no line starts with closing punctuation ("结余情况" / "。") and
+    none ends with an opening bracket or quote.
+
+    A line that would start with "。" ends one character earlier instead ("结余情" / "况。"), as Word
+    itself does. Renderers differ (PLAIN_WIDER): the lines are fixed for each of those widths in turn
+    and a set of breaks kept only when it leaves fewer such lines over all of them, stubs (a line
+    ended by a chosen break at less than SHORT_LINE of the width) counted too.
+    """
+    if units_of(text, LATIN_WIDE)[-1] <= usable:
+        return text
+    variants = [usable + d for d in PLAIN_WIDER]
+    best, cost = text, _badness(text, variants)
+    for width in variants:
+        if not cost:
+            break
+        fixed = _fix_all(text, width)
+        fixed_cost = _badness(fixed, variants)
+        if fixed_cost < cost:
+            best, cost = fixed, fixed_cost
+    return best
+
+
+def _fix_all(text: str, width: float) -> str:
+    """Break ``text`` before every line (``width`` units wide) that would start with closing
+    punctuation or end with an opening mark: at the nearest place before it a line may end."""
+    out = []
+    for part in text.split("\n"):
+        while True:
+            cut = _first_cut(part, width)
+            if cut is None:
+                break
+            out.append(part[:cut] + SOFT_BREAK[0])
+            part = part[cut:]
+        out.append(part)
+    return "\n".join(out)
+
+
+_PLAIN_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/\-]*|.", re.DOTALL)  # "10%-20%" stays whole
+
+
+def _plain_starts(part: str, width: float) -> list[int]:
+    """Return where the lines of a paragraph start when filled ``width`` units wide by a renderer
+    without East Asian line-breaking rules (a line may start with any character, numbers and words
+    stay whole)."""
+    u = units_of(part)
+    starts, prev = [0], 0
+    for m in _PLAIN_TOKEN.finditer(part):
+        p = m.end()
+        if u[p] - u[starts[-1]] > width and prev > starts[-1]:
+            starts.append(prev)
+        prev = p
+    return starts
+
+
+def _bad_lines(part: str, starts: list[int], width: float) -> int:
+    """Count the lines of a paragraph that start with closing punctuation or end with an opening mark,
+    and a last line ended by a chosen break that is a stub."""
+    bad = sum(1 for s in starts[1:] if part[s] in NO_START or part[s - 1] in NO_END)
+    if part.endswith(SOFT_BREAK[0]):
+        u = units_of(part)
+        bad += u[-1] - u[starts[-1]] < SHORT_LINE * width
+    return bad
+
+
+def _badness(text: str, widths: list[float]) -> int:
+    total = 0
+    for part in text.split("\n"):
+        for width in widths:
+            total += _bad_lines(part, _plain_starts(part, width), width)
+    return total
+
+
+def _legal(part: str, q: int) -> bool:
+    """Return whether a renderer with line-breaking rules may end a line before part[q]."""
+    return (
+        part[q] not in NO_START
+        and part[q - 1] not in NO_END
+        and not (_PLAIN_TOKEN.fullmatch(part[q - 1 : q + 1]) is not None)
+    )
+
+
+def _first_cut(part: str, width: float) -> int | None:
+    """Return where to break a paragraph so that its first bad line (``width`` units wide) is not:
+    the nearest place before that line's start a line may end; None when no line is bad or no such
+    place is on the line before."""
+    starts = _plain_starts(part, width)
+    for prev, s in zip(starts, starts[1:], strict=False):
+        if part[s] in NO_START or part[s - 1] in NO_END:
+            q = next((q for q in range(s - 1, prev, -1) if _legal(part, q)), None)
+            if q is not None:
+                return q
+    return None

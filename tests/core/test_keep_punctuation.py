@@ -1,0 +1,61 @@
+"""No printed line of an Excel cell starts with closing punctuation ("结余情况" / "。") or ends with an
+opening mark, where the renderer has no East Asian line-breaking rules (LibreOffice Calc): the export
+ends such a line one character earlier, prints the same words, and the importer reads them back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from core.export.lines import NO_END, NO_START, PLAIN_WIDER, _plain_starts, keep_lines
+from core.export.xlsx import write_xlsx
+from core.interchange import read_json_file
+from core.model import SOFT_BREAK
+from core.templates import get_template
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CASES = [  # seed 001 and 003 cells that printed a line starting with "。" "，" "、" "”", and their width
+    ("部门预算项目年终预算结余情况。", 28),
+    ("部门根据绩效管理结果整改问题、完善政策、改进管理的情况。", 27),
+    ("1.绩效目标是否符合有关中长期工作规划、部门“三定”方案确定的职责；", 47),
+    (
+        "预算调整247.69万元，实际预算921.26万元，部分项目因资金指标下达较晚，未能完成，部分项目属于据实补助申请，所以未能完成。",
+        33.83,
+    ),
+]
+
+
+def _bad(text: str, width: float) -> list[str]:
+    out = []
+    for part in text.split("\n"):
+        starts = _plain_starts(part, width)
+        for s in starts[1:]:
+            if part[s] in NO_START or part[s - 1] in NO_END:
+                out.append(part[s:])
+    return out
+
+
+@pytest.mark.parametrize(("text", "usable"), CASES)
+def test_no_line_starts_with_closing_punctuation(text: str, usable: float) -> None:
+    assert any(_bad(text, usable + d) for d in PLAIN_WIDER)  # the case as the seed printed it
+    kept = keep_lines(text, usable, punctuation=True)
+    assert kept.replace(SOFT_BREAK, "") == text  # the same words, only where lines end moves
+    for d in PLAIN_WIDER:
+        assert not _bad(kept, usable + d), (kept, d)
+
+
+def test_word_and_text_that_fits_are_left_alone() -> None:
+    text = "部门预算项目年终预算结余情况。"
+    assert keep_lines(text, 30, punctuation=True) == text  # fits on one line
+    assert keep_lines(text, 28) == text  # Word and Writer apply the rules themselves
+
+
+def test_the_excel_export_ends_the_line_before_the_full_stop(tmp_path: Path) -> None:
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "001.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    ws = openpyxl.load_workbook(path)["附表1 评分表"]
+    values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "部门预算项目年终预算结余情" + SOFT_BREAK + "况。" in values
