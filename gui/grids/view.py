@@ -19,7 +19,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QFocusEvent,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -66,6 +73,7 @@ class GridTable(QTableView):
         self._fits: dict[tuple[str, int, str], bool] = {}  # (text, column width, font) -> on one line
         self._header_hints: dict[tuple[str, str], int] = {}  # (row label, font) -> its header's height
         self._font, self._key = self.font(), self.font().key()
+        self._closing_editor = False
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
 
     def is_editing(self) -> bool:
@@ -84,7 +92,33 @@ class GridTable(QTableView):
             return
         self.refused_editor = None
         self.grid.hide_cell_message()
-        super().closeEditor(editor, hint)
+        self._closing_editor = True  # the focus comes back from the editor (focusInEvent)
+        try:
+            super().closeEditor(editor, hint)
+        finally:
+            self._closing_editor = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Focus back from the grid's own cell editor (Enter, Tab, Esc): repaint the current cell
+        (its focus frame), not the whole grid as QAbstractItemView does on every focus change — the
+        selection looks the same with the focus in the editor or in the grid, the window being active
+        either way, and repainting every visible cell was most of an edit's time."""
+        current = self.currentIndex()
+        if self._closing_editor and current.isValid():
+            self.viewport().update(self.visualRect(current))
+            event.accept()
+            return
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """Focus going into the grid's own cell editor: repaint the current cell only (as above)."""
+        focused = QApplication.focusWidget()
+        current = self.currentIndex()
+        if focused is not None and focused is not self and self.isAncestorOf(focused) and current.isValid():
+            self.viewport().update(self.visualRect(current))
+            event.accept()
+            return
+        super().focusOutEvent(event)
 
     def event(self, event: QEvent) -> bool:
         if (

@@ -1,0 +1,65 @@
+"""An edit repaints what it changes, not the whole grid (issue 15: one edit to repaint ≤ 5 ms).
+
+QAbstractItemView repaints its whole viewport on every focus change; the focus going into a cell's
+editor and back when Enter commits it is such a change, and painting every visible cell was most
+of an edit's time. Driven with real key events in an active window (focus events need one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QApplication
+
+from gui.grids.delegates import input_target
+from tests.gui.window_helpers import column_of, commit_text, grid, make_window, pick_project
+
+
+class Paints(QObject):
+    """Records the rectangles the viewport is asked to paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(event, QPaintEvent):
+            self.rects.append(event.rect())
+        return False
+
+
+def test_enter_repaints_the_edited_cells_not_the_grid(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    path: Path = seed_zpdb("seed004_yiyang")
+    window = make_window(qtbot, path)
+    window.resize(1366, 728)
+    pick_project(window, "业务工作经费")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = grid(window, "indicatorGrid")
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    QApplication.processEvents()
+    page = window.form_editor
+    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
+    col = column_of(view, "actual")
+    for row in range(3):
+        view.setCurrentIndex(view.model().index(row, col))
+        commit_text(view, f"{row + 3}人")
+        editor = view.indexWidget(view.currentIndex())
+        assert editor is not None and editor.hasFocus()
+        QApplication.processEvents()
+        shown = view.viewport().visibleRegion().boundingRect()  # the page scrolls, not the grid
+        spy = Paints()
+        view.viewport().installEventFilter(spy)
+        qtbot.keyClick(input_target(editor), Qt.Key.Key_Return)
+        QApplication.processEvents()
+        view.viewport().removeEventFilter(spy)
+        assert view.hasFocus() and view.currentIndex().row() == row + 1  # focus back, Enter moved down
+        assert view.model().index(row, col).data() == f"{row + 3}人"
+        assert spy.rects, "the edited cell is repainted"
+        assert all(r.height() < shown.height() // 2 for r in spy.rects), (
+            [(r.y(), r.height()) for r in spy.rects],
+            shown.height(),
+        )
+
