@@ -53,6 +53,19 @@ SAMPLE_BANNER = (
 )
 
 
+def set_status_text(label: QLabel, text: str) -> None:
+    """Show ``text`` in a status-bar label of a fixed size that only grows: a label whose width
+    followed its text (a score of 9.5, then 87.35) laid the status bar and the window out again on
+    an edit; a label of fixed width and height asks for no layout when its text changes."""
+    if label.text() == text:
+        return
+    label.setText(text)
+    hint = label.sizeHint()
+    if hint.width() > label.maximumWidth() or hint.height() != label.maximumHeight():
+        spare = label.fontMetrics().horizontalAdvance("0000")  # room for a few more digits
+        label.setFixedSize(max(hint.width() + spare, label.minimumWidth()), hint.height())
+
+
 class MainWindow(QMainWindow):
     """The window an accountant works in; every edit is already on disk, so closing never asks."""
 
@@ -312,10 +325,10 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         counts = self.ctx.problem_index.counts
         if self.ctx.checking:
-            self.counts_label.setText("正在检查…")
+            set_status_text(self.counts_label, "正在检查…")
         else:
-            self.counts_label.setText(
-                f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
+            set_status_text(
+                self.counts_label, f"错误 {counts['error']}　警告 {counts['warning']}　提示 {counts['info']}"
             )
         uid = self.current_form()
         score = None
@@ -339,7 +352,7 @@ class MainWindow(QMainWindow):
         if warning in WARNING_WORDS:
             word, colour = WARNING_WORDS[warning]
             text = f'{text}　<span style="color:{colour}">●&nbsp;{word}</span>'
-        self.score_label.setText(text)
+        set_status_text(self.score_label, text)
         self.score_label.setToolTip(getattr(score, "warning_why", "") or "")
 
     def undo(self) -> None:

@@ -63,3 +63,37 @@ def test_enter_repaints_the_edited_cells_not_the_grid(qtbot, seed_zpdb) -> None:
             shown.height(),
         )
 
+
+class Layouts(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_a_new_score_in_the_status_bar_lays_nothing_out(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    """The score label keeps its width when its text changes (9.5, then 87.35): no layout of the
+    status bar and the window on an edit."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    pick_project(window, "业务工作经费")
+    view = grid(window, "fundGrid")
+    spy = Layouts()
+    window.statusBar().installEventFilter(spy)
+    texts = []
+    for i, value in enumerate(("50", "60", "7", "80")):
+        view.setCurrentIndex(view.model().index(0, column_of(view, "executed")))
+        commit_text(view, value)
+        editor = view.indexWidget(view.currentIndex())
+        assert editor is not None
+        QApplication.processEvents()
+        spy.count = 0
+        qtbot.keyClick(input_target(editor), Qt.Key.Key_Return)
+        QApplication.processEvents()
+        texts.append(window.score_label.text())
+        if i:  # the first text sets the label's size
+            assert spy.count == 0, texts
+    assert len(set(texts)) > 1, texts  # the score did change
