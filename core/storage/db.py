@@ -6,6 +6,15 @@ second ZiPing (on Windows or Linux) cannot read or write it; the operating
 system drops the lock when the process dies, so a crash never leaves a stale
 lock behind. Rollback journal with ``synchronous=FULL``: every committed edit
 is on disk when the call returns, also on USB sticks and network shares.
+
+Why not WAL, although a commit in WAL mode with ``synchronous=FULL`` syncs once (the -wal) where
+the rollback journal syncs four times (directory, journal twice, file): 4 ms instead of 16 ms a
+commit on the development machine's disk. In WAL mode the committed edits live in the -wal until a
+checkpoint, and the header says WAL as long as the file is open or after a crash. A .zpdb copied
+while ZiPing has it open, or left by a crash, then lacks the last edits when read alone (the
+review side reads files immutable, which ignores a -wal) and is refused as damaged by every
+released ZiPing, whose judge accepts only rollback-mode headers. The file is the user's deliverable:
+it stays one complete file at every commit.
 """
 
 from __future__ import annotations
