@@ -439,8 +439,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_panes)
 
     def _size_panes(self) -> None:
-        """Problem list: five rows and more at 1366×768, three at 1024×700; a slimmer tree when narrow."""
-        rows = 6 if self.height() >= 740 else 3  # 1366×768: five problems and more; 1024×700: three
+        """Problem list: six rows at 1366×768, five in a lower window (1024×700, or 1366×768 at 150 %:
+        one line a row, the filters in the title bar); a slimmer tree when narrow."""
+        rows = 6 if self.height() >= 740 else 5
         line = self.problems.view.verticalHeader().defaultSectionSize()
         chrome = self.problems.height() - self.problems.view.viewport().height()  # title, filters
         height = max(chrome, 60) + rows * line + 6

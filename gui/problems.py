@@ -249,8 +249,13 @@ class ProblemDock(QDockWidget):
         self.proxy.setSourceModel(self.model)
         body = QWidget(self)
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(4, 2, 4, 2)
-        layout.addLayout(self._filters(body))
+        layout.setContentsMargins(4, 0, 4, 2)
+        # The filters stand in the dock's title bar, beside its name: a 768-pixel screen at 150 %
+        # (512 logical) has room for a few rows of problems, not for a title line of its own too.
+        bar = QWidget(self)
+        bar.setObjectName("problemTitleBar")
+        bar.setLayout(self._filters(bar))
+        self.setTitleBarWidget(bar)
         self.view = QTableView(body)
         self.view.setObjectName("problemView")
         self.view.setModel(self.proxy)
@@ -258,6 +263,10 @@ class ProblemDock(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
+        # one line of text a row (the style's default row is a third taller): more problems in view
+        line = self.view.fontMetrics().height() + 6
+        self.view.verticalHeader().setMinimumSectionSize(line)
+        self.view.verticalHeader().setDefaultSectionSize(line)
         header = self.view.horizontalHeader()
         for col, width in enumerate((64, 200, 170)):
             header.resizeSection(col, width)
@@ -282,6 +291,11 @@ class ProblemDock(QDockWidget):
 
     def _filters(self, body: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
+        row.setContentsMargins(6, 2, 4, 2)
+        title = QLabel(self.windowTitle(), body)  # 问题列表: the title bar's own text
+        title.setStyleSheet("font-weight: bold;")
+        row.addWidget(title)
+        row.addSpacing(12)
         self.severity_box = QComboBox(body)
         self.severity_box.setObjectName("severityFilter")
         self.severity_box.addItem("全部级别", None)

@@ -113,7 +113,13 @@ class FormEditor(QScrollArea):
         grid.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         grid.message.connect(self.message)
         model = grid.view.model()
-        for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+        for sig in (
+            model.modelReset,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.layoutChanged,
+            model.headerDataChanged,  # titles wrapped onto more lines: a taller header
+        ):
             sig.connect(lambda *a, g=grid: self._schedule_fit(g))
         grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._schedule_fit(g))
         grid.view.selectionModel().currentChanged.connect(lambda cur, prev, g=grid: self._on_current(g, cur))
@@ -230,7 +236,8 @@ class FormEditor(QScrollArea):
     def _fit_height(self, grid: GridView) -> None:
         """Make a grid as tall as its rows so the page, not the grid, scrolls."""
         view: QTableView = grid.view
-        height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
+        header = view.horizontalHeader()
+        height = header.sizeHint().height() + 2 * view.frameWidth() + 2
         height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
         if view.horizontalScrollBar().isVisible():
             height += view.horizontalScrollBar().height()

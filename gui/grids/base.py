@@ -113,6 +113,9 @@ class GridModel(QAbstractTableModel):
         self.uid: int | None = None
         self.form: Form | None = None
         self.columns: list[GridColumn] = []
+        # Column -> its title broken into lines that fit the column (set by the view when a column is
+        # narrower than its title: a low or 150 %-scaled window); the others show their title.
+        self.title_lines: dict[int, str] = {}
         self._problems: dict[tuple[int, int], list[Any]] = {}
         self._stale = False
         self._computed_dirty = False
@@ -148,6 +151,7 @@ class GridModel(QAbstractTableModel):
         """Show the table of form ``uid`` (None: an empty grid)."""
         self.beginResetModel()
         self.uid, self.form, self.columns = None, None, []
+        self.title_lines = {}
         self.rejected = {}
         self._shown = {}
         doc = self.ctx.doc
@@ -199,7 +203,7 @@ class GridModel(QAbstractTableModel):
             if not 0 <= section < len(self.columns):
                 return None
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.columns[section].title
+                return self.title_lines.get(section, self.columns[section].title)
             if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].computed:
                 return f"{self.columns[section].title}：由程序计算，不能修改"
             return None

@@ -55,6 +55,26 @@ ALT = Qt.KeyboardModifier.AltModifier
 MAX_ROW_LINES = 12
 ONE_LINE_SLACK = 14  # pixels a cell's text margins and focus frame take from its column's width
 HEIGHTS_KEPT = 4096  # wrapped cells' heights remembered (by text and width) before starting afresh
+TITLE_SLACK = 16  # pixels a header section's margins take from its title's width
+
+
+def wrap_title(title: str, advance: Callable[[str], int], width: int) -> str:
+    """``title`` in lines of at most ``width`` pixels (Chinese breaks between any two characters;
+    a line keeps at least one character)."""
+    lines: list[str] = []
+    line = ""
+    for char in title:
+        if line and advance(line + char) > width:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    lines.append(line)
+    even = -(-len(title) // len(lines))  # as many lines, of even length (指标\n解释, not 指标解\n释)
+    parts = [title[i : i + even] for i in range(0, len(title), even)]
+    if len(parts) == len(lines) and all(advance(part) <= width for part in parts):
+        lines = parts
+    return "\n".join(lines)
 
 
 def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
@@ -353,7 +373,25 @@ class GridView(QWidget):
         for i, width in enumerate(widths):
             self._view.setColumnWidth(i, width)
         self._fitted_width = self._view.viewport().width()
+        self._wrap_titles(widths)
         self._view.fit_rows()
+
+    def _wrap_titles(self, widths: list[int]) -> None:
+        """Break the titles of columns narrower than their title into lines (the header grows a
+        line): at 150 % scaling the 评分表's 评分要点及评分标准 showed the middle of its title."""
+        header = self._view.horizontalHeader()
+        metrics = header.fontMetrics()
+        lines: dict[int, str] = {}
+        for i, (column, width) in enumerate(zip(self._model.columns, widths, strict=False)):
+            title = column.title
+            if "\n" not in title and metrics.horizontalAdvance(title) + TITLE_SLACK > width:
+                lines[i] = wrap_title(title, metrics.horizontalAdvance, width - TITLE_SLACK)
+        if lines != self._model.title_lines:
+            self._model.title_lines = lines
+            count = self._model.columnCount()
+            if count:
+                self._model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, count - 1)
+            self._view.updateGeometries()  # the header's new height, now
 
     def _column_widths(self) -> list[int]:
         unit = self._view.fontMetrics().horizontalAdvance("0")

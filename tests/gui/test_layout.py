@@ -81,11 +81,20 @@ for view in w.form_editor.findChildren(__import__("PySide6.QtWidgets").QtWidgets
         right = view.columnViewportPosition(last) + view.columnWidth(last)
         if right > view.viewport().width() + 2 or view.horizontalScrollBar().isVisible():
             cut.append(view.objectName())
-        if view.objectName() == "indicatorGrid":  # 偏差原因分析及改进措施: its whole title shows
-            column = view.model().column_of("deviation_note")
+        header = view.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(last + 1):  # every title whole: in lines that fit, in a header tall enough
             title = view.model().headerData(column, Qt.Orientation.Horizontal)
-            if view.horizontalHeader().fontMetrics().horizontalAdvance(title) + 8 > view.columnWidth(column):
+            lines = title.split(chr(10))
+            if any(metrics.horizontalAdvance(line) + 8 > view.columnWidth(column) for line in lines):
                 cut.append("title " + title)
+            if header.height() < len(lines) * metrics.lineSpacing():
+                cut.append("header " + title)
+problems = w.problems.view
+QTest.qWait(100)
+shown = problems.rowAt(problems.viewport().height() - 1)
+if problems.model().rowCount() > 5 and 0 <= shown < 4:
+    cut.append(f"problem list shows {shown + 1} rows")
 w.grab().save(sys.argv[4])
 if len(sys.argv) > 5:
     w.grab().save(sys.argv[5])
@@ -96,7 +105,8 @@ print(not cut, w.width(), w.height(), ",".join(cut))
 @pytest.mark.parametrize("scale", ["1.25", "1.5"])
 def test_windows_scaling_keeps_every_column_in_view(seed_zpdb: SeedFile, tmp_path: Path, scale: str) -> None:
     """At 125 %/150 % a 1366×768 screen is 1093×614 or 911×512 logical pixels: no grid of the project's form
-    (its 评分表 included) loses a column or shows a sideways scrollbar."""
+    (its 评分表 included) loses a column or shows a sideways scrollbar, every column's title shows whole
+    (broken into lines where the column is narrower), and the problem list shows five rows."""
     width, height = (1093, 614) if scale == "1.25" else (911, 512)
     png = tmp_path / f"scale{scale}.png"
     env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen"}
