@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import errno
 import functools
-import hashlib
 import json
 import os
 import re
-import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -583,6 +581,8 @@ def backup_key(path: Path) -> str:
         full = str(Path(path).absolute())
     if os.name == "nt":
         full = full.casefold()
+    import hashlib  # here, not at import: hashlib loads OpenSSL (4 ms of the window's start)
+
     return hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
@@ -668,6 +668,8 @@ PART_SUFFIX = ".part"
 
 def part_name(target: Path) -> Path:
     """A temporary name beside ``target`` that no other writer (thread or process) uses."""
+    import secrets  # here, not at import: with hmac and hashlib, not needed to show a report
+
     return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}")
 
 

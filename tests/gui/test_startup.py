@@ -177,5 +177,7 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         "gui.editors.narrative",
         "gui.editors.basic_data",
         "QtWidgets.QStyle",  # the toolbar's standard icons come on the next turn (12 ms of enums)
+        "hashlib",  # the backup's key, after the paint (loading OpenSSL: 4 ms)
+        "secrets",
     ):
         assert heavy not in modules, heavy
