@@ -29,6 +29,7 @@ from core.export.docx_tables import TWIPS_PER_MM, W_DECL, W_NS, column_twips, sp
 from core.export.grid import Grid, break_title, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
+from core.export.widths import Units, balance, fit_headers
 from core.model import NarrativeSection, Report
 from core.templates import Template
 
@@ -49,6 +50,7 @@ TABLE_PT, TABLE_LINE_PT = 10.5, 13  # 五号 in table cells, exact lines: Word, 
 SMALL_PT, SMALL_LINE_PT = 9, 11  # 小五: a form a little too long for one page at 五号
 CELL_PAD = 57  # cell padding left and right (twips), as table_xml writes it
 FIT = 0.95  # share of the page an estimated table may fill (renderers differ a little)
+BALANCE_REACH = 1.25  # a table up to this much too long at 小五 gets its columns balanced (widths.balance)
 FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
@@ -427,9 +429,9 @@ def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
     if grid.subtitle:
         out.append(paragraph_xml(grid.subtitle, styles["ZP Table"], jc="center"))
     usable = int((page_width - side) * TWIPS_PER_MM)
-    widths = column_twips(grid, usable)
-    cells = pages.measures(grid)  # each cell's lines, measured once for the style and the tall rows
-    style = table_style(grid, widths, Twips(height.twips).mm, title.count("\n") + 1, cells)
+    page_mm, title_lines = Twips(height.twips).mm, title.count("\n") + 1
+    widths, cells = table_widths(grid, usable, page_mm, title_lines)
+    style = table_style(grid, widths, page_mm, title_lines, cells)
     font = SMALL_PT if style == "ZP Table Small" else TABLE_PT
     grid.keep_brackets(lambda c, n: 2 * (sum(widths[c : c + n]) - 2 * CELL_PAD) / (font * 20))
     table = styles[style]
@@ -486,6 +488,43 @@ def tall_rows(
     return frozenset(r for r, h in enumerate(heights) if h > FIT * usable - header)
 
 
+def table_widths(
+    grid: Grid, usable: int, page_mm: float, title_lines: int
+) -> tuple[list[int], dict[tuple[int, int], pages.Measure]]:
+    """Return an attachment's column widths (twips, filling ``usable``) and its cells' measures:
+    short headers on one line and, for a table a little too long for its page, the columns balanced
+    (``widths.balance``) so that it takes fewer lines."""
+    total = sum(grid.widths)
+
+    def line_units(size: float) -> Units:  # a line's width units in a cell at ``size`` (column_twips' scale)
+        return lambda w, n: 2 * (usable * w / total - 2 * CELL_PAD) / (size * 20)
+
+    fit_headers(grid, line_units(TABLE_PT))
+    widths = column_twips(grid, usable)
+    cells = pages.measures(grid)  # each cell's lines, measured once for the style and the tall rows
+    room = table_room(grid, widths, page_mm, title_lines)
+    if (
+        pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD, cells) > room
+        and pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD, cells) <= room * BALANCE_REACH
+        and balance(grid, line_units(SMALL_PT), cells, line_units(TABLE_PT))
+    ):
+        widths = column_twips(grid, usable)
+    return widths, cells
+
+
+def table_room(grid: Grid, widths: list[int], page_height_mm: float, title_lines: int = 1) -> float:
+    """Return the points an attachment's table may take on its page: the page (FIT of it) less the
+    label, title and subtitle above and the notes and sign-off below."""
+    usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
+    head = (
+        (LINE_PT if grid.attachment else 0) + 30 * title_lines + (TABLE_LINE_PT if grid.subtitle else 0) + 1
+    )
+    tail_lines = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
+    line_units = sum(widths) / 20 / 14 * 2  # ZP Signoff: 14 pt characters, 24 pt lines
+    tail = sum(24 * max(1, math.ceil(text_units(t) / line_units)) for t in tail_lines)
+    return FIT * usable - head - tail
+
+
 def table_style(
     grid: Grid,
     widths: list[int],
@@ -495,14 +534,7 @@ def table_style(
 ) -> str:
     """Return the table style of an attachment: 五号, or 小五 where that keeps on one page a form
     that would run a few rows onto a second page at 五号 (the seeds print such a form on one page)."""
-    usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
-    head = (
-        (LINE_PT if grid.attachment else 0) + 30 * title_lines + (TABLE_LINE_PT if grid.subtitle else 0) + 1
-    )
-    tail_lines = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
-    line_units = sum(widths) / 20 / 14 * 2  # ZP Signoff: 14 pt characters, 24 pt lines
-    tail = sum(24 * max(1, math.ceil(text_units(t) / line_units)) for t in tail_lines)
-    room = FIT * usable - head - tail
+    room = table_room(grid, widths, page_height_mm, title_lines)
     cells = pages.measures(grid) if cells is None else cells
     if pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD, cells) <= room:
         return "ZP Table"

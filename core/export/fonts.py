@@ -9,6 +9,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.styles.style import ParagraphStyle
 
+from core.export.lines import NO_END, NO_START
+
 TITLE = "方正小标宋简体"
 BODY = "仿宋_GB2312"
 HEADING1 = "黑体"
@@ -130,4 +132,10 @@ def chinese_settings(doc: DocxDocument) -> None:
     spacing = settings.find(qn("w:characterSpacingControl"))
     if spacing is not None:
         spacing.set(qn("w:val"), "compressPunctuation")
+        # 避头尾: Word applies its own lists by default; these say them for zh-CN (WPS reads them too)
+        for tag, chars in (("w:noLineBreaksBefore", NO_START), ("w:noLineBreaksAfter", NO_END)):
+            element = OxmlElement(tag)
+            element.set(qn("w:lang"), "zh-CN")
+            element.set(qn("w:val"), chars)
+            spacing.addnext(element)
     doc.settings.odd_and_even_pages_header_footer = True

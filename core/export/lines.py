@@ -140,7 +140,7 @@ def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: fl
         own_line = o > starts[bisect.bisect_right(starts, o) - 1]
         if own_line and u[end] - u[o] <= least:
             return o  # the whole group on a line of its own
-        want = min(least, max((u[end] - u[o]) / 2, u[end] - u[max(o + 1, close - TAIL_CHARS)]))
+        want = min(least - 1, max((u[end] - u[o]) / 2, u[end] - u[max(o + 1, close - TAIL_CHARS)]))
         cuts = [p for p in points if o + 1 < p <= close and u[end] - u[p] >= want and u[end] - u[p] <= least]
         if cuts:
             return max(cuts)

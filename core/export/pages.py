@@ -21,7 +21,7 @@ LOOK_BACK = 6  # rows a break may move up to avoid cutting a merged run
 NEVER = math.inf
 MIN_FULL = 0.6  # a page ended early is still this full
 WASTE = 4.0  # cost of leaving a whole page empty, against 1 for each merged run cut
-ONE_PAGE = 1.3  # a sheet up to this many pages long is fitted to one page (printed at 77 % or more)
+READABLE_PT = 8.5  # a sheet fitted to one page prints its text no smaller (font size times the shrink)
 
 
 def column_points(width_chars: float) -> float:
@@ -42,10 +42,18 @@ class Page:
         return min(1.0, math.floor(100 * usable / total) / 100) if total else 1.0
 
     def capacity(self, widths_chars: list[float]) -> float:
-        """Return how many row points fit on one printed page."""
+        """Return how many row points fit on one printed page (with FILL's room for renderers)."""
+        return FILL * self.room(widths_chars)
+
+    def room(self, widths_chars: list[float]) -> float:
+        """Return how many row points the printable height holds at the fit-to-width scale."""
         paper_h = A4_PT[0] if self.landscape else A4_PT[1]
-        usable = paper_h - 72 * (self.margin_in[2] + self.margin_in[3])
-        return FILL * usable / self.scale(widths_chars)
+        return (paper_h - 72 * (self.margin_in[2] + self.margin_in[3])) / self.scale(widths_chars)
+
+    def fits_fitted(self, height: float, widths_chars: list[float], size: float) -> bool:
+        """Return whether rows ``height`` points tall, their text ``size`` points, fit one page when
+        shrunk to its height without printing the text below READABLE_PT."""
+        return height <= self.room(widths_chars) * size / READABLE_PT
 
 
 def breaks(heights: list[float], capacity: float, repeat: tuple[int, int], bad: list[float]) -> list[int]:

@@ -22,6 +22,7 @@ import xlsxwriter
 from core.export import Progress, pages, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
+from core.export.widths import balance, fit_headers
 from core.model import Report
 from core.numbers import q
 from core.templates import Template
@@ -40,7 +41,8 @@ MAX_LINES = int(
 )  # lines of a cell that fit one row; longer text continues below
 BREAK_ROOM = 2  # lines left free in a row split for Excel's cap: the line breaks chosen later may add some
 FOOTER_IN = 0.25  # the page number sits inside the bottom margin, not on its edge
-MARGINS_IN = (0.5, 0.5, 0.6, 0.6)  # left, right, top, bottom
+MARGINS_IN = (0.5, 0.5, 0.4, 0.5)  # left, right, top (no header), bottom (the page number inside)
+BALANCE_REACH = 1.4  # a form up to this many pages long at 小五 gets its columns balanced (widths.balance)
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
 FORMULA_START = ("=", "+", "-", "@")
 FOOTER = f'&C&"{CELL_FONT}"第 &P 页，共 &N 页'
@@ -167,6 +169,7 @@ def layout(grid: Grid, name: str) -> Sheet:
     """Lay out one grid: titles, table with merges and borders, notes, sign-off, page breaks."""
     grid.split_tall_rows(MAX_LINES - BREAK_ROOM, pad=2)  # as row_heights measures a cell
     cells = pages.measures(grid)  # each cell's lines, measured once
+    fit_headers(grid, lambda w, n: w + 2 * n - 1)  # as cell_units at 五号
     size = cell_size(grid, cells)
     before = {k: c.value for k, c in grid.cells.items()}
     changed = grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size), punctuation=True)
@@ -326,10 +329,17 @@ def cell_size(grid: Grid, cells: dict[tuple[int, int], pages.Measure] | None = N
     big = pages_at(CELL_PT)
     if big <= 1:
         return CELL_PT
+    if pages_at(SMALL_PT) <= BALANCE_REACH:  # within reach of one page: fewer lines may get it there
+        balance(grid, lambda w, n: (w + 2 * n - 1) * CELL_PT / SMALL_PT, measures, lambda w, n: w + 2 * n - 1)
+        big = pages_at(CELL_PT)
+        if big <= 1:
+            return CELL_PT
     small = pages_at(SMALL_PT)
-    printed_big = CELL_PT / big if big <= pages.ONE_PAGE else 0.0  # the size it prints at, fitted
-    printed_small = SMALL_PT / max(1.0, small) if small <= pages.ONE_PAGE else 0.0
-    return SMALL_PT if printed_small > printed_big else CELL_PT
+
+    def printed(size: float, at: float) -> float:  # the size its text prints at, fitted to one page
+        return size / max(1.0, at * pages.FILL) if at * pages.FILL <= size / pages.READABLE_PT else 0.0
+
+    return SMALL_PT if printed(SMALL_PT, small) > printed(CELL_PT, big) else CELL_PT
 
 
 def _page_breaks(sheet: Sheet) -> None:
@@ -338,7 +348,7 @@ def _page_breaks(sheet: Sheet) -> None:
     grid, top, last = sheet.grid, sheet.top, sheet.last
     page = pages.Page(grid.landscape, MARGINS_IN)
     heights = [stored_height(sheet.heights.get(r, DEFAULT_ROW_PT)) for r in range(1, last + 1)]
-    if sum(heights) <= page.capacity(sheet.widths) * pages.ONE_PAGE:  # a little too long: print it smaller
+    if page.fits_fitted(sum(heights), sheet.widths, sheet.size):  # a little too long: print it smaller
         sheet.fit_height = 1
         return
     repeat = (top + grid.repeat[0] - 1, top + grid.repeat[1] - 1) if grid.repeat else (0, top - 2)

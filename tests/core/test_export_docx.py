@@ -341,9 +341,10 @@ def _style_metrics(doc, style_id: str) -> tuple[float, float]:
 
 
 def test_every_001_project_form_fits_one_landscape_page(tmp_path: Path) -> None:
-    """Seed 001 prints each project form on one page: read back, each 自评表's section (label, title,
-    subtitle, table rows at their style's exact line pitch, a row as tall as its most wrapped cell)
-    is estimated to fit inside the section's margins."""
+    """Seed 001 prints each project form on one page: read back, each 自评表's and project 评分表's
+    section (label, title, subtitle, table rows at their style's exact line pitch, a row as tall as its
+    most wrapped cell) is estimated to fit inside the section's margins. (The two 评分表 took 1.2 pages
+    with the template's widths: their short-label columns give the long texts room.)"""
     import math
 
     from core.export.grid import text_units
@@ -366,7 +367,11 @@ def test_every_001_project_form_fits_one_landscape_page(tmp_path: Path) -> None:
     forms = 0
     for children, sect in sections:
         tables = [c for c in children if c.tag == qn("w:tbl")]
-        if not tables or "".join(tables[0].iter(qn("w:t")).__next__().itertext()) != "项目名称":
+        texts = ["".join(t.text or "" for t in c.iter(qn("w:t"))) for c in children if c.tag == qn("w:p")]
+        project_sheet = any(t.endswith("自评评分表") for t in texts)
+        if not tables or (
+            "".join(tables[0].iter(qn("w:t")).__next__().itertext()) != "项目名称" and not project_sheet
+        ):
             continue
         forms += 1
         pg, mar = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
@@ -391,7 +396,34 @@ def test_every_001_project_form_fits_one_landscape_page(tmp_path: Path) -> None:
                     lines = max(lines, n)
                 used += lines * pitch + 1
         assert used <= usable, f"project form {forms}: about {used:.0f} pt of {usable:.0f} pt"
-    assert forms == 24
+    assert forms == 26
+
+
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed004_yiyang"])
+def test_short_headers_print_on_one_line(seed: str, tmp_path: Path) -> None:
+    """A header of up to four characters ("自评得分", "指标分值", "自评等级") fits its cell's width:
+    the 汇总表 printed "自评得/分"."""
+    from core.export.grid import text_units
+
+    report = read_json_file(FIXTURES / f"{seed}.json")
+    path = tmp_path / "out.docx"
+    write_docx(report, path, template=get_template(report.template))
+    doc = docx.Document(str(path))
+    headers = 0
+    for tc in doc.element.body.iter(qn("w:tc")):
+        paragraphs = tc.findall(qn("w:p"))
+        if len(paragraphs) != 1 or paragraphs[0].find(".//" + qn("w:b")) is None:
+            continue
+        text = "".join(t.text or "" for t in paragraphs[0].iter(qn("w:t")))
+        if not text or text_units(text) > 8:
+            continue
+        size, _pitch = _style_metrics(
+            doc, paragraphs[0].find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val"))
+        )
+        width = int(tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w"))) - 2 * 57
+        assert text_units(text) * size / 2 * 20 <= width, (text, width)
+        headers += 1
+    assert headers > 20
 
 
 def test_cell_lines_are_paragraphs_and_addressee_starts_at_the_margin(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ def test_the_excel_export_ends_the_line_before_the_full_stop(tmp_path: Path) -> 
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
     path = tmp_path / "001.xlsx"
     write_xlsx(report, path, template=get_template(report.template))
-    ws = openpyxl.load_workbook(path)["附表1 评分表"]
+    ws = openpyxl.load_workbook(path)["附件2 评分表"]
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "部门预算项目年终预算结余情" + SOFT_BREAK + "况。" in values
+    lines = ["部门根据绩效管理结果整改问", "题、完善政策、改进管理的情", "况。"]  # 。 and 、 not first
+    assert SOFT_BREAK.join(lines) in values
