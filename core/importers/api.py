@@ -26,6 +26,7 @@ from core.importers.recognise import (
     Options,
     RawForm,
     Skip,
+    continuation,
     file_stem_name,
     is_signoff,
     parse_signoff,
@@ -34,6 +35,7 @@ from core.importers.recognise import (
 from core.importers.words import name_key, norm
 from core.model import OVERALL, PROJECT, Form, NarrativeSection, Report, Signoff
 from core.report import blank_form
+from core.schema import IND
 from core.templates import Template, all_templates, get_template
 
 NEW, FILL, SKIP = "new", "fill", "skip"
@@ -59,6 +61,7 @@ class Part:
     checks: list[str] = field(default_factory=list)  # read, but to be checked by the user
     hidden: bool = False
     raw: RawForm | None = None
+    grids: list[int] = field(default_factory=list)  # the index of each sheet/table it was read from
     reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -233,6 +236,15 @@ def preview_files(
                 continue
             try:
                 forms, why = recognise_grid(grid, options)
+                if not forms and grid.kind == TABLE and _next_table(last, grid) and last is not None:
+                    assert last.raw is not None
+                    more = continuation(grid, last.raw, options)
+                    if more is not None:
+                        more.checks.append(
+                            f"{grid.name} 没有表头，与{last.part.split('、')[-1]}列数相同，"
+                            "已按上一表格的列作为续表导入，请核对"
+                        )
+                        forms = [more]
             except Exception as exc:  # a recogniser bug must never reach the user as a traceback
                 forms, why = [], f"无法识别（{type(exc).__name__}）"
             if not forms:
@@ -248,9 +260,10 @@ def preview_files(
                 sign = next((line for line in grid.trailer.split("\n") if is_signoff(line)), "")
                 forms[-1].signoff = parse_signoff(sign) if sign else None
             for raw in forms:
-                if grid.kind == TABLE and _continues(last, raw):
+                if grid.kind == TABLE and _continues(last, raw, grid):
                     assert last is not None and last.raw is not None
                     _append_table(last, raw)
+                    last.grids.append(grid.index)
                     continue
                 if raw.recognised_as == YTH and not raw.name:
                     raw.name = file_stem_name(str(path))
@@ -276,6 +289,7 @@ def preview_files(
                     notes=list(raw.notes),
                     checks=list(raw.checks),
                     raw=raw,
+                    grids=[grid.index],
                 )
                 if not part.rows and raw.recognised_as != SCORE_SHEET:
                     part.action, part.raw = SKIP, None
@@ -313,16 +327,46 @@ def sheet_project_name(sheet: str) -> str:
     return name
 
 
-def _continues(last: Part | None, raw: RawForm) -> bool:
-    """A Word table holding only indicators, right after a form's header/funds/goals table."""
-    if last is None or last.raw is None or last.raw.indicators or last.raw.recognised_as == SCORE_SHEET:
+def _continues(last: Part | None, raw: RawForm, grid: Grid) -> bool:
+    """A Word table holding only indicators that goes on with the form before it: right after its
+    header/funds/goals table, or right after its indicator table when that did not end (a table
+    split across pages, the header repeated) and no title stands between them."""
+    if last is None or last.raw is None or last.raw.recognised_as == SCORE_SHEET:
         return False
-    return not raw.name and not raw.funds and not raw.goals and bool(raw.indicators)
+    if raw.name or raw.funds or raw.goals or not raw.indicators:
+        return False
+    if not last.raw.indicators:
+        return True
+    return (
+        _next_table(last, grid)
+        and not last.raw.complete
+        and set(raw.indicator_cols) == set(last.raw.indicator_cols)
+    )
+
+
+_FORM_TITLE = re.compile(r"附件|自评表|申报表|评分表|目标表")
+
+
+def _next_table(last: Part | None, grid: Grid) -> bool:
+    """``grid`` is the Word table just after ``last``'s, with no form title printed between them."""
+    if last is None or last.raw is None or not last.grids:
+        return False
+    return grid.index == last.grids[-1] + 1 and not _FORM_TITLE.search(grid.note)
 
 
 def _append_table(part: Part, raw: RawForm) -> None:
     assert part.raw is not None
     mine = part.raw
+    if mine.indicators:  # split across pages: the first rows go on under the last 一级/二级 above
+        above = mine.indicators[-1]
+        for row in raw.indicators:
+            if row.get(IND.level1):
+                break
+            row[IND.level1] = above.get(IND.level1, "")
+            if not row.get(IND.level2):
+                row[IND.level2] = above.get(IND.level2, "")
+    mine.complete = raw.complete
+    mine.indicator_cols, mine.width = raw.indicator_cols, raw.width
     mine.indicators.extend(raw.indicators)
     mine.indicator_refs.extend(raw.indicator_refs)
     mine.headers |= raw.headers

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -457,6 +457,37 @@ def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
     return grid
 
 
+def _wrapped(tbl: Any) -> Any | None:
+    """The cell of a layout table that only frames content (one cell, or one cell holding tables and
+    the others empty): the tables inside it are the document's. None for a real table."""
+    cells = [tc for tr in tbl.findall(_w("tr")) for tc in tr.findall(_w("tc"))]
+    framing = [tc for tc in cells if tc.find(_w("tbl")) is not None]
+    if len(framing) != 1:
+        return None
+    others = [tc for tc in cells if tc is not framing[0]]
+    if any(_para_text(p) for tc in others for p in tc.iter(_w("p"))):
+        return None
+    return framing[0]
+
+
+def _blocks(container: Any) -> Iterator[Any]:
+    """The paragraphs and tables of a body in reading order, looking inside content controls
+    (w:sdt) and layout tables that only frame the real ones."""
+    for child in container.iterchildren():
+        if child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        elif child.tag == _w("tbl"):
+            cell = _wrapped(child)
+            if cell is None:
+                yield child
+            else:
+                yield from _blocks(cell)
+        elif child.tag == _w("p"):
+            yield child
+
+
 def read_docx(path: Path) -> tuple[list[Grid], list[tuple[str, str]]]:
     """Return the tables of a .docx as grids and its paragraphs as (heading level, text)."""
     import docx
@@ -468,8 +499,7 @@ def read_docx(path: Path) -> tuple[list[Grid], list[tuple[str, str]]]:
     styles = {s.style_id: (s.name or "") for s in document.styles}
     grids: list[Grid] = []
     paragraphs: list[tuple[str, str]] = []
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in _blocks(document.element.body):
         if child.tag == _w("tbl"):
             grids.append(_table_grid(child, path, len(grids) + 1))
             paragraphs.append(("table", str(len(grids))))

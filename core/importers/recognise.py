@@ -111,6 +111,9 @@ class RawForm:
     headers: set[str] = field(default_factory=set)
     header_texts: set[str] = field(default_factory=set)
     score_target: str = ""  # a separate 评分表: the name of the form it belongs to
+    indicator_cols: dict[str, int] = field(default_factory=dict)  # where its indicator columns are
+    width: int = 0  # how many columns its grid has
+    complete: bool = False  # its indicator table ended (a 总分 row or the sign-off), nothing continues it
 
 
 @dataclass
@@ -739,15 +742,17 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             cols.update(extra)
             start += 1
     form.headers |= set(cols)
-    form.header_texts |= {norm(grid.text(hr, c)) for c in cols.values()}
-    form.header_texts |= {norm(grid.text(start - 1, c)) for c in cols.values()}
+    form.indicator_cols, form.width = cols, grid.width
+    if hr >= 0:  # (a table continued from the one before has no header: hr is -1)
+        form.header_texts |= {norm(grid.text(hr, c)) for c in cols.values()}
+        form.header_texts |= {norm(grid.text(start - 1, c)) for c in cols.values()}
     last = {IND.level1: "", IND.level2: ""}
     seen_rows: set[tuple[int, int]] = set()
     first_level = min((cols[k] for k in LEVEL_KEYS if k in cols), default=0)
     level_limit = min(cols.get(k, 99) for k in LEVEL_KEYS)
     mapped = set(cols.values())
     unmapped: list[tuple[int, str]] = []
-    for c, title in _anchors(grid, hr):
+    for c, title in _anchors(grid, hr) if hr >= 0 else []:
         if c <= first_level or c in mapped:
             continue
         same = indicator_column(title)
@@ -770,9 +775,11 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         texts = [t for _, t in anchors]
         if any(_is_signoff(t) for t in texts[:3]):
             form.signoff = _signoff(" ".join(texts))
+            form.complete = True
             break
         first = [t for c, t in anchors if c <= level_limit]
         if any(_is_stop(t) for t in texts[:2]) or any(_is_stop(t) for t in first):
+            form.complete = True
             if IND.score in cols:
                 form.printed_total = read_score(grid.text(r, cols[IND.score]))[0] or ""
             break
@@ -838,6 +845,17 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
 
 def _column_name(grid: Grid, c: int) -> str:
     return f"第{c + 1}列" if grid.kind == "table" else f"{column_letter(c)}列"
+
+
+def continuation(grid: Grid, previous: RawForm, options: Options) -> RawForm | None:
+    """A Word table with no header that goes on with the indicator table before it (split across
+    pages without the header repeated): read with the previous table's columns, when it has as many
+    columns and the previous table did not end."""
+    if previous.complete or not previous.indicator_cols or grid.width != previous.width:
+        return None
+    form = RawForm(grid.file, grid.name, previous.recognised_as, kind=previous.kind)
+    _indicators(grid, -1, previous.indicator_cols, grid.height, form, options)
+    return form if form.indicators else None
 
 
 ONE_LINE_KEYS = (*LEVEL_KEYS, IND.target, IND.actual, IND.direction, IND.unit)

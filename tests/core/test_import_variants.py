@@ -315,3 +315,93 @@ def test_a_table_in_yuan_converts_without_a_check(seed_xlsx: Path, tmp_path: Pat
     _preview, part, form = imported(path)
     assert funds_of(form) == funds_of(_original())
     assert not part.checks and "已换算为 153.03 万元" in part_text(part)
+
+
+# ---- Word -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.export.docx import write_docx
+
+    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
+    write_docx(SEED, path, template=get_template(SEED.template))
+    return path
+
+
+def _word_form(path: Path) -> tuple[Preview, Form]:
+    preview = preview_files([path])
+    report = build_report(preview, template=SEED.template, year=2023)
+    assert [f.name for f in report.projects] == [f.name for f in SEED.projects]
+    form = report.form_by_name(PROJECT)
+    assert form is not None
+    return preview, form
+
+
+def _indicator_table(document: Any) -> Any:
+    """业务工作经费's indicator table (the export prints each form as a header table and this one)."""
+    tables = document.tables
+    index = next(i for i, t in enumerate(tables) if t.rows[0].cells[1].text == PROJECT)
+    return tables[index + 1]._tbl
+
+
+def _split(document: Any, repeat_header: bool) -> None:
+    """The indicator table broken in two after its 6th row, as when a page break was typed into it;
+    with the header row repeated on top of the second part, or not."""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    tbl = _indicator_table(document)
+    rows = tbl.findall(qn("w:tr"))
+    second = copy.deepcopy(tbl)
+    for tr in second.findall(qn("w:tr")):
+        second.remove(tr)
+    if repeat_header:
+        second.append(copy.deepcopy(rows[0]))
+    for tr in rows[7:]:
+        second.append(tr)
+    gap = document.add_paragraph()._p  # the empty paragraph Word leaves between the two parts
+    tbl.addnext(gap)
+    gap.addnext(second)
+
+
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_word_table_split_across_pages_is_one_form(
+    seed_docx: Path, tmp_path: Path, repeat_header: bool
+) -> None:
+    import docx
+
+    document = docx.Document(str(seed_docx))
+    _split(document, repeat_header)
+    path = tmp_path / "split.docx"
+    document.save(str(path))
+    preview, form = _word_form(path)
+    assert indicators_of(form) == indicators_of(_original())
+    part = next(p for p in preview.recognised if p.form == PROJECT)
+    continued = [c for c in part.checks if "已按上一表格的列作为续表导入" in c]
+    assert len(continued) == (0 if repeat_header else 1)
+
+
+def test_word_tables_inside_a_layout_table_or_a_content_control(seed_docx: Path, tmp_path: Path) -> None:
+    """Forms pasted into the one cell of a framing table, or kept in a content control (w:sdt)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(seed_docx))
+    tbl = _indicator_table(document)
+    header = tbl.getprevious()
+    while header.tag != qn("w:tbl"):
+        header = header.getprevious()
+    frame = document.add_table(rows=1, cols=1)._tbl
+    header.addprevious(frame)
+    cell = frame.find(qn("w:tr")).find(qn("w:tc"))
+    cell.insert(len(cell) - 1, header)  # a cell ends with a paragraph
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    tbl.addprevious(sdt)
+    content.append(tbl)
+    path = tmp_path / "framed.docx"
+    document.save(str(path))
+    _preview, form = _word_form(path)
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
