@@ -16,7 +16,8 @@ from core.storage.db import StorageError, os_reason
 from core.templates import TemplateError
 
 # Files 文件 → 导入… reads (and that may be dropped onto the window).
-IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".xml", ".docx"}
+# .doc and .wps are taken only to say how to save them as .docx (the importer cannot read them)
+IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".xml", ".docx", ".doc", ".wps"}
 
 SAMPLE_NAME = "示例报告.zpdb"
 SUFFIX = ".zpdb"

@@ -100,12 +100,12 @@ class Preview:
         return [p for p in self.sources if p.raw is not None]
 
     def nothing_reason(self) -> str:
-        """One Chinese sentence: why nothing could be imported."""
+        """One Chinese sentence: why nothing could be imported (naming the file when it is one)."""
         reasons = [p.reason for p in self.sources if p.reason]
-        if len(self.sources) == 1 and reasons:
-            return reasons[0]
+        files = {Path(p.file).name for p in self.sources}
         if reasons and all(r == reasons[0] for r in reasons):
-            return reasons[0]
+            name = next(iter(files)) if len(files) == 1 else ""
+            return reasons[0] if not name or reasons[0].startswith(name) else f"{name}：{reasons[0]}"
         return "所选文件中没有可识别的自评表、申报表或一体化指标模板"
 
 

@@ -30,6 +30,8 @@ MAX_RATIO = 200
 MAX_CELLS = 5_000_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+WORD_MARK = "WordDocument".encode("utf-16-le")  # the main stream of a .doc and of a WPS 文字 .wps
+EXCEL_MARKS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 SS_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 X_NS = "urn:schemas-microsoft-com:office:excel"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -85,8 +87,11 @@ def sniff(path: Path) -> str:
         head = fh.read(4096)
     if head.startswith(OLE_MAGIC):
         with path.open("rb") as fh:
-            if ENCRYPTED_MARK in fh.read(1 << 20):
-                return "encrypted"
+            start = fh.read(1 << 20)
+        if ENCRYPTED_MARK in start:
+            return "encrypted"
+        if WORD_MARK in start and not any(mark in start for mark in EXCEL_MARKS):
+            return "doc"
         return "xls"
     if head.startswith(b"PK\x03\x04"):
         try:
@@ -142,6 +147,11 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         note = _suffix_note(path, kind)
         if note:
             source.notes.append(note)
+        if kind == "doc":
+            raise ReadError(
+                f"{path.name} 是旧版 Word（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
+                "请在 Word/WPS 中打开，另存为 .docx 后再导入"
+            )
         if kind == "encrypted":
             raise ReadError(f"{path.name} 设有打开密码（已加密），请在 Excel/WPS 中去掉密码后再导入")
         if kind == "badzip":
@@ -187,6 +197,11 @@ def _calamine_grids(path: Path, kind: str, progress: Progress | None) -> list[Gr
         message = str(exc).lower()
         if "password" in message or "encrypt" in message:
             raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
+        if kind == "xls":  # an old or WPS-only binary workbook calamine cannot read
+            raise ReadError(
+                f"{path.name} 无法读取（可能是 WPS 表格专用格式、过旧的 Excel 格式或文件已损坏）；"
+                "请在 WPS/Excel 中打开，另存为 .xlsx 后再导入"
+            ) from exc
         raise ReadError(f"{path.name} 已损坏或不是有效的 {KIND_NAMES[kind]} 文件") from exc
     grids: list[Grid] = []
     budget = MAX_CELLS

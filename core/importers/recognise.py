@@ -300,12 +300,22 @@ def _hide_columns(grid: Grid) -> list[Skip]:
     return skipped
 
 
+NO_RESULT = "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）"
+
+
 def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     """Return the forms found in a grid, or ([], reason) when it holds none."""
     hidden = _hide_columns(grid) if grid.hidden_cols and not options.include_hidden else []
     forms, why = _recognise_grid(grid, options)
     for form in forms:
         form.skipped[:0] = hidden
+        formulas = sum(1 for s in form.skipped if s.reason == NO_RESULT)
+        if formulas:  # a workbook written by a program, never opened and saved in Excel/WPS
+            form.checks.insert(
+                0,
+                f"有 {formulas} 个公式单元格没有保存计算结果（文件可能由其他软件生成、未在 Excel/WPS 中"
+                "保存过），这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
+            )
     return forms, why
 
 
@@ -338,7 +348,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         return [_score_sheet(grid, score_rows[0], options)], ""
     other_blocks = any(_fund_header(grid, r) or _goal_header(grid, r) for r in range(min(grid.height, 60)))
     if not header_rows and not name_rows and not other_blocks:
-        return [], "未找到“一级指标/二级指标/三级指标”表头或项目名称"
+        return [], "不是自评表、申报表或一体化指标模板（未找到“一级指标/二级指标/三级指标”表头或项目名称）"
     if not name_rows:
         # one form from the top (the 一体化 template, 广元's 部门整体 without a name row)
         return [_form(grid, 0, grid.height, options)], ""
@@ -509,9 +519,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             text = grid.text(r, c)
             ref = grid.ref(r, c)
             if grid.anchor(r, c) in grid.missing_formulas:
-                form.skipped.append(
-                    Skip(ref, "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）")
-                )
+                form.skipped.append(Skip(ref, NO_RESULT))
                 continue
             if not text:
                 continue
@@ -798,11 +806,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             if key == "seq":
                 continue
             if grid.anchor(r, c) in grid.missing_formulas:
-                form.skipped.append(
-                    Skip(
-                        grid.ref(r, c), "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）"
-                    )
-                )
+                form.skipped.append(Skip(grid.ref(r, c), NO_RESULT))
                 continue
             text = grid.text(r, c)
             if key in LEVEL_KEYS and (r, c) != grid.anchor(r, c) and grid.anchor(r, c)[0] < hr:

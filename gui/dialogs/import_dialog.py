@@ -44,7 +44,7 @@ from core.templates import all_templates
 from gui.commands import DocCommand, push
 from gui.files import IMPORT_SUFFIXES
 
-FILE_FILTER = "Excel、WPS、Word 文件 (*.xlsx *.xlsm *.xls *.et *.xml *.docx);;所有文件 (*)"
+FILE_FILTER = "Excel、WPS、Word 文件 (*.xlsx *.xlsm *.xls *.et *.xml *.docx *.doc *.wps);;所有文件 (*)"
 SUFFIXES = IMPORT_SUFFIXES
 ACTION_TEXT = {NEW: "新建", FILL: "填入", SKIP: "跳过"}
 

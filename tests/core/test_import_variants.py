@@ -405,3 +405,88 @@ def test_word_tables_inside_a_layout_table_or_a_content_control(seed_docx: Path,
     _preview, form = _word_form(path)
     assert funds_of(form) == funds_of(_original())
     assert indicators_of(form) == indicators_of(_original())
+
+
+# ---- formulas, other files ------------------------------------------------------------------
+def test_formulas_without_saved_results_are_named_not_read_as_zero(
+    seed_xlsx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openpyxl (like other programs writing .xlsx) saves formulas with no result: data_only would
+    give None. The cells are left out, never 0, and the preview says to open and save the file."""
+    from core.cli import main
+
+    wb, ws = one_sheet(seed_xlsx)
+    ws["F6"] = "=F7+F9"
+    ws["H13"] = "=G13"
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    total = form.fund("total")
+    assert total is not None and total.executed == ""
+    assert form.indicators[0].score == ""
+    assert part.checks[0].startswith("有 2 个公式单元格没有保存计算结果")
+    assert {s.cell for s in part.skipped if "公式" in s.reason} == {f"{SHEET}!F6", f"{SHEET}!H13"}
+    assert main(["import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "请核对：有 2 个公式单元格没有保存计算结果" in out
+        and f"未导入 {SHEET}!F6：公式没有保存计算结果" in out
+    )
+
+
+def test_xlsm_reads_as_xlsx(seed_xlsx: Path, tmp_path: Path) -> None:
+    wb, _ws = one_sheet(seed_xlsx)
+    path = tmp_path / "宏.xlsm"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original()) and not part.notes
+
+
+def _ole(path: Path, stream: str) -> Path:
+    """A compound (OLE) file whose one stream is named ``stream``: xlwt's .xls with the stream renamed
+    (WordDocument is what a .doc or WPS 文字 .wps holds; another name stands for a binary workbook
+    calamine cannot read, as a WPS-only .et)."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "项目名称")
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = data.find("Workbook".encode("utf-16-le"))
+    name = stream.encode("utf-16-le") + b"\0\0"
+    data[at : at + 64] = name + b"\0" * (64 - len(name))
+    data[at + 64 : at + 66] = len(name).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _salary_table(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "部门", "基本工资", "绩效工资", "合计"])
+    wb.active.append(["张三", "办公室", 5000, 1200, 6200])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: _salary_table(p / "工资表.xlsx"), "工资表.xlsx：不是自评表、申报表或一体化指标模板"),
+        (lambda p: _ole(p / "去年报告.wps", "WordDocument"), "请在 Word/WPS 中打开，另存为 .docx 后再导入"),
+        (lambda p: _ole(p / "去年报告.doc", "WordDocument"), "是旧版 Word（.doc）或 WPS 文字（.wps）文件"),
+        (lambda p: _ole(p / "自评表.et", "ETWorkbook"), "请在 WPS/Excel 中打开，另存为 .xlsx 后再导入"),
+    ],
+)
+def test_files_that_are_not_forms_say_so_and_leave_the_report_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, words: str
+) -> None:
+    from core.cli import main
+    from core.report import Document
+
+    source = make(tmp_path)
+    into = tmp_path / "mine.zpdb"
+    Document.create(into, SEED).close()
+    before = into.read_bytes()
+    assert main(["import", str(source), "--into", str(into)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and "\n" not in err and "Traceback" not in err
+    assert into.read_bytes() == before

@@ -129,3 +129,29 @@ def test_preview_shows_what_to_check(qtbot, tmp_path: Path) -> None:
     assert dialog.table.item(row, 5).text() == "请核对 2 处"
     dialog.table.selectRow(row)
     assert "请核对：附件3-1 业务工作经费!D7 的 1530300" in dialog.details.toPlainText()
+
+
+def test_old_word_file_says_save_as_docx(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """A WPS 文字 .wps (an OLE file with a WordDocument stream) is taken by the window, then refused
+    with what to do; the open report is not touched."""
+    from gui.file_ops import DropFilter
+    from tests.core.test_import_variants import _ole
+
+    window = make_window(qtbot)
+    old = _ole(tmp_path / "去年报告.wps", "WordDocument")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(old))])
+    enter = QDragEnterEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    assert DropFilter._paths(enter) == [str(old)]
+    before = dumps(window.ctx.doc.report) if window.ctx.doc is not None else ""
+    said: list[str] = []
+    monkeypatch.setattr(import_dialog.QMessageBox, "warning", lambda *a: said.append(a[2]))
+    assert not import_dialog.import_files(window, [str(old)])
+    assert said and "另存为 .docx" in said[0] and "去年报告.wps" in said[0]
+    assert (dumps(window.ctx.doc.report) if window.ctx.doc is not None else "") == before
