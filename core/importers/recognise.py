@@ -890,10 +890,16 @@ def _plain_number(text: str) -> str:
     return text
 
 
+def _none_mark(text: str) -> str:
+    """The 一体化 export prints "*" (or "-", "/", "无") where an indicator has no operator or unit."""
+    text = text.strip()
+    return "" if unicodedata.normalize("NFKC", text) in ("*", "-", "/", "无", "--") else text
+
+
 def _compose_target(row: dict[str, str]) -> None:
     """一体化 columns 计算符号 | 指标值 | 计量单位 → one target like "≥5名"."""
-    op = row.pop(IND.direction, "").strip()
-    unit = row.pop(IND.unit, "").strip()
+    op = _none_mark(row.pop(IND.direction, ""))
+    unit = _none_mark(row.pop(IND.unit, ""))
     nature = unicodedata.normalize("NFKC", row.pop("nature", "")).strip()
     symbol = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "正向": "≥", "正向指标": "≥"}.get(nature)
     symbol = symbol or {"反向": "≤", "反向指标": "≤"}.get(nature)

@@ -490,3 +490,47 @@ def test_files_that_are_not_forms_say_so_and_leave_the_report_alone(
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err and "Traceback" not in err
     assert into.read_bytes() == before
+
+
+def test_declaration_export_with_separate_operator_and_unit_columns(tmp_path: Path) -> None:
+    """The 一体化 绩效目标申报表 as exported: amounts in 元 (said in a "单位：元" line), 计算符号 |
+    指标值 | 计量单位 | 指标性质 in columns, "*" where an indicator has no unit."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows: list[list[Any]] = [
+        ["项目支出绩效目标申报表"],
+        ["（2024年度）"],
+        ["", "", "", "", "单位：元"],
+        ["项目名称", "干部培训项目"],
+        ["主管部门及代码", "[101]某局", "", "实施单位", "某中心"],
+        ["项目资金", "年度资金申请总额", "1,000,000.00"],
+        ["", "其中：财政拨款", "800000"],
+        ["", "上年结转", "200000"],
+        ["", "其他资金", "0"],
+        ["年度总体目标", "完成全年干部培训任务"],
+        ["一级指标", "二级指标", "三级指标", "计算符号", "指标值", "计量单位", "指标性质"],
+        ["产出指标", "数量指标", "培训人次", "≥", "1000", "人次", "正向指标"],
+        ["", "时效指标", "完成时间", "≤", "12", "月", "反向指标"],
+        ["效益指标", "社会效益指标", "干部能力提升", "定性", "有效提升", "*", ""],
+    ]
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells("A6:A9")
+    ws.merge_cells("A12:A13")
+    path = tmp_path / "申报表.xlsx"
+    wb.save(path)
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert part.recognised_as == "绩效目标申报表" and not part.checks
+    form = build_report(preview, template="mof").projects[0]
+    assert [(r.key, r.initial) for r in form.funds if r.initial] == [
+        ("total", "100"),
+        ("current", "80"),
+        ("carryover", "20"),
+        ("other", "0"),
+    ]
+    assert [(i.level1, i.level3, i.target) for i in form.indicators] == [
+        ("产出指标", "培训人次", "≥1000人次"),
+        ("产出指标", "完成时间", "≤12月"),
+        ("效益指标", "干部能力提升", "有效提升"),
+    ]
