@@ -622,6 +622,7 @@ def _result(
     return Comparison(attainment, ratio, mismatch, deviation, explanation)
 
 
+@lru_cache(maxsize=256)  # pure: a direction cell's text in (a handful of them), its symbol out
 def _normalise_direction(direction: str | None) -> str | None:
     if not direction:
         return None

@@ -7,7 +7,9 @@ value is flagged here at its cell, while every computation treats it as blank.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import attrgetter
+from typing import Any
 
 from core import schema
 from core.model import HEADER, Report
@@ -18,6 +20,16 @@ from core.schema import BASIC_PARTS, Kind, Table
 from core.templates import Template
 
 AMOUNT_CELLS = {t: schema.keys(t, Kind.AMOUNT) for t in (Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET)}
+
+
+def _cells_of(columns: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A row's ``columns`` in one call (the check reads 4 amount cells of each of a report's 750
+    indicator rows)."""
+    get = attrgetter(*columns)
+    return (lambda row: (get(row),)) if len(columns) == 1 else get
+
+
+_CELLS = {t: _cells_of(c) for t, c in AMOUNT_CELLS.items()}
 HEADER_AMOUNTS = schema.keys(Table.HEADER, Kind.AMOUNT)
 BASIC_AMOUNTS = {
     part: tuple(c.key for c in schema.declared(t) if c.kind == Kind.AMOUNT) for part, t in BASIC_PARTS.items()
@@ -33,9 +45,10 @@ def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
         if problem:
             yield ctx.problem("V18", problem, HEADER, None, name)
     for table, columns in AMOUNT_CELLS.items():
+        cells = _CELLS[table]
         for row, item in enumerate(form.rows(table)):
-            for column in columns:
-                problem = amount_problem(getattr(item, column, ""))
+            for column, text in zip(columns, cells(item), strict=True):
+                problem = amount_problem(text) if text else None  # blank is no problem
                 if problem:
                     yield ctx.problem("V18", problem, table, row, column)
 

@@ -183,8 +183,9 @@ class Checker:
 
         A row rule's results are memoised by exactly what it declares it reads: per rule, form kind
         and declared header fields one dict, keyed by the row's declared values (and its number when
-        the rule is ``indexed``); a quoted column whose text is ``plain`` is stood in for by QUOTED
-        (unless another value holds that character), so rows differing only there share a result."""
+        the rule is ``indexed``); a quoted column whose text is ``plain`` is stood in for by QUOTED,
+        so rows differing only there share a result (their rule ids and cells are the same; a message
+        gets its text back where QUOTED stands, see ``_row_problems``)."""
         getter, quoted_at = self._getters[rule]
         head = tuple(str(getattr(form, h)) for h in rule.header)
         memo_key = (rule, form.kind, head)
@@ -194,20 +195,29 @@ class Checker:
         table = form.rows(rule.table)
         single, indexed = len(rule.columns) == 1, rule.indexed
         plain, plains = rule.plain, self._plains.setdefault(rule, {})
+        template = self._template
+        stand_in = quoted_at >= 0 and plain is not None
         for i in rows:
             got = getter(table[i])
             values: tuple[object, ...] = (got,) if single else got
             quoted = ""
-            if quoted_at >= 0 and plain is not None:
+            if stand_in:
                 text = str(values[quoted_at])
                 is_plain = plains.get(text)
                 if is_plain is None:
                     if len(plains) >= MEMO_LIMIT:
                         plains.clear()
-                    is_plain = plains[text] = plain(self._template, text)
-                if is_plain and QUOTED not in "".join(map(str, values)):
+                    is_plain = plains[text] = plain(template, text)  # type: ignore[misc]
+                if is_plain:
                     quoted, values = text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
             yield i, values, quoted, memo, ((values, i) if indexed else values)
+
+    def _run(self, form: Form, rule: RowRule, i: int, values: tuple[object, ...]) -> tuple[Finding, ...]:
+        """Run ``rule`` on row ``i`` of ``form`` as a copy holding only ``values`` of what it reads."""
+        head = tuple(str(getattr(form, h)) for h in rule.header)
+        bare = type(form.rows(rule.table)[i])(**dict(zip(rule.columns, values, strict=True)))
+        row_ctx = self._row_ctx(form, rule.header, head)
+        return tuple((p.rule, p.message, p.column) for p in rule(row_ctx, i if rule.indexed else 0, bare))
 
     def _findings(
         self,
@@ -218,12 +228,8 @@ class Checker:
         memo: dict[Hashable, Any],
         key: Hashable,
     ) -> tuple[Finding, ...]:
-        """Run ``rule`` on row ``i`` (not in ``memo``) on a copy holding only what it declares it
-        reads, and remember its findings."""
-        head = tuple(str(getattr(form, h)) for h in rule.header)
-        bare = type(form.rows(rule.table)[i])(**dict(zip(rule.columns, values, strict=True)))
-        row_ctx = self._row_ctx(form, rule.header, head)
-        found = tuple((p.rule, p.message, p.column) for p in rule(row_ctx, i if rule.indexed else 0, bare))
+        """Run ``rule`` on row ``i`` (not in ``memo``) and remember its findings."""
+        found = self._run(form, rule, i, values)
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
         memo[key] = found
@@ -235,9 +241,14 @@ class Checker:
         """Run one row rule on ``rows`` of the context's form: (row, its problems) of each."""
         form = ctx.form
         for i, values, quoted, memo, key in self._row_keys(form, rule, rows):
-            found = memo.get(key)
-            if found is None:
-                found = self._findings(form, rule, i, values, memo, key)
+            if quoted and "".join(map(str, values)).count(QUOTED) > 1:
+                # Another cell holds the stand-in character itself: its messages could not tell the two
+                # apart, so this row is run as it is (its counts are those of the shared result).
+                at = self._getters[rule][1]
+                found, quoted = self._run(form, rule, i, (*values[:at], quoted, *values[at + 1 :])), ""
+            else:
+                hit = memo.get(key)
+                found = self._findings(form, rule, i, values, memo, key) if hit is None else hit
             if quoted:
                 yield i, [ctx.problem(r, m.replace(QUOTED, quoted), rule.table, i, c) for r, m, c in found]
             else:

@@ -7,8 +7,10 @@ is a row the file writes as the system wants it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from core import schema
 from core.model import INDICATORS, Indicator
@@ -111,15 +113,19 @@ def submission_form(ctx: FormCtx) -> Iterator[Problem]:
         yield from _level2_weights(ctx, labels)
 
 
+@lru_cache(maxsize=1 << 14)  # pure: a name in, the name without any whitespace out
+def _squeezed(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
 def _names(ctx: FormCtx) -> Iterator[Problem]:
-    seen: dict[str, int] = {}
-    counts: dict[str, int] = {}
     rows = [(i, ind) for i, ind in enumerate(ctx.form.indicators) if is_exported(ind)]
-    for _i, ind in rows:
-        key = _SPACE.sub("", ind.level3)
-        counts[key] = counts.get(key, 0) + 1
-    for i, ind in rows:
-        key = _SPACE.sub("", ind.level3)
+    keys = [_squeezed(ind.level3) for _i, ind in rows]
+    if all(keys) and len(set(keys)) == len(keys):
+        return  # the usual form: every name there and different
+    counts = Counter(keys)
+    seen: dict[str, int] = {}
+    for (i, ind), key in zip(rows, keys, strict=True):
         if not key:
             yield ctx.problem(
                 "Y05", "三级指标名称为空，一体化系统按名称匹配，这一行会被丢弃", INDICATORS, i, IND.level3
@@ -142,8 +148,10 @@ def _level2_weights(ctx: FormCtx, labels: YthLabels) -> Iterator[Problem]:
     first: dict[str, int] = {}
     for i, ind in enumerate(ctx.form.indicators):
         w = amount(ind.weight)
-        level2 = _SPACE.sub("", ind.level2)
-        if w is None or ind.not_applicable or level2 not in labels.level2_weights:
+        if w is None or ind.not_applicable:
+            continue
+        level2 = _squeezed(ind.level2)
+        if level2 not in labels.level2_weights:
             continue
         sums[level2] = sums.get(level2, ZERO) + w
         first.setdefault(level2, i)
