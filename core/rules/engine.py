@@ -72,7 +72,7 @@ def rules() -> RuleSet:
 
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
-MEMO_LIMIT = 1 << 15
+MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
 
 
 class Checker:
