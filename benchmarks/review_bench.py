@@ -226,10 +226,12 @@ def compare(reports: list[dict[str, object]], n: int) -> None:
 
 def compare_all(reports: list[dict[str, object]]) -> None:
     """Compare every listed report with ``score --json`` and ``check --json`` run in this process
-    (core.cli.main, the code ``python -m core`` runs): figures per form, counts per report and per form."""
+    (core.cli.main, the code ``python -m core`` runs): figures per form, counts per report, per form
+    and per rule."""
     import contextlib
     import io
     import json
+    from collections import Counter
 
     from core.cli import main as cli
 
@@ -254,11 +256,12 @@ def compare_all(reports: list[dict[str, object]]) -> None:
             == {s: sum(p["severity"] == s and p["form"] == f["name"] for p in problems) for s in severities}
             for f in forms
         )
-        counts_same += whole and per_form
+        by_rule = rep["rules"] == dict(Counter(str(p["rule"]) for p in problems))  # the 通报's tally
+        counts_same += whole and per_form and by_rule
     took = time.perf_counter() - t0
     print(
         f"all {len(reports)} listed reports vs score --json / check --json (in-process): figures identical "
-        f"{figures_same}, counts identical (report and per form) {counts_same} ({took:.0f} s)"
+        f"{figures_same}, counts identical (report, per form and per rule) {counts_same} ({took:.0f} s)"
     )
 
 

@@ -17,6 +17,7 @@ import io
 import json
 import random
 import sys
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,7 @@ def assert_matches_commands(reports: list[dict[str, Any]], checked: bool) -> Non
         assert rep["problems"] == {
             s: sum(p["severity"] == s for p in problems) for s in ("error", "warning", "info")
         }
+        assert rep["rules"] == dict(Counter(p["rule"] for p in problems))  # the 通报's most frequent
         names = [f[HEAD.name] for f in rep["forms"]]
         if len(set(names)) == len(names):  # per form, by its name (check --json names the form)
             for form in rep["forms"]:
