@@ -5,15 +5,18 @@
 For each size, seed 004 is grown to that many projects with 25 indicators each. In one run the
 exporter and a naive writer of the same grids (openpyxl / python-docx, one styled cell at a time,
 merges with merge_cells / cell.merge) are run ALTERNATELY ``--rounds`` times each, and the median and
-worst wall time of each is printed with their ratio. Peak memory is the peak resident set size of a
-fresh process that builds the report and runs one export (resource.getrusage ru_maxrss: tracemalloc
-misses lxml's and zlib's C memory); the process's RSS just before the export is printed beside it.
+worst wall time of each is printed with their ratio, and below it the same of their CPU time (user
+and system: what other processes' load leaves alone; the load average is printed). Peak memory is
+the peak resident set size of a fresh process that builds the report and runs one export
+(resource.getrusage ru_maxrss: tracemalloc misses lxml's and zlib's C memory); the process's RSS just
+before the export is printed beside it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -158,18 +161,23 @@ def peak_rss(writer: str, projects: int) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def alternate(kind: str, report: Report, rounds: int, naive: bool) -> dict[str, list[float]]:
-    """Run our writer and the naive one alternately; return the wall times of each."""
+def alternate(
+    kind: str, report: Report, rounds: int, naive: bool
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Run our writer and the naive one alternately; return the wall and the CPU times of each (CPU
+    time, user and system, is what other processes' load leaves alone)."""
     times: dict[str, list[float]] = {kind: [], f"naive_{kind}": []}
+    cpu: dict[str, list[float]] = {kind: [], f"naive_{kind}": []}
     template = get_template(report.template)  # resolved once, as when a report is opened
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(rounds):
             for name in times if naive else [kind]:
                 path = Path(tmp) / f"{name}.{kind}"
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 WRITERS[name](report, template, path)
                 times[name].append(time.perf_counter() - start)
-    return {k: v for k, v in times.items() if v}
+                cpu[name].append(time.process_time() - start_cpu)
+    return {k: v for k, v in times.items() if v}, {k: v for k, v in cpu.items() if v}
 
 
 def main() -> None:
@@ -189,18 +197,27 @@ def main() -> None:
         naive = projects < args.no_naive_at
         print(
             f"== {projects} projects × {INDICATORS} indicators ({rows} indicator rows), {args.rounds} rounds"
+            f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
         )
         for kind in args.kinds:
-            times = alternate(kind, report, args.rounds, naive)
-            ours = times[kind]
+            times, cpu = alternate(kind, report, args.rounds, naive)
+            ours, ours_cpu = times[kind], cpu[kind]
             line = f"{kind}: median {statistics.median(ours):.2f} s, worst {max(ours):.2f} s"
+            cpu_line = (
+                f"  CPU {kind}: median {statistics.median(ours_cpu):.2f} s, worst {max(ours_cpu):.2f} s"
+            )
             if naive:
-                base = times[f"naive_{kind}"]
+                base, base_cpu = times[f"naive_{kind}"], cpu[f"naive_{kind}"]
                 line += (
                     f"; naive median {statistics.median(base):.2f} s, worst {max(base):.2f} s"
                     f"; ratio {statistics.median(ours) / statistics.median(base):.2f}×"
                 )
+                cpu_line += (
+                    f"; naive median {statistics.median(base_cpu):.2f} s"
+                    f"; ratio {statistics.median(ours_cpu) / statistics.median(base_cpu):.2f}×"
+                )
             print(line)
+            print(cpu_line)
             for name in [kind, *([f"naive_{kind}"] if naive else [])]:
                 m = peak_rss(name, projects)
                 print(

@@ -506,7 +506,9 @@ def table_widths(
     if (
         pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD, cells) > room
         and pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD, cells) <= room * BALANCE_REACH
-        and balance(grid, line_units(SMALL_PT), cells, line_units(TABLE_PT))
+        and balance(
+            grid, line_units(SMALL_PT), cells, line_units(TABLE_PT), (room - grid.rows) / SMALL_LINE_PT
+        )
     ):
         widths = column_twips(grid, usable)
     return widths, cells

@@ -134,7 +134,10 @@ class Grid:
                 if cell is None or not isinstance(cell.value, str) or m[2] > m[0]:
                     continue
                 width = self.span_width(c, m[3] - m[1] + 1) + pad
-                if line_count(cell.value, width) > max_lines:
+                text = cell.value
+                if 2 * len(text) <= max(width - 1, 2) * (max_lines - text.count("\n") - 1):
+                    continue  # even all CJK, its lines fit: not measured
+                if line_count(text, width) > max_lines:
                     tall[c] = pieces(cell.value, width, max_lines)
             if tall:
                 self._insert_rows(r, max(len(p) for p in tall.values()) - 1, tall, spans)

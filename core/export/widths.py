@@ -17,7 +17,7 @@ from collections.abc import Callable
 from itertools import accumulate
 
 from core.export.grid import HEAD, Grid
-from core.export.lines import LATIN_WIDE, units_of
+from core.export.lines import LATIN_WIDE, text_units
 
 Units = Callable[[int, int], float]
 _GROUP = re.compile(r"[（(][^（()）]*[）)]")
@@ -31,6 +31,7 @@ SLACK = 0.0  # units a one-line text keeps free beyond its own (the writers' mea
 MOVES = (2, 1)  # width units moved at a time while balancing
 MAX_STEPS = 8
 REFINED = 3  # the text columns holding the most text are refined
+REACH_SLACK = 1.1  # refined when the shared widths leave the table at most this far beyond its reach
 
 
 def _spans(grid: Grid) -> dict[tuple[int, int], int]:
@@ -60,7 +61,11 @@ def header_needs(grid: Grid) -> list[float]:
 
 def _line_units(text: str) -> list[float]:
     """Each line's width units, digits and letters as wide as a CJK font's own (LATIN_WIDE)."""
-    return [units_of(part, LATIN_WIDE)[-1] for part in text.split("\n")]
+    out = []
+    for part in text.split("\n"):
+        u = text_units(part)  # CJK 2, others 1: the others are 2 * len - u of them
+        out.append(u + (LATIN_WIDE - 1) * (2 * len(part) - u))
+    return out
 
 
 def floors(grid: Grid, units: Units, groups: bool = True) -> list[int]:
@@ -69,15 +74,20 @@ def floors(grid: Grid, units: Units, groups: bool = True) -> list[int]:
     MIN_SHARE of its width (never wider than it is)."""
     spans = _spans(grid)
     short = [0.0] * grid.ncols
+    most = GROUP_MAX if groups else LABEL_MAX  # a column measured this wide needs no more looking
     for r, c in grid.cells:
         if spans.get((r, c), 1) != 1:
             continue
         text = grid.text(r, c)
-        if text:
+        if not text or short[c] >= most:
+            continue
+        if len(text) >= LABEL_MAX and "\n" not in text:  # at least LABEL_MAX units, no need to measure
+            short[c] = max(short[c], LABEL_MAX)
+        else:
             short[c] = max(short[c], max(min(u, LABEL_MAX) for u in _line_units(text)))
-            if groups:
-                kept = [units_of(g, LATIN_WIDE)[-1] for g in _GROUP.findall(text)]
-                short[c] = max(short[c], min(max(kept, default=0), GROUP_MAX))
+        if groups and ("（" in text or "(" in text):
+            kept = [_line_units(g)[0] for g in _GROUP.findall(text)]
+            short[c] = max(short[c], min(max(kept, default=0), GROUP_MAX))
     out = []
     for c, w in enumerate(grid.widths):
         least = max(_width_for(units, short[c]) if short[c] else 1, math.ceil(MIN_SHARE * w))
@@ -90,6 +100,8 @@ def fit_headers(grid: Grid, units: Units) -> bool:
     columns with the most to spare over their floors (the widest first); return whether any changed.
     """
     needs = header_needs(grid)
+    if all(units(w, 1) >= need + SLACK for w, need in zip(grid.widths, needs, strict=True) if need):
+        return False
     lows = floors(grid, units, groups=False)  # a header on one line before a bracket group's
     widths = list(grid.widths)
     changed = False
@@ -114,14 +126,20 @@ def fit_headers(grid: Grid, units: Units) -> bool:
 
 
 def balance(
-    grid: Grid, units: Units, cells: dict[tuple[int, int], Measure], floor_units: Units | None = None
+    grid: Grid,
+    units: Units,
+    cells: dict[tuple[int, int], Measure],
+    floor_units: Units | None = None,
+    reach: float | None = None,
 ) -> bool:
     """Share the table's width (its total kept) so that it takes fewer printed lines: the columns of
     short labels down to their ``floors``, the room they leave to the columns whose text wraps, in
     proportion to how much text each holds, then a few units moved between those while the lines
     (then their fractional sum) go down. Kept only when the table takes fewer lines; return whether
     it does. ``cells`` are the grid's ``pages.measures``; the floors are measured with ``floor_units``
-    (the larger print size, when the table may print at either) or ``units``."""
+    (the larger print size, when the table may print at either) or ``units``. With ``reach`` (the
+    lines the table may take to fit its page) the refining is left out when the shared width leaves
+    the table more than REACH_SLACK beyond it: a few units more cannot get it there."""
     widths = list(grid.widths)
     lows = floors(grid, floor_units or units)
     volume = [0] * len(widths)
@@ -143,7 +161,8 @@ def balance(
     model.fix(trial, wraps)  # only the text columns move from here on
     best = model.cost(trial)
     most = sorted(text, key=lambda c: -volume[c])[:REFINED]
-    for _ in range(MAX_STEPS):  # then move a little between the fullest text columns while it helps
+    steps = MAX_STEPS if reach is None or best[0] <= reach * REACH_SLACK else 0
+    for _ in range(steps):  # then move a little between the fullest text columns while it helps
         move = None
         for d, r in ((d, r) for d in most for r in most if d != r):
             for k in MOVES:

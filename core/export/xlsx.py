@@ -22,7 +22,7 @@ import xlsxwriter
 from core.export import Progress, pages, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
-from core.export.widths import balance, fit_headers
+from core.export.widths import Units, balance, fit_headers
 from core.model import Report
 from core.numbers import q
 from core.templates import Template
@@ -317,10 +317,15 @@ def cell_size(grid: Grid, cells: dict[tuple[int, int], pages.Measure] | None = N
         )
     measures = pages.measures(grid) if cells is None else cells
 
+    seen: dict[tuple[float, tuple[int, ...]], float] = {}
+
     def pages_at(size: float) -> float:
-        capacity = page.capacity([w + 2.0 for w in grid.widths])
-        heights = row_heights(grid, size, measures)
-        return (fixed + sum(stored_height(h) for h in heights)) / capacity
+        key = (size, tuple(grid.widths))
+        if key not in seen:
+            capacity = page.capacity([w + 2.0 for w in grid.widths])
+            heights = row_heights(grid, size, measures)
+            seen[key] = (fixed + sum(stored_height(h) for h in heights)) / capacity
+        return seen[key]
 
     big = pages_at(CELL_PT)
     if big <= 1:
@@ -330,7 +335,10 @@ def cell_size(grid: Grid, cells: dict[tuple[int, int], pages.Measure] | None = N
     if big <= 1:
         return CELL_PT
     if pages_at(SMALL_PT) <= BALANCE_REACH:  # within reach of one page: fewer lines may get it there
-        balance(grid, lambda w, n: (w + 2 * n - 1) * CELL_PT / SMALL_PT, measures, lambda w, n: w + 2 * n - 1)
+        fitted = page.room([w + 2.0 for w in grid.widths]) * SMALL_PT / pages.READABLE_PT
+        reach = (fitted - fixed - ROW_PAD_PT * grid.rows) / (LINE_PT * SMALL_PT / CELL_PT)
+        small_units: Units = lambda w, n: (w + 2 * n - 1) * CELL_PT / SMALL_PT  # noqa: E731
+        balance(grid, small_units, measures, lambda w, n: w + 2 * n - 1, reach)
         big = pages_at(CELL_PT)
         if big <= 1:
             return CELL_PT

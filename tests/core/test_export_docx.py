@@ -468,3 +468,18 @@ def test_a_row_taller_than_a_page_may_break_across_pages(report004, tmp_path: Pa
     back = docx.Document(str(path))
     texts = "".join(c.text for t in back.tables for row in t.rows for c in row.cells)
     assert long in texts.replace("\n", "")
+
+
+def test_word_keeps_closing_punctuation_off_a_line_start(doc004) -> None:
+    """避头尾 in Word and WPS: the zh-CN lists of characters a line may not start or end with are in
+    settings.xml, after the compressed punctuation setting (the schema's order)."""
+    settings = doc004.settings.element
+    before = settings.find(qn("w:noLineBreaksBefore"))
+    after = settings.find(qn("w:noLineBreaksAfter"))
+    assert before is not None and after is not None
+    assert before.get(qn("w:lang")) == after.get(qn("w:lang")) == "zh-CN"
+    assert set("。，、；：？！）》」”") <= set(before.get(qn("w:val")))
+    assert set("（《「“") <= set(after.get(qn("w:val")))
+    names = [child.tag.split("}")[1] for child in settings]
+    spacing = names.index("characterSpacingControl")
+    assert names[spacing + 1 : spacing + 3] == ["noLineBreaksAfter", "noLineBreaksBefore"]
