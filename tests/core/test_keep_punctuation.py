@@ -60,3 +60,19 @@ def test_the_excel_export_ends_the_line_before_the_full_stop(tmp_path: Path) -> 
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     lines = ["部门根据绩效管理结果整改问", "题、完善政策、改进管理的情", "况。"]  # 。 and 、 not first
     assert SOFT_BREAK.join(lines) in values
+
+
+def test_a_chosen_line_break_is_the_only_zero_width_space_and_ends_a_line(tmp_path: Path) -> None:
+    """U+200B marks a break the export chose (the importer takes SOFT_BREAK out): it only ever stands
+    right before the line break, at a line's end, never inside a printed line."""
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "001.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    marked = 0
+    for ws in openpyxl.load_workbook(path):
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and "\u200b" in c.value:
+                    assert c.value.count("\u200b") == c.value.count(SOFT_BREAK), c.value
+                    marked += 1
+    assert marked > 20
