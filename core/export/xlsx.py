@@ -8,6 +8,7 @@ long as a plain loop). openpyxl stays for reading workbooks back.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
@@ -130,7 +131,7 @@ def write_grids(
         total = len(grids)
 
     def save(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), _BOOK_OPTIONS)
+        book = xlsxwriter.Workbook(str(tmp), copy.deepcopy(_BOOK_OPTIONS))  # xlsxwriter adds to them
         formats: dict[Style, Any] = {}
         names: set[str] = set()
         for i, grid in enumerate(grids):
@@ -451,6 +452,10 @@ def write_sheet(book: Any, formats: dict[Style, Any], sheet: Sheet) -> None:
     _page_setup(ws, sheet)
     if sheet.breaks:
         ws.set_h_pagebreaks(sheet.breaks)
+    # Its rows are written: close the sheet's temporary file now (xlsxwriter reopens it to assemble
+    # the workbook, as it does after close()). Open, each held ~60 KB of buffers and a file handle
+    # until the end: 84 MB at 1,000 projects.
+    getattr(ws, "_opt_close", lambda: None)()
 
 
 def _page_setup(ws: Any, sheet: Sheet) -> None:

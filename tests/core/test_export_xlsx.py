@@ -487,3 +487,16 @@ def test_a_001_project_form_a_little_too_long_prints_on_one_page(tmp_path: Path)
         if "评分表" in ws.title:
             assert fits, ws.title
     assert one_page >= 20
+
+
+def test_a_second_export_in_the_same_session_writes_the_same_workbook(report004, tmp_path: Path) -> None:
+    """xlsxwriter adds a theme font to the options it is given: reused, they gave every later export of
+    a session a default font of the theme's scheme (column widths in Calibri's digits, not 宋体's)."""
+    paths = [tmp_path / "first.xlsx", tmp_path / "second.xlsx"]
+    for path in paths:
+        write_xlsx(report004, path, template=get_template(report004.template))
+    first, second = (zipfile.ZipFile(p) for p in paths)
+    for name in first.namelist():
+        if name != "docProps/core.xml":  # its creation time
+            assert first.read(name) == second.read(name), name
+    assert b"<scheme" not in first.read("xl/styles.xml").split(b"</font>")[0]  # 宋体 itself
