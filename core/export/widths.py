@@ -156,6 +156,8 @@ def balance(
         sum(widths) - sum(lows[c] for c in range(len(widths)) if c not in wraps), text, volume, lows
     )
     trial = [shares.get(c, lows[c]) for c in range(len(widths))]
+    if sum(trial) != sum(widths):
+        return False  # the text columns' floors take more than the room (never with real floors)
     model = _Lines(grid, units, cells)
     start = model.cost(widths)
     model.fix(trial, wraps)  # only the text columns move from here on
