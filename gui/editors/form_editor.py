@@ -140,6 +140,8 @@ class FormEditor(QScrollArea):
             self._fit_height(grid)
         # Lay the page out now (grids' heights, then the page's, then the scroll bar), not in a chain
         # of posted requests after the first paint: that painted the shown grid twice per switch.
+        self._unfitted.clear()  # the grids' resets asked for the fitting just done
+        self._fit_timer.stop()
         for _ in range(4):
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
@@ -241,8 +243,10 @@ class FormEditor(QScrollArea):
         height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
         if view.horizontalScrollBar().isVisible():
             height += view.horizontalScrollBar().height()
-        grid.setMinimumHeight(max(height, 60))
-        grid.setMaximumHeight(max(height, 60))
+        height = max(height, 60)
+        if grid.minimumHeight() != height or grid.maximumHeight() != height:
+            grid.setMinimumHeight(height)
+            grid.setMaximumHeight(height)
 
     def _on_current(self, grid: GridView, index: QModelIndex) -> None:
         """Keep the current cell in view and only one grid showing a selection, as on one sheet."""

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.report import Change
 from gui.context import AppContext
 from gui.direction import add_direction_actions
 from gui.grids import rows as row_ops
@@ -297,6 +298,12 @@ class GridView(QWidget):
         self._row_fit_timer = QTimer(self, singleShot=True, interval=0)
         self._row_fit_timer.timeout.connect(self._fit_rows)
         self._fitted_width = 0
+        # Form uid -> (what its rows were sized for: font, column widths, row count; each row's
+        # height): showing a project again sets its rows' heights instead of measuring every cell.
+        # A change to the form forgets its heights (its text may wrap differently).
+        self._heights: dict[int, tuple[tuple[object, ...], list[int]]] = {}
+        ctx.changed.connect(self._forget_heights)
+        ctx.document_replaced.connect(self._heights.clear)
         self._refit_timer = QTimer(self, singleShot=True, interval=50)
         self._refit_timer.timeout.connect(self._refit)
         self._delegate.navigated.connect(self.move_by)
@@ -374,7 +381,38 @@ class GridView(QWidget):
             self._view.setColumnWidth(i, width)
         self._fitted_width = self._view.viewport().width()
         self._wrap_titles(widths)
+        self._fit_all_rows()
+
+    def _sized_for(self) -> tuple[object, ...]:
+        view, count = self._view, self._model.columnCount()
+        return (view._font_key(), tuple(view.columnWidth(i) for i in range(count)), self._model.rowCount())
+
+    def _fit_all_rows(self) -> None:
+        """Size every row: as they were when this form was last shown and nothing has changed since
+        (a project switch), else measured."""
+        uid = self._model.uid
+        kept = self._heights.get(uid) if uid is not None else None
+        if kept is not None and kept[0] == self._sized_for():
+            header = self._view.verticalHeader()
+            for row, height in enumerate(kept[1]):
+                if header.sectionSize(row) != height:
+                    header.resizeSection(row, height)
+            return
         self._view.fit_rows()
+        self._keep_heights()
+
+    def _keep_heights(self) -> None:
+        uid = self._model.uid
+        if uid is not None:
+            header = self._view.verticalHeader()
+            heights = [header.sectionSize(r) for r in range(self._model.rowCount())]
+            self._heights[uid] = (self._sized_for(), heights)
+
+    def _forget_heights(self, change: Change) -> None:
+        if change.form is None:
+            self._heights.clear()  # forms came or went, another template, the report's own fields
+        else:
+            self._heights.pop(change.form, None)
 
     def _wrap_titles(self, widths: list[int]) -> None:
         """Break the titles of columns narrower than their title into lines (the header grows a
@@ -456,10 +494,12 @@ class GridView(QWidget):
         self._unfitted_rows.clear()
         self._row_fit_timer.stop()
         self._view.fit_rows()
+        self._keep_heights()
 
     def _fit_rows(self) -> None:
         rows, self._unfitted_rows = self._unfitted_rows, set()
         self._view.fit_rows(sorted(rows))
+        self._keep_heights()
 
     def _on_refused(self, text: str, row: int, col: int) -> None:
         self.message.emit(text)

@@ -97,3 +97,51 @@ def test_a_new_score_in_the_status_bar_lays_nothing_out(qtbot, seed_zpdb) -> Non
         if i:  # the first text sets the label's size
             assert spy.count == 0, texts
     assert len(set(texts)) > 1, texts  # the score did change
+
+
+def test_a_project_shown_again_has_its_rows_as_measured(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    """Switching back sets the rows' heights kept from the last showing instead of measuring every
+    cell again; an edit (or an undo from another project) makes the form's rows measured afresh."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    view = grid(window, "indicatorGrid")
+
+    def heights() -> list[int]:
+        return [view.rowHeight(r) for r in range(view.model().rowCount())]
+
+    def measured() -> list[int]:
+        before = heights()
+        view.fit_rows()  # what measuring every cell gives
+        after = heights()
+        for row, height in enumerate(before):
+            view.verticalHeader().resizeSection(row, height)
+        return after
+
+    pick_project(window, "业务工作经费")
+    first = heights()
+    assert first == measured()
+    col = column_of(view, "deviation_note")
+    view.setCurrentIndex(view.model().index(0, col))
+    commit_text(view, "培训班次合并，" * 12)  # a long reason wraps: the row grows
+    editor = view.indexWidget(view.currentIndex())
+    assert editor is not None
+    qtbot.keyClick(input_target(editor), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.rowHeight(0) > first[0])
+    grown = heights()
+    assert grown == measured()
+
+    pick_project(window, "非公有制经济组织和社会组织党建工作经费")
+    QApplication.processEvents()
+    assert heights() == measured()
+    pick_project(window, "业务工作经费")  # back: the kept heights, with the long reason's row
+    QApplication.processEvents()
+    assert heights() == grown == measured()
+
+    pick_project(window, "非公有制经济组织和社会组织党建工作经费")
+    QApplication.processEvents()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo: back to that project
+    uid = window.ctx.doc.report.form_by_name("业务工作经费").uid
+    qtbot.waitUntil(lambda: window.tree.current_node()[1] == uid)
+    qtbot.waitUntil(lambda: view.rowHeight(0) == first[0])
+    assert heights() == first == measured()
