@@ -206,11 +206,24 @@ def _fix_all(text: str, width: float) -> str:
 _PLAIN_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/\-]*|.", re.DOTALL)  # "10%-20%" stays whole
 
 
+PERCENT_WIDE = 1.7  # "%" in a CJK font's own Latin is wider than a digit (Noto Serif CJK: 0.85 em)
+
+
+def _plain_units(part: str) -> list[float]:
+    """Return the width units of part[:i] for every i, "%" PERCENT_WIDE (as units_of otherwise)."""
+    if "%" not in part:
+        return units_of(part)
+    widths = [PERCENT_WIDE if ch == "%" else 1.0 for ch in part]
+    for m in _CJK.finditer(part):
+        widths[m.start()] = 2
+    return list(accumulate(widths, initial=0.0))
+
+
 def _plain_starts(part: str, width: float) -> list[int]:
     """Return where the lines of a paragraph start when filled ``width`` units wide by a renderer
     without East Asian line-breaking rules (a line may start with any character, numbers and words
     stay whole)."""
-    u = units_of(part)
+    u = _plain_units(part)
     starts, prev = [0], 0
     for m in _PLAIN_TOKEN.finditer(part):
         p = m.end()
@@ -225,7 +238,7 @@ def _bad_lines(part: str, starts: list[int], width: float) -> int:
     and a last line ended by a chosen break that is a stub."""
     bad = sum(1 for s in starts[1:] if part[s] in NO_START or part[s - 1] in NO_END)
     if part.endswith(SOFT_BREAK[0]):
-        u = units_of(part)
+        u = _plain_units(part)
         bad += u[-1] - u[starts[-1]] < SHORT_LINE * width
     return bad
 
