@@ -1,8 +1,9 @@
 """Measure the review list on a generated set: ~1,000 reports × 30 projects × 25 indicators.
 
 Run: python benchmarks/review_bench.py [--reports 1000] [--dir FOLDER] [--workers 2] [--rounds 3]
-(under ``flock /work/wt/bench.lock`` on a shared machine). Generates the set once into FOLDER (kept
-for later runs; typed scores, some inflated, missed targets without 偏差原因: problems to count), then
+[--storage-version 3] (under ``flock /work/wt/bench.lock`` on a shared machine). Generates the set once
+into FOLDER (kept for later runs; typed scores, some inflated, missed targets without 偏差原因: problems
+to count; ``--storage-version``: files as an older format wrote them, read without migrating), then
 each measurement in a fresh subprocess, alternating per round:
 - a baseline that only walks the folder and stats every file;
 - the first scan of the list with its problem counts in one pass (empty index; what the command
@@ -100,13 +101,40 @@ def write_fast(report: Report, path: Path) -> None:
     conn.close()
 
 
-def generate(folder: Path, reports: int, projects: int = 30, per: int = 25) -> list[Path]:
+def as_older(path: Path, version: int) -> None:
+    """Make ``path`` what an older version (2 or 3) wrote: without the columns the later migrations
+    added (m004: a form's code and office; m003: five indicator columns and a score item's note)."""
+    from core.storage.migrations import NAME, STEP_NAMES
+
+    dropped: dict[str, tuple[str, ...]] = {"forms": ("code", "office")}
+    if version < 3:
+        dropped["indicators"] = ("deduction", "brief", "unit", "review_score", "review_note", "breakdown")
+        dropped["score_items"] = ("review_note",)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for table, names in dropped.items():
+            for name in names:
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+        for step in STEP_NAMES[version:]:
+            conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name = ?", [NAME, step])
+        conn.execute(f"PRAGMA user_version={version}")
+    finally:
+        conn.close()
+
+
+def generate(
+    folder: Path, reports: int, projects: int = 30, per: int = 25, version: int | None = None
+) -> list[Path]:
+    """Write the set into ``folder`` (files already there are kept); ``version``: as an older version
+    of the storage format wrote them (``as_older``)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(reports):
         path = folder / f"dept{n:04d}.zpdb"
         if not path.exists():
             write_fast(build_report(n, projects, per), path)
+            if version is not None:
+                as_older(path, version)
         paths.append(path)
     return paths
 
@@ -277,6 +305,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5, help="re-scans per round")
     ap.add_argument("--compare", type=int, default=20, help="reports compared with score/check --json")
     ap.add_argument("--compare-all", action="store_true", help="every report, in-process (slow)")
+    ap.add_argument(
+        "--storage-version", type=int, default=99, help="write the set as this older format wrote it (2, 3)"
+    )
     ap.add_argument("--one", choices=("baseline", "figures", "checks"), help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -285,11 +316,16 @@ def main() -> None:
         return
     from core.storage.migrations import SCHEMA_VERSION
 
-    folder = Path(args.dir) / f"v{SCHEMA_VERSION}-set{args.reports}"  # a newer format: a fresh set
+    older = args.storage_version if args.storage_version < SCHEMA_VERSION else None
+    name = f"v{SCHEMA_VERSION}-set{args.reports}"  # a newer format: a fresh set
+    folder = Path(args.dir) / (name if older is None else f"v{older}-of-{name}")
     t0 = time.perf_counter()
-    generate(folder, args.reports)
+    generate(folder, args.reports, version=older)
     made = time.perf_counter() - t0
-    print(f"set: {args.reports} reports × 30 projects × 25 indicators in {folder} ({made:.1f} s)")
+    print(
+        f"set: {args.reports} reports × 30 projects × 25 indicators in {folder} ({made:.1f} s), "
+        f"storage version {older or SCHEMA_VERSION}"
+    )
     print(f"load average at start: {load()} (2 cores here)", flush=True)
     tmp = Path(tempfile.mkdtemp())
     base, one, first, check, again, again_checked = [], [], [], [], [], []

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from check_bench import indicator  # noqa: E402
-from review_bench import write_fast  # noqa: E402
+from review_bench import as_older, write_fast  # noqa: E402
 
 TEMPLATES = ("mof", "sichuan-guangyuan", "gansu-pingliang", "hunan-yiyang", "sichuan")
 SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
@@ -329,26 +329,6 @@ def test_the_whole_report_reader_reads_what_the_storage_layer_reads(varied_set: 
             conn.close()
 
 
-def _as_older(path: Path, version: int) -> None:
-    """Make ``path`` what an older version wrote: without the columns the later migrations added."""
-    import sqlite3
-
-    from core.storage.migrations import NAME, STEP_NAMES
-
-    dropped = {3: {"indicators": ("deduction", "brief", "unit", "review_score", "review_note", "breakdown")}}
-    dropped[3]["score_items"] = ("review_note",)
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        for table, names in {"forms": ("code", "office"), **(dropped[3] if version < 3 else {})}.items():
-            for name in names:
-                conn.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
-        for step in STEP_NAMES[version:]:
-            conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name = ?", [NAME, step])
-        conn.execute(f"PRAGMA user_version={version}")
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("version", [2, 3])
 def test_an_older_file_is_listed_as_it_is_without_migrating(
     varied_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
@@ -366,7 +346,7 @@ def test_an_older_file_is_listed_as_it_is_without_migrating(
     older.mkdir()
     for path in sorted(varied_set.iterdir()):
         shutil.copyfile(path, older / path.name)
-        _as_older(older / path.name, version)
+        as_older(older / path.name, version)
     upgraded = [load_judged(p) for p in sorted(older.iterdir())]  # the storage layer migrates a copy
     assert all(f.code == f.office == "" for r in upgraded for f in r.forms)
 
