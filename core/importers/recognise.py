@@ -814,6 +814,14 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             refs[key] = grid.ref(r, c)
             if key in INDICATOR_AMOUNTS:
                 value, reason = read_score(text)
+                percent = _PERCENT.fullmatch(unicodedata.normalize("NFKC", text).strip())
+                if value is None and key == IND.weight and percent:
+                    value = read_score(percent.group(1))[0]  # 权重 "10%": 10 of the form's 100 points
+                    if value is not None and not any(w.startswith(PERCENT_WEIGHTS) for w in form.checks):
+                        form.checks.append(
+                            f"{PERCENT_WEIGHTS}（如{grid.ref(r, c)}的“{text.strip()}”），"
+                            f"已按分值 {value} 导入，请核对"
+                        )
                 if value is None:
                     form.skipped.append(Skip(grid.ref(r, c), reason))
                     continue
@@ -861,6 +869,9 @@ def continuation(grid: Grid, previous: RawForm, options: Options) -> RawForm | N
     _indicators(grid, -1, previous.indicator_cols, grid.height, form, options)
     return form if form.indicators else None
 
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+PERCENT_WEIGHTS = "指标权重按百分数填写"
 
 ONE_LINE_KEYS = (*LEVEL_KEYS, IND.target, IND.actual, IND.direction, IND.unit)
 

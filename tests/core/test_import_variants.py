@@ -534,3 +534,18 @@ def test_declaration_export_with_separate_operator_and_unit_columns(tmp_path: Pa
         ("产出指标", "完成时间", "≤12月"),
         ("效益指标", "干部能力提升", "有效提升"),
     ]
+
+
+def test_weights_written_as_percentages(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A 权重 column of "10%": the points of a 100-point form, read as such and flagged once."""
+    wb, ws = one_sheet(seed_xlsx)
+    cell_of(ws, "分值").value = "权重"
+    for r in range(13, 25):
+        if isinstance(ws.cell(r, 7).value, int):
+            ws.cell(r, 7).value = f"{ws.cell(r, 7).value}％"
+    path = tmp_path / "percent.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert part.checks == [f"指标权重按百分数填写（如{SHEET}!G13的“10％”），已按分值 10 导入，请核对"]
+    assert not part.skipped
