@@ -269,10 +269,16 @@ def preview_files(
                     raw.name = file_stem_name(str(path))
                     if "部门整体" in name:
                         raw.kind = OVERALL
-                elif not raw.name and raw.kind == PROJECT and len(forms) == 1 and grid.kind != TABLE:
-                    raw.name = sheet_project_name(grid.name)
+                elif not raw.name and raw.kind == PROJECT and len(forms) == 1:
+                    raw.name = title_project_name(raw.title)
                     if raw.name:
-                        raw.checks.append(f"表中项目名称为空，已用工作表名“{raw.name}”作为项目名称，请核对")
+                        raw.checks.append(f"表中项目名称为空，已用标题中的“{raw.name}”作为项目名称，请核对")
+                    elif grid.kind != TABLE:
+                        raw.name = sheet_project_name(grid.name)
+                        if raw.name:
+                            raw.checks.append(
+                                f"表中项目名称为空，已用工作表名“{raw.name}”作为项目名称，请核对"
+                            )
                 if grid.note and grid.kind != TABLE:
                     raw.notes.insert(0, grid.note)
                 raw.notes[:0] = source.notes
@@ -325,6 +331,19 @@ def sheet_project_name(sheet: str) -> str:
     if _GENERIC_SHEET.fullmatch(name) or any(w in name for w in _NOT_A_PROJECT):
         return ""
     return name
+
+
+_TITLE_WORDS = re.compile(r"(项目支出|支出)?(绩效)?(目标)?(自评|申报)(表|评分表)$")
+
+
+def title_project_name(title: str) -> str:
+    """The project a form's title names ("2023年度业务工作经费项目支出绩效自评表" → 业务工作经费), or ""."""
+    name = re.sub(r"[（(][^()（）]*[)）]|\d{4}\s*年度?|\s", "", title.split("\n")[0])
+    if not _TITLE_WORDS.search(name):
+        return ""
+    name = _TITLE_WORDS.sub("", name).strip("：:-—_ ")
+    name = re.sub(r"^附件[\d\-－—.]*", "", name)
+    return "" if len(name) < 2 or name == "项目" or "部门整体" in name or "单位整体" in name else name
 
 
 def _continues(last: Part | None, raw: RawForm, grid: Grid) -> bool:

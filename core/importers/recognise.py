@@ -26,6 +26,7 @@ from core.importers.words import (
     ALL_HEADER_LABELS,
     GOAL_HEADERS,
     HEADER_LABELS,
+    NAME_LABELS,
     SIGNOFF_WORDS,
     STOP_WORDS,
     bare,
@@ -334,6 +335,10 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             continue
         for c, text in _anchors(grid, r)[:3]:
             kind = name_label(text)
+            inline = inline_fields(text)
+            if HEAD.name in inline:  # "项目名称：业务工作经费" in one cell
+                name_rows.append((r, c, inline["kind"]))
+                break
             if not kind:
                 continue
             right = [t for _, t in _cells_right(grid, r, c) if t][:1]
@@ -409,6 +414,14 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
     # header fields: a label and the next cell to its right
     for r in range(top, first_body):
         for c, text in _anchors(grid, r):
+            inline = inline_fields(text)
+            for key, value in inline.items():  # "主管部门：某局　实施单位：某中心" in one cell
+                if key == HEAD.name and not form.name:
+                    form.name, form.name_ref, form.kind = value, grid.ref(r, c), inline["kind"]
+                elif key not in (HEAD.name, "kind") and not getattr(form, key):
+                    setattr(form, key, value)
+            if inline:
+                continue
             kind = name_label(text)
             target = HEAD.name if kind else ""
             if not target and len(bare(text)) <= 8:
@@ -449,6 +462,36 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
     if form.declaration:
         form.recognised_as = DECLARATION
     return form
+
+
+_INLINE_LABELS = tuple(
+    sorted(
+        [(w, HEAD.name) for w, _kind in NAME_LABELS]
+        + [(w, key) for key, words in HEADER_LABELS for w in words],
+        key=lambda pair: -len(pair[0]),
+    )
+)
+_INLINE_RE = re.compile("(" + "|".join(re.escape(w) for w, _ in _INLINE_LABELS) + r")(?:及代码)?\s*[:：]\s*")
+
+
+@lru_cache(maxsize=1 << 12)  # pure: a cell's text in, its fields out
+def inline_fields(text: str) -> dict[str, str]:
+    """Header fields typed into one cell with their labels, "项目名称：业务工作经费" or
+    "主管部门：某局　　实施单位：某中心": {key: value} (and "kind" with a name), {} for other text.
+    Only a label at the cell's start followed by a colon counts."""
+    text = one_line(text)
+    if len(text) > 200 or not _INLINE_RE.match(text):
+        return {}
+    parts = _INLINE_RE.split(text)
+    words = dict(_INLINE_LABELS)
+    found: dict[str, str] = {}
+    for i in range(1, len(parts) - 1, 2):
+        key, value = words[parts[i]], parts[i + 1].strip()
+        if value and key not in found:
+            found[key] = value
+            if key == HEAD.name:
+                found["kind"] = name_label(parts[i]) or "project"
+    return found
 
 
 def _fund_label(text: str) -> str:

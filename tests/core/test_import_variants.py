@@ -549,3 +549,38 @@ def test_weights_written_as_percentages(seed_xlsx: Path, tmp_path: Path) -> None
     assert indicators_of(form) == indicators_of(_original())
     assert part.checks == [f"指标权重按百分数填写（如{SHEET}!G13的“10％”），已按分值 10 导入，请核对"]
     assert not part.skipped
+
+
+def test_labels_and_values_typed_in_one_cell(seed_xlsx: Path, tmp_path: Path) -> None:
+    """ "项目名称：业务工作经费" and "主管部门：…　实施单位：…" each in one merged cell."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws.title = "Sheet1"
+    for rng in [r for r in ws.merged_cells.ranges if r.min_row in (3, 4)]:
+        ws.unmerge_cells(rng.coord)
+    for col in "ABCDEFGHI":
+        ws[f"{col}3"] = ws[f"{col}4"] = None
+    ws["A3"] = "项目名称：业务工作经费"
+    ws["A4"] = "主管部门：中国共产党益阳市委员会组织部　　实施单位：益阳市委组织部干部科"
+    ws.merge_cells("A3:I3")
+    ws.merge_cells("A4:I4")
+    path = tmp_path / "inline.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert (form.name, form.supervisor, form.implementer) == (
+        PROJECT,
+        "中国共产党益阳市委员会组织部",
+        "益阳市委组织部干部科",
+    )
+    assert indicators_of(form) == indicators_of(_original()) and not part.checks
+
+
+def test_a_project_named_only_in_the_title(seed_xlsx: Path, tmp_path: Path) -> None:
+    wb, ws = one_sheet(seed_xlsx)
+    ws.title = "Sheet1"
+    ws["A2"] = "2023年度业务工作经费项目支出绩效自评表"
+    ws["A3"] = ws["B3"] = None
+    path = tmp_path / "title.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.name == PROJECT
+    assert part.checks == ["表中项目名称为空，已用标题中的“业务工作经费”作为项目名称，请核对"]
