@@ -167,7 +167,8 @@ SHORT_LINE = 0.4  # a line ended by a chosen break at less than this share of th
 def keep_punctuation(text: str, usable: float) -> str:
     """Return ``text`` with line breaks so that, filled by a renderer that may break a line before
     any character (LibreOffice Calc), no line starts with closing punctuation ("结余情况" / "。") and
-    none ends with an opening bracket or quote.
+    none ends with an opening bracket or quote, and none is the one-character end of its paragraph
+    ("（单位）名" / "称").
 
     A line that would start with "。" ends one character earlier instead ("结余情" / "况。"), as Word
     itself does. Renderers differ (PLAIN_WIDER): the lines are fixed for each of those widths in turn
@@ -240,7 +241,14 @@ def _bad_lines(part: str, starts: list[int], width: float) -> int:
     if part.endswith(SOFT_BREAK[0]):
         u = _plain_units(part)
         bad += u[-1] - u[starts[-1]] < SHORT_LINE * width
+    elif _orphan(part, starts):
+        bad += 1
     return bad
+
+
+def _orphan(part: str, starts: list[int]) -> bool:
+    """Return whether a wrapped paragraph's last line is one character ("（单位）名" / "称")."""
+    return len(starts) > 1 and len(part) - starts[-1] == 1 and not part.endswith(SOFT_BREAK[0])
 
 
 def _badness(text: str, widths: list[float]) -> int:
@@ -261,12 +269,13 @@ def _legal(part: str, q: int) -> bool:
 
 
 def _first_cut(part: str, width: float) -> int | None:
-    """Return where to break a paragraph so that its first bad line (``width`` units wide) is not:
-    the nearest place before that line's start a line may end; None when no line is bad or no such
-    place is on the line before."""
+    """Return where to break a paragraph so that its first bad line (``width`` units wide) is not —
+    one starting with closing punctuation, one after a line ending with an opening mark, a last line
+    of one character: the nearest place before that line's start a line may end; None when no line
+    is bad or no such place is on the line before."""
     starts = _plain_starts(part, width)
-    for prev, s in zip(starts, starts[1:], strict=False):
-        if part[s] in NO_START or part[s - 1] in NO_END:
+    for i, (prev, s) in enumerate(zip(starts, starts[1:], strict=False)):
+        if part[s] in NO_START or part[s - 1] in NO_END or (i == len(starts) - 2 and _orphan(part, starts)):
             q = next((q for q in range(s - 1, prev, -1) if _legal(part, q)), None)
             if q is not None:
                 return q

@@ -81,3 +81,9 @@ def test_a_chosen_line_break_is_the_only_zero_width_space_and_ends_a_line(tmp_pa
                     assert c.value.count("\u200b") == c.value.count(SOFT_BREAK), c.value
                     marked += 1
     assert marked > 20
+
+
+def test_a_label_does_not_end_in_one_character() -> None:
+    """Seed 003's 部门（单位）名称 printed "部门" / "（单位）名" / "称": the last line takes two."""
+    kept = keep_lines("部门（单位）名称", 11.0, punctuation=True)
+    assert kept.split(SOFT_BREAK) == ["部门", "（单位）", "名称"]
