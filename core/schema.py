@@ -293,7 +293,9 @@ class Indicator:
         cleared_next_year=True,
     )
     weight: str = text("分值", Kind.AMOUNT, headers=("分值", "权重", "指标分值", "标准分值"))
-    score: str = text("得分", Kind.AMOUNT, headers=("得分", "自评得分", "指标得分"), cleared_next_year=True)
+    score: str = text(
+        "得分", Kind.AMOUNT, headers=("得分", "自评得分", "指标得分", "实际得分"), cleared_next_year=True
+    )
     deviation_note: str = text(
         "偏差原因",
         Kind.LONG,

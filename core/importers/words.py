@@ -79,13 +79,18 @@ def _names(column: Column, b: str) -> bool:
     )
 
 
+# Titles that start like a column's words but are something else: 重庆's 得分系数(%) is a share of the
+# weight, not the score; a 得分率 likewise. Left unread (and named in the preview), never read as 得分.
+NOT_INDICATOR_COLUMNS = ("得分系数", "得分率", "分值说明", "得分说明")
+
+
 @lru_cache(maxsize=1 << 14)
 def indicator_column(text: str) -> str | None:
     """Return the indicator column key a header cell names, or None."""
     if not text:
         return None
     b = bare(text)
-    if len(b) > 40:
+    if len(b) > 40 or b.startswith(NOT_INDICATOR_COLUMNS):
         return None
     for column in schema.headed(Table.INDICATORS):
         if _names(column, b):

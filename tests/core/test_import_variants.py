@@ -584,3 +584,22 @@ def test_a_project_named_only_in_the_title(seed_xlsx: Path, tmp_path: Path) -> N
     _preview, part, form = imported(path)
     assert form.name == PROJECT
     assert part.checks == ["表中项目名称为空，已用标题中的“业务工作经费”作为项目名称，请核对"]
+
+
+def test_flat_indicator_lists_of_hubei_and_chongqing(tmp_path: Path) -> None:
+    """湖北's flat list scores in 实际得分; 重庆's 得分系数(%) is a share of the weight: never read as
+    the score, and named as left out."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "业务工作经费"])
+    ws.append(["指标名称", "计算符号", "指标值", "实际完成值", "计量单位", "权重", "实际得分", "得分系数(%)"])
+    ws.append(["培训人次", "≥", "100", "120", "人次", "20", "20", "100"])
+    ws.append(["学员满意度", "≥", "90", "96", "%", "10", "10", "100"])
+    path = tmp_path / "flat.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert [(i.level3, i.target, i.actual, i.weight, i.score) for i in form.indicators] == [
+        ("培训人次", "≥100人次", "120人次", "20", "20"),
+        ("学员满意度", "≥90%", "96%", "10", "10"),
+    ]
+    assert [s.reason for s in part.skipped] == ["“得分系数(%)”列不是指标表的列，未导入"] * 2
