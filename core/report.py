@@ -189,7 +189,9 @@ class Document:
     def close(self) -> None:
         try:
             self.report.load_rows()  # the model outlives the file: rows left unread are read now
-        except sqlite3.Error as exc:  # the file went away: what was read stays, the file is let go
+        except Exception as exc:  # noqa: BLE001 - the file went away, or a row is damaged (a value
+            # no open would have read: opening it eagerly says so and offers a backup): what was read
+            # stays, and the file is let go all the same (its lock held, 从备份恢复 could not replace it)
             log_exception(exc, f"reading the rest of {self.path}")
         self.back_up()  # still pending: the file as opened is kept (what a backup at open kept)
         storage.close_database(self.db)

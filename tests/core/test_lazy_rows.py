@@ -92,3 +92,30 @@ def test_closing_reads_the_rows_still_unread(seed_zpdb: Any) -> None:
         assert dumps(doc.report, doc.template) == dumps(eager.report, eager.template)
     finally:
         eager.close()
+
+
+def test_closing_lets_the_file_go_when_a_row_left_unread_is_damaged(seed_zpdb: Any) -> None:
+    """A value no open reads (a score path that is no JSON) is found only when its form is read: at
+    close. Closing still lets the file go (its lock) so it can be opened again, where the eager read
+    says it is damaged and offers a backup; before, close raised and the file stayed locked."""
+    import sqlite3
+
+    from core.storage import db as storage
+
+    path = seed_zpdb("seed001_guangyuan")
+    conn = sqlite3.connect(path)
+    damaged = conn.execute(
+        "UPDATE score_items SET path = '[\"a\"' WHERE position = 0"
+        " AND form_id = (SELECT MAX(form_id) FROM score_items)"
+    ).rowcount
+    conn.commit()
+    conn.close()
+    assert damaged == 1
+    doc = Document.open(path, backup=False, lazy_rows=True)  # headers only: the damage not seen yet
+    doc.close()
+    try:
+        Document.open(path, backup=False)
+    except storage.DamagedFileError as exc:
+        assert "从备份恢复" in str(exc)
+    else:
+        raise AssertionError("the damaged file opened")
