@@ -269,7 +269,12 @@ def preview_files(
                     raw.name = file_stem_name(str(path))
                     if "部门整体" in name:
                         raw.kind = OVERALL
-                elif not raw.name and raw.kind == PROJECT and len(forms) == 1:
+                elif (
+                    not raw.name
+                    and raw.kind == PROJECT
+                    and len(forms) == 1
+                    and raw.recognised_as != SCORE_SHEET
+                ):
                     raw.name = title_project_name(raw.title)
                     if raw.name:
                         raw.checks.append(f"表中项目名称为空，已用标题中的“{raw.name}”作为项目名称，请核对")

@@ -519,6 +519,15 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             form.fund_source_unit = unit_of(text) or form.fund_source_unit
     form.headers |= {f"fund:{k}" for k in cols}
     form.header_texts |= {norm(t) for _, t in _anchors(grid, hr)}
+    for row in (hr, hr + 1) if lower else (hr,):
+        for c, text in _anchors(grid, row):
+            key = fund_column(text)
+            if key in schema.FUND_AMOUNTS and cols.get(key, c) != c and grid.anchor(row, c)[0] == row:
+                kept = grid.ref(hr, cols[key])
+                form.checks.append(
+                    f"资金表有两列都像“{grid.text(hr, cols[key]) or text}”：已按 {kept} 所在列导入，"
+                    f"{grid.ref(row, c)}“{text}”所在列未导入，请核对"
+                )
     lone = FUND.initial in cols and FUND.annual not in cols
     if lone and bare(grid.text(hr, cols[FUND.initial])) == "预算数":
         form.checks.append(

@@ -603,3 +603,32 @@ def test_flat_indicator_lists_of_hubei_and_chongqing(tmp_path: Path) -> None:
         ("学员满意度", "≥90%", "96%", "10", "10"),
     ]
     assert [s.reason for s in part.skipped] == ["“得分系数(%)”列不是指标表的列，未导入"] * 2
+
+
+def test_two_fund_columns_with_alike_titles_are_flagged(seed_xlsx: Path, tmp_path: Path) -> None:
+    """ "年初预算数 | 调整预算数 | 全年预算数": two columns read as 全年预算数; the first is taken and the
+    preview asks to check."""
+    wb, ws = one_sheet(seed_xlsx)
+    cell_of(ws, "全年预算数").value = "调整预算数"
+    cell_of(ws, "全年执行数").value = "全年预算数"
+    path = tmp_path / "alike.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    total = form.fund("total")
+    assert total is not None and (total.annual, total.executed) == ("709.5", "")
+    assert part.checks == [
+        f"资金表有两列都像“调整预算数”：已按 {SHEET}!E5 所在列导入，"
+        f"{SHEET}!F5“全年预算数”所在列未导入，请核对"
+    ]
+
+
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])
+def test_the_seeds_own_exports_ask_nothing(seed: str, tmp_path: Path) -> None:
+    """No 请核对 on a clean file: the checks stay rare enough to be read (评分表 sheets, whose title
+    names their project, are not 'forms without a name')."""
+    from core.export.docx import write_docx
+
+    report = read_json_file(FIXTURES / f"{seed}.json")
+    for path, writer in ((tmp_path / "a.xlsx", write_xlsx), (tmp_path / "a.docx", write_docx)):
+        writer(report, path, template=get_template(report.template))
+        assert [(p.part, p.checks) for p in preview_files([path]).sources if p.checks] == []
