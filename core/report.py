@@ -158,6 +158,13 @@ class Document:
         if not self.backup_pending:
             return ""
         self.backup_pending = False
+        try:  # a report opened with its rows unread: a backup only of a file that reads whole
+            self.report.load_rows()
+        except Exception as exc:  # noqa: BLE001 - a damaged row (which an eager open refuses): no
+            # copy of it, or opening it ten times would push every good backup out (the last 10 kept)
+            log_exception(exc, f"reading {self.path} before its backup")
+            self.warning = storage.damaged_message(self.path)
+            return self.warning
         storage.make_backup(self.db, self.path)
         self.warning = storage.last_backup_problem(self.path)
         return self.warning

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from core.report import new_report, next_year_report
@@ -14,6 +14,8 @@ from core.storage import db as storage
 from core.storage.db import DamagedFileError, ReadOnlyError, StorageError
 from gui import files, settings
 from gui.files import IMPORT_SUFFIXES
+
+BACKUP_RETRY_MS = 200  # the backup put off at open waits for the check this long a turn
 
 # The dialogs (and core.storage.backups) are imported where they are opened: the window's first
 # paint needs none of them (issue 15).
@@ -117,6 +119,12 @@ class FileOps:
         so when it could not be made."""
         if doc is not self.window.ctx.doc:
             return  # closed since: closing took the backup
+        if self.window.ctx.checking:
+            # The backup reads every row first (a damaged file is not copied over the good backups):
+            # it waits for the check, which reads them a few forms a turn, rather than stall the window
+            # (the rest of 1,000 projects read at once: 250 ms CPU).
+            QTimer.singleShot(BACKUP_RETRY_MS, lambda: self._back_up(doc))
+            return
         doc.back_up()
         if doc.warning:
             self.window.statusBar().showMessage(doc.warning, 20000)

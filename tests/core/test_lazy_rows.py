@@ -98,19 +98,10 @@ def test_closing_lets_the_file_go_when_a_row_left_unread_is_damaged(seed_zpdb: A
     """A value no open reads (a score path that is no JSON) is found only when its form is read: at
     close. Closing still lets the file go (its lock) so it can be opened again, where the eager read
     says it is damaged and offers a backup; before, close raised and the file stayed locked."""
-    import sqlite3
-
     from core.storage import db as storage
 
     path = seed_zpdb("seed001_guangyuan")
-    conn = sqlite3.connect(path)
-    damaged = conn.execute(
-        "UPDATE score_items SET path = '[\"a\"' WHERE position = 0"
-        " AND form_id = (SELECT MAX(form_id) FROM score_items)"
-    ).rowcount
-    conn.commit()
-    conn.close()
-    assert damaged == 1
+    _damage_a_score_path(path)
     doc = Document.open(path, backup=False, lazy_rows=True)  # headers only: the damage not seen yet
     doc.close()
     try:
@@ -119,3 +110,37 @@ def test_closing_lets_the_file_go_when_a_row_left_unread_is_damaged(seed_zpdb: A
         assert "从备份恢复" in str(exc)
     else:
         raise AssertionError("the damaged file opened")
+
+
+def _damage_a_score_path(path: Path) -> None:
+    """Make the last 评分表's first path no JSON: the file's pages stay whole (quick_check passes)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    damaged = conn.execute(
+        "UPDATE score_items SET path = '[\"a\"' WHERE position = 0"
+        " AND form_id = (SELECT MAX(form_id) FROM score_items)"
+    ).rowcount
+    conn.commit()
+    conn.close()
+    assert damaged == 1
+
+
+def test_a_report_with_a_damaged_row_left_unread_is_not_backed_up(seed_zpdb: Any) -> None:
+    """The window opens with the backup put off and the rows unread: the backup must not copy a file
+    an eager open refuses (damaged), or opening it again and again (the last report opens at start)
+    pushes every good backup out of the ten kept. The good backups stay; the window is told why."""
+    from core.storage import db as storage
+
+    path = seed_zpdb("seed001_guangyuan")
+    good = Document.open(path, backup=True)  # a good backup of the file, as an earlier open took
+    good.close()
+    assert len(storage.backups_of(path)) == 1
+    _damage_a_score_path(path)
+    for _ in range(storage.KEEP_BACKUPS + 1):
+        doc = Document.open(path, backup_later=True, lazy_rows=True)  # as the window opens
+        warning = doc.back_up()  # after the paint
+        doc.close()
+        assert "已损坏" in warning and "从备份恢复" in warning
+    [kept] = storage.backups_of(path)
+    Document.open(kept, read_only=True).close()  # the good one: it reads whole
