@@ -68,6 +68,24 @@ def setup_app(app: QApplication) -> None:
     app.setProperty("ziping_ready", True)
 
 
+def _damaged_rows_handled(error: BaseException) -> bool:
+    """A form's rows read after the report opened turned out damaged (``RowsDamaged``): the window
+    showing that file says so and offers its backups, as opening a damaged file does, instead of the
+    message of an unexpected error. True when a window took it."""
+    from core.storage.database import RowsDamaged
+
+    found: BaseException | None = error
+    while found is not None and not isinstance(found, RowsDamaged):
+        found = found.__cause__ or found.__context__
+    if found is None:
+        return False
+    for widget in QApplication.topLevelWidgets():
+        handle = getattr(widget, "damaged_rows", None)
+        if handle is not None and handle(found.db):
+            return True
+    return False
+
+
 def install_crash_handler() -> None:
     """Show a Chinese message instead of a traceback for an unexpected error, and log the details.
 
@@ -89,7 +107,10 @@ def install_crash_handler() -> None:
                 fh.write("".join(traceback.format_exception(kind, value, trace)))
         except OSError:
             pass
-        if QApplication.instance() is not None:
+        app = QApplication.instance()
+        if app is not None and _damaged_rows_handled(value):
+            return
+        if app is not None:
             QMessageBox.critical(
                 None,
                 APP_TITLE,

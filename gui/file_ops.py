@@ -29,6 +29,7 @@ class FileOps:
 
     def __init__(self, window: Any) -> None:
         self.window = window
+        self._damaged: Any = None  # the report found damaged, until it is closed (one message)
 
     def connect(self, actions: Any) -> None:
         actions.new.triggered.connect(self.new_report)
@@ -88,6 +89,30 @@ class FileOps:
             return False
         self._opened(doc, check_later)
         return True
+
+    def damaged_rows(self, db: object) -> bool:
+        """A form's rows of the report shown, read after it opened, are damaged (``RowsDamaged``):
+        close it on the next turn and say so, offering its backups, as opening a damaged file does.
+        False when ``db`` is not this window's report."""
+        doc = self.window.ctx.doc
+        if doc is None or doc.db is not db:
+            return False
+        if self._damaged is not doc:
+            self._damaged = doc
+            QTimer.singleShot(0, lambda: self._close_damaged(doc))
+        return True
+
+    def _close_damaged(self, doc: Any) -> None:
+        if doc is not self.window.ctx.doc:
+            return
+        path = Path(doc.path)
+        message = storage.damaged_message(path)
+        self.window.set_document(None)  # closing lets the file go although a form does not read
+        self._damaged = None
+        if storage.backups_of(path):
+            self._offer_restore(path, message)
+        else:
+            self._warn("报告文件已损坏", message)
 
     def _open_read_only(self, path: Path) -> bool:
         """A read-only file (a CD, a write-protected stick, a file received): open it to look at,

@@ -12,7 +12,8 @@ from core.interchange import InterchangeError, read_json_file
 from core.model import Report
 from core.paths import sample_report_path, user_data_dir
 from core.report import Document, InputError
-from core.storage.db import StorageError, os_reason
+from core.storage.database import RowsDamaged
+from core.storage.db import DamagedFileError, StorageError, damaged_message, os_reason
 from core.templates import TemplateError
 
 # Files 文件 → 导入… reads (and that may be dropped onto the window).
@@ -33,13 +34,22 @@ def open_report(path: Path | str, read_only: bool = False, backup_later: bool = 
     rows are read when first shown or checked (``lazy_rows``): a big report shows without waiting for
     all of them."""
     try:
-        return Document.open(Path(path), read_only=read_only, backup_later=backup_later, lazy_rows=True)
+        doc = Document.open(Path(path), read_only=read_only, backup_later=backup_later, lazy_rows=True)
     except (StorageError, TemplateError) as exc:
         raise FileProblem(str(exc)) from exc
     except OSError as exc:
         raise FileProblem(
             f"无法打开文件“{Path(path).name}”（{os_reason(exc)}），请检查文件是否可访问。"
         ) from exc
+    try:  # the first form's rows and the next ones' (all of most reports): a damaged one refuses the
+        if doc.report.forms:  # open as an eager read does (a later one: the window's damaged_rows)
+            doc.report.forms[0].load_rows()
+    except RowsDamaged as exc:
+        doc.close()
+        damaged = DamagedFileError(damaged_message(Path(path)))
+        damaged.__cause__ = exc
+        raise FileProblem(str(damaged)) from damaged
+    return doc
 
 
 def create_report(path: Path | str, report: Report) -> Document:

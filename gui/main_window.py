@@ -197,6 +197,10 @@ class MainWindow(QMainWindow):
             self._narrative_editor.commit()
 
     # ---- documents -----------------------------------------------------------
+    def damaged_rows(self, db: object) -> bool:
+        """The crash handler's call when rows read after opening are damaged (see gui.app)."""
+        return self.files.damaged_rows(db)
+
     def commit_pending(self) -> str | None:
         """Write whatever is being typed (a cell editor, a header field, the report text).
 

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from sqlite_utils.db import Table
 
 
+class RowsDamaged(Exception):
+    """A form's rows, read after the report opened (lazy rows), hold what no sound file holds: the
+    file is damaged although it opened (an eager open would have refused it). ``db``: the file's
+    database, so the window showing it can tell it is its own."""
+
+    def __init__(self, message: str, db: object) -> None:
+        super().__init__(message)
+        self.db = db
+
+
 class Connected(Protocol):
     """Anything holding an SQLite connection: a ``Database`` here, or a sqlite_utils one."""
 

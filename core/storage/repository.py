@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from core.model import Form, NarrativeSection, Report, Signoff
 from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns, declared
-from core.storage.database import atomic
+from core.storage.database import RowsDamaged, atomic
 
 if TYPE_CHECKING:
     from core.storage.database import Connected
@@ -217,7 +217,10 @@ class _FormRows:
         if len(forms) == 1:
             forms = self._with_next(forms[0])
         uids = [f.uid for f in forms] if len(forms) <= self.FEW else None
-        rows_of = _utf8_in_c(_rows_by_form)(self.db, tuple(TABLES), uids)
+        try:
+            rows_of = _utf8_in_c(_rows_by_form)(self.db, tuple(TABLES), uids)
+        except Exception as exc:  # noqa: BLE001 - any value that does not read: the file is damaged
+            raise RowsDamaged(f"a form's rows do not read: {type(exc).__name__}: {exc}", self.db) from exc
         for form in forms:
             form.set_rows({Table(t): by_form.get(form.uid, []) for t, by_form in rows_of.items()})
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from core.report import Document
 from core.storage import backups
 from core.storage import db as storage
@@ -117,3 +119,73 @@ def test_undo_after_the_report_was_moved_is_refused_and_offers_save_as(
     assert window.ctx.undo_stack.canUndo()  # nothing was undone in memory either
     assert window.ctx.doc.report.department == "改过"
     assert "另存为" in messages.texts()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_form_found_damaged_after_opening_closes_the_report_and_offers_its_backups(
+    qtbot, seed_zpdb: SeedFile, monkeypatch
+) -> None:
+    """The window reads a form's rows after the report shows: a value there that does not read (a
+    score path that is no JSON; the file's pages are whole) used to bring the message of an
+    unexpected error and leave the check running for ever. Now the report is closed and its backups
+    are offered, as when opening a damaged file."""
+    import sys
+
+    from gui.app import install_crash_handler
+    from tests.core.test_lazy_rows import _damage_a_score_path
+
+    messages = Messages(monkeypatch)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_crash_handler()
+    import copy
+
+    from core.interchange import read_json_file
+    from core.model import PROJECT
+    from tests.conftest import FIXTURES
+
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    projects = [f for f in report.forms if f.kind == PROJECT]
+    for n in range(60):  # more forms than the window reads with the first one (then on the check)
+        extra = copy.deepcopy(projects[n % len(projects)])
+        extra.uid, extra.name = 0, f"{extra.name}{n}"
+        report.forms.append(extra)
+    path = seed_zpdb("seed001_guangyuan").with_name("大报告.zpdb")
+    Document.create(path, report).close()
+    Document.open(path).close()  # a good backup
+    _damage_a_score_path(path)  # the last form that has a 评分表
+    window = make_window(qtbot)
+    offered: list[str] = []
+
+    def choose(p: Path, reason: str = "") -> Path:
+        offered.append(reason)
+        return backups.list_backups(p)[-1].path
+
+    monkeypatch.setattr(window.files, "choose_backup", choose)
+    assert window.files.open_path(path, check_later=True)  # opens: the damaged rows are not read yet
+    qtbot.waitUntil(lambda: bool(offered), timeout=20000)
+    assert "意外错误" not in messages.texts()
+    assert "已损坏" in messages.texts() and "从备份恢复" in offered[0]
+    qtbot.waitUntil(lambda: window.ctx.doc is not None and not window.ctx.checking, timeout=20000)
+    assert window.ctx.doc.report.projects  # the restored backup, read whole
+    window.ctx.doc.report.load_rows()
+
+
+def test_a_report_whose_first_forms_do_not_read_is_refused_at_open_with_its_backups(
+    qtbot, seed_zpdb: SeedFile, monkeypatch
+) -> None:
+    """Seed 001's forms are all read with the first one, at open: a damaged value among them is the
+    damaged-file message and its backups (the window read it before the check, into a half-reset
+    grid, and showed the message of an unexpected error)."""
+    from tests.core.test_lazy_rows import _damage_a_score_path
+
+    messages = Messages(monkeypatch)
+    path = seed_zpdb("seed001_guangyuan")
+    Document.open(path).close()  # a good backup
+    _damage_a_score_path(path)
+    window = make_window(qtbot)
+    offered: list[str] = []
+    monkeypatch.setattr(window.files, "choose_backup", lambda p, reason="": offered.append(reason))
+    assert not window.files.open_path(path)
+    assert offered and "已损坏" in offered[0] and "从备份恢复" in messages.texts()
+    assert window.ctx.doc is None
+    assert storage.backups_of(path)  # the good backup, not pushed out by a copy of the damaged file
