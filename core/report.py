@@ -514,7 +514,7 @@ class Document:
             repo.write_form(db, new, index)
             repo.write_positions(db, self.report)
 
-        self._commit(write, lambda: forms.remove(new))
+        self._commit(write, lambda: forms.__delitem__(self.report.position(new)))
         return self._emit(Change(new.uid, Table.FORMS, (index,), structural=True))
 
     def delete_form(self, uid: int) -> Change:
@@ -522,8 +522,8 @@ class Document:
         form = self.form(uid)
         form.load_rows()  # its rows leave the file now: the form kept for undo must hold them
         forms = self.report.forms
-        index, saved = forms.index(form), list(forms)
-        forms.remove(form)
+        index, saved = self.report.position(form), list(forms)
+        del forms[index]
 
         def write(db: Database) -> None:
             repo.delete_form(db, uid)
@@ -535,20 +535,20 @@ class Document:
     def move_form(self, uid: int, index: int) -> Change:
         form = self.form(uid)
         forms = self.report.forms
-        old, saved = forms.index(form), list(forms)
-        forms.remove(form)
+        old, saved = self.report.position(form), list(forms)
+        del forms[old]
         forms.insert(max(0, min(index, len(forms))), form)
         self._commit(
             lambda db: repo.write_positions(db, self.report), lambda: forms.__setitem__(slice(None), saved)
         )
-        return self._emit(Change(uid, Table.FORMS, (old, forms.index(form)), structural=True))
+        return self._emit(Change(uid, Table.FORMS, (old, self.report.position(form)), structural=True))
 
     def duplicate_form(self, uid: int) -> Change:
         source = self.form(uid)
         copy_form = copy.deepcopy(source)
         copy_form.uid = 0
         copy_form.name = f"{source.name}（副本）"
-        return self.add_form(source.kind, copy_form.name, self.report.forms.index(source) + 1, copy_form)
+        return self.add_form(source.kind, copy_form.name, self.report.position(source) + 1, copy_form)
 
     # ---- narrative -----------------------------------------------------------
     def set_section(self, index: int, title: str | None = None, text: str | None = None) -> Change:

@@ -587,6 +587,14 @@ class Report:
                 return form
         raise KeyError(f"no form {uid}")
 
+    def position(self, form: Form) -> int:
+        """Where ``form`` (this very object) stands in ``forms``. Not ``forms.index``: that compares
+        forms field by field, their rows too, which reads every form before it left unread."""
+        for i, found in enumerate(self.forms):
+            if found is form:
+                return i
+        raise ValueError(f"form {form.uid} is not in the report")
+
     def form_by_name(self, name: str) -> Form | None:
         for form in self.forms:
             if form.name == name:

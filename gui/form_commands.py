@@ -87,7 +87,7 @@ class DeleteFormCommand(DocCommand):
         super().__init__(doc, f"删除“{form.name}”")
         self.doc, self.uid = doc, uid
         self.form = copy.deepcopy(form)
-        self.index = doc.report.forms.index(form)
+        self.index = doc.report.position(form)
 
     def do(self) -> None:
         self.doc.delete_form(self.uid)
@@ -102,7 +102,7 @@ class MoveFormCommand(DocCommand):
     def __init__(self, doc: Document, uid: int, index: int) -> None:
         super().__init__(doc, f"移动“{doc.form(uid).name}”")
         self.doc, self.uid, self.index = doc, uid, index
-        self.old = doc.report.forms.index(doc.form(uid))
+        self.old = doc.report.position(doc.form(uid))
 
     def do(self) -> None:
         self.doc.move_form(self.uid, self.index)

@@ -425,7 +425,7 @@ class NavTree(QTreeView):
 
     def _report_index(self, uid: int) -> int:
         assert self.ctx.doc is not None
-        return self.ctx.open_doc.report.forms.index(self.ctx.open_doc.form(uid))
+        return self.ctx.open_doc.report.position(self.ctx.open_doc.form(uid))
 
     def _unique_name(self, base: str = "新项目") -> str:
         names = {f.name for f in self.ctx.open_doc.report.forms}
