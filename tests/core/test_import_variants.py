@@ -70,30 +70,26 @@ def cell_of(ws: Any, text: str) -> Any:
 
 def insert_rows(ws: Any, index: int, amount: int = 1) -> None:
     """openpyxl's insert_rows, moving the merged ranges too (as Excel does)."""
-    ranges = [r.coord for r in ws.merged_cells.ranges]
-    for coord in ranges:
-        ws.unmerge_cells(coord)
-    ws.insert_rows(index, amount)
-    for coord in ranges:
-        cr = CellRange(coord)
-        if cr.min_row >= index:
-            cr.shift(row_shift=amount)
-        elif cr.max_row >= index:
-            cr.expand(down=amount)
-        ws.merge_cells(cr.coord)
+    _insert(ws, index, amount, rows=True)
 
 
 def insert_cols(ws: Any, index: int, amount: int = 1) -> None:
+    """openpyxl's insert_cols, moving the merged ranges too."""
+    _insert(ws, index, amount, rows=False)
+
+
+def _insert(ws: Any, index: int, amount: int, rows: bool) -> None:
     ranges = [r.coord for r in ws.merged_cells.ranges]
     for coord in ranges:
         ws.unmerge_cells(coord)
-    ws.insert_cols(index, amount)
+    (ws.insert_rows if rows else ws.insert_cols)(index, amount)
     for coord in ranges:
         cr = CellRange(coord)
-        if cr.min_col >= index:
-            cr.shift(col_shift=amount)
-        elif cr.max_col >= index:
-            cr.expand(right=amount)
+        low, high = (cr.min_row, cr.max_row) if rows else (cr.min_col, cr.max_col)
+        if low >= index:
+            cr.shift(**{"row_shift" if rows else "col_shift": amount})
+        elif high >= index:
+            cr.expand(**{"down" if rows else "right": amount})
         ws.merge_cells(cr.coord)
 
 
