@@ -29,7 +29,7 @@ from core.export.docx_tables import TWIPS_PER_MM, W_DECL, W_NS, column_twips, sp
 from core.export.grid import Grid, break_title, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
-from core.export.widths import Units, balance, fit_headers
+from core.export.widths import Units, balance, fit_groups, fit_headers
 from core.model import NarrativeSection, Report
 from core.templates import Template
 
@@ -500,6 +500,7 @@ def table_widths(
         return lambda w, n: 2 * (usable * w / total - 2 * CELL_PAD) / (size * 20)
 
     fit_headers(grid, line_units(TABLE_PT))
+    fit_groups(grid, line_units(TABLE_PT))
     widths = column_twips(grid, usable)
     cells = pages.measures(grid)  # each cell's lines, measured once for the style and the tall rows
     room = table_room(grid, widths, page_mm, title_lines)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import math
 import re
 from itertools import accumulate
 
@@ -62,7 +63,10 @@ def keep_groups(text: str, usable: float) -> str:
                 cut = _group_cut(part, width, least, glue, latin)
                 if cut is None:
                     break
-                lines.append(text_part[:cut] + SOFT_BREAK[0])
+                prev = 0
+                for end in [*_even_cuts(part, cut, least), cut]:  # no short line before the break
+                    lines.append(text_part[prev:end] + SOFT_BREAK[0])
+                    prev = end
                 text_part = text_part[cut:]
             lines.append(text_part)
         text = "\n".join(lines)
@@ -113,6 +117,10 @@ class _Part:
             elif ch in _CLOSES and stack:
                 self.opened[i] = stack.pop()
 
+    def closes_after(self, start: int, at: int) -> bool:
+        """Return whether the bracket opened at ``start`` closes after ``at`` (``at`` is inside it)."""
+        return any(o == start and close >= at for close, o in self.opened.items())
+
 
 def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: float = 1) -> int | None:
     """Return where to break a paragraph (lines ``width`` wide) so that no line is the short tail of
@@ -149,6 +157,46 @@ def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: fl
     return None
 
 
+def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
+    """Return the line ends to add before a chosen break at ``cut`` (inside a bracket group) when,
+    filled greedily at any of the renderers' widths, the line before it is shorter than half a line
+    ("部门整体支出" / "（中国共产党益" / "阳市" / "委员会组织部）"): the group then starts a line and its text
+    before ``cut`` is shared evenly by the lines it needs at the narrowest width (``least`` units):
+    "（中国共产" / "党益阳市" / "委员会组织部）", alike at every width. [] when no line is that short."""
+    u, points = part.units[1.0], [p for p in part.points[True] if p <= cut]  # never after "（"
+    stub = False
+    for width in (least, least + 1, least + 2):  # as wide as the renderers may fill them
+        starts, prev = [0], 0
+        for p in points[1:]:
+            if u[p] - u[starts[-1]] > width and prev > starts[-1]:
+                starts.append(prev)
+            prev = p
+        stub = stub or (len(starts) > 1 and u[cut] - u[starts[-1]] < width / 2)
+    if not stub:
+        return []
+    text, o = part.text, cut
+    while o > 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
+        o -= 1
+    while o > 0 and text[o - 1] in _OPENS:
+        o -= 1
+    seg = u[cut] - u[o]
+    count = max(1, math.ceil(seg / least))
+    out = [o] if o > 0 else []
+    at = o
+    for j in range(1, count):
+        goal = u[o] + j * seg / count
+        fits = [
+            p
+            for p in points
+            if at < p < cut and u[p] - u[at] <= least and u[cut] - u[p] <= least * (count - j)
+        ]
+        if not fits:
+            return []
+        at = min(fits, key=lambda p: (abs(u[p] - goal), -p))
+        out.append(at)
+    return out
+
+
 def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
     """Return ``text`` with the line breaks ``keep_groups`` chooses and, with ``punctuation`` (a
     renderer without East Asian line-breaking rules), those of ``keep_punctuation``."""
@@ -160,6 +208,18 @@ def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
 
 
 PLAIN_WIDER = (1, 2, 0)  # LibreOffice Calc fills a line 1.5 units wider than ``usable`` (its padding)
+PLAIN_SCALE = 1.04  # and a long one up to 4 % wider (003's 目标 9: 88 units on a line of 85)
+
+
+def plain_widths(usable: float) -> list[float]:
+    """Return the line widths a renderer without line-breaking rules may fill a cell ``usable`` wide
+    to: PLAIN_WIDER's, and PLAIN_SCALE of it where that is wider still."""
+    out = [usable + d for d in PLAIN_WIDER]
+    if usable * PLAIN_SCALE > out[1]:
+        out.append(usable * PLAIN_SCALE)
+    return out
+
+
 SHORT_LINE = 0.4  # a line ended by a chosen break at less than this share of the width reads as a stub
 
 
@@ -171,22 +231,75 @@ def keep_punctuation(text: str, usable: float) -> str:
     ("（单位）名" / "称").
 
     A line that would start with "。" ends one character earlier instead ("结余情" / "况。"), as Word
-    itself does. Renderers differ (PLAIN_WIDER): the lines are fixed for each of those widths in turn
+    itself does. Renderers differ (plain_widths): the lines are fixed for each of those widths in turn
     and a set of breaks kept only when it leaves fewer such lines over all of them, stubs (a line
     ended by a chosen break at less than SHORT_LINE of the width) counted too.
     """
     if units_of(text, LATIN_WIDE)[-1] <= usable:
         return text
-    variants = [usable + d for d in PLAIN_WIDER]
+    variants = plain_widths(usable)
     best, cost = text, _badness(text, variants)
-    for width in variants:
+    for width in [*variants, None]:  # each width's fixes, then those that keep the widths alike
         if not cost:
             break
-        fixed = _fix_all(text, width)
+        fixed = _fix_all(text, width) if width is not None else _fix_synced(text, variants)
         fixed_cost = _badness(fixed, variants)
         if fixed_cost < cost:
             best, cost = fixed, fixed_cost
     return best
+
+
+def _fix_synced(text: str, widths: list[float]) -> str:
+    """Break ``text`` so that its lines start alike at every width of ``widths``: before a line that
+    would start with closing punctuation (or after one ending with an opening mark) at any of them,
+    the lines up to it end where the narrowest width ends them (each at a place a line may end), so
+    the wider renderers print those same lines and the next starts alike for all.
+
+    Fixing one width's bad line can make another's (001: "…坚持德才兼" / "备、…做好教育" / "、引导…" at
+    the widest, while ending its second line before "育" leaves "教" alone at the narrower ones)."""
+    narrow = min(widths)
+    out: list[str] = []
+    for part in text.split("\n"):
+        while True:
+            first = _first_bad(part, widths)
+            if first is None:
+                break
+            ends = _legal_ends(part, narrow, max(1, first - 1))  # then see whether the rest agrees
+            if not ends:
+                break
+            out.extend(part[a:b] + SOFT_BREAK[0] for a, b in zip([0, *ends], ends, strict=False))
+            part = part[ends[-1] :]
+        out.append(part)
+    return "\n".join(out)
+
+
+def _first_bad(part: str, widths: list[float]) -> int | None:
+    """Return the fewest lines before a line that starts with closing punctuation or follows one
+    ending with an opening mark, at any of ``widths`` (None: no such line at any)."""
+    found = None
+    for width in widths:
+        starts = _plain_starts(part, width)
+        for k, s in enumerate(starts[1:], 1):
+            if part[s] in NO_START or part[s - 1] in NO_END:
+                found = k if found is None else min(found, k)
+                break
+    return found
+
+
+def _legal_ends(part: str, width: float, lines: int) -> list[int]:
+    """Return where the first ``lines`` lines of a paragraph end when each is filled up to ``width``
+    units and ended only where a renderer with line-breaking rules may end a line (``_legal``)."""
+    u = _plain_units(part)
+    ends: list[int] = []
+    start = 0
+    for _ in range(lines):
+        fits = (q for q in range(len(part) - 1, start, -1) if u[q] - u[start] <= width and _legal(part, q))
+        q = next(fits, None)
+        if q is None:
+            break
+        ends.append(q)
+        start = q
+    return ends
 
 
 def _fix_all(text: str, width: float) -> str:

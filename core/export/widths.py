@@ -17,7 +17,7 @@ from collections.abc import Callable
 from itertools import accumulate
 
 from core.export.grid import HEAD, Grid
-from core.export.lines import LATIN_WIDE, text_units
+from core.export.lines import LATIN_WIDE, TAIL_CHARS, text_units
 
 Units = Callable[[int, int], float]
 _GROUP = re.compile(r"[（(][^（()）]*[）)]")
@@ -99,10 +99,46 @@ def fit_headers(grid: Grid, units: Units) -> bool:
     """Widen each column whose short header (HEADER_MAX) would wrap, taking the width from the
     columns with the most to spare over their floors (the widest first); return whether any changed.
     """
-    needs = header_needs(grid)
+    return _widen(grid, units, header_needs(grid))
+
+
+def group_needs(grid: Grid, units: Units) -> list[float]:
+    """Return, per column, the line a bracket group of its one-column cells needs when it does not fit
+    the column's line: the whole group (up to GROUP_MAX) or, for a longer one, a last line of
+    TAIL_CHARS characters and its closing bracket (lines.keep_groups); a unit more, as the narrowest
+    renderer fills a line one unit short. 0: none needs more than the column holds."""
+    spans = _spans(grid)
+    need = [0.0] * grid.ncols
+    tail = 2 * (TAIL_CHARS + 1)
+    for (r, c), cell in grid.cells.items():
+        if spans.get((r, c), 1) != 1 or not isinstance(cell.value, str):
+            continue
+        text = cell.value
+        if "（" not in text and "(" not in text:
+            continue
+        line = units(grid.widths[c], 1)
+        for g in _GROUP.findall(text):
+            u = _line_units(g)[0]
+            want = (u if u <= GROUP_MAX else tail) + 1
+            if u > line - 1 and want > line:
+                need[c] = max(need[c], want)
+    return need
+
+
+def fit_groups(grid: Grid, units: Units) -> bool:
+    """Widen each column whose bracket groups break with a short tail ("（中国共产党益阳市委" / "员会组织部）"
+    in a seven-character column) to what ``group_needs`` asks, from the columns with the most to
+    spare (never below their floors or what their headers need); return whether any changed."""
+    return _widen(grid, units, group_needs(grid, units), header_needs(grid))
+
+
+def _widen(grid: Grid, units: Units, needs: list[float], keep: list[float] | None = None) -> bool:
+    """Widen each column to hold a line of ``needs`` units, taking the width one unit at a time from
+    the column with the most to spare over its floor and its own need (and ``keep``'s)."""
     if all(units(w, 1) >= need + SLACK for w, need in zip(grid.widths, needs, strict=True) if need):
         return False
     lows = floors(grid, units, groups=False)  # a header on one line before a bracket group's
+    held = [max(a, b) for a, b in zip(needs, keep or needs, strict=True)]
     widths = list(grid.widths)
     changed = False
     for c, need in enumerate(needs):
@@ -111,7 +147,7 @@ def fit_headers(grid: Grid, units: Units) -> bool:
         want = _width_for(units, need)
         while widths[c] < want:
             spare = [
-                (widths[d] - max(lows[d], _width_for(units, needs[d]) if needs[d] else 0), widths[d], d)
+                (widths[d] - max(lows[d], _width_for(units, held[d]) if held[d] else 0), widths[d], d)
                 for d in range(len(widths))
                 if d != c
             ]

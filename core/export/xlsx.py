@@ -23,7 +23,7 @@ import xlsxwriter
 from core.export import Progress, pages, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
-from core.export.widths import Units, balance, fit_headers
+from core.export.widths import Units, balance, fit_groups, fit_headers
 from core.model import Report
 from core.numbers import q
 from core.templates import Template
@@ -171,6 +171,7 @@ def layout(grid: Grid, name: str) -> Sheet:
     grid.split_tall_rows(MAX_LINES - BREAK_ROOM, pad=2)  # as row_heights measures a cell
     cells = pages.measures(grid)  # each cell's lines, measured once
     fit_headers(grid, lambda w, n: w + 2 * n - 1)  # as cell_units at 五号
+    fit_groups(grid, lambda w, n: w + 2 * n - 1)
     size = cell_size(grid, cells)
     before = {k: c.value for k, c in grid.cells.items()}
     changed = grid.keep_brackets(lambda c, n: cell_units(grid, c, n, size), punctuation=True)

@@ -4,12 +4,19 @@ lines end, prints the same words, and the importer reads the text back as it was
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import docx
 import pytest
 
-from core.export.lines import _break_points, keep_groups
+from core.export.docx import write_docx
+from core.export.lines import TAIL_CHARS, _break_points, keep_groups
 from core.export.lines import units_of as _units
+from core.interchange import read_json_file
 from core.model import SOFT_BREAK
+from core.templates import get_template
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 CASES = [  # seed 001's cells that printed a lone tail, and the line width (units) of their column
     ("目标管理（22分）", 13),
@@ -53,3 +60,38 @@ def test_text_that_fits_or_has_no_bracket_is_left_alone() -> None:
     assert keep_groups("目标管理（22分）", 20) == "目标管理（22分）"
     assert keep_groups("根据相关情形补助困难党员和离退休干部", 10) == "根据相关情形补助困难党员和离退休干部"
     assert keep_groups("项目资金\n（万元）", 11) == "项目资金\n（万元）"  # already broken before it
+
+
+def test_a_long_group_in_a_narrow_column_leaves_no_stub_before_its_tail() -> None:
+    """004's Word 汇总表 printed "部门整体支出" / "（中国共产党益" / "阳市委" / "员会组织部）": the break
+    chosen before the tail left a three-character line before it. The lines before the tail now share
+    their text, at every width a renderer may fill."""
+    text = "部门整体支出（中国共产党益阳市委员会组织部）"
+    for width in (14.2, 15.2):
+        kept = keep_groups(text, width)
+        assert kept.replace(SOFT_BREAK, "") == text
+        for w in (int(width) - 1, int(width), int(width) + 1):
+            lines = [ln.rstrip("\u200b") for ln in _lines(kept, w)]
+            assert all(len(ln) * 2 >= w / 2 for ln in lines[:-1]), (kept, w, lines)
+
+
+def test_the_word_summary_widens_a_column_too_narrow_for_a_bracket_tail(tmp_path: Path) -> None:
+    """004's 汇总表 项目名称 column held seven characters a line: a bracket group broken in it could only
+    end in a tail of five ("员会组织部）"). The column is widened from the money columns, and the cell,
+    read back from the .docx, ends its lines with a tail of six characters and its bracket."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "004.docx"
+    write_docx(report, path, template=get_template(report.template))
+    document = docx.Document(str(path))
+    summary = [
+        c
+        for t in document.tables
+        for row in t.rows
+        for c in row.cells
+        if re.sub(r"[\u200b\n]", "", c.text) == "部门整体支出（中国共产党益阳市委员会组织部）"
+    ]
+    assert summary
+    lines = [p.text.rstrip("\u200b") for p in summary[0].paragraphs]
+    assert "".join(lines) == "部门整体支出（中国共产党益阳市委员会组织部）"
+    assert len(lines[-1]) >= TAIL_CHARS + 1 and lines[-1].endswith("）"), lines
+    assert all(len(ln) >= 4 for ln in lines), lines

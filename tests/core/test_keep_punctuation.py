@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.export.lines import NO_END, NO_START, PLAIN_WIDER, _plain_starts, keep_lines
+from core.export.lines import NO_END, NO_START, _plain_starts, keep_lines, plain_widths
 from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
 from core.model import SOFT_BREAK
@@ -29,6 +29,15 @@ CASES = [  # seed 001 and 003 cells that printed a line starting with "。" "，
         "预算调整247.69万元，实际预算921.26万元，部分项目因资金指标下达较晚，未能完成，部分项目属于据实补助申请，所以未能完成。",
         33.83,
     ),
+    (  # 001 附表6: ending the widest renderer's second line before "育" left "教" alone at the others
+        "全面贯彻新时代中国特色社会主义思想，着力培养忠诚干净担当的高素质干部，坚持德才兼备、以德为先、"
+        "任人唯贤。贯彻落实中央省市区委关于老干部服务的方针、政策，做好教育、引导和服务工作。",
+        78.0,
+    ),
+    (  # 003: Calc filled 88 units of a line of 85 and printed "。" alone
+        "目标 9：了解掌握市管领导班子和领导干部运行情况，对全市市管领导班子和领导干部进行年度考核。",
+        85.0,
+    ),
 ]
 
 
@@ -44,11 +53,11 @@ def _bad(text: str, width: float) -> list[str]:
 
 @pytest.mark.parametrize(("text", "usable"), CASES)
 def test_no_line_starts_with_closing_punctuation(text: str, usable: float) -> None:
-    assert any(_bad(text, usable + d) for d in PLAIN_WIDER)  # the case as the seed printed it
+    assert any(_bad(text, w) for w in plain_widths(usable))  # the case as the seed printed it
     kept = keep_lines(text, usable, punctuation=True)
     assert kept.replace(SOFT_BREAK, "") == text  # the same words, only where lines end moves
-    for d in PLAIN_WIDER:
-        assert not _bad(kept, usable + d), (kept, d)
+    for w in plain_widths(usable):
+        assert not _bad(kept, w), (kept, w)
 
 
 def test_word_and_text_that_fits_are_left_alone() -> None:
