@@ -22,6 +22,7 @@ from core.importers.grid import TABLE, Grid, Source
 from core.importers.readers import read_file
 from core.importers.recognise import (
     SCORE_SHEET,
+    SELF_EVAL,
     YTH,
     Options,
     RawForm,
@@ -265,6 +266,15 @@ def preview_files(
                     _append_table(last, raw)
                     last.grids.append(grid.index)
                     continue
+                if grid.kind != TABLE and len(forms) == 1 and _continues_sheet(last, raw, grid):
+                    assert last is not None and last.raw is not None
+                    raw.checks.append(
+                        f"工作表“{grid.name}”只有指标表、没有项目名称，已作为上一工作表“{last.part}”"
+                        f"（{last.form}）的续表导入，请核对"
+                    )
+                    _append_table(last, raw)
+                    last.grids.append(grid.index)
+                    continue
                 if raw.recognised_as == YTH and not raw.name:
                     raw.name = file_stem_name(str(path))
                     if "部门整体" in name:
@@ -366,6 +376,21 @@ def _continues(last: Part | None, raw: RawForm, grid: Grid) -> bool:
         and not last.raw.complete
         and set(raw.indicator_cols) == set(last.raw.indicator_cols)
     )
+
+
+def _continues_sheet(last: Part | None, raw: RawForm, grid: Grid) -> bool:
+    """A sheet holding only an indicator table, with no name of its own, right after the sheet of a
+    form (people split a long form over two sheets: 资金 and 目标 on one, 指标 on the next): the
+    indicators go on with that form, when its own indicator table is missing or did not end."""
+    if last is None or last.raw is None or last.raw.recognised_as in (SCORE_SHEET, YTH):
+        return False
+    if raw.recognised_as != SELF_EVAL or raw.name or raw.funds or raw.goals or not raw.indicators:
+        return False
+    if not last.grids or grid.index != last.grids[-1] + 1 or title_project_name(raw.title):
+        return False
+    if not last.raw.indicators:
+        return True
+    return not last.raw.complete and set(raw.indicator_cols) == set(last.raw.indicator_cols)
 
 
 _FORM_TITLE = re.compile(r"附件|自评表|申报表|评分表|目标表")

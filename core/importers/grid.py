@@ -29,7 +29,8 @@ class Grid:
 
     ``merges`` are inclusive (row0, col0, row1, col1) ranges; ``numeric`` the cells
     that held a number (not text) in the file; ``missing_formulas`` the cells with a
-    formula but no saved result (never read as 0).
+    formula but no saved result (never read as 0); ``errors`` the cells holding an error value
+    (#REF!, #DIV/0! …), which readers give as blank.
     """
 
     file: str
@@ -42,6 +43,7 @@ class Grid:
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
     index: int = 0
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)
     trailer: str = ""  # a Word table: the paragraphs just below it (the sign-off)

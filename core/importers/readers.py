@@ -10,6 +10,7 @@ The file's real format is found from its first bytes, not its name.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from defusedxml import ElementTree as SafeET
 
@@ -45,11 +46,17 @@ class ReadError(Exception):
 
 
 def number_text(value: Any) -> str:
-    """Print a number read from a file without float noise (709.47, 1, 0.8661)."""
+    """Print a number read from a file without float noise (709.47, 1, 0.8661). A float keeps the
+    15 significant digits Excel and WPS show: a saved sum of 709.47 + 0.03 is 709.5000000000001 in
+    the file and 709.5 on the screen."""
     if isinstance(value, bool):
         return "是" if value else "否"
     try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if isinstance(value, float):
+            text = repr(value)  # (short for most numbers: only a long one needs rounding)
+            number = Decimal(text if len(text) <= 15 else format(value, ".15g"))
+        else:
+            number = Decimal(value)
     except InvalidOperation:
         return str(value)
     if not number.is_finite():
@@ -60,12 +67,24 @@ def number_text(value: Any) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# Characters nobody sees that come with text pasted from web pages and chat programs (zero-width
+# space, byte order mark, soft hyphen …): "年初预算数\u200b" is 年初预算数 to the reader.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters nobody sees."""
+    return text.translate(INVISIBLE) if _INVISIBLE_RE.search(text) else text
+
+
 def cell_text(value: Any) -> tuple[str, bool]:
     """Return (text, was a number) for one cell value as a library gives it (without the line breaks
-    an export put in only to end its printed lines)."""
+    an export put in only to end its printed lines, and without characters nobody sees)."""
     if type(value) is str:
         text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-        return (text.replace(SOFT_BREAK, "") if SOFT_BREAK in text else text), False
+        text = text.replace(SOFT_BREAK, "") if SOFT_BREAK in text else text
+        return (text.translate(INVISIBLE) if _INVISIBLE_RE.search(text) else text), False
     if value is None:
         return "", False
     if isinstance(value, bool):
@@ -81,34 +100,118 @@ def cell_text(value: Any) -> tuple[str, bool]:
     return str(value).replace("\r\n", "\n").replace("\r", "\n"), False
 
 
+def _cfb_names(fh: BinaryIO) -> set[str] | None:
+    """The stream and storage names of a compound (OLE) file, read from its directory wherever it is
+    (a writer may put it at the end, past any fixed look-ahead), or None when the header is damaged."""
+    fh.seek(0)
+    header = fh.read(512)
+    if len(header) < 512:
+        return None
+    shift = int.from_bytes(header[0x1E:0x20], "little")
+    if shift not in (9, 12):
+        return None
+    size = 1 << shift
+    per = size // 4
+    fh.seek(0, 2)
+    sectors = max(0, fh.tell() // size - 1)
+
+    def sector(n: int, at: int = 0, length: int = 0) -> bytes:
+        if n >= sectors:
+            raise ValueError(n)
+        fh.seek((n + 1) * size + at)
+        block = fh.read(length or size)
+        if len(block) < (length or size):
+            raise ValueError(n)
+        return block
+
+    difat = [int.from_bytes(header[0x4C + 4 * i : 0x50 + 4 * i], "little") for i in range(109)]
+    more = int.from_bytes(header[0x44:0x48], "little")
+    try:
+        for _ in range(min(sectors, 100_000)):  # the FAT's further sectors: a chain of DIFAT sectors
+            if more >= sectors:
+                break
+            block = sector(more)
+            difat.extend(int.from_bytes(block[i : i + 4], "little") for i in range(0, size - 4, 4))
+            more = int.from_bytes(block[size - 4 :], "little")
+    except (ValueError, OSError):
+        return None
+
+    def fat_next(n: int) -> int:
+        if n // per >= len(difat):
+            raise ValueError(n)
+        return int.from_bytes(sector(difat[n // per], (n % per) * 4, 4), "little")
+
+    names: set[str] = set()
+    current = int.from_bytes(header[0x30:0x34], "little")
+    try:
+        for _ in range(10_000):
+            if current >= 0xFFFFFFFA:
+                break
+            block = sector(current)
+            for at in range(0, size, 128):
+                length = int.from_bytes(block[at + 64 : at + 66], "little")
+                if 2 <= length <= 64 and block[at + 66] in (1, 2, 5):
+                    names.add(block[at : at + length - 2].decode("utf-16-le", "replace"))
+            current = fat_next(current)
+    except (ValueError, OSError):
+        return names or None
+    return names
+
+
+def _zip_names(path: Path) -> set[str] | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def sniff(path: Path) -> str:
-    """Return the real format of a file from its first bytes: xlsx, docx, xls, xml, html or ""."""
+    """Return the real format of a file from its first bytes: xlsx, docx, xls, xml, html, csv, doc,
+    encrypted, ppt, badzip, zip, nul or ""."""
     with path.open("rb") as fh:
         head = fh.read(4096)
-    if head.startswith(OLE_MAGIC):
-        with path.open("rb") as fh:
-            start = fh.read(1 << 20)
-        if ENCRYPTED_MARK in start:
-            return "encrypted"
-        if WORD_MARK in start and not any(mark in start for mark in EXCEL_MARKS):
-            return "doc"
-        return "xls"
+        if head.startswith(OLE_MAGIC):
+            names = _cfb_names(fh)
+            if names is None:  # a damaged header: look for the names near the start
+                fh.seek(0)
+                start = fh.read(1 << 20)
+                marks = (ENCRYPTED_MARK, WORD_MARK, *EXCEL_MARKS)
+                names = {m.decode("utf-16-le") for m in marks if m in start}
+            if names & {"EncryptionInfo", "EncryptedPackage"}:
+                return "encrypted"
+            if "WordDocument" in names and not names & {"Workbook", "Book"}:
+                return "doc"
+            if "PowerPoint Document" in names:
+                return "ppt"
+            return "xls"
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        names = _zip_names(path)
+        if names is None:
             return "badzip"
+        names = {n.replace("\\", "/") for n in names}
         if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
+        if "ppt/presentation.xml" in names:
+            return "ppt"
         return "zip"
+    if head and not head.strip(b"\0"):
+        return "nul"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if SS_NS.encode() in head or (text.startswith(b"<?xml") and b"workbook" in head.lower()):
         return "xml"
     if text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
         return "html"
+    if b"\0" not in head and (b"," in head or b"\t" in head):
+        chunk = head[:-4] if len(head) == 4096 else head  # (a character may be cut at the end)
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                chunk.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return "csv"
     return ""
 
 
@@ -133,6 +236,20 @@ def _check_zip(path: Path) -> None:
         raise ReadError(f"{path.name} 解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹，已拒绝读取")
 
 
+def _unzipped_as_excel(path: Path) -> bytes | None:
+    """A workbook or document whose zip names its parts with Windows separators (``xl\\workbook.xml``,
+    as some programs write them) repacked in memory with "/" as Excel reads it; None for a usual one."""
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        if not any("\\" in i.filename for i in infos):
+            return None
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repacked:
+            for info in infos:
+                repacked.writestr(info.filename.replace("\\", "/"), zf.read(info))
+    return out.getvalue()
+
+
 def read_file(path: Path | str, progress: Progress | None = None) -> Source:
     """Read one file; a file that cannot be read gives a Source with ``error`` set, never raises."""
     path = Path(path)
@@ -140,8 +257,14 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
     try:
         if not path.is_file():
             raise ReadError(f"文件不存在：{path.name}")
-        if path.stat().st_size > MAX_FILE_BYTES:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
             raise ReadError(f"{path.name} 超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，过大，未读取")
+        if size == 0:
+            raise ReadError(
+                f"{path.name} 是空文件（0 字节），没有内容（可能保存、复制或下载时中断）；"
+                "请找到完整的文件后再导入"
+            )
         kind = sniff(path)
         source.kind = kind
         note = _suffix_note(path, kind)
@@ -155,17 +278,32 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         if kind == "encrypted":
             raise ReadError(f"{path.name} 设有打开密码（已加密），请在 Excel/WPS 中去掉密码后再导入")
         if kind == "badzip":
-            raise ReadError(f"{path.name} 已损坏，无法解压")
+            raise ReadError(
+                f"{path.name} 已损坏，无法解压（文件不完整，可能保存、复制或下载时中断）；"
+                "请重新复制或下载，或在 Excel/WPS 中打开后另存再导入"
+            )
+        if kind == "nul":
+            raise ReadError(f"{path.name} 已损坏：内容全是空字节（可能保存时中断）；请找到完整的文件后再导入")
+        if kind == "csv":
+            raise ReadError(
+                f"{path.name} 是文本（CSV）文件，不是 Excel 工作簿；"
+                "请在 Excel/WPS 中打开，另存为 .xlsx 后再导入"
+            )
+        if kind == "ppt":
+            raise ReadError(
+                f"{path.name} 是 PowerPoint 演示文稿，不是自评表；请选择 Excel、WPS 表格或 Word 文件"
+            )
+        data = _unzipped_as_excel(path) if kind in ("xlsx", "docx") else None
         if kind == "xlsx":
             _check_zip(path)
-            source.grids = read_xlsx(path, progress)
+            source.grids = read_xlsx(path, progress, data)
         elif kind == "xls":
             source.grids = read_xls(path, progress)
         elif kind == "xml":
             source.grids = read_spreadsheetml(path)
         elif kind == "docx":
             _check_zip(path)
-            source.grids, source.paragraphs = read_docx(path)
+            source.grids, source.paragraphs = read_docx(path, data)
         elif kind == "html":
             raise ReadError(f"{path.name} 实际是网页（HTML）文件，请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
         else:
@@ -183,10 +321,12 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
 
 
 # ---- .xlsx and .xls (calamine) ---------------------------------------------------
-def _calamine_grids(path: Path, kind: str, progress: Progress | None) -> list[Grid]:
+def _calamine_grids(
+    path: Path, kind: str, progress: Progress | None, data: bytes | None = None
+) -> list[Grid]:
     import python_calamine as pc
 
-    handle = path.open("rb")
+    handle: BinaryIO = io.BytesIO(data) if data is not None else path.open("rb")
     try:
         workbook = pc.CalamineWorkbook.from_filelike(handle)  # by content, not by the file's name
     except pc.PasswordError as exc:
@@ -250,6 +390,8 @@ _HIDDEN_ATTR = re.compile(rb'\bhidden="(?:1|true)"')
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[ >/]")
 _VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]")
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _MIN_ATTR = re.compile(rb'\bmin="(\d+)"')
 _MAX_ATTR = re.compile(rb'\bmax="(\d+)"')
@@ -276,7 +418,8 @@ def _sheet_paths(zf: zipfile.ZipFile) -> list[str]:
 
 
 def _scan_sheet_xml(data: bytes, grid: Grid) -> None:
-    """Add hidden rows and columns and formulas with no saved value, read from the raw sheet XML."""
+    """Add hidden rows and columns, formulas with no saved value and cells holding an error value
+    (which calamine gives as blank), read from the raw sheet XML."""
     cols_end = data.find(b"<sheetData")
     for match in _COL_RE.finditer(data, 0, cols_end if cols_end > 0 else len(data)):
         attrs = match.group(1)
@@ -301,12 +444,22 @@ def _scan_sheet_xml(data: bytes, grid: Grid) -> None:
             ref = _CELL_REF.search(cell)
             if ref:
                 grid.missing_formulas.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+    for match in _ERROR_TYPE.finditer(data):
+        start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
+        end = data.find(b"c>", match.end())
+        if start < 0 or end < 0 or data.find(b">", start) < match.start():
+            continue  # t="e" outside a cell's own tag
+        cell = data[start : end + 2]
+        ref, value = _CELL_REF.search(cell), _VALUE_TEXT.search(cell)
+        if ref:
+            code = value.group(1).decode("utf-8", "replace").strip() if value else ""
+            grid.errors[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = code or "#VALUE!"
 
 
-def read_xlsx(path: Path, progress: Progress | None = None) -> list[Grid]:
-    grids = _calamine_grids(path, "xlsx", progress)
+def read_xlsx(path: Path, progress: Progress | None = None, data: bytes | None = None) -> list[Grid]:
+    grids = _calamine_grids(path, "xlsx", progress, data)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             paths = _sheet_paths(zf)
             names = set(zf.namelist())
             for grid in grids:
@@ -387,7 +540,10 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                     if cell.get(_ss("Formula")):
                         grid.missing_formulas.add((r, c))
                 else:
-                    text = "".join(data.itertext())
+                    text = cell_text("".join(data.itertext()))[0]
+                    if data.get(_ss("Type")) == "Error":
+                        grid.errors[(r, c)] = text.strip() or "#VALUE!"
+                        text = ""
                     if data.get(_ss("Type")) == "Number" and text.strip():
                         try:
                             text = number_text(Decimal(text.strip()))
@@ -443,7 +599,7 @@ def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
                 if vm is not None:
                     vmerge = vm.get(_w("val"), "continue")
             text = "\n".join(t for t in (_para_text(p) for p in tc.findall(_w("p"))) if t)
-            text = text.replace(SOFT_BREAK, "")  # an export's own line ends, not the writer's
+            text = visible(text.replace(SOFT_BREAK, ""))  # an export's own line ends, not the writer's
             nested = tc.findall(_w("tbl"))
             if nested and not text:
                 text = " ".join(_para_text(p) for p in tc.iter(_w("p")))
@@ -503,12 +659,12 @@ def _blocks(container: Any) -> Iterator[Any]:
             yield child
 
 
-def read_docx(path: Path) -> tuple[list[Grid], list[tuple[str, str]]]:
+def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[tuple[str, str]]]:
     """Return the tables of a .docx as grids and its paragraphs as (heading level, text)."""
     import docx
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data) if data is not None else str(path))
     except Exception as exc:
         raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
     styles = {s.style_id: (s.name or "") for s in document.styles}
@@ -519,7 +675,7 @@ def read_docx(path: Path) -> tuple[list[Grid], list[tuple[str, str]]]:
             grids.append(_table_grid(child, path, len(grids) + 1))
             paragraphs.append(("table", str(len(grids))))
         elif child.tag == _w("p"):
-            text = _para_text(child)
+            text = visible(_para_text(child)).strip()
             if not text:
                 continue
             level = ""

@@ -302,14 +302,87 @@ def _hide_columns(grid: Grid) -> list[Skip]:
 
 
 NO_RESULT = "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）"
+ERROR_PREFIX = "单元格为错误值 "
+ERROR_VALUE = ERROR_PREFIX + "{code}（公式出错），未导入；请在 Excel/WPS 中改正后再导入"
+
+
+def _unread(grid: Grid, r: int, c: int) -> str:
+    """Why the cell's value cannot be read ("" when it can): a formula with no saved result, or an
+    error value (#REF!, #DIV/0! …) that readers give as blank."""
+    if not grid.missing_formulas and not grid.errors:
+        return ""
+    at = grid.anchor(r, c)
+    if at in grid.missing_formulas:
+        return NO_RESULT
+    code = grid.errors.get(at)
+    return ERROR_VALUE.format(code=code) if code else ""
+
+
+def _side_by_side(grid: Grid) -> list[int]:
+    """The columns where a second (third …) form starts beside the first on one sheet (two projects
+    laid out next to each other to print on one page): a row near the top with a name label
+    (项目名称 …) in two places, and no merged range reaching across the place where one ends."""
+    for r in range(min(grid.height, 40)):
+        found = []
+        for c, text in _anchors(grid, r):
+            if HEAD.name in inline_fields(text) or (
+                name_label(text) and any(t for _, t in _cells_right(grid, r, c)[:1])
+            ):
+                found.append(c)
+        if len(found) < 2:
+            continue
+        starts = found[1:]
+        if any(c0 < s <= c1 for _r0, c0, _r1, c1 in grid.merges for s in starts):
+            return []
+        return starts
+    return []
+
+
+def _band(grid: Grid, low: int, high: int) -> Grid:
+    """The part of a grid in columns low … high-1 (the rest blank), cells keeping their references."""
+
+    def inside(cell: tuple[int, int]) -> bool:
+        return low <= cell[1] < high
+
+    band = Grid(grid.file, grid.name, grid.kind, index=grid.index, note=grid.note, trailer=grid.trailer)
+    band.cells = [[v if low <= c else "" for c, v in enumerate(row[:high])] for row in grid.cells]
+    band.merges = [m for m in grid.merges if low <= m[1] and m[3] < high]
+    band.numeric = {cell for cell in grid.numeric if inside(cell)}
+    band.missing_formulas = {cell for cell in grid.missing_formulas if inside(cell)}
+    band.errors = {cell: code for cell, code in grid.errors.items() if inside(cell)}
+    band.hidden, band.hidden_rows = grid.hidden, grid.hidden_rows
+    band.hidden_cols = {c for c in grid.hidden_cols if low <= c < high}
+    band.index_merges()
+    return band
 
 
 def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     """Return the forms found in a grid, or ([], reason) when it holds none."""
     hidden = _hide_columns(grid) if grid.hidden_cols and not options.include_hidden else []
-    forms, why = _recognise_grid(grid, options)
+    starts = _side_by_side(grid)
+    if starts:
+        forms, whys = [], []
+        edges = [0, *starts, grid.width]
+        for low, high in zip(edges, edges[1:], strict=False):
+            found, why = _recognise_grid(_band(grid, low, high), options)
+            forms.extend(found)
+            whys.append(why)
+        for form in forms:
+            form.notes.append(f"工作表“{grid.name}”中有 {len(starts) + 1} 张表左右并排，已分别导入")
+        why = "" if forms else whys[0]
+    else:
+        forms, why = _recognise_grid(grid, options)
     for form in forms:
         form.skipped[:0] = hidden
+        errors_at = [s.reason for s in form.skipped if s.reason.startswith(ERROR_PREFIX)]
+        codes = [reason[len(ERROR_PREFIX) :].split("（")[0] for reason in errors_at]
+        if codes:
+            count, errors = len(codes), sorted(set(codes))
+            form.checks.insert(
+                0,
+                f"有 {count} 个单元格是错误值（{'、'.join(errors)}），公式出错，这些单元格未导入，"
+                "不按 0 计；请在 Excel/WPS 中改正公式后再导入，或导入后在报告中填写",
+            )
         formulas = sum(1 for s in form.skipped if s.reason == NO_RESULT)
         if formulas:  # a workbook written by a program, never opened and saved in Excel/WPS
             form.checks.insert(
@@ -570,8 +643,9 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         for key, c in cols.items():
             text = grid.text(r, c)
             ref = grid.ref(r, c)
-            if grid.anchor(r, c) in grid.missing_formulas:
-                form.skipped.append(Skip(ref, NO_RESULT))
+            unread = _unread(grid, r, c)
+            if unread:
+                form.skipped.append(Skip(ref, unread))
                 continue
             if not text:
                 continue
@@ -857,8 +931,9 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         for key, c in cols.items():
             if key == "seq":
                 continue
-            if grid.anchor(r, c) in grid.missing_formulas:
-                form.skipped.append(Skip(grid.ref(r, c), NO_RESULT))
+            unread = _unread(grid, r, c)
+            if unread:
+                form.skipped.append(Skip(grid.ref(r, c), unread))
                 continue
             text = grid.text(r, c)
             if key in LEVEL_KEYS and (r, c) != grid.anchor(r, c) and grid.anchor(r, c)[0] < hr:

@@ -1,0 +1,299 @@
+"""Files as they arrive from other offices: saved by WPS or by other programs, pasted from web pages,
+cut short in a download, or not workbooks at all. Each variant is generated here (openpyxl and
+zipfile edits of the seed's own export, no binary fixtures) and read back; each either imports as
+the seed or is refused with one Chinese sentence that says what to do, never a traceback and never
+a number silently changed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.cell_range import CellRange
+
+from core.export.xlsx import write_xlsx
+from core.importers.api import build_report, preview_files
+from core.schema import FUND
+from core.templates import get_template
+from tests.core.test_import_variants import (
+    SEED,
+    SHEET,
+    _original,
+    funds_of,
+    imported,
+    indicators_of,
+    one_sheet,
+)
+
+
+@pytest.fixture(scope="module")
+def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "seed004.xlsx"
+    write_xlsx(SEED, path, template=get_template(SEED.template))
+    return path
+
+
+def _one(seed_xlsx: Path, tmp_path: Path, name: str = "one.xlsx") -> Path:
+    wb, _ws = one_sheet(seed_xlsx)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def _rezip(source: Path, target: Path, edit: Callable[[str, bytes], tuple[str, bytes]]) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name, data = edit(info.filename, zin.read(info.filename))
+            zout.writestr(name, data)
+    return target
+
+
+def _refused(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line the user reads when a file is refused (the preview's and the command line's)."""
+    from core.cli import main
+
+    preview = preview_files([path])
+    assert not preview.recognised
+    assert main(["import", str(path), "--dry-run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and "\n" not in err
+    assert preview.nothing_reason() in err
+    return preview.nothing_reason()
+
+
+# ---- what people paste and what programs save --------------------------------------------------
+def test_characters_nobody_sees_are_not_part_of_labels_or_names(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Text pasted from a web page or a chat program brings zero-width spaces, byte order marks and
+    no-break spaces: "年初预算数\u200b" is the column 年初预算数, "\u200b产出指标" is 产出指标."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["A3"] = "项目名称\u200b"
+    ws["D5"], ws["E5"] = "\ufeff年初预算数 ", "全年预算数\xa0"
+    ws["B7"] = "其中：当年财政拨款\u200b"
+    ws["B12"], ws["D12"] = "一级指标\u200b", " 三级指标\u3000"
+    ws["B13"] = "\u200b产出指标\u200b\n（50分）"
+    ws["D15"] = "公务员招录\u00ad差错率"
+    path = tmp_path / "pasted.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.name == "业务工作经费"
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert not part.checks and not part.skipped
+
+
+def test_saved_sums_keep_the_digits_excel_shows(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A sum Excel or WPS saved is a binary float: 709.47 + 0.03 is stored as 709.5000000000001 and
+    shown as 709.5; the import reads what the screen shows (15 significant digits)."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["E6"], ws["F6"], ws["D7"] = 709.47 + 0.03, 709.4999999999999, 153.03000000000003
+    path = tmp_path / "sums.xlsx"
+    wb.save(path)
+    _preview, _part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+
+
+def test_error_values_are_named_not_read_as_blank(seed_xlsx: Path, tmp_path: Path) -> None:
+    """#REF! in 分值 (a column deleted after the formula was written) and #DIV/0! in 执行率: the
+    reader gives such a cell as blank; the preview names each cell and asks to check."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["H6"], ws["G13"] = "#DIV/0!", "#REF!"
+    ws["H6"].data_type = ws["G13"].data_type = "e"
+    path = tmp_path / "errors.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.indicators[0].weight == ""
+    assert [(s.cell, s.reason) for s in part.skipped] == [
+        (f"{SHEET}!H6", "单元格为错误值 #DIV/0!（公式出错），未导入；请在 Excel/WPS 中改正后再导入"),
+        (f"{SHEET}!G13", "单元格为错误值 #REF!（公式出错），未导入；请在 Excel/WPS 中改正后再导入"),
+    ]
+    assert part.checks[0].startswith("有 2 个单元格是错误值（#DIV/0!、#REF!），公式出错")
+
+
+_SHARED = re.compile(rb'<c r="([A-Z]+\d+)"([^>]*) t="inlineStr"><is><t>(.*?)</t></is></c>', re.S)
+
+
+def _wps_package(source: Path, target: Path, *, rich: bool, backslash: bool) -> Path:
+    """The seed sheet as WPS and some other programs save it: every text in xl/sharedStrings.xml
+    (longer ones as formatted runs with a phonetic guide, as WPS writes them), the sheet's size
+    given as A1, KSO's custom properties, and (some Windows programs) "\\" in the zip's part names."""
+    strings: list[bytes] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        strings.append(match.group(3))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), len(strings) - 1)
+
+    def item(text: bytes) -> bytes:
+        if not rich or len(text) < 24:
+            return b"<si><t>%s</t></si>" % text
+        cut = text.rfind(b";", 0, len(text) // 2) + 1 or len(text)  # between two &#…; references
+        font = '<rPr><sz val="11"/><rFont val="宋体"/><charset val="134"/></rPr>'.encode()
+        return (
+            b'<si><r>%s<t xml:space="preserve">%s</t></r><r><rPr><b/></rPr><t xml:space="preserve">%s</t></r>'
+            b'<rPh sb="0" eb="1"><t>x</t></rPh><phoneticPr fontId="1" type="noConversion"/></si>'
+            % (font, text[:cut], text[cut:])
+        )
+
+    with zipfile.ZipFile(source) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = _SHARED.sub(shared, parts[sheet])
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', parts[sheet])
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (len(strings), len(strings))
+        + b"".join(item(s) for s in strings)
+        + b"</sst>"
+    )
+    parts["docProps/custom.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer">'
+        b"<vt:lpwstr>2052-12.1.0.16729</vt:lpwstr></property></Properties>"
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name.replace("/", "\\") if backslash else name, data)
+    return target
+
+
+@pytest.mark.parametrize(("rich", "backslash"), [(True, False), (False, True)])
+def test_workbooks_saved_by_wps_and_other_programs(
+    seed_xlsx: Path, tmp_path: Path, rich: bool, backslash: bool
+) -> None:
+    path = _wps_package(_one(seed_xlsx, tmp_path), tmp_path / "wps.xlsx", rich=rich, backslash=backslash)
+    _preview, part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert not part.checks and not part.skipped
+
+
+# ---- files that cannot be read: one sentence that says what to do ------------------------------
+def _big_ole(path: Path, stream: str) -> Path:
+    """A compound (OLE) file over 1 MB whose directory (written last, as xlwt and other writers do)
+    names ``stream``: WordDocument for a .doc with pictures, EncryptionInfo for an .xlsx with a
+    password (Excel keeps it as an encrypted package inside a compound file)."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for r in range(30_000):
+        sheet.write(r, 0, f"第{r}行的文字" * 2)
+        sheet.write(r, 1, r)
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = data.find("Workbook".encode("utf-16-le"))
+    assert at > 1 << 20  # past the first megabyte
+    name = stream.encode("utf-16-le") + b"\0\0"
+    data[at : at + 64] = name + b"\0" * (64 - len(name))
+    data[at + 64 : at + 66] = len(name).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p, s: _big_ole(p / "去年报告.doc", "WordDocument"), "是旧版 Word（.doc）或 WPS 文字"),
+        (lambda p, s: _big_ole(p / "自评表.xlsx", "EncryptionInfo"), "设有打开密码（已加密）"),
+        (lambda p, s: _write(p / "自评表.xlsx", b""), "是空文件（0 字节）"),
+        (lambda p, s: _write(p / "自评表.xlsx", b"\0" * 8192), "内容全是空字节"),
+        (
+            lambda p, s: _write(p / "自评表.xlsx", s.read_bytes()[: s.stat().st_size // 2]),
+            "已损坏，无法解压（文件不完整，可能保存、复制或下载时中断）",
+        ),
+        (
+            lambda p, s: _write(p / "自评表.xlsx", "项目名称,业务工作经费\n一级指标\n".encode("gb18030")),
+            "是文本（CSV）文件，不是 Excel 工作簿；请在 Excel/WPS 中打开，另存为 .xlsx 后再导入",
+        ),
+    ],
+    ids=["big-doc", "encrypted", "zero-bytes", "nul-bytes", "truncated", "csv"],
+)
+def test_files_that_cannot_be_read_say_why_in_one_sentence(
+    seed_xlsx: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path, Path], Path],
+    words: str,
+) -> None:
+    path = make(tmp_path, _one(seed_xlsx, tmp_path, "source.xlsx"))
+    reason = _refused(path, capsys)
+    assert reason.startswith(path.name) and words in reason
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+# ---- layouts: two forms on one sheet, one form on two sheets -----------------------------------
+def _copy_block(source: Any, target: Any, rows: range, row_shift: int = 0, col_shift: int = 0) -> None:
+    """Copy the cells and merged ranges of ``rows`` (as a person copies a block of a sheet)."""
+    for row in source.iter_rows(min_row=rows.start, max_row=rows.stop - 1):
+        for cell in row:
+            if not isinstance(cell, MergedCell):
+                target.cell(cell.row + row_shift, cell.column + col_shift, cell.value)
+    for merged in list(source.merged_cells.ranges):
+        if rows.start <= merged.min_row and merged.max_row < rows.stop:
+            moved = CellRange(merged.coord)
+            moved.shift(row_shift=row_shift, col_shift=col_shift)
+            target.merge_cells(moved.coord)
+
+
+def test_two_forms_side_by_side_on_one_sheet(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Two projects laid out next to each other (to print on one page): each is its own form; the
+    right one's cells keep their own references (N6, not D6)."""
+    wb, ws = one_sheet(seed_xlsx)
+    _copy_block(ws, ws, range(1, 28), col_shift=10)
+    ws["L3"], ws["N6"], ws["N7"] = "另一项目经费", 99, 99
+    path = tmp_path / "side.xlsx"
+    wb.save(path)
+    preview = preview_files([path])
+    left, right = preview.recognised
+    assert (left.form, right.form) == ("业务工作经费", "另一项目经费")
+    assert not left.checks and not right.checks
+    assert right.raw is not None and right.raw.funds[0].refs[FUND.initial] == f"{SHEET}!N6"
+    report = build_report(preview, template=SEED.template, year=2023)
+    first, second = report.projects
+    assert funds_of(first) == funds_of(_original())
+    assert indicators_of(first) == indicators_of(second) == indicators_of(_original())
+    total = second.fund("total")
+    assert total is not None and total.initial == "99"
+
+
+def test_one_form_over_two_sheets(seed_xlsx: Path, tmp_path: Path) -> None:
+    """资金 and 目标 on one sheet, the indicator table on the next (with no 项目名称 of its own): one
+    form, and the preview asks to check that the second sheet belongs to it."""
+    wb, ws = one_sheet(seed_xlsx)
+    more = wb.create_sheet("指标（续）")
+    _copy_block(ws, more, range(12, 28), row_shift=-10)
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row >= 12:
+            ws.unmerge_cells(merged.coord)
+    ws.delete_rows(12, 16)
+    path = tmp_path / "two-sheets.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.name == "业务工作经费"
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert part.checks == [
+        f"工作表“指标（续）”只有指标表、没有项目名称，已作为上一工作表“{SHEET}”（业务工作经费）的续表导入，请核对"
+    ]
