@@ -38,6 +38,7 @@ from gui.form_commands import (
     RenameFormCommand,
     run,
 )
+from gui.viewport import own_viewport
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -370,6 +371,7 @@ class NavTree(QTreeView):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)
         self.ctx = ctx
         self.setObjectName("navTree")
         self.nav_model = NavModel(ctx, self)

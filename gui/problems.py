@@ -33,6 +33,7 @@ from core.schema import TABLE_LABELS
 from gui.context import AppContext
 from gui.direction import add_direction_actions
 from gui.navigation import badge_icon
+from gui.viewport import own_viewport
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
@@ -257,6 +258,7 @@ class ProblemDock(QDockWidget):
         bar.setLayout(self._filters(bar))
         self.setTitleBarWidget(bar)
         self.view = QTableView(body)
+        own_viewport(self.view)
         self.view.setObjectName("problemView")
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

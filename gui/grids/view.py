@@ -49,6 +49,7 @@ from gui.grids.base import LINE, GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, editor_text, input_target, set_editor_text
 from gui.grids.models import make_model
+from gui.viewport import own_viewport
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -87,6 +88,7 @@ class GridTable(QTableView):
 
     def __init__(self, grid: GridView) -> None:
         super().__init__(grid)
+        own_viewport(self)
         self.grid = grid
         self.refused_editor: QWidget | None = None
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row

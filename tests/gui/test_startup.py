@@ -141,7 +141,7 @@ class Spy(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
             import PySide6.QtWidgets
-            made = ["QtWidgets.QStyle"] if "QStyle" in vars(PySide6.QtWidgets) else []  # its type, made
+            made = [f"QtWidgets.{name}" for name in ("QStyle", "QWizard") if name in vars(PySide6.QtWidgets)]
             seen.append(sorted(sys.modules) + made)
             QTimer.singleShot(1000, app.quit)
         return False
@@ -177,6 +177,9 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         "gui.editors.narrative",
         "gui.editors.basic_data",
         "QtWidgets.QStyle",  # the toolbar's standard icons come on the next turn (12 ms of enums)
+        # made when PySide sees a viewport Qt made (it looks for the most derived of every widget
+        # class, making each with its enums: 20–30 ms); the views' viewports are made in Python
+        "QtWidgets.QWizard",
         "hashlib",  # the backup's key, after the paint (loading OpenSSL: 4 ms)
         "secrets",
     ):
