@@ -63,10 +63,15 @@ def prepare_start() -> None:
 
     The plain-Python modules the first paint needs are imported here, before PySide6: once it is
     imported, PySide6 reads the source of every module imported after it (to see whether it uses
-    its ``__feature__`` switches), 20 ms for these.
+    its ``__feature__`` switches), 20 ms for these. Their dataclasses' methods come compiled from
+    the last start (``core.classcache``).
     """
     block_numpy()
     gc.disable()
+    from core import classcache
+    from core.paths import user_data_dir
+
+    classcache.install(user_data_dir() / "cache")
     import core.interchange  # noqa: F401
     import core.report  # noqa: F401
     import core.scoring  # noqa: F401
@@ -75,9 +80,13 @@ def prepare_start() -> None:
 def collector_on() -> None:
     """The garbage collector back on after the start (``prepare_start``). What the start made stays
     for the session (modules, classes, Qt's wrappers, the report): frozen, so the collector never
-    walks it; otherwise its first collection would walk all of it at once, just after the paint."""
+    walks it; otherwise its first collection would walk all of it at once, just after the paint.
+    The dataclasses' code compiled for this start is kept for the next one."""
+    from core import classcache
+
     gc.freeze()
     gc.enable()
+    classcache.save()
 
 
 def block_numpy() -> None:
@@ -96,7 +105,11 @@ def run_window(path: str | None) -> int:
     install_crash_handler()
     window = MainWindow()
     start_window(window, path)
-    return app.exec()
+    code = app.exec()
+    from core import classcache
+
+    classcache.save()  # the classes of what was opened since (exports, the checker …)
+    return code
 
 
 def start_window(window: MainWindow, path: str | None) -> None:

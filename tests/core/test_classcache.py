@@ -1,0 +1,74 @@
+"""The start's dataclasses get their methods' code from the last start (core.classcache)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import classcache
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[Path]:
+    """The cache installed over ``tmp_path``; afterwards dataclasses compile as Python does."""
+    yield tmp_path
+    if hasattr(dataclasses, "exec"):
+        delattr(dataclasses, "exec")
+    classcache._code.clear()
+    classcache._path.clear()
+    classcache._unsaved[0] = False
+
+
+def _make() -> type:
+    @dataclasses.dataclass(frozen=True)
+    class Row:
+        name: str
+        amount: int = 0
+        tags: tuple[str, ...] = ()
+
+    return Row
+
+
+def test_a_second_start_compiles_nothing_and_its_classes_are_the_same(cache: Path) -> None:
+    classcache.install(cache)
+    first = _make()
+    assert classcache._unsaved[0]  # compiled, not yet written
+    classcache.save()
+    assert not classcache._unsaved[0]
+    assert list(cache.iterdir()) and not list(cache.glob("*.part"))
+
+    classcache._code.clear()  # a new process: only the file is left
+    classcache.install(cache)
+    assert classcache._code
+    second = _make()
+    assert not classcache._unsaved[0]  # every method came from the file
+    for cls in (first, second):
+        row = cls("培训", 3)
+        assert row == cls("培训", 3) and row != cls("培训", 4)
+        assert repr(row).endswith("Row(name='培训', amount=3, tags=())")
+        assert hash(row) == hash(cls("培训", 3))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            row.name = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe9\x00\x00"])
+def test_a_damaged_or_foreign_file_means_compiling_as_before(cache: Path, content: bytes) -> None:
+    import sys
+
+    (cache / f"dataclasses-{sys.implementation.cache_tag}.bin").write_bytes(content)
+    classcache.install(cache)
+    row = _make()("a")
+    assert row.amount == 0 and classcache._unsaved[0]
+    classcache.save()  # written anew
+    classcache._code.clear()
+    classcache.install(cache)
+    assert classcache._code
+
+
+def test_nothing_is_written_when_nothing_was_compiled(cache: Path) -> None:
+    classcache.install(cache)
+    classcache.save()
+    assert not list(cache.iterdir())
