@@ -38,14 +38,59 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 if TYPE_CHECKING:
-    from core.model import Report
+    from core.model import Indicator, Report
 
 GRADES_SPREAD = (0, 0, 1, 3, 4, 6, 9, 14)  # how many indicators miss their target: grades spread 优…差
+UNITS = ("人次", "个", "户", "天", "项", "次", "场", "篇", "万元", "%")
+TOPICS = ("培训", "走访", "宣传", "检查", "维修", "补贴", "服务", "采购", "巡查", "资助", "验收", "监测")
+PHRASES = ("按计划完成", "较上年有所增加", "已全部验收", "群众反映良好", "部分工作顺延", "已形成台账")
+NOTES = (
+    "资金到位较晚，部分工作顺延",
+    "受天气影响工期推迟，下一步将加强调度",
+    "实际需求少于预期，今后将完善测算",
+    "政策调整，部分任务取消",
+)
 
 
-def build_report(n: int, projects: int = 30, per: int = 25, seed: int = 7) -> Report:
+def varied_indicator(rng: random.Random, level: int) -> Indicator:
+    """One indicator row as departments write them, rarely the same twice: its own name, numbers
+    from a wide range, most rows with their own 完成情况简要描述 (what a real set looks like, unlike
+    ``check_bench.indicator``'s few target/actual pairs)."""
+    from check_bench import LEVELS
+
+    from core.model import Indicator
+
+    level1, level2 = LEVELS[level % len(LEVELS)]
+    if rng.random() < 0.03:
+        level2 = level2.replace("指标", "")  # not the standard name: S09
+    name = f"{rng.choice(TOPICS)}{rng.choice(('次数', '人数', '覆盖率', '完成率', '合格率', '及时率'))}"
+    name += f"{rng.randint(1, 9999)}"
+    kind = rng.random()
+    if kind < 0.45:
+        unit = rng.choice(UNITS)
+        n = rng.choice((rng.randint(1, 99_999), round(rng.uniform(1, 999), 1)))
+        op = rng.choice(("≥", "≥", "≤", "=", ""))  # "": no direction written (S03)
+        got = n * rng.choice((1, 1, 1.02, 0.98, 1.3, 0.7)) if unit != "%" else min(100, n)
+        target, actual = f"{op}{n}{unit}", f"{round(got, 1)}{unit}"
+    elif kind < 0.7:
+        x = round(rng.uniform(60, 100), rng.choice((0, 1)))
+        target, actual = f"≥{x}%", f"{round(min(100, x + rng.uniform(-8, 5)), 1)}%"
+    elif kind < 0.8:
+        month = rng.randint(3, 12)
+        target, actual = f"2023年{month}月底前", f"2023年{min(12, month + rng.choice((0, 0, 1)))}月"
+    else:
+        target = rng.choice(("有效保障", "明显提升", "群众满意", "规范运行", "逐步改善"))
+        actual = rng.choice(("达成", "达成", "部分达成", target, f"{target}，效果较好"))
+    brief = (
+        f"{name}{rng.choice(PHRASES)}，{actual}，编号{rng.randint(1, 99_999)}" if rng.random() < 0.7 else ""
+    )
+    return Indicator(level1, level2, name, target, actual, "4", "", "", brief=brief)
+
+
+def build_report(n: int, projects: int = 30, per: int = 25, seed: int = 7, varied: bool = False) -> Report:
     """One department's report, distinct per ``n``: figures and misses vary so grades spread; scores
-    are typed (a few inflated), some missed targets lack their 偏差原因: the list has problems to count."""
+    are typed (a few inflated), some missed targets lack their 偏差原因: the list has problems to count.
+    ``varied``: rows rarely alike (``varied_indicator``; notes of their own)."""
     from check_bench import indicator
 
     from core.model import FundRow
@@ -64,14 +109,19 @@ def build_report(n: int, projects: int = 30, per: int = 25, seed: int = 7) -> Re
         form.funds[0] = FundRow(form.funds[0].key, str(total), str(total), str(spent))
         if form.kind == "project":
             form.indicators = [
-                indicator(rng, n + p, i) for p, i in ((rng.randint(0, 9), i) for i in range(per))
+                varied_indicator(rng, i) if varied else indicator(rng, n + p, i)
+                for p, i in ((rng.randint(0, 9), i) for i in range(per))
             ]
             for ind in form.indicators:
                 ind.weight = str(Decimal(90) / per)
             for ind in rng.sample(form.indicators, min(per, rng.choice(GRADES_SPREAD))):
                 ind.actual = "0"
                 if rng.random() < 0.5:
-                    ind.deviation_note = "资金未及时到位，部分工作顺延至下年度"
+                    ind.deviation_note = (
+                        f"{rng.choice(NOTES)}（{rng.randint(1, 999)}）"
+                        if varied
+                        else "资金未及时到位，部分工作顺延至下年度"
+                    )
             for ind in form.indicators:  # scores typed as a department does: mostly as the rules give
                 suggested = evaluate_row(ind, template)[0]
                 inflated = rng.random() < 0.05  # "严禁刻意抬高分数": some typed above what the figures give
@@ -123,16 +173,21 @@ def as_older(path: Path, version: int) -> None:
 
 
 def generate(
-    folder: Path, reports: int, projects: int = 30, per: int = 25, version: int | None = None
+    folder: Path,
+    reports: int,
+    projects: int = 30,
+    per: int = 25,
+    version: int | None = None,
+    varied: bool = False,
 ) -> list[Path]:
     """Write the set into ``folder`` (files already there are kept); ``version``: as an older version
-    of the storage format wrote them (``as_older``)."""
+    of the storage format wrote them (``as_older``); ``varied``: rows rarely alike (``build_report``)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(reports):
         path = folder / f"dept{n:04d}.zpdb"
         if not path.exists():
-            write_fast(build_report(n, projects, per), path)
+            write_fast(build_report(n, projects, per, varied=varied), path)
             if version is not None:
                 as_older(path, version)
         paths.append(path)
@@ -301,12 +356,20 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "ziping-review-bench"))
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--rounds", type=int, default=3, help="first scans (fresh index each), alternating")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="first scans (fresh index each), alternating; 0: make the set only",
+    )
     ap.add_argument("--repeats", type=int, default=5, help="re-scans per round")
     ap.add_argument("--compare", type=int, default=20, help="reports compared with score/check --json")
     ap.add_argument("--compare-all", action="store_true", help="every report, in-process (slow)")
     ap.add_argument(
         "--storage-version", type=int, default=99, help="write the set as this older format wrote it (2, 3)"
+    )
+    ap.add_argument(
+        "--varied", action="store_true", help="rows rarely alike, as real sets are (not check_bench's few)"
     )
     ap.add_argument("--one", choices=("baseline", "figures", "checks"), help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
@@ -317,16 +380,18 @@ def main() -> None:
     from core.storage.migrations import SCHEMA_VERSION
 
     older = args.storage_version if args.storage_version < SCHEMA_VERSION else None
-    name = f"v{SCHEMA_VERSION}-set{args.reports}"  # a newer format: a fresh set
+    name = f"v{SCHEMA_VERSION}-set{args.reports}{'-varied' if args.varied else ''}"  # newer format: fresh set
     folder = Path(args.dir) / (name if older is None else f"v{older}-of-{name}")
     t0 = time.perf_counter()
-    generate(folder, args.reports, version=older)
+    generate(folder, args.reports, version=older, varied=args.varied)
     made = time.perf_counter() - t0
     print(
         f"set: {args.reports} reports × 30 projects × 25 indicators in {folder} ({made:.1f} s), "
-        f"storage version {older or SCHEMA_VERSION}"
+        f"storage version {older or SCHEMA_VERSION}{', rows rarely alike (--varied)' if args.varied else ''}"
     )
     print(f"load average at start: {load()} (2 cores here)", flush=True)
+    if not args.rounds:
+        return  # --rounds 0: only make the set
     tmp = Path(tempfile.mkdtemp())
     base, one, first, check, again, again_checked = [], [], [], [], [], []
     loads = []

@@ -241,17 +241,22 @@ def default_direction(level1: str, level2: str, target: str) -> str:
 
 def effective_direction(ind: Indicator) -> tuple[str, bool]:
     """Return (direction the row is scored by, True when it is the 二级's default, not written)."""
-    if ind.direction:
-        return ind.direction, False
-    t = parsed(ind.target)
+    return direction_of(ind.direction, ind.target, ind.level1, ind.level2)
+
+
+def direction_of(direction: str, target: str, level1: str, level2: str) -> tuple[str, bool]:
+    """``effective_direction`` of a row's cells (the review's counts read rows as values)."""
+    if direction:
+        return direction, False
+    t = parsed(target)
     if t.direction:
         return t.direction, False
     if t.kind is not Kind.NUMBER:
         return "", False
-    return default_direction(ind.level1, ind.level2, ind.target), True
+    return default_direction(level1, level2, target), True
 
 
-def _missed_range(t: Value, a: Value, w: Decimal) -> tuple[Decimal, str]:
+def _missed_range(t: Value, a: Value, w: Decimal, reasons: bool = True) -> tuple[Decimal, str]:
     """Score an actual outside a target band: by how far it lies beyond the nearer edge."""
     low, high, done = t.number or ZERO, t.upper or ZERO, a.number
     if done is None:
@@ -264,54 +269,69 @@ def _missed_range(t: Value, a: Value, w: Decimal) -> tuple[Decimal, str]:
         edge, off = done, low
     ratio = edge / off if off > 0 and edge > 0 else ZERO
     s = _clamp(w * ratio, w)
-    return s, f"{fmt(w)} × {fmt_percent(ratio)} = {fmt(s)}"
+    return s, f"{fmt(w)} × {fmt_percent(ratio)} = {fmt(s)}" if reasons else ""
 
 
 def _missed_score(
-    c: Comparison, t: Value, direction: str, w: Decimal, opts: Scoring, a: Value | None = None
+    c: Comparison,
+    t: Value,
+    direction: str,
+    w: Decimal,
+    opts: Scoring,
+    a: Value | None = None,
+    reasons: bool = True,
 ) -> tuple[Decimal, str]:
-    """Score a missed quantitative target per the template's options."""
+    """Score a missed quantitative target per the template's options (``reasons``: False leaves the
+    reason blank, the score is the same)."""
     if t.kind is Kind.DATE:
         return ZERO, "未按期完成，得 0"
     if t.kind is Kind.RANGE and a is not None:
-        return _missed_range(t, a, w)
+        return _missed_range(t, a, w, reasons)
     if direction in ("<", ">") and opts.strict == "binary":
         return ZERO, f"“{direction}”指标未达到目标值，得 0"
     if direction in ("≤", "<"):
         if opts.reverse == "excess" and c.deviation is not None:
             s = _clamp(w * (ONE - c.deviation), w)
+            if not reasons:
+                return s, ""
             dev = fmt_percent(c.deviation)
             cut = "，超出 1 倍及以上得 0" if s == 0 else ""
             return s, f"超出 {dev}，{fmt(w)} × (1 − {dev}) = {fmt(s)}{cut}"
         ratio = c.ratio if c.ratio is not None else ZERO
         s = _clamp(w * ratio, w)
-        return s, f"{fmt(w)} × 目标/实际 {fmt_percent(ratio)} = {fmt(s)}"
+        return s, f"{fmt(w)} × 目标/实际 {fmt_percent(ratio)} = {fmt(s)}" if reasons else ""
     if direction == "=" and (opts.equal == "binary" or not t.number):
         return ZERO, "“=”指标未达到目标值，得 0"
     ratio = c.ratio if c.ratio is not None else ZERO
     s = _clamp(w * ratio, w)
-    return s, f"{fmt(w)} × 实际/目标 {fmt_percent(ratio)} = {fmt(s)}"
+    return s, f"{fmt(w)} × 实际/目标 {fmt_percent(ratio)} = {fmt(s)}" if reasons else ""
 
 
-def _met_score(c: Comparison, direction: str, w: Decimal, opts: Scoring) -> tuple[Decimal, str]:
+def _met_score(
+    c: Comparison, direction: str, w: Decimal, opts: Scoring, reasons: bool = True
+) -> tuple[Decimal, str]:
     """Full weight for a met target, less K16's points when the actual is far above it."""
     penalty = opts.over_penalty
     if penalty and direction in ("≥", ">") and c.ratio is not None and c.ratio >= penalty[0]:
         s = q(max(w - penalty[1], ZERO))
+        if not reasons:
+            return s, ""
         return s, (
             f"实际为目标的 {fmt_percent(c.ratio)}（≥ {fmt_percent(penalty[0], 0)}），"
             f"目标设定偏低，扣 {fmt(penalty[1])} 分，得 {fmt(s)}"
         )
-    return w, f"得满分 {fmt(w)}"
+    return w, f"得满分 {fmt(w)}" if reasons else ""
 
 
-def _qualitative(c: Comparison, a: Value, w: Decimal | None, opts: Scoring) -> tuple[Decimal | None, str]:
+def _qualitative(
+    c: Comparison, a: Value, w: Decimal | None, opts: Scoring, reasons: bool = True
+) -> tuple[Decimal | None, str]:
     bands = opts.bands or DEFAULT_BANDS
     if c.attainment is Attainment.MET and a.word not in ("部分达成", "未达成"):
         if w is None:
             return None, f"{c.explanation}，达成"
-        return w, f"{c.explanation}，达成年度指标，得满分 {fmt(w)}"
-    if w is None:
+        return w, f"{c.explanation}，达成年度指标，得满分 {fmt(w)}" if reasons else ""
+    if w is None or not reasons:
         return None, c.explanation
     lo, hi = bands.get("部分达成", DEFAULT_BANDS["部分达成"])
     return None, (
@@ -345,8 +365,29 @@ def evaluate(
     return template.memo(_evaluate, 1 << 16)(target, actual, direction, weight, default)
 
 
-def _evaluate(
+def evaluate_score(
+    target: str, actual: str, direction: str, weight: str, template: Template, default: str = ""
+) -> tuple[Decimal | None, str]:
+    """Return (suggested, attainment) of ``evaluate`` without working out its reason (the review's
+    figures and counts of 750 rows a report; the same code decides, only the text is left out)."""
+    return template.memo(_evaluate_score, 1 << 16)(target, actual, direction, weight, default)
+
+
+def _evaluate_score(
     template: Template, target: str, actual: str, direction: str, weight: str, default: str
+) -> tuple[Decimal | None, str]:
+    suggested, _why, attainment = _evaluate(template, target, actual, direction, weight, default, False)
+    return suggested, attainment
+
+
+def _evaluate(
+    template: Template,
+    target: str,
+    actual: str,
+    direction: str,
+    weight: str,
+    default: str,
+    reasons: bool = True,
 ) -> tuple[Decimal | None, str, str]:
     opts = template.scoring
     t, a = parsed(target), parsed(actual)
@@ -355,7 +396,7 @@ def _evaluate(
     c = _compare_texts(target, actual, used, opts)
     att = _ATTAINMENT.get(c.attainment, UNKNOWN)
     if t.kind is Kind.QUALITATIVE:
-        s, why = _qualitative(c, a, w, opts)
+        s, why = _qualitative(c, a, w, opts, reasons)
         return s, why, NOT_MET if a.word in ("部分达成", "未达成") else att
     note = f"（{DEFAULT_NOTE.format(default)}）" if default and not (direction or t.direction) else ""
     if t.kind not in QUANTITATIVE or c.attainment is Attainment.UNKNOWN:
@@ -364,9 +405,9 @@ def _evaluate(
     if w is None:
         return None, f"{c.explanation}{note}", att
     if c.attainment is Attainment.MET:
-        s, why = _met_score(c, used or "=", w, opts)
+        s, why = _met_score(c, used or "=", w, opts, reasons)
         return s, f"{c.explanation}{note}，{why}", att
-    s, why = _missed_score(c, t, used or "≥", w, opts, a)
+    s, why = _missed_score(c, t, used or "≥", w, opts, a, reasons)
     return s, f"{c.explanation}{note}，{why}", att
 
 
@@ -424,7 +465,9 @@ def effective_score(ind: Indicator, template: Template) -> Decimal | None:
         return None
     entered = amount(ind.score)
     if entered is None:
-        entered = evaluate_row(ind, template)[0]
+        used, by_default = effective_direction(ind)
+        default = used if by_default else ""
+        entered = evaluate_score(ind.target, ind.actual, ind.direction, ind.weight, template, default)[0]
     return final_score(entered, amount(deduction_text(ind)))
 
 

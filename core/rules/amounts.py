@@ -46,7 +46,10 @@ def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
             yield ctx.problem("V18", problem, HEADER, None, name)
     for table, columns in AMOUNT_CELLS.items():
         cells = _CELLS[table]
-        for row, item in enumerate(form.rows(table)):
+        rows = form.rows(table)
+        if not rows or not any(amount_problem(t) for t in set().union(*map(cells, rows)) if t):
+            continue  # the usual form: none of its distinct texts is a problem (asked once each)
+        for row, item in enumerate(rows):
             for column, text in zip(columns, cells(item), strict=True):
                 problem = amount_problem(text) if text else None  # blank is no problem
                 if problem:

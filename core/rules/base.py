@@ -57,6 +57,7 @@ QUOTED = "\ue000"  # stands in for a quoted column's text in cached results (a p
 RowCheck = Callable[[FormCtx, int, Any], Iterable[Problem]]
 FormCheck = Callable[[FormCtx], Iterable[Problem]]
 ReportCheck = Callable[[Report, Template], Iterable[Problem]]
+RowCount = Callable[[FormCtx, tuple[Any, ...]], list[str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +68,8 @@ class RowRule:
     ``indexed``: the messages use the row number (else results are shared between rows).
     ``quoted``/``plain``: a column the rule only quotes in messages when
     ``plain(template, text)`` is true, so rows that differ only there share one result.
+    ``count``: the rule ids ``check`` finds on a row given as the tuple of its ``columns`` (as the
+    checker memoises it), without making any Problem: the review list's counts (tests compare).
     """
 
     check: RowCheck
@@ -76,6 +79,7 @@ class RowRule:
     indexed: bool = False
     quoted: str = ""
     plain: Callable[[Template, str], bool] | None = None
+    count: RowCount | None = None
 
     def __call__(self, ctx: FormCtx, i: int, row: Any) -> Iterable[Problem]:
         return self.check(ctx, i, row)
@@ -114,10 +118,11 @@ def row_rule(
     indexed: bool = False,
     quoted: str = "",
     plain: Callable[[Template, str], bool] | None = None,
+    count: RowCount | None = None,
 ) -> Callable[[RowCheck], RowRule]:
     """Declare a row rule: ``@row_rule(Table.GOALS, (GOAL.goal, GOAL.achieved))``."""
     cols, head = tuple(columns), tuple(header)
-    return lambda check: register(RowRule(check, table, cols, head, indexed, quoted, plain))
+    return lambda check: register(RowRule(check, table, cols, head, indexed, quoted, plain, count))
 
 
 def form_rule(*tables: Table, projects: Iterable[Table] = ()) -> Callable[[FormCheck], FormRule]:

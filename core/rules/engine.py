@@ -156,6 +156,10 @@ class Checker:
         # Results of row rules by everything else they declare they read (form kind, header fields,
         # the row's columns), kept on the template: rows repeat across forms, edits and reports.
         self._memo: dict[Hashable, dict[Hashable, tuple[Finding, ...]]] = template.memo_dict("rules.rows")
+        # The rule ids of a row rule's ``count`` by the same keys (the review list's counts).
+        self._counted: dict[Hashable, dict[Hashable, tuple[Finding, ...]]] = template.memo_dict(
+            "rules.counts"
+        )
         # Whether a quoted column's text is plain, per rule (plain() is of the template and the text).
         self._plains: dict[RowRule, dict[str, bool]] = template.memo_dict("rules.plain")  # type: ignore[assignment]
 
@@ -176,8 +180,8 @@ class Checker:
         return found
 
     def _row_keys(
-        self, form: Form, rule: RowRule, rows: Iterable[int]
-    ) -> Iterator[tuple[int, tuple[object, ...], str, dict[Hashable, tuple[Finding, ...]], Hashable]]:
+        self, form: Form, rule: RowRule, rows: Iterable[int], counted: bool = False
+    ) -> Iterator[tuple[int, tuple[object, ...], str, dict[Hashable, Any], Hashable]]:
         """For each of ``rows`` of ``form``: (row, the values ``rule`` reads, the quoted text ("" when
         not stood in for), the memo its results are kept in and their key there).
 
@@ -185,13 +189,15 @@ class Checker:
         and declared header fields one dict, keyed by the row's declared values (and its number when
         the rule is ``indexed``); a quoted column whose text is ``plain`` is stood in for by QUOTED,
         so rows differing only there share a result (their rule ids and cells are the same; a message
-        gets its text back where QUOTED stands, see ``_row_problems``)."""
+        gets its text back where QUOTED stands, see ``_row_problems``). ``counted``: the memo of the
+        rule's ``count`` (rule ids) instead of its findings."""
         getter, quoted_at = self._getters[rule]
         head = tuple(str(getattr(form, h)) for h in rule.header)
         memo_key = (rule, form.kind, head)
-        memo = self._memo.get(memo_key)
+        memos = self._counted if counted else self._memo
+        memo = memos.get(memo_key)
         if memo is None:
-            memo = self._memo[memo_key] = {}
+            memo = memos[memo_key] = {}
         table = form.rows(rule.table)
         single, indexed = len(rule.columns) == 1, rule.indexed
         plain, plains = rule.plain, self._plains.setdefault(rule, {})
@@ -355,6 +361,22 @@ class Checker:
                 ctx = self._ctx(form)
                 rules: list[str] = []
                 for rule in self.rules.rows:
+                    count = rule.count
+                    if count is not None:  # rule ids straight from the values, memoised by the same keys
+                        row_ctx = self._row_ctx(
+                            form, rule.header, tuple(str(getattr(form, h)) for h in rule.header)
+                        )
+                        for _i, values, _quoted, memo, key in self._row_keys(
+                            form, rule, range(len(form.rows(rule.table))), counted=True
+                        ):
+                            ids = memo.get(key)
+                            if ids is None:
+                                if len(memo) >= MEMO_LIMIT:
+                                    memo.clear()
+                                ids = memo[key] = tuple(count(row_ctx, values))
+                            if ids:
+                                rules += ids
+                        continue
                     for i, values, _quoted, memo, key in self._row_keys(
                         form, rule, range(len(form.rows(rule.table)))
                     ):

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from core import schema
 from core.model import INDICATORS, Indicator
@@ -18,8 +19,9 @@ from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
 from core.schema import IND, Table
-from core.scoring import amount, score_indicator
+from core.scoring import amount, parsed, score_indicator
 from core.submission import (
+    QUANTITATIVE_KINDS,
     YthLabels,
     is_exported,
     is_quantitative,
@@ -29,6 +31,7 @@ from core.submission import (
     yth_row,
 )
 from core.templates import Template, TemplateError
+from core.values import Kind
 
 Finding = tuple[str, str, str]  # rule, message, column
 _SPACE = re.compile(r"\s+")
@@ -61,7 +64,46 @@ def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
-@row_rule(Table.INDICATORS, columns=READS, quoted=IND.level3, plain=_plain_name)
+def _row_counts(ctx: FormCtx, values: tuple[Any, ...]) -> list[str]:
+    """The rules ``submission_row`` finds on a row given as its ``READS`` values, one id per problem,
+    without making a Problem (the review list's counts; tests compare the two). Each step is
+    ``submission_row``'s and ``_findings``'s, by the same helpers; a condition changed there is
+    changed here."""
+    (
+        level3,
+        target,
+        actual,
+        weight,
+        score,
+        note,
+        direction,
+        not_applicable,
+        brief,
+        deduction,
+        unit,
+        breakdown,
+    ) = values
+    labels = _labels(ctx.template)
+    blank = not (level3 or target or actual or weight or score)  # not is_exported
+    if labels is None or blank or not_applicable or breakdown:
+        return []
+    kind = parsed(target).kind  # is_quantitative
+    if kind in QUANTITATIVE_KINDS or (kind is Kind.EMPTY and parsed(actual).kind is Kind.NUMBER):
+        return ["Y03"] if actual.strip() and plain_number(actual) is None else []
+    stripped = actual.strip()
+    out = ["Y01"] if stripped and stripped not in labels.words else []
+    if not brief and stripped:  # yth_row: the actual as written may stand as the 简要描述
+        ind = Indicator(**dict(zip(READS, values, strict=True)))
+        brief = yth_row(ind, 0, labels, ctx.template).brief
+    if not brief.strip():
+        out.append("Y02")
+    for text in (stripped, brief if brief != stripped else ""):
+        if any(ch in text for ch in labels.bad_chars):
+            out.append("Y06")
+    return out
+
+
+@row_rule(Table.INDICATORS, columns=READS, quoted=IND.level3, plain=_plain_name, count=_row_counts)
 def submission_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     """Return the pre-submission problems of indicator row ``i`` (results shared by rows that differ
     only in their 三级 name: the engine memoises them)."""

@@ -1,0 +1,192 @@
+"""The review list's problem counts from the row rules' ``count`` (rule ids straight from a row's
+values, no Problem made, no reason worked out) are exactly the checker's problems counted.
+
+Rows are drawn from pools of cells chosen to trip every indicator and pre-submission rule (and to
+pass them), on every shipped template, in project and overall forms, with 不适用, 其中, blank and
+guidance rows; the counts are compared per form and per rule with ``Checker(...).problems``, cold and
+with the memo warm. A rule the pools stop reaching fails the coverage assertion, so the comparison
+never silently covers less.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from decimal import Decimal
+
+from core.model import Indicator, Report
+from core.rules import Checker
+from core.rules.base import QUOTED
+from core.templates import Template, get_template
+
+TEMPLATES = ("mof", "sichuan-guangyuan", "gansu-pingliang", "hunan-yiyang", "sichuan")
+POOLS: dict[str, tuple[object, ...]] = {
+    "level1": ("产出指标", "产出指标", "效益指标", "满意度指标", "", "产出（50分）", "成本指标"),
+    "level2": (
+        "数量指标",
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济成本指标",
+        "社会效益指标",
+        "服务对象满意度指标",
+        "产出数量",
+        "",
+    ),
+    "level3": (
+        "培训人次",
+        "走访户数",
+        "其中：本级",
+        "★重点项目",
+        "",
+        "预算执行率",
+        "请填写指标名称",
+        "培训100人次",
+        f"名{QUOTED}称",
+    ),
+    "target": (
+        "≥100人次",
+        "≥100人次",
+        "≤50万元",
+        "=100%",
+        "100%",
+        "100",
+        "80-90%",
+        "±10%",
+        "2023年12月底前",
+        "有效保障",
+        "群众满意",
+        "",
+        "≥95%",
+        "10万元",
+        ">20个",
+        "<30天",
+        "≥1例（填写说明）",
+    ),
+    "actual": (
+        "120人次",
+        "90人次",
+        "40万元",
+        "60万元",
+        "99%",
+        "100%",
+        "≥100",
+        "85-95%",
+        "2023年11月",
+        "2024年2月",
+        "达成",
+        "部分达成",
+        "未达成",
+        "",
+        "0",
+        "300人次",
+        "100公斤",
+        "已完成",
+        "效果较好*",
+        "-5",
+        "20个",
+        "约100人次",
+    ),
+    "weight": ("4", "4", "10", "", "0", "3.6"),
+    "score": ("4", "", "5", "2", "-1", "3.6", "0", "3", "2.5"),
+    "deviation_note": ("", "", "资金未到位", "资金未到位，下一步将加强管理", "请填写偏差原因"),
+    "direction": ("", "", "≥", "≤", "="),
+    "not_applicable": (False, False, False, False, True),
+    "deduction": ("", "", "", "0.5", "-1", "abc", "0"),
+    "brief": ("", "", "已完成", "完成*情况", "效果较好*"),
+    "unit": ("", "", "人次"),
+    "breakdown": (False, False, False, False, True),
+}
+# The rules of the two counted row rules (indicator_row, submission_row) the pools must reach.
+REACHED = {
+    "V12",
+    "S08",
+    "V15",
+    "S09",
+    "S18",
+    "V04",
+    "P02",
+    "P01",
+    "V08",
+    "V11",
+    "V17",
+    "P06",
+    "S02",
+    "S03",
+    "S13",
+    "S19",
+    "V10",
+    "S14",
+    "S01",
+    "V09",
+    "S16",
+    "S15",
+    "P04",
+    "S10",
+    "Y01",
+    "Y02",
+    "Y03",
+    "Y06",
+}
+
+
+def _row(rng: random.Random) -> Indicator:
+    return Indicator(**{k: rng.choice(v) for k, v in POOLS.items()})  # type: ignore[arg-type]
+
+
+def _report(template_id: str, seed: int) -> Report:
+    from core.report import new_report
+
+    rng = random.Random(seed)
+    report = new_report(template_id, 2023, f"计数{template_id}{seed}", [f"项目{k}" for k in range(3)])
+    for k, form in enumerate(report.forms):
+        form.indicators = [_row(rng) for _ in range(120)]
+        form.indicators.append(Indicator("满意度指标", "服务对象满意度指标"))  # a printed 二级 row, blank
+        form.indicators += form.indicators[:5]  # rows repeated: their results come from the memo
+        if k == 1:
+            form.execution_weight = "10"  # V17 reads the form's own 执行率 分值 where a template sets none
+    return report
+
+
+def _expected(report: Report, template: Template) -> dict[int | None, Counter[str]]:
+    found: dict[int | None, Counter[str]] = {}
+    for p in Checker(report, template).problems:
+        found.setdefault(p.form_uid, Counter())[p.rule] += 1
+    return found
+
+
+def _flagging(template: Template) -> Template:
+    """``template`` with K16's penalty and K17's flag set (no shipped template sets the flag: P04)."""
+    from dataclasses import replace
+
+    from core.paths import templates_dir
+    from core.templates import load_template_file
+
+    fresh = load_template_file(templates_dir() / f"{template.id}.json")  # its own memos
+    scoring = replace(fresh.scoring, over_flag=Decimal("1.2"), over_penalty=(Decimal("1.5"), Decimal("1")))
+    return replace(fresh, scoring=scoring)
+
+
+def test_counted_row_rules_are_the_checkers_problems() -> None:
+    reached: set[str] = set()
+    for template_id in TEMPLATES:
+        for seed in range(3):
+            report = _report(template_id, seed)
+            template = get_template(template_id)
+            for used in (template, _flagging(template)) if seed == 0 else (template,):
+                expected = _expected(report, used)
+                for _warm in range(2):  # cold, then every row's ids from the counts memo
+                    counted = Checker(report, used, check=False).rule_counts()
+                    assert {k: v for k, v in counted.items() if v} == expected, (template_id, seed)
+                reached |= {rule for found in expected.values() for rule in found}
+    assert reached >= REACHED, sorted(REACHED - reached)
+
+
+def test_the_rules_have_counts() -> None:
+    """The two row rules that read an indicator row are counted without making problems (a new row
+    rule without ``count`` is counted through its problems, which is also right, only slower)."""
+    from core.rules.engine import rules
+
+    counted = {r.check.__name__ for r in rules().rows if r.count is not None}
+    assert counted == {"indicator_row", "submission_row"}
