@@ -97,6 +97,8 @@ def summarise_file(path_text: str, checks: bool = True) -> dict[str, Any]:
         return {"reason": str(exc).replace("\n", " ")}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return {"reason": f"无法读取：{exc}"}
+    except Exception as exc:  # noqa: BLE001 - whatever one file does to its reader refuses that file only
+        return {"reason": f"无法读取：{type(exc).__name__}：{exc}"}
     return {**summary, "kind": kind}
 
 

@@ -19,7 +19,7 @@ from core.problems import Problem
 
 # Importing a rule module declares its rules (core.rules.base.register): nothing here lists them.
 from core.rules import amounts, figures, funds, indicators, report_rules, sheets, submission
-from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowRule, registered
+from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowCount, RowRule, registered
 from core.schema import REP, Table
 from core.templates import Template
 
@@ -73,6 +73,7 @@ def rules() -> RuleSet:
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
+COUNT_LIMIT = 1 << 15  # rule ids by row (rule_counts): a count costs a tenth of a check, memory counts more
 
 
 class Checker:
@@ -157,9 +158,7 @@ class Checker:
         # the row's columns), kept on the template: rows repeat across forms, edits and reports.
         self._memo: dict[Hashable, dict[Hashable, tuple[Finding, ...]]] = template.memo_dict("rules.rows")
         # The rule ids of a row rule's ``count`` by the same keys (the review list's counts).
-        self._counted: dict[Hashable, dict[Hashable, tuple[Finding, ...]]] = template.memo_dict(
-            "rules.counts"
-        )
+        self._counted: dict[Hashable, dict[Hashable, tuple[str, ...]]] = template.memo_dict("rules.counts")
         # Whether a quoted column's text is plain, per rule (plain() is of the template and the text).
         self._plains: dict[RowRule, dict[str, bool]] = template.memo_dict("rules.plain")  # type: ignore[assignment]
 
@@ -180,8 +179,8 @@ class Checker:
         return found
 
     def _row_keys(
-        self, form: Form, rule: RowRule, rows: Iterable[int], counted: bool = False
-    ) -> Iterator[tuple[int, tuple[object, ...], str, dict[Hashable, Any], Hashable]]:
+        self, form: Form, rule: RowRule, rows: Iterable[int]
+    ) -> Iterator[tuple[int, tuple[object, ...], str, dict[Hashable, tuple[Finding, ...]], Hashable]]:
         """For each of ``rows`` of ``form``: (row, the values ``rule`` reads, the quoted text ("" when
         not stood in for), the memo its results are kept in and their key there).
 
@@ -189,15 +188,13 @@ class Checker:
         and declared header fields one dict, keyed by the row's declared values (and its number when
         the rule is ``indexed``); a quoted column whose text is ``plain`` is stood in for by QUOTED,
         so rows differing only there share a result (their rule ids and cells are the same; a message
-        gets its text back where QUOTED stands, see ``_row_problems``). ``counted``: the memo of the
-        rule's ``count`` (rule ids) instead of its findings."""
+        gets its text back where QUOTED stands, see ``_row_problems``)."""
         getter, quoted_at = self._getters[rule]
         head = tuple(str(getattr(form, h)) for h in rule.header)
         memo_key = (rule, form.kind, head)
-        memos = self._counted if counted else self._memo
-        memo = memos.get(memo_key)
+        memo = self._memo.get(memo_key)
         if memo is None:
-            memo = memos[memo_key] = {}
+            memo = self._memo[memo_key] = {}
         table = form.rows(rule.table)
         single, indexed = len(rule.columns) == 1, rule.indexed
         plain, plains = rule.plain, self._plains.setdefault(rule, {})
@@ -217,6 +214,45 @@ class Checker:
                 if is_plain:
                     quoted, values = text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
             yield i, values, quoted, memo, ((values, i) if indexed else values)
+
+    def _counted_rows(self, form: Form, rule: RowRule, count: RowCount) -> list[str]:
+        """The rule ids ``count`` gives on every row of ``form``, memoised by the keys ``_row_keys``
+        makes (the same stand-in for a plain quoted text), in a memo of their own holding at most
+        COUNT_LIMIT rows per rule, form kind and header (rows that never repeat are not kept long:
+        a worker's memory stays bounded on a set of unlike rows)."""
+        getter, quoted_at = self._getters[rule]
+        head = tuple(str(getattr(form, h)) for h in rule.header)
+        memo_key = (rule, form.kind, head)
+        memo = self._counted.get(memo_key)
+        if memo is None:
+            memo = self._counted[memo_key] = {}
+        row_ctx = self._row_ctx(form, rule.header, head)
+        single, indexed = len(rule.columns) == 1, rule.indexed
+        plain, plains = rule.plain, self._plains.setdefault(rule, {})
+        template = self._template
+        stand_in = quoted_at >= 0 and plain is not None
+        out: list[str] = []
+        for i, row in enumerate(form.rows(rule.table)):
+            got = getter(row)
+            values: tuple[object, ...] = (got,) if single else got
+            if stand_in:
+                text = str(values[quoted_at])
+                is_plain = plains.get(text)
+                if is_plain is None:
+                    if len(plains) >= MEMO_LIMIT:
+                        plains.clear()
+                    is_plain = plains[text] = plain(template, text)  # type: ignore[misc]
+                if is_plain:
+                    values = (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
+            key = (values, i) if indexed else values
+            ids = memo.get(key)
+            if ids is None:
+                if len(memo) >= COUNT_LIMIT:
+                    memo.clear()
+                ids = memo[key] = tuple(count(row_ctx, values))
+            if ids:
+                out += ids
+        return out
 
     def _run(self, form: Form, rule: RowRule, i: int, values: tuple[object, ...]) -> tuple[Finding, ...]:
         """Run ``rule`` on row ``i`` of ``form`` as a copy holding only ``values`` of what it reads."""
@@ -361,21 +397,8 @@ class Checker:
                 ctx = self._ctx(form)
                 rules: list[str] = []
                 for rule in self.rules.rows:
-                    count = rule.count
-                    if count is not None:  # rule ids straight from the values, memoised by the same keys
-                        row_ctx = self._row_ctx(
-                            form, rule.header, tuple(str(getattr(form, h)) for h in rule.header)
-                        )
-                        for _i, values, _quoted, memo, key in self._row_keys(
-                            form, rule, range(len(form.rows(rule.table))), counted=True
-                        ):
-                            ids = memo.get(key)
-                            if ids is None:
-                                if len(memo) >= MEMO_LIMIT:
-                                    memo.clear()
-                                ids = memo[key] = tuple(count(row_ctx, values))
-                            if ids:
-                                rules += ids
+                    if rule.count is not None:  # rule ids straight from the values
+                        rules += self._counted_rows(form, rule, rule.count)
                         continue
                     for i, values, _quoted, memo, key in self._row_keys(
                         form, rule, range(len(form.rows(rule.table)))

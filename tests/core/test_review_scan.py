@@ -268,3 +268,65 @@ def test_figures_pass_gives_the_full_figures_on_generated_reports(tmp_path: Path
         assert quick == full
         grades |= {f["grade"] for f in full} | {f["warning"] for f in full}
     assert {"优", "良", "red"} <= grades  # the set is varied, not one grade
+
+
+def test_damaged_files_read_by_workers_are_refused_with_their_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that breaks its reader in a worker process becomes a refused row with the reason (as
+    when read in this process); the scan goes on and lists the rest."""
+    import random
+
+    import core.review.scan as scan_module
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for n in range(3):
+        write_fast(build_report(n, projects=2, per=4), folder / f"dept{n}.zpdb")
+    good = (folder / "dept0.zpdb").read_bytes()
+    (folder / "truncated.zpdb").write_bytes(good[: len(good) // 3])
+    (folder / "garbage.zpdb").write_bytes(b"SQLite format 3\0" + random.Random(1).randbytes(4000))
+    (folder / "empty.zpdb").write_bytes(b"")
+    flipped = bytearray(good)
+    for i in random.Random(2).sample(range(200, len(good)), 60):
+        flipped[i] ^= 0x5A
+    (folder / "flipped.zpdb").write_bytes(bytes(flipped))
+    (folder / "notazip.zip").write_bytes(random.Random(3).randbytes(3000))
+    conn = sqlite3.connect(folder / "foreign.zpdb")  # SQLite, but no ZiPing report
+    conn.execute("CREATE TABLE x (a)")
+    conn.close()
+    damaged = {"truncated.zpdb", "garbage.zpdb", "empty.zpdb", "flipped.zpdb", "notazip.zip", "foreign.zpdb"}
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(scan_module, "CHUNK", 1)
+    pooled = scan([folder], workers=2, index=Index(tmp_path / "a.sqlite"))
+    inline = scan([folder], workers=1, index=Index(tmp_path / "b.sqlite"))
+    assert not pooled.cancelled and pooled.read == len(damaged) + 3
+    assert [Path(r["file"]).name for r in pooled.reports] == ["dept0.zpdb", "dept1.zpdb", "dept2.zpdb"]
+    reasons = {Path(r["file"]).name: r["reason"] for r in pooled.refused}
+    assert damaged <= set(reasons) and all(reasons[name] for name in damaged)
+    assert pooled.reports == inline.reports and pooled.refused == inline.refused
+
+
+def test_an_unexpected_error_reading_a_file_refuses_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever a reader raises for one file (here an error no reader expects) refuses that file with
+    the reason; the scan lists the others."""
+    import core.review.figures as figures
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for n in range(2):
+        write_fast(build_report(n, projects=2, per=4), folder / f"dept{n}.zpdb")
+    real = figures.report_summary
+
+    def flaky(report: object, *args: object) -> dict[str, object]:
+        if getattr(report, "department", "").endswith("0001"):
+            raise AttributeError("意外的错误")
+        return real(report, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(figures, "report_summary", flaky)
+    result = scan([folder], workers=1, index=Index(tmp_path / "i.sqlite"))
+    assert [Path(r["file"]).name for r in result.reports] == ["dept0.zpdb"]
+    assert [Path(r["file"]).name for r in result.refused] == ["dept1.zpdb"]
+    assert "意外的错误" in result.refused[0]["reason"]
