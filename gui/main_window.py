@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -288,11 +288,11 @@ class MainWindow(QMainWindow):
         self._shown = (kind, key)
         self.commit_pending()
         if kind in (OVERALL_NODE, PROJECT_NODE):
+            self._lay_out(self.form_editor)
             self.form_editor.set_form(key)
-            self.editors.setCurrentWidget(self.form_editor)
         elif kind == SCORE_NODE:
+            self._lay_out(self.score_editor)
             self.score_editor.set_form(key)
-            self.editors.setCurrentWidget(self.score_editor)
         elif kind in (SUMMARY_NODE, ANALYSIS_NODE):
             self.submission.show(kind)
         elif kind == BASIC_NODE:
@@ -305,6 +305,14 @@ class MainWindow(QMainWindow):
             self.report_editor.refresh()
             self.editors.setCurrentWidget(self.report_editor)
         self.update_status()
+
+    def _lay_out(self, editor: QWidget) -> None:
+        """Show ``editor`` and give it its size before it is filled: a page hidden until now still has
+        a new widget's size, and its grids' columns and rows were fitted to that (then fitted again
+        once laid out, the columns visibly changing after the first paint)."""
+        if self.editors.currentWidget() is not editor:
+            self.editors.setCurrentWidget(editor)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def current_form(self) -> int | None:
         """Return the uid of the form being edited, or None."""

@@ -184,3 +184,25 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         "secrets",
     ):
         assert heavy not in modules, heavy
+
+
+def test_the_first_paint_shows_the_columns_and_rows_as_they_stay(qtbot: Any, seed_zpdb: Any) -> None:
+    """The page is laid out before its grids are filled: the columns and rows of the first paint with
+    the report are those of the settled window (they were fitted to a hidden page's default size,
+    then fitted again 50 ms after the paint, the columns visibly moving)."""
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+
+    def sizes() -> dict[str, tuple[list[int], list[int], int]]:
+        out = {}
+        for table, grid in window.form_editor.grids.items():
+            view, count = grid.view, grid.model.columnCount()
+            rows = [view.rowHeight(r) for r in range(grid.model.rowCount())]
+            out[table] = ([view.columnWidth(c) for c in range(count)], rows, grid.height())
+        return out
+
+    first = sizes()
+    qtbot.wait(300)
+    assert sizes() == first
+    goals = window.form_editor.grids["goals"].view
+    assert sum(goals.columnWidth(c) for c in range(2)) <= goals.viewport().width()  # no scrolling sideways
