@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPoint,
     QRect,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -83,12 +84,38 @@ def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
     return event.modifiers() & (CTRL | SHIFT | ALT)
 
 
+class GridHeader(QHeaderView):
+    """A grid's column titles, whose size hint is kept by the titles shown and the font: Qt worked it
+    out again after every reset and resized column (asking the model a dozen roles of each title),
+    twice for every project shown, a tenth of a switch."""
+
+    def __init__(self, parent: QTableView) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)  # as QTableView sets up its own
+        self.setHighlightSections(True)
+        self._hints: dict[tuple[object, ...], QSize] = {}
+
+    def sizeHint(self) -> QSize:
+        model = self.model()
+        if not isinstance(model, GridModel) or not model.columns or self.isSortIndicatorShown():
+            return super().sizeHint()
+        titles = tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns))
+        key = (titles, self.font().key(), self.hiddenSectionCount())
+        hint = self._hints.get(key)
+        if hint is None:
+            if len(self._hints) >= 64:
+                self._hints.clear()
+            hint = self._hints[key] = super().sizeHint()
+        return QSize(hint)
+
+
 class GridTable(QTableView):
     """A QTableView that routes Excel's keys to its GridView."""
 
     def __init__(self, grid: GridView) -> None:
         super().__init__(grid)
         own_viewport(self)
+        self.setHorizontalHeader(GridHeader(self))
         self.grid = grid
         self.refused_editor: QWidget | None = None
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
