@@ -327,6 +327,7 @@ class GridView(QWidget):
         self._row_fit_timer = QTimer(self, singleShot=True, interval=0)
         self._row_fit_timer.timeout.connect(self._fit_rows)
         self._fitted_width = 0
+        self._widths: dict[tuple[object, ...], list[int]] = {}  # see _column_widths
         # Form uid -> (what its rows were sized for: font, column widths, row count; each row's
         # height): showing a project again sets its rows' heights instead of measuring every cell.
         # A change to the form forgets its heights (its text may wrap differently).
@@ -461,6 +462,23 @@ class GridView(QWidget):
             self._view.updateGeometries()  # the header's new height, now
 
     def _column_widths(self) -> list[int]:
+        """The columns' widths for the grid's width (kept by columns, width and fonts: a project shown
+        again, or another of the same kind, gets them without measuring every title again)."""
+        view, columns = self._view, self._model.columns
+        key = (
+            tuple((c.width, c.title, c.editor) for c in columns),
+            view.viewport().width(),
+            view._font_key(),
+            view.horizontalHeader().font().key(),
+        )
+        found = self._widths.get(key)
+        if found is None:
+            if len(self._widths) >= 64:
+                self._widths.clear()
+            found = self._widths[key] = self._measure_widths()
+        return list(found)
+
+    def _measure_widths(self) -> list[int]:
         unit = self._view.fontMetrics().horizontalAdvance("0")
         header = self._view.horizontalHeader().fontMetrics()
         columns = self._model.columns
