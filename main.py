@@ -46,10 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 def run_review(folders: list[str]) -> int:
     """财政审核: the review window over ``folders`` (packages and .zpdb, all read-only)."""
     block_numpy()
-    from gui.app import create_app, install_crash_handler
+    from gui.app import complete_icon, create_app, install_crash_handler
     from gui.review.window import ReviewWindow
 
     app = create_app(sys.argv[:1])
+    complete_icon()
     install_crash_handler()
     window = ReviewWindow([Path(f) for f in folders])
     window.show()

@@ -21,13 +21,26 @@ def ui_font() -> QFont:
     return QFont(UI_FONTS, 10)
 
 
-def app_icon() -> QIcon:
+def app_icon(scalable: bool = True) -> QIcon:
+    """The program's icon: its drawn sizes, and (``scalable``) the SVG for the others.
+
+    The SVG needs the QtSvg library and its icon plugin (3–5 ms): the window's start sets the drawn
+    sizes for its first paint and the whole icon on the next turn (``complete_icon``)."""
     icon = QIcon()
     folder = resources_dir() / "icons"
-    for name in ("ziping.svg", "ziping-256.png", "ziping-48.png", "ziping-32.png", "ziping-16.png"):
+    names = ("ziping.svg",) if scalable else ()
+    for name in (*names, "ziping-256.png", "ziping-48.png", "ziping-32.png", "ziping-16.png"):
         if (folder / name).exists():
             icon.addFile(str(folder / name))
     return icon
+
+
+def complete_icon() -> None:
+    """Give the application its whole icon (SVG included) when it has only the drawn sizes."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.property("ziping_icon") != "whole":
+        app.setWindowIcon(app_icon())
+        app.setProperty("ziping_icon", "whole")
 
 
 def install_translators(app: QApplication) -> list[QTranslator]:
@@ -63,7 +76,7 @@ def setup_app(app: QApplication) -> None:
     app.setApplicationName("ZiPing")
     app.setOrganizationName("ZiPing")
     app.setFont(ui_font())
-    app.setWindowIcon(app_icon())
+    app.setWindowIcon(app_icon(scalable=False))  # the SVG on the turn after the first paint
     app._ziping_translators = install_translators(app)  # type: ignore[attr-defined]
     app.setProperty("ziping_ready", True)
 

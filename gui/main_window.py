@@ -21,7 +21,7 @@ from core.model import FUNDS, GOALS, INDICATORS, SCORE_SHEET
 from core.schema import Table
 from gui import submission
 from gui.actions import Actions
-from gui.app import APP_TITLE
+from gui.app import APP_TITLE, complete_icon
 from gui.context import AppContext
 from gui.editors.form_editor import FormEditor
 from gui.file_ops import FileOps
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         # the toolbar's icons on the turn after the first paint with a report (or of the shell alone):
         # their first use of QStyle is not on the way to the first paint
         self.after_first_paint(lambda: self.after_paint(self.actions_.load_icons))
+        self.after_first_paint(lambda: self.after_paint(complete_icon))  # its SVG icon (QtSvg) too
         self.tree = NavTree(self.ctx, self)
         self.editors = QStackedWidget(self)
         # The form editor shows first (a report opens on its 部门整体支出); the others are made the

@@ -206,3 +206,21 @@ def test_the_first_paint_shows_the_columns_and_rows_as_they_stay(qtbot: Any, see
     assert sizes() == first
     goals = window.form_editor.grids["goals"].view
     assert sum(goals.columnWidth(c) for c in range(2)) <= goals.viewport().width()  # no scrolling sideways
+
+
+def test_the_program_icon_has_its_drawn_sizes_first_and_its_svg_after_the_paint(
+    qtbot: Any, seed_zpdb: Any
+) -> None:
+    """The SVG (QtSvg and its icon plugin, 3–5 ms) comes on the turn after the report paints; the
+    drawn sizes are there from the start."""
+    from gui.app import app_icon
+
+    app = QApplication.instance()
+    app.setProperty("ziping_icon", None)
+    app.setWindowIcon(app_icon(scalable=False))
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    assert sorted(s.width() for s in app.windowIcon().availableSizes()) == [16, 32, 48, 256]
+    qtbot.waitUntil(lambda: app.property("ziping_icon") == "whole", timeout=10000)
+    assert window.ctx.doc is not None
+    whole = app_icon()
+    assert app.windowIcon().pixmap(24).toImage() == whole.pixmap(24).toImage()
