@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._after_paint: list[Callable[[], object]] = []
         self._replacing = False  # set_document is switching reports: nodes are not shown meanwhile
+        self._fill_later = False  # set_document at the start: see FormEditor.set_form's ``later``
         self._shown: tuple[str, Any] | None = None  # the node show_node last showed
         self.ctx = ctx or AppContext(parent=self)
         self.resize(1280, 720)
@@ -238,9 +239,13 @@ class MainWindow(QMainWindow):
         overall = doc.report.overall
         node = (OVERALL_NODE, overall.uid) if overall is not None else (REPORT_NODE, None)
         self._shown = None
-        self.tree.select_node(*node)  # shows it, unless it was the tree's current node already
-        if self._shown != node:
-            self.show_node(*node)
+        self._fill_later = check_later  # the start: grids below the screen sized after the paint
+        try:
+            self.tree.select_node(*node)  # shows it, unless it was the tree's current node already
+            if self._shown != node:
+                self.show_node(*node)
+        finally:
+            self._fill_later = False
         self.update_status()
 
     def update_title(self) -> None:
@@ -290,7 +295,7 @@ class MainWindow(QMainWindow):
         self.commit_pending()
         if kind in (OVERALL_NODE, PROJECT_NODE):
             self._lay_out(self.form_editor)
-            self.form_editor.set_form(key)
+            self.form_editor.set_form(key, later=self.after_paint if self._fill_later else None)
         elif kind == SCORE_NODE:
             self._lay_out(self.score_editor)
             self.score_editor.set_form(key)

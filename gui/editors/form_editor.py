@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -21,6 +23,7 @@ from core.schema import HEAD, Table
 from gui.context import AppContext
 from gui.form_commands import SetFormFieldCommand, run
 from gui.grids import GridView
+from gui.viewport import own_viewport
 
 # The header fields a form page edits and where they sit: (row, column, span); 名称 on its own line,
 # then 主管部门 | 实施单位 | 执行率分值 on one line (screens are 768 high), then a project's
@@ -62,6 +65,7 @@ class FormEditor(QScrollArea):
         self, ctx: AppContext, tables: tuple[Table, ...], header: bool = True, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        own_viewport(self)
         self.ctx = ctx
         self.uid: int | None = None
         self._unfitted: set[GridView] = set()
@@ -127,19 +131,55 @@ class FormEditor(QScrollArea):
         self.layout_.addWidget(grid)
         self.grids[table], self.grid_titles[table] = grid, title
 
-    def set_form(self, uid: int | None) -> None:
-        """Show the form ``uid`` (None shows nothing)."""
+    def set_form(self, uid: int | None, later: Callable[[Callable[[], object]], None] | None = None) -> None:
+        """Show the form ``uid`` (None shows nothing).
+
+        ``later`` (the window's start: run a step after the next paint): the rows of grids below the
+        part of the page on screen are sized by that step, not before the first paint (measuring the
+        wrapped cells of the 指标 grid was a tenth of the start's work after the imports); they are
+        one line high until then, out of sight.
+        """
         self.uid = uid
         for grid in self.grids.values():
-            grid.set_form(uid)
+            grid.set_form(uid, fit_rows=later is None)
         self._refresh_header()
         for table, grid in self.grids.items():
             visible = uid is not None and (table != SCORE_SHEET or bool(self._form().score_sheet))
             grid.setVisible(visible)
             self.grid_titles[table].setVisible(visible)
             self._fit_height(grid)
-        # Lay the page out now (grids' heights, then the page's, then the scroll bar), not in a chain
-        # of posted requests after the first paint: that painted the shown grid twice per switch.
+        self._lay_out()
+        if later is None:
+            return
+        pending = []
+        for grid in self.grids.values():
+            if not grid.isVisible():
+                continue
+            if grid.y() < self._bottom():
+                grid.finish_rows()  # on screen: sized now (the grids below move down, not up)
+                self._fit_height(grid)
+                self._lay_out()
+            else:
+                pending.append(grid)
+        if pending:
+            later(lambda: self._finish_rows(uid, pending))
+
+    def _bottom(self) -> int:
+        """The body's y just below the part of the page on screen."""
+        return self.verticalScrollBar().value() + self.viewport().height()
+
+    def _finish_rows(self, uid: int | None, grids: list[GridView]) -> None:
+        """Size the rows ``set_form`` left for after the first paint (the form still shown)."""
+        if uid != self.uid:
+            return  # another form is shown: its set_form sized its rows
+        for grid in grids:
+            grid.finish_rows()
+            self._fit_height(grid)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Lay the page out now (grids' heights, then the page's, then the scroll bar), not in a
+        chain of posted requests after the first paint: that painted the shown grid twice per switch."""
         self._unfitted.clear()  # the grids' resets asked for the fitting just done
         self._fit_timer.stop()
         for _ in range(4):

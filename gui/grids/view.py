@@ -328,6 +328,7 @@ class GridView(QWidget):
         self._row_fit_timer.timeout.connect(self._fit_rows)
         self._fitted_width = 0
         self._widths: dict[tuple[object, ...], list[int]] = {}  # see _column_widths
+        self._rows_pending = False  # set_form left the rows unsized (finish_rows sizes them)
         # Form uid -> (what its rows were sized for: font, column widths, row count; each row's
         # height): showing a project again sets its rows' heights instead of measuring every cell.
         # A change to the form forgets its heights (its text may wrap differently).
@@ -371,23 +372,33 @@ class GridView(QWidget):
     def model(self) -> GridModel:
         return self._model
 
-    def set_form(self, uid: int | None) -> None:
-        """Show that form's table (None = empty)."""
+    def set_form(self, uid: int | None, fit_rows: bool = True) -> None:
+        """Show that form's table (None = empty). ``fit_rows`` False leaves the rows one line high
+        until ``finish_rows`` (a grid below the first screen, sized after the first paint)."""
         self._model.set_form(uid)
-        # Size the columns and rows with the headers quiet: each resized section otherwise starts
-        # the view's own timer, which repainted the whole grid a second time after the first paint
-        # (for every project shown). The reset repaints everything once, when laid out below.
+        self._quietly(lambda: self.fit_columns(fit_rows))  # the reset's own sizing is not needed again
+        self._resize_timer.stop()
+        self._unfitted_rows.clear()
+        self._view.executeDelayedItemsLayout()  # the scroll ranges and a repaint, now
+
+    def finish_rows(self) -> None:
+        """Size the rows ``set_form(fit_rows=False)`` left one line high (nothing when they are sized)."""
+        if self._rows_pending:
+            self._quietly(self._fit_all_rows)
+            self._view.executeDelayedItemsLayout()
+
+    def _quietly(self, step: Callable[[], object]) -> None:
+        """Size the columns or rows with the headers quiet: each resized section otherwise starts
+        the view's own timer, which repainted the whole grid a second time after the first paint
+        (for every project shown). The reset repaints everything once, when laid out."""
         headers = (self._view.horizontalHeader(), self._view.verticalHeader())
         for header in headers:
             header.blockSignals(True)
         try:
-            self.fit_columns()  # sizes the rows: the reset's own sizing is not needed again
+            step()
         finally:
             for header in headers:
                 header.blockSignals(False)
-        self._resize_timer.stop()
-        self._unfitted_rows.clear()
-        self._view.executeDelayedItemsLayout()  # the scroll ranges and a repaint, now
 
     def select_cell(self, row: int, column: str) -> None:
         """Scroll to and select a cell (column = code name), and give the grid focus."""
@@ -400,8 +411,9 @@ class GridView(QWidget):
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- layout --------------------------------------------------------------------------
-    def fit_columns(self) -> None:
-        """Give each column the template's width hint (in characters), at least its title's width.
+    def fit_columns(self, fit_rows: bool = True) -> None:
+        """Give each column the template's width hint (in characters), at least its title's width,
+        then size the rows for them (unless ``fit_rows`` is False: ``finish_rows`` does).
 
         When that is wider than the grid, the long-text columns give up width (their text wraps) so
         that every column, 偏差原因 included, fits without a horizontal scrollbar at 1024 pixels.
@@ -411,7 +423,10 @@ class GridView(QWidget):
             self._view.setColumnWidth(i, width)
         self._fitted_width = self._view.viewport().width()
         self._wrap_titles(widths)
-        self._fit_all_rows()
+        if fit_rows:
+            self._fit_all_rows()
+        else:
+            self._rows_pending = True
 
     def _sized_for(self) -> tuple[object, ...]:
         view, count = self._view, self._model.columnCount()
@@ -420,6 +435,7 @@ class GridView(QWidget):
     def _fit_all_rows(self) -> None:
         """Size every row: as they were when this form was last shown and nothing has changed since
         (a project switch), else measured."""
+        self._rows_pending = False
         uid = self._model.uid
         kept = self._heights.get(uid) if uid is not None else None
         if kept is not None and kept[0] == self._sized_for():

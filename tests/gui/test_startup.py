@@ -186,26 +186,78 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         assert heavy not in modules, heavy
 
 
+def _sizes(window: MainWindow) -> dict[str, tuple[list[int], list[int], int]]:
+    out = {}
+    for table, grid in window.form_editor.grids.items():
+        view, count = grid.view, grid.model.columnCount()
+        rows = [view.rowHeight(r) for r in range(grid.model.rowCount())]
+        out[table] = ([view.columnWidth(c) for c in range(count)], rows, grid.height())
+    return out
+
+
+def _sizes_at_first_paint(qtbot: Any, window: MainWindow) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The grids' sizes when the window first paints with the report, and one turn later."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    seen: list[dict[str, Any]] = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
+                seen.append(_sizes(window))
+                QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: seen.append(_sizes(window))))
+            return False
+
+    spy = Spy()
+    window.installEventFilter(spy)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    window.removeEventFilter(spy)
+    return seen[0], seen[1]
+
+
 def test_the_first_paint_shows_the_columns_and_rows_as_they_stay(qtbot: Any, seed_zpdb: Any) -> None:
     """The page is laid out before its grids are filled: the columns and rows of the first paint with
     the report are those of the settled window (they were fitted to a hidden page's default size,
-    then fitted again 50 ms after the paint, the columns visibly moving)."""
+    then fitted again 50 ms after the paint, the columns visibly moving). The rows of a grid below
+    the screen are sized on the turn after the paint, out of sight."""
     window = _start(qtbot, seed_zpdb("seed004_yiyang"))
-    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
-
-    def sizes() -> dict[str, tuple[list[int], list[int], int]]:
-        out = {}
-        for table, grid in window.form_editor.grids.items():
-            view, count = grid.view, grid.model.columnCount()
-            rows = [view.rowHeight(r) for r in range(grid.model.rowCount())]
-            out[table] = ([view.columnWidth(c) for c in range(count)], rows, grid.height())
-        return out
-
-    first = sizes()
+    painted, next_turn = _sizes_at_first_paint(qtbot, window)
     qtbot.wait(300)
-    assert sizes() == first
+    settled = _sizes(window)
+    assert next_turn == settled
+    editor = window.form_editor
+    bottom = editor.verticalScrollBar().value() + editor.viewport().height()
+    on_screen = [t for t, g in editor.grids.items() if g.isVisible() and g.y() < bottom]
+    assert "funds" in on_screen
+    for table in on_screen:
+        assert painted[table] == settled[table], table
+    for table in settled:
+        assert painted[table][0] == settled[table][0], table  # every grid's columns, from the start
+    rows = settled["indicators"][1]
+    assert max(rows) > min(rows)  # sized to their text (one line each before)
     goals = window.form_editor.grids["goals"].view
     assert sum(goals.columnWidth(c) for c in range(2)) <= goals.viewport().width()  # no scrolling sideways
+
+
+def test_a_project_shown_before_the_grids_below_the_screen_are_sized_keeps_its_own_rows(
+    qtbot: Any, seed_zpdb: Any
+) -> None:
+    """Clicking a project in the moment between the first paint and the sizing of the grids below
+    the screen: the project's rows are sized for it, and the late sizing of the other form's grids
+    changes nothing."""
+    from gui.navigation import PROJECT_NODE
+
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    uid = window.ctx.open_doc.report.projects[-1].uid
+    window.tree.select_node(PROJECT_NODE, uid)  # before the turn that sizes the overall form's rows
+    shown = _sizes(window)
+    qtbot.wait(300)
+    assert window.form_editor.uid == uid
+    assert _sizes(window) == shown
+    grid = window.form_editor.grids["indicators"]
+    grid.view.fit_rows()
+    assert _sizes(window)["indicators"][1] == shown["indicators"][1]
 
 
 def test_the_program_icon_has_its_drawn_sizes_first_and_its_svg_after_the_paint(
