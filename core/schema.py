@@ -292,7 +292,7 @@ class Indicator:
         headers=("实际完成值", "实际完成", "全年实际完成值", "完成值", "实际值", "实际完成情况"),
         cleared_next_year=True,
     )
-    weight: str = text("分值", Kind.AMOUNT, headers=("分值", "权重", "指标分值", "标准分值"))
+    weight: str = text("分值", Kind.AMOUNT, headers=("分值", "权重", "指标分值", "标准分值", "指标权重"))
     score: str = text(
         "得分", Kind.AMOUNT, headers=("得分", "自评得分", "指标得分", "实际得分"), cleared_next_year=True
     )

@@ -30,7 +30,8 @@ class Grid:
     ``merges`` are inclusive (row0, col0, row1, col1) ranges; ``numeric`` the cells
     that held a number (not text) in the file; ``missing_formulas`` the cells with a
     formula but no saved result (never read as 0); ``errors`` the cells holding an error value
-    (#REF!, #DIV/0! …), which readers give as blank.
+    (#REF!, #DIV/0! …), which readers give as blank; ``computed`` the simple formulas saved with no
+    result whose value the reader worked out (``core.importers.formulas``).
     """
 
     file: str
@@ -44,6 +45,7 @@ class Grid:
     hidden_cols: set[int] = field(default_factory=set)
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas worked out on reading
     index: int = 0
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)
     trailer: str = ""  # a Word table: the paragraphs just below it (the sign-off)

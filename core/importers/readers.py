@@ -10,6 +10,7 @@ The file's real format is found from its first bytes, not its name.
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -22,6 +23,7 @@ from typing import Any, BinaryIO
 
 from defusedxml import ElementTree as SafeET
 
+from core.importers.formulas import compute_missing
 from core.importers.grid import SHEET, TABLE, Grid, Source
 from core.model import SOFT_BREAK
 
@@ -391,6 +393,7 @@ _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[ >/]")
 _VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]")
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b([^>]*)>([^<]+)</(?:\w+:)?f>")
 _VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _MIN_ATTR = re.compile(rb'\bmin="(\d+)"')
@@ -417,9 +420,55 @@ def _sheet_paths(zf: zipfile.ZipFile) -> list[str]:
     return [targets.get(s.get(rel_ns), "") for s in book.iter() if s.tag.endswith("}sheet")]
 
 
-def _scan_sheet_xml(data: bytes, grid: Grid) -> None:
-    """Add hidden rows and columns, formulas with no saved value and cells holding an error value
-    (which calamine gives as blank), read from the raw sheet XML."""
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')  # quoted text, escaped characters, [colours]
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
+    """The cell styles (``s="…"``) whose number format shows a percentage (0%, 0.00%, or a custom
+    format with an unquoted %): such a cell saved as 0.9681 is printed, and meant, as 96.81%."""
+    root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    formats = {9: True, 10: True}
+    for fmt in root.iter(f"{_MAIN_NS}numFmt"):
+        code = _LITERALS.sub("", fmt.get("formatCode", ""))
+        formats[int(fmt.get("numFmtId", "0") or 0)] = "%" in code
+    styles = root.find(f"{_MAIN_NS}cellXfs")
+    if styles is None:
+        return set()
+    return {
+        index
+        for index, xf in enumerate(styles.findall(f"{_MAIN_NS}xf"))
+        if formats.get(int(xf.get("numFmtId", "0") or 0), False)
+    }
+
+
+def _percent_cells(data: bytes, grid: Grid, styles: set[int]) -> None:
+    """A number in a cell formatted as a percentage reads as the percentage it shows (0.9681 →
+    96.81%), as typed into the cell."""
+    for style in styles:
+        mark = b' s="%d"' % style
+        at = data.find(mark)
+        while at >= 0:
+            start = data.rfind(b"<", 0, at)
+            tag = data[start + 1 : data.find(b" ", start)]
+            if tag == b"c" or tag.endswith(b":c"):
+                ref = _CELL_REF.search(data, start, data.find(b">", at))
+                if ref:
+                    cell = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
+                    if cell in grid.numeric:
+                        r, c = cell
+                        grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
+                        grid.numeric.discard(cell)
+            at = data.find(mark, at + len(mark))
+
+
+def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) -> None:
+    """Add hidden rows and columns, formulas with no saved value (the simple sums among them
+    computed) and cells holding an error value (which calamine gives as blank), read from the raw
+    sheet XML."""
+    formulas: dict[tuple[int, int], str] = {}
+    if percent:
+        _percent_cells(data, grid, percent)
     cols_end = data.find(b"<sheetData")
     for match in _COL_RE.finditer(data, 0, cols_end if cols_end > 0 else len(data)):
         attrs = match.group(1)
@@ -443,7 +492,13 @@ def _scan_sheet_xml(data: bytes, grid: Grid) -> None:
         if not _VALUE_RE.search(cell):
             ref = _CELL_REF.search(cell)
             if ref:
-                grid.missing_formulas.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+                at = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
+                grid.missing_formulas.add(at)
+                formula = _FORMULA_TEXT.search(cell)
+                if formula and b't="array"' not in formula.group(1):
+                    formulas[at] = html.unescape(formula.group(2).decode("utf-8", "replace"))
+    if formulas:
+        grid.computed = compute_missing(grid, formulas)
     for match in _ERROR_TYPE.finditer(data):
         start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
         end = data.find(b"c>", match.end())
@@ -462,10 +517,14 @@ def read_xlsx(path: Path, progress: Progress | None = None, data: bytes | None =
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             paths = _sheet_paths(zf)
             names = set(zf.namelist())
+            try:
+                percent = _percent_styles(zf) if "xl/styles.xml" in names else set()
+            except (SafeET.ParseError, ValueError):
+                percent = set()  # a damaged styles part: numbers read as saved
             for grid in grids:
                 member = paths[grid.index] if grid.index < len(paths) else ""
                 if member in names:
-                    _scan_sheet_xml(zf.read(member), grid)
+                    _scan_sheet_xml(zf.read(member), grid, percent)
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
         pass  # values are read; only the hidden-row and formula notes are lost
     return grids

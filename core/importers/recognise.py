@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,12 @@ from core.importers.grid import Grid, column_letter
 from core.importers.readers import number_text
 from core.importers.words import (
     ACHIEVED_HEADERS,
+    ADJUSTED,
     ALL_HEADER_LABELS,
+    COEFFICIENT,
     GOAL_HEADERS,
     HEADER_LABELS,
+    INITIAL_TARGET,
     NAME_LABELS,
     SIGNOFF_WORDS,
     STOP_WORDS,
@@ -195,6 +198,8 @@ def _indicator_header_uncached(grid: Grid, r: int) -> dict[str, int]:
         key = indicator_column(text)
         if key and key not in cols:
             cols[key] = c
+    if ADJUSTED in cols:  # 年初指标值 | 调整指标值: the adjusted target is the year's
+        cols[IND.target] = cols.pop(ADJUSTED)
     levels = sum(1 for k in LEVEL_KEYS if k in cols)
     if levels >= 2 or (IND.level3 in cols and (IND.target in cols or IND.actual in cols)):
         return cols
@@ -318,6 +323,21 @@ def _unread(grid: Grid, r: int, c: int) -> str:
     return ERROR_VALUE.format(code=code) if code else ""
 
 
+def _computed_check(grid: Grid, form: RawForm) -> None:
+    """Ask to check the values the reader worked out from formulas saved with no result."""
+    used = {ref for fund in form.funds for ref in fund.refs.values()}
+    used |= {ref for refs in form.indicator_refs for ref in refs.values()}
+    found = [(grid.ref(r, c), f, grid.raw(r, c)) for (r, c), f in sorted(grid.computed.items())]
+    found = [item for item in found if item[0] in used]
+    if found:
+        ref, formula, value = found[0]
+        form.checks.append(
+            f"有 {len(found)} 个公式单元格没有保存计算结果（文件可能由其他软件生成），已按公式算出"
+            f"（如 {ref}：={formula.lstrip('=')} 得 {value}），请核对；"
+            "也可在 Excel/WPS 中打开该文件、保存后再导入"
+        )
+
+
 def _side_by_side(grid: Grid) -> list[int]:
     """The columns where a second (third …) form starts beside the first on one sheet (two projects
     laid out next to each other to print on one page): a row near the top with a name label
@@ -350,6 +370,7 @@ def _band(grid: Grid, low: int, high: int) -> Grid:
     band.numeric = {cell for cell in grid.numeric if inside(cell)}
     band.missing_formulas = {cell for cell in grid.missing_formulas if inside(cell)}
     band.errors = {cell: code for cell, code in grid.errors.items() if inside(cell)}
+    band.computed = {cell: f for cell, f in grid.computed.items() if inside(cell)}
     band.hidden, band.hidden_rows = grid.hidden, grid.hidden_rows
     band.hidden_cols = {c for c in grid.hidden_cols if low <= c < high}
     band.index_merges()
@@ -383,6 +404,8 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
                 f"有 {count} 个单元格是错误值（{'、'.join(errors)}），公式出错，这些单元格未导入，"
                 "不按 0 计；请在 Excel/WPS 中改正公式后再导入，或导入后在报告中填写",
             )
+        if grid.computed:
+            _computed_check(grid, form)
         formulas = sum(1 for s in form.skipped if s.reason == NO_RESULT)
         if formulas:  # a workbook written by a program, never opened and saved in Excel/WPS
             form.checks.insert(
@@ -544,14 +567,16 @@ _INLINE_LABELS = tuple(
         key=lambda pair: -len(pair[0]),
     )
 )
-_INLINE_RE = re.compile("(" + "|".join(re.escape(w) for w, _ in _INLINE_LABELS) + r")(?:及代码)?\s*[:：]\s*")
+_INLINE_RE = re.compile(
+    "(" + "|".join(re.escape(w) for w, _ in _INLINE_LABELS) + r")(?:及代码)?(?:\s*[:：]\s*|\s+)"
+)
 
 
 @lru_cache(maxsize=1 << 12)  # pure: a cell's text in, its fields out
 def inline_fields(text: str) -> dict[str, str]:
     """Header fields typed into one cell with their labels, "项目名称：业务工作经费" or
     "主管部门：某局　　实施单位：某中心": {key: value} (and "kind" with a name), {} for other text.
-    Only a label at the cell's start followed by a colon counts."""
+    Only a label at the cell's start followed by a colon (or spaces) counts."""
     text = one_line(text)
     if len(text) > 200 or not _INLINE_RE.match(text):
         return {}
@@ -874,6 +899,8 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             grid.text(start, c) and not indicator_column(grid.text(start, c)) for c in range(grid.width)
         ):
             cols.update(extra)
+            if ADJUSTED in cols:
+                cols[IND.target] = cols.pop(ADJUSTED)
             start += 1
     form.headers |= set(cols)
     form.indicator_cols, form.width = cols, grid.width
@@ -886,11 +913,17 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
     level_limit = min(cols.get(k, 99) for k in LEVEL_KEYS)
     mapped = set(cols.values())
     unmapped: list[tuple[int, str]] = []
+    titles = _anchors(grid, hr) if hr >= 0 else []
+    coefficient = next((c for c, t in titles if starts(t, COEFFICIENT)), None)  # 重庆's 得分系数(%)
+    in_percent = coefficient is not None and "%" in unicodedata.normalize("NFKC", grid.text(hr, coefficient))
     for c, title in _anchors(grid, hr) if hr >= 0 else []:
-        if c <= first_level or c in mapped:
+        if c <= first_level or c in mapped or c == coefficient:
             continue
         same = indicator_column(title)
-        if same in cols:  # two columns titled alike: the first is read, the user is asked to check
+        if same == IND.target and starts(title, INITIAL_TARGET):
+            adjusted = f"{_column_name(grid, cols[same])}“{grid.text(hr, cols[same])}”"
+            why = f"“{title}”未导入：已按{adjusted}导入年度指标值"
+        elif same in cols:  # two columns titled alike: the first is read, the user is asked to check
             first_title = grid.text(hr, cols[same])
             why = (
                 f"“{title}”列与{_column_name(grid, cols[same])}“{first_title}”重复，"
@@ -900,6 +933,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         else:
             why = f"“{title}”列不是指标表的列，未导入"
         unmapped.append((c, why))
+    computed: list[str] = []
     for r in range(start, end):
         if r >= grid.height or not grid.cells[r]:
             continue
@@ -975,11 +1009,71 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         last = {IND.level1: l1, IND.level2: l2}
         row[IND.level1], row[IND.level2] = l1, l2
         _compose_target(row)
+        if coefficient is not None:
+            _coefficient(grid, r, coefficient, in_percent, IND.score in cols, row, refs, form, computed)
         form.indicators.append(row)
         form.indicator_refs.append(refs)
         for c, why in unmapped:
             if grid.text(r, c) and grid.anchor(r, c) == (r, c):
                 form.skipped.append(Skip(grid.ref(r, c), why))
+
+
+def _share(text: str, percent: bool) -> Decimal | None:
+    """A 得分系数 as a share of the weight: "80" under a (%) title, "80%", or "0.8" → 0.8."""
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    percent = percent or t.endswith("%")
+    try:
+        number = Decimal(t.rstrip("%"))
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    share = number / 100 if percent or number > 1 else number
+    return share if 0 <= share <= 1 else None
+
+
+def _coefficient(
+    grid: Grid,
+    r: int,
+    c: int,
+    percent: bool,
+    has_score: bool,
+    row: dict[str, str],
+    refs: dict[str, str],
+    form: RawForm,
+    computed: list[str],
+) -> None:
+    """重庆's 得分系数: 指标得分 = 指标权重 × 得分系数. With no 得分 column the score is computed from it
+    (said once in the notes); beside a printed 得分 that differs, the printed one is kept and the user
+    asked to check."""
+    text = grid.text(r, c)
+    if not text or _none_mark(text) == "":
+        return
+    ref = grid.ref(r, c)
+    share = _share(text, percent)
+    if share is None:
+        form.skipped.append(Skip(ref, f"“{text}”不是得分系数（应为 0–100%），未导入"))
+        return
+    weight = row.get(IND.weight, "")
+    if not weight:
+        if not has_score:
+            form.skipped.append(Skip(ref, "本行没有指标权重，无法按得分系数算出得分，未导入"))
+        return
+    score = (Decimal(weight) * share).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    value = number_text(score)
+    shown = f"{number_text(share * 100)}%"
+    printed = row.get(IND.score, "")
+    if not has_score or not printed:
+        row[IND.score], refs[IND.score] = value, ref
+        if not computed:
+            example = f"{ref}：{weight} × {shown} = {value}"
+            form.notes.append(f"指标得分按“指标权重 × 得分系数”算出（如 {example}）")
+        computed.append(ref)
+    elif Decimal(printed) != score:
+        form.checks.append(
+            f"{refs.get(IND.score, ref)}：指标得分为 {printed}，按得分系数算应为 {value}"
+            f"（{weight} × {shown}），已按表中得分导入，请核对"
+        )
 
 
 def _column_name(grid: Grid, c: int) -> str:

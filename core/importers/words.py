@@ -80,8 +80,14 @@ def _names(column: Column, b: str) -> bool:
 
 
 # Titles that start like a column's words but are something else: 重庆's 得分系数(%) is a share of the
-# weight, not the score; a 得分率 likewise. Left unread (and named in the preview), never read as 得分.
+# weight (read on its own: ``COEFFICIENT``), not the score; a 得分率 likewise. Never read as 得分.
+ADJUSTED = "adjusted_target"  # (the importer's own key: becomes 年度指标值, see recognise)
 NOT_INDICATOR_COLUMNS = ("得分系数", "得分率", "分值说明", "得分说明")
+COEFFICIENT = ("得分系数",)
+# 重庆 and 山西 print the target as set in spring and as adjusted during the year side by side: the
+# adjusted one is the year's target (read as 年度指标值); the first is read only when it stands alone.
+ADJUSTED_TARGET = ("调整后指标值", "调整指标值", "调整后年度指标值", "调整后目标值", "调整目标值")
+INITIAL_TARGET = ("年初指标值", "原指标值", "年初目标值", "原年度指标值")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -92,6 +98,10 @@ def indicator_column(text: str) -> str | None:
     b = bare(text)
     if len(b) > 40 or b.startswith(NOT_INDICATOR_COLUMNS):
         return None
+    if b.startswith(ADJUSTED_TARGET):
+        return ADJUSTED
+    if b.startswith(INITIAL_TARGET):
+        return schema.IND.target
     for column in schema.headed(Table.INDICATORS):
         if _names(column, b):
             return column.key

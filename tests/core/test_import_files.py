@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.cell_range import CellRange
@@ -297,3 +298,131 @@ def test_one_form_over_two_sheets(seed_xlsx: Path, tmp_path: Path) -> None:
     assert part.checks == [
         f"工作表“指标（续）”只有指标表、没有项目名称，已作为上一工作表“{SHEET}”（业务工作经费）的续表导入，请核对"
     ]
+
+
+# ---- 重庆: 得分系数 and the adjusted target -------------------------------------------------------
+def _chongqing(path: Path, rows: list[list[Any]], header: list[str]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "业务工作经费"])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+CHONGQING = ["一级指标", "二级指标", "指标名称", "指标性质", "年初指标值", "调整指标值", "实际完成值"]
+
+
+def test_chongqing_score_coefficient_gives_the_score(tmp_path: Path) -> None:
+    """重庆's flat list has no 得分 column: 指标得分 = 指标权重 × 得分系数(%) (80 of a 20-point
+    indicator is 16); the adjusted target is the year's target, the spring one is named as left out;
+    是否核心指标 has no place in the form and is named too."""
+    path = _chongqing(
+        tmp_path / "重庆.xlsx",
+        [
+            ["产出", "数量指标", "培训人次", "正向", "100", "120", "110", "人次", "20", "80", "是"],
+            ["产出", "质量指标", "培训合格率", "正向", "95", "95", "96", "%", "10", "100", "否"],
+            ["满意度", "满意度指标", "学员满意度", "正向", "90", "90", "92", "%", "10", "１００%", "否"],
+            [
+                "效益",
+                "社会效益指标",
+                "培训覆盖面",
+                "正向",
+                "全覆盖",
+                "全覆盖",
+                "基本覆盖",
+                "",
+                "15",
+                "66.7",
+                "",
+            ],
+        ],
+        [*CHONGQING, "计量单位", "指标权重", "得分系数(%)", "是否核心指标"],
+    )
+    _preview, part, form = imported(path)
+    assert [(i.level3, i.target, i.actual, i.weight, i.score) for i in form.indicators] == [
+        ("培训人次", "120人次", "110人次", "20", "16"),
+        ("培训合格率", "95%", "96%", "10", "10"),
+        ("学员满意度", "90%", "92%", "10", "10"),
+        ("培训覆盖面", "全覆盖", "基本覆盖", "15", "10.01"),
+    ]
+    assert part.notes == ["指标得分按“指标权重 × 得分系数”算出（如 Sheet!J3：20 × 80% = 16）"]
+    assert not part.checks
+    assert {s.reason for s in part.skipped} == {
+        "“年初指标值”未导入：已按F列“调整指标值”导入年度指标值",
+        "“是否核心指标”列不是指标表的列，未导入",
+    }
+
+
+def test_chongqing_printed_score_that_disagrees_with_its_coefficient_is_flagged(tmp_path: Path) -> None:
+    """Beside a printed 指标得分 the coefficient is a check: the printed score is kept, a difference
+    asked about, a coefficient that is no share of the weight named as left out."""
+    path = _chongqing(
+        tmp_path / "重庆.xlsx",
+        [
+            ["产出", "数量指标", "培训人次", "正向", "100", "120", "110", "人次", "20", "80", "16"],
+            ["产出", "质量指标", "培训合格率", "正向", "95", "95", "96", "%", "10", "100", "9"],
+            ["满意度", "满意度指标", "学员满意度", "正向", "90", "90", "92", "%", "10", "150", "10"],
+        ],
+        [*CHONGQING, "计量单位", "指标权重", "得分系数(%)", "指标得分"],
+    )
+    _preview, part, form = imported(path)
+    assert [i.score for i in form.indicators] == ["16", "9", "10"]
+    assert part.checks == [
+        "Sheet!K4：指标得分为 9，按得分系数算应为 10（10 × 100%），已按表中得分导入，请核对"
+    ]
+    assert [(s.cell, s.reason) for s in part.skipped if "系数" in s.reason] == [
+        ("Sheet!J5", "“150”不是得分系数（应为 0–100%），未导入")
+    ]
+
+
+def test_simple_formulas_saved_without_results_are_worked_out(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A workbook written by a program (here openpyxl) holds =SUM(…) and =A+B with no saved result:
+    the sums are worked out from the cells (a blank one counts 0, a sum of sums too) and the preview
+    asks to check; a formula the importer cannot work out (=ROUND(…)) is still left out."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["D6"], ws["E6"], ws["F6"] = "=SUM(D7:D9)", "=SUM(E7:E9)", "=$F$7+F8+F9"
+    ws["G6"] = "=SUM(G13:G24)-G25+20"  # 90 - 100 + 20
+    ws["H14"], ws["I6"] = "=SUM(H13)", "=ROUND(G6*H6,2)"
+    path = tmp_path / "program.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert part.checks == [
+        "有 1 个公式单元格没有保存计算结果（文件可能由其他软件生成、未在 Excel/WPS 中保存过），"
+        "这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
+        "有 5 个公式单元格没有保存计算结果（文件可能由其他软件生成），已按公式算出"
+        f"（如 {SHEET}!D6：=SUM(D7:D9) 得 153.03），请核对；也可在 Excel/WPS 中打开该文件、保存后再导入",
+    ]
+    assert [s.cell for s in part.skipped] == [f"{SHEET}!I6"]
+
+
+def test_numbers_formatted_as_percentages_read_as_shown(seed_xlsx: Path, tmp_path: Path) -> None:
+    """96.81% typed into a cell is saved as 0.9681 with a percent format: it reads as 96.81%, not as
+    0.9681 (which would score against a ≥90% target as a miss); 0 shown as 0% reads 0%."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["F24"], ws["F15"], ws["F16"] = 0.9681, 0, 1
+    ws["F24"].number_format = "0.00%"
+    ws["F15"].number_format = "0%"
+    ws["F16"].number_format = '[Blue]0%;"-"0%'
+    path = tmp_path / "percent.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert not part.checks and not part.skipped
+
+
+def test_name_and_label_typed_into_one_merged_cell_with_spaces(seed_xlsx: Path, tmp_path: Path) -> None:
+    """ "项目名称  业务工作经费" in one cell across the sheet (spaces, no colon): the name is read, not
+    the sheet's name used instead."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws.unmerge_cells("B3:I3")
+    ws["A3"], ws["B3"] = "项目名称\u3000 业务工作经费", None
+    ws.merge_cells("A3:I3")
+    path = tmp_path / "one-cell.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.name == "业务工作经费" and not part.checks
