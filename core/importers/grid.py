@@ -46,6 +46,8 @@ class Grid:
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas worked out on reading
+    pictures: set[tuple[int, int]] = field(default_factory=set)  # WPS pictures in cells (=DISPIMG)
+    formats_known: bool = True  # False: a 96.81% cell may read as 0.9681 (.xls: formats not read)
     index: int = 0
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)
     trailer: str = ""  # a Word table: the paragraphs just below it (the sign-off)

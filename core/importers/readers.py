@@ -356,6 +356,7 @@ def _calamine_grids(
             sheet = workbook.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
             grid = Grid(str(path), meta.name, SHEET, index=index)
+            grid.formats_known = kind != "xls"  # (calamine gives no number formats of an .xls)
             grid.hidden = meta.visible != pc.SheetVisibleEnum.Visible
             for r, row in enumerate(rows):
                 if budget <= 0:
@@ -462,6 +463,22 @@ def _percent_cells(data: bytes, grid: Grid, styles: set[int]) -> None:
             at = data.find(mark, at + len(mark))
 
 
+def _pictures(data: bytes, grid: Grid) -> None:
+    """WPS's pictures placed in a cell (嵌入单元格) are a formula =DISPIMG("ID_…",1) whose saved value
+    is that formula's text: the cell is blank to the reader (the picture is not imported)."""
+    at = data.find(b"DISPIMG(")
+    while at >= 0:
+        start = max(data.rfind(b"<c ", 0, at), data.rfind(b":c ", 0, at))
+        ref = _CELL_REF.search(data, start, data.find(b">", start)) if start >= 0 else None
+        if ref:
+            r, c = int(ref.group(2)) - 1, _col_index(ref.group(1))
+            if "DISPIMG(" in grid.raw(r, c):
+                grid.cells[r][c] = ""
+                grid.numeric.discard((r, c))
+                grid.pictures.add((r, c))
+        at = data.find(b"DISPIMG(", at + 8)
+
+
 def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) -> None:
     """Add hidden rows and columns, formulas with no saved value (the simple sums among them
     computed) and cells holding an error value (which calamine gives as blank), read from the raw
@@ -499,6 +516,8 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) ->
                     formulas[at] = html.unescape(formula.group(2).decode("utf-8", "replace"))
     if formulas:
         grid.computed = compute_missing(grid, formulas)
+    if b"DISPIMG(" in data:
+        _pictures(data, grid)
     for match in _ERROR_TYPE.finditer(data):
         start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
         end = data.find(b"c>", match.end())

@@ -371,6 +371,7 @@ def _band(grid: Grid, low: int, high: int) -> Grid:
     band.missing_formulas = {cell for cell in grid.missing_formulas if inside(cell)}
     band.errors = {cell: code for cell, code in grid.errors.items() if inside(cell)}
     band.computed = {cell: f for cell, f in grid.computed.items() if inside(cell)}
+    band.pictures = {cell for cell in grid.pictures if inside(cell)}
     band.hidden, band.hidden_rows = grid.hidden, grid.hidden_rows
     band.hidden_cols = {c for c in grid.hidden_cols if low <= c < high}
     band.index_merges()
@@ -406,6 +407,9 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             )
         if grid.computed:
             _computed_check(grid, form)
+        if grid.pictures:
+            first = grid.ref(*min(grid.pictures))
+            form.notes.append(f"表中有 {len(grid.pictures)} 处嵌入单元格的图片（如 {first}），图片未导入")
         formulas = sum(1 for s in form.skipped if s.reason == NO_RESULT)
         if formulas:  # a workbook written by a program, never opened and saved in Excel/WPS
             form.checks.insert(
@@ -934,6 +938,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             why = f"“{title}”列不是指标表的列，未导入"
         unmapped.append((c, why))
     computed: list[str] = []
+    fractions: list[str] = []
     for r in range(start, end):
         if r >= grid.height or not grid.cells[r]:
             continue
@@ -1011,11 +1016,35 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         _compose_target(row)
         if coefficient is not None:
             _coefficient(grid, r, coefficient, in_percent, IND.score in cols, row, refs, form, computed)
+        if not grid.formats_known and IND.actual in cols and grid.is_number(r, cols[IND.actual]):
+            _fraction_for_percent(grid, r, cols[IND.actual], row, form, fractions)
         form.indicators.append(row)
         form.indicator_refs.append(refs)
         for c, why in unmapped:
             if grid.text(r, c) and grid.anchor(r, c) == (r, c):
                 form.skipped.append(Skip(grid.ref(r, c), why))
+
+
+def _fraction_for_percent(
+    grid: Grid, r: int, c: int, row: dict[str, str], form: RawForm, found: list[str]
+) -> None:
+    """An .xls gives a cell's number without its format: 96.81% typed into a percent cell reads as
+    0.9681. A number of at most 1 against a target in % is asked about (once per form), not changed."""
+    actual = row.get(IND.actual, "")
+    try:
+        value = Decimal(actual)
+    except InvalidOperation:
+        return
+    if not (0 < value <= 1) or "%" not in unicodedata.normalize("NFKC", row.get(IND.target, "")):
+        return
+    found.append(grid.ref(r, c))
+    shown = number_text(value * 100) + "%"
+    message = (
+        f"实际完成值是小于 1 的数字而指标值是百分数（如 {found[0]} 的 {actual}），可能是单元格显示为"
+        f"百分比（{shown}）的数字（.xls 文件的显示格式无法读取），已按 {actual} 导入，请核对"
+    )
+    if len(found) == 1:
+        form.checks.append(message)
 
 
 def _share(text: str, percent: bool) -> Decimal | None:

@@ -426,3 +426,48 @@ def test_name_and_label_typed_into_one_merged_cell_with_spaces(seed_xlsx: Path, 
     wb.save(path)
     _preview, part, form = imported(path)
     assert form.name == "业务工作经费" and not part.checks
+
+
+def test_wps_pictures_in_cells_are_not_read_as_text(seed_xlsx: Path, tmp_path: Path) -> None:
+    """WPS's 嵌入单元格 picture is the formula =DISPIMG("ID_…",1) saved with that text as its value:
+    never read into 偏差原因 (or a sign-off), and the preview says a picture was left out."""
+    source = _one(seed_xlsx, tmp_path)
+
+    def picture(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == "xl/worksheets/sheet1.xml":
+            cell = b'<c r="I13" t="str"><f>_xlfn.DISPIMG("ID_5BA4F81A0D674C7A",1)</f>'
+            cell += b'<v>=DISPIMG("ID_5BA4F81A0D674C7A",1)</v></c>'
+            data = re.sub(rb'<c r="I13"[^>]*/>|<c r="I13".*?</c>', cell, data, count=1)
+        return name, data
+
+    path = _rezip(source, tmp_path / "picture.xlsx", picture)
+    _preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert part.notes == [f"表中有 1 处嵌入单元格的图片（如 {SHEET}!I13），图片未导入"]
+
+
+def test_xls_percent_cells_read_as_fractions_are_asked_about(tmp_path: Path) -> None:
+    """An .xls keeps 96.81% as 0.9681 and calamine gives no formats: against a ≥90% target the number
+    is kept as read and the preview asks once (a 0.9681 scored as 0.9681 % would be a miss)."""
+    xlwt = pytest.importorskip("xlwt")
+    percent = xlwt.easyxf(num_format_str="0.00%")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    rows = [
+        ["项目名称", "业务工作经费"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", 0.9681, 10, 10],
+        ["产出指标", "质量指标", "合格率", "≥95%", 0.97, 10, 10],
+        ["产出指标", "数量指标", "培训人次", "≥100人次", 1, 10, 10],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value, percent if c == 4 and r > 1 else xlwt.Style.default_style)
+    path = tmp_path / "去年自评表.xls"
+    book.save(str(path))
+    _preview, part, form = imported(path)
+    assert [i.actual for i in form.indicators] == ["0.9681", "0.97", "1"]
+    assert part.checks == [
+        "实际完成值是小于 1 的数字而指标值是百分数（如 Sheet1!E3 的 0.9681），可能是单元格显示为百分比"
+        "（96.81%）的数字（.xls 文件的显示格式无法读取），已按 0.9681 导入，请核对"
+    ]
