@@ -14,6 +14,8 @@ import html
 import io
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
@@ -219,7 +221,8 @@ def sniff(path: Path) -> str:
 
 def _suffix_note(path: Path, kind: str) -> str:
     suffix = path.suffix.lower()
-    expected = {"xlsx": {".xlsx", ".xlsm", ".et"}, "xls": {".xls", ".et"}, "docx": {".docx"}}
+    expected = {"xlsx": {".xlsx", ".xlsm", ".et"}, "xls": {".xls", ".et"}}
+    expected["docx"] = {".docx", ".docm", ".dotx"}
     expected["xml"] = {".xml", ".xls"}
     if kind in expected and suffix and suffix not in expected[kind]:
         return f"文件扩展名为 {suffix}，实际是 {KIND_NAMES[kind]} 文件，已按实际格式读取"
@@ -339,6 +342,8 @@ def _calamine_grids(
         message = str(exc).lower()
         if "password" in message or "encrypt" in message:
             raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
+        if kind == "xls" and _xls_password(path, pc):
+            raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
         if kind == "xls":  # an old or WPS-only binary workbook calamine cannot read
             raise ReadError(
                 f"{path.name} 无法读取（可能是 WPS 表格专用格式、过旧的 Excel 格式或文件已损坏）；"
@@ -381,6 +386,21 @@ def _calamine_grids(
         workbook.close()
         handle.close()
     return grids
+
+
+def _xls_password(path: Path, pc: Any) -> bool:
+    """True when an .xls calamine could not open from its bytes has a password: opened by content,
+    calamine only says it "cannot detect the format"; opened as a file named .xls it says why."""
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "book.xls"
+            shutil.copyfile(path, copy)
+            pc.CalamineWorkbook.from_path(str(copy)).close()
+    except pc.PasswordError:
+        return True
+    except Exception:
+        return False
+    return False
 
 
 def read_xls(path: Path, progress: Progress | None = None) -> list[Grid]:
@@ -563,6 +583,12 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
         raise ReadError(f"{path.name} 含有不安全的 XML 内容，已拒绝读取") from exc
     grids: list[Grid] = []
     budget = MAX_CELLS
+    percent = {  # styles that show a number as a percentage ("Percent", "0.00%")
+        style.get(_ss("ID"), "")
+        for style in root.iter(_ss("Style"))
+        for fmt in style.iter(_ss("NumberFormat"))
+        if (code := fmt.get(_ss("Format"), "")) in ("Percent", "Percentage") or "%" in _LITERALS.sub("", code)
+    }
     for index, sheet in enumerate(root.iter(_ss("Worksheet"))):
         grid = Grid(str(path), sheet.get(_ss("Name"), f"Sheet{index + 1}"), SHEET, index=index)
         options = sheet.find(f"{{{X_NS}}}WorksheetOptions")
@@ -624,10 +650,15 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                         text = ""
                     if data.get(_ss("Type")) == "Number" and text.strip():
                         try:
-                            text = number_text(Decimal(text.strip()))
-                            grid.numeric.add((r, c))
+                            number = Decimal(text.strip())
                         except InvalidOperation:
                             pass
+                        else:
+                            if percent and cell.get(_ss("StyleID"), row.get(_ss("StyleID"))) in percent:
+                                text = number_text(number * 100) + "%"  # as shown: 0.9681 → 96.81%
+                            else:
+                                text = number_text(number)
+                                grid.numeric.add((r, c))
                     row_cells[c] = text
                 c += across
         while grid.cells and not any(grid.cells[-1]):
@@ -644,6 +675,25 @@ def _w(name: str) -> str:
     return f"{{{W_NS}}}{name}"
 
 
+# Word's 插入 → 符号 from the Symbol font is a w:sym (font, private-use code), not text: "≥5名" typed
+# that way would read "5名" and lose its direction. Symbol font codes → the characters they show.
+SYMBOL_FONT = {
+    0x3C: "<", 0x3D: "=", 0x3E: ">", 0xA3: "≤", 0xB3: "≥", 0xB9: "≠", 0xB1: "±", 0xB4: "×", 0xB8: "÷",
+    0xA5: "∞", 0xB0: "°", 0xAE: "→", 0xD6: "√", 0xB7: "•",
+}  # fmt: skip
+
+
+def _symbol(node: Any) -> str:
+    font = (node.get(_w("font")) or "").lower()
+    try:
+        code = int(node.get(_w("char")) or "", 16)
+    except ValueError:
+        return ""
+    if font.startswith("symbol"):
+        return SYMBOL_FONT.get(code & 0xFF, "")
+    return chr(code) if 0x20 <= code < 0xE000 else ""  # a real character in another font
+
+
 def _para_text(p: Any) -> str:
     out = []
     for node in p.iter():
@@ -653,6 +703,8 @@ def _para_text(p: Any) -> str:
             out.append("\t")
         elif node.tag in (_w("br"), _w("cr")):
             out.append("\n")
+        elif node.tag == _w("sym"):
+            out.append(_symbol(node))
     return "".join(out).strip()
 
 
@@ -737,12 +789,38 @@ def _blocks(container: Any) -> Iterator[Any]:
             yield child
 
 
+_WORD_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_WORD_VARIANTS = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",  # .docm (macros are never run)
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",  # .dotx
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",  # .dotm
+)
+
+
+def _as_plain_docx(data: bytes) -> bytes:
+    """The package with its main part typed as a .docx's (a .docm/.dotx/.dotm holds the same XML)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                for variant in _WORD_VARIANTS:
+                    part = part.replace(variant, _WORD_MAIN)
+            zout.writestr(info.filename, part)
+    return out.getvalue()
+
+
 def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[tuple[str, str]]]:
     """Return the tables of a .docx as grids and its paragraphs as (heading level, text)."""
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data) if data is not None else str(path))
+    except ValueError as exc:  # python-docx opens .docx only: a .docm or .dotx is read as one
+        try:
+            document = docx.Document(io.BytesIO(_as_plain_docx(data or path.read_bytes())))
+        except Exception:
+            raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
     except Exception as exc:
         raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
     styles = {s.style_id: (s.name or "") for s in document.styles}

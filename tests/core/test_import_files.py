@@ -8,6 +8,7 @@ a number silently changed.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -214,6 +215,10 @@ def _big_ole(path: Path, stream: str) -> Path:
     [
         (lambda p, s: _big_ole(p / "去年报告.doc", "WordDocument"), "是旧版 Word（.doc）或 WPS 文字"),
         (lambda p, s: _big_ole(p / "自评表.xlsx", "EncryptionInfo"), "设有打开密码（已加密）"),
+        (
+            lambda p, s: _xls_with_password(p / "自评表.xls"),
+            "设有密码保护，请在 Excel/WPS 中去掉密码后再导入",
+        ),
         (lambda p, s: _write(p / "自评表.xlsx", b""), "是空文件（0 字节）"),
         (lambda p, s: _write(p / "自评表.xlsx", b"\0" * 8192), "内容全是空字节"),
         (
@@ -225,7 +230,7 @@ def _big_ole(path: Path, stream: str) -> Path:
             "是文本（CSV）文件，不是 Excel 工作簿；请在 Excel/WPS 中打开，另存为 .xlsx 后再导入",
         ),
     ],
-    ids=["big-doc", "encrypted", "zero-bytes", "nul-bytes", "truncated", "csv"],
+    ids=["big-doc", "encrypted", "xls-password", "zero-bytes", "nul-bytes", "truncated", "csv"],
 )
 def test_files_that_cannot_be_read_say_why_in_one_sentence(
     seed_xlsx: Path,
@@ -237,6 +242,20 @@ def test_files_that_cannot_be_read_say_why_in_one_sentence(
     path = make(tmp_path, _one(seed_xlsx, tmp_path, "source.xlsx"))
     reason = _refused(path, capsys)
     assert reason.startswith(path.name) and words in reason
+
+
+def _xls_with_password(path: Path) -> Path:
+    """An .xls saved with 文件加密: its workbook stream starts with a FILEPASS record (here xlwt's
+    WRITEACCESS record of the same length turned into one)."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "项目名称")
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    at = data.find(struct.pack("<HH", 0x5C, 112))
+    data[at : at + 6] = struct.pack("<HHH", 0x2F, 112, 1)
+    path.write_bytes(bytes(data))
+    return path
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -471,3 +490,93 @@ def test_xls_percent_cells_read_as_fractions_are_asked_about(tmp_path: Path) -> 
         "实际完成值是小于 1 的数字而指标值是百分数（如 Sheet1!E3 的 0.9681），可能是单元格显示为百分比"
         "（96.81%）的数字（.xls 文件的显示格式无法读取），已按 0.9681 导入，请核对"
     ]
+
+
+def test_word_symbols_inserted_from_the_symbol_font(tmp_path: Path) -> None:
+    """≥ and ≤ put in with Word's 插入 → 符号 (Symbol font) are w:sym elements, not text: "≥1 次" must
+    not read as "1 次" (a target that lost its direction)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from core.export.docx import write_docx
+    from tests.core.test_import_variants import _word_form
+
+    path = tmp_path / "seed.docx"
+    write_docx(SEED, path, template=get_template(SEED.template))
+    document = docx.Document(str(path))
+    changed = 0
+    for table in document.tables:
+        for cell in table._cells:
+            for paragraph in cell.paragraphs:
+                if "≥" not in paragraph.text and "≤" not in paragraph.text:
+                    continue
+                text = paragraph.text
+                for run in paragraph.runs:
+                    run._r.getparent().remove(run._r)
+                for part in re.split("([≥≤])", text):
+                    char = {"≥": "F0B3", "≤": "F0A3"}.get(part)
+                    inner = f'<w:sym w:font="Symbol" w:char="{char}"/>' if char else f"<w:t>{part}</w:t>"
+                    paragraph._p.append(parse_xml(f"<w:r {nsdecls('w')}>{inner}</w:r>"))
+                changed += 1
+    assert changed >= 3
+    document.save(str(path))
+    _preview, form = _word_form(path)
+    assert indicators_of(form) == indicators_of(_original())
+
+
+def test_spreadsheetml_percent_cells_read_as_shown(tmp_path: Path) -> None:
+    """The 安徽 offline template (Excel 2003 XML) keeps 96.81% as the number 0.9681 with a percent
+    style: it reads as 96.81%."""
+
+    def cell(value: object, style: str = "") -> str:
+        kind = "Number" if isinstance(value, int | float) else "String"
+        styled = f' ss:StyleID="{style}"' if style else ""
+        return f'<Cell{styled}><Data ss:Type="{kind}">{value}</Data></Cell>'
+
+    rows = [
+        [cell("项目名称"), cell("安徽试点项目")],
+        [cell(t) for t in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")],
+        [cell("满意度指标"), cell("服务对象满意度指标"), cell("群众满意度"), cell("≥90%"), cell(0.9681, "p2")]
+        + [cell(10), cell(10)],
+        [cell("产出指标"), cell("质量指标"), cell("合格率"), cell("100%"), cell(1, "p0"), cell(10), cell(10)],
+    ]
+    path = tmp_path / "安徽自评模板.xls"
+    path.write_text(
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles>'
+        '<Style ss:ID="p2"><NumberFormat ss:Format="0.00%"/></Style>'
+        '<Style ss:ID="p0"><NumberFormat ss:Format="Percent"/></Style></Styles>'
+        '<Worksheet ss:Name="项目自评"><Table>'
+        + "".join(f"<Row>{''.join(r)}</Row>" for r in rows)
+        + "</Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    _preview, part, form = imported(path)
+    assert [(i.target, i.actual) for i in form.indicators] == [("≥90%", "96.81%"), ("100%", "100%")]
+    assert not part.checks
+
+
+def test_macro_enabled_word_reads_as_docx(tmp_path: Path) -> None:
+    """Last year's report saved as .docm (a unit's template with macros): the same tables and text;
+    python-docx alone refuses the file for its content type. Macros are never run."""
+    from core.export.docx import write_docx
+    from tests.core.test_import_variants import _word_form
+
+    docx_path = tmp_path / "seed.docx"
+    write_docx(SEED, docx_path, template=get_template(SEED.template))
+
+    def macro(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == "[Content_Types].xml":
+            data = data.replace(
+                b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                b"application/vnd.ms-word.document.macroEnabled.main+xml",
+            )
+        return name, data
+
+    path = _rezip(docx_path, tmp_path / "去年报告.docm", macro)
+    preview, form = _word_form(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert preview.narrative
+    assert not any(p.notes for p in preview.sources if "扩展名" in " ".join(p.notes))
