@@ -320,7 +320,10 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         source.error = f"{path.name} 过大，内存不足，未读取"
         source.grids = []
     except Exception as exc:  # a library's own error on a damaged file: say so, never a traceback
-        source.error = f"{path.name} 无法读取，文件可能已损坏（{type(exc).__name__}）"
+        source.error = (
+            f"{path.name} 无法读取，文件可能已损坏（{type(exc).__name__}）；"
+            "可在 Excel/WPS 中打开（如提示修复请确认），另存后再导入"
+        )
         source.grids = []
     return source
 
@@ -372,7 +375,10 @@ def _calamine_grids(
                 for c, value in enumerate(row):
                     text, is_number = cell_text(value)
                     if is_number:
-                        grid.numeric.add((r, c))
+                        if text:
+                            grid.numeric.add((r, c))
+                        else:  # NaN or infinity a program wrote as a number: not a blank
+                            grid.errors[(r, c)] = "#NUM!"
                     out.append(text)
                 while out and not out[-1]:
                     out.pop()

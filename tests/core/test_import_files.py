@@ -229,8 +229,12 @@ def _big_ole(path: Path, stream: str) -> Path:
             lambda p, s: _write(p / "自评表.xlsx", "项目名称,业务工作经费\n一级指标\n".encode("gb18030")),
             "是文本（CSV）文件，不是 Excel 工作簿；请在 Excel/WPS 中打开，另存为 .xlsx 后再导入",
         ),
+        (
+            lambda p, s: _rezip(s, p / "自评表.xlsx", _number_cell("abc")),
+            "文件可能已损坏（CalamineError）；可在 Excel/WPS 中打开（如提示修复请确认），另存后再导入",
+        ),
     ],
-    ids=["big-doc", "encrypted", "xls-password", "zero-bytes", "nul-bytes", "truncated", "csv"],
+    ids=["big-doc", "encrypted", "xls-password", "zero-bytes", "nul-bytes", "truncated", "csv", "bad-number"],
 )
 def test_files_that_cannot_be_read_say_why_in_one_sentence(
     seed_xlsx: Path,
@@ -256,6 +260,29 @@ def _xls_with_password(path: Path) -> Path:
     data[at : at + 6] = struct.pack("<HHH", 0x2F, 112, 1)
     path.write_bytes(bytes(data))
     return path
+
+
+def _number_cell(value: str) -> Callable[[str, bytes], tuple[str, bytes]]:
+    """An edit giving G13 (分值 10) the saved number ``value`` as some programs write it."""
+
+    def edit(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == "xl/worksheets/sheet1.xml":
+            data = re.sub(
+                rb'<c r="G13"([^>]*)><v>10</v></c>', rb'<c r="G13"\1><v>%s</v></c>' % value.encode(), data
+            )
+        return name, data
+
+    return edit
+
+
+def test_not_a_number_saved_as_a_number_is_named(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A program that divided by zero wrote NaN as the cell's number: not read as a blank 分值."""
+    path = _rezip(_one(seed_xlsx, tmp_path), tmp_path / "nan.xlsx", _number_cell("NaN"))
+    _preview, part, form = imported(path)
+    assert form.indicators[0].weight == ""
+    assert [(s.cell, s.reason) for s in part.skipped] == [
+        (f"{SHEET}!G13", "单元格为错误值 #NUM!（公式出错），未导入；请在 Excel/WPS 中改正后再导入")
+    ]
 
 
 def _write(path: Path, data: bytes) -> Path:
