@@ -208,15 +208,17 @@ def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
 
 
 PLAIN_WIDER = (1, 2, 0)  # LibreOffice Calc fills a line 1.5 units wider than ``usable`` (its padding)
-PLAIN_SCALE = 1.04  # and a long one up to 4 % wider (003's 目标 9: 88 units on a line of 85)
+PLAIN_SCALE = 1.06  # and a long one up to 6 % wider (003's 目标 9: 88 units on 85, 004's 88 on 84)
 
 
 def plain_widths(usable: float) -> list[float]:
     """Return the line widths a renderer without line-breaking rules may fill a cell ``usable`` wide
-    to: PLAIN_WIDER's, and PLAIN_SCALE of it where that is wider still."""
+    to: PLAIN_WIDER's and, a unit apart, those up to PLAIN_SCALE of it."""
     out = [usable + d for d in PLAIN_WIDER]
-    if usable * PLAIN_SCALE > out[1]:
-        out.append(usable * PLAIN_SCALE)
+    extra = max(PLAIN_WIDER) + 1
+    while extra <= usable * (PLAIN_SCALE - 1):
+        out.append(usable + extra)
+        extra += 1
     return out
 
 

@@ -50,10 +50,18 @@ class Page:
         paper_h = A4_PT[0] if self.landscape else A4_PT[1]
         return (paper_h - 72 * (self.margin_in[2] + self.margin_in[3])) / self.scale(widths_chars)
 
+    def printed_pt(self, height: float, widths_chars: list[float], size: float, fitted: bool = True) -> float:
+        """Return the size text of ``size`` points prints at on a sheet fitted to the page's width and
+        (``fitted``) to one page tall, its rows ``height`` points: the smaller of the two scales."""
+        scale = self.scale(widths_chars)
+        if fitted and height > self.room(widths_chars):
+            scale *= self.room(widths_chars) / height
+        return size * scale
+
     def fits_fitted(self, height: float, widths_chars: list[float], size: float) -> bool:
         """Return whether rows ``height`` points tall, their text ``size`` points, fit one page when
-        shrunk to its height without printing the text below READABLE_PT."""
-        return height <= self.room(widths_chars) * size / READABLE_PT
+        shrunk to its width and height without printing the text below READABLE_PT."""
+        return self.printed_pt(height, widths_chars, size) >= READABLE_PT
 
 
 def breaks(heights: list[float], capacity: float, repeat: tuple[int, int], bad: list[float]) -> list[int]:

@@ -315,22 +315,36 @@ def test_sign_off_prints_with_the_last_table_rows_and_every_page_fits(book004) -
         signoff = next(r for r in range(ws.max_row, 0, -1) if str(ws.cell(r, 1).value).startswith("填表人"))
         borders = [r for r in range(first, signoff) if ws.cell(r, 2).border.top.style == "thin"]
         assert len(borders) >= 2, f"{ws.title}: the sign-off page has no table rows"
-    # 1.4 pages at 五号: at 小五 with the page's full width it fits one page (its text at 8.5 pt or more)
+    # 1.5 pages at 五号: one page only below 8.5 pt (its 15 columns printed at 89 %, 小五 at 7.6 pt
+    # fitted), so it continues on a second page under its repeated header, at 五号 across the page
     overall = book004["附件2 部门整体"]
-    assert len(_printed_pages(overall, True)) == 1 and fit_height(overall) == 1
+    assert len(_printed_pages(overall, True)) == 2 and fit_height(overall) == 0
+    assert table_size(overall) == 10.5
     assert fit_height(book004["附件3-1 业务工作经费"]) == 1  # a little too long: fitted to one
 
 
-def test_a_sheet_fitted_to_one_page_prints_its_text_at_8_5_pt_or_more(book004) -> None:
-    from core.export.pages import Page
-    from core.export.xlsx import MARGINS_IN
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])
+def test_every_sheet_prints_its_text_at_8_5_pt_or_more(seed: str, tmp_path: Path) -> None:
+    """A sheet is scaled to the page's width (and, fitted, to one page tall): its table text prints
+    at the smaller scale. 004's 部门整体 form was wider than the page (89 %) and fitted to one page
+    at 小五: 7.6 pt. Read back from the file: widths, heights, fitting and font of every sheet."""
+    from core.export.pages import A4_PT, Page
+    from core.export.xlsx import DEFAULT_ROW_PT, MARGINS_IN
 
-    for ws in book004.worksheets:
-        if fit_height(ws) != 1:
-            continue
-        page = Page(ws.page_setup.orientation == "landscape", MARGINS_IN)
-        height = sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))
-        assert table_size(ws) * min(1.0, page.room(col_widths(ws)) / height) >= READABLE_PT, ws.title
+    report = read_json_file(FIXTURES / f"{seed}.json")
+    path = tmp_path / f"{seed}.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    for ws in openpyxl.load_workbook(path).worksheets:
+        landscape = ws.page_setup.orientation == "landscape"
+        page = Page(landscape, MARGINS_IN)
+        widths = col_widths(ws)
+        height = sum(ws.row_dimensions[r].height or DEFAULT_ROW_PT for r in range(1, ws.max_row + 1))
+        fitted = fit_height(ws) == 1
+        shown = page.printed_pt(height, widths, table_size(ws), fitted)
+        assert shown >= READABLE_PT, (ws.title, shown)
+        usable = (A4_PT[0] if landscape else A4_PT[1]) - 72 * (MARGINS_IN[2] + MARGINS_IN[3])
+        if fitted:  # all on one page at that size
+            assert height * shown / table_size(ws) <= usable + 0.5, ws.title
 
 
 def test_goals_already_numbered_by_the_user_are_not_numbered_twice(tmp_path) -> None:  # noqa: ANN001
