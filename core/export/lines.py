@@ -54,7 +54,8 @@ def keep_groups(text: str, usable: float) -> str:
     if not _OPEN_RE.search(text) or units_of(text, LATIN_WIDE)[-1] <= least:
         return text
     parts: dict[str, _Part] = {}  # measured once: most texts need no break at any width
-    variants = itertools.product((least, least + 1, least + 2), (True, False), (1.0, LATIN_WIDE))
+    widths = sorted({least, least + 1, least + 2, math.floor(usable + max(PLAIN_WIDER))})  # Calc: +1.7
+    variants = itertools.product(widths, (True, False), (1.0, LATIN_WIDE))
     for width, glue, latin in variants:
         lines = []
         for text_part in text.split("\n"):

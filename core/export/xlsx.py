@@ -359,10 +359,10 @@ def cell_size(grid: Grid, cells: dict[tuple[int, int], pages.Measure] | None = N
     big = pages_at(CELL_PT)
     if big <= 1:
         return CELL_PT
+    small_units: Units = lambda w, n: (w + 2 * n - 1) * CELL_PT / SMALL_PT  # noqa: E731
     if pages_at(SMALL_PT) <= BALANCE_REACH:  # within reach of one page: fewer lines may get it there
         fitted = page.room([w + 2.0 for w in grid.widths]) * SMALL_PT / pages.READABLE_PT
         reach = (fitted - fixed - ROW_PAD_PT * grid.rows) / (LINE_PT * SMALL_PT / CELL_PT)
-        small_units: Units = lambda w, n: (w + 2 * n - 1) * CELL_PT / SMALL_PT  # noqa: E731
         balance(grid, small_units, measures, lambda w, n: w + 2 * n - 1, reach)
         big = pages_at(CELL_PT)
         if big <= 1:
@@ -375,9 +375,21 @@ def cell_size(grid: Grid, cells: dict[tuple[int, int], pages.Measure] | None = N
 
     if printed(SMALL_PT, small) > printed(CELL_PT, big):
         return SMALL_PT
-    if not printed(CELL_PT, big):  # it continues on more pages: print it at WIDTH_SCALE or more
-        fit_width(grid, page)
-    return CELL_PT
+    if printed(CELL_PT, big):
+        return CELL_PT
+    # It continues on more pages: printed at WIDTH_SCALE or more, at 小五 where that takes fewer
+    # pages, as the seeds print a long table.
+    fit_width(grid, page)
+
+    def count(size: float) -> int:  # the pages it takes, each under the repeated header
+        widths = [w + 2.0 for w in grid.widths]
+        rows = [fixed, *(stored_height(h) for h in row_heights(grid, size, measures))]
+        repeat = (grid.repeat[0] + 1, grid.repeat[1] + 1) if grid.repeat else (0, -1)
+        return len(pages.breaks(rows, page.capacity(widths), repeat, [0.0] * len(rows))) + 1
+
+    if SMALL_PT * page.scale([w + 2.0 for w in grid.widths]) < pages.READABLE_PT:
+        return CELL_PT
+    return SMALL_PT if count(SMALL_PT) < count(CELL_PT) else CELL_PT
 
 
 def _page_breaks(sheet: Sheet) -> None:

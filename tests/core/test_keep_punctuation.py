@@ -76,9 +76,13 @@ def test_the_excel_export_ends_the_line_before_the_full_stop(tmp_path: Path) -> 
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
     path = tmp_path / "001.xlsx"
     write_xlsx(report, path, template=get_template(report.template))
-    ws = openpyxl.load_workbook(path)["附件2 评分表"]
+    ws = openpyxl.load_workbook(path)["附表6 干部工作经费"]
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    lines = ["部门根据绩效管理结果整改问", "题、完善政策、改进管理的情", "况。"]  # 。 and 、 not first
+    lines = [  # Calc filled its second line up to "教育" and printed "、引导和服务工作。" (the seed's goal)
+        "全面贯彻新时代中国特色社会主义思想，着力培养忠诚干净担当的高素质干部，坚持德才",
+        "兼备、以德为先、任人唯贤。贯彻落实中央省市区委关于老干部服务的方针、政策，做好",
+        "教育、引导和服务工作。",
+    ]
     assert SOFT_BREAK.join(lines) in values
 
 
