@@ -76,10 +76,12 @@ class BatchingUndoStack(QUndoStack):
 
 
 def coalesce(changes: list[Change]) -> list[Change]:
-    """Merge a run of single-cell changes into one change per row (a 400×6 paste is 400, not 2400)."""
-    out: list[Change] = []
+    """Merge a run of single-cell changes into one change per row, then a run of rows changed in
+    the same columns into one change of those rows: a 400×4 paste is one change, not 1,600 (each
+    panel's handler ran once per row, and each grid emitted a dataChanged per row)."""
+    per_row: list[Change] = []
     for change in changes:
-        last = out[-1] if out else None
+        last = per_row[-1] if per_row else None
         same_row = (
             last is not None
             and not change.structural
@@ -89,7 +91,22 @@ def coalesce(changes: list[Change]) -> list[Change]:
         )
         if same_row and last is not None:
             columns = tuple(dict.fromkeys((*last.columns, *change.columns)))
-            out[-1] = Change(last.form, last.table, last.rows, columns)
+            per_row[-1] = Change(last.form, last.table, last.rows, columns)
+        else:
+            per_row.append(change)
+    out: list[Change] = []
+    for change in per_row:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and not change.structural
+            and not last.structural
+            and change.rows
+            and last.rows
+            and (last.form, last.table, last.columns) == (change.form, change.table, change.columns)
+        ):
+            rows = tuple(dict.fromkeys((*last.rows, *change.rows)))
+            out[-1] = Change(last.form, last.table, rows, last.columns)
         else:
             out.append(change)
     return out

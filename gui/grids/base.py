@@ -58,6 +58,7 @@ READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
 # What a cell is painted with: display text, background, foreground (None: the palette's), alignment.
 Style = tuple[str, QBrush | None, QBrush | None, int]
+FEW_CELLS = 32  # at most this many changed cells are repainted one by one (``_emit_cells``)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -498,15 +499,10 @@ class GridModel(QAbstractTableModel):
         self._stale = False
         new = self._collect_problems()
         old, self._problems = self._problems, new
-        spans: dict[int, tuple[int, int]] = {}  # row -> the columns whose problems changed
-        for r, c in set(old) | set(new):
-            if old.get((r, c)) != new.get((r, c)):
-                lo, hi = spans.get(r, (c, c))
-                spans[r] = (min(lo, c), max(hi, c))
         count = self.rowCount()
-        for row in sorted(spans):
-            if row < count:
-                self.dataChanged.emit(self.index(row, spans[row][0]), self.index(row, spans[row][1]))
+        self._emit_cells(
+            [(r, c) for r, c in set(old) | set(new) if r < count and old.get((r, c)) != new.get((r, c))]
+        )
 
     def _on_changed(self, change: Change) -> None:
         if self.uid is None:
@@ -522,21 +518,17 @@ class GridModel(QAbstractTableModel):
             self._shown = {}
             self.endResetModel()
             return
-        last = len(self.columns) - 1
-        if change.form == self.uid and change.table == self.table and last >= 0:
+        if change.form == self.uid and change.table == self.table and self.columns:
             rows = change.rows or range(self.rowCount())
             if self.rejected:
                 keys = {self.column_of(k) for k in change.columns}
                 self.rejected = {
                     (r, c): v for (r, c), v in self.rejected.items() if not (r in rows and c in keys)
                 }
-            span = self._columns_showing(change.columns)
             count = self.rowCount()
-            if span is not None:
-                first, last = span
-                for row in rows:
-                    if row < count:
-                        self.dataChanged.emit(self.index(row, first), self.index(row, last))
+            shown = [r for r in rows if r < count]
+            cells = [(r, c) for r in shown for c in self._columns_showing(change.columns)]
+            self._emit_cells(cells + self._computed_changes(set(shown)))
         overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
         reads = self.computed_reads
         if change.form == self.uid:
@@ -545,19 +537,41 @@ class GridModel(QAbstractTableModel):
         elif change.form is None or overall:
             self._computed_dirty = True
 
-    def _columns_showing(self, keys: tuple[str, ...]) -> tuple[int, int] | None:
-        """The first and last grid column showing the changed ``keys`` (all when none are named)
-        or computed from the row: the cells an edit repaints (a whole row of wrapped text cost
-        more to paint than the rest of an edit)."""
+    def _columns_showing(self, keys: tuple[str, ...]) -> list[int]:
+        """The grid columns showing the changed ``keys`` (all when none are named), computed ones
+        left out: those are compared after the change (``_computed_changes``) and repainted only
+        when the value they show changed."""
         if not keys:
-            return (0, len(self.columns) - 1) if self.columns else None
+            return [i for i, c in enumerate(self.columns) if not c.computed]
         wanted = set(keys)
-        found = [
+        return [
             i
             for i, c in enumerate(self.columns)
-            if c.computed or c.key in wanted or not wanted.isdisjoint(c.lookup_keys())
+            if not c.computed and (c.key in wanted or not wanted.isdisjoint(c.lookup_keys()))
         ]
-        return (min(found), max(found)) if found else None
+
+    def _emit_cells(self, cells: list[tuple[int, int]]) -> None:
+        """dataChanged for these cells: one by one when they are few (the view repaints each cell's
+        own rectangle; a range's rectangle reaches one pixel into the next row and column, and Qt
+        then paints every cell of the bounding rectangle: an edit repainted ten cells for three),
+        else one range per run of rows changed in the same columns (a pasted block: one)."""
+        if len(cells) <= FEW_CELLS:
+            for row, col in sorted(set(cells)):
+                index = self.index(row, col)
+                self.dataChanged.emit(index, index)
+            return
+        spans: dict[int, tuple[int, int]] = {}
+        for r, c in cells:
+            lo, hi = spans.get(r, (c, c))
+            spans[r] = (min(lo, c), max(hi, c))
+        runs: list[tuple[int, int, tuple[int, int]]] = []  # (first row, last row, columns)
+        for row in sorted(spans):
+            if runs and runs[-1][1] == row - 1 and runs[-1][2] == spans[row]:
+                runs[-1] = (runs[-1][0], row, spans[row])
+            else:
+                runs.append((row, row, spans[row]))
+        for first, last, (left, right) in runs:
+            self.dataChanged.emit(self.index(first, left), self.index(last, right))
 
     def _on_forms_changed(self) -> None:
         """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""
@@ -577,16 +591,20 @@ class GridModel(QAbstractTableModel):
         """Repaint the computed cells (they depend on other cells, other tables, other forms) whose
         shown value changed; repainting whole columns redrew the whole grid on every keystroke.
         Only cells painted since the form was shown are compared: the others paint afresh."""
-        rows = self.rowCount()
+        self._emit_cells(self._computed_changes(None))
+
+    def _computed_changes(self, rows: set[int] | None) -> list[tuple[int, int]]:
+        """The painted computed (and amount) cells, of ``rows`` or all, whose shown value changed;
+        forgotten as shown (they are repainted and noted again)."""
+        count = self.rowCount()
         changed = []
         for (row, col), value in self._shown.items():
-            if row >= rows or col >= len(self.columns):
+            if row >= count or col >= len(self.columns) or (rows is not None and row not in rows):
                 continue
             computed = self.computed(row, col)
             text = computed.text if computed is not None else self.cell_text(row, col)
             if (text, computed is not None) != value:
                 changed.append((row, col))
-        for row, col in changed:
-            del self._shown[(row, col)]
-            index = self.index(row, col)
-            self.dataChanged.emit(index, index)
+        for cell in changed:
+            del self._shown[cell]
+        return changed

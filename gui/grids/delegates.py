@@ -130,7 +130,12 @@ class GridDelegate(QStyledItemDelegate):
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        set_editor_text(editor, str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        """Fill an editor with its cell's text. Qt calls this again when the cell changes while the
+        editor is open — which is every commit, just before the editor closes: an editor already
+        holding the text is left as it is (caret and all)."""
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if editor_text(editor) != text or not text:
+            set_editor_text(editor, text)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         model.setData(index, editor_text(editor), Qt.ItemDataRole.EditRole)

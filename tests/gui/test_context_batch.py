@@ -1,4 +1,5 @@
-"""A batch (a paste, an undo of a paste) tells the panels once per row, after the batch."""
+"""A batch (a paste, an undo of a paste) tells the panels once per run of rows changed in the same
+columns, after the batch."""
 
 from __future__ import annotations
 
@@ -13,12 +14,30 @@ def test_cell_changes_of_one_row_are_merged_and_structure_kept_in_order() -> Non
     merged = coalesce([Change(1, "indicators", (0, 1), structural=True), *cells])
     assert [(c.rows, c.columns, c.structural) for c in merged] == [
         ((0, 1), (), True),
-        ((0,), ("target", "actual"), False),
-        ((1,), ("target", "actual"), False),
+        ((0, 1), ("target", "actual"), False),
     ]
 
 
-def test_a_batch_emits_after_it_ends_and_once_per_row(qapp, tmp_path: Path) -> None:
+def test_rows_are_merged_only_across_the_same_columns_form_and_table_without_structure_between() -> None:
+    a = [Change(1, "indicators", (r,), ("target",)) for r in (0, 1)]
+    other_columns = Change(1, "indicators", (2,), ("actual",))
+    other_form = Change(2, "indicators", (3,), ("target",))
+    other_table = Change(1, "goals", (4,), ("target",))
+    moved = Change(1, "indicators", (0, 5), structural=True)
+    after = Change(1, "indicators", (6,), ("target",))
+    again = Change(1, "indicators", (1,), ("target",))  # a row already named: named once
+    merged = coalesce([*a, again, other_columns, other_form, other_table, moved, after])
+    assert [(c.form, c.table, c.rows, c.columns, c.structural) for c in merged] == [
+        (1, "indicators", (0, 1), ("target",), False),
+        (1, "indicators", (2,), ("actual",), False),
+        (2, "indicators", (3,), ("target",), False),
+        (1, "goals", (4,), ("target",), False),
+        (1, "indicators", (0, 5), (), True),
+        (1, "indicators", (6,), ("target",), False),
+    ]
+
+
+def test_a_batch_emits_after_it_ends_and_once_per_run_of_rows(qapp, tmp_path: Path) -> None:
     doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "部", ["甲"]))
     ctx = AppContext(doc)
     seen: list[Change] = []
@@ -28,6 +47,6 @@ def test_a_batch_emits_after_it_ends_and_once_per_row(qapp, tmp_path: Path) -> N
         doc.insert_rows(uid, "indicators", 0, count=3)
         doc.set_cells([(uid, "indicators", r, c, "≥5名") for r in range(3) for c in ("target", "actual")])
         assert seen == []
-    assert len(seen) == 4 and seen[0].structural
-    assert [c.rows for c in seen[1:]] == [(0,), (1,), (2,)]
+    assert len(seen) == 2 and seen[0].structural
+    assert [(c.rows, c.columns) for c in seen[1:]] == [((0, 1, 2), ("target", "actual"))]
     doc.close()

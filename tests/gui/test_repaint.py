@@ -145,3 +145,55 @@ def test_a_project_shown_again_has_its_rows_as_measured(qtbot, seed_zpdb) -> Non
     qtbot.waitUntil(lambda: window.tree.current_node()[1] == uid)
     qtbot.waitUntil(lambda: view.rowHeight(0) == first[0])
     assert heights() == first == measured()
+
+
+def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monkeypatch) -> None:  # noqa: ANN001
+    """Enter in 实际值 paints the edited cell, the cell the cursor moves to and the cells whose text
+    or colour changed (the 建议得分 beside it, a cell newly flagged) — not the cells between them, nor
+    a row of neighbours (a range's rectangle reached into the next row and column, and Qt painted
+    the bounding rectangle of all: ten cells for three)."""
+    from gui.grids.delegates import GridDelegate
+
+    painted: list[tuple[int, int]] = []
+    paint = GridDelegate.paint
+
+    def record(self, painter, option, index) -> None:  # noqa: ANN001
+        painted.append((index.row(), index.column()))
+        paint(self, painter, option, index)
+
+    monkeypatch.setattr(GridDelegate, "paint", record)
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    pick_project(window, "业务工作经费")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = grid(window, "indicatorGrid")
+    model = view.model()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    page = window.form_editor
+    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
+    col = column_of(view, "actual")
+    suggested = column_of(view, "suggested")
+    seen_suggested = False
+    for row, text in enumerate(("0人", "99人", "1人")):
+        view.setCurrentIndex(model.index(row, col))
+        commit_text(view, text)
+        editor = view.indexWidget(view.currentIndex())
+        assert editor is not None
+        QApplication.processEvents()
+        cells = [(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())]
+        before = {cell: model._paint_roles(*cell) for cell in cells}
+        painted.clear()
+        qtbot.keyClick(input_target(editor), Qt.Key.Key_Return)
+        QApplication.processEvents()
+        after = {cell: model._paint_roles(*cell) for cell in cells}
+        changed = {cell for cell in cells if before[cell] != after[cell]}
+        assert (row, col) in changed and (row, col) in painted
+        assert (row + 1, col) in painted  # the cursor's frame moved there
+        visible = view.viewport().rect()
+        shown = {cell for cell in changed if view.visualRect(model.index(*cell)).intersects(visible)}
+        assert shown <= set(painted), "a cell that changed was not repainted (it would show stale)"
+        assert set(painted) <= changed | {(row + 1, col)}, sorted(set(painted) - changed)
+        seen_suggested = seen_suggested or (row, suggested) in changed
+    assert seen_suggested  # the computed 建议得分 did change with 实际值, and was repainted
