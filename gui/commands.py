@@ -159,26 +159,22 @@ class MoveRowCommand(DocCommand):
 
 
 class MacroCommand(DocCommand):
-    """Several commands as one undo step; if one fails, the ones before it are undone."""
+    """Several commands as one undo step and one transaction (``Document.grouped``): if one fails,
+    or the commit does, the file and the model are as they were before the first."""
 
     def __init__(self, doc: Document, parts: list[DocCommand], text: str) -> None:
         super().__init__(doc, text)
         self.parts = parts
 
     def do(self) -> None:
-        done: list[DocCommand] = []
-        try:
+        with self.doc.grouped():
             for part in self.parts:
                 part.do()
-                done.append(part)
-        except BaseException:
-            for part in reversed(done):
-                part.undo_it()
-            raise
 
     def undo_it(self) -> None:
-        for part in reversed(self.parts):
-            part.undo_it()
+        with self.doc.grouped():
+            for part in reversed(self.parts):
+                part.undo_it()
 
 
 class SetFormFieldCommand(DocCommand):

@@ -392,17 +392,28 @@ def update_cells(db: Connected, cells: list[tuple[str, int, int, Any, Column, An
     """Store single cells: (table, form id, row position, the row, its column, the new value).
 
     Fund rows are found by their key (their position follows the template), others by position.
+    A row's cells are stored by one UPDATE (a pasted row of four cells was four); a cell named
+    twice keeps its last value.
     """
+    rows: dict[tuple[str, int, str, Any], dict[str, Any]] = {}
     for table, form_id, position, row, col, value in cells:
-        name = TABLES[table]
-        ident = next((c for c in columns(table) if c.kind == Kind.KEY), None)
+        ident = _key_column(table)
         where, arg = (
             (f"{ident.storage} = ?", getattr(row, ident.key)) if ident else ("position = ?", position)
         )
+        rows.setdefault((table, form_id, where, arg), {})[col.storage] = to_db(col, value)
+    for (table, form_id, where, arg), values in rows.items():
+        sets = ", ".join(f"{storage} = ?" for storage in values)
         db.conn.execute(
-            f"UPDATE {name} SET {col.storage} = ? WHERE form_id = ? AND {where}",
-            [to_db(col, value), form_id, arg],
+            f"UPDATE {TABLES[table]} SET {sets} WHERE form_id = ? AND {where}",
+            [*values.values(), form_id, arg],
         )
+
+
+@functools.cache
+def _key_column(table: str) -> Column | None:
+    """The column that identifies a row of ``table`` (a fund row's key), or None (by position)."""
+    return next((c for c in columns(table) if c.kind == Kind.KEY), None)
 
 
 def update_form(db: Connected, uid: int, values: dict[str, Any]) -> None:

@@ -527,7 +527,8 @@ class GridModel(QAbstractTableModel):
                 }
             count = self.rowCount()
             shown = [r for r in rows if r < count]
-            cells = [(r, c) for r in shown for c in self._columns_showing(change.columns)]
+            columns = self._columns_showing(change.columns)
+            cells = [(r, c) for r in shown for c in columns]
             self._emit_cells(cells + self._computed_changes(set(shown)))
         overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
         reads = self.computed_reads

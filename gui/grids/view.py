@@ -201,22 +201,58 @@ class GridTable(QTableView):
         text, the font and the column widths; asking the delegate costs nine model calls a cell and
         a 400-row paste spent most of its time there), else the tallest of the cells that wrap, as
         the delegate measures them (as QTableView does, per cell), at most MAX_ROW_LINES."""
+        return self._row_measure()(row)
+
+    def _row_measure(self) -> Callable[[int], int]:
+        """``sizeHintForRow`` with what every row shares (font, metrics, widths, which columns hold
+        text) looked up once: ``fit_rows`` measures 400 pasted rows with one."""
         fm = self.fontMetrics()
         cap = fm.lineSpacing() * MAX_ROW_LINES + 8
         key = self._font_key()
-        one = self._one_line.get(key)
-        wrapped = self._wrapped_cells(row)
-        if not wrapped:
-            if one is None:
-                one = self._one_line[key] = min(super().sizeHintForRow(row), cap)
-            return one
-        if one is None:
-            return min(super().sizeHintForRow(row), cap)
         grid = 1 if self.showGrid() else 0  # QTableView adds the grid line to a row's hint
-        height = one
-        for col, text in wrapped:
-            height = max(height, self._cell_height(row, col, text, key) + grid)
-        return min(height, cap)
+        model = self.grid.model
+        widths = [self.columnWidth(col) for col in range(len(model.columns))]
+        texts = [
+            (col, widths[col])
+            for col, column in enumerate(model.columns)
+            if not (column.computed or column.editor in ("amount", "none"))  # numbers: one line
+        ]
+        fits = self._fits
+        one_line = self._one_line
+
+        def wrapped(row: int) -> list[tuple[int, str]]:
+            """The (column, text) of a row's cells whose text does not fit on one line."""
+            out = []
+            for col, width in texts:
+                text = model.display_text(row, col)
+                if not text:
+                    continue
+                if "\n" in text:
+                    out.append((col, text))
+                    continue
+                found = fits.get((text, width, key))
+                if found is None:  # measuring the text is most of the cost of sizing a row: remembered
+                    found = fm.horizontalAdvance(text) <= width - ONE_LINE_SLACK
+                    if len(fits) >= HEIGHTS_KEPT:
+                        fits.clear()
+                    fits[(text, width, key)] = found
+                if not found:
+                    out.append((col, text))
+            return out
+
+        def measure(row: int) -> int:
+            cells = wrapped(row)
+            one = one_line.get(key)
+            if one is None:
+                height = min(QTableView.sizeHintForRow(self, row), cap)
+                if not cells:
+                    one_line[key] = height
+                return height
+            for col, text in cells:
+                one = max(one, self._cell_height(row, col, text, key, widths[col]) + grid)
+            return min(one, cap)
+
+        return measure
 
     def _font_key(self) -> str:
         """The view's font as a key of the size caches (QFont.key() builds a string each time)."""
@@ -232,10 +268,15 @@ class GridTable(QTableView):
         header = self.verticalHeader()
         count = self.model().rowCount() if self.model() is not None else 0
         low, high = header.minimumSectionSize(), header.maximumSectionSize()
+        measure = self._row_measure()
+        label, hints, font = self.grid.model.row_label, self._header_hints, self._font_key()
         for row in range(count) if rows is None else rows:
             if not 0 <= row < count:
                 continue
-            height = max(low, min(max(self.sizeHintForRow(row), self._header_hint(row)), high))
+            hint = hints.get((label(row), font))
+            if hint is None:
+                hint = self._header_hint(row)
+            height = max(low, min(max(measure(row), hint), high))
             if header.sectionSize(row) != height:
                 header.resizeSection(row, height)
 
@@ -247,10 +288,10 @@ class GridTable(QTableView):
             found = self._header_hints[key] = self.verticalHeader().sectionSizeHint(row)
         return found
 
-    def _cell_height(self, row: int, col: int, text: str, font: str) -> int:
-        """The delegate's height for one cell's text in its column (what QTableView's row sizing asks
-        each cell), remembered by text, column width and font: texts repeat across rows and forms."""
-        width = self.columnWidth(col)
+    def _cell_height(self, row: int, col: int, text: str, font: str, width: int) -> int:
+        """The delegate's height for one cell's text in its column of ``width`` (what QTableView's
+        row sizing asks each cell), remembered by text, width and font: texts repeat across rows
+        and forms."""
         key = (text, width, font)
         found = self._heights.get(key)
         if found is None:
@@ -264,32 +305,6 @@ class GridTable(QTableView):
                 self._heights.clear()
             self._heights[key] = found
         return found
-
-    def _wrapped_cells(self, row: int) -> list[tuple[int, str]]:
-        """The (column, text) of a row's cells whose text does not fit on one line."""
-        model = self.grid.model
-        fm = self.fontMetrics()
-        font = self._font_key()
-        out = []
-        for col, column in enumerate(model.columns):
-            if column.computed or column.editor in ("amount", "none"):
-                continue  # numbers: one line
-            text = model.display_text(row, col)
-            if not text:
-                continue
-            if "\n" in text:
-                out.append((col, text))
-                continue
-            key = (text, self.columnWidth(col), font)
-            fits = self._fits.get(key)
-            if fits is None:  # measuring the text is most of the cost of sizing a row: remembered
-                fits = fm.horizontalAdvance(text) <= key[1] - ONE_LINE_SLACK
-                if len(self._fits) >= HEIGHTS_KEPT:
-                    self._fits.clear()
-                self._fits[key] = fits
-            if not fits:
-                out.append((col, text))
-        return out
 
 
 class GridView(QWidget):

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from core.report import Document, InputError, new_report
+from core.report import Change, Document, InputError, new_report
+from core.schema import Table
 from core.storage import db as storage
 from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -337,5 +338,62 @@ def test_a_failed_write_leaves_file_and_model_as_they_were(tmp_path: Path, monke
     monkeypatch.undo()
     doc.close()
     again = Document.open(tmp_path / "r.zpdb", backup=False)
+    assert again.report == before
+    again.close()
+
+
+def _rows_on_disk(path: Path, table: str) -> list[tuple[object, ...]]:
+    """A table's rows as the file holds them, read with plain sqlite3 (after the document closed)."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY form_id, position").fetchall()  # noqa: S608
+    finally:
+        conn.close()
+
+
+def test_grouped_writes_commit_once(tmp_path: Path) -> None:
+    """A paste that adds rows and fills them is one transaction: one COMMIT (four disk syncs, not
+    eight); what the file holds afterwards is what the two writes made."""
+    doc = _new(tmp_path / "r.zpdb")
+    uid = doc.report.projects[0].uid
+    statements: list[str] = []
+    doc.db.conn.set_trace_callback(statements.append)
+    with doc.grouped():
+        doc.insert_rows(uid, "indicators", 0, count=3)
+        doc.set_cells([(uid, "indicators", r, "target", f"≥{r}人") for r in range(3)])
+    doc.db.conn.set_trace_callback(None)
+    assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT")] == ["BEGIN", "COMMIT"]
+    doc.close()
+    again = Document.open(tmp_path / "r.zpdb")
+    assert [i.target for i in again.form(uid).indicators[:3]] == ["≥0人", "≥1人", "≥2人"]
+    again.close()
+
+
+def test_a_group_that_fails_leaves_file_and_model_as_they_were(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The second write of a group fails: the first's rows are rolled back in the file and taken out
+    of the model, and listeners are told the table changed (to read it again)."""
+    from core.storage import repository
+
+    path = tmp_path / "r.zpdb"
+    _new(path).close()
+    disk = _rows_on_disk(path, "indicators")
+    doc = Document.open(path, backup=False)
+    uid = doc.report.projects[0].uid
+    before = doc.report.clone()
+    seen: list[Change] = []
+    doc.subscribe(seen.append)
+
+    def fail(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(repository, "update_cells", fail)
+    with pytest.raises(storage.StorageError), doc.grouped():
+        doc.insert_rows(uid, "indicators", 0, count=3)
+        doc.set_cells([(uid, "indicators", 0, "target", "≥1人")])
+    assert doc.report == before
+    assert seen[0].structural and seen[-1] == Change(uid, Table.INDICATORS, structural=True)
+    doc.close()
+    assert _rows_on_disk(path, "indicators") == disk
+    again = Document.open(path)
     assert again.report == before
     again.close()

@@ -174,6 +174,54 @@ def test_paste_writes_the_good_cells_of_a_row_and_flags_the_bad_one(qtbot, seed:
     assert on_disk(seed, FIRST, "funds", 2, "annual") == ""
 
 
+def test_a_pasted_block_that_adds_rows_writes_its_good_cells_in_one_commit(qtbot, seed: Path) -> None:
+    """Six rows pasted from the last row on (five added), one amount refused: the good cells are
+    written, the refused one shows its text in red; one undo step; one transaction; the file, read
+    back with sqlite3, holds the rows and the good values (the refused cell blank)."""
+    import sqlite3
+
+    window = make_window(qtbot, seed)
+    uid = pick_project(window, FIRST)
+    view = grid(window, "indicatorGrid")
+    model = view.model()
+    count = model.rowCount()
+    level3, weight = column_of(view, "level3"), column_of(view, "weight")
+    select(view, count - 1, level3, count - 1, level3)
+    rows = [f"新指标{r}\t≥{r}人\t{r}人\t{'abc' if r == 3 else r + 1}" for r in range(6)]
+    QGuiApplication.clipboard().setText("\r\n".join(rows) + "\r\n")
+    conn = window.ctx.open_doc.db.conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    conn.set_trace_callback(None)
+    assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT")] == ["BEGIN", "COMMIT"]
+    assert model.rowCount() == count + 5
+    assert [cell_text(view, count - 1 + r, "level3") for r in range(6)] == [f"新指标{r}" for r in range(6)]
+    bad = model.index(count + 2, weight)
+    assert bad.data() == "abc"
+    assert bad.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#ffc7ce"
+    assert "未写入" in bad.data(Qt.ItemDataRole.ToolTipRole)
+    assert "未写入" in window.statusBar().currentMessage()
+    assert cell_text(view, count + 3, "weight") == "5"
+    window.undo()
+    assert model.rowCount() == count and cell_text(view, count - 1, "level3") != "新指标0"
+    window.redo()
+    assert model.rowCount() == count + 5 and cell_text(view, count + 4, "level3") == "新指标5"
+    window.close()
+    disk = sqlite3.connect(seed)
+    try:
+        found = disk.execute(
+            "SELECT level3, target, actual, weight FROM indicators WHERE form_id = ? ORDER BY position",
+            (uid,),
+        ).fetchall()
+    finally:
+        disk.close()
+    assert len(found) == count + 5
+    assert [tuple(r) for r in found[count - 1 :]] == [
+        (f"新指标{r}", f"≥{r}人", f"{r}人", "" if r == 3 else str(r + 1)) for r in range(6)
+    ]
+
+
 def test_f2_puts_the_caret_after_the_text_as_excel_does(qtbot, seed: Path) -> None:
     window = make_window(qtbot, seed)
     pick_project(window, FIRST)
