@@ -296,7 +296,8 @@ class Document:
         return self.set_cells([(uid, table, row, column, value)])[0]
 
     def set_cells(self, edits: list[tuple[int, str, int, str, Any]]) -> list[Change]:
-        """Set many cells in one transaction (a paste); all or nothing."""
+        """Set many cells in one transaction (a paste); all or nothing. Listeners are told once per
+        run of cells in one row (the columns together)."""
         prepared = []
         forms: dict[int, Form] = {}
         for uid, table, row, column, value in edits:
@@ -324,7 +325,14 @@ class Document:
             lambda db: repo.update_cells(db, [(t, u, r, item, c, v) for u, t, r, item, c, v in prepared]),
             restore,
         )
-        changes = [Change(uid, table, (row,), (col.key,)) for uid, table, row, _, col, _ in prepared]
+        changes: list[Change] = []  # one per row: a pasted row of four cells is one change, not four
+        for uid, table, row, _, col, _ in prepared:
+            last = changes[-1] if changes else None
+            if last is not None and (last.form, last.table, last.rows) == (uid, table, (row,)):
+                if col.key not in last.columns:
+                    changes[-1] = Change(uid, table, (row,), (*last.columns, col.key))
+            else:
+                changes.append(Change(uid, table, (row,), (col.key,)))
         for ch in changes:
             self._emit(ch)
         return changes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -61,6 +62,19 @@ def order(problem: Problem) -> tuple[Any, ...]:
     return (*problem.sort_key(), problem.column or "", problem.message)
 
 
+def _differing(old: Sequence[Problem], new: Sequence[Problem]) -> tuple[Sequence[Problem], Sequence[Problem]]:
+    """``old`` and ``new`` without the problems they start and end with alike: a re-check lists a
+    form's problems in the same order, an edit changing one or two of them (two Counters of every
+    problem of the form hashed each of them, field by field, on every keystroke)."""
+    first, most = 0, min(len(old), len(new))
+    while first < most and old[first] == new[first]:
+        first += 1
+    last = 0
+    while last < most - first and old[-1 - last] == new[-1 - last]:
+        last += 1
+    return old[first : len(old) - last], new[first : len(new) - last]
+
+
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
     """Group sorted row numbers into (first, last) runs of consecutive rows."""
     out: list[tuple[int, int]] = []
@@ -98,9 +112,14 @@ class ProblemModel(QAbstractTableModel):
         gone: list[Problem] = []
         came: list[Problem] = []
         for old, new in delta.changed.values():
-            before, after = Counter(old), Counter(new)
-            gone += (before - after).elements()
-            came += (after - before).elements()
+            left, right = _differing(old, new)
+            if left and right:
+                before, after = Counter(left), Counter(right)
+                gone += (before - after).elements()
+                came += (after - before).elements()
+            else:
+                gone += left
+                came += right
         if len(gone) + len(came) > IN_PLACE_UP_TO:
             self._move_in_runs(gone, came)  # a pasted block: hundreds of problems, a few runs of rows
             return

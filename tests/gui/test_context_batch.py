@@ -50,3 +50,15 @@ def test_a_batch_emits_after_it_ends_and_once_per_run_of_rows(qapp, tmp_path: Pa
     assert len(seen) == 2 and seen[0].structural
     assert [(c.rows, c.columns) for c in seen[1:]] == [((0, 1, 2), ("target", "actual"))]
     doc.close()
+
+
+def test_set_cells_tells_listeners_once_per_row(tmp_path: Path) -> None:
+    """A pasted block of 3 rows × 2 columns is 3 changes (each row's columns together), not 6."""
+    doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "部", ["甲"]))
+    uid = doc.report.projects[0].uid
+    doc.insert_rows(uid, "indicators", 0, count=3)
+    seen: list[Change] = []
+    doc.subscribe(seen.append)
+    doc.set_cells([(uid, "indicators", r, c, "≥5名") for r in range(3) for c in ("target", "actual")])
+    assert [(c.rows, c.columns) for c in seen] == [((r,), ("target", "actual")) for r in range(3)]
+    doc.close()
