@@ -434,7 +434,10 @@ def main() -> None:
     print(f"re-scan unchanged, with counts: {figures(again_checked)}")
     peak = max(r["rss"] for r in one + first + check + again + again_checked)
     worker = max(r["worker_rss"] for r in one + first + check)
-    print(f"peak RSS: scanning process {peak:.0f} MB, largest worker {worker:.0f} MB")
+    print(
+        f"peak RSS: scanning process {peak:.0f} MB, largest worker {worker:.0f} MB; "
+        f"the scan with its {args.workers} workers at most {peak + args.workers * worker:.0f} MB together"
+    )
     data = tmp / "data"
     data.mkdir()
     shutil.copyfile(tmp / "index0.sqlite", data / "review-index.sqlite")

@@ -11,6 +11,7 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +74,7 @@ def rules() -> RuleSet:
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
-COUNT_LIMIT = 1 << 15  # rule ids by row (rule_counts): a count costs a tenth of a check, memory counts more
+COUNT_LIMIT = 1 << 15  # rule ids by row (rule_counts), the older half dropped when full: see _counted_rows
 
 
 class Checker:
@@ -218,8 +219,9 @@ class Checker:
     def _counted_rows(self, form: Form, rule: RowRule, count: RowCount) -> list[str]:
         """The rule ids ``count`` gives on every row of ``form``, memoised by the keys ``_row_keys``
         makes (the same stand-in for a plain quoted text), in a memo of their own holding at most
-        COUNT_LIMIT rows per rule, form kind and header (rows that never repeat are not kept long:
-        a worker's memory stays bounded on a set of unlike rows)."""
+        COUNT_LIMIT rows per rule, form kind and header, the older half dropped when it is full (rows
+        that never repeat are not kept long: a worker's memory stays bounded on a set of unlike rows,
+        and the rows seen lately, those likeliest to come again, stay)."""
         getter, quoted_at = self._getters[rule]
         head = tuple(str(getattr(form, h)) for h in rule.header)
         memo_key = (rule, form.kind, head)
@@ -247,8 +249,9 @@ class Checker:
             key = (values, i) if indexed else values
             ids = memo.get(key)
             if ids is None:
-                if len(memo) >= COUNT_LIMIT:
-                    memo.clear()
+                if len(memo) >= COUNT_LIMIT:  # the older half goes (a dict keeps insertion order)
+                    for old in list(islice(memo, COUNT_LIMIT // 2)):
+                        del memo[old]
                 ids = memo[key] = tuple(count(row_ctx, values))
             if ids:
                 out += ids

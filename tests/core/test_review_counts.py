@@ -14,6 +14,8 @@ import random
 from collections import Counter
 from decimal import Decimal
 
+import pytest
+
 from core.model import Indicator, Report
 from core.rules import Checker
 from core.rules.base import QUOTED
@@ -190,3 +192,17 @@ def test_the_rules_have_counts() -> None:
 
     counted = {r.check.__name__ for r in rules().rows if r.count is not None}
     assert counted == {"indicator_row", "submission_row"}
+
+
+def test_counts_stay_right_when_the_memo_drops_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full counts memo drops its older half; the counts are the checker's all the same."""
+    import core.rules.engine as engine
+
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 8)
+    report = _report("mof", 5)
+    template = _flagging(get_template("mof"))
+    expected = _expected(report, template)
+    for _again in range(2):
+        counted = Checker(report, template, check=False).rule_counts()
+        assert {k: v for k, v in counted.items() if v} == expected
+    assert all(len(memo) <= 8 for memo in template.memo_dict("rules.counts").values())
