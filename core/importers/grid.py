@@ -47,6 +47,7 @@ class Grid:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas worked out on reading
     pictures: set[tuple[int, int]] = field(default_factory=set)  # WPS pictures in cells (=DISPIMG)
+    far_note: str = ""  # cells far outside the sheet's forms, left out on reading (readers)
     formats_known: bool = True  # False: a 96.81% cell may read as 0.9681 (.xls: formats not read)
     index: int = 0
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)

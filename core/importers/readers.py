@@ -556,8 +556,78 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) ->
             grid.errors[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = code or "#VALUE!"
 
 
+# A cell far outside any form: column AAA (703) or beyond, or row 1,000,000 or beyond. calamine keeps a
+# sheet as one dense block from A1 to its last cell: one stray space typed at XFD1048576 asks for 17
+# billion cells, and the allocation failure aborts the whole program (it is not an exception).
+_FAR_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{3}\d+|[A-Z]{1,2}\d{7,})"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)', re.S)
+
+
+MAX_EXTENT = 20_000_000  # rows × columns of a sheet's block (calamine holds it whole)
+FAR_COLUMN, FAR_ROW = 703, 1_000_000  # column AAA, and a row no form reaches
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d')
+_LAST_CELL = re.compile(rb'c r="[A-Z]+(\d+)"')
+
+
+def _extent(xml: bytes) -> tuple[int, int]:
+    """(last row, widest column) of a sheet's cells, found without reading every cell: cells come
+    row by row, and only a column of two or three letters can be wider than Z."""
+    at = xml.rfind(b'c r="')
+    last = _LAST_CELL.match(xml, at) if at >= 0 else None
+    widest = max((_col_index(m.group(1)) + 1 for m in _WIDE_REF.finditer(xml)), default=26)
+    return (int(last.group(1)) if last else 0), widest
+
+
+def _without_far_cells(
+    path: Path, data: bytes | None
+) -> tuple[bytes | None, dict[int, list[str]], dict[str, bytes]]:
+    """The package with the far cells of its sheets taken out (None when it has none); by sheet
+    position, the cells taken out; each sheet's XML as read (and trimmed), for the scan after."""
+    far: dict[int, list[str]] = {}
+    sheets: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
+        members = _sheet_paths(zf)
+        names = set(zf.namelist())
+        for index, member in enumerate(members):
+            if member not in names:
+                continue
+            xml = zf.read(member)
+            rows, cols = _extent(xml)
+            if cols >= FAR_COLUMN or rows >= FAR_ROW:  # (a plain sheet skips the slower search)
+                found = [m.group(1).decode() for m in _FAR_CELL.finditer(xml)]
+                if found:
+                    far[index] = found
+                    xml = _FAR_CELL.sub(b"", xml)
+                    rows, cols = _extent(xml)
+            if rows * cols > MAX_EXTENT:
+                raise ReadError(
+                    f"{path.name} 的第 {index + 1} 个工作表范围过大（{rows} 行 × {cols} 列），无法读取；"
+                    "请在 Excel/WPS 中删除表格下方和右侧多余的行列，保存后再导入"
+                )
+            sheets[member] = xml
+        if not far:
+            return None, far, sheets
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repacked:
+            for info in zf.infolist():
+                repacked.writestr(info.filename, sheets.get(info.filename) or zf.read(info))
+    return out.getvalue(), far, sheets
+
+
 def read_xlsx(path: Path, progress: Progress | None = None, data: bytes | None = None) -> list[Grid]:
+    try:
+        trimmed, far, sheets = _without_far_cells(path, data)
+    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
+        trimmed, far, sheets = None, {}, {}
+    data = trimmed if trimmed is not None else data
     grids = _calamine_grids(path, "xlsx", progress, data)
+    for grid in grids:
+        cells = far.get(grid.index)
+        if cells:
+            shown = "、".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+            grid.far_note = (
+                f"工作表“{grid.name}”在表格范围之外很远处有 {len(cells)} 个单元格"
+                f"（{shown}，可能是误输入），已忽略"
+            )
     try:
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             paths = _sheet_paths(zf)
@@ -569,7 +639,8 @@ def read_xlsx(path: Path, progress: Progress | None = None, data: bytes | None =
             for grid in grids:
                 member = paths[grid.index] if grid.index < len(paths) else ""
                 if member in names:
-                    _scan_sheet_xml(zf.read(member), grid, percent)
+                    xml = sheets.pop(member, None)
+                    _scan_sheet_xml(xml if xml is not None else zf.read(member), grid, percent)
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
         pass  # values are read; only the hidden-row and formula notes are lost
     return grids

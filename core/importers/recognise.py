@@ -407,6 +407,8 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             )
         if grid.computed:
             _computed_check(grid, form)
+        if grid.far_note:
+            form.notes.append(grid.far_note)
         if grid.pictures:
             first = grid.ref(*min(grid.pictures))
             form.notes.append(f"表中有 {len(grid.pictures)} 处嵌入单元格的图片（如 {first}），图片未导入")
@@ -572,7 +574,7 @@ _INLINE_LABELS = tuple(
     )
 )
 _INLINE_RE = re.compile(
-    "(" + "|".join(re.escape(w) for w, _ in _INLINE_LABELS) + r")(?:及代码)?(?:\s*[:：]\s*|\s+)"
+    "(" + "|".join(re.escape(w) for w, _ in _INLINE_LABELS) + r")(?:及代码)?(?:\s*[:：]\s*|\s+(?=[^\s(（]))"
 )
 
 

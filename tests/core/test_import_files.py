@@ -21,6 +21,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from core.export.xlsx import write_xlsx
 from core.importers.api import build_report, preview_files
+from core.importers.recognise import inline_fields
 from core.schema import FUND
 from core.templates import get_template
 from tests.core.test_import_variants import (
@@ -472,6 +473,10 @@ def test_name_and_label_typed_into_one_merged_cell_with_spaces(seed_xlsx: Path, 
     wb.save(path)
     _preview, part, form = imported(path)
     assert form.name == "业务工作经费" and not part.checks
+    # a space before a bracketed note is no value: "实施单位 （盖章）" at a sign-off line
+    assert inline_fields("实施单位 （盖章）") == {} and inline_fields("主管部门 某局") == {
+        "supervisor": "某局"
+    }
 
 
 def test_wps_pictures_in_cells_are_not_read_as_text(seed_xlsx: Path, tmp_path: Path) -> None:
@@ -607,3 +612,52 @@ def test_macro_enabled_word_reads_as_docx(tmp_path: Path) -> None:
     assert indicators_of(form) == indicators_of(_original())
     assert preview.narrative
     assert not any(p.notes for p in preview.sources if "扩展名" in " ".join(p.notes))
+
+
+_PREVIEW_IN_A_CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # a failed huge allocation fails fast
+from core.importers.api import preview_files
+preview = preview_files([sys.argv[1]])
+print(json.dumps([[p.form, p.reason, p.notes] for p in preview.sources], ensure_ascii=False))
+"""
+
+
+@pytest.mark.parametrize("cell", ["XFD1048576", "ZZ999999"])
+def test_a_stray_cell_at_the_sheet_edge_does_not_end_the_program(
+    seed_xlsx: Path, tmp_path: Path, cell: str
+) -> None:
+    """A space typed after Ctrl+→/Ctrl+↓ lands at the sheet's edge; the reader keeps a sheet as one block
+    from A1 to its last cell, and 17 billion cells end the program (an abort, not an exception). Run in
+    a child process so that a regression fails this test instead of ending the test run."""
+    import json
+    import subprocess
+    import sys
+
+    row = re.sub(r"[A-Z]", "", cell)
+
+    def stray(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == "xl/worksheets/sheet1.xml":
+            far = f'<row r="{row}"><c r="{cell}" t="inlineStr"><is><t> </t></is></c></row></sheetData>'
+            data = data.replace(b"</sheetData>", far.encode())
+        return name, data
+
+    path = _rezip(_one(seed_xlsx, tmp_path), tmp_path / "stray.xlsx", stray)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _PREVIEW_IN_A_CHILD, str(path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    ((form, reason, notes),) = json.loads(done.stdout)
+    if cell == "XFD1048576":  # one stray cell at the very edge: left out, the form read
+        assert form == "业务工作经费" and not reason
+        assert notes == [f"工作表“{SHEET}”在表格范围之外很远处有 1 个单元格（{cell}，可能是误输入），已忽略"]
+    else:  # a block too big to hold: refused with what to do
+        assert reason == (
+            "stray.xlsx 的第 1 个工作表范围过大（999999 行 × 702 列），无法读取；"
+            "请在 Excel/WPS 中删除表格下方和右侧多余的行列，保存后再导入"
+        )
