@@ -6,8 +6,9 @@ three quarters of the 30–40 ms their classes cost at every start. ``install`` 
 compiled code in a file of the user's data folder, by its whole source text, as Python keeps a
 module's code in ``__pycache__``; a later start compiles only source it has not seen. A stale
 entry can never be used for other source (the key is the source), nor by another Python (the
-file records the version). Nothing here changes what a class is: a missing, unreadable or
-foreign file only means compiling as before.
+file records the version), nor a damaged file (its CRC-32 is checked before marshal reads it).
+Nothing here changes what a class is: a missing, unreadable, damaged or foreign file only means
+compiling as before.
 
 Only ``main`` installs it (the window's start); tests, the command line and the review workers
 compile as Python always does.
@@ -20,6 +21,7 @@ import dataclasses
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -44,11 +46,16 @@ def install(folder: Path) -> None:
     """Compile dataclasses' methods through the cache kept in ``folder`` (read now if present)."""
     path = folder / f"dataclasses-{sys.implementation.cache_tag}.bin"
     try:
-        version, found = marshal.loads(path.read_bytes())
-        if version == sys.version and isinstance(found, dict):
-            _code.update((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType))
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # none yet, or unreadable: compiled as before, written anew
+        data = path.read_bytes()
+        # The payload's CRC-32 first: marshal trusts its input (a changed byte can raise SystemError
+        # or load a code object holding that byte), so a file changed anywhere is never unmarshalled.
+        if len(data) > 4 and int.from_bytes(data[:4], "big") == zlib.crc32(data[4:]):
+            version, found = marshal.loads(data[4:])
+            if version == sys.version and isinstance(found, dict):
+                kept = ((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType))
+                _code.update(kept)
+    except Exception:  # noqa: BLE001 - none yet, or unreadable: compiled as before, written anew
+        pass
     _path[:] = [path]
     setattr(dataclasses, "exec", _exec)  # noqa: B010 - dataclasses looks ``exec`` up in its module first
 
@@ -61,7 +68,8 @@ def save() -> None:
     part = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        part.write_bytes(marshal.dumps((sys.version, _code)))
+        payload = marshal.dumps((sys.version, _code))
+        part.write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
         os.replace(part, path)
         _unsaved[0] = False
     except OSError:  # a read-only or full disk: compiled again next time

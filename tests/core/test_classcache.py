@@ -72,3 +72,30 @@ def test_nothing_is_written_when_nothing_was_compiled(cache: Path) -> None:
     classcache.install(cache)
     classcache.save()
     assert not list(cache.iterdir())
+
+
+def test_a_file_damaged_inside_is_never_used(cache: Path) -> None:
+    """One byte changed anywhere in the file (a bad sector, a write cut by a power loss): the start
+    compiles as before. Unchecked, marshal raises SystemError on some such bytes (the start fails
+    before the window exists) or loads code objects with the changed bytes in them."""
+    import sys
+
+    classcache.install(cache)
+    _make()
+    classcache.save()
+    path = cache / f"dataclasses-{sys.implementation.cache_tag}.bin"
+    good = path.read_bytes()
+    for at in range(0, len(good), max(1, len(good) // 400)):
+        for byte in (0x00, 0x29, 0x7F, 0xE3):
+            damaged = bytearray(good)
+            if damaged[at] == byte:
+                continue
+            damaged[at] = byte
+            path.write_bytes(bytes(damaged))
+            classcache._code.clear()
+            classcache.install(cache)  # never raises
+            assert not classcache._code, (at, byte)  # nothing of a changed file is used
+    path.write_bytes(good)
+    classcache._code.clear()
+    classcache.install(cache)
+    assert classcache._code
