@@ -175,9 +175,11 @@ def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
         stub = stub or (len(starts) > 1 and u[cut] - u[starts[-1]] < width / 2)
     if not stub:
         return []
-    text, o = part.text, cut
-    while o > 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
-        o -= 1
+    text, o = part.text, cut - 1
+    while o >= 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
+        o -= 1  # the bracket group ``cut`` breaks
+    if o < 0:
+        return []  # a group moved whole to a line of its own: the line before may be short
     while o > 0 and text[o - 1] in _OPENS:
         o -= 1
     seg = u[cut] - u[o]

@@ -95,3 +95,16 @@ def test_the_word_summary_widens_a_column_too_narrow_for_a_bracket_tail(tmp_path
     assert "".join(lines) == "部门整体支出（中国共产党益阳市委员会组织部）"
     assert len(lines[-1]) >= TAIL_CHARS + 1 and lines[-1].endswith("）"), lines
     assert all(len(ln) >= 4 for ln in lines), lines
+
+
+def test_a_group_moved_to_its_own_line_leaves_no_empty_line() -> None:
+    """A group moved whole to a new line ("…“两书一函”" / "（约谈通知书…）") was given a second break
+    before it (the even split of the line before found the group's own bracket): an empty line."""
+    text = (
+        "年度内被各层级发现预算资金方面重大违规违纪问题或被区财政发送“两书一函”"
+        "（约谈通知书、整改通知书和提醒敦促函）；是否存在未落实党政机关过紧日子相关要求等情况。"
+    )
+    for width in (53.67, 40.0, 30.0, 26.0):
+        kept = keep_groups(text, width)
+        assert kept.replace(SOFT_BREAK, "") == text
+        assert SOFT_BREAK + SOFT_BREAK not in kept and "\n\n" not in kept, (width, kept)
