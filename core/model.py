@@ -62,9 +62,17 @@ NARRATIVE = Table.NARRATIVE
 REPORT = Table.REPORT
 BASIC_DATA = Table.BASIC_DATA
 
-# A line break an export puts into printed text only to choose where a line ends (a zero-width space,
-# invisible in print, marks it): the importers take it out again, a typed line break stays.
+# A line break an export puts into printed text only to choose where a line ends, as the export's grids
+# carry it (a zero-width space marks it). No file gets the zero-width space (shown as a box or an empty
+# line by some renderers, copied unseen with the text, not in GBK): an Excel cell gets a plain line
+# break, listed in the workbook's custom properties BREAKS_PROPERTY 001, 002 … (per sheet, its cells'
+# offsets and a CRC-32 of their text; 255 characters a property, Excel's limit); a Word cell starts the
+# line after it as a paragraph of a BREAK_STYLES style. The importers take those breaks out again (and
+# SOFT_BREAK, as exports before 2026-12 wrote it); a typed one stays.
 SOFT_BREAK = "\u200b\n"
+BREAKS_PROPERTY = "ZiPing换行"
+BREAK_STYLES = {"ZP Table": "ZP Table Line", "ZP Table Small": "ZP Table Small Line"}  # name → its lines'
+BREAK_STYLE_IDS = frozenset(name.replace(" ", "") for name in BREAK_STYLES.values())
 
 FORM_FIELDS = keys(Table.HEADER)
 SIGNOFF_FIELDS = tuple(c.key for c in declared(Signoff))

@@ -30,7 +30,7 @@ from core.export.grid import Grid, break_title, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.export.widths import Units, balance, fit_groups, fit_headers
-from core.model import NarrativeSection, Report
+from core.model import BREAK_STYLES, NarrativeSection, Report
 from core.templates import Template
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -177,6 +177,7 @@ _ATTACHMENT_STYLES = (
     "ZP Table Title",
     "ZP Table",
     "ZP Table Small",
+    *BREAK_STYLES.values(),
     "ZP Spacer",
     "ZP Signoff",
 )
@@ -258,6 +259,9 @@ def _styles(doc: DocxDocument) -> None:
     _no_indent(table, None, exact=TABLE_LINE_PT)
     small = fonts.paragraph_style(doc, "ZP Table Small", fonts.TABLE, SMALL_PT, latin=fonts.TABLE)
     _no_indent(small, None, exact=SMALL_LINE_PT)
+    for name, size in (("ZP Table", TABLE_PT), ("ZP Table Small", SMALL_PT)):  # a chosen break's next
+        line = fonts.paragraph_style(doc, BREAK_STYLES[name], fonts.TABLE, size, latin=fonts.TABLE, base=name)
+        line.hidden, line.quick_style = True, False  # line: looks as its base, kept out of the gallery
     sub = fonts.paragraph_style(doc, "ZP Table Title", fonts.TITLE, TABLE_TITLE_PT, base="Normal", bold=True)
     fonts.letter_spacing(sub, 0)
     _no_indent(sub, WD_ALIGN_PARAGRAPH.CENTER, exact=30)
@@ -434,7 +438,7 @@ def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
     style = table_style(grid, widths, page_mm, title_lines, cells)
     font = SMALL_PT if style == "ZP Table Small" else TABLE_PT
     grid.keep_brackets(lambda c, n: 2 * (sum(widths[c : c + n]) - 2 * CELL_PAD) / (font * 20))
-    table = styles[style]
+    table, lines = styles[style], styles[BREAK_STYLES[style]]
     cut = split_point(grid)
     bounds = [(0, cut), (cut, grid.rows)] if cut else [(0, grid.rows)]
     keep_from = grid.tail_start(TAIL_ROWS)  # never a lone 合计 row under a repeated header
@@ -442,7 +446,7 @@ def attachment_xml(grid: Grid, styles: dict[str, str]) -> str:
     for n, (a, b) in enumerate(bounds):
         if n:
             out.append(paragraph_xml("", styles["ZP Spacer"]))
-        out.append(table_string(grid, widths, a, b, table, keep_from, split=split))
+        out.append(table_string(grid, widths, a, b, table, keep_from, split=split, line_style_id=lines))
     tail = [*grid.notes, *(["", signoff_line(grid.signoff)] if grid.signoff else [])]
     for i, text in enumerate(tail):  # the sign-off prints with the table's end
         out.append(paragraph_xml(text, styles["ZP Signoff"], keep=i < len(tail) - 1))

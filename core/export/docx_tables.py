@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape
 from docx.oxml import parse_xml
 
 from core.export.grid import HEAD, Grid, printed
+from core.model import SOFT_BREAK
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_DECL = f' xmlns:w="{W_NS}"'
@@ -47,9 +48,12 @@ def table_string(
     keep_from: int | None = None,
     declare: str = "",
     split: frozenset[int] = frozenset(),
+    line_style_id: str = "",
 ) -> str:
     """Return the w:tbl XML text (the w prefix declared by the document unless ``declare`` is given);
-    a row may break across pages only when it is in ``split`` (a row taller than a page)."""
+    a row may break across pages only when it is in ``split`` (a row taller than a page). A cell's
+    line after a break the export chose (SOFT_BREAK) is a paragraph of ``line_style_id`` (the
+    importers join it to the line before); without one it is a paragraph like any other."""
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -69,7 +73,7 @@ def table_string(
         whole = "" if r in split else "<w:cantSplit/>"
         parts.append(f"<w:tr><w:trPr>{whole}" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
         keep = keep_from is not None and r >= keep_from
-        parts.extend(_row_cells(grid, r, covered, widths, style_id, keep))
+        parts.extend(_row_cells(grid, r, covered, widths, (style_id, line_style_id or style_id), keep))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
@@ -80,7 +84,7 @@ def _row_cells(
     r: int,
     covered: dict[tuple[int, int], tuple[int, int, int, int]],
     widths: list[int],
-    style_id: str,
+    style_id: tuple[str, str],
     keep: bool = False,
 ) -> list[str]:
     out = []
@@ -102,17 +106,21 @@ def _row_cells(
     return out
 
 
-def _paragraph(grid: Grid, cell: object, style_id: str, keep: bool = False) -> str:
+def _paragraph(grid: Grid, cell: object, style_id: tuple[str, str], keep: bool = False) -> str:
+    """Return a cell's paragraphs, one per line: a <w:br/> in a justified paragraph makes Word stretch
+    the line before it. A line after a chosen break (its line before ends with SOFT_BREAK's U+200B,
+    which no file gets) is of the second style."""
     text = printed(cell, grid.rate_places) if cell is not None else ""  # type: ignore[arg-type]
     align = getattr(cell, "align", "center")
     jc = "center" if align == "center" else "both"
     bold = "<w:rPr><w:b/></w:rPr>" if getattr(cell, "kind", "") == HEAD else ""
     keep_next = "<w:keepNext/>" if keep else ""
-    ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val="{jc}"/></w:pPr>'
-    # One paragraph per line: a <w:br/> in a justified paragraph makes Word stretch the line before it.
-    return "".join(
-        f'<w:p>{ppr}<w:r>{bold}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
-        if line
-        else f"<w:p>{ppr}</w:p>"
-        for line in text.split("\n")
-    )
+    out = []
+    chosen = False
+    for line in text.split("\n"):
+        ppr = f'<w:pPr><w:pStyle w:val="{style_id[chosen]}"/>{keep_next}<w:jc w:val="{jc}"/></w:pPr>'
+        chosen = line.endswith(SOFT_BREAK[0])
+        line = line.replace(SOFT_BREAK[0], "")
+        run = f'<w:r>{bold}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if line else ""
+        out.append(f"<w:p>{ppr}{run}</w:p>")
+    return "".join(out)

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import math
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,12 +20,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from core.export import Progress, pages, report_progress, save_atomically
 from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
 from core.export.widths import Units, balance, fit_groups, fit_headers, floors
-from core.model import Report
+from core.model import BREAKS_PROPERTY, SOFT_BREAK, Report
 from core.numbers import q
 from core.templates import Template
 
@@ -135,9 +137,11 @@ def write_grids(
         book = xlsxwriter.Workbook(str(tmp), copy.deepcopy(_BOOK_OPTIONS))  # xlsxwriter adds to them
         formats: dict[Style, Any] = {}
         names: set[str] = set()
+        chosen: list[Chosen] = []
         for i, grid in enumerate(grids):
             report_progress(progress, i, total + 1, f"正在导出 {grid.name}")
-            write_sheet(book, formats, layout(grid, sheet_name(grid.name, names)))
+            write_sheet(book, formats, layout(grid, sheet_name(grid.name, names)), chosen)
+        write_breaks(book, chosen)
         report_progress(progress, total, total + 1, "正在保存")
         now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
         book.set_properties({"author": "ZiPing", "created": now})
@@ -470,8 +474,58 @@ def _format(book: Any, formats: dict[Style, Any], style: Style) -> Any:
     return fmt
 
 
-def write_sheet(book: Any, formats: dict[Style, Any], sheet: Sheet) -> None:
-    """Write a laid-out sheet: widths, heights, merges, cells (text as text), page set-up."""
+class Chosen(NamedTuple):
+    """A cell given line breaks to choose where its lines end: where they are in its text as written."""
+
+    sheet: str
+    row: int  # 0-based, as xlsxwriter counts
+    col: int
+    offsets: tuple[int, ...]  # the chosen line breaks' places in the written text
+    crc: int  # CRC-32 of the written text (UTF-8): a cell edited since is left as it is
+
+
+def unmark(text: str) -> tuple[str, tuple[int, ...]]:
+    """Return a cell's text as written (without SOFT_BREAK's zero-width spaces) and where in it its
+    chosen line breaks are."""
+    out: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for k, part in enumerate(text.split(SOFT_BREAK[0])):
+        if k and part.startswith("\n"):
+            offsets.append(at)
+        out.append(part)
+        at += len(part)
+    return "".join(out), tuple(offsets)
+
+
+PROPERTY_CHARS = 255  # Excel shows and keeps a custom property's text up to this length
+
+
+def breaks_text(chosen: list[Chosen]) -> str:
+    """Return the chosen line breaks as one text: per sheet (by "/") its name, "?", then per cell (by
+    ",") its reference, the offsets (by ".") and the CRC-32 of its text (hex), by ":". No whitespace,
+    and "?" and "/" are never in a sheet's name."""
+    by_sheet: dict[str, list[str]] = {}
+    for name, row, col, offsets, crc in chosen:
+        ref = xl_rowcol_to_cell(row, col)
+        by_sheet.setdefault(name, []).append(f"{ref}:{'.'.join(map(str, offsets))}:{crc:08x}")
+    return "/".join(f"{name}?{','.join(cells)}" for name, cells in by_sheet.items())
+
+
+def write_breaks(book: Any, chosen: list[Chosen]) -> None:
+    """List the chosen line breaks in the workbook's custom properties BREAKS_PROPERTY 001, 002 … (the
+    text of ``breaks_text`` cut into PROPERTY_CHARS pieces): the importers take them out again. No
+    character in a cell marks them, no sheet is added; Excel and WPS keep the properties when saving."""
+    text = breaks_text(chosen)
+    for n, at in enumerate(range(0, len(text), PROPERTY_CHARS), 1):
+        book.set_custom_property(f"{BREAKS_PROPERTY}{n:03d}", text[at : at + PROPERTY_CHARS])
+
+
+def write_sheet(
+    book: Any, formats: dict[Style, Any], sheet: Sheet, chosen: list[Chosen] | None = None
+) -> None:
+    """Write a laid-out sheet: widths, heights, merges, cells (text as text), page set-up. A chosen
+    line break is written as a plain one and listed in ``chosen`` (see ``write_breaks``)."""
     ws = book.add_worksheet(sheet.name)
     for c, width in enumerate(sheet.widths):
         ws.set_column_pixels(c, c, UNIT_PX * width)
@@ -487,6 +541,10 @@ def write_sheet(book: Any, formats: dict[Style, Any], sheet: Sheet) -> None:
         if value is None or value == "":
             ws.write_blank(r - 1, c - 1, None, fmt)
         elif isinstance(value, str):
+            if SOFT_BREAK[0] in value:
+                value, offsets = unmark(value)
+                if offsets and chosen is not None:
+                    chosen.append(Chosen(sheet.name, r - 1, c - 1, offsets, zlib.crc32(value.encode())))
             ws.write_string(r - 1, c - 1, value, fmt)
         else:
             ws.write_number(r - 1, c - 1, value, fmt)

@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -27,7 +28,7 @@ from defusedxml import ElementTree as SafeET
 
 from core.importers.formulas import compute_missing
 from core.importers.grid import SHEET, TABLE, Grid, Source
-from core.model import SOFT_BREAK
+from core.model import BREAK_STYLE_IDS, BREAKS_PROPERTY, SOFT_BREAK
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -356,9 +357,11 @@ def _calamine_grids(
     grids: list[Grid] = []
     budget = MAX_CELLS
     try:
+        chosen = _chosen_breaks(path, data) if kind == "xlsx" else {}
         for index, meta in enumerate(workbook.sheets_metadata):
             if "WorkSheet" not in str(meta.typ):
                 continue
+            marked = chosen.get(meta.name, {})
             if progress:
                 progress(f"读取 {path.name}：{meta.name}")
             sheet = workbook.get_sheet_by_index(index)
@@ -373,6 +376,8 @@ def _calamine_grids(
                 budget -= len(row)
                 out = []
                 for c, value in enumerate(row):
+                    if marked and (r, c) in marked and isinstance(value, str):
+                        value = _unbreak(value, *marked[(r, c)])
                     text, is_number = cell_text(value)
                     if is_number:
                         if text:
@@ -407,6 +412,55 @@ def _xls_password(path: Path, pc: Any) -> bool:
     except Exception:
         return False
     return False
+
+
+Chosen = dict[str, dict[tuple[int, int], tuple[tuple[int, ...], int]]]
+_CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+def _chosen_breaks(path: Path, data: bytes | None = None) -> Chosen:
+    """Return the line breaks a ZiPing export chose, as its custom properties BREAKS_PROPERTY 001, 002 …
+    list them: per sheet, per cell (row, column), their places in the cell's text and the text's
+    CRC-32. Empty for any other workbook, or one whose list cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
+            if "docProps/custom.xml" not in zf.namelist():
+                return {}
+            root = SafeET.fromstring(zf.read("docProps/custom.xml"))
+    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
+        return {}
+    pieces = sorted(
+        (prop.get("name", ""), "".join(prop.itertext()))
+        for prop in root.iter(f"{_CUSTOM_NS}property")
+        if prop.get("name", "").startswith(BREAKS_PROPERTY)
+    )
+    out: Chosen = {}
+    for sheet in "".join(text for _name, text in pieces).split("/"):
+        name, _mark, cells = sheet.partition("?")
+        for cell in cells.split(","):
+            try:
+                ref, offsets, crc = cell.split(":")
+                match = _REF.fullmatch(ref)
+                if match is None:
+                    continue
+                key = (int(match[2]) - 1, _col_index(match[1].encode()))
+                out.setdefault(name, {})[key] = (tuple(int(o) for o in offsets.split(".")), int(crc, 16))
+            except ValueError:
+                continue  # a piece edited by hand: its breaks stay
+    return out
+
+
+_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+
+
+def _unbreak(text: str, offsets: tuple[int, ...], crc: int) -> str:
+    """Return a cell's text without the line breaks an export chose at ``offsets``; as it is when the
+    text is not the one written (edited since) or a listed place holds no line break."""
+    if zlib.crc32(text.encode()) != crc or any(o >= len(text) or text[o] != "\n" for o in offsets):
+        return text
+    for o in sorted(offsets, reverse=True):
+        text = text[:o] + text[o + 1 :]
+    return text
 
 
 def read_xls(path: Path, progress: Progress | None = None) -> list[Grid]:
@@ -771,7 +825,7 @@ def _symbol(node: Any) -> str:
     return chr(code) if 0x20 <= code < 0xE000 else ""  # a real character in another font
 
 
-def _para_text(p: Any) -> str:
+def _para_text(p: Any, strip: bool = True) -> str:
     out = []
     for node in p.iter():
         if node.tag == _w("t"):
@@ -782,7 +836,20 @@ def _para_text(p: Any) -> str:
             out.append("\n")
         elif node.tag == _w("sym"):
             out.append(_symbol(node))
-    return "".join(out).strip()
+    return "".join(out).strip() if strip else "".join(out)
+
+
+def _cell_paragraphs(tc: Any) -> str:
+    """Return a Word cell's text, its paragraphs one a line; a paragraph of a BREAK_STYLE_IDS style
+    (the line after a break a ZiPing export chose) continues the line before it."""
+    lines: list[str] = []
+    for p in tc.findall(_w("p")):
+        style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+        if style is not None and style.get(_w("val")) in BREAK_STYLE_IDS and lines:
+            lines[-1] += _para_text(p, strip=False)
+        else:
+            lines.append(_para_text(p, strip=False))
+    return "\n".join(t for t in (line.strip() for line in lines) if t)
 
 
 GENERATED_STYLE = "ZP Figures"  # the figures paragraph ZiPing's Word export writes (core/export/docx.py)
@@ -805,8 +872,7 @@ def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
                 vm = props.find(_w("vMerge"))
                 if vm is not None:
                     vmerge = vm.get(_w("val"), "continue")
-            text = "\n".join(t for t in (_para_text(p) for p in tc.findall(_w("p"))) if t)
-            text = visible(text.replace(SOFT_BREAK, ""))  # an export's own line ends, not the writer's
+            text = visible(_cell_paragraphs(tc).replace(SOFT_BREAK, ""))  # without an export's line ends
             nested = tc.findall(_w("tbl"))
             if nested and not text:
                 text = " ".join(_para_text(p) for p in tc.iter(_w("p")))
