@@ -543,14 +543,15 @@ def table_style(
     that would run a few rows onto a second page at 五号 (the seeds print such a form on one page)."""
     room = table_room(grid, widths, page_height_mm, title_lines)
     cells = pages.measures(grid) if cells is None else cells
-    if pages.table_height(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD, cells) <= room:
+    big = pages.row_points(grid, widths, TABLE_PT, TABLE_LINE_PT, CELL_PAD, cells)
+    if sum(big) <= room:
         return "ZP Table"
-    if pages.table_height(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD, cells) <= room:
+    small = pages.row_points(grid, widths, SMALL_PT, SMALL_LINE_PT, CELL_PAD, cells)
+    if sum(small) <= room:
         return "ZP Table Small"
     usable = (page_height_mm - ATTACHMENT_MARGINS_MM["top"] - ATTACHMENT_MARGINS_MM["bottom"]) * 72 / 25.4
 
-    def count(font: float, line: float) -> int:  # pages it takes, each later one under the header
-        rows = pages.row_points(grid, widths, font, line, CELL_PAD, cells)
+    def count(rows: list[float]) -> int:  # pages it takes, each later one under the header
         header = sum(rows[grid.repeat[0] : grid.repeat[1] + 1]) if grid.repeat else 0.0
         n, used, cap = 1, 0.0, room
         for h in rows:
@@ -559,7 +560,7 @@ def table_style(
             used += h
         return n
 
-    if count(SMALL_PT, SMALL_LINE_PT) < count(TABLE_PT, TABLE_LINE_PT):
+    if count(small) < count(big):
         return "ZP Table Small"  # a long table on fewer pages at 小五, as the seeds print one
     return "ZP Table"
 
