@@ -46,6 +46,7 @@ DECLARED: dict[tuple[str, str], str] = {
     ("core/export/grid.py", "HEAD"): "a grid cell's kind: a header cell",
     ("core/export/grid.py", "RATE"): "a grid cell's kind: a printed percentage",
     ("core/export/grid.py", "SCORE"): "a grid cell's kind: a score",
+    ("core/importers/readers.py", "PROPERTY_NAME"): "the attribute naming a custom document property",
     ("core/problems.py", "JSON_FIELDS"): "the fields of a problem in check --json (INTERCHANGE.md)",
     ("core/scoring.py", "BREAKDOWN"): "an indicator's scoring state: a 其中 row, not scored",
     ("core/templates.py", "REGION_NAME"): "the template file's key of the region's display name",

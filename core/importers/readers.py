@@ -416,6 +416,7 @@ def _xls_password(path: Path, pc: Any) -> bool:
 
 Chosen = dict[str, dict[tuple[int, int], tuple[tuple[int, ...], int]]]
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+PROPERTY_NAME = "name"  # the attribute naming a custom document property (docProps/custom.xml)
 
 
 def _chosen_breaks(path: Path, data: bytes | None = None) -> Chosen:
@@ -430,9 +431,9 @@ def _chosen_breaks(path: Path, data: bytes | None = None) -> Chosen:
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
         return {}
     pieces = sorted(
-        (prop.get("name", ""), "".join(prop.itertext()))
+        (prop.get(PROPERTY_NAME, ""), "".join(prop.itertext()))
         for prop in root.iter(f"{_CUSTOM_NS}property")
-        if prop.get("name", "").startswith(BREAKS_PROPERTY)
+        if prop.get(PROPERTY_NAME, "").startswith(BREAKS_PROPERTY)
     )
     out: Chosen = {}
     for sheet in "".join(text for _name, text in pieces).split("/"):
