@@ -382,17 +382,17 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     """Return the forms found in a grid, or ([], reason) when it holds none."""
     hidden = _hide_columns(grid) if grid.hidden_cols and not options.include_hidden else []
     starts = _side_by_side(grid)
+    forms: list[RawForm] = []
     if starts:
-        forms, whys = [], []
         edges = [0, *starts, grid.width]
-        for low, high in zip(edges, edges[1:], strict=False):
-            found, why = _recognise_grid(_band(grid, low, high), options)
-            forms.extend(found)
-            whys.append(why)
-        for form in forms:
-            form.notes.append(f"工作表“{grid.name}”中有 {len(starts) + 1} 张表左右并排，已分别导入")
-        why = "" if forms else whys[0]
-    else:
+        bands = [_recognise_grid(_band(grid, low, high), options)[0] for low, high in zip(edges, edges[1:])]
+        # Each part a form with a table of its own; else one form whose name row names two things.
+        if all(any(f.funds or f.goals or f.indicators for f in found) for found in bands):
+            forms = [form for found in bands for form in found]
+            for form in forms:
+                form.notes.append(f"工作表“{grid.name}”中有 {len(starts) + 1} 张表左右并排，已分别导入")
+            why = ""
+    if not forms:
         forms, why = _recognise_grid(grid, options)
     for form in forms:
         form.skipped[:0] = hidden

@@ -326,6 +326,25 @@ def test_two_forms_side_by_side_on_one_sheet(seed_xlsx: Path, tmp_path: Path) ->
     assert total is not None and total.initial == "99"
 
 
+def test_one_form_with_a_second_name_in_its_name_row_is_not_cut(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A form with no merged cells (a CSV or a web system's export) whose 项目名称 row also names its
+    单位名称: one form, read whole; it is not two forms side by side (the part right of 单位名称 —
+    执行数, 实际完成值, 分值, 得分 — was dropped, with a note saying two forms were imported)."""
+    wb, ws = one_sheet(seed_xlsx)
+    for merged in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(merged.coord)
+    flat = tmp_path / "flat.xlsx"
+    wb.save(flat)
+    ws["F3"], ws["G3"] = "单位名称", "某某中心"
+    path = tmp_path / "unit-name.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    _flat_preview, _flat_part, whole = imported(flat)
+    assert form.name == "业务工作经费"
+    assert funds_of(form) == funds_of(whole) and indicators_of(form) == indicators_of(whole)
+    assert not any("左右并排" in note for note in part.notes)
+
+
 def test_one_form_over_two_sheets(seed_xlsx: Path, tmp_path: Path) -> None:
     """资金 and 目标 on one sheet, the indicator table on the next (with no 项目名称 of its own): one
     form, and the preview asks to check that the second sheet belongs to it."""
