@@ -2,14 +2,20 @@
 
 The report is read without writing its file and put into a private copy in a temporary
 folder; the window shows that copy with editing switched off, so nothing the reviewer does
-can reach the department's file.
+can reach the department's file. The copy is removed when its window goes (or, for a window
+still open when the program ends, at exit): a department's data is not left behind in the
+reviewer's temporary folder.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QPlainTextEdit, QTextEdit
 
 from core.report import Document
@@ -24,9 +30,16 @@ def open_readonly(source: Path, form_index: int | None = None) -> QMainWindow:
     report = load_any(source)
     for form in report.forms:
         form.uid = 0
-    copy = Path(tempfile.mkdtemp(prefix="ziping-view-")) / source.with_suffix(".zpdb").name
-    doc = Document.create(copy, report)
+    folder = Path(tempfile.mkdtemp(prefix="ziping-view-"))
+    try:
+        doc = Document.create(folder / source.with_suffix(".zpdb").name, report)
+    except BaseException:
+        remove_copy(folder)
+        raise
+    _open_copies.add(folder)
     window = MainWindow()
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.destroyed.connect(partial(remove_copy, folder))
     window.set_document(doc)
     window.setProperty("read_only", True)
     window.setWindowTitle(f"{source.name}（只读） — 财政审核")
@@ -45,3 +58,18 @@ def open_readonly(source: Path, form_index: int | None = None) -> QMainWindow:
         window.show_node(node, form.uid)
     window.show()
     return window
+
+
+_open_copies: set[Path] = set()
+
+
+def remove_copy(folder: Path, *_: object) -> None:
+    """Remove a read-only window's private copy (its window has closed the file by now)."""
+    _open_copies.discard(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@atexit.register
+def _remove_open_copies() -> None:
+    for folder in list(_open_copies):
+        remove_copy(folder)

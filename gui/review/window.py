@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -408,7 +407,3 @@ def reviewed_keys() -> set[tuple[str, int]]:
         if meta.get("kind") == "review" and meta.get(REP.year, "").isdigit():
             out.add((meta.get(REP.department, ""), int(meta[REP.year])))
     return out
-
-
-def temp_folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="ziping-view-"))

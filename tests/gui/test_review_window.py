@@ -81,13 +81,18 @@ def test_open_a_report_read_only(qtbot: Any, folder: Path) -> None:
     before = (source.read_bytes(), source.stat().st_mtime_ns)
     row = next(r for r in window.table_rows if r["file"].endswith("d1.zpdb") and r["index"] == 2)
     viewer = window.open_row(row)
-    assert viewer is not None
-    qtbot.addWidget(viewer)
-    assert "只读" in viewer.windowTitle()
-    assert viewer.ctx.doc.path != source and viewer.ctx.doc.report.forms[2].name == row["name"]
-    assert viewer.current_form() == viewer.ctx.doc.report.forms[2].uid
-    viewer.close()
+    assert viewer is not None  # deletes itself on close (not handed to qtbot, which would close it again)
+    try:
+        assert "只读" in viewer.windowTitle()
+        assert viewer.ctx.doc.path != source and viewer.ctx.doc.report.forms[2].name == row["name"]
+        assert viewer.current_form() == viewer.ctx.doc.report.forms[2].uid
+        copy = viewer.ctx.doc.path
+        assert copy.exists()
+    finally:
+        viewer.close()
     assert (source.read_bytes(), source.stat().st_mtime_ns) == before
+    # the department's data is not left behind in the reviewer's temporary folder
+    qtbot.waitUntil(lambda: not copy.parent.exists(), timeout=5_000)
 
 
 def test_review_dialog_keeps_marks_in_the_bureau_file(qtbot: Any, seed_zpdb: Any, monkeypatch: Any) -> None:
