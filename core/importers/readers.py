@@ -565,8 +565,6 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) ->
     computed) and cells holding an error value (which calamine gives as blank), read from the raw
     sheet XML."""
     formulas: dict[tuple[int, int], str] = {}
-    if percent:
-        _percent_cells(data, grid, percent)
     cols_end = data.find(b"<sheetData")
     for match in _COL_RE.finditer(data, 0, cols_end if cols_end > 0 else len(data)):
         attrs = match.group(1)
@@ -597,6 +595,8 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) ->
                     formulas[at] = html.unescape(formula.group(2).decode("utf-8", "replace"))
     if formulas:
         grid.computed = compute_missing(grid, formulas)
+    if percent:  # after the sums: they add the numbers saved (0.3 + 0.5), and show as their cell does
+        _percent_cells(data, grid, percent)
     if b"DISPIMG(" in data:
         _pictures(data, grid)
     for match in _ERROR_TYPE.finditer(data):

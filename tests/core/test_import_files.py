@@ -466,6 +466,25 @@ def test_simple_formulas_saved_without_results_are_worked_out(seed_xlsx: Path, t
     assert [s.cell for s in part.skipped] == [f"{SHEET}!I6"]
 
 
+def test_a_sum_of_percent_cells_saved_without_its_result_reads_as_excel_shows_it(tmp_path: Path) -> None:
+    """=SUM of cells showing 30% and 50% (saved 0.3 and 0.5), written by a program with no result:
+    80%, as Excel and WPS show it. The percent cells were read as text first and the sum skipped
+    them: 0."""
+    from core.importers.readers import read_file
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = 0.3, 0.5, "=SUM(A1:A2)"
+    ws["B1"], ws["B2"], ws["B3"] = 1.5, 2.5, "=B1+B2"
+    for cell in ("A1", "A2", "A3"):
+        ws[cell].number_format = "0%"
+    path = tmp_path / "percent-sum.xlsx"
+    wb.save(path)
+    (grid,) = read_file(path).grids
+    assert [row[:2] for row in grid.cells] == [["30%", "1.5"], ["50%", "2.5"], ["80%", "4"]]
+    assert not grid.missing_formulas
+
+
 def test_numbers_formatted_as_percentages_read_as_shown(seed_xlsx: Path, tmp_path: Path) -> None:
     """96.81% typed into a cell is saved as 0.9681 with a percent format: it reads as 96.81%, not as
     0.9681 (which would score against a ≥90% target as a miss); 0 shown as 0% reads 0%."""
