@@ -198,23 +198,31 @@ class Checker:
             memo = self._memo[memo_key] = {}
         table = form.rows(rule.table)
         single, indexed = len(rule.columns) == 1, rule.indexed
-        plain, plains = rule.plain, self._plains.setdefault(rule, {})
-        template = self._template
-        stand_in = quoted_at >= 0 and plain is not None
+        stand_in = quoted_at >= 0 and rule.plain is not None
         for i in rows:
             got = getter(table[i])
             values: tuple[object, ...] = (got,) if single else got
             quoted = ""
             if stand_in:
-                text = str(values[quoted_at])
-                is_plain = plains.get(text)
-                if is_plain is None:
-                    if len(plains) >= MEMO_LIMIT:
-                        plains.clear()
-                    is_plain = plains[text] = plain(template, text)  # type: ignore[misc]
-                if is_plain:
-                    quoted, values = text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
+                quoted, values = self._stand_in(rule, values, quoted_at)
             yield i, values, quoted, memo, ((values, i) if indexed else values)
+
+    def _stand_in(
+        self, rule: RowRule, values: tuple[object, ...], quoted_at: int
+    ) -> tuple[str, tuple[object, ...]]:
+        """``values`` with the quoted column's text stood in for by QUOTED when it is ``plain`` (the
+        text, and the values the memo keys by): the one step both ``_row_keys`` and
+        ``_counted_rows`` take for a rule with a quoted column."""
+        text = str(values[quoted_at])
+        plains = self._plains.setdefault(rule, {})
+        is_plain = plains.get(text)
+        if is_plain is None:
+            if len(plains) >= MEMO_LIMIT:
+                plains.clear()
+            is_plain = plains[text] = rule.plain(self._template, text)  # type: ignore[misc]
+        if is_plain:
+            return text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
+        return "", values
 
     def _counted_rows(self, form: Form, rule: RowRule, count: RowCount) -> list[str]:
         """The rule ids ``count`` gives on every row of ``form``, memoised by the keys ``_row_keys``
@@ -230,22 +238,13 @@ class Checker:
             memo = self._counted[memo_key] = {}
         row_ctx = self._row_ctx(form, rule.header, head)
         single, indexed = len(rule.columns) == 1, rule.indexed
-        plain, plains = rule.plain, self._plains.setdefault(rule, {})
-        template = self._template
-        stand_in = quoted_at >= 0 and plain is not None
+        stand_in = quoted_at >= 0 and rule.plain is not None
         out: list[str] = []
         for i, row in enumerate(form.rows(rule.table)):
             got = getter(row)
             values: tuple[object, ...] = (got,) if single else got
             if stand_in:
-                text = str(values[quoted_at])
-                is_plain = plains.get(text)
-                if is_plain is None:
-                    if len(plains) >= MEMO_LIMIT:
-                        plains.clear()
-                    is_plain = plains[text] = plain(template, text)  # type: ignore[misc]
-                if is_plain:
-                    values = (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
+                values = self._stand_in(rule, values, quoted_at)[1]
             key = (values, i) if indexed else values
             ids = memo.get(key)
             if ids is None:
