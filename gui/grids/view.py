@@ -463,8 +463,10 @@ class GridView(QWidget):
         self._keep_heights()
 
     def _keep_heights(self) -> None:
+        """Keep the rows' heights for the form's next showing, once every row is sized (while some
+        wait one line high for ``finish_rows``, keeping them would have it put those back)."""
         uid = self._model.uid
-        if uid is not None:
+        if uid is not None and not self._rows_pending:
             header = self._view.verticalHeader()
             heights = [header.sectionSize(r) for r in range(self._model.rowCount())]
             self._heights[uid] = (self._sized_for(), heights)
@@ -571,6 +573,7 @@ class GridView(QWidget):
         """Size every row (after rows came or went); rows waiting to be fitted are sized with them."""
         self._unfitted_rows.clear()
         self._row_fit_timer.stop()
+        self._rows_pending = False  # every row sized here
         self._view.fit_rows()
         self._keep_heights()
 

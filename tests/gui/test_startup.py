@@ -276,3 +276,22 @@ def test_the_program_icon_has_its_drawn_sizes_first_and_its_svg_after_the_paint(
     assert window.ctx.doc is not None
     whole = app_icon()
     assert app.windowIcon().pixmap(24).toImage() == whole.pixmap(24).toImage()
+
+
+def test_rows_fitted_after_an_edit_before_the_late_sizing_do_not_keep_one_line_heights(
+    qtbot: Any, seed_zpdb: Any
+) -> None:
+    """An edit's row fit in the moment before the grids below the screen are sized must not keep
+    their one-line heights as the form's sized rows: the late sizing would put them back."""
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    grid = window.form_editor.grids["indicators"]
+    assert grid._rows_pending  # still one line high: sized on the next turn
+    grid._unfitted_rows = {0}
+    grid._fit_rows()  # as an edit of row 0's text does
+    grid.finish_rows()
+    header = grid.view.verticalHeader()
+    late = [header.sectionSize(r) for r in range(grid.model.rowCount())]
+    grid.view.fit_rows()
+    assert late == [header.sectionSize(r) for r in range(grid.model.rowCount())]
+    assert max(late) > min(late)
