@@ -256,6 +256,24 @@ def _unzipped_as_excel(path: Path) -> bytes | None:
     return out.getvalue()
 
 
+# What a file that sniff() recognises but no reader reads is, and what to do (after its name).
+REFUSED_KINDS = {
+    "doc": (
+        " 是旧版 Word（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
+        "请在 Word/WPS 中打开，另存为 .docx 后再导入"
+    ),
+    "encrypted": " 设有打开密码（已加密），请在 Excel/WPS 中去掉密码后再导入",
+    "badzip": (
+        " 已损坏，无法解压（文件不完整，可能保存、复制或下载时中断）；"
+        "请重新复制或下载，或在 Excel/WPS 中打开后另存再导入"
+    ),
+    "nul": " 已损坏：内容全是空字节（可能保存时中断）；请找到完整的文件后再导入",
+    "csv": " 是文本（CSV）文件，不是 Excel 工作簿；请在 Excel/WPS 中打开，另存为 .xlsx 后再导入",
+    "ppt": " 是 PowerPoint 演示文稿，不是自评表；请选择 Excel、WPS 表格或 Word 文件",
+    "html": " 实际是网页（HTML）文件，请在 Excel/WPS 中打开后另存为 .xlsx 再导入",
+}
+
+
 def read_file(path: Path | str, progress: Progress | None = None) -> Source:
     """Read one file; a file that cannot be read gives a Source with ``error`` set, never raises."""
     path = Path(path)
@@ -276,29 +294,9 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         note = _suffix_note(path, kind)
         if note:
             source.notes.append(note)
-        if kind == "doc":
-            raise ReadError(
-                f"{path.name} 是旧版 Word（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
-                "请在 Word/WPS 中打开，另存为 .docx 后再导入"
-            )
-        if kind == "encrypted":
-            raise ReadError(f"{path.name} 设有打开密码（已加密），请在 Excel/WPS 中去掉密码后再导入")
-        if kind == "badzip":
-            raise ReadError(
-                f"{path.name} 已损坏，无法解压（文件不完整，可能保存、复制或下载时中断）；"
-                "请重新复制或下载，或在 Excel/WPS 中打开后另存再导入"
-            )
-        if kind == "nul":
-            raise ReadError(f"{path.name} 已损坏：内容全是空字节（可能保存时中断）；请找到完整的文件后再导入")
-        if kind == "csv":
-            raise ReadError(
-                f"{path.name} 是文本（CSV）文件，不是 Excel 工作簿；"
-                "请在 Excel/WPS 中打开，另存为 .xlsx 后再导入"
-            )
-        if kind == "ppt":
-            raise ReadError(
-                f"{path.name} 是 PowerPoint 演示文稿，不是自评表；请选择 Excel、WPS 表格或 Word 文件"
-            )
+        refused = REFUSED_KINDS.get(kind)
+        if refused:
+            raise ReadError(path.name + refused)
         data = _unzipped_as_excel(path) if kind in ("xlsx", "docx") else None
         if kind == "xlsx":
             _check_zip(path)
@@ -310,8 +308,6 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         elif kind == "docx":
             _check_zip(path)
             source.grids, source.paragraphs = read_docx(path, data)
-        elif kind == "html":
-            raise ReadError(f"{path.name} 实际是网页（HTML）文件，请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
         else:
             raise ReadError(f"{path.name} 不是 Excel、WPS 或 Word 文件，无法识别")
     except ReadError as exc:
