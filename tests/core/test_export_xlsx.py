@@ -515,3 +515,24 @@ def test_a_second_export_in_the_same_session_writes_the_same_workbook(report004,
         if name != "docProps/core.xml":  # its creation time
             assert first.read(name) == second.read(name), name
     assert b"<scheme" not in first.read("xl/styles.xml").split(b"</font>")[0]  # 宋体 itself
+
+
+def test_user_text_with_markup_escapes_and_spaces_reads_back_as_typed(report004, tmp_path: Path) -> None:
+    """The rows are written as XML text: what a user typed comes back as typed, whatever it holds; a
+    carriage return and a literal _xHHHH_ are escaped as Excel escapes them (openpyxl leaves Excel's
+    escapes of an inline string as they are, Excel and WPS read them back)."""
+    report = report004.clone()
+    form = report.projects[0]
+    typed = ['<b>R&D</b> "引号" & <', "  前后有空格 ", "字面 _x0041_ 不是 A", "回车\r换行\n结束"]
+    form.goals[0].goal = typed[0]
+    form.indicators[0].level3 = typed[1]
+    form.indicators[0].actual = typed[2]
+    form.indicators[0].deviation_note = typed[3]
+    write_xlsx(report, tmp_path / "t.xlsx", forms=[form.uid], template=get_template(report.template))
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    values = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert typed[0] in values and typed[1] in values
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<t xml:space="preserve">  前后有空格 </t>' in xml
+    assert "字面 _x005F_x0041_ 不是 A" in xml and "回车_x000D_换行\n结束" in xml
