@@ -5,7 +5,8 @@ QT_QPA_PLATFORM says otherwise).
 
 Figures (median and worst of each, with peak RSS of each process):
 - start to first paint: ZiPing with the sample vs a bare QMainWindow showing one Chinese menu and one
-  Chinese label (the floor of any Chinese Qt window); fresh processes, alternately;
+  Chinese label (the floor of any Chinese Qt window); fresh processes of paint_child.py, alternately,
+  from compiled bytecode as an installed program starts;
 - at 200 and at 1,000 projects × 25 indicators (each size in its own process):
   open the report (to the window painted: headers read, tree and first editor filled; the other
   forms' rows are read as the check reaches them, a few forms a turn after the paint, timed apart as
@@ -49,53 +50,7 @@ Timing = tuple[float, float]  # wall seconds, and CPU seconds of this process (s
 
 
 # ---- first paint ---------------------------------------------------------------------------------
-def paint_child(kind: str) -> None:
-    """Start ZiPing as main.py does without a file (the sample the first time), or the bare window;
-    print the wall time of the first paint and, for ZiPing, of the first paint with the sample."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    class Paints(QObject):
-        def __init__(self, ready: Callable[[], bool]) -> None:
-            super().__init__()
-            self.ready, self.first = ready, True
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                if self.first:
-                    print(f"PAINTED {time.time():.6f} {time.process_time():.6f}", flush=True)
-                    self.first = False
-                if self.ready():
-                    print(f"SAMPLE {time.time():.6f} {time.process_time():.6f}", flush=True)
-                    QTimer.singleShot(0, QApplication.quit)
-                    obj.removeEventFilter(self)
-            return False
-
-    if kind == "bare":
-        app = QApplication(sys.argv[:1])
-        window = QMainWindow()
-        window.menuBar().addMenu("文件(&F)").addAction("打开(&O)…")
-        window.setCentralWidget(QLabel("请用“新建”或“打开”开始一份报告。", window))
-        spy = Paints(lambda: True)
-        window.installEventFilter(spy)
-        window.resize(1366, 728)
-        window.show()
-    else:
-        import main
-
-        main.prepare_start()  # as main.run_window does
-        from gui.app import create_app
-        from gui.main_window import MainWindow
-
-        app = create_app(sys.argv[:1])
-        ziping = MainWindow()
-        spy = Paints(lambda: ziping.ctx.doc is not None)
-        ziping.installEventFilter(spy)
-        ziping.resize(1366, 728)
-        main.start_window(ziping, os.environ["BENCH_REPORT"])  # her last report: the sample's copy
-    app.exec()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"RSS {rss:.1f}", flush=True)
+# Each start is a fresh process of benchmarks/paint_child.py (its docstring says what it starts).
 
 
 Paint = tuple[Timing, Timing, float]  # (wall, CPU) to the first paint, to the sample painted; peak RSS MB
@@ -104,11 +59,11 @@ Paint = tuple[Timing, Timing, float]  # (wall, CPU) to the first paint, to the s
 def time_to_paint(kind: str, data_dir: str) -> Paint:
     """Return (wall, CPU) seconds from process start to the first paint and to the sample painted,
     and the peak RSS in MB. CPU is the child's own process time (interpreter start included)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # see main()
     env["ZIPING_DATA_DIR"] = data_dir
     start = time.time()
     out = subprocess.run(
-        [sys.executable, __file__, "--paint", kind],
+        [sys.executable, str(ROOT / "benchmarks" / "paint_child.py"), kind],
         capture_output=True,
         text=True,
         check=True,
@@ -487,7 +442,15 @@ def main() -> None:
     from gui.files import ensure_sample
 
     os.environ["BENCH_REPORT"] = str(ensure_sample())  # the sample imported into the data folder
-    time_to_paint("app", data_dir)  # warm-up: bytecode written
+    # An installed ZiPing starts from compiled bytecode: compile it here (whatever this shell's
+    # PYTHONDONTWRITEBYTECODE says; the starts run without it), then one warm-up start of each
+    # (the dataclasses' cache written, the files in the OS cache).
+    import compileall
+
+    for name in ("core", "gui", "main.py"):
+        compile_ = compileall.compile_dir if (ROOT / name).is_dir() else compileall.compile_file
+        compile_(str(ROOT / name), quiet=1)
+    time_to_paint("app", data_dir)
     time_to_paint("bare", data_dir)
     load_before = os.getloadavg()
     app_runs, bare_runs = [], []
@@ -571,9 +534,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--paint":
-        paint_child(sys.argv[2])
-    elif len(sys.argv) > 2 and sys.argv[1] == "--size":
+    if len(sys.argv) > 2 and sys.argv[1] == "--size":
         size_child(int(sys.argv[2]))
     else:
         main()

@@ -1,0 +1,85 @@
+"""One start for gui_bench's first-paint figures: ``python benchmarks/paint_child.py app|bare``.
+
+Prints ``PAINTED wall cpu`` at the window's first paint, ``SAMPLE wall cpu`` at its first paint with
+a report (the bare window: the same paint), then ``RSS`` in MB. A script of its own, importing only
+what the start it times imports: gui_bench's own imports (json, statistics, subprocess, tempfile …)
+would otherwise be in both starts, and ZiPing would find some of its imports done already.
+
+``app`` starts as ``main.run_window`` does, in its order: ``main.prepare_start`` (the plain-Python
+modules) before PySide6, then the window, opening $BENCH_REPORT (her last report). ``bare`` is the
+floor of any Chinese Qt window: a QMainWindow with one Chinese menu and one Chinese label, shown as
+ZiPing's window is (maximised on a screen up to 1440 wide, as ``main.start_window`` does).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def stamp(word: str) -> None:
+    print(f"{word} {time.time():.6f} {time.process_time():.6f}", flush=True)
+
+
+def run(kind: str) -> None:
+    if kind == "app":
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        import main
+
+        main.prepare_start()  # as main.run_window does, before PySide6 is imported
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    class Paints(QObject):
+        def __init__(self, ready: Callable[[], bool]) -> None:
+            super().__init__()
+            self.ready, self.first = ready, True
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                if self.first:
+                    stamp("PAINTED")
+                    self.first = False
+                if self.ready():
+                    stamp("SAMPLE")
+                    QTimer.singleShot(0, QApplication.quit)
+                    obj.removeEventFilter(self)
+            return False
+
+    if kind == "bare":
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.menuBar().addMenu("文件(&F)").addAction("打开(&O)…")
+        window.setCentralWidget(QLabel("请用“新建”或“打开”开始一份报告。", window))
+        spy = Paints(lambda: True)
+        window.installEventFilter(spy)
+        window.resize(1366, 728)
+        screen = app.primaryScreen()
+        if screen is not None and screen.availableGeometry().width() <= 1440:  # as main.start_window
+            window.setGeometry(screen.availableGeometry())
+            window.showMaximized()
+        else:
+            window.show()
+    else:
+        from gui.app import create_app
+        from gui.main_window import MainWindow
+
+        app = create_app(sys.argv[:1])
+        ziping = MainWindow()
+        spy = Paints(lambda: ziping.ctx.doc is not None)
+        ziping.installEventFilter(spy)
+        ziping.resize(1366, 728)
+        main.start_window(ziping, os.environ["BENCH_REPORT"])  # her last report: the sample's copy
+    app.exec()
+    import resource
+
+    print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    run(sys.argv[1])
