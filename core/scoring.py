@@ -8,7 +8,7 @@ Each suggested score carries a one-line Chinese reason (``why``). Region differe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -371,6 +371,12 @@ def evaluate_score(
     """Return (suggested, attainment) of ``evaluate`` without working out its reason (the review's
     figures and counts of 750 rows a report; the same code decides, only the text is left out)."""
     return template.memo(_evaluate_score, 1 << 16)(target, actual, direction, weight, default)
+
+
+def score_evaluator(template: Template) -> Callable[[str, str, str, str, str], tuple[Decimal | None, str]]:
+    """``evaluate_score`` bound to ``template``, its memo looked up once (a loop over a form's rows):
+    ``score_evaluator(t)(target, actual, direction, weight, default) == evaluate_score(..., t, default)``."""
+    return template.memo(_evaluate_score, 1 << 16)
 
 
 def _evaluate_score(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -57,7 +57,7 @@ QUOTED = "\ue000"  # stands in for a quoted column's text in cached results (a p
 RowCheck = Callable[[FormCtx, int, Any], Iterable[Problem]]
 FormCheck = Callable[[FormCtx], Iterable[Problem]]
 ReportCheck = Callable[[Report, Template], Iterable[Problem]]
-RowCount = Callable[[FormCtx, tuple[Any, ...]], list[str]]
+RowCount = Callable[[FormCtx, Sequence[Any]], list[str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,8 +68,9 @@ class RowRule:
     ``indexed``: the messages use the row number (else results are shared between rows).
     ``quoted``/``plain``: a column the rule only quotes in messages when
     ``plain(template, text)`` is true, so rows that differ only there share one result.
-    ``count``: the rule ids ``check`` finds on a row given as the tuple of its ``columns`` (as the
-    checker memoises it), without making any Problem: the review list's counts (tests compare).
+    ``count``: the rule ids ``check`` finds on every row of a form's ``table`` (given the context and
+    the table's rows, it reads only what the rule declares), one id per problem, without making any
+    Problem: the review list's counts (tests compare).
     """
 
     check: RowCheck

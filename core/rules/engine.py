@@ -11,7 +11,6 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,7 @@ from core.problems import Problem
 
 # Importing a rule module declares its rules (core.rules.base.register): nothing here lists them.
 from core.rules import amounts, figures, funds, indicators, report_rules, sheets, submission
-from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowCount, RowRule, registered
+from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowRule, registered
 from core.schema import REP, Table
 from core.templates import Template
 
@@ -74,7 +73,6 @@ def rules() -> RuleSet:
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
-COUNT_LIMIT = 1 << 15  # rule ids by row (rule_counts), the older half dropped when full: see _counted_rows
 
 
 class Checker:
@@ -158,8 +156,6 @@ class Checker:
         # Results of row rules by everything else they declare they read (form kind, header fields,
         # the row's columns), kept on the template: rows repeat across forms, edits and reports.
         self._memo: dict[Hashable, dict[Hashable, tuple[Finding, ...]]] = template.memo_dict("rules.rows")
-        # The rule ids of a row rule's ``count`` by the same keys (the review list's counts).
-        self._counted: dict[Hashable, dict[Hashable, tuple[str, ...]]] = template.memo_dict("rules.counts")
         # Whether a quoted column's text is plain, per rule (plain() is of the template and the text).
         self._plains: dict[RowRule, dict[str, bool]] = template.memo_dict("rules.plain")  # type: ignore[assignment]
 
@@ -211,8 +207,7 @@ class Checker:
         self, rule: RowRule, values: tuple[object, ...], quoted_at: int
     ) -> tuple[str, tuple[object, ...]]:
         """``values`` with the quoted column's text stood in for by QUOTED when it is ``plain`` (the
-        text, and the values the memo keys by): the one step both ``_row_keys`` and
-        ``_counted_rows`` take for a rule with a quoted column."""
+        text, and the values the memo keys by)."""
         text = str(values[quoted_at])
         plains = self._plains.setdefault(rule, {})
         is_plain = plains.get(text)
@@ -223,38 +218,6 @@ class Checker:
         if is_plain:
             return text, (*values[:quoted_at], QUOTED, *values[quoted_at + 1 :])
         return "", values
-
-    def _counted_rows(self, form: Form, rule: RowRule, count: RowCount) -> list[str]:
-        """The rule ids ``count`` gives on every row of ``form``, memoised by the keys ``_row_keys``
-        makes (the same stand-in for a plain quoted text), in a memo of their own holding at most
-        COUNT_LIMIT rows per rule, form kind and header, the older half dropped when it is full (rows
-        that never repeat are not kept long: a worker's memory stays bounded on a set of unlike rows,
-        and the rows seen lately, those likeliest to come again, stay)."""
-        getter, quoted_at = self._getters[rule]
-        head = tuple(str(getattr(form, h)) for h in rule.header)
-        memo_key = (rule, form.kind, head)
-        memo = self._counted.get(memo_key)
-        if memo is None:
-            memo = self._counted[memo_key] = {}
-        row_ctx = self._row_ctx(form, rule.header, head)
-        single, indexed = len(rule.columns) == 1, rule.indexed
-        stand_in = quoted_at >= 0 and rule.plain is not None
-        out: list[str] = []
-        for i, row in enumerate(form.rows(rule.table)):
-            got = getter(row)
-            values: tuple[object, ...] = (got,) if single else got
-            if stand_in:
-                values = self._stand_in(rule, values, quoted_at)[1]
-            key = (values, i) if indexed else values
-            ids = memo.get(key)
-            if ids is None:
-                if len(memo) >= COUNT_LIMIT:  # the older half goes (a dict keeps insertion order)
-                    for old in list(islice(memo, COUNT_LIMIT // 2)):
-                        del memo[old]
-                ids = memo[key] = tuple(count(row_ctx, values))
-            if ids:
-                out += ids
-        return out
 
     def _run(self, form: Form, rule: RowRule, i: int, values: tuple[object, ...]) -> tuple[Finding, ...]:
         """Run ``rule`` on row ``i`` of ``form`` as a copy holding only ``values`` of what it reads."""
@@ -388,9 +351,11 @@ class Checker:
 
     def rule_counts(self) -> dict[int | None, Counter[str]]:
         """How many problems each rule finds, per form uid (None: the report's own problems): exactly
-        what ``full`` and ``problems`` give, counted, without keeping any problem. A row rule's
-        findings come from the same memo by the same keys (run once per distinct row), but no
-        Problem is made for them: the review list's counts of 1,000 reports need only the numbers."""
+        what ``full`` and ``problems`` give, counted, without keeping any problem: the review list's
+        counts of 1,000 reports need only the numbers. A row rule with a ``count`` gives the rule ids
+        of a whole table of the form at once, straight from its rows (no memo: the rows of a real set
+        of reports rarely repeat, so keying each row costs more than it saves); one without is
+        counted through its findings, from the same memo ``full`` uses."""
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -399,8 +364,10 @@ class Checker:
                 ctx = self._ctx(form)
                 rules: list[str] = []
                 for rule in self.rules.rows:
-                    if rule.count is not None:  # rule ids straight from the values
-                        rules += self._counted_rows(form, rule, rule.count)
+                    if rule.count is not None:  # rule ids straight from the form's rows, no memo
+                        table_rows = form.rows(rule.table)
+                        if table_rows:
+                            rules += rule.count(ctx, table_rows)
                         continue
                     for i, values, _quoted, memo, key in self._row_keys(
                         form, rule, range(len(form.rows(rule.table)))

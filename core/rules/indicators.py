@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt, fmt_percent
@@ -22,12 +21,12 @@ from core.scoring import (
     IndicatorScore,
     amount,
     compared,
-    direction_of,
+    default_direction,
     effective_direction,
-    evaluate_score,
     execution_weight,
     is_breakdown,
     parsed,
+    score_evaluator,
     score_indicator,
 )
 from core.templates import Template, split_level1
@@ -366,111 +365,141 @@ def _row_checks(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     return out
 
 
-def _row_counts(ctx: FormCtx, values: tuple[Any, ...]) -> list[str]:
-    """The rules ``_row_checks`` finds on a row given as the values ``indicator_row`` declares, one id
-    per problem, without making a Problem or its message (the review list's counts of 1,000 reports:
+def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
+    """The rules ``_row_checks`` finds on every indicator row of the context's form, one id per
+    problem, without making a Problem or its message (the review list's counts of 1,000 reports:
     tests compare the two on generated rows of every kind). Each step is ``_row_checks``'s, in order,
-    deciding by the same helpers; a condition changed there is changed here."""
-    level1, level2, level3, target, actual, weight, score, note, direction, not_applicable = values[:10]
-    deduction, brief, breakdown = values[10:]
+    deciding by the same helpers; a condition changed there is changed here. What is the same for
+    every row (the template's memos, options, the form's 执行率 分值, whether any cell of the form
+    holds guidance text at all) is looked up once per form, not once per row."""
     template = ctx.template
     out: list[str] = []
     guidance = template.guidance
-    texts = (level1, level2, level3, target, actual, note)  # TEXT_COLUMNS
-    if _guidance_re(guidance).search("\n".join(texts)):  # check_guidance
-        out += ["V12" for text in texts if text and next((p for p in guidance if p in text), None)]
-    if not (level3 or target or actual or weight or score):  # is_blank_row
-        return out
-    if breakdown or (
-        level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
-    ):  # is_breakdown
-        return out
-    rule = template.memo(_hierarchy, 1 << 12)(ctx.form.kind, level1, level2)[0]  # check_hierarchy
-    if rule:
-        out.append(rule)
-    w, entered = amount(weight), amount(score)  # score_indicator
-    used, by_default = direction_of(direction, target, level1, level2)  # effective_direction
-    if not_applicable:
-        suggested, attainment = None, NA
-    else:  # evaluate_row
-        suggested, attainment = evaluate_score(
-            target, actual, direction, weight, template, used if by_default else ""
+    # check_guidance: a row's cells joined are a part of the form's cells joined the same way, so
+    # when the whole form holds no guidance phrase no row does (the usual case: one search a form).
+    found_guidance = guidance and _guidance_re(guidance).search(
+        "\n".join(
+            [
+                text
+                for ind in rows
+                for text in (ind.level1, ind.level2, ind.level3, ind.target, ind.actual, ind.deviation_note)
+            ]
         )
-    t = parsed(target)
-    noted = bool(note.strip())
-    if w is None:  # check_scores
-        if ctx.spec.scored and level3.strip():
-            out.append("S18")
-    elif entered is not None:
-        if entered > w or entered < ZERO:
-            out.append("V04")
-        elif t.kind in QUANTITATIVE and attainment == NOT_MET and entered >= w and not noted:  # _inflated
-            out.append("P02")
-        elif suggested is not None and entered > suggested:
-            out.append("P01")
-        if suggested is not None and entered < suggested and not noted:
-            out.append("V08")
-        if t.kind is Kind.QUALITATIVE:  # _band
-            word = parsed(actual).word
-            name = word if word in ("部分达成", "未达成") else "达成" if attainment == MET else ""
-            bands = template.scoring.bands
-            if name in bands:
-                low, high = bands[name]
-                if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
-                    out.append("V11")
-    if w and DOUBLE_COUNT_RE.search(level3) is not None and execution_weight(ctx.form, ctx.spec):
-        out.append("V17")  # check_double_count
-    cut = deduction.strip()  # check_deduction
-    if cut:
-        value = amount(cut)
-        if value is None or value < ZERO or (value > ZERO and not (brief.strip() or noted)):
-            out.append("P06")
-    if not_applicable:
-        return out
-    if t.kind is Kind.EMPTY:  # check_target
-        out.append("S02")
-    else:
-        if t.kind is Kind.NUMBER and by_default:
-            out.append("S03")
-        if ("成本" in level1 or "成本" in level2) and (direction or t.direction) in ("≥", ">"):
-            out.append("S13")
-        if "数量" in level2 and t.kind is Kind.NUMBER and unit_family(t.unit) == "money":
-            out.append("V15")
-    a = parsed(actual)  # check_actual
-    if a.kind is Kind.EMPTY:
-        if target.strip() and not actual.strip():
-            out.append("S19")
-    else:
-        if a.direction and a.kind in (Kind.NUMBER, Kind.DATE) and OPERATOR_RE.search(actual):
-            out.append("V10")
-        if a.kind is Kind.RANGE:
-            out.append("S14")
-    c = compared(target, actual, used)  # check_attainment
-    if c.unit_mismatch:
-        out.append("S01")
-    elif attainment == NOT_MET and not noted:
-        out.append("V09")
-    elif (
-        noted
-        and (attainment == NOT_MET or (w is not None and entered is not None and entered < w))  # _short_of
-        and not any(word in note for word in IMPROVE_WORDS)
-    ):
-        out.append("S16")
-    if (
-        c.attainment is Attainment.UNKNOWN
-        and not c.unit_mismatch
-        and actual.strip()
-        and t.kind is not Kind.EMPTY
-        and "比较方向" not in c.explanation
-    ):
-        out.append("S15")
+    )
+    hierarchy = template.memo(_hierarchy, 1 << 12)
+    evaluate = score_evaluator(template)
+    kind, scored = ctx.form.kind, ctx.spec.scored
     opts = template.scoring
-    over = c.deviation is not None and c.deviation >= opts.deviation_threshold
-    upward = used in ("≥", ">")
-    if opts.over_flag is not None and attainment == MET and upward and (c.ratio or ZERO) >= opts.over_flag:
-        out.append("P04")
-    if attainment == MET and over and not noted and upward:
-        out.append("S10")
+    bands, threshold, over_flag = opts.bands, opts.deviation_threshold, opts.over_flag
+    double_count: bool | None = None  # execution_weight of the form, worked out when a name asks
+    for ind in rows:
+        level1, level2, level3, target, actual = ind.level1, ind.level2, ind.level3, ind.target, ind.actual
+        note = ind.deviation_note
+        if found_guidance:
+            texts = (level1, level2, level3, target, actual, note)  # TEXT_COLUMNS
+            if _guidance_re(guidance).search("\n".join(texts)):
+                out += ["V12" for text in texts if text and next((p for p in guidance if p in text), None)]
+        weight, score = ind.weight, ind.score
+        if not (level3 or target or actual or weight or score):  # is_blank_row
+            continue
+        if ind.breakdown or (
+            level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
+        ):  # is_breakdown
+            continue
+        rule = hierarchy(kind, level1, level2)[0]  # check_hierarchy
+        if rule:
+            out.append(rule)
+        w, entered = amount(weight), amount(score)  # score_indicator
+        direction, not_applicable = ind.direction, ind.not_applicable
+        t = parsed(target)
+        # effective_direction (direction_of, with the target parsed once)
+        if direction:
+            used, by_default = direction, False
+        elif t.direction:
+            used, by_default = t.direction, False
+        elif t.kind is not Kind.NUMBER:
+            used, by_default = "", False
+        else:
+            used, by_default = default_direction(level1, level2, target), True
+        if not_applicable:
+            suggested, attainment = None, NA
+        else:  # evaluate_row
+            suggested, attainment = evaluate(target, actual, direction, weight, used if by_default else "")
+        noted = bool(note.strip())
+        if w is None:  # check_scores
+            if scored and level3.strip():
+                out.append("S18")
+        elif entered is not None:
+            if entered > w or entered < ZERO:
+                out.append("V04")
+            elif t.kind in QUANTITATIVE and attainment == NOT_MET and entered >= w and not noted:  # _inflated
+                out.append("P02")
+            elif suggested is not None and entered > suggested:
+                out.append("P01")
+            if suggested is not None and entered < suggested and not noted:
+                out.append("V08")
+            if t.kind is Kind.QUALITATIVE:  # _band
+                word = parsed(actual).word
+                name = word if word in ("部分达成", "未达成") else "达成" if attainment == MET else ""
+                if name in bands:
+                    low, high = bands[name]
+                    if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
+                        out.append("V11")
+        if w and DOUBLE_COUNT_RE.search(level3) is not None:  # check_double_count
+            if double_count is None:
+                double_count = bool(execution_weight(ctx.form, ctx.spec))
+            if double_count:
+                out.append("V17")
+        cut = ind.deduction.strip()  # check_deduction
+        if cut:
+            value = amount(cut)
+            if value is None or value < ZERO or (value > ZERO and not (ind.brief.strip() or noted)):
+                out.append("P06")
+        if not_applicable:
+            continue
+        if t.kind is Kind.EMPTY:  # check_target
+            out.append("S02")
+        else:
+            if t.kind is Kind.NUMBER and by_default:
+                out.append("S03")
+            if ("成本" in level1 or "成本" in level2) and (direction or t.direction) in ("≥", ">"):
+                out.append("S13")
+            if "数量" in level2 and t.kind is Kind.NUMBER and unit_family(t.unit) == "money":
+                out.append("V15")
+        a = parsed(actual)  # check_actual
+        if a.kind is Kind.EMPTY:
+            if target.strip() and not actual.strip():
+                out.append("S19")
+        else:
+            if a.direction and a.kind in (Kind.NUMBER, Kind.DATE) and OPERATOR_RE.search(actual):
+                out.append("V10")
+            if a.kind is Kind.RANGE:
+                out.append("S14")
+        c = compared(target, actual, used)  # check_attainment
+        if c.unit_mismatch:
+            out.append("S01")
+        elif attainment == NOT_MET and not noted:
+            out.append("V09")
+        elif (
+            noted
+            and (attainment == NOT_MET or (w is not None and entered is not None and entered < w))  # short
+            and not any(word in note for word in IMPROVE_WORDS)
+        ):
+            out.append("S16")
+        if (
+            c.attainment is Attainment.UNKNOWN
+            and not c.unit_mismatch
+            and actual.strip()
+            and t.kind is not Kind.EMPTY
+            and "比较方向" not in c.explanation
+        ):
+            out.append("S15")
+        over = c.deviation is not None and c.deviation >= threshold
+        upward = used in ("≥", ">")
+        if over_flag is not None and attainment == MET and upward and (c.ratio or ZERO) >= over_flag:
+            out.append("P04")
+        if attainment == MET and over and not noted and upward:
+            out.append("S10")
     return out
 
 
@@ -511,7 +540,7 @@ def _plain_name(template: Template, name: str) -> bool:
     header=(HEAD.execution_weight,),
     quoted=IND.level3,
     plain=_plain_name,
-    count=_row_counts,
+    count=_form_counts,
 )
 def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     """Every problem of one indicator row (a plain 三级 name is only quoted: see ``_plain_name``)."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 from core import schema
 from core.model import INDICATORS, Indicator
@@ -64,46 +63,51 @@ def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
-def _row_counts(ctx: FormCtx, values: tuple[Any, ...]) -> list[str]:
-    """The rules ``submission_row`` finds on a row given as its ``READS`` values, one id per problem,
-    without making a Problem (the review list's counts; tests compare the two). Each step is
+def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
+    """The rules ``submission_row`` finds on every indicator row of the context's form, one id per
+    problem, without making a Problem (the review list's counts; tests compare the two). Each step is
     ``submission_row``'s and ``_findings``'s, by the same helpers; a condition changed there is
-    changed here."""
-    (
-        level3,
-        target,
-        actual,
-        weight,
-        score,
-        note,
-        direction,
-        not_applicable,
-        brief,
-        deduction,
-        unit,
-        breakdown,
-    ) = values
+    changed here. The template's 一体化 labels are looked up once per form."""
     labels = _labels(ctx.template)
-    blank = not (level3 or target or actual or weight or score)  # not is_exported
-    if labels is None or blank or not_applicable or breakdown:
+    if labels is None:
         return []
-    kind = parsed(target).kind  # is_quantitative
-    if kind in QUANTITATIVE_KINDS or (kind is Kind.EMPTY and parsed(actual).kind is Kind.NUMBER):
-        return ["Y03"] if actual.strip() and plain_number(actual) is None else []
-    stripped = actual.strip()
-    out = ["Y01"] if stripped and stripped not in labels.words else []
-    if not brief and stripped:  # yth_row: the actual as written may stand as the 简要描述
-        ind = Indicator(**dict(zip(READS, values, strict=True)))
-        brief = yth_row(ind, 0, labels, ctx.template).brief
-    if not brief.strip():
-        out.append("Y02")
-    for text in (stripped, brief if brief != stripped else ""):
-        if any(ch in text for ch in labels.bad_chars):
-            out.append("Y06")
+    words, bad_chars = labels.words, labels.bad_chars
+    # The words qualitative_word can give (None aside): an actual that is none of them never is the
+    # word, so yth_row would keep it as the 简要描述 and no Y02 follows (no score worked out for it).
+    givable = frozenset((*words, *labels.word_map.values()))
+    blank_chars = bad_chars + " \t\n"
+    out: list[str] = []
+    for ind in rows:
+        target, actual = ind.target, ind.actual
+        blank = not (ind.level3 or target or actual or ind.weight or ind.score)  # not is_exported
+        if blank or ind.not_applicable or ind.breakdown:
+            continue
+        kind = parsed(target).kind  # is_quantitative
+        if kind in QUANTITATIVE_KINDS or (kind is Kind.EMPTY and parsed(actual).kind is Kind.NUMBER):
+            if actual.strip() and plain_number(actual) is None:
+                out.append("Y03")
+            continue
+        stripped = actual.strip()
+        if stripped and stripped not in words:
+            out.append("Y01")
+        brief = ind.brief
+        if not brief and stripped:  # yth_row: the actual as written may stand as the 简要描述
+            if not actual.strip(blank_chars):
+                brief = ""  # qualitative_word gives None: nothing stands as the 简要描述
+            elif stripped not in givable:
+                brief = stripped  # whatever word qualitative_word gives, it differs from the actual
+            else:
+                bare = Indicator(**{k: getattr(ind, k) for k in READS})  # what the rule reads, no more
+                brief = yth_row(bare, 0, labels, ctx.template).brief
+        if not brief.strip():
+            out.append("Y02")
+        for text in (stripped, brief if brief != stripped else ""):
+            if any(ch in text for ch in bad_chars):
+                out.append("Y06")
     return out
 
 
-@row_rule(Table.INDICATORS, columns=READS, quoted=IND.level3, plain=_plain_name, count=_row_counts)
+@row_rule(Table.INDICATORS, columns=READS, quoted=IND.level3, plain=_plain_name, count=_form_counts)
 def submission_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     """Return the pre-submission problems of indicator row ``i`` (results shared by rows that differ
     only in their 三级 name: the engine memoises them)."""

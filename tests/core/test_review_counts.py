@@ -14,8 +14,6 @@ import random
 from collections import Counter
 from decimal import Decimal
 
-import pytest
-
 from core.model import Indicator, Report
 from core.rules import Checker
 from core.rules.base import QUOTED
@@ -194,15 +192,48 @@ def test_the_rules_have_counts() -> None:
     assert counted == {"indicator_row", "submission_row"}
 
 
-def test_counts_stay_right_when_the_memo_drops_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A full counts memo drops its older half; the counts are the checker's all the same."""
-    import core.rules.engine as engine
+# Cells as people type them: text in number columns, units written apart or scaled, full-width
+# digits, stray spaces, guidance left in one cell of a long form.
+MESSY: dict[str, tuple[object, ...]] = {
+    "target": ("≥１００人次", " ≥100 人次 ", "≥1.5万人次", "100元", "≥1万元", "不少于100人次", "≥百分之九十"),
+    "actual": ("1.2万人次", "150 人次", "一百人次", "100.0%", "约", "99.5％", "达到100人次", "≤40万元"),
+    "weight": ("4分", "abc", " 4 ", "四"),
+    "score": ("满分", "3.6分", " 4", "4.00"),
+    "deduction": ("0.5分", " 1 ", "一"),
+    "deviation_note": ("资金未到位，今后将完善", "  "),
+}
 
-    monkeypatch.setattr(engine, "COUNT_LIMIT", 8)
-    report = _report("mof", 5)
-    template = _flagging(get_template("mof"))
-    expected = _expected(report, template)
-    for _again in range(2):
-        counted = Checker(report, template, check=False).rule_counts()
-        assert {k: v for k, v in counted.items() if v} == expected
-    assert all(len(memo) <= 8 for memo in template.memo_dict("rules.counts").values())
+
+def _messy_report(template_id: str, seed: int) -> Report:
+    """A report of pool rows where every fourth cell is a messy one (``MESSY``), with one guidance
+    phrase in a single cell of the last form only."""
+    rng = random.Random(seed)
+    report = _report(template_id, seed)
+    for form in report.forms:
+        for row in form.indicators:
+            for key, values in MESSY.items():
+                if rng.random() < 0.25:
+                    setattr(row, key, rng.choice(values))
+    guidance = get_template(template_id).guidance
+    if guidance:
+        report.forms[-1].indicators[-3].deviation_note = f"见说明：{guidance[0]}"
+    return report
+
+
+def test_counts_of_cells_as_people_type_them() -> None:
+    for template_id in TEMPLATES:
+        for seed in range(2):
+            report = _messy_report(template_id, 100 + seed)
+            template = get_template(template_id)
+            counted = Checker(report, template, check=False).rule_counts()
+            assert {k: v for k, v in counted.items() if v} == _expected(report, template), (template_id, seed)
+
+
+def test_counts_of_forms_without_rows() -> None:
+    """Forms with no indicator rows at all, or only blank printed 二级 rows: counted as the checker."""
+    report = _report("mof", 9)
+    report.forms[0].indicators = []
+    report.forms[1].indicators = [Indicator("满意度指标", "服务对象满意度指标"), Indicator()]
+    template = get_template("mof")
+    counted = Checker(report, template, check=False).rule_counts()
+    assert {k: v for k, v in counted.items() if v} == _expected(report, template)
