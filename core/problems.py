@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.frozen import quick_init
 from core.schema import Table
 
 ERROR = "error"
@@ -16,6 +17,7 @@ SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 JSON_FIELDS = ("rule", "severity", "form", "table", "row", "column", "message")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Problem:
     """One finding. ``form_uid`` is None for report-level problems.

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from core.frozen import quick_init
 from core.model import Form, Indicator, Report, ScoreItem
 from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
 from core.schema import FUND, HEAD, IND
@@ -54,6 +55,7 @@ def amount(text: str) -> Decimal | None:
     return try_amount(text)
 
 
+@quick_init
 @dataclass(frozen=True)
 class ExecutionScore:
     rate: Decimal | None
@@ -62,6 +64,7 @@ class ExecutionScore:
     why: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class IndicatorScore:
     row: int

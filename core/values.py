@@ -29,6 +29,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache, lru_cache
 
+from core.frozen import quick_init
+
 
 class Kind(StrEnum):
     EMPTY = "empty"
@@ -49,6 +51,7 @@ def _num_str(number: Decimal) -> str:
     return format(number, "f")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Value:
     text: str
@@ -79,6 +82,7 @@ class Value:
         return self.text.strip()
 
 
+@quick_init
 @dataclass(frozen=True)
 class Comparison:
     attainment: Attainment
