@@ -480,6 +480,30 @@ def effective_score(ind: Indicator, template: Template) -> Decimal | None:
     return final_score(entered, amount(deduction_text(ind)))
 
 
+def effective_scores(rows: Iterable[Indicator], template: Template) -> list[Decimal | None]:
+    """``[effective_score(ind, template) for ind in rows]``, each step inlined (the review list scores
+    a report's 750 rows: a call per helper per row was a third of its figures)."""
+    evaluate = score_evaluator(template)
+    out: list[Decimal | None] = []
+    for ind in rows:
+        level3, weight, score = ind.level3, ind.weight, ind.score
+        if not (level3 or ind.target or ind.actual or weight or score) or ind.not_applicable:  # is_blank_row
+            out.append(None)
+            continue
+        if ind.breakdown or (
+            level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
+        ):  # is_breakdown
+            out.append(None)
+            continue
+        entered = amount(score)
+        if entered is None:
+            used, by_default = direction_of(ind.direction, ind.target, ind.level1, ind.level2)
+            entered = evaluate(ind.target, ind.actual, ind.direction, weight, used if by_default else "")[0]
+        deduction = amount(ind.deduction)  # deduction_text
+        out.append(entered if entered is None or not deduction else q(max(entered - deduction, ZERO)))
+    return out
+
+
 def indicator_scores(form: Form, template: Template) -> list[IndicatorScore]:
     return [score_indicator(ind, i, template) for i, ind in enumerate(form.indicators)]
 

@@ -24,7 +24,7 @@ from core.scoring import (
     _scored_total,
     amount,
     early_warning,
-    effective_score,
+    effective_scores,
     execution_score,
     grade_of,
     score_sheet_items,
@@ -157,7 +157,7 @@ def quick_figures(report: Report, template: Template | None = None) -> list[dict
     for form in report.forms:
         spec = template.form(form.kind)
         ex = execution_score(form, spec)
-        scores = [effective_score(ind, template) for ind in form.indicators]
+        scores = effective_scores(form.indicators, template)
         total = (  # as scoring.form_total, from the scores worked out once
             _scored_total(_execution_part(ex, spec), scores, form, template.scoring)
             if spec.scored

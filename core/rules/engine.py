@@ -377,10 +377,9 @@ class Checker:
                             found = self._findings(form, rule, i, values, memo, key)
                         if found:
                             rules += [r for r, _m, _c in found]
-                counts = out.setdefault(form.uid, Counter())
-                counts.update(rules)
                 for form_rule in self.rules.forms:
-                    counts.update(p.rule for p in form_rule(ctx))
+                    rules += [p.rule for p in form_rule(ctx)]
+                out.setdefault(form.uid, Counter()).update(rules)
             for report_rule in self.rules.reports:
                 for p in report_rule(self.report, self.template):
                     out.setdefault(p.form_uid, Counter())[p.rule] += 1

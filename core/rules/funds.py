@@ -147,7 +147,8 @@ def check_score(ctx: FormCtx) -> Iterator[Problem]:
 
 def _explained(ctx: FormCtx, words: tuple[str, ...]) -> bool:
     notes = [i.deviation_note for i in ctx.form.indicators] + [g.achieved for g in ctx.form.goals]
-    return any(w in note for note in notes for w in words)
+    text = "\n".join(notes)  # a word (no line break in it) is in a note when it is in them all joined
+    return any(w in text for w in words)
 
 
 def check_low_execution(ctx: FormCtx) -> Iterator[Problem]:

@@ -237,3 +237,19 @@ def test_counts_of_forms_without_rows() -> None:
     template = get_template("mof")
     counted = Checker(report, template, check=False).rule_counts()
     assert {k: v for k, v in counted.items() if v} == _expected(report, template)
+
+
+def test_the_lists_scores_are_effective_score_row_by_row() -> None:
+    """The list's figures score a form's rows in one loop (scoring.effective_scores): each the same
+    Decimal as effective_score of that row, on pool rows and messy ones, on every template."""
+    from core.scoring import effective_score, effective_scores
+
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        for report in (_report(template_id, 3), _messy_report(template_id, 4)):
+            for form in report.forms:
+                expected = [effective_score(ind, template) for ind in form.indicators]
+                assert effective_scores(form.indicators, template) == expected
+                assert [str(s) for s in effective_scores(form.indicators, template)] == [
+                    str(s) for s in expected
+                ]
