@@ -6,14 +6,18 @@ Exports seeds 001, 003 and 004 to .xlsx and .docx, converts each to PDF with Lib
 fonts from /work/shared/tools/fonts.conf when present), then to PNG pages (pdftoppm -r 60) for a look,
 and prints per file:
 - pages;
-- lone-bracket lines: a printed line that is only the tail of a bracket ("）", "A）", "分）"), i.e. a
-  label broken inside its bracket;
+- lone-bracket lines: a printed line that is only the short tail of a bracket ("）", "A）", "分）"),
+  i.e. a label broken inside its bracket: up to three characters and the bracket, or up to five
+  after a line two or more characters longer (a long group shared evenly by two lines, "（中共平凉" /
+  "市委组织部）", is not a tail);
 - single-row pages: a page that continues a table with one row or less under its repeated header (a
   lone 合计 row, a last indicator alone). Rows are measured, not guessed from text lines: the bands
   between the horizontal rules drawn on the page (pdftocairo -svg) hold the words placed in them
   (pdftotext -bbox); the repeated header is the page's first rows already printed on an earlier page;
 - punctuation lines: a printed line that starts with closing punctuation ("。", "，", "）", "”" …) or
   ends with an opening bracket or quote (East Asian line-breaking rules, 避头尾);
+- stub lines: a printed line of one character and its closing punctuation ("…项目总数×" / "8。",
+  "…发" / "放。"), a paragraph's last line left nearly empty;
 - pages per form: each form's first page is the page that begins with its attachment label and title
   (in plan order); the forms printed on more than one page are listed with their page counts;
 - characters a full line (Word): the most common length of the report's full lines of Chinese text.
@@ -42,8 +46,24 @@ from core.templates import get_template  # noqa: E402
 SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
 FONTS_CONF = Path("/work/shared/tools/fonts.conf")
 LONE_BRACKET = re.compile(r"^[^（(]{0,5}[）)]$")
+STUB = re.compile(r"^[\u4e00-\u9fff0-9][。，、；：！？,.;:!?]+$")
 NO_START = "）)】]〕》」』〉〗”’，。、；：！？,;:!?%…·"  # closing punctuation: never at a line's start
 NO_END = "（(【[〔《「『〈〖“‘"  # opening marks: never at a line's end
+
+
+def lone_brackets(pages: list[list[str]]) -> list[str]:
+    """Return the printed lines that are the short tail of a bracket group (see the docstring)."""
+    return [
+        ln
+        for page in pages
+        for prev, ln in zip(["", *page], page, strict=False)
+        if LONE_BRACKET.match(ln) and (len(ln) <= 4 or len(prev) > len(ln) + 1)
+    ]
+
+
+def stub_lines(pages: list[list[str]]) -> list[str]:
+    """Return the printed lines that are one character (a CJK one or a digit) and closing punctuation."""
+    return [ln for page in pages for ln in page if STUB.match(ln)]
 
 
 def punctuation_lines(pages: list[list[str]]) -> list[str]:
@@ -224,7 +244,7 @@ def check(path: Path, out: Path, forms: list[tuple[str, str]] | None = None) -> 
     """Render one export and return its counts; ``forms`` are the (name, head) of its forms in order."""
     pdf = convert(path, out)
     pages = page_texts(pdf)
-    lone = [ln for page in pages for ln in page if LONE_BRACKET.match(ln)]
+    lone = lone_brackets(pages)
     rows = table_rows(pdf, out)
     single = single_row_pages(rows)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / path.stem)], check=True)
@@ -233,6 +253,7 @@ def check(path: Path, out: Path, forms: list[tuple[str, str]] | None = None) -> 
         "lone_brackets": lone,
         "single_row_pages": single,
         "punctuation": punctuation_lines(pages),
+        "stubs": stub_lines(pages),
     }
     if forms:
         counts = form_pages(pages, [head for _name, head in forms])
@@ -259,13 +280,14 @@ def main() -> int:
             r = check(path, out, forms)
             lone: list[str] = r["lone_brackets"]  # type: ignore[assignment]
             punct: list[str] = r["punctuation"]  # type: ignore[assignment]
+            stubs: list[str] = r["stubs"]  # type: ignore[assignment]
             chars = f", {r['chars_per_line']} characters a full line" if "chars_per_line" in r else ""
             per_form: dict[str, int] = r["form_pages"]  # type: ignore[assignment]
             longer = {name: n for name, n in per_form.items() if n != 1}
             one = sum(1 for n in per_form.values() if n == 1)
             print(
                 f"{path.name}: {r['pages']} pages, {len(lone)} lone-bracket lines {lone[:5]}, "
-                f"{len(punct)} punctuation lines {punct[:5]}, "
+                f"{len(punct)} punctuation lines {punct[:5]}, {len(stubs)} stub lines {stubs[:5]}, "
                 f"single-row pages {r['single_row_pages']}{chars}; "
                 f"forms on one page {one} of {len(per_form)}, the others {longer}"
             )

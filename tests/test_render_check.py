@@ -41,3 +41,17 @@ def test_characters_a_line_counts_the_text_pages_only() -> None:
     line = "贯彻新时代党的建设总要求和新时代党的组织路线，落实区委相关决策部署。"[:28]
     pages = [[line, line, "短行。"], ["表格里的一行很长很长很长很长很长很长很长很长很长很长"]]
     assert render_check.chars_per_line(pages, [[], ["row"]]) == 28
+
+
+def test_a_short_bracket_tail_is_counted_an_even_share_of_a_long_group_is_not() -> None:
+    pages = [
+        ["目标管理（22分", "）", "优（党员干部向心力提", "升）", "年初预算数", "（万元）"],
+        ["部门整体支出", "（中共平凉", "市委组织部）", "（中国共产", "党益阳市委员", "会组织部）"],
+        ["部门整体支出（中共广元市昭化区委", "组织部）"],
+    ]
+    assert render_check.lone_brackets(pages) == ["）", "升）", "组织部）"]
+
+
+def test_a_last_line_of_one_character_and_its_full_stop_is_a_stub_line() -> None:
+    pages = [["部门预算项目总数×", "8。", "完成2人科技拔尖人才岗位激励资金的发", "放。", "0%", "情况。"]]
+    assert render_check.stub_lines(pages) == ["8。", "放。"]

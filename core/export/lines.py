@@ -65,10 +65,10 @@ def keep_groups(text: str, usable: float) -> str:
                 if cut is None:
                     break
                 prev = 0
-                for end in [*_even_cuts(part, cut, least), cut]:  # no short line before the break
+                for end in _line_ends(part, cut, least):  # no short line before the break
                     lines.append(text_part[prev:end] + SOFT_BREAK[0])
                     prev = end
-                text_part = text_part[cut:]
+                text_part = text_part[prev:]
             lines.append(text_part)
         text = "\n".join(lines)
     return text
@@ -155,6 +155,71 @@ def _group_cut(part: _Part, width: int, least: int, glue: bool = True, latin: fl
             return max(cuts)
         if own_line and u[end] - u[o] <= least + 1:
             return o  # a line of its own that fits all but the narrowest measure: still better
+    return None
+
+
+def _line_ends(part: _Part, cut: int, least: int) -> list[int]:
+    """Return the line ends that carry out a chosen break at ``cut`` (inside a bracket group): the
+    group's even lines (``_even_group``) where they hold, else those of ``_even_cuts`` and ``cut``."""
+    even = _even_group(part, cut, least)
+    return even if even is not None else [*_even_cuts(part, cut, least), cut]
+
+
+def _stub_before(part: _Part, cut: int, least: int) -> bool:
+    """Return whether, filled greedily at any of the renderers' widths, the line before a break at
+    ``cut`` is shorter than half a line."""
+    u, points = part.units[1.0], [p for p in part.points[True] if p <= cut]  # never after "（"
+    stub = False
+    for width in (least, least + 1, least + 2):  # as wide as the renderers may fill them
+        starts, prev = [0], 0
+        for p in points[1:]:
+            if u[p] - u[starts[-1]] > width and prev > starts[-1]:
+                starts.append(prev)
+            prev = p
+        stub = stub or (len(starts) > 1 and u[cut] - u[starts[-1]] < width / 2)
+    return stub
+
+
+def _even_group(part: _Part, cut: int, least: int) -> list[int] | None:
+    """Return the line ends that start the bracket group a break at ``cut`` is inside on a line of its
+    own and share its text evenly by the lines it needs at the narrowest width (``least`` units), the
+    later lines the longer where two shares are alike: "部门整体支出" / "（中共平凉" / "市委组织部）", not
+    "部门整体支出" / "（中共平" / "凉市委组织部）". Only when the line before ``cut`` would be short
+    (``_stub_before``) and the paragraph's last line, from the group's last share on, fits; else None
+    (a group in brackets of two widths, "(（计划完成时间-实际完成时间)/计划完成时间）", pairs its
+    brackets in a way a reader does not)."""
+    if not _stub_before(part, cut, least):
+        return None
+    text, u, points = part.text, part.units[1.0], part.points[True]
+    o = cut - 1
+    while o >= 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
+        o -= 1  # the bracket group ``cut`` breaks
+    if o < 0:
+        return None
+    close = min(c for c, start in part.opened.items() if start == o and c >= cut)
+    end = close + 1
+    while end < len(text) and text[end] in NO_START:
+        end += 1
+    while o > 0 and text[o - 1] in _OPENS:
+        o -= 1
+    seg = u[end] - u[o]
+    fewest = max(2, math.ceil(seg / least))
+    for count in range(fewest, fewest + 3):  # a line more where no place a line may end shares it
+        out = [o] if o > 0 else []
+        at = o
+        for j in range(1, count):
+            goal = u[o] + j * seg / count
+            fits = [
+                p
+                for p in points
+                if at < p <= close and u[p] - u[at] <= least and u[end] - u[p] <= least * (count - j)
+            ]
+            if not fits:
+                break
+            at = min(fits, key=lambda p: (abs(u[p] - goal), p))
+            out.append(at)
+        else:
+            return out if u[-1] - u[at] <= least else None  # the group ends the paragraph's last line
     return None
 
 
@@ -280,12 +345,17 @@ def _fix_synced(text: str, widths: list[float]) -> str:
 
 def _first_bad(part: str, widths: list[float]) -> int | None:
     """Return the fewest lines before a line that starts with closing punctuation or follows one
-    ending with an opening mark, at any of ``widths`` (None: no such line at any)."""
+    ending with an opening mark, or a last line of one character (``_orphan``), at any of ``widths``
+    (None: no such line at any)."""
     found = None
     for width in widths:
         starts = _plain_starts(part, width)
         for k, s in enumerate(starts[1:], 1):
-            if part[s] in NO_START or part[s - 1] in NO_END:
+            if (
+                part[s] in NO_START
+                or part[s - 1] in NO_END
+                or (k == len(starts) - 1 and _orphan(part, starts))
+            ):
                 found = k if found is None else min(found, k)
                 break
     return found
@@ -298,7 +368,8 @@ def _legal_ends(part: str, width: float, lines: int) -> list[int]:
     ends: list[int] = []
     start = 0
     for _ in range(lines):
-        fits = (q for q in range(len(part) - 1, start, -1) if u[q] - u[start] <= width and _legal(part, q))
+        last = min(len(part) - 1, _last_break(part))
+        fits = (q for q in range(last, start, -1) if u[q] - u[start] <= width and _legal(part, q))
         q = next(fits, None)
         if q is None:
             break
@@ -332,7 +403,7 @@ def _plain_units(part: str) -> list[float]:
     """Return the width units of part[:i] for every i, "%" PERCENT_WIDE (as units_of otherwise)."""
     if "%" not in part:
         return units_of(part)
-    widths = [PERCENT_WIDE if ch == "%" else 1.0 for ch in part]
+    widths = [PERCENT_WIDE if ch == "%" else 0.0 if ch == SOFT_BREAK[0] else 1.0 for ch in part]
     for m in _CJK.finditer(part):
         widths[m.start()] = 2
     return list(accumulate(widths, initial=0.0))
@@ -365,16 +436,29 @@ def _bad_lines(part: str, starts: list[int], width: float) -> int:
 
 
 def _orphan(part: str, starts: list[int]) -> bool:
-    """Return whether a wrapped paragraph's last line is one character ("（单位）名" / "称")."""
-    return len(starts) > 1 and len(part) - starts[-1] == 1 and not part.endswith(SOFT_BREAK[0])
+    """Return whether a wrapped paragraph's last line is one character ("（单位）名" / "称"), closing
+    punctuation after it aside ("…项目总数×" / "8。")."""
+    if len(starts) < 2 or part.endswith(SOFT_BREAK[0]):
+        return False
+    return len(part[starts[-1] :].rstrip(NO_START)) <= 1
 
 
 def _badness(text: str, widths: list[float]) -> int:
     total = 0
+    chosen = False  # the paragraph before ended by a chosen break
     for part in text.split("\n"):
         for width in widths:
-            total += _bad_lines(part, _plain_starts(part, width), width)
+            starts = _plain_starts(part, width)
+            total += _bad_lines(part, starts, width)
+            total += chosen and len(starts) == 1 and len(part.rstrip(NO_START)) <= 1  # "…完成时" / "间）"
+        chosen = part.endswith(SOFT_BREAK[0])
     return total
+
+
+def _last_break(part: str) -> int:
+    """Return the last place a chosen break may end a line: two characters, closing punctuation after
+    them aside, left for the last ("…计划完成" / "时间）", never "…计划完成时" / "间）")."""
+    return len(part.rstrip(NO_START)) - 2
 
 
 def _legal(part: str, q: int) -> bool:
@@ -394,7 +478,7 @@ def _first_cut(part: str, width: float) -> int | None:
     starts = _plain_starts(part, width)
     for i, (prev, s) in enumerate(zip(starts, starts[1:], strict=False)):
         if part[s] in NO_START or part[s - 1] in NO_END or (i == len(starts) - 2 and _orphan(part, starts)):
-            q = next((q for q in range(s - 1, prev, -1) if _legal(part, q)), None)
+            q = next((q for q in range(min(s - 1, _last_break(part)), prev, -1) if _legal(part, q)), None)
             if q is not None:
                 return q
     return None

@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 
 from core.export.docx import write_docx
-from core.export.lines import TAIL_CHARS, _break_points, keep_groups
+from core.export.lines import _break_points, keep_groups
 from core.export.lines import units_of as _units
+from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
 from core.model import SOFT_BREAK
 from core.templates import get_template
@@ -75,10 +77,10 @@ def test_a_long_group_in_a_narrow_column_leaves_no_stub_before_its_tail() -> Non
             assert all(len(ln) * 2 >= w / 2 for ln in lines[:-1]), (kept, w, lines)
 
 
-def test_the_word_summary_widens_a_column_too_narrow_for_a_bracket_tail(tmp_path: Path) -> None:
-    """004's 汇总表 项目名称 column held seven characters a line: a bracket group broken in it could only
-    end in a tail of five ("员会组织部）"). The column is widened from the money columns, and the cell,
-    read back from the .docx, ends its lines with a tail of six characters and its bracket."""
+def test_the_word_summary_shares_a_long_group_evenly_over_its_lines(tmp_path: Path) -> None:
+    """004's 汇总表 项目名称 column holds seven characters a line: its long bracket group starts a line
+    and shares its text evenly by the lines it needs (it printed "（中国共产" / "党益阳市" /
+    "委员会组织部）"), read back from the .docx."""
     report = read_json_file(FIXTURES / "seed004_yiyang.json")
     path = tmp_path / "004.docx"
     write_docx(report, path, template=get_template(report.template))
@@ -93,8 +95,21 @@ def test_the_word_summary_widens_a_column_too_narrow_for_a_bracket_tail(tmp_path
     assert summary
     lines = [p.text.rstrip("\u200b") for p in summary[0].paragraphs]
     assert "".join(lines) == "部门整体支出（中国共产党益阳市委员会组织部）"
-    assert len(lines[-1]) >= TAIL_CHARS + 1 and lines[-1].endswith("）"), lines
-    assert all(len(ln) >= 4 for ln in lines), lines
+    group = lines[lines.index("部门整体支出") + 1 :]
+    assert group[0].startswith("（") and group[-1].endswith("）"), lines
+    assert max(map(len, group)) - min(map(len, group)) <= 1, lines
+
+
+def test_the_excel_summary_shares_a_long_group_evenly_over_its_lines(tmp_path: Path) -> None:
+    """003's 汇总表 printed "部门整体支出" / "（中共平" / "凉市委组织部）": the group now takes two even
+    lines, the later one the longer, read back from the .xlsx."""
+    report = read_json_file(FIXTURES / "seed003_pingliang.json")
+    path = tmp_path / "003.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    ws = openpyxl.load_workbook(path)["自评汇总表"]
+    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    name = next(v for v in cells if v.replace("\n", "") == "部门整体支出（中共平凉市委组织部）")
+    assert name.split("\n") == ["部门整体支出", "（中共平凉", "市委组织部）"]
 
 
 def test_a_group_moved_to_its_own_line_leaves_no_empty_line() -> None:

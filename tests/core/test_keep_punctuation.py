@@ -102,3 +102,17 @@ def test_a_label_does_not_end_in_one_character() -> None:
     """Seed 003's 部门（单位）名称 printed "部门" / "（单位）名" / "称": the last line takes two."""
     kept = keep_lines("部门（单位）名称", 11.0, punctuation=True)
     assert kept.split(SOFT_BREAK) == ["部门", "（单位）", "名称"]
+
+
+def test_a_paragraph_does_not_end_in_one_character_and_its_full_stop() -> None:
+    """001's 评分表 rule "…部门预算项目总数×8。" printed "8。" alone on its last line where a renderer
+    fills its lines a little wider: at every width a renderer may fill, the last line holds more."""
+    text = "指标得分=部门预算项目预算结余率小于10%的项目数/部门预算项目总数×8。"
+    for usable in (60.0, 62.0, 63.0, 64.0):
+        kept = keep_lines(text, usable, punctuation=True)
+        assert kept.replace(SOFT_BREAK, "") == text
+        for width in plain_widths(usable):
+            for part in kept.split("\n"):
+                starts = _plain_starts(part, width)
+                last = part[starts[-1] :].replace("\u200b", "").rstrip(NO_START)
+                assert len(last) > 1 or len(starts) == 1, (usable, width, kept)
