@@ -151,7 +151,7 @@ class AttachmentStream:
             xml = f"<w:p><w:pPr>{section_xml(self.landscape, footers)}</w:pPr></w:p>"
         self.count += 1
         self.landscape = _landscape(grid)
-        self.titles.append(grid.title)
+        self.titles.append(grid.title if grid.listed is None else grid.listed)
         return xml + attachment_xml(grid, self.styles)
 
     def finish(self) -> None:
@@ -389,10 +389,11 @@ def _charts(doc: DocxDocument, charts: dict[str, bytes], words: dict[str, Any]) 
 
 
 def _attachment_list(doc: DocxDocument, every: list[str], words: dict[str, Any]) -> None:
-    """List the attachments (one line per title); continuation lines align under the first item."""
+    """List the attachments (one line per title, none for an empty one); continuation lines align
+    under the first item."""
     titles: list[str] = []
     for title in every:
-        if title not in titles:
+        if title and title not in titles:
             titles.append(title)
     if not titles:
         return

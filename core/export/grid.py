@@ -45,6 +45,7 @@ class Grid:
     uid: int | None = None
     rate_places: int = 2
     title_fields: tuple[str, ...] = ()  # the values filled into the title: it breaks best around them
+    listed: str | None = None  # how the report's attachment list names it: None its title, "" not listed
 
     def put(
         self,

@@ -327,25 +327,29 @@ def iter_plan(report: Report, template: Template, forms: list[int] | None = None
     from core.export.public import strip_private  # the 公开版 (issue 13)
     from core.export.tables import basic_data_grid, score_sheet_grid
 
-    def ready(grid: Grid) -> Grid:
+    listed = template.printing.get("attachment_titles", {})
+
+    def ready(grid: Grid, kind: str) -> Grid:
         strip_private(report, template, [grid])
+        if isinstance(listed, dict) and kind in listed:  # the report's attachment list names it so
+            grid.listed = fill_title(str(listed[kind]), report.year, department=report.department)
         return grid
 
     if forms is None and template.basic_data:  # printed blank when not filled in: it keeps 附件1
-        yield ready(basic_data_grid(report, template))
+        yield ready(basic_data_grid(report, template), "basic")
     n = 0
     for form in sorted(report.forms, key=lambda f: f.kind != OVERALL):
         n += form.kind != OVERALL
         if forms is not None and form.uid not in forms:
             continue
         label = attachment_label(template, form, n)
-        yield ready(form_grid(report, form, label, template))
+        yield ready(form_grid(report, form, label, template), form.kind)
         if form.score_sheet:
-            yield ready(score_sheet_grid(report, form, label, template))
+            yield ready(score_sheet_grid(report, form, label, template), f"{form.kind}_score")
     if forms is None and "summary" in template.outputs:
         from core.export.summary import summary_grid  # the 自评汇总表 (issue 13)
 
-        yield ready(summary_grid(report, template))
+        yield ready(summary_grid(report, template), "summary")
 
 
 def plan_size(report: Report, template: Template, forms: list[int] | None = None) -> int:

@@ -70,3 +70,32 @@ def test_no_form_prints_a_label_the_seed_does_not() -> None:
         assert not any(
             g.signoff for g in plan(report, get_template(report.template)) if g.uid is not None
         )  # the forms and 评分表
+
+
+SEED_LISTS = {  # the report's attachment list as the seed prints it (003's seed has no report)
+    "seed001_guangyuan": [
+        "附件：1. 中共广元市昭化区委组织部2023年部门整体支出绩效目标自评表",
+        "2.中共广元市昭化区委组织部2023年部门整体支出绩效自评评分表",
+    ],
+    "seed004_yiyang": [
+        "附件: 1、部门整体支出绩效评价基础数据表",
+        "2、部门整体支出绩效自评表",
+        "3、项目支出绩效自评表",
+    ],
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_LISTS))
+def test_the_word_report_lists_the_attachments_as_the_seed_does(seed: str, tmp_path: Path) -> None:
+    """The list's words are the template's (print.attachment_titles), not the forms' titles: 004 lists
+    部门整体支出绩效自评表 where the form's title is 2023年度部门整体支出绩效自评表, 001 lists its two 附件
+    by department and year and not its 附表. The 自评汇总表 (ZiPing's own attachment) follows them."""
+    report = read_json_file(FIXTURES / f"{seed}.json")
+    path = tmp_path / "out.docx"
+    write_docx(report, path, template=get_template(report.template))
+    texts = [norm(p.text) for p in docx.Document(str(path)).paragraphs]
+    start = next(i for i, t in enumerate(texts) if t.startswith("附件："))
+    wanted = [norm(t) for t in SEED_LISTS[seed]]
+    assert texts[start : start + len(wanted)] == wanted
+    assert texts[start + len(wanted)].endswith("绩效自评汇总表")
+    assert texts[start + len(wanted) + 1] == ""
