@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from core.report import new_report, next_year_report
 from core.storage import db as storage
@@ -62,6 +62,8 @@ class FileOps:
         import_dialog.import_files(self.window)
 
     def _warn(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self.window, title, text)
 
     def _folder(self) -> str:
@@ -117,6 +119,8 @@ class FileOps:
     def _open_read_only(self, path: Path) -> bool:
         """A read-only file (a CD, a write-protected stick, a file received): open it to look at,
         check and export, never writing to it; edits are refused with a message."""
+        from PySide6.QtWidgets import QMessageBox
+
         try:
             doc = files.open_report(path, read_only=True)
         except files.FileProblem as exc:
@@ -156,6 +160,8 @@ class FileOps:
 
     # ---- backups and a report that is gone -------------------------------------------
     def _offer_restore(self, path: Path, message: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self.window,
             "无法打开报告",
@@ -205,6 +211,8 @@ class FileOps:
 
     def offer_save_as(self, message: str) -> None:
         """An edit was refused because the report file is gone: offer 另存为 (once at a time)."""
+        from PySide6.QtWidgets import QMessageBox
+
         if getattr(self, "_asking_save_as", False):
             return
         self._asking_save_as = True
@@ -231,6 +239,8 @@ class FileOps:
         return self.open_sample(check_later)
 
     def open_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self.window, "打开报告", self._folder(), ZPDB_FILTER)
         if path:
             self.open_path(path)
@@ -274,6 +284,8 @@ class FileOps:
 
     def import_json(self, source: Path | str | None = None, target: Path | str | None = None) -> bool:
         """Import an interchange .json into a new .zpdb (asking for both files when not given)."""
+        from PySide6.QtWidgets import QFileDialog
+
         if source is None:
             source, _ = QFileDialog.getOpenFileName(self.window, "导入报告", self._folder(), "*.json")
             if not source:
@@ -288,6 +300,8 @@ class FileOps:
 
     def _ask_new_file(self, title: str, suggestion: str) -> str:
         """Ask where to save a new .zpdb ("" when the user cancels)."""
+        from PySide6.QtWidgets import QFileDialog
+
         target, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, ZPDB_FILTER)
         return target
 
@@ -303,6 +317,8 @@ class FileOps:
 
     def save_as(self, target: Path | str | None = None) -> bool:
         """Write a copy of the report and continue in the copy."""
+        from PySide6.QtWidgets import QFileDialog
+
         doc = self.window.ctx.doc
         if doc is None:
             return False
@@ -374,6 +390,8 @@ class FileOps:
         return True
 
     def _ask_target(self, kind: str, forms: list[int] | None) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         from gui.dialogs.export import FILTERS, SUFFIXES
 
         doc = self.window.ctx.doc
@@ -390,6 +408,8 @@ class FileOps:
         )
 
     def _offer_folder(self, target: Path) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from gui.dialogs.export import open_folder
 
         answer = QMessageBox.question(self.window, "导出完成", f"已导出到：\n{target}\n\n打开所在文件夹？")

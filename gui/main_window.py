@@ -10,7 +10,6 @@ from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -472,6 +471,8 @@ class MainWindow(QMainWindow):
 
         Asks only when a cell refuses the text being typed (it would be lost).
         """
+        from PySide6.QtWidgets import QMessageBox
+
         why = self.commit_pending()
         if why is not None:
             answer = QMessageBox.question(

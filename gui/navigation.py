@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QStandardItem,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
 from core.model import NARRATIVE, OVERALL
 from core.problems import Problem
@@ -385,11 +385,16 @@ class NavTree(QTreeView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
-        self.nav_model.rename_refused.connect(lambda text: QMessageBox.warning(self, "无法重命名", text))
+        self.nav_model.rename_refused.connect(self._rename_refused)
         self.nav_model.structure_changed.connect(self.rebuild_keeping_selection)
         ctx.document_replaced.connect(self.rebuild_keeping_selection)
         self.selectionModel().currentChanged.connect(self._on_current)
         self._restoring = False
+
+    def _rename_refused(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self, "无法重命名", text)
 
     def current_node(self) -> tuple[str | None, Any]:
         index = self.currentIndex()
@@ -469,6 +474,8 @@ class NavTree(QTreeView):
                 self.select_node(PROJECT_NODE, command.uid)
 
     def delete_project(self, uid: int | None = None, confirm: bool = True) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         uid = uid if uid is not None else self._current_project()
         if uid is None:
             return
@@ -497,6 +504,8 @@ class NavTree(QTreeView):
             self.select_node(PROJECT_NODE, uid)
 
     def _run(self, command: Any, title: str) -> str | None:
+        from PySide6.QtWidgets import QMessageBox
+
         error = run(self.ctx.undo_stack, command)
         if error:
             QMessageBox.warning(self, title, error)

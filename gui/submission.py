@@ -18,11 +18,9 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMenu,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -226,6 +224,8 @@ class SubmissionExports:
         return Path(self.ctx.doc.path).parent
 
     def _run(self, title: str, write: Any, target: Path) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         from gui.dialogs.export import WriterDialog
 
         dialog = WriterDialog(self.ctx, write, target, self.window)
@@ -238,6 +238,8 @@ class SubmissionExports:
 
     def confirm_submission(self) -> bool:
         """Say how many pre-submission problems there are; go on only when the user agrees."""
+        from PySide6.QtWidgets import QMessageBox
+
         count = len(submission_problems(self.ctx))
         if count == 0:
             return True
@@ -251,6 +253,8 @@ class SubmissionExports:
 
     def export_yth(self, folder: Path | None = None, ask: bool = True) -> bool:
         """Write the 一体化 import files into a folder (and its .zip) chosen by the user."""
+        from PySide6.QtWidgets import QFileDialog
+
         from core.export.yth import export_yth, folder_name
 
         if self.ctx.doc is None or (ask and not self.confirm_submission()):
@@ -318,6 +322,8 @@ class SubmissionExports:
         return True
 
     def _ask(self, stem: str, suffix: str, filt: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         if self.ctx.doc is None:
             return None
         suggestion = str(self._folder() / f"{stem}{suffix}")
@@ -328,6 +334,8 @@ class SubmissionExports:
         return p if p.suffix.lower() == suffix else p.with_name(p.name + suffix)
 
     def _done(self, target: Path, folder: bool = False) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from gui.dialogs.export import open_folder
 
         shown = f"{target}\n（另有压缩包 {target.name}.zip）" if folder else str(target)

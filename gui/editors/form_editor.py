@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -211,6 +210,8 @@ class FormEditor(QScrollArea):
             edit.setCursorPosition(0)
 
     def _commit_field(self, name: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if self.uid is None or self.ctx.doc is None or not self._exists():
             return  # the form was deleted (or undone away) while its field had focus
         edit = self.fields[name]

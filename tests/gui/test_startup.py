@@ -141,7 +141,8 @@ class Spy(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
             import PySide6.QtWidgets
-            made = [f"QtWidgets.{name}" for name in ("QStyle", "QWizard") if name in vars(PySide6.QtWidgets)]
+            names = ("QStyle", "QWizard", "QMessageBox", "QFileDialog")
+            made = [f"QtWidgets.{name}" for name in names if name in vars(PySide6.QtWidgets)]
             seen.append(sorted(sys.modules) + made)
             QTimer.singleShot(1000, app.quit)
         return False
@@ -180,6 +181,8 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         # made when PySide sees a viewport Qt made (it looks for the most derived of every widget
         # class, making each with its enums: 20–30 ms); the views' viewports are made in Python
         "QtWidgets.QWizard",
+        "QtWidgets.QMessageBox",  # its class and enums made where a message is shown (3–4 ms)
+        "QtWidgets.QFileDialog",
         "hashlib",  # the backup's key, after the paint (loading OpenSSL: 4 ms)
         "secrets",
     ):
