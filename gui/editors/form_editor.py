@@ -133,46 +133,45 @@ class FormEditor(QScrollArea):
     def set_form(self, uid: int | None, later: Callable[[Callable[[], object]], None] | None = None) -> None:
         """Show the form ``uid`` (None shows nothing).
 
-        ``later`` (the window's start: run a step after the next paint): the rows of grids below the
-        part of the page on screen are sized by that step, not before the first paint (measuring the
-        wrapped cells of the 指标 grid was a tenth of the start's work after the imports); they are
-        one line high until then, out of sight.
+        ``later`` (the window's start: run a step after the next paint): the grids are filled from
+        the top, each laid out before the next is placed; the grids below the part of the page on
+        screen are filled by that step, not before the first paint (filling and measuring the
+        指标 grid and the 评分表 was a fifth of the start's work after the imports). They are empty
+        until then, out of sight.
         """
         self.uid = uid
-        for grid in self.grids.values():
-            grid.set_form(uid, fit_rows=later is None)
         self._refresh_header()
         for table, grid in self.grids.items():
             visible = uid is not None and (table != SCORE_SHEET or bool(self._form().score_sheet))
             grid.setVisible(visible)
             self.grid_titles[table].setVisible(visible)
-            self._fit_height(grid)
-        self._lay_out()
         if later is None:
-            return
-        pending = []
-        for grid in self.grids.values():
-            if not grid.isVisible():
-                continue
-            if grid.y() < self._bottom():
-                grid.finish_rows()  # on screen: sized now (the grids below move down, not up)
+            for grid in self.grids.values():
+                grid.set_form(uid)
                 self._fit_height(grid)
-                self._lay_out()
-            else:
-                pending.append(grid)
+            self._lay_out()
+            return
+        pending: list[GridView] = []
+        for grid in self.grids.values():
+            if pending or not grid.isVisible() or grid.y() >= self._bottom():
+                pending.append(grid)  # below the screen (the grids after it too), or hidden
+                continue
+            grid.set_form(uid)  # on screen: filled and sized now (the grids below move down)
+            self._fit_height(grid)
+            self._lay_out()
         if pending:
-            later(lambda: self._finish_rows(uid, pending))
+            later(lambda: self._fill(uid, pending))
 
     def _bottom(self) -> int:
         """The body's y just below the part of the page on screen."""
         return self.verticalScrollBar().value() + self.viewport().height()
 
-    def _finish_rows(self, uid: int | None, grids: list[GridView]) -> None:
-        """Size the rows ``set_form`` left for after the first paint (the form still shown)."""
+    def _fill(self, uid: int | None, grids: list[GridView]) -> None:
+        """Fill the grids ``set_form`` left for after the first paint (the form still shown)."""
         if uid != self.uid:
-            return  # another form is shown: its set_form sized its rows
+            return  # another form is shown: its set_form filled every grid
         for grid in grids:
-            grid.finish_rows()
+            grid.set_form(uid)
             self._fit_height(grid)
         self._lay_out()
 

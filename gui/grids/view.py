@@ -343,7 +343,6 @@ class GridView(QWidget):
         self._row_fit_timer.timeout.connect(self._fit_rows)
         self._fitted_width = 0
         self._widths: dict[tuple[object, ...], list[int]] = {}  # see _column_widths
-        self._rows_pending = False  # set_form left the rows unsized (finish_rows sizes them)
         # Form uid -> (what its rows were sized for: font, column widths, row count; each row's
         # height): showing a project again sets its rows' heights instead of measuring every cell.
         # A change to the form forgets its heights (its text may wrap differently).
@@ -387,20 +386,13 @@ class GridView(QWidget):
     def model(self) -> GridModel:
         return self._model
 
-    def set_form(self, uid: int | None, fit_rows: bool = True) -> None:
-        """Show that form's table (None = empty). ``fit_rows`` False leaves the rows one line high
-        until ``finish_rows`` (a grid below the first screen, sized after the first paint)."""
+    def set_form(self, uid: int | None) -> None:
+        """Show that form's table (None = empty)."""
         self._model.set_form(uid)
-        self._quietly(lambda: self.fit_columns(fit_rows))  # the reset's own sizing is not needed again
+        self._quietly(self.fit_columns)  # the reset's own sizing is not needed again
         self._resize_timer.stop()
         self._unfitted_rows.clear()
         self._view.executeDelayedItemsLayout()  # the scroll ranges and a repaint, now
-
-    def finish_rows(self) -> None:
-        """Size the rows ``set_form(fit_rows=False)`` left one line high (nothing when they are sized)."""
-        if self._rows_pending:
-            self._quietly(self._fit_all_rows)
-            self._view.executeDelayedItemsLayout()
 
     def _quietly(self, step: Callable[[], object]) -> None:
         """Size the columns or rows with the headers quiet: each resized section otherwise starts
@@ -426,9 +418,9 @@ class GridView(QWidget):
         self._view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- layout --------------------------------------------------------------------------
-    def fit_columns(self, fit_rows: bool = True) -> None:
+    def fit_columns(self) -> None:
         """Give each column the template's width hint (in characters), at least its title's width,
-        then size the rows for them (unless ``fit_rows`` is False: ``finish_rows`` does).
+        then size the rows for them.
 
         When that is wider than the grid, the long-text columns give up width (their text wraps) so
         that every column, 偏差原因 included, fits without a horizontal scrollbar at 1024 pixels.
@@ -438,10 +430,7 @@ class GridView(QWidget):
             self._view.setColumnWidth(i, width)
         self._fitted_width = self._view.viewport().width()
         self._wrap_titles(widths)
-        if fit_rows:
-            self._fit_all_rows()
-        else:
-            self._rows_pending = True
+        self._fit_all_rows()
 
     def _sized_for(self) -> tuple[object, ...]:
         view, count = self._view, self._model.columnCount()
@@ -450,7 +439,6 @@ class GridView(QWidget):
     def _fit_all_rows(self) -> None:
         """Size every row: as they were when this form was last shown and nothing has changed since
         (a project switch), else measured."""
-        self._rows_pending = False
         uid = self._model.uid
         kept = self._heights.get(uid) if uid is not None else None
         if kept is not None and kept[0] == self._sized_for():
@@ -463,10 +451,9 @@ class GridView(QWidget):
         self._keep_heights()
 
     def _keep_heights(self) -> None:
-        """Keep the rows' heights for the form's next showing, once every row is sized (while some
-        wait one line high for ``finish_rows``, keeping them would have it put those back)."""
+        """Keep the rows' heights for the form's next showing."""
         uid = self._model.uid
-        if uid is not None and not self._rows_pending:
+        if uid is not None:
             header = self._view.verticalHeader()
             heights = [header.sectionSize(r) for r in range(self._model.rowCount())]
             self._heights[uid] = (self._sized_for(), heights)
@@ -573,7 +560,6 @@ class GridView(QWidget):
         """Size every row (after rows came or went); rows waiting to be fitted are sized with them."""
         self._unfitted_rows.clear()
         self._row_fit_timer.stop()
-        self._rows_pending = False  # every row sized here
         self._view.fit_rows()
         self._keep_heights()
 
