@@ -65,13 +65,15 @@ def prepare_start() -> None:
     The plain-Python modules the first paint needs are imported here, before PySide6: once it is
     imported, PySide6 reads the source of every module imported after it (to see whether it uses
     its ``__feature__`` switches), 20 ms for these. Their dataclasses' methods come compiled from
-    the last start (``core.classcache``).
+    the last start (``core.classcache``), and the regular expressions the start compiles (PySide6's
+    among them) come from the last start's (``core.recache``).
     """
     block_numpy()
     gc.disable()
-    from core import classcache
+    from core import classcache, recache
     from core.paths import user_data_dir
 
+    recache.install(user_data_dir() / "cache")  # first: PySide6's and dataclasses' patterns too
     classcache.install(user_data_dir() / "cache")
     import core.interchange  # noqa: F401
     import core.report  # noqa: F401
@@ -115,11 +117,18 @@ def collector_on() -> None:
     for the session (modules, classes, Qt's wrappers, the report): frozen, so the collector never
     walks it; otherwise its first collection would walk all of it at once, just after the paint.
     The dataclasses' code compiled for this start is kept for the next one."""
-    from core import classcache
-
     gc.freeze()
     gc.enable()
+    save_kept()
+
+
+def save_kept() -> None:
+    """Keep what this start compiled for the next one: the dataclasses' methods (``core.classcache``)
+    and the regular expressions (``core.recache``; the start's only)."""
+    from core import classcache, recache
+
     classcache.save()
+    recache.save()
 
 
 def block_numpy() -> None:
@@ -139,9 +148,7 @@ def run_window(path: str | None) -> int:
     window = MainWindow()
     start_window(window, path)
     code = app.exec()
-    from core import classcache
-
-    classcache.save()  # the classes of what was opened since (exports, the checker …)
+    save_kept()  # the classes of what was opened since (exports, the checker …)
     return code
 
 

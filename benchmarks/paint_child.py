@@ -76,6 +76,8 @@ def run(kind: str) -> None:
         ziping.resize(1366, 728)
         main.start_window(ziping, os.environ["BENCH_REPORT"])  # her last report: the sample's copy
     app.exec()
+    if kind == "app":
+        main.save_kept()  # as main.run_window does when the window closes
     import resource
 
     print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)

@@ -17,7 +17,6 @@ compile as Python always does.
 from __future__ import annotations
 
 import builtins
-import dataclasses
 import marshal
 import os
 import sys
@@ -44,36 +43,50 @@ def _exec(source: Any, globals_: Any = None, locals_: Any = None) -> None:
 
 def install(folder: Path) -> None:
     """Compile dataclasses' methods through the cache kept in ``folder`` (read now if present)."""
+    import dataclasses
+
     path = folder / f"dataclasses-{sys.implementation.cache_tag}.bin"
+    found = read_kept(path)
+    if isinstance(found, dict):
+        _code.update((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType))
+    _path[:] = [path]
+    setattr(dataclasses, "exec", _exec)  # noqa: B010 - dataclasses looks ``exec`` up in its module first
+
+
+def read_kept(path: Path) -> Any:
+    """What ``write_kept`` wrote to ``path`` for this Python, or None (none yet, unreadable,
+    changed anywhere, or written by another Python)."""
     try:
         data = path.read_bytes()
         # The payload's CRC-32 first: marshal trusts its input (a changed byte can raise SystemError
         # or load a code object holding that byte), so a file changed anywhere is never unmarshalled.
         if len(data) > 4 and int.from_bytes(data[:4], "big") == zlib.crc32(data[4:]):
             version, found = marshal.loads(data[4:])
-            if version == sys.version and isinstance(found, dict):
-                kept = ((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType))
-                _code.update(kept)
+            if version == sys.version:
+                return found
     except Exception:  # noqa: BLE001 - none yet, or unreadable: compiled as before, written anew
         pass
-    _path[:] = [path]
-    setattr(dataclasses, "exec", _exec)  # noqa: B010 - dataclasses looks ``exec`` up in its module first
+    return None
 
 
-def save() -> None:
-    """Write the code compiled since the cache was read (nothing when nothing is new)."""
-    if not _path or not _unsaved[0]:
-        return
-    path = _path[0]
+def write_kept(path: Path, kept: Any) -> bool:
+    """Write ``kept`` (marshal's types only) to ``path`` for ``read_kept``; False when the disk refuses."""
     part = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps((sys.version, _code))
+        payload = marshal.dumps((sys.version, kept))
         part.write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
         os.replace(part, path)
-        _unsaved[0] = False
-    except OSError:  # a read-only or full disk: compiled again next time
+        return True
+    except (OSError, ValueError):  # a read-only or full disk: compiled again next time
         try:
             part.unlink(missing_ok=True)
         except OSError:
             pass
+        return False
+
+
+def save() -> None:
+    """Write the code compiled since the cache was read (nothing when nothing is new)."""
+    if _path and _unsaved[0] and write_kept(_path[0], _code):
+        _unsaved[0] = False

@@ -1,0 +1,100 @@
+"""Regular expressions compiled at start without being parsed again (issue 15: first paint).
+
+``re`` compiles a pattern by parsing it into the engine's code; a character class such as
+``[^()[\\]{}<>,"']`` or ``[\\u4e00-\\u9fff]`` is made by setting each of up to 65,536 bits, a Python
+step each. The window's start compiles some 40 patterns — PySide6's own as it is imported (its
+signature parser's, 25–30 ms) and core's (the value parser's, 8–10 ms). ``install`` keeps each
+pattern's engine code, by its text and flags, in a file of the user's data folder, as
+``core.classcache`` keeps the dataclasses' methods; a later start makes the pattern from that code
+(``_sre.compile``, the call ``re`` itself ends with). Only the start's patterns are kept: from the
+first ``save`` (once the window has painted) patterns are compiled as Python compiles them.
+
+Nothing here changes what a pattern is: each one compiled for the file is compared with ``re``'s
+own (patterns are equal when their text, flags and code are), and a Python whose ``re`` compiles
+otherwise gets its own compiler back. A missing, damaged or foreign file only means compiling as
+before. Only ``main`` installs it (the window's start).
+"""
+
+from __future__ import annotations
+
+import _sre
+import sys
+from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+from core.classcache import read_kept, write_kept
+
+Kept = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_kept: dict[tuple[str | bytes, int], Kept] = {}
+_path: list[Path] = []  # the cache file, once installed
+_state = {"unsaved": False, "recording": False}
+_original = _compiler.compile
+MOST = 512  # patterns kept at most (the start compiles about 40)
+
+
+def _compile(p: Any, flags: int = 0) -> Any:
+    """``re._compiler.compile`` with the engine's code of the start's patterns kept."""
+    if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
+        return _original(p, flags)
+    found = _kept.get((p, flags))
+    if found is not None:
+        return _sre.compile(p, *found)
+    if not _state["recording"] or len(_kept) >= MOST:
+        return _original(p, flags)
+    parsed = _parser.parse(p, flags)
+    code = [int(c) for c in _compiler._code(parsed, flags)]  # its opcodes are int subclasses
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    made: Kept = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+    pattern = _sre.compile(p, *made)
+    own = _original(p, flags)
+    if pattern != own:  # this Python's re compiles otherwise: it compiles for itself from now on
+        _compiler.compile = _original
+        _kept.clear()
+        _state["recording"] = False
+        return own
+    _kept[(p, flags)] = made
+    _state["unsaved"] = True
+    return pattern
+
+
+def install(folder: Path) -> None:
+    """Compile regular expressions through the cache kept in ``folder`` (read now if present)."""
+    path = folder / f"regex-{sys.implementation.cache_tag}.bin"
+    found = read_kept(path)
+    if isinstance(found, dict):
+        for key, value in found.items():
+            if _well_formed(key, value):
+                _kept[key] = value
+    _path[:] = [path]
+    _state["recording"] = True
+    _compiler.compile = _compile
+
+
+def _well_formed(key: Any, value: Any) -> bool:
+    """A kept entry of the shape ``_compile`` makes (the file is checked; this is the types)."""
+    return (
+        isinstance(key, tuple)
+        and len(key) == 2
+        and isinstance(key[0], (str, bytes))
+        and isinstance(key[1], int)
+        and isinstance(value, tuple)
+        and len(value) == 5
+        and isinstance(value[0], int)
+        and isinstance(value[1], list)
+        and all(isinstance(c, int) for c in value[1])
+        and isinstance(value[2], int)
+        and isinstance(value[3], dict)
+        and isinstance(value[4], tuple)
+    )
+
+
+def save() -> None:
+    """Write the patterns compiled since the cache was read; patterns compiled from now on are not
+    kept (the start's are)."""
+    _state["recording"] = False
+    if _path and _state["unsaved"] and write_kept(_path[0], _kept):
+        _state["unsaved"] = False
