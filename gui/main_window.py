@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
         self.editors = QStackedWidget(self)
         # The form editor shows first (a report opens on its 部门整体支出); the others are made the
         # first time their node is shown (issue 15: build only what the first paint needs).
-        self.form_editor = FormEditor(self.ctx, (FUNDS, GOALS, INDICATORS, SCORE_SHEET), parent=self)
+        tables, below = (FUNDS, GOALS, INDICATORS, SCORE_SHEET), (INDICATORS, SCORE_SHEET)
+        self.form_editor = FormEditor(self.ctx, tables, parent=self, made_later=below)
         self.form_editor.message.connect(self._show_message)
         self._report_editor: ReportInfoEditor | None = None
         self._score_editor: FormEditor | None = None

@@ -61,8 +61,15 @@ class FormEditor(QScrollArea):
     message = Signal(str)
 
     def __init__(
-        self, ctx: AppContext, tables: tuple[Table, ...], header: bool = True, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        tables: tuple[Table, ...],
+        header: bool = True,
+        parent: QWidget | None = None,
+        made_later: tuple[Table, ...] = (),
     ) -> None:
+        """``made_later``: tables (the last of ``tables``) whose grids are made when first needed — at
+        the start, those below the screen, on the turn after the first paint (issue 15)."""
         super().__init__(parent)
         own_viewport(self)
         self.ctx = ctx
@@ -81,10 +88,12 @@ class FormEditor(QScrollArea):
         self.field_labels: dict[str, QLabel] = {}
         if header:
             self._build_header(body)
-        self.grids: dict[str, GridView] = {}
+        self._tables = tables
+        self._made: dict[str, GridView] = {}
         self.grid_titles: dict[str, QLabel] = {}
         for table in tables:
-            self._add_grid(table, body)
+            if table not in made_later:
+                self._add_grid(table, body)
         self.layout_.addStretch(1)
         self.setWidget(body)
         ctx.changed.connect(self._on_change)
@@ -108,7 +117,22 @@ class FormEditor(QScrollArea):
         box.setColumnStretch(3, 3)
         self.layout_.addLayout(box)
 
-    def _add_grid(self, table: Table, body: QWidget) -> None:
+    @property
+    def grids(self) -> dict[str, GridView]:
+        """The page's grids by table, from the top (those made later are made now)."""
+        self._make_all()
+        return self._made
+
+    def _make_all(self) -> None:
+        """Make the grids left for later (below the others, before the page's stretch)."""
+        if len(self._made) < len(self._tables):
+            body = self.widget()
+            assert body is not None
+            for table in self._tables[len(self._made) :]:
+                self._add_grid(table, body, at=self.layout_.count() - 1)  # before the stretch
+                self._show_grid(table)
+
+    def _add_grid(self, table: Table, body: QWidget, at: int | None = None) -> None:
         title = QLabel(GRID_TITLES[table], body)
         title.setStyleSheet("font-weight: bold; margin-top: 6px;")
         grid = GridView(self.ctx, table, body)
@@ -126,9 +150,16 @@ class FormEditor(QScrollArea):
             sig.connect(lambda *a, g=grid: self._schedule_fit(g))
         grid.view.verticalHeader().sectionResized.connect(lambda *a, g=grid: self._schedule_fit(g))
         grid.view.selectionModel().currentChanged.connect(lambda cur, prev, g=grid: self._on_current(g, cur))
-        self.layout_.addWidget(title)
-        self.layout_.addWidget(grid)
-        self.grids[table], self.grid_titles[table] = grid, title
+        at = self.layout_.count() if at is None else at
+        self.layout_.insertWidget(at, title)
+        self.layout_.insertWidget(at + 1, grid)
+        self._made[table], self.grid_titles[table] = grid, title
+
+    def _show_grid(self, table: str) -> None:
+        """Show a grid (and its title) when the form shown has that table."""
+        visible = self._exists() and (table != SCORE_SHEET or bool(self._form().score_sheet))
+        self._made[table].setVisible(visible)
+        self.grid_titles[table].setVisible(visible)
 
     def set_form(self, uid: int | None, later: Callable[[Callable[[], object]], None] | None = None) -> None:
         """Show the form ``uid`` (None shows nothing).
@@ -141,23 +172,24 @@ class FormEditor(QScrollArea):
         """
         self.uid = uid
         self._refresh_header()
-        for table, grid in self.grids.items():
-            visible = uid is not None and (table != SCORE_SHEET or bool(self._form().score_sheet))
-            grid.setVisible(visible)
-            self.grid_titles[table].setVisible(visible)
+        for table in self._made:
+            self._show_grid(table)
         if later is None:
             for grid in self.grids.values():
                 grid.set_form(uid)
                 self._fit_height(grid)
             self._lay_out()
             return
-        pending: list[GridView] = []
-        for grid in self.grids.values():
-            if pending or not grid.isVisible() or grid.y() >= self._bottom():
-                pending.append(grid)  # below the screen (the grids after it too), or hidden
+        pending: list[str] = []
+        for table in self._tables:
+            if not pending and table not in self._made and self._page_end() < self._bottom():
+                self._make_all()  # a grid made later would be on screen: made now
+            made = self._made.get(table)
+            if pending or made is None or not made.isVisible() or made.y() >= self._bottom():
+                pending.append(table)  # below the screen (the grids after it too), or hidden
                 continue
-            grid.set_form(uid)  # on screen: filled and sized now (the grids below move down)
-            self._fit_height(grid)
+            made.set_form(uid)  # on screen: filled and sized now (the grids below move down)
+            self._fit_height(made)
             self._lay_out()
         if pending:
             later(lambda: self._fill(uid, pending))
@@ -166,13 +198,20 @@ class FormEditor(QScrollArea):
         """The body's y just below the part of the page on screen."""
         return self.verticalScrollBar().value() + self.viewport().height()
 
-    def _fill(self, uid: int | None, grids: list[GridView]) -> None:
-        """Fill the grids ``set_form`` left for after the first paint (the form still shown)."""
+    def _page_end(self) -> int:
+        """The body's y just below its last grid made (the grids made later go there)."""
+        shown = [g for g in self._made.values() if g.isVisible()]
+        return max((g.geometry().bottom() + 1 for g in shown), default=0)
+
+    def _fill(self, uid: int | None, tables: list[str]) -> None:
+        """Fill the grids ``set_form`` left for after the first paint (the form still shown); the
+        grids not made yet are made here."""
         if uid != self.uid:
             return  # another form is shown: its set_form filled every grid
-        for grid in grids:
-            grid.set_form(uid)
-            self._fit_height(grid)
+        grids = self.grids
+        for table in tables:
+            grids[table].set_form(uid)
+            self._fit_height(grids[table])
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -228,7 +267,7 @@ class FormEditor(QScrollArea):
 
     def commit_pending(self) -> str | None:
         """Write an open cell editor or a header field being edited; return why a cell refused it."""
-        for grid in self.grids.values():
+        for grid in self._made.values():  # a grid not made has no editor open
             why = grid.commit_editor()
             if why is not None:
                 return str(why)
@@ -291,7 +330,7 @@ class FormEditor(QScrollArea):
     def _on_current(self, grid: GridView, index: QModelIndex) -> None:
         """Keep the current cell in view and only one grid showing a selection, as on one sheet."""
         if index.isValid():
-            for other in self.grids.values():
+            for other in self._made.values():
                 if other is not grid and other.view.selectionModel().hasSelection():
                     other.view.clearSelection()
         self._ensure_visible(grid.view, index)

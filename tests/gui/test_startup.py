@@ -279,3 +279,23 @@ def test_the_program_icon_has_its_drawn_sizes_first_and_its_svg_after_the_paint(
     assert window.ctx.doc is not None
     whole = app_icon()
     assert app.windowIcon().pixmap(24).toImage() == whole.pixmap(24).toImage()
+
+
+def test_a_window_tall_enough_paints_every_grid_of_the_form_filled(qtbot: Any, seed_zpdb: Any) -> None:
+    """The grids below the first screen are made and filled after the first paint; in a window tall
+    enough to show them (a portrait screen) they are made and filled before it."""
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1200, 2600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.files.open_path(seed_zpdb("seed004_yiyang"), check_later=True)  # as the start opens it
+    painted, _ = _sizes_at_first_paint(qtbot, window)
+    editor = window.form_editor
+    shown = [t for t, g in editor.grids.items() if g.isVisible()]
+    assert "indicators" in shown
+    bottom = editor.verticalScrollBar().value() + editor.viewport().height()
+    assert all(editor.grids[t].y() < bottom for t in shown)  # all on screen
+    for table in shown:
+        assert painted[table][1], table  # its rows were there at the first paint
