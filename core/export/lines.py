@@ -267,12 +267,60 @@ def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
 
 def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
     """Return ``text`` with the line breaks ``keep_groups`` chooses and, with ``punctuation`` (a
-    renderer without East Asian line-breaking rules), those of ``keep_punctuation``."""
+    renderer without East Asian line-breaking rules), those of ``keep_punctuation``; without it (Word,
+    WPS, LibreOffice Writer), those of ``keep_last``."""
     if _OPEN_RE.search(text):
         text = keep_groups(text, usable)
     if punctuation and _PUNCT_RE.search(text):
         text = keep_punctuation(text, usable)
+    elif not punctuation and _PUNCT_RE.search(text):
+        text = keep_last(text, usable)
     return text
+
+
+@functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
+def keep_last(text: str, usable: float) -> str:
+    """Return ``text`` with line breaks so that, filled by a renderer with East Asian line-breaking
+    rules (a line never starts with closing punctuation: the character before it moves down with it),
+    no paragraph ends in a line of one character and its full stop ("…所以未实" / "施。").
+
+    Where that line is printed at any width a renderer may fill (``usable`` less one unit to one
+    more), the paragraph's lines end where the narrowest fills them, its last break moved back so
+    that the last line holds two characters or more: "…所以未" / "实施。" at every width."""
+    least = int(usable) - 1
+    if units_of(text, LATIN_WIDE)[-1] <= least:
+        return text
+    out: list[str] = []
+    for part in text.split("\n"):
+        if part.endswith(SOFT_BREAK[0]) or not _PUNCT_RE.search(part):
+            out.append(part)  # a line ended by a chosen break, or no closing mark to pull a character
+            continue
+        measured = _Part(part)
+        u, points = measured.units[1.0], measured.points[True]
+        fills = [_fill(u, points, width) for width in (least, least + 1, least + 2)]
+        if not any(len(starts) > 1 and len(part[starts[-1] :].rstrip(NO_START)) <= 1 for starts in fills):
+            out.append(part)
+            continue
+        ends = fills[0][1:]
+        room = [p for p in points if (ends[-2] if len(ends) > 1 else 0) < p <= _last_break(part)]
+        if not room:
+            out.append(part)
+            continue
+        ends[-1] = max(room)
+        out.extend(part[a:b] + SOFT_BREAK[0] for a, b in zip([0, *ends], ends, strict=False))
+        out.append(part[ends[-1] :])
+    return "\n".join(out)
+
+
+def _fill(u: list[float], points: list[int], width: float) -> list[int]:
+    """Return where the lines of a paragraph start, filled greedily ``width`` units wide and ended
+    only at ``points``."""
+    starts, prev = [0], 0
+    for p in points[1:]:
+        if u[p] - u[starts[-1]] > width and prev > starts[-1]:
+            starts.append(prev)
+        prev = p
+    return starts
 
 
 PLAIN_WIDER = (1, 2, 0)  # LibreOffice Calc fills a line 1.5 units wider than ``usable`` (its padding)

@@ -66,10 +66,16 @@ def test_no_line_starts_with_closing_punctuation(text: str, usable: float) -> No
         assert not _bad(kept, w), (kept, w)
 
 
-def test_word_and_text_that_fits_are_left_alone() -> None:
+def test_text_that_fits_is_left_alone_and_word_keeps_its_own_rules() -> None:
     text = "部门预算项目年终预算结余情况。"
     assert keep_lines(text, 30, punctuation=True) == text  # fits on one line
-    assert keep_lines(text, 28) == text  # Word and Writer apply the rules themselves
+    assert keep_lines(text, 40) == text
+    # Word and Writer keep "。" off a line's start themselves, by moving "况" down with it: only that
+    # last line of one character is avoided
+    assert keep_lines(text, 28) == "部门预算项目年终预算结余" + SOFT_BREAK + "情况。"
+    assert (
+        keep_lines("部门预算项目年终预算结余情况，预算执行", 28) == "部门预算项目年终预算结余情况，预算执行"
+    )
 
 
 def test_the_excel_export_ends_the_line_before_the_full_stop(tmp_path: Path) -> None:
@@ -116,3 +122,35 @@ def test_a_paragraph_does_not_end_in_one_character_and_its_full_stop() -> None:
                 starts = _plain_starts(part, width)
                 last = part[starts[-1] :].replace("\u200b", "").rstrip(NO_START)
                 assert len(last) > 1 or len(starts) == 1, (usable, width, kept)
+
+
+def test_a_word_cell_does_not_end_in_one_character_and_its_full_stop(tmp_path: Path) -> None:
+    """Word, WPS and Writer move the character before a full stop down with it: 001's 偏差原因 cells
+    printed "因资金下达在12月末，所以未实" / "施。". The Word export ends the first line earlier, read back
+    from the .docx: the cell's lines are "…所以未" and "实施。"."""
+    import docx
+
+    from core.export.docx import write_docx
+
+    report = read_json_file(Path(__file__).resolve().parents[1] / "fixtures" / "seed001_guangyuan.json")
+    path = tmp_path / "001.docx"
+    write_docx(report, path, template=get_template(report.template))
+    cells = [
+        [p.text.rstrip("\u200b") for p in c.paragraphs]
+        for t in docx.Document(str(path)).tables
+        for row in t.rows
+        for c in row.cells
+        if c.text.replace("\n", "") == "因资金下达在12月末，所以未实施。"
+    ]
+    assert cells and all(lines == ["因资金下达在12月末，所以未", "实施。"] for lines in cells), cells
+
+
+def test_keep_last_leaves_two_characters_on_a_paragraphs_last_line() -> None:
+    from core.export.lines import keep_last
+
+    text = "预算调整247.69万元，实际预算921.26万元，部分项目因资金指标下达较晚，未能完成，所以未能完成。"
+    for usable in (20.0, 24.0, 28.0, 31.0, 40.0):
+        kept = keep_last(text, usable)
+        assert kept.replace(SOFT_BREAK, "") == text
+        last = kept.split("\n")[-1]
+        assert len(last.rstrip(NO_START)) >= 2, (usable, kept)
