@@ -1,10 +1,11 @@
 """Measure the review list on a generated set: ~1,000 reports × 30 projects × 25 indicators.
 
 Run: python benchmarks/review_bench.py [--reports 1000] [--dir FOLDER] [--workers 2] [--rounds 3]
-[--storage-version 3] (under ``flock /work/wt/bench.lock`` on a shared machine). Generates the set once
-into FOLDER (kept for later runs; typed scores, some inflated, missed targets without 偏差原因: problems
-to count; ``--storage-version``: files as an older format wrote them, read without migrating), then
-each measurement in a fresh subprocess, alternating per round:
+[--storage-version 3] [--varied] [--calls 20] (under ``flock /work/wt/bench.lock`` on a shared
+machine; ``--calls N``: Python calls and SQL statements a report, which load does not move).
+Generates the set once into FOLDER (kept for later runs; typed scores, some inflated, missed targets
+without 偏差原因: problems to count; ``--storage-version``: files as an older format wrote them,
+read without migrating), then each measurement in a fresh subprocess, alternating per round:
 - a baseline that only walks the folder and stats every file;
 - the first scan of the list with its problem counts in one pass (empty index; what the command
   line and the issue's "reading and listing ... ≤ 10 s" measure: the list the issue asks for has
@@ -348,6 +349,41 @@ def compare_all(reports: list[dict[str, object]]) -> None:
     )
 
 
+def calls_per_report(folder: Path, n: int) -> None:
+    """Python calls (cProfile's count, builtins included) and SQL statements a report of the first scan's
+    one pass (``summarise_file`` with counts) over ``n`` reports after 3 others: figures that do not
+    move with the machine's load, to tell a change's effect on a shared machine."""
+    import cProfile
+    import pstats
+
+    from core.review import readonly
+    from core.review.scan import summarise_file
+
+    statements = [0]
+    connect = sqlite3.connect
+
+    def counting(*args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)  # type: ignore[arg-type]
+        conn.set_trace_callback(lambda _sql: statements.__setitem__(0, statements[0] + 1))
+        return conn
+
+    files = sorted(folder.glob("*.zpdb"))
+    for path in files[-3:]:
+        summarise_file(str(path), True)
+    readonly.sqlite3.connect = counting  # type: ignore[assignment]
+    try:
+        profile = cProfile.Profile()
+        profile.enable()
+        for path in files[:n]:
+            summarise_file(str(path), True)
+        profile.disable()
+    finally:
+        readonly.sqlite3.connect = connect
+    calls = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+    per = statements[0] / n
+    print(f"first scan, one pass: {calls / n:,.0f} Python calls and {per:.1f} SQL statements a report")
+
+
 def main() -> None:
     import json
     import shutil
@@ -371,6 +407,12 @@ def main() -> None:
     ap.add_argument(
         "--varied", action="store_true", help="rows rarely alike, as real sets are (not check_bench's few)"
     )
+    ap.add_argument(
+        "--calls",
+        type=int,
+        default=0,
+        help="also count Python calls and SQL statements a report over this many reports (load-independent)",
+    )
     ap.add_argument("--one", choices=("baseline", "figures", "checks"), help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -390,6 +432,8 @@ def main() -> None:
         f"storage version {older or SCHEMA_VERSION}{', rows rarely alike (--varied)' if args.varied else ''}"
     )
     print(f"load average at start: {load()} (2 cores here)", flush=True)
+    if args.calls:
+        calls_per_report(folder, args.calls)
     if not args.rounds:
         return  # --rounds 0: only make the set
     tmp = Path(tempfile.mkdtemp())
