@@ -119,7 +119,9 @@ def _by_severity(rules: Counter[str]) -> dict[str, int]:
     return counts
 
 
-def report_summary(report: Report, template: Template | None = None) -> dict[str, Any]:
+def report_summary(
+    report: Report, template: Template | None = None, figures: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Return department, year, template, per-form figures and problem counts of a report.
 
     The figures are ``quick_figures`` (the totals without every indicator's reason: what
@@ -127,12 +129,14 @@ def report_summary(report: Report, template: Template | None = None) -> dict[str
     The counts are the checker's ``rule_counts``: what ``check_report`` finds, counted without
     making each problem (tests compare them with ``check --json``).
     ``template``: the report's, when the caller has it (else resolved here, once: a report just
-    read from a file for the list)."""
+    read from a file for the list). ``figures``: the forms' figures a figures pass already listed for
+    this report (``quick_figures``'s, unchanged file): only the counts are worked out then."""
     from core.rules import Checker
 
     template = template or get_template(report.template)
     rules = Checker(report, template, check=False).rule_counts()
-    forms = quick_figures(report, template)
+    known = figures is not None and len(figures) == len(report.forms)
+    forms = figures if figures is not None and known else quick_figures(report, template)
     for form, row in zip(report.forms, forms, strict=True):
         row[FORM_KEYS[-1]] = _by_severity(rules.get(form.uid, Counter()))
     return _summary(report, forms, rules)

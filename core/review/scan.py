@@ -61,11 +61,14 @@ def file_hash(path: str) -> str:
     return digest.hexdigest()
 
 
-def summarise_file(path_text: str, checks: bool = True) -> dict[str, Any]:
+def summarise_file(
+    path_text: str, checks: bool = True, figures: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Read one file and return its summary, or ``{"reason": …}`` when it cannot be listed.
 
     ``checks=False`` gives the figures without the problem counts (``problems`` None), reading
-    only what the scores need."""
+    only what the scores need. ``figures``: the forms' figures a figures pass already listed for
+    this very file (same path, size and mtime in the index): the check pass then only counts."""
     from core.review.figures import quick_summary, report_summary
     from core.review.package import PackageError, verify_package
     from core.review.readonly import connect_readonly, load_connection, load_judged, read_meta
@@ -90,7 +93,7 @@ def summarise_file(path_text: str, checks: bool = True) -> dict[str, Any]:
                 conn.close()
             if report is None:
                 report = load_judged(path)  # a crash left a journal: read as SQLite would after rollback
-            summary = report_summary(report) if checks else quick_summary(report)
+            summary = report_summary(report, figures=figures) if checks else quick_summary(report)
         else:
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
     except (PackageError, StorageError) as exc:
@@ -102,8 +105,14 @@ def summarise_file(path_text: str, checks: bool = True) -> dict[str, Any]:
     return {**summary, "kind": kind}
 
 
-def _summarise_chunk(paths: list[str], checks: bool) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(p, file_hash(p), summarise_file(p, checks)) for p in paths]
+Figures = dict[str, list[dict[str, Any]]]  # the forms' figures already listed, by absolute path
+
+
+def _summarise_chunk(
+    paths: list[str], checks: bool, figures: Figures | None = None
+) -> list[tuple[str, str, dict[str, Any]]]:
+    known = figures or {}
+    return [(p, file_hash(p), summarise_file(p, checks, known.get(p))) for p in paths]
 
 
 def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -179,17 +188,22 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 def _pool_results(
-    todo: list[str], workers: int, checks: bool, cancelled: Callable[[], bool]
+    todo: list[str], workers: int, checks: bool, cancelled: Callable[[], bool], figures: Figures
 ) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+
+    def submit(chunk: list[str]) -> Future[list[tuple[str, str, dict[str, Any]]]]:
+        known = {p: figures[p] for p in chunk if p in figures}
+        return pool.submit(_summarise_chunk, chunk, checks, known)
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: set[Future[list[tuple[str, str, dict[str, Any]]]]] = set()
         queue = iter(chunks)
         for chunk in queue:
-            pending.add(pool.submit(_summarise_chunk, chunk, checks))
+            pending.add(submit(chunk))
             if len(pending) >= workers * 3:
                 break
         while pending:
@@ -201,7 +215,7 @@ def _pool_results(
                 yield fut.result()
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending.add(pool.submit(_summarise_chunk, nxt, checks))
+                    pending.add(submit(nxt))
 
 
 def _from_index(
@@ -211,13 +225,17 @@ def _from_index(
     dict[str, tuple[int, int]],
     list[str],
     list[tuple[str, int, int, bytes, bool, str]],
+    Figures,
 ]:
-    """Split ``files`` into summaries the index already holds and files to read (``todo``)."""
+    """Split ``files`` into summaries the index already holds and files to read (``todo``), with the
+    forms' figures the index holds of a file to read only for its counts (unchanged since a figures
+    pass listed it: the check pass does not work them out again)."""
     known = idx.lookup()
     summaries: dict[str, dict[str, Any]] = {}
     stats: dict[str, tuple[int, int]] = {}
     todo: list[str] = []
     moved: list[tuple[str, int, int, bytes, bool, str]] = []  # same content under a new stat
+    figures: Figures = {}
     for path in files:
         key = os.path.abspath(path)
         st = _stat(path)
@@ -226,9 +244,13 @@ def _from_index(
             continue
         stats[key] = st
         hit = known.get(key)
-        if hit is not None and hit[:3] == (*st, INDEX_VERSION) and (hit[4] or not checks):
-            summaries[key] = marshal.loads(hit[3])
-            continue
+        if hit is not None and hit[:3] == (*st, INDEX_VERSION):
+            if hit[4] or not checks:
+                summaries[key] = marshal.loads(hit[3])
+                continue
+            listed = marshal.loads(hit[3])
+            if "reason" not in listed:
+                figures[key] = listed["forms"]
         if known and (hit is None or hit[:2] != st):  # new or changed on disk: content may be known
             sha = file_hash(key)
             same = idx.by_hash(sha) if sha else None
@@ -237,7 +259,7 @@ def _from_index(
                 moved.append((key, *st, same[0], same[1], sha))
                 continue
         todo.append(key)
-    return summaries, stats, todo, moved
+    return summaries, stats, todo, moved, figures
 
 
 def scan(
@@ -261,7 +283,7 @@ def scan(
         paused = gc.isenabled()
         gc.disable()
         try:
-            summaries, stats, todo, moved = _from_index(idx, files, refused, checks)
+            summaries, stats, todo, moved, figures = _from_index(idx, files, refused, checks)
         finally:
             if paused:
                 gc.enable()
@@ -287,7 +309,7 @@ def scan(
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if total >= POOL_THRESHOLD and n_workers > 1:
             try:
-                for batch in _pool_results(todo, n_workers, checks, lambda: tick(len(fresh))):
+                for batch in _pool_results(todo, n_workers, checks, lambda: tick(len(fresh)), figures):
                     keep(batch)
                     if len(fresh) < total:
                         tick(len(fresh))
@@ -299,7 +321,7 @@ def scan(
                 continue
             if tick(len(fresh)):
                 break
-            keep([(key, file_hash(key), summarise_file(key, checks))])
+            keep([(key, file_hash(key), summarise_file(key, checks, figures.get(key)))])
         result.cancelled = state["cancel"]
         result.read = len(fresh)
         summaries.update((k, s) for k, _h, s in fresh)

@@ -238,6 +238,41 @@ def test_worker_processes_and_rescan_give_the_same_list(
     assert pooled.reports == inline.reports == again.reports
 
 
+def test_the_check_pass_counts_with_the_figures_the_list_already_has(
+    varied_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window lists the figures first, then counts in the background: the counting pass takes
+    each unchanged file's figures from the index instead of working them out again, and lists
+    exactly what one pass lists (a file changed since is read whole again)."""
+    import os
+
+    import core.review.figures as figures_module
+    import core.review.scan as scan_module
+
+    one = scan([varied_set], index=Index(tmp_path / "a.sqlite"), workers=1)
+    worked_out: list[str] = []
+    quick = figures_module.quick_figures
+
+    def counted(report: Any, template: Any = None) -> list[dict[str, Any]]:
+        worked_out.append(report.department)
+        return quick(report, template)
+
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
+    for workers, name in ((1, "b"), (2, "c")):
+        idx = tmp_path / f"{name}.sqlite"
+        scan([varied_set], index=Index(idx), workers=workers, checks=False)
+        changed = sorted(varied_set.iterdir())[0]
+        os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000_000))
+        worked_out.clear()
+        monkeypatch.setattr(figures_module, "quick_figures", counted)
+        checked = scan([varied_set], index=Index(idx), workers=workers)
+        monkeypatch.setattr(figures_module, "quick_figures", quick)
+        assert checked.read == len(one.reports) and not checked.refused
+        assert checked.reports == one.reports
+        if workers == 1:  # in this process: only the touched file's figures were worked out again
+            assert len(worked_out) == 1
+
+
 def test_worker_processes_report_progress_and_cancel(
     varied_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

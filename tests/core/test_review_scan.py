@@ -320,10 +320,10 @@ def test_an_unexpected_error_reading_a_file_refuses_that_file(
         write_fast(build_report(n, projects=2, per=4), folder / f"dept{n}.zpdb")
     real = figures.report_summary
 
-    def flaky(report: object, *args: object) -> dict[str, object]:
+    def flaky(report: object, *args: object, **kwargs: object) -> dict[str, object]:
         if getattr(report, "department", "").endswith("0001"):
             raise AttributeError("意外的错误")
-        return real(report, *args)  # type: ignore[arg-type]
+        return real(report, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(figures, "report_summary", flaky)
     result = scan([folder], workers=1, index=Index(tmp_path / "i.sqlite"))
