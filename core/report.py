@@ -5,6 +5,11 @@ transaction (on disk when the call returns), updates the in-memory model and
 returns a ``Change`` naming exactly what changed, so views refresh those cells
 and the checker re-checks only what depends on them. Bad input raises
 ``InputError`` with a Chinese message and leaves file and model as they were.
+
+With ``commit_in_background`` (the window sets it) a call returns once its statements ran, its
+COMMIT going on on a writer thread (core/storage/db.py says why and what it costs): the next write,
+``settle``, ``close`` and ``save_as`` wait for it, and if it failed ``settle`` takes that call back
+(the file rolled back already; the model is put back and the listeners told) and says so.
 """
 
 from __future__ import annotations
@@ -61,6 +66,14 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+
+
+@dataclass
+class _Pending:
+    """A write whose COMMIT is under way on the writer thread: how to put the model back if it fails."""
+
+    restores: list[Callable[[], None]]
+    changes: list[Change]
 
 
 @functools.cache
@@ -124,6 +137,13 @@ class Document:
         self.identity = storage.FileIdentity.of(self.path, db)
         # While ``grouped``: the model's way back for each write done inside, and what they told.
         self._group: tuple[list[Callable[[], None]], list[Change]] | None = None
+        # Each write's COMMIT on a writer thread (``settle``); the window sets this, and the hook
+        # ``on_write_failed`` (called from ``settle`` with the user's sentence) to say so.
+        self.commit_in_background = False
+        self.on_write_failed: Callable[[str], None] | None = None
+        self._pending: _Pending | None = None
+        self.background_commits = 0  # COMMITs handed to the writer thread (the last is ``settle``'s)
+        self._depth = 0  # transactions open (a write inside a group is one inside another)
 
     # ---- opening and closing -------------------------------------------------
     @classmethod
@@ -208,7 +228,37 @@ class Document:
             raise
         return cls(db, report, path, template)
 
+    def settle(self) -> str:
+        """Wait for the COMMIT under way on the writer thread; return "" when it (or none) was made.
+
+        When it failed (a full disk, a stick pulled out) the file was rolled back to before that write:
+        the model is put back too (each of its writes' restores, last first), the listeners are told
+        that each table it touched changed (read it again), ``on_write_failed`` gets the user's
+        sentence, and that sentence is returned."""
+        pending, self._pending = self._pending, None
+        failure = self.db.wait()
+        if failure is None:
+            if pending is not None:
+                self.identity.committed(self.path)
+            return ""
+        log_exception(failure, f"committing to {self.path}")
+        if pending is not None:
+            for restore in reversed(pending.restores):
+                restore()
+            for form, table in dict.fromkeys((c.form, c.table) for c in pending.changes):
+                self._emit(Change(form, table, structural=True))
+        self.identity.committed(self.path)  # rolled back: the file as it was before that write
+        message = storage.write_failure(self.path, failure)
+        if self.on_write_failed is not None:
+            self.on_write_failed(message)
+        return message
+
+    def written(self) -> bool:
+        """Wait for the COMMIT under way; True unless it failed (nothing taken back: see ``settle``)."""
+        return self._pending is None or self.db.wait(take=False) is None
+
     def close(self) -> None:
+        self.settle()  # the last write on disk (or taken back and said) before the file is let go
         try:
             self.report.load_rows()  # the model outlives the file: rows left unread are read now
         except Exception as exc:  # noqa: BLE001 - the file went away, or a row is damaged (a value
@@ -220,6 +270,7 @@ class Document:
 
     def save_as(self, target: Path | str) -> None:
         """Write a copy of the report to ``target`` (the SQLite backup API)."""
+        self.settle()
         storage.save_copy(self.db, Path(target))
 
     # ---- listeners -----------------------------------------------------------
@@ -233,6 +284,8 @@ class Document:
     def _emit(self, change: Change) -> Change:
         if self._group is not None:
             self._group[1].append(change)
+        elif self._pending is not None:
+            self._pending.changes.append(change)
         for listener in list(self._listeners):
             listener(change)
         return change
@@ -248,11 +301,17 @@ class Document:
         if self._group is not None:
             yield
             return
+        problem = self.settle() if not self._depth else ""  # before the group: its take-back is not ours
+        if problem:
+            raise storage.StorageError(problem)
         group: tuple[list[Callable[[], None]], list[Change]] = ([], [])
         self._group = group
         try:
             with self._transaction():
                 yield
+            if self._pending is not None:  # committing on the writer thread: how to take it back
+                self._pending.restores += group[0]
+                self._pending.changes += group[1]
         except BaseException:
             self._group = None
             for restore in reversed(group[0]):
@@ -269,10 +328,17 @@ class Document:
             raise storage.ReadOnlyError(
                 f"“{self.path.name}”以只读方式打开，不能修改，请另存为新文件后再编辑。"
             )
+        outermost = not self._depth
+        if outermost:
+            problem = self.settle()  # the last write's COMMIT done, or taken back: then not this one
+            if problem:
+                raise storage.StorageError(problem)
         self.identity.verify(self.path)
         self.back_up()  # still pending: the file as it was before this first write
+        later = outermost and self.commit_in_background
+        self._depth += 1
         try:
-            with self.db.atomic():
+            with self.db.atomic(commit_later=later):
                 yield
         except storage.StorageError:
             raise
@@ -282,7 +348,12 @@ class Document:
             log_exception(exc, f"writing {self.path}")
             raise storage.StorageError(storage.write_failure(self.path, exc)) from exc
         finally:
-            self.identity.committed(self.path)
+            self._depth -= 1
+            if not later:
+                self.identity.committed(self.path)
+        if later:
+            self._pending = _Pending([], [])  # its COMMIT is under way: ``settle`` learns how it went
+            self.background_commits += 1
 
     # ---- cells ---------------------------------------------------------------
     def form(self, uid: int) -> Form:
@@ -349,6 +420,8 @@ class Document:
             raise
         if self._group is not None:
             self._group[0].append(restore)  # the group's commit is still to come
+        elif self._pending is not None:
+            self._pending.restores.append(restore)  # its commit is under way on the writer thread
 
     # ---- rows ----------------------------------------------------------------
     def _rewrite(self, form: Form, table: str, rows: list[Any]) -> None:

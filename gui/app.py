@@ -99,6 +99,18 @@ def _damaged_rows_handled(error: BaseException) -> bool:
     return False
 
 
+def _all_written() -> bool:
+    """Wait for every window's last COMMIT (on its writer thread); False when one failed."""
+    written = True
+    for widget in QApplication.topLevelWidgets():
+        ctx = getattr(widget, "ctx", None)
+        try:
+            written = (ctx is None or bool(ctx.written())) and written
+        except Exception:  # noqa: BLE001 - the crash handler itself must not fail
+            written = False
+    return written
+
+
 def install_crash_handler() -> None:
     """Show a Chinese message instead of a traceback for an unexpected error, and log the details.
 
@@ -124,12 +136,15 @@ def install_crash_handler() -> None:
         if app is not None and _damaged_rows_handled(value):
             return
         if app is not None:
+            written = (
+                "此前的每一次修改都已写入报告文件，不会丢失。"
+                if _all_written()
+                else "最后一次修改未能写入报告文件（将被撤回并说明原因），此前的修改都已写入。"
+            )
             QMessageBox.critical(
                 None,
                 APP_TITLE,
-                "程序遇到意外错误，刚才的操作可能没有完成。\n"
-                "此前的每一次修改都已写入报告文件，不会丢失。\n\n"
-                f"错误详情已记录在：{log}",
+                f"程序遇到意外错误，刚才的操作可能没有完成。\n{written}\n\n错误详情已记录在：{log}",
             )
 
     sys.excepthook = hook

@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.model import row_factory
 from core.report import Document
-from core.storage.db import FileGoneError
+from core.storage.db import FileGoneError, StorageError
 
 Edit = tuple[int, str, int, str, Any]
 
@@ -29,7 +29,8 @@ class DocCommand(QUndoCommand):
     def __init__(self, doc: Document, text: str) -> None:
         super().__init__(text)
         self.doc = doc
-        self._applied = False
+        self._applied = False  # the next redo() is done already (by ``push``, or taken back: below)
+        self._unapplied = False  # the next undo() is done already (a redo whose commit failed)
 
     def redo(self) -> None:
         if self._applied:
@@ -38,6 +39,9 @@ class DocCommand(QUndoCommand):
         self.do()
 
     def undo(self) -> None:
+        if self._unapplied:
+            self._unapplied = False
+            return
         self.undo_it()
 
     def do(self) -> None:  # pragma: no cover - overridden
@@ -50,6 +54,10 @@ class DocCommand(QUndoCommand):
 def push(stack: QUndoStack, command: DocCommand) -> None:
     """Run ``command`` now (InputError propagates, nothing is pushed) and put it on the stack."""
     batch = getattr(stack, "ctx", None)
+    if batch is not None:
+        problem = batch.settle()  # the last edit's commit failed: taken back, and this one not made
+        if problem:
+            raise StorageError(problem)
     try:
         with batch.batch() if batch is not None else nullcontext():
             command.do()

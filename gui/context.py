@@ -9,11 +9,11 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.report import Change, Document
 from core.schema import REP
@@ -36,19 +36,63 @@ YOUNG_OBJECTS = 20_000
 
 
 class BatchingUndoStack(QUndoStack):
-    """An undo stack whose undo and redo re-check the window once, however many cells they touch."""
+    """An undo stack whose undo and redo re-check the window once, however many cells they touch.
+
+    It remembers its last step (push, undo or redo) and the number of the COMMIT that step handed to
+    the writer thread, so a COMMIT found failed afterwards takes exactly that step back
+    (``take_back``)."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.ctx = ctx
+        self._last: tuple[str, QUndoCommand, int] | None = None
+
+    def push(self, command: QUndoCommand) -> None:
+        super().push(command)
+        self._note("push", self.command(self.index() - 1))
 
     def undo(self) -> None:
-        if self.canUndo() and self._file_still_there():
+        if self.canUndo() and not self.ctx.settle() and self._file_still_there():
+            command = self.command(self.index() - 1)
             self._step("已撤销", self.undoText(), super().undo)
+            self._note("undo", command)
 
     def redo(self) -> None:
-        if self.canRedo() and self._file_still_there():
+        if self.canRedo() and not self.ctx.settle() and self._file_still_there():
+            command = self.command(self.index())
             self._step("已重做", self.redoText(), super().redo)
+            self._note("redo", command)
+
+    def clear(self) -> None:
+        super().clear()
+        self._last = None
+
+    def _note(self, kind: str, command: QUndoCommand) -> None:
+        doc = self.ctx.doc
+        self._last = (kind, command, doc.background_commits) if doc is not None else None
+
+    def take_back(self, commit: int) -> str:
+        """The step whose COMMIT (number ``commit``) failed is undone in the stack only (the document
+        has put the model back already): a pushed command is dropped, an undo is redone and a redo
+        undone without running them. Return the step's text ("" when the failed COMMIT was no step's)."""
+        last, self._last = self._last, None
+        if last is None or last[2] != commit:
+            return ""
+        kind, command, _ = last
+        at = self.index() - 1 if kind in ("push", "redo") else self.index()
+        if not 0 <= at < self.count() or self.command(at) is not command:
+            return ""
+        text = command.text()
+        if kind == "push":
+            command.setObsolete(True)  # QUndoStack.undo deletes an obsolete command without undoing it
+            QUndoStack.undo(self)
+        elif kind == "redo":
+            command._unapplied = True  # type: ignore[attr-defined]
+            QUndoStack.undo(self)
+        else:
+            command._applied = True  # type: ignore[attr-defined]
+            QUndoStack.redo(self)
+        return text
 
     def _file_still_there(self) -> bool:
         """Undo and redo write too: refused (and 另存为 offered) when the report file is gone."""
@@ -149,6 +193,11 @@ class AppContext(QObject):
     show_cell_requested = Signal(object, str, object, object)
     # Emitted after an undo or redo: (status-bar message "已撤销：…", the list of Changes it made).
     stepped = Signal(str, object)
+    # Emitted when an edit's COMMIT failed after it showed and was taken back (model, panels, undo
+    # stack): the user's sentence, and what was taken back.
+    write_failed = Signal(str)
+    # Emitted on the writer thread when its COMMIT failed: queued to this thread (``settle``).
+    _commit_failed = Signal()
 
     def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,6 +218,7 @@ class AppContext(QObject):
         self._gc_timer.timeout.connect(lambda: gc.collect(1))
         self.problem_delta = ProblemDelta()
         self._touched: set[int] | None = set()  # forms changed since the last re-check (None = all)
+        self._commit_failed.connect(self.settle, Qt.ConnectionType.QueuedConnection)
         if doc is not None:
             self.set_document(doc)
 
@@ -179,7 +229,10 @@ class AppContext(QObject):
         once the report shows (the window's start), and it checks as a big report is checked.
         """
         if self.doc is not None:
+            self.settle()  # the last edit on disk, or taken back and said, while its report shows
             self.doc.unsubscribe(self._on_change)
+            self.doc.on_write_failed = None
+            self.doc.db.on_commit_failed = None
         self.undo_stack.clear()
         self.doc = doc
         self._scores.clear()
@@ -191,6 +244,10 @@ class AppContext(QObject):
         if doc is not None:
             gc.unfreeze()  # let the previous report's objects be collected
             doc.subscribe(self._on_change)
+            if not doc.read_only:  # each edit's COMMIT on the writer thread (core/storage/db.py)
+                doc.commit_in_background = True
+                doc.on_write_failed = self._write_failed
+                doc.db.on_commit_failed = self._commit_failed.emit
             if check_later:
                 self._check_later = True
             else:
@@ -304,10 +361,16 @@ class AppContext(QObject):
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Emit ``problems_changed`` once after many changes (a pasted block is hundreds of cells)."""
+        """Emit ``problems_changed`` once after many changes (a pasted block is hundreds of cells).
+
+        The writes inside are one transaction (``Document.grouped``): one COMMIT a step, so the undo
+        stack knows which step a COMMIT that failed on the writer thread was (``take_back``)."""
+        doc = self.doc
+        group = doc.grouped() if doc is not None and not doc.read_only and not self._batch_depth else None
         self._batch_depth += 1
         try:
-            yield
+            with group if group is not None else nullcontext():
+                yield
         finally:
             self._batch_depth -= 1
             if not self._batch_depth:
@@ -324,6 +387,23 @@ class AppContext(QObject):
                 if self._recheck_pending:
                     self._recheck_pending = False
                     self._emit_problems()
+
+    def settle(self) -> str:
+        """Wait for the last edit's COMMIT (on the writer thread); when it failed, the edit is taken
+        back in the model, the panels and the undo stack, and ``write_failed`` says so. Return that
+        sentence ("" when every edit is in the file)."""
+        return self.doc.settle() if self.doc is not None else ""
+
+    def written(self) -> bool:
+        """Wait for the last edit's COMMIT; True unless it failed (for a crash handler: takes nothing
+        back)."""
+        return self.doc is None or self.doc.written()
+
+    def _write_failed(self, message: str) -> None:
+        """The document took back an edit whose COMMIT failed: so does the undo stack; say so."""
+        doc = self.doc
+        taken = self.undo_stack.take_back(doc.background_commits) if doc is not None else ""
+        self.write_failed.emit(f"{message}\n\n已撤回：{taken}" if taken else message)
 
     @property
     def open_doc(self) -> Document:

@@ -330,6 +330,7 @@ class FileOps:
         target = files.with_suffix(target)
         if target.resolve() == doc.path.resolve():
             return True
+        self.window.commit_narrative()  # and the last edit's COMMIT done (or taken back) first
         try:
             doc.save_as(target)
         except StorageError as exc:
@@ -367,6 +368,7 @@ class FileOps:
         ctx = self.window.ctx
         if ctx.doc is None:
             return False
+        self.window.commit_narrative()  # and the last edit's COMMIT done (or taken back) first
         forms = None
         if current_only:
             uid = self.window.current_form()

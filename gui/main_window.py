@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._replacing = False  # set_document is switching reports: nodes are not shown meanwhile
         self._fill_later = False  # set_document at the start: see FormEditor.set_form's ``later``
         self._shown: tuple[str, Any] | None = None  # the node show_node last showed
+        self._write_failures = 0  # edits taken back because their COMMIT failed (``_write_failed``)
         self.ctx = ctx or AppContext(parent=self)
         self.resize(1280, 720)
         self.actions_ = Actions(self)
@@ -152,9 +153,21 @@ class MainWindow(QMainWindow):
         ctx.show_cell_requested.connect(self.show_cell)
         ctx.problems_changed.connect(self.update_status)  # also follows every change (after the check)
         ctx.stepped.connect(self._show_step)
+        ctx.write_failed.connect(self._write_failed)
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 5000)
+
+    def _write_failed(self, text: str) -> None:
+        """An edit the disk refused after it showed was taken back: say so (a dialog that does not
+        stop the event loop, and the status bar)."""
+        from PySide6.QtWidgets import QMessageBox  # here: the first paint needs none (issue 15)
+
+        self._write_failures += 1
+        self.statusBar().showMessage(text.split("\n")[0], 30000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "修改未能保存", text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # ---- the editors, made on first use -------------------------------------------
     @property
@@ -194,9 +207,12 @@ class MainWindow(QMainWindow):
         return self._narrative_editor
 
     def commit_narrative(self) -> None:
-        """Write the report text being typed (nothing when its editor was never shown)."""
+        """Write the report text being typed (nothing when its editor was never shown), and wait for
+        the last edit's COMMIT: what runs next (另存为, 导出, 报送包, 从备份恢复, closing) sees the
+        file complete, or the edit taken back and said."""
         if self._narrative_editor is not None:
             self._narrative_editor.commit()
+        self.ctx.settle()
 
     # ---- documents -----------------------------------------------------------
     def damaged_rows(self, db: object) -> bool:
@@ -474,7 +490,12 @@ class MainWindow(QMainWindow):
         """
         from PySide6.QtWidgets import QMessageBox
 
+        failures = self._write_failures
         why = self.commit_pending()
+        self.ctx.settle()  # the last edit's COMMIT done, or taken back and said
+        if self._write_failures != failures:
+            event.ignore()  # an edit was taken back: the window stays while its message shows
+            return
         if why is not None:
             answer = QMessageBox.question(
                 self,

@@ -5,7 +5,8 @@ It is held with ``locking_mode=EXCLUSIVE`` for as long as it is open, so a
 second ZiPing (on Windows or Linux) cannot read or write it; the operating
 system drops the lock when the process dies, so a crash never leaves a stale
 lock behind. Rollback journal with ``synchronous=FULL``: every committed edit
-is on disk when the call returns, also on USB sticks and network shares.
+is on disk when its COMMIT returns, also on USB sticks and network shares (the
+window's edits commit on a writer thread: see below).
 
 Why not WAL, although a commit in WAL mode with ``synchronous=FULL`` syncs once (the -wal) where
 the rollback journal syncs four times (directory, journal twice, file): 4 ms instead of 16 ms a
@@ -28,13 +29,31 @@ such a journal back into the file; SQLite's checksums catch most of that, not al
 a very small chance of a corrupt file on older file systems — FAT32 USB sticks are where reports
 travel). OFF syncs nothing: a power cut, or a stick pulled out, can leave new file pages on disk
 without the journal that undoes them — a corrupt deliverable, not one lost keystroke. (A crash of
-ZiPing alone loses no more with either: the writes are in the system's cache.) So every edit waits
-for its four syncs, on the GUI thread. What could move without weakening any of this: the COMMIT to
-a writer thread once the edit's statements ran — the same syncs in the same order, the window
-painted meanwhile, the next write waiting for the last commit. Its price: a crash loses the edit
-whose commit is under way, as now, but the user may already have seen it; and a commit that fails
-(disk full, stick pulled) is found after the paint, so the model, the panels and the undo stack must
-take that edit back then. Not built (a decision for the project, not a speed detail).
+ZiPing alone loses no more with either: the writes are in the system's cache.)
+
+What is built instead (the window's edits; chosen 2026-12-01 for #15, one edit to repaint ≤ 5 ms):
+the COMMIT runs on a writer thread. An edit's statements run on the GUI thread inside a transaction
+(``Database.atomic(commit_later=True)``, asked for by ``Document.commit_in_background``, which the
+window sets); the COMMIT — the same four syncs in the same order, journal_mode=DELETE and
+synchronous=FULL unchanged — is handed to a thread (Python's sqlite3 lets go of the GIL inside
+sqlite3_step), and the window repaints meanwhile. One lock is held from the hand-over until the
+COMMIT is done, and ``Database.conn`` waits on it: the next access of any kind (the next edit, a
+read of a form's rows, a backup, 另存为, 报送包, closing) finds the last commit done. The file is
+one complete file at every commit, as before. What it costs:
+- A crash or kill -9 right after an edit loses that edit if its COMMIT was under way (as before,
+  where the edit was lost while the window had not yet shown it; now she may have seen it). Every
+  earlier edit is in the file: the next edit waited for its commit. The journal left behind is
+  rolled back at the next open (tests/gui/test_commit_thread.py kills a process right after an edit).
+- A COMMIT that fails (disk full, stick pulled out, I/O error) is found after the paint. The writer
+  thread rolls the transaction back and posts the window a message; ``Document.settle`` (run then,
+  and before every next edit, undo, redo, 另存为, export, 报送包, 从备份恢复, switching or closing a
+  report) puts the model back with the same restores a failed synchronous write uses and tells the
+  panels each table it touched changed; the undo stack takes back exactly that step
+  (``gui.context.BatchingUndoStack.take_back``: every step is one transaction, one COMMIT); the user
+  reads why in a dialog. An edit typed while that failure was not yet taken back is refused, its text
+  kept in the cell's editor. The crash handler waits for the commit before it says what is saved.
+Core callers other than the window (the importers, the CLI, the review side) commit on their own
+thread as before: "on disk when the call returns".
 """
 
 from __future__ import annotations
