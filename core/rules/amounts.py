@@ -36,7 +36,7 @@ BASIC_AMOUNTS = {
 }
 
 
-@form_rule(Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET, Table.HEADER)
+@form_rule(Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET, Table.HEADER, columns=AMOUNT_CELLS)
 def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     """V18 for every amount cell of one form that storage would no longer accept."""
     form = ctx.form

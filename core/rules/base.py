@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from core import schema
 from core.model import Form, Report
 from core.numbers import fmt
 from core.problems import Problem
@@ -89,14 +90,27 @@ class RowRule:
 @dataclass(frozen=True, eq=False)
 class FormRule:
     """Rules over one form, reading the ``tables`` of that form (HEADER = its header fields
-    and sign-off) and, for the overall form, the ``projects`` tables of every project form."""
+    and sign-off) and, for the overall form, the ``projects`` tables of every project form.
+
+    ``columns``: of a table named there, the only columns the rule reads (a table not named: all of
+    them); an edit of other columns of that table does not re-run it (tests/core/test_rule_reads.py
+    changes every column not declared and expects the same findings)."""
 
     check: FormCheck
     tables: frozenset[Table]
     projects: frozenset[Table] = field(default_factory=frozenset)
+    columns: Mapping[Table, frozenset[str]] = field(default_factory=dict)
 
     def __call__(self, ctx: FormCtx) -> Iterable[Problem]:
         return self.check(ctx)
+
+    def reads(self, table: Table, columns: Iterable[str] = ()) -> bool:
+        """True when a change of ``columns`` of the form's ``table`` (none named: any of them) can
+        change what this rule finds."""
+        if table not in self.tables:
+            return False
+        only = self.columns.get(table)
+        return only is None or not columns or not only.isdisjoint(columns)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,9 +140,17 @@ def row_rule(
     return lambda check: register(RowRule(check, table, cols, head, indexed, quoted, plain, count))
 
 
-def form_rule(*tables: Table, projects: Iterable[Table] = ()) -> Callable[[FormCheck], FormRule]:
-    """Declare a form rule: ``@form_rule(Table.FUNDS, Table.HEADER)``."""
-    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects)))
+def form_rule(
+    *tables: Table, projects: Iterable[Table] = (), columns: Mapping[Table, Iterable[str]] | None = None
+) -> Callable[[FormCheck], FormRule]:
+    """Declare a form rule: ``@form_rule(Table.FUNDS, Table.HEADER)``; with
+    ``columns={Table.INDICATORS: (IND.level1, IND.weight)}`` it reads only those of that table."""
+    only = {Table(t): frozenset(c) for t, c in (columns or {}).items()}
+    for table, keys in only.items():
+        unknown = keys - set(schema.keys(table))
+        if table not in tables or unknown:
+            raise ValueError(f"form rule declares columns of {table} it cannot read: {sorted(unknown)}")
+    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects), only))
 
 
 def report_rule(*tables: Table, overall: Iterable[Table] = ()) -> Callable[[ReportCheck], ReportRule]:

@@ -325,7 +325,7 @@ class Checker:
         else:
             if table in self._row_tables:
                 self._check_rows(form, table, change.rows or range(len(form.rows(table))))
-            self._rerun_form(form, lambda r: table in r.tables)
+            self._rerun_form(form, lambda r: r.reads(table, change.columns))  # the columns it reads
         overall = self.report.overall
         if form.kind == PROJECT and overall is not None and overall.score_sheet:
             self._rerun_form(

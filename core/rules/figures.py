@@ -79,7 +79,7 @@ def _describe(kind: str) -> str:
     return "仅一位数字不同" if kind == "digit" else "两位数字顺序颠倒"
 
 
-@form_rule(Table.INDICATORS, Table.FUNDS)
+@form_rule(Table.INDICATORS, Table.FUNDS, columns={Table.INDICATORS: (IND.deviation_note,)})
 def check_notes(ctx: FormCtx) -> Iterator[Problem]:
     """S21: an amount in a 偏差原因 that is a near miss of one of the form's fund figures."""
     figures: dict[str, str] | None = None

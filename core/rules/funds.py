@@ -12,7 +12,7 @@ from core.model import FUNDS, FundRow
 from core.numbers import ONE, ZERO, fmt, fmt_money, fmt_percent, parse_rate, q
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, money
-from core.schema import FUND, HEAD, IND, Table
+from core.schema import FUND, GOAL, HEAD, IND, Table
 from core.scoring import amount, computed_sums, execution_score, fund_value, parsed, rate_of
 from core.values import Kind
 
@@ -267,7 +267,16 @@ def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
     yield from check_empty_line_rate(ctx)
 
 
-@form_rule(Table.FUNDS, Table.HEADER, Table.INDICATORS, Table.GOALS)
+@form_rule(
+    Table.FUNDS,
+    Table.HEADER,
+    Table.INDICATORS,
+    Table.GOALS,
+    columns={
+        Table.INDICATORS: (IND.deviation_note, IND.actual, IND.level3),  # _explained, S11, S12
+        Table.GOALS: (GOAL.achieved,),
+    },
+)
 def check_funds(ctx: FormCtx) -> Iterator[Problem]:
     """V01–V03, V14, S11, S12, S20: the funds table and what explains it."""
     yield from fund_rules(ctx, computed_sums(ctx.form, ctx.spec))

@@ -547,7 +547,12 @@ def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     return _row_checks(ctx, i, ind)
 
 
-@form_rule(Table.INDICATORS, Table.HEADER)
+@form_rule(
+    Table.INDICATORS,
+    Table.HEADER,
+    # the weights by 一级, and what is_breakdown reads
+    columns={Table.INDICATORS: (IND.level1, IND.weight, IND.breakdown, IND.level3, IND.score)},
+)
 def check_weights(ctx: FormCtx) -> Iterator[Problem]:
     """V05/V06: Σ weights per 一级 and in total."""
     rows = tuple(

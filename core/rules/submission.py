@@ -149,7 +149,13 @@ def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
 _COLUMN_NAMES = {k: schema.label(Table.INDICATORS, k) for k in (IND.actual, IND.brief)}
 
 
-@form_rule(Table.INDICATORS)
+@form_rule(
+    Table.INDICATORS,
+    columns={  # is_exported (is_blank_row), the names, the 二级 weights
+        Table.INDICATORS: (IND.level2, IND.level3, IND.target, IND.actual, IND.weight, IND.score)
+        + (IND.not_applicable,)
+    },
+)
 def submission_form(ctx: FormCtx) -> Iterator[Problem]:
     """Return the form-wide pre-submission problems: 三级 names, 二级 weights."""
     labels = _labels(ctx.template)

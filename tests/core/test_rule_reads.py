@@ -138,3 +138,92 @@ def test_a_new_rule_is_one_function_and_one_catalogue_entry(
     assert [p.to_json() for p in checker.problems] == [
         p.to_json() for p in check_report(doc.report, doc.template)
     ]
+
+
+def test_a_form_rule_declaring_columns_reruns_only_when_one_of_them_changes(doc: Document) -> None:
+    runs: list[str] = []
+
+    @form_rule(Table.INDICATORS, columns={Table.INDICATORS: ("weight",)})
+    def weights_only(ctx: FormCtx) -> Iterator[Problem]:
+        runs.append(ctx.form.indicators[0].weight)
+        return iter(())
+
+    checker = Checker(doc.report, doc.template)
+    doc.subscribe(checker.apply)
+    uid = doc.report.projects[0].uid
+    runs.clear()
+    doc.set_cell(uid, "indicators", 0, "actual", "5")
+    doc.set_cell(uid, "indicators", 0, "deviation_note", "原因")
+    assert runs == []
+    doc.set_cell(uid, "indicators", 0, "weight", "7")
+    assert runs == ["7"]
+    doc.insert_rows(uid, "indicators", 1)  # rows added: every rule of the form again
+    assert len(runs) == 2
+
+
+def test_an_edit_of_a_column_a_form_rule_reads_still_changes_its_finding(doc: Document) -> None:
+    """check_weights reads 分值: the 指标分值合计 finding (V06) comes and goes with it; an edit of
+    实际完成值, which it does not read, leaves it as it was."""
+    checker = Checker(doc.report, doc.template)
+    doc.subscribe(checker.apply)
+    form = next(f for f in doc.report.projects if f.indicators and f.indicators[0].weight.strip())
+    weight = form.indicators[0].weight
+
+    def v06() -> list[str]:
+        return [p.message for p in checker.problems_for_form(form.uid) if p.rule == "V06"]
+
+    assert v06() == []
+    doc.set_cell(form.uid, "indicators", 0, "weight", str(int(float(weight)) + 5))
+    assert len(v06()) == 1 and "应为" in v06()[0]
+    doc.set_cell(form.uid, "indicators", 0, "actual", "12")
+    assert len(v06()) == 1
+    doc.set_cell(form.uid, "indicators", 0, "weight", weight)
+    assert v06() == []
+    assert [p.to_json() for p in checker.problems] == [
+        p.to_json() for p in check_report(doc.report, doc.template)
+    ]
+
+
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])
+def test_form_rules_read_no_column_they_do_not_declare(seed_zpdb, seed: str) -> None:  # type: ignore[no-untyped-def]
+    """Each form rule declaring the columns it reads of a table is run on every form of the seeds with
+    that table's rows recording which of their columns are read: only declared ones are (so the checker
+    may skip the rule when another column changes)."""
+    import copy
+
+    from core.rules.base import FormCtx as Ctx
+
+    doc = Document.open(seed_zpdb(seed))
+    try:
+        doc.report.load_rows()
+        template = doc.template
+        runs = 0
+        for rule in engine.rules().forms:
+            for table, only in rule.columns.items():
+                names = set(keys(table))
+                for form in doc.report.forms:
+                    rows = form.rows(table)
+                    if not rows:
+                        continue
+                    seen: set[str] = set()
+
+                    class Recording(type(rows[0])):  # type: ignore[misc]
+                        def __getattribute__(self, name: str) -> object:
+                            if name in names:  # noqa: B023 - run before the loop moves on
+                                seen.add(name)  # noqa: B023 - run before the loop moves on
+                            return object.__getattribute__(self, name)
+
+                    saved = list(rows)
+                    recording = [copy.copy(r) for r in rows]
+                    for r in recording:
+                        r.__class__ = Recording
+                    rows[:] = recording
+                    try:
+                        list(rule(Ctx(doc.report, template, template.form(form.kind), form)))
+                    finally:
+                        rows[:] = saved
+                    assert seen <= only, (rule.check.__name__, form.name, sorted(seen - only))
+                    runs += 1
+        assert runs >= 5
+    finally:
+        doc.close()

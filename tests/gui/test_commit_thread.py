@@ -20,6 +20,7 @@ from core.report import Document
 from core.schema import IND, Table, column
 from core.storage import database
 from core.storage import repository as repo
+from tests.gui.test_incremental import assert_panels_match_checker
 from tests.gui.window_helpers import cell_text, grid, make_window, pick_project, type_into_cell
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +82,7 @@ def test_a_commit_the_disk_refuses_takes_the_edit_back_in_cell_list_and_undo(
     assert cell_text(view, 1, IND.actual) == before
     assert doc.form(doc.report.projects[0].uid).indicators[1].actual == before
     assert window.ctx.undo_stack.count() == 1 and window.ctx.undo_stack.index() == 1
+    assert_panels_match_checker(window, qtbot)  # the problem list, the grids' flags, the tree, counts
     # the one undo step left undoes the edit that did reach the file
     failing(False)
     window.ctx.undo_stack.undo()

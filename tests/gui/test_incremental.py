@@ -160,3 +160,25 @@ def test_a_big_report_shows_first_and_is_checked_in_steps(qtbot, tmp_path: Path)
     assert_panels_match_checker(window, qtbot)
     type_into_cell(qtbot, grid(window, "indicatorGrid"), 1, "deviation_note", "原因")
     assert_panels_match_checker(window, qtbot)
+
+
+def test_a_typed_weight_brings_the_total_finding_into_the_list_and_takes_it_away(qtbot, seed: Path) -> None:  # noqa: ANN001
+    """The 分值 rule (V06) declares the columns it reads: typing a 分值 re-runs it, typing a
+    实际完成值 (not read) does not — and the list shows the finding exactly while it holds."""
+    window = make_window(qtbot, seed)
+    uid = pick_project(window, PROJECT)
+    view = grid(window, "indicatorGrid")
+    weight = view.model().index(0, view.model().column_of("weight")).data()
+
+    def totals() -> list[str]:
+        return [p.message for p in window.problems.model.problems if p.rule == "V06" and p.form_uid == uid]
+
+    assert totals() == []
+    type_into_cell(qtbot, view, 0, "weight", str(int(float(weight)) + 5))
+    assert len(totals()) == 1 and "指标分值合计" in totals()[0]
+    type_into_cell(qtbot, view, 1, "actual", "12人")
+    assert len(totals()) == 1
+    assert_panels_match_checker(window, qtbot)
+    type_into_cell(qtbot, view, 0, "weight", weight)
+    assert totals() == []
+    assert_panels_match_checker(window, qtbot)
