@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from core.frozen import quick_init
@@ -504,8 +505,28 @@ def effective_scores(rows: Iterable[Indicator], template: Template) -> list[Deci
     return out
 
 
+# Every cell ``score_indicator`` reads of a row (tests/core/test_scoring_rows.py records its reads).
+SCORE_READS: tuple[str, ...] = (IND.level1, IND.level2, IND.level3, IND.target, IND.actual, IND.direction)
+SCORE_READS += (IND.weight, IND.score, IND.not_applicable, IND.breakdown, IND.deduction)
+_score_reads = attrgetter(*SCORE_READS)
+SCORES_KEPT = 1 << 15  # rows' scores kept per template (all emptied when full)
+
+
 def indicator_scores(form: Form, template: Template) -> list[IndicatorScore]:
-    return [score_indicator(ind, i, template) for i, ind in enumerate(form.indicators)]
+    """``score_indicator`` of every row, remembered on the template by the row's number and the cells
+    it reads: after an edit only the edited row is scored again (a form was scored afresh three or
+    four times per keystroke: its grid, the status bar, the tree's 自评预警, the 总分 rule)."""
+    memo: dict[Any, IndicatorScore] = template.memo_dict("scoring.indicators")
+    out = []
+    for i, ind in enumerate(form.indicators):
+        key = (i, _score_reads(ind))
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= SCORES_KEPT:
+                memo.clear()
+            found = memo[key] = score_indicator(ind, i, template)
+        out.append(found)
+    return out
 
 
 def level1_totals(form: Form, scores: list[IndicatorScore], spec: FormSpec) -> dict[str, Decimal]:

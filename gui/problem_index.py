@@ -34,10 +34,23 @@ class ProblemDelta:
     everything: bool = True
     changed: dict[Key, tuple[Found, Found]] = field(default_factory=dict)
     touched: set[int] | None = None
+    _tables: dict[Key, set[str]] = field(default_factory=dict)  # of ``changed``: the tables they point into
 
-    def concerns(self, uid: Key) -> bool:
-        """Return True when the problems of ``uid`` may have changed."""
-        return self.everything or uid in self.changed
+    def concerns(self, uid: Key, table: str | None = None) -> bool:
+        """Return True when the problems of ``uid`` (pointing into its ``table``, when named) may
+        have changed."""
+        if self.everything:
+            return True
+        found = self.changed.get(uid)
+        if found is None:
+            return False
+        if table is None:
+            return True
+        tables = self._tables.get(uid)
+        if tables is None:
+            old, new = found
+            tables = self._tables[uid] = {p.table for p in set(old).symmetric_difference(new)}
+        return table in tables
 
     def touches(self, uid: int) -> bool:
         """Return True when the cells (so the score) of ``uid`` may have changed."""

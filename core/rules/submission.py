@@ -157,13 +157,31 @@ _COLUMN_NAMES = {k: schema.label(Table.INDICATORS, k) for k in (IND.actual, IND.
     },
 )
 def submission_form(ctx: FormCtx) -> Iterator[Problem]:
-    """Return the form-wide pre-submission problems: 三级 names, 二级 weights."""
-    labels = _labels(ctx.template)
-    if labels is None:
+    """Return the form-wide pre-submission problems: 三级 names, 二级 weights (found once per distinct
+    set of rows, kept on the template: an edit of a 实际完成值 asks again with the same rows)."""
+    if _labels(ctx.template) is None:
         return
-    yield from _names(ctx)
-    if ctx.form.kind == "project" and labels.level2_weights:
-        yield from _level2_weights(ctx, labels)
+    rows = tuple(  # is_exported inlined: a call a row was most of this rule's time
+        (bool(ind.level3 or ind.target or ind.actual or ind.weight or ind.score), ind.level3, ind.level2)
+        + (ind.weight, ind.not_applicable)
+        for ind in ctx.form.indicators
+    )
+    for rule, message, row, column in ctx.template.memo(_form_findings, 1 << 12)(ctx.form.kind, rows):
+        yield ctx.problem(rule, message, INDICATORS, row, column)
+
+
+FormRow = tuple[bool, str, str, str, bool]  # exported, 三级, 二级, 分值, 不适用
+FormFinding = tuple[str, str, int, str]  # rule, message, row, column
+
+
+def _form_findings(template: Template, kind: str, rows: tuple[FormRow, ...]) -> tuple[FormFinding, ...]:
+    labels = _labels(template)
+    if labels is None:
+        return ()
+    out = list(_names(rows))
+    if kind == "project" and labels.level2_weights:
+        out += _level2_weights(rows, labels)
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 14)  # pure: a name in, the name without any whitespace out
@@ -171,28 +189,20 @@ def _squeezed(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def _names(ctx: FormCtx) -> Iterator[Problem]:
-    rows = [  # is_exported, inlined: a call a row was most of this rule's time
-        (i, ind)
-        for i, ind in enumerate(ctx.form.indicators)
-        if ind.level3 or ind.target or ind.actual or ind.weight or ind.score
-    ]
-    keys = [_squeezed(ind.level3) for _i, ind in rows]
+def _names(rows: tuple[FormRow, ...]) -> Iterator[FormFinding]:
+    exported = [(i, row[1]) for i, row in enumerate(rows) if row[0]]
+    keys = [_squeezed(level3) for _i, level3 in exported]
     if all(keys) and len(set(keys)) == len(keys):
         return  # the usual form: every name there and different
     counts = Counter(keys)
     seen: dict[str, int] = {}
-    for (i, ind), key in zip(rows, keys, strict=True):
+    for (i, level3), key in zip(exported, keys, strict=True):
         if not key:
-            yield ctx.problem(
-                "Y05", "三级指标名称为空，一体化系统按名称匹配，这一行会被丢弃", INDICATORS, i, IND.level3
-            )
+            yield ("Y05", "三级指标名称为空，一体化系统按名称匹配，这一行会被丢弃", i, IND.level3)
         elif key in seen:
-            yield ctx.problem(
+            yield (
                 "Y05",
-                f"三级指标名称“{ind.level3}”在本表中出现 {counts[key]} 次，"
-                "一体化系统按名称匹配，会错配或丢失",
-                INDICATORS,
+                f"三级指标名称“{level3}”在本表中出现 {counts[key]} 次，一体化系统按名称匹配，会错配或丢失",
                 i,
                 IND.level3,
             )
@@ -200,14 +210,14 @@ def _names(ctx: FormCtx) -> Iterator[Problem]:
             seen[key] = i
 
 
-def _level2_weights(ctx: FormCtx, labels: YthLabels) -> Iterator[Problem]:
+def _level2_weights(rows: tuple[FormRow, ...], labels: YthLabels) -> Iterator[FormFinding]:
     sums: dict[str, Decimal] = {}
     first: dict[str, int] = {}
-    for i, ind in enumerate(ctx.form.indicators):
-        w = amount(ind.weight)
-        if w is None or ind.not_applicable:
+    for i, (_exported, _level3, level2_text, weight, not_applicable) in enumerate(rows):
+        w = amount(weight)
+        if w is None or not_applicable:
             continue
-        level2 = _squeezed(ind.level2)
+        level2 = _squeezed(level2_text)
         if level2 not in labels.level2_weights:
             continue
         sums[level2] = sums.get(level2, ZERO) + w
@@ -215,10 +225,9 @@ def _level2_weights(ctx: FormCtx, labels: YthLabels) -> Iterator[Problem]:
     for level2, have in sums.items():
         want = Decimal(labels.level2_weights[level2])
         if have != want:
-            yield ctx.problem(
+            yield (
                 "Y04",
                 f"{level2}的三级指标分值合计为 {fmt(have)}，一体化模板规定为 {fmt(want)}",
-                INDICATORS,
                 first[level2],
                 IND.weight,
             )

@@ -494,8 +494,9 @@ class GridModel(QAbstractTableModel):
         if self._computed_dirty:
             self._computed_dirty = False
             self._refresh_computed()
-        if not (self._stale or self.ctx.problem_delta.concerns(self.uid)):
-            return  # (uid None: a report-level table such as the 基础数据表, or no form shown)
+        if not (self._stale or self.ctx.problem_delta.concerns(self.uid, self.table)):
+            return  # (uid None: a report-level table such as the 基础数据表, or no form shown; or only
+            # problems of the form's other tables changed: this grid shows the same)
         self._stale = False
         new = self._collect_problems()
         old, self._problems = self._problems, new

@@ -221,3 +221,38 @@ def test_any_sheets_goal_completion_line_rates_the_quantity_indicators() -> None
     assert s.suggested == D("8") and s.why == "数量指标完成 2 个 / 共 2 个 × 8 = 8"
     [p] = [p for p in problems(report, form) if p.table == "score_sheet"]
     assert "目标完成率应为 8" in p.message and "表中为 6" in p.message
+
+
+def test_an_indicators_score_reads_only_the_cells_it_is_remembered_by(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    """``indicator_scores`` keeps each row's score by SCORE_READS: scoring every row of the seeds with
+    rows that record which cells are read, only those are; and the kept scores equal fresh ones."""
+    import copy
+
+    from core.report import Document
+    from core.schema import Table, keys
+    from core.scoring import SCORE_READS, indicator_scores, score_indicator
+
+    names = set(keys(Table.INDICATORS))
+    for seed in ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"):
+        doc = Document.open(seed_zpdb(seed))
+        try:
+            for form in doc.report.forms:
+                seen: set[str] = set()
+                for i, ind in enumerate(form.indicators):
+
+                    class Recording(type(ind)):  # type: ignore[misc]
+                        def __getattribute__(self, name: str) -> object:
+                            if name in names:
+                                seen.add(name)  # noqa: B023 - read before the loop moves on
+                            return object.__getattribute__(self, name)
+
+                    row = copy.copy(ind)
+                    row.__class__ = Recording
+                    score_indicator(row, i, doc.template)
+                assert seen <= set(SCORE_READS), (seed, form.name, sorted(seen - set(SCORE_READS)))
+                kept = indicator_scores(form, doc.template)
+                fresh = [score_indicator(ind, i, doc.template) for i, ind in enumerate(form.indicators)]
+                assert kept == fresh
+                assert indicator_scores(form, doc.template) == kept
+        finally:
+            doc.close()
