@@ -178,7 +178,7 @@ def splice(shell: io.BytesIO, path: Path, rows: IO[bytes], spans: list[tuple[int
         for info in src.infolist():
             data = src.read(info)
             part = SHEET_PART.fullmatch(info.filename)
-            if part is None:
+            if part is None or int(part[1]) > len(spans):  # xlsxwriter's own blank sheet of no grids
                 dst.writestr(info, data)
                 continue
             at = data.index(ROWS_AT.encode()) + len(ROWS_AT)

@@ -536,3 +536,19 @@ def test_user_text_with_markup_escapes_and_spaces_reads_back_as_typed(report004,
         xml = z.read("xl/worksheets/sheet1.xml").decode()
     assert '<t xml:space="preserve">  前后有空格 </t>' in xml
     assert "字面 _x005F_x0041_ 不是 A" in xml and "回车_x000D_换行\n结束" in xml
+
+
+def test_no_sheets_to_write_gives_a_workbook_with_one_blank_sheet(tmp_path: Path) -> None:
+    """No grid at all (no form chosen, a template printing nothing else): Excel needs a sheet, and
+    xlsxwriter adds its own blank one, which has no rows of ours to put in."""
+    from core.export.xlsx import write_grids
+
+    write_grids(tmp_path / "none.xlsx", [])
+    assert openpyxl.load_workbook(tmp_path / "none.xlsx").sheetnames == ["Sheet1"]
+    write_xlsx(
+        read_json_file(FIXTURES / "seed004_yiyang.json"),
+        tmp_path / "no-form.xlsx",
+        forms=[-1],
+        template=get_template("hunan-yiyang"),
+    )
+    assert openpyxl.load_workbook(tmp_path / "no-form.xlsx").sheetnames == ["Sheet1"]
