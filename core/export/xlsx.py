@@ -201,14 +201,26 @@ def rate_format(places: int) -> str:
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """Return a valid, unused sheet name (≤31 characters, none of []:*?/\\)."""
-    base = _BAD_NAME.sub("", name).strip("' ")[:31] or "Sheet"
+    """Return a valid, unused sheet name (≤31 UTF-16 units as Excel counts them, none of []:*?/\\,
+    no apostrophe at either end)."""
+    base = _utf16_start(_BAD_NAME.sub("", name).strip("' "), 31).strip("' ") or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in taken:
         suffix = f"({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _utf16_start(base, 31 - len(suffix)) + suffix, n + 1
     taken.add(candidate.lower())
     return candidate
+
+
+def _utf16_start(text: str, units: int) -> str:
+    """Return the longest start of ``text`` of at most ``units`` UTF-16 units (a character beyond the
+    Basic Multilingual Plane, as 𠀀 of CJK Extension B, counts two)."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            return text[:i]
+    return text
 
 
 # ---- layout: the grid as Excel cells ----------------------------------------------------------

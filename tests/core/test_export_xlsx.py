@@ -552,3 +552,14 @@ def test_no_sheets_to_write_gives_a_workbook_with_one_blank_sheet(tmp_path: Path
         template=get_template("hunan-yiyang"),
     )
     assert openpyxl.load_workbook(tmp_path / "no-form.xlsx").sheetnames == ["Sheet1"]
+
+
+def test_a_long_name_with_characters_beyond_the_bmp_still_names_a_sheet(report004, tmp_path: Path) -> None:
+    """Excel counts a sheet name's 31 characters in UTF-16 units: a project name with CJK Extension B
+    characters (𠀀, 𡌶 in place names) stopped the export (xlsxwriter refused the name)."""
+    report = report004.clone()
+    form = report.projects[0]
+    form.name = "𡌶" * 20 + "村党建工作经费"
+    write_xlsx(report, tmp_path / "b.xlsx", forms=[form.uid], template=get_template(report.template))
+    (name,) = openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
+    assert len(name.encode("utf-16-le")) // 2 <= 31 and name.startswith("附件3-1 𡌶")
