@@ -39,7 +39,11 @@ def _compile(p: Any, flags: int = 0) -> Any:
         return _original(p, flags)
     found = _kept.get((p, flags))
     if found is not None:
-        return _sre.compile(p, *found)
+        try:
+            return _sre.compile(p, *found)
+        except Exception:  # noqa: BLE001 - code the engine refuses: compiled as Python compiles it
+            del _kept[(p, flags)]
+            _state["unsaved"] = True  # the file is written again without it
     if not _state["recording"] or len(_kept) >= MOST:
         return _original(p, flags)
     parsed = _parser.parse(p, flags)
@@ -89,6 +93,15 @@ def _well_formed(key: Any, value: Any) -> bool:
         and isinstance(value[2], int)
         and isinstance(value[3], dict)
         and isinstance(value[4], tuple)
+        # the group count and names agree (a match's groups() and lastgroup are made from them)
+        and len(value[4]) == value[2] + 1
+        and value[4][:1] == (None,)
+        and all(name is None or isinstance(name, str) for name in value[4])
+        and all(
+            isinstance(n, str) and isinstance(i, int) and 0 < i < len(value[4]) and value[4][i] == n
+            for n, i in value[3].items()
+        )
+        and sum(name is not None for name in value[4]) == len(value[3])
     )
 
 

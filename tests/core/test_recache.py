@@ -6,10 +6,12 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core import recache
+from core.classcache import write_kept
 
 # a value parser's pattern (a CJK class: 21,000 bits set one by one when parsed) and a verbose one
 # with a negated class, as PySide6's signature parser compiles
@@ -100,3 +102,50 @@ def test_a_file_changed_anywhere_is_never_used(cache: Path) -> None:
     recache._kept.clear()
     recache.install(cache)
     assert len(recache._kept) == len(PATTERNS)
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        (0, [1, 2, 3], 0, {}, (None,)),  # the engine refuses it: RuntimeError
+        (0, [10**20], 0, {}, (None,)),  # no C integer: OverflowError
+        (0, [], 0, {}, (None,)),
+        (0, [14, 4, 0, 1, 1, 17, 97, 1], 5, {"x": 1}, ("a",)),
+    ],
+)
+def test_kept_code_the_engine_refuses_means_compiling_as_before(cache: Path, made: tuple[Any, ...]) -> None:
+    """A file whose CRC is right but whose code is not this pattern's (written by hand, by another
+    build of ZiPing): the start still compiles every pattern, as Python compiles it."""
+    own = _compiled()
+    kept = {(p, int(f)): made for p, f in PATTERNS}
+
+    assert write_kept(cache / f"regex-{sys.implementation.cache_tag}.bin", kept)
+    recache.install(cache)
+    assert _compiled() == own
+    assert _matches(_compiled()) == _matches(own)
+
+
+def test_kept_group_names_that_do_not_fit_the_groups_are_not_used(cache: Path) -> None:
+    """Group counts and names are the pattern's, or the entry is dropped (a match's groups() and
+    lastgroup come from them, not from the code)."""
+    p = r"(?P<x>a)(b)"
+    re.purge()
+    own = re.compile(p)
+    good = recache._original(p, 0)
+
+    code = [int(c) for c in re._compiler._code(re._parser.parse(p, 0), 0)]  # type: ignore[attr-defined]
+    assert good == own
+    for made in [
+        (0, code, 5, {"x": 1}, (None, "x", None)),
+        (0, code, 2, {"x": 7}, (None, "x", None)),
+        (0, code, 2, {1: 1}, (None, "x", None)),
+        (0, code, 2, {"x": 1}, (None, 5, None)),
+    ]:
+        assert write_kept(cache / f"regex-{sys.implementation.cache_tag}.bin", {(p, 0): made})
+        recache._kept.clear()
+        recache.install(cache)
+        assert not recache._kept, made
+        re.purge()
+        compiled = re.compile(p)
+        assert compiled.match("ab").groups() == ("a", "b")  # type: ignore[union-attr]
+        assert compiled.groupindex == {"x": 1}
