@@ -73,8 +73,13 @@ def prepare_start() -> None:
     from core import classcache, recache
     from core.paths import user_data_dir
 
-    recache.install(user_data_dir() / "cache")  # first: PySide6's and dataclasses' patterns too
-    classcache.install(user_data_dir() / "cache")
+    try:
+        cache = user_data_dir() / "cache"
+    except OSError:  # no data folder to be had (a file in its place, a profile not writable): no cache
+        cache = None
+    if cache is not None:
+        recache.install(cache)  # first: PySide6's and dataclasses' patterns too
+        classcache.install(cache)
     import core.interchange  # noqa: F401
     import core.report  # noqa: F401
     import core.scoring  # noqa: F401

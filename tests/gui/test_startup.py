@@ -299,3 +299,23 @@ def test_a_window_tall_enough_paints_every_grid_of_the_form_filled(qtbot: Any, s
     assert all(editor.grids[t].y() < bottom for t in shown)  # all on screen
     for table in shown:
         assert painted[table][1], table  # its rows were there at the first paint
+
+
+def test_a_data_folder_that_cannot_be_made_does_not_stop_the_start(tmp_path: Path) -> None:
+    """The caches of the start live in the data folder; when it cannot be made (a file where it
+    should be, a profile that is not writable) the window still starts, compiling as Python does."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    script = """
+import main
+main.prepare_start()
+import gui.main_window
+main.save_kept()
+print("started")
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ZIPING_DATA_DIR": str(blocker / "data")}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("started")
