@@ -46,16 +46,25 @@ def _compile(p: Any, flags: int = 0) -> Any:
             _state["unsaved"] = True  # the file is written again without it
     if not _state["recording"] or len(_kept) >= MOST:
         return _original(p, flags)
-    parsed = _parser.parse(p, flags)
-    code = [int(c) for c in _compiler._code(parsed, flags)]  # its opcodes are int subclasses
-    groupindex = dict(parsed.state.groupdict)
-    indexgroup: list[str | None] = [None] * parsed.state.groups
-    for name, i in groupindex.items():
-        indexgroup[i] = name
-    made: Kept = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
-    pattern = _sre.compile(p, *made)
+    try:
+        parsed = _parser.parse(p, flags)
+        code = [int(c) for c in _compiler._code(parsed, flags)]  # its opcodes are int subclasses
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        made: Kept = (
+            flags | parsed.state.flags,
+            code,
+            parsed.state.groups - 1,
+            groupindex,
+            tuple(indexgroup),
+        )
+        pattern = _sre.compile(p, *made)
+    except Exception:  # noqa: BLE001 - a pattern re refuses (re raises it here), or re's insides
+        pattern = None  # are not those this was written for (another Python): re's own from now on
     own = _original(p, flags)
-    if pattern != own:  # this Python's re compiles otherwise: it compiles for itself from now on
+    if pattern is None or pattern != own:  # this Python's re compiles otherwise: it compiles for itself
         _compiler.compile = _original
         _kept.clear()
         _state["recording"] = False

@@ -149,3 +149,33 @@ def test_kept_group_names_that_do_not_fit_the_groups_are_not_used(cache: Path) -
         compiled = re.compile(p)
         assert compiled.match("ab").groups() == ("a", "b")  # type: ignore[union-attr]
         assert compiled.groupindex == {"x": 1}
+
+
+def test_a_python_whose_re_is_made_otherwise_compiles_as_it_does(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's ``compile`` taking other arguments in another Python (re's own compiler, which
+    calls it its way, unchanged): patterns are compiled by that Python's ``re`` (no exception at the
+    start), and a pattern re refuses still raises re.error."""
+    import types
+
+    own = _compiled()
+    recache.install(cache)
+
+    def other(*_args: object) -> None:
+        raise TypeError("compile() takes other arguments")
+
+    monkeypatch.setattr(recache, "_sre", types.SimpleNamespace(compile=other))
+    assert _compiled() == own
+    assert re._compiler.compile is recache._original  # type: ignore[attr-defined]
+    with pytest.raises(re.error):
+        re.compile(r"(unclosed")
+
+
+def test_a_pattern_re_refuses_still_raises_re_error(cache: Path) -> None:
+    recache.install(cache)
+    re.purge()
+    with pytest.raises(re.error):
+        re.compile(r"[z-a]")
+    assert _compiled()  # and the cache goes on
+    assert re._compiler.compile is recache._compile  # type: ignore[attr-defined]
