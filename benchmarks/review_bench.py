@@ -153,11 +153,12 @@ def write_fast(report: Report, path: Path) -> None:
 
 
 def as_older(path: Path, version: int) -> None:
-    """Make ``path`` what an older version (2 or 3) wrote: without the columns the later migrations
-    added (m004: a form's code and office; m003: five indicator columns and a score item's note)."""
+    """Make ``path`` what an older version (2, 3 or 4) wrote: without the columns and tables the later
+    migrations added (m005: the review_flags table; m004: a form's code and office; m003: five
+    indicator columns and a score item's note)."""
     from core.storage.migrations import NAME, STEP_NAMES
 
-    dropped: dict[str, tuple[str, ...]] = {"forms": ("code", "office")}
+    dropped: dict[str, tuple[str, ...]] = {"forms": ("code", "office")} if version < 4 else {}
     if version < 3:
         dropped["indicators"] = ("deduction", "brief", "unit", "review_score", "review_note", "breakdown")
         dropped["score_items"] = ("review_note",)
@@ -166,6 +167,8 @@ def as_older(path: Path, version: int) -> None:
         for table, names in dropped.items():
             for name in names:
                 conn.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+        if version < 5:
+            conn.execute("DROP TABLE IF EXISTS review_flags")
         for step in STEP_NAMES[version:]:
             conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name = ?", [NAME, step])
         conn.execute(f"PRAGMA user_version={version}")

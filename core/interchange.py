@@ -9,7 +9,7 @@ from typing import Any
 
 from core import model as m
 from core import schema
-from core.model import Form, FundRow, Indicator, NarrativeSection, Report, ScoreItem, Signoff
+from core.model import Form, FundRow, Indicator, NarrativeSection, Report, ReviewFlag, ScoreItem, Signoff
 from core.numbers import amount_problem, parse_rate
 from core.schema import REP, Column, Kind, Table
 from core.templates import Template, TemplateError, get_template
@@ -31,7 +31,7 @@ REPORT_KEYS = {"format", "version", "signoff", "forms", "narrative", "basic_data
     c.interchange for c in REPORT_FIELDS
 }
 SIGNOFF_KEYS = set(m.SIGNOFF_FIELDS)
-FORM_KEYS = {"kind", "funds", "goals", "indicators", "score_sheet", "signoff"} | {
+FORM_KEYS = {"kind", "funds", "goals", "indicators", "score_sheet", "signoff", "review_flags"} | {
     c.interchange for c in FORM_FIELDS
 }
 FUNDS_KEYS = {"rows"} | {c.interchange for c in FUNDS_FIELDS}
@@ -40,6 +40,14 @@ GOAL_KEYS = {c.interchange for c in schema.columns(Table.GOALS)}
 INDICATOR_KEYS = {c.interchange for c in schema.columns(Table.INDICATORS)}
 SCORE_KEYS = {c.interchange for c in schema.columns(Table.SCORE_SHEET)}
 SECTION_KEYS = {c.interchange for c in SECTION_FIELDS}
+FLAG_FIELDS = schema.columns(Table.REVIEW_FLAGS)
+FLAG_KEYS = {c.interchange for c in FLAG_FIELDS}
+FLAG = schema.FLAG
+# Where a 请核对 flag may point: the form's tables, and the columns each has.
+FLAG_PLACES = {
+    Table.HEADER: set(schema.keys(Table.HEADER)),
+    **{t: {c.key for c in schema.columns(t) + schema.COMPUTED.get(t, ())} for t in schema.ROW_TABLES},
+}
 
 
 class InterchangeError(ValueError):
@@ -176,7 +184,40 @@ def _form(obj: Any, where: str, template: Template) -> Form:
     form.score_sheet = [
         _score_item(x, f"{where}.score_sheet[{i}]") for i, x in enumerate(_list(obj, "score_sheet", where))
     ]
+    form.review_flags = [
+        _flag(form, x, f"{where}.review_flags[{i}]") for i, x in enumerate(_list(obj, "review_flags", where))
+    ]
     return form
+
+
+def _flag(form: Form, obj: Any, where: str) -> ReviewFlag:
+    """One 请核对 flag: its text, and a cell of this form (table, row within it, column) or none."""
+    _check_keys(obj, FLAG_KEYS, where)
+    values = {c.key: _text(obj, c.interchange, where) for c in FLAG_FIELDS if c.kind != Kind.INTEGER}
+    table = values[FLAG.cell_table] or Table.HEADER
+    if table not in FLAG_PLACES:
+        names = "、".join(FLAG_PLACES)
+        raise InterchangeError(f"{where}.{FLAG.cell_table}：“{table}”不是表中的一处（可用：{names}）")
+    row = obj.get(FLAG.cell_row)
+    if row is None:
+        row = -1
+    if isinstance(row, bool) or not isinstance(row, int) or row < -1:
+        raise InterchangeError(f"{where}.{FLAG.cell_row}：应为从 0 起的行号（无行时省略）")
+    rows = len(form.rows(table)) if table != Table.HEADER else 0
+    if row >= rows:
+        raise InterchangeError(f"{where}.{FLAG.cell_row}：第 {row} 行不存在（该表有 {rows} 行）")
+    column = values[FLAG.cell_column]
+    if column and column not in FLAG_PLACES[Table(table)]:
+        raise InterchangeError(f"{where}.{FLAG.cell_column}：“{column}”不是该表的列")
+    if not values[FLAG.text].strip():
+        raise InterchangeError(f"{where}.{FLAG.text}：请核对的内容不能为空")
+    return ReviewFlag(
+        cell_table=str(table),
+        cell_row=row,
+        cell_column=column,
+        text=values[FLAG.text],
+        origin=values[FLAG.origin],
+    )
 
 
 def report_from_dict(data: Any) -> Report:
@@ -318,6 +359,15 @@ def form_to_dict(form: Form, template: Template) -> dict[str, Any]:
         out["score_sheet"] = [_row_dict(Table.SCORE_SHEET, s) for s in form.score_sheet]
     if form.signoff is not None:
         out["signoff"] = asdict(form.signoff)
+    if form.review_flags:
+        out["review_flags"] = [_flag_dict(f) for f in form.review_flags]
+    return out
+
+
+def _flag_dict(flag: ReviewFlag) -> dict[str, Any]:
+    out = _clean({c.interchange: getattr(flag, c.key) for c in FLAG_FIELDS if c.kind != Kind.INTEGER})
+    if flag.row is not None:  # row 0 is a row (``_clean`` would take 0 for blank)
+        out[FLAG.cell_row] = flag.row
     return out
 
 

@@ -144,6 +144,8 @@ class Document:
         self._pending: _Pending | None = None
         self.background_commits = 0  # COMMITs handed to the writer thread (the last is ``settle``'s)
         self._depth = 0  # transactions open (a write inside a group is one inside another)
+        # The 请核对 flags of the rows a delete_rows took away, by (form, table): its undo restores them.
+        self._dropped_flags: dict[tuple[int, str], list[tuple[int, Any, m.ReviewFlag]]] = {}
 
     # ---- opening and closing -------------------------------------------------
     @classmethod
@@ -426,12 +428,21 @@ class Document:
     # ---- rows ----------------------------------------------------------------
     def _rewrite(self, form: Form, table: str, rows: list[Any]) -> None:
         saved = list(form.rows(table))
+        flags = form.review_flags
+        moved = _follow_rows(flags, table, saved, rows)
         form.rows(table)[:] = rows
+        form.review_flags = moved
 
         def restore() -> None:
             form.rows(table)[:] = saved
+            form.review_flags = flags
 
-        self._commit(lambda db: repo.write_form_table(db, form, table), restore)
+        def write(db: Database) -> None:
+            repo.write_form_table(db, form, table)
+            if moved != flags:
+                repo.write_flags(db, form)
+
+        self._commit(write, restore)
 
     def insert_rows(
         self, uid: int, table: str, index: int, rows: list[Any] | None = None, count: int = 1
@@ -454,7 +465,14 @@ class Document:
         form = self.form(uid)
         current = list(form.rows(table))
         chosen = sorted({i for i in indexes if 0 <= i < len(current)})
+        gone = [
+            (f.cell_row, copy.deepcopy(current[f.cell_row]), f)
+            for f in form.review_flags
+            if f.cell_table == table and f.row in chosen
+        ]
         self._rewrite(form, table, [r for i, r in enumerate(current) if i not in set(chosen)])
+        if gone:  # kept for restore_rows: an undone delete brings the rows back with their flags
+            self._dropped_flags[(uid, table)] = gone
         return self._emit(Change(uid, Table(table), tuple(chosen), structural=True))
 
     def restore_rows(self, uid: int, table: str, removed: list[tuple[int, Any]]) -> Change:
@@ -463,7 +481,12 @@ class Document:
         current = list(form.rows(table))
         for index, row in sorted(removed, key=lambda p: p[0]):
             current.insert(index, copy.deepcopy(row))
-        self._rewrite(form, table, current)
+        dropped = self._dropped_flags.pop((uid, table), [])
+        back = [f for at, row, f in dropped if (at, row) in ((i, r) for i, r in removed)]
+        with self.grouped():
+            self._rewrite(form, table, current)
+            if back:
+                self.set_review_flags(uid, [*form.review_flags, *back])
         return self._emit(Change(uid, Table(table), tuple(i for i, _ in removed), structural=True))
 
     def move_row(self, uid: int, table: str, src: int, dst: int) -> Change:
@@ -477,6 +500,26 @@ class Document:
         self._rewrite(form, table, current)
         lo, hi = min(src, dst), max(src, dst)
         return self._emit(Change(uid, Table(table), tuple(range(lo, hi + 1)), structural=True))
+
+    # ---- 请核对 flags ------------------------------------------------------------
+    def set_review_flags(self, uid: int, flags: list[m.ReviewFlag]) -> Change:
+        """Give a form exactly these 请核对 flags (已核对 drops one; its undo puts the list back)."""
+        form = self.form(uid)
+        old = form.review_flags
+        form.review_flags = [replace(f) for f in flags]
+        self._commit(lambda db: repo.write_flags(db, form), lambda: setattr(form, "review_flags", old))
+        return self._emit(Change(uid, Table.REVIEW_FLAGS))
+
+    def mark_checked(self, uid: int, table: str, row: int | None, column: str | None) -> list[m.ReviewFlag]:
+        """已核对: drop the 请核对 flags at one cell (row/column None: the header or whole table's);
+        return the form's flags as they were (for undo: ``set_review_flags``). Nothing is written
+        when the cell has none."""
+        form = self.form(uid)
+        old = list(form.review_flags)
+        keep = [f for f in old if not _flag_at(f, table, row, column)]
+        if len(keep) != len(old):
+            self.set_review_flags(uid, keep)
+        return old
 
     # ---- form header fields --------------------------------------------------
     def set_form_field(self, uid: int, name: str, value: str) -> Change:
@@ -699,6 +742,27 @@ class Document:
         return self._emit(Change(None, Table.NARRATIVE, structural=True))
 
 
+def _flag_at(flag: m.ReviewFlag, table: str, row: int | None, column: str | None) -> bool:
+    return flag.cell_table == table and flag.row == row and flag.column == column
+
+
+def _follow_rows(flags: list[m.ReviewFlag], table: str, old: list[Any], new: list[Any]) -> list[m.ReviewFlag]:
+    """The flags after ``table``'s rows went from ``old`` to ``new``: a row's flags follow the row
+    (the same object) to its new place; those of a row no longer there go with it."""
+    if not any(f.cell_table == table and f.row is not None for f in flags):
+        return flags
+    where = {id(row): i for i, row in enumerate(new)}
+    out = []
+    for flag in flags:
+        if flag.cell_table != table or flag.row is None:
+            out.append(flag)
+            continue
+        at = where.get(id(old[flag.cell_row])) if flag.cell_row < len(old) else None
+        if at is not None:
+            out.append(replace(flag, cell_row=at))
+    return out
+
+
 def blank_form(template: Template, kind: str, name: str, department: str = "") -> Form:
     """Return a new form laid out by the template: fund rows, one goal, the score sheet."""
     spec = template.form(kind)
@@ -764,6 +828,7 @@ def next_year_report(report: Report, year: int | None = None, *, template: Templ
         form.goals = [cleared_for_next_year(g) for g in form.goals]
         form.indicators = [cleared_for_next_year(row) for row in form.indicators]
         form.score_sheet = [cleared_for_next_year(s) for s in form.score_sheet]
+        form.review_flags = []  # last year's import readings were checked (or not) last year
     drafts = template.narrative_drafts
     new.narrative = [
         m.NarrativeSection(title=s.title, text=drafts.get(s.title, "")) for s in report.narrative

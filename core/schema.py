@@ -35,6 +35,7 @@ class Table(StrEnum):
     BASIC_DATA = "basic_data"
     FORMS = "forms"
     ANALYSIS = "analysis"  # the 汇总分析报告's own section texts (issue 13)
+    REVIEW_FLAGS = "review_flags"  # 请核对: readings an import asked the user to check, per form
 
 
 TABLE_LABELS = {
@@ -48,6 +49,7 @@ TABLE_LABELS = {
     Table.BASIC_DATA: "基础数据表",
     Table.FORMS: "表",
     Table.ANALYSIS: "汇总分析报告",
+    Table.REVIEW_FLAGS: "请核对",
 }
 
 
@@ -360,6 +362,31 @@ class NarrativeSection:
     text: str = _text("正文", Kind.LONG)
 
 
+@dataclass
+class ReviewFlag:
+    """A reading an import was not sure of (请核对), kept at its cell until the user marks it 已核对.
+
+    ``cell_table``/``cell_row``/``cell_column`` name the cell of the form it points at as a problem
+    does (the table; the 0-based row, -1 for none: the header or the whole table; the column's key,
+    "" for the whole row or form); ``text`` is what to check, ``origin`` where it was read (the file
+    and its cell). A row's flags move with the row when rows are added, removed or moved.
+    """
+
+    cell_table: str = _text("所在表", default="header", editable=False)
+    cell_row: int = field(default=-1, metadata=_meta(Kind.INTEGER, "所在行", editable=False))
+    cell_column: str = _text("所在列", editable=False)
+    text: str = _text("请核对", Kind.LONG, editable=False)
+    origin: str = _text("来源", editable=False)
+
+    @property
+    def row(self) -> int | None:
+        return None if self.cell_row < 0 else self.cell_row
+
+    @property
+    def column(self) -> str | None:
+        return self.cell_column or None
+
+
 # ---- the 基础数据表 (湖南 附件1) ---------------------------------------------------
 # A report-level table in parts: one row of staff counts, the expense rows, one row of
 # building control, the thrift measures. It is kept (stored, exchanged, exported) as one
@@ -490,6 +517,7 @@ class Form:
     score_sheet: list[ScoreItem] = field(default_factory=list)
     signoff: Signoff | None = None
     uid: int = 0
+    review_flags: list[ReviewFlag] = field(default_factory=list)  # 请核对 left by an import
 
     def fund(self, key: str) -> FundRow | None:
         for row in self.funds:
@@ -620,6 +648,7 @@ STORAGE_TABLES: dict[Table, str] = {
     Table.NARRATIVE: "narrative",
     Table.HEADER: "forms",
     Table.REPORT: "report",
+    Table.REVIEW_FLAGS: "review_flags",
 }
 ROW_TABLES = tuple(ROW_TYPES)
 # The amounts a user types in a funds row (年初预算数, 全年预算数, 全年执行数), in their printed order.
@@ -652,6 +681,8 @@ def columns(table: Table | str) -> tuple[Column, ...]:
         return declared(Report) + declared(Signoff)
     if t == Table.BASIC_DATA:
         return tuple(c for row_type in BASIC_PARTS.values() for c in declared(row_type))
+    if t == Table.REVIEW_FLAGS:
+        return declared(ReviewFlag)
     return ()
 
 
@@ -715,6 +746,7 @@ HEAD = Keys(Table.HEADER)
 REP = Keys(Table.REPORT)
 SECTION = Keys(Table.NARRATIVE)
 BASIC = Keys(Table.BASIC_DATA)  # the 基础数据表's columns (their keys are unique across its parts)
+FLAG = Keys(Table.REVIEW_FLAGS)  # a 请核对 flag's cell and text
 
 
 def headed(table: Table, computed: bool = False) -> tuple[Column, ...]:

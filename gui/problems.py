@@ -34,6 +34,7 @@ from core.schema import TABLE_LABELS
 from gui.context import AppContext
 from gui.direction import add_direction_actions
 from gui.navigation import badge_icon
+from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
 Index = QModelIndex | QPersistentModelIndex
@@ -363,12 +364,16 @@ class ProblemDock(QDockWidget):
         self.summary.setText(f"共 {self.model.rowCount()} 条，显示 {self.proxy.rowCount()} 条")
 
     def _context_menu(self, pos: Any) -> None:
-        """A target scored by its 二级's default direction (S03) can be given another one here."""
+        """A target scored by its 二级's default direction (S03) can be given another one here; a
+        请核对 an import left (S24) can be marked 已核对."""
         problem = self.view.indexAt(pos).data(PROBLEM_ROLE)
-        if problem is None or problem.rule != "S03" or problem.table != "indicators":
+        if problem is None:
             return
         menu = QMenu(self)
-        add_direction_actions(self.ctx, problem.form_uid, problem.row, menu)
+        if problem.rule == "S03" and problem.table == "indicators":
+            add_direction_actions(self.ctx, problem.form_uid, problem.row, menu)
+        if problem.rule == "S24":
+            add_checked_action(self.ctx, problem.form_uid, problem.table, problem.row, problem.column, menu)
         if not menu.isEmpty():
             menu.popup(self.view.viewport().mapToGlobal(pos))
 

@@ -21,6 +21,7 @@ from core.importers.build import build_form, find_form, merge_form, recognised_l
 from core.importers.grid import TABLE, Grid, Source
 from core.importers.readers import read_file
 from core.importers.recognise import (
+    NAME_CELL,
     SCORE_SHEET,
     SELF_EVAL,
     YTH,
@@ -287,13 +288,13 @@ def preview_files(
                 ):
                     raw.name = title_project_name(raw.title)
                     if raw.name:
-                        raw.checks.append(f"表中项目名称为空，已用标题中的“{raw.name}”作为项目名称，请核对")
+                        said = f"表中项目名称为空，已用标题中的“{raw.name}”作为项目名称，请核对"
+                        raw.ask(said, [(NAME_CELL, "")])
                     elif grid.kind != TABLE:
                         raw.name = sheet_project_name(grid.name)
                         if raw.name:
-                            raw.checks.append(
-                                f"表中项目名称为空，已用工作表名“{raw.name}”作为项目名称，请核对"
-                            )
+                            said = f"表中项目名称为空，已用工作表名“{raw.name}”作为项目名称，请核对"
+                            raw.ask(said, [(NAME_CELL, "")])
                 if grid.note and grid.kind != TABLE:
                     raw.notes.insert(0, grid.note)
                 raw.notes[:0] = source.notes
@@ -423,6 +424,8 @@ def _append_table(part: Part, raw: RawForm) -> None:
     mine.skipped.extend(raw.skipped)
     mine.notes.extend(raw.notes)
     mine.checks.extend(raw.checks)
+    for text, cells in raw.check_cells.items():
+        mine.check_cells.setdefault(text, []).extend(cells)
     mine.signoff = mine.signoff or raw.signoff
     mine.printed_total = mine.printed_total or raw.printed_total
     part.skipped.extend(raw.skipped)

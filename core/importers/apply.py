@@ -56,6 +56,8 @@ def _write_form(doc: Document, new: Form) -> None:
             doc.delete_rows(uid, table, list(range(len(old.rows(table)))))
         if rows:
             doc.insert_rows(uid, table, 0, rows=copy.deepcopy(rows))
+    if doc.form(uid).review_flags != new.review_flags:  # 请核对 left at the cells written
+        doc.set_review_flags(uid, new.review_flags)
 
 
 def apply_to_document(doc: Document, preview: Preview, overwrite: bool = False) -> ImportUndo:

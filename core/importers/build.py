@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
+from pathlib import Path
 
 from core import schema
-from core.importers.recognise import DECLARATION, YTH, RawForm, Skip
+from core.importers.recognise import DECLARATION, NAME_CELL, YTH, RawForm, Skip
 from core.importers.words import HEADER_LABELS, name_key, norm
-from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ScoreItem
+from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ReviewFlag, ScoreItem
 from core.report import blank_form
 from core.schema import FUND, HEAD, IND, SCORE, Table
 from core.templates import Template, normalise_label
@@ -104,7 +106,60 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
                     setattr(ind, key, "")
         form.indicators.append(ind)
     form.score_sheet = [copy.deepcopy(s) for s in raw.score_sheet]
+    form.review_flags = _flags(raw, form, template)
     return form, skipped
+
+
+Place = tuple[Table, int, str]  # a cell of a form: its table, row (-1: none) and column ("" : none)
+INDICATOR_KEYS = frozenset(schema.keys(Table.INDICATORS))
+
+
+def _places(raw: RawForm, form: Form, template: Template) -> dict[str, Place]:
+    """Where each cell of the file that a value was read from (or could not be) went in ``form``."""
+    places: dict[str, Place] = {NAME_CELL: (Table.HEADER, -1, HEAD.name)}
+    if raw.name_ref:
+        places[raw.name_ref] = (Table.HEADER, -1, HEAD.name)
+    rows = {row.key: i for i, row in enumerate(form.funds)}
+    for fund in raw.funds:
+        key = _match_fund(template, raw.kind, fund.label)
+        if key not in rows:
+            continue
+        spec = template.form(raw.kind).row_spec(key or "")
+        for column, ref in {**fund.refs, **fund.unread}.items():
+            if column == "value":
+                column = spec.columns[0] if spec and len(spec.columns) == 1 else FUND.annual
+            attr = FUND_VALUE_COLUMNS.get(column)
+            if attr is not None:
+                places.setdefault(ref, (Table.FUNDS, rows[key or ""], attr))
+    for i, refs in enumerate(raw.indicator_refs[: len(form.indicators)]):
+        for key, ref in refs.items():
+            column = key if key in INDICATOR_KEYS else IND.direction if key == "dir" else IND.target
+            places.setdefault(ref, (Table.INDICATORS, i, column))
+    return places
+
+
+def _flags(raw: RawForm, form: Form, template: Template) -> list[ReviewFlag]:
+    """The 请核对 flags ``raw``'s checks leave on ``form``: one at each cell a check is about whose
+    value has a place in the form; a check with none, one on the form as a whole."""
+    if not raw.checks:
+        return []
+    places = _places(raw, form, template)
+    name = Path(raw.file).name
+    out: list[ReviewFlag] = []
+    for check in raw.checks:
+        found = False
+        for ref, text in raw.check_cells.get(check, []):
+            place = places.get(ref)
+            if place is None:
+                continue
+            found = True
+            origin = name if ref == NAME_CELL else f"{name} {ref}"
+            flag = ReviewFlag(str(place[0]), place[1], place[2], text or check, origin)
+            if flag not in out:
+                out.append(flag)
+        if not found:
+            out.append(ReviewFlag(text=check, origin=f"{name} {raw.part}".strip()))
+    return out
 
 
 # ---- merging -----------------------------------------------------------------------------
@@ -129,10 +184,21 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
 
     Indicators are matched by 三级指标 name (the 一体化 rule); unmatched ones are added
     under their 二级. Returns how many cells changed (0 when importing the same file again).
+    ``incoming``'s 请核对 flags go with the values: a flag lands at the cell its value was written
+    to (a value not written, a typed one kept, leaves its flag behind).
     """
+    written: set[tuple[int, str]] = set()  # (the row or form, its column; "" = the whole row)
+    went: dict[int, object] = {}  # an incoming row → the target row it was written into
+
+    def fill(obj: object, attr: str, value: str) -> int:
+        if _fill(obj, attr, value, overwrite):
+            written.add((id(obj), attr))
+            return 1
+        return 0
+
     changed = 0
     for attr in HEADER_FIELDS:
-        changed += _fill(target, attr, getattr(incoming, attr), overwrite)
+        changed += fill(target, attr, getattr(incoming, attr))
     has_signoff = incoming.signoff is not None and not incoming.signoff.is_blank()
     if has_signoff and (target.signoff is None or target.signoff.is_blank()):
         target.signoff = copy.deepcopy(incoming.signoff)
@@ -141,20 +207,27 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
         mine = target.fund(row.key)
         if mine is None:
             continue
+        went[id(row)] = mine
         for attr in schema.FUND_VALUES:
-            changed += _fill(mine, attr, getattr(row, attr), overwrite)
+            changed += fill(mine, attr, getattr(row, attr))
     goals = [g for g in incoming.goals if g.goal or g.achieved]
     if goals:
         if not any(g.goal or g.achieved for g in target.goals):
             target.goals = [Goal(g.goal, g.achieved) for g in goals]
+            for g, new in zip(goals, target.goals, strict=True):
+                went[id(g)] = new
+                written.add((id(new), ""))
             changed += len(goals)
         else:
             for i, g in enumerate(goals):
                 if i < len(target.goals):
+                    went[id(g)] = target.goals[i]
                     for attr in schema.keys(Table.GOALS):
-                        changed += _fill(target.goals[i], attr, getattr(g, attr), overwrite)
+                        changed += fill(target.goals[i], attr, getattr(g, attr))
                 elif not any(norm(t.goal) == norm(g.goal) for t in target.goals):
                     target.goals.append(Goal(g.goal, g.achieved))
+                    went[id(g)] = target.goals[-1]
+                    written.add((id(target.goals[-1]), ""))
                     changed += 1
     used: set[int] = set()
     for ind in incoming.indicators:
@@ -165,15 +238,18 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
         if match is not None:
             used.add(match)
             mine_ind = target.indicators[match]
+            went[id(ind)] = mine_ind
             for attr in (*INDICATOR_TEXT, IND.direction, *NEW_FIELDS):
                 if attr in LEVELS and getattr(mine_ind, attr):
                     continue
-                changed += _fill(mine_ind, attr, getattr(ind, attr), overwrite)
+                changed += fill(mine_ind, attr, getattr(ind, attr))
             continue
         if not ind.level3 and not ind.level2:
             continue
         at = _insert_at(target.indicators, ind)
         target.indicators.insert(at, copy.deepcopy(ind))
+        went[id(ind)] = target.indicators[at]
+        written.add((id(target.indicators[at]), ""))
         used = {i + 1 if i >= at else i for i in used} | {at}
         changed += 1
     taken: set[int] = set()
@@ -191,7 +267,31 @@ def merge_form(target: Form, incoming: Form, overwrite: bool = False) -> int:
             continue
         for attr in SCORE_FIELDS:
             changed += _fill(mine_item, attr, getattr(item, attr), overwrite)
+    if incoming.review_flags and changed:
+        _carry_flags(target, incoming, written, went)
     return changed
+
+
+def _carry_flags(
+    target: Form, incoming: Form, written: set[tuple[int, str]], went: dict[int, object]
+) -> None:
+    """Give ``target`` the flags of ``incoming`` whose cells this merge wrote, at the rows they went to
+    (a flag on the form as a whole: kept, the merge wrote something)."""
+    for flag in incoming.review_flags:
+        place: ReviewFlag | None = flag
+        if flag.row is not None:
+            rows = incoming.rows(flag.cell_table)
+            mine = went.get(id(rows[flag.cell_row])) if flag.cell_row < len(rows) else None
+            theirs = target.rows(flag.cell_table)
+            at = next((i for i, row in enumerate(theirs) if row is mine), None)
+            wrote = mine is not None and (
+                (id(mine), "") in written or (id(mine), flag.cell_column) in written
+            )
+            place = replace(flag, cell_row=at) if at is not None and wrote else None
+        elif flag.column is not None and (id(target), flag.cell_column) not in written:
+            place = None
+        if place is not None and place not in target.review_flags:
+            target.review_flags.append(place)
 
 
 def _insert_at(rows: list[Indicator], ind: Indicator) -> int:

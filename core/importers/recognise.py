@@ -79,6 +79,10 @@ class RawFund:
     values: dict[str, str]
     refs: dict[str, str]
     inline: bool = False
+    unread: dict[str, str] = field(default_factory=dict)  # column → the cell whose value could not be read
+
+
+NAME_CELL = "#name"  # a flag's cell: the form's 项目名称 (a name taken from a title or a sheet's name)
 
 
 @dataclass
@@ -110,6 +114,9 @@ class RawForm:
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)  # what was read but may be wrong: the user checks
+    # check → the cells it is about (the file's cell, what to check there): kept as 请核对 flags at the
+    # cells their values went to (a check with none of its cells in the report: a flag on the form)
+    check_cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     by_level3: bool = False
     declaration: bool = False
     headers: set[str] = field(default_factory=set)
@@ -118,6 +125,14 @@ class RawForm:
     indicator_cols: dict[str, int] = field(default_factory=dict)  # where its indicator columns are
     width: int = 0  # how many columns its grid has
     complete: bool = False  # its indicator table ended (a 总分 row or the sign-off), nothing continues it
+
+    def ask(self, text: str, cells: list[tuple[str, str]] | None = None, first: bool = False) -> None:
+        """请核对 ``text`` (the preview lists it), about ``cells``: (the file's cell, what to check
+        there; "" = ``text``). ``first``: listed before the others."""
+        if text not in self.checks:
+            self.checks.insert(0, text) if first else self.checks.append(text)
+        if cells:
+            self.check_cells.setdefault(text, []).extend(cells)
 
 
 @dataclass
@@ -331,10 +346,11 @@ def _computed_check(grid: Grid, form: RawForm) -> None:
     found = [item for item in found if item[0] in used]
     if found:
         ref, formula, value = found[0]
-        form.checks.append(
+        form.ask(
             f"有 {len(found)} 个公式单元格没有保存计算结果（文件可能由其他软件生成），已按公式算出"
             f"（如 {ref}：={formula.lstrip('=')} 得 {value}），请核对；"
-            "也可在 Excel/WPS 中打开该文件、保存后再导入"
+            "也可在 Excel/WPS 中打开该文件、保存后再导入",
+            [(at, f"{at} 的公式 ={f.lstrip('=')} 没有保存计算结果，已按公式算出 {v}") for at, f, v in found],
         )
 
 
@@ -396,14 +412,18 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         forms, why = _recognise_grid(grid, options)
     for form in forms:
         form.skipped[:0] = hidden
-        errors_at = [s.reason for s in form.skipped if s.reason.startswith(ERROR_PREFIX)]
-        codes = [reason[len(ERROR_PREFIX) :].split("（")[0] for reason in errors_at]
+        errors_at = [(s.cell, s.reason) for s in form.skipped if s.reason.startswith(ERROR_PREFIX)]
+        codes = [reason[len(ERROR_PREFIX) :].split("（")[0] for _, reason in errors_at]
         if codes:
             count, errors = len(codes), sorted(set(codes))
-            form.checks.insert(
-                0,
+            form.ask(
                 f"有 {count} 个单元格是错误值（{'、'.join(errors)}），公式出错，这些单元格未导入，"
                 "不按 0 计；请在 Excel/WPS 中改正公式后再导入，或导入后在报告中填写",
+                [
+                    (cell, f"{cell} 是错误值 {code}（公式出错），未导入，不按 0 计；请填写")
+                    for (cell, _), code in zip(errors_at, codes, strict=True)
+                ],
+                first=True,
             )
         if grid.computed:
             _computed_check(grid, form)
@@ -412,12 +432,16 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         if grid.pictures:
             first = grid.ref(*min(grid.pictures))
             form.notes.append(f"表中有 {len(grid.pictures)} 处嵌入单元格的图片（如 {first}），图片未导入")
-        formulas = sum(1 for s in form.skipped if s.reason == NO_RESULT)
-        if formulas:  # a workbook written by a program, never opened and saved in Excel/WPS
-            form.checks.insert(
-                0,
-                f"有 {formulas} 个公式单元格没有保存计算结果（文件可能由其他软件生成、未在 Excel/WPS 中"
+        unsaved = [s.cell for s in form.skipped if s.reason == NO_RESULT]
+        if unsaved:  # a workbook written by a program, never opened and saved in Excel/WPS
+            form.ask(
+                f"有 {len(unsaved)} 个公式单元格没有保存计算结果（文件可能由其他软件生成、未在 Excel/WPS 中"
                 "保存过），这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
+                [
+                    (cell, f"{cell} 是公式，但文件中没有保存它的计算结果，未导入，不按 0 计；请填写")
+                    for cell in unsaved
+                ],
+                first=True,
             )
     return forms, why
 
@@ -671,12 +695,14 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             continue
         values: dict[str, str] = {}
         refs: dict[str, str] = {}
+        unread_at: dict[str, str] = {}
         for key, c in cols.items():
             text = grid.text(r, c)
             ref = grid.ref(r, c)
             unread = _unread(grid, r, c)
             if unread:
                 form.skipped.append(Skip(ref, unread))
+                unread_at[key] = ref
                 continue
             if not text:
                 continue
@@ -692,7 +718,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             if note:
                 form.notes.append(f"{ref}：{note}")
             values[key], refs[key] = value, ref
-        form.funds.append(RawFund(_fund_label(label), values, refs))
+        form.funds.append(RawFund(_fund_label(label), values, refs, unread=unread_at))
         if FUND.weight in values and not form.execution_weight:
             form.execution_weight = values[FUND.weight]
 
@@ -725,24 +751,30 @@ def _check_units(form: RawForm, options: Options) -> None:
         for (big, big_ref), (small, small_ref), ratio in pairs:
             if big >= small * ratio and big_ref not in found and small_ref not in found:
                 found += [big_ref, small_ref]
-                form.checks.append(
+                text = (
                     f"{big_ref} 的 {number_text(big)} 是 {small_ref} 的 {number_text(small)} 的 "
                     f"{int(big / small)} 倍，可能有一格按元、另一格按万元填写；未改动，请核对"
                 )
+                form.ask(text, [(big_ref, ""), (small_ref, "")])
     values = [v for row in amounts for _, v, _ in row]
     if not values:
         return
     unit = options.report_unit
+    largest_at = next(ref for row in amounts for _, v, ref in row if v == max(values))
     if form.unit_stated == "元" and unit == "万元" and max(values) <= TOO_SMALL:
         largest = number_text(max(values) * 10000)
-        form.checks.append(
-            f"资金表注明单位为元，但最大的金额只有 {largest} 元，可能实际按万元填写；已按元换算为万元，请核对"
+        form.ask(
+            f"资金表注明单位为元，但最大的金额只有 {largest} 元，可能实际按万元填写；"
+            "已按元换算为万元，请核对",
+            [(largest_at, "")],
         )
     elif form.unit_stated != "元" and unit == "万元" and max(values) >= TOO_BIG:
         stated = "资金表单位为万元" if form.unit_stated else "资金表未注明单位，已按万元读入"
-        form.checks.append(
+        huge = [ref for row in amounts for _, v, ref in row if v >= TOO_BIG]
+        form.ask(
             f"{stated}，但有金额达 {number_text(max(values))} 万元（超过 100 亿元），可能实际按元填写；"
-            "未换算，请核对"
+            "未换算，请核对",
+            [(ref, "") for ref in huge],
         )
 
 
@@ -972,6 +1004,7 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
         for key, c in cols.items():
             if key == "seq":
                 continue
+            refs[key] = grid.ref(r, c)  # also a cell not read: a flag about it finds its place
             unread = _unread(grid, r, c)
             if unread:
                 form.skipped.append(Skip(grid.ref(r, c), unread))
@@ -979,16 +1012,22 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
             text = grid.text(r, c)
             if key in LEVEL_KEYS and (r, c) != grid.anchor(r, c) and grid.anchor(r, c)[0] < hr:
                 text = ""
-            refs[key] = grid.ref(r, c)
             if key in INDICATOR_AMOUNTS:
                 value, reason = read_score(text)
                 percent = _PERCENT.fullmatch(unicodedata.normalize("NFKC", text).strip())
                 if value is None and key == IND.weight and percent:
                     value = read_score(percent.group(1))[0]  # 权重 "10%": 10 of the form's 100 points
-                    if value is not None and not any(w.startswith(PERCENT_WEIGHTS) for w in form.checks):
-                        form.checks.append(
-                            f"{PERCENT_WEIGHTS}（如{grid.ref(r, c)}的“{text.strip()}”），"
-                            f"已按分值 {value} 导入，请核对"
+                    if value is not None:
+                        said = next((w for w in form.checks if w.startswith(PERCENT_WEIGHTS)), "")
+                        cell = (
+                            grid.ref(r, c),
+                            f"指标权重“{text.strip()}”按百分数填写，已按分值 {value} 导入",
+                        )
+                        form.ask(
+                            said
+                            or f"{PERCENT_WEIGHTS}（如{grid.ref(r, c)}的“{text.strip()}”），"
+                            f"已按分值 {value} 导入，请核对",
+                            [cell],
                         )
                 if value is None:
                     form.skipped.append(Skip(grid.ref(r, c), reason))
@@ -1045,8 +1084,12 @@ def _fraction_for_percent(
         f"实际完成值是小于 1 的数字而指标值是百分数（如 {found[0]} 的 {actual}），可能是单元格显示为"
         f"百分比（{shown}）的数字（.xls 文件的显示格式无法读取），已按 {actual} 导入，请核对"
     )
-    if len(found) == 1:
-        form.checks.append(message)
+    said = next((w for w in form.checks if w.startswith(FRACTION_CHECK)), "")
+    cell = f"实际完成值 {actual} 可能是显示为百分比（{shown}）的数字，已按 {actual} 导入"
+    form.ask(said or message, [(found[-1], cell)])
+
+
+FRACTION_CHECK = "实际完成值是小于 1 的数字而指标值是百分数"
 
 
 def _share(text: str, percent: bool) -> Decimal | None:
@@ -1101,9 +1144,11 @@ def _coefficient(
             form.notes.append(f"指标得分按“指标权重 × 得分系数”算出（如 {example}）")
         computed.append(ref)
     elif Decimal(printed) != score:
-        form.checks.append(
-            f"{refs.get(IND.score, ref)}：指标得分为 {printed}，按得分系数算应为 {value}"
-            f"（{weight} × {shown}），已按表中得分导入，请核对"
+        at = refs.get(IND.score, ref)
+        form.ask(
+            f"{at}：指标得分为 {printed}，按得分系数算应为 {value}（{weight} × {shown}），"
+            "已按表中得分导入，请核对",
+            [(at, "")],
         )
 
 

@@ -19,7 +19,7 @@ from core.templates import TemplateError, get_template
 # they are absent (core.review.lean reads the columns a file has): the review reads such a file as it
 # is instead of copying it into memory and migrating the copy (3 ms a file on a first scan). A new
 # migration is not listed until it is of that kind: files before it are then upgraded in memory.
-READ_AS_IS = frozenset({"m002_meta", "m003_indicator_columns", "m004_form_code_office"})
+READ_AS_IS = frozenset({"m002_meta", "m003_indicator_columns", "m004_form_code_office", "m005_review_flags"})
 
 
 class NewerVersionError(StorageError):

@@ -90,3 +90,15 @@ def check_goals(ctx: FormCtx, row: int, goal: Goal) -> list[Problem]:
     if goal.goal.strip() and not goal.achieved.strip():
         out.append(ctx.problem("S07", f"第 {row + 1} 条目标的实际完成情况为空", GOALS, row, GOAL.achieved))
     return out
+
+
+CHECKED_HINT = "核对无误后右键选“已核对”"
+
+
+@form_rule(Table.REVIEW_FLAGS)
+def check_review_flags(ctx: FormCtx) -> Iterator[Problem]:
+    """S24: each 请核对 an import left at a cell, until the user marks it 已核对."""
+    for flag in ctx.form.review_flags:
+        where = f"读自 {flag.origin}；" if flag.origin else ""
+        message = f"导入时请核对：{flag.text}（{where}{CHECKED_HINT}）"
+        yield ctx.problem("S24", message, Table(flag.cell_table), flag.row, flag.column)

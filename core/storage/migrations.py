@@ -123,7 +123,24 @@ def m004_form_code_office(db: sqlite_utils.Database) -> None:
         forms.add_column(name, str)
 
 
-STEPS = (m001_initial, m002_meta, m003_indicator_columns, m004_form_code_office)
+def m005_review_flags(db: sqlite_utils.Database) -> None:
+    """请核对 flags an import leaves at a form's cells, until the user marks each 已核对 (none in old
+    files: they gain the empty table)."""
+    db.table("review_flags").create(
+        {
+            **_TEXT_ROW,
+            "cell_table": str,
+            "cell_row": int,
+            "cell_column": str,
+            "text": str,
+            "origin": str,
+        },
+        pk=("form_id", "position"),
+        foreign_keys=[("form_id", "forms", "id")],
+    )
+
+
+STEPS = (m001_initial, m002_meta, m003_indicator_columns, m004_form_code_office, m005_review_flags)
 STEP_NAMES = [f.__name__ for f in STEPS]
 SCHEMA_VERSION = len(STEPS)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from core.model import Form, NarrativeSection, Report, Signoff
+from core.model import Form, NarrativeSection, Report, ReviewFlag, Signoff
 from core.schema import ROW_TYPES, STORAGE_TABLES, Column, Kind, Table, columns, declared
 from core.storage.database import RowsDamaged, atomic
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 TABLES: dict[str, str] = {t: STORAGE_TABLES[t] for t in ROW_TYPES}
+FLAGS = STORAGE_TABLES[Table.REVIEW_FLAGS]  # 请核对 flags: a few per imported form, read with the forms
 
 
 def _s(value: Any) -> str:
@@ -233,16 +234,42 @@ class _FormRows:
         return [form, *itertools.islice(after, self.AHEAD)]
 
 
+def _flags_by_form(db: Connected) -> dict[int, list[ReviewFlag]]:
+    """Every 请核对 flag of the file by form id, in order (none in a file older than the table)."""
+    present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({FLAGS})")}
+    if not present:
+        return {}
+    cols = columns(Table.REVIEW_FLAGS)
+    out: dict[int, list[ReviewFlag]] = {}
+    for rec in _dicts(db, f"SELECT * FROM {FLAGS} ORDER BY form_id, position"):
+        out.setdefault(int(rec["form_id"]), []).append(
+            ReviewFlag(**{c.key: from_db(c, rec.get(c.storage)) for c in cols if c.storage in present})
+        )
+    return out
+
+
+def write_flags(db: Connected, form: Form) -> None:
+    """Replace the 请核对 flags of one form (inside the caller's transaction)."""
+    db.conn.execute(f"DELETE FROM {FLAGS} WHERE form_id = ?", [form.uid])
+    records = []
+    for i, flag in enumerate(form.review_flags):
+        record = _record(flag, columns(Table.REVIEW_FLAGS))
+        records.append({"form_id": form.uid, "position": i, **record})
+    _insert(db, FLAGS, records)
+
+
 def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]] | None) -> list[Form]:
     """The forms of the file with the rows of ``rows_of``; None: with their rows left unread."""
     forms = []
     source = _FormRows(db) if rows_of is None else None
+    flags = _flags_by_form(db)
     for rec in _dicts(db, "SELECT * FROM forms ORDER BY position"):
         form = Form(
             kind=rec["kind"],
             **_values(rec, columns(Table.HEADER)),
             signoff=signoff_from_db(rec["signoff"]),
             uid=int(rec["id"]),
+            review_flags=flags.get(int(rec["id"]), []),
         )
         if source is not None:
             form.defer_rows(source)
@@ -355,9 +382,11 @@ def write_form(db: Connected, form: Form, position: int) -> None:
         form.uid = int(cursor.lastrowid or 0)
     for table in TABLES:
         write_form_table(db, form, table)
+    write_flags(db, form)
 
 
 def delete_form(db: Connected, uid: int) -> None:
+    db.conn.execute(f"DELETE FROM {FLAGS} WHERE form_id = ?", [uid])
     for name in TABLES.values():
         db.conn.execute(f"DELETE FROM {name} WHERE form_id = ?", [uid])
     db.conn.execute("DELETE FROM forms WHERE id = ?", [uid])

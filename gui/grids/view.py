@@ -50,6 +50,7 @@ from gui.grids.base import LINE, GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, editor_text, input_target, set_editor_text
 from gui.grids.models import make_model
+from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -845,7 +846,11 @@ class GridView(QWidget):
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        at = self._view.indexAt(pos)
         if self.table == "indicators":
-            add_direction_actions(self.ctx, self._model.uid, self._view.indexAt(pos).row(), menu)
+            add_direction_actions(self.ctx, self._model.uid, at.row(), menu)
+        if at.isValid():  # a 请核对 an import left at this cell
+            column = self._model.column_key(at.column())
+            add_checked_action(self.ctx, self._model.uid, self.table, at.row(), column, menu)
         row_ops.fill_menu(self, menu)
         menu.popup(self._view.viewport().mapToGlobal(pos))
