@@ -32,7 +32,7 @@ def _doubtful(seed_xlsx: Path, folder: Path) -> Path:  # noqa: F811
     wb, ws = one_sheet(seed_xlsx)
     ws["F7"] = 7094700
     ws["G14"] = "10%"
-    ws["F16"] = "=ROUND(F15*100,0)&\"%\""
+    ws["F16"] = '=ROUND(F15*100,0)&"%"'
     path = folder / FILE
     wb.save(path)
     return path

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from PySide6.QtWidgets import QMenu
 
 from core.schema import FUND, Table
