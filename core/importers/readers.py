@@ -354,6 +354,7 @@ def _calamine_grids(
     budget = MAX_CELLS
     try:
         chosen = _chosen_breaks(path, data) if kind == "xlsx" else {}
+        percent = _xls_percent(path, data) if kind == "xls" else None
         for index, meta in enumerate(workbook.sheets_metadata):
             if "WorkSheet" not in str(meta.typ):
                 continue
@@ -363,7 +364,9 @@ def _calamine_grids(
             sheet = workbook.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
             grid = Grid(str(path), meta.name, SHEET, index=index)
-            grid.formats_known = kind != "xls"  # (calamine gives no number formats of an .xls)
+            # calamine gives no number formats of an .xls: those of its percentage cells are read from
+            # the file's own records (core.importers.biff) when its structure can be followed
+            grid.formats_known = kind != "xls" or percent is not None
             grid.hidden = meta.visible != pc.SheetVisibleEnum.Visible
             for r, row in enumerate(rows):
                 if budget <= 0:
@@ -388,11 +391,32 @@ def _calamine_grids(
                 grid.cells.pop()
             grid.merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             grid.index_merges()
+            if percent:
+                _as_percentages(grid, percent.get(meta.name, set()))
             grids.append(grid)
     finally:
         workbook.close()
         handle.close()
     return grids
+
+
+def _xls_percent(path: Path, data: bytes | None) -> dict[str, set[tuple[int, int]]] | None:
+    """The cells of an .xls whose number format shows a percentage, per sheet (None: unknown)."""
+    from core.importers.biff import percent_cells
+
+    try:
+        return percent_cells(data if data is not None else path.read_bytes())
+    except (OSError, MemoryError):
+        return None
+
+
+def _as_percentages(grid: Grid, cells: set[tuple[int, int]]) -> None:
+    """A number in a cell formatted as a percentage reads as the percentage it shows (1 → 100%,
+    0.9681 → 96.81%), as typed into the cell (as an .xlsx's, ``_percent_cells``)."""
+    for cell in cells & grid.numeric:
+        r, c = cell
+        grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
+        grid.numeric.discard(cell)
 
 
 def _xls_password(path: Path, pc: Any) -> bool:

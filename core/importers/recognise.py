@@ -954,6 +954,8 @@ def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawFo
     titles = _anchors(grid, hr) if hr >= 0 else []
     coefficient = next((c for c, t in titles if starts(t, COEFFICIENT)), None)  # 重庆's 得分系数(%)
     in_percent = coefficient is not None and "%" in unicodedata.normalize("NFKC", grid.text(hr, coefficient))
+    if in_percent and coefficient is not None and not grid.formats_known:
+        in_percent = not _shares_in_percent_column(grid, start, end, coefficient, form)
     for c, title in _anchors(grid, hr) if hr >= 0 else []:
         if c <= first_level or c in mapped or c == coefficient:
             continue
@@ -1090,6 +1092,32 @@ def _fraction_for_percent(
 
 
 FRACTION_CHECK = "实际完成值是小于 1 的数字而指标值是百分数"
+SHARES_CHECK = "得分系数列标明“%”，但其中的数字都不大于 1"
+
+
+def _shares_in_percent_column(grid: Grid, start: int, end: int, c: int, form: RawForm) -> bool:
+    """A 得分系数(%) column of an .xls whose formats are unknown where every number is at most 1
+    (1, 0.8, 0.667): cells showing 100%, 80% … saved as the shares they are, not 1% and 0.8%. Read
+    as shares (asked about, at each cell); a column with any number above 1 is in percent."""
+    cells = [(r, grid.text(r, c)) for r in range(start, min(end, grid.height)) if grid.is_number(r, c)]
+    try:
+        numbers = [Decimal(text) for _, text in cells if text]
+    except InvalidOperation:
+        return False
+    if not numbers or any(n > 1 or n < 0 for n in numbers):
+        return False
+    example = next(((r, t) for r, t in cells if Decimal(t) != 0), cells[0])
+    shown = number_text(Decimal(example[1]) * 100) + "%"
+    form.ask(
+        f"{SHARES_CHECK}（如 {grid.ref(example[0], c)} 的 {example[1]}）：.xls 文件的显示格式无法读取，"
+        f"已按比例读入（{example[1]} 即 {shown}），请核对",
+        [
+            (grid.ref(r, c), f"得分系数 {t} 已按比例读入（即 {number_text(Decimal(t) * 100)}%）")
+            for r, t in cells
+            if t
+        ],
+    )
+    return True
 
 
 def _share(text: str, percent: bool) -> Decimal | None:

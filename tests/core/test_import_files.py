@@ -535,31 +535,101 @@ def test_wps_pictures_in_cells_are_not_read_as_text(seed_xlsx: Path, tmp_path: P
     assert part.notes == [f"表中有 1 处嵌入单元格的图片（如 {SHEET}!I13），图片未导入"]
 
 
-def test_xls_percent_cells_read_as_fractions_are_asked_about(tmp_path: Path) -> None:
-    """An .xls keeps 96.81% as 0.9681 and calamine gives no formats: against a ≥90% target the number
-    is kept as read and the preview asks once (a 0.9681 scored as 0.9681 % would be a miss)."""
+def _xls(path: Path, rows: list[list[Any]], percent_cols: set[int], number_format: str = "0.00%") -> Path:
+    """A real .xls (xlwt, BIFF8): the numbers of ``percent_cols`` (below the header rows) formatted
+    as percentages, as Excel keeps 96.81% typed into a cell: the number 0.9681 and a format."""
     xlwt = pytest.importorskip("xlwt")
-    percent = xlwt.easyxf(num_format_str="0.00%")
+    percent = xlwt.easyxf(num_format_str=number_format)
     book = xlwt.Workbook()
     sheet = book.add_sheet("Sheet1")
-    rows = [
-        ["项目名称", "业务工作经费"],
-        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
-        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", 0.9681, 10, 10],
-        ["产出指标", "质量指标", "合格率", "≥95%", 0.97, 10, 10],
-        ["产出指标", "数量指标", "培训人次", "≥100人次", 1, 10, 10],
-    ]
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            sheet.write(r, c, value, percent if c == 4 and r > 1 else xlwt.Style.default_style)
-    path = tmp_path / "去年自评表.xls"
+            numeric = isinstance(value, (int, float)) and c in percent_cols and r > 1
+            sheet.write(r, c, value, percent if numeric else xlwt.Style.default_style)
     book.save(str(path))
+    return path
+
+
+XLS_ROWS = [
+    ["项目名称", "业务工作经费"],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", 0.9681, 10, 10],
+    ["产出指标", "质量指标", "合格率", "≥95%", 0.97, 10, 10],
+    ["产出指标", "数量指标", "培训人次", "≥100人次", 100, 10, 10],
+    ["产出指标", "质量指标", "完成率", "=100%", 1, 10, 10],
+]
+
+
+def test_xls_percent_cells_read_as_they_show(tmp_path: Path) -> None:
+    """An .xls keeps 96.81% as 0.9681 and 100% as 1, and calamine gives values only: the formats are
+    read from the file's own records, so the cells read as Excel shows them (no question asked)."""
+    path = _xls(tmp_path / "去年自评表.xls", XLS_ROWS, {4})
     _preview, part, form = imported(path)
-    assert [i.actual for i in form.indicators] == ["0.9681", "0.97", "1"]
+    assert [i.actual for i in form.indicators] == ["96.81%", "97%", "10000%", "100%"]
+    assert not part.checks
+
+
+def test_xls_whose_formats_cannot_be_read_asks_about_fractions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When an .xls's records cannot be followed (an older BIFF, a damaged stream), a number ≤ 1
+    against a ≥90% target is kept as read and the preview asks once (0.9681 scored as 0.9681 % would
+    be a miss), at each such cell."""
+    import core.importers.biff as biff
+
+    monkeypatch.setattr(biff, "percent_cells", lambda data: None)
+    path = _xls(tmp_path / "去年自评表.xls", XLS_ROWS[:5], {4})
+    _preview, part, form = imported(path)
+    assert [i.actual for i in form.indicators] == ["0.9681", "0.97", "100"]
     assert part.checks == [
         "实际完成值是小于 1 的数字而指标值是百分数（如 Sheet1!E3 的 0.9681），可能是单元格显示为百分比"
         "（96.81%）的数字（.xls 文件的显示格式无法读取），已按 0.9681 导入，请核对"
     ]
+    assert [(f.cell_row, f.cell_column) for f in form.review_flags] == [(0, "actual"), (1, "actual")]
+
+
+CHONGQING_XLS = [
+    ["项目名称", "业务工作经费"],
+    [*CHONGQING, "计量单位", "指标权重", "得分系数(%)"],
+    ["产出", "数量指标", "培训人次", "正向", "100", "120", "110", "人次", 20, 1],
+    ["产出", "质量指标", "培训合格率", "正向", "95", "95", "96", "%", 10, 0.8],
+    ["满意度", "满意度指标", "学员满意度", "正向", "90", "90", "92", "%", 10, 0.667],
+]
+
+
+def test_xls_score_coefficient_of_100_percent_is_the_whole_weight(tmp_path: Path) -> None:
+    """重庆's 得分系数(%) typed as 100% in an .xls is the number 1 with a percent format: it is the
+    whole weight (20 × 100% = 20), not 1% of it (0.2)."""
+    path = _xls(tmp_path / "重庆.xls", CHONGQING_XLS, {9}, "0%")
+    _preview, part, form = imported(path)
+    assert [(i.weight, i.score) for i in form.indicators] == [("20", "20"), ("10", "8"), ("10", "6.67")]
+    assert not part.checks
+
+
+def test_xls_score_coefficients_without_formats_read_by_their_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Formats unknown: a 得分系数(%) column whose numbers are all at most 1 (1, 0.8, 0.667) holds
+    shares, not 1% and 0.8%: read as such and asked about at each score; a column with 80 and 100
+    is in percent, as its title says."""
+    import core.importers.biff as biff
+
+    monkeypatch.setattr(biff, "percent_cells", lambda data: None)
+    path = _xls(tmp_path / "重庆.xls", CHONGQING_XLS, set())
+    _preview, part, form = imported(path)
+    assert [(i.weight, i.score) for i in form.indicators] == [("20", "20"), ("10", "8"), ("10", "6.67")]
+    assert part.checks == [
+        "得分系数列标明“%”，但其中的数字都不大于 1（如 Sheet1!J3 的 1）：.xls 文件的显示格式无法读取，"
+        "已按比例读入（1 即 100%），请核对"
+    ]
+    assert [(f.cell_row, f.cell_column, f.text) for f in form.review_flags] == [
+        (0, "score", "得分系数 1 已按比例读入（即 100%）"),
+        (1, "score", "得分系数 0.8 已按比例读入（即 80%）"),
+        (2, "score", "得分系数 0.667 已按比例读入（即 66.7%）"),
+    ]
+    percent = [row[:9] + [row[9] * 100] if i > 1 else row for i, row in enumerate(CHONGQING_XLS)]
+    _preview, part, form = imported(_xls(tmp_path / "重庆2.xls", percent, set()))
+    assert [i.score for i in form.indicators] == ["20", "8", "6.67"] and not part.checks
 
 
 def test_word_symbols_inserted_from_the_symbol_font(tmp_path: Path) -> None:
