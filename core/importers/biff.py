@@ -1,4 +1,5 @@
-"""Which cells of an .xls (BIFF8) workbook show their number as a percentage.
+"""Which cells of an .xls (BIFF8) workbook show their number as a percentage, and which formulas
+were saved without a result.
 
 calamine gives an .xls cell's value without its number format: 100% typed into a 得分系数 or 完成率
 cell is the number 1, 96.81% is 0.9681, and read as such they are 1% and 0.9681. This reads the
@@ -7,12 +8,17 @@ workbook globals, and the cell records (NUMBER, RK, MULRK, FORMULA) of each work
 its XF. Only that; values still come from calamine. Anything it cannot follow (a damaged or
 encrypted file, BIFF5 and older, a stream cut short) gives None, and the reader goes on without
 formats as before (the recogniser then asks about numbers ≤ 1 beside percentage targets).
+
+A program that writes .xls (xlwt and the like) saves each formula with an empty result for Excel to
+compute on opening; calamine reads such a cell as blank. When no formula of the workbook has a
+result saved (Excel saves every one), those cells are named as formulas without a result.
 """
 
 from __future__ import annotations
 
 import re
 import struct
+from dataclasses import dataclass, field
 
 BIFF8 = 0x0600
 FREE = 0xFFFFFFFA  # a sector number at or above this ends a chain (end of chain, free, FAT, DIFAT)
@@ -23,6 +29,15 @@ BOF, EOF, FORMAT, XF, BOUNDSHEET, FILEPASS = 0x0809, 0x000A, 0x041E, 0x00E0, 0x0
 NUMBER, RK, MULRK, FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
 
 Cells = dict[str, set[tuple[int, int]]]
+
+
+@dataclass
+class Formats:
+    """Per worksheet name: the number cells formatted as a percentage, and the formula cells saved
+    with no result (only when the workbook has no formula result at all)."""
+
+    percent: Cells = field(default_factory=dict)
+    unsaved: Cells = field(default_factory=dict)
 
 
 class _Bad(Exception):
@@ -119,9 +134,9 @@ def _text(body: bytes, at: int, count_size: int) -> str:
     return body[at : at + count].decode("latin-1")
 
 
-def percent_cells(data: bytes) -> Cells | None:
-    """Per worksheet name, the (row, column) of every number cell whose format shows a percentage;
-    None when the file's structure cannot be followed."""
+def formats(data: bytes) -> Formats | None:
+    """The percentage cells and the formulas without results of an .xls (``Formats``); None when the
+    file's structure cannot be followed."""
     try:
         stream = _stream(data, ("Workbook", "Book"))
         globals_ = _records(stream, 0)
@@ -144,20 +159,29 @@ def percent_cells(data: bytes) -> Cells | None:
                 if sheet_type == 0:
                     sheets.append((_text(body, 6, 1), offset))
         percent_xf = {i for i, f in enumerate(xf_formats) if f in percent_formats}
-        out: Cells = {}
+        out = Formats()
+        any_result = False
         for name, offset in sheets:
             found: set[tuple[int, int]] = set()
-            for kind, body in _records(stream, offset) if percent_xf else []:
+            empty: set[tuple[int, int]] = set()
+            for kind, body in _records(stream, offset):
                 if kind in (NUMBER, RK, FORMULA) and len(body) >= 6:
                     row, col, xf = struct.unpack_from("<HHH", body)
                     if xf in percent_xf:
                         found.add((row, col))
+                    if kind == FORMULA and len(body) >= 14:
+                        if body[12:14] == b"\xff\xff" and body[6] == 3:  # a blank result
+                            empty.add((row, col))
+                        else:
+                            any_result = True
                 elif kind == MULRK and len(body) >= 6:
                     row, first = struct.unpack_from("<HH", body)
                     for i in range((len(body) - 6) // 6):
                         if struct.unpack_from("<H", body, 4 + 6 * i)[0] in percent_xf:
                             found.add((row, first + i))
-            out[name] = found
+            out.percent[name], out.unsaved[name] = found, empty
+        if any_result:  # Excel saved them: a blank result is a formula giving "" (=IF(…,"",…))
+            out.unsaved = {}
         return out
     except (_Bad, struct.error, IndexError, ValueError):
         return None

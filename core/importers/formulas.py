@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from core.importers.grid import Grid
+from core.importers.grid import Grid, column_letter
 
 _CELL = r"\$?[A-Z]{1,3}\$?\d+"
 _TOKEN = re.compile(rf"\s*(?:(SUM)\(|({_CELL}(?::{_CELL})?)|(\d+(?:\.\d+)?)|([-+,)]))", re.I)
@@ -164,3 +164,49 @@ def compute_missing(grid: Grid, formulas: dict[tuple[int, int], str]) -> dict[tu
         grid.missing_formulas.discard(at)
         computed[at] = formula
     return computed
+
+
+# An R1C1 reference (Excel 2003 XML keeps formulas so): R5C3, R[-1]C, RC[2], R, C[-3] … not inside a
+# name (SEARCH, ROUND) or before a function's bracket.
+_R1C1 = re.compile(r"(?<![A-Za-z_.])R(\[-?\d+\]|\d+)?C(\[-?\d+\]|\d+)?(?![A-Za-z_(\d])")
+
+
+def r1c1_to_a1(formula: str, row: int, col: int) -> str:
+    """An R1C1 formula of the cell at (row, col) (0-based) in A1 style: "=SUM(R[-3]C:R[-1]C)" in F6
+    is "=SUM(F3:F5)". Text in quotes is left alone; a reference outside the sheet stays as written."""
+    parts = re.split(r'("[^"]*")', formula)
+
+    def one(match: re.Match[str]) -> str:
+        def at(part: str | None, base: int) -> tuple[int, bool]:
+            if not part:
+                return base, False
+            if part.startswith("["):
+                return base + int(part[1:-1]), False
+            return int(part) - 1, True
+
+        (r, r_abs), (c, c_abs) = at(match.group(1), row), at(match.group(2), col)
+        if r < 0 or c < 0:
+            return match.group(0)
+        return f"{'$' if c_abs else ''}{column_letter(c)}{'$' if r_abs else ''}{r + 1}"
+
+    return "".join(part if part.startswith('"') else _R1C1.sub(one, part) for part in parts)
+
+
+# A cell's text that is a formula, not a value: "=SUM(…)", "=F7+F8", "=R[-1]C*2" saved as text by
+# an export (a target "=100%" or "＝5名" is a value: an operator and a number).
+FORMULA_TEXT = re.compile(
+    r"^\s*=\s*(?:[A-Za-z][A-Za-z0-9._]*\s*\(|\$?[A-Za-z]{1,3}\$?\d+(?![\d.%])|"
+    r"R(?:\[-?\d+\]|\d+)?C(?:\[-?\d+\]|\d+)?(?![A-Za-z]))"
+)
+
+
+def formula_strings(grid: Grid) -> None:
+    """Cells whose saved value is a formula's text are no values: blanked and named as formulas
+    without a result (``missing_formulas``, ``formula_strings``), an R1C1 one shown in A1 style."""
+    for r, row in enumerate(grid.cells):
+        for c, text in enumerate(row):
+            if text and "=" in text[:3] and (r, c) not in grid.numeric and FORMULA_TEXT.match(text):
+                grid.formula_strings.add((r, c))
+                grid.formula_texts[(r, c)] = r1c1_to_a1(text.strip(), r, c)
+                grid.missing_formulas.add((r, c))
+                row[c] = ""

@@ -46,6 +46,11 @@ class Grid:
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas worked out on reading
+    # The formula of a cell whose value is missing (A1 style, as a user reads it), when the file says
+    # it: for the message naming the cell. ``formula_strings``: cells whose saved value is a formula's
+    # text ("=SUM(R[-3]C:R[-1]C)" stored as text by an export): never read as a value.
+    formula_texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    formula_strings: set[tuple[int, int]] = field(default_factory=set)
     pictures: set[tuple[int, int]] = field(default_factory=set)  # WPS pictures in cells (=DISPIMG)
     far_note: str = ""  # cells far outside the sheet's forms, left out on reading (readers)
     formats_known: bool = True  # False: a 96.81% cell may read as 0.9681 (.xls: formats not read)

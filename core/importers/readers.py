@@ -22,11 +22,14 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from defusedxml import ElementTree as SafeET
 
-from core.importers.formulas import compute_missing
+from core.importers.formulas import compute_missing, formula_strings, r1c1_to_a1
+
+if TYPE_CHECKING:
+    from core.importers.biff import Formats
 from core.importers.grid import SHEET, TABLE, Grid, Source
 from core.model import BREAK_STYLE_IDS, BREAKS_PROPERTY, SOFT_BREAK
 
@@ -310,6 +313,8 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
             source.grids, source.paragraphs = read_docx(path, data)
         else:
             raise ReadError(f"{path.name} 不是 Excel、WPS 或 Word 文件，无法识别")
+        for grid in source.grids:
+            formula_strings(grid)
     except ReadError as exc:
         source.error = str(exc)
         source.grids = []
@@ -354,7 +359,7 @@ def _calamine_grids(
     budget = MAX_CELLS
     try:
         chosen = _chosen_breaks(path, data) if kind == "xlsx" else {}
-        percent = _xls_percent(path, data) if kind == "xls" else None
+        xls = _xls_formats(path, data) if kind == "xls" else None
         for index, meta in enumerate(workbook.sheets_metadata):
             if "WorkSheet" not in str(meta.typ):
                 continue
@@ -366,7 +371,7 @@ def _calamine_grids(
             grid = Grid(str(path), meta.name, SHEET, index=index)
             # calamine gives no number formats of an .xls: those of its percentage cells are read from
             # the file's own records (core.importers.biff) when its structure can be followed
-            grid.formats_known = kind != "xls" or percent is not None
+            grid.formats_known = kind != "xls" or xls is not None
             grid.hidden = meta.visible != pc.SheetVisibleEnum.Visible
             for r, row in enumerate(rows):
                 if budget <= 0:
@@ -391,8 +396,11 @@ def _calamine_grids(
                 grid.cells.pop()
             grid.merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             grid.index_merges()
-            if percent:
-                _as_percentages(grid, percent.get(meta.name, set()))
+            if xls is not None:
+                _as_percentages(grid, xls.percent.get(meta.name, set()))
+                for r, c in xls.unsaved.get(meta.name, set()):
+                    if not grid.raw(r, c):  # saved for Excel to compute: no value to read
+                        grid.missing_formulas.add((r, c))
             grids.append(grid)
     finally:
         workbook.close()
@@ -400,12 +408,12 @@ def _calamine_grids(
     return grids
 
 
-def _xls_percent(path: Path, data: bytes | None) -> dict[str, set[tuple[int, int]]] | None:
-    """The cells of an .xls whose number format shows a percentage, per sheet (None: unknown)."""
-    from core.importers.biff import percent_cells
+def _xls_formats(path: Path, data: bytes | None) -> Formats | None:
+    """The percentage cells and the formulas saved without results of an .xls (None: unknown)."""
+    from core.importers import biff
 
     try:
-        return percent_cells(data if data is not None else path.read_bytes())
+        return biff.formats(data if data is not None else path.read_bytes())
     except (OSError, MemoryError):
         return None
 
@@ -615,6 +623,9 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) ->
                     formulas[at] = html.unescape(formula.group(2).decode("utf-8", "replace"))
     if formulas:
         grid.computed = compute_missing(grid, formulas)
+        grid.formula_texts.update(
+            {at: "=" + f.lstrip("=") for at, f in formulas.items() if at not in grid.computed}
+        )
     if percent:  # after the sums: they add the numbers saved (0.3 + 0.5), and show as their cell does
         _percent_cells(data, grid, percent)
     if b"DISPIMG(" in data:
@@ -759,6 +770,7 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                 grid.hidden_cols.update(range(col, col + span + 1))
             col += span
         occupied: set[tuple[int, int]] = set()
+        formulas: dict[tuple[int, int], str] = {}
         r = -1
         for row in table.iter(_ss("Row")) if table is not None else ():
             r = int(row.get(_ss("Index"), r + 2)) - 1
@@ -793,8 +805,9 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                 while len(row_cells) <= c:
                     row_cells.append("")
                 if data is None:
-                    if cell.get(_ss("Formula")):
+                    if cell.get(_ss("Formula")):  # R1C1, as Excel 2003 XML keeps formulas
                         grid.missing_formulas.add((r, c))
+                        formulas[(r, c)] = r1c1_to_a1(cell.get(_ss("Formula"), ""), r, c)
                 else:
                     text = cell_text("".join(data.itertext()))[0]
                     if data.get(_ss("Type")) == "Error":
@@ -816,6 +829,9 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
         while grid.cells and not any(grid.cells[-1]):
             grid.cells.pop()
         grid.index_merges()
+        if formulas:  # saved without results: the simple sums worked out, the others named
+            grid.computed = compute_missing(grid, formulas)
+            grid.formula_texts.update({at: f for at, f in formulas.items() if at not in grid.computed})
         grids.append(grid)
     if not grids:
         raise ReadError(f"{path.name} 中没有工作表")

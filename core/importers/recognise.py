@@ -322,6 +322,7 @@ def _hide_columns(grid: Grid) -> list[Skip]:
 
 
 NO_RESULT = "公式没有保存计算结果，未读取（请在 Excel/WPS 中打开并保存后再导入）"
+FORMULA_STRING = "单元格中是公式的文字“{formula}”，不是数值，未导入（导出时公式被存成了文字；请填入数值）"
 ERROR_PREFIX = "单元格为错误值 "
 ERROR_VALUE = ERROR_PREFIX + "{code}（公式出错），未导入；请在 Excel/WPS 中改正后再导入"
 
@@ -332,10 +333,26 @@ def _unread(grid: Grid, r: int, c: int) -> str:
     if not grid.missing_formulas and not grid.errors:
         return ""
     at = grid.anchor(r, c)
+    if at in grid.formula_strings:
+        return FORMULA_STRING.format(formula=grid.formula_texts.get(at, ""))
     if at in grid.missing_formulas:
         return NO_RESULT
     code = grid.errors.get(at)
     return ERROR_VALUE.format(code=code) if code else ""
+
+
+def _cell_named(cell: str, formulas: dict[str, str], then: str = "") -> str:
+    """A cell as a message names it: "Sheet1!F6", with its formula when the file says it; ``then``,
+    the words that follow, after a space unless a bracket ends it."""
+    formula = formulas.get(cell, "")
+    named = f"{cell}（{formula}）" if formula else cell
+    return f"{named}{then}" if formula or not then else f"{named} {then}"
+
+
+def _cells_named(cells: list[str], formulas: dict[str, str], most: int = 3) -> str:
+    """The first few of ``cells`` with their formulas: "Sheet1!F6（=SUM(F3:F5)）、Sheet1!G6 等"."""
+    named = "、".join(_cell_named(cell, formulas) for cell in cells[:most])
+    return named + (" 等" if len(cells) > most else "")
 
 
 def _computed_check(grid: Grid, form: RawForm) -> None:
@@ -385,6 +402,8 @@ def _band(grid: Grid, low: int, high: int) -> Grid:
     band.merges = [m for m in grid.merges if low <= m[1] and m[3] < high]
     band.numeric = {cell for cell in grid.numeric if inside(cell)}
     band.missing_formulas = {cell for cell in grid.missing_formulas if inside(cell)}
+    band.formula_texts = {cell: f for cell, f in grid.formula_texts.items() if inside(cell)}
+    band.formula_strings = {cell for cell in grid.formula_strings if inside(cell)}
     band.errors = {cell: code for cell, code in grid.errors.items() if inside(cell)}
     band.computed = {cell: f for cell, f in grid.computed.items() if inside(cell)}
     band.pictures = {cell for cell in grid.pictures if inside(cell)}
@@ -432,14 +451,33 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         if grid.pictures:
             first = grid.ref(*min(grid.pictures))
             form.notes.append(f"表中有 {len(grid.pictures)} 处嵌入单元格的图片（如 {first}），图片未导入")
+        formulas = {grid.ref(*at): f for at, f in grid.formula_texts.items()}
         unsaved = [s.cell for s in form.skipped if s.reason == NO_RESULT]
         if unsaved:  # a workbook written by a program, never opened and saved in Excel/WPS
             form.ask(
-                f"有 {len(unsaved)} 个公式单元格没有保存计算结果（文件可能由其他软件生成、未在 Excel/WPS 中"
-                "保存过），这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
+                f"有 {len(unsaved)} 个公式单元格没有保存计算结果（{_cells_named(unsaved, formulas)}；"
+                "文件可能由其他软件生成、未在 Excel/WPS 中保存过），这些单元格未导入，不按 0 计；"
+                "请在 Excel/WPS 中打开该文件、保存后再导入",
                 [
-                    (cell, f"{cell} 是公式，但文件中没有保存它的计算结果，未导入，不按 0 计；请填写")
+                    (
+                        cell,
+                        _cell_named(
+                            cell, formulas, "是公式，但文件中没有保存它的计算结果，未导入，不按 0 计；请填写"
+                        ),
+                    )
                     for cell in unsaved
+                ],
+                first=True,
+            )
+        as_text = [s.cell for s in form.skipped if s.reason.startswith(FORMULA_STRING[:8])]
+        if as_text:  # an export that wrote its formulas' text instead of their values
+            form.ask(
+                f"有 {len(as_text)} 个单元格中是公式的文字而不是数值（{_cells_named(as_text, formulas)}），"
+                "导出时公式被存成了文字，这些单元格未导入，不按 0 计；"
+                "请在原系统中导出数值，或导入后在报告中填写",
+                [
+                    (cell, _cell_named(cell, formulas, "中是公式的文字，不是数值，未导入；请填写"))
+                    for cell in as_text
                 ],
                 first=True,
             )

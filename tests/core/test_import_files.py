@@ -458,8 +458,8 @@ def test_simple_formulas_saved_without_results_are_worked_out(seed_xlsx: Path, t
     assert funds_of(form) == funds_of(_original())
     assert indicators_of(form) == indicators_of(_original())
     assert part.checks == [
-        "有 1 个公式单元格没有保存计算结果（文件可能由其他软件生成、未在 Excel/WPS 中保存过），"
-        "这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
+        f"有 1 个公式单元格没有保存计算结果（{SHEET}!I6（=ROUND(G6*H6,2)）；文件可能由其他软件生成、"
+        "未在 Excel/WPS 中保存过），这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
         "有 5 个公式单元格没有保存计算结果（文件可能由其他软件生成），已按公式算出"
         f"（如 {SHEET}!D6：=SUM(D7:D9) 得 153.03），请核对；也可在 Excel/WPS 中打开该文件、保存后再导入",
     ]
@@ -577,7 +577,7 @@ def test_xls_whose_formats_cannot_be_read_asks_about_fractions(
     be a miss), at each such cell."""
     import core.importers.biff as biff
 
-    monkeypatch.setattr(biff, "percent_cells", lambda data: None)
+    monkeypatch.setattr(biff, "formats", lambda data: None)
     path = _xls(tmp_path / "去年自评表.xls", XLS_ROWS[:5], {4})
     _preview, part, form = imported(path)
     assert [i.actual for i in form.indicators] == ["0.9681", "0.97", "100"]
@@ -614,7 +614,7 @@ def test_xls_score_coefficients_without_formats_read_by_their_column(
     is in percent, as its title says."""
     import core.importers.biff as biff
 
-    monkeypatch.setattr(biff, "percent_cells", lambda data: None)
+    monkeypatch.setattr(biff, "formats", lambda data: None)
     path = _xls(tmp_path / "重庆.xls", CHONGQING_XLS, set())
     _preview, part, form = imported(path)
     assert [(i.weight, i.score) for i in form.indicators] == [("20", "20"), ("10", "8"), ("10", "6.67")]
@@ -769,3 +769,115 @@ def test_a_stray_cell_at_the_sheet_edge_does_not_end_the_program(
             "stray.xlsx 的第 1 个工作表范围过大（999999 行 × 702 列），无法读取；"
             "请在 Excel/WPS 中删除表格下方和右侧多余的行列，保存后再导入"
         )
+
+
+# ---- formulas with no value saved (R1C1 in Excel 2003 XML; formula text; .xls written by programs)
+def _spreadsheetml(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text(
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="项目自评"><Table>'
+        + "".join(f"<Row>{''.join(r)}</Row>" for r in rows)
+        + "</Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _ss_cell(value: object = None, formula: str = "") -> str:
+    attr = f' ss:Formula="{formula}"' if formula else ""
+    if value is None:
+        return f"<Cell{attr}/>"
+    kind = "Number" if isinstance(value, int | float) else "String"
+    return f'<Cell{attr}><Data ss:Type="{kind}">{value}</Data></Cell>'
+
+
+INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+
+
+def test_r1c1_formulas_saved_without_results_are_named_in_a1(tmp_path: Path) -> None:
+    """Excel 2003 XML keeps formulas in R1C1 (=SUM(R[-2]C:R[-1]C)); saved by a program they have no
+    Data: a simple sum is worked out (as an .xlsx's) and asked about; another (=ROUND(…)) is not
+    read, never as 0 and never as its text, and the preview names the cell and its formula in the A1
+    style a user sees in Excel."""
+    rows = [
+        [_ss_cell("项目名称"), _ss_cell("安徽试点项目")],
+        [_ss_cell(t) for t in INDICATOR_HEADER],
+        [_ss_cell(t) for t in ("产出指标", "数量指标", "培训人次", "≥100人次", "120人次")]
+        + [_ss_cell(10), _ss_cell(10)],
+        [_ss_cell(t) for t in ("产出指标", "数量指标", "培训班次", "≥4次", "5次")]
+        + [_ss_cell(10), _ss_cell(10)],
+        [_ss_cell(t) for t in ("产出指标", "质量指标", "合格率", "≥95%", "96%")]
+        + [_ss_cell(formula="=SUM(R[-2]C:R[-1]C)"), _ss_cell(formula="=ROUND(R[-2]C*0.5,0)")],
+    ]
+    path = _spreadsheetml(tmp_path / "安徽自评模板.xls", rows)
+    _preview, part, form = imported(path)
+    assert [(i.weight, i.score) for i in form.indicators] == [("10", "10"), ("10", "10"), ("20", "")]
+    assert part.checks == [
+        "有 1 个公式单元格没有保存计算结果（项目自评!G5（=ROUND(G3*0.5,0)）；文件可能由其他软件生成、"
+        "未在 Excel/WPS 中保存过），这些单元格未导入，不按 0 计；请在 Excel/WPS 中打开该文件、保存后再导入",
+        "有 1 个公式单元格没有保存计算结果（文件可能由其他软件生成），已按公式算出"
+        "（如 项目自评!F5：=SUM(F3:F4) 得 20），请核对；也可在 Excel/WPS 中打开该文件、保存后再导入",
+    ]
+    assert [(f.cell_row, f.cell_column, f.text) for f in form.review_flags] == [
+        (
+            2,
+            "score",
+            "项目自评!G5（=ROUND(G3*0.5,0)）是公式，但文件中没有保存它的计算结果，未导入，不按 0 计；请填写",
+        ),
+        (2, "weight", "项目自评!F5 的公式 =SUM(F3:F4) 没有保存计算结果，已按公式算出 20"),
+    ]
+
+
+def test_formula_text_saved_as_a_value_is_never_imported(seed_xlsx: Path, tmp_path: Path) -> None:
+    """An export that writes a formula's text as the cell's value ("=SUM(R[-3]C:R[-1]C)", "=F7+F8"
+    as text): not a number, not imported as text either; named with the formula in A1 style. A
+    target written "=100%" is a value (an operator and a number) and stays."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["F6"] = "=SUM(R[-3]C:R[-1]C)"
+    ws["F6"].data_type = "s"
+    ws["G14"] = "=G13"
+    ws["G14"].data_type = "s"
+    ws["E16"] = "=100%"
+    ws["E16"].data_type = "s"
+    path = tmp_path / "导出.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert form.funds[0].executed == "" and form.indicators[1].weight == ""
+    assert form.indicators[3].target == "=100%"
+    assert part.checks[0] == (
+        f"有 2 个单元格中是公式的文字而不是数值（{SHEET}!F6（=SUM(F3:F5)）、{SHEET}!G14（=G13）），"
+        "导出时公式被存成了文字，这些单元格未导入，不按 0 计；请在原系统中导出数值，或导入后在报告中填写"
+    )
+    assert {s.cell: s.reason for s in part.skipped}[f"{SHEET}!G14"] == (
+        "单元格中是公式的文字“=G13”，不是数值，未导入（导出时公式被存成了文字；请填入数值）"
+    )
+    assert [(f.cell_table, f.cell_row, f.cell_column) for f in form.review_flags][:2] == [
+        ("funds", 0, "executed"),
+        ("indicators", 1, "weight"),
+    ]
+
+
+def test_xls_formulas_written_by_a_program_are_named_not_read_as_blank(tmp_path: Path) -> None:
+    """A program that writes .xls (here xlwt) saves each formula with an empty result for Excel to
+    compute: calamine reads a blank. With no formula result anywhere in the workbook, each such cell
+    in the form is named as a formula without a result (not 0, not blank without a word)."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    rows: list[list[Any]] = [
+        ["项目名称", "业务工作经费"],
+        INDICATOR_HEADER,
+        ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", 10, 10],
+        ["产出指标", "数量指标", "培训班次", "≥4次", "5次", 10, xlwt.Formula("F4")],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    path = tmp_path / "系统导出.xls"
+    book.save(str(path))
+    _preview, part, form = imported(path)
+    assert [i.score for i in form.indicators] == ["10", ""]
+    assert part.checks[0].startswith("有 1 个公式单元格没有保存计算结果（Sheet1!G4；")
+    assert [(f.cell_row, f.cell_column) for f in form.review_flags] == [(1, "score")]

@@ -65,7 +65,8 @@ def test_checks_of_an_import_are_kept_at_their_cells_and_listed(seed_xlsx: Path,
         ]
         assert form.funds[1].executed == "7094700" and form.indicators[1].weight == "10"
         assert all(f.origin.startswith(f"{FILE} {SHEET}!") for f in form.review_flags)
-        unsaved = f"{SHEET}!F16 是公式，但文件中没有保存它的计算结果，未导入"
+        unsaved = f'{SHEET}!F16（=ROUND(F15*100,0)&"%"）是公式，但文件中没有保存它的计算结果，未导入'
+
         assert form.review_flags[0].text.startswith(unsaved)
         problems = [p for p in check_report(doc.report, doc.template) if p.rule == "S24"]
         assert {p.severity for p in problems} == {WARNING}
