@@ -35,6 +35,7 @@ from core.importers.words import (
     bare,
     fund_column,
     indicator_column,
+    name_key,
     name_label,
     norm,
     starts,
@@ -521,7 +522,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     if not name_rows:
         # one form from the top (the 一体化 template, 广元's 部门整体 without a name row)
         return [_form(grid, 0, grid.height, options)], ""
-    forms = []
+    forms: list[RawForm] = []
     starts_at = [r for r, _, _ in name_rows]
     # several forms on one sheet: each starts at its title above the name row
     bounds = []
@@ -534,8 +535,76 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         previous_end = r + 1
     for i, top in enumerate(bounds):
         end = bounds[i + 1] if i + 1 < len(bounds) else grid.height
-        forms.append(_form(grid, top if i else 0, end, options))
+        form = _form(grid, top if i else 0, end, options)
+        if forms and _page_repeat(forms[-1], form):  # the header printed again on the next page
+            if not form.indicators and forms[-1].indicator_cols:
+                below = _after_header_fields(grid, starts_at[i], end)
+                _indicators(grid, -1, forms[-1].indicator_cols, end, form, options, from_row=below)
+            _join_page(forms[-1], form, grid, starts_at[i])
+            continue
+        forms.append(form)
     return forms, ""
+
+
+def _page_repeat(above: RawForm, form: RawForm) -> bool:
+    """``form`` is the next printed page of ``above``: the 一体化 systems' exports repeat the header
+    rows (title, 项目名称 …) on each page, and pages pasted into one sheet bring them along. Same
+    name, no funds or goals of its own (or the same again), and ``above``'s indicator table did not
+    end (no 合计/总分 row, no sign-off)."""
+    if not form.name or name_key(form.name) != name_key(above.name) or above.complete:
+        return False
+    if form.kind != above.kind or form.recognised_as != above.recognised_as:
+        return False
+    same_funds = [(f.label, f.values) for f in form.funds] == [(f.label, f.values) for f in above.funds]
+    same_goals = [(g.goal, g.achieved) for g in form.goals] == [(g.goal, g.achieved) for g in above.goals]
+    return (not form.funds or same_funds) and (not form.goals or same_goals)
+
+
+def _after_header_fields(grid: Grid, name_row: int, end: int) -> int:
+    """The first row after a repeated page header: past its 项目名称 row and the header-field, title,
+    funds and goals rows printed with it."""
+    r = name_row + 1
+    while r < end and r < grid.height and not _looks_like_data(grid, r):
+        texts = [t for _, t in _anchors(grid, r)]
+        if texts and not (
+            any(starts(t, ALL_HEADER_LABELS) or name_label(t) or inline_fields(t) for t in texts[:2])
+            or _indicator_titles(grid, r) >= 2
+            or any(w in norm(texts[0]) for w in ("自评表", "申报表", "目标表"))
+        ):
+            break
+        r += 1
+    return r
+
+
+def _join_page(above: RawForm, page: RawForm, grid: Grid, row: int) -> None:
+    """Put the indicator rows of a repeated page header's page under ``above`` (the rows a page break
+    cut from their 一级/二级 go on under the last ones above)."""
+    if above.indicators:
+        last = above.indicators[-1]
+        for ind in page.indicators:
+            if ind.get(IND.level1):
+                break
+            ind[IND.level1] = last.get(IND.level1, "")
+            ind[IND.level2] = ind.get(IND.level2) or last.get(IND.level2, "")
+    above.indicators.extend(page.indicators)
+    above.indicator_refs.extend(page.indicator_refs)
+    above.indicator_cols = above.indicator_cols or page.indicator_cols
+    above.headers |= page.headers
+    above.header_texts |= page.header_texts
+    above.complete = page.complete
+    above.signoff = page.signoff or above.signoff
+    above.printed_total = page.printed_total or above.printed_total
+    above.skipped.extend(page.skipped)
+    page_funds = {ref for fund in page.funds for ref in fund.refs.values()}
+    for check in page.checks:  # not those about the funds printed again (said of the first page)
+        cells = page.check_cells.get(check, [])
+        if not (cells and all(ref in page_funds for ref, _ in cells)):
+            above.ask(check, cells)
+    above.notes.extend(n for n in page.notes if n not in above.notes)
+    above.notes.append(
+        f"工作表“{grid.name}”第 {row + 1} 行重复了项目名称“{above.name}”（分页打印时每页重复的表头），"
+        "已作为同一张表的下一页合并导入"
+    )
 
 
 def _has_section(grid: Grid, r: int) -> bool:
@@ -961,9 +1030,19 @@ def _hidden(grid: Grid, r: int, options: Options, form: RawForm) -> bool:
     return False
 
 
-def _indicators(grid: Grid, hr: int, cols: dict[str, int], end: int, form: RawForm, options: Options) -> None:
+def _indicators(
+    grid: Grid,
+    hr: int,
+    cols: dict[str, int],
+    end: int,
+    form: RawForm,
+    options: Options,
+    from_row: int | None = None,
+) -> None:
+    """Read the indicator rows below the header row ``hr`` (-1: none, the rows from ``from_row`` on,
+    read with the columns ``cols`` of a table before)."""
     cols = dict(cols)
-    start = hr + 1
+    start = hr + 1 if from_row is None else from_row
     # a second header row (e.g. "绩效指标" over "一级 | 二级 | 三级", or 指标值 split)
     if start < end:
         extra = {}

@@ -881,3 +881,57 @@ def test_xls_formulas_written_by_a_program_are_named_not_read_as_blank(tmp_path:
     assert [i.score for i in form.indicators] == ["10", ""]
     assert part.checks[0].startswith("有 1 个公式单元格没有保存计算结果（Sheet1!G4；")
     assert [(f.cell_row, f.cell_column) for f in form.review_flags] == [(1, "score")]
+
+
+def _paged(seed_xlsx: Path, path: Path, repeated: list[int]) -> Path:
+    """The seed's 附件3-1 as an 一体化 system prints it over two pages, pasted into one sheet: page 1
+    is rows 1–18 (the 产出指标 rows), then the rows ``repeated`` on every page (title, 项目名称,
+    主管部门 and perhaps the indicator header), then the rest of the indicator table from row 19."""
+    _wb, ws = one_sheet(seed_xlsx)
+    wb = openpyxl.Workbook()
+    out = wb.active
+    out.title = SHEET
+    _copy_block(ws, out, range(1, 19))
+    out.merge_cells("A13:A18")  # the 绩效指标 column's merged cell, cut by the page break
+    at = 19
+    for row in repeated:
+        _copy_block(ws, out, range(row, row + 1), row_shift=at - row)
+        at += 1
+    _copy_block(ws, out, range(19, 28), row_shift=at - 19)
+    out.merge_cells(f"A{at}:A{at + 5}")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("repeated", [[2, 3, 4, 12], [3, 4, 12], [2, 3, 4], [3]])
+def test_a_project_name_repeated_at_a_page_break_is_one_form(
+    seed_xlsx: Path, tmp_path: Path, repeated: list[int]
+) -> None:
+    """Exports of the 一体化 systems repeat the header rows on each printed page; pasted into one
+    sheet, the 项目名称 (with the title, 主管部门, the indicator header or not) comes again in the
+    middle of the indicator table. It is the same form: one part, every indicator under its 一级,
+    said in the notes — not two parts of the same name."""
+    path = _paged(seed_xlsx, tmp_path / "分页.xlsx", repeated)
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert part.form == "业务工作经费"
+    at = 19 + repeated.index(3)
+    assert f"工作表“{SHEET}”第 {at} 行重复了项目名称“业务工作经费”（分页打印时每页重复的表头），" in "".join(
+        part.notes
+    )
+    assert not part.checks
+    report = build_report(preview, template=SEED.template, year=2023)
+    (form,) = report.projects
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert form.printed_total == "100"
+
+
+def test_the_same_name_after_a_finished_form_is_a_second_form(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A second copy of a finished form (its 总分 and sign-off printed) below it on the sheet is not
+    a page of the first: two parts, as before (the preview names both)."""
+    wb, ws = one_sheet(seed_xlsx)
+    _copy_block(ws, ws, range(1, 28), row_shift=30)
+    path = tmp_path / "两份.xlsx"
+    wb.save(path)
+    assert len(preview_files([path]).recognised) == 2
