@@ -1048,7 +1048,10 @@ def _indicators(
         extra = {}
         for c, text in _anchors(grid, start):
             key = indicator_column(text)
-            if key and key not in cols:
+            # the lower row names its columns, also one the upper row gave a range over them
+            # ("指标名称" over 一级 | 二级 | 三级: 三级 is the lower row's, not the range's first column)
+            over = key in cols and cols[key] != c and grid.anchor(hr, cols[key]) == grid.anchor(hr, c)
+            if key and (key not in cols or over):
                 extra[key] = c
         if extra and not any(
             grid.text(start, c) and not indicator_column(grid.text(start, c)) for c in range(grid.width)

@@ -83,6 +83,16 @@ def _names(column: Column, b: str) -> bool:
 # weight (read on its own: ``COEFFICIENT``), not the score; a 得分率 likewise. Never read as 得分.
 ADJUSTED = "adjusted_target"  # (the importer's own key: becomes 年度指标值, see recognise)
 NOT_INDICATOR_COLUMNS = ("得分系数", "得分率", "分值说明", "得分说明")
+# A column about a value's column (一体化 申报表 exports print 指标值说明 beside 指标值): not that column.
+ABOUT_A_VALUE = (
+    schema.IND.level1,
+    schema.IND.level2,
+    schema.IND.level3,
+    schema.IND.target,
+    schema.IND.weight,
+    schema.IND.score,
+)
+ABOUT_WORDS = ("说明", "解释", "依据", "来源", "口径")
 COEFFICIENT = ("得分系数",)
 # 重庆 and 山西 print the target as set in spring and as adjusted during the year side by side: the
 # adjusted one is the year's target (read as 年度指标值); the first is read only when it stands alone.
@@ -104,6 +114,8 @@ def indicator_column(text: str) -> str | None:
         return schema.IND.target
     for column in schema.headed(Table.INDICATORS):
         if _names(column, b):
+            if column.key in ABOUT_A_VALUE and b.endswith(ABOUT_WORDS):
+                return None  # 指标值说明, 目标值设定依据: a note on the column, not the column
             return column.key
     for key, words in INDICATOR_EXTRA:
         if any(b.startswith(norm(w)) for w in words):
