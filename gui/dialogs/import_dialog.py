@@ -253,7 +253,11 @@ class ImportDialog(QDialog):
         checks = sum(len(p.checks) for p in parts)
         self.summary.setText(
             f"共识别 {len(parts)} 张表；{unread} 个工作表/表格未识别或跳过；{skipped_cells} 个单元格未导入"
-            + (f"；{checks} 处读入的内容需要核对" if checks else "")
+            + (
+                f"；{checks} 处读入的内容需要核对（导入后留在问题列表中，核对后右键选“已核对”）"
+                if checks
+                else ""
+            )
             + "（选中一行查看原因）。确认后才会写入报告。"
         )
         self.ok.setEnabled(bool(parts))
