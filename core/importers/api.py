@@ -31,6 +31,7 @@ from core.importers.recognise import (
     continuation,
     file_stem_name,
     is_signoff,
+    page_repeat,
     parse_signoff,
     recognise_grid,
 )
@@ -267,6 +268,15 @@ def preview_files(
                     _append_table(last, raw)
                     last.grids.append(grid.index)
                     continue
+                if grid.kind != TABLE and len(forms) == 1 and _next_page_sheet(last, raw, grid):
+                    assert last is not None and last.raw is not None
+                    raw.notes.append(
+                        f"工作表“{grid.name}”重复了上一工作表“{last.part.split('、')[-1]}”的项目名称“{raw.name}”"
+                        "（分页打印时每页重复的表头），已作为同一张表的下一页合并导入"
+                    )
+                    _append_table(last, raw)
+                    last.grids.append(grid.index)
+                    continue
                 if grid.kind != TABLE and len(forms) == 1 and _continues_sheet(last, raw, grid):
                     assert last is not None and last.raw is not None
                     raw.checks.append(
@@ -392,6 +402,14 @@ def _continues_sheet(last: Part | None, raw: RawForm, grid: Grid) -> bool:
     if not last.raw.indicators:
         return True
     return not last.raw.complete and set(raw.indicator_cols) == set(last.raw.indicator_cols)
+
+
+def _next_page_sheet(last: Part | None, raw: RawForm, grid: Grid) -> bool:
+    """A sheet that is the next printed page of the form on the sheet before (an 一体化 export's pages
+    pasted one to a sheet, the header rows with the 项目名称 repeated on each): ``page_repeat``."""
+    if last is None or last.raw is None or not last.grids or grid.index != last.grids[-1] + 1:
+        return False
+    return raw.recognised_as != SCORE_SHEET and bool(raw.indicators) and page_repeat(last.raw, raw)
 
 
 _FORM_TITLE = re.compile(r"附件|自评表|申报表|评分表|目标表")

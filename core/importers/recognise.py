@@ -536,7 +536,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     for i, top in enumerate(bounds):
         end = bounds[i + 1] if i + 1 < len(bounds) else grid.height
         form = _form(grid, top if i else 0, end, options)
-        if forms and _page_repeat(forms[-1], form):  # the header printed again on the next page
+        if forms and page_repeat(forms[-1], form):  # the header printed again on the next page
             if not form.indicators and forms[-1].indicator_cols:
                 below = _after_header_fields(grid, starts_at[i], end)
                 _indicators(grid, -1, forms[-1].indicator_cols, end, form, options, from_row=below)
@@ -546,7 +546,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
     return forms, ""
 
 
-def _page_repeat(above: RawForm, form: RawForm) -> bool:
+def page_repeat(above: RawForm, form: RawForm) -> bool:
     """``form`` is the next printed page of ``above``: the 一体化 systems' exports repeat the header
     rows (title, 项目名称 …) on each page, and pages pasted into one sheet bring them along. Same
     name, no funds or goals of its own (or the same again), and ``above``'s indicator table did not

@@ -935,3 +935,27 @@ def test_the_same_name_after_a_finished_form_is_a_second_form(seed_xlsx: Path, t
     path = tmp_path / "两份.xlsx"
     wb.save(path)
     assert len(preview_files([path]).recognised) == 2
+
+
+def test_pages_pasted_one_to_a_sheet_are_one_form(seed_xlsx: Path, tmp_path: Path) -> None:
+    """The same two printed pages, each pasted into a sheet of its own: the second sheet (the header
+    rows with the 项目名称 again, then the rest of the indicators) goes on with the first."""
+    _wb, ws = one_sheet(seed_xlsx)
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "第1页"
+    _copy_block(ws, first, range(1, 19))
+    second = wb.create_sheet("第2页")
+    for at, row in enumerate([2, 3, 4, 12], start=1):
+        _copy_block(ws, second, range(row, row + 1), row_shift=at - row)
+    _copy_block(ws, second, range(19, 28), row_shift=5 - 19)
+    path = tmp_path / "两页.xlsx"
+    wb.save(path)
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert part.part == "第1页、第2页"
+    assert any("工作表“第2页”重复了上一工作表“第1页”的项目名称“业务工作经费”" in n for n in part.notes)
+    report = build_report(preview, template=SEED.template, year=2023)
+    (form,) = report.projects
+    assert indicators_of(form) == indicators_of(_original())
+    assert funds_of(form) == funds_of(_original())
