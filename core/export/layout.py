@@ -41,7 +41,7 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
     title = fill_title(spec.title, report.year, name=form.name, department=report.department)
     short = "部门整体" if form.kind == OVERALL else form.name
     g = Grid(
-        f"{label} {short}",
+        f"{label} {short}" if label else short,  # the tab's name, not printed: the form's when unlabelled
         label,
         title,
         widths,
@@ -338,12 +338,18 @@ def iter_plan(report: Report, template: Template, forms: list[int] | None = None
     if forms is None and template.basic_data:  # printed blank when not filled in: it keeps 附件1
         yield ready(basic_data_grid(report, template), "basic")
     n = 0
+    headed: set[str] = set()
     for form in sorted(report.forms, key=lambda f: f.kind != OVERALL):
         n += form.kind != OVERALL
         if forms is not None and form.uid not in forms:
             continue
         label = attachment_label(template, form, n)
-        yield ready(form_grid(report, form, label, template), form.kind)
+        grid = form_grid(report, form, label, template)
+        heading = template.attachments.get(f"{form.kind}_heading", "")
+        if heading and form.kind not in headed:  # one heading above all the forms of a kind (001's 附表：…)
+            headed.add(form.kind)
+            grid.attachment = fill_title(heading, report.year, department=report.department)
+        yield ready(grid, form.kind)
         if form.score_sheet:
             yield ready(score_sheet_grid(report, form, label, template), f"{form.kind}_score")
     if forms is None and "summary" in template.outputs:

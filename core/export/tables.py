@@ -44,6 +44,18 @@ def _weighted(words: dict[str, Any], name: str, items: list[ScoreItem]) -> str:
     return pattern.replace("{name}", name).replace("{weight}", fmt(sum(weights, ZERO)))
 
 
+def _tab_name(name: str, suffix: str, units: int = 31) -> str:
+    """Return ``name`` cut so that ``suffix`` still fits an Excel sheet name of ``units`` UTF-16 units
+    (a character beyond the Basic Multilingual Plane counts two): a long project's 评分表 tab keeps its
+    suffix rather than being cut to the form's own tab name."""
+    room, used = units - len(suffix), 0
+    for i, ch in enumerate(name):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            return name[:i] + suffix
+    return name + suffix
+
+
 def score_sheet_grid(report: Report, form: Form, label: str, template: Template) -> Grid:
     """Return the grid of a form's 评分表: 一级/二级/三级, 分值, 解释, 评价要点, 自评得分 (复核)."""
     spec = template.form(form.kind)
@@ -53,7 +65,7 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
     attachment = template.attachments.get("score_sheet", "") if form.kind == OVERALL else ""
     fields = {HEAD_KEYS.name: form.name, REP.department: report.department}  # {name}, {department}
     g = Grid(
-        f"{attachment or label} 评分表",
+        _tab_name(attachment or label or form.name, " 评分表"),
         attachment,
         fill_title(spec.score_sheet_title, report.year, **fields),
         widths,

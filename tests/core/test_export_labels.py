@@ -99,3 +99,41 @@ def test_the_word_report_lists_the_attachments_as_the_seed_does(seed: str, tmp_p
     assert texts[start : start + len(wanted)] == wanted
     assert texts[start + len(wanted)].endswith("绩效自评汇总表")
     assert texts[start + len(wanted) + 1] == ""
+
+
+HEADING_001 = "附表：部门预算项目支出绩效自评表（2023年度）"  # seed 001 line 493, once above its 24 projects
+
+
+def test_001_prints_one_heading_above_its_project_forms_and_no_project_label(tmp_path: Path) -> None:
+    """Seed 001 prints one heading above all its project forms and no 附表N per project (issue 14):
+    the Word report prints it once, right above the first project form's title; the Excel workbook on
+    the first project sheet only; no 附表1 anywhere, and the project tabs are named by the projects."""
+    from core.cli import main
+
+    zpdb, out, book = tmp_path / "001.zpdb", tmp_path / "001.docx", tmp_path / "001.xlsx"
+    assert main(["import-json", str(FIXTURES / "seed001_guangyuan.json"), "-o", str(zpdb)]) == 0
+    assert main(["export", str(zpdb), "--docx", str(out), "--xlsx", str(book), "--force"]) == 0
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert texts.count(HEADING_001) == 1
+    at = texts.index(HEADING_001)
+    assert texts.index("广元市昭化区财政项目支出绩效自评表") == at + 1  # the first project form's title
+    assert texts.count("广元市昭化区财政项目支出绩效自评表") == 24
+    assert not [t for t in texts if re.match(r"附表\s*\d", t.strip())]
+
+    wb = load_workbook(book)
+    cells = {ws.title: [str(c.value) for r in ws.iter_rows() for c in r if c.value is not None] for ws in wb}
+    assert [title for title, values in cells.items() if HEADING_001 in values] == ["东西部协作人才交流项目"]
+    assert not [v for values in cells.values() for v in values if re.match(r"附表\s*\d", v.strip())]
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    projects = [f.name for f in report.forms[1:]]
+    assert [t for t in wb.sheetnames if t in projects] == projects  # each project's tab is its name
+
+
+@pytest.mark.parametrize("template", ["mof", "sichuan", "gansu-pingliang", "hunan-yiyang"])
+def test_the_templates_that_number_their_projects_still_do(template: str) -> None:
+    from core.export.layout import plan
+
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    labels = [g.attachment for g in plan(report, get_template(template)) if g.name.endswith("经费")]
+    first = {"hunan-yiyang": "附件3"}.get(template, "附件2")
+    assert labels == [f"{first}-{n}" for n in (1, 2, 3)]

@@ -82,7 +82,7 @@ def test_the_excel_export_ends_the_line_before_the_full_stop(tmp_path: Path) -> 
     report = read_json_file(FIXTURES / "seed001_guangyuan.json")
     path = tmp_path / "001.xlsx"
     write_xlsx(report, path, template=get_template(report.template))
-    ws = openpyxl.load_workbook(path)["附表6 干部工作经费"]
+    ws = openpyxl.load_workbook(path)["干部工作经费"]
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     lines = [  # Calc filled its second line up to "教育" and printed "、引导和服务工作。" (the seed's goal)
         "全面贯彻新时代中国特色社会主义思想，着力培养忠诚干净担当的高素质干部，坚持德才",
