@@ -79,6 +79,11 @@ class FormEditor(QScrollArea):
         self._fit_timer.timeout.connect(self._fit_pending)
         self.setWidgetResizable(True)
         body = QWidget(self)
+        # A switch to a project whose grids are taller or shorter resizes the page: repaint only what
+        # the resize uncovers (off screen, at the bottom), not the whole page. Its own paint is its
+        # background; what moves or changes on it paints itself. Half of a switch was painting the
+        # page's every label, frame and field again (issue 15: switch).
+        body.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self.layout_ = QVBoxLayout(body)
         self.title = QLabel(body)
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QPaintEvent
 from PySide6.QtWidgets import QApplication
 
 from gui.grids.delegates import input_target
+from gui.navigation import OVERALL_NODE, PROJECT_NODE
 from tests.gui.window_helpers import column_of, commit_text, grid, make_window, pick_project
 
 
@@ -197,3 +198,44 @@ def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monk
         assert set(painted) <= changed | {(row + 1, col)}, sorted(set(painted) - changed)
         seen_suggested = seen_suggested or (row, suggested) in changed
     assert seen_suggested  # the computed 建议得分 did change with 实际值, and was repainted
+
+
+def test_after_switches_the_screen_shows_what_a_fresh_paint_of_the_page_shows(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    """A switch repaints only what changed on the form page (issue 15: switch ≤ 16 ms): what is on
+    screen (the window's backing store) is then, pixel for pixel, what painting the whole page anew
+    shows — projects of other heights, the 部门整体 form with its 评分表 and fewer header fields,
+    the page scrolled, the window resized."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    report = window.ctx.open_doc.report
+    assert report.overall is not None
+    nodes = [(PROJECT_NODE, form.uid) for form in report.projects[:4]] + [(OVERALL_NODE, report.overall.uid)]
+    page = window.form_editor
+    steps = [*nodes, *nodes[::-1]]
+    for step, node in enumerate(steps):
+        if step == 3:
+            page.verticalScrollBar().setValue(150)
+        if step == 6:
+            window.resize(1024, 700)
+        assert window.tree.select_node(*node)
+        for _ in range(5):
+            QApplication.processEvents()
+        area = QRect(page.mapTo(window, QPoint(0, 0)), page.size())
+        screen = QApplication.primaryScreen().grabWindow(window.winId()).toImage().copy(area)
+        fresh = window.grab(area).toImage()
+        assert not differing_pixels(screen, fresh), f"step {step}: the page on screen is not a fresh paint"
+
+
+def differing_pixels(one: QImage, other: QImage) -> list[tuple[int, int]]:
+    """The pixels of two images of one size that differ by more than a shade of grey (a scrolled
+    page's blitted grid lines may differ by one level from a fresh paint's: no one sees that)."""
+    one, other = (i.convertToFormat(QImage.Format.Format_RGB32) for i in (one, other))
+    assert one.size() == other.size()
+    line = one.bytesPerLine()
+    a, b = bytes(one.constBits()), bytes(other.constBits())
+    found = []
+    for y in range(one.height()):
+        row_a, row_b = a[y * line : (y + 1) * line], b[y * line : (y + 1) * line]
+        if row_a != row_b:
+            found += [(x // 4, y) for x in range(one.width() * 4) if abs(row_a[x] - row_b[x]) > 8]
+    return found
