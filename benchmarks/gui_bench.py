@@ -14,7 +14,9 @@ Figures (median and worst of each, with peak RSS of each process):
   "then checked") vs reading and checking it in core only;
   one typed edit (input-method text + Enter) to the repainted window vs the same edit on a bare
   QTableView over a QStandardItemModel of the same size;
-  project switch (tree click to repainted window) vs switching a bare QTableView's model;
+  project switch (tree click to repainted window) vs switching a bare QTableView's model, between
+  two projects shown before, and to projects not shown before (their rows measured: in real use most
+  switches of a session; the worst of the old single figure was this first showing);
   paste of 400 rows × 4 columns into the 指标 grid vs setData of the same cells in a bare model;
   the same write in core alone, and once more on a copy that syncs nothing (the disk syncs' share);
   the garbage-collector pauses seen inside the timed edits and pastes.
@@ -381,10 +383,13 @@ def size_child(projects: int) -> None:
 
     def switch_app() -> Timing:
         flip[0] += 1
+        watch.on = True
         start = clock()
         window.tree.select_node(PROJECT_NODE, (a, b)[flip[0] % 2])
         settle()
-        return since(start)
+        elapsed = since(start)
+        watch.on = False
+        return elapsed
 
     def switch_base() -> Timing:
         start = clock()
@@ -392,7 +397,35 @@ def size_child(projects: int) -> None:
         settle()
         return since(start)
 
+    # b shown once first (timed apart: the first switch after the edits, once a process, was the old
+    # figure's worst): the switches timed show projects shown before (their rows' heights kept); a
+    # project shown for the first time (its rows measured) is timed apart, below
+    start = clock()
+    window.tree.select_node(PROJECT_NODE, b)
+    settle()
+    out["switch_once"] = [since(start)]
+    window.tree.select_node(PROJECT_NODE, a)
+    settle()
+    watch.pauses.clear()
     out["switch"], out["switch_base"] = alternate(SWITCHES, switch_app, switch_base)
+    fresh = iter(p.uid for p in projects_[2:])  # not shown yet
+
+    def first_app() -> Timing:
+        watch.on = True
+        start = clock()
+        window.tree.select_node(PROJECT_NODE, next(fresh))
+        settle()
+        elapsed = since(start)
+        watch.on = False
+        return elapsed
+
+    def first_base() -> Timing:
+        flip[0] += 1
+        return switch_base()
+
+    out["switch_first"], out["switch_first_base"] = alternate(SWITCHES, first_app, first_base)
+    out["switch_gc_pauses"] = [p for _, p in watch.pauses]
+    out["switch_gc_generations"] = [g for g, _ in watch.pauses]
 
     # -- paste of 400 rows ---------------------------------------------------------------------------
     window.tree.select_node(PROJECT_NODE, a)
@@ -552,6 +585,16 @@ def sizes() -> None:
         )
         print(f"  project switch:                        {ms(f['switch'])}   (goal ≤ 16 ms)")
         print(f"    baseline bare QTableView setModel:   {ms(f['switch_base'])}")
+        print(f"    the first switch after the edits:    {ms(f['switch_once'])}  (once a process)")
+        print(f"  switch to a project not shown before:  {ms(f['switch_first'])}  (its rows measured)")
+        print(f"    baseline bare QTableView setModel:   {ms(f['switch_first_base'])}")
+        pauses = f["switch_gc_pauses"]
+        longest = (
+            f", longest {max(pauses) * 1000:.2f} ms (generations {sorted(set(f['switch_gc_generations']))})"
+            if pauses
+            else ""
+        )
+        print(f"  GC collections inside the {2 * len(f['switch'])} timed switches: {len(pauses)}{longest}")
         print(f"  paste of 400 rows:                     {ms(f['paste'])}   (goal ≤ 300 ms)")
         print(f"    baseline bare model setData:         {ms(f['paste_base'])}")
         pauses = f["gc_pauses"]
