@@ -33,7 +33,7 @@ from core.schema import (
     declared,
 )
 from core.storage.database import Database
-from core.storage.repository import read_analysis, row_reader, signoff_from_db
+from core.storage.repository import flags_by_form, read_analysis, row_reader, signoff_from_db
 
 # The columns ``core.scoring`` reads of each row table to give a form's figures (fund_value,
 # execution_score, effective_score, is_breakdown, _rescale, early_warning, the score-sheet formulas).
@@ -168,6 +168,11 @@ def read_report(conn: sqlite3.Connection, figures_only: bool = False) -> Report:
             )
         ]
         report.analysis = read_analysis(Database(conn)) if "meta" in present else {}
+        # the 请核对 flags an import left (S24 counts them; a file older than the table has none)
+        if STORAGE_TABLES[Table.REVIEW_FLAGS] in present:
+            for uid, flags in flags_by_form(Database(conn)).items():
+                if uid in forms:
+                    forms[uid].review_flags = flags
     return report
 
 

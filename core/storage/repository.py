@@ -234,7 +234,7 @@ class _FormRows:
         return [form, *itertools.islice(after, self.AHEAD)]
 
 
-def _flags_by_form(db: Connected) -> dict[int, list[ReviewFlag]]:
+def flags_by_form(db: Connected) -> dict[int, list[ReviewFlag]]:
     """Every 请核对 flag of the file by form id, in order (none in a file older than the table)."""
     present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({FLAGS})")}
     if not present:
@@ -262,7 +262,7 @@ def _forms(db: Connected, rows_of: dict[str, dict[int, list[Any]]] | None) -> li
     """The forms of the file with the rows of ``rows_of``; None: with their rows left unread."""
     forms = []
     source = _FormRows(db) if rows_of is None else None
-    flags = _flags_by_form(db)
+    flags = flags_by_form(db)
     for rec in _dicts(db, "SELECT * FROM forms ORDER BY position"):
         form = Form(
             kind=rec["kind"],

@@ -218,3 +218,51 @@ def test_a_file_of_the_previous_version_gains_the_table(seed_xlsx: Path, tmp_pat
     conn.close()
     with pytest.raises(NewerFileError, match="由更新版本的 ZiPing 创建"):
         Document.open(zpdb, backup=False)
+
+
+def test_the_review_reads_a_files_flags_and_counts_them(tmp_path: Path) -> None:
+    """The 财政审核 list reads a report with core.review.lean, not the repository: it read no 请核对
+    flags, so S24 was missing from its counts and from a report opened there, while the report itself
+    listed it."""
+    from collections import Counter
+
+    from core.interchange import read_json_file
+    from core.review.readonly import load_readonly
+    from core.review.scan import summarise_file
+    from tests.conftest import FIXTURES
+
+    path = tmp_path / "旗.zpdb"
+    doc = Document.create(path, read_json_file(FIXTURES / "seed004_yiyang.json"))
+    uid = doc.report.projects[0].uid
+    flag = ReviewFlag(Table.INDICATORS, 1, IND.weight, "分值写成了百分比", "a.xlsx!G9")
+    doc.set_review_flags(uid, [flag])
+    doc.close()
+    doc = Document.open(path, backup=False, read_only=True)
+    try:
+        problems = check_report(doc.report, doc.template)
+    finally:
+        doc.close()
+    assert Counter(p.rule for p in problems)["S24"] == 1
+    read = load_readonly(path)
+    assert [f.review_flags for f in read.forms if f.review_flags] == [[flag]]
+    severities = Counter(p.severity for p in problems)
+    assert summarise_file(str(path))["problems"] == {
+        s: severities.get(s, 0) for s in ("error", "warning", "info")
+    }
+
+
+def test_a_package_of_a_report_with_flags_is_not_taken_for_a_changed_one(tmp_path: Path) -> None:
+    """The 报送包's manifest counts S24 (sealed from the report); the review's check of the package
+    read the report without its flags: every package of an imported report was listed as changed
+    (清单中的检查结果 … 与报告数据不符, 报告.json 与报告数据不一致)."""
+    from core.interchange import read_json_file
+    from core.review.package import make_package, verify_package
+    from tests.conftest import FIXTURES
+
+    path = tmp_path / "包.zpdb"
+    doc = Document.create(path, read_json_file(FIXTURES / "seed004_yiyang.json"))
+    flag = ReviewFlag(Table.INDICATORS, 1, IND.weight, "分值写成了百分比", "a.xlsx!G9")
+    doc.set_review_flags(doc.report.projects[0].uid, [flag])
+    doc.close()
+    make_package(path, tmp_path / "包.zip")
+    assert verify_package(tmp_path / "包.zip").changes == []
