@@ -105,14 +105,22 @@ def summarise_file(
     return {**summary, "kind": kind}
 
 
-Figures = dict[str, list[dict[str, Any]]]  # the forms' figures already listed, by absolute path
+# The summaries (figures, not yet counts) already listed of files to count, by absolute path, as the
+# index holds them (marshalled: a few KB a report, unpacked only by the process that counts it).
+Figures = dict[str, bytes]
+
+
+def _forms_of(listed: bytes | None) -> list[dict[str, Any]] | None:
+    """The forms' figures of a summary the index holds (None: none, or a file refused)."""
+    summary = marshal.loads(listed) if listed else None
+    return summary.get("forms") if isinstance(summary, dict) and "reason" not in summary else None
 
 
 def _summarise_chunk(
     paths: list[str], checks: bool, figures: Figures | None = None
 ) -> list[tuple[str, str, dict[str, Any]]]:
     known = figures or {}
-    return [(p, file_hash(p), summarise_file(p, checks, known.get(p))) for p in paths]
+    return [(p, file_hash(p), summarise_file(p, checks, _forms_of(known.get(p)))) for p in paths]
 
 
 def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -258,9 +266,7 @@ def _from_index(
             if hit[4] or not checks:
                 summaries[key] = marshal.loads(hit[3])
                 continue
-            listed = marshal.loads(hit[3])
-            if "reason" not in listed:
-                figures[key] = listed["forms"]
+            figures[key] = hit[3]
         if known and (hit is None or hit[:2] != st):  # new or changed on disk: content may be known
             sha = file_hash(key)
             same = idx.by_hash(sha) if sha else None
@@ -331,7 +337,7 @@ def scan(
                 continue
             if tick(len(fresh)):
                 break
-            keep([(key, file_hash(key), summarise_file(key, checks, figures.get(key)))])
+            keep([(key, file_hash(key), summarise_file(key, checks, _forms_of(figures.get(key))))])
         result.cancelled = state["cancel"]
         result.read = len(fresh)
         summaries.update((k, s) for k, _h, s in fresh)
