@@ -147,6 +147,12 @@ class Database:
             _WRITER.submit(self._commit)
         except RuntimeError:  # no thread to be had: commit here, as without ``commit_later``
             self._commit()
+        except BaseException:
+            # Anything else on the way (MemoryError, an interrupt): the lock is held and no thread
+            # will let it go, so every later use of ``conn`` would wait for ever. Commit here (which
+            # lets it go), then let the error go on.
+            self._commit()
+            raise
 
     def _commit(self) -> None:
         """The writer thread: COMMIT (Python's sqlite3 lets the GUI thread run while SQLite syncs),
