@@ -229,17 +229,9 @@ def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
     ("部门整体支出" / "（中国共产党益" / "阳市" / "委员会组织部）"): the group then starts a line and its text
     before ``cut`` is shared evenly by the lines it needs at the narrowest width (``least`` units):
     "（中国共产" / "党益阳市" / "委员会组织部）", alike at every width. [] when no line is that short."""
-    u, points = part.units[1.0], [p for p in part.points[True] if p <= cut]  # never after "（"
-    stub = False
-    for width in (least, least + 1, least + 2):  # as wide as the renderers may fill them
-        starts, prev = [0], 0
-        for p in points[1:]:
-            if u[p] - u[starts[-1]] > width and prev > starts[-1]:
-                starts.append(prev)
-            prev = p
-        stub = stub or (len(starts) > 1 and u[cut] - u[starts[-1]] < width / 2)
-    if not stub:
+    if not _stub_before(part, cut, least):
         return []
+    u, points = part.units[1.0], [p for p in part.points[True] if p <= cut]  # never after "（"
     text, o = part.text, cut - 1
     while o >= 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
         o -= 1  # the bracket group ``cut`` breaks
