@@ -191,9 +191,7 @@ def _even_group(part: _Part, cut: int, least: int) -> list[int] | None:
     if not _stub_before(part, cut, least):
         return None
     text, u, points = part.text, part.units[1.0], part.points[True]
-    o = cut - 1
-    while o >= 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
-        o -= 1  # the bracket group ``cut`` breaks
+    o = _group_start(part, cut)
     if o < 0:
         return None
     close = min(c for c, start in part.opened.items() if start == o and c >= cut)
@@ -202,25 +200,44 @@ def _even_group(part: _Part, cut: int, least: int) -> list[int] | None:
         end += 1
     while o > 0 and text[o - 1] in _OPENS:
         o -= 1
-    seg = u[end] - u[o]
-    fewest = max(2, math.ceil(seg / least))
+    fewest = max(2, math.ceil((u[end] - u[o]) / least))
     for count in range(fewest, fewest + 3):  # a line more where no place a line may end shares it
-        out = [o] if o > 0 else []
-        at = o
-        for j in range(1, count):
-            goal = u[o] + j * seg / count
-            fits = [
-                p
-                for p in points
-                if at < p <= close and u[p] - u[at] <= least and u[end] - u[p] <= least * (count - j)
-            ]
-            if not fits:
-                break
-            at = min(fits, key=lambda p: (abs(u[p] - goal), p))
-            out.append(at)
-        else:
-            return out if u[-1] - u[at] <= least else None  # the group ends the paragraph's last line
+        out = _shares(u, points, o, close + 1, end, least, count, earlier=True)
+        if out is not None:
+            return out if u[-1] - u[out[-1]] <= least else None  # the group ends the paragraph's last line
     return None
+
+
+def _group_start(part: _Part, cut: int) -> int:
+    """Return where the bracket group a break at ``cut`` is inside opens, or -1 (none)."""
+    text, o = part.text, cut - 1
+    while o >= 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
+        o -= 1
+    return o
+
+
+def _shares(
+    u: list[float], points: list[int], o: int, stop: int, end: int, least: float, count: int, earlier: bool
+) -> list[int] | None:
+    """Return the line ends that share the text from ``o`` to ``end`` evenly in ``count`` lines of at
+    most ``least`` units, each at a place a line may end before ``stop`` (``o`` itself first unless 0),
+    the nearer to an even share the better and, where two are as near, the earlier (``earlier``) or the
+    later one; None when some line finds no such place."""
+    out = [o] if o > 0 else []
+    at = o
+    seg = u[end] - u[o]
+    for j in range(1, count):
+        goal = u[o] + j * seg / count
+        fits = [
+            p
+            for p in points
+            if at < p < stop and u[p] - u[at] <= least and u[end] - u[p] <= least * (count - j)
+        ]
+        if not fits:
+            return None
+        at = min(fits, key=lambda p: (abs(u[p] - goal), p if earlier else -p))
+        out.append(at)
+    return out
 
 
 def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
@@ -232,29 +249,13 @@ def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
     if not _stub_before(part, cut, least):
         return []
     u, points = part.units[1.0], [p for p in part.points[True] if p <= cut]  # never after "（"
-    text, o = part.text, cut - 1
-    while o >= 0 and not (text[o] in _OPENS and part.closes_after(o, cut)):
-        o -= 1  # the bracket group ``cut`` breaks
+    text, o = part.text, _group_start(part, cut)
     if o < 0:
         return []  # a group moved whole to a line of its own: the line before may be short
     while o > 0 and text[o - 1] in _OPENS:
         o -= 1
-    seg = u[cut] - u[o]
-    count = max(1, math.ceil(seg / least))
-    out = [o] if o > 0 else []
-    at = o
-    for j in range(1, count):
-        goal = u[o] + j * seg / count
-        fits = [
-            p
-            for p in points
-            if at < p < cut and u[p] - u[at] <= least and u[cut] - u[p] <= least * (count - j)
-        ]
-        if not fits:
-            return []
-        at = min(fits, key=lambda p: (abs(u[p] - goal), -p))
-        out.append(at)
-    return out
+    count = max(1, math.ceil((u[cut] - u[o]) / least))
+    return _shares(u, points, o, cut, cut, least, count, earlier=False) or []
 
 
 def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
