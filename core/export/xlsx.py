@@ -609,6 +609,9 @@ _ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 MAX_CHARS = 32767  # Excel's limit on a cell's text, in UTF-16 units
+# The largest number a cell holds (a double's); Excel calls a file with <v>1E+400</v> damaged, so a larger
+# figure (or NaN) is written as the text it is.
+EXCEL_LARGEST = Decimal("1.7976931348623157E+308")
 
 
 def text_xml(text: str) -> str:
@@ -662,7 +665,7 @@ def rows_xml(
                     chosen.append(Chosen(sheet.name, r - 1, c - 1, offsets, zlib.crc32(value.encode())))
             space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
             out.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{text_xml(value)}</t></is></c>')
-        elif value.is_finite():
+        elif value.is_finite() and abs(value) <= EXCEL_LARGEST:
             out.append(f'<c r="{ref}" s="{s}"><v>{value:.16G}</v></c>')
         else:
             out.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t>{value}</t></is></c>')

@@ -564,3 +564,24 @@ def test_a_long_name_with_characters_beyond_the_bmp_still_names_a_sheet(report00
     write_xlsx(report, tmp_path / "b.xlsx", forms=[form.uid], template=get_template(report.template))
     (name,) = openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
     assert len(name.encode("utf-16-le")) // 2 <= 31 and name.startswith("附件3-1 𡌶")
+
+
+def test_a_figure_beyond_excels_largest_number_is_written_as_text(tmp_path: Path) -> None:
+    """Excel holds numbers as doubles and calls a workbook with ``<v>1E+400</v>`` damaged: such a figure
+    (and NaN) is written as the text it is, while the figures beside it stay numbers."""
+    from core.export.grid import MONEY, Grid
+    from core.export.xlsx import write_grids
+
+    grid = Grid(name="大数", attachment="", title="大数", widths=[10, 10, 10, 10], rows=1)
+    grid.put(0, 0, Decimal("1E+400"), MONEY)
+    grid.put(0, 1, Decimal("-1E+400"), MONEY)
+    grid.put(0, 2, Decimal("NaN"), MONEY)
+    grid.put(0, 3, Decimal("1234.56"), MONEY)
+    path = tmp_path / "big.xlsx"
+    write_grids(path, [grid])
+    with zipfile.ZipFile(path) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<v>1E+400</v>" not in xml and b"<v>-1E+400</v>" not in xml
+    values = [c.value for row in openpyxl.load_workbook(path).worksheets[0].iter_rows() for c in row]
+    assert "1E+400" in values and "-1E+400" in values and "NaN" in values
+    assert 1234.56 in values
