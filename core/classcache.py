@@ -10,6 +10,9 @@ file records the version), nor a damaged file (its CRC-32 is checked before mars
 Nothing here changes what a class is: a missing, unreadable, damaged or foreign file only means
 compiling as before.
 
+An entry no start has used for ``STALE`` starts in a row (code of an older ZiPing's classes, say)
+is dropped, so the file does not grow over upgrades.
+
 Only ``main`` installs it (the window's start); tests, the command line and the review workers
 compile as Python always does.
 """
@@ -28,12 +31,17 @@ from typing import Any
 _code: dict[str, CodeType] = {}
 _path: list[Path] = []  # the cache file, once installed
 _unsaved: list[bool] = [False]
+_used: set[str] = set()  # the sources this process compiled or found
+_ages: dict[str, int] = {}  # per kept source, the starts in a row that have not used it
+STALE = 8  # starts in a row without using an entry before it is dropped
+AGES = "\x00unused starts"  # the key the ages are kept under in a file (no entry's key: no class source)
 
 
 def _exec(source: Any, globals_: Any = None, locals_: Any = None) -> None:
     """``exec`` as ``dataclasses`` calls it (by its global name), with the compiled code kept."""
     if isinstance(source, str):
         code = _code.get(source)
+        _used.add(source)
         if code is None:
             code = _code[source] = compile(source, "<string>", "exec")
             _unsaved[0] = True
@@ -49,6 +57,7 @@ def install(folder: Path) -> None:
     found = read_kept(path)
     if isinstance(found, dict):
         _code.update((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType))
+        read_ages(found, _code, _ages)
     _path[:] = [path]
     setattr(dataclasses, "exec", _exec)  # noqa: B010 - dataclasses looks ``exec`` up in its module first
 
@@ -86,7 +95,31 @@ def write_kept(path: Path, kept: Any) -> bool:
         return False
 
 
+def read_ages(found: dict[Any, Any], kept: dict[Any, Any], ages: dict[Any, int]) -> None:
+    """Put into ``ages`` the ages a file ``found`` keeps for the entries of ``kept`` (none in older files)."""
+    stored = found.get(AGES)
+    if isinstance(stored, dict):
+        ages.update((k, v) for k, v in stored.items() if k in kept and isinstance(v, int) and v > 0)
+
+
+def age(kept: dict[Any, Any], ages: dict[Any, int], used: set[Any]) -> bool:
+    """One more start for every entry of ``kept`` not in ``used`` (none again for those in it); an entry
+    unused ``STALE`` starts in a row is dropped. True when the file must be written again."""
+    changed = False
+    for key in list(kept):
+        if key in used:
+            changed |= ages.pop(key, 0) != 0
+            continue
+        changed = True
+        ages[key] = ages.get(key, 0) + 1
+        if ages[key] >= STALE:
+            del kept[key], ages[key]
+    return changed
+
+
 def save() -> None:
-    """Write the code compiled since the cache was read (nothing when nothing is new)."""
-    if _path and _unsaved[0] and write_kept(_path[0], _code):
+    """Write the code compiled since the cache was read, and which kept code this start did not use
+    (nothing when nothing is new and all of it was used)."""
+    changed = age(_code, _ages, _used)
+    if _path and (_unsaved[0] or changed) and write_kept(_path[0], {**_code, AGES: dict(_ages)}):
         _unsaved[0] = False

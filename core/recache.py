@@ -4,7 +4,8 @@
 ``[^()[\\]{}<>,"']`` or ``[\\u4e00-\\u9fff]`` is made by setting each of up to 65,536 bits, a Python
 step each. The window's start compiles some 40 patterns — PySide6's own as it is imported (its
 signature parser's, 25–30 ms) and core's (the value parser's, 8–10 ms). ``install`` keeps each
-pattern's engine code, by its text and flags, in a file of the user's data folder, as
+pattern's engine code, by its text and flags, in a file of the user's data folder (a pattern no start
+has compiled for ``classcache.STALE`` starts in a row is dropped from it), as
 ``core.classcache`` keeps the dataclasses' methods; a later start makes the pattern from that code
 (``_sre.compile``, the call ``re`` itself ends with). Only the start's patterns are kept: from the
 first ``save`` (once the window has painted) patterns are compiled as Python compiles them.
@@ -23,12 +24,14 @@ from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
-from core.classcache import read_kept, write_kept
+from core.classcache import AGES, age, read_ages, read_kept, write_kept
 
 Kept = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _kept: dict[tuple[str | bytes, int], Kept] = {}
 _path: list[Path] = []  # the cache file, once installed
 _state = {"unsaved": False, "recording": False}
+_used: set[tuple[str | bytes, int]] = set()  # the patterns this start compiled or found
+_ages: dict[tuple[str | bytes, int], int] = {}  # per kept pattern, the starts in a row not compiling it
 _original = _compiler.compile
 MOST = 512  # patterns kept at most (the start compiles about 40)
 
@@ -38,6 +41,8 @@ def _compile(p: Any, flags: int = 0) -> Any:
     if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
         return _original(p, flags)
     found = _kept.get((p, flags))
+    if _state["recording"]:
+        _used.add((p, flags))
     if found is not None:
         try:
             return _sre.compile(p, *found)
@@ -82,6 +87,7 @@ def install(folder: Path) -> None:
         for key, value in found.items():
             if _well_formed(key, value):
                 _kept[key] = value
+        read_ages(found, _kept, _ages)
     _path[:] = [path]
     _state["recording"] = True
     _compiler.compile = _compile
@@ -115,8 +121,10 @@ def _well_formed(key: Any, value: Any) -> bool:
 
 
 def save() -> None:
-    """Write the patterns compiled since the cache was read; patterns compiled from now on are not
-    kept (the start's are)."""
+    """Write the patterns compiled since the cache was read, and which kept ones this start did not
+    compile (``classcache.age``: one unused for ``STALE`` starts in a row is dropped); patterns
+    compiled from now on are not kept (the start's are)."""
     _state["recording"] = False
-    if _path and _state["unsaved"] and write_kept(_path[0], _kept):
+    changed = age(_kept, _ages, _used) if _path else False
+    if _path and (_state["unsaved"] or changed) and write_kept(_path[0], {**_kept, AGES: dict(_ages)}):
         _state["unsaved"] = False

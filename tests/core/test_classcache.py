@@ -17,8 +17,15 @@ def cache(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
     if hasattr(dataclasses, "exec"):
         delattr(dataclasses, "exec")
-    classcache._code.clear()
+    _new_process()
     classcache._path.clear()
+
+
+def _new_process() -> None:
+    """What a new process has: only the file."""
+    classcache._code.clear()
+    classcache._used.clear()
+    classcache._ages.clear()
     classcache._unsaved[0] = False
 
 
@@ -99,3 +106,35 @@ def test_a_file_damaged_inside_is_never_used(cache: Path) -> None:
     classcache._code.clear()
     classcache.install(cache)
     assert classcache._code
+
+
+def test_code_no_start_uses_is_dropped_after_stale_starts_in_a_row(cache: Path) -> None:
+    """An older ZiPing's classes are not kept for ever: an entry unused ``STALE`` starts in a row goes;
+    one used again in between starts counting afresh."""
+    classcache.install(cache)
+    _make()
+    classcache.save()
+    kept = set(classcache._code)
+    for _start in range(classcache.STALE - 1):  # starts that make no such class
+        _new_process()
+        classcache.install(cache)
+        assert set(classcache._code) == kept
+        classcache.save()
+    _new_process()
+    classcache.install(cache)
+    _make()  # used again: its age is reset
+    assert not classcache._unsaved[0]
+    classcache.save()
+    for _start in range(classcache.STALE - 1):
+        _new_process()
+        classcache.install(cache)
+        assert set(classcache._code) == kept
+        classcache.save()
+    _new_process()
+    classcache.install(cache)
+    classcache.save()  # the STALE-th start in a row without it
+    _new_process()
+    classcache.install(cache)
+    assert not classcache._code
+    _make()
+    assert classcache._unsaved[0]  # compiled again, as the first time

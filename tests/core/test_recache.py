@@ -28,10 +28,17 @@ def cache(tmp_path: Path) -> Iterator[Path]:
     """The cache installed over ``tmp_path``; afterwards ``re`` compiles as Python does."""
     yield tmp_path
     re._compiler.compile = recache._original  # type: ignore[attr-defined]
-    recache._kept.clear()
+    _new_process()
     recache._path.clear()
-    recache._state.update(unsaved=False, recording=False)
     re.purge()
+
+
+def _new_process() -> None:
+    """What a new process has: only the file."""
+    recache._kept.clear()
+    recache._used.clear()
+    recache._ages.clear()
+    recache._state.update(unsaved=False, recording=False)
 
 
 def _compiled() -> list[re.Pattern[str] | re.Pattern[bytes]]:
@@ -179,3 +186,29 @@ def test_a_pattern_re_refuses_still_raises_re_error(cache: Path) -> None:
         re.compile(r"[z-a]")
     assert _compiled()  # and the cache goes on
     assert re._compiler.compile is recache._compile  # type: ignore[attr-defined]
+
+
+def test_a_pattern_no_start_compiles_is_dropped_after_stale_starts_in_a_row(cache: Path) -> None:
+    """Patterns of an older ZiPing's start are not kept for ever (the file held at most 512, filled over
+    upgrades): one not compiled ``STALE`` starts in a row goes; the others stay."""
+    from core.classcache import STALE
+
+    recache.install(cache)
+    _compiled()
+    recache.save()
+    for _start in range(STALE - 1):  # starts that compile only the first pattern
+        _new_process()
+        recache.install(cache)
+        assert len(recache._kept) == len(PATTERNS)
+        re.purge()
+        re.compile(*PATTERNS[0])
+        recache.save()
+    _new_process()
+    recache.install(cache)
+    re.purge()
+    re.compile(*PATTERNS[0])
+    recache.save()
+    _new_process()
+    recache.install(cache)
+    assert list(recache._kept) == [PATTERNS[0]]
+    assert _matches(_compiled()) == _matches([re.compile(p, f) for p, f in PATTERNS])
