@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_review(folders: list[str]) -> int:
     """财政审核: the review window over ``folders`` (packages and .zpdb, all read-only)."""
     block_numpy()
+    prepare_qt()
     from gui.app import complete_icon, create_app, install_crash_handler
     from gui.review.window import ReviewWindow
 
@@ -66,7 +67,8 @@ def prepare_start() -> None:
     imported, PySide6 reads the source of every module imported after it (to see whether it uses
     its ``__feature__`` switches), 20 ms for these. Their dataclasses' methods come compiled from
     the last start (``core.classcache``), and the regular expressions the start compiles (PySide6's
-    among them) come from the last start's (``core.recache``).
+    among them) come from the last start's (``core.recache``). PySide6's enums are made the quick
+    way (``prepare_qt``).
     """
     block_numpy()
     gc.disable()
@@ -84,6 +86,15 @@ def prepare_start() -> None:
     import core.report  # noqa: F401
     import core.scoring  # noqa: F401
 
+    prepare_qt()
+
+
+def prepare_qt() -> None:
+    """Before PySide6 is imported: its enums made the quick way (``gui.qt_enums``), and its look at
+    each newly imported module quicker (``quick_feature_scan``)."""
+    from gui import qt_enums
+
+    qt_enums.install()
     quick_feature_scan()
 
 

@@ -17,6 +17,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from gui import qt_enums  # noqa: E402
+
+qt_enums.install()  # the suite runs on Qt's enums made as the window's start makes them
+
 
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

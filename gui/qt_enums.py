@@ -1,0 +1,142 @@
+"""Qt's enums made in a third of the time Python 3.11's enum module takes (issue 15: first paint).
+
+PySide6 makes each Qt enum with the enum module's functional API, ``IntEnum(name, [(member, value),
+…], boundary=KEEP)``, when the class or namespace holding it is first used. The window's start makes
+some 200 of them (the ``Qt`` namespace alone 93, with 1,195 members): 45–50 ms of its CPU, most of it
+the enum module's general class building, member by member (``_proto_member.__set_name__``: it
+deletes and sets each class attribute again through the metaclass, and looks for descriptors).
+
+``install`` lets the enum module make such a class *without* members — all its class-level set-up as
+before — and then adds the members as ``_proto_member.__set_name__`` adds them: the same member objects
+with the same attributes, the same class dict, member maps and flag masks. tests/gui/test_qt_enums.py
+makes every enum of QtCore, QtGui and QtWidgets both ways and compares them. Any other call goes the
+enum module's own way: a value lookup, names not given as a list of (name, int) pairs, a name the
+enum module treats specially (``_sunder_``, ``mro``, one its base classes define, a repeated one), a
+``qualname``/``type``/``start``, or a Python other than the 3.11 whose enum module this follows.
+"""
+
+from __future__ import annotations
+
+import builtins
+import enum
+import sys
+from typing import Any
+
+_BASES = (enum.Enum, enum.IntEnum, enum.Flag, enum.IntFlag)
+_ORIGINAL = enum.EnumType.__call__
+made = 0  # classes made here (the others went the enum module's way)
+_TAKEN: dict[type, frozenset[str]] = {}  # the names in a base class's and its bases' dicts
+
+
+def install() -> None:
+    """Make the functional API's plain classes here from now on (once; Python 3.11 only)."""
+    if sys.version_info[:2] == (3, 11) and enum.EnumType.__call__ is _ORIGINAL:
+        setattr(enum.EnumType, "__call__", _call)  # noqa: B010
+
+
+def _call(
+    cls: Any,
+    value: Any,
+    names: Any = None,
+    *,
+    module: str | None = None,
+    qualname: str | None = None,
+    type: Any = None,  # noqa: A002 - the enum module's own name for it
+    start: int = 1,
+    boundary: Any = None,
+) -> Any:
+    """``EnumType.__call__``: a member by value, or a new class (see the module's docstring)."""
+    if names is None:  # a value lookup, as the enum module does it
+        return cls.__new__(cls, value)
+    if module is None:  # the caller's module, as the enum module finds it (two frames up from _create_)
+        try:
+            module = sys._getframe(1).f_globals["__name__"]
+        except (AttributeError, ValueError, KeyError):
+            pass
+    if (
+        names.__class__ is not list
+        or cls not in _BASES
+        or qualname is not None
+        or type is not None
+        or start != 1
+        or not _plain(cls, names)
+    ):
+        return _ORIGINAL(
+            cls, value, names, module=module, qualname=qualname, type=type, start=start, boundary=boundary
+        )
+    enum_class = _ORIGINAL(cls, value, [], module=module, boundary=boundary)
+    _add_members(enum_class, names)
+    global made
+    made += 1
+    return enum_class
+
+
+def _plain(base: type, names: list[Any]) -> bool:
+    """True when every item is a (name, int) pair whose name the enum module sets on the class as it
+    is: not special to it, not repeated, not an attribute of the base classes (a descriptor there
+    makes the member a redirecting property), not a subclass of int (bool) as value."""
+    taken = _TAKEN.get(base)
+    if taken is None:
+        taken = _TAKEN[base] = frozenset(name for klass in base.__mro__ for name in klass.__dict__)
+    seen: set[str] = set()
+    for item in names:
+        if item.__class__ is not tuple or len(item) != 2:
+            return False
+        name, value = item
+        if (
+            name.__class__ is not str
+            or value.__class__ is not int
+            or name in seen
+            or not name.isidentifier()
+            or name.startswith("_")
+            or name == "mro"
+            or name in taken
+        ):
+            return False
+        seen.add(name)
+    return True
+
+
+def _add_members(enum_class: Any, names: list[tuple[str, int]]) -> None:
+    """Add the members as the enum module's ``_proto_member.__set_name__`` does, one by one in order
+    (an equal value makes an alias of the first), then the flag masks and order as its
+    ``EnumType.__new__`` leaves them."""
+    flag = issubclass(enum_class, enum.Flag)
+    new_member, use_args = enum_class._new_member_, enum_class._use_args_
+    member_type = enum_class._member_type_
+    member_names = enum_class._member_names_
+    member_map = enum_class._member_map_
+    by_value = enum_class._value2member_map_
+    flag_mask = singles_mask = 0
+    set_attribute = builtins.type.__setattr__  # EnumType.__setattr__ only refuses to reassign a member
+    for name, value in names:
+        args = (value,)
+        member = new_member(enum_class, *args) if use_args else new_member(enum_class)
+        if not hasattr(member, "_value_"):
+            member._value_ = value if member_type is object else member_type(*args)
+        value = member._value_
+        member._name_ = name
+        member.__objclass__ = enum_class
+        member.__init__(*args)
+        member._sort_order_ = len(member_names)
+        single = value != 0 and value & (value - 1) == 0  # enum._is_single_bit
+        if flag:
+            flag_mask |= value
+            if single:
+                singles_mask |= value
+        canonical = by_value.get(value)
+        if canonical is None:
+            if not flag or single:
+                member_names.append(name)
+        else:
+            member = canonical  # an alias
+        set_attribute(enum_class, name, member)
+        member_map[name] = member
+        by_value.setdefault(value, member)
+    if flag:
+        enum_class._flag_mask_ = flag_mask
+        enum_class._singles_mask_ = singles_mask
+        enum_class._all_bits_ = 2 ** (flag_mask.bit_length()) - 1
+        values = [m._value_ for m in enum_class]
+        if values != sorted(values):
+            enum_class._iter_member_ = enum_class._iter_member_by_def_
