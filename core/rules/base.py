@@ -59,6 +59,7 @@ RowCheck = Callable[[FormCtx, int, Any], Iterable[Problem]]
 FormCheck = Callable[[FormCtx], Iterable[Problem]]
 ReportCheck = Callable[[Report, Template], Iterable[Problem]]
 RowCount = Callable[[FormCtx, Sequence[Any]], list[str]]
+FormCount = Callable[[FormCtx], list[str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,12 +95,17 @@ class FormRule:
 
     ``columns``: of a table named there, the only columns the rule reads (a table not named: all of
     them); an edit of other columns of that table does not re-run it (tests/core/test_rule_reads.py
-    changes every column not declared and expects the same findings)."""
+    changes every column not declared and expects the same findings).
+
+    ``count``: the rule ids ``check`` finds on the form, one per problem, without making any Problem
+    or its message (the review list's counts of 1,000 reports; tests compare the two on seeds,
+    randomly changed seeds and generated forms)."""
 
     check: FormCheck
     tables: frozenset[Table]
     projects: frozenset[Table] = field(default_factory=frozenset)
     columns: Mapping[Table, frozenset[str]] = field(default_factory=dict)
+    count: FormCount | None = None
 
     def __call__(self, ctx: FormCtx) -> Iterable[Problem]:
         return self.check(ctx)
@@ -141,16 +147,20 @@ def row_rule(
 
 
 def form_rule(
-    *tables: Table, projects: Iterable[Table] = (), columns: Mapping[Table, Iterable[str]] | None = None
+    *tables: Table,
+    projects: Iterable[Table] = (),
+    columns: Mapping[Table, Iterable[str]] | None = None,
+    count: FormCount | None = None,
 ) -> Callable[[FormCheck], FormRule]:
     """Declare a form rule: ``@form_rule(Table.FUNDS, Table.HEADER)``; with
-    ``columns={Table.INDICATORS: (IND.level1, IND.weight)}`` it reads only those of that table."""
+    ``columns={Table.INDICATORS: (IND.level1, IND.weight)}`` it reads only those of that table;
+    ``count``: its rule ids without its problems (``FormRule.count``)."""
     only = {Table(t): frozenset(c) for t, c in (columns or {}).items()}
     for table, keys in only.items():
         unknown = keys - set(schema.keys(table))
         if table not in tables or unknown:
             raise ValueError(f"form rule declares columns of {table} it cannot read: {sorted(unknown)}")
-    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects), only))
+    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects), only, count))
 
 
 def report_rule(*tables: Table, overall: Iterable[Table] = ()) -> Callable[[ReportCheck], ReportRule]:

@@ -355,7 +355,8 @@ class Checker:
         counts of 1,000 reports need only the numbers. A row rule with a ``count`` gives the rule ids
         of a whole table of the form at once, straight from its rows (no memo: the rows of a real set
         of reports rarely repeat, so keying each row costs more than it saves); one without is
-        counted through its findings, from the same memo ``full`` uses."""
+        counted through its findings, from the same memo ``full`` uses. A form rule with a ``count``
+        gives its rule ids without making its problems or their messages."""
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -378,7 +379,10 @@ class Checker:
                         if found:
                             rules += [r for r, _m, _c in found]
                 for form_rule in self.rules.forms:
-                    rules += [p.rule for p in form_rule(ctx)]
+                    if form_rule.count is not None:  # rule ids without a Problem or its message
+                        rules += form_rule.count(ctx)
+                    else:
+                        rules += [p.rule for p in form_rule(ctx)]
                 out.setdefault(form.uid, Counter()).update(rules)
             for report_rule in self.rules.reports:
                 for p in report_rule(self.report, self.template):

@@ -547,15 +547,9 @@ def indicator_row(ctx: FormCtx, i: int, ind: Indicator) -> list[Problem]:
     return _row_checks(ctx, i, ind)
 
 
-@form_rule(
-    Table.INDICATORS,
-    Table.HEADER,
-    # the weights by 一级, and what is_breakdown reads
-    columns={Table.INDICATORS: (IND.level1, IND.weight, IND.breakdown, IND.level3, IND.score)},
-)
-def check_weights(ctx: FormCtx) -> Iterator[Problem]:
-    """V05/V06: Σ weights per 一级 and in total."""
-    rows = tuple(
+def _weight_rows(ctx: FormCtx) -> tuple[tuple[str, str], ...]:
+    """(一级, 分值) of every indicator row, a breakdown row's 分值 blank (what the weight rules read)."""
+    return tuple(
         [
             (
                 ind.level1,
@@ -571,15 +565,40 @@ def check_weights(ctx: FormCtx) -> Iterator[Problem]:
             for ind in ctx.form.indicators
         ]
     )
+
+
+def _weights_count(ctx: FormCtx) -> list[str]:
+    """The rules ``check_weights`` finds, one id per problem, without a Problem or its message (the
+    same decisions, ``_weight_gaps``, memoised on the template apart from the messages)."""
+    found = ctx.template.memo(_weight_rules, 1 << 12)(
+        ctx.form.kind, ctx.form.execution_weight, _weight_rows(ctx)
+    )
+    return list(found)
+
+
+@form_rule(
+    Table.INDICATORS,
+    Table.HEADER,
+    # the weights by 一级, and what is_breakdown reads
+    columns={Table.INDICATORS: (IND.level1, IND.weight, IND.breakdown, IND.level3, IND.score)},
+    count=_weights_count,
+)
+def check_weights(ctx: FormCtx) -> Iterator[Problem]:
+    """V05/V06: Σ weights per 一级 and in total."""
+    rows = _weight_rows(ctx)
     found = ctx.template.memo(_weight_findings, 1 << 12)(ctx.form.kind, ctx.form.execution_weight, rows)
     for rule, message, row in found:
         yield ctx.problem(rule, message, INDICATORS, row, IND.weight)
 
 
-def _weight_findings(
+WeightGap = tuple[str, Decimal, str, int]  # 一级, its rows' 分值 summed, the weight it should have, first row
+
+
+def _weight_gaps(
     template: Template, kind: str, execution_weight_text: str, rows: tuple[tuple[str, str], ...]
-) -> tuple[tuple[str, str, int | None], ...]:
-    """Return (rule, message, row) of the weights of (一级, 分值) rows (memoised on the template)."""
+) -> tuple[list[WeightGap], tuple[Decimal, Decimal] | None]:
+    """The 一级 whose 三级 weights do not add up to the 一级's (V05), and (Σ 分值, 执行率 分值) when
+    the whole does not add up to the template's total (V06; None when it does)."""
     spec = template.form(kind)
     sums: dict[str, Decimal] = {}
     first: dict[str, int] = {}
@@ -594,17 +613,38 @@ def _weight_findings(
             sums[level1] = sums.get(level1, ZERO) + w
             first.setdefault(level1, i)
     if not sums:
-        return ()
-    out: list[tuple[str, str, int | None]] = []
+        return [], None
+    gaps: list[WeightGap] = []
     for level1 in dict.fromkeys([*spec.level1_weights, *printed]):
         want = printed.get(level1) or spec.level1_weights.get(level1, "")
         have = sums.get(level1, ZERO)
         if want and have != Decimal(want) and level1 in first:
-            out.append(("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", first[level1]))
+            gaps.append((level1, have, want, first[level1]))
     ew_text = spec.execution_weight if spec.execution_weight.strip() else execution_weight_text
     ew = (amount(ew_text) or ZERO) if spec.execution_in_total else ZERO  # 平凉: shown apart, not in 总分
     total = sum(sums.values(), ZERO) + ew
-    if total != template.scoring.total:
+    return gaps, (None if total == template.scoring.total else (total, ew))
+
+
+def _weight_rules(
+    template: Template, kind: str, execution_weight_text: str, rows: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    """The rule ids of ``_weight_findings`` (memoised on the template)."""
+    gaps, whole = _weight_gaps(template, kind, execution_weight_text, rows)
+    return ("V05",) * len(gaps) + (("V06",) if whole is not None else ())
+
+
+def _weight_findings(
+    template: Template, kind: str, execution_weight_text: str, rows: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str, int | None], ...]:
+    """Return (rule, message, row) of the weights of (一级, 分值) rows (memoised on the template)."""
+    gaps, whole = _weight_gaps(template, kind, execution_weight_text, rows)
+    out: list[tuple[str, str, int | None]] = [
+        ("V05", f"{level1}的三级指标分值合计为 {fmt(have)}，应为 {want}", first)
+        for level1, have, want, first in gaps
+    ]
+    if whole is not None:
+        total, ew = whole
         out.append(
             (
                 "V06",

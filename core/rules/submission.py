@@ -149,12 +149,34 @@ def _findings(ind: Indicator, labels: YthLabels, ctx: FormCtx) -> list[Finding]:
 _COLUMN_NAMES = {k: schema.label(Table.INDICATORS, k) for k in (IND.actual, IND.brief)}
 
 
+def _form_count(ctx: FormCtx) -> list[str]:
+    """The rules ``submission_form`` finds, one id per problem, without a Problem or its message and
+    without its memo (a first scan's forms never repeat: their 三级 names differ): the same decisions
+    by the same helpers (``_name_keys``, ``_level2_sums``); tests compare the two."""
+    labels = _labels(ctx.template)
+    if labels is None:
+        return []
+    inds = ctx.form.indicators
+    keys = _name_keys(
+        [ind.level3 for ind in inds if ind.level3 or ind.target or ind.actual or ind.weight or ind.score]
+    )
+    # _names: a blank name, and every repeat of a name after its first, is one Y05 each
+    out = ["Y05"] * (len(keys) - len({k for k in keys if k}))
+    if ctx.form.kind == "project" and labels.level2_weights:
+        sums = _level2_sums([(ind.level2, ind.weight, ind.not_applicable) for ind in inds], labels)
+        out += [
+            "Y04" for level2, (have, _first) in sums.items() if have != Decimal(labels.level2_weights[level2])
+        ]
+    return out
+
+
 @form_rule(
     Table.INDICATORS,
     columns={  # is_exported (is_blank_row), the names, the 二级 weights
         Table.INDICATORS: (IND.level2, IND.level3, IND.target, IND.actual, IND.weight, IND.score)
         + (IND.not_applicable,)
     },
+    count=_form_count,
 )
 def submission_form(ctx: FormCtx) -> Iterator[Problem]:
     """Return the form-wide pre-submission problems: 三级 names, 二级 weights (found once per distinct
@@ -189,9 +211,14 @@ def _squeezed(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+def _name_keys(names: list[str]) -> list[str]:
+    """The exported rows' 三级 names as the 一体化 system matches them (without any whitespace)."""
+    return [_squeezed(level3) for level3 in names]
+
+
 def _names(rows: tuple[FormRow, ...]) -> Iterator[FormFinding]:
     exported = [(i, row[1]) for i, row in enumerate(rows) if row[0]]
-    keys = [_squeezed(level3) for _i, level3 in exported]
+    keys = _name_keys([level3 for _i, level3 in exported])
     if all(keys) and len(set(keys)) == len(keys):
         return  # the usual form: every name there and different
     counts = Counter(keys)
@@ -210,24 +237,31 @@ def _names(rows: tuple[FormRow, ...]) -> Iterator[FormFinding]:
             seen[key] = i
 
 
-def _level2_weights(rows: tuple[FormRow, ...], labels: YthLabels) -> Iterator[FormFinding]:
-    sums: dict[str, Decimal] = {}
-    first: dict[str, int] = {}
-    for i, (_exported, _level3, level2_text, weight, not_applicable) in enumerate(rows):
+def _level2_sums(rows: list[tuple[str, str, bool]], labels: YthLabels) -> dict[str, tuple[Decimal, int]]:
+    """Of (二级, 分值, 不适用) rows: each 二级 the 一体化 template gives a weight, with the sum of its
+    rows' 分值 and its first such row (rows without a 分值, or 不适用, left out)."""
+    sums: dict[str, tuple[Decimal, int]] = {}
+    wanted = labels.level2_weights
+    for i, (level2_text, weight, not_applicable) in enumerate(rows):
         w = amount(weight)
         if w is None or not_applicable:
             continue
         level2 = _squeezed(level2_text)
-        if level2 not in labels.level2_weights:
+        if level2 not in wanted:
             continue
-        sums[level2] = sums.get(level2, ZERO) + w
-        first.setdefault(level2, i)
-    for level2, have in sums.items():
+        found = sums.get(level2)
+        sums[level2] = (ZERO + w, i) if found is None else (found[0] + w, found[1])
+    return sums
+
+
+def _level2_weights(rows: tuple[FormRow, ...], labels: YthLabels) -> Iterator[FormFinding]:
+    sums = _level2_sums([(level2, weight, na) for _e, _l3, level2, weight, na in rows], labels)
+    for level2, (have, first) in sums.items():
         want = Decimal(labels.level2_weights[level2])
         if have != want:
             yield (
                 "Y04",
                 f"{level2}的三级指标分值合计为 {fmt(have)}，一体化模板规定为 {fmt(want)}",
-                first[level2],
+                first,
                 IND.weight,
             )
