@@ -308,6 +308,7 @@ class MainWindow(QMainWindow):
         if self.ctx.doc is None or self._replacing:
             return
         self._shown = (kind, key)
+        self.ctx.postpone_collection()
         self.commit_pending()
         if kind in (OVERALL_NODE, PROJECT_NODE):
             self._lay_out(self.form_editor)

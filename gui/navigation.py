@@ -7,6 +7,7 @@ Ctrl+↑/↓), each as one undoable command from gui/form_commands.py.
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -29,7 +30,7 @@ from core.model import NARRATIVE, OVERALL
 from core.problems import Problem
 from core.report import Change
 from core.schema import HEAD, REP, SECTION, Table
-from gui.context import AppContext
+from gui.context import AppContext, keep_survivors
 from gui.form_commands import (
     AddFormCommand,
     DeleteFormCommand,
@@ -120,7 +121,7 @@ class NavModel(QStandardItemModel):
         self._unscored: dict[int, None] = {}  # forms whose 自评预警 is still to be computed, in order
         self._full_for: object = None  # the problem delta the last full pass of the badges showed
         self._score_timer = QTimer(self, singleShot=True, interval=0)
-        self._score_timer.timeout.connect(self._score_some)
+        self._score_timer.timeout.connect(self._score_turn)
         self.setHorizontalHeaderLabels(["报告"])
         ctx.changed.connect(self._on_change)
         ctx.problems_changed.connect(self.update_badges)
@@ -266,6 +267,12 @@ class NavModel(QStandardItemModel):
         if self._unscored:
             self._score_timer.start()
 
+    def _score_turn(self) -> None:
+        """A turn of the 自评预警 after a report opened: the scores computed stay out of the garbage
+        collector's walks (``gui.context.keep_survivors``)."""
+        self._score_some()
+        keep_survivors()
+
     def _paint(self, item: QStandardItem) -> None:
         """Set one node's icon and tooltip from its error count and 自评预警."""
         n = self._errors.get(self._node_target(item), 0)
@@ -356,7 +363,7 @@ def node_targets(ctx: AppContext, problem: Any) -> list[tuple[str, Any]]:
 def node_for_problem(ctx: AppContext, problem_cell: tuple[Any, str, Any, Any]) -> tuple[str, Any]:
     """Return the node (kind, key) that shows a problem's cell."""
     uid, table, row, _ = problem_cell
-    fake = type("P", (), {"form_uid": uid, "table": table, "row": row})
+    fake = SimpleNamespace(form_uid=uid, table=table, row=row)  # a class made here was a garbage cycle
     kind, key = node_targets(ctx, fake)[-1]
     if kind == PROJECT_NODE and ctx.doc is not None and ctx.open_doc.form(uid).kind == OVERALL:
         return (OVERALL_NODE, uid)
