@@ -6,13 +6,15 @@ some 200 of them (the ``Qt`` namespace alone 93, with 1,195 members): 45–50 ms
 the enum module's general class building, member by member (``_proto_member.__set_name__``: it
 deletes and sets each class attribute again through the metaclass, and looks for descriptors).
 
-``install`` lets the enum module make such a class *without* members — all its class-level set-up as
-before — and then adds the members as ``_proto_member.__set_name__`` adds them: the same member objects
-with the same attributes, the same class dict, member maps and flag masks. tests/gui/test_qt_enums.py
-makes every enum of QtCore, QtGui and QtWidgets both ways and compares them. Any other call goes the
-enum module's own way: a value lookup, names not given as a list of (name, int) pairs, a name the
-enum module treats specially (``_sunder_``, ``mro``, one its base classes define, a repeated one), a
-``qualname``/``type``/``start``, or a Python other than the 3.11 whose enum module this follows.
+``install`` makes such a class as the enum module's ``_simple_enum`` does, from the class dict the
+enum module itself made once for a class of the same base without members (copied, with member lists
+and maps of its own), and adds the members as ``_proto_member.__set_name__`` adds them: the same
+member objects with the same attributes, the same class dict, member maps and flag masks.
+tests/gui/test_qt_enums.py makes every enum of QtCore, QtGui and QtWidgets both ways and compares
+them. Any other call goes the enum module's own way: a value lookup, names not given as a list of
+(name, int) pairs, a name the enum module treats specially (``_sunder_``, ``mro``, one its base
+classes define, a repeated one), a ``qualname``/``type``/``start``, or a Python other than the 3.11
+whose enum module this follows.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ import sys
 from typing import Any
 
 _BASES = (enum.Enum, enum.IntEnum, enum.Flag, enum.IntFlag)
-_ORIGINAL = enum.EnumType.__call__
+_ORIGINAL: Any = enum.EnumType.__call__
+_CLASS: Any = enum.EnumType.__new__
 made = 0  # classes made here (the others went the enum module's way)
 _TAKEN: dict[type, frozenset[str]] = {}  # the names in a base class's and its bases' dicts
+_TEMPLATES: dict[tuple[type, Any], dict[str, Any]] = {}  # (base, boundary): a class dict without members
 
 
 def install() -> None:
@@ -56,6 +60,8 @@ def _call(
     if (
         names.__class__ is not list
         or cls not in _BASES
+        or value.__class__ is not str
+        or module.__class__ is not str
         or qualname is not None
         or type is not None
         or start != 1
@@ -64,10 +70,28 @@ def _call(
         return _ORIGINAL(
             cls, value, names, module=module, qualname=qualname, type=type, start=start, boundary=boundary
         )
-    enum_class = _ORIGINAL(cls, value, [], module=module, boundary=boundary)
+    enum_class = _empty_class(cls, value, module, boundary)
     _add_members(enum_class, names)
     global made
     made += 1
+    return enum_class
+
+
+def _empty_class(base: type, name: str, module: str, boundary: Any) -> Any:
+    """The class the enum module makes for ``base`` and ``boundary`` without members: its class dict
+    made by the enum module once, then copied (with empty member lists and maps of its own), the class
+    made from it as the enum module's ``_simple_enum`` makes one, ``__new__`` set as it sets it."""
+    template = _TEMPLATES.get((base, boundary))
+    if template is None:
+        made_once = _ORIGINAL(base, "Template", [], module=__name__, boundary=boundary)
+        template = _TEMPLATES[(base, boundary)] = dict(vars(made_once))
+    namespace = dict(template)
+    new = namespace.pop("__new__")
+    namespace.update(
+        __module__=module, _member_names_=[], _member_map_={}, _value2member_map_={}, _unhashable_values_=[]
+    )
+    enum_class = _CLASS(enum.EnumType, name, (base,), namespace, _simple=True)
+    builtins.type.__setattr__(enum_class, "__new__", new)
     return enum_class
 
 
