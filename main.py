@@ -67,8 +67,7 @@ def prepare_start() -> None:
     imported, PySide6 reads the source of every module imported after it (to see whether it uses
     its ``__feature__`` switches), 20 ms for these. Their dataclasses' methods come compiled from
     the last start (``core.classcache``), and the regular expressions the start compiles (PySide6's
-    among them) come from the last start's (``core.recache``). PySide6's enums are made the quick
-    way (``prepare_qt``).
+    among them) come from the last start's (``core.recache``). PySide6 is imported by ``prepare_qt``.
     """
     block_numpy()
     gc.disable()
@@ -86,16 +85,19 @@ def prepare_start() -> None:
     import core.report  # noqa: F401
     import core.scoring  # noqa: F401
 
-    prepare_qt()
+    prepare_qt(cache)
 
 
-def prepare_qt() -> None:
-    """Before PySide6 is imported: its enums made the quick way (``gui.qt_enums``), and its look at
-    each newly imported module quicker (``quick_feature_scan``)."""
+def prepare_qt(cache: Path | None = None) -> None:
+    """Import PySide6 with its enums made the quick way (``gui.qt_enums``), its own Python code from
+    the last start's (``core.compilecache``, when there is a ``cache`` folder), and its look at each
+    module imported after it quicker (``quick_feature_scan``)."""
+    from core import compilecache
     from gui import qt_enums
 
     qt_enums.install()
-    quick_feature_scan()
+    with compilecache.kept(cache):
+        quick_feature_scan()
 
 
 def quick_feature_scan() -> None:
@@ -139,12 +141,14 @@ def collector_on() -> None:
 
 
 def save_kept() -> None:
-    """Keep what this start compiled for the next one: the dataclasses' methods (``core.classcache``)
-    and the regular expressions (``core.recache``; the start's only)."""
-    from core import classcache, recache
+    """Keep what this start compiled for the next one: the dataclasses' methods (``core.classcache``),
+    the regular expressions (``core.recache``; the start's only) and PySide6's own Python code
+    (``core.compilecache``)."""
+    from core import classcache, compilecache, recache
 
     classcache.save()
     recache.save()
+    compilecache.save()
 
 
 def block_numpy() -> None:
