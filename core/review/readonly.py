@@ -64,11 +64,14 @@ def _to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
     return mem
 
 
-def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = False) -> Report:
+def load_connection(
+    conn: sqlite3.Connection, name: str, figures_only: bool = False, meta: dict[str, str] | None = None
+) -> Report:
     """Check that ``conn`` holds a ZiPing report of a version we read, and load it with plain sqlite3
-    (``core.review.lean``; ``figures_only``: only what the figures need). A file of an older format is
-    read as it is when the migrations since only added columns or tables (they read as blank), else
-    upgraded in memory first (sqlite_utils is imported only for that)."""
+    (``core.review.lean``; ``figures_only``: only what the figures need; ``meta``: its meta table as
+    ``read_meta`` read it). A file of an older format is read as it is when the migrations since only
+    added columns or tables (they read as blank), else upgraded in memory first (sqlite_utils is
+    imported only for that)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -84,9 +87,10 @@ def load_connection(conn: sqlite3.Connection, name: str, figures_only: bool = Fa
 
             conn = _to_memory(conn)
             migrations().apply(sqlite_utils.Database(conn))
+            meta = None  # the migrated copy's
         from core.review.lean import read_report
 
-        report = read_report(conn, figures_only)
+        report = read_report(conn, figures_only, meta)
         get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{exc}") from exc

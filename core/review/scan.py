@@ -85,10 +85,11 @@ def summarise_file(
         elif kind == REPORT:
             conn = connect_readonly(path)
             try:
-                if read_meta(conn).get("kind") == "review":
+                meta = read_meta(conn)
+                if meta.get("kind") == "review":
                     return {"reason": "这是财政复核文件，不是部门报告"}
                 journal = path.with_name(path.name + "-journal").exists()
-                report = None if journal else load_connection(conn, path.name, figures_only=not checks)
+                report = None if journal else load_connection(conn, path.name, not checks, meta)
             finally:
                 conn.close()
             if report is None:

@@ -137,6 +137,28 @@ def row_reader(
     return select, build
 
 
+def columns_builder(
+    table: str, present: set[str], wanted: frozenset[str] | None = None
+) -> tuple[str, Callable[[Sequence[Sequence[Any]]], list[Any]]]:
+    """``row_reader`` for a whole table at once: the SELECT list, and a function making the model rows
+    of its values given column by column (``list(zip(*records))``): one constructor call a row, the
+    flags, paths and integers converted column by column (``map`` in C), no Python call of our own per
+    row (the review list reads 900 rows a report, 1,000 reports)."""
+    select, build = row_reader(table, present, wanted)
+    cols = [c for c in columns(table) if c.storage]
+    make = ROW_TYPES[Table(table)]
+    if [c.key for c in cols] != [f.name for f in fields(make)]:  # not positional: one row at a time
+        return select, lambda by_column: [build(values) for values in zip(*by_column, strict=True)]
+    special = (Kind.FLAG, Kind.PATH, Kind.INTEGER)
+    converts = [_converter(c) if c.kind in special else None for c in cols]
+
+    def build_all(by_column: Sequence[Sequence[Any]]) -> list[Any]:
+        args = [values if conv is None else map(conv, values) for values, conv in zip(by_column, converts)]
+        return list(map(make, *args))
+
+    return select, build_all
+
+
 def _q(name: str) -> str:
     """A quoted SQL identifier (table or column name)."""
     return '"' + name.replace('"', '""') + '"'
@@ -341,7 +363,12 @@ def read_analysis(db: Connected) -> dict[str, str]:
     if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
         return {}
     row = db.conn.execute("SELECT value FROM meta WHERE key = ?", [ANALYSIS_KEY]).fetchone()
-    data = json.loads(row[0]) if row and row[0] else {}
+    return analysis_of(row[0] if row else None)
+
+
+def analysis_of(stored: str | None) -> dict[str, str]:
+    """The 汇总分析报告 section texts of the meta table's stored value (None or "": none)."""
+    data = json.loads(stored) if stored else {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 

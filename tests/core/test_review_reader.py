@@ -1,0 +1,147 @@
+"""The review's reader (core.review.lean) reads every cell as the storage layer reads it, whatever
+the cell holds, and whatever the file's tables look like.
+
+The reader asks SQLite for a whole table as one JSON array (not value by value); these tests put
+text into every column that JSON must carry back unchanged — quotes, backslashes, control
+characters, line and paragraph separators, characters outside the BMP, text that looks like JSON or
+a number — and compare the report read that way with the storage layer's ``load_report``, field for
+field and type for type. A value JSON cannot hold (a BLOB) is read row by row instead, and the file
+lists as before. Files of different formats read in one process each get their own columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.model import Indicator, Report
+from core.review.scan import Index, scan
+from core.schema import ROW_TYPES, STORAGE_TABLES, Table
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from review_bench import as_older, build_report, write_fast  # noqa: E402
+
+AWKWARD = (
+    'say "当然" \\ and \\" too',
+    "tab\tnew line\nreturn\rend",
+    "\x01\x02\x1f\x7f control",
+    "line\u2028para\u2029sep",
+    "🙂 𠀀 outside the BMP",
+    '[1, 2, {"a": null}]',
+    "1e5",
+    "-0",
+    "  spaces kept  ",
+    "null",
+    "\\u0041 is not A",
+)
+
+
+def awkward_report(n: int) -> Report:
+    """A generated report (review_bench's) whose first project holds AWKWARD text in every text column
+    of every row table, and a 不适用 and a 其中 flag set."""
+    report = build_report(n, projects=3, per=len(AWKWARD))
+    form = report.forms[1]
+    for i, ind in enumerate(form.indicators):
+        for f in dataclasses.fields(Indicator):
+            if isinstance(getattr(ind, f.name), str):
+                setattr(ind, f.name, AWKWARD[(i + len(f.name)) % len(AWKWARD)])
+    form.indicators[0].not_applicable = True
+    form.indicators[1].breakdown = True
+    for i, goal in enumerate(form.goals):
+        goal.goal, goal.achieved = AWKWARD[i % len(AWKWARD)], AWKWARD[-1 - i % len(AWKWARD)]
+    form.name = AWKWARD[0]
+    return report
+
+
+def typed(report: Report) -> list[Any]:
+    """Every value of every row of every form, with its type (== alone takes 0 for False)."""
+    out: list[Any] = []
+    for form in report.forms:
+        for table in ROW_TYPES:
+            for row in form.rows(table):
+                out.append([(v, type(v)) for v in dataclasses.astuple(row)])
+    return out
+
+
+def read_both(path: Path) -> tuple[Report, Report]:
+    """The report read by the review's reader and by the storage layer."""
+    from core.review.lean import read_report
+    from core.storage import repository as repo
+    from core.storage.database import Database
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return read_report(conn), repo.load_report(Database(conn))
+    finally:
+        conn.close()
+
+
+def read_lean(path: Path) -> Report:
+    from core.review.lean import read_report
+    from core.review.readonly import connect_readonly
+
+    conn = connect_readonly(path)
+    try:
+        return read_report(conn)
+    finally:
+        conn.close()
+
+
+def test_awkward_text_reads_back_as_the_storage_layer_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "awkward.zpdb"
+    write_fast(awkward_report(1), path)
+    mine, theirs = read_both(path)
+    assert mine == theirs
+    assert typed(mine) == typed(theirs)
+    cells = {v for row in typed(mine) for v, _t in row}
+    assert set(AWKWARD) <= cells  # every awkward text is there, as typed
+    assert mine.forms[1].indicators[0].not_applicable is True
+    assert mine.forms[1].indicators[1].breakdown is True
+
+
+def test_a_blob_in_a_cell_is_read_row_by_row_and_the_report_lists(tmp_path: Path) -> None:
+    """JSON cannot hold a BLOB: such a table is read value by value, as before, and the report is
+    listed with the figures and counts of the same report without the BLOB (a 复核意见 no figure and
+    no rule reads)."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    plain, blob = folder / "plain.zpdb", tmp_path / "blob.zpdb"
+    write_fast(build_report(2, projects=3, per=5), plain)
+    write_fast(build_report(2, projects=3, per=5), blob)
+    conn = sqlite3.connect(blob)
+    conn.execute(f"UPDATE {STORAGE_TABLES[Table.INDICATORS]} SET review_note = x'00ff10' WHERE position = 1")
+    conn.commit()
+    conn.close()
+    listed = scan([folder], index=Index(tmp_path / "i.sqlite"), workers=1).reports
+    plain.unlink()
+    blob.rename(folder / "plain.zpdb")  # the same name: the lists compare as they are
+    with_blob = scan([folder], index=Index(tmp_path / "j.sqlite"), workers=1)
+    assert not with_blob.refused
+    assert with_blob.reports == listed
+
+
+def test_files_of_two_formats_in_one_process_each_read_with_their_own_columns(tmp_path: Path) -> None:
+    """The reader remembers a schema's columns by the schema's text: a current file, then the same
+    report as storage version 2 wrote it (no 项目编码 or 业务处室, five indicator columns fewer), then
+    the current one again: each reads as the storage layer reads it."""
+    current, older = tmp_path / "current.zpdb", tmp_path / "older.zpdb"
+    report = build_report(3, projects=3, per=4)
+    report.forms[1].code, report.forms[1].office = "P-001", "行政政法科"
+    report.forms[1].indicators[0].brief = "写了简要描述"
+    write_fast(report, current)
+    write_fast(report, older)
+    as_older(older, 2)
+    from core.review.readonly import load_judged
+
+    for path in (current, older, current):
+        mine = read_lean(path)
+        theirs = load_judged(path)  # the storage layer's read-only open: an older file migrated in memory
+        assert mine == theirs and typed(mine) == typed(theirs), path.name
+    old, new = read_lean(older), read_lean(current)
+    assert (old.forms[1].code, old.forms[1].indicators[0].brief) == ("", "")
+    assert (new.forms[1].code, new.forms[1].indicators[0].brief) == ("P-001", "写了简要描述")
