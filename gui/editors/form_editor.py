@@ -181,6 +181,10 @@ class FormEditor(QScrollArea):
             self._show_grid(table)
         if later is None:
             for grid in self.grids.values():
+                if grid.isHidden():  # a project's 评分表: empty until a form that has one is shown
+                    if grid.model.uid is not None:
+                        grid.set_form(None)
+                    continue
                 grid.set_form(uid)
                 self._fit_height(grid)
             self._lay_out()
@@ -324,7 +328,7 @@ class FormEditor(QScrollArea):
         view: QTableView = grid.view
         header = view.horizontalHeader()
         height = header.sizeHint().height() + 2 * view.frameWidth() + 2
-        height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+        height += view.verticalHeader().length()  # the rows' heights (one call, not one per row)
         if view.horizontalScrollBar().isVisible():
             height += view.horizontalScrollBar().height()
         height = max(height, 60)

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
+    QPalette,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -85,6 +86,18 @@ def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
     return event.modifiers() & (CTRL | SHIFT | ALT)
 
 
+def header_setup(header: QHeaderView) -> None:
+    """Set a grid's header up as QTableView sets up its own, with a viewport made in Python
+    (``gui.viewport``): a switch leaves the headers' viewports alone when they look the same
+    (``GridView.set_form``), and Qt's own viewport handed to Python makes PySide make every
+    widget class first (20–30 ms)."""
+    header.setSectionsClickable(True)
+    header.setHighlightSections(True)
+    port = own_viewport(header)
+    port.setMouseTracking(True)  # as QHeaderView sets up its own: hovered sections, resize cursors
+    port.setBackgroundRole(QPalette.ColorRole.Button)
+
+
 class GridHeader(QHeaderView):
     """A grid's column titles, whose size hint is kept by the titles shown and the font: Qt worked it
     out again after every reset and resized column (asking the model a dozen roles of each title),
@@ -92,8 +105,7 @@ class GridHeader(QHeaderView):
 
     def __init__(self, parent: QTableView) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
-        self.setSectionsClickable(True)  # as QTableView sets up its own
-        self.setHighlightSections(True)
+        header_setup(self)
         self._hints: dict[tuple[object, ...], QSize] = {}
 
     def sizeHint(self) -> QSize:
@@ -116,7 +128,14 @@ class GridTable(QTableView):
     def __init__(self, grid: GridView) -> None:
         super().__init__(grid)
         own_viewport(self)
+        # A switch to a project of more or fewer (or taller) rows resizes the grid: repaint only what
+        # the resize uncovers, not the column titles and corner above rows that stay where they are
+        # (what changed repaints itself: the cells, the row numbers when their heights moved).
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self.setHorizontalHeader(GridHeader(self))
+        rows = QHeaderView(Qt.Orientation.Vertical, self)
+        header_setup(rows)
+        self.setVerticalHeader(rows)
         self.grid = grid
         self.refused_editor: QWidget | None = None
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
@@ -318,6 +337,7 @@ class GridView(QWidget):
         self, ctx: AppContext, table: str, parent: QWidget | None = None, model: GridModel | None = None
     ) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)  # as its GridTable's (above)
         self.ctx = ctx
         self.table = table
         self._model = make_model(ctx, table, self) if model is None else model
@@ -388,12 +408,57 @@ class GridView(QWidget):
         return self._model
 
     def set_form(self, uid: int | None) -> None:
-        """Show that form's table (None = empty)."""
-        self._model.set_form(uid)
-        self._quietly(self.fit_columns)  # the reset's own sizing is not needed again
+        """Show that form's table (None = empty).
+
+        The headers are repainted only when they look different after it: the reset repainted both
+        whole on every switch (each section asking the model for its title and roles), a sixth of
+        a switch's painting, though another project of the same kind shows the same column titles
+        and, as often, the same row numbers at the same heights."""
+        headers = (self._view.horizontalHeader(), self._view.verticalHeader())
+        before = self._header_looks() if self.isVisible() else None
+        for header in headers:
+            header.viewport().setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, before is not None)
+        try:
+            self._model.set_form(uid)
+            self._quietly(self.fit_columns)  # the reset's own sizing is not needed again
+        finally:
+            if before is not None:
+                for header in headers:  # the attribute, not setUpdatesEnabled(True): that repaints
+                    header.viewport().setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
+                for header, look, now in zip(headers, before, self._header_looks(), strict=True):
+                    if now != look:
+                        header.viewport().update()
         self._resize_timer.stop()
         self._unfitted_rows.clear()
         self._view.executeDelayedItemsLayout()  # the scroll ranges and a repaint, now
+
+    def _header_looks(self) -> tuple[tuple[object, ...], tuple[object, ...]]:
+        """What the column header and the row header paint: their titles and section sizes, the
+        selection (which highlights sections), where they are scrolled, their size and font. A
+        header under the mouse (its hovered section) always counts as changed."""
+        view, model = self._view, self._model
+        selection = view.selectionModel()
+        selected = selection.selection().toList() if selection is not None else []
+        ranges = [(r.top(), r.left(), r.bottom(), r.right()) for r in selected]
+        current = view.currentIndex()
+        shared = (tuple(ranges), current.row(), current.column(), view.hasFocus())
+        titles = (
+            tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns)),
+            tuple(model.row_label(r) for r in range(model.rowCount())),
+        )
+        looks = [
+            (
+                names,
+                tuple(header.sectionSize(i) for i in range(header.count())),
+                header.offset(),
+                header.size().toTuple(),
+                header.font().key(),
+                header.sectionsMoved() or header.isSortIndicatorShown() or header.underMouse() or None,
+                shared,
+            )
+            for header, names in zip((view.horizontalHeader(), view.verticalHeader()), titles, strict=True)
+        ]
+        return looks[0], looks[1]
 
     def _quietly(self, step: Callable[[], object]) -> None:
         """Size the columns or rows with the headers quiet: each resized section otherwise starts
