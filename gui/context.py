@@ -221,6 +221,11 @@ class AppContext(QObject):
 
     def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Bumped first (connected before any panel) on every change, re-check and report replaced:
+        # what a panel kept from before is good only while it is the same (gui/grids/base.py).
+        self.generation = 0
+        for signal in (self.changed, self.problems_changed, self.document_replaced):
+            signal.connect(self._bump)
         self.undo_stack = BatchingUndoStack(self)
         self._batch_depth = 0
         self._recheck_pending = False
@@ -241,6 +246,9 @@ class AppContext(QObject):
         self._commit_failed.connect(self.settle, Qt.ConnectionType.QueuedConnection)
         if doc is not None:
             self.set_document(doc)
+
+    def _bump(self, *args: object) -> None:
+        self.generation += 1
 
     def set_document(self, doc: Document | None, check_later: bool = False) -> None:
         """Switch to another open document (closing none: the caller closes the old one).

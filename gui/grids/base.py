@@ -97,6 +97,10 @@ class Computed:
     why: str = ""
 
 
+# Forms whose cells' paint roles a grid keeps for their next showing (see GridModel.set_form).
+KEPT_FORMS = 16
+
+
 class GridModel(QAbstractTableModel):
     """Base model over one table of one form; subclasses define columns and computed cells."""
 
@@ -131,6 +135,9 @@ class GridModel(QAbstractTableModel):
         # the form's rows; now worked out once until the cell changes.
         self._painted: dict[int, dict[int, Style]] = {}
         self._flags: dict[int, dict[int, Qt.ItemFlag]] = {}
+        # Form uid -> its (_painted, _flags, _shown, _problems) when last shown (``set_form``).
+        self._kept: dict[int, tuple[Any, Any, Any, Any]] = {}
+        self._kept_generation = -1
         self.dataChanged.connect(self._forget_cells)
         for signal in (
             self.modelAboutToBeReset,
@@ -149,7 +156,22 @@ class GridModel(QAbstractTableModel):
 
     # ---- form ----------------------------------------------------------------
     def set_form(self, uid: int | None) -> None:
-        """Show the table of form ``uid`` (None: an empty grid)."""
+        """Show the table of form ``uid`` (None: an empty grid).
+
+        What the cells of the form shown were painted with is kept for its next showing, while
+        nothing in the report changes (``AppContext.generation``): a project shown again paints
+        from it instead of working out every cell's text, computed value, problems and flags."""
+        generation = self.ctx.generation
+        if generation != self._kept_generation:
+            self._kept, self._kept_generation = {}, generation
+        kept = None
+        if uid != self.uid:
+            pending = self.rejected or self._stale or self._computed_dirty  # (cells due to change)
+            if self.uid is not None and self._painted and not pending:
+                self._kept[self.uid] = (self._painted, self._flags, self._shown, self._problems)
+                while len(self._kept) > KEPT_FORMS:
+                    del self._kept[next(iter(self._kept))]
+            kept = self._kept.pop(uid, None) if uid is not None else None
         self.beginResetModel()
         self.uid, self.form, self.columns = None, None, []
         self.title_lines = {}
@@ -163,8 +185,11 @@ class GridModel(QAbstractTableModel):
                 self.columns = self.build_columns()
             except KeyError:
                 self.form = None
-        self._problems = self._collect_problems()
+                kept = None
+        self._problems = kept[3] if kept is not None else self._collect_problems()
         self.endResetModel()
+        if kept is not None:  # (after the reset, which forgets what cells showed)
+            self._painted, self._flags, self._shown = kept[0], kept[1], kept[2]
 
     def build_columns(self) -> list[GridColumn]:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -491,6 +516,7 @@ class GridModel(QAbstractTableModel):
     def refresh_problems(self) -> None:
         """Re-read problems when this form's changed; repaint only the rows whose problems changed
         (and the computed cells whose value changed)."""
+        self._kept.clear()
         if self._computed_dirty:
             self._computed_dirty = False
             self._refresh_computed()
@@ -506,6 +532,7 @@ class GridModel(QAbstractTableModel):
         )
 
     def _on_changed(self, change: Change) -> None:
+        self._kept.clear()  # (even one kept during this change's signal, before this slot ran)
         if self.uid is None:
             return
         if change.table == "forms" and change.structural:
