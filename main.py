@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -121,11 +122,17 @@ def quick_feature_scan() -> None:
         origin = getattr(getattr(module, "__spec__", None), "origin", None)
         if not isinstance(origin, str) or not origin.endswith(".py"):
             return bool(asks(module))
-        try:
-            with open(origin, "rb") as source:
-                return b"PySide6" in source.read()
+        try:  # the bytes by the system's calls alone (no file object: half the time, 60 modules)
+            handle = os.open(origin, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                chunks = []
+                while chunk := os.read(handle, 1 << 20):
+                    chunks.append(chunk)
+            finally:
+                os.close(handle)
         except OSError:
             return False  # as PySide6 answers for a module whose source cannot be read
+        return b"PySide6" in b"".join(chunks)
 
     setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010
 

@@ -257,6 +257,8 @@ class FundRow:
 
 @dataclass
 class Goal:
+    """One row of a form's 绩效目标 table: the year's goal and how far it was achieved."""
+
     goal: str = text(
         "年度目标",
         Kind.LONG,
@@ -272,6 +274,8 @@ class Goal:
 
 @dataclass
 class Indicator:
+    """One row of a form's 绩效指标 table: 一级/二级/三级 names, target, actual, weight and score."""
+
     level1: str = text("一级指标", Kind.LEVEL, headers=("一级指标", "一级"))
     level2: str = text("二级指标", Kind.LEVEL, headers=("二级指标", "二级"))
     level3: str = text("三级指标", headers=("三级指标", "三级", "指标名称", "绩效指标名称"))
@@ -333,6 +337,8 @@ class Indicator:
 
 @dataclass
 class ScoreItem:
+    """One criterion of a form's 评分表: its path of names, weight, rule and the scores given."""
+
     path: list[str] = path("指标")
     weight: str = text("分值", Kind.AMOUNT, title="指标分值", headers=("指标分值", "分值"))
     explanation: str = text("指标解释", Kind.LONG, headers=("指标解释",))
@@ -358,6 +364,8 @@ _text = text  # NarrativeSection has a column named ``text``
 
 @dataclass
 class NarrativeSection:
+    """One section of the report's 自评报告 text: its title and body."""
+
     title: str = _text("标题")
     text: str = _text("正文", Kind.LONG)
 

@@ -59,6 +59,8 @@ def amount(text: str) -> Decimal | None:
 @quick_init
 @dataclass(frozen=True)
 class ExecutionScore:
+    """A form's 预算执行率 and the score it earns (or why none)."""
+
     rate: Decimal | None
     score: Decimal | None
     weight: Decimal | None
@@ -68,6 +70,8 @@ class ExecutionScore:
 @quick_init
 @dataclass(frozen=True)
 class IndicatorScore:
+    """The score suggested for one indicator row, and why."""
+
     row: int
     suggested: Decimal | None
     score: Decimal | None
@@ -79,6 +83,8 @@ class IndicatorScore:
 
 @dataclass(frozen=True)
 class ItemScore:
+    """The score suggested for one 评分表 criterion, and why."""
+
     row: int
     suggested: Decimal | None
     why: str
@@ -86,6 +92,8 @@ class ItemScore:
 
 @dataclass(frozen=True)
 class FormScore:
+    """Everything scored for one form: execution, rates, sums, indicators, 评分表, total, grade, 预警."""
+
     uid: int
     name: str
     kind: str

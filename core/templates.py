@@ -42,6 +42,8 @@ class TemplateError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
+    """A printed column of a template's form: its code name, printed title and width hint."""
+
     key: str
     title: str
     width: int = 0
@@ -49,6 +51,8 @@ class Column:
 
 @dataclass(frozen=True)
 class FundRowSpec:
+    """A row of a form's 资金 table as the region prints it: key, labels and the columns it fills."""
+
     key: str
     label: str
     printed: str
@@ -60,6 +64,8 @@ class FundRowSpec:
 
 @dataclass(frozen=True)
 class SumSpec:
+    """A 资金 row that is the sum of other rows, in the given columns."""
+
     total: str
     parts: tuple[str, ...]
     columns: tuple[str, ...] = FUND_AMOUNTS
@@ -67,6 +73,8 @@ class SumSpec:
 
 @dataclass(frozen=True)
 class CriterionSpec:
+    """A criterion of the region's 评分表: its path of names, weight, explanation, rule, formula."""
+
     path: tuple[str, ...]
     weight: str
     explanation: str = ""
@@ -76,6 +84,8 @@ class CriterionSpec:
 
 @dataclass(frozen=True)
 class FormSpec:
+    """How a region prints one kind of form: titles, header fields, tables, vocabulary, 评分表."""
+
     kind: str
     title: str
     attachment: str
@@ -131,6 +141,8 @@ class FormSpec:
 
 @dataclass(frozen=True)
 class Scoring:
+    """A region's scoring rules (评分口径): how targets are scored, grades, warnings and caps."""
+
     reverse: str = "ratio"  # "ratio": w × target/actual; "excess": w × (1 − excess/target), 0 at 2×
     equal: str = "proportional"  # or "binary"
     bands: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
@@ -152,6 +164,8 @@ class Scoring:
 
 @dataclass(frozen=True)
 class Template:
+    """A region's template: its forms, scoring, narrative sections and printed words."""
+
     id: str
     name: str
     region: str

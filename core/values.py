@@ -54,6 +54,8 @@ def _num_str(number: Decimal) -> str:
 @quick_init
 @dataclass(frozen=True)
 class Value:
+    """A target or actual as written, read: its kind, direction (≥/≤…), number(s) and unit."""
+
     text: str
     kind: Kind
     direction: str | None = None
@@ -85,6 +87,8 @@ class Value:
 @quick_init
 @dataclass(frozen=True)
 class Comparison:
+    """An actual compared with its target: attainment, ratio, deviation and why."""
+
     attainment: Attainment
     ratio: Decimal | None
     unit_mismatch: bool

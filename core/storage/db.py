@@ -357,7 +357,10 @@ def computed_schema(version: int) -> Schema:
 
 
 def _tuples(value: Any) -> Any:
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+    """JSON's lists as tuples, all the way down (the leaves, most of it, without a call each)."""
+    if not isinstance(value, list):
+        return value
+    return tuple([_tuples(v) if isinstance(v, list) else v for v in value])
 
 
 @functools.cache
