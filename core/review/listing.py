@@ -51,6 +51,16 @@ def code_of(rep: dict[str, Any], index: int) -> str:
     return str(form.get(HEAD.code) or "") or form_code(rep[REP.department], rep[REP.year], index)
 
 
+def count_cells(form: dict[str, Any]) -> dict[str, Any]:
+    """The list's 错误, 警告 and 提示 cells of a listed form (blank while it is not checked)."""
+    counts = form.get("problems") or {}  # None: not checked yet, the counts show blank
+    return {
+        "error": counts.get("error", ""),
+        "warning_count": counts.get("warning", ""),
+        "info": counts.get("info", ""),
+    }
+
+
 def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
     """One row per form of every listed report, department first then its projects."""
     out = []
@@ -58,7 +68,6 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
         done = reviewed is not None and (rep[REP.department], rep[REP.year]) in reviewed
         status = "已复核" if done else ("已封包" if rep["kind"] == PACKAGE else "未封包")
         for i, form in enumerate(rep["forms"]):
-            counts = form.get("problems") or {}  # None: not checked yet, the counts show blank
             out.append(
                 {
                     **form,
@@ -67,9 +76,7 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
                     HEAD.office: form.get(HEAD.office) or "",  # absent in what an older version listed
                     "project_total": form["budget"],
                     "warning_text": WARNING_TEXT.get(form.get("warning"), ""),
-                    "error": counts.get("error", ""),
-                    "warning_count": counts.get("warning", ""),
-                    "info": counts.get("info", ""),
+                    **count_cells(form),
                     "file": rep["file"],
                     REP.department: rep[REP.department],
                     REP.year: rep[REP.year],

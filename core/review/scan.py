@@ -32,6 +32,7 @@ from core.schema import REP
 from core.version import __version__
 
 Progress = Callable[[int, int, str], bool]
+Listed = Callable[[list[dict[str, Any]]], None]
 PACKAGE, REPORT = "package", "report"
 SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
 INDEX_VERSION = f"4-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
@@ -285,12 +286,16 @@ def scan(
     workers: int | None = None,
     index: Index | None = None,
     checks: bool = True,
+    read: Listed | None = None,
 ) -> ScanResult:
     """List every report under ``paths``; ``progress(done, total, label)`` returning False cancels.
 
     ``checks=False`` lists the figures without problem counts (a summary already checked is used
-    as it is); ``checks=True`` gives every report its counts."""
+    as it is); ``checks=True`` gives every report its counts. ``read``: called (on the scanning
+    thread) with each batch of reports just read, as the list will hold them (``file`` as found
+    under ``paths``), as soon as they are in the index: the window fills in counts as they come."""
     files, refused = walk(paths)
+    by_path = {os.path.abspath(p): p for p in files}
     result = ScanResult(refused=refused)
     own_index = index is None
     idx = index or Index()
@@ -322,6 +327,10 @@ def scan(
             A file refused for what it is (foreign, newer, changed) is refused by either pass."""
             fresh.extend(batch)
             idx.store([(k, *stats[k], marshal.dumps(s), checks or "reason" in s, h) for k, h, s in batch])
+            if read is not None:
+                ready = [{"file": str(by_path.get(k, k)), **s} for k, _h, s in batch if "reason" not in s]
+                if ready:
+                    read(ready)
 
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if total >= POOL_THRESHOLD and n_workers > 1:
@@ -347,7 +356,6 @@ def scan(
     finally:
         if own_index:
             idx.close()
-    by_path = {os.path.abspath(p): p for p in files}
     listed = []
     for key, data in sorted(summaries.items()):
         shown = str(by_path.get(key, key))

@@ -23,6 +23,11 @@ class ReviewListModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
+    def refresh(self) -> None:
+        """The rows' values changed in place (counts filled in): repaint what shows them."""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.review.listing import COLUMNS, GRADES, rows, select
+from core.review.listing import COLUMNS, GRADES, count_cells, rows, select
 from core.review.scan import ScanResult, scan
-from core.schema import REP
+from core.schema import HEAD, REP
 from gui.review.model import ReviewListModel
 
 WARNING_CHOICES = (("", "全部预警"), ("any", "有预警"), ("red", "红色预警"), ("yellow", "黄色预警"))
@@ -43,6 +43,7 @@ class CheckThread(QThread):
     """The second pass of a scan (every rule, for the problem counts) off the window's thread."""
 
     advanced = Signal(int, int)
+    counted = Signal(list)  # reports just checked, as the list holds them: their counts fill in at once
 
     def __init__(self, folders: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,7 +56,7 @@ class CheckThread(QThread):
             self.advanced.emit(done, total)
             return not self.stop
 
-        self.result = scan(self.folders, progress=progress, checks=True)
+        self.result = scan(self.folders, progress=progress, checks=True, read=self.counted.emit)
 
 
 class ReviewWindow(QMainWindow):
@@ -69,6 +70,7 @@ class ReviewWindow(QMainWindow):
         self.folders: list[Path] = list(folders or [])
         self.result = ScanResult()
         self.table_rows: list[dict[str, Any]] = []
+        self.rows_of: dict[str, list[dict[str, Any]]] = {}
         self.sort_column = ""
         self.descending = False
         self.viewers: list[QMainWindow] = []
@@ -205,6 +207,9 @@ class ReviewWindow(QMainWindow):
     def show_result(self, result: ScanResult) -> None:
         self.result = result
         self.table_rows = rows(self.result, reviewed_keys())
+        self.rows_of = {}  # a report's rows by its file
+        for row in self.table_rows:
+            self.rows_of.setdefault(str(row["file"]), []).append(row)
         current = self.department_box.currentData()
         self.department_box.blockSignals(True)
         self.department_box.clear()
@@ -225,6 +230,7 @@ class ReviewWindow(QMainWindow):
     def start_checking(self) -> None:
         self.checker = CheckThread(self.folders, self)
         self.checker.advanced.connect(self._check_advanced)
+        self.checker.counted.connect(self._counts_arrived)
         self.checker.finished.connect(self._check_finished)
         self.check_label.setText("正在检查各报告的问题…")
         self.check_label.show()
@@ -233,6 +239,22 @@ class ReviewWindow(QMainWindow):
 
     def _check_advanced(self, done: int, total: int) -> None:
         self.check_label.setText(f"正在检查各报告的问题 {done}/{total}（错误、警告、提示列随后填入）")
+
+    def _counts_arrived(self, reports: list[dict[str, Any]]) -> None:
+        """Fill in the 错误, 警告 and 提示 of reports the background check has just counted, in the
+        rows shown (sorting and filters stay as they are until the check is done). A report whose
+        forms are not the ones listed (the file changed since) waits for the whole list."""
+        changed = False
+        for rep in reports:
+            shown = self.rows_of.get(str(rep["file"]), [])
+            forms = rep.get("forms") or []
+            if rep.get("problems") is None or [r[HEAD.name] for r in shown] != [f[HEAD.name] for f in forms]:
+                continue
+            for row, form in zip(shown, forms, strict=True):
+                row.update(count_cells(form), problems=form.get("problems"))
+            changed = True
+        if changed:
+            self.model.refresh()
 
     def _check_finished(self) -> None:
         checker, self.checker = self.checker, None

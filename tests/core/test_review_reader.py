@@ -145,3 +145,24 @@ def test_files_of_two_formats_in_one_process_each_read_with_their_own_columns(tm
     old, new = read_lean(older), read_lean(current)
     assert (old.forms[1].code, old.forms[1].indicators[0].brief) == ("", "")
     assert (new.forms[1].code, new.forms[1].indicators[0].brief) == ("P-001", "写了简要描述")
+
+
+def test_a_scan_hands_over_each_batch_as_it_is_read(tmp_path: Path, monkeypatch: Any) -> None:
+    """``scan(read=…)`` gets every report just read, as the list holds it, batch by batch from the
+    worker processes: together exactly the list the scan returns; a foreign file is not among them."""
+    import core.review.scan as scan_module
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for n in range(4):
+        write_fast(build_report(n, projects=2, per=3), folder / f"d{n}.zpdb")
+    (folder / "readme.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)  # the worker processes, as at 1,000 reports
+    monkeypatch.setattr(scan_module, "CHUNK", 1)
+    batches: list[list[dict[str, Any]]] = []
+    result = scan([folder], index=Index(tmp_path / "i.sqlite"), workers=2, read=batches.append)
+    assert len(batches) == 4 and all(len(b) == 1 for b in batches)  # a file each; not the foreign one
+    handed = sorted((r for batch in batches for r in batch), key=lambda r: str(r["file"]))
+    assert handed == result.reports and all(r["problems"] is not None for r in handed)
+    again = scan([folder], index=Index(tmp_path / "i.sqlite"), read=batches.append)  # nothing read
+    assert len(batches) == 4 and again.reports == result.reports

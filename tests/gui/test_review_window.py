@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from core.model import SCORE_SHEET
+from core.review.listing import COLUMNS
 from core.review.package import verify_package
 from core.review.reviewfile import default_review_path
 from gui.app import setup_app
@@ -67,6 +68,53 @@ def test_counts_fill_in_after_the_background_check(qtbot: Any, folder: Path) -> 
     assert any(r["error"] or r["warning_count"] for r in window.table_rows)
     window.errors_box.setChecked(True)
     assert window.model.rowCount() > 0 and all(r["error"] for r in window.model.rows)
+
+
+def test_counts_fill_in_report_by_report_and_stay_when_the_check_is_stopped(
+    qtbot: Any, folder: Path, tmp_path: Path
+) -> None:
+    """The background check fills in a report's 错误/警告/提示 as soon as it has counted that report,
+    not only at the end; stopped after the first report, that report's counts stay shown (the
+    figures the full check gives) and the others stay blank, as the status bar says."""
+    from PySide6.QtCore import Qt
+
+    from core.review.scan import Index, scan
+
+    window = make_review_window(qtbot, folder)
+    checker = window.checker
+    assert checker is not None
+    checker.wait()  # finished already? then it was too quick to stop: start again, stopping after one
+    qtbot.waitUntil(lambda: window.checker is None, timeout=120_000)
+    from core.paths import user_data_dir
+
+    (user_data_dir() / "review-index.sqlite").unlink()  # forget the counts: check again from nothing
+    window.show_result(scan([folder], index=Index(tmp_path / "figures.sqlite"), checks=False))
+    assert all(r["error"] == "" for r in window.table_rows)
+    window.start_checking()
+    started = window.checker
+    assert started is not None
+    started.counted.connect(
+        lambda _reports: setattr(started, "stop", True), Qt.ConnectionType.DirectConnection
+    )
+    qtbot.waitUntil(lambda: window.checker is None, timeout=120_000)
+    assert "已停止检查" in window.statusBar().currentMessage()
+    whole = scan([folder], index=Index(tmp_path / "whole.sqlite"), checks=True, workers=1).reports
+    error, warning, info = (
+        c for c, (key, _t) in enumerate(COLUMNS) if key in ("error", "warning_count", "info")
+    )
+    shown = {
+        (window.model.rows[r]["file"], window.model.rows[r]["index"]): [
+            window.model.data(window.model.index(r, c)) for c in (error, warning, info)
+        ]
+        for r in range(window.model.rowCount())
+    }
+    first = whole[0]  # the check reads the files in order: d0 first, then it was stopped
+    for i, form in enumerate(first["forms"]):
+        counts = form["problems"]
+        assert shown[(first["file"], i)] == [str(counts[s]) for s in ("error", "warning", "info")]
+    assert any(shown[(first["file"], i)] != ["0", "0", "0"] for i in range(len(first["forms"])))
+    for rep in whole[1:]:
+        assert all(shown[(rep["file"], i)] == ["", "", ""] for i in range(len(rep["forms"])))
 
 
 def test_closing_stops_the_check(qtbot: Any, folder: Path) -> None:
