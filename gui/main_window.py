@@ -65,6 +65,13 @@ def set_status_text(label: QLabel, text: str) -> None:
         label.setFixedSize(max(hint.width() + spare, label.minimumWidth()), hint.height())
 
 
+def next_turn(step: Callable[[], object]) -> None:
+    """Run ``step`` on the next turn of the event loop: after the paint the current one asked for
+    (Qt delivers the paint request posted before a zero timer first), without asking the whole
+    window to paint as ``MainWindow.after_paint`` does."""
+    QTimer.singleShot(0, step)
+
+
 class MainWindow(QMainWindow):
     """The window an accountant works in; every edit is already on disk, so closing never asks."""
 
@@ -312,7 +319,10 @@ class MainWindow(QMainWindow):
         self.commit_pending()
         if kind in (OVERALL_NODE, PROJECT_NODE):
             self._lay_out(self.form_editor)
-            self.form_editor.set_form(key, later=self.after_paint if self._fill_later else None)
+            if self._fill_later:
+                self.form_editor.set_form(key, later=self.after_paint)
+            else:  # the grids below the screen sized on the next turn, after the switch's paint
+                self.form_editor.set_form(key, size_later=next_turn)
         elif kind == SCORE_NODE:
             self._lay_out(self.score_editor)
             self.score_editor.set_form(key)

@@ -124,8 +124,11 @@ class FormEditor(QScrollArea):
 
     @property
     def grids(self) -> dict[str, GridView]:
-        """The page's grids by table, from the top (those made later are made now)."""
+        """The page's grids by table, from the top (those made later are made now, those a switch
+        left to size after the paint are sized now)."""
         self._make_all()
+        for grid in self._made.values():
+            grid.size_now()
         return self._made
 
     def _make_all(self) -> None:
@@ -144,6 +147,7 @@ class FormEditor(QScrollArea):
         grid.view.setObjectName(GRID_NAMES[table])
         grid.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         grid.message.connect(self.message)
+        grid.sized.connect(lambda g=grid: self._on_sized(g))
         model = grid.view.model()
         for sig in (
             model.modelReset,
@@ -166,7 +170,12 @@ class FormEditor(QScrollArea):
         self._made[table].setVisible(visible)
         self.grid_titles[table].setVisible(visible)
 
-    def set_form(self, uid: int | None, later: Callable[[Callable[[], object]], None] | None = None) -> None:
+    def set_form(
+        self,
+        uid: int | None,
+        later: Callable[[Callable[[], object]], None] | None = None,
+        size_later: Callable[[Callable[[], object]], None] | None = None,
+    ) -> None:
         """Show the form ``uid`` (None shows nothing).
 
         ``later`` (the window's start: run a step after the next paint): the grids are filled from
@@ -174,20 +183,36 @@ class FormEditor(QScrollArea):
         screen are filled by that step, not before the first paint (filling and measuring the
         指标 grid and the 评分表 was a fifth of the start's work after the imports). They are empty
         until then, out of sight.
+
+        ``size_later`` (a switch: run a step after the next paint): every grid shows the form's
+        cells at once, but a grid below the part of the page on screen (with no selection, which
+        would scroll the page to it) has its columns and rows fitted by that step, or before it
+        takes a key, the focus or a jump (``GridView.size_now``): measuring the rows of a project
+        shown for the first time was most of a switch to it.
         """
         self.uid = uid
         self._refresh_header()
         for table in self._made:
             self._show_grid(table)
         if later is None:
-            for grid in self.grids.values():
+            self._make_all()
+            unsized = False
+            for grid in self._made.values():
                 if grid.isHidden():  # a project's 评分表: empty until a form that has one is shown
                     if grid.model.uid is not None:
                         grid.set_form(None)
                     continue
+                below = unsized or (grid.y() >= self._bottom() and grid.selected_rect() is None)
+                if size_later is not None and below:
+                    grid.set_form(uid, size_later=True)
+                    unsized = True  # (the grids after it are further down)
+                    continue
                 grid.set_form(uid)
-                self._fit_height(grid)
+                if self._fit_height(grid) and size_later is not None:
+                    self._lay_out()  # the grids below move: where is the next one?
             self._lay_out()
+            if unsized and size_later is not None:
+                size_later(lambda: self._size_unsized(uid))
             return
         pending: list[str] = []
         for table in self._tables:
@@ -202,6 +227,17 @@ class FormEditor(QScrollArea):
             self._lay_out()
         if pending:
             later(lambda: self._fill(uid, pending))
+
+    def _size_unsized(self, uid: int | None) -> None:
+        """Fit the grids a switch left for after the paint (the form still shown; another switch
+        has its own step)."""
+        if uid == self.uid:
+            for grid in self._made.values():
+                grid.size_now()  # (``sized``: fitted, the page laid out)
+
+    def _on_sized(self, grid: GridView) -> None:
+        self._fit_height(grid)
+        self._lay_out()
 
     def _bottom(self) -> int:
         """The body's y just below the part of the page on screen."""
@@ -323,8 +359,9 @@ class FormEditor(QScrollArea):
             self._fit_height(grid)
         self._unfitted.clear()
 
-    def _fit_height(self, grid: GridView) -> None:
-        """Make a grid as tall as its rows so the page, not the grid, scrolls."""
+    def _fit_height(self, grid: GridView) -> bool:
+        """Make a grid as tall as its rows so the page, not the grid, scrolls; True when its height
+        changed."""
         view: QTableView = grid.view
         header = view.horizontalHeader()
         height = header.sizeHint().height() + 2 * view.frameWidth() + 2
@@ -332,9 +369,11 @@ class FormEditor(QScrollArea):
         if view.horizontalScrollBar().isVisible():
             height += view.horizontalScrollBar().height()
         height = max(height, 60)
-        if grid.minimumHeight() != height or grid.maximumHeight() != height:
-            grid.setMinimumHeight(height)
-            grid.setMaximumHeight(height)
+        if grid.minimumHeight() == height and grid.maximumHeight() == height:
+            return False
+        grid.setMinimumHeight(height)
+        grid.setMaximumHeight(height)
+        return True
 
     def _on_current(self, grid: GridView, index: QModelIndex) -> None:
         """Keep the current cell in view and only one grid showing a selection, as on one sheet."""

@@ -82,6 +82,21 @@ def wrap_title(title: str, advance: Callable[[str], int], width: int) -> str:
     return "\n".join(lines)
 
 
+# The events a grid shown with ``size_later`` is sized before (GridView.set_form): what the user
+# does with it (keys, typing, the focus, a menu) sees its rows where they are.
+SIZE_FIRST = frozenset(
+    (
+        QEvent.Type.KeyPress,
+        QEvent.Type.ShortcutOverride,
+        QEvent.Type.InputMethod,
+        QEvent.Type.FocusIn,
+        QEvent.Type.ContextMenu,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.Wheel,
+    )
+)
+
+
 def _mods(event: QKeyEvent) -> Qt.KeyboardModifier:
     return event.modifiers() & (CTRL | SHIFT | ALT)
 
@@ -191,6 +206,8 @@ class GridTable(QTableView):
         super().focusOutEvent(event)
 
     def event(self, event: QEvent) -> bool:
+        if event.type() in SIZE_FIRST and self.grid.unsized:
+            self.grid.size_now()  # a grid below the screen, sized after the paint: sized before use
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
@@ -332,6 +349,8 @@ class GridView(QWidget):
 
     # Emitted with a message for the status bar (refused input, a key that does nothing here).
     message = Signal(str)
+    # Emitted when a grid shown with ``size_later`` has had its columns and rows fitted.
+    sized = Signal()
 
     def __init__(
         self, ctx: AppContext, table: str, parent: QWidget | None = None, model: GridModel | None = None
@@ -340,6 +359,7 @@ class GridView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)  # as its GridTable's (above)
         self.ctx = ctx
         self.table = table
+        self._unsized = False  # shown with size_later, not sized yet
         self._model = make_model(ctx, table, self) if model is None else model
         self._model.setParent(self)
         self._view = GridTable(self)
@@ -407,13 +427,23 @@ class GridView(QWidget):
     def model(self) -> GridModel:
         return self._model
 
-    def set_form(self, uid: int | None) -> None:
+    def set_form(self, uid: int | None, size_later: bool = False) -> None:
         """Show that form's table (None = empty).
+
+        ``size_later`` (a grid below the part of the page on screen): its cells are the form's at
+        once — a key, a paste, an undo or a jump lands in them — but its columns and rows are fitted
+        by ``size_now``: after the paint, or before the grid takes a key, the focus or a jump.
 
         The headers are repainted only when they look different after it: the reset repainted both
         whole on every switch (each section asking the model for its title and roles), a sixth of
         a switch's painting, though another project of the same kind shows the same column titles
         and, as often, the same row numbers at the same heights."""
+        self._unsized = size_later
+        if size_later:
+            self._model.set_form(uid)
+            self._resize_timer.stop()  # (the reset's own sizing: size_now does it)
+            self._unfitted_rows.clear()
+            return
         headers = (self._view.horizontalHeader(), self._view.verticalHeader())
         before = self._header_looks() if self.isVisible() else None
         for header in headers:
@@ -431,6 +461,23 @@ class GridView(QWidget):
         self._resize_timer.stop()
         self._unfitted_rows.clear()
         self._view.executeDelayedItemsLayout()  # the scroll ranges and a repaint, now
+
+    @property
+    def unsized(self) -> bool:
+        """True while a grid shown with ``size_later`` waits for its sizing."""
+        return self._unsized
+
+    def size_now(self) -> bool:
+        """Fit the columns and rows of a grid shown with ``size_later`` (``sized`` then tells the
+        page); return False when there was nothing to do."""
+        if not self._unsized:
+            return False
+        self._unsized = False
+        self._quietly(self.fit_columns)
+        self._resize_timer.stop()
+        self._view.executeDelayedItemsLayout()
+        self.sized.emit()
+        return True
 
     def _header_looks(self) -> tuple[tuple[object, ...], tuple[object, ...]]:
         """What the column header and the row header paint: their titles and section sizes, the

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from gui.grids import GridView
+from gui.main_window import MainWindow
+from gui.navigation import PROJECT_NODE
 from tests.gui.test_repaint import differing_pixels
 from tests.gui.window_helpers import (
     cell_background,
     cell_text,
+    column_of,
+    commit_text,
     grid,
     make_window,
     pick_project,
@@ -67,3 +73,118 @@ def test_a_project_shown_again_shows_what_changed_while_another_was_shown(qtbot:
         QApplication.processEvents()
         assert window.current_form() == first.uid  # the step shows its form
         assert row() == (before if undo else edited)
+
+
+def unsized_then(window: MainWindow, watch: list[bool]) -> None:
+    """Record whether each grid sizing found a grid a switch had left unsized (the case tested)."""
+    from gui.grids import view as grid_view
+
+    size_now = grid_view.GridView.size_now
+
+    def record(self: GridView) -> bool:
+        done = size_now(self)
+        watch.append(done)
+        return done
+
+    grid_view.GridView.size_now = record  # type: ignore[method-assign]
+
+
+def rows_measured(view: Any) -> bool:
+    """The grid's rows are as tall as measuring every cell makes them."""
+    before = [view.rowHeight(r) for r in range(view.model().rowCount())]
+    view.fit_rows()
+    return [view.rowHeight(r) for r in range(view.model().rowCount())] == before
+
+
+def on_screen(window: MainWindow, view: Any) -> bool:
+    page = window.form_editor
+    rect = view.visualRect(view.currentIndex())
+    top = view.viewport().mapTo(page.viewport(), rect.topLeft())
+    return top.y() >= 0 and top.y() + rect.height() <= page.viewport().height()
+
+
+def window_at_the_top(qtbot: Any, seed_zpdb: Any) -> MainWindow:
+    """The sample at 1366×768, the page at its top: the 指标 grid below the screen, no selection in
+    it (the cursor in the 资金 grid), so a switch leaves it to be sized after the paint."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    pick_project(window, window.ctx.open_doc.report.projects[0].name)
+    window.form_editor.select_cell("funds", 0, "budget")
+    QApplication.processEvents()
+    window.form_editor.verticalScrollBar().setValue(0)
+    QApplication.processEvents()
+    assert grid(window, "indicatorGrid").selectionModel().hasSelection() is False
+    return window
+
+
+def test_a_jump_into_a_grid_not_sized_yet_lands_in_its_cell_and_typing_and_pasting_there(
+    qtbot: Any, seed_zpdb: Any, monkeypatch: Any
+) -> None:
+    window = window_at_the_top(qtbot, seed_zpdb)
+    watch: list[bool] = []
+    monkeypatch.setattr("gui.grids.view.GridView.size_now", GridView.size_now)
+    unsized_then(window, watch)
+    target = window.ctx.open_doc.report.projects[1]
+    view = grid(window, "indicatorGrid")
+    window.ctx.request_show_cell(target.uid, "indicators", 7, "actual")  # what the problem list's jump does
+    assert True in watch  # the switch left the 指标 grid below the screen to size; the jump sized it
+    assert window.current_form() == target.uid
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (7, column_of(view, "actual"))
+    assert rows_measured(view) and on_screen(window, view)
+    assert view.hasFocus()
+    commit_text(view, "12人")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.ctx.open_doc.form(target.uid).indicators[7].actual == "12人"
+    view.setCurrentIndex(view.model().index(8, column_of(view, "actual")))
+    QGuiApplication.clipboard().setText("3人\t5\n4人\t6")  # 实际值 | 分值, two rows
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    rows = window.ctx.open_doc.form(target.uid).indicators
+    assert [(r.actual, r.weight) for r in rows[8:10]] == [("3人", "5"), ("4人", "6")]
+    first = window.ctx.open_doc.form(window.ctx.open_doc.report.projects[0].uid).indicators
+    assert "12人" not in [r.actual for r in first]  # nothing went to the project shown before
+
+
+def test_an_undo_into_a_grid_not_sized_yet_shows_the_cell_it_undid(
+    qtbot: Any, seed_zpdb: Any, monkeypatch: Any
+) -> None:
+    window = window_at_the_top(qtbot, seed_zpdb)
+    first, second = window.ctx.open_doc.report.projects[:2]
+    view = grid(window, "indicatorGrid")
+    before = first.indicators[6].actual
+    window.form_editor.select_cell("indicators", 6, "actual")
+    commit_text(view, "99人")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.ctx.open_doc.form(first.uid).indicators[6].actual == "99人"
+    window.form_editor.select_cell("funds", 0, "budget")  # the cursor up in the 资金 grid, page at the top
+    view.selectionModel().clearCurrentIndex()  # and none left in the 指标 grid (as after an open)
+    QApplication.processEvents()
+    window.form_editor.verticalScrollBar().setValue(0)
+    pick_project(window, second.name)
+    watch: list[bool] = []
+    monkeypatch.setattr("gui.grids.view.GridView.size_now", GridView.size_now)
+    unsized_then(window, watch)
+    qtbot.keyClick(window.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # 撤销 from the tree
+    assert True in watch  # back to the first project with its 指标 grid left to size, sized for the undo
+    assert window.current_form() == first.uid
+    assert window.ctx.open_doc.form(first.uid).indicators[6].actual == before
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (6, column_of(view, "actual"))
+    assert cell_text(view, 6, "actual") == before
+    assert rows_measured(view) and on_screen(window, view)
+
+
+def test_keys_into_a_grid_not_sized_yet_size_it_first_and_land_in_the_new_projects_cells(
+    qtbot: Any, seed_zpdb: Any
+) -> None:
+    window = window_at_the_top(qtbot, seed_zpdb)
+    target = window.ctx.open_doc.report.projects[1]
+    view = grid(window, "indicatorGrid")
+    window.tree.select_node(PROJECT_NODE, target.uid)  # no paint yet: the 指标 grid is not sized
+    assert window.form_editor._made["indicators"].unsized
+    view.setFocus(Qt.FocusReason.TabFocusReason)  # Tab into it: sized before it takes the focus
+    assert not window.form_editor._made["indicators"].unsized and rows_measured(view)
+    view.setCurrentIndex(view.model().index(0, column_of(view, "actual")))
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Down):
+        qtbot.keyClick(view, key)
+    commit_text(view, "8人")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.ctx.open_doc.form(target.uid).indicators[2].actual == "8人"

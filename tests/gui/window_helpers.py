@@ -49,7 +49,17 @@ def pick_project(window: MainWindow, name: str) -> int:
     assert form is not None, name
     item = window.tree.nav_model.find(PROJECT_NODE, form.uid)
     window.tree.setCurrentIndex(item.index())
+    settle_switch(window)
     return form.uid
+
+
+def settle_switch(window: MainWindow) -> None:
+    """Let the window paint after a switch and run what it does then, as it does before a user's
+    next click can reach it: the grids below the screen are sized after the paint."""
+    for _ in range(50):
+        QApplication.processEvents()
+        if not any(g.unsized for g in window.form_editor._made.values()):
+            return
 
 
 def type_into_cell(qtbot: Any, view: QTableView, row: int, code: str, text: str) -> None:
