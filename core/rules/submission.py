@@ -63,6 +63,9 @@ def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
+_EMPTY, _NUMBER = Kind.EMPTY, Kind.NUMBER  # as module names: Kind.X is a slow look-up (indicators.py)
+
+
 def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
     """The rules ``submission_row`` finds on every indicator row of the context's form, one id per
     problem, without making a Problem (the review list's counts; tests compare the two). Each step is
@@ -84,7 +87,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
         if blank or ind.not_applicable or ind.breakdown:
             continue
         kind = parsed(target).kind  # is_quantitative
-        if kind in QUANTITATIVE_KINDS or (kind is Kind.EMPTY and parsed(actual).kind is Kind.NUMBER):
+        if kind in QUANTITATIVE_KINDS or (kind is _EMPTY and parsed(actual).kind is _NUMBER):
             if actual.strip() and plain_number(actual) is None:
                 out.append("Y03")
             continue

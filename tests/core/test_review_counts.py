@@ -253,3 +253,44 @@ def test_the_lists_scores_are_effective_score_row_by_row() -> None:
                 assert [str(s) for s in effective_scores(form.indicators, template)] == [
                     str(s) for s in expected
                 ]
+
+
+def test_every_guidance_phrase_in_any_cell_is_counted() -> None:
+    """V12 is looked for in a form's cells only when they hold one of a few characters that every
+    guidance phrase holds (``_guidance_marks``): each phrase of each template, alone in one cell of
+    each text column (bare, and inside other text), is counted as the checker finds it."""
+    from dataclasses import replace
+
+    from core.rules.indicators import TEXT_COLUMNS, _guidance_marks
+
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        marks = _guidance_marks(template.guidance)
+        assert all(any(m in p for m in marks) for p in template.guidance), (template_id, marks)
+        for k, phrase in enumerate(template.guidance):
+            report = _report(template_id, 200 + k)
+            for form in report.forms:  # no guidance anywhere but where this test puts it
+                form.indicators = [
+                    replace(ind, **{c: "" for c in TEXT_COLUMNS if ind.__dict__[c] == "请填写指标名称"})
+                    for ind in form.indicators
+                    if not any(p in str(ind.__dict__[c]) for c in TEXT_COLUMNS for p in template.guidance)
+                ]
+            for n, column in enumerate(TEXT_COLUMNS):
+                row = report.forms[n % len(report.forms)].indicators[n]
+                setattr(row, column, phrase if n % 2 else f"见{phrase}后")
+            expected = _expected(report, template)
+            found = sum(rules["V12"] for rules in expected.values())
+            assert found >= len(TEXT_COLUMNS), (template_id, phrase)
+            counted = Checker(report, template, check=False).rule_counts()
+            assert {key: v for key, v in counted.items() if v} == expected, (template_id, phrase)
+
+
+def test_guidance_marks_cover_every_phrase() -> None:
+    """Whatever phrases a template lists, each holds one of the marks (a blank phrase: no marks to
+    look for, every form searched)."""
+    from core.rules.indicators import _guidance_marks
+
+    for guidance in (("请填写", "示例：", "XXX", "××"), ("a", "ab", "b"), ("填写",), ("x", ""), ()):
+        marks = _guidance_marks(guidance)
+        assert all(any(m in p for m in marks) for p in guidance), (guidance, marks)
+    assert "：" not in _guidance_marks(("请填写", "示例：", "例："))  # a letter before punctuation
