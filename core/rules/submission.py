@@ -215,7 +215,13 @@ def _squeezed(text: str) -> str:
 
 
 def _name_keys(names: list[str]) -> list[str]:
-    """The exported rows' 三级 names as the 一体化 system matches them (without any whitespace)."""
+    """The exported rows' 三级 names as the 一体化 system matches them (without any whitespace). When
+    no name holds whitespace (one split of them all joined: str.split and the pattern's \\s are the same
+    Unicode whitespace) they are the names: a first scan's 750 names a report, each new, are not each
+    squeezed and cached."""
+    joined = "".join(names)
+    if joined.split() == [joined]:
+        return names
     return [_squeezed(level3) for level3 in names]
 
 

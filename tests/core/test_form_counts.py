@@ -35,7 +35,8 @@ TABLES = (Table.FUNDS, Table.INDICATORS, Table.GOALS, Table.SCORE_SHEET)
 POOLS: dict[Kind, tuple[Any, ...]] = {
     Kind.AMOUNT: ("", "", "0", "4", "3.6", "10", "100", "-5", "12.345", "50.5", "abc", "1e3", "90", "20"),
     Kind.RATE: ("", "95%", "100%", "86%", "86.2%", "0", "abc", "50.00%"),
-    Kind.TEXT: ("", "培训人次", "培训人次", "  培训 人次 ", "≥100人次", "90人次", "达成", "请填写"),
+    Kind.TEXT: ("", "培训人次", "培训人次", "  培训 人次 ", "≥100人次", "90人次", "达成", "请填写")
+    + (" ", "\t"),
     Kind.LONG: (
         "",
         "",
@@ -150,3 +151,32 @@ def test_whole_counts_are_the_checkers_problems(reports: list[tuple[str, Report]
         reached |= {r for found in expected.values() for r in found}
     # the changes reach the form rules' findings, not only the row rules'
     assert {"V01", "V02", "V05", "V06", "V07", "V18", "S20", "S22", "S23", "Y04", "Y05"} <= reached, reached
+
+
+def test_names_blank_but_for_whitespace_are_counted() -> None:
+    """A 三级 name of whitespace only is blank to the 一体化 system (Y05), wherever it stands among
+    names without any whitespace: first, last, the only one; and names equal once squeezed repeat."""
+    report = _seed("seed001_guangyuan")
+    template = get_template(report.template)
+    rule = next(r for r in _counted() if r.check.__name__ == "submission_form")
+    assert rule.count is not None
+    cases = [(0, " "), (-1, "\u3000"), (0, "\t")]
+    checker = Checker(report, template, check=False)
+    forms = [f for f in report.forms if len(f.indicators) > 2]
+    for form, (at, name) in zip(forms, cases, strict=False):
+        for ind in form.indicators:
+            ind.level3 = ind.level3.replace(" ", "").replace("\u3000", "") or "名称"
+        form.indicators[at].level3 = name
+        ctx = checker._ctx(form)
+        assert Counter(rule.count(ctx)) == Counter(p.rule for p in rule(ctx)), (form.name, name)
+        assert "Y05" in rule.count(ctx), name
+    form = forms[3]
+    for ind in form.indicators:
+        ind.level3 = " "  # the only names there
+    ctx = checker._ctx(form)
+    assert Counter(rule.count(ctx)) == Counter(p.rule for p in rule(ctx)) == Counter(Y05=len(form.indicators))
+    form = forms[4]
+    form.indicators[0].level3, form.indicators[1].level3 = "培训 人次", "培训人次 "  # the same, squeezed
+    ctx = checker._ctx(form)
+    assert Counter(rule.count(ctx)) == Counter(p.rule for p in rule(ctx))
+    assert "Y05" in rule.count(ctx)
