@@ -383,7 +383,11 @@ class Checker:
                         rules += form_rule.count(ctx)
                     else:
                         rules += [p.rule for p in form_rule(ctx)]
-                out.setdefault(form.uid, Counter()).update(rules)
+                found_in = out.get(form.uid)
+                if found_in is None:
+                    out[form.uid] = Counter(rules)
+                else:  # forms of one uid (never in a stored report) add up
+                    found_in.update(rules)
             for report_rule in self.rules.reports:
                 for p in report_rule(self.report, self.template):
                     out.setdefault(p.form_uid, Counter())[p.rule] += 1

@@ -13,7 +13,15 @@ from core.numbers import ONE, ZERO, fmt, fmt_money, fmt_percent, parse_rate, q
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, money
 from core.schema import FUND, GOAL, HEAD, IND, Table
-from core.scoring import amount, computed_sums, execution_score, fund_value, parsed, rate_of
+from core.scoring import (
+    ExecutionScore,
+    amount,
+    computed_sums,
+    execution_score,
+    fund_value,
+    parsed,
+    rate_of,
+)
 from core.values import Kind
 
 COLUMN_NAMES = {k: schema.label(Table.FUNDS, k) for k in schema.FUND_AMOUNTS}  # 年初预算数 …
@@ -128,11 +136,11 @@ def check_sums(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
             )
 
 
-def check_score(ctx: FormCtx) -> Iterator[Problem]:
-    """V03: the printed 执行率 score equals 分值 × min(执行率, 1)."""
+def check_score(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:
+    """V03: the printed 执行率 score equals 分值 × min(执行率, 1) (``ex``: the form's, when known)."""
     row = ctx.form.fund(ctx.spec.rate_row)
     printed = amount(row.printed_score) if row else None
-    ex = execution_score(ctx.form, ctx.spec)
+    ex = ex if ex is not None else execution_score(ctx.form, ctx.spec)
     if printed is None or ex.score is None or printed == ex.score or ex.weight is None:
         return
     yield ctx.problem(
@@ -151,9 +159,9 @@ def _explained(ctx: FormCtx, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
 
-def check_low_execution(ctx: FormCtx) -> Iterator[Problem]:
+def check_low_execution(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:
     """S20: 执行率 below the template's threshold needs an explanation."""
-    rate = execution_score(ctx.form, ctx.spec).rate
+    rate = (ex if ex is not None else execution_score(ctx.form, ctx.spec)).rate
     low = ctx.template.scoring.low_execution
     if rate is None or rate >= low or _explained(ctx, EXPLAIN_WORDS):
         return
@@ -194,11 +202,13 @@ def _all_zero(ctx: FormCtx) -> bool:
     return bool(actuals) and all(a.kind is Kind.NUMBER and a.number == ZERO for a in actuals)
 
 
-def check_not_done(ctx: FormCtx) -> Iterator[Problem]:
+def check_not_done(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:
     """S11: money fully spent while the goals say the activity did not take place."""
-    rate = execution_score(ctx.form, ctx.spec).rate
+    rate = (ex if ex is not None else execution_score(ctx.form, ctx.spec)).rate
+    if rate is None or rate < ONE:
+        return
     said = any(w in g.achieved for g in ctx.form.goals for w in NOT_DONE_WORDS)
-    if rate is None or rate < ONE or not (said or _all_zero(ctx)):
+    if not (said or _all_zero(ctx)):
         return
     why = "目标完成情况写明未开展" if said else "全部实际完成值为 0"
     yield ctx.problem(
@@ -260,10 +270,11 @@ def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
     yield from check_rates(ctx)
     yield from check_execution_weight(ctx)
     yield from check_sums(ctx, sums)
-    yield from check_score(ctx)
-    yield from check_low_execution(ctx)
+    ex = execution_score(ctx.form, ctx.spec)  # once for the three that read it
+    yield from check_score(ctx, ex)
+    yield from check_low_execution(ctx, ex)
     yield from check_adjustment(ctx)
-    yield from check_not_done(ctx)
+    yield from check_not_done(ctx, ex)
     yield from check_empty_line_rate(ctx)
 
 

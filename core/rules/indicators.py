@@ -22,6 +22,7 @@ from core.scoring import (
     IndicatorScore,
     amount,
     compared,
+    compared_plain,
     default_direction,
     effective_direction,
     execution_weight,
@@ -444,7 +445,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             out.append(rule)
         w, entered = amount(weight), amount(score)  # score_indicator
         direction, not_applicable = ind.direction, ind.not_applicable
-        t = parsed(target)
+        t, a = parsed(target), parsed(actual)
         # effective_direction (direction_of, with the target parsed once)
         if direction:
             used, by_default = direction, False
@@ -472,7 +473,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             if suggested is not None and entered < suggested and not noted:
                 out.append("V08")
             if t.kind is _QUALITATIVE:  # _band
-                word = parsed(actual).word
+                word = a.word
                 name = word if word in ("部分达成", "未达成") else "达成" if attainment == MET else ""
                 if name in bands:
                     low, high = bands[name]
@@ -499,8 +500,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
                 out.append("S13")
             if "数量" in level2 and t.kind is _NUMBER and unit_family(t.unit) == "money":
                 out.append("V15")
-        a = parsed(actual)  # check_actual
-        if a.kind is _EMPTY:
+        if a.kind is _EMPTY:  # check_actual
             if target.strip() and not actual.strip():
                 out.append("S19")
         else:
@@ -508,7 +508,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
                 out.append("V10")
             if a.kind is _RANGE:
                 out.append("S14")
-        c = compared(target, actual, used)  # check_attainment
+        c = compared_plain(target, actual, used)  # check_attainment (S15 reads no number's text)
         if c.unit_mismatch:
             out.append("S01")
         elif attainment == NOT_MET and not noted:

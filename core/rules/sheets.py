@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from core.model import GOALS, HEADER, SCORE_SHEET, Goal
@@ -76,7 +76,21 @@ def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
         )
 
 
-@row_rule(Table.GOALS, columns=(GOAL.goal, GOAL.achieved), indexed=True)
+def _goals_count(ctx: FormCtx, goals: Sequence[Goal]) -> list[str]:
+    """The rules ``check_goals`` finds on every goal row, one id per problem, without a Problem or its
+    message (the review list's counts; tests compare): the same conditions, in the same order."""
+    guidance = ctx.template.guidance
+    out: list[str] = []
+    for goal in goals:
+        for text in (goal.goal, goal.achieved):
+            if text and next((p for p in guidance if p in text), None):
+                out.append("V12")
+        if goal.goal.strip() and not goal.achieved.strip():
+            out.append("S07")
+    return out
+
+
+@row_rule(Table.GOALS, columns=(GOAL.goal, GOAL.achieved), indexed=True, count=_goals_count)
 def check_goals(ctx: FormCtx, row: int, goal: Goal) -> list[Problem]:
     """S07/V12: a goal has its 实际完成情况 and no guidance text."""
     out = []

@@ -184,12 +184,12 @@ def test_counted_row_rules_are_the_checkers_problems() -> None:
 
 
 def test_the_rules_have_counts() -> None:
-    """The two row rules that read an indicator row are counted without making problems (a new row
+    """The row rules (an indicator row's two, the goals') are counted without making problems (a new row
     rule without ``count`` is counted through its problems, which is also right, only slower)."""
     from core.rules.engine import rules
 
     counted = {r.check.__name__ for r in rules().rows if r.count is not None}
-    assert counted == {"indicator_row", "submission_row"}
+    assert counted == {"indicator_row", "submission_row", "check_goals"}
 
 
 # Cells as people type them: text in number columns, units written apart or scaled, full-width
