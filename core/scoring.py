@@ -51,6 +51,13 @@ def compared(target: str, actual: str, direction: str) -> Comparison:
 
 
 @lru_cache(maxsize=1 << 16)
+def compared_plain(target: str, actual: str, direction: str) -> Comparison:
+    """``compared`` without the explanation of a met or missed number, range or date (values.compare's
+    ``text=False``): what the review list's counts and scores read of a comparison, cached apart."""
+    return compare(parsed(target), parsed(actual), direction or None, text=False)
+
+
+@lru_cache(maxsize=1 << 16)
 def amount(text: str) -> Decimal | None:
     """Read an amount cell (None when blank or not a number), cached."""
     return try_amount(text)
@@ -351,8 +358,9 @@ def _qualitative(
     )
 
 
-def _compare_texts(target: str, actual: str, direction: str, opts: Scoring) -> Comparison:
-    """Compare two cells; a negative actual counts as 0 when the template says so (K10)."""
+def _compare_texts(target: str, actual: str, direction: str, opts: Scoring, text: bool = True) -> Comparison:
+    """Compare two cells; a negative actual counts as 0 when the template says so (K10). ``text``:
+    False leaves a met or missed number's explanation blank (``compared_plain``)."""
     a, t = parsed(actual), parsed(target)
     signed = t.number is not None and t.number < 0  # "±10%": the target itself allows negatives
     if (
@@ -362,8 +370,8 @@ def _compare_texts(target: str, actual: str, direction: str, opts: Scoring) -> C
         and a.number is not None
         and a.number < 0
     ):
-        return compare(t, replace(a, number=ZERO), direction or None)
-    return compared(target, actual, direction)
+        return compare(t, replace(a, number=ZERO), direction or None, text)
+    return compared(target, actual, direction) if text else compared_plain(target, actual, direction)
 
 
 def evaluate(
@@ -411,7 +419,7 @@ def _evaluate(
     t, a = parsed(target), parsed(actual)
     w = amount(weight)
     used = direction or t.direction or default
-    c = _compare_texts(target, actual, used, opts)
+    c = _compare_texts(target, actual, used, opts, reasons)  # no reasons: no explanation either
     att = _ATTAINMENT.get(c.attainment, UNKNOWN)
     if t.kind is Kind.QUALITATIVE:
         s, why = _qualitative(c, a, w, opts, reasons)

@@ -660,7 +660,7 @@ def _amount(value: Value) -> str:
     return f"{value.qualifier}{_num_str(value.number or Decimal(0))}{value.unit}"
 
 
-def _compare_numbers(target: Value, actual: Value, direction: str | None) -> Comparison:
+def _compare_numbers(target: Value, actual: Value, direction: str | None, text: bool = True) -> Comparison:
     if not units_compatible(target.unit, actual.unit):
         return _result(Attainment.UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”", mismatch=True)
     goal = to_common_unit(target.number or Decimal(0), target.unit)
@@ -668,21 +668,20 @@ def _compare_numbers(target: Value, actual: Value, direction: str | None) -> Com
     deviation = _div(done - goal, goal)
     if direction is None:
         if done == goal:
-            return _result(
-                Attainment.MET, f"实际 {_amount(actual)} = 目标 {_amount(target)}", Decimal(1), deviation
-            )
+            said = f"实际 {_amount(actual)} = 目标 {_amount(target)}" if text else ""
+            return _result(Attainment.MET, said, Decimal(1), deviation)
         return _result(Attainment.UNKNOWN, "目标未写比较方向（≥、≤ 或 =），需人工确认", None, deviation)
     met = _holds(direction, done, goal)
     symbol = direction if met else _NEGATED[direction]
     return _result(
         Attainment.MET if met else Attainment.NOT_MET,
-        f"实际 {_amount(actual)} {symbol} 目标 {_amount(target)}",
+        f"实际 {_amount(actual)} {symbol} 目标 {_amount(target)}" if text else "",
         _ratio(direction, done, goal),
         deviation,
     )
 
 
-def _compare_range(target: Value, actual: Value) -> Comparison:
+def _compare_range(target: Value, actual: Value, text: bool = True) -> Comparison:
     if not units_compatible(target.unit, actual.unit):
         return _result(Attainment.UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”", mismatch=True)
     low, high = target.number or Decimal(0), target.upper or Decimal(0)
@@ -691,7 +690,7 @@ def _compare_range(target: Value, actual: Value) -> Comparison:
     where = "在" if met else "不在"
     return _result(
         Attainment.MET if met else Attainment.NOT_MET,
-        f"实际 {_amount(actual)} {where}目标区间 {target.display()} 内",
+        f"实际 {_amount(actual)} {where}目标区间 {target.display()} 内" if text else "",
         _div(done, low),
         _div(done - low, low),
     )
@@ -711,7 +710,7 @@ def _date_keys(target: Value, actual: Value) -> tuple[Decimal, Decimal] | None:
     return actual.number, target.number
 
 
-def _compare_dates(target: Value, actual: Value, direction: str | None) -> Comparison:
+def _compare_dates(target: Value, actual: Value, direction: str | None, text: bool = True) -> Comparison:
     keys = _date_keys(target, actual)
     if keys is None:
         return _result(Attainment.UNKNOWN, "日期缺少年份或月份，需人工确认")
@@ -719,7 +718,7 @@ def _compare_dates(target: Value, actual: Value, direction: str | None) -> Compa
     word = "符合" if met else "不符合"
     return _result(
         Attainment.MET if met else Attainment.NOT_MET,
-        f"实际 {actual.display()} {word}目标时间 {target.display()}",
+        f"实际 {actual.display()} {word}目标时间 {target.display()}" if text else "",
     )
 
 
@@ -760,7 +759,7 @@ def _compare_words(target: Value, actual: Value) -> Comparison:
     return _result(Attainment.UNKNOWN, f"实际“{done}”与目标“{goal}”不同，需人工确认")
 
 
-def _compare(target: Value, actual: Value, direction: str | None) -> Comparison:
+def _compare(target: Value, actual: Value, direction: str | None, text: bool = True) -> Comparison:
     if target.kind is Kind.EMPTY:
         return _result(Attainment.UNKNOWN, "年度指标值为空")
     if actual.kind is Kind.EMPTY:
@@ -768,11 +767,11 @@ def _compare(target: Value, actual: Value, direction: str | None) -> Comparison:
     rule = _normalise_direction(direction) or target.direction
     pair = (target.kind, actual.kind)
     if pair == (Kind.NUMBER, Kind.NUMBER):
-        return _compare_numbers(target, actual, rule)
+        return _compare_numbers(target, actual, rule, text)
     if pair == (Kind.RANGE, Kind.NUMBER):
-        return _compare_range(target, actual)
+        return _compare_range(target, actual, text)
     if pair == (Kind.DATE, Kind.DATE):
-        return _compare_dates(target, actual, rule)
+        return _compare_dates(target, actual, rule, text)
     if pair == (Kind.QUALITATIVE, Kind.QUALITATIVE):
         return _compare_words(target, actual)
     if Kind.TEXT in pair:
@@ -783,13 +782,16 @@ def _compare(target: Value, actual: Value, direction: str | None) -> Comparison:
     )
 
 
-def compare(target: Value, actual: Value, direction: str | None = None) -> Comparison:
+def compare(target: Value, actual: Value, direction: str | None = None, text: bool = True) -> Comparison:
     """Decide whether ``actual`` meets ``target``.
 
     ``direction`` (a symbol, a comparator word, 正向/反向) comes from the indicator's direction
     column and wins over the target's own comparator.  Never raises.
+    ``text=False``: a met or missed number, range or date has no explanation ("": printing both
+    values was a third of comparing them; the review list's counts and scores never show it); every
+    other result, and attainment, ratio, deviation and unit mismatch, are the same.
     """
     try:
-        return _compare(target, actual, direction)
+        return _compare(target, actual, direction, text)
     except (ArithmeticError, ValueError, TypeError, AttributeError, KeyError):  # never raise
         return _result(Attainment.UNKNOWN, "无法自动比较，需人工确认")
