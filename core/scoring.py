@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import Any
 
 from core.frozen import quick_init
-from core.model import Form, Indicator, Report, ScoreItem
+from core.model import Form, FundRow, Indicator, Report, ScoreItem
 from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
 from core.schema import FUND, HEAD, IND
 from core.templates import FormSpec, Scoring, Template
@@ -217,13 +217,33 @@ def row_rates(form: Form) -> dict[str, Decimal | None]:
     return {r.key: rate_of(amount(r.annual), amount(r.executed)) for r in form.funds}
 
 
+def _fund_text(rows: dict[str, FundRow], spec: FormSpec, key: str, column: str) -> str:
+    """``fund_value`` of the form whose fund rows by key (the first of a key) are ``rows``."""
+    row = rows.get(key)
+    typed = getattr(row, column, "") if row is not None else ""
+    if typed.strip():
+        return str(typed)
+    for s in spec.sums:
+        if s.total == key and column in s.columns:
+            parts = [amount(_fund_text(rows, spec, k, column)) for k in s.parts if k != key]
+            present = [v for v in parts if v is not None]
+            if present:
+                return format(sum(present, ZERO), "f")
+    return ""
+
+
 def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
     """Return Σ parts per (total row, column) where at least one part has a value (a blank
-    subtotal part counts as the sum of its own parts)."""
+    subtotal part counts as the sum of its own parts). The rows are looked up by key once (each part
+    of each column was a walk of the form's fund rows, twice)."""
+    rows: dict[str, FundRow] = {}
+    for row in form.funds:
+        rows.setdefault(row.key, row)  # form.fund gives the first of a key
     out: dict[tuple[str, str], Decimal] = {}
     for s in spec.sums:
+        parts = [k for k in s.parts if k in rows]
         for col in s.columns:
-            values = [amount(fund_value(form, spec, k, col)) for k in s.parts if form.fund(k) is not None]
+            values = [amount(_fund_text(rows, spec, k, col)) for k in parts]
             present = [v for v in values if v is not None]
             if present:
                 out[(s.total, col)] = sum(present, ZERO)
