@@ -63,7 +63,8 @@ def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
-_EMPTY, _NUMBER = Kind.EMPTY, Kind.NUMBER  # as module names: Kind.X is a slow look-up (indicators.py)
+# As module names: Kind.X is a slow look-up (see core/rules/indicators.py).
+_EMPTY, _NUMBER, _DATE = Kind.EMPTY, Kind.NUMBER, Kind.DATE
 
 
 def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
@@ -88,8 +89,13 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             continue
         kind = parsed(target).kind  # is_quantitative
         if kind in QUANTITATIVE_KINDS or (kind is _EMPTY and parsed(actual).kind is _NUMBER):
-            if actual.strip() and plain_number(actual) is None:
-                out.append("Y03")
+            if actual.strip():
+                a = parsed(actual)  # plain_number(actual) is None, inlined (a call a quantitative row)
+                if not (
+                    (a.kind is _NUMBER and a.direction is None and not a.qualifier and a.number is not None)
+                    or (a.kind is _DATE and a.number is not None)
+                ):
+                    out.append("Y03")
             continue
         stripped = actual.strip()
         if stripped and stripped not in words:
@@ -252,11 +258,13 @@ def _level2_sums(rows: list[tuple[str, str, bool]], labels: YthLabels) -> dict[s
     sums: dict[str, tuple[Decimal, int]] = {}
     wanted = labels.level2_weights
     for i, (level2_text, weight, not_applicable) in enumerate(rows):
-        w = amount(weight)
-        if w is None or not_applicable:
+        if not_applicable:
             continue
-        level2 = _squeezed(level2_text)
+        level2 = _squeezed(level2_text)  # a few 二级 names, each squeezed once (the 分值 are many)
         if level2 not in wanted:
+            continue
+        w = amount(weight)
+        if w is None:
             continue
         found = sums.get(level2)
         sums[level2] = (ZERO + w, i) if found is None else (found[0] + w, found[1])
