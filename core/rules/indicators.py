@@ -527,12 +527,11 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             and "比较方向" not in c.explanation
         ):
             out.append("S15")
-        over = c.deviation is not None and c.deviation >= threshold
-        upward = used in ("≥", ">")
-        if over_flag is not None and attainment == MET and upward and (c.ratio or ZERO) >= over_flag:
-            out.append("P04")
-        if attainment == MET and over and not noted and upward:
-            out.append("S10")
+        if attainment == MET and used in ("≥", ">"):  # P04 and S10 are of met upward targets only
+            if over_flag is not None and (c.ratio or ZERO) >= over_flag:
+                out.append("P04")
+            if not noted and c.deviation is not None and c.deviation >= threshold:
+                out.append("S10")
     return out
 
 
