@@ -197,9 +197,12 @@ def check_adjustment(ctx: FormCtx) -> Iterator[Problem]:
     )
 
 
+_NUMBER = Kind.NUMBER  # a module name: Kind.X is a slow look-up on Python 3.11 (see indicators.py)
+
+
 def _all_zero(ctx: FormCtx) -> bool:
     actuals = [parsed(i.actual) for i in ctx.form.indicators if i.actual.strip()]
-    return bool(actuals) and all(a.kind is Kind.NUMBER and a.number == ZERO for a in actuals)
+    return bool(actuals) and all(a.kind is _NUMBER and a.number == ZERO for a in actuals)
 
 
 def check_not_done(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:
