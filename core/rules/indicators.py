@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt, fmt_percent
@@ -35,6 +36,7 @@ from core.templates import Template, split_level1
 from core.values import Attainment, Kind, unit_family
 
 TEXT_COLUMNS = (IND.level1, IND.level2, IND.level3, IND.target, IND.actual, IND.deviation_note)
+_text_cells = attrgetter(*TEXT_COLUMNS)  # a row's TEXT_COLUMNS in one call
 NAME_TARGET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:人次|人|名|个|次|期|户|篇|册|万元|元|天|%|项|场)")
 IMPROVE_WORDS = (
     "改进",
@@ -410,13 +412,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
     # when the whole form holds no guidance phrase no row does (the usual case: one search a form).
     found_guidance = False
     if guidance:
-        joined = "\n".join(
-            [
-                text
-                for ind in rows
-                for text in (ind.level1, ind.level2, ind.level3, ind.target, ind.actual, ind.deviation_note)
-            ]
-        )
+        joined = "\n".join(map("\n".join, map(_text_cells, rows)))  # each row's cells, all rows: in C
         found_guidance = any(mark in joined for mark in _guidance_marks(guidance)) and bool(
             _guidance_re(guidance).search(joined)
         )
