@@ -166,3 +166,17 @@ def test_every_row_column_has_a_kind_and_label() -> None:
     assert schema.label("indicators", "deduction") == "扣减分数"
     assert schema.label("funds", "rate") == "执行率"
     assert repo.TABLES[Table.INDICATORS] == "indicators"
+
+
+def test_a_forms_rows_by_table_name() -> None:
+    """Form.rows gives the very list behind each row table, by Table member or its plain name; any
+    other table is a KeyError."""
+    from core.schema import FORM_TABLES, Form, Table
+
+    form = Form(kind="project", uid=1)
+    for table in FORM_TABLES:
+        assert form.rows(table) is getattr(form, table.value)
+        assert form.rows(table.value) is getattr(form, table.value)
+    for other in (Table.HEADER, Table.REVIEW_FLAGS, Table.NARRATIVE, "nonsense"):
+        with pytest.raises(KeyError):
+            form.rows(other)
