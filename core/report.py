@@ -475,19 +475,32 @@ class Document:
             self._dropped_flags[(uid, table)] = gone
         return self._emit(Change(uid, Table(table), tuple(chosen), structural=True))
 
-    def restore_rows(self, uid: int, table: str, removed: list[tuple[int, Any]]) -> Change:
-        """Put back rows removed by delete_rows (undo)."""
+    def restore_rows(
+        self, uid: int, table: str, removed: list[tuple[int, Any]], flags: list[m.ReviewFlag] | None = None
+    ) -> Change:
+        """Put back rows removed by delete_rows (undo), with ``flags``: the 请核对 flags the rows had
+        (``flags_of_rows`` before the delete). Without them, the flags the last delete of this table
+        took away come back if they were these rows' (an undo stack holding several deletes passes
+        each its own)."""
         form = self.form(uid)
         current = list(form.rows(table))
         for index, row in sorted(removed, key=lambda p: p[0]):
             current.insert(index, copy.deepcopy(row))
         dropped = self._dropped_flags.pop((uid, table), [])
-        back = [f for at, row, f in dropped if (at, row) in ((i, r) for i, r in removed)]
+        if flags is not None:
+            back = [replace(f) for f in flags]
+        else:
+            back = [f for at, row, f in dropped if (at, row) in ((i, r) for i, r in removed)]
         with self.grouped():
             self._rewrite(form, table, current)
             if back:
                 self.set_review_flags(uid, [*form.review_flags, *back])
         return self._emit(Change(uid, Table(table), tuple(i for i, _ in removed), structural=True))
+
+    def flags_of_rows(self, uid: int, table: str, indexes: list[int]) -> list[m.ReviewFlag]:
+        """The 请核对 flags at these rows of ``table`` (kept by a delete's undo for ``restore_rows``)."""
+        chosen = set(indexes)
+        return [replace(f) for f in self.form(uid).review_flags if f.cell_table == table and f.row in chosen]
 
     def move_row(self, uid: int, table: str, src: int, dst: int) -> Change:
         """Move one row from ``src`` to position ``dst``."""

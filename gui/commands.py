@@ -144,12 +144,14 @@ class DeleteRowsCommand(DocCommand):
         current = doc.form(uid).rows(table)
         self.indexes = sorted({i for i in indexes if 0 <= i < len(current)})
         self.removed = [(i, copy.deepcopy(current[i])) for i in self.indexes]
+        self.flags: list[Any] = []  # the rows' 请核对 flags as the delete found them: its undo puts them back
 
     def do(self) -> None:
+        self.flags = self.doc.flags_of_rows(self.uid, self.table, self.indexes)
         self.doc.delete_rows(self.uid, self.table, self.indexes)
 
     def undo_it(self) -> None:
-        self.doc.restore_rows(self.uid, self.table, self.removed)
+        self.doc.restore_rows(self.uid, self.table, self.removed, self.flags)
 
 
 class MoveRowCommand(DocCommand):

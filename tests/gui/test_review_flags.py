@@ -74,3 +74,42 @@ def test_marking_a_flagged_cell_checked_from_the_grid_and_undo(
     assert [a.text() for a in shown[-1].actions()] == [CHECKED]
     shown[-1].actions()[0].trigger()
     assert not [p for p in ctx.problems_at(uid, Table.FUNDS, 1, FUND.initial) if p.rule == "S24"]
+
+
+def test_undoing_two_deletes_brings_back_each_row_s_flags(
+    qtbot: Any,
+    seed_xlsx: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Two flagged rows deleted one after the other, with an inserted row taken back between: undoing
+    all of it brings each row back with its own 请核对 (the earlier delete's were lost before), and the
+    file keeps them."""
+    from core.report import Document
+
+    zpdb = _new_report(_doubtful(seed_xlsx, tmp_path), tmp_path / "两次删除.zpdb")
+    window = make_window(qtbot, zpdb)
+    uid = pick_project(window, PROJECT)
+    ctx = window.ctx
+    form = ctx.doc.form(uid)
+    before = sorted((f.cell_table, f.row, f.column) for f in form.review_flags)
+    rows = sorted(
+        {f.row for f in form.review_flags if f.cell_table == Table.INDICATORS and f.row is not None}
+    )
+    assert len(rows) >= 2
+    grid = window.form_editor.grids[Table.INDICATORS]
+    for row in (rows[1], rows[0]):  # the later row first: the earlier one keeps its index
+        grid.view.setCurrentIndex(grid.view.model().index(row, 0))
+        grid.delete_rows()
+    assert not [f for f in form.review_flags if f.cell_table == Table.INDICATORS]
+    grid.view.setCurrentIndex(grid.view.model().index(0, 0))
+    grid.insert_rows()
+    window.undo()  # the insert taken back: a delete of a row without flags
+    while ctx.undo_stack.canUndo():
+        window.undo()
+    assert sorted((f.cell_table, f.row, f.column) for f in form.review_flags) == before
+    window.close()
+    doc = Document.open(zpdb, backup=False, read_only=True)
+    try:
+        assert sorted((f.cell_table, f.row, f.column) for f in doc.form(uid).review_flags) == before
+    finally:
+        doc.close()
