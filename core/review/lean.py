@@ -108,14 +108,18 @@ def _records(conn: sqlite3.Connection, select: str, table: str) -> list[Any]:
     go of the GIL around every row (a quarter of the instructions of reading 750 indicators: callgrind
     counts 20.3 M a report that way, 15.7 M as JSON). Text reads back as the same text, integers as
     integers (the flags and numbers: a REAL there prints shorter, and is only ever made a bool or an
-    int). A SQLite without JSON functions, or a value JSON cannot hold (a BLOB), reads row by row."""
+    int). A SQLite without JSON functions, or a value JSON cannot hold (a BLOB; an infinite REAL,
+    which SQLite 3.40 writes as Inf), reads row by row."""
     try:
         (text,) = conn.execute(f"SELECT json_group_array(json_array({select})) FROM {table}").fetchone()
     except sqlite3.OperationalError as exc:
         if "decode" in str(exc).lower():  # not UTF-8: reading it row by row fails alike
             raise
         return conn.execute(f"SELECT {select} FROM {table}").fetchall()
-    return list(json.loads(text)) if text else []
+    try:
+        return list(json.loads(text)) if text else []
+    except ValueError:  # an infinite REAL: SQLite 3.40 writes it as Inf, which is not JSON
+        return conn.execute(f"SELECT {select} FROM {table}").fetchall()
 
 
 def _rows(

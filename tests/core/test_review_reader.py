@@ -166,3 +166,34 @@ def test_a_scan_hands_over_each_batch_as_it_is_read(tmp_path: Path, monkeypatch:
     assert handed == result.reports and all(r["problems"] is not None for r in handed)
     again = scan([folder], index=Index(tmp_path / "i.sqlite"), read=batches.append)  # nothing read
     assert len(batches) == 4 and again.reports == result.reports
+
+
+def test_a_real_beyond_a_double_in_a_flag_reads_as_the_storage_layer_reads_it(tmp_path: Path) -> None:
+    """A file where another program left an infinite REAL in a flag column (SQLite 3.40's JSON writes
+    it as Inf, which no JSON reader takes) reads as the storage layer reads it (the flag is set), and
+    lists with the figures of the same report with the flag stored as 1, not as a file that cannot
+    be read."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    plain, odd = folder / "plain.zpdb", tmp_path / "odd.zpdb"
+    for path in (plain, odd):
+        write_fast(build_report(4, projects=3, per=5), path)
+    conn = sqlite3.connect(plain)
+    conn.execute(f"UPDATE {STORAGE_TABLES[Table.INDICATORS]} SET not_applicable = 1 WHERE position = 1")
+    conn.commit()
+    conn.close()
+    conn = sqlite3.connect(odd)
+    conn.execute(f"UPDATE {STORAGE_TABLES[Table.INDICATORS]} SET not_applicable = 9e999 WHERE position = 1")
+    kind = f"SELECT typeof(not_applicable) FROM {STORAGE_TABLES[Table.INDICATORS]} WHERE position = 1"
+    assert conn.execute(kind).fetchone() == ("real",)
+    conn.commit()
+    conn.close()
+    mine, theirs = read_both(odd)
+    assert mine == theirs and typed(mine) == typed(theirs)
+    assert mine.forms[1].indicators[1].not_applicable is True
+    listed = scan([folder], index=Index(tmp_path / "i.sqlite"), workers=1).reports
+    plain.unlink()
+    odd.rename(folder / "plain.zpdb")
+    with_inf = scan([folder], index=Index(tmp_path / "j.sqlite"), workers=1)
+    assert not with_inf.refused
+    assert with_inf.reports == listed
