@@ -104,9 +104,10 @@ def read_as_is(version: int) -> bool:
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
-    """Return the file's meta table (kind, created_by, …); empty when it has none."""
+    """Return the file's meta table (kind, created_by, …); empty when it has none. A NULL value is
+    left out, as if the key were not there (not the text "None")."""
     try:
-        return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta") if v is not None}
     except sqlite3.Error:
         return {}
 

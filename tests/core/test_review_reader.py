@@ -197,3 +197,36 @@ def test_a_real_beyond_a_double_in_a_flag_reads_as_the_storage_layer_reads_it(tm
     with_inf = scan([folder], index=Index(tmp_path / "j.sqlite"), workers=1)
     assert not with_inf.refused
     assert with_inf.reports == listed
+
+
+def test_a_null_analysis_in_the_meta_table_reads_as_none(tmp_path: Path) -> None:
+    """The 汇总分析报告's texts stored as NULL (a file another program touched) read as no texts, as
+    the storage layer reads them, and the report lists with the figures of the same report without
+    them (the meta table the scan read once is not taken as the text "None")."""
+    from core.review.readonly import read_meta
+    from core.storage.repository import ANALYSIS_KEY
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    plain, odd = folder / "plain.zpdb", tmp_path / "odd.zpdb"
+    for path in (plain, odd):
+        write_fast(build_report(5, projects=3, per=5), path)
+    conn = sqlite3.connect(odd)
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, NULL)", [ANALYSIS_KEY])
+    conn.commit()
+    conn.close()
+    from core.review.lean import read_report
+
+    conn = sqlite3.connect(f"file:{odd}?mode=ro", uri=True)
+    try:
+        mine = read_report(conn, meta=read_meta(conn))
+    finally:
+        conn.close()
+    theirs = read_both(odd)[1]
+    assert mine == theirs and mine.analysis == {}
+    listed = scan([folder], index=Index(tmp_path / "i.sqlite"), workers=1).reports
+    plain.unlink()
+    odd.rename(folder / "plain.zpdb")
+    with_null = scan([folder], index=Index(tmp_path / "j.sqlite"), workers=1)
+    assert not with_null.refused
+    assert with_null.reports == listed
