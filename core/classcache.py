@@ -120,6 +120,7 @@ def age(kept: dict[Any, Any], ages: dict[Any, int], used: set[Any]) -> bool:
 def save() -> None:
     """Write the code compiled since the cache was read, and which kept code this start did not use
     (nothing when nothing is new and all of it was used)."""
-    changed = age(_code, _ages, _used)
-    if _path and (_unsaved[0] or changed) and write_kept(_path[0], {**_code, AGES: dict(_ages)}):
+    ages = dict(_ages)  # from the ages as read: main saves twice a start (after the paint, at the close)
+    changed = age(_code, ages, _used)
+    if _path and (_unsaved[0] or changed) and write_kept(_path[0], {**_code, AGES: ages}):
         _unsaved[0] = False

@@ -125,6 +125,7 @@ def save() -> None:
     compile (``classcache.age``: one unused for ``STALE`` starts in a row is dropped); patterns
     compiled from now on are not kept (the start's are)."""
     _state["recording"] = False
-    changed = age(_kept, _ages, _used) if _path else False
-    if _path and (_state["unsaved"] or changed) and write_kept(_path[0], {**_kept, AGES: dict(_ages)}):
+    ages = dict(_ages)  # from the ages as read: main saves twice a start (after the paint, at the close)
+    changed = age(_kept, ages, _used) if _path else False
+    if _path and (_state["unsaved"] or changed) and write_kept(_path[0], {**_kept, AGES: ages}):
         _state["unsaved"] = False

@@ -138,3 +138,21 @@ def test_code_no_start_uses_is_dropped_after_stale_starts_in_a_row(cache: Path) 
     assert not classcache._code
     _make()
     assert classcache._unsaved[0]  # compiled again, as the first time
+
+
+def test_a_start_saving_twice_ages_its_unused_code_once(cache: Path) -> None:
+    """main saves after the first paint and again when the window closes: an entry that start did
+    not use is one start older, not two (it stays for ``STALE`` - 1 such starts, as documented)."""
+    classcache.install(cache)
+    _make()
+    classcache.save()
+    kept = set(classcache._code)
+    for _start in range(classcache.STALE - 1):
+        _new_process()
+        classcache.install(cache)
+        assert set(classcache._code) == kept
+        classcache.save()  # after the first paint
+        classcache.save()  # when the window closes
+    _new_process()
+    classcache.install(cache)
+    assert set(classcache._code) == kept

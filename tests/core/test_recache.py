@@ -212,3 +212,24 @@ def test_a_pattern_no_start_compiles_is_dropped_after_stale_starts_in_a_row(cach
     recache.install(cache)
     assert list(recache._kept) == [PATTERNS[0]]
     assert _matches(_compiled()) == _matches([re.compile(p, f) for p, f in PATTERNS])
+
+
+def test_a_start_saving_twice_ages_its_unused_patterns_once(cache: Path) -> None:
+    """main saves after the first paint and again when the window closes: a pattern that start did
+    not compile is one start older, not two (it stays for ``STALE`` - 1 such starts)."""
+    from core.classcache import STALE
+
+    recache.install(cache)
+    _compiled()
+    recache.save()
+    for _start in range(STALE - 1):
+        _new_process()
+        recache.install(cache)
+        assert len(recache._kept) == len(PATTERNS)
+        re.purge()
+        re.compile(*PATTERNS[0])
+        recache.save()  # after the first paint
+        recache.save()  # when the window closes
+    _new_process()
+    recache.install(cache)
+    assert len(recache._kept) == len(PATTERNS)
