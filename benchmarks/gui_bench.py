@@ -287,6 +287,32 @@ def size_child(projects: int) -> None:
     counter = [0]
     commit_waits: list[Timing] = []
 
+    class RepaintSpy(QObject):
+        """Notes when the window's repaint that shows the edited grid ends: the first repaint after
+        ``start`` in which the grid's viewport painted (panels that follow on the next turn of the
+        event loop repaint after it: timed to ``settle``'s end, as before)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.at: Timing | None = None
+            self.start: Timing = clock()
+            self.grid_painted = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and obj is view.viewport():
+                self.grid_painted = True
+            elif event.type() == QEvent.Type.UpdateRequest and obj is window and self.at is None:
+                window.removeEventFilter(self)
+                window.event(event)  # the repaint itself (as Qt would deliver it), timed to its end
+                if self.grid_painted:
+                    self.at = since(self.start)
+                else:
+                    window.installEventFilter(self)
+                return True
+            return False
+
+    repaints: list[Timing] = []
+
     def edit_app() -> Timing:
         counter[0] += 1
         row = counter[0] % 12
@@ -305,12 +331,18 @@ def size_child(projects: int) -> None:
         waited = clock()
         window.ctx.open_doc.written()
         commit_waits.append(since(waited))
+        spy = RepaintSpy()
+        window.installEventFilter(spy)
+        view.viewport().installEventFilter(spy)
         watch.on = True
-        start = clock()
+        spy.start = start = clock()
         QTest.keyClick(target, Qt.Key.Key_Return)
         settle()
         elapsed = since(start)
         watch.on = False
+        window.removeEventFilter(spy)
+        view.viewport().removeEventFilter(spy)
+        repaints.append(spy.at or elapsed)
         return elapsed
 
     def edit_base() -> Timing:
@@ -383,6 +415,7 @@ def size_child(projects: int) -> None:
     out["gc_pauses"] = [p for _, p in watch.pauses]
     out["gc_generations"] = [g for g, _ in watch.pauses]
     out["commit_waits"] = commit_waits[-EDITS:]
+    out["edit_repaint"] = repaints[-EDITS:]
     if EDIT_ONLY:
         out["switch"] = out["switch_base"] = out["paste"] = out["paste_base"] = []
         out["paste_gc_pauses"], out["paste_gc_generations"] = [], []
@@ -599,7 +632,11 @@ def sizes() -> None:
             continue
         goal = "≤ 5 ms median, ≤ 16 ms worst" if size == 200 else "≤ 8 ms median"
         active = "" if f.get("active") else "  (window NOT active: no focus changes)"
-        print(f"  one typed edit to repaint:             {ms(f['edit'])}   (goal {goal}){active}")
+        print(f"  one typed edit to repaint:             {ms(f['edit_repaint'])}   (goal {goal}){active}")
+        print(
+            f"    and the problem list, tree updated:  {ms(f['edit'])}  "
+            "(they follow on the next turn of the event loop, after that repaint)"
+        )
         print(f"    baseline bare QTableView edit:       {ms(f['edit_base'])}")
         print(
             f"    last edit's commit still under way:  {ms(f.get('commit_waits', []))}  "
@@ -610,6 +647,15 @@ def sizes() -> None:
             f"    the same, nothing synced to disk:    {ms(f['edit_unsynced'])}  "
             "(synchronous=OFF on a copy: the rest is the commit's four disk syncs)"
         )
+        if EDIT_ONLY:
+            pauses = f["gc_pauses"]
+            worst = (
+                f"{max(pauses) * 1000:.2f} ms (generations {sorted(set(f['gc_generations']))})"
+                if pauses
+                else "none"
+            )
+            print(f"  GC collections inside {len(f['edit'])} timed edits: {len(pauses)}, longest {worst}")
+            continue
         shown = f.get("switch_painted", {})
         print(f"  project switch:                        {ms(f['switch'])}   (goal ≤ 16 ms)")
         print(f"    to the paint:                        {ms(shown.get('switch', []))}")

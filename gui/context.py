@@ -206,7 +206,13 @@ class AppContext(QObject):
     # Emitted after every mutation of the document, with the core.report.Change.
     changed = Signal(object)
     # Emitted after the checker has re-checked (after `changed`); ``problem_delta`` says what changed.
+    # For what must show in the same repaint as the edit (the grids' cells, the status bar).
     problems_changed = Signal()
+    # Emitted for the panels listing the whole report's problems (the problem list, the tree's
+    # badges): at once after a full check (a report opened, 检查), and after an edit's re-check on
+    # the next turn of the event loop, once the window has repainted the edit; ``panel_delta`` says
+    # what changed since they were last told (every re-check in between, merged: none is lost).
+    panel_problems_changed = Signal()
     # Emitted when another report file was opened (or the current one closed).
     document_replaced = Signal()
     # Emitted to ask the window to show a cell: (form uid or None, table, row, column).
@@ -242,6 +248,10 @@ class AppContext(QObject):
         self._gc_timer = QTimer(self, singleShot=True, interval=IDLE_COLLECT_MS)
         self._gc_timer.timeout.connect(_collect_idle)
         self.problem_delta = ProblemDelta()
+        self.panel_delta = ProblemDelta()
+        self._panel_pending: ProblemDelta | None = None  # re-checks the panels are still to be told of
+        self._panel_timer = QTimer(self, singleShot=True, interval=0)
+        self._panel_timer.timeout.connect(self.flush_panels)
         self._touched: set[int] | None = set()  # forms changed since the last re-check (None = all)
         self._commit_failed.connect(self.settle, Qt.ConnectionType.QueuedConnection)
         if doc is not None:
@@ -280,7 +290,7 @@ class AppContext(QObject):
             else:
                 self._make_checker(stepwise=len(doc.report.forms) > CHECK_AT_ONCE)
         self.document_replaced.emit()
-        self.problems_changed.emit()
+        self._tell_problems()
 
     def _make_checker(self, stepwise: bool) -> None:
         """Check the open report now, or (``stepwise``) a few forms per turn of the event loop."""
@@ -319,8 +329,32 @@ class AppContext(QObject):
                 return
         self._touched = set()
         self.problem_delta = self.problem_index.rebuild(checker, doc.report)
-        self.problems_changed.emit()
+        self._tell_problems()
         self._freeze()
+
+    def _tell_problems(self) -> None:
+        """Tell the panels the checker's problems changed (``problem_delta``): the grids and the
+        status bar now; the problem list and the tree a turn later after an edit (``flush_panels``)."""
+        self.problems_changed.emit()
+        delta = self.problem_delta
+        if delta.everything:
+            self._panel_timer.stop()
+            self._panel_pending = None
+            self.panel_delta = delta
+            self.panel_problems_changed.emit()
+            return
+        pending = self._panel_pending
+        self._panel_pending = delta if pending is None else pending.then(delta)
+        self._panel_timer.start()
+
+    def flush_panels(self) -> None:
+        """Tell the problem list and the tree what the re-checks since they were last told changed
+        (run on the turn of the event loop after an edit; at once by whoever needs them current)."""
+        self._panel_timer.stop()
+        pending, self._panel_pending = self._panel_pending, None
+        if pending is not None:
+            self.panel_delta = pending
+            self.panel_problems_changed.emit()
 
     @staticmethod
     def _freeze() -> None:
@@ -348,7 +382,7 @@ class AppContext(QObject):
             self.checker.full()
             self._touched = set()
             self.problem_delta = self.problem_index.rebuild(self.checker, self.doc.report)
-        self.problems_changed.emit()
+        self._tell_problems()
 
     def _note_touched(self, change: Change) -> None:
         """Remember which forms a change touched; forget their scores (all of them when unsure)."""
@@ -375,7 +409,7 @@ class AppContext(QObject):
                 self.problem_delta = self.problem_index.update(
                     self.checker, self.doc.report, touched, touched
                 )
-        self.problems_changed.emit()
+        self._tell_problems()
         self._gc_timer.start()  # (again): collect once typing pauses
 
     def _on_change(self, change: Change) -> None:

@@ -124,7 +124,7 @@ class NavModel(QStandardItemModel):
         self._score_timer.timeout.connect(self._score_turn)
         self.setHorizontalHeaderLabels(["报告"])
         ctx.changed.connect(self._on_change)
-        ctx.problems_changed.connect(self.update_badges)
+        ctx.panel_problems_changed.connect(self.update_badges)
 
     def rebuild(self) -> None:
         """Fill the tree from the open report."""
@@ -190,12 +190,12 @@ class NavModel(QStandardItemModel):
     def update_badges(self, everything: bool = False) -> None:
         """Mark nodes whose form or part of the report has errors, and forms with a 自评预警.
 
-        Only the forms the last re-check changed are looked at (``ctx.problem_delta``); the warnings
-        of a newly opened report are computed a few forms per turn of the event loop.
+        Only the forms the re-checks since it was last told changed are looked at (``ctx.panel_delta``);
+        the warnings of a newly opened report are computed a few forms per turn of the event loop.
         """
         if self.ctx.doc is None or not self._nodes:
             return
-        delta = self.ctx.problem_delta
+        delta = self.ctx.panel_delta
         index = self.ctx.problem_index
         dirty: set[tuple[str, Any]] = set()
         if not everything and delta.everything and delta is self._full_for:

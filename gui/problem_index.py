@@ -56,6 +56,21 @@ class ProblemDelta:
         """Return True when the cells (so the score) of ``uid`` may have changed."""
         return self.everything or self.touched is None or uid in self.touched
 
+    def then(self, later: ProblemDelta) -> ProblemDelta:
+        """This delta followed by ``later``, as one: each list from what it was before the first to
+        what it is after the last (a panel told once after several re-checks)."""
+        if self.everything or later.everything:
+            return ProblemDelta(everything=True)
+        changed = dict(self.changed)
+        for uid, (old, new) in later.changed.items():
+            first = changed[uid][0] if uid in changed else old
+            if first == new:
+                changed.pop(uid, None)  # back as it was: nothing to show
+            else:
+                changed[uid] = (first, new)
+        touched = None if self.touched is None or later.touched is None else self.touched | later.touched
+        return ProblemDelta(everything=False, changed=changed, touched=touched)
+
 
 class ProblemIndex:
     """Problems per form (report rules' problems that point into a form count as the form's)."""

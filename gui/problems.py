@@ -97,10 +97,10 @@ class ProblemModel(QAbstractTableModel):
         self.problems: list[Problem] = []
         self._keys: list[tuple[Any, ...]] = []  # order(p) of each row, for bisecting
         self.icons = {s: badge_icon(c) for s, c in SEVERITY_COLOURS.items()}
-        ctx.problems_changed.connect(self.refresh)
+        ctx.panel_problems_changed.connect(self.refresh)
 
     def refresh(self) -> None:
-        delta = self.ctx.problem_delta
+        delta = self.ctx.panel_delta
         if delta.everything:
             self.beginResetModel()
             every = [p for found in self.ctx.problem_index.by_uid.values() for p in found]
@@ -301,7 +301,7 @@ class ProblemDock(QDockWidget):
         self._forms_stale = True  # the 表 filter's list of forms must be filled again
         ctx.document_replaced.connect(self._forms_changed)
         ctx.changed.connect(self._on_change)
-        ctx.problems_changed.connect(self._refresh_forms)
+        ctx.panel_problems_changed.connect(self._refresh_forms)
 
     def _on_change(self, change: Any) -> None:
         if change.table in ("forms", "header"):  # forms come and go, or one is renamed

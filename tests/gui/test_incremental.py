@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from core.scoring import score_form
 from gui.main_window import MainWindow
@@ -35,11 +36,7 @@ def assert_panels_match_checker(window: MainWindow, qtbot) -> None:  # noqa: ANN
     checker, doc = window.ctx.checker, window.ctx.doc
     assert checker is not None and doc is not None
     everything = checker.problems
-    # the problem list: the same problems, in order
-    shown = window.problems.model.problems
-    assert Counter(shown) == Counter(everything)
-    assert [order(p) for p in shown] == sorted(order(p) for p in everything)
-    # the status bar
+    # the status bar and the grids: in the repaint of the edit itself (no turn of the event loop yet)
     counts = checker.counts()
     assert (
         window.counts_label.text()
@@ -70,6 +67,12 @@ def assert_panels_match_checker(window: MainWindow, qtbot) -> None:  # noqa: ANN
             for row, cells in list(model._painted.items()):
                 for col, style in list(cells.items()):
                     assert model._paint_roles(row, col) == style, (model.table, row, model.columns[col].key)
+    # the problem list and the tree: on the next turn of the event loop, after that repaint
+    QApplication.processEvents()
+    # the problem list: the same problems, in order
+    shown = window.problems.model.problems
+    assert Counter(shown) == Counter(everything)
+    assert [order(p) for p in shown] == sorted(order(p) for p in everything)
     # the tree: error badges and, once computed, the 自评预警 flags
     nav = window.tree.nav_model
     qtbot.waitUntil(lambda: not nav._unscored, timeout=10000)
@@ -171,6 +174,7 @@ def test_a_typed_weight_brings_the_total_finding_into_the_list_and_takes_it_away
     weight = view.model().index(0, view.model().column_of("weight")).data()
 
     def totals() -> list[str]:
+        QApplication.processEvents()  # the list follows an edit on the next turn of the event loop
         return [p.message for p in window.problems.model.problems if p.rule == "V06" and p.form_uid == uid]
 
     assert totals() == []
@@ -181,4 +185,25 @@ def test_a_typed_weight_brings_the_total_finding_into_the_list_and_takes_it_away
     assert_panels_match_checker(window, qtbot)
     type_into_cell(qtbot, view, 0, "weight", weight)
     assert totals() == []
+    assert_panels_match_checker(window, qtbot)
+
+
+def test_edits_made_before_the_list_follows_all_show_in_it(qtbot, seed: Path) -> None:  # noqa: ANN001
+    """The problem list and the tree follow an edit on the next turn of the event loop (the edit's
+    own repaint first). Edits made before that turn — typed one after the other, in two forms — are
+    all shown then, none lost: each cell's problems as the checker has them."""
+    window = make_window(qtbot, seed)
+    uid = pick_project(window, PROJECT)
+    other = next(f for f in window.ctx.open_doc.report.projects if f.uid != uid)
+    QApplication.processEvents()
+    before = Counter(window.problems.model.problems)
+    view = grid(window, "indicatorGrid")
+    type_into_cell(qtbot, view, 0, "target", "≥5名")  # a missed target: new problems in the form
+    type_into_cell(qtbot, view, 0, "actual", "3名")
+    type_into_cell(qtbot, view, 1, "actual", "0")
+    window.ctx.open_doc.set_cell(other.uid, "indicators", 0, "actual", "")  # and in another form
+    assert window.ctx.checker is not None
+    now = Counter(window.ctx.checker.problems)
+    came = now - before
+    assert {p.form_uid for p in came} == {uid, other.uid}, came  # each edit changed the list
     assert_panels_match_checker(window, qtbot)

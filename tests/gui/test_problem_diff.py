@@ -27,3 +27,16 @@ def test_trimmed_lists_differ_exactly_as_the_whole_lists_do() -> None:
     same = tuple(pool)
     assert _differing(same, same) == ((), ())
     assert _differing(same, (*pool[:2], _p(9), pool[3])) == ((pool[2],), (_p(9),))
+
+
+def test_deltas_told_as_one_go_from_the_first_old_list_to_the_last_new_one() -> None:
+    from gui.problem_index import ProblemDelta
+
+    a, b, c = (_p(0),), (_p(0), _p(1)), (_p(2),)
+    first = ProblemDelta(everything=False, changed={1: ((), a), 2: (c, ())}, touched={1})
+    later = ProblemDelta(everything=False, changed={1: (a, b), 2: ((), c), 3: ((), a)}, touched={3})
+    both = first.then(later)
+    assert both.changed == {1: ((), b), 3: ((), a)}  # form 2 went back as it was: nothing to show
+    assert both.touched == {1, 3} and not both.everything
+    assert first.then(ProblemDelta(everything=True)).everything
+    assert first.then(ProblemDelta(everything=False, touched=None)).touched is None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from gui.navigation import PROJECT_NODE
 from tests.gui.window_helpers import grid, make_window, pick_project, type_into_cell
@@ -41,8 +42,10 @@ def test_warning_follows_an_edit_and_undo(qtbot, seed_zpdb: Callable[[str], Path
     view = grid(window, "fundGrid")
     type_into_cell(qtbot, view, 0, "executed", "50")
     assert "黄色预警" in window.score_label.text() or "红色预警" in window.score_label.text()
+    QApplication.processEvents()  # the tree follows on the next turn of the event loop
     assert "预警" in _node(window, CALM_PROJECT).toolTip()
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "预警" not in window.score_label.text()
+    QApplication.processEvents()
     assert "预警" not in _node(window, CALM_PROJECT).toolTip()

@@ -144,6 +144,7 @@ def test_after_a_big_paste_the_problem_list_is_what_a_full_check_finds(qtbot, se
     fresh.full()
     expected = sorted(str(p.to_json()) for p in fresh.problems)
     assert sorted(str(p.to_json()) for p in window.ctx.checker.problems) == expected
+    QApplication.processEvents()  # the list follows on the next turn of the event loop
     assert window.problems.model.rowCount() == len(expected)
     window.close()
 

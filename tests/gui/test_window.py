@@ -33,6 +33,7 @@ def seed(seed_zpdb: SeedFile) -> Path:
 
 
 def problem_messages(window) -> list[str]:
+    QApplication.processEvents()  # the list follows an edit on the next turn of the event loop
     model = window.problems.model
     return [model.index(r, 3).data() for r in range(model.rowCount())]
 
