@@ -416,6 +416,17 @@ def size_child(projects: int) -> None:
     out["gc_generations"] = [g for g, _ in watch.pauses]
     out["commit_waits"] = commit_waits[-EDITS:]
     out["edit_repaint"] = repaints[-EDITS:]
+    # the same typing in the last project of the tree (what was looked up form by form took longer there)
+    window.tree.select_node(PROJECT_NODE, projects_[-1].uid)
+    settle()
+    view.setFocus()
+    settle()
+    for _ in range(3):  # warm-up
+        edit_app()
+    out["edit_last"] = alternate(EDITS, edit_app, edit_base)[0]
+    out["edit_last_repaint"] = repaints[-EDITS:]
+    window.tree.select_node(PROJECT_NODE, a)
+    settle()
     if EDIT_ONLY:
         out["switch"] = out["switch_base"] = out["paste"] = out["paste_base"] = []
         out["paste_gc_pauses"], out["paste_gc_generations"] = [], []
@@ -638,6 +649,8 @@ def sizes() -> None:
             "(they follow on the next turn of the event loop, after that repaint)"
         )
         print(f"    baseline bare QTableView edit:       {ms(f['edit_base'])}")
+        print(f"  the same in the last project:          {ms(f['edit_last_repaint'])}")
+        print(f"    and the problem list, tree updated:  {ms(f['edit_last'])}")
         print(
             f"    last edit's commit still under way:  {ms(f.get('commit_waits', []))}  "
             "(waited for before the next edit, untimed)"

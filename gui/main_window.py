@@ -439,7 +439,13 @@ class MainWindow(QMainWindow):
 
     def _form_exists(self, uid: int) -> bool:
         doc = self.ctx.doc
-        return doc is not None and any(f.uid == uid for f in doc.report.forms)
+        if doc is None:
+            return False
+        try:
+            doc.report.form_by_uid(uid)
+        except KeyError:
+            return False
+        return True
 
     def redo(self) -> None:
         self.ctx.undo_stack.redo()

@@ -180,3 +180,36 @@ def test_a_forms_rows_by_table_name() -> None:
     for other in (Table.HEADER, Table.REVIEW_FLAGS, Table.NARRATIVE, "nonsense"):
         with pytest.raises(KeyError):
             form.rows(other)
+
+
+def test_a_form_is_found_by_uid_after_forms_come_go_and_move(tmp_path: Path) -> None:
+    """form_by_uid remembers where each form stood; the forms list changed in place (added, removed,
+    moved, a deleted form put back as a new object) must still give the form of that uid, or
+    KeyError for one no longer there — what walking the forms gives."""
+    doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "部", ["甲", "乙", "丙", "丁"]))
+    report = doc.report
+
+    def walked(uid: int) -> schema.Form | None:
+        return next((f for f in report.forms if f.uid == uid), None)
+
+    def all_found() -> None:
+        for form in list(report.forms):
+            assert report.form_by_uid(form.uid) is walked(form.uid)
+        for uid in (first.uid, 999):
+            if walked(uid) is None:
+                with pytest.raises(KeyError):
+                    report.form_by_uid(uid)
+
+    first, last = report.projects[0], report.projects[-1]
+    all_found()
+    report.forms.reverse()  # moved
+    all_found()
+    report.forms.remove(first)  # removed
+    all_found()
+    again = schema.Form(kind=first.kind, name=first.name, uid=first.uid)  # back, as another object
+    report.forms.insert(1, again)
+    all_found()
+    assert report.form_by_uid(first.uid) is again
+    report.forms[report.forms.index(last)] = schema.Form(kind=last.kind, name="戊", uid=last.uid)
+    all_found()
+    doc.close()
