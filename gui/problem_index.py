@@ -7,7 +7,7 @@ every problem of the report: at 1,000 projects that is 80,000 problems per keyst
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 
 Key = int | None  # a form's uid; None for the report's own problems (narrative, sign-off, basic data)
 Found = tuple[Problem, ...]
+
+
+def differing(old: Sequence[Problem], new: Sequence[Problem]) -> tuple[Sequence[Problem], Sequence[Problem]]:
+    """``old`` and ``new`` without the problems they start and end with alike: a re-check lists a
+    form's problems in the same order, an edit changing one or two of them (two Counters of every
+    problem of the form hashed each of them, field by field, on every keystroke)."""
+    first, most = 0, min(len(old), len(new))
+    while first < most and old[first] == new[first]:
+        first += 1
+    last = 0
+    while last < most - first and old[-1 - last] == new[-1 - last]:
+        last += 1
+    return old[first : len(old) - last], new[first : len(new) - last]
 
 
 @dataclass
@@ -48,8 +61,10 @@ class ProblemDelta:
             return True
         tables = self._tables.get(uid)
         if tables is None:
-            old, new = found
-            tables = self._tables[uid] = {p.table for p in set(old).symmetric_difference(new)}
+            # the lists' differing middles only: hashing each of a form's problems, field by field,
+            # for every grid on every keystroke was most of this
+            left, right = differing(*found)
+            tables = self._tables[uid] = {p.table for p in set(left).symmetric_difference(right)}
         return table in tables
 
     def touches(self, uid: int) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,6 +33,7 @@ from core.schema import TABLE_LABELS
 from gui.context import AppContext
 from gui.direction import add_direction_actions
 from gui.navigation import badge_icon
+from gui.problem_index import differing as _differing
 from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
@@ -61,19 +61,6 @@ def order(problem: Problem) -> tuple[Any, ...]:
     """Where a problem stands in the list: errors first, then by form, table, row, rule (and column
     and text, so that the place of each problem is one place)."""
     return (*problem.sort_key(), problem.column or "", problem.message)
-
-
-def _differing(old: Sequence[Problem], new: Sequence[Problem]) -> tuple[Sequence[Problem], Sequence[Problem]]:
-    """``old`` and ``new`` without the problems they start and end with alike: a re-check lists a
-    form's problems in the same order, an edit changing one or two of them (two Counters of every
-    problem of the form hashed each of them, field by field, on every keystroke)."""
-    first, most = 0, min(len(old), len(new))
-    while first < most and old[first] == new[first]:
-        first += 1
-    last = 0
-    while last < most - first and old[-1 - last] == new[-1 - last]:
-        last += 1
-    return old[first : len(old) - last], new[first : len(new) - last]
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

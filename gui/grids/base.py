@@ -124,6 +124,10 @@ class GridModel(QAbstractTableModel):
         self._problems: dict[tuple[int, int], list[Any]] = {}
         self._stale = False
         self._computed_dirty = False
+        # Cells an edit changed, repainted with those whose problems changed after the re-check that
+        # follows every change (``refresh_problems``): a cell both typed into and flagged anew was
+        # told to the view twice, each telling a round of slots and a setEditorData.
+        self._due: set[tuple[int, int]] = set()
         # What each computed cell showed: (text, computed), to repaint only those that change.
         self._shown: dict[tuple[int, int], tuple[str, bool]] = {}
         # Pasted text a cell refused: (row, column) -> (text, why); shown in red until the cell is written.
@@ -166,7 +170,8 @@ class GridModel(QAbstractTableModel):
             self._kept, self._kept_generation = {}, generation
         kept = None
         if uid != self.uid:
-            pending = self.rejected or self._stale or self._computed_dirty  # (cells due to change)
+            # (cells due to change)
+            pending = self.rejected or self._stale or self._computed_dirty or self._due
             if self.uid is not None and self._painted and not pending:
                 self._kept[self.uid] = (self._painted, self._flags, self._shown, self._problems)
                 while len(self._kept) > KEPT_FORMS:
@@ -177,6 +182,7 @@ class GridModel(QAbstractTableModel):
         self.title_lines = {}
         self.rejected = {}
         self._shown = {}
+        self._due = set()
         doc = self.ctx.doc
         if uid is not None and doc is not None:
             try:
@@ -514,22 +520,23 @@ class GridModel(QAbstractTableModel):
         return out
 
     def refresh_problems(self) -> None:
-        """Re-read problems when this form's changed; repaint only the rows whose problems changed
-        (and the computed cells whose value changed)."""
+        """After a re-check: repaint the cells the changes since the last one changed (``_due``),
+        the computed cells whose value changed, and the cells whose problems changed — each once."""
         self._kept.clear()
+        due, self._due = self._due, set()
         if self._computed_dirty:
             self._computed_dirty = False
-            self._refresh_computed()
-        if not (self._stale or self.ctx.problem_delta.concerns(self.uid, self.table)):
-            return  # (uid None: a report-level table such as the 基础数据表, or no form shown; or only
+            due.update(self._computed_changes(None))
+        if self._stale or self.ctx.problem_delta.concerns(self.uid, self.table):
+            # (not: uid None, a report-level table such as the 基础数据表, or no form shown; or only
             # problems of the form's other tables changed: this grid shows the same)
-        self._stale = False
-        new = self._collect_problems()
-        old, self._problems = self._problems, new
-        count = self.rowCount()
-        self._emit_cells(
-            [(r, c) for r, c in set(old) | set(new) if r < count and old.get((r, c)) != new.get((r, c))]
-        )
+            self._stale = False
+            new = self._collect_problems()
+            old, self._problems = self._problems, new
+            due.update(cell for cell in set(old) | set(new) if old.get(cell) != new.get(cell))
+        if due:
+            count = self.rowCount()
+            self._emit_cells([cell for cell in due if cell[0] < count])
 
     def _on_changed(self, change: Change) -> None:
         self._kept.clear()  # (even one kept during this change's signal, before this slot ran)
@@ -544,6 +551,7 @@ class GridModel(QAbstractTableModel):
             self._stale = True  # rows moved: read the problems again after the re-check
             self.rejected = {}
             self._shown = {}
+            self._due = set()
             self.endResetModel()
             return
         if change.form == self.uid and change.table == self.table and self.columns:
@@ -556,8 +564,8 @@ class GridModel(QAbstractTableModel):
             count = self.rowCount()
             shown = [r for r in rows if r < count]
             columns = self._columns_showing(change.columns)
-            cells = [(r, c) for r in shown for c in columns]
-            self._emit_cells(cells + self._computed_changes(set(shown)))
+            self._due.update((r, c) for r in shown for c in columns)
+            self._due.update(self._computed_changes(set(shown)))
         overall = self.form is not None and self.form.kind == OVERALL  # its 评分表 reads the projects
         reads = self.computed_reads
         if change.form == self.uid:

@@ -177,6 +177,15 @@ def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monk
     col = column_of(view, "actual")
     suggested = column_of(view, "suggested")
     seen_suggested = False
+    told: list[tuple[int, int]] = []  # the cells dataChanged told the view of
+
+    def tell(top, bottom, roles=None) -> None:  # noqa: ANN001
+        told.extend(
+            (r, c)
+            for r in range(top.row(), bottom.row() + 1)
+            for c in range(top.column(), bottom.column() + 1)
+        )
+
     for row, text in enumerate(("0人", "99人", "1人")):
         view.setCurrentIndex(model.index(row, col))
         commit_text(view, text)
@@ -186,8 +195,13 @@ def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monk
         cells = [(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())]
         before = {cell: model._paint_roles(*cell) for cell in cells}
         painted.clear()
+        told.clear()
+        model.dataChanged.connect(tell)
         qtbot.keyClick(input_target(editor), Qt.Key.Key_Return)
         QApplication.processEvents()
+        model.dataChanged.disconnect(tell)
+        # each changed cell told to the view once (a cell typed into and flagged anew was told twice)
+        assert len(told) == len(set(told)), sorted(told)
         after = {cell: model._paint_roles(*cell) for cell in cells}
         changed = {cell for cell in cells if before[cell] != after[cell]}
         assert (row, col) in changed and (row, col) in painted
