@@ -12,8 +12,10 @@ Figures (median and worst of each, with peak RSS of each process):
   open the report (to the window painted: headers read, tree and first editor filled; the other
   forms' rows are read as the check reaches them, a few forms a turn after the paint, timed apart as
   "then checked") vs reading and checking it in core only;
-  one typed edit (input-method text + Enter) to the repainted window vs the same edit on a bare
-  QTableView over a QStandardItemModel of the same size;
+  one typed edit (input-method text + Enter) to the end of the window's repaint that shows the edited
+  grid, and apart to everything updated (the problem list and the tree follow on the next turn of
+  the event loop), vs the same edit on a bare QTableView over a QStandardItemModel of the same size;
+  the same typing in the last project of the tree;
   project switch (tree click to repainted window, then also to the work the window does on the
   next turns after that paint: the grids below the screen sized) vs switching a bare QTableView's
   model, between two projects shown before, and to projects not shown before (their rows measured:
