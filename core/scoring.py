@@ -18,7 +18,7 @@ from typing import Any
 from core.frozen import quick_init
 from core.model import Form, FundRow, Indicator, Report, ScoreItem
 from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
-from core.schema import FUND, HEAD, IND
+from core.schema import FUND, HEAD, IND, OVERALL
 from core.templates import FormSpec, Scoring, Template
 from core.values import Attainment, Comparison, Kind, Value, compare, parse_value
 
@@ -761,6 +761,8 @@ def _item_score(report: Report, form: Form, template: Template, formula: str, w:
         return _completion(form, w, formula.startswith("overall"))
     if formula.endswith("deviation"):
         return _deviation(form, w, formula.startswith("overall"), threshold)
+    if form.kind != OVERALL:  # the projects' mean is the 部门整体 form's: a project's own would need itself
+        return ItemScore(0, None, "该项的计算方法只用于部门整体支出绩效自评表，请人工评分")
     return _project_scores(report, template, w)
 
 

@@ -213,3 +213,34 @@ def test_score_json_shape() -> None:
         "final": "10",
         "why": "实际 5 ≥ 目标 4，得满分 10",
     }
+
+
+@pytest.mark.parametrize("formula", ["overall_project_scores", "某地自定义公式"])
+def test_a_project_sheet_item_with_the_overall_mean_formula_asks_for_a_score(tmp_path, formula: str) -> None:  # noqa: ANN001
+    """The projects' mean score (部门整体's 项目得分 line) copied onto a project's 评分表, or a formula id
+    this ZiPing does not know: the item asks for a judged score, and the report still scores, checks
+    and scans (it recursed without end: RecursionError in score/check, the scan refused the file)."""
+    import json
+    import subprocess
+    import sys
+
+    from core.report import Document
+
+    report = seed("seed001_guangyuan")
+    warm = by_name(report, "干部暖心关爱帮扶基金经费")
+    warm.score_sheet[0] = replace(warm.score_sheet[0], formula=formula)
+    item = score_form(report, warm, get_template(report.template)).score_sheet[0]
+    assert item.suggested is None and "人工评分" in item.why
+    overall = score_form(report, report.forms[0], get_template(report.template))
+    assert overall.total == D("98.14")  # the projects' mean on the 部门整体 form as before
+    path = tmp_path / "公式.zpdb"
+    Document.create(path, report).close()
+    for command in ("score", "check"):
+        done = subprocess.run(
+            [sys.executable, "-m", "core", command, str(path), "--json"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
+        assert "RecursionError" not in done.stderr and done.stdout, (command, done.stderr[-500:])
+        json.loads(done.stdout)
