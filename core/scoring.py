@@ -176,17 +176,7 @@ def fund_value(form: Form, spec: FormSpec, key: str, column: str) -> str:
     Subtotals and totals are computed, never required: a project whose 年度资金总额 was never
     typed counts from its parts (through blank subtotals too).
     """
-    row = form.fund(key)
-    typed = getattr(row, column, "") if row is not None else ""
-    if typed.strip():
-        return str(typed)
-    for s in spec.sums:
-        if s.total == key and column in s.columns:
-            parts = [amount(fund_value(form, spec, k, column)) for k in s.parts if k != key]
-            present = [v for v in parts if v is not None]
-            if present:
-                return format(sum(present, ZERO), "f")
-    return ""
+    return _fund_text(form.fund, spec, key, column)
 
 
 def execution_score(form: Form, spec: FormSpec) -> ExecutionScore:
@@ -217,15 +207,15 @@ def row_rates(form: Form) -> dict[str, Decimal | None]:
     return {r.key: rate_of(amount(r.annual), amount(r.executed)) for r in form.funds}
 
 
-def _fund_text(rows: dict[str, FundRow], spec: FormSpec, key: str, column: str) -> str:
-    """``fund_value`` of the form whose fund rows by key (the first of a key) are ``rows``."""
-    row = rows.get(key)
+def _fund_text(row_of: Callable[[str], FundRow | None], spec: FormSpec, key: str, column: str) -> str:
+    """``fund_value`` of the form whose fund row of a key (the first of it) ``row_of`` gives."""
+    row = row_of(key)
     typed = getattr(row, column, "") if row is not None else ""
     if typed.strip():
         return str(typed)
     for s in spec.sums:
         if s.total == key and column in s.columns:
-            parts = [amount(_fund_text(rows, spec, k, column)) for k in s.parts if k != key]
+            parts = [amount(_fund_text(row_of, spec, k, column)) for k in s.parts if k != key]
             present = [v for v in parts if v is not None]
             if present:
                 return format(sum(present, ZERO), "f")
@@ -243,7 +233,7 @@ def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
     for s in spec.sums:
         parts = [k for k in s.parts if k in rows]
         for col in s.columns:
-            values = [amount(_fund_text(rows, spec, k, col)) for k in parts]
+            values = [amount(_fund_text(rows.get, spec, k, col)) for k in parts]
             present = [v for v in values if v is not None]
             if present:
                 out[(s.total, col)] = sum(present, ZERO)

@@ -108,6 +108,15 @@ def test_a_file_damaged_inside_is_never_used(cache: Path) -> None:
     assert classcache._code
 
 
+def _starts_without_it(cache: Path, starts: int, kept: set[str]) -> None:
+    """``starts`` starts that make no class: each still finds ``kept`` in the file."""
+    for _start in range(starts):
+        _new_process()
+        classcache.install(cache)
+        assert set(classcache._code) == kept
+        classcache.save()
+
+
 def test_code_no_start_uses_is_dropped_after_stale_starts_in_a_row(cache: Path) -> None:
     """An older ZiPing's classes are not kept for ever: an entry unused ``STALE`` starts in a row goes;
     one used again in between starts counting afresh."""
@@ -115,21 +124,13 @@ def test_code_no_start_uses_is_dropped_after_stale_starts_in_a_row(cache: Path) 
     _make()
     classcache.save()
     kept = set(classcache._code)
-    for _start in range(classcache.STALE - 1):  # starts that make no such class
-        _new_process()
-        classcache.install(cache)
-        assert set(classcache._code) == kept
-        classcache.save()
+    _starts_without_it(cache, classcache.STALE - 1, kept)
     _new_process()
     classcache.install(cache)
     _make()  # used again: its age is reset
     assert not classcache._unsaved[0]
     classcache.save()
-    for _start in range(classcache.STALE - 1):
-        _new_process()
-        classcache.install(cache)
-        assert set(classcache._code) == kept
-        classcache.save()
+    _starts_without_it(cache, classcache.STALE - 1, kept)
     _new_process()
     classcache.install(cache)
     classcache.save()  # the STALE-th start in a row without it
