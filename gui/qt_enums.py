@@ -33,9 +33,55 @@ _TEMPLATES: dict[tuple[type, Any], dict[str, Any]] = {}  # (base, boundary): a c
 
 
 def install() -> None:
-    """Make the functional API's plain classes here from now on (once; Python 3.11 only)."""
-    if sys.version_info[:2] == (3, 11) and enum.EnumType.__call__ is _ORIGINAL:
+    """Make the functional API's plain classes here from now on (once; Python 3.11 only, and only when
+    this Python's enum module makes a few probe classes as ``_call`` does: a 3.11 release whose enum
+    module works otherwise keeps its own way)."""
+    if sys.version_info[:2] == (3, 11) and enum.EnumType.__call__ is _ORIGINAL and agrees():
         setattr(enum.EnumType, "__call__", _call)  # noqa: B010
+
+
+# Probe classes as Qt's look: an alias, a zero flag, a multi-bit flag, members not in value order.
+_PROBES: tuple[tuple[type, list[tuple[str, int]], Any], ...] = (
+    (enum.IntEnum, [("First", 1), ("Second", 2), ("Same", 1), ("Zero", 0), ("Big", 0x7FFFFFFF)], None),
+    (enum.IntFlag, [("NoFlag", 0), ("A", 1), ("B", 2), ("AB", 3), ("High", 16), ("C", 4)], enum.KEEP),
+    (enum.Enum, [("Left", 1), ("Right", 2), ("Back", 1)], None),
+    (enum.Flag, [("X", 1), ("Y", 2), ("XY", 3)], None),
+)
+
+
+def _looks(enum_class: Any) -> tuple[Any, ...]:
+    """What of a class the probes compare: its dict's names, members, maps, masks and their text."""
+    members = [(name, m._value_, m._name_, m._sort_order_) for name, m in enum_class.__members__.items()]
+    combined = []
+    if issubclass(enum_class, enum.Flag):
+        everything = enum_class(0)
+        for m in enum_class:
+            everything |= m
+        combined = [repr(everything), str(everything), [m.name for m in enum_class]]
+    return (
+        sorted(vars(enum_class)),
+        members,
+        list(enum_class._member_names_),
+        sorted((v, m._name_) for v, m in enum_class._value2member_map_.items()),
+        [repr(m) for m in enum_class],
+        [getattr(enum_class, a, None) for a in ("_flag_mask_", "_singles_mask_", "_all_bits_")],
+        getattr(getattr(enum_class, "_iter_member_", None), "__name__", None),
+        combined,
+    )
+
+
+def agrees() -> bool:
+    """True when the probe classes made here look as the enum module makes them."""
+    try:
+        for base, names, boundary in _PROBES:
+            own = _ORIGINAL(base, "Probe", list(names), module=__name__, boundary=boundary)
+            quick = _empty_class(base, "Probe", __name__, boundary)
+            _add_members(quick, list(names))
+            if _looks(own) != _looks(quick):
+                return False
+    except Exception:  # noqa: BLE001 - an enum module this was not written for: its own way
+        return False
+    return True
 
 
 def _call(

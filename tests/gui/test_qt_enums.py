@@ -158,3 +158,28 @@ def test_the_start_makes_the_qt_enums_quickly() -> None:
     at_import, for_qt = (int(x) for x in out.stdout.split())
     assert at_import > 20  # QtCore's own (QLocale's languages and countries…)
     assert for_qt > 80  # the Qt namespace's 93
+
+
+@pytest.mark.parametrize("change", ["order", "alias", "mask"])
+def test_a_python_whose_enum_module_makes_the_probes_otherwise_keeps_its_own_way(
+    monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """The start checks a few probe classes before making Qt's enums here (another 3.11 release may
+    make them otherwise): one that differs leaves the enum module's own ``__call__`` in place."""
+    assert qt_enums.agrees()
+    add = qt_enums._add_members
+
+    def otherwise(enum_class: Any, names: list[tuple[str, int]]) -> None:
+        if change == "order":
+            names = names[::-1]
+        elif change == "alias":
+            names = [n for n in names if n[0] not in {"Same", "Back", "AB", "XY"}]
+        add(enum_class, names)
+        if change == "mask" and issubclass(enum_class, enum.Flag):
+            enum_class._all_bits_ = 0
+
+    monkeypatch.setattr(qt_enums, "_add_members", otherwise)
+    assert not qt_enums.agrees()
+    monkeypatch.setattr(enum.EnumType, "__call__", qt_enums._ORIGINAL)
+    qt_enums.install()
+    assert enum.EnumType.__call__ is qt_enums._ORIGINAL
