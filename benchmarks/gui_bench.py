@@ -555,6 +555,15 @@ def run_size(projects: int) -> dict[str, Any]:
     return dict(json.loads(line[5:]))
 
 
+def gc_summary(f: dict[str, Any], key: str) -> str:
+    """How many collections ``f[key + "_pauses"]`` holds and the longest, with its generations."""
+    pauses = f.get(f"{key}_pauses", [])
+    if not pauses:
+        return "0, longest none"
+    generations = sorted(set(f[f"{key}_generations"]))
+    return f"{len(pauses)}, longest {max(pauses) * 1000:.2f} ms (generations {generations})"
+
+
 def ms(times: list[float] | list[Timing]) -> str:
     """Median and worst of wall times (and of CPU times when measured)."""
     if not times:
@@ -663,13 +672,7 @@ def sizes() -> None:
             "(synchronous=OFF on a copy: the rest is the commit's four disk syncs)"
         )
         if EDIT_ONLY:
-            pauses = f["gc_pauses"]
-            worst = (
-                f"{max(pauses) * 1000:.2f} ms (generations {sorted(set(f['gc_generations']))})"
-                if pauses
-                else "none"
-            )
-            print(f"  GC collections inside {len(f['edit'])} timed edits: {len(pauses)}, longest {worst}")
+            print(f"  GC collections inside {len(f['edit'])} timed edits: {gc_summary(f, 'gc')}")
             continue
         shown = f.get("switch_painted", {})
         print(f"  project switch:                        {ms(f['switch'])}   (goal ≤ 16 ms)")
@@ -682,36 +685,16 @@ def sizes() -> None:
         print(f"    to the paint:                        {ms(shown.get('switch_first', []))}")
         print(f"    baseline bare QTableView setModel:   {ms(f['switch_first_base'])}")
         print(f"      to the paint:                      {ms(shown.get('switch_first_base', []))}")
-        pauses = f["switch_gc_pauses"]
-        longest = (
-            f", longest {max(pauses) * 1000:.2f} ms (generations {sorted(set(f['switch_gc_generations']))})"
-            if pauses
-            else ""
+        print(
+            f"  GC collections inside the {2 * len(f['switch'])} timed switches: {gc_summary(f, 'switch_gc')}"
         )
-        print(f"  GC collections inside the {2 * len(f['switch'])} timed switches: {len(pauses)}{longest}")
-        pauses = f.get("idle_gc_pauses", [])
-        longest = (
-            f", longest {max(pauses) * 1000:.2f} ms (generations {sorted(set(f['idle_gc_generations']))})"
-            if pauses
-            else ""
+        print(
+            f"  GC collections outside them (idle, after the edits, the switches): {gc_summary(f, 'idle_gc')}"
         )
-        print(f"  GC collections outside them (idle, after the edits, the switches): {len(pauses)}{longest}")
         print(f"  paste of 400 rows:                     {ms(f['paste'])}   (goal ≤ 300 ms)")
         print(f"    baseline bare model setData:         {ms(f['paste_base'])}")
-        pauses = f["gc_pauses"]
-        worst = (
-            f"{max(pauses) * 1000:.2f} ms (generations {sorted(set(f['gc_generations']))})"
-            if pauses
-            else "none"
-        )
-        print(f"  GC collections inside {len(f['edit'])} timed edits: {len(pauses)}, longest {worst}")
-        pauses = f["paste_gc_pauses"]
-        worst = (
-            f"{max(pauses) * 1000:.2f} ms (generations {sorted(set(f['paste_gc_generations']))})"
-            if pauses
-            else "none"
-        )
-        print(f"  GC collections inside {len(f['paste'])} timed pastes: {len(pauses)}, longest {worst}")
+        print(f"  GC collections inside {len(f['edit'])} timed edits: {gc_summary(f, 'gc')}")
+        print(f"  GC collections inside {len(f['paste'])} timed pastes: {gc_summary(f, 'paste_gc')}")
 
 
 if __name__ == "__main__":
