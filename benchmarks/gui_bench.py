@@ -1,8 +1,11 @@
 """Print the window's speed figures (issue 15), each beside its baseline measured alternately in one run.
 
-Run: ``python benchmarks/gui_bench.py [--quick] [--paint-only | --open-only | --edit-only | --sizes-only]``
+Run: ``python benchmarks/gui_bench.py [--quick] [--paint-only | --open-only | --edit-only | --switch-only |
+--sizes-only] [--size N]``
 (offscreen unless QT_QPA_PLATFORM says otherwise; ``--edit-only``: the typed edits at 200 and 1,000
-only, one untimed open each, no first paint, switch or paste; ``--sizes-only``: no first paint).
+only, one untimed open each, no first paint, switch or paste; ``--switch-only``: the switches at 200
+and 1,000 only, after one untimed open and a few untimed edits in the first and the last project, as
+in the full run; ``--sizes-only``: no first paint; ``--size N``: that one size instead of 200 and 1,000).
 
 Figures (median and worst of each, with peak RSS of each process):
 - start to first paint: ZiPing with the sample vs a bare QMainWindow showing one Chinese menu and one
@@ -53,6 +56,7 @@ OPENS = 2 if QUICK else 4
 PAINT_ONLY = "--paint-only" in sys.argv
 OPEN_ONLY = "--open-only" in sys.argv  # the first paint and the opens at 200 and 1,000 only
 EDIT_ONLY = "--edit-only" in sys.argv  # the typed edits at 200 and 1,000 only
+SWITCH_ONLY = "--switch-only" in sys.argv  # the switches at 200 and 1,000 only (edits untimed before)
 SIZES_ONLY = "--sizes-only" in sys.argv  # no first paint: the figures at 200 and 1,000 only
 # Wall seconds, and CPU seconds (steadier on a busy machine): of the process for the first paint, of
 # the GUI thread in the in-process figures (an edit's COMMIT runs on a writer thread meanwhile, on the
@@ -257,7 +261,7 @@ def size_child(projects: int) -> None:
         doc.close()
         return elapsed
 
-    if EDIT_ONLY:
+    if EDIT_ONLY or SWITCH_ONLY:
         open_app()
         out["open"], out["open_base"] = [], []
     else:
@@ -410,7 +414,7 @@ def size_child(projects: int) -> None:
     watch.pauses.clear()
     watch.outside.clear()
     out["edit"], out["edit_base"], out["edit_core"], out["edit_unsynced"] = alternate(
-        EDITS, edit_app, edit_base, edit_core, edit_unsynced
+        3 if SWITCH_ONLY else EDITS, edit_app, edit_base, edit_core, edit_unsynced
     )
     core_doc.close()
     unsynced.close()
@@ -425,7 +429,7 @@ def size_child(projects: int) -> None:
     settle()
     for _ in range(3):  # warm-up
         edit_app()
-    out["edit_last"] = alternate(EDITS, edit_app, edit_base)[0]
+    out["edit_last"] = alternate(3 if SWITCH_ONLY else EDITS, edit_app, edit_base)[0]
     out["edit_last_repaint"] = repaints[-EDITS:]
     window.tree.select_node(PROJECT_NODE, a)
     settle()
@@ -499,6 +503,13 @@ def size_child(projects: int) -> None:
     pause()
     out["idle_gc_pauses"] = [p for _, p in watch.outside]
     out["idle_gc_generations"] = [g for g, _ in watch.outside]
+    if SWITCH_ONLY:
+        out["paste"] = out["paste_base"] = out["paste_gc_pauses"] = out["paste_gc_generations"] = []
+        out["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out["load"] = os.getloadavg()[0]
+        window.close()
+        print("JSON " + json.dumps(out), flush=True)
+        return
 
     # -- paste of 400 rows ---------------------------------------------------------------------------
     window.tree.select_node(PROJECT_NODE, a)
@@ -544,7 +555,8 @@ def run_size(projects: int) -> dict[str, Any]:
         [sys.executable, __file__, "--size", str(projects)]
         + (["--quick"] if QUICK else [])
         + (["--open-only"] if OPEN_ONLY else [])
-        + (["--edit-only"] if EDIT_ONLY else []),
+        + (["--edit-only"] if EDIT_ONLY else [])
+        + (["--switch-only"] if SWITCH_ONLY else []),
         capture_output=True,
         text=True,
         timeout=1800,
@@ -577,7 +589,7 @@ def ms(times: list[float] | list[Timing]) -> str:
 
 
 def main() -> None:
-    if EDIT_ONLY or SIZES_ONLY:
+    if EDIT_ONLY or SWITCH_ONLY or SIZES_ONLY:
         print(f"no first paint; 1-min load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         sizes()
         return
@@ -641,7 +653,8 @@ def main() -> None:
 
 
 def sizes() -> None:
-    for size in (200, 1000):
+    chosen = sys.argv[sys.argv.index("--size") + 1 :][:1] if "--size" in sys.argv else []
+    for size in [int(x) for x in chosen] or (200, 1000):
         f = run_size(size)
         print(
             f"\n{size} projects × 25 indicators (peak RSS {f['rss']:.0f} MB; "
@@ -651,6 +664,9 @@ def sizes() -> None:
         print(f"    then checked, 自评预警 shown:         {ms(f['open_checked'])}  (a few forms a turn)")
         print(f"    baseline core open + check:          {ms(f['open_base'])}")
         if OPEN_ONLY:
+            continue
+        if SWITCH_ONLY:
+            switch_lines(f)
             continue
         goal = "≤ 5 ms median, ≤ 16 ms worst" if size == 200 else "≤ 8 ms median"
         active = "" if f.get("active") else "  (window NOT active: no focus changes)"
@@ -674,27 +690,28 @@ def sizes() -> None:
         if EDIT_ONLY:
             print(f"  GC collections inside {len(f['edit'])} timed edits: {gc_summary(f, 'gc')}")
             continue
-        shown = f.get("switch_painted", {})
-        print(f"  project switch:                        {ms(f['switch'])}   (goal ≤ 16 ms)")
-        print(f"    to the paint:                        {ms(shown.get('switch', []))}")
-        print(f"    baseline bare QTableView setModel:   {ms(f['switch_base'])}")
-        print(f"      to the paint:                      {ms(shown.get('switch_base', []))}")
-        print(f"    the first switch after the edits:    {ms(f['switch_once'])}  (once a process)")
-        print(f"      to the paint:                      {ms(shown.get('switch_once', []))}")
-        print(f"  switch to a project not shown before:  {ms(f['switch_first'])}  (its rows measured)")
-        print(f"    to the paint:                        {ms(shown.get('switch_first', []))}")
-        print(f"    baseline bare QTableView setModel:   {ms(f['switch_first_base'])}")
-        print(f"      to the paint:                      {ms(shown.get('switch_first_base', []))}")
-        print(
-            f"  GC collections inside the {2 * len(f['switch'])} timed switches: {gc_summary(f, 'switch_gc')}"
-        )
-        print(
-            f"  GC collections outside them (idle, after the edits, the switches): {gc_summary(f, 'idle_gc')}"
-        )
+        switch_lines(f)
         print(f"  paste of 400 rows:                     {ms(f['paste'])}   (goal ≤ 300 ms)")
         print(f"    baseline bare model setData:         {ms(f['paste_base'])}")
         print(f"  GC collections inside {len(f['edit'])} timed edits: {gc_summary(f, 'gc')}")
         print(f"  GC collections inside {len(f['paste'])} timed pastes: {gc_summary(f, 'paste_gc')}")
+
+
+def switch_lines(f: dict[str, Any]) -> None:
+    """The switch figures of one size."""
+    shown = f.get("switch_painted", {})
+    print(f"  project switch:                        {ms(f['switch'])}   (goal ≤ 16 ms)")
+    print(f"    to the paint:                        {ms(shown.get('switch', []))}")
+    print(f"    baseline bare QTableView setModel:   {ms(f['switch_base'])}")
+    print(f"      to the paint:                      {ms(shown.get('switch_base', []))}")
+    print(f"    the first switch after the edits:    {ms(f['switch_once'])}  (once a process)")
+    print(f"      to the paint:                      {ms(shown.get('switch_once', []))}")
+    print(f"  switch to a project not shown before:  {ms(f['switch_first'])}  (its rows measured)")
+    print(f"    to the paint:                        {ms(shown.get('switch_first', []))}")
+    print(f"    baseline bare QTableView setModel:   {ms(f['switch_first_base'])}")
+    print(f"      to the paint:                      {ms(shown.get('switch_first_base', []))}")
+    print(f"  GC collections inside the {2 * len(f['switch'])} timed switches: {gc_summary(f, 'switch_gc')}")
+    print(f"  GC collections outside them (idle, after the edits, the switches): {gc_summary(f, 'idle_gc')}")
 
 
 if __name__ == "__main__":
