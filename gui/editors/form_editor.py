@@ -75,6 +75,10 @@ class FormEditor(QScrollArea):
         self.ctx = ctx
         self.uid: int | None = None
         self._unfitted: set[GridView] = set()
+        # While ``set_form`` shows a form: a grid whose selection its reset restored is scrolled to
+        # once the page is laid out (``_on_current``), not among the rows of the form shown before.
+        self._switching = False
+        self._restored: GridView | None = None
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
         self._fit_timer.timeout.connect(self._fit_pending)
         self.setWidgetResizable(True)
@@ -190,6 +194,23 @@ class FormEditor(QScrollArea):
         takes a key, the focus or a jump (``GridView.size_now``): measuring the rows of a project
         shown for the first time was most of a switch to it.
         """
+        self._switching, self._restored = True, None
+        try:
+            self._show_form(uid, later, size_later)
+        finally:
+            self._switching = False
+        restored, self._restored = self._restored, None
+        if restored is not None and restored.view.currentIndex().isValid() and restored.isVisible():
+            restored.size_now()  # (one left to size after the paint: its rows where they will stand)
+            self._ensure_visible(restored.view, restored.view.currentIndex())
+
+    def _show_form(
+        self,
+        uid: int | None,
+        later: Callable[[Callable[[], object]], None] | None,
+        size_later: Callable[[Callable[[], object]], None] | None,
+    ) -> None:
+        """``set_form``'s work, but for the scroll to a selection its grids restored."""
         self.uid = uid
         self._refresh_header()
         for table in self._made:
@@ -381,6 +402,11 @@ class FormEditor(QScrollArea):
             for other in self._made.values():
                 if other is not grid and other.view.selectionModel().hasSelection():
                     other.view.clearSelection()
+        if self._switching:
+            # a selection the grid's reset restored: its rows are not sized for the form yet, nor
+            # the page laid out (the cell would land where it stood in the form shown before)
+            self._restored = grid if index.isValid() else self._restored
+            return
         self._ensure_visible(grid.view, index)
 
     def _ensure_visible(self, view: QTableView, index: QModelIndex) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from core.schema import IND
 from gui.grids import GridView
 from gui.main_window import MainWindow
 from gui.navigation import PROJECT_NODE
@@ -188,3 +189,28 @@ def test_keys_into_a_grid_not_sized_yet_size_it_first_and_land_in_the_new_projec
     commit_text(view, "8人")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert window.ctx.open_doc.form(target.uid).indicators[2].actual == "8人"
+
+
+def test_a_selection_restored_on_a_switch_is_on_screen_at_its_cell(qtbot: Any, seed_zpdb: Any) -> None:
+    """A grid keeps its selection across a switch (the same row and column of the other project) and
+    the page scrolls to it: to where the cell is once the other project's rows are sized and the page
+    laid out, not where it stood among the rows of the project shown before (here the other
+    project's rows above it wrap onto several lines: the cell is much further down the page)."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    doc = window.ctx.open_doc
+    first, second = doc.report.projects[:2]
+    rows = min(len(first.indicators), len(second.indicators))
+    assert rows >= 8
+    long = "按照年度工作计划完成各项任务，" * 8  # wraps onto several lines in the 三级指标 column
+    doc.set_cells([(second.uid, "indicators", r, IND.level3, long) for r in range(rows - 1)])
+    view = grid(window, "indicatorGrid")
+    pick_project(window, first.name)
+    window.form_editor.select_cell("indicators", rows - 1, "actual")
+    QApplication.processEvents()
+    assert on_screen(window, view)
+    pick_project(window, second.name)
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (rows - 1, column_of(view, "actual"))
+    assert rows_measured(view)
+    assert view.rowHeight(0) > 2 * view.rowHeight(rows - 1)  # (the case tested: taller rows above it)
+    assert on_screen(window, view), "the restored cell is off the page's screen"
