@@ -8,6 +8,7 @@ come from core (the checker and core.scoring); the model only maps them to roles
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -139,9 +140,9 @@ class GridModel(QAbstractTableModel):
         # the form's rows; now worked out once until the cell changes.
         self._painted: dict[int, dict[int, Style]] = {}
         self._flags: dict[int, dict[int, Qt.ItemFlag]] = {}
-        # Form uid -> its (_painted, _flags, _shown, _problems) when last shown (``set_form``).
-        self._kept: dict[int, tuple[Any, Any, Any, Any]] = {}
-        self._kept_generation = -1
+        # Form uid -> its (_painted, _flags, _shown, _problems, overall?) when last shown
+        # (``set_form``); forgotten form by form when something it shows may change (``_forget_kept``).
+        self._kept: dict[int, tuple[Any, Any, Any, Any, bool]] = {}
         self.dataChanged.connect(self._forget_cells)
         for signal in (
             self.modelAboutToBeReset,
@@ -156,24 +157,22 @@ class GridModel(QAbstractTableModel):
             signal.connect(self._forget_all)
         ctx.changed.connect(self._on_changed)
         ctx.problems_changed.connect(self.refresh_problems)
-        ctx.document_replaced.connect(lambda: self.set_form(None))
+        ctx.document_replaced.connect(self._on_replaced)
 
     # ---- form ----------------------------------------------------------------
     def set_form(self, uid: int | None) -> None:
         """Show the table of form ``uid`` (None: an empty grid).
 
         What the cells of the form shown were painted with is kept for its next showing, while
-        nothing in the report changes (``AppContext.generation``): a project shown again paints
-        from it instead of working out every cell's text, computed value, problems and flags."""
-        generation = self.ctx.generation
-        if generation != self._kept_generation:
-            self._kept, self._kept_generation = {}, generation
+        nothing it shows changes (``_forget_kept``): a project shown again paints from it instead
+        of working out every cell's text, computed value, problems and flags."""
         kept = None
         if uid != self.uid:
             # (cells due to change)
             pending = self.rejected or self._stale or self._computed_dirty or self._due
             if self.uid is not None and self._painted and not pending:
-                self._kept[self.uid] = (self._painted, self._flags, self._shown, self._problems)
+                overall = self.form is not None and self.form.kind == OVERALL
+                self._kept[self.uid] = (self._painted, self._flags, self._shown, self._problems, overall)
                 while len(self._kept) > KEPT_FORMS:
                     del self._kept[next(iter(self._kept))]
             kept = self._kept.pop(uid, None) if uid is not None else None
@@ -196,6 +195,25 @@ class GridModel(QAbstractTableModel):
         self.endResetModel()
         if kept is not None:  # (after the reset, which forgets what cells showed)
             self._painted, self._flags, self._shown = kept[0], kept[1], kept[2]
+
+    def _on_replaced(self) -> None:
+        """Another report (or none): nothing kept is of it (uids are per file)."""
+        self.set_form(None)
+        self._kept = {}
+
+    def _forget_kept(self, uids: Iterable[int | None] | None) -> None:
+        """Forget what the forms ``uids`` (all when None) showed when last shown, and what the 部门整体
+        showed (its cells read the projects): a change or a re-check may have changed it. Only those:
+        after typing in one project another shown before still paints from what it showed (forgetting
+        every form on every change made the first switch after an edit work out every cell again)."""
+        if uids is None:
+            self._kept = {}
+            return
+        for uid in uids:
+            if uid is not None:  # (None: the report's own problems, shown in no form's grid)
+                self._kept.pop(uid, None)
+        for uid in [uid for uid, found in self._kept.items() if found[4]]:
+            del self._kept[uid]
 
     def build_columns(self) -> list[GridColumn]:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -522,7 +540,8 @@ class GridModel(QAbstractTableModel):
     def refresh_problems(self) -> None:
         """After a re-check: repaint the cells the changes since the last one changed (``_due``),
         the computed cells whose value changed, and the cells whose problems changed — each once."""
-        self._kept.clear()
+        delta = self.ctx.problem_delta
+        self._forget_kept(None if delta.everything else delta.changed)
         due, self._due = self._due, set()
         if self._computed_dirty:
             self._computed_dirty = False
@@ -539,7 +558,9 @@ class GridModel(QAbstractTableModel):
             self._emit_cells([cell for cell in due if cell[0] < count])
 
     def _on_changed(self, change: Change) -> None:
-        self._kept.clear()  # (even one kept during this change's signal, before this slot ran)
+        # (even one kept during this change's signal, before this slot ran); forms came or went, or
+        # the report's own fields (its template): any form
+        self._forget_kept(None if change.form is None or change.table == "forms" else (change.form,))
         if self.uid is None:
             return
         if change.table == "forms" and change.structural:

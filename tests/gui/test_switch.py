@@ -214,3 +214,26 @@ def test_a_selection_restored_on_a_switch_is_on_screen_at_its_cell(qtbot: Any, s
     assert rows_measured(view)
     assert view.rowHeight(0) > 2 * view.rowHeight(rows - 1)  # (the case tested: taller rows above it)
     assert on_screen(window, view), "the restored cell is off the page's screen"
+
+
+def test_a_project_shown_again_shows_problems_an_edit_of_another_project_gave_it(
+    qtbot: Any, seed_zpdb: Any
+) -> None:
+    """What a project's cells showed is kept for its next showing only while nothing of it changed:
+    typing into one project can flag another (S17: a goal word for word another project's — the
+    later project is flagged), whose goal cell then shows the warning when it is shown again."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    first, second = window.ctx.open_doc.report.projects[:2]
+    text = second.goals[0].goal
+    assert len(text) >= 10 and first.goals[0].goal != text
+    view = grid(window, "goalGrid")
+    pick_project(window, second.name)
+    plain = cell_background(view, 0, "goal")
+    pick_project(window, first.name)
+    type_into_cell(qtbot, view, 0, "goal", text)
+    pick_project(window, second.name)
+    assert cell_text(view, 0, "goal") == text
+    assert cell_background(view, 0, "goal") != plain  # the S17 warning's colour
+    window.undo()  # (it shows the first project again)
+    pick_project(window, second.name)
+    assert cell_background(view, 0, "goal") == plain
