@@ -31,6 +31,10 @@ DEFAULT_BANDS = {
     "未达成": (ZERO, Decimal("0.6")),
 }
 _ATTAINMENT = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}
+# Enum members as module names: ``Kind.DATE`` is a look-up through the enum class (~0.15 µs on Python
+# 3.11, a module name ~0.01), and scoring a report's 750 rows made several a row.
+_NUMBER, _RANGE, _DATE, _QUALITATIVE = Kind.NUMBER, Kind.RANGE, Kind.DATE, Kind.QUALITATIVE
+_MET, _UNKNOWN = Attainment.MET, Attainment.UNKNOWN
 PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%得满分，否则按实际进度量化）"
 
 
@@ -258,12 +262,17 @@ def default_direction(level1: str, level2: str, target: str) -> str:
     成本 → ≤ (spend no more); a 时效 duration (天, 个月, 小时 …) or a date → ≤ (no later);
     everything else → ≥. "=" only when the user says so.
     """
-    t = parsed(target)
-    if t.kind is Kind.DATE:
+    return default_of(parsed(target), "成本" in level1 or "成本" in level2, "时效" in level2)
+
+
+def default_of(t: Value, cost: bool, timely: bool) -> str:
+    """``default_direction`` of a parsed target, ``cost`` when its 一级 or 二级 names 成本, ``timely``
+    when its 二级 names 时效 (the review's counts key a row's results by these, not by the names)."""
+    if t.kind is _DATE:
         return "≤"
-    if "成本" in level1 or "成本" in level2:
+    if cost:
         return "≤"
-    if "时效" in level2 and t.unit in _TIME_UNITS:
+    if timely and t.unit in _TIME_UNITS:
         return "≤"
     return "≥"
 
@@ -280,7 +289,7 @@ def direction_of(direction: str, target: str, level1: str, level2: str) -> tuple
     t = parsed(target)
     if t.direction:
         return t.direction, False
-    if t.kind is not Kind.NUMBER:
+    if t.kind is not _NUMBER:
         return "", False
     return default_direction(level1, level2, target), True
 
@@ -312,9 +321,9 @@ def _missed_score(
 ) -> tuple[Decimal, str]:
     """Score a missed quantitative target per the template's options (``reasons``: False leaves the
     reason blank, the score is the same)."""
-    if t.kind is Kind.DATE:
+    if t.kind is _DATE:
         return ZERO, "未按期完成，得 0"
-    if t.kind is Kind.RANGE and a is not None:
+    if t.kind is _RANGE and a is not None:
         return _missed_range(t, a, w, reasons)
     if direction in ("<", ">") and opts.strict == "binary":
         return ZERO, f"“{direction}”指标未达到目标值，得 0"
@@ -356,7 +365,7 @@ def _qualitative(
     c: Comparison, a: Value, w: Decimal | None, opts: Scoring, reasons: bool = True
 ) -> tuple[Decimal | None, str]:
     bands = opts.bands or DEFAULT_BANDS
-    if c.attainment is Attainment.MET and a.word not in ("部分达成", "未达成"):
+    if c.attainment is _MET and a.word not in ("部分达成", "未达成"):
         if w is None:
             return None, f"{c.explanation}，达成"
         return w, f"{c.explanation}，达成年度指标，得满分 {fmt(w)}" if reasons else ""
@@ -376,7 +385,7 @@ def _compare_texts(target: str, actual: str, direction: str, opts: Scoring, text
     if (
         opts.negative_as_zero
         and not signed
-        and a.kind is Kind.NUMBER
+        and a.kind is _NUMBER
         and a.number is not None
         and a.number < 0
     ):
@@ -431,16 +440,16 @@ def _evaluate(
     used = direction or t.direction or default
     c = _compare_texts(target, actual, used, opts, reasons)  # no reasons: no explanation either
     att = _ATTAINMENT.get(c.attainment, UNKNOWN)
-    if t.kind is Kind.QUALITATIVE:
+    if t.kind is _QUALITATIVE:
         s, why = _qualitative(c, a, w, opts, reasons)
         return s, why, NOT_MET if a.word in ("部分达成", "未达成") else att
     note = f"（{DEFAULT_NOTE.format(default)}）" if default and not (direction or t.direction) else ""
-    if t.kind not in QUANTITATIVE or c.attainment is Attainment.UNKNOWN:
+    if t.kind not in QUANTITATIVE or c.attainment is _UNKNOWN:
         tail = "，请人工评分" if w is not None else ""
         return None, f"{c.explanation}{tail}", UNKNOWN
     if w is None:
         return None, f"{c.explanation}{note}", att
-    if c.attainment is Attainment.MET:
+    if c.attainment is _MET:
         s, why = _met_score(c, used or "=", w, opts, reasons)
         return s, f"{c.explanation}{note}，{why}", att
     s, why = _missed_score(c, t, used or "≥", w, opts, a, reasons)
