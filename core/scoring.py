@@ -382,13 +382,7 @@ def _compare_texts(target: str, actual: str, direction: str, opts: Scoring, text
     False leaves a met or missed number's explanation blank (``compared_plain``)."""
     a, t = parsed(actual), parsed(target)
     signed = t.number is not None and t.number < 0  # "±10%": the target itself allows negatives
-    if (
-        opts.negative_as_zero
-        and not signed
-        and a.kind is _NUMBER
-        and a.number is not None
-        and a.number < 0
-    ):
+    if opts.negative_as_zero and not signed and a.kind is _NUMBER and a.number is not None and a.number < 0:
         return compare(t, replace(a, number=ZERO), direction or None, text)
     return compared(target, actual, direction) if text else compared_plain(target, actual, direction)
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from core import schema
 from core.model import FUNDS, FundRow
@@ -244,15 +245,19 @@ def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
                 )
 
 
+_AMOUNT_COLUMNS = (FUND.initial, FUND.annual, FUND.executed)
+_amount_cells = attrgetter(*_AMOUNT_COLUMNS)  # a fund row's three amounts in one call
+
+
 def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     """S22: a budget or spending amount below zero; S23: more decimals than the form prints."""
     unit = getattr(ctx.form, HEAD.fund_unit, "") or ctx.template.money_unit
     for i, row in enumerate(ctx.form.funds):
-        for column in (FUND.initial, FUND.annual, FUND.executed):
-            text = getattr(row, column).strip()
-            value = amount(text)
-            if value is None:
-                continue
+        for column, cell in zip(_AMOUNT_COLUMNS, _amount_cells(row), strict=True):
+            text = cell.strip()
+            value = amount(text) if text else None
+            if value is None or (value >= ZERO and (unit != "万元" or "." not in text)):
+                continue  # the usual cell: its row's name is not worked out for a message never made
             name = f"{_label(ctx, row.key)}的{COLUMN_NAMES[column]}"
             if value < ZERO:
                 yield ctx.problem("S22", f"{name}为 {text}，预算数和执行数不能为负数", FUNDS, i, column)

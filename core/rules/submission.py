@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from core import schema
 from core.model import INDICATORS, Indicator
@@ -172,11 +173,30 @@ def _form_count(ctx: FormCtx) -> list[str]:
     # _names: a blank name, and every repeat of a name after its first, is one Y05 each
     out = ["Y05"] * (len(keys) - len({k for k in keys if k}))
     if ctx.form.kind == "project" and labels.level2_weights:
-        sums = _level2_sums([(ind.level2, ind.weight, ind.not_applicable) for ind in inds], labels)
-        out += [
-            "Y04" for level2, (have, _first) in sums.items() if have != Decimal(labels.level2_weights[level2])
-        ]
+        out += ctx.template.memo(_level2_count, 1 << 12)(
+            tuple(map(_level2_of, inds)), tuple(map(_weight_of, inds)), tuple(map(_not_applicable_of, inds))
+        )
     return out
+
+
+_level2_of, _weight_of = attrgetter(IND.level2), attrgetter(IND.weight)
+_not_applicable_of = attrgetter(IND.not_applicable)
+
+
+def _level2_count(
+    template: Template, level2s: tuple[str, ...], weights: tuple[str, ...], not_applicable: tuple[bool, ...]
+) -> tuple[str, ...]:
+    """Y04 once for each 二级 whose rows' 分值 do not add up to the 一体化 template's (``_level2_weights``'s
+    decision), of a project's rows given as columns: memoised on the template, keyed by three tuples
+    made in C (a form's 二级 and 分值 repeat across projects; working the sums out was a tuple, a
+    squeezed name and an amount a row)."""
+    labels = _labels(template)
+    if labels is None:
+        return ()
+    sums = _level2_sums(list(zip(level2s, weights, not_applicable, strict=True)), labels)
+    return tuple(
+        "Y04" for level2, (have, _first) in sums.items() if have != Decimal(labels.level2_weights[level2])
+    )
 
 
 @form_rule(

@@ -33,10 +33,26 @@ SEEDS = ("seed001_guangyuan", "seed003_pingliang", "seed004_yiyang")
 TABLES = (Table.FUNDS, Table.INDICATORS, Table.GOALS, Table.SCORE_SHEET)
 # Values by the kind of column (schema.Kind): what people type, and what trips a rule.
 POOLS: dict[Kind, tuple[Any, ...]] = {
-    Kind.AMOUNT: ("", "", "0", "4", "3.6", "10", "100", "-5", "12.345", "50.5", "abc", "1e3", "90", "20"),
+    Kind.AMOUNT: (
+        "",
+        "",
+        "0",
+        "4",
+        "3.6",
+        "10",
+        "100",
+        "-5",
+        "12.345",
+        "50.5",
+        "abc",
+        "1e3",
+        "90",
+        "20",
+        " ",
+    ),
     Kind.RATE: ("", "95%", "100%", "86%", "86.2%", "0", "abc", "50.00%"),
     Kind.TEXT: ("", "培训人次", "培训人次", "  培训 人次 ", "≥100人次", "90人次", "达成", "请填写")
-    + (" ", "\t"),
+    + (" ", "\t", "其中：本级", "★重点"),  # a "其中"/★ name: a breakdown row when its 分值 and 得分 are blank
     Kind.LONG: (
         "",
         "",
@@ -182,3 +198,43 @@ def test_names_blank_but_for_whitespace_are_counted() -> None:
     ctx = checker._ctx(form)
     assert Counter(rule.count(ctx)) == Counter(p.rule for p in rule(ctx))
     assert "Y05" in rule.count(ctx)
+
+
+def test_rows_left_out_of_the_sums_are_counted_as_the_rules_leave_them_out() -> None:
+    """A 二级's 分值 add up to the 一体化 template's only without a 不适用 row (Y04), and a 一级's only
+    without a row marked 其中 (V05): the counts, keyed by the form's columns, leave the same rows out
+    as the rules, whichever of two otherwise equal forms is counted first."""
+    from core.model import Indicator
+    from core.report import new_report
+
+    template = get_template("mof")
+    report = new_report("mof", 2023, "计数部门", ["项目甲", "项目乙"])
+    rows = [
+        Indicator("产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "20", "20"),
+        Indicator("产出指标", "质量指标", "合格率", "≥95%", "99%", "10", "10"),
+        Indicator("产出指标", "时效指标", "完成时间", "2023年12月底前", "2023年11月", "10", "10"),
+        Indicator("产出指标", "成本指标", "成本", "≤50万元", "40万元", "10", "10"),
+        Indicator("效益指标", "社会效益指标", "群众满意", "有效保障", "达成", "30", "30"),
+        Indicator("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", "10", "10"),
+    ]
+    rule_of = {r.check.__name__: r for r in _counted()}
+    for marked in ("not_applicable", "breakdown"):
+        first, second = (f for f in report.forms if f.kind == "project")
+        for form, flag in ((first, True), (second, False)):
+            extra = Indicator("产出指标", "数量指标", "其中：本级", "≥10人次", "12人次", "5", "5")
+            setattr(extra, marked, flag)
+            form.indicators = [Indicator(**r.__dict__) for r in rows] + [extra]
+        checker = Checker(report, template, check=False)
+        for form in (first, second, first):  # the second asks the memo with the same names and 分值
+            ctx = checker._ctx(form)
+            for name in ("check_weights", "submission_form"):
+                rule = rule_of[name]
+                assert rule.count is not None
+                expected = Counter(p.rule for p in rule(ctx))
+                assert Counter(rule.count(ctx)) == expected, (marked, form.name, name)
+        flagged = Counter(rule_of["check_weights"].count(checker._ctx(first)))  # type: ignore[misc]
+        flagged.update(rule_of["submission_form"].count(checker._ctx(first)))  # type: ignore[misc]
+        plain = Counter(rule_of["check_weights"].count(checker._ctx(second)))  # type: ignore[misc]
+        plain.update(rule_of["submission_form"].count(checker._ctx(second)))  # type: ignore[misc]
+        left_out = "Y04" if marked == "not_applicable" else "V05"
+        assert left_out not in flagged and left_out in plain, (marked, flagged, plain)
