@@ -202,8 +202,16 @@ _NUMBER = Kind.NUMBER  # a module name: Kind.X is a slow look-up on Python 3.11 
 
 
 def _all_zero(ctx: FormCtx) -> bool:
-    actuals = [parsed(i.actual) for i in ctx.form.indicators if i.actual.strip()]
-    return bool(actuals) and all(a.kind is _NUMBER and a.number == ZERO for a in actuals)
+    """True when the form has an 实际完成值 and every one is the number 0 (the first that is not ends
+    the search: a form spending its whole budget was every row's actual parsed)."""
+    found = False
+    for ind in ctx.form.indicators:
+        if ind.actual.strip():
+            a = parsed(ind.actual)
+            if not (a.kind is _NUMBER and a.number == ZERO):
+                return False
+            found = True
+    return found
 
 
 def check_not_done(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:

@@ -417,10 +417,8 @@ def _row_facts(
     quantity: bool,
 ) -> RowFacts:
     """What ``_row_checks`` decides of a row from its 年度指标值, 实际完成值, 方向, 分值 and 不适用 (and
-    whether its 一级 or 二级 names 成本, its 二级 时效 or 数量), by the same helpers: worked out once
-    per distinct row and template (memoised on it), so that counting a row is one look-up of these, not
-    one of each parsed cell, its comparison and its score (a look-up of a big cache is ~1 µs on a busy
-    machine: most of a row's count was those look-ups)."""
+    whether its 一级 or 二级 names 成本, its 二级 时效 or 数量), by the same helpers (``_row_rules``
+    gives the rule ids of a row from these)."""
     t, a = parsed(target), parsed(actual)
     w = amount(weight)
     if direction:  # effective_direction (direction_of, with the target parsed once)
@@ -482,14 +480,85 @@ def _row_facts(
     return w, suggested, attainment, tuple(rules), c.unit_mismatch, p04, s10, band, quantitative
 
 
+# What ``_row_rules`` gives: rule ids, whether S16 follows unless the 偏差原因 names an improvement,
+# and the 分值 (None: none; else whether it is other than 0).
+RowRules = tuple[tuple[str, ...], bool, bool | None]
+
+
+def _row_rules(
+    template: Template,
+    kind: str,
+    level1: str,
+    level2: str,
+    target: str,
+    actual: str,
+    direction: str,
+    weight: str,
+    score: str,
+    not_applicable: bool,
+    noted: bool,
+) -> RowRules:
+    """The rule ids ``_row_checks`` finds on a row (neither blank nor 其中) that its form's kind, its 一级,
+    二级, 年度指标值, 实际完成值, 方向, 分值, 得分 and 不适用 decide, and whether it has a 偏差原因:
+    all but those its 三级 name (S18, V17), 扣减分数 (P06) and the 偏差原因's words (S16, V12) decide.
+    Memoised on the template (``_form_counts``): a row's count is one look-up of these, not one of
+    each parsed cell, its comparison, its score and its hierarchy (a look-up in a big cache is ~1 µs on
+    a busy machine: most of a row's count was those look-ups)."""
+    out: list[str] = []
+    rule = template.memo(_hierarchy, 1 << 12)(kind, level1, level2)[0]  # check_hierarchy
+    if rule:
+        out.append(rule)
+    w, suggested, attainment, fixed, mismatch, p04, s10, band, quantitative = _row_facts(
+        template,
+        target,
+        actual,
+        direction,
+        weight,
+        not_applicable,
+        "成本" in level1 or "成本" in level2,
+        "时效" in level2,
+        "数量" in level2,
+    )
+    entered = amount(score)  # score_indicator
+    if w is not None and entered is not None:  # check_scores
+        if entered > w or entered < ZERO:
+            out.append("V04")
+        elif quantitative and attainment == NOT_MET and entered >= w and not noted:  # _inflated
+            out.append("P02")
+        elif suggested is not None and entered > suggested:
+            out.append("P01")
+        if suggested is not None and entered < suggested and not noted:
+            out.append("V08")
+        if band is not None:  # _band
+            low, high = band
+            if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
+                out.append("V11")
+    weighted = None if w is None else bool(w)
+    if not_applicable:
+        return tuple(out), False, weighted
+    out += fixed  # check_target, check_actual, S01 and S15 of check_attainment
+    short = False
+    if mismatch:
+        pass
+    elif attainment == NOT_MET and not noted:
+        out.append("V09")
+    elif noted and (attainment == NOT_MET or (w is not None and entered is not None and entered < w)):
+        short = True  # S16 unless the 偏差原因 names an improvement
+    if p04:
+        out.append("P04")
+    if s10 and not noted:
+        out.append("S10")
+    return tuple(out), short, weighted
+
+
 def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
     """The rules ``_row_checks`` finds on every indicator row of the context's form, one id per
     problem, without making a Problem or its message (the review list's counts of 1,000 reports:
     tests compare the two on generated rows of every kind). Each step is ``_row_checks``'s, deciding
-    by the same helpers; a condition changed there is changed here (or in ``_row_facts``, what the
-    target, actual, 方向 and 分值 decide). What is the same for every row (the template's memos,
-    options, the form's 执行率 分值, whether any cell of the form holds guidance text at all) is looked
-    up once per form, not once per row."""
+    by the same helpers; a condition changed there is changed here (or in ``_row_rules`` and
+    ``_row_facts``, what all but the 三级 name, 扣减分数 and the 偏差原因's words decide). What is the
+    same for every row (the template's memos, options, the form's 执行率 分值, whether any cell of the
+    form holds guidance text at all) is looked up once per form, not once per row."""
     template = ctx.template
     out: list[str] = []
     guidance = template.guidance
@@ -501,8 +570,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
         found_guidance = any(mark in joined for mark in _guidance_marks(guidance)) and bool(
             _guidance_re(guidance).search(joined)
         )
-    hierarchy = template.memo(_hierarchy, 1 << 12)
-    facts = template.memo(_row_facts, 1 << 16)
+    rules_of = template.memo(_row_rules, 1 << 16)
     kind, scored = ctx.form.kind, ctx.spec.scored
     double_count: bool | None = None  # execution_weight of the form, worked out when a name asks
     for ind in rows:
@@ -519,40 +587,19 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
         ):  # is_breakdown
             continue
-        rule = hierarchy(kind, level1, level2)[0]  # check_hierarchy
-        if rule:
-            out.append(rule)
-        not_applicable = ind.not_applicable
-        w, suggested, attainment, fixed, mismatch, p04, s10, band, quantitative = facts(
-            target,
-            actual,
-            ind.direction,
-            weight,
-            not_applicable,
-            "成本" in level1 or "成本" in level2,
-            "时效" in level2,
-            "数量" in level2,
-        )
-        entered = amount(score)  # score_indicator
         noted = bool(note.strip())
-        if w is None:  # check_scores
+        found, short, weighted = rules_of(
+            kind, level1, level2, target, actual, ind.direction, weight, score, ind.not_applicable, noted
+        )
+        if found:
+            out += found
+        if short and not _IMPROVE_RE.search(note):  # any(word in note for word in IMPROVE_WORDS)
+            out.append("S16")
+        if weighted is None:  # check_scores: no 分值
             if scored and level3.strip():
                 out.append("S18")
-        elif entered is not None:
-            if entered > w or entered < ZERO:
-                out.append("V04")
-            elif quantitative and attainment == NOT_MET and entered >= w and not noted:  # _inflated
-                out.append("P02")
-            elif suggested is not None and entered > suggested:
-                out.append("P01")
-            if suggested is not None and entered < suggested and not noted:
-                out.append("V08")
-            if band is not None:  # _band
-                low, high = band
-                if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
-                    out.append("V11")
-        if w and _DOUBLE_MARK in level3 and DOUBLE_COUNT_RE.search(level3) is not None:  # check_double_count
-            if double_count is None:
+        elif weighted and _DOUBLE_MARK in level3 and DOUBLE_COUNT_RE.search(level3) is not None:
+            if double_count is None:  # check_double_count
                 double_count = bool(execution_weight(ctx.form, ctx.spec))
             if double_count:
                 out.append("V17")
@@ -561,24 +608,6 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             value = amount(cut)
             if value is None or value < ZERO or (value > ZERO and not (ind.brief.strip() or noted)):
                 out.append("P06")
-        if not_applicable:
-            continue
-        if fixed:  # check_target, check_actual, S01 and S15 of check_attainment
-            out += fixed
-        if mismatch:
-            pass
-        elif attainment == NOT_MET and not noted:
-            out.append("V09")
-        elif (
-            noted
-            and (attainment == NOT_MET or (w is not None and entered is not None and entered < w))  # short
-            and not _IMPROVE_RE.search(note)  # any(word in note for word in IMPROVE_WORDS)
-        ):
-            out.append("S16")
-        if p04:
-            out.append("P04")
-        if s10 and not noted:
-            out.append("S10")
     return out
 
 

@@ -83,20 +83,15 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
     blank_chars = bad_chars + " \t\n"
     bad = frozenset(bad_chars)
     out: list[str] = []
+    quantitative = _quantitative_rules  # an lru_cache: a row's target and actual, one look-up
     for ind in rows:
         target, actual = ind.target, ind.actual
         blank = not (ind.level3 or target or actual or ind.weight or ind.score)  # not is_exported
         if blank or ind.not_applicable or ind.breakdown:
             continue
-        kind = parsed(target).kind  # is_quantitative
-        if kind in QUANTITATIVE_KINDS or (kind is _EMPTY and parsed(actual).kind is _NUMBER):
-            if actual.strip():
-                a = parsed(actual)  # plain_number(actual) is None, inlined (a call a quantitative row)
-                if not (
-                    (a.kind is _NUMBER and a.direction is None and not a.qualifier and a.number is not None)
-                    or (a.kind is _DATE and a.number is not None)
-                ):
-                    out.append("Y03")
+        found = quantitative(target, actual)
+        if found is not None:
+            out += found
             continue
         stripped = actual.strip()
         if stripped and stripped not in words:
@@ -116,6 +111,24 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
             if not bad.isdisjoint(text):  # any(ch in text for ch in bad_chars): one char each
                 out.append("Y06")
     return out
+
+
+@lru_cache(maxsize=1 << 16)  # pure: two cell texts in (no template), rule ids out
+def _quantitative_rules(target: str, actual: str) -> tuple[str, ...] | None:
+    """Y03 of a quantitative row (``_findings``: is_quantitative, then plain_number of the actual) as
+    ``_form_counts`` counts it, from the row's 年度指标值 and 实际完成值: () when none, None when the row is
+    not quantitative (its other rules read more of it). One look-up a row, not a parse of each."""
+    kind = parsed(target).kind  # is_quantitative
+    if kind in QUANTITATIVE_KINDS or (kind is _EMPTY and parsed(actual).kind is _NUMBER):
+        if actual.strip():
+            a = parsed(actual)  # plain_number(actual) is None, inlined
+            if not (
+                (a.kind is _NUMBER and a.direction is None and not a.qualifier and a.number is not None)
+                or (a.kind is _DATE and a.number is not None)
+            ):
+                return ("Y03",)
+        return ()
+    return None
 
 
 @row_rule(Table.INDICATORS, columns=READS, quoted=IND.level3, plain=_plain_name, count=_form_counts)

@@ -238,3 +238,25 @@ def test_rows_left_out_of_the_sums_are_counted_as_the_rules_leave_them_out() -> 
         plain.update(rule_of["submission_form"].count(checker._ctx(second)))  # type: ignore[misc]
         left_out = "Y04" if marked == "not_applicable" else "V05"
         assert left_out not in flagged and left_out in plain, (marked, flagged, plain)
+
+
+def test_all_zero_actuals_stop_at_the_first_that_is_not() -> None:
+    """S11's "every 实际完成值 is 0" (funds._all_zero, which stops at the first actual that is not):
+    the same as parsing them all, on random columns of actuals (blank, 0 as people type it, others)."""
+    from core.model import Indicator
+    from core.rules.base import FormCtx
+    from core.rules.funds import _all_zero
+    from core.scoring import parsed
+    from core.values import Kind
+
+    report = _seed("seed001_guangyuan")
+    template = get_template(report.template)
+    form = report.forms[1]
+    rng = random.Random(11)
+    pool = ("", " ", "0", "0.0", "0人次", "０", "0%", "1", "达成", "-0", "00", "0.5", "≥0")
+    for _ in range(300):
+        form.indicators = [Indicator(actual=rng.choice(pool)) for _ in range(rng.randint(0, 6))]
+        actuals = [parsed(i.actual) for i in form.indicators if i.actual.strip()]
+        expected = bool(actuals) and all(a.kind is Kind.NUMBER and a.number == 0 for a in actuals)
+        ctx = FormCtx(report, template, template.form(form.kind), form)
+        assert _all_zero(ctx) == expected, [i.actual for i in form.indicators]
