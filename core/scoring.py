@@ -233,11 +233,17 @@ def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
     rows: dict[str, FundRow] = {}
     for row in form.funds:
         rows.setdefault(row.key, row)  # form.fund gives the first of a key
+    totals = {s.total for s in spec.sums}
     out: dict[tuple[str, str], Decimal] = {}
     for s in spec.sums:
         parts = [k for k in s.parts if k in rows]
         for col in s.columns:
-            values = [amount(_fund_text(rows.get, spec, k, col)) for k in parts]
+            # a part that is no total of its own is its typed cell (blank: no amount, as _fund_text
+            # gives it); only a subtotal part is worked out from its parts when blank
+            values = [
+                amount(_fund_text(rows.get, spec, k, col)) if k in totals else amount(getattr(rows[k], col))
+                for k in parts
+            ]
             present = [v for v in values if v is not None]
             if present:
                 out[(s.total, col)] = sum(present, ZERO)

@@ -15,7 +15,7 @@ from core.scoring import amount, computed_sums, fund_value
 from core.templates import get_template
 
 TEMPLATES = ("mof", "sichuan-guangyuan", "gansu-pingliang", "hunan-yiyang", "sichuan")
-CELLS = ("", "", "", "10", "0", "3.5", "-2", "abc", "100.125", " 7 ")
+CELLS = ("", "", "", "10", "0", "3.5", "-2", "abc", "100.125", " 7 ", "  ", "\u3000")
 
 
 def _by_fund_value(form, spec) -> dict[tuple[str, str], Decimal]:  # type: ignore[no-untyped-def]
