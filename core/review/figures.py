@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
 
 from core.model import Form, Report
 from core.numbers import fmt, fmt_percent
@@ -31,6 +32,9 @@ from core.scoring import (
     sheet_total,
 )
 from core.templates import Template, get_template
+
+if TYPE_CHECKING:
+    from core.review.lean import Groups
 
 # A form's figures; those that are a column's value are keyed by the column (the form's 名称, the
 # rate row's 年初预算数 and 全年执行数; "budget" is its 全年预算数).
@@ -149,30 +153,43 @@ def _final_only(final: Decimal | None) -> IndicatorScore:
     return IndicatorScore(0, None, final, "", "", None, final)
 
 
-def quick_figures(report: Report, template: Template | None = None) -> list[dict[str, Any]]:
+def quick_figures(
+    report: Report, template: Template | None = None, groups: Groups | None = None
+) -> list[dict[str, Any]]:
     """Return ``form_figures`` without the check (``problems`` None) and without working out every
     indicator's reason: only the totals, 执行率 and 自评预警 (the review list's first pass).
 
     The same scoring functions give the same figures; tests compare the two on every seed and on
-    generated reports.
+    generated reports. ``groups``: the forms whose indicators were read grouped (``lean.read_grouped``:
+    each distinct row is scored once and counted as often as it comes).
     """
     template = template or get_template(report.template)
     out = []
     for form in report.forms:
         spec = template.form(form.kind)
         ex = execution_score(form, spec)
-        scores = effective_scores(form.indicators, template)
+        found = groups.get(form.uid) if groups else None
+        if found is None:
+            scores = effective_scores(form.indicators, template)
+            finals = [_final_only(s) for s in scores]
+        else:  # form.indicators holds each distinct row as often as it comes, in this order
+            distinct = effective_scores([row for row, _n in found], template)
+            times = [n for _row, n in found]
+            scores = [s for s, n in zip(distinct, times, strict=True) for s in repeat(s, n)]
+            finals = [f for s, n in zip(distinct, times, strict=True) for f in repeat(_final_only(s), n)]
         total = (  # as scoring.form_total, from the scores worked out once
             _scored_total(_execution_part(ex, spec), scores, form, template.scoring)
             if spec.scored
             else sheet_total(form, score_sheet_items(report, form, template))
         )
-        finals = [_final_only(s) for s in scores]
         warning = early_warning(form, spec, ex, finals, template.scoring)
         out.append(_form_row(form, template, ex, total, warning))
     return out
 
 
-def quick_summary(report: Report, template: Template | None = None) -> dict[str, Any]:
-    """Return ``report_summary`` without the check: problem counts and rules are None."""
-    return _summary(report, quick_figures(report, template), None)
+def quick_summary(
+    report: Report, template: Template | None = None, groups: Groups | None = None
+) -> dict[str, Any]:
+    """Return ``report_summary`` without the check: problem counts and rules are None (``groups``:
+    see ``quick_figures``)."""
+    return _summary(report, quick_figures(report, template, groups), None)

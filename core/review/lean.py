@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -25,6 +25,7 @@ from core.schema import (
     STORAGE_TABLES,
     Column,
     Form,
+    Indicator,
     Kind,
     NarrativeSection,
     Report,
@@ -42,6 +43,7 @@ from core.storage.repository import (
     read_analysis,
     signoff_from_db,
 )
+from core.templates import get_template
 
 # The columns ``core.scoring`` reads of each row table to give a form's figures (fund_value,
 # execution_score, effective_score, is_breakdown, _rescale, early_warning, the score-sheet formulas).
@@ -64,6 +66,20 @@ FIGURE_COLUMNS: dict[Table, frozenset[str]] = {
     ),
     Table.SCORE_SHEET: frozenset(c.key for c in columns(Table.SCORE_SHEET)),  # small: all of it
 }
+
+# What core.scoring reads of an indicator row whose 得分 is a number (the list's first pass): its
+# 得分 less its 扣减分数 (effective_scores), its 分值 (the points the indicators are worth, what a
+# 不适用 row drops: _indicator_weight, _rescale) and the two flags that leave a row out. A 其中 row
+# known by its name has no 得分, and a row with a 得分 is not blank: its names, target and actual are
+# not read. Such rows are read grouped, each distinct row once with how many there are.
+GROUPED = (IND.score, IND.deduction, IND.weight, IND.not_applicable, IND.breakdown)
+# Grouped rows are summed in another order than the form's: exact while every partial sum fits
+# Decimal's 28 digits (15 integer places, at most this many decimals, millions of rows). A form with
+# a longer number, or a 得分 that is not a number (the row is scored from its target and actual), is
+# read row by row.
+GROUPED_PLACES = 6
+# Per form uid, its distinct indicator rows with how many times each comes (see ``read_grouped``).
+Groups = dict[int, list[tuple[Indicator, int]]]
 
 
 _READERS: dict[
@@ -102,7 +118,7 @@ def _select(cols: list[Column], present: frozenset[str]) -> str:
     return ", ".join(f"COALESCE({c.storage}, '')" if c.storage in present else "''" for c in cols)
 
 
-def _records(conn: sqlite3.Connection, select: str, table: str) -> list[Any]:
+def _records(conn: sqlite3.Connection, select: str, table: str, where: str = "") -> list[Any]:
     """Every row of ``table`` as the values of ``select``, handed over as one JSON array: sqlite3
     hands a row over value by value, each with the connection's mutex taken three times, and lets
     go of the GIL around every row (a quarter of the instructions of reading 750 indicators: callgrind
@@ -111,15 +127,16 @@ def _records(conn: sqlite3.Connection, select: str, table: str) -> list[Any]:
     int). A SQLite without JSON functions, or a value JSON cannot hold (a BLOB; an infinite REAL,
     which SQLite 3.40 writes as Inf), reads row by row."""
     try:
-        (text,) = conn.execute(f"SELECT json_group_array(json_array({select})) FROM {table}").fetchone()
+        found = conn.execute(f"SELECT json_group_array(json_array({select})) FROM {table}{where}")
+        (text,) = found.fetchone()
     except sqlite3.OperationalError as exc:
         if "decode" in str(exc).lower():  # not UTF-8: reading it row by row fails alike
             raise
-        return conn.execute(f"SELECT {select} FROM {table}").fetchall()
+        return conn.execute(f"SELECT {select} FROM {table}{where}").fetchall()
     try:
         return list(json.loads(text)) if text else []
     except ValueError:  # an infinite REAL: SQLite 3.40 writes it as Inf, which is not JSON
-        return conn.execute(f"SELECT {select} FROM {table}").fetchall()
+        return conn.execute(f"SELECT {select} FROM {table}{where}").fetchall()
 
 
 def _rows(
@@ -128,6 +145,7 @@ def _rows(
     forms: dict[int, Form],
     present: frozenset[str],
     wanted: frozenset[str] | None,
+    where: str = "",
 ) -> None:
     """Append every row of ``table`` to its form's list, in order (one query for the whole file;
     sorted here: SQLite's ORDER BY walks the primary-key index and costs a third more). Only the
@@ -139,7 +157,7 @@ def _rows(
     if found is None:
         found = _READERS[key] = columns_builder(table, set(present), wanted)
     select, build = found
-    records = _records(conn, f"form_id, position, {select}", STORAGE_TABLES[table])
+    records = _records(conn, f"form_id, position, {select}", STORAGE_TABLES[table], where)
     if not records:
         return
     records.sort(key=itemgetter(0, 1))
@@ -155,7 +173,10 @@ def _rows(
 
 
 def read_report(
-    conn: sqlite3.Connection, figures_only: bool = False, meta: dict[str, str] | None = None
+    conn: sqlite3.Connection,
+    figures_only: bool = False,
+    meta: dict[str, str] | None = None,
+    groups: Groups | None = None,
 ) -> Report:
     """Read the report in ``conn``: the whole of it (what ``repository.load_report`` reads, tests
     compare the two), or with ``figures_only`` what its figures need: the report's template, year
@@ -167,7 +188,9 @@ def read_report(
     A file of an older format is read as it is: the columns it lacks (added by a later migration
     that only adds columns) read as blank, as the migration would have left them. ``meta``: the
     file's meta table as ``readonly.read_meta`` read it (the 汇总分析报告's texts are taken from it,
-    not asked for again)."""
+    not asked for again). ``groups`` (with ``figures_only``): an empty dict the indicators are read
+    into grouped where they can be (``read_grouped``): only ``figures.quick_figures`` with these
+    groups scores such a report."""
     present = present_columns(conn)
     head_table = STORAGE_TABLES[Table.REPORT]
     head_cols = declared(Report)
@@ -203,14 +226,16 @@ def read_report(
         forms[form.uid] = form
         report.forms.append(form)
     for table in FIGURE_COLUMNS if figures_only else ROW_TABLES:
-        name = STORAGE_TABLES[table]
-        _rows(
-            conn,
-            table,
-            forms,
-            present.get(name, frozenset()),
-            FIGURE_COLUMNS[table] if figures_only else None,
-        )
+        has = present.get(STORAGE_TABLES[table], frozenset())
+        wanted = FIGURE_COLUMNS[table] if figures_only else None
+        if table == Table.INDICATORS and figures_only and groups is not None:
+            spec = get_template(report.template).form  # a 评分表 reads its rows' names and targets
+            whole = read_grouped(conn, {u: f for u, f in forms.items() if spec(f.kind).scored}, has, groups)
+            whole += [u for u, f in forms.items() if not spec(f.kind).scored]
+            if whole:  # the forms some row of which is scored from its target and actual: row by row
+                _rows(conn, table, forms, has, wanted, f" WHERE form_id IN ({', '.join(map(str, whole))})")
+            continue
+        _rows(conn, table, forms, has, wanted)
     if not figures_only:
         narrative = [c for c in columns(Table.NARRATIVE) if c.storage]
         has = present.get(STORAGE_TABLES[Table.NARRATIVE], frozenset())
@@ -232,6 +257,64 @@ def read_report(
                 if uid in forms:
                     forms[uid].review_flags = flags
     return report
+
+
+def read_grouped(
+    conn: sqlite3.Connection, forms: dict[int, Form], present: frozenset[str], groups: Groups
+) -> list[int]:
+    """Read the indicators of ``forms`` grouped: each distinct row of a form (its ``GROUPED``
+    columns, the others blank) once, counted by SQLite, into ``groups``, and the form's indicators
+    as that many references to it (in another order than the form's: sums only). Return the uids of
+    the forms with a row of another kind (a 得分 that is not a number, or a number beyond
+    ``GROUPED_PLACES``), which are to be read row by row (not in ``groups``, no indicators yet).
+    Only forms scored from their indicators' scores are to be given (not a 评分表's: its formulas
+    read the rows' names, targets and actuals).
+
+    The list's figures of 750 rows a report come from ~100 distinct ones: typed scores repeat (most
+    are the 分值), as do the 分值 and blank 扣减分数; reading, building and scoring each row cost
+    more than half of the figures pass."""
+    from core.scoring import amount
+
+    cols = {c.key: c for c in columns(Table.INDICATORS)}
+    picked = [cols[k] for k in GROUPED]
+    values = [
+        (c.storage if c.storage in present else "NULL")
+        if c.kind == Kind.FLAG
+        else (f"COALESCE({c.storage}, '')" if c.storage in present else "''")
+        for c in picked
+    ]
+    names = ", ".join(f"g{i}" for i in range(len(values) + 1))
+    inner = ", ".join(f"{v} AS g{i}" for i, v in enumerate(["form_id", *values]))
+    table = f"(SELECT {inner}, count(*) AS n FROM {STORAGE_TABLES[Table.INDICATORS]} GROUP BY {names})"
+    whole: set[int] = set()
+
+    def exact(text: Any) -> bool:
+        value = amount(text)
+        return value is None or int(value.as_tuple().exponent) >= -GROUPED_PLACES
+
+    for uid, score, deduction, weight, not_applicable, breakdown, n in _records(conn, f"{names}, n", table):
+        if uid in whole or uid not in forms:
+            continue
+        if amount(score) is None or not (exact(score) and exact(deduction) and exact(weight)):
+            whole.add(uid)
+            groups.pop(uid, None)
+            continue
+        row = Indicator(
+            **{
+                IND.score: score,
+                IND.deduction: deduction,
+                IND.weight: weight,
+                IND.not_applicable: bool(not_applicable),
+                IND.breakdown: bool(breakdown),
+            }
+        )
+        groups.setdefault(uid, []).append((row, n))
+    for uid, found in groups.items():
+        rows = forms[uid].indicators
+        rows.clear()
+        for row, n in found:
+            rows.extend(repeat(row, n))
+    return sorted(whole)
 
 
 def read_figures(conn: sqlite3.Connection) -> Report:

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import schema
 from core.interchange import InterchangeError, dumps, report_from_dict
@@ -28,6 +28,9 @@ from core.schema import HEAD, REP, Kind, Table
 from core.storage.db import StorageError
 from core.templates import Template
 from core.version import __version__
+
+if TYPE_CHECKING:
+    from core.review.lean import Groups
 
 FORMAT = "ziping-package"
 VERSION = 1
@@ -222,13 +225,14 @@ def verify_package(path: Path | str, deep: bool = True, checks: bool = True) -> 
     data = members.get(REPORT_FILE)
     if data is None:
         return verdict
+    groups: Groups | None = None if checks else {}  # the figures alone: indicator rows grouped
     try:
-        report = load_bytes(data, REPORT_FILE, figures_only=not checks)
+        report = load_bytes(data, REPORT_FILE, figures_only=not checks, groups=groups)
     except StorageError as exc:
         verdict.changes.append(str(exc))
         return verdict
-    verdict.summary = report_summary(report) if checks else quick_summary(report)
-    if not checks:
+    verdict.summary = report_summary(report) if checks else quick_summary(report, None, groups)
+    if not checks:  # a report read for its figures alone is not handed out
         verdict.changes += _figure_changes(manifest, verdict.summary, False)
         return verdict
     verdict.report = report

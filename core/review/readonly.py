@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from core.model import Report
 from core.storage.db import APPLICATION_ID, SQLITE_MAGIC, StorageError
 from core.storage.migrations import SCHEMA_VERSION, STEP_NAMES, migrations
 from core.templates import TemplateError, get_template
+
+if TYPE_CHECKING:
+    from core.review.lean import Groups
 
 # Migrations that only add tables or columns which a reader of an older file takes as blank where
 # they are absent (core.review.lean reads the columns a file has): the review reads such a file as it
@@ -65,13 +69,18 @@ def _to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
 
 
 def load_connection(
-    conn: sqlite3.Connection, name: str, figures_only: bool = False, meta: dict[str, str] | None = None
+    conn: sqlite3.Connection,
+    name: str,
+    figures_only: bool = False,
+    meta: dict[str, str] | None = None,
+    groups: Groups | None = None,
 ) -> Report:
     """Check that ``conn`` holds a ZiPing report of a version we read, and load it with plain sqlite3
     (``core.review.lean``; ``figures_only``: only what the figures need; ``meta``: its meta table as
-    ``read_meta`` read it). A file of an older format is read as it is when the migrations since only
-    added columns or tables (they read as blank), else upgraded in memory first (sqlite_utils is
-    imported only for that)."""
+    ``read_meta`` read it; ``groups``: an empty dict to read the indicators into grouped, for
+    ``figures.quick_figures`` alone, see ``lean.read_grouped``). A file of an older format is read as
+    it is when the migrations since only added columns or tables (they read as blank), else upgraded
+    in memory first (sqlite_utils is imported only for that)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -90,7 +99,7 @@ def load_connection(
             meta = None  # the migrated copy's
         from core.review.lean import read_report
 
-        report = read_report(conn, figures_only, meta)
+        report = read_report(conn, figures_only, meta, groups)
         get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{exc}") from exc
@@ -141,10 +150,10 @@ def load_judged(path: Path) -> Report:
     return report
 
 
-def load_bytes(data: bytes, name: str, figures_only: bool = False) -> Report:
-    """Read a report from the bytes of a .zpdb file."""
+def load_bytes(data: bytes, name: str, figures_only: bool = False, groups: Groups | None = None) -> Report:
+    """Read a report from the bytes of a .zpdb file (``groups``: see ``load_connection``)."""
     conn = connect_bytes(data, name)
     try:
-        return load_connection(conn, name, figures_only)
+        return load_connection(conn, name, figures_only, groups=groups)
     finally:
         conn.close()

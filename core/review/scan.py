@@ -71,6 +71,7 @@ def summarise_file(
     only what the scores need. ``figures``: the forms' figures a figures pass already listed for
     this very file (same path, size and mtime in the index): the check pass then only counts."""
     from core.review.figures import quick_summary, report_summary
+    from core.review.lean import Groups
     from core.review.package import PackageError, verify_package
     from core.review.readonly import connect_readonly, load_connection, load_judged, read_meta
     from core.storage.db import StorageError
@@ -90,12 +91,16 @@ def summarise_file(
                 if meta.get("kind") == "review":
                     return {"reason": "这是财政复核文件，不是部门报告"}
                 journal = path.with_name(path.name + "-journal").exists()
-                report = None if journal else load_connection(conn, path.name, not checks, meta)
+                groups: Groups | None = None if checks else {}  # the figures alone: rows grouped
+                report = None if journal else load_connection(conn, path.name, not checks, meta, groups)
             finally:
                 conn.close()
             if report is None:
-                report = load_judged(path)  # a crash left a journal: read as SQLite would after rollback
-            summary = report_summary(report, figures=figures) if checks else quick_summary(report)
+                report, groups = load_judged(path), None  # a crash left a journal: as after a rollback
+            if checks:
+                summary = report_summary(report, figures=figures)
+            else:
+                summary = quick_summary(report, None, groups)
         else:
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
     except (PackageError, StorageError) as exc:
