@@ -50,8 +50,12 @@ _PROBES: tuple[tuple[type, list[tuple[str, int]], Any], ...] = (
 
 
 def _looks(enum_class: Any) -> tuple[Any, ...]:
-    """What of a class the probes compare: its dict's names, members, maps, masks and their text."""
-    members = [(name, m._value_, m._name_, m._sort_order_) for name, m in enum_class.__members__.items()]
+    """What of a class the probes compare: its dict's names, members (their own attributes in order),
+    maps, masks and their text."""
+    members = [
+        (name, m._sort_order_, [(k, v) for k, v in vars(m).items() if k != "__objclass__"])
+        for name, m in enum_class.__members__.items()
+    ]
     combined = []
     if issubclass(enum_class, enum.Flag):
         everything = enum_class(0)
@@ -149,60 +153,66 @@ def _plain(base: type, names: list[Any]) -> bool:
     if taken is None:
         taken = _TAKEN[base] = frozenset(name for klass in base.__mro__ for name in klass.__dict__)
     seen: set[str] = set()
+    add = seen.add
     for item in names:
         if item.__class__ is not tuple or len(item) != 2:
             return False
         name, value = item
-        if (
-            name.__class__ is not str
-            or value.__class__ is not int
-            or name in seen
-            or not name.isidentifier()
-            or name.startswith("_")
-            or name == "mro"
-            or name in taken
-        ):
+        if name.__class__ is not str or value.__class__ is not int or name[:1] == "_":
             return False
-        seen.add(name)
-    return True
+        add(name)
+    # the rest asked of all the names at once (in C), not of each in turn
+    return (
+        len(seen) == len(names)  # none repeated
+        and "mro" not in seen
+        and seen.isdisjoint(taken)
+        and all(map(str.isidentifier, seen))
+    )
+
+
+_OWN_INIT: Any = enum.Enum.__init__  # what a member's __init__ is unless its class defines one: nothing
 
 
 def _add_members(enum_class: Any, names: list[tuple[str, int]]) -> None:
     """Add the members as the enum module's ``_proto_member.__set_name__`` does, one by one in order
     (an equal value makes an alias of the first), then the flag masks and order as its
-    ``EnumType.__new__`` leaves them."""
+    ``EnumType.__new__`` leaves them.
+
+    A member's attributes go into its ``__dict__`` in one call, in the enum module's order (set one
+    by one, each looked for on the class's bases first: most of the cost of a member), and the
+    enum module's own ``__init__``, which does nothing, is not called. The values are ints
+    (``_plain``): the member type's ``int(value)`` is the value itself."""
     flag = issubclass(enum_class, enum.Flag)
     new_member, use_args = enum_class._new_member_, enum_class._use_args_
-    member_type = enum_class._member_type_
+    has_init = enum_class.__init__ is not _OWN_INIT
     member_names = enum_class._member_names_
     member_map = enum_class._member_map_
     by_value = enum_class._value2member_map_
     flag_mask = singles_mask = 0
     set_attribute = builtins.type.__setattr__  # EnumType.__setattr__ only refuses to reassign a member
     for name, value in names:
-        args = (value,)
-        member = new_member(enum_class, *args) if use_args else new_member(enum_class)
-        if not hasattr(member, "_value_"):
-            member._value_ = value if member_type is object else member_type(*args)
-        value = member._value_
-        member._name_ = name
-        member.__objclass__ = enum_class
-        member.__init__(*args)
-        member._sort_order_ = len(member_names)
-        single = value != 0 and value & (value - 1) == 0  # enum._is_single_bit
+        member = new_member(enum_class, value) if use_args else new_member(enum_class)
+        attributes = member.__dict__  # fresh: no _value_ yet (the probes compare the members' attributes)
+        attributes.update(_value_=value, _name_=name, __objclass__=enum_class)
+        if has_init:
+            member.__init__(value)
+        attributes["_sort_order_"] = len(member_names)
+        canonical = by_value.get(value)
         if flag:
             flag_mask |= value
+            single = value != 0 and value & (value - 1) == 0  # enum._is_single_bit
             if single:
                 singles_mask |= value
-        canonical = by_value.get(value)
-        if canonical is None:
-            if not flag or single:
+            if canonical is None and single:
                 member_names.append(name)
+        elif canonical is None:
+            member_names.append(name)
+        if canonical is None:
+            by_value[value] = member
         else:
             member = canonical  # an alias
         set_attribute(enum_class, name, member)
         member_map[name] = member
-        by_value.setdefault(value, member)
     if flag:
         enum_class._flag_mask_ = flag_mask
         enum_class._singles_mask_ = singles_mask
