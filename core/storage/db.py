@@ -340,7 +340,7 @@ def expected_schema(version: int) -> Schema:
     """
     known = _known_schemas().get(version)
     if known is not None and known[0] == STEP_NAMES[:version]:
-        return known[1]
+        return {k: _tuples(x) for k, x in known[1].items()}
     return computed_schema(version)
 
 
@@ -365,13 +365,12 @@ def _tuples(value: Any) -> Any:
 
 @functools.cache
 def _known_schemas() -> dict[int, tuple[list[str], Schema]]:
-    """The recorded schemas by version: (the migration steps that made it, its objects)."""
+    """The recorded schemas by version: (the migration steps that made it, its objects as JSON read
+    them: ``expected_schema`` makes tuples of the one version it is asked for, not of every one)."""
     try:
         data = json.loads((resources_dir() / KNOWN_SCHEMAS).read_text(encoding="utf-8"))
-        return {
-            int(v): (list(entry["steps"]), {k: _tuples(x) for k, x in entry["objects"].items()})
-            for v, entry in data["versions"].items()
-        }
+        versions = data["versions"].items()
+        return {int(v): (list(entry["steps"]), dict(entry["objects"])) for v, entry in versions}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log_exception(exc, "reading the known schemas")
         return {}
