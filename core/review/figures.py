@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from core.model import Form, Report
 from core.numbers import fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
-from core.rules.catalogue import severity
 from core.schema import FUND, FUND_AMOUNTS, HEAD, declared
 from core.scoring import (
     ExecutionScore,
@@ -109,6 +108,8 @@ def _summary(
     head = {k: getattr(report, k) for k in SUMMARY_HEAD}
     if rules is None:
         return {**head, "forms": forms, "problems": None, "rules": None}
+    from core.rules.catalogue import severity  # not imported by the figures pass's workers
+
     whole: Counter[str] = Counter()
     for found in rules.values():
         whole.update(found)
@@ -117,6 +118,8 @@ def _summary(
 
 
 def _by_severity(rules: Counter[str]) -> dict[str, int]:
+    from core.rules.catalogue import severity
+
     counts = dict.fromkeys(SEVERITIES, 0)
     for rule, n in rules.items():
         counts[severity(rule)] += n

@@ -273,32 +273,61 @@ def read_grouped(
     The list's figures of 750 rows a report come from ~100 distinct ones: typed scores repeat (most
     are the 分值), as do the 分值 and blank 扣减分数; reading, building and scoring each row cost
     more than half of the figures pass."""
-    from core.scoring import amount
-
-    cols = {c.key: c for c in columns(Table.INDICATORS)}
-    picked = [cols[k] for k in GROUPED]
-    values = [
-        (c.storage if c.storage in present else "NULL")
-        if c.kind == Kind.FLAG
-        else (f"COALESCE({c.storage}, '')" if c.storage in present else "''")
-        for c in picked
-    ]
-    names = ", ".join(f"g{i}" for i in range(len(values) + 1))
-    inner = ", ".join(f"{v} AS g{i}" for i, v in enumerate(["form_id", *values]))
-    table = f"(SELECT {inner}, count(*) AS n FROM {STORAGE_TABLES[Table.INDICATORS]} GROUP BY {names})"
+    query = _GROUPED_SQL.get(present)
+    if query is None:
+        cols = {c.key: c for c in columns(Table.INDICATORS)}
+        values = [
+            (c.storage if c.storage in present else "NULL")
+            if c.kind == Kind.FLAG
+            else (f"COALESCE({c.storage}, '')" if c.storage in present else "''")
+            for c in (cols[k] for k in GROUPED)
+        ]
+        names = ", ".join(f"g{i}" for i in range(len(values) + 1))
+        inner = ", ".join(f"{v} AS g{i}" for i, v in enumerate(["form_id", *values]))
+        table = f"(SELECT {inner}, count(*) AS n FROM {STORAGE_TABLES[Table.INDICATORS]} GROUP BY {names})"
+        query = _GROUPED_SQL[present] = (f"{names}, n", table)
     whole: set[int] = set()
+    for uid, *values, n in _records(conn, *query):
+        if uid in whole or uid not in forms:
+            continue
+        key = tuple(values)
+        row = _GROUPED_ROWS.get(key, _UNSEEN)
+        if row is _UNSEEN:
+            row = _grouped_row(key)
+        if row is None:
+            whole.add(uid)
+            groups.pop(uid, None)
+        else:
+            groups.setdefault(uid, []).append((row, n))
+    for uid, found in groups.items():
+        rows = forms[uid].indicators
+        rows.clear()
+        for row, n in found:
+            rows.extend(repeat(row, n))
+    return sorted(whole)
+
+
+# The grouped query by the columns a file has; each distinct grouped row as its Indicator, shared by
+# every form and report that has it (nothing changes them: only quick_figures reads them), or None
+# when it is not of a kind read grouped. Emptied when full.
+_GROUPED_SQL: dict[frozenset[str], tuple[str, str]] = {}
+_GROUPED_ROWS: dict[tuple[Any, ...], Indicator | None] = {}
+GROUPED_KEPT = 1 << 14
+_UNSEEN = Indicator()
+
+
+def _grouped_row(key: tuple[Any, ...]) -> Indicator | None:
+    """The Indicator of a grouped row's values (``GROUPED`` order), None when its 得分 is not a
+    number or a number is longer than ``GROUPED_PLACES`` decimals; remembered."""
+    from core.scoring import amount
 
     def exact(text: Any) -> bool:
         value = amount(text)
         return value is None or int(value.as_tuple().exponent) >= -GROUPED_PLACES
 
-    for uid, score, deduction, weight, not_applicable, breakdown, n in _records(conn, f"{names}, n", table):
-        if uid in whole or uid not in forms:
-            continue
-        if amount(score) is None or not (exact(score) and exact(deduction) and exact(weight)):
-            whole.add(uid)
-            groups.pop(uid, None)
-            continue
+    score, deduction, weight, not_applicable, breakdown = key
+    row: Indicator | None = None
+    if amount(score) is not None and exact(score) and exact(deduction) and exact(weight):
         row = Indicator(
             **{
                 IND.score: score,
@@ -308,13 +337,10 @@ def read_grouped(
                 IND.breakdown: bool(breakdown),
             }
         )
-        groups.setdefault(uid, []).append((row, n))
-    for uid, found in groups.items():
-        rows = forms[uid].indicators
-        rows.clear()
-        for row, n in found:
-            rows.extend(repeat(row, n))
-    return sorted(whole)
+    if len(_GROUPED_ROWS) >= GROUPED_KEPT:
+        _GROUPED_ROWS.clear()
+    _GROUPED_ROWS[key] = row
+    return row
 
 
 def read_figures(conn: sqlite3.Connection) -> Report:

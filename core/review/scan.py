@@ -72,15 +72,19 @@ def summarise_file(
     this very file (same path, size and mtime in the index): the check pass then only counts."""
     from core.review.figures import quick_summary, report_summary
     from core.review.lean import Groups
-    from core.review.package import PackageError, verify_package
     from core.review.readonly import connect_readonly, load_connection, load_judged, read_meta
     from core.storage.db import StorageError
 
     path = Path(path_text)
     kind = SUFFIXES.get(path.suffix.lower())
     try:
-        if kind == PACKAGE:
-            verdict = verify_package(path, deep=False, checks=checks)
+        if kind == PACKAGE:  # imported here: a worker reading .zpdb files alone does without it
+            from core.review.package import PackageError, verify_package
+
+            try:
+                verdict = verify_package(path, deep=False, checks=checks)
+            except PackageError as exc:
+                return {"reason": str(exc).replace("\n", " ")}
             if not verdict.ok:
                 return {"reason": "报送包在封包后被改动：" + "；".join(verdict.changes[:3])}
             summary = verdict.summary or {}
@@ -103,7 +107,7 @@ def summarise_file(
                 summary = quick_summary(report, None, groups)
         else:
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
-    except (PackageError, StorageError) as exc:
+    except StorageError as exc:
         return {"reason": str(exc).replace("\n", " ")}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return {"reason": f"无法读取：{exc}"}
