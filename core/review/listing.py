@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +136,10 @@ def select(
         ):
             continue
         out.append(row)
-    if sort:
-        out.sort(key=sort_key(sort), reverse=descending)
+    if sort:  # what has no value there (not counted yet, no budget) comes last either way
+        key = sort_key(sort)
+        keyed = sorted(((key(row), row) for row in out), key=itemgetter(0), reverse=descending)
+        out = [row for k, row in keyed if not k[0]] + [row for k, row in keyed if k[0]]
     return out
 
 

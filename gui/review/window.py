@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,8 @@ from core.schema import HEAD, REP
 from gui.review.model import ReviewListModel
 
 WARNING_CHOICES = (("", "全部预警"), ("any", "有预警"), ("red", "红色预警"), ("yellow", "黄色预警"))
+COUNT_KEYS = frozenset(key for key, _title in COLUMNS if key in ("error", "warning_count", "info"))
+FOLLOW_MS = 300  # counts arriving within this time are sorted and filtered in together
 KIND_CHOICES = (("", "全部表"), ("project", "项目"), ("overall", "部门整体"))
 
 
@@ -75,6 +77,12 @@ class ReviewWindow(QMainWindow):
         self.descending = False
         self.viewers: list[QMainWindow] = []
         self.checker: CheckThread | None = None
+        # counts arrived while the list is sorted or filtered by them: shown again once, shortly
+        self.follow = QTimer(self)
+        self.follow.setSingleShot(True)
+        self.follow.setInterval(FOLLOW_MS)
+        self.follow.timeout.connect(self.apply_filters)
+        self.picked: dict[str, Any] | None = None  # the form last selected: selected again when shown
         self._build()
         if self.folders:
             self.rescan()
@@ -138,6 +146,7 @@ class ReviewWindow(QMainWindow):
         for i, width in enumerate((60, 110, 260, 200, 70, 80, 80, 80, 80, 80, 60, 60, 80, 40, 40, 40, 260)):
             self.view.setColumnWidth(i, width)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
+        self.view.selectionModel().selectionChanged.connect(self._picked)
         self.refused_view = QTableWidget(0, 2, self)
         self.refused_view.setObjectName("refusedList")
         self.refused_view.setHorizontalHeaderLabels(["文件", "原因"])
@@ -242,8 +251,9 @@ class ReviewWindow(QMainWindow):
 
     def _counts_arrived(self, reports: list[dict[str, Any]]) -> None:
         """Fill in the 错误, 警告 and 提示 of reports the background check has just counted, in the
-        rows shown (sorting and filters stay as they are until the check is done). A report whose
-        forms are not the ones listed (the file changed since) waits for the whole list."""
+        rows shown; a list sorted by one of them or showing only forms with errors is sorted and
+        filtered again with them (the counts of a few batches together, the selection kept). A
+        report whose forms are not the ones listed (the file changed since) waits for the whole list."""
         changed = False
         for rep in reports:
             shown = self.rows_of.get(str(rep["file"]), [])
@@ -253,7 +263,12 @@ class ReviewWindow(QMainWindow):
             for row, form in zip(shown, forms, strict=True):
                 row.update(count_cells(form), problems=form.get("problems"))
             changed = True
-        if changed:
+        if not changed:
+            return
+        if self.sort_column in COUNT_KEYS or self.errors_box.isChecked():
+            if not self.follow.isActive():
+                self.follow.start()
+        else:
             self.model.refresh()
 
     def _check_finished(self) -> None:
@@ -292,11 +307,12 @@ class ReviewWindow(QMainWindow):
         super().closeEvent(event)
 
     def _errors_only(self, on: bool) -> None:
-        if on and not self.result.checked:
-            self.ensure_checked()  # the error counts are needed now
+        if on and not self.result.checked and self.checker is None:
+            self.ensure_checked()  # the error counts are needed now (the background check follows)
         self.apply_filters()
 
     def apply_filters(self) -> None:
+        self.follow.stop()
         shown = select(
             self.table_rows,
             grade=str(self.grade_box.currentData() or ""),
@@ -309,6 +325,11 @@ class ReviewWindow(QMainWindow):
             descending=self.descending,
         )
         self.model.set_rows(shown)
+        if self.picked is not None:  # the same form stays selected where it now stands
+            place = (self.picked["file"], self.picked["index"])
+            at = next((i for i, row in enumerate(shown) if (row["file"], row["index"]) == place), None)
+            if at is not None:
+                self.view.selectRow(at)
         self.summary.setText(
             f"共 {len(self.result.reports)} 份报告、{len(self.table_rows)} 张表，当前显示 {len(shown)} 张；"
             f"未列入 {len(self.result.refused)} 个文件。双击一行以只读方式查看该报告。"
@@ -321,6 +342,12 @@ class ReviewWindow(QMainWindow):
         order = Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
         self.view.horizontalHeader().setSortIndicator(column, order)
         self.apply_filters()
+
+    def _picked(self) -> None:
+        """Remember the form selected (a filter that hides it for a while does not forget it)."""
+        indexes = self.view.selectionModel().selectedRows()
+        if indexes:
+            self.picked = self.model.rows[indexes[0].row()]
 
     def selected_row(self) -> dict[str, Any] | None:
         indexes = self.view.selectionModel().selectedRows()

@@ -198,3 +198,61 @@ def test_cancelling_the_list_stops_the_worker_processes_and_lists_what_was_read(
     window.rescan()  # read again: the rest is read, the list is whole
     assert not window.result.cancelled and window.model.rowCount() == 15
     window.close()
+
+
+def test_sorting_and_filtering_by_counts_follow_them_as_they_arrive(
+    qtbot: Any, folder: Path, tmp_path: Path
+) -> None:
+    """Sorted by 错误 and showing only forms with errors while the background check runs, the list
+    takes in each report's counts as they arrive, not only when the check is done: stopped after the
+    first report, it shows that report's forms with errors, most errors first, and the selected form
+    stays selected; without the filter the forms not counted yet come after the counted ones."""
+    from PySide6.QtCore import Qt
+
+    from core.paths import user_data_dir
+    from core.review.scan import Index, scan
+
+    window = make_review_window(qtbot, folder)
+    qtbot.waitUntil(lambda: window.checker is None, timeout=120_000)
+    (user_data_dir() / "review-index.sqlite").unlink()  # forget the counts: check again from nothing
+    window.show_result(scan([folder], index=Index(tmp_path / "figures.sqlite"), checks=False))
+    error = next(c for c, (key, _t) in enumerate(COLUMNS) if key == "error")
+    window.sort_by(error)
+    window.sort_by(error)  # most errors first
+    whole = scan([folder], index=Index(tmp_path / "whole.sqlite"), checks=True, workers=1).reports
+    first = whole[0]  # the check reads the files in order: d0 first, then it is stopped
+    with_errors = [i for i, f in enumerate(first["forms"]) if f["problems"]["error"]]
+    assert with_errors and any(f["problems"]["error"] for r in whole[1:] for f in r["forms"])
+    window.view.selectRow(  # a form that stays shown: it has errors
+        next(
+            i
+            for i, r in enumerate(window.model.rows)
+            if (r["file"], r["index"]) == (first["file"], with_errors[-1])
+        )
+    )
+    picked = window.model.rows[window.view.selectionModel().selectedRows()[0].row()]
+    window.start_checking()
+    started = window.checker
+    assert started is not None
+    started.counted.connect(
+        lambda _reports: setattr(started, "stop", True), Qt.ConnectionType.DirectConnection
+    )
+    window.errors_box.setChecked(True)  # while checking: no wait for the whole check
+    assert window.checker is started
+    qtbot.waitUntil(lambda: window.checker is None and not window.follow.isActive(), timeout=120_000)
+    assert "已停止检查" in window.statusBar().currentMessage()
+    shown = [(r["file"], r["index"], r["error"]) for r in window.model.rows]
+    expected = sorted(
+        ((first["file"], i, first["forms"][i]["problems"]["error"]) for i in with_errors), key=lambda t: -t[2]
+    )
+    assert [s[2] for s in shown] == [e[2] for e in expected]
+    assert sorted(shown) == sorted(expected)
+    selected = window.view.selectionModel().selectedRows()
+    assert selected and window.model.rows[selected[0].row()] is picked  # kept through the re-sorting
+    window.errors_box.setChecked(False)
+    errors = [window.model.data(window.model.index(r, error)) for r in range(window.model.rowCount())]
+    counted = len(first["forms"])
+    assert all(e != "" for e in errors[:counted]) and all(e == "" for e in errors[counted:])
+    assert [int(e) for e in errors[:counted]] == sorted((int(e) for e in errors[:counted]), reverse=True)
+    selected = window.view.selectionModel().selectedRows()
+    assert selected and window.model.rows[selected[0].row()] is picked
