@@ -646,9 +646,15 @@ class GridView(QWidget):
             self.fit_columns()
 
     def _remember_place(self) -> None:
-        # When the report is closed or replaced the old form is gone: nothing to remember.
+        # When the report is closed or replaced the old form is gone: nothing to remember. (The form
+        # looked up by its uid where it stood, not by walking every form: three resets a switch.)
         doc, form = self.ctx.doc, self._model.form
-        alive = doc is not None and form is not None and any(f is form for f in doc.report.forms)
+        alive = False
+        if doc is not None and form is not None:
+            try:
+                alive = doc.report.form_by_uid(form.uid) is form
+            except KeyError:
+                alive = False
         self._place = self.selected_rect() if alive else None
 
     def _on_reset(self) -> None:
