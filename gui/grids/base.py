@@ -143,6 +143,7 @@ class GridModel(QAbstractTableModel):
         # Form uid -> its (_painted, _flags, _shown, _problems, overall?) when last shown
         # (``set_form``); forgotten form by form when something it shows may change (``_forget_kept``).
         self._kept: dict[int, tuple[Any, Any, Any, Any, bool]] = {}
+        self._labels: tuple[str, ...] | None = None  # see row_labels
         self.dataChanged.connect(self._forget_cells)
         for signal in (
             self.modelAboutToBeReset,
@@ -264,6 +265,12 @@ class GridModel(QAbstractTableModel):
     def row_label(self, row: int) -> str:
         return str(row + 1)
 
+    def row_labels(self) -> tuple[str, ...]:
+        """Every row's label (what the row header shows), kept until rows come, go or move."""
+        if self._labels is None:
+            self._labels = tuple(self.row_label(r) for r in range(self.rowCount()))
+        return self._labels
+
     def _forget_cells(self, top: QModelIndex, bottom: QModelIndex, roles: Any = None) -> None:
         """dataChanged: what those cells showed must be asked again."""
         left, right = top.column(), bottom.column()
@@ -282,6 +289,7 @@ class GridModel(QAbstractTableModel):
 
     def _forget_all(self, *args: Any) -> None:
         self._painted, self._flags = {}, {}
+        self._labels = None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         row, col = index.row(), index.column()

@@ -480,7 +480,8 @@ class GridView(QWidget):
         return True
 
     def _header_looks(self) -> tuple[tuple[object, ...], tuple[object, ...]]:
-        """What the column header and the row header paint: their titles and section sizes, the
+        """What the column header and the row header paint: their titles and sections (sizes, order,
+        sort indicator: a header's saved state, read in one call instead of one per section), the
         selection (which highlights sections), where they are scrolled, their size and font. A
         header under the mouse (its hovered section) always counts as changed."""
         view, model = self._view, self._model
@@ -491,16 +492,16 @@ class GridView(QWidget):
         shared = (tuple(ranges), current.row(), current.column(), view.hasFocus())
         titles = (
             tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns)),
-            tuple(model.row_label(r) for r in range(model.rowCount())),
+            model.row_labels(),
         )
         looks = [
             (
                 names,
-                tuple(header.sectionSize(i) for i in range(header.count())),
+                header.saveState().data(),
                 header.offset(),
                 header.size().toTuple(),
                 header.font().key(),
-                header.sectionsMoved() or header.isSortIndicatorShown() or header.underMouse() or None,
+                header.underMouse() or None,
                 shared,
             )
             for header, names in zip((view.horizontalHeader(), view.verticalHeader()), titles, strict=True)
