@@ -486,6 +486,19 @@ def size_child(projects: int) -> None:
     settle()
     watch.pauses.clear()
     out["switch"], out["switch_base"] = alternate(SWITCHES, switch_app, switch_base)
+    # the same between the last two projects of the tree (shown before: the last one was typed in
+    # above): what a switch looks up form by form costs most there
+    y, z = projects_[-2].uid, projects_[-1].uid
+    switch_to(y, "switch_last_once")
+    switch_to(z, "switch_last_once")
+
+    def last_app() -> Timing:
+        flip[0] += 1
+        return switch_to((y, z)[flip[0] % 2], "switch_last")
+
+    out["switch_last"] = alternate(SWITCHES, last_app, switch_base)[0]
+    window.tree.select_node(PROJECT_NODE, a)
+    settle()
     fresh = iter(p.uid for p in projects_[2:])  # not shown yet
 
     def first_app() -> Timing:
@@ -704,6 +717,7 @@ def switch_lines(f: dict[str, Any]) -> None:
     print(f"    to the paint:                        {ms(shown.get('switch', []))}")
     print(f"    baseline bare QTableView setModel:   {ms(f['switch_base'])}")
     print(f"      to the paint:                      {ms(shown.get('switch_base', []))}")
+    print(f"    between the last two projects:       {ms(f.get('switch_last', []))}")
     print(f"    the first switch after the edits:    {ms(f['switch_once'])}  (once a process)")
     print(f"      to the paint:                      {ms(shown.get('switch_once', []))}")
     print(f"  switch to a project not shown before:  {ms(f['switch_first'])}  (its rows measured)")
