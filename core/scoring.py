@@ -819,7 +819,7 @@ def form_total(report: Report, form: Form, template: Template) -> Decimal | None
     """Return score_form(report, form, template).total, computing only what the total needs."""
     spec = template.form(form.kind)
     if spec.scored:
-        scores = [effective_score(i, template) for i in form.indicators]
+        scores = effective_scores(form.indicators, template)  # (each row's helpers inlined)
         ex = _execution_part(execution_score(form, spec), spec)
         return _scored_total(ex, scores, form, template.scoring)
     return sheet_total(form, score_sheet_items(report, form, template))

@@ -280,18 +280,25 @@ def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
                 )
 
 
-def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[Problem]:
-    """Run every funds rule of one form."""
+def _funds_alone(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[Problem]:
     yield from check_amounts(ctx)
     yield from check_rates(ctx)
     yield from check_execution_weight(ctx)
     yield from check_sums(ctx, sums)
-    ex = execution_score(ctx.form, ctx.spec)  # once for the three that read it
-    yield from check_score(ctx, ex)
+    yield from check_score(ctx)
+
+
+def _funds_explained(ctx: FormCtx, ex: ExecutionScore) -> Iterator[Problem]:
     yield from check_low_execution(ctx, ex)
     yield from check_adjustment(ctx)
     yield from check_not_done(ctx, ex)
     yield from check_empty_line_rate(ctx)
+
+
+@form_rule(Table.FUNDS, Table.HEADER)
+def check_funds(ctx: FormCtx) -> Iterator[Problem]:
+    """V01–V03: the funds table alone (an indicator or goal edited does not run these again)."""
+    yield from _funds_alone(ctx, computed_sums(ctx.form, ctx.spec))
 
 
 @form_rule(
@@ -304,6 +311,7 @@ def fund_rules(ctx: FormCtx, sums: dict[tuple[str, str], Decimal]) -> Iterator[P
         Table.GOALS: (GOAL.achieved,),
     },
 )
-def check_funds(ctx: FormCtx) -> Iterator[Problem]:
-    """V01–V03, V14, S11, S12, S20: the funds table and what explains it."""
-    yield from fund_rules(ctx, computed_sums(ctx.form, ctx.spec))
+def check_funds_explained(ctx: FormCtx) -> Iterator[Problem]:
+    """V14, S11, S12, S20: the funds table and what explains it (listed right after
+    ``check_funds``: a form's problems come in the order they always did)."""
+    yield from _funds_explained(ctx, execution_score(ctx.form, ctx.spec))
