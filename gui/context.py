@@ -6,6 +6,7 @@ QUndoCommands (gui/commands.py) and listen to the signals here.
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -21,8 +22,10 @@ from core.storage.db import FileGoneError
 from gui.problem_index import ProblemDelta, ProblemIndex
 
 if TYPE_CHECKING:
+    from core.model import Form, Report
     from core.rules import Checker
     from core.scoring import FormScore
+    from core.templates import Template
 
 # A report of more forms than this is checked a few forms per turn of the event loop after it shows.
 CHECK_AT_ONCE = 60
@@ -33,6 +36,15 @@ FULL_CHECK_AFTER = 30
 # automatic collection waits for this many new objects (Python's default, 700, came every few edits).
 IDLE_COLLECT_MS = 250
 YOUNG_OBJECTS = 20_000
+
+
+@functools.cache
+def _score_form() -> Callable[[Report, Form, Template], FormScore]:
+    """core.scoring.score_form, imported when a form is first scored (not before the first paint):
+    once, not by an import statement run on every edit (PySide's import hook is Python)."""
+    from core.scoring import score_form
+
+    return score_form
 
 
 def keep_survivors() -> None:
@@ -483,9 +495,7 @@ class AppContext(QObject):
     def score(self, uid: int) -> FormScore | None:
         """Return core.scoring.FormScore for a form, cached until the next change."""
         if uid not in self._scores and self.doc is not None:
-            from core.scoring import score_form
-
-            self._scores[uid] = score_form(self.doc.report, self.doc.form(uid), self.doc.template)
+            self._scores[uid] = _score_form()(self.doc.report, self.doc.form(uid), self.doc.template)
         return self._scores.get(uid)
 
     def cached_score(self, uid: int) -> FormScore | None:

@@ -94,6 +94,7 @@ class GridDelegate(QStyledItemDelegate):
         self._features: dict[object, object] = {}
         self.editing_index: QPersistentModelIndex | None = None
         self._popups: dict[QObject, QComboBox] = {}
+        self._committing: QWidget | None = None  # the editor whose text is being written (``finish``)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         self.editing_index = QPersistentModelIndex(index)
@@ -135,7 +136,10 @@ class GridDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         """Fill an editor with its cell's text. Qt calls this again when the cell changes while the
         editor is open — which is every commit, just before the editor closes: an editor already
-        holding the text is left as it is (caret and all)."""
+        holding the text is left as it is (caret and all), and the editor Enter or Tab is writing
+        and closing is not asked again (``finish``)."""
+        if editor is self._committing:
+            return
         text = str(index.data(Qt.ItemDataRole.EditRole) or "")
         if editor_text(editor) != text or not text:
             set_editor_text(editor, text)
@@ -240,7 +244,11 @@ class GridDelegate(QStyledItemDelegate):
 
     def finish(self, editor: QWidget, rows: int, columns: int) -> None:
         """Commit the editor, close it, and ask the view to move the current cell."""
-        self.commitData.emit(editor)
+        self._committing = editor
+        try:
+            self.commitData.emit(editor)
+        finally:
+            self._committing = None
         if self._refused(editor):
             return  # the view keeps the editor open with its text and says why
         self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)

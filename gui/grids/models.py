@@ -29,6 +29,14 @@ def _editor(table: Table, key: str) -> str:
     return EDITORS.get(col.kind, LINE)
 
 
+def _at_row(items: list[Any], row: int) -> Any:
+    """The item of ``row`` in a FormScore list (indicators, score_sheet): the list holds one item per
+    row, in row order, so it is looked up by place (each computed cell walked the list)."""
+    if 0 <= row < len(items) and items[row].row == row:
+        return items[row]
+    return next((s for s in items if s.row == row), None)
+
+
 def _printed(key: str) -> str:
     """The stored printed value behind a computed funds column (rate → printed_rate)."""
     return next(c.key for c in schema.columns(Table.FUNDS) if c.interchange == key)
@@ -180,7 +188,7 @@ class IndicatorModel(GridModel):
         if self.columns[col].key != SUGGESTED:
             return None
         score = self.score()
-        found = next((s for s in score.indicators if s.row == row), None) if score is not None else None
+        found = _at_row(score.indicators, row) if score is not None else None
         if found is None:
             return Computed("")
         return Computed(fmt(found.suggested), found.why)
@@ -251,7 +259,7 @@ class ScoreSheetModel(GridModel):
         if self.columns[col].key != SUGGESTED:
             return None
         score = self.score()
-        found = next((s for s in score.score_sheet if s.row == row), None) if score is not None else None
+        found = _at_row(score.score_sheet, row) if score is not None else None
         if found is None or found.suggested is None:
             return Computed("", "此项按评分要点人工评分")
         return Computed(fmt(found.suggested), found.why)
