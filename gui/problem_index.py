@@ -26,10 +26,10 @@ def differing(old: Sequence[Problem], new: Sequence[Problem]) -> tuple[Sequence[
     form's problems in the same order, an edit changing one or two of them (two Counters of every
     problem of the form hashed each of them, field by field, on every keystroke)."""
     first, most = 0, min(len(old), len(new))
-    while first < most and old[first] == new[first]:
+    while first < most and (old[first] is new[first] or old[first] == new[first]):
         first += 1
     last = 0
-    while last < most - first and old[-1 - last] == new[-1 - last]:
+    while last < most - first and (old[-1 - last] is new[-1 - last] or old[-1 - last] == new[-1 - last]):
         last += 1
     return old[first : len(old) - last], new[first : len(new) - last]
 

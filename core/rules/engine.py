@@ -75,6 +75,18 @@ Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
 
 
+def _kept(old: list[Problem] | None, new: list[Problem]) -> list[Problem]:
+    """``new``, each problem ``old`` held already given as that very object. A re-check makes every
+    finding afresh, and the window compares a form's problems after each edit (its copy of them, what
+    changed, each grid's cells): problems found again then compare by identity, at once."""
+    if not old or not new:
+        return new
+    if new == old:
+        return old
+    same = {p: p for p in old}
+    return [same.get(p, p) for p in new]
+
+
 class Checker:
     """Keeps the problems of a report up to date as it changes, by the report's template (the
     object resolved when the report was opened or built; a template switch sets ``template``)."""
@@ -287,7 +299,7 @@ class Checker:
         bucket = self._rows.setdefault(id(form), {})
         for i in rows:
             if 0 <= i < len(form.rows(table)):
-                bucket[(table, i)] = self._check_row(ctx, table, i)
+                bucket[(table, i)] = _kept(bucket.get((table, i)), self._check_row(ctx, table, i))
 
     def _rerun_form(self, form: Form, wanted: Callable[[FormRule], bool]) -> None:
         """Re-run the form rules of ``form`` that ``wanted`` picks."""
@@ -298,7 +310,7 @@ class Checker:
             return
         for k, rule in enumerate(self.rules.forms):
             if wanted(rule):
-                results[k] = list(rule(ctx))
+                results[k] = _kept(results[k], list(rule(ctx)))
 
     def _rerun_report(self, wanted: Callable[[ReportRule], bool]) -> None:
         for k, rule in enumerate(self.rules.reports):
