@@ -48,6 +48,7 @@ class ProblemDelta:
     changed: dict[Key, tuple[Found, Found]] = field(default_factory=dict)
     touched: set[int] | None = None
     _tables: dict[Key, set[str]] = field(default_factory=dict)  # of ``changed``: the tables they point into
+    _middles: dict[Key, tuple[Sequence[Problem], Sequence[Problem]]] = field(default_factory=dict)
 
     def concerns(self, uid: Key, table: str | None = None) -> bool:
         """Return True when the problems of ``uid`` (pointing into its ``table``, when named) may
@@ -63,9 +64,30 @@ class ProblemDelta:
         if tables is None:
             # the lists' differing middles only: hashing each of a form's problems, field by field,
             # for every grid on every keystroke was most of this
-            left, right = differing(*found)
+            left, right = self.middles(uid)
             tables = self._tables[uid] = {p.table for p in set(left).symmetric_difference(right)}
         return table in tables
+
+    def middles(self, uid: Key) -> tuple[Sequence[Problem], Sequence[Problem]]:
+        """The problems of ``uid`` before and after that differ (``differing``; none when unchanged)."""
+        found = self._middles.get(uid)
+        if found is None:
+            old, new = self.changed.get(uid, ((), ()))
+            found = self._middles[uid] = differing(old, new)
+        return found
+
+    def cells(self, uid: Key, table: str) -> set[tuple[int, str]] | None:
+        """The (row, column) cells of ``table`` of form ``uid`` whose problems may have changed: those
+        the differing problems point at, before or after (None: any of them, a new set altogether)."""
+        if self.everything:
+            return None
+        left, right = self.middles(uid)
+        return {
+            (p.row, p.column)
+            for found in (left, right)
+            for p in found
+            if p.table == table and p.row is not None and p.column is not None
+        }
 
     def touches(self, uid: int) -> bool:
         """Return True when the cells (so the score) of ``uid`` may have changed."""

@@ -123,6 +123,8 @@ class GridModel(QAbstractTableModel):
         # narrower than its title: a low or 150 %-scaled window); the others show their title.
         self.title_lines: dict[int, str] = {}
         self._problems: dict[tuple[int, int], list[Any]] = {}
+        self._places_of: list[GridColumn] | None = None  # the columns ``_places_map`` was made for
+        self._places_map: dict[str, list[tuple[int, int]]] = {}
         self._stale = False
         self._computed_dirty = False
         # Cells an edit changed, repainted with those whose problems changed after the re-check that
@@ -529,10 +531,7 @@ class GridModel(QAbstractTableModel):
         out: dict[tuple[int, int], list[Any]] = {}
         if self.uid is None:
             return out
-        places: dict[str, list[tuple[int, int]]] = {}  # problem column -> (grid column, key's rank)
-        for col, column in enumerate(self.columns):
-            for rank, key in enumerate(column.lookup_keys()):
-                places.setdefault(key, []).append((col, rank))
+        places = self._places()  # problem column -> (grid column, key's rank)
         ranked: dict[tuple[int, int], list[tuple[int, Any]]] = {}
         rows = len(self.rows())
         for p in self.ctx.problem_index.of(self.uid):
@@ -544,6 +543,47 @@ class GridModel(QAbstractTableModel):
             found.sort(key=lambda x: x[0])  # stable: a cell lists its keys' problems in key order
             out[cell] = [p for _, p in found]
         return out
+
+    def _places(self) -> dict[str, list[tuple[int, int]]]:
+        """Problem column -> the grid columns showing it, with the key's rank there."""
+        if self._places_of is not self.columns:
+            places: dict[str, list[tuple[int, int]]] = {}
+            for col, column in enumerate(self.columns):
+                for rank, key in enumerate(column.lookup_keys()):
+                    places.setdefault(key, []).append((col, rank))
+            self._places_of, self._places_map = self.columns, places
+        return self._places_map
+
+    def _recollect(self, pairs: set[tuple[int, str]]) -> list[tuple[int, int]]:
+        """Bring the cells that problems at ``pairs`` (row, problem column) point at up to date, as
+        ``_collect_problems`` makes them; return the cells whose problems changed. A re-check after
+        an edit changes a few of a form's problems: the others' cells are left as they are (every
+        cell of the form was collected and compared again on each keystroke)."""
+        places = self._places()
+        targets = {(row, col) for row, key in pairs for col, _rank in places.get(key, ())}
+        if not targets or self.uid is None:
+            return []
+        rows = len(self.rows())
+        ranked: dict[tuple[int, int], list[tuple[int, Any]]] = {}
+        for p in self.ctx.problem_index.of(self.uid):
+            if p.table != self.table or p.row is None or p.column is None or not 0 <= p.row < rows:
+                continue
+            for col, rank in places.get(p.column, ()):
+                if (p.row, col) in targets:
+                    ranked.setdefault((p.row, col), []).append((rank, p))
+        changed = []
+        for cell in targets:
+            found = ranked.get(cell)
+            if found:
+                found.sort(key=lambda x: x[0])  # stable: as _collect_problems orders a cell's problems
+            new = [p for _, p in found] if found else None
+            if self._problems.get(cell) != new:
+                if new:
+                    self._problems[cell] = new
+                else:
+                    self._problems.pop(cell, None)
+                changed.append(cell)
+        return changed
 
     def refresh_problems(self) -> None:
         """After a re-check: repaint the cells the changes since the last one changed (``_due``),
@@ -557,10 +597,14 @@ class GridModel(QAbstractTableModel):
         if self._stale or self.ctx.problem_delta.concerns(self.uid, self.table):
             # (not: uid None, a report-level table such as the 基础数据表, or no form shown; or only
             # problems of the form's other tables changed: this grid shows the same)
+            cells = None if self._stale else self.ctx.problem_delta.cells(self.uid, self.table)
             self._stale = False
-            new = self._collect_problems()
-            old, self._problems = self._problems, new
-            due.update(cell for cell in set(old) | set(new) if old.get(cell) != new.get(cell))
+            if cells is None:
+                new = self._collect_problems()
+                old, self._problems = self._problems, new
+                due.update(cell for cell in set(old) | set(new) if old.get(cell) != new.get(cell))
+            else:
+                due.update(self._recollect(cells))
         if due:
             count = self.rowCount()
             self._emit_cells([cell for cell in due if cell[0] < count])
