@@ -24,7 +24,7 @@ from gui.problem_index import ProblemDelta, ProblemIndex
 if TYPE_CHECKING:
     from core.model import Form, Report
     from core.rules import Checker
-    from core.scoring import FormScore
+    from core.scoring import FormScore, FormSummary
     from core.templates import Template
 
 # A report of more forms than this is checked a few forms per turn of the event loop after it shows.
@@ -45,6 +45,22 @@ def _score_form() -> Callable[[Report, Form, Template], FormScore]:
     from core.scoring import score_form
 
     return score_form
+
+
+@functools.cache
+def _form_summary() -> Callable[[Report, Form, Template], FormSummary]:
+    """core.scoring.form_summary, imported as ``_score_form`` is."""
+    from core.scoring import form_summary
+
+    return form_summary
+
+
+@functools.cache
+def _summary_of() -> Callable[[FormScore], FormSummary]:
+    """core.scoring.summary_of, imported as ``_score_form`` is."""
+    from core.scoring import summary_of
+
+    return summary_of
 
 
 def keep_survivors() -> None:
@@ -253,6 +269,7 @@ class AppContext(QObject):
         self.checker: Checker | None = None
         self._check_later = False  # opened with check_later: start_check makes the checker
         self._scores: dict[int, FormScore] = {}
+        self._summaries: dict[int, FormSummary] = {}  # of forms not scored in full (``summary``)
         # The checker's problems per form, and what the last re-check changed (read by the panels).
         self.problem_index = ProblemIndex()
         self._check_timer = QTimer(self, singleShot=True, interval=0)
@@ -286,6 +303,7 @@ class AppContext(QObject):
         self.undo_stack.clear()
         self.doc = doc
         self._scores.clear()
+        self._summaries.clear()
         self.checker = None
         self._check_later = False
         self._check_timer.stop()
@@ -403,13 +421,16 @@ class AppContext(QObject):
             self._touched = None  # forms come or go, or another template: everything again
         if self._touched is None:
             self._scores.clear()
+            self._summaries.clear()
             return
         if change.form is None:
             return  # the narrative, the report's fields, basic data: no form's score or own rules read it
         self._touched.add(change.form)
         self._scores.pop(change.form, None)
+        self._summaries.pop(change.form, None)
         if overall is not None:
             self._scores.pop(overall.uid, None)  # its 评分表 reads the projects
+            self._summaries.pop(overall.uid, None)
 
     def _emit_problems(self) -> None:
         """Bring the problem index up to date with the checker, then tell the panels."""
@@ -497,6 +518,17 @@ class AppContext(QObject):
         if uid not in self._scores and self.doc is not None:
             self._scores[uid] = _score_form()(self.doc.report, self.doc.form(uid), self.doc.template)
         return self._scores.get(uid)
+
+    def summary(self, uid: int) -> FormSummary | None:
+        """Return a form's indicators' scores, total, grade and 自评预警 (core.scoring.form_summary),
+        cached until the next change: what an edit repaints (建议得分, the status bar) and the tree
+        shows, without the rest of ``score`` (worked out when a grid or an export needs it)."""
+        score = self._scores.get(uid)
+        if score is not None and uid not in self._summaries:
+            self._summaries[uid] = _summary_of()(score)
+        if uid not in self._summaries and self.doc is not None:
+            self._summaries[uid] = _form_summary()(self.doc.report, self.doc.form(uid), self.doc.template)
+        return self._summaries.get(uid)
 
     def cached_score(self, uid: int) -> FormScore | None:
         """Return a form's score when it is already computed (None otherwise)."""

@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         score = None
         if uid is not None and self.ctx.doc is not None:
             try:
-                score = self.ctx.score(uid)
+                score = self.ctx.summary(uid)
             except Exception:  # noqa: BLE001 - a score that cannot be computed is shown as blank
                 score = None
         total = getattr(score, "total", None)

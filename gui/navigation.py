@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -40,6 +40,9 @@ from gui.form_commands import (
     run,
 )
 from gui.viewport import own_viewport
+
+if TYPE_CHECKING:
+    from core.scoring import FormScore, FormSummary
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -302,10 +305,10 @@ class NavModel(QStandardItemModel):
         if uid in self._unscored:
             return None, ""
         try:
-            score = self.ctx.cached_score(uid)
+            score: FormScore | FormSummary | None = self.ctx.cached_score(uid)
             if score is None and uid in self._edited:
-                # the form just edited: its grids need its whole score now anyway, computed once here
-                score = self.ctx.score(uid)
+                # the form just edited: its status bar and grids worked out this already
+                score = self.ctx.summary(uid)
             if score is not None:
                 warning, why = score.warning, score.warning_why
             else:

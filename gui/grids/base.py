@@ -23,7 +23,7 @@ from gui.commands import DocCommand, SetCellsCommand, push
 from gui.context import AppContext
 
 if TYPE_CHECKING:
-    from core.scoring import FormScore
+    from core.scoring import FormScore, FormSummary
 
 log = logging.getLogger(__name__)
 
@@ -500,6 +500,19 @@ class GridModel(QAbstractTableModel):
             return None
         try:
             return self.ctx.score(self.uid)
+        except ImportError:
+            return None
+        except Exception:  # a scoring bug must not break editing
+            log.exception("scoring failed for form %s", self.uid)
+            return None
+
+    def summary(self) -> FormSummary | None:
+        """Return core.scoring's FormSummary for this form (its rows' scores, total, warning), or None
+        when it cannot be computed (as ``score``)."""
+        if self.uid is None:
+            return None
+        try:
+            return self.ctx.summary(self.uid)
         except ImportError:
             return None
         except Exception:  # a scoring bug must not break editing

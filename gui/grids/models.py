@@ -187,7 +187,7 @@ class IndicatorModel(GridModel):
     def computed(self, row: int, col: int) -> Computed | None:
         if self.columns[col].key != SUGGESTED:
             return None
-        score = self.score()
+        score = self.summary()  # (not the whole score: an edit repaints this cell)
         found = _at_row(score.indicators, row) if score is not None else None
         if found is None:
             return Computed("")
