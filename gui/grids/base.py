@@ -610,7 +610,10 @@ class GridModel(QAbstractTableModel):
         if self._stale or self.ctx.problem_delta.concerns(self.uid, self.table):
             # (not: uid None, a report-level table such as the 基础数据表, or no form shown; or only
             # problems of the form's other tables changed: this grid shows the same)
-            cells = None if self._stale else self.ctx.problem_delta.cells(self.uid, self.table)
+            # (a grid that collects its problems its own way — the 基础数据表's, of no form — is
+            # collected again whole)
+            partial = not self._stale and type(self)._collect_problems is GridModel._collect_problems
+            cells = self.ctx.problem_delta.cells(self.uid, self.table) if partial else None
             self._stale = False
             if cells is None:
                 new = self._collect_problems()
