@@ -54,6 +54,11 @@ def test_opening_another_report_frees_the_one_before(qtbot: Any, seed_zpdb: Any)
     del doc
     assert window.files.open_path(seed_zpdb("seed001_guangyuan"))
     qtbot.waitUntil(lambda: not window.ctx.checking, timeout=20000)
-    qtbot.wait(300)  # the steps waiting for a paint (the backup of the report as opened) have run
-    gc.collect()  # frees nothing frozen: the report before must have gone by its reference counts
-    assert [ref() for ref in before] == [None] * 4
+
+    def freed() -> bool:
+        gc.collect()  # frees nothing frozen: the report before must go by its reference counts
+        return [ref() for ref in before] == [None] * 4
+
+    # the steps waiting for a paint (the backup of the report as opened) hold it until they have run:
+    # on a loaded machine that is later than any fixed wait (a fixed 300 ms failed at load 7)
+    qtbot.waitUntil(freed, timeout=10000)
