@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
-
     from gui.main_window import MainWindow
 
 
@@ -169,30 +167,16 @@ def block_numpy() -> None:
 def run_window(path: str | None) -> int:
     """Show the main window with ``path`` (or the last report, the sample the first time); run it."""
     prepare_start()
-    app, window_type = start_app()
-    from gui.app import install_crash_handler
+    from gui.app import create_app, install_crash_handler
+    from gui.main_window import MainWindow
 
+    app = create_app(sys.argv[:1])
     install_crash_handler()
-    window = window_type()
+    window = MainWindow()
     start_window(window, path)
     code = app.exec()
     save_kept()  # the classes of what was opened since (exports, the checker …)
     return code
-
-
-def start_app() -> tuple[QApplication, type[MainWindow]]:
-    """The QApplication, then the window's modules imported while Qt reads the system's fonts on
-    the other core (``gui.app.read_fonts_meanwhile``); returns the application and the window's
-    class, the font list read."""
-    from gui.app import create_app, read_fonts_meanwhile
-
-    app = create_app(sys.argv[:1])
-    fonts_read = read_fonts_meanwhile()
-    try:
-        from gui.main_window import MainWindow
-    finally:
-        fonts_read()
-    return app, MainWindow
 
 
 def start_window(window: MainWindow, path: str | None) -> None:

@@ -66,8 +66,11 @@ def run(kind: str) -> None:
         else:
             window.show()
     else:
-        app, window_type = main.start_app()  # as main.run_window does: the window's modules, fonts read
-        ziping = window_type()
+        from gui.app import create_app
+        from gui.main_window import MainWindow
+
+        app = create_app(sys.argv[:1])
+        ziping = MainWindow()
         spy = Paints(lambda: ziping.ctx.doc is not None)
         ziping.installEventFilter(spy)
         ziping.resize(1366, 728)

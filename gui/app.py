@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -68,27 +67,6 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else [])
     setup_app(app)
     return app
-
-
-def read_fonts_meanwhile() -> Callable[[], None]:
-    """Start Qt reading the system's font list on another thread; return what waits for it to end.
-
-    The first text the window lays out makes Qt read every installed font through fontconfig
-    (its configuration files and caches, then one entry per font: ~5 % of the start's work). Qt
-    does it under its font database's lock, in C++ with Python's lock released, so it runs on the
-    other core while the window's Python modules are imported; the window waits for it before it
-    makes its first widget. Linux only (fontconfig, where it was measured); elsewhere nothing is
-    started. Needs the QApplication.
-    """
-    if not sys.platform.startswith("linux"):
-        return lambda: None
-    import threading
-
-    from PySide6.QtGui import QFontDatabase
-
-    thread = threading.Thread(target=QFontDatabase.families, name="ziping-fonts", daemon=True)
-    thread.start()
-    return thread.join
 
 
 def setup_app(app: QApplication) -> None:

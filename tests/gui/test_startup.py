@@ -132,8 +132,10 @@ import os, sys
 import main
 main.prepare_start()
 from PySide6.QtCore import QEvent, QObject, QTimer
-app, window_type = main.start_app()
-window = window_type()
+from gui.app import create_app
+from gui.main_window import MainWindow
+app = create_app(sys.argv[:1])
+window = MainWindow()
 seen = []
 class Spy(QObject):
     def eventFilter(self, obj, event):
@@ -185,37 +187,6 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         "secrets",
     ):
         assert heavy not in modules, heavy
-
-
-def test_the_fonts_are_read_on_another_thread_while_the_window_modules_are_imported() -> None:
-    """main.start_app, as main.py starts: the application first, the system's font list read on another
-    thread while the window's modules are imported (Linux), that thread over before the window is made."""
-    script = """
-import sys, threading
-import main
-import gui.app
-from PySide6.QtGui import QFontDatabase
-seen = []
-read = gui.app.read_fonts_meanwhile
-def spy():
-    done = read()
-    seen.append(("gui.main_window" in sys.modules, [t.name for t in threading.enumerate()]))
-    return done
-gui.app.read_fonts_meanwhile = spy
-main.prepare_start()
-app, window_type = main.start_app()
-threads = [t.name for t in threading.enumerate()]
-print(seen[0][0], "ziping-fonts" in seen[0][1] or not sys.platform.startswith("linux"))
-print(window_type.__name__, "ziping-fonts" in threads, len(QFontDatabase.families()) > 0)
-"""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    reading, made = out.stdout.strip().splitlines()[-2:]
-    assert reading == "False True"  # started before the window's modules were imported
-    assert made == "MainWindow False True"  # and over once they are: the fonts known
 
 
 def _sizes(window: MainWindow) -> dict[str, tuple[list[int], list[int], int]]:
