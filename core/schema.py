@@ -636,6 +636,14 @@ class Report:
             raise KeyError(f"no form {uid}")
         return forms[at]
 
+    def has_form(self, uid: int) -> bool:
+        """The report holds form ``uid`` (not deleted or undone away); found as ``form_by_uid``."""
+        try:
+            self.form_by_uid(uid)
+        except KeyError:
+            return False
+        return True
+
     def position(self, form: Form) -> int:
         """Where ``form`` (this very object) stands in ``forms``. Not ``forms.index``: that compares
         forms field by field, their rows too, which reads every form before it left unread."""

@@ -439,13 +439,7 @@ class MainWindow(QMainWindow):
 
     def _form_exists(self, uid: int) -> bool:
         doc = self.ctx.doc
-        if doc is None:
-            return False
-        try:
-            doc.report.form_by_uid(uid)
-        except KeyError:
-            return False
-        return True
+        return doc is not None and doc.report.has_form(uid)
 
     def redo(self) -> None:
         self.ctx.undo_stack.redo()

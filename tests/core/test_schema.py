@@ -196,6 +196,7 @@ def test_a_form_is_found_by_uid_after_forms_come_go_and_move(tmp_path: Path) -> 
         for form in list(report.forms):
             assert report.form_by_uid(form.uid) is walked(form.uid)
         for uid in (first.uid, 999):
+            assert report.has_form(uid) == (walked(uid) is not None)
             if walked(uid) is None:
                 with pytest.raises(KeyError):
                     report.form_by_uid(uid)
