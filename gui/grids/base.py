@@ -8,9 +8,9 @@ come from core (the checker and core.scoring); the model only maps them to roles
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.scoring import FormScore, FormSummary
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[int, int, str]  # (row, column index, text)
@@ -496,23 +497,19 @@ class GridModel(QAbstractTableModel):
     # ---- roles -------------------------------------------------------------------
     def score(self) -> FormScore | None:
         """Return core.scoring's FormScore for this form, or None when it cannot be computed."""
-        if self.uid is None:
-            return None
-        try:
-            return self.ctx.score(self.uid)
-        except ImportError:
-            return None
-        except Exception:  # a scoring bug must not break editing
-            log.exception("scoring failed for form %s", self.uid)
-            return None
+        return self._scored(self.ctx.score)
 
     def summary(self) -> FormSummary | None:
         """Return core.scoring's FormSummary for this form (its rows' scores, total, warning), or None
         when it cannot be computed (as ``score``)."""
+        return self._scored(self.ctx.summary)
+
+    def _scored(self, compute: Callable[[int], _T]) -> _T | None:
+        """``compute`` of this form; None without a form, or when scoring fails (logged)."""
         if self.uid is None:
             return None
         try:
-            return self.ctx.summary(self.uid)
+            return compute(self.uid)
         except ImportError:
             return None
         except Exception:  # a scoring bug must not break editing
