@@ -25,6 +25,7 @@ from gui.context import AppContext
 from gui.editors.form_editor import FormEditor
 from gui.file_ops import FileOps
 from gui.files import is_sample
+from gui.grids.delegates import CELL_IMAGES
 from gui.navigation import (
     ANALYSIS_NODE,
     BASIC_NODE,
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         # their first use of QStyle is not on the way to the first paint
         self.after_first_paint(lambda: self.after_paint(self.actions_.load_icons))
         self.after_first_paint(lambda: self.after_paint(complete_icon))  # its SVG icon (QtSvg) too
+        self.after_first_paint(lambda: self.after_paint(CELL_IMAGES.start))  # (QStyle's enums too)
         self.tree = NavTree(self.ctx, self)
         self.editors = QStackedWidget(self)
         # The form editor shows first (a report opens on its 部门整体支出); the others are made the

@@ -8,6 +8,7 @@ line in a long cell, Esc cancels.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -15,11 +16,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QKeyEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QComboBox,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -39,6 +42,58 @@ LONG_EDITOR_LINES = 5
 ALIGNMENTS = {a: Qt.AlignmentFlag(a) for a in (LEFT, RIGHT)}
 HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 NO_BRUSH = QBrush()
+CELL_IMAGE_BYTES = 16 * 1024 * 1024  # the cells' images kept (a screen of cells is ~3 MB)
+SEEN_KEPT = 8192  # cells painted once remembered before starting afresh
+
+
+class CellImages:
+    """Images of grid cells as Qt painted them, by everything that decides their pixels (the
+    delegate's ``paint``): a project shown again, or cells that look alike in another project
+    (一级/二级 names, scores, empty cells), are drawn from them. A cell's image is made the second
+    time it is painted: a text painted once (the old value of a cell being typed in) costs
+    nothing more. At most CELL_IMAGE_BYTES are kept; then they start afresh.
+
+    Off until ``start`` (the window's turn after its first paint): a cell's state is a QStyle
+    flag, and making QStyle's enums (12 ms) is not on the way to the first paint."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.focus = 0  # QStyle's State_HasFocus
+        self.row_panel: Any = None  # QStyle's PE_PanelItemViewRow
+        self.kept: dict[tuple[object, ...], tuple[QPixmap, object, object]] = {}
+        self.bytes = 0
+        self._seen: set[tuple[object, ...]] = set()
+
+    def second_sight(self, key: tuple[object, ...]) -> bool:
+        """True when ``key`` was painted before (else it is noted)."""
+        if key in self._seen:
+            return True
+        if len(self._seen) >= SEEN_KEPT:
+            self._seen.clear()
+        self._seen.add(key)
+        return False
+
+    def keep(self, key: tuple[object, ...], image: QPixmap, background: object, foreground: object) -> None:
+        """Keep an image with the brushes it was painted with (the key holds their ids)."""
+        size = image.width() * image.height() * 4
+        if self.bytes + size > CELL_IMAGE_BYTES:
+            self.clear()
+        self.kept[key] = (image, background, foreground)
+        self.bytes += size
+
+    def clear(self) -> None:
+        self.kept, self.bytes = {}, 0
+        self._seen.clear()
+
+    def start(self) -> None:
+        from PySide6.QtWidgets import QStyle
+
+        self.focus = QStyle.StateFlag.State_HasFocus.value
+        self.row_panel = QStyle.PrimitiveElement.PE_PanelItemViewRow
+        self.on = True
+
+
+CELL_IMAGES = CellImages()
 
 
 def _column(index: Index) -> GridColumn | None:
@@ -95,6 +150,70 @@ class GridDelegate(QStyledItemDelegate):
         self.editing_index: QPersistentModelIndex | None = None
         self._popups: dict[QObject, QComboBox] = {}
         self._committing: QWidget | None = None  # the editor whose text is being written (``finish``)
+        self.images = CELL_IMAGES  # (shared by every grid; tests turn it off for Qt's own drawing)
+        self._frame: tuple[object, ...] | None = None  # what the cells of the paint under way share
+        self._fill = QColor()
+        self._view: QTableView | None = None
+
+    def begin_paint(self, view: QTableView, port: QWidget) -> None:
+        """The view is about to paint its cells (``GridTable.paintEvent``): note what they all share
+        (palette, font, style, the viewport's colour under them), or that Qt draws them directly —
+        no images kept, or a device pixel ratio other than 1 (a cell's image would be placed at
+        fractions of a pixel at 125 %/150 % Windows scaling)."""
+        if not self.images.on or port.devicePixelRatioF() != 1.0:
+            self._frame = None
+            return
+        self._view = view
+        self._frame = (
+            view.palette().cacheKey(),
+            view.font().key(),
+            id(view.style()),
+            view.layoutDirection(),
+            view.wordWrap(),  # (a cell's option features: the view's, and HasDisplay)
+            view.alternatingRowColors(),
+            view.textElideMode(),
+        )
+        self._fill = port.palette().color(port.backgroundRole())
+
+    def end_paint(self) -> None:
+        self._frame = None
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Paint a cell as Qt does, or the image of it Qt painted the last time the same cell
+        (text, colours, alignment, size, state, palette, font) was painted twice (``CellImages``):
+        laying out and shaping each cell's text, twice per cell, was most of a switch's painting.
+        The current cell (its focus frame is drawn with anti-aliased corners) is always painted."""
+        frame = self._frame
+        model = index.model()
+        style = model.paint_roles(index) if frame is not None and isinstance(model, GridModel) else None
+        state = option.state._value_  # (an int: a Qt flag's & and hash are Python calls, µs each)
+        if style is None or state & self.images.focus:
+            super().paint(painter, option, index)
+            return
+        rect = option.rect
+        text, background, foreground, alignment = style
+        width, height = rect.width(), rect.height()
+        images = self.images
+        key = (text, id(background), id(foreground), alignment, width, height, state, frame)
+        found = images.kept.get(key)
+        if found is not None and found[1] is background and found[2] is foreground:
+            painter.drawPixmap(rect.x(), rect.y(), found[0])
+            return
+        if not images.second_sight(key):  # painted once only (an edited cell's old text): not kept
+            super().paint(painter, option, index)
+            return
+        image = QPixmap(width, height)
+        image.fill(self._fill)  # the viewport's own background, under the row and the cell
+        local = QStyleOptionViewItem(option)
+        local.rect = QRect(0, 0, width, height)
+        on = QPainter(image)
+        view = self._view
+        assert view is not None
+        view.style().drawPrimitive(images.row_panel, local, on, view)
+        super().paint(on, local, index)
+        on.end()
+        images.keep(key, image, background, foreground)
+        painter.drawPixmap(rect.x(), rect.y(), image)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         self.editing_index = QPersistentModelIndex(index)

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
 )
@@ -160,6 +161,14 @@ class GridTable(QTableView):
         self._font, self._key = self.font(), self.font().key()
         self._closing_editor = False
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        delegate = self.grid._delegate
+        delegate.begin_paint(self, self.viewport())
+        try:
+            super().paintEvent(event)
+        finally:
+            delegate.end_paint()
 
     def is_editing(self) -> bool:
         return self.state() == QAbstractItemView.State.EditingState
