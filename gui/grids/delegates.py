@@ -8,7 +8,7 @@ line in a long cell, Esc cancels.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -154,16 +154,18 @@ class GridDelegate(QStyledItemDelegate):
         self._frame: tuple[object, ...] | None = None  # what the cells of the paint under way share
         self._fill = QColor()
         self._view: QTableView | None = None
+        self._model: GridModel | None = None  # the view's, while it paints with images
 
     def begin_paint(self, view: QTableView, port: QWidget) -> None:
         """The view is about to paint its cells (``GridTable.paintEvent``): note what they all share
         (palette, font, style, the viewport's colour under them), or that Qt draws them directly —
         no images kept, or a device pixel ratio other than 1 (a cell's image would be placed at
         fractions of a pixel at 125 %/150 % Windows scaling)."""
-        if not self.images.on or port.devicePixelRatioF() != 1.0:
-            self._frame = None
+        model = view.model()
+        if not self.images.on or port.devicePixelRatioF() != 1.0 or not isinstance(model, GridModel):
+            self._frame = self._model = None
             return
-        self._view = view
+        self._view, self._model = view, model
         self._frame = (
             view.palette().cacheKey(),
             view.font().key(),
@@ -176,28 +178,29 @@ class GridDelegate(QStyledItemDelegate):
         self._fill = port.palette().color(port.backgroundRole())
 
     def end_paint(self) -> None:
-        self._frame = None
+        self._frame = self._model = None
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         """Paint a cell as Qt does, or the image of it Qt painted the last time the same cell
         (text, colours, alignment, size, state, palette, font) was painted twice (``CellImages``):
         laying out and shaping each cell's text, twice per cell, was most of a switch's painting.
         The current cell (its focus frame is drawn with anti-aliased corners) is always painted."""
-        frame = self._frame
-        model = index.model()
-        style = model.paint_roles(index) if frame is not None and isinstance(model, GridModel) else None
-        state = option.state._value_  # (an int: a Qt flag's & and hash are Python calls, µs each)
-        if style is None or state & self.images.focus:
+        model = self._model  # (the view's: every index it paints is of it)
+        style = model.paint_roles(index) if model is not None else None
+        if style is None:
             super().paint(painter, option, index)
             return
-        rect = option.rect
-        text, background, foreground, alignment = style
-        width, height = rect.width(), rect.height()
         images = self.images
-        key = (text, id(background), id(foreground), alignment, width, height, state, frame)
+        state = option.state._value_  # (an int: a Qt flag's & and hash are Python calls, µs each)
+        if state & images.focus:
+            super().paint(painter, option, index)
+            return
+        x, y, width, height = cast(tuple[int, int, int, int], option.rect.getRect())
+        text, background, foreground, alignment = style
+        key = (text, id(background), id(foreground), alignment, width, height, state, self._frame)
         found = images.kept.get(key)
         if found is not None and found[1] is background and found[2] is foreground:
-            painter.drawPixmap(rect.x(), rect.y(), found[0])
+            painter.drawPixmap(x, y, found[0])
             return
         if not images.second_sight(key):  # painted once only (an edited cell's old text): not kept
             super().paint(painter, option, index)
@@ -213,7 +216,7 @@ class GridDelegate(QStyledItemDelegate):
         super().paint(on, local, index)
         on.end()
         images.keep(key, image, background, foreground)
-        painter.drawPixmap(rect.x(), rect.y(), image)
+        painter.drawPixmap(x, y, image)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         self.editing_index = QPersistentModelIndex(index)

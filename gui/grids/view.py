@@ -115,20 +115,25 @@ def header_setup(header: QHeaderView) -> None:
 
 
 class GridHeader(QHeaderView):
-    """A grid's column titles, whose size hint is kept by the titles shown and the font: Qt worked it
-    out again after every reset and resized column (asking the model a dozen roles of each title),
-    twice for every project shown, a tenth of a switch."""
+    """A grid's column titles or row labels, whose size hint is kept by the titles (labels) shown and
+    the font: Qt worked it out again after every reset and resized column (asking the model a dozen
+    roles of each title or label), for every grid of every project shown (the row labels' third of
+    them: a twentieth of a switch)."""
 
-    def __init__(self, parent: QTableView) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
+    def __init__(self, parent: QTableView, orientation: Qt.Orientation = Qt.Orientation.Horizontal) -> None:
+        super().__init__(orientation, parent)
         header_setup(self)
+        self._rows = orientation == Qt.Orientation.Vertical
         self._hints: dict[tuple[object, ...], QSize] = {}
 
     def sizeHint(self) -> QSize:
         model = self.model()
         if not isinstance(model, GridModel) or not model.columns or self.isSortIndicatorShown():
             return super().sizeHint()
-        titles = tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns))
+        if self._rows:
+            titles: tuple[str, ...] = model.row_labels()
+        else:
+            titles = tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns))
         key = (titles, self.font().key(), self.hiddenSectionCount())
         hint = self._hints.get(key)
         if hint is None:
@@ -149,9 +154,7 @@ class GridTable(QTableView):
         # (what changed repaints itself: the cells, the row numbers when their heights moved).
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self.setHorizontalHeader(GridHeader(self))
-        rows = QHeaderView(Qt.Orientation.Vertical, self)
-        header_setup(rows)
-        self.setVerticalHeader(rows)
+        self.setVerticalHeader(GridHeader(self, Qt.Orientation.Vertical))
         self.grid = grid
         self.refused_editor: QWidget | None = None
         self._one_line: dict[str, int] = {}  # font key -> the height of a one-line row
@@ -393,6 +396,7 @@ class GridView(QWidget):
         self._row_fit_timer.timeout.connect(self._fit_rows)
         self._fitted_width = 0
         self._widths: dict[tuple[object, ...], list[int]] = {}  # see _column_widths
+        self._title_lines: dict[tuple[object, ...], dict[int, str]] = {}  # see _wrap_titles
         # Form uid -> (what its rows were sized for: font, column widths, row count; each row's
         # height): showing a project again sets its rows' heights instead of measuring every cell.
         # A change to the form forgets its heights (its text may wrap differently).
@@ -589,16 +593,23 @@ class GridView(QWidget):
 
     def _wrap_titles(self, widths: list[int]) -> None:
         """Break the titles of columns narrower than their title into lines (the header grows a
-        line): at 150 % scaling the 评分表's 评分要点及评分标准 showed the middle of its title."""
+        line): at 150 % scaling the 评分表's 评分要点及评分标准 showed the middle of its title. Kept by
+        titles, widths and font (each switch measured every title again)."""
         header = self._view.horizontalHeader()
-        metrics = header.fontMetrics()
-        lines: dict[int, str] = {}
-        for i, (column, width) in enumerate(zip(self._model.columns, widths, strict=False)):
-            title = column.title
-            if "\n" not in title and metrics.horizontalAdvance(title) + TITLE_SLACK > width:
-                lines[i] = wrap_title(title, metrics.horizontalAdvance, width - TITLE_SLACK)
+        titles = tuple(column.title for column in self._model.columns)
+        key = (titles, tuple(widths), header.font().key())
+        lines = self._title_lines.get(key)
+        if lines is None:
+            metrics = header.fontMetrics()
+            lines = {}
+            for i, (title, width) in enumerate(zip(titles, widths, strict=False)):
+                if "\n" not in title and metrics.horizontalAdvance(title) + TITLE_SLACK > width:
+                    lines[i] = wrap_title(title, metrics.horizontalAdvance, width - TITLE_SLACK)
+            if len(self._title_lines) >= 64:
+                self._title_lines.clear()
+            self._title_lines[key] = lines
         if lines != self._model.title_lines:
-            self._model.title_lines = lines
+            self._model.title_lines = dict(lines)  # (the kept one stays as it is)
             count = self._model.columnCount()
             if count:
                 self._model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, count - 1)
