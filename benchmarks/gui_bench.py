@@ -443,8 +443,8 @@ def size_child(projects: int) -> None:
         return
 
     # -- project switch ----------------------------------------------------------------------------
-    pause()  # the user stops typing: the idle collection runs (timed: "between")
-    other_model = bare_table(25, 10)[1]
+    other_model = bare_table(25, 10)[1]  # (the baseline's second model; its view's window shown)
+    pause()  # the user stops typing: the idle collection runs (timed: "between"); that window painted
     models_ = [bmodel, other_model]
     flip = [0]
 
