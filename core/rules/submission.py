@@ -230,8 +230,20 @@ def submission_form(ctx: FormCtx) -> Iterator[Problem]:
         + (ind.weight, ind.not_applicable)
         for ind in ctx.form.indicators
     )
-    for rule, message, row, column in ctx.template.memo(_form_findings, 1 << 12)(ctx.form.kind, rows):
-        yield ctx.problem(rule, message, INDICATORS, row, column)
+    found = ctx.template.memo(_form_findings, 1 << 12)(ctx.form.kind, rows)
+    # The Problems too are kept, by the findings and the form they are of: an edit of a 实际完成值 finds
+    # the very same findings again, and made a form's dozen Problems afresh, each then compared with
+    # the one it replaced (gui: every keystroke). Problems are frozen: shared, they are the same.
+    memo = ctx.template.memo_dict("submission_form.problems")
+    key = (found, ctx.form.uid, ctx.form.name)
+    problems = memo.get(key)
+    if problems is None:
+        if len(memo) >= 1 << 12:
+            memo.clear()
+        problems = memo[key] = tuple(
+            ctx.problem(rule, message, INDICATORS, row, column) for rule, message, row, column in found
+        )
+    yield from problems
 
 
 FormRow = tuple[bool, str, str, str, bool]  # exported, 三级, 二级, 分值, 不适用

@@ -89,3 +89,36 @@ def test_rows_alike_but_for_the_name_keep_their_own_names(seed_zpdb) -> None:  #
 def test_quick_name_target_test_finds_what_the_s02_pattern_finds(name: str) -> None:
     found = indicators.NAME_TARGET_RE.search(name) is not None
     assert (indicators._NAME_TARGET_ANYWHERE.search(name) is not None) == found
+
+
+def test_form_findings_found_again_are_the_problems_found_before(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    """The 一体化 form rule's problems (Y05: a 三级 name repeated) found again after an edit elsewhere
+    in the form are the very objects found before (the window compares a form's problems after each
+    keystroke: same objects compare at once); a renamed form's problems carry its new name; and
+    everything equals a full check."""
+    doc = Document.open(seed_zpdb("seed004_yiyang"))
+    try:
+        checker = Checker(doc.report, doc.template)
+        doc.subscribe(checker.apply)
+        form = doc.report.projects[0]
+
+        def repeated() -> list[object]:
+            return [p for p in checker.own_problems(form) if p.rule == "Y05"]
+
+        assert not repeated()
+        doc.set_cell(form.uid, "indicators", 1, "level3", form.indicators[0].level3)
+        before = repeated()
+        assert before and all(p.form == form.name for p in before)  # type: ignore[attr-defined]
+        doc.set_cell(form.uid, "indicators", 2, "actual", "99%")
+        after = repeated()
+        assert after == before and all(a is b for a, b in zip(after, before, strict=True))
+        rule = next(r for r in checker.rules.forms if r.check.__name__ == "submission_form")
+        again = list(rule(checker._ctx(form)))  # the rule itself, run again: no new Problem made
+        assert again and all(any(p is q for q in before) for p in again if p.rule == "Y05")
+        _same(checker, doc.report)
+        doc.set_form_field(form.uid, "name", "改名后的项目")
+        renamed = repeated()
+        assert len(renamed) == len(before) and all(p.form == "改名后的项目" for p in renamed)  # type: ignore[attr-defined]
+        _same(checker, doc.report)
+    finally:
+        doc.close()
