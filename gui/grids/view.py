@@ -114,11 +114,30 @@ def header_setup(header: QHeaderView) -> None:
     port.setBackgroundRole(QPalette.ColorRole.Button)
 
 
+def _sections(selection: QItemSelection, horizontal: bool) -> set[int]:
+    """The columns (``horizontal``) or rows a selection's ranges span."""
+    out: set[int] = set()
+    for i in range(selection.size()):
+        part = selection.at(i)
+        first, last = (part.left(), part.right()) if horizontal else (part.top(), part.bottom())
+        out.update(range(first, last + 1))
+    return out
+
+
 class GridHeader(QHeaderView):
     """A grid's column titles or row labels, whose size hint is kept by the titles (labels) shown and
     the font: Qt worked it out again after every reset and resized column (asking the model a dozen
     roles of each title or label), for every grid of every project shown (the row labels' third of
-    them: a twentieth of a switch)."""
+    them: a twentieth of a switch).
+
+    Its sections repaint on a selection change only when their highlight may change. A section is
+    highlighted when the selection reaches into it, and drawn pressed when its whole column (row) is
+    selected; Qt repainted every section the selected or deselected cells lie in — so Enter, moving
+    the cursor down a column, repainted that column's title, which looks the same before and after
+    (a third of an edit's header painting, each section asking the model a dozen Python calls). When
+    the cells selected and those deselected span the same sections, none of them changes: each held
+    a selected cell before (one deselected now) and holds one after (one just selected), and none
+    was or is selected whole (one of its cells was not selected before, another is not now)."""
 
     def __init__(self, parent: QTableView, orientation: Qt.Orientation = Qt.Orientation.Horizontal) -> None:
         super().__init__(orientation, parent)
@@ -141,6 +160,19 @@ class GridHeader(QHeaderView):
                 self._hints.clear()
             hint = self._hints[key] = super().sizeHint()
         return QSize(hint)
+
+    def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        if selected.size() == 1 == deselected.size():  # a move of the cursor: one cell for another
+            now, before = selected.at(0), deselected.at(0)
+            if self._rows:
+                same = now.top() == before.top() and now.bottom() == before.bottom()
+            else:
+                same = now.left() == before.left() and now.right() == before.right()
+        else:
+            same = _sections(selected, not self._rows) == _sections(deselected, not self._rows)
+        if not same:
+            super().selectionChanged(selected, deselected)
+        # (else every section looks as it did: above)
 
 
 class GridTable(QTableView):

@@ -6,11 +6,12 @@ of an edit's time. Driven with real key events in an active window (focus events
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPaintEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHeaderView
 
 from gui.grids.delegates import input_target
 from gui.navigation import OVERALL_NODE, PROJECT_NODE
@@ -253,3 +254,76 @@ def differing_pixels(one: QImage, other: QImage) -> list[tuple[int, int]]:
         if row_a != row_b:
             found += [(x // 4, y) for x in range(one.width() * 4) if abs(row_a[x] - row_b[x]) > 8]
     return found
+
+
+def test_the_headers_show_the_selection_as_a_fresh_paint_does(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    """The row numbers and column titles highlight the sections the selection reaches into (a whole
+    selected column or row drawn pressed) and repaint only the sections whose look changes: Enter,
+    moving down a column, repaints the two row numbers and not the column's title. After every step
+    — typing and Enter, Tab, Shift+arrows, a click on a column title and on a row number, arrows —
+    the grid on screen (the window's backing store) is, pixel for pixel, a fresh paint of it."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    pick_project(window, "业务工作经费")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = grid(window, "indicatorGrid")
+    model = view.model()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    page = window.form_editor
+    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
+    titles, numbers = view.horizontalHeader(), view.verticalHeader()
+    col = column_of(view, "actual")
+
+    def on_screen_as_painted(step: str) -> None:
+        for _ in range(3):
+            QApplication.processEvents()
+        shown = view.visibleRegion().boundingRect()
+        area = QRect(view.mapTo(window, shown.topLeft()), shown.size())
+        screen = QApplication.primaryScreen().grabWindow(window.winId()).toImage().copy(area)
+        fresh = window.grab(area).toImage()
+        assert not differing_pixels(screen, fresh), f"{step}: the grid on screen is not a fresh paint"
+
+    def key(code: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        qtbot.keyClick(view, code, modifiers)
+
+    def click(header: QHeaderView, section: int) -> None:
+        at = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+        point = QPoint(at, header.height() // 2) if header is titles else QPoint(header.width() // 2, at)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+    on_screen_as_painted("shown")
+    for row in range(3):
+        view.setCurrentIndex(model.index(row, col))
+        commit_text(view, f"{row + 5}人")
+        editor = view.indexWidget(view.currentIndex())
+        assert editor is not None
+        on_screen_as_painted(f"typing in row {row}")
+        spies = {header: Paints() for header in (titles, numbers)}
+        for header, spy in spies.items():
+            header.viewport().installEventFilter(spy)
+        qtbot.keyClick(input_target(editor), Qt.Key.Key_Return)
+        QApplication.processEvents()
+        for header, spy in spies.items():
+            header.viewport().removeEventFilter(spy)
+        assert view.currentIndex().row() == row + 1 and model.index(row, col).data() == f"{row + 5}人"
+        assert spies[numbers].rects, "the highlighted row number moved: repainted"
+        assert not spies[titles].rects, "the column's title looks the same: not repainted"
+        on_screen_as_painted(f"Enter in row {row}")
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("Tab", lambda: key(Qt.Key.Key_Tab)),
+        ("Shift+Down", lambda: key(Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)),
+        ("Shift+Right", lambda: key(Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)),
+        ("Up", lambda: key(Qt.Key.Key_Up)),
+        ("a column title", lambda: click(titles, col)),
+        ("Down", lambda: key(Qt.Key.Key_Down)),
+        ("a row number", lambda: click(numbers, 2)),
+        ("Shift+Down after it", lambda: key(Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)),
+        ("Left", lambda: key(Qt.Key.Key_Left)),
+        ("Enter", lambda: key(Qt.Key.Key_Return)),
+    ]
+    for name, step in steps:
+        step()
+        on_screen_as_painted(name)
+    assert view.selectionModel().selectedIndexes(), "the steps did select cells"
