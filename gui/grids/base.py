@@ -147,7 +147,10 @@ class GridModel(QAbstractTableModel):
         # (``set_form``); forgotten form by form when something it shows may change (``_forget_kept``).
         self._kept: dict[int, tuple[Any, Any, Any, Any, bool]] = {}
         self._labels: tuple[str, ...] | None = None  # see row_labels
-        self.dataChanged.connect(self._forget_cells)
+        # Called with (top, left, bottom, right) for every block of cells told changed (``tell_cells``),
+        # before the views hear of it: plain calls, where each Python slot of dataChanged cost a
+        # round trip through Qt (two model indexes made into Python objects) per cell an edit repaints.
+        self.cell_listeners: list[Callable[[int, int, int, int], None]] = []
         for signal in (
             self.modelAboutToBeReset,
             self.modelReset,
@@ -274,14 +277,24 @@ class GridModel(QAbstractTableModel):
             self._labels = tuple(self.row_label(r) for r in range(self.rowCount()))
         return self._labels
 
-    def _forget_cells(self, top: QModelIndex, bottom: QModelIndex, roles: Any = None) -> None:
-        """dataChanged: what those cells showed must be asked again."""
-        left, right = top.column(), bottom.column()
+    def tell_cells(self, top: int, left: int, bottom: int, right: int) -> None:
+        """The cells from (top, left) to (bottom, right), all of this model, changed: what they showed
+        is forgotten, the ``cell_listeners`` told, then the views (dataChanged). Every change of cells
+        is told this way (the caches would otherwise keep what they showed)."""
+        self._forget_cells(top, left, bottom, right)
+        for listener in self.cell_listeners:
+            listener(top, left, bottom, right)
+        first = self.createIndex(top, left)
+        last = first if top == bottom and left == right else self.createIndex(bottom, right)
+        self.dataChanged.emit(first, last)
+
+    def _forget_cells(self, top: int, left: int, bottom: int, right: int) -> None:
+        """What those cells showed must be asked again."""
         whole = left == 0 and right >= len(self.columns) - 1
         for cache in (self._painted, self._flags):
             if not cache:
                 continue
-            for row in range(top.row(), bottom.row() + 1):
+            for row in range(top, bottom + 1):
                 if whole:
                     cache.pop(row, None)
                     continue
@@ -470,7 +483,7 @@ class GridModel(QAbstractTableModel):
         for row, col, text, why in bad:
             if row < self.rowCount():
                 self.rejected[(row, col)] = (text, why)
-                self.dataChanged.emit(self.index(row, col), self.index(row, col))
+                self.tell_cells(row, col, row, col)
         if bad:
             row, col, text, why = bad[0]
             more = f"（另有 {len(bad) - 1} 个单元格同样未写入，已标红）" if len(bad) > 1 else "（已标红）"
@@ -680,8 +693,7 @@ class GridModel(QAbstractTableModel):
         else one range per run of rows changed in the same columns (a pasted block: one)."""
         if len(cells) <= FEW_CELLS:
             for row, col in sorted(set(cells)):
-                index = self.index(row, col)
-                self.dataChanged.emit(index, index)
+                self.tell_cells(row, col, row, col)
             return
         spans: dict[int, tuple[int, int]] = {}
         for r, c in cells:
@@ -694,7 +706,7 @@ class GridModel(QAbstractTableModel):
             else:
                 runs.append((row, row, spans[row]))
         for first, last, (left, right) in runs:
-            self.dataChanged.emit(self.index(first, left), self.index(last, right))
+            self.tell_cells(first, left, last, right)
 
     def _on_forms_changed(self) -> None:
         """A form was added, removed or restored: follow ours (undo of a delete makes a new object)."""

@@ -127,4 +127,4 @@ class BasicDataModel(GridModel):
         last = len(self.columns) - 1
         for row in rows:
             if row < self.rowCount():
-                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                self.tell_cells(row, 0, row, last)

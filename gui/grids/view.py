@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelection,
     QItemSelectionModel,
-    QModelIndex,
     QPoint,
     QRect,
     QSize,
@@ -442,7 +441,7 @@ class GridView(QWidget):
         self._place: tuple[int, int, int, int] | None = None
         self._model.modelAboutToBeReset.connect(self._remember_place)
         self._model.modelReset.connect(self._on_reset)
-        self._model.dataChanged.connect(self._on_data_changed)
+        self._model.cell_listeners.append(self._on_cells_changed)
 
     def _setup_view(self) -> None:
         view = self._view
@@ -717,15 +716,15 @@ class GridView(QWidget):
         self._place = None
         self._resize_timer.start()
 
-    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
+    def _on_cells_changed(self, top: int, left: int, bottom: int, right: int) -> None:
         """Fit the height of rows whose text cells changed (not for computed cells or amounts: numbers
         stay on one line), once each on the next turn of the event loop: a pasted row changes
         several times in one paste."""
         if self._resize_timer.isActive():
             return  # every row is sized on this turn anyway (rows came or went: a paste that adds rows)
-        columns = self._model.columns[top.column() : bottom.column() + 1]
+        columns = self._model.columns[left : right + 1]
         if any(not (c.computed or c.editor in ("amount", "none")) for c in columns):  # text may wrap
-            self._unfitted_rows.update(range(top.row(), bottom.row() + 1))
+            self._unfitted_rows.update(range(top, bottom + 1))
             self._row_fit_timer.start()
 
     def _resize_all(self) -> None:
