@@ -587,9 +587,11 @@ class GridModel(QAbstractTableModel):
         if not targets or self.uid is None:
             return []
         rows = len(self.rows())
+        wanted = {row for row, _col in targets if 0 <= row < rows}  # most of a form's problems are elsewhere
+        table = self.table
         ranked: dict[tuple[int, int], list[tuple[int, Any]]] = {}
         for p in self.ctx.problem_index.of(self.uid):
-            if p.table != self.table or p.row is None or p.column is None or not 0 <= p.row < rows:
+            if p.row not in wanted or p.table != table or p.column is None:
                 continue
             for col, rank in places.get(p.column, ()):
                 if (p.row, col) in targets:
