@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -20,7 +20,18 @@ from core.model import Form, FundRow, Indicator, Report, ScoreItem
 from core.numbers import ONE, ZERO, fmt, fmt_percent, q, try_amount
 from core.schema import FUND, HEAD, IND, OVERALL
 from core.templates import FormSpec, Scoring, Template
-from core.values import Attainment, Comparison, Kind, Value, compare, parse_value
+from core.values import (
+    _NEGATED,
+    Attainment,
+    Comparison,
+    Kind,
+    Value,
+    _multiplier,
+    _normalise_direction,
+    compare,
+    parse_value,
+    units_compatible,
+)
 
 MET, NOT_MET, UNKNOWN, NA, BLANK = "met", "not_met", "unknown", "na", "blank"
 BREAKDOWN = "breakdown"
@@ -34,7 +45,8 @@ _ATTAINMENT = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}
 # Enum members as module names: ``Kind.DATE`` is a look-up through the enum class (~0.15 µs on Python
 # 3.11, a module name ~0.01), and scoring a report's 750 rows made several a row.
 _NUMBER, _RANGE, _DATE, _QUALITATIVE = Kind.NUMBER, Kind.RANGE, Kind.DATE, Kind.QUALITATIVE
-_MET, _UNKNOWN = Attainment.MET, Attainment.UNKNOWN
+_MET, _NOT_MET, _UNKNOWN = Attainment.MET, Attainment.NOT_MET, Attainment.UNKNOWN
+_UP, _DOWN = ("≥", ">"), ("≤", "<")
 PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%得满分，否则按实际进度量化）"
 
 
@@ -326,7 +338,8 @@ def _missed_score(
     reasons: bool = True,
 ) -> tuple[Decimal, str]:
     """Score a missed quantitative target per the template's options (``reasons``: False leaves the
-    reason blank, the score is the same)."""
+    reason blank, the score is the same). ``number_facts`` decides a NUMBER target the same way in one
+    step: a change here is made there too (tests/core/test_number_facts.py compares the two)."""
     if t.kind is _DATE:
         return ZERO, "未按期完成，得 0"
     if t.kind is _RANGE and a is not None:
@@ -354,7 +367,8 @@ def _missed_score(
 def _met_score(
     c: Comparison, direction: str, w: Decimal, opts: Scoring, reasons: bool = True
 ) -> tuple[Decimal, str]:
-    """Full weight for a met target, less K16's points when the actual is far above it."""
+    """Full weight for a met target, less K16's points when the actual is far above it (as
+    ``number_facts`` decides it for two numbers: a change here is made there too)."""
     penalty = opts.over_penalty
     if penalty and direction in ("≥", ">") and c.ratio is not None and c.ratio >= penalty[0]:
         s = q(max(w - penalty[1], ZERO))
@@ -421,8 +435,94 @@ def score_evaluator(template: Template) -> Callable[[str, str, str, str, str], t
 def _evaluate_score(
     template: Template, target: str, actual: str, direction: str, weight: str, default: str
 ) -> tuple[Decimal | None, str]:
+    t, a = parsed(target), parsed(actual)
+    if t.kind is _NUMBER and a.kind is _NUMBER:  # the common case, in one step (number_facts)
+        used = direction or t.direction or default
+        facts = number_facts(t, a, used, amount(weight), template.scoring)
+        if facts is not None:
+            return facts[0], facts[1]
     suggested, _why, attainment = _evaluate(template, target, actual, direction, weight, default, False)
     return suggested, attainment
+
+
+# What ``number_facts`` gives: ``_evaluate_score``'s suggested score and attainment, and of
+# ``compared_plain`` the attainment, ratio, deviation and unit mismatch.
+NumberFacts = tuple[Decimal | None, str, Attainment, Decimal | None, Decimal | None, bool]
+_MISMATCH: NumberFacts = (None, UNKNOWN, _UNKNOWN, None, None, True)
+_CENT = Decimal("0.01")
+_ZERO_CENTS = q(ZERO)  # what _clamp gives of anything not above 0
+
+
+def number_facts(t: Value, a: Value, used: str, w: Decimal | None, opts: Scoring) -> NumberFacts | None:
+    """``_evaluate`` without reasons and ``compared_plain`` of a NUMBER target ``t`` and a NUMBER actual
+    ``a`` in one step: the same decisions as ``_compare_texts`` → ``values._compare_numbers`` →
+    ``_met_score`` / ``_missed_score`` (a row first met by the review's counts went through some twenty
+    calls, a Comparison and two memos for them; tests compare the two paths on large random pools).
+    ``used``: the direction the row is scored by (``_evaluate``'s, the direction cell's text as
+    written); ``w``: its 分值. The comparison's explanation is not given: of a NUMBER pair an unknown
+    result is a unit mismatch or a missing direction (whose words S15 reads as "no S15").
+    None: the general path decides (a negative actual counted as 0 under K10, or arithmetic that
+    raises: the general path then does exactly what it always did)."""
+    goal_n, done_n = t.number, a.number
+    if goal_n is None or done_n is None or (opts.negative_as_zero and done_n < 0 and not goal_n < 0):
+        return None
+    if not units_compatible(t.unit, a.unit):
+        return _MISMATCH
+    rule = _normalise_direction(used) or t.direction  # compare: the direction cell wins
+    try:
+        goal = (goal_n or ZERO) * _multiplier(t.unit)  # to_common_unit
+        done = (done_n or ZERO) * _multiplier(a.unit)
+        deviation = (done - goal) / goal if goal else None  # _div
+        ratio: Decimal | None
+        if rule is None:  # no direction: met when equal, else a judgement
+            if done != goal:
+                return None, UNKNOWN, _UNKNOWN, None, deviation, False
+            met, ratio = True, ONE
+        else:
+            if rule not in _NEGATED:
+                return None
+            if rule == "≥":  # values._holds
+                met = done >= goal
+            elif rule == ">":
+                met = done > goal
+            elif rule == "≤":
+                met = done <= goal
+            elif rule == "<":
+                met = done < goal
+            else:
+                met = done == goal or (goal == 0 and done <= 0)
+            ratio = (goal / done if done else None) if rule in _DOWN else (done / goal if goal else None)
+        if w is None:
+            s = None
+        elif met:  # _met_score
+            penalty = opts.over_penalty
+            if penalty and (used or "=") in _UP and ratio is not None and ratio >= penalty[0]:
+                s = q(max(w - penalty[1], ZERO))
+            else:
+                s = w
+        else:  # _missed_score of a NUMBER target
+            d = used or "≥"
+            if (d in ("<", ">") and opts.strict == "binary") or (
+                d == "=" and (opts.equal == "binary" or not t.number)
+            ):  # K9's missed ＞/＜, or a missed "=" scored all or nothing
+                s = ZERO
+            else:
+                if d in _DOWN and opts.reverse == "excess" and deviation is not None:
+                    v = w * (ONE - deviation)
+                else:
+                    v = w * (ratio if ratio is not None else ZERO)
+                v = w if w < v else v  # _clamp: q(max(ZERO, min(v, w))), q's quantize inlined
+                if not v > ZERO:
+                    s = _ZERO_CENTS
+                elif v.adjusted() < 25:  # q: at most 28 digits once rounded to cents
+                    s = v.quantize(_CENT, ROUND_HALF_UP)
+                else:
+                    s = q(v)
+    except ArithmeticError:
+        return None
+    if met:
+        return s, MET, _MET, ratio, deviation, False
+    return s, NOT_MET, _NOT_MET, ratio, deviation, False
 
 
 def _evaluate(

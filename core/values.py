@@ -680,6 +680,7 @@ def _amount(value: Value) -> str:
 
 
 def _compare_numbers(target: Value, actual: Value, direction: str | None, text: bool = True) -> Comparison:
+    # scoring.number_facts decides two numbers as this does (in one step with the score): change both
     if not units_compatible(target.unit, actual.unit):
         return _result(_UNKNOWN, f"目标单位为“{target.unit}”，实际为“{actual.unit}”", mismatch=True)
     goal = to_common_unit(target.number or Decimal(0), target.unit)

@@ -28,6 +28,7 @@ from core.scoring import (
     effective_direction,
     execution_weight,
     is_breakdown,
+    number_facts,
     parsed,
     score_evaluator,
     score_indicator,
@@ -397,88 +398,7 @@ _EMPTY, _NUMBER, _RANGE, _QUALITATIVE = Kind.EMPTY, Kind.NUMBER, Kind.RANGE, Kin
 _NUMBER_OR_DATE = (Kind.NUMBER, Kind.DATE)
 _UNKNOWN = Attainment.UNKNOWN
 _UPWARD = ("≥", ">")
-
-# What ``_row_facts`` gives: the row's 分值, suggested score and attainment, the rule ids its target and
-# actual alone decide, whether the units differ (S01), P04 and S10 (unless a 偏差原因 is written) of a met
-# upward target, the 分数段 of a qualitative target (V11), whether the target is quantitative (P02).
-Band = tuple[Decimal, Decimal]
-RowFacts = tuple[Decimal | None, Decimal | None, str, tuple[str, ...], bool, bool, bool, Band | None, bool]
-
-
-def _row_facts(
-    template: Template,
-    target: str,
-    actual: str,
-    direction: str,
-    weight: str,
-    not_applicable: bool,
-    cost: bool,
-    timely: bool,
-    quantity: bool,
-) -> RowFacts:
-    """What ``_row_checks`` decides of a row from its 年度指标值, 实际完成值, 方向, 分值 and 不适用 (and
-    whether its 一级 or 二级 names 成本, its 二级 时效 or 数量), by the same helpers (``_row_rules``
-    gives the rule ids of a row from these)."""
-    t, a = parsed(target), parsed(actual)
-    w = amount(weight)
-    if direction:  # effective_direction (direction_of, with the target parsed once)
-        used, by_default = direction, False
-    elif t.direction:
-        used, by_default = t.direction, False
-    elif t.kind is not _NUMBER:
-        used, by_default = "", False
-    else:
-        used, by_default = default_of(t, cost, timely), True
-    opts = template.scoring
-    if not_applicable:
-        suggested, attainment = None, NA
-    else:  # evaluate_row
-        suggested, attainment = score_evaluator(template)(
-            target, actual, direction, weight, used if by_default else ""
-        )
-    band = None
-    if t.kind is _QUALITATIVE:  # _band
-        word = a.word
-        name = word if word in ("部分达成", "未达成") else "达成" if attainment == MET else ""
-        band = opts.bands.get(name)
-    quantitative = t.kind in QUANTITATIVE
-    if not_applicable:  # the target and actual are not checked
-        return w, suggested, attainment, (), False, False, False, band, quantitative
-    rules: list[str] = []
-    if t.kind is _EMPTY:  # check_target
-        rules.append("S02")
-    else:
-        if t.kind is _NUMBER and by_default:
-            rules.append("S03")
-        if cost and (direction or t.direction) in _UPWARD:
-            rules.append("S13")
-        if quantity and t.kind is _NUMBER and unit_family(t.unit) == "money":
-            rules.append("V15")
-    if a.kind is _EMPTY:  # check_actual
-        if target.strip() and not actual.strip():
-            rules.append("S19")
-    else:
-        if a.direction and a.kind in _NUMBER_OR_DATE and OPERATOR_RE.search(actual):
-            rules.append("V10")
-        if a.kind is _RANGE:
-            rules.append("S14")
-    c = compared_plain(target, actual, used)  # check_attainment (S15 reads no number's text)
-    if c.unit_mismatch:
-        rules.append("S01")
-    if (
-        c.attainment is _UNKNOWN
-        and not c.unit_mismatch
-        and actual.strip()
-        and t.kind is not _EMPTY
-        and "比较方向" not in c.explanation
-    ):
-        rules.append("S15")
-    upward_met = attainment == MET and used in _UPWARD  # P04 and S10 are of met upward targets only
-    over_flag = opts.over_flag
-    p04 = upward_met and over_flag is not None and (c.ratio or ZERO) >= over_flag
-    s10 = upward_met and c.deviation is not None and c.deviation >= opts.deviation_threshold
-    return w, suggested, attainment, tuple(rules), c.unit_mismatch, p04, s10, band, quantitative
-
+_PARTIAL = ("部分达成", "未达成")
 
 # What ``_row_rules`` gives: rule ids, whether S16 follows unless the 偏差原因 names an improvement,
 # and the 分值 (None: none; else whether it is other than 0).
@@ -503,40 +423,88 @@ def _row_rules(
     all but those its 三级 name (S18, V17), 扣减分数 (P06) and the 偏差原因's words (S16, V12) decide.
     Memoised on the template (``_form_counts``): a row's count is one look-up of these, not one of
     each parsed cell, its comparison, its score and its hierarchy (a look-up in a big cache is ~1 µs on
-    a busy machine: most of a row's count was those look-ups)."""
+    a busy machine: most of a row's count was those look-ups). A row met for the first time is worked
+    out here in one frame by the same helpers (two numbers by ``number_facts``, scored and compared at
+    once): the calls of a first-seen row were most of the count of a set whose rows rarely repeat."""
     out: list[str] = []
     rule = template.memo(_hierarchy, 1 << 12)(kind, level1, level2)[0]  # check_hierarchy
     if rule:
         out.append(rule)
-    w, suggested, attainment, fixed, mismatch, p04, s10, band, quantitative = _row_facts(
-        template,
-        target,
-        actual,
-        direction,
-        weight,
-        not_applicable,
-        "成本" in level1 or "成本" in level2,
-        "时效" in level2,
-        "数量" in level2,
-    )
+    t, a = parsed(target), parsed(actual)
+    t_kind, a_kind = t.kind, a.kind
+    w = amount(weight)
+    cost = "成本" in level1 or "成本" in level2
+    if direction:  # effective_direction (direction_of, with the target parsed once)
+        used, by_default = direction, False
+    elif t.direction:
+        used, by_default = t.direction, False
+    elif t_kind is not _NUMBER:
+        used, by_default = "", False
+    else:
+        used, by_default = default_of(t, cost, "时效" in level2), True
+    opts = template.scoring
+    fused = None
+    if not_applicable:
+        suggested, attainment = None, NA
+    elif t_kind is _NUMBER and a_kind is _NUMBER and (fused := number_facts(t, a, used, w, opts)) is not None:
+        suggested, attainment = fused[0], fused[1]  # evaluate_row and compared_plain at once
+    else:  # evaluate_row
+        suggested, attainment = score_evaluator(template)(
+            target, actual, direction, weight, used if by_default else ""
+        )
     entered = amount(score)  # score_indicator
     if w is not None and entered is not None:  # check_scores
         if entered > w or entered < ZERO:
             out.append("V04")
-        elif quantitative and attainment == NOT_MET and entered >= w and not noted:  # _inflated
+        elif t_kind in QUANTITATIVE and attainment == NOT_MET and entered >= w and not noted:  # _inflated
             out.append("P02")
         elif suggested is not None and entered > suggested:
             out.append("P01")
         if suggested is not None and entered < suggested and not noted:
             out.append("V08")
-        if band is not None:  # _band
-            low, high = band
-            if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
-                out.append("V11")
+        if t_kind is _QUALITATIVE:  # _band
+            word = a.word
+            band = opts.bands.get(word if word in _PARTIAL else "达成" if attainment == MET else "")
+            if band is not None:
+                low, high = band
+                if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
+                    out.append("V11")
     weighted = None if w is None else bool(w)
-    if not_applicable:
+    if not_applicable:  # the target and actual are not checked
         return tuple(out), False, weighted
-    out += fixed  # check_target, check_actual, S01 and S15 of check_attainment
+    if t_kind is _EMPTY:  # check_target
+        out.append("S02")
+    else:
+        if t_kind is _NUMBER and by_default:
+            out.append("S03")
+        if cost and (direction or t.direction) in _UPWARD:
+            out.append("S13")
+        if t_kind is _NUMBER and "数量" in level2 and unit_family(t.unit) == "money":
+            out.append("V15")
+    if a_kind is _EMPTY:  # check_actual
+        if target.strip() and not actual.strip():
+            out.append("S19")
+    else:
+        if a.direction and a_kind in _NUMBER_OR_DATE and OPERATOR_RE.search(actual):
+            out.append("V10")
+        if a_kind is _RANGE:
+            out.append("S14")
+    if fused is not None:  # check_attainment of two numbers: an unknown result is S01 or no direction
+        ratio, deviation, mismatch = fused[3], fused[4], fused[5]
+        if mismatch:
+            out.append("S01")
+    else:
+        c = compared_plain(target, actual, used)  # check_attainment (S15 reads no number's text)
+        ratio, deviation, mismatch = c.ratio, c.deviation, c.unit_mismatch
+        if mismatch:
+            out.append("S01")
+        elif (
+            c.attainment is _UNKNOWN
+            and actual.strip()
+            and t_kind is not _EMPTY
+            and "比较方向" not in c.explanation
+        ):
+            out.append("S15")
     short = False
     if mismatch:
         pass
@@ -544,10 +512,12 @@ def _row_rules(
         out.append("V09")
     elif noted and (attainment == NOT_MET or (w is not None and entered is not None and entered < w)):
         short = True  # S16 unless the 偏差原因 names an improvement
-    if p04:
-        out.append("P04")
-    if s10 and not noted:
-        out.append("S10")
+    if attainment == MET and used in _UPWARD:  # P04 and S10 are of met upward targets only
+        over_flag = opts.over_flag
+        if over_flag is not None and (ratio or ZERO) >= over_flag:
+            out.append("P04")
+        if not noted and deviation is not None and deviation >= opts.deviation_threshold:
+            out.append("S10")
     return tuple(out), short, weighted
 
 
@@ -555,10 +525,10 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
     """The rules ``_row_checks`` finds on every indicator row of the context's form, one id per
     problem, without making a Problem or its message (the review list's counts of 1,000 reports:
     tests compare the two on generated rows of every kind). Each step is ``_row_checks``'s, deciding
-    by the same helpers; a condition changed there is changed here (or in ``_row_rules`` and
-    ``_row_facts``, what all but the 三级 name, 扣减分数 and the 偏差原因's words decide). What is the
-    same for every row (the template's memos, options, the form's 执行率 分值, whether any cell of the
-    form holds guidance text at all) is looked up once per form, not once per row."""
+    by the same helpers; a condition changed there is changed here (or in ``_row_rules``, what all
+    but the 三级 name, 扣减分数 and the 偏差原因's words decide). What is the same for every row (the
+    template's memos, options, the form's 执行率 分值, whether any cell of the form holds guidance
+    text at all) is looked up once per form, not once per row."""
     template = ctx.template
     out: list[str] = []
     guidance = template.guidance
