@@ -237,3 +237,22 @@ def test_a_project_shown_again_shows_problems_an_edit_of_another_project_gave_it
     window.undo()  # (it shows the first project again)
     pick_project(window, second.name)
     assert cell_background(view, 0, "goal") == plain
+
+
+def test_the_row_numbers_are_as_wide_as_their_labels_after_switching(qtbot: Any, seed_zpdb: Any) -> None:
+    """The row header's size hint is kept by its labels (GridHeader): a project of 12 indicators
+    (two-digit row numbers) and one of 9 each get a row header as wide as Qt makes it for them."""
+    from PySide6.QtWidgets import QHeaderView
+
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    names = [p.name for p in window.ctx.open_doc.report.projects]
+    widths = set()
+    for name in names + names:
+        pick_project(window, name)
+        view = grid(window, "indicatorGrid")
+        header = view.verticalHeader()
+        fresh = QHeaderView.sizeHint(header)  # Qt's own, from the labels shown now
+        assert header.sizeHint() == fresh
+        assert header.width() == max(header.minimumWidth(), fresh.width())
+        widths.add(header.width())
+    assert len(widths) == 2  # (the case tested: "12" is wider than "9")
