@@ -38,7 +38,7 @@ PACKAGE, REPORT = "package", "report"
 SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
 INDEX_VERSION = f"6-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
 POOL_THRESHOLD = 40  # fewer uncached files than this are read in this process
-CHUNK = 8
+CHUNK = 8  # files a worker is handed at once, at most (fewer towards the end: see ``chunked``)
 HASH_BLOCK = 1 << 20
 
 
@@ -236,13 +236,27 @@ def _leave() -> None:
     os._exit(0)
 
 
+def chunked(todo: list[str], workers: int) -> list[list[str]]:
+    """``todo`` in the order given, cut into the chunks handed to the workers: ``CHUNK`` files each
+    while there are many left, then smaller ones down to one file each, so that both workers are
+    busy to the end of the scan (with chunks of 8 reports, ~0.25 s of counting, one worker sat idle
+    ~0.13 s at the end while the other finished its last chunk)."""
+    out: list[list[str]] = []
+    start = 0
+    while start < len(todo):
+        size = max(1, min(CHUNK, (len(todo) - start) // (4 * max(workers, 1))))
+        out.append(todo[start : start + size])
+        start += size
+    return out
+
+
 def _pool_results(
     todo: list[str], workers: int, checks: bool, cancelled: Callable[[], bool], figures: Figures
 ) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    chunks = chunked(todo, workers)
 
     def submit(chunk: list[str]) -> Future[list[tuple[str, str, dict[str, Any]]]]:
         known = {p: figures[p] for p in chunk if p in figures}

@@ -176,6 +176,63 @@ def test_worker_pool_gives_the_same_list(
     assert pooled.reports == inline.reports and pooled.refused == inline.refused
 
 
+def test_pooled_passes_list_as_one_pass_and_as_this_process(
+    review_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list the window makes (figures, then counts, each by two worker processes handed chunks
+    of shrinking size), the command line's (figures and counts in one pass by the workers) and a
+    scan in this process are one list, packages and refused files included; every worker has left
+    when a scan returns."""
+    import multiprocessing
+
+    import core.review.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(scan_module, "CHUNK", 2)
+    one = scan([review_set], workers=2, index=Index(tmp_path / "one.sqlite"))
+    assert not multiprocessing.active_children()
+    figures = scan([review_set], workers=2, index=Index(tmp_path / "two.sqlite"), checks=False)
+    counted = scan([review_set], workers=2, index=Index(tmp_path / "two.sqlite"))
+    inline = scan([review_set], workers=1, index=Index(tmp_path / "inline.sqlite"))
+    assert not figures.checked and one.checked and counted.checked
+    assert any(r["kind"] == "package" for r in one.reports)
+    assert one.reports == counted.reports == inline.reports
+    assert one.refused == counted.refused == inline.refused
+    assert [{**f, "problems": None} for r in one.reports for f in r["forms"]] == [
+        f for r in figures.reports for f in r["forms"]
+    ]
+
+
+def test_a_worker_hands_back_its_summaries_then_leaves_with_success(review_set: Path) -> None:
+    """A worker process leaves at once after its last task (no tear-down of its caches): what it
+    summarised arrives whole, as this process summarises it, and it ends with exit code 0."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from core.review.scan import _summarise_chunk, _worker_start, summarise_file
+
+    files = [str(review_set / "dept1.zpdb"), str(review_set / "益阳.zip")]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start) as pool:
+        handed = pool.submit(_summarise_chunk, files, True).result()
+        workers = list(pool._processes.values())  # noqa: SLF001 - to read their exit codes
+    assert [s for _p, _h, s in handed] == [summarise_file(f) for f in files]
+    assert all("reason" not in s for _p, _h, s in handed)
+    assert [w.exitcode for w in workers] == [0]
+
+
+def test_the_workers_are_handed_smaller_chunks_towards_the_end() -> None:
+    from core.review.scan import CHUNK, chunked
+
+    files = [f"dept{i}.zpdb" for i in range(200)]
+    chunks = chunked(files, 2)
+    assert [f for chunk in chunks for f in chunk] == files  # each file once, in order
+    sizes = [len(c) for c in chunks]
+    assert sizes[0] == CHUNK and sizes == sorted(sizes, reverse=True)
+    assert sizes[-4:] == [1, 1, 1, 1]  # the last files one at a time: neither worker waits long
+    assert chunked(files[:3], 2) == [[f] for f in files[:3]] and chunked([], 2) == []
+
+
 def test_filters_sort_and_search(review_set: Path, tmp_path: Path) -> None:
     table = rows(scan([review_set], index=Index(tmp_path / "i.sqlite")))
     assert all(r["grade"] == "优" for r in select(table, grade="优"))
