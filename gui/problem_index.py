@@ -177,15 +177,20 @@ class ProblemIndex:
             old = self.by_uid.get(uid, ())
             if new == old:
                 continue
-            for p in old:
-                self.counts[p.severity] -= 1
-            for p in new:
-                self.counts[p.severity] += 1
+            # Counted by what differs: a re-check lists a form's problems in the same order, an edit
+            # changing one or two of them (the delta's panels ask for the same middles: kept there).
+            left, right = differing(old, new)
+            counts = self.counts
+            for p in left:
+                counts[p.severity] -= 1
+            for p in right:
+                counts[p.severity] += 1
             if new:
                 self.by_uid[uid] = new
             else:
                 self.by_uid.pop(uid, None)
             if delta is not None:
                 delta.changed[uid] = (old, new)
+                delta._middles[uid] = (left, right)
         self._pointing = pointing
         self._version = checker.report_version
