@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -258,8 +259,10 @@ class AppContext(QObject):
         # Bumped first (connected before any panel) on every change, re-check and report replaced:
         # what a panel kept from before is good only while it is the same (gui/grids/base.py).
         self.generation = 0
-        for signal in (self.changed, self.problems_changed, self.document_replaced):
+        for signal in (self.problems_changed, self.document_replaced):
             signal.connect(self._bump)
+        # Told of every change before ``changed``'s Qt slots, by plain calls (``listen``).
+        self._listeners: list[Callable[[Change], None]] = []
         self.undo_stack = BatchingUndoStack(self)
         self._batch_depth = 0
         self._recheck_pending = False
@@ -288,6 +291,26 @@ class AppContext(QObject):
 
     def _bump(self, *args: object) -> None:
         self.generation += 1
+
+    def listen(self, owner: QObject, listener: Callable[[Change], None]) -> None:
+        """Tell ``listener`` of every change, as ``changed`` does (after the generation is bumped,
+        before ``changed``'s Qt slots), by a plain call until ``owner`` is destroyed. The window's
+        panels and grids listen so: each Qt slot of ``changed`` cost a round trip through Qt (about
+        6,000 instructions) on every keystroke, and there are some twenty, most with nothing to do
+        for a cell. A listener that raises is reported as a Qt slot's error is (``sys.excepthook``),
+        and the others are still told."""
+        self._listeners.append(listener)
+        owner.destroyed.connect(lambda *_: self._listeners.remove(listener))
+
+    def _tell(self, change: Change) -> None:
+        """Tell the listeners, then ``changed``'s slots, of a change."""
+        self.generation += 1
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # noqa: BLE001 - as PySide does for a slot: reported, the others told
+                sys.excepthook(*sys.exc_info())
+        self.changed.emit(change)
 
     def set_document(self, doc: Document | None, check_later: bool = False) -> None:
         """Switch to another open document (closing none: the caller closes the old one).
@@ -457,7 +480,7 @@ class AppContext(QObject):
             return
         if self.checker is not None:
             self.checker.apply(change)
-        self.changed.emit(change)
+        self._tell(change)
         self._emit_problems()
 
     @contextmanager
@@ -484,7 +507,7 @@ class AppContext(QObject):
                         for change in groups:  # a 400-row paste: one re-check of one table
                             self.checker.apply(change)
                 for change in coalesce(pending):
-                    self.changed.emit(change)
+                    self._tell(change)
                 if self._recheck_pending:
                     self._recheck_pending = False
                     self._emit_problems()

@@ -126,7 +126,7 @@ class NavModel(QStandardItemModel):
         self._score_timer = QTimer(self, singleShot=True, interval=0)
         self._score_timer.timeout.connect(self._score_turn)
         self.setHorizontalHeaderLabels(["报告"])
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
         ctx.panel_problems_changed.connect(self.update_badges)
 
     def rebuild(self) -> None:

@@ -287,7 +287,7 @@ class ProblemDock(QDockWidget):
         self.setWidget(body)
         self._forms_stale = True  # the 表 filter's list of forms must be filled again
         ctx.document_replaced.connect(self._forms_changed)
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
         ctx.panel_problems_changed.connect(self._refresh_forms)
 
     def _on_change(self, change: Any) -> None:

@@ -66,7 +66,7 @@ class AnalysisEditor(QScrollArea):
         self.timer.setSingleShot(True)
         self.timer.setInterval(COMMIT_DELAY_MS)
         self.timer.timeout.connect(self.commit)
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
 
     def refresh(self) -> None:
         """Build the sections of the open report's template and fill them."""

@@ -68,7 +68,7 @@ class BasicDataEditor(QScrollArea):
         self.layout_.addStretch(1)
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
         self._fit_timer.timeout.connect(self._fit_heights)
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
 
     # ---- the interface the window uses ----------------------------------------------
     def refresh(self) -> None:

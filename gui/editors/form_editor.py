@@ -105,7 +105,7 @@ class FormEditor(QScrollArea):
                 self._add_grid(table, body)
         self.layout_.addStretch(1)
         self.setWidget(body)
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
 
     def _build_header(self, body: QWidget) -> None:
         """名称 on its own line, then 主管部门 | 实施单位 | 执行率分值, then 项目编码 | 业务处室."""

@@ -71,7 +71,7 @@ class NarrativeEditor(QWidget):
         self.timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
         self.timer.timeout.connect(self.commit)
         self.text.textChanged.connect(self._on_typed)
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
 
     def set_section(self, index: int | None) -> None:
         """Show section ``index`` (writing any pending typing of the previous one first)."""

@@ -63,7 +63,7 @@ class ReportInfoEditor(QWidget):
         self.fields[REP.date].setPlaceholderText("如 2024-05-16")
         outer.addLayout(form)
         outer.addStretch(1)
-        ctx.changed.connect(self._on_change)
+        ctx.listen(self, self._on_change)
         ctx.document_replaced.connect(self.refresh)
         self.refresh()
 

@@ -162,7 +162,7 @@ class GridModel(QAbstractTableModel):
             self.layoutChanged,
         ):
             signal.connect(self._forget_all)
-        ctx.changed.connect(self._on_changed)
+        ctx.listen(self, self._on_changed)
         ctx.problems_changed.connect(self.refresh_problems)
         ctx.document_replaced.connect(self._on_replaced)
 

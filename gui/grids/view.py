@@ -432,7 +432,7 @@ class GridView(QWidget):
         # height): showing a project again sets its rows' heights instead of measuring every cell.
         # A change to the form forgets its heights (its text may wrap differently).
         self._heights: dict[int, tuple[tuple[object, ...], list[int]]] = {}
-        ctx.changed.connect(self._forget_heights)
+        ctx.listen(self, self._forget_heights)
         ctx.document_replaced.connect(self._heights.clear)
         self._refit_timer = QTimer(self, singleShot=True, interval=50)
         self._refit_timer.timeout.connect(self._refit)

@@ -62,3 +62,48 @@ def test_set_cells_tells_listeners_once_per_row(tmp_path: Path) -> None:
     doc.set_cells([(uid, "indicators", r, c, "≥5名") for r in range(3) for c in ("target", "actual")])
     assert [(c.rows, c.columns) for c in seen] == [((r,), ("target", "actual")) for r in range(3)]
     doc.close()
+
+
+def test_listeners_are_told_each_change_in_order_and_one_failing_stops_none(  # noqa: ANN001
+    qapp, tmp_path: Path, monkeypatch
+) -> None:
+    """The panels and grids listen to changes by plain calls (``AppContext.listen``), as they were
+    Qt slots of ``changed``: in the order they listened, after the generation moved on and before
+    ``changed``'s own slots; one that raises is reported as a slot's error is (sys.excepthook) and
+    the others are still told; one whose owner is gone is told no more."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "部", ["甲"]))
+    ctx = AppContext(doc)
+    heard: list[tuple[str, int]] = []
+    reported: list[type[BaseException]] = []
+    monkeypatch.setattr("sys.excepthook", lambda kind, value, trace: reported.append(kind))
+    owners = [QObject(), QObject(), QObject()]
+
+    def first(change: Change) -> None:
+        heard.append(("first", ctx.generation))
+
+    def failing(change: Change) -> None:
+        heard.append(("failing", ctx.generation))
+        raise ValueError("a panel's bug")
+
+    def last(change: Change) -> None:
+        heard.append(("last", ctx.generation))
+
+    for owner, listener in zip(owners, (first, failing, last), strict=True):
+        ctx.listen(owner, listener)
+    ctx.changed.connect(lambda change: heard.append(("slot", ctx.generation)))
+    uid = doc.report.projects[0].uid
+    doc.insert_rows(uid, "indicators", 0, count=1)
+    before = ctx.generation
+    doc.set_cell(uid, "indicators", 0, "target", "≥5名")
+    told = [(name, g) for name, g in heard if g > before - 1][-4:]
+    assert [name for name, _ in told] == ["first", "failing", "last", "slot"]
+    assert len({g for _, g in told}) == 1  # one generation, bumped before any of them
+    assert reported == [ValueError, ValueError]  # (the insert's change and the cell's)
+    shiboken6.delete(owners[1])  # the panel is gone (its C++ object deleted)
+    heard.clear()
+    doc.set_cell(uid, "indicators", 0, "target", "≥6名")
+    assert [name for name, _ in heard] == ["first", "last", "slot"]
+    doc.close()
