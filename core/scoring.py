@@ -29,6 +29,7 @@ from core.values import (
     _multiplier,
     _normalise_direction,
     compare,
+    number_parts,
     parse_value,
     units_compatible,
 )
@@ -54,10 +55,13 @@ PROGRESS_NOTE = "无 6、9、11 月执行数据，按年终条款（达到100%�
 # changes; whatever depends on a template is memoised on the Template (``Template.memo``).
 
 
-@lru_cache(maxsize=1 << 16)
-def parsed(text: str) -> Value:
-    """Return parse_value(text), cached per cell text."""
-    return parse_value(text)
+# parse_value(text), cached per cell text: the cache wraps parse_value itself (a Python frame of its
+# own around it was a tenth of reading a cell met for the first time: most of a review's cells are)
+parsed = lru_cache(maxsize=1 << 16)(parse_value)
+# values.number_parts(text), cached per cell text: a plain number's direction, number and unit, what
+# ``parsed`` gives of such a cell without making its Value (the review's counts of a row met for the
+# first time: most such cells are plain numbers, and a Value was a third of reading one)
+number_cell = lru_cache(maxsize=1 << 16)(number_parts)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -280,17 +284,19 @@ def default_direction(level1: str, level2: str, target: str) -> str:
     成本 → ≤ (spend no more); a 时效 duration (天, 个月, 小时 …) or a date → ≤ (no later);
     everything else → ≥. "=" only when the user says so.
     """
-    return default_of(parsed(target), "成本" in level1 or "成本" in level2, "时效" in level2)
+    t = parsed(target)
+    return default_of(t.kind, t.unit, "成本" in level1 or "成本" in level2, "时效" in level2)
 
 
-def default_of(t: Value, cost: bool, timely: bool) -> str:
-    """``default_direction`` of a parsed target, ``cost`` when its 一级 or 二级 names 成本, ``timely``
-    when its 二级 names 时效 (the review's counts key a row's results by these, not by the names)."""
-    if t.kind is _DATE:
+def default_of(kind: Kind, unit: str, cost: bool, timely: bool) -> str:
+    """``default_direction`` of a parsed target of this kind and unit, ``cost`` when its 一级 or 二级
+    names 成本, ``timely`` when its 二级 names 时效 (the review's counts key a row's results by these,
+    not by the names)."""
+    if kind is _DATE:
         return "≤"
     if cost:
         return "≤"
-    if timely and t.unit in _TIME_UNITS:
+    if timely and unit in _TIME_UNITS:
         return "≤"
     return "≥"
 
@@ -438,7 +444,9 @@ def _evaluate_score(
     t, a = parsed(target), parsed(actual)
     if t.kind is _NUMBER and a.kind is _NUMBER:  # the common case, in one step (number_facts)
         used = direction or t.direction or default
-        facts = number_facts(t, a, used, amount(weight), template.scoring)
+        facts = number_facts(
+            t.direction, t.number, t.unit, a.number, a.unit, used, amount(weight), template.scoring
+        )
         if facts is not None:
             return facts[0], facts[1]
     suggested, _why, attainment = _evaluate(template, target, actual, direction, weight, default, False)
@@ -453,25 +461,36 @@ _CENT = Decimal("0.01")
 _ZERO_CENTS = q(ZERO)  # what _clamp gives of anything not above 0
 
 
-def number_facts(t: Value, a: Value, used: str, w: Decimal | None, opts: Scoring) -> NumberFacts | None:
-    """``_evaluate`` without reasons and ``compared_plain`` of a NUMBER target ``t`` and a NUMBER actual
-    ``a`` in one step: the same decisions as ``_compare_texts`` → ``values._compare_numbers`` →
-    ``_met_score`` / ``_missed_score`` (a row first met by the review's counts went through some twenty
-    calls, a Comparison and two memos for them; tests compare the two paths on large random pools).
-    ``used``: the direction the row is scored by (``_evaluate``'s, the direction cell's text as
-    written); ``w``: its 分值. The comparison's explanation is not given: of a NUMBER pair an unknown
-    result is a unit mismatch or a missing direction (whose words S15 reads as "no S15").
-    None: the general path decides (a negative actual counted as 0 under K10, or arithmetic that
-    raises: the general path then does exactly what it always did)."""
-    goal_n, done_n = t.number, a.number
-    if goal_n is None or done_n is None or (opts.negative_as_zero and done_n < 0 and not goal_n < 0):
+def number_facts(
+    t_direction: str | None,
+    goal_n: Decimal | None,
+    unit: str,
+    done_n: Decimal | None,
+    a_unit: str,
+    used: str,
+    w: Decimal | None,
+    opts: Scoring,
+) -> NumberFacts | None:
+    """``_evaluate`` without reasons and ``compared_plain`` of a NUMBER target (its direction, number
+    and unit as parsed) and a NUMBER actual (its number and unit) in one step: the same decisions as
+    ``_compare_texts`` → ``values._compare_numbers`` → ``_met_score`` / ``_missed_score`` (a row first
+    met by the review's counts went through some twenty calls, a Comparison and two memos for them;
+    tests compare the two paths on large random pools). ``used``: the direction the row is scored by
+    (``_evaluate``'s, the direction cell's text as written); ``w``: its 分值. The comparison's
+    explanation is not given: of a NUMBER pair an unknown result is a unit mismatch or a missing
+    direction (whose words S15 reads as "no S15"). None: the general path decides (a negative actual
+    counted as 0 under K10, or arithmetic that raises: the general path then does exactly what it
+    always did)."""
+    if goal_n is None or done_n is None or (opts.negative_as_zero and done_n < ZERO and not goal_n < ZERO):
         return None
-    if not units_compatible(t.unit, a.unit):
+    same = unit == a_unit  # units_compatible(u, u) holds for every unit
+    if not same and not units_compatible(unit, a_unit):
         return _MISMATCH
-    rule = _normalise_direction(used) or t.direction  # compare: the direction cell wins
+    rule = _normalise_direction(used) or t_direction  # compare: the direction cell wins
     try:
-        goal = (goal_n or ZERO) * _multiplier(t.unit)  # to_common_unit
-        done = (done_n or ZERO) * _multiplier(a.unit)
+        scale = _multiplier(unit)  # to_common_unit
+        goal = (goal_n or ZERO) * scale
+        done = (done_n or ZERO) * (scale if same else _multiplier(a_unit))
         deviation = (done - goal) / goal if goal else None  # _div
         ratio: Decimal | None
         if rule is None:  # no direction: met when equal, else a judgement
@@ -490,7 +509,7 @@ def number_facts(t: Value, a: Value, used: str, w: Decimal | None, opts: Scoring
             elif rule == "<":
                 met = done < goal
             else:
-                met = done == goal or (goal == 0 and done <= 0)
+                met = done == goal or (goal == ZERO and done <= ZERO)
             ratio = (goal / done if done else None) if rule in _DOWN else (done / goal if goal else None)
         if w is None:
             s = None
@@ -503,7 +522,7 @@ def number_facts(t: Value, a: Value, used: str, w: Decimal | None, opts: Scoring
         else:  # _missed_score of a NUMBER target
             d = used or "≥"
             if (d in ("<", ">") and opts.strict == "binary") or (
-                d == "=" and (opts.equal == "binary" or not t.number)
+                d == "=" and (opts.equal == "binary" or not goal_n)
             ):  # K9's missed ＞/＜, or a missed "=" scored all or nothing
                 s = ZERO
             else:

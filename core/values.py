@@ -579,13 +579,25 @@ def _parse_words(text: str, cleaned: str) -> Value | None:
     return None
 
 
-def _parse_fast(text: str) -> Value | None:
-    """The common shapes without the general machinery; None when the text is anything else."""
+def number_parts(text: str) -> tuple[str | None, Decimal, str] | None:
+    """(direction, number, unit) of a cell in the common shapes ("≥123人次", "96.5%", "≤5万元"): the
+    NUMBER ``parse_value`` reads of it, whose other fields are their defaults; None for any other
+    text (which may still be a NUMBER, read by the general readers)."""
     match = _FAST_RE.fullmatch(text) if len(text) <= _MAX_LEN else None
-    if match is None or match.group(3) not in _FAST_UNITS:
+    if match is None:
         return None
     comparator, number, unit = match.groups()
-    return Value(text, _NUMBER, comparator or None, Decimal(number), None, unit)
+    if unit not in _FAST_UNITS:
+        return None
+    return comparator or None, Decimal(number), unit
+
+
+def _parse_fast(text: str) -> Value | None:
+    """The common shapes without the general machinery; None when the text is anything else."""
+    parts = number_parts(text)
+    if parts is None:
+        return None
+    return Value(text, _NUMBER, parts[0], parts[1], None, parts[2])
 
 
 def _parse_full(text: str) -> Value:

@@ -28,6 +28,7 @@ from core.scoring import (
     effective_direction,
     execution_weight,
     is_breakdown,
+    number_cell,
     number_facts,
     parsed,
     score_evaluator,
@@ -430,23 +431,37 @@ def _row_rules(
     rule = template.memo(_hierarchy, 1 << 12)(kind, level1, level2)[0]  # check_hierarchy
     if rule:
         out.append(rule)
-    t, a = parsed(target), parsed(actual)
-    t_kind, a_kind = t.kind, a.kind
+    # the two cells as parsed gives them: two plain numbers read without making their Values
+    t_parts, a_parts = number_cell(target), number_cell(actual)
+    goal: Decimal | None
+    done: Decimal | None
+    if t_parts is not None and a_parts is not None:
+        t_kind = a_kind = _NUMBER
+        (t_direction, goal, t_unit), (a_direction, done, a_unit) = t_parts, a_parts
+        a_word = ""
+    else:
+        t, a = parsed(target), parsed(actual)
+        t_kind, t_direction, goal, t_unit = t.kind, t.direction, t.number, t.unit
+        a_kind, a_direction, done, a_unit, a_word = a.kind, a.direction, a.number, a.unit, a.word
     w = amount(weight)
     cost = "成本" in level1 or "成本" in level2
     if direction:  # effective_direction (direction_of, with the target parsed once)
         used, by_default = direction, False
-    elif t.direction:
-        used, by_default = t.direction, False
+    elif t_direction:
+        used, by_default = t_direction, False
     elif t_kind is not _NUMBER:
         used, by_default = "", False
     else:
-        used, by_default = default_of(t, cost, "时效" in level2), True
+        used, by_default = default_of(t_kind, t_unit, cost, "时效" in level2), True
     opts = template.scoring
     fused = None
     if not_applicable:
         suggested, attainment = None, NA
-    elif t_kind is _NUMBER and a_kind is _NUMBER and (fused := number_facts(t, a, used, w, opts)) is not None:
+    elif (
+        t_kind is _NUMBER
+        and a_kind is _NUMBER
+        and (fused := number_facts(t_direction, goal, t_unit, done, a_unit, used, w, opts)) is not None
+    ):
         suggested, attainment = fused[0], fused[1]  # evaluate_row and compared_plain at once
     else:  # evaluate_row
         suggested, attainment = score_evaluator(template)(
@@ -463,8 +478,7 @@ def _row_rules(
         if suggested is not None and entered < suggested and not noted:
             out.append("V08")
         if t_kind is _QUALITATIVE:  # _band
-            word = a.word
-            band = opts.bands.get(word if word in _PARTIAL else "达成" if attainment == MET else "")
+            band = opts.bands.get(a_word if a_word in _PARTIAL else "达成" if attainment == MET else "")
             if band is not None:
                 low, high = band
                 if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
@@ -477,15 +491,15 @@ def _row_rules(
     else:
         if t_kind is _NUMBER and by_default:
             out.append("S03")
-        if cost and (direction or t.direction) in _UPWARD:
+        if cost and (direction or t_direction) in _UPWARD:
             out.append("S13")
-        if t_kind is _NUMBER and "数量" in level2 and unit_family(t.unit) == "money":
+        if t_kind is _NUMBER and "数量" in level2 and unit_family(t_unit) == "money":
             out.append("V15")
     if a_kind is _EMPTY:  # check_actual
         if target.strip() and not actual.strip():
             out.append("S19")
     else:
-        if a.direction and a_kind in _NUMBER_OR_DATE and OPERATOR_RE.search(actual):
+        if a_direction and a_kind in _NUMBER_OR_DATE and OPERATOR_RE.search(actual):
             out.append("V10")
         if a_kind is _RANGE:
             out.append("S14")

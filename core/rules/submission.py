@@ -19,7 +19,7 @@ from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
 from core.schema import IND, Table
-from core.scoring import amount, parsed, score_indicator
+from core.scoring import amount, number_cell, parsed, score_indicator
 from core.submission import (
     QUANTITATIVE_KINDS,
     YthLabels,
@@ -118,9 +118,13 @@ def _quantitative_rules(target: str, actual: str) -> tuple[str, ...] | None:
     """Y03 of a quantitative row (``_findings``: is_quantitative, then plain_number of the actual) as
     ``_form_counts`` counts it, from the row's 年度指标值 and 实际完成值: () when none, None when the row is
     not quantitative (its other rules read more of it). One look-up a row, not a parse of each."""
-    kind = parsed(target).kind  # is_quantitative
+    # is_quantitative; a plain number (number_cell: what parsed reads of it, without a Value) is one
+    kind = _NUMBER if number_cell(target) is not None else parsed(target).kind
     if kind in QUANTITATIVE_KINDS or (kind is _EMPTY and parsed(actual).kind is _NUMBER):
         if actual.strip():
+            parts = number_cell(actual)
+            if parts is not None:  # a NUMBER without a qualifier: plain unless it has a direction
+                return () if parts[0] is None else ("Y03",)
             a = parsed(actual)  # plain_number(actual) is None, inlined
             if not (
                 (a.kind is _NUMBER and a.direction is None and not a.qualifier and a.number is not None)

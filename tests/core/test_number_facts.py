@@ -14,9 +14,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from core.paths import templates_dir
-from core.scoring import _evaluate, _evaluate_score, amount, compared_plain, number_facts, parsed
+from core.scoring import _evaluate, _evaluate_score, amount, compared_plain, number_cell, number_facts, parsed
 from core.templates import Template, load_template_file
-from core.values import Attainment, Kind
+from core.values import Attainment, Kind, Value
 
 TEMPLATES = ("mof", "sichuan-guangyuan", "gansu-pingliang", "hunan-yiyang", "sichuan")
 UNITS = ("", "", "人", "人次", "名", "户", "个", "项", "次", "场", "%", "元", "万元", "千元", "亿元")
@@ -103,7 +103,9 @@ def test_numbers_scored_in_one_step_are_the_general_paths() -> None:
             if a.kind is not Kind.NUMBER:
                 continue
             used = direction or t.direction or default
-            facts = number_facts(t, a, used, amount(weight), template.scoring)
+            facts = number_facts(
+                t.direction, t.number, t.unit, a.number, a.unit, used, amount(weight), template.scoring
+            )
             suggested, _why, attainment = _evaluate(template, target, actual, direction, weight, default)
             plain = _evaluate(template, target, actual, direction, weight, default, False)
             assert (plain[0], plain[2]) == (suggested, attainment)
@@ -126,3 +128,25 @@ def test_numbers_scored_in_one_step_are_the_general_paths() -> None:
             mismatched += c.unit_mismatch
     assert fused > 20_000 and mismatched > 8_000 and undirected > 200
     assert 50 < general < fused // 20  # K10's negative actuals go the general way, and little else
+
+
+def test_a_plain_number_read_without_its_value_is_what_parsed_reads() -> None:
+    """``number_cell`` (a cell's direction, number and unit, no Value made: the counts' first read of
+    a cell) is the NUMBER ``parsed`` gives of the same text, every other field at its default; a text
+    it leaves (None) is read by ``parsed`` alone, as any kind."""
+    rng = random.Random(17)
+    texts = [_cell(rng) for _ in range(3000)]
+    texts += ["", "  ", "2023年12月", "达成", "≥1例", "100%完成", "10-20人"]
+    ops = ("", "≥", "≤", "=", ">", "<")
+    texts += [f"{rng.choice(ops)}{_number(rng)}{rng.choice(UNITS)}" for _ in range(1000)]
+    texts += ["12月", "1月K", "٣٤人", "100人 ", " 100人", "100.人", ".5", "≥≥1", "1" * 201, "1" * 200]
+    plain = 0
+    for text in texts:
+        parts = number_cell(text)
+        if parts is None:
+            continue
+        plain += 1
+        value = parsed(text)
+        assert value == Value(text, Kind.NUMBER, parts[0], parts[1], None, parts[2]), text
+        assert repr(value.number) == repr(parts[1]) and value.qualifier == "" and value.year is None
+    assert 800 < plain < len(texts) - 1000  # many are plain numbers, many are not
