@@ -481,7 +481,12 @@ class GridView(QWidget):
         The headers are repainted only when they look different after it: the reset repainted both
         whole on every switch (each section asking the model for its title and roles), a sixth of
         a switch's painting, though another project of the same kind shows the same column titles
-        and, as often, the same row numbers at the same heights."""
+        and, as often, the same row numbers at the same heights.
+
+        An editor whose text was refused closes with the reset: its red box goes with it (it stayed
+        over the next form's cells, about a cell no longer shown)."""
+        self._view.refused_editor = None
+        self.hide_cell_message()
         self._unsized = size_later
         if size_later:
             self._model.set_form(uid)

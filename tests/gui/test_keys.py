@@ -155,6 +155,25 @@ def test_refused_amount_keeps_the_editor_open_with_its_text_and_says_why_at_the_
     assert on_disk(seed, FIRST, "funds", 2, "initial") == before
 
 
+def test_a_refused_cell_s_message_does_not_stay_over_the_next_project(qtbot, seed: Path) -> None:
+    """Text refused in one project's cell, then another project clicked in the tree: its grid shows
+    no red box about the cell left behind (the editor closed with the switch)."""
+    window = make_window(qtbot, seed)
+    pick_project(window, FIRST)
+    view = grid(window, "indicatorGrid")
+    editor = open_editor(view, 2, "score", "资金未到位")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(10)
+    message = view.parent().findChild(QLabel, "cellMessage")
+    assert message is not None and message.isVisible() and "不是数字" in message.text()
+    pick_project(window, SECOND)
+    qtbot.wait(10)
+    assert not [e for e in grid(window, "indicatorGrid").findChildren(QLineEdit) if e.isVisible()]
+    shown = [m.text() for m in window.findChildren(QLabel, "cellMessage") if m.isVisible()]
+    assert shown == []
+    assert window.ctx.doc.report.form_by_name(SECOND).indicators[2].score != "资金未到位"
+
+
 def test_paste_writes_the_good_cells_of_a_row_and_flags_the_bad_one(qtbot, seed: Path) -> None:
     window = make_window(qtbot, seed)
     pick_project(window, FIRST)
