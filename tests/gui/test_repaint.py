@@ -149,6 +149,22 @@ def test_a_project_shown_again_has_its_rows_as_measured(qtbot, seed_zpdb) -> Non
     assert heights() == first == measured()
 
 
+def _indicator_grid_in_view(qtbot, seed_zpdb):  # noqa: ANN001, ANN202
+    """Seed 004's window at 1366×728 on 业务工作经费, active, its 指标 grid focused and scrolled
+    into view: where a user types in the tests below."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    window.resize(1366, 728)
+    pick_project(window, "业务工作经费")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = grid(window, "indicatorGrid")
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    page = window.form_editor
+    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
+    return window, view
+
+
 def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monkeypatch) -> None:  # noqa: ANN001
     """Enter in 实际值 paints the edited cell, the cell the cursor moves to and the cells whose text
     or colour changed (the 建议得分 beside it, a cell newly flagged) — not the cells between them, nor
@@ -164,17 +180,8 @@ def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monk
         paint(self, painter, option, index)
 
     monkeypatch.setattr(GridDelegate, "paint", record)
-    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
-    window.resize(1366, 728)
-    pick_project(window, "业务工作经费")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    view = grid(window, "indicatorGrid")
+    window, view = _indicator_grid_in_view(qtbot, seed_zpdb)
     model = view.model()
-    view.setFocus()
-    qtbot.waitUntil(view.hasFocus)
-    page = window.form_editor
-    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
     col = column_of(view, "actual")
     suggested = column_of(view, "suggested")
     seen_suggested = False
@@ -262,17 +269,8 @@ def test_the_headers_show_the_selection_as_a_fresh_paint_does(qtbot, seed_zpdb) 
     moving down a column, repaints the two row numbers and not the column's title. After every step
     — typing and Enter, Tab, Shift+arrows, a click on a column title and on a row number, arrows —
     the grid on screen (the window's backing store) is, pixel for pixel, a fresh paint of it."""
-    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
-    window.resize(1366, 728)
-    pick_project(window, "业务工作经费")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    view = grid(window, "indicatorGrid")
+    window, view = _indicator_grid_in_view(qtbot, seed_zpdb)
     model = view.model()
-    view.setFocus()
-    qtbot.waitUntil(view.hasFocus)
-    page = window.form_editor
-    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
     titles, numbers = view.horizontalHeader(), view.verticalHeader()
     col = column_of(view, "actual")
 
