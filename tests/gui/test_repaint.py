@@ -7,7 +7,6 @@ of an edit's time. Driven with real key events in an active window (focus events
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPaintEvent
@@ -31,9 +30,10 @@ class Paints(QObject):
         return False
 
 
-def test_enter_repaints_the_edited_cells_not_the_grid(qtbot, seed_zpdb) -> None:  # noqa: ANN001
-    path: Path = seed_zpdb("seed004_yiyang")
-    window = make_window(qtbot, path)
+def _indicator_grid_in_view(qtbot, seed_zpdb):  # noqa: ANN001, ANN202
+    """Seed 004's window at 1366×728 on 业务工作经费, active, its 指标 grid focused and scrolled
+    into view: where a user types in the tests below."""
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
     window.resize(1366, 728)
     pick_project(window, "业务工作经费")
     window.activateWindow()
@@ -44,6 +44,11 @@ def test_enter_repaints_the_edited_cells_not_the_grid(qtbot, seed_zpdb) -> None:
     QApplication.processEvents()
     page = window.form_editor
     page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
+    return window, view
+
+
+def test_enter_repaints_the_edited_cells_not_the_grid(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    window, view = _indicator_grid_in_view(qtbot, seed_zpdb)
     col = column_of(view, "actual")
     for row in range(3):
         view.setCurrentIndex(view.model().index(row, col))
@@ -147,22 +152,6 @@ def test_a_project_shown_again_has_its_rows_as_measured(qtbot, seed_zpdb) -> Non
     qtbot.waitUntil(lambda: window.tree.current_node()[1] == uid)
     qtbot.waitUntil(lambda: view.rowHeight(0) == first[0])
     assert heights() == first == measured()
-
-
-def _indicator_grid_in_view(qtbot, seed_zpdb):  # noqa: ANN001, ANN202
-    """Seed 004's window at 1366×728 on 业务工作经费, active, its 指标 grid focused and scrolled
-    into view: where a user types in the tests below."""
-    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
-    window.resize(1366, 728)
-    pick_project(window, "业务工作经费")
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    view = grid(window, "indicatorGrid")
-    view.setFocus()
-    qtbot.waitUntil(view.hasFocus)
-    page = window.form_editor
-    page.verticalScrollBar().setValue(view.mapTo(page.widget(), view.rect().topLeft()).y())
-    return window, view
 
 
 def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monkeypatch) -> None:  # noqa: ANN001
