@@ -59,7 +59,10 @@ class CellImages:
     def __init__(self) -> None:
         self.on = False
         self.focus = 0  # QStyle's State_HasFocus
+        self.selected = 0  # QStyle's State_Selected
+        self.enabled = 0  # QStyle's State_Enabled
         self.row_panel: Any = None  # QStyle's PE_PanelItemViewRow
+        self.grid_colour: Any = None  # QStyle's SH_Table_GridLineColor
         self.kept: dict[tuple[object, ...], tuple[QPixmap, object, object]] = {}
         self.bytes = 0
         self._seen: set[tuple[object, ...]] = set()
@@ -89,7 +92,10 @@ class CellImages:
         from PySide6.QtWidgets import QStyle
 
         self.focus = QStyle.StateFlag.State_HasFocus.value
+        self.selected = QStyle.StateFlag.State_Selected.value
+        self.enabled = QStyle.StateFlag.State_Enabled.value
         self.row_panel = QStyle.PrimitiveElement.PE_PanelItemViewRow
+        self.grid_colour = QStyle.StyleHint.SH_Table_GridLineColor
         self.on = True
 
 
@@ -176,6 +182,10 @@ class GridDelegate(QStyledItemDelegate):
             view.textElideMode(),
         )
         self._fill = port.palette().color(port.backgroundRole())
+
+    def painting_images(self) -> bool:
+        """True between ``begin_paint`` and ``end_paint`` when the cells may come from images."""
+        return self._frame is not None
 
     def end_paint(self) -> None:
         self._frame = self._model = None

@@ -51,6 +51,7 @@ from gui.grids.base import LINE, GridModel
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, editor_text, input_target, set_editor_text
 from gui.grids.models import make_model
+from gui.grids.paint import paint_cells
 from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
@@ -200,6 +201,8 @@ class GridTable(QTableView):
         delegate = self.grid._delegate
         delegate.begin_paint(self, self.viewport())
         try:
+            if delegate.painting_images() and paint_cells(self, event, delegate):
+                return  # (the cells painted from Python, as QTableView paints them: gui/grids/paint.py)
             super().paintEvent(event)
         finally:
             delegate.end_paint()

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QRegion
 from PySide6.QtWidgets import QApplication, QTableView
 
 from core.schema import IND
 from gui.grids import delegates
+from gui.grids import view as view_module
 from gui.grids.base import SEVERITY_ROLE
 from gui.main_window import MainWindow
 from tests.gui.window_helpers import column_of, grid, make_window, pick_project, type_into_cell
@@ -120,3 +121,73 @@ def test_a_cell_that_changes_is_not_drawn_from_its_old_image(qtbot: Any, seed_zp
     images.clear()
     assert painted(view) == after
     assert column_of(view, IND.actual) >= 0
+
+
+def rendered(view: QTableView, region: QRegion) -> QImage:
+    """The grid's cells painted for ``region`` only (a paint event of that region, as a partial
+    repaint has), on white."""
+    port = view.viewport()
+    image = QImage(port.size(), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    port.render(image, QPoint(), region)
+    return image
+
+
+def test_cells_painted_from_python_look_exactly_as_qtableview_paints_them(
+    qtbot: Any, seed_zpdb: Any, images: Any, monkeypatch: Any
+) -> None:
+    """gui/grids/paint.py paints the cells QTableView::paintEvent would (images or not): a selection,
+    the current cell's focus frame, problem colours, grid lines, scrolled sideways, whole and for
+    regions of several rectangles cutting through cells."""
+    window, view = shown_window(qtbot, seed_zpdb)
+    view.setFocus()
+    header = view.horizontalHeader()
+    header.resizeSection(4, header.sectionSize(4) + 700)  # wider than the grid: scrolled sideways
+    for _ in range(5):
+        QApplication.processEvents()
+    assert view.hasFocus() and view.horizontalScrollBar().maximum() > 60
+    view.horizontalScrollBar().setValue(57)
+    port = view.viewport()
+    width, height = port.width(), port.height()
+    regions = [
+        QRegion(port.rect()),
+        QRegion(QRect(5, 3, width // 3, height // 2)) | QRegion(QRect(width // 2, height // 3, 97, 61)),
+        QRegion(QRect(0, height // 4, width, 9)) | QRegion(QRect(width // 5, 0, 13, height)),
+    ]
+    calls: list[bool] = []
+    real = view_module.paint_cells
+
+    def counted(*args: Any) -> bool:
+        calls.append(real(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(view_module, "paint_cells", counted)
+    for _ in range(3):  # seen, kept, drawn from the images
+        for region in regions:
+            rendered(view, region)
+    ours = [rendered(view, region) for region in regions]
+    assert calls and all(calls)  # painted from Python
+    monkeypatch.setattr(view_module, "paint_cells", lambda *args: False)
+    assert [rendered(view, region) for region in regions] == ours  # QTableView, the same images
+    images.on = False
+    images.clear()
+    assert [rendered(view, region) for region in regions] == ours  # QTableView, Qt's own drawing
+    assert ours[0] != ours[1] != ours[2]
+
+
+def test_a_grid_under_the_mouse_is_painted_by_qtableview_when_its_style_marks_hovered_cells(
+    qtbot: Any, seed_zpdb: Any, images: Any, monkeypatch: Any
+) -> None:
+    """Which cell the mouse is over is QTableView's to know: with hovering on (as Windows' styles
+    set it), a grid under the mouse is painted by Qt."""
+    window, view = shown_window(qtbot, seed_zpdb)
+    port = view.viewport()
+    calls: list[bool] = []
+    real = view_module.paint_cells
+    monkeypatch.setattr(view_module, "paint_cells", lambda *args: calls.append(real(*args)) or calls[-1])
+    painted(view)
+    assert calls[-1] is True
+    port.setAttribute(Qt.WidgetAttribute.WA_Hover, True)
+    port.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)
+    painted(view)
+    assert calls[-1] is False

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPaintEvent
 from PySide6.QtWidgets import QApplication, QHeaderView
 
+from gui.grids import view as grid_view
 from gui.grids.delegates import input_target
 from gui.navigation import OVERALL_NODE, PROJECT_NODE
 from tests.gui.window_helpers import column_of, commit_text, grid, make_window, pick_project
@@ -169,6 +170,9 @@ def test_an_edit_paints_only_the_cells_whose_look_changed(qtbot, seed_zpdb, monk
         paint(self, painter, option, index)
 
     monkeypatch.setattr(GridDelegate, "paint", record)
+    # every cell painted through the delegate: QTableView's painting (the grid's own, gui/grids/paint.py,
+    # paints the same cells — tests/gui/test_cell_images.py — but draws a kept image without it)
+    monkeypatch.setattr(grid_view, "paint_cells", lambda *args: False)
     window, view = _indicator_grid_in_view(qtbot, seed_zpdb)
     model = view.model()
     col = column_of(view, "actual")
