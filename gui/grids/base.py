@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.model import OVERALL, Form
 from core.report import Change, InputError, refusal
@@ -63,6 +63,20 @@ Style = tuple[str, QBrush | None, QBrush | None, int]
 FEW_CELLS = 32  # at most this many changed cells are repainted one by one (``_emit_cells``)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+_FONT_KEYS: dict[QFont, str] = {}
+
+
+def font_key(font: QFont) -> str:
+    """``font.key()``, remembered by font: QFont.key() builds its string anew each time (11 µs),
+    and a switch asked it of the grids' and headers' fonts some 25 times (size caches, header looks)."""
+    key = _FONT_KEYS.get(font)
+    if key is None:
+        if len(_FONT_KEYS) >= 64:
+            _FONT_KEYS.clear()
+        key = _FONT_KEYS[QFont(font)] = font.key()
+    return key
 
 
 LINE = "text"  # the one-line editor

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.grids.base import LEFT, LEVEL, LINE, RIGHT, GridColumn, GridModel
+from gui.grids.base import LEFT, LEVEL, LINE, RIGHT, GridColumn, GridModel, font_key
 
 Index = QModelIndex | QPersistentModelIndex
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -174,7 +174,7 @@ class GridDelegate(QStyledItemDelegate):
         self._view, self._model = view, model
         self._frame = (
             view.palette().cacheKey(),
-            view.font().key(),
+            font_key(view.font()),
             id(view.style()),
             view.layoutDirection(),
             view.wordWrap(),  # (a cell's option features: the view's, and HasDisplay)

@@ -47,7 +47,7 @@ from core.report import Change
 from gui.context import AppContext
 from gui.direction import add_direction_actions
 from gui.grids import rows as row_ops
-from gui.grids.base import LINE, GridModel
+from gui.grids.base import LINE, GridModel, font_key
 from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import GridDelegate, editor_text, input_target, set_editor_text
 from gui.grids.models import make_model
@@ -153,7 +153,7 @@ class GridHeader(QHeaderView):
             titles: tuple[str, ...] = model.row_labels()
         else:
             titles = tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns))
-        key = (titles, self.font().key(), self.hiddenSectionCount())
+        key = (titles, font_key(self.font()), self.hiddenSectionCount())
         hint = self._hints.get(key)
         if hint is None:
             if len(self._hints) >= 64:
@@ -552,7 +552,7 @@ class GridView(QWidget):
                 header.saveState().data(),
                 header.offset(),
                 header.size().toTuple(),
-                header.font().key(),
+                font_key(header.font()),
                 header.underMouse() or None,
                 shared,
             )
@@ -636,7 +636,7 @@ class GridView(QWidget):
         titles, widths and font (each switch measured every title again)."""
         header = self._view.horizontalHeader()
         titles = tuple(column.title for column in self._model.columns)
-        key = (titles, tuple(widths), header.font().key())
+        key = (titles, tuple(widths), font_key(header.font()))
         lines = self._title_lines.get(key)
         if lines is None:
             metrics = header.fontMetrics()
@@ -662,7 +662,7 @@ class GridView(QWidget):
             tuple((c.width, c.title, c.editor) for c in columns),
             view.viewport().width(),
             view._font_key(),
-            view.horizontalHeader().font().key(),
+            font_key(view.horizontalHeader().font()),
         )
         found = self._widths.get(key)
         if found is None:
