@@ -161,6 +161,7 @@ class GridModel(QAbstractTableModel):
         # (``set_form``); forgotten form by form when something it shows may change (``_forget_kept``).
         self._kept: dict[int, tuple[Any, Any, Any, Any, bool]] = {}
         self._labels: tuple[str, ...] | None = None  # see row_labels
+        self._columns_of: dict[int, tuple[FormSpec, list[GridColumn]]] = {}  # see _columns_for
         # Called with (top, left, bottom, right) for every block of cells told changed (``tell_cells``),
         # before the views hear of it: plain calls, where each Python slot of dataChanged cost a
         # round trip through Qt (two model indexes made into Python objects) per cell an edit repaints.
@@ -208,7 +209,7 @@ class GridModel(QAbstractTableModel):
             try:
                 self.form = doc.form(uid)
                 self.uid = uid
-                self.columns = self.build_columns()
+                self.columns = self._columns_for(self.spec())
             except KeyError:
                 self.form = None
                 kept = None
@@ -217,10 +218,19 @@ class GridModel(QAbstractTableModel):
         if kept is not None:  # (after the reset, which forgets what cells showed)
             self._painted, self._flags, self._shown = kept[0], kept[1], kept[2]
 
+    def _columns_for(self, spec: FormSpec) -> list[GridColumn]:
+        """The columns of forms of ``spec``: built once per template form (every switch built them
+        again, and the problem columns' places with them: ``_places`` keeps them by the list)."""
+        found = self._columns_of.get(id(spec))
+        if found is None or found[0] is not spec:
+            found = self._columns_of[id(spec)] = (spec, self.build_columns())
+        return found[1]
+
     def _on_replaced(self) -> None:
         """Another report (or none): nothing kept is of it (uids are per file)."""
         self.set_form(None)
         self._kept = {}
+        self._columns_of = {}
 
     def _forget_kept(self, uids: Iterable[int | None] | None) -> None:
         """Forget what the forms ``uids`` (all when None) showed when last shown, and what the 部门整体
@@ -425,17 +435,17 @@ class GridModel(QAbstractTableModel):
 
     def display_text(self, row: int, col: int) -> str:
         """The text a cell shows (what ``data`` gives for DisplayRole), for measuring row heights."""
-        if (row, col) in self.rejected:
+        if self.rejected and (row, col) in self.rejected:
             return self.rejected[(row, col)][0]
         computed = self.computed(row, col)
         return computed.text if computed is not None else self.cell_text(row, col)
 
     # ---- cells: subclasses refine these ----------------------------------------
     def cell_text(self, row: int, col: int) -> str:
-        key = self.columns[col].key
-        if self.columns[col].computed:
+        column = self.columns[col]
+        if column.computed:
             return ""
-        value = getattr(self.rows()[row], key, "")
+        value = getattr(self.rows()[row], column.key, "")
         if isinstance(value, bool):
             return "是" if value else ""
         return "" if value is None else str(value)

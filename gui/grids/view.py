@@ -303,11 +303,13 @@ class GridTable(QTableView):
         fits = self._fits
         one_line = self._one_line
 
+        display = model.display_text
+
         def wrapped(row: int) -> list[tuple[int, str]]:
             """The (column, text) of a row's cells whose text does not fit on one line."""
             out = []
             for col, width in texts:
-                text = model.display_text(row, col)
+                text = display(row, col)
                 if not text:
                     continue
                 if "\n" in text:
@@ -352,11 +354,11 @@ class GridTable(QTableView):
         count = self.model().rowCount() if self.model() is not None else 0
         low, high = header.minimumSectionSize(), header.maximumSectionSize()
         measure = self._row_measure()
-        label, hints, font = self.grid.model.row_label, self._header_hints, self._font_key()
+        labels, hints, font = self.grid.model.row_labels(), self._header_hints, self._font_key()
         for row in range(count) if rows is None else rows:
             if not 0 <= row < count:
                 continue
-            hint = hints.get((label(row), font))
+            hint = hints.get((labels[row], font))
             if hint is None:
                 hint = self._header_hint(row)
             height = max(low, min(max(measure(row), hint), high))
