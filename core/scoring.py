@@ -207,17 +207,37 @@ def execution_score(form: Form, spec: FormSpec) -> ExecutionScore:
     return _execution(annual, executed, execution_weight_text(form, spec))
 
 
+def execution_figures(form: Form, spec: FormSpec) -> ExecutionScore:
+    """``execution_score`` without its reason (``why`` is ""): the rate, score and 分值 the rules and
+    the review list's figures read. Its reason was four amounts and two rates printed for every form
+    of a first scan (its amounts rarely repeat: the cache rarely held it), and never read there."""
+    annual = fund_value(form, spec, spec.rate_row, FUND.annual)
+    executed = fund_value(form, spec, spec.rate_row, FUND.executed)
+    return _execution_plain(annual, executed, execution_weight_text(form, spec))
+
+
 @lru_cache(maxsize=1 << 14)
-def _execution(annual_text: str, executed_text: str, weight_text: str) -> ExecutionScore:
+def _execution_plain(annual_text: str, executed_text: str, weight_text: str) -> ExecutionScore:
+    """``_execution``'s figures (its ``why`` "")."""
     annual, executed, weight = amount(annual_text), amount(executed_text), amount(weight_text)
     rate = rate_of(annual, executed)
     if rate is None:
-        return ExecutionScore(None, None, weight, "全年预算数为空或为 0，无法计算执行率")
-    pct = fmt_percent(rate)
-    base = f"{fmt(executed)} ÷ {fmt(annual)} = {pct}"
+        return ExecutionScore(None, None, weight, "")
     if weight is None:
+        return ExecutionScore(rate, None, None, "")
+    return ExecutionScore(rate, q(weight * min(rate, ONE)), weight, "")
+
+
+@lru_cache(maxsize=1 << 14)
+def _execution(annual_text: str, executed_text: str, weight_text: str) -> ExecutionScore:
+    plain = _execution_plain(annual_text, executed_text, weight_text)
+    rate, score, weight = plain.rate, plain.score, plain.weight
+    if rate is None:
+        return ExecutionScore(None, None, weight, "全年预算数为空或为 0，无法计算执行率")
+    executed, annual = amount(executed_text), amount(annual_text)
+    base = f"{fmt(executed)} ÷ {fmt(annual)} = {fmt_percent(rate)}"
+    if weight is None or score is None:
         return ExecutionScore(rate, None, None, base)
-    score = q(weight * min(rate, ONE))
     why = f"{base}，{fmt(weight)} × {fmt_percent(min(rate, ONE))} = {fmt(score)}"
     return ExecutionScore(rate, score, weight, why)
 
@@ -659,6 +679,54 @@ def effective_scores(rows: Iterable[Indicator], template: Template) -> list[Deci
     return out
 
 
+IndicatorSums = tuple[Decimal, Decimal, Decimal, bool]
+
+
+def indicator_sums(rows: Iterable[tuple[Indicator, int]], template: Template) -> IndicatorSums:
+    """What a form's total and 自评预警 read of its indicator rows, in one pass over them (each row
+    given with how many times it comes, in the form's order): Σ ``effective_scores`` (the points),
+    Σ 分值 of the rows that have a score (``_indicator_weight``'s sum), Σ 分值 of the 不适用 rows
+    (``_rescale``'s dropped) and whether any row has a score. Each step is theirs, each sum added up
+    in the same order as they add it (the review list's figures walked a form's rows four times,
+    with an IndicatorScore a row; tests compare the two on random rows)."""
+    evaluate = score_evaluator(template)
+    points = weighted = dropped = ZERO
+    scored = False
+    for ind, n in rows:
+        level3, weight, score = ind.level3, ind.weight, ind.score
+        if ind.not_applicable:  # no score; its 分值 is dropped (_rescale: blank rows and 其中 too)
+            left_out = amount(weight) or ZERO
+            for _ in range(n):
+                dropped += left_out
+            continue
+        if not (level3 or ind.target or ind.actual or weight or score):  # is_blank_row
+            continue
+        if ind.breakdown or (
+            level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
+        ):  # is_breakdown
+            continue
+        entered = amount(score)  # effective_scores
+        if entered is None:
+            used, by_default = direction_of(ind.direction, ind.target, ind.level1, ind.level2)
+            entered = evaluate(ind.target, ind.actual, ind.direction, weight, used if by_default else "")[0]
+            if entered is None:
+                continue
+        deduction = amount(ind.deduction)
+        final = entered if not deduction else q(max(entered - deduction, ZERO))
+        scored = True
+        w = amount(weight)  # _indicator_weight
+        if n == 1:
+            points += final
+            if w is not None:
+                weighted += w
+        else:
+            for _ in range(n):
+                points += final
+                if w is not None:
+                    weighted += w
+    return points, weighted, dropped, scored
+
+
 # Every cell ``score_indicator`` reads of a row (tests/core/test_scoring_rows.py records its reads).
 SCORE_READS: tuple[str, ...] = (IND.level1, IND.level2, IND.level3, IND.target, IND.actual, IND.direction)
 SCORE_READS += (IND.weight, IND.score, IND.not_applicable, IND.breakdown, IND.deduction)
@@ -706,6 +774,11 @@ def grade_of(total: Decimal | None, opts: Scoring) -> str:
 def _rescale(total: Decimal, form: Form, opts: Scoring) -> Decimal:
     """Re-scale to 100 when not-applicable indicators were dropped."""
     dropped = sum((amount(i.weight) or ZERO for i in form.indicators if i.not_applicable), ZERO)
+    return _rescaled(total, dropped, opts)
+
+
+def _rescaled(total: Decimal, dropped: Decimal, opts: Scoring) -> Decimal:
+    """``_rescale`` of a form whose 不适用 rows' 分值 add up to ``dropped``."""
     if not dropped or dropped >= opts.total:
         return total
     return q(total * opts.total / (opts.total - dropped))
@@ -929,6 +1002,14 @@ def _scored_total(ex: ExecutionScore, scores: Iterable[Decimal | None], form: Fo
     return min(total, cap) if cap is not None else total
 
 
+def _total_of(ex: ExecutionScore, points: Decimal, dropped: Decimal, opts: Scoring) -> Decimal:
+    """``_scored_total`` of a form whose indicator scores add up to ``points`` and whose 不适用 rows'
+    分值 to ``dropped`` (``indicator_sums``)."""
+    total = _rescaled(q((ex.score or ZERO) + points), dropped, opts)
+    cap, _ = execution_cap(ex.rate, opts)
+    return min(total, cap) if cap is not None else total
+
+
 def _execution_part(ex: ExecutionScore, spec: FormSpec) -> ExecutionScore:
     """Return the execution score as it counts in 总分 (none where the template shows it apart)."""
     return ex if spec.execution_in_total else replace(ex, score=None)
@@ -955,7 +1036,11 @@ def _indicator_weight(form: Form, inds: list[IndicatorScore], ex: ExecutionScore
         for ind, s in zip(form.indicators, inds, strict=True)
         if s.final is not None and (w := amount(ind.weight)) is not None
     ]
-    total = sum(weights, ZERO)
+    return _weight_or_default(sum(weights, ZERO), ex, opts)
+
+
+def _weight_or_default(total: Decimal, ex: ExecutionScore, opts: Scoring) -> Decimal:
+    """``_indicator_weight`` of indicators whose 分值 add up to ``total``."""
     return total if total > 0 else opts.total - (ex.weight if ex.weight is not None else Decimal(10))
 
 
@@ -967,12 +1052,21 @@ def early_warning(
     Red: the indicator score rate runs more than 5 % ahead of the 执行率 score rate,
     (S/ΣS权重 − E/E分值) ÷ (S/ΣS权重) > 5 %. Yellow: 全年预算数 is 0, or more than 20 % is unspent.
     """
-    reasons: list[str] = []
-    colour: str | None = None
     finals = [s.final for s in inds if s.final is not None]
     if spec.scored and finals and ex.rate is not None:
-        points = sum(finals, ZERO)
-        weight = _indicator_weight(form, inds, ex, opts)
+        return _warning_of(form, spec, ex, sum(finals, ZERO), _indicator_weight(form, inds, ex, opts))
+    return _warning_of(form, spec, ex, None, ZERO)
+
+
+def _warning_of(
+    form: Form, spec: FormSpec, ex: ExecutionScore, points: Decimal | None, weight: Decimal
+) -> tuple[str | None, str]:
+    """``early_warning`` of a form whose indicator scores add up to ``points`` and are worth ``weight``
+    (``_indicator_weight``); ``points`` None when the red warning is not asked (a form not scored
+    from its indicators, none with a score, or no 执行率)."""
+    reasons: list[str] = []
+    colour: str | None = None
+    if points is not None and ex.rate is not None:
         indicator_rate = points / weight
         execution_rate = min(max(ex.rate, ZERO), ONE)
         if indicator_rate > 0 and (indicator_rate - execution_rate) / indicator_rate > RED_GAP:

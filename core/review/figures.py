@@ -8,25 +8,24 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from functools import lru_cache
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from core.model import Form, Report
-from core.numbers import fmt, fmt_percent
+from core.numbers import ZERO, fmt, fmt_percent
 from core.problems import SEVERITIES, Problem
 from core.schema import FUND, FUND_AMOUNTS, HEAD, declared
 from core.scoring import (
     ExecutionScore,
     FormScore,
-    IndicatorScore,
     _execution_part,
-    _scored_total,
+    _total_of,
+    _warning_of,
+    _weight_or_default,
     amount,
-    early_warning,
-    effective_scores,
-    execution_score,
+    execution_figures,
     grade_of,
+    indicator_sums,
     score_sheet_items,
     sheet_total,
 )
@@ -149,43 +148,35 @@ def report_summary(
     return _summary(report, forms, rules)
 
 
-@lru_cache(maxsize=1 << 12)
-def _final_only(final: Decimal | None) -> IndicatorScore:
-    """An indicator's score as early_warning reads it (``final`` only), one object per value: making
-    a frozen IndicatorScore for each of a report's 750 rows cost an eighth of its figures."""
-    return IndicatorScore(0, None, final, "", "", None, final)
-
-
 def quick_figures(
     report: Report, template: Template | None = None, groups: Groups | None = None
 ) -> list[dict[str, Any]]:
     """Return ``form_figures`` without the check (``problems`` None) and without working out every
     indicator's reason: only the totals, 执行率 and 自评预警 (the review list's first pass).
 
-    The same scoring functions give the same figures; tests compare the two on every seed and on
-    generated reports. ``groups``: the forms whose indicators were read grouped (``lean.read_grouped``:
-    each distinct row is scored once and counted as often as it comes).
+    The same scoring functions give the same figures (a form's rows summed in one pass,
+    ``indicator_sums``); tests compare the two on every seed and on generated reports. ``groups``: the
+    forms whose indicators were read grouped (``lean.read_grouped``: each distinct row is scored once
+    and counted as often as it comes).
     """
     template = template or get_template(report.template)
+    opts = template.scoring
     out = []
     for form in report.forms:
         spec = template.form(form.kind)
-        ex = execution_score(form, spec)
+        ex = execution_figures(form, spec)  # its reason is not listed
         found = groups.get(form.uid) if groups else None
-        if found is None:
-            scores = effective_scores(form.indicators, template)
-            finals = [_final_only(s) for s in scores]
-        else:  # form.indicators holds each distinct row as often as it comes, in this order
-            distinct = effective_scores([row for row, _n in found], template)
-            times = [n for _row, n in found]
-            scores = [s for s, n in zip(distinct, times, strict=True) for s in repeat(s, n)]
-            finals = [f for s, n in zip(distinct, times, strict=True) for f in repeat(_final_only(s), n)]
-        total = (  # as scoring.form_total, from the scores worked out once
-            _scored_total(_execution_part(ex, spec), scores, form, template.scoring)
+        rows = zip(form.indicators, repeat(1)) if found is None else found
+        points, weighted, dropped, scored = indicator_sums(rows, template)
+        total = (  # as scoring.form_total
+            _total_of(_execution_part(ex, spec), points, dropped, opts)
             if spec.scored
             else sheet_total(form, score_sheet_items(report, form, template))
         )
-        warning = early_warning(form, spec, ex, finals, template.scoring)
+        if spec.scored and scored and ex.rate is not None:  # as early_warning
+            warning = _warning_of(form, spec, ex, points, _weight_or_default(weighted, ex, opts))
+        else:
+            warning = _warning_of(form, spec, ex, None, ZERO)
         out.append(_form_row(form, template, ex, total, warning))
     return out
 

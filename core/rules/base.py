@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, TypeVar
 
 from core import schema
@@ -13,6 +14,7 @@ from core.numbers import fmt
 from core.problems import Problem
 from core.rules.catalogue import group, severity
 from core.schema import Table
+from core.scoring import ExecutionScore, execution_figures
 from core.templates import FormSpec, Template
 
 OPERATORS = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
@@ -24,6 +26,12 @@ class FormCtx:
     template: Template
     spec: FormSpec
     form: Form
+
+    @cached_property
+    def execution(self) -> ExecutionScore:
+        """The form's 执行率, its score and 分值 (``scoring.execution_figures``: no reason), worked out
+        once for the rules of one check of the form (three read it: it was worked out for each)."""
+        return execution_figures(self.form, self.spec)
 
     def problem(
         self, rule: str, message: str, table: Table, row: int | None = None, column: str | None = None

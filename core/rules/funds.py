@@ -18,7 +18,6 @@ from core.scoring import (
     ExecutionScore,
     amount,
     computed_sums,
-    execution_score,
     fund_value,
     parsed,
     rate_of,
@@ -141,7 +140,7 @@ def check_score(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Prob
     """V03: the printed 执行率 score equals 分值 × min(执行率, 1) (``ex``: the form's, when known)."""
     row = ctx.form.fund(ctx.spec.rate_row)
     printed = amount(row.printed_score) if row else None
-    ex = ex if ex is not None else execution_score(ctx.form, ctx.spec)
+    ex = ex if ex is not None else ctx.execution
     if printed is None or ex.score is None or printed == ex.score or ex.weight is None:
         return
     yield ctx.problem(
@@ -162,7 +161,7 @@ def _explained(ctx: FormCtx, words: tuple[str, ...]) -> bool:
 
 def check_low_execution(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:
     """S20: 执行率 below the template's threshold needs an explanation."""
-    rate = (ex if ex is not None else execution_score(ctx.form, ctx.spec)).rate
+    rate = (ex if ex is not None else ctx.execution).rate
     low = ctx.template.scoring.low_execution
     if rate is None or rate >= low or _explained(ctx, EXPLAIN_WORDS):
         return
@@ -216,7 +215,7 @@ def _all_zero(ctx: FormCtx) -> bool:
 
 def check_not_done(ctx: FormCtx, ex: ExecutionScore | None = None) -> Iterator[Problem]:
     """S11: money fully spent while the goals say the activity did not take place."""
-    rate = (ex if ex is not None else execution_score(ctx.form, ctx.spec)).rate
+    rate = (ex if ex is not None else ctx.execution).rate
     if rate is None or rate < ONE:
         return
     said = any(w in g.achieved for g in ctx.form.goals for w in NOT_DONE_WORDS)
@@ -314,4 +313,4 @@ def check_funds(ctx: FormCtx) -> Iterator[Problem]:
 def check_funds_explained(ctx: FormCtx) -> Iterator[Problem]:
     """V14, S11, S12, S20: the funds table and what explains it (listed right after
     ``check_funds``: a form's problems come in the order they always did)."""
-    yield from _funds_explained(ctx, execution_score(ctx.form, ctx.spec))
+    yield from _funds_explained(ctx, ctx.execution)

@@ -10,7 +10,7 @@ from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
 from core.schema import GOAL, HEAD, SCORE, Table
-from core.scoring import amount, execution_score, form_total, is_deduction, score_sheet_items
+from core.scoring import amount, form_total, is_deduction, score_sheet_items
 
 CENT = Decimal("0.01")
 
@@ -30,7 +30,7 @@ def check_total(ctx: FormCtx) -> Iterator[Problem]:
     total = form_total(ctx.report, ctx.form, ctx.template)
     if total is None or printed == total:
         return
-    ex = execution_score(ctx.form, ctx.spec).score
+    ex = ctx.execution.score
     how = (
         "评分表各项得分合计"
         if not ctx.spec.scored

@@ -300,3 +300,68 @@ def test_guidance_marks_cover_every_phrase() -> None:
         marks = _guidance_marks(guidance)
         assert all(any(m in p for m in marks) for p in guidance), (guidance, marks)
     assert "：" not in _guidance_marks(("请填写", "示例：", "例："))  # a letter before punctuation
+
+
+def test_a_forms_sums_in_one_pass_are_what_the_scoring_functions_add_up() -> None:
+    """The list's figures add up a form's rows in one pass (scoring.indicator_sums): the same Decimals,
+    to the digit, as effective_scores summed, _indicator_weight's 分值 and _rescale's 不适用 分值, on
+    pool rows and messy ones of every template, row by row and grouped (a row given with how many
+    times it comes, as lean.read_grouped gives them)."""
+    from itertools import repeat
+
+    from core.numbers import ZERO
+    from core.scoring import amount, effective_scores, indicator_sums
+
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        rng = random.Random(template_id)
+        for report in (_report(template_id, 5), _messy_report(template_id, 6)):
+            for form in report.forms:
+                for rows in (form.indicators, [r for r in form.indicators for _ in range(rng.randint(1, 3))]):
+                    scores = effective_scores(rows, template)
+                    present = [s for s in scores if s is not None]
+                    weights = [amount(r.weight) for r, s in zip(rows, scores, strict=True) if s is not None]
+                    expected = (
+                        sum(present, ZERO),
+                        sum((w for w in weights if w is not None), ZERO),
+                        sum((amount(r.weight) or ZERO for r in rows if r.not_applicable), ZERO),
+                        bool(present),
+                    )
+                    runs: list[tuple[Indicator, int]] = []
+                    for r in rows:  # consecutive repeats as one row with its count
+                        if runs and runs[-1][0] is r:
+                            runs[-1] = (r, runs[-1][1] + 1)
+                        else:
+                            runs.append((r, 1))
+                    for given in (zip(rows, repeat(1)), runs):
+                        found = indicator_sums(given, template)
+                        assert found == expected
+                        assert [str(v) for v in found] == [str(v) for v in expected]
+
+
+def test_the_lists_figures_are_the_whole_scores_figures() -> None:
+    """quick_figures (the list's figures, rows summed in one pass) are form_figures of the whole
+    score_report, on pool rows and messy ones of every template, with budgets that spend all, part
+    or nothing (red and yellow 自评预警) and a 不适用 row that re-scales the total."""
+    from core.model import FundRow
+    from core.review.figures import FORM_KEYS, form_figures, quick_figures
+    from core.scoring import score_report
+
+    seen: Counter[str | None] = Counter()
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        rng = random.Random(template_id)
+        for report in (_report(template_id, 7), _messy_report(template_id, 8)):
+            for form in report.forms:
+                total = rng.choice((0, 10, 100, 480))
+                spent = rng.choice((0, total, total // 2, total - 1))
+                if form.funds:
+                    form.funds[0] = FundRow(form.funds[0].key, str(total), str(total), str(spent))
+                form.indicators = form.indicators[: rng.choice((10, 40, 126))]
+            expected = form_figures(report, template, score_report(report, template))
+            found = quick_figures(report, template)
+            for row in expected:
+                row[FORM_KEYS[-1]] = None
+                seen[row["warning"]] += 1
+            assert found == expected
+    assert {"red", "yellow", None} <= set(seen)
