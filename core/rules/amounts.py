@@ -47,8 +47,8 @@ def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     for table, columns in AMOUNT_CELLS.items():
         cells = _CELLS[table]
         rows = form.rows(table)
-        if not rows or not any(amount_problem(t) for t in set().union(*map(cells, rows)) if t):
-            continue  # the usual form: none of its distinct texts is a problem (asked once each)
+        if not rows or not any(map(amount_problem, set().union(*map(cells, rows)))):
+            continue  # the usual form: none of its distinct texts is a problem (each asked once; "" is none)
         for row, item in enumerate(rows):
             for column, text in zip(columns, cells(item), strict=True):
                 problem = amount_problem(text) if text else None  # blank is no problem

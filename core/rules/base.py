@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 from typing import Any, TypeVar
 
 from core import schema
@@ -27,11 +26,15 @@ class FormCtx:
     spec: FormSpec
     form: Form
 
-    @cached_property
+    @property
     def execution(self) -> ExecutionScore:
         """The form's 执行率, its score and 分值 (``scoring.execution_figures``: no reason), worked out
-        once for the rules of one check of the form (three read it: it was worked out for each)."""
-        return execution_figures(self.form, self.spec)
+        once for the rules of one check of the form (three read it: it was worked out for each). Kept
+        in the instance's dict by hand: functools.cached_property takes a lock on every first read."""
+        found: ExecutionScore | None = self.__dict__.get("_execution")
+        if found is None:
+            found = self.__dict__["_execution"] = execution_figures(self.form, self.spec)
+        return found
 
     def problem(
         self, rule: str, message: str, table: Table, row: int | None = None, column: str | None = None

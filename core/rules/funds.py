@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 
 from core import schema
@@ -256,9 +257,24 @@ _AMOUNT_COLUMNS = (FUND.initial, FUND.annual, FUND.executed)
 _amount_cells = attrgetter(*_AMOUNT_COLUMNS)  # a fund row's three amounts in one call
 
 
+# What a cell's text holds when S22 or S23 can follow (``_amount_problems``): a minus sign (an amount
+# below zero is read from "-" or "－" only), or a "." with three characters after it that are neither
+# "." nor a line break (S23: the part after the first "." longer than two; a cell's number holds no
+# line break). Searched in a form's cells joined by line breaks: a form without one has neither rule.
+_NEGATIVE = re.compile(r"[-－]")
+_NEGATIVE_OR_LONG = re.compile(r"[-－]|\.[^\n.]{3}")
+
+
 def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     """S22: a budget or spending amount below zero; S23: more decimals than the form prints."""
     unit = getattr(ctx.form, HEAD.fund_unit, "") or ctx.template.money_unit
+    texts = "\n".join(chain.from_iterable(map(_amount_cells, ctx.form.funds)))
+    if (_NEGATIVE_OR_LONG if unit == "万元" else _NEGATIVE).search(texts):  # else the usual form: none
+        yield from _amount_problems(ctx, unit)
+
+
+def _amount_problems(ctx: FormCtx, unit: str) -> Iterator[Problem]:
+    """``check_amounts`` cell by cell (its money unit given)."""
     for i, row in enumerate(ctx.form.funds):
         for column, cell in zip(_AMOUNT_COLUMNS, _amount_cells(row), strict=True):
             text = cell.strip()

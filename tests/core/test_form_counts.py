@@ -260,3 +260,34 @@ def test_all_zero_actuals_stop_at_the_first_that_is_not() -> None:
         expected = bool(actuals) and all(a.kind is Kind.NUMBER and a.number == 0 for a in actuals)
         ctx = FormCtx(report, template, template.form(form.kind), form)
         assert _all_zero(ctx) == expected, [i.actual for i in form.indicators]
+
+
+def test_fund_amounts_searched_for_at_once_are_those_read_cell_by_cell() -> None:
+    """S22/S23 (funds.check_amounts) read the cells one by one only when the form's amounts joined hold a
+    minus sign or a "." with three more characters after it: on random fund rows of usual amounts with
+    now and then an odd one (negative, full-width, with separators, a unit written in the cell, too
+    many decimals, several dots), in 万元 and in 元, the problems are those of reading every cell."""
+    from core.model import FundRow
+    from core.rules.base import FormCtx
+    from core.rules.funds import _amount_problems, check_amounts
+
+    report = _seed("seed001_guangyuan")
+    template = get_template(report.template)
+    rng = random.Random(16)
+    usual = ("", " ", "10", "0", "3.6", "12.34", "1.50", "1,234")
+    odd = ("-0", "-5", "－5", " -5 ", "12.345", "1.5万元", "1..234", "1. 234", "1,234.567", "１２．３４５")
+    odd += ("１２.３４５", "abc", "-1.2345", "5.", ".123", "1.2\n34")
+    seen: Counter[str] = Counter()
+    for form in report.forms:
+        for unit in ("万元", "元", ""):
+            for _ in range(400):
+                form.fund_unit = unit
+                form.funds = [
+                    FundRow(row.key, *(rng.choice(odd if rng.random() < 0.04 else usual) for _ in range(3)))
+                    for row in form.funds
+                ]
+                ctx = FormCtx(report, template, template.form(form.kind), form)
+                found = list(check_amounts(ctx))
+                assert found == list(_amount_problems(ctx, unit or template.money_unit))
+                seen.update(p.rule for p in found)
+    assert seen["S22"] and seen["S23"], seen
