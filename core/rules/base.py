@@ -202,3 +202,21 @@ def unregister(rule: AnyRule) -> None:
 def registered() -> tuple[AnyRule, ...]:
     """Every declared rule, in the order they were declared."""
     return tuple(_REGISTERED)
+
+
+JointCount = tuple[tuple[RowRule, ...], RowCount]
+_JOINT: list[JointCount] = []
+
+
+def count_together(rules: tuple[RowRule, ...], count: RowCount) -> None:
+    """Declare that ``count`` gives at once what the ``count`` of each of ``rules`` (row rules of one
+    table) gives, all their rule ids together: the review list's counts then walk a form's rows once
+    for them all, not once a rule (where every one of them is registered; tests compare the two)."""
+    if len({r.table for r in rules}) != 1 or any(r.count is None for r in rules):
+        raise ValueError("rules counted together are counted row rules of one table")
+    _JOINT.append((rules, count))
+
+
+def joint_counts() -> tuple[JointCount, ...]:
+    """Every ``count_together`` declaration, in the order they were made."""
+    return tuple(_JOINT)

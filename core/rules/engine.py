@@ -19,7 +19,18 @@ from core.problems import Problem
 
 # Importing a rule module declares its rules (core.rules.base.register): nothing here lists them.
 from core.rules import amounts, figures, funds, indicators, report_rules, sheets, submission
-from core.rules.base import QUOTED, AnyRule, FormCtx, FormRule, ReportRule, RowRule, registered
+from core.rules.base import (
+    QUOTED,
+    AnyRule,
+    FormCtx,
+    FormRule,
+    JointCount,
+    ReportRule,
+    RowCount,
+    RowRule,
+    joint_counts,
+    registered,
+)
 from core.schema import REP, Table
 from core.templates import Template
 
@@ -40,6 +51,9 @@ class RuleSet:
     rows: tuple[RowRule, ...]
     forms: tuple[FormRule, ...]
     reports: tuple[ReportRule, ...]
+    # What the review's counts call for each row rule with a ``count``: its own, the joint count of the
+    # rules counted together (``count_together``) for the first of them, None for the others.
+    counters: dict[RowRule, RowCount | None]
 
     @property
     def row_tables(self) -> tuple[Table, ...]:
@@ -51,23 +65,39 @@ def _rank(rule: AnyRule) -> int:
     return MODULE_ORDER.index(module) if module in MODULE_ORDER else len(MODULE_ORDER)
 
 
-_RULESETS: dict[tuple[AnyRule, ...], RuleSet] = {}
+_RULESETS: dict[tuple[tuple[AnyRule, ...], tuple[JointCount, ...]], RuleSet] = {}
 
 
 def rules() -> RuleSet:
     """The rules the checker runs: every registered one (derived, not a hand-kept list)."""
-    declared = registered()
-    found = _RULESETS.get(declared)
+    declared, joint = registered(), joint_counts()
+    found = _RULESETS.get((declared, joint))
     if found is None:
         ordered = sorted(declared, key=_rank)  # stable: declaration order within a module
+        rows = tuple(r for r in ordered if isinstance(r, RowRule))
         found = RuleSet(
-            tuple(r for r in ordered if isinstance(r, RowRule)),
+            rows,
             tuple(r for r in ordered if isinstance(r, FormRule)),
             tuple(r for r in ordered if isinstance(r, ReportRule)),
+            _counters(rows, joint),
         )
         _RULESETS.clear()
-        _RULESETS[declared] = found
+        _RULESETS[(declared, joint)] = found
     return found
+
+
+def _counters(rows: tuple[RowRule, ...], joint: tuple[JointCount, ...]) -> dict[RowRule, RowCount | None]:
+    """``RuleSet.counters``: a joint count stands for its rules when every one of them is registered
+    and none is counted with others already."""
+    out: dict[RowRule, RowCount | None] = {r: r.count for r in rows if r.count is not None}
+    taken: set[RowRule] = set()
+    for together, count in joint:
+        if all(r in out for r in together) and taken.isdisjoint(together):
+            first = min(together, key=rows.index)
+            out.update(dict.fromkeys(together))
+            out[first] = count
+            taken.update(together)
+    return out
 
 
 RowKey = tuple[str, int]
@@ -366,21 +396,25 @@ class Checker:
         what ``full`` and ``problems`` give, counted, without keeping any problem: the review list's
         counts of 1,000 reports need only the numbers. A row rule with a ``count`` gives the rule ids
         of a whole table of the form at once, straight from its rows (no memo: the rows of a real set
-        of reports rarely repeat, so keying each row costs more than it saves); one without is
+        of reports rarely repeat, so keying each row costs more than it saves; rules declared to be
+        counted together, ``base.count_together``, by one walk of the rows for them all); one without is
         counted through its findings, from the same memo ``full`` uses. A form rule with a ``count``
         gives its rule ids without making its problems or their messages."""
         paused = gc.isenabled()
         gc.disable()
         try:
             out: dict[int | None, Counter[str]] = {}
+            counters = self.rules.counters
             for form in self.report.forms:
                 ctx = self._ctx(form)
                 rules: list[str] = []
                 for rule in self.rules.rows:
                     if rule.count is not None:  # rule ids straight from the form's rows, no memo
-                        table_rows = form.rows(rule.table)
-                        if table_rows:
-                            rules += rule.count(ctx, table_rows)
+                        count = counters[rule]  # None: counted together with an earlier rule
+                        if count is not None:
+                            table_rows = form.rows(rule.table)
+                            if table_rows:
+                                rules += count(ctx, table_rows)
                         continue
                     for i, values, _quoted, memo, key in self._row_keys(
                         form, rule, range(len(form.rows(rule.table)))

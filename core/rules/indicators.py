@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
+from typing import NamedTuple
 
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt, fmt_percent
@@ -402,8 +403,10 @@ _UPWARD = ("≥", ">")
 _PARTIAL = ("部分达成", "未达成")
 
 # What ``_row_rules`` gives: rule ids, whether S16 follows unless the 偏差原因 names an improvement,
-# and the 分值 (None: none; else whether it is other than 0).
-RowRules = tuple[tuple[str, ...], bool, bool | None]
+# the 分值 (None: none; else whether it is other than 0), and of a 年度指标值 and 实际完成值 that are both
+# plain numbers (``number_cell``) whether the actual has a direction (the pre-submission Y03 of such
+# a row: ``submission._quantitative_rules``), None for any other row.
+RowRules = tuple[tuple[str, ...], bool, bool | None, bool | None]
 
 
 def _row_rules(
@@ -435,10 +438,12 @@ def _row_rules(
     t_parts, a_parts = number_cell(target), number_cell(actual)
     goal: Decimal | None
     done: Decimal | None
+    pair: bool | None = None
     if t_parts is not None and a_parts is not None:
         t_kind = a_kind = _NUMBER
         (t_direction, goal, t_unit), (a_direction, done, a_unit) = t_parts, a_parts
         a_word = ""
+        pair = a_direction is not None
     else:
         t, a = parsed(target), parsed(actual)
         t_kind, t_direction, goal, t_unit = t.kind, t.direction, t.number, t.unit
@@ -485,7 +490,7 @@ def _row_rules(
                     out.append("V11")
     weighted = None if w is None else bool(w)
     if not_applicable:  # the target and actual are not checked
-        return tuple(out), False, weighted
+        return tuple(out), False, weighted, pair
     if t_kind is _EMPTY:  # check_target
         out.append("S02")
     else:
@@ -532,17 +537,33 @@ def _row_rules(
             out.append("P04")
         if not noted and deviation is not None and deviation >= opts.deviation_threshold:
             out.append("S10")
-    return tuple(out), short, weighted
+    return tuple(out), short, weighted, pair
 
 
-def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
+class YthCount(NamedTuple):
+    """The pre-submission rules' count of a row (``core.rules.submission``), for ``_form_counts`` to
+    count them in the same walk of a form's rows: the rule ids of a quantitative row from its target
+    and actual (None: not quantitative), and those of any other row."""
+
+    quantitative: Callable[[str, str], tuple[str, ...] | None]
+    other: Callable[[Indicator], list[str]]
+
+
+_Y03 = ("Y03",)
+
+
+def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None = None) -> list[str]:
     """The rules ``_row_checks`` finds on every indicator row of the context's form, one id per
     problem, without making a Problem or its message (the review list's counts of 1,000 reports:
     tests compare the two on generated rows of every kind). Each step is ``_row_checks``'s, deciding
     by the same helpers; a condition changed there is changed here (or in ``_row_rules``, what all
     but the 三级 name, 扣减分数 and the 偏差原因's words decide). What is the same for every row (the
     template's memos, options, the form's 执行率 分值, whether any cell of the form holds guidance
-    text at all) is looked up once per form, not once per row."""
+    text at all) is looked up once per form, not once per row.
+
+    ``yth``: the pre-submission rules' ids too, in the same walk (``submission._form_counts``'s, which
+    skips the blank, 不适用 and marked 其中 rows; a row of two plain numbers is decided from what
+    ``_row_rules`` kept of it: one look-up a row less, none for a row met before)."""
     template = ctx.template
     out: list[str] = []
     guidance = template.guidance
@@ -567,14 +588,26 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
         weight, score = ind.weight, ind.score
         if not (level3 or target or actual or weight or score):  # is_blank_row
             continue
-        if ind.breakdown or (
-            level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
-        ):  # is_breakdown
+        if ind.breakdown:  # is_breakdown (both rules leave a marked 其中 row out)
+            continue
+        not_applicable = ind.not_applicable
+        if level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip():
+            # is_breakdown by its name: not this rule's, but the pre-submission rules' row
+            if yth is not None and not not_applicable:
+                counted = yth.quantitative(target, actual)
+                out += yth.other(ind) if counted is None else counted
             continue
         noted = bool(note.strip())
-        found, short, weighted = rules_of(
-            kind, level1, level2, target, actual, ind.direction, weight, score, ind.not_applicable, noted
+        found, short, weighted, pair = rules_of(
+            kind, level1, level2, target, actual, ind.direction, weight, score, not_applicable, noted
         )
+        if yth is not None and not not_applicable:  # submission._form_counts
+            if pair is not None:  # two plain numbers: Y03 when the actual has a direction
+                if pair:
+                    out += _Y03
+            else:
+                counted = yth.quantitative(target, actual)
+                out += yth.other(ind) if counted is None else counted
         if found:
             out += found
         if short and not _IMPROVE_RE.search(note):  # any(word in note for word in IMPROVE_WORDS)

@@ -17,7 +17,9 @@ from core import schema
 from core.model import INDICATORS, Indicator
 from core.numbers import ZERO, fmt
 from core.problems import Problem
-from core.rules.base import FormCtx, form_rule, row_rule
+from core.rules import indicators
+from core.rules.base import FormCtx, count_together, form_rule, row_rule
+from core.rules.indicators import YthCount
 from core.schema import IND, Table
 from core.scoring import amount, number_cell, parsed, score_indicator
 from core.submission import (
@@ -68,31 +70,23 @@ def _plain_name(_template: Template, name: str) -> bool:
 _EMPTY, _NUMBER, _DATE = Kind.EMPTY, Kind.NUMBER, Kind.DATE
 
 
-def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
-    """The rules ``submission_row`` finds on every indicator row of the context's form, one id per
-    problem, without making a Problem (the review list's counts; tests compare the two). Each step is
-    ``submission_row``'s and ``_findings``'s, by the same helpers; a condition changed there is
-    changed here. The template's 一体化 labels are looked up once per form."""
+def _yth_count(ctx: FormCtx) -> YthCount | None:
+    """How ``_form_counts`` counts a row of the context's form (None: the template has no 一体化 labels,
+    no row has these rules' problems). The template's 一体化 labels are looked up once per form."""
     labels = _labels(ctx.template)
     if labels is None:
-        return []
-    words, bad_chars = labels.words, labels.bad_chars
+        return None
+    words, bad_chars, template = labels.words, labels.bad_chars, ctx.template
     # The words qualitative_word can give (None aside): an actual that is none of them never is the
     # word, so yth_row would keep it as the 简要描述 and no Y02 follows (no score worked out for it).
     givable = frozenset((*words, *labels.word_map.values()))
     blank_chars = bad_chars + " \t\n"
     bad = frozenset(bad_chars)
-    out: list[str] = []
-    quantitative = _quantitative_rules  # an lru_cache: a row's target and actual, one look-up
-    for ind in rows:
-        target, actual = ind.target, ind.actual
-        blank = not (ind.level3 or target or actual or ind.weight or ind.score)  # not is_exported
-        if blank or ind.not_applicable or ind.breakdown:
-            continue
-        found = quantitative(target, actual)
-        if found is not None:
-            out += found
-            continue
+
+    def other(ind: Indicator) -> list[str]:
+        """Y01, Y02, Y06 of a row that is not quantitative (``_findings``)."""
+        out: list[str] = []
+        actual = ind.actual
         stripped = actual.strip()
         if stripped and stripped not in words:
             out.append("Y01")
@@ -104,12 +98,34 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
                 brief = stripped  # whatever word qualitative_word gives, it differs from the actual
             else:
                 bare = Indicator(**{k: getattr(ind, k) for k in READS})  # what the rule reads, no more
-                brief = yth_row(bare, 0, labels, ctx.template).brief
+                brief = yth_row(bare, 0, labels, template).brief
         if not brief.strip():
             out.append("Y02")
         for text in (stripped, brief if brief != stripped else ""):
             if not bad.isdisjoint(text):  # any(ch in text for ch in bad_chars): one char each
                 out.append("Y06")
+        return out
+
+    return YthCount(_quantitative_rules, other)
+
+
+def _form_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
+    """The rules ``submission_row`` finds on every indicator row of the context's form, one id per
+    problem, without making a Problem (the review list's counts; tests compare the two). Each step is
+    ``submission_row``'s and ``_findings``'s, by the same helpers; a condition changed there is
+    changed here (``_yth_count``). The review's counts count these with the indicator rules' in one
+    walk of the rows (``_indicator_and_yth_counts``); tests compare the two."""
+    yth = _yth_count(ctx)
+    if yth is None:
+        return []
+    out: list[str] = []
+    quantitative, other = yth
+    for ind in rows:
+        blank = not (ind.level3 or ind.target or ind.actual or ind.weight or ind.score)  # not is_exported
+        if blank or ind.not_applicable or ind.breakdown:
+            continue
+        found = quantitative(ind.target, ind.actual)  # an lru_cache: a row's target and actual, one look-up
+        out += other(ind) if found is None else found
     return out
 
 
@@ -331,3 +347,12 @@ def _level2_weights(rows: tuple[FormRow, ...], labels: YthLabels) -> Iterator[Fo
                 first,
                 IND.weight,
             )
+
+
+def _indicator_and_yth_counts(ctx: FormCtx, rows: Sequence[Indicator]) -> list[str]:
+    """The ids of ``indicator_row``'s and ``submission_row``'s counts together, in one walk of the rows
+    (``indicators._form_counts`` with this module's ``_yth_count``)."""
+    return indicators._form_counts(ctx, rows, _yth_count(ctx))
+
+
+count_together((indicators.indicator_row, submission_row), _indicator_and_yth_counts)

@@ -365,3 +365,27 @@ def test_the_lists_figures_are_the_whole_scores_figures() -> None:
                 seen[row["warning"]] += 1
             assert found == expected
     assert {"red", "yellow", None} <= set(seen)
+
+
+def test_the_two_row_rules_counted_in_one_walk_are_each_ones_count() -> None:
+    """The review's counts walk a form's indicator rows once for indicator_row and submission_row
+    (base.count_together): per form, the same rule ids as the two counts one after the other, on pool
+    rows and messy ones of every template (其中 rows by name or mark, 不适用, blank), cold and warm."""
+    from core.rules.base import FormCtx
+    from core.rules.engine import rules
+
+    counters = rules().counters
+    by_name = {r.check.__name__: r for r in rules().rows}
+    indicator, submission = by_name["indicator_row"], by_name["submission_row"]
+    joint = counters[indicator]
+    assert joint is not None and joint is not indicator.count and counters[submission] is None
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        for report in (_report(template_id, 11), _messy_report(template_id, 12)):
+            for form in report.forms:
+                ctx = FormCtx(report, template, template.form(form.kind), form)
+                for _warm in range(2):
+                    assert indicator.count is not None and submission.count is not None
+                    rows = form.indicators
+                    apart = Counter(indicator.count(ctx, rows) + submission.count(ctx, rows))
+                    assert Counter(joint(ctx, form.indicators)) == apart, (template_id, form.name)
