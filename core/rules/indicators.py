@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
@@ -425,7 +425,8 @@ def _row_rules(
     """The rule ids ``_row_checks`` finds on a row (neither blank nor 其中) that its form's kind, its 一级,
     二级, 年度指标值, 实际完成值, 方向, 分值, 得分 and 不适用 decide, and whether it has a 偏差原因:
     all but those its 三级 name (S18, V17), 扣减分数 (P06) and the 偏差原因's words (S16, V12) decide.
-    Memoised on the template (``_form_counts``): a row's count is one look-up of these, not one of
+    Memoised on the template (``_form_counts``, by all of its arguments but the template): a row's
+    count is one look-up of these, not one of
     each parsed cell, its comparison, its score and its hierarchy (a look-up in a big cache is ~1 µs on
     a busy machine: most of a row's count was those look-ups). A row met for the first time is worked
     out here in one frame by the same helpers (two numbers by ``number_facts``, scored and compared at
@@ -550,6 +551,7 @@ class YthCount(NamedTuple):
 
 
 _Y03 = ("Y03",)
+ROW_RULES_KEPT = 1 << 16  # rows' results kept per template (all emptied when full)
 
 
 def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None = None) -> list[str]:
@@ -575,7 +577,8 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
         found_guidance = any(mark in joined for mark in _guidance_marks(guidance)) and bool(
             _guidance_re(guidance).search(joined)
         )
-    rules_of = template.memo(_row_rules, 1 << 16)
+    memo: dict[Hashable, RowRules] = template.memo_dict("indicators._row_rules")
+    memo_get = memo.get
     kind, scored = ctx.form.kind, ctx.spec.scored
     double_count: bool | None = None  # execution_weight of the form, worked out when a name asks
     for ind in rows:
@@ -598,9 +601,13 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
                 out += yth.other(ind) if counted is None else counted
             continue
         noted = bool(note.strip())
-        found, short, weighted, pair = rules_of(
-            kind, level1, level2, target, actual, ind.direction, weight, score, not_applicable, noted
-        )
+        key = (kind, level1, level2, target, actual, ind.direction, weight, score, not_applicable, noted)
+        known = memo_get(key)
+        if known is None:  # a plain dict: an lru_cache's hit was a tenth of a form's count (its links)
+            if len(memo) >= ROW_RULES_KEPT:
+                memo.clear()
+            known = memo[key] = _row_rules(template, *key)
+        found, short, weighted, pair = known
         if yth is not None and not not_applicable:  # submission._form_counts
             if pair is not None:  # two plain numbers: Y03 when the actual has a direction
                 if pair:
