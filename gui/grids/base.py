@@ -369,7 +369,7 @@ class GridModel(QAbstractTableModel):
         """Work out the paint roles of a cell at once (its computed value, text and problems are
         looked up once, not once per role) and remember them."""
         computed = self.computed(row, col)
-        if (row, col) in self.rejected:
+        if self.rejected and (row, col) in self.rejected:
             text = self.rejected[(row, col)][0]
             background: QBrush | None = BRUSHES["error"]
         else:
@@ -557,7 +557,10 @@ class GridModel(QAbstractTableModel):
         return self._problems.get((row, col), [])
 
     def severity(self, row: int, col: int) -> str | None:
-        found = {p.severity for p in self.problems(row, col)}
+        problems = self.problems(row, col)
+        if not problems:
+            return None  # (most cells: no set and search made)
+        found = {p.severity for p in problems}
         return next((s for s in SEVERITY_ORDER if s in found), None)
 
     def _tooltip(self, row: int, col: int) -> str | None:
