@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QImage, QRegion
 from PySide6.QtWidgets import QApplication, QTableView
 
 from core.schema import IND
-from gui.grids import delegates
+from gui.grids import GridView, delegates
 from gui.grids import view as view_module
 from gui.grids.base import SEVERITY_ROLE
 from gui.main_window import MainWindow
@@ -191,3 +191,33 @@ def test_a_grid_under_the_mouse_is_painted_by_qtableview_when_its_style_marks_ho
     port.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)
     painted(view)
     assert calls[-1] is False
+
+
+def test_a_grid_scrolled_down_is_painted_as_qtableview_paints_it(
+    qtbot: Any, seed_zpdb: Any, images: Any, monkeypatch: Any
+) -> None:
+    """A grid shorter than its rows (as the 基础数据表's), scrolled down by part of a row: the cells
+    painted from Python are QTableView's, whole and for a region cutting through rows."""
+    window, _view = shown_window(qtbot, seed_zpdb)
+    grid_view = GridView(window.ctx, "indicators")
+    qtbot.addWidget(grid_view)
+    grid_view.resize(700, 230)
+    grid_view.show()
+    grid_view.set_form(window.ctx.open_doc.report.projects[2].uid)
+    view = grid_view.view
+    for _ in range(5):
+        QApplication.processEvents()
+    assert view.verticalScrollBar().maximum() > 40
+    view.verticalScrollBar().setValue(37)
+    view.selectionModel().select(
+        QItemSelection(view.model().index(2, 1), view.model().index(4, 2)),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect,
+    )
+    port = view.viewport()
+    regions = [QRegion(port.rect()), QRegion(QRect(11, port.height() // 3, port.width() // 2, 23))]
+    for _ in range(3):
+        for region in regions:
+            rendered(view, region)
+    ours = [rendered(view, region) for region in regions]
+    monkeypatch.setattr(view_module, "paint_cells", lambda *args: False)
+    assert [rendered(view, region) for region in regions] == ours
