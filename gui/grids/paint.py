@@ -20,24 +20,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QLineF, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QStyleOptionViewItem
 
 from gui.grids.base import GridModel
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPen
     from PySide6.QtWidgets import QTableView
 
     from gui.grids.delegates import GridDelegate
 
-DRAGGING = QAbstractItemView.State.DraggingState
-HOVER = Qt.WidgetAttribute.WA_Hover
-SOLID = Qt.PenStyle.SolidLine
-
 
 def qt_paints(view: QTableView, model: object) -> bool:
-    """True when the grid's painting is one ``paint_cells`` does not do (QTableView paints it)."""
+    """True when the grid's painting is one ``paint_cells`` does not do (QTableView paints it).
+    (Qt's enums are read here, not when the module is imported: making them is not on the way to
+    the window's first paint, which Qt paints.)"""
     port = view.viewport()
     horizontal, vertical = view.horizontalHeader(), view.verticalHeader()
     return (
@@ -51,8 +50,8 @@ def qt_paints(view: QTableView, model: object) -> bool:
         or vertical.sectionsHidden()
         or horizontal.sectionsMoved()
         or vertical.sectionsMoved()
-        or view.state() == DRAGGING
-        or (port.testAttribute(HOVER) and port.underMouse())
+        or view.state() == QAbstractItemView.State.DraggingState
+        or (port.testAttribute(Qt.WidgetAttribute.WA_Hover) and port.underMouse())
     )
 
 
@@ -191,7 +190,7 @@ def paint_cells(view: QTableView, event: QPaintEvent, delegate: GridDelegate) ->
             if grid:
                 if pen is None:
                     pen = _grid_pen(view, option, images)
-                if pen.style() == SOLID:
+                if pen.style() == Qt.PenStyle.SolidLine:
                     # a solid one-pixel line across the dirty area is these pixels: filled as a span
                     # (the pen drew it pixel by pixel, a tenth of a switch: tests/gui/test_cell_images.py)
                     colour = pen.color()
@@ -204,6 +203,8 @@ def paint_cells(view: QTableView, event: QPaintEvent, delegate: GridDelegate) ->
                         x, w = col_at(col)
                         painter.fillRect(x + w, top_y, 1, down, colour)
                     continue
+                from PySide6.QtCore import QLineF  # (a dashed grid: never the window's)
+
                 old = painter.pen()
                 painter.setPen(pen)
                 for row in range(top, bottom + 1):
@@ -233,5 +234,7 @@ def _panel(view: QTableView, painter: QPainter, cell: QStyleOptionViewItem, imag
 
 def _grid_pen(view: QTableView, option: QStyleOptionViewItem, images: Any) -> QPen:
     """QTableView's grid pen: the style's grid colour, one pixel, the view's grid style."""
+    from PySide6.QtGui import QPen  # (not on the way to the first paint, which Qt paints)
+
     hint = view.style().styleHint(images.grid_colour, option, view)
     return QPen(QColor.fromRgba(hint & 0xFFFFFFFF), 1, view.gridStyle())
