@@ -702,8 +702,8 @@ def indicator_sums(rows: Iterable[tuple[Indicator, int]], template: Template) ->
         if not (level3 or ind.target or ind.actual or weight or score):  # is_blank_row
             continue
         if ind.breakdown or (
-            level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip()
-        ):  # is_breakdown
+            not score.strip() and not weight.strip() and level3.strip().startswith(BREAKDOWN_MARKS)
+        ):  # is_breakdown (its name asked last: most rows have a 得分)
             continue
         entered = amount(score)  # effective_scores
         if entered is None:
@@ -711,7 +711,8 @@ def indicator_sums(rows: Iterable[tuple[Indicator, int]], template: Template) ->
             entered = evaluate(ind.target, ind.actual, ind.direction, weight, used if by_default else "")[0]
             if entered is None:
                 continue
-        deduction = amount(ind.deduction)
+        cut = ind.deduction
+        deduction = amount(cut) if cut else None  # amount("") is None
         final = entered if not deduction else q(max(entered - deduction, ZERO))
         scored = True
         w = amount(weight)  # _indicator_weight
@@ -765,10 +766,16 @@ def grade_of(total: Decimal | None, opts: Scoring) -> str:
     """Return 优/良/中/差 by half-open bands (89.99 → 良)."""
     if total is None:
         return ""
-    for name, floor in sorted(opts.grades, key=lambda g: g[1], reverse=True):
+    for name, floor in _highest_first(opts.grades):
         if total > floor or (total == floor and name not in opts.grade_above):
             return name
     return ""
+
+
+@lru_cache(maxsize=64)
+def _highest_first(grades: tuple[tuple[str, Decimal], ...]) -> tuple[tuple[str, Decimal], ...]:
+    """A template's grades from the highest floor down (sorted once, not once a form)."""
+    return tuple(sorted(grades, key=lambda g: g[1], reverse=True))
 
 
 def _rescale(total: Decimal, form: Form, opts: Scoring) -> Decimal:

@@ -117,11 +117,11 @@ def _summary(
 
 
 def _by_severity(rules: Counter[str]) -> dict[str, int]:
-    from core.rules.catalogue import severity
+    from core.rules.catalogue import RULES  # severity(rule) is RULES[rule].severity
 
     counts = dict.fromkeys(SEVERITIES, 0)
     for rule, n in rules.items():
-        counts[severity(rule)] += n
+        counts[RULES[rule].severity] += n
     return counts
 
 

@@ -594,8 +594,9 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
         if ind.breakdown:  # is_breakdown (both rules leave a marked 其中 row out)
             continue
         not_applicable = ind.not_applicable
-        if level3.strip().startswith(BREAKDOWN_MARKS) and not weight.strip() and not score.strip():
-            # is_breakdown by its name: not this rule's, but the pre-submission rules' row
+        if not score.strip() and not weight.strip() and level3.strip().startswith(BREAKDOWN_MARKS):
+            # is_breakdown by its name (asked last: most rows have a 得分): not this rule's, but the
+            # pre-submission rules' row
             if yth is not None and not not_applicable:
                 counted = yth.quantitative(target, actual)
                 out += yth.other(ind) if counted is None else counted
@@ -687,10 +688,10 @@ def _weight_rows(ctx: FormCtx) -> tuple[tuple[str, str], ...]:
                 ind.level1,
                 ""
                 if ind.breakdown  # is_breakdown, inlined (a call a row was a third of this rule's time)
-                or (
-                    ind.level3.strip().startswith(BREAKDOWN_MARKS)
+                or (  # a 得分 first: most rows have one, and then no name is looked at
+                    not ind.score.strip()
                     and not ind.weight.strip()
-                    and not ind.score.strip()
+                    and ind.level3.strip().startswith(BREAKDOWN_MARKS)
                 )
                 else ind.weight,
             )
