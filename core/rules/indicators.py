@@ -700,13 +700,35 @@ def _weight_rows(ctx: FormCtx) -> tuple[tuple[str, str], ...]:
     )
 
 
+_level1_of, _weight_cell, _marked = attrgetter(IND.level1), attrgetter(IND.weight), attrgetter(IND.breakdown)
+
+
 def _weights_count(ctx: FormCtx) -> list[str]:
     """The rules ``check_weights`` finds, one id per problem, without a Problem or its message (the
-    same decisions, ``_weight_gaps``, memoised on the template apart from the messages)."""
-    found = ctx.template.memo(_weight_rules, 1 << 12)(
-        ctx.form.kind, ctx.form.execution_weight, _weight_rows(ctx)
-    )
+    same decisions, ``_weight_gaps``, memoised on the template apart from the messages). A form with
+    no row marked 其中 is looked up by its two columns as typed, each made in C: ``_weight_rows``
+    blanks a 其中 row's 分值, and a row that is one by its name has a blank 分值 already (which reads as
+    none either way: ``amount``)."""
+    form = ctx.form
+    rows = form.indicators
+    if any(map(_marked, rows)):
+        found = ctx.template.memo(_weight_rules, 1 << 12)(form.kind, form.execution_weight, _weight_rows(ctx))
+    else:
+        found = ctx.template.memo(_weight_column_rules, 1 << 12)(
+            form.kind, form.execution_weight, tuple(map(_level1_of, rows)), tuple(map(_weight_cell, rows))
+        )
     return list(found)
+
+
+def _weight_column_rules(
+    template: Template,
+    kind: str,
+    execution_weight_text: str,
+    level1s: tuple[str, ...],
+    weights: tuple[str, ...],
+) -> tuple[str, ...]:
+    """``_weight_rules`` of rows given as their 一级 and 分值 columns (memoised on the template)."""
+    return _weight_rules(template, kind, execution_weight_text, tuple(zip(level1s, weights, strict=True)))
 
 
 @form_rule(

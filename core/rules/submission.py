@@ -200,11 +200,15 @@ def _form_count(ctx: FormCtx) -> list[str]:
     if labels is None:
         return []
     inds = ctx.form.indicators
-    keys = _name_keys(
-        [ind.level3 for ind in inds if ind.level3 or ind.target or ind.actual or ind.weight or ind.score]
-    )
+    if all(map(any, map(_exported_cells, inds))):  # no blank row (the usual form): every name, in C
+        names = list(map(_level3_of, inds))
+    else:
+        names = [ind.level3 for ind in inds if any(_exported_cells(ind))]
+    keys = _name_keys(names)
     # _names: a blank name, and every repeat of a name after its first, is one Y05 each
-    out = ["Y05"] * (len(keys) - len({k for k in keys if k}))
+    distinct = set(keys)
+    distinct.discard("")
+    out = ["Y05"] * (len(keys) - len(distinct))
     if ctx.form.kind == "project" and labels.level2_weights:
         out += ctx.template.memo(_level2_count, 1 << 12)(
             tuple(map(_level2_of, inds)), tuple(map(_weight_of, inds)), tuple(map(_not_applicable_of, inds))
@@ -213,6 +217,9 @@ def _form_count(ctx: FormCtx) -> list[str]:
 
 
 _level2_of, _weight_of = attrgetter(IND.level2), attrgetter(IND.weight)
+_level3_of = attrgetter(IND.level3)
+# The cells is_exported reads (a row is exported when any of them is not empty).
+_exported_cells = attrgetter(IND.level3, IND.target, IND.actual, IND.weight, IND.score)
 _not_applicable_of = attrgetter(IND.not_applicable)
 
 
