@@ -7,6 +7,7 @@ JSON output all come from ``report_summary`` so they cannot disagree.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
@@ -109,14 +110,15 @@ def _summary(
         return {**head, "forms": forms, "problems": None, "rules": None}
     from core.rules.catalogue import severity  # not imported by the figures pass's workers
 
-    whole: Counter[str] = Counter()
-    for found in rules.values():
-        whole.update(found)
+    whole: dict[str, int] = {}
+    for found in rules.values():  # added up by hand: Counter.update of a Counter is a Python loop too
+        for rule, n in found.items():
+            whole[rule] = whole.get(rule, 0) + n
     ordered = sorted(whole.items(), key=lambda item: (SEVERITIES.index(severity(item[0])), item[0]))
     return {**head, "forms": forms, "problems": _by_severity(whole), "rules": dict(ordered)}
 
 
-def _by_severity(rules: Counter[str]) -> dict[str, int]:
+def _by_severity(rules: Mapping[str, int]) -> dict[str, int]:
     from core.rules.catalogue import RULES  # severity(rule) is RULES[rule].severity
 
     counts = dict.fromkeys(SEVERITIES, 0)
