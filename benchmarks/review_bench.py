@@ -229,6 +229,8 @@ def one_run(what: str, folder: Path, index_path: Path, workers: int) -> dict[str
     return {
         "seconds": seconds,
         "cpu": own1 - own0 + kids1 - kids0,
+        "cpu_main": own1 - own0,  # the scanning process: walk, index, handing out and storing
+        "cpu_workers": kids1 - kids0,  # its worker processes together (0 when read in-process)
         "read": read,
         "listed": listed,
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -467,6 +469,12 @@ def main() -> None:
     print(
         f"first scan, the list with problem counts in one pass (the issue's ≤ 10 s): {figures(one)}; "
         f"{one[0]['read']:.0f} files read, CPU {per_file:.1f} ms a file"
+    )
+    main_cpu = statistics.median(r["cpu_main"] for r in one)
+    workers_cpu = statistics.median(r["cpu_workers"] for r in one)
+    print(
+        f"  its CPU by process (median): scanning process {main_cpu:.2f} s, its {args.workers} workers "
+        f"{workers_cpu:.2f} s together ({workers_cpu / max(one[0]['read'], 1) * 1000:.1f} ms a file)"
     )
     print(
         f"first scan, the list without counts (figures pass): {figures(first)}; {first[0]['read']:.0f} read"
