@@ -62,6 +62,10 @@ def paint_cells(view: QTableView, event: QPaintEvent, delegate: GridDelegate) ->
     if qt_paints(view, model):
         return False
     assert isinstance(model, GridModel)
+    try:
+        dirty_rects = [rect.getRect() for rect in cast(Iterable[QRect], event.region())]
+    except TypeError:  # (a PySide whose QRegion does not iterate its rectangles: Qt paints)
+        return False
     images = delegate.images
     port = view.viewport()
     horizontal, vertical = view.horizontalHeader(), view.verticalHeader()
@@ -134,8 +138,7 @@ def paint_cells(view: QTableView, event: QPaintEvent, delegate: GridDelegate) ->
                 lefts[col] = found
             return found
 
-        for dirty in cast(Iterable[QRect], event.region()):  # (QRegion iterates its rectangles)
-            left_x, top_y, width, height = cast(tuple[int, int, int, int], dirty.getRect())
+        for left_x, top_y, width, height in cast(list[tuple[int, int, int, int]], dirty_rects):
             right_x = min(left_x + width - 1, x_end)
             bottom_y = min(top_y + height - 1, y_end)
             if right_x < left_x or bottom_y < top_y:
