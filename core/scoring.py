@@ -269,7 +269,7 @@ def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
     rows: dict[str, FundRow] = {}
     for row in form.funds:
         rows.setdefault(row.key, row)  # form.fund gives the first of a key
-    totals = {s.total for s in spec.sums}
+    totals = spec.sum_totals
     out: dict[tuple[str, str], Decimal] = {}
     for s in spec.sums:
         parts = [k for k in s.parts if k in rows]

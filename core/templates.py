@@ -117,6 +117,11 @@ class FormSpec:
         return None
 
     @cached_property
+    def sum_totals(self) -> frozenset[str]:
+        """The fund rows that are the total of others (``sums``)."""
+        return frozenset(s.total for s in self.sums)
+
+    @cached_property
     def level1_names(self) -> frozenset[str]:
         return frozenset(self.vocabulary) | frozenset(self.level1_weights)
 

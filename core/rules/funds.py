@@ -239,9 +239,10 @@ def _blank(row: FundRow | None) -> bool:
 def check_empty_line_rate(ctx: FormCtx) -> Iterator[Problem]:
     """S12: an indicator reports the 执行率 of a fund line that is empty."""
     for key in ("project", "basic"):
-        label = _label(ctx, key)
-        if ctx.spec.row_spec(key) is None or not _blank(ctx.form.fund(key)):
+        spec = ctx.spec.row_spec(key)
+        if spec is None or not _blank(ctx.form.fund(key)):
             continue
+        label = spec.label  # _label: the row's label (worked out only for a line that is empty)
         for i, ind in enumerate(ctx.form.indicators):
             if ind.level3.startswith(label) and "执行率" in ind.level3 and ind.actual.strip():
                 yield ctx.problem(
