@@ -125,7 +125,11 @@ def fmt(value: Decimal | None, places: int = 2, strip: bool = True) -> str:
     """Print a Decimal rounded half-up; ``strip`` drops trailing zeros ("10", "8.66")."""
     if value is None:
         return ""
-    text = f"{q(value, places):f}"
+    step = _STEPS.get(places)
+    if step is not None and value.is_finite() and value.adjusted() + places + 2 <= 28:
+        text = f"{value.quantize(step, rounding=ROUND_HALF_UP):f}"  # q's usual case, without its call
+    else:
+        text = f"{q(value, places):f}"
     if strip and "." in text:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
@@ -137,7 +141,11 @@ def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
     """Print a fraction as a percentage with ``places`` decimals ("86.61%"); None is "—"."""
     if rate is None:
         return "—"
-    return f"{q(rate * HUNDRED, places):f}%"
+    value = rate * HUNDRED
+    step = _STEPS.get(places)
+    if step is not None and value.is_finite() and value.adjusted() + places + 2 <= 28:
+        return f"{value.quantize(step, rounding=ROUND_HALF_UP):f}%"  # q's usual case, without its call
+    return f"{q(value, places):f}%"
 
 
 def fmt_money(value: Decimal | None, places: int = 2) -> str:
