@@ -200,10 +200,9 @@ def _form_count(ctx: FormCtx) -> list[str]:
     if labels is None:
         return []
     inds = ctx.form.indicators
-    if all(map(any, map(_exported_cells, inds))):  # no blank row (the usual form): every name, in C
-        names = list(map(_level3_of, inds))
-    else:
-        names = [ind.level3 for ind in inds if any(_exported_cells(ind))]
+    names = list(map(_level3_of, inds))  # every row has a name, or none is blank (the usual form): all
+    if not all(names) and not all(map(any, map(_exported_cells, inds))):
+        names = [ind.level3 for ind in inds if any(_exported_cells(ind))]  # the exported rows' names
     keys = _name_keys(names)
     # _names: a blank name, and every repeat of a name after its first, is one Y05 each
     distinct = set(keys)
