@@ -72,11 +72,16 @@ _EMPTY, _NUMBER, _DATE = Kind.EMPTY, Kind.NUMBER, Kind.DATE
 
 def _yth_count(ctx: FormCtx) -> YthCount | None:
     """How ``_form_counts`` counts a row of the context's form (None: the template has no 一体化 labels,
-    no row has these rules' problems). The template's 一体化 labels are looked up once per form."""
-    labels = _labels(ctx.template)
+    no row has these rules' problems): made once per template (``_yth_counter``), not once a form."""
+    return ctx.template.memo(_yth_counter, 1)()
+
+
+def _yth_counter(template: Template) -> YthCount | None:
+    """``_yth_count`` of any form laid out by ``template`` (what it reads is the template's)."""
+    labels = _labels(template)
     if labels is None:
         return None
-    words, bad_chars, template = labels.words, labels.bad_chars, ctx.template
+    words, bad_chars = labels.words, labels.bad_chars
     # The words qualitative_word can give (None aside): an actual that is none of them never is the
     # word, so yth_row would keep it as the 简要描述 and no Y02 follows (no score worked out for it).
     givable = frozenset((*words, *labels.word_map.values()))
