@@ -206,18 +206,21 @@ def test_pooled_passes_list_as_one_pass_and_as_this_process(
 def test_a_worker_hands_back_its_summaries_then_leaves_with_success(review_set: Path) -> None:
     """A worker process leaves at once after its last task (no tear-down of its caches): what it
     summarised arrives whole, as this process summarises it, and it ends with exit code 0."""
+    import marshal
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from core.review.scan import _summarise_chunk, _worker_start, summarise_file
+    from core.review.scan import _summarise_chunk, _worker_start, file_hash, summarise_file
 
     files = [str(review_set / "dept1.zpdb"), str(review_set / "益阳.zip")]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start) as pool:
         handed = pool.submit(_summarise_chunk, files, True).result()
         workers = list(pool._processes.values())  # noqa: SLF001 - to read their exit codes
-    assert [s for _p, _h, s in handed] == [summarise_file(f) for f in files]
-    assert all("reason" not in s for _p, _h, s in handed)
+    summaries = [marshal.loads(s) for _p, _h, s in handed]  # as the index keeps them
+    assert summaries == [summarise_file(f) for f in files]
+    assert all("reason" not in s for s in summaries)
+    assert [h for _p, h, _s in handed] == [file_hash(f) for f in files]
     assert [w.exitcode for w in workers] == [0]
 
 
