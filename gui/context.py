@@ -229,13 +229,20 @@ def merge(changes: list[Change]) -> list[Change]:
     ]
 
 
+def _keep(listeners: list[Any], owner: QObject, listener: Any) -> None:
+    """Add ``listener`` to ``listeners`` until ``owner`` is destroyed (``AppContext.listen``)."""
+    listeners.append(listener)
+    owner.destroyed.connect(lambda *_: listeners.remove(listener))
+
+
 class AppContext(QObject):
     """Holds the open report and tells panels what changed."""
 
     # Emitted after every mutation of the document, with the core.report.Change.
     changed = Signal(object)
     # Emitted after the checker has re-checked (after `changed`); ``problem_delta`` says what changed.
-    # For what must show in the same repaint as the edit (the grids' cells, the status bar).
+    # For what must show in the same repaint as the edit (the grids' cells, the status bar): the
+    # window's own panels are told first, by plain calls (``listen_problems``).
     problems_changed = Signal()
     # Emitted for the panels listing the whole report's problems (the problem list, the tree's
     # badges): at once after a full check (a report opened, 检查), and after an edit's re-check on
@@ -259,10 +266,12 @@ class AppContext(QObject):
         # Bumped first (connected before any panel) on every change, re-check and report replaced:
         # what a panel kept from before is good only while it is the same (gui/grids/base.py).
         self.generation = 0
-        for signal in (self.problems_changed, self.document_replaced):
-            signal.connect(self._bump)
+        self.document_replaced.connect(self._bump)  # (a re-check bumps it itself: ``_tell_problems``)
         # Told of every change before ``changed``'s Qt slots, by plain calls (``listen``).
         self._listeners: list[Callable[[Change], None]] = []
+        # Told of every re-check before ``problems_changed``'s Qt slots, by plain calls
+        # (``listen_problems``).
+        self._problem_listeners: list[Callable[[], None]] = []
         self.undo_stack = BatchingUndoStack(self)
         self._batch_depth = 0
         self._recheck_pending = False
@@ -299,8 +308,15 @@ class AppContext(QObject):
         6,000 instructions) on every keystroke, and there are some twenty, most with nothing to do
         for a cell. A listener that raises is reported as a Qt slot's error is (``sys.excepthook``),
         and the others are still told."""
-        self._listeners.append(listener)
-        owner.destroyed.connect(lambda *_: self._listeners.remove(listener))
+        _keep(self._listeners, owner, listener)
+
+    def listen_problems(self, owner: QObject, listener: Callable[[], None]) -> None:
+        """Tell ``listener`` of every re-check, as ``problems_changed`` does (after the generation is
+        bumped, before ``problems_changed``'s Qt slots), by a plain call until ``owner`` is destroyed,
+        as ``listen`` does for changes: the grids, the status bar and the editors that show problems
+        listen so — each Qt slot of ``problems_changed`` was a round trip through Qt on every
+        keystroke (nine of them, before the window repaints the edit)."""
+        _keep(self._problem_listeners, owner, listener)
 
     def _tell(self, change: Change) -> None:
         """Tell the listeners, then ``changed``'s slots, of a change."""
@@ -388,6 +404,12 @@ class AppContext(QObject):
     def _tell_problems(self) -> None:
         """Tell the panels the checker's problems changed (``problem_delta``): the grids and the
         status bar now; the problem list and the tree a turn later after an edit (``flush_panels``)."""
+        self.generation += 1
+        for listener in list(self._problem_listeners):
+            try:
+                listener()
+            except Exception:  # noqa: BLE001 - as PySide does for a slot: reported, the others told
+                sys.excepthook(*sys.exc_info())
         self.problems_changed.emit()
         delta = self.problem_delta
         if delta.everything:

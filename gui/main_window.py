@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self.files.connect(a)
         self.tree.node_selected.connect(self.show_node)
         ctx.show_cell_requested.connect(self.show_cell)
-        ctx.problems_changed.connect(self.update_status)  # also follows every change (after the check)
+        ctx.listen_problems(self, self.update_status)  # also follows every change (after the check)
         ctx.stepped.connect(self._show_step)
         ctx.write_failed.connect(self._write_failed)
 

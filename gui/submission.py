@@ -152,7 +152,7 @@ class SubmissionExports:
         self.ctx = window.ctx
         self._view: SummaryView | None = None  # made when first shown (the first paint needs neither)
         self._analysis: AnalysisEditor | None = None
-        self.ctx.problems_changed.connect(self._refresh_if_shown)
+        self.ctx.listen_problems(window, self._refresh_if_shown)
         self.menu = QMenu("导出(&X)", window)
         self.menu.setObjectName("exportMenu")
         self.actions: dict[str, QAction] = {}

@@ -67,7 +67,7 @@ class NarrativeEditor(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.problems)
         layout.addWidget(self.preview)
-        ctx.problems_changed.connect(self._show_problems)
+        ctx.listen_problems(self, self._show_problems)
         self.timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
         self.timer.timeout.connect(self.commit)
         self.text.textChanged.connect(self._on_typed)

@@ -178,7 +178,7 @@ class GridModel(QAbstractTableModel):
         ):
             signal.connect(self._forget_all)
         ctx.listen(self, self._on_changed)
-        ctx.problems_changed.connect(self.refresh_problems)
+        ctx.listen_problems(self, self.refresh_problems)
         ctx.document_replaced.connect(self._on_replaced)
 
     # ---- form ----------------------------------------------------------------

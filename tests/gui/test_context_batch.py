@@ -107,3 +107,50 @@ def test_listeners_are_told_each_change_in_order_and_one_failing_stops_none(  # 
     doc.set_cell(uid, "indicators", 0, "target", "≥6名")
     assert [name for name, _ in heard] == ["first", "last", "slot"]
     doc.close()
+
+
+def test_problem_listeners_are_told_each_recheck_in_order_and_one_failing_stops_none(  # noqa: ANN001
+    qapp, tmp_path: Path, monkeypatch
+) -> None:
+    """The grids, the status bar and the editors showing problems hear of a re-check by plain calls
+    (``AppContext.listen_problems``), as they did as Qt slots of ``problems_changed``: in the order
+    they listened, after the generation moved on (a grid's kept paint roles are good only while it
+    is the same) and before ``problems_changed``'s own slots, with the re-check's delta in place;
+    one that raises is reported as a slot's error is and the others are still told; one whose
+    owner is gone is told no more."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    doc = Document.create(tmp_path / "r.zpdb", new_report("mof", 2023, "部", ["甲"]))
+    ctx = AppContext(doc)
+    heard: list[tuple[str, int, bool]] = []
+    reported: list[type[BaseException]] = []
+    monkeypatch.setattr("sys.excepthook", lambda kind, value, trace: reported.append(kind))
+    owners = [QObject(), QObject(), QObject()]
+    uid = doc.report.projects[0].uid
+
+    def note(name: str) -> None:
+        heard.append((name, ctx.generation, uid in ctx.problem_delta.changed))
+
+    def failing() -> None:
+        note("failing")
+        raise ValueError("a panel's bug")
+
+    for owner, listener in zip(owners, (lambda: note("first"), failing, lambda: note("last")), strict=True):
+        ctx.listen_problems(owner, listener)
+    ctx.problems_changed.connect(lambda: note("slot"))
+    doc.insert_rows(uid, "indicators", 0, count=1)
+    heard.clear()
+    reported.clear()
+    before = ctx.generation
+    doc.set_cell(uid, "indicators", 0, "target", "≥5名")
+    assert [name for name, _, _ in heard] == ["first", "failing", "last", "slot"]
+    assert len({g for _, g, _ in heard}) == 1  # one generation: the change's, then the re-check's
+    assert heard[0][1] == before + 2
+    assert all(changed for _, _, changed in heard)  # the edited form's problems changed: the delta says so
+    assert reported == [ValueError]
+    shiboken6.delete(owners[1])  # the panel is gone (its C++ object deleted)
+    heard.clear()
+    doc.set_cell(uid, "indicators", 0, "target", "≥6名")
+    assert [name for name, _, _ in heard] == ["first", "last", "slot"]
+    doc.close()
