@@ -104,6 +104,30 @@ def test_awkward_text_reads_back_as_the_storage_layer_reads_it(tmp_path: Path) -
     assert mine.forms[1].indicators[1].breakdown is True
 
 
+def test_null_cells_read_as_blank_as_the_storage_layer_reads_them(tmp_path: Path) -> None:
+    """A NULL where the program writes "" (rows of a file upgraded in place: the columns a migration
+    added are NULL in the rows it found; or a file another program touched) reads as blank text and a
+    NULL flag as not set, as load_report reads them (the reader's COALESCE; a reader that asked for the
+    columns bare, as an optimisation, would have to notice the NULLs in what comes back)."""
+    path = tmp_path / "nulls.zpdb"
+    write_fast(build_report(3, projects=3, per=6), path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            f"UPDATE {STORAGE_TABLES[Table.INDICATORS]} SET brief = NULL, deduction = NULL, "
+            "deviation_note = NULL, breakdown = NULL WHERE position % 2 = 0"
+        )
+        conn.execute(f"UPDATE {STORAGE_TABLES[Table.FUNDS]} SET initial = NULL WHERE position = 0")
+        conn.execute(f"UPDATE {STORAGE_TABLES[Table.GOALS]} SET achieved = NULL")
+    conn.close()
+    mine, theirs = read_both(path)
+    assert mine == theirs
+    assert typed(mine) == typed(theirs)
+    rows = [ind for form in mine.forms for ind in form.indicators]
+    assert rows and all(ind.brief == "" and ind.breakdown is False for ind in rows[::6])
+    assert None not in {v for row in typed(mine) for v, _t in row}
+
+
 def test_a_blob_in_a_cell_is_read_row_by_row_and_the_report_lists(tmp_path: Path) -> None:
     """JSON cannot hold a BLOB: such a table is read value by value, as before, and the report is
     listed with the figures and counts of the same report without the BLOB (a 复核意见 no figure and
