@@ -55,6 +55,8 @@ from gui.grids.paint import paint_cells
 from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
+# A repaint of less than 1/FEW_CELLS_AREA of a grid's viewport is QTableView's (``GridTable.paintEvent``).
+FEW_CELLS_AREA = 8
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -199,9 +201,17 @@ class GridTable(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         delegate = self.grid._delegate
-        delegate.begin_paint(self, self.viewport())
+        port = self.viewport()
+        delegate.begin_paint(self, port)
         try:
-            if delegate.painting_images() and paint_cells(self, event, delegate):
+            # A few cells (an edit's: the cell typed in, its computed cells, the next one) are
+            # QTableView's to paint: the Python painter's set-up for a paint (some forty calls into
+            # Qt) cost more than the round trips it saves on so few cells — an edit's repaint was
+            # 0.26 M instructions dearer with it. A grid's worth (a switch, a scroll) is painted
+            # from Python (gui/grids/paint.py). Both paint the same pixels (tests/gui/test_cell_images.py).
+            bound = event.rect()
+            many = bound.width() * bound.height() * FEW_CELLS_AREA > port.width() * port.height()
+            if many and delegate.painting_images() and paint_cells(self, event, delegate):
                 return  # (the cells painted from Python, as QTableView paints them: gui/grids/paint.py)
             super().paintEvent(event)
         finally:

@@ -221,3 +221,30 @@ def test_a_grid_scrolled_down_is_painted_as_qtableview_paints_it(
     ours = [rendered(view, region) for region in regions]
     monkeypatch.setattr(view_module, "paint_cells", lambda *args: False)
     assert [rendered(view, region) for region in regions] == ours
+
+
+def test_a_repaint_of_a_few_cells_is_qtableviews_and_of_the_grid_pythons(
+    qtbot: Any, seed_zpdb: Any, images: Any, monkeypatch: Any
+) -> None:
+    """An edit repaints a few cells (the cell typed in, its computed cells, the next one): QTableView
+    paints them (the Python painter's set-up costs more than it saves on so few); a switch or a
+    scroll repaints a grid's worth: the Python painter does. The same pixels either way."""
+    window, view = shown_window(qtbot, seed_zpdb)
+    port = view.viewport()
+    calls: list[bool] = []
+    real = view_module.paint_cells
+    monkeypatch.setattr(view_module, "paint_cells", lambda *args: calls.append(real(*args)) or calls[-1])
+    cell = view.visualRect(view.model().index(4, 3))
+    few = QRegion(cell) | QRegion(view.visualRect(view.model().index(5, 3)))
+    whole = QRegion(port.rect())
+    for _ in range(3):  # seen, kept, drawn from the images
+        rendered(view, few)
+        rendered(view, whole)
+    calls.clear()
+    mine = rendered(view, few)
+    assert calls == []  # QTableView's
+    rendered(view, whole)
+    assert calls == [True]  # the Python painter's
+    monkeypatch.setattr(view_module, "FEW_CELLS_AREA", 10**9)  # every repaint the Python painter's
+    assert rendered(view, few) == mine
+    assert calls == [True, True]
