@@ -10,9 +10,10 @@ pen, and each cell Qt's own drawing (``GridDelegate.paint`` as QTableView calls 
 is kept, when the image is drawn as the delegate would draw it.
 
 It paints only what it knows to be the same as Qt's painting: left to right, no alternating rows,
-no hidden or moved sections, both headers shown, no drag under way, and not while the mouse is over
-a grid whose style marks the cell under it (``WA_Hover``: the hovered cell is Qt's to know). Any other
-case is left to QTableView (``paint_cells`` returns False before painting anything).
+no hidden or moved sections, no spanned cells (``GridTable.setSpan``), both headers shown, no drag
+under way, and not while the mouse is over a grid whose style marks the cell under it (``WA_Hover``:
+the hovered cell is Qt's to know). Any other case is left to QTableView (``paint_cells`` returns
+False before painting anything).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def qt_paints(view: QTableView, model: object) -> bool:
         or horizontal.sectionsMoved()
         or vertical.sectionsMoved()
         or view.state() == QAbstractItemView.State.DraggingState
+        or getattr(view, "spanned", False)  # (spanned cells: QTableView draws them, this does not)
         or (port.testAttribute(Qt.WidgetAttribute.WA_Hover) and port.underMouse())
     )
 

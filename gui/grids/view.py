@@ -197,7 +197,16 @@ class GridTable(QTableView):
         self._header_hints: dict[tuple[str, str], int] = {}  # (row label, font) -> its header's height
         self._font, self._key = self.font(), self.font().key()
         self._closing_editor = False
+        self.spanned = False  # (setSpan: cells spanning others, which only QTableView paints)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+
+    def setSpan(self, row: int, column: int, rowSpanCount: int, columnSpanCount: int) -> None:
+        self.spanned = True  # a grid with spanned cells is QTableView's to paint (gui/grids/paint.py)
+        super().setSpan(row, column, rowSpanCount, columnSpanCount)
+
+    def clearSpans(self) -> None:
+        self.spanned = False
+        super().clearSpans()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         delegate = self.grid._delegate

@@ -193,6 +193,26 @@ def test_a_grid_under_the_mouse_is_painted_by_qtableview_when_its_style_marks_ho
     assert calls[-1] is False
 
 
+def test_a_grid_with_spanned_cells_is_painted_by_qtableview(
+    qtbot: Any, seed_zpdb: Any, images: Any, monkeypatch: Any
+) -> None:
+    """The Python painter draws every cell on its own: once a grid spans cells (setSpan), Qt paints
+    it, and the spanned cell shows as one; without spans the Python painter paints again."""
+    window, view = shown_window(qtbot, seed_zpdb)
+    calls: list[bool] = []
+    real = view_module.paint_cells
+    monkeypatch.setattr(view_module, "paint_cells", lambda *args: calls.append(real(*args)) or calls[-1])
+    before = painted(view)
+    assert calls[-1] is True
+    view.setSpan(6, 1, 2, 2)
+    spanned = painted(view)
+    assert calls[-1] is False
+    assert spanned != before  # (the span drawn: the grid lines inside it gone)
+    view.clearSpans()
+    assert painted(view) == before
+    assert calls[-1] is True
+
+
 def test_a_grid_scrolled_down_is_painted_as_qtableview_paints_it(
     qtbot: Any, seed_zpdb: Any, images: Any, monkeypatch: Any
 ) -> None:
