@@ -212,7 +212,10 @@ def test_a_pasted_block_that_adds_rows_writes_its_good_cells_in_one_commit(qtbot
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    conn.set_trace_callback(None)
+    # Through ``db.conn``, which waits for the COMMIT the writer thread runs: that thread calls the
+    # trace callback holding SQLite's lock, and unsetting it here meanwhile (GIL held, waiting for
+    # that lock) deadlocked the test now and then.
+    window.ctx.open_doc.db.conn.set_trace_callback(None)
     assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT")] == ["BEGIN", "COMMIT"]
     assert model.rowCount() == count + 5
     assert [cell_text(view, count - 1 + r, "level3") for r in range(6)] == [f"新指标{r}" for r in range(6)]
