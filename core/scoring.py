@@ -452,7 +452,12 @@ def evaluate_score(
     return template.memo(_evaluate_score, 1 << 16)(target, actual, direction, weight, default)
 
 
-def score_evaluator(template: Template) -> Callable[[str, str, str, str, str], tuple[Decimal | None, str]]:
+# A template's scorer of a row's (target, actual, direction cell, 分值, default direction): its suggested
+# score and attainment (``score_evaluator``).
+Evaluator = Callable[[str, str, str, str, str], tuple[Decimal | None, str]]
+
+
+def score_evaluator(template: Template) -> Evaluator:
     """``evaluate_score`` bound to ``template``, its memo looked up once (a loop over a form's rows):
     ``score_evaluator(t)(target, actual, direction, weight, default) == evaluate_score(..., t, default)``."""
     return template.memo(_evaluate_score, 1 << 16)
@@ -707,13 +712,10 @@ def indicator_sums(rows: Iterable[tuple[Indicator, int]], template: Template) ->
             continue
         entered = amount(score)  # effective_scores
         if entered is None:
-            used, by_default = direction_of(ind.direction, ind.target, ind.level1, ind.level2)
-            entered = evaluate(ind.target, ind.actual, ind.direction, weight, used if by_default else "")[0]
+            entered = suggested_points(ind, evaluate)
             if entered is None:
                 continue
-        cut = ind.deduction
-        deduction = amount(cut) if cut else None  # amount("") is None
-        final = entered if not deduction else q(max(entered - deduction, ZERO))
+        final = final_points(entered, ind.deduction)
         scored = True
         w = amount(weight)  # _indicator_weight
         if n == 1:
@@ -726,6 +728,20 @@ def indicator_sums(rows: Iterable[tuple[Indicator, int]], template: Template) ->
                 if w is not None:
                     weighted += w
     return points, weighted, dropped, scored
+
+
+def suggested_points(ind: Indicator, evaluate: Evaluator) -> Decimal | None:
+    """The points a row without a 得分 counts with in ``indicator_sums`` (``effective_scores``): the score
+    ``evaluate`` (``score_evaluator`` of the template) suggests, None when none."""
+    used, by_default = direction_of(ind.direction, ind.target, ind.level1, ind.level2)
+    return evaluate(ind.target, ind.actual, ind.direction, ind.weight, used if by_default else "")[0]
+
+
+def final_points(entered: Decimal, cut: str) -> Decimal:
+    """A row's points in ``indicator_sums`` (``effective_scores``): its 得分 (or suggested score) less its
+    扣减分数 ``cut`` as typed, never below 0."""
+    deduction = amount(cut) if cut else None  # amount("") is None
+    return entered if not deduction else q(max(entered - deduction, ZERO))
 
 
 # Every cell ``score_indicator`` reads of a row (tests/core/test_scoring_rows.py records its reads).

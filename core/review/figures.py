@@ -34,6 +34,7 @@ from core.templates import Template, get_template
 
 if TYPE_CHECKING:
     from core.review.lean import Groups
+    from core.rules.engine import Counted
 
 # A form's figures; those that are a column's value are keyed by the column (the form's 名称, the
 # rate row's 年初预算数 and 全年执行数; "budget" is its 全年预算数).
@@ -142,16 +143,20 @@ def report_summary(
     from core.rules import Checker
 
     template = template or get_template(report.template)
-    rules = Checker(report, template, check=False).rule_counts()
+    counted: Counted = {}  # the figures the count walk works out on its way
+    rules = Checker(report, template, check=False).rule_counts(counted)
     known = figures is not None and len(figures) == len(report.forms)
-    forms = figures if figures is not None and known else quick_figures(report, template)
+    forms = figures if figures is not None and known else quick_figures(report, template, counted=counted)
     for form, row in zip(report.forms, forms, strict=True):
         row[FORM_KEYS[-1]] = _by_severity(rules.get(form.uid, Counter()))
     return _summary(report, forms, rules)
 
 
 def quick_figures(
-    report: Report, template: Template | None = None, groups: Groups | None = None
+    report: Report,
+    template: Template | None = None,
+    groups: Groups | None = None,
+    counted: Counted | None = None,
 ) -> list[dict[str, Any]]:
     """Return ``form_figures`` without the check (``problems`` None) and without working out every
     indicator's reason: only the totals, 执行率 and 自评预警 (the review list's first pass).
@@ -159,17 +164,22 @@ def quick_figures(
     The same scoring functions give the same figures (a form's rows summed in one pass,
     ``indicator_sums``); tests compare the two on every seed and on generated reports. ``groups``: the
     forms whose indicators were read grouped (``lean.read_grouped``: each distinct row is scored once
-    and counted as often as it comes).
+    and counted as often as it comes). ``counted``: the execution figures and indicator sums of forms
+    the checker's count walk already worked out (``Checker.rule_counts``), not worked out again.
     """
     template = template or get_template(report.template)
     opts = template.scoring
     out = []
     for form in report.forms:
         spec = template.form(form.kind)
-        ex = execution_figures(form, spec)  # its reason is not listed
-        found = groups.get(form.uid) if groups else None
-        rows = zip(form.indicators, repeat(1)) if found is None else found
-        points, weighted, dropped, scored = indicator_sums(rows, template)
+        known = counted.get(id(form)) if counted else None
+        if known is not None:
+            ex, (points, weighted, dropped, scored) = known
+        else:
+            ex = execution_figures(form, spec)  # its reason is not listed
+            found = groups.get(form.uid) if groups else None
+            rows = zip(form.indicators, repeat(1)) if found is None else found
+            points, weighted, dropped, scored = indicator_sums(rows, template)
         total = (  # as scoring.form_total
             _total_of(_execution_part(ex, spec), points, dropped, opts)
             if spec.scored

@@ -13,7 +13,7 @@ from core.numbers import fmt
 from core.problems import Problem
 from core.rules.catalogue import group, severity
 from core.schema import Table
-from core.scoring import ExecutionScore, execution_figures
+from core.scoring import ExecutionScore, IndicatorSums, execution_figures
 from core.templates import FormSpec, Template
 
 OPERATORS = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
@@ -34,6 +34,17 @@ class FormCtx:
         found: ExecutionScore | None = self.__dict__.get("_execution")
         if found is None:
             found = self.__dict__["_execution"] = execution_figures(self.form, self.spec)
+        return found
+
+    def keep_sums(self, sums: IndicatorSums) -> None:
+        """Keep what ``scoring.indicator_sums`` gives of the form's indicator rows (the review list's
+        count walk works it out as it goes: ``Checker.rule_counts`` hands it to the figures)."""
+        self.__dict__["_sums"] = sums
+
+    @property
+    def kept_sums(self) -> IndicatorSums | None:
+        """The sums ``keep_sums`` kept (None: none worked out)."""
+        found: IndicatorSums | None = self.__dict__.get("_sums")
         return found
 
     def problem(

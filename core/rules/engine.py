@@ -32,6 +32,7 @@ from core.rules.base import (
     registered,
 )
 from core.schema import REP, Table
+from core.scoring import ExecutionScore, IndicatorSums
 from core.templates import Template
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ def _counters(rows: tuple[RowRule, ...], joint: tuple[JointCount, ...]) -> dict[
     return out
 
 
+# Per form (by ``id``), its execution figures and indicator sums as the count walk found them.
+Counted = dict[int, tuple[ExecutionScore, IndicatorSums]]
 RowKey = tuple[str, int]
 Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
@@ -391,7 +394,7 @@ class Checker:
             self._rerun_form(overall, lambda r: True)
         self._rerun_report(lambda r: True)
 
-    def rule_counts(self) -> dict[int | None, Counter[str]]:
+    def rule_counts(self, figures: Counted | None = None) -> dict[int | None, Counter[str]]:
         """How many problems each rule finds, per form uid (None: the report's own problems): exactly
         what ``full`` and ``problems`` give, counted, without keeping any problem: the review list's
         counts of 1,000 reports need only the numbers. A row rule with a ``count`` gives the rule ids
@@ -399,7 +402,11 @@ class Checker:
         of reports rarely repeat, so keying each row costs more than it saves; rules declared to be
         counted together, ``base.count_together``, by one walk of the rows for them all); one without is
         counted through its findings, from the same memo ``full`` uses. A form rule with a ``count``
-        gives its rule ids without making its problems or their messages."""
+        gives its rule ids without making its problems or their messages.
+
+        ``figures``: a dict given the execution figures and indicator sums of each form whose rows the
+        count walked (by ``id`` of the form: what ``figures.quick_figures`` works out of it again
+        otherwise, ``FormCtx.kept_sums``)."""
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -429,6 +436,10 @@ class Checker:
                         rules += form_rule.count(ctx)
                     else:
                         rules += [p.rule for p in form_rule(ctx)]
+                if figures is not None:
+                    sums = ctx.kept_sums
+                    if sums is not None:
+                        figures[id(form)] = (ctx.execution, sums)
                 found_in = out.get(form.uid)
                 if found_in is None:
                     out[form.uid] = Counter(rules)

@@ -21,6 +21,7 @@ from core.scoring import (
     NA,
     NOT_MET,
     QUANTITATIVE,
+    Evaluator,
     IndicatorScore,
     amount,
     compared,
@@ -28,12 +29,14 @@ from core.scoring import (
     default_of,
     effective_direction,
     execution_weight,
+    final_points,
     is_breakdown,
     number_cell,
     number_facts,
     parsed,
     score_evaluator,
     score_indicator,
+    suggested_points,
 )
 from core.templates import Template, split_level1
 from core.values import Attainment, Kind, unit_family
@@ -405,8 +408,9 @@ _PARTIAL = ("部分达成", "未达成")
 # What ``_row_rules`` gives: rule ids, whether S16 follows unless the 偏差原因 names an improvement,
 # the 分值 (None: none; else whether it is other than 0), and of a 年度指标值 and 实际完成值 that are both
 # plain numbers (``number_cell``) whether the actual has a direction (the pre-submission Y03 of such
-# a row: ``submission._quantitative_rules``), None for any other row.
-RowRules = tuple[tuple[str, ...], bool, bool | None, bool | None]
+# a row: ``submission._quantitative_rules``), None for any other row; and its 得分 and 分值 as amounts
+# (what ``scoring.indicator_sums`` adds up: the count walk gives the review list's figures its sums).
+RowRules = tuple[tuple[str, ...], bool, bool | None, bool | None, Decimal | None, Decimal | None]
 
 
 def _row_rules(
@@ -491,7 +495,7 @@ def _row_rules(
                     out.append("V11")
     weighted = None if w is None else bool(w)
     if not_applicable:  # the target and actual are not checked
-        return tuple(out), False, weighted, pair
+        return tuple(out), False, weighted, pair, entered, w
     if t_kind is _EMPTY:  # check_target
         out.append("S02")
     else:
@@ -538,7 +542,7 @@ def _row_rules(
             out.append("P04")
         if not noted and deviation is not None and deviation >= opts.deviation_threshold:
             out.append("S10")
-    return tuple(out), short, weighted, pair
+    return tuple(out), short, weighted, pair, entered, w
 
 
 class YthCount(NamedTuple):
@@ -565,7 +569,11 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
 
     ``yth``: the pre-submission rules' ids too, in the same walk (``submission._form_counts``'s, which
     skips the blank, 不适用 and marked 其中 rows; a row of two plain numbers is decided from what
-    ``_row_rules`` kept of it: one look-up a row less, none for a row met before)."""
+    ``_row_rules`` kept of it: one look-up a row less, none for a row met before).
+
+    The walk also adds up what ``scoring.indicator_sums`` gives of the rows (each step and sum in its
+    order, the 得分 and 分值 as ``_row_rules`` kept them) and keeps it on the context
+    (``FormCtx.keep_sums``): the review list's figures of the form are then not walked again."""
     template = ctx.template
     out: list[str] = []
     guidance = template.guidance
@@ -581,6 +589,9 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
     memo_get = memo.get
     kind, scored = ctx.form.kind, ctx.spec.scored
     double_count: bool | None = None  # execution_weight of the form, worked out when a name asks
+    points = weights = dropped = ZERO  # indicator_sums
+    any_scored = False
+    evaluate: Evaluator | None = None
     for ind in rows:
         level1, level2, level3, target, actual = ind.level1, ind.level2, ind.level3, ind.target, ind.actual
         note = ind.deviation_note
@@ -589,11 +600,13 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
             if _guidance_re(guidance).search("\n".join(texts)):
                 out += ["V12" for text in texts if text and next((p for p in guidance if p in text), None)]
         weight, score = ind.weight, ind.score
+        not_applicable = ind.not_applicable
+        if not_applicable:  # indicator_sums: its 分值 is dropped (a blank or 其中 row's too)
+            dropped += amount(weight) or ZERO
         if not (level3 or target or actual or weight or score):  # is_blank_row
             continue
         if ind.breakdown:  # is_breakdown (both rules leave a marked 其中 row out)
             continue
-        not_applicable = ind.not_applicable
         if not score.strip() and not weight.strip() and level3.strip().startswith(BREAKDOWN_MARKS):
             # is_breakdown by its name (asked last: most rows have a 得分): not this rule's, but the
             # pre-submission rules' row
@@ -608,7 +621,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
             if len(memo) >= ROW_RULES_KEPT:
                 memo.clear()
             known = memo[key] = _row_rules(template, *key)
-        found, short, weighted, pair = known
+        found, short, weighted, pair, entered, w = known
         if yth is not None and not not_applicable:  # submission._form_counts
             if pair is not None:  # two plain numbers: Y03 when the actual has a direction
                 if pair:
@@ -628,11 +641,25 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
                 double_count = bool(execution_weight(ctx.form, ctx.spec))
             if double_count:
                 out.append("V17")
-        cut = ind.deduction.strip()  # check_deduction
+        typed_cut = ind.deduction
+        cut = typed_cut.strip()  # check_deduction
         if cut:
             value = amount(cut)
             if value is None or value < ZERO or (value > ZERO and not (ind.brief.strip() or noted)):
                 out.append("P06")
+        if not_applicable:
+            continue
+        if entered is None:  # indicator_sums of a row without a 得分 (rare): the score it suggests
+            if evaluate is None:
+                evaluate = score_evaluator(template)
+            entered = suggested_points(ind, evaluate)
+            if entered is None:
+                continue
+        points += final_points(entered, typed_cut)
+        any_scored = True
+        if w is not None:
+            weights += w
+    ctx.keep_sums((points, weights, dropped, any_scored))
     return out
 
 

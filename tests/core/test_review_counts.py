@@ -389,3 +389,61 @@ def test_the_two_row_rules_counted_in_one_walk_are_each_ones_count() -> None:
                     rows = form.indicators
                     apart = Counter(indicator.count(ctx, rows) + submission.count(ctx, rows))
                     assert Counter(joint(ctx, form.indicators)) == apart, (template_id, form.name)
+
+
+def test_the_count_walks_sums_are_what_the_figures_add_up() -> None:
+    """The review's count walk adds up a form's indicator rows as it counts them (what the list's
+    figures read: ``FormCtx.kept_sums``): the same Decimals, to the digit, as scoring.indicator_sums,
+    on pool rows and messy ones of every template (不适用, blank, 其中 by name or mark, rows without a
+    得分, 扣减分数), for the two rules' joint walk and indicator_row's own, cold and warm."""
+    from itertools import repeat
+
+    from core.rules.base import FormCtx
+    from core.rules.engine import rules
+    from core.scoring import indicator_sums
+
+    by_name = {r.check.__name__: r for r in rules().rows}
+    indicator = by_name["indicator_row"]
+    joint = rules().counters[indicator]
+    assert joint is not None and indicator.count is not None
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        for report in (_report(template_id, 13), _messy_report(template_id, 14)):
+            for form in report.forms:
+                expected = indicator_sums(zip(form.indicators, repeat(1)), template)
+                for count in (joint, indicator.count, joint):  # the last: every row met before
+                    ctx = FormCtx(report, template, template.form(form.kind), form)
+                    assert ctx.kept_sums is None
+                    count(ctx, form.indicators)
+                    assert ctx.kept_sums == expected, (template_id, form.name)
+                    assert [str(v) for v in ctx.kept_sums] == [str(v) for v in expected]
+
+
+def test_the_lists_figures_with_counts_are_the_whole_scores_figures() -> None:
+    """The list with counts (report_summary) takes each form's execution figures and indicator sums
+    from the count walk instead of working them out again: its figures are form_figures of the whole
+    score_report all the same (every form's, as strings), on pool rows and messy ones of every
+    template, with budgets that spend all, part or nothing."""
+    from core.model import FundRow
+    from core.review.figures import FORM_KEYS, form_figures, report_summary
+    from core.rules.engine import Counted
+    from core.scoring import score_report
+
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        rng = random.Random(f"with counts {template_id}")
+        for report in (_report(template_id, 15), _messy_report(template_id, 16)):
+            for form in report.forms:
+                total = rng.choice((0, 10, 100, 480))
+                spent = rng.choice((0, total, total // 2, total - 1))
+                if form.funds:
+                    form.funds[0] = FundRow(form.funds[0].key, str(total), str(total), str(spent))
+                form.indicators = form.indicators[: rng.choice((10, 40, 126))]
+            counted: Counted = {}
+            Checker(report, template, check=False).rule_counts(counted)
+            assert len(counted) == sum(1 for f in report.forms if f.indicators)  # the walk gave them
+            expected = form_figures(report, template, score_report(report, template))
+            found = report_summary(report, template)["forms"]
+            for row in (*expected, *found):
+                row[FORM_KEYS[-1]] = None
+            assert found == expected, template_id

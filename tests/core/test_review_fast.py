@@ -253,9 +253,9 @@ def test_the_check_pass_counts_with_the_figures_the_list_already_has(
     worked_out: list[str] = []
     quick = figures_module.quick_figures
 
-    def counted(report: Any, template: Any = None) -> list[dict[str, Any]]:
+    def counted(report: Any, template: Any = None, **kwargs: Any) -> list[dict[str, Any]]:
         worked_out.append(report.department)
-        return quick(report, template)
+        return quick(report, template, **kwargs)
 
     monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
     for workers, name in ((1, "b"), (2, "c")):
