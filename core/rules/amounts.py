@@ -8,6 +8,7 @@ value is flagged here at its cell, while every computation treats it as blank.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -39,7 +40,27 @@ BASIC_AMOUNTS = {
 }
 
 
-@form_rule(Table.FUNDS, Table.INDICATORS, Table.SCORE_SHEET, Table.HEADER, columns=AMOUNT_CELLS)
+def _no_bad_amount(report: Report, _template: Template) -> bool:
+    """True when no amount cell of any form of ``report`` is one ``check_amounts`` flags: the distinct
+    texts of every form's amount cells, gathered column by column over the whole report (what
+    ``check_amounts`` asks of each form's, once a report instead of once a form)."""
+    forms = report.forms
+    texts = {getattr(form, name, "") for form in forms for name in HEADER_AMOUNTS}
+    for table, getters in _COLUMN_CELLS.items():
+        rows = list(chain.from_iterable(form.rows(table) for form in forms))
+        for get in getters:
+            texts.update(map(get, rows))
+    return not any(map(amount_problem, texts))
+
+
+@form_rule(
+    Table.FUNDS,
+    Table.INDICATORS,
+    Table.SCORE_SHEET,
+    Table.HEADER,
+    columns=AMOUNT_CELLS,
+    clean=_no_bad_amount,
+)
 def check_amounts(ctx: FormCtx) -> Iterator[Problem]:
     """V18 for every amount cell of one form that storage would no longer accept."""
     form = ctx.form

@@ -82,6 +82,7 @@ FormCheck = Callable[[FormCtx], Iterable[Problem]]
 ReportCheck = Callable[[Report, Template], Iterable[Problem]]
 RowCount = Callable[[FormCtx, Sequence[Any]], list[str]]
 FormCount = Callable[[FormCtx], list[str]]
+ReportClean = Callable[[Report, Template], bool]
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,13 +122,18 @@ class FormRule:
 
     ``count``: the rule ids ``check`` finds on the form, one per problem, without making any Problem
     or its message (the review list's counts of 1,000 reports; tests compare the two on seeds,
-    randomly changed seeds and generated forms)."""
+    randomly changed seeds and generated forms).
+
+    ``clean``: given the report and its template, True only when no form of the report has a problem
+    of this rule (asked once a report by the review list's counts, which then count none for every
+    form: one look over the whole report's cells instead of one over each form's)."""
 
     check: FormCheck
     tables: frozenset[Table]
     projects: frozenset[Table] = field(default_factory=frozenset)
     columns: Mapping[Table, frozenset[str]] = field(default_factory=dict)
     count: FormCount | None = None
+    clean: ReportClean | None = None
 
     def __call__(self, ctx: FormCtx) -> Iterable[Problem]:
         return self.check(ctx)
@@ -173,16 +179,18 @@ def form_rule(
     projects: Iterable[Table] = (),
     columns: Mapping[Table, Iterable[str]] | None = None,
     count: FormCount | None = None,
+    clean: ReportClean | None = None,
 ) -> Callable[[FormCheck], FormRule]:
     """Declare a form rule: ``@form_rule(Table.FUNDS, Table.HEADER)``; with
     ``columns={Table.INDICATORS: (IND.level1, IND.weight)}`` it reads only those of that table;
-    ``count``: its rule ids without its problems (``FormRule.count``)."""
+    ``count``: its rule ids without its problems (``FormRule.count``); ``clean``: whether a whole
+    report has none of its problems (``FormRule.clean``)."""
     only = {Table(t): frozenset(c) for t, c in (columns or {}).items()}
     for table, keys in only.items():
         unknown = keys - set(schema.keys(table))
         if table not in tables or unknown:
             raise ValueError(f"form rule declares columns of {table} it cannot read: {sorted(unknown)}")
-    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects), only, count))
+    return lambda check: register(FormRule(check, frozenset(tables), frozenset(projects), only, count, clean))
 
 
 def report_rule(*tables: Table, overall: Iterable[Table] = ()) -> Callable[[ReportCheck], ReportRule]:

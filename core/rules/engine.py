@@ -402,7 +402,8 @@ class Checker:
         of reports rarely repeat, so keying each row costs more than it saves; rules declared to be
         counted together, ``base.count_together``, by one walk of the rows for them all); one without is
         counted through its findings, from the same memo ``full`` uses. A form rule with a ``count``
-        gives its rule ids without making its problems or their messages.
+        gives its rule ids without making its problems or their messages, and one that no form of the
+        report breaks (its ``clean``, asked once) is not run on any form.
 
         ``figures``: a dict given the execution figures and indicator sums of each form whose rows the
         count walked (by ``id`` of the form: what ``figures.quick_figures`` works out of it again
@@ -412,6 +413,10 @@ class Checker:
         try:
             out: dict[int | None, Counter[str]] = {}
             counters = self.rules.counters
+            # form rules that no form of this report breaks, found once for the whole report
+            clean = {
+                r for r in self.rules.forms if r.clean is not None and r.clean(self.report, self.template)
+            }
             for form in self.report.forms:
                 ctx = self._ctx(form)
                 rules: list[str] = []
@@ -432,6 +437,8 @@ class Checker:
                         if found:
                             rules += [r for r, _m, _c in found]
                 for form_rule in self.rules.forms:
+                    if form_rule in clean:
+                        continue
                     if form_rule.count is not None:  # rule ids without a Problem or its message
                         rules += form_rule.count(ctx)
                     else:

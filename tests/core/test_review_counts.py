@@ -447,3 +447,40 @@ def test_the_lists_figures_with_counts_are_the_whole_scores_figures() -> None:
             for row in (*expected, *found):
                 row[FORM_KEYS[-1]] = None
             assert found == expected, template_id
+
+
+def test_a_bad_amount_in_any_cell_of_any_form_is_counted() -> None:
+    """The review's counts look for V18 (an amount cell storage would no longer accept) once over the
+    whole report and skip the rule on every form when there is none: a text that is no amount in any
+    one amount cell (every amount column of the funds, indicators and score sheet, and of the header)
+    of any one form is still counted where the checker finds it, on every template."""
+    import copy
+
+    from core.model import ScoreItem
+    from core.rules.amounts import AMOUNT_CELLS, HEADER_AMOUNTS, _no_bad_amount
+    from core.schema import Table
+
+    places = [(Table.HEADER, name) for name in HEADER_AMOUNTS]
+    places += [(table, column) for table, cols in AMOUNT_CELLS.items() for column in cols]
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        clean = _report(template_id, 21)
+        for form in clean.forms:
+            for row in form.indicators:  # the pools' amount texts that are no amounts, made blank
+                for column in AMOUNT_CELLS[Table.INDICATORS]:
+                    if getattr(row, column) in ("abc", "-1"):
+                        setattr(row, column, "")
+            if not form.score_sheet:
+                form.score_sheet = [ScoreItem(weight="10", self_score="8")]
+        assert _no_bad_amount(clean, template)
+        assert not any(found["V18"] for found in _expected(clean, template).values())
+        for k, (table, column) in enumerate(places):
+            report = copy.deepcopy(clean)
+            form = report.forms[k % len(report.forms)]
+            rows = form.rows(table) if table != Table.HEADER else [form]
+            setattr(rows[k % len(rows)], column, "12元5角")
+            assert not _no_bad_amount(report, template), (template_id, table, column)
+            counted = Checker(report, template, check=False).rule_counts()
+            expected = _expected(report, template)
+            assert expected[form.uid]["V18"] == 1, (template_id, table, column)
+            assert {key: v for key, v in counted.items() if v} == expected, (template_id, table, column)
