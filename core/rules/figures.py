@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import chain
+from operator import attrgetter
 
 from core import schema
 from core.model import INDICATORS, NARRATIVE, Form, Report
@@ -79,7 +81,19 @@ def _describe(kind: str) -> str:
     return "仅一位数字不同" if kind == "digit" else "两位数字顺序颠倒"
 
 
-@form_rule(Table.INDICATORS, Table.FUNDS, columns={Table.INDICATORS: (IND.deviation_note,)})
+def _no_notes_in_wan(report: Report, _template: Template) -> bool:
+    """True when no 偏差原因 of any form holds 万元 (``check_notes`` reads no other): all of them joined
+    by line breaks, searched once (万元 holds no line break: it is in them all iff in one of them)."""
+    notes = chain.from_iterable(form.indicators for form in report.forms)
+    return "万元" not in "\n".join(map(_note_of, notes))
+
+
+_note_of = attrgetter(IND.deviation_note)
+
+
+@form_rule(
+    Table.INDICATORS, Table.FUNDS, columns={Table.INDICATORS: (IND.deviation_note,)}, clean=_no_notes_in_wan
+)
 def check_notes(ctx: FormCtx) -> Iterator[Problem]:
     """S21: an amount in a 偏差原因 that is a near miss of one of the form's fund figures."""
     figures: dict[str, str] | None = None

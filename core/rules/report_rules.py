@@ -44,7 +44,12 @@ def _signoff_gaps(signoff: Signoff | None) -> list[str]:
     return [k for k in SIGNOFF_NAMES if not getattr(signoff, k).strip()]
 
 
-@form_rule(Table.HEADER)
+def _no_signoff_gaps(report: Report, _template: Template) -> bool:
+    """True when no form's own sign-off is started and incomplete: ``check_form_signoff`` finds none."""
+    return not any(_signoff_gaps(form.signoff) for form in report.forms)
+
+
+@form_rule(Table.HEADER, clean=_no_signoff_gaps)
 def check_form_signoff(ctx: FormCtx) -> Iterator[Problem]:
     """S06: a form's own sign-off, once started, is complete."""
     for key in _signoff_gaps(ctx.form.signoff):

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from core.model import GOALS, HEADER, SCORE_SHEET, Goal
+from core.model import GOALS, HEADER, SCORE_SHEET, Goal, Report
 from core.numbers import ZERO, fmt
 from core.problems import Problem
 from core.rules.base import FormCtx, form_rule, row_rule
 from core.schema import GOAL, HEAD, SCORE, Table
 from core.scoring import amount, form_total, is_deduction, score_sheet_items
+from core.templates import Template
 
 CENT = Decimal("0.01")
+
+
+def _no_printed_total(report: Report, _template: Template) -> bool:
+    """True when no form prints a total (an amount): ``check_total`` compares none."""
+    return all(amount(form.printed_total) is None for form in report.forms)
 
 
 @form_rule(
@@ -21,6 +27,7 @@ CENT = Decimal("0.01")
     Table.INDICATORS,
     Table.SCORE_SHEET,
     projects=(Table.FUNDS, Table.HEADER, Table.INDICATORS),
+    clean=_no_printed_total,
 )
 def check_total(ctx: FormCtx) -> Iterator[Problem]:
     """V07: the printed total equals the computed one."""
@@ -41,6 +48,11 @@ def check_total(ctx: FormCtx) -> Iterator[Problem]:
     )
 
 
+def _no_sheet_rows(report: Report, _template: Template) -> bool:
+    """True when no form has a score-sheet row: ``check_sheet`` looks at none."""
+    return not any(form.score_sheet for form in report.forms)
+
+
 @form_rule(
     Table.SCORE_SHEET,
     Table.FUNDS,
@@ -48,6 +60,7 @@ def check_total(ctx: FormCtx) -> Iterator[Problem]:
     Table.INDICATORS,
     Table.GOALS,
     projects=(Table.FUNDS, Table.HEADER, Table.INDICATORS),
+    clean=_no_sheet_rows,
 )
 def check_sheet(ctx: FormCtx) -> Iterator[Problem]:
     """V04/V16/S04: score-sheet scores within weight and equal to their formulas."""
@@ -109,7 +122,12 @@ def check_goals(ctx: FormCtx, row: int, goal: Goal) -> list[Problem]:
 CHECKED_HINT = "核对无误后右键选“已核对”"
 
 
-@form_rule(Table.REVIEW_FLAGS)
+def _no_review_flags(report: Report, _template: Template) -> bool:
+    """True when no form has a 请核对 flag: ``check_review_flags`` has none to list."""
+    return not any(form.review_flags for form in report.forms)
+
+
+@form_rule(Table.REVIEW_FLAGS, clean=_no_review_flags)
 def check_review_flags(ctx: FormCtx) -> Iterator[Problem]:
     """S24: each 请核对 an import left at a cell, until the user marks it 已核对."""
     for flag in ctx.form.review_flags:

@@ -291,3 +291,49 @@ def test_fund_amounts_searched_for_at_once_are_those_read_cell_by_cell() -> None
                 assert found == list(_amount_problems(ctx, unit or template.money_unit))
                 seen.update(p.rule for p in found)
     assert seen["S22"] and seen["S23"], seen
+
+
+def _with_every_finding(report: Report) -> Report:
+    """``report`` with what each form rule that has a ``clean`` looks for put in one form: a printed
+    total, a score-sheet row, a 请核对 flag, a started sign-off, a 偏差原因 naming an amount in 万元,
+    a text that is no amount."""
+    from core.model import ReviewFlag, ScoreItem, Signoff
+
+    form = report.forms[-1]
+    form.printed_total = "87.5"
+    form.score_sheet = form.score_sheet or [ScoreItem(weight="10", self_score="12")]
+    form.review_flags = [ReviewFlag(Table.INDICATORS.value, 0, schema.IND.actual, "请核对", "")]
+    form.signoff = Signoff(preparer="张三")
+    if form.indicators:
+        form.indicators[0].deviation_note = "资金 12.35 万元未到位"
+        form.indicators[0].weight = "4分半"
+    return report
+
+
+def test_a_rule_clean_over_the_whole_report_finds_nothing_on_any_form(
+    reports: list[tuple[str, Report]],
+) -> None:
+    """A form rule's ``clean`` (asked once a report by the review's counts, which then skip the rule on
+    every form) is True only when the rule finds nothing on any form: on the seeds, their changed
+    copies and copies with what each such rule looks for in one form, where it is False (each rule's
+    clean is seen both ways)."""
+    import copy
+
+    seen: Counter[tuple[str, bool]] = Counter()
+    cleaned = [r for r in rules().forms if r.clean is not None]
+    assert {r.check.__name__ for r in cleaned} >= {"check_amounts", "check_notes", "check_review_flags"}
+    more = [
+        (f"{name} + findings", _with_every_finding(copy.deepcopy(report))) for name, report in reports[:6]
+    ]
+    for name, report in [*reports, *more]:
+        template = get_template(report.template)
+        checker = Checker(report, template, check=False)
+        for rule in cleaned:
+            assert rule.clean is not None
+            clean = rule.clean(report, template)
+            seen[(rule.check.__name__, clean)] += 1
+            if clean:
+                found = [p.rule for form in report.forms for p in rule(checker._ctx(form))]
+                assert not found, (name, rule.check.__name__, found)
+    for rule in cleaned:
+        assert seen[(rule.check.__name__, True)] and seen[(rule.check.__name__, False)], rule.check.__name__
