@@ -441,8 +441,8 @@ class Checker:
                         continue
                     if form_rule.count is not None:  # rule ids without a Problem or its message
                         rules += form_rule.count(ctx)
-                    else:
-                        rules += [p.rule for p in form_rule(ctx)]
+                    else:  # its check called as FormRule.__call__ calls it (a frame a rule and form less)
+                        rules += [p.rule for p in form_rule.check(ctx)]
                 if figures is not None:
                     sums = ctx.kept_sums
                     if sums is not None:
@@ -453,7 +453,7 @@ class Checker:
                 else:  # forms of one uid (never in a stored report) add up
                     found_in.update(rules)
             for report_rule in self.rules.reports:
-                for p in report_rule(self.report, self.template):
+                for p in report_rule.check(self.report, self.template):
                     out.setdefault(p.form_uid, Counter())[p.rule] += 1
             return out
         finally:

@@ -415,6 +415,7 @@ RowRules = tuple[tuple[str, ...], bool, bool | None, bool | None, Decimal | None
 
 def _row_rules(
     template: Template,
+    hierarchy: Callable[[str, str, str], tuple[str, str, str, str]],
     kind: str,
     level1: str,
     level2: str,
@@ -429,14 +430,15 @@ def _row_rules(
     """The rule ids ``_row_checks`` finds on a row (neither blank nor 其中) that its form's kind, its 一级,
     二级, 年度指标值, 实际完成值, 方向, 分值, 得分 and 不适用 decide, and whether it has a 偏差原因:
     all but those its 三级 name (S18, V17), 扣减分数 (P06) and the 偏差原因's words (S16, V12) decide.
-    Memoised on the template (``_form_counts``, by all of its arguments but the template): a row's
+    ``hierarchy``: ``_hierarchy`` memoised on the template (looked up once a form, not once a row).
+    Memoised on the template (``_form_counts``, by all of its arguments but these two): a row's
     count is one look-up of these, not one of
     each parsed cell, its comparison, its score and its hierarchy (a look-up in a big cache is ~1 µs on
     a busy machine: most of a row's count was those look-ups). A row met for the first time is worked
     out here in one frame by the same helpers (two numbers by ``number_facts``, scored and compared at
     once): the calls of a first-seen row were most of the count of a set whose rows rarely repeat."""
     out: list[str] = []
-    rule = template.memo(_hierarchy, 1 << 12)(kind, level1, level2)[0]  # check_hierarchy
+    rule = hierarchy(kind, level1, level2)[0]  # check_hierarchy (``_hierarchy`` memoised on the template)
     if rule:
         out.append(rule)
     # the two cells as parsed gives them: two plain numbers read without making their Values
@@ -592,6 +594,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
     points = weights = dropped = ZERO  # indicator_sums
     any_scored = False
     evaluate: Evaluator | None = None
+    hierarchy: Callable[[str, str, str], tuple[str, str, str, str]] | None = None  # for a row not met before
     for ind in rows:
         level1, level2, level3, target, actual = ind.level1, ind.level2, ind.level3, ind.target, ind.actual
         note = ind.deviation_note
@@ -614,13 +617,15 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
                 counted = yth.quantitative(target, actual)
                 out += yth.other(ind) if counted is None else counted
             continue
-        noted = bool(note.strip())
+        noted = bool(note and note.strip())  # an empty 偏差原因 (most rows) is not stripped
         key = (kind, level1, level2, target, actual, ind.direction, weight, score, not_applicable, noted)
         known = memo_get(key)
         if known is None:  # a plain dict: an lru_cache's hit was a tenth of a form's count (its links)
             if len(memo) >= ROW_RULES_KEPT:
                 memo.clear()
-            known = memo[key] = _row_rules(template, *key)
+            if hierarchy is None:
+                hierarchy = template.memo(_hierarchy, 1 << 12)
+            known = memo[key] = _row_rules(template, hierarchy, *key)
         found, short, weighted, pair, entered, w = known
         if yth is not None and not not_applicable:  # submission._form_counts
             if pair is not None:  # two plain numbers: Y03 when the actual has a direction
@@ -642,8 +647,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
             if double_count:
                 out.append("V17")
         typed_cut = ind.deduction
-        cut = typed_cut.strip()  # check_deduction
-        if cut:
+        if typed_cut and (cut := typed_cut.strip()):  # check_deduction (most rows have none typed)
             value = amount(cut)
             if value is None or value < ZERO or (value > ZERO and not (ind.brief.strip() or noted)):
                 out.append("P06")
@@ -655,7 +659,7 @@ def _form_counts(ctx: FormCtx, rows: Sequence[Indicator], yth: YthCount | None =
             entered = suggested_points(ind, evaluate)
             if entered is None:
                 continue
-        points += final_points(entered, typed_cut)
+        points += final_points(entered, typed_cut) if typed_cut else entered  # none to take off: no call
         any_scored = True
         if w is not None:
             weights += w

@@ -484,3 +484,31 @@ def test_a_bad_amount_in_any_cell_of_any_form_is_counted() -> None:
             expected = _expected(report, template)
             assert expected[form.uid]["V18"] == 1, (template_id, table, column)
             assert {key: v for key, v in counted.items() if v} == expected, (template_id, table, column)
+
+
+def test_goal_rows_with_guidance_or_a_goal_not_done_are_counted() -> None:
+    """The goals' count looks for guidance (V12) only when a form's goal texts joined hold one of the
+    phrases' marks, and S11 reads "未开展" in the goals' 完成情况 joined: each guidance phrase of each
+    template in one goal cell (bare or inside text), and a fully spent form whose goal says it did not
+    take place, are counted as the checker finds them."""
+    from core.model import FundRow, Goal
+
+    for template_id in TEMPLATES:
+        template = get_template(template_id)
+        for k, phrase in enumerate((*template.guidance, "未开展")):
+            report = _report(template_id, 300 + k)
+            for n, form in enumerate(report.forms):
+                form.goals = [Goal("完成培训任务", "已完成"), Goal("开展走访", "已走访 30 户")]
+                form.goals.append(Goal("宣传", ""))
+                if form.funds:
+                    form.funds[0] = FundRow(form.funds[0].key, "100", "100", "100")  # all spent
+                cell = form.goals[n % 3]
+                if n % 2:
+                    cell.achieved = phrase
+                else:
+                    cell.goal = f"见{phrase}后"
+            expected = _expected(report, template)
+            wanted = "S11" if phrase == "未开展" else "V12"
+            assert sum(found[wanted] for found in expected.values()) >= 1, (template_id, phrase)
+            counted = Checker(report, template, check=False).rule_counts()
+            assert {key: v for key, v in counted.items() if v} == expected, (template_id, phrase)
