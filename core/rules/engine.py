@@ -104,6 +104,7 @@ def _counters(rows: tuple[RowRule, ...], joint: tuple[JointCount, ...]) -> dict[
 # Per form (by ``id``), its execution figures and indicator sums as the count walk found them.
 Counted = dict[int, tuple[ExecutionScore, IndicatorSums]]
 RowKey = tuple[str, int]
+Picked = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]  # places of form, 部门整体 and report rules
 Finding = tuple[str, str, str | None]  # rule, message, column
 MEMO_LIMIT = 1 << 17  # per rule, form kind and header: a first scan's worker sees ~200 new rows a report
 
@@ -142,6 +143,9 @@ class Checker:
             r: (attrgetter(*r.columns), r.columns.index(r.quoted) if r.quoted else -1)
             for r in self.rules.rows
         }
+        # Which form and report rules a change re-runs, by what it changed (``_picked``): each edit
+        # asked every rule's declaration again.
+        self._picks: dict[tuple[object, ...], Picked] = {}
         self.complete = False
         if check:
             self.full()
@@ -336,20 +340,54 @@ class Checker:
 
     def _rerun_form(self, form: Form, wanted: Callable[[FormRule], bool]) -> None:
         """Re-run the form rules of ``form`` that ``wanted`` picks."""
+        self._rerun_picked(form, [k for k, rule in enumerate(self.rules.forms) if wanted(rule)])
+
+    def _rerun_picked(self, form: Form, picked: Iterable[int]) -> None:
+        """Re-run the form rules of ``form`` at the places ``picked`` (all of them when the form was
+        never checked)."""
         ctx = self._ctx(form)
         results = self._forms.get(id(form))
         if results is None:
             self._check_form(form)
             return
-        for k, rule in enumerate(self.rules.forms):
-            if wanted(rule):
-                results[k] = _kept(results[k], list(rule(ctx)))
+        rules = self.rules.forms
+        for k in picked:
+            results[k] = _kept(results[k], list(rules[k](ctx)))
 
     def _rerun_report(self, wanted: Callable[[ReportRule], bool]) -> None:
-        for k, rule in enumerate(self.rules.reports):
-            if wanted(rule):
-                self._report[k] = list(rule(self.report, self.template))
-                self.report_version += 1
+        self._rerun_report_picked([k for k, rule in enumerate(self.rules.reports) if wanted(rule)])
+
+    def _rerun_report_picked(self, picked: Iterable[int]) -> None:
+        rules = self.rules.reports
+        for k in picked:
+            self._report[k] = list(rules[k](self.report, self.template))
+            self.report_version += 1
+
+    def _picked(self, change: Change, is_overall: bool) -> Picked:
+        """The places of the rules a cell change of a form re-runs, as ``apply`` picks them: the form's
+        own rules that read the changed columns, the 部门整体's that read the projects' changed table,
+        the report's that read it. Worked out once per kind of change (they depend only on the table,
+        the columns, whether rows came or went and whether the form is the 部门整体)."""
+        key = (change.table, change.columns, change.structural, is_overall)
+        found = self._picks.get(key)
+        if found is not None:
+            return found
+        table, structural = Table(change.table), change.structural
+        own = tuple(k for k, r in enumerate(self.rules.forms) if r.reads(table, change.columns))
+        overall = tuple(
+            k
+            for k, r in enumerate(self.rules.forms)
+            if bool(r.projects) and (structural or table in r.projects)
+        )
+        report = tuple(
+            k
+            for k, r in enumerate(self.rules.reports)
+            if table in r.tables or (is_overall and (structural or table in r.overall))
+        )
+        if len(self._picks) >= 256:
+            self._picks.clear()
+        found = self._picks[key] = (own, overall, report)
+        return found
 
     def apply(self, change: Change) -> None:
         """Re-check only the rules that read what ``change`` touched (their declarations say)."""
@@ -365,21 +403,17 @@ class Checker:
                 self._rerun_report(lambda r: table in r.tables)
             return
         form = self.report.form_by_uid(change.form)
+        own, of_projects, of_report = self._picked(change, form.kind == OVERALL)
         if change.structural or table == Table.HEADER:
             self._check_form(form)  # every problem carries the form's name: a header edit redoes them all
         else:
             if table in self._row_tables:
                 self._check_rows(form, table, change.rows or range(len(form.rows(table))))
-            self._rerun_form(form, lambda r: r.reads(table, change.columns))  # the columns it reads
+            self._rerun_picked(form, own)  # the rules that read the changed columns
         overall = self.report.overall
         if form.kind == PROJECT and overall is not None and overall.score_sheet:
-            self._rerun_form(
-                overall, lambda r: bool(r.projects) and (change.structural or table in r.projects)
-            )
-        is_overall = form.kind == OVERALL
-        self._rerun_report(
-            lambda r: table in r.tables or (is_overall and (change.structural or table in r.overall))
-        )
+            self._rerun_picked(overall, of_projects)  # those of the 部门整体 that read the projects' table
+        self._rerun_report_picked(of_report)
 
     def _apply_forms(self) -> None:
         keys = {id(f) for f in self.report.forms}

@@ -140,6 +140,10 @@ class GridModel(QAbstractTableModel):
         self._problems: dict[tuple[int, int], list[Any]] = {}
         self._places_of: list[GridColumn] | None = None  # the columns ``_places_map`` was made for
         self._places_map: dict[str, list[tuple[int, int]]] = {}
+        self._values_of: list[GridColumn] | None = None  # the columns ``_values`` was made for
+        self._values: list[int] = []
+        self._showing_of: list[GridColumn] | None = None  # the columns ``_showing`` was made for
+        self._showing: dict[tuple[str, ...], list[int]] = {}  # see _columns_showing
         self._stale = False
         self._computed_dirty = False
         # Cells an edit changed, repainted with those whose problems changed after the re-check that
@@ -594,6 +598,13 @@ class GridModel(QAbstractTableModel):
             out[cell] = [p for _, p in found]
         return out
 
+    def _value_columns(self) -> list[int]:
+        """The columns whose painted cells ``_shown`` notes (computed and amount columns)."""
+        if self._values_of is not self.columns:
+            self._values_of = self.columns
+            self._values = [i for i, c in enumerate(self.columns) if c.computed or c.editor == "amount"]
+        return self._values
+
     def _places(self) -> dict[str, list[tuple[int, int]]]:
         """Problem column -> the grid columns showing it, with the key's rank there."""
         if self._places_of is not self.columns:
@@ -706,14 +717,24 @@ class GridModel(QAbstractTableModel):
         """The grid columns showing the changed ``keys`` (all when none are named), computed ones
         left out: those are compared after the change (``_computed_changes``) and repainted only
         when the value they show changed."""
+        if self._showing_of is not self.columns:  # (worked out once per set of keys and columns)
+            self._showing_of, self._showing = self.columns, {}
+        found = self._showing.get(keys)
+        if found is not None:
+            return found
         if not keys:
-            return [i for i, c in enumerate(self.columns) if not c.computed]
-        wanted = set(keys)
-        return [
-            i
-            for i, c in enumerate(self.columns)
-            if not c.computed and (c.key in wanted or not wanted.isdisjoint(c.lookup_keys()))
-        ]
+            found = [i for i, c in enumerate(self.columns) if not c.computed]
+        else:
+            wanted = set(keys)
+            found = [
+                i
+                for i, c in enumerate(self.columns)
+                if not c.computed and (c.key in wanted or not wanted.isdisjoint(c.lookup_keys()))
+            ]
+        if len(self._showing) >= 64:
+            self._showing.clear()
+        self._showing[keys] = found
+        return found
 
     def _emit_cells(self, cells: list[tuple[int, int]]) -> None:
         """dataChanged for these cells: one by one when they are few (the view repaints each cell's
@@ -761,9 +782,21 @@ class GridModel(QAbstractTableModel):
         """The painted computed (and amount) cells, of ``rows`` or all, whose shown value changed;
         forgotten as shown (they are repainted and noted again)."""
         count = self.rowCount()
-        changed = []
-        for (row, col), value in self._shown.items():
-            if row >= count or col >= len(self.columns) or (rows is not None and row not in rows):
+        changed: list[tuple[int, int]] = []
+        shown = self._shown
+        if rows is None:
+            cells: Iterable[tuple[tuple[int, int], tuple[str, bool]]] = shown.items()
+        elif not shown:
+            return changed
+        else:  # (a few rows of a grid: their cells looked up, not every cell shown walked)
+            cells = [
+                (cell, shown[cell])
+                for row in rows
+                for c in self._value_columns()
+                if (cell := (row, c)) in shown
+            ]
+        for (row, col), value in cells:
+            if row >= count or col >= len(self.columns):
                 continue
             computed = self.computed(row, col)
             text = computed.text if computed is not None else self.cell_text(row, col)

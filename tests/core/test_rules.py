@@ -221,6 +221,34 @@ def test_incremental_equals_full(seed_zpdb) -> None:  # type: ignore[no-untyped-
         doc.close()
 
 
+def test_each_cell_edit_rechecks_as_a_full_check_whatever_was_edited_before(seed_zpdb) -> None:  # type: ignore[no-untyped-def]
+    """The checker works out once per kind of change which rules an edit re-runs: edits of one table's
+    different columns (a 偏差原因 no total reads, then a 分值 the total and the 二级 weights read), of
+    another table and of the 部门整体 each re-check as the whole report is checked, one after another."""
+    doc = Document.open(seed_zpdb("seed001_guangyuan"))
+    try:
+        checker = Checker(doc.report, doc.template)
+        doc.subscribe(checker.apply)
+        warm = doc.report.form_by_name("干部暖心关爱帮扶基金经费")
+        overall = doc.report.overall
+        assert warm is not None and overall is not None
+        edits = [
+            (warm.uid, "indicators", 1, "deviation_note", "原因"),
+            (warm.uid, "indicators", 1, "weight", "55"),  # the total (V07) and the 二级 weights read it
+            (warm.uid, "indicators", 2, "deviation_note", ""),
+            (warm.uid, "indicators", 2, "weight", ""),
+            (warm.uid, "funds", 0, "executed", "99"),
+            (warm.uid, "indicators", 3, "actual", "11户"),
+            (overall.uid, "funds", 0, "executed", "1"),
+            (warm.uid, "indicators", 1, "weight", "5"),
+        ]
+        for uid, table, row, column, value in edits:
+            doc.set_cell(uid, table, row, column, value)
+            _same(checker, doc.report)
+    finally:
+        doc.close()
+
+
 def test_problems_for_form_and_counts() -> None:
     checker = Checker(seed("seed003_pingliang"), get_template(seed("seed003_pingliang").template))
     assert checker.counts()["error"] >= 20
