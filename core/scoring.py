@@ -1162,13 +1162,41 @@ def form_summary(report: Report, form: Form, template: Template) -> FormSummary:
     spec = template.form(form.kind)
     ex = execution_score(form, spec)
     inds = indicator_scores(form, template)
+    opts = template.scoring
     total: Decimal | None
     if spec.scored:
-        total = _scored_total(_execution_part(ex, spec), (s.final for s in inds), form, template.scoring)
+        # the total's and the 自评预警's sums in one walk of the rows (``_scored_total``, ``_rescale``,
+        # ``early_warning``'s and ``_indicator_weight``'s walked them four times), each added up in
+        # their order
+        points, weighted, dropped, scored = _summary_sums(form, inds)
+        total = _total_of(_execution_part(ex, spec), points, dropped, opts)
+        if scored and ex.rate is not None:
+            warning, warning_why = _warning_of(form, spec, ex, points, _weight_or_default(weighted, ex, opts))
+        else:
+            warning, warning_why = _warning_of(form, spec, ex, None, ZERO)
     else:
         total = sheet_total(form, score_sheet_items(report, form, template))
-    warning, warning_why = early_warning(form, spec, ex, inds, template.scoring)
-    return FormSummary(inds, total, grade_of(total, template.scoring), warning, warning_why)
+        warning, warning_why = early_warning(form, spec, ex, inds, opts)
+    return FormSummary(inds, total, grade_of(total, opts), warning, warning_why)
+
+
+def _summary_sums(form: Form, inds: list[IndicatorScore]) -> IndicatorSums:
+    """Of a form's rows and their ``indicator_scores``: Σ the scores (``_scored_total``'s and
+    ``early_warning``'s), Σ 分值 of the rows with a score (``_indicator_weight``'s), Σ 分值 of the 不适用
+    rows (``_rescale``'s dropped) and whether any row has a score — each summed in the rows' order."""
+    points = weighted = dropped = ZERO
+    scored = False
+    for ind, s in zip(form.indicators, inds, strict=True):
+        final = s.final
+        if final is not None:
+            points += final
+            scored = True
+            w = amount(ind.weight)
+            if w is not None:
+                weighted += w
+        if ind.not_applicable:
+            dropped += amount(ind.weight) or ZERO
+    return points, weighted, dropped, scored
 
 
 def summary_of(score: FormScore) -> FormSummary:

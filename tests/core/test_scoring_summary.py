@@ -32,7 +32,7 @@ def reports(seed_zpdb: Callable[[str], Path]) -> list[Report]:
 
 def changed(report: Report, rng: random.Random) -> Report:
     """``report`` with cells typed over as a user types them: actuals, targets, weights, scores,
-    deductions, funds (spent, budgets), some forms left blank."""
+    deductions, 不适用, funds (spent, budgets), some forms left blank."""
     out = copy.deepcopy(report)
     for form in out.forms:
         if rng.random() < 0.15:
@@ -45,6 +45,8 @@ def changed(report: Report, rng: random.Random) -> Report:
             for column in ("actual", "target", "weight", "score", "deduction"):
                 if rng.random() < 0.3:
                     setattr(ind, column, rng.choice(TEXTS))
+            if rng.random() < 0.1:  # 不适用 ticked or unticked: its 分值 leaves or joins the total
+                ind.not_applicable = not ind.not_applicable
         for fund in form.funds:
             for column in ("annual", "executed", "initial"):
                 if rng.random() < 0.3:
@@ -66,3 +68,22 @@ def test_the_summary_is_what_score_form_gives(seed_zpdb: Callable[[str], Path]) 
                 assert shown == (full.total, full.grade, full.warning)
                 compared += 1
     assert compared > 100
+
+
+def test_the_red_warning_reads_the_scored_rows_weights_not_the_default() -> None:
+    """The 自评预警's 指标得分率 divides by the 分值 of the rows that have a score (24 here, not the
+    template's 90): the summary says so as score_form does, and leaves a 不适用 row's 分值 out."""
+    report = read_json_file(sample_report_path())
+    template = get_template(report.template)
+    form = report.projects[0]
+    spec = template.form(form.kind)
+    for ind in form.indicators:
+        ind.weight, ind.score, ind.deduction, ind.not_applicable = "2", "2", "", False
+    form.indicators[0].not_applicable = True  # its 分值 is dropped: 22 of the 11 others' scores
+    for fund in form.funds:
+        if fund.key == spec.rate_row:
+            fund.executed = str(float(fund.annual) / 2)  # 执行率 50 %
+    summary = form_summary(report, form, template)
+    assert summary == summary_of(score_form(report, form, template))
+    assert summary.warning == "red"
+    assert "（22 ÷ 22）" in summary.warning_why, summary.warning_why
