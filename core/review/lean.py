@@ -252,8 +252,9 @@ def read_report(
         else:
             report.analysis = read_analysis(Database(conn))
         # the 请核对 flags an import left (S24 counts them; a file older than the table has none)
-        if STORAGE_TABLES[Table.REVIEW_FLAGS] in present:
-            for uid, flags in flags_by_form(Database(conn)).items():
+        flags_table = present.get(STORAGE_TABLES[Table.REVIEW_FLAGS])
+        if flags_table is not None:  # its columns known: not asked for again (PRAGMA table_info)
+            for uid, flags in flags_by_form(Database(conn), flags_table).items():
                 if uid in forms:
                     forms[uid].review_flags = flags
     return report

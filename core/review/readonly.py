@@ -6,6 +6,7 @@ read as blank); else it is copied into memory and migrated there. The file itsel
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from urllib.parse import quote
 from core.model import Report
 from core.storage.db import APPLICATION_ID, SQLITE_MAGIC, StorageError
 from core.storage.migrations import SCHEMA_VERSION, STEP_NAMES, migrations
-from core.templates import TemplateError, get_template
+from core.templates import Template, TemplateError, get_template
 
 if TYPE_CHECKING:
     from core.review.lean import Groups
@@ -31,7 +32,15 @@ class NewerVersionError(StorageError):
 
 
 def _uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()).replace(chr(92), '/'))}?mode=ro&immutable=1"
+    """The read-only, immutable URI of ``path``, made absolute by joining it to the working folder, as
+    text: SQLite finds the file from there as the system does (through links, and ``..`` after a
+    link; ``os.path.abspath`` would drop a ``..`` by its text, and may name another file). Not
+    ``Path.resolve``, which asked the file system for every folder on the way (~25 µs a report of the
+    review's first scan; SQLite walks the path itself when it opens the file)."""
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        text = os.path.join(os.getcwd(), text)
+    return f"file:{quote(text.replace(chr(92), '/'))}?mode=ro&immutable=1"
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -75,12 +84,25 @@ def load_connection(
     meta: dict[str, str] | None = None,
     groups: Groups | None = None,
 ) -> Report:
+    """``read_connection``'s report."""
+    return read_connection(conn, name, figures_only, meta, groups)[0]
+
+
+def read_connection(
+    conn: sqlite3.Connection,
+    name: str,
+    figures_only: bool = False,
+    meta: dict[str, str] | None = None,
+    groups: Groups | None = None,
+) -> tuple[Report, Template]:
     """Check that ``conn`` holds a ZiPing report of a version we read, and load it with plain sqlite3
     (``core.review.lean``; ``figures_only``: only what the figures need; ``meta``: its meta table as
     ``read_meta`` read it; ``groups``: an empty dict to read the indicators into grouped, for
     ``figures.quick_figures`` alone, see ``lean.read_grouped``). A file of an older format is read as
     it is when the migrations since only added columns or tables (they read as blank), else upgraded
-    in memory first (sqlite_utils is imported only for that)."""
+    in memory first (sqlite_utils is imported only for that). Returned with its template (resolved
+    here to refuse a report of an unknown one; the review's scan hands it on rather than resolving
+    it again)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -100,10 +122,10 @@ def load_connection(
         from core.review.lean import read_report
 
         report = read_report(conn, figures_only, meta, groups)
-        get_template(report.template)
+        template = get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{exc}") from exc
-    return report
+    return report, template
 
 
 def read_as_is(version: int) -> bool:

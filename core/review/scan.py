@@ -73,8 +73,9 @@ def summarise_file(
     this very file (same path, size and mtime in the index): the check pass then only counts."""
     from core.review.figures import quick_summary, report_summary
     from core.review.lean import Groups
-    from core.review.readonly import connect_readonly, load_connection, load_judged, read_meta
+    from core.review.readonly import connect_readonly, load_judged, read_connection, read_meta
     from core.storage.db import StorageError
+    from core.templates import Template
 
     path = Path(path_text)
     kind = SUFFIXES.get(path.suffix.lower())
@@ -97,15 +98,18 @@ def summarise_file(
                     return {"reason": "这是财政复核文件，不是部门报告"}
                 journal = path.with_name(path.name + "-journal").exists()
                 groups: Groups | None = None if checks else {}  # the figures alone: rows grouped
-                report = None if journal else load_connection(conn, path.name, not checks, meta, groups)
+                read = None if journal else read_connection(conn, path.name, not checks, meta, groups)
             finally:
                 conn.close()
-            if report is None:
+            template: Template | None = None  # resolved by the reader: not looked up again
+            if read is None:
                 report, groups = load_judged(path), None  # a crash left a journal: as after a rollback
-            if checks:
-                summary = report_summary(report, figures=figures)
             else:
-                summary = quick_summary(report, None, groups)
+                report, template = read
+            if checks:
+                summary = report_summary(report, template, figures=figures)
+            else:
+                summary = quick_summary(report, template, groups)
         else:
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
     except StorageError as exc:

@@ -256,9 +256,13 @@ class _FormRows:
         return [form, *itertools.islice(after, self.AHEAD)]
 
 
-def flags_by_form(db: Connected) -> dict[int, list[ReviewFlag]]:
-    """Every 请核对 flag of the file by form id, in order (none in a file older than the table)."""
-    present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({FLAGS})")}
+def flags_by_form(db: Connected, present: Iterable[str] | None = None) -> dict[int, list[ReviewFlag]]:
+    """Every 请核对 flag of the file by form id, in order (none in a file older than the table).
+    ``present``: the table's columns when the caller has them (the review's reader: not asked again)."""
+    if present is None:
+        present = {str(r[1]) for r in db.conn.execute(f"PRAGMA table_info({FLAGS})")}
+    else:
+        present = set(present)
     if not present:
         return {}
     cols = columns(Table.REVIEW_FLAGS)

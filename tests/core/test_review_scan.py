@@ -390,3 +390,55 @@ def test_an_unexpected_error_reading_a_file_refuses_that_file(
     assert [Path(r["file"]).name for r in result.reports] == ["dept0.zpdb"]
     assert [Path(r["file"]).name for r in result.refused] == ["dept1.zpdb"]
     assert "意外的错误" in result.refused[0]["reason"]
+
+
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])
+def test_a_report_of_each_region_is_listed_by_its_own_template_in_one_pass(seed: str, tmp_path: Path) -> None:
+    """The one pass with counts (a .zpdb read by the scan: the template the reader resolved is handed
+    on to the figures and counts, not looked up again) gives the figures of ``score_report`` and the
+    counts of ``check_report`` with the report's own region's template."""
+    from collections import Counter
+
+    from core.interchange import read_json_file
+    from core.report import Document
+    from core.review.figures import form_figures
+    from core.review.readonly import load_readonly
+    from core.rules import check_report
+    from core.scoring import score_report
+    from core.templates import get_template
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    path = folder / f"{seed}.zpdb"
+    Document.create(path, read_json_file(ROOT / f"tests/fixtures/{seed}.json")).close()
+    listed = scan([folder], index=Index(tmp_path / "i.sqlite"), workers=1)
+    assert not listed.refused and len(listed.reports) == 1
+    report = load_readonly(path)
+    template = get_template(report.template)
+    assert template.id != "mof"
+    problems = check_report(report, template)
+    full = form_figures(report, template, score_report(report, template), problems)
+    assert listed.reports[0]["forms"] == full
+    severities = Counter(p.severity for p in problems)
+    assert listed.reports[0]["problems"] == {s: severities.get(s, 0) for s in ("error", "warning", "info")}
+
+
+def test_a_report_named_through_a_link_and_dotdot_is_the_file_the_system_opens(tmp_path: Path) -> None:
+    """``link/../x.zpdb`` where ``link`` points into another folder names the x.zpdb beside what the
+    link points at (as the system opens it), not the one the path's text would give if its ``..``
+    were taken away by text: the scan lists that report."""
+    from core.review.scan import summarise_file
+
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    write_fast(build_report(1, projects=1, per=2), tmp_path / "real" / "x.zpdb")  # what the system opens
+    write_fast(build_report(2, projects=1, per=2), tmp_path / "x.zpdb")  # what the text would give
+    try:
+        (tmp_path / "link").symlink_to(tmp_path / "real" / "deep", target_is_directory=True)
+    except OSError:
+        pytest.skip("no symbolic links here")
+    named = tmp_path / "link" / ".." / "x.zpdb"
+    with open(named, "rb") as fh, open(tmp_path / "real" / "x.zpdb", "rb") as real:
+        assert fh.read() == real.read()
+    assert summarise_file(str(named))["department"] == "基准部门0001"
+    relative = os.path.join(os.path.relpath(tmp_path / "link"), "..", "x.zpdb")  # from the working folder
+    assert summarise_file(relative)["department"] == "基准部门0001"
