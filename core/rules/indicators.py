@@ -553,7 +553,7 @@ class YthCount(NamedTuple):
     and actual (None: not quantitative), and those of any other row."""
 
     quantitative: Callable[[str, str], tuple[str, ...] | None]
-    other: Callable[[Indicator], list[str]]
+    other: Callable[[Indicator], Sequence[str]]
 
 
 _Y03 = ("Y03",)

@@ -66,6 +66,8 @@ def _plain_name(_template: Template, name: str) -> bool:
     return bool(name.strip())  # an empty name is printed as （无名称）, any other is only quoted
 
 
+OTHER_KEPT = 1 << 14  # pre-submission ids of rows without a 简要描述 kept by their actual, per template
+
 # As module names: Kind.X is a slow look-up (see core/rules/indicators.py).
 _EMPTY, _NUMBER, _DATE = Kind.EMPTY, Kind.NUMBER, Kind.DATE
 
@@ -88,14 +90,23 @@ def _yth_counter(template: Template) -> YthCount | None:
     blank_chars = bad_chars + " \t\n"
     bad = frozenset(bad_chars)
 
-    def other(ind: Indicator) -> list[str]:
+    # The ids of a row without a 简要描述, by its 实际完成值 (all ``other`` reads of such a row but where
+    # the actual is a word qualitative_word can give: that row is worked out apart): such rows repeat
+    # a few actuals (达成, 部分达成 …); a row with a 简要描述 of its own rarely repeats and is worked out.
+    known: dict[str, tuple[str, ...]] = {}
+
+    def other(ind: Indicator) -> tuple[str, ...]:
         """Y01, Y02, Y06 of a row that is not quantitative (``_findings``)."""
+        actual, brief = ind.actual, ind.brief
+        if not brief:
+            found = known.get(actual)
+            if found is not None:
+                return found
         out: list[str] = []
-        actual = ind.actual
         stripped = actual.strip()
         if stripped and stripped not in words:
             out.append("Y01")
-        brief = ind.brief
+        by_row = False  # the ids read more of the row than its actual and 简要描述
         if not brief and stripped:  # yth_row: the actual as written may stand as the 简要描述
             if not actual.strip(blank_chars):
                 brief = ""  # qualitative_word gives None: nothing stands as the 简要描述
@@ -104,12 +115,18 @@ def _yth_counter(template: Template) -> YthCount | None:
             else:
                 bare = Indicator(**{k: getattr(ind, k) for k in READS})  # what the rule reads, no more
                 brief = yth_row(bare, 0, labels, template).brief
+                by_row = True
         if not brief.strip():
             out.append("Y02")
         for text in (stripped, brief if brief != stripped else ""):
             if not bad.isdisjoint(text):  # any(ch in text for ch in bad_chars): one char each
                 out.append("Y06")
-        return out
+        found = tuple(out)
+        if not ind.brief and not by_row:
+            if len(known) >= OTHER_KEPT:
+                known.clear()
+            known[actual] = found
+        return found
 
     return YthCount(_quantitative_rules, other)
 
