@@ -273,6 +273,8 @@ def computed_sums(form: Form, spec: FormSpec) -> dict[tuple[str, str], Decimal]:
     out: dict[tuple[str, str], Decimal] = {}
     for s in spec.sums:
         parts = [k for k in s.parts if k in rows]
+        if totals.isdisjoint(parts) and not any(getattr(rows[k], c) for k in parts for c in s.columns):
+            continue  # no part is a subtotal and every part's cell is empty: no amount to add up
         for col in s.columns:
             # a part that is no total of its own is its typed cell (blank: no amount, as _fund_text
             # gives it); only a subtotal part is worked out from its parts when blank
