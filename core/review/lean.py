@@ -151,25 +151,135 @@ def _rows(
     sorted here: SQLite's ORDER BY walks the primary-key index and costs a third more). Only the
     ``wanted`` columns (None: all) are asked for; the others, and those the file lacks, read blank.
     The rows are made column by column (``columns_builder``), then handed to their forms a form's
-    run at a time."""
+    run at a time. A table with ``SPARSE`` columns, read whole, has them read apart
+    (``_sparse_rows``)."""
     key = (table, present, wanted)
     found = _READERS.get(key)
     if found is None:
         found = _READERS[key] = columns_builder(table, set(present), wanted)
     select, build = found
-    records = _records(conn, f"form_id, position, {select}", STORAGE_TABLES[table], where)
-    if not records:
-        return
-    records.sort(key=itemgetter(0, 1))
-    by_column = list(zip(*records, strict=True))
-    made = build(by_column[2:])
+    uids: Sequence[Any]
+    read = _sparse_rows(conn, table, present, build) if wanted is None and not where else None
+    if read is None:
+        records = _records(conn, f"form_id, position, {select}", STORAGE_TABLES[table], where)
+        if not records:
+            return
+        records.sort(key=itemgetter(0, 1))
+        by_column = list(zip(*records, strict=True))
+        uids, made = by_column[0], build(by_column[2:])
+    else:
+        uids, made = read
     start = 0
-    for uid, run in groupby(by_column[0]):
+    for uid, run in groupby(uids):
         end = start + len(list(run))
         form = forms.get(uid)
         if form is not None:
             form.rows(table).extend(made[start:end])
         start = end
+
+
+# Columns of a row table blank in most rows: a 偏差原因 is written where a target was missed, 方向,
+# 扣减分数 and 计量单位 seldom, the bureau's 复核得分/复核意见 never in a department's file, the 不适用 and
+# 其中 flags seldom set. Read whole, such a table has its other columns read as JSON a row each, as
+# ``_records`` reads them, and these only from the rows where one of them is not blank: of the
+# 1,000 × 30 × 25 set's 750 indicators a report, ~50 rows (SQLite wrote and Python parsed 6,000 blank
+# values a report: a fifth of reading the indicators).
+SPARSE: dict[Table, tuple[str, ...]] = {
+    Table.INDICATORS: (
+        IND.deviation_note,
+        IND.direction,
+        IND.not_applicable,
+        IND.deduction,
+        IND.unit,
+        IND.review_score,
+        IND.review_note,
+        IND.breakdown,
+    ),
+}
+# Per (table, the table's columns in the file): the query, the places of the columns read apart among
+# the table's columns, their blank values, the places of the others; None: none of them is there.
+_SPARSE_PLANS: dict[tuple[Table, frozenset[str]], tuple[str, list[int], list[Any], list[int]] | None] = {}
+
+
+def _sparse_plan(table: Table, present: frozenset[str]) -> tuple[str, list[int], list[Any], list[int]] | None:
+    """The query of ``_sparse_rows``: the JSON rows of the other columns, as ``row_reader`` asks for
+    them, and the ``SPARSE`` columns of the rows where one is not blank. Blank is what the whole read
+    makes of the value: a text "" or NULL (COALESCE), a flag NULL or the integer 0 (bool); any other
+    value of a flag (a REAL, a text, a BLOB) is read as it is and made a bool as the whole read does."""
+    cols = [c for c in columns(table) if c.storage]
+    apart = [i for i, c in enumerate(cols) if c.key in SPARSE.get(table, ()) and c.storage in present]
+    if not apart:
+        return None
+    special = (Kind.FLAG, Kind.PATH, Kind.INTEGER)
+    assert all(cols[i].kind not in (Kind.PATH, Kind.INTEGER) for i in apart)  # a text or a flag
+    rest = [i for i in range(len(cols)) if i not in apart]
+
+    def value(c: Column) -> str:
+        if c.storage not in present:
+            return "NULL" if c.kind in special else "''"
+        return c.storage if c.kind in special else f"COALESCE({c.storage}, '')"
+
+    def set_(c: Column) -> str:
+        return f"COALESCE({c.storage}, 0) IS NOT 0" if c.kind == Kind.FLAG else f"{c.storage} != ''"
+
+    dense = ", ".join(value(cols[i]) for i in rest)
+    sparse = ", ".join(value(cols[i]) for i in apart)
+    where = " OR ".join(set_(cols[i]) for i in apart)
+    sql = (
+        f"SELECT json_group_array(json_array(form_id, position, {dense})), "
+        f"group_concat(CASE WHEN {where} THEN json_array(form_id, position, {sparse}) END) "
+        f"FROM {STORAGE_TABLES[table]}"
+    )
+    blanks: list[Any] = [0 if cols[i].kind == Kind.FLAG else "" for i in apart]
+    return sql, apart, blanks, rest
+
+
+def _sparse_rows(
+    conn: sqlite3.Connection,
+    table: Table,
+    present: frozenset[str],
+    build: Callable[[Sequence[Sequence[Any]]], list[Any]],
+) -> tuple[Sequence[Any], list[Any]] | None:
+    """Every row of ``table`` in order, with the form id of each, its ``SPARSE`` columns read apart
+    (``_sparse_plan``): blank, but in the rows SQLite hands over with one of them set. None when the
+    table has none of them, or when ``_records``'s way is to read it (a value JSON cannot hold, a
+    SQLite without JSON, two rows under one form and position)."""
+    key = (table, present)
+    plan = _SPARSE_PLANS.get(key, _UNPLANNED)
+    if plan is _UNPLANNED:
+        plan = _SPARSE_PLANS[key] = _sparse_plan(table, present)
+    if plan is None:
+        return None
+    sql, apart, blanks, rest = plan
+    try:
+        text, set_rows = conn.execute(sql).fetchone()
+        records = json.loads(text) if text else []
+        found = json.loads(f"[{set_rows}]") if set_rows else []
+    except (sqlite3.OperationalError, ValueError):
+        return None
+    if not records:
+        return [], []
+    records.sort(key=itemgetter(0, 1))
+    by_column = list(zip(*records, strict=True))
+    n = len(records)
+    values: list[Sequence[Any]] = [()] * (len(rest) + len(apart))
+    for i, read in zip(rest, by_column[2:], strict=True):
+        values[i] = read
+    blank_columns = [[blank] * n for blank in blanks]
+    for i, made in zip(apart, blank_columns, strict=True):
+        values[i] = made
+    if found:
+        at = dict(zip(zip(by_column[0], by_column[1]), range(n)))
+        if len(at) != n:
+            return None
+        for form_id, position, *set_values in found:
+            row = at[form_id, position]
+            for column, value in zip(blank_columns, set_values, strict=True):
+                column[row] = value
+    return by_column[0], build(values)
+
+
+_UNPLANNED: Any = object()
 
 
 def read_report(

@@ -254,3 +254,64 @@ def test_a_null_analysis_in_the_meta_table_reads_as_none(tmp_path: Path) -> None
     with_null = scan([folder], index=Index(tmp_path / "j.sqlite"), workers=1)
     assert not with_null.refused
     assert with_null.reports == listed
+
+
+def test_seldom_set_columns_read_as_the_storage_layer_reads_them_in_rows_stored_out_of_order(
+    tmp_path: Path,
+) -> None:
+    """The indicators' seldom-set columns (偏差原因, 方向, 扣减分数, 计量单位, 复核得分, 复核意见, 不适用,
+    其中) are read apart, from the rows where one is set (``lean.SPARSE``): set in a few rows, NULL in
+    others, a flag holding what another program may leave (the text "0", a REAL 0.0 or 0.5, NULL, 2),
+    in a file whose rows are stored in another order than their forms and positions (a form written
+    again comes last; one form's rows backwards), every row reads as load_report reads it."""
+    from core.review.lean import SPARSE
+    from core.schema import IND
+
+    path = tmp_path / "sparse.zpdb"
+    report = build_report(6, projects=4, per=7)
+    write_fast(report, path)
+    table = STORAGE_TABLES[Table.INDICATORS]
+    assert {IND.not_applicable, IND.breakdown, IND.deviation_note, IND.review_note} <= set(
+        SPARSE[Table.INDICATORS]
+    )
+    conn = sqlite3.connect(path)
+    with conn:
+        first, second = (f.uid for f in report.projects[:2])
+        rows = conn.execute(
+            f"SELECT * FROM {table} WHERE form_id = ? ORDER BY position DESC", [first]
+        ).fetchall()
+        conn.execute(f"DELETE FROM {table} WHERE form_id = ?", [first])
+        marks = ", ".join("?" * len(rows[0]))
+        conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # stored last, backwards
+        sets = [
+            ("deviation_note = '资金未到位'", 1, first),
+            ("direction = '≥', unit = '人次'", 3, first),
+            ("deduction = '0.5', review_score = '3', review_note = '复核：属实'", 0, second),
+            ("not_applicable = '否'", 2, second),  # a text stays a text (not a number)
+            ("not_applicable = 0.0, breakdown = 0.5", 4, second),
+            ("not_applicable = NULL, breakdown = 2", 5, second),
+            ("deviation_note = NULL, unit = NULL", 6, second),
+            ("breakdown = 'x', deviation_note = ''", 1, second),
+        ]
+        for change, position, uid in sets:
+            conn.execute(f"UPDATE {table} SET {change} WHERE form_id = ? AND position = ?", [uid, position])
+    conn.close()
+    from core.review import lean
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:  # read apart here, not by the whole-row way a value JSON cannot hold falls back to
+        present = lean.present_columns(conn)[table]
+        assert (
+            lean._sparse_rows(conn, Table.INDICATORS, present, lambda columns: list(zip(*columns)))
+            is not None
+        )
+    finally:
+        conn.close()
+    mine, theirs = read_both(path)
+    assert mine == theirs
+    assert typed(mine) == typed(theirs)
+    by_uid = {f.uid: f for f in mine.forms}
+    assert [i.deviation_note for i in by_uid[first].indicators][1] == "资金未到位"
+    assert [i.not_applicable for i in by_uid[second].indicators][2:6] == [True, False, False, False]
+    assert [i.breakdown for i in by_uid[second].indicators][4:6] == [True, True]
+    assert by_uid[second].indicators[0].review_note == "复核：属实"
