@@ -348,14 +348,13 @@ class GridTable(QTableView):
         ]
         fits = self._fits
         one_line = self._one_line
-
-        display = model.display_text
+        cell_height = self._cell_height
+        read = model.shown_texts([col for col, _width in texts])
 
         def wrapped(row: int) -> list[tuple[int, str]]:
             """The (column, text) of a row's cells whose text does not fit on one line."""
             out = []
-            for col, width in texts:
-                text = display(row, col)
+            for (col, width), text in zip(texts, read(row), strict=True):
                 if not text:
                     continue
                 if "\n" in text:
@@ -380,7 +379,7 @@ class GridTable(QTableView):
                     one_line[key] = height
                 return height
             for col, text in cells:
-                one = max(one, self._cell_height(row, col, text, key, widths[col]) + grid)
+                one = max(one, cell_height(row, col, text, key, widths[col]) + grid)
             return min(one, cap)
 
         return measure
@@ -401,6 +400,7 @@ class GridTable(QTableView):
         low, high = header.minimumSectionSize(), header.maximumSectionSize()
         measure = self._row_measure()
         labels, hints, font = self.grid.model.row_labels(), self._header_hints, self._font_key()
+        size, resize = header.sectionSize, header.resizeSection
         for row in range(count) if rows is None else rows:
             if not 0 <= row < count:
                 continue
@@ -408,8 +408,8 @@ class GridTable(QTableView):
             if hint is None:
                 hint = self._header_hint(row)
             height = max(low, min(max(measure(row), hint), high))
-            if header.sectionSize(row) != height:
-                header.resizeSection(row, height)
+            if size(row) != height:
+                resize(row, height)
 
     def _header_hint(self, row: int) -> int:
         label = self.model().headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole)

@@ -97,25 +97,39 @@ def select(grid: GridView, top: int, left_key: str, bottom: int, right_key: str)
 # ---- models -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("seed", "table", "form"),
-    [
-        (SEED, "funds", 0),
-        (SEED, "funds", 2),
-        (SEED, "goals", 2),
-        (SEED, "indicators", 0),
-        (SEED, "indicators", 2),
-        (SEED, "score_sheet", 2),
-        ("seed001_guangyuan", "funds", 1),
-        ("seed001_guangyuan", "goals", 0),
-        ("seed001_guangyuan", "indicators", 0),
-        ("seed001_guangyuan", "score_sheet", 0),
-        ("seed001_guangyuan", "score_sheet", 2),
-    ],
-)
+GRIDS = [
+    (SEED, "funds", 0),
+    (SEED, "funds", 2),
+    (SEED, "goals", 2),
+    (SEED, "indicators", 0),
+    (SEED, "indicators", 2),
+    (SEED, "score_sheet", 2),
+    ("seed001_guangyuan", "funds", 1),
+    ("seed001_guangyuan", "goals", 0),
+    ("seed001_guangyuan", "indicators", 0),
+    ("seed001_guangyuan", "score_sheet", 0),
+    ("seed001_guangyuan", "score_sheet", 2),
+]
+
+
+@pytest.mark.parametrize(("seed", "table", "form"), GRIDS)
 def test_models_pass_the_model_tester(grid_of, qtmodeltester, seed: str, table: str, form: int) -> None:  # noqa: ANN001
     grid = grid_of(table, form, seed)
     qtmodeltester.check(grid.model)
+
+
+@pytest.mark.parametrize(("seed", "table", "form"), GRIDS)
+def test_text_columns_show_their_text_as_rows_are_measured(grid_of, seed: str, table: str, form: int) -> None:  # noqa: ANN001
+    """The texts a row is measured by (``shown_texts``, read in bulk) are what its text cells show;
+    no text column shows a computed value (those are in computed and amount columns)."""
+    grid = grid_of(table, form, seed)
+    model = grid.model
+    texts = [i for i, c in enumerate(model.columns) if not (c.computed or c.editor in ("amount", "none"))]
+    read = model.shown_texts(texts)
+    for row in range(model.rowCount()):
+        assert all(model.computed(row, col) is None for col in texts)
+        shown = [str(model.index(row, col).data(Qt.ItemDataRole.DisplayRole) or "") for col in texts]
+        assert read(row) == shown
 
 
 def test_columns_come_from_the_template(grid_of) -> None:  # noqa: ANN001
