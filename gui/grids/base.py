@@ -79,6 +79,13 @@ def font_key(font: QFont) -> str:
     return key
 
 
+def value_text(value: object) -> str:
+    """What a cell shows of a row's stored value: 是 for a true flag, nothing for a false one or none."""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    return "" if value is None else str(value)
+
+
 LINE = "text"  # the one-line editor
 LEVEL = "level"  # a pick list of the template's 一级/二级 words
 
@@ -397,6 +404,35 @@ class GridModel(QAbstractTableModel):
         self._painted.setdefault(row, {})[col] = style
         return style
 
+    def paint_row(self, row: int) -> dict[int, Style]:
+        """The paint roles of every cell of a row (``_paint_roles`` of each; column -> Style), worked
+        out together when a grid first paints the row: a text cell's (the most of a row) from the
+        row's item and the form's problems looked up once, without the six Python calls and dozen
+        attribute look-ups on the model (a Qt object: PySide's to look up) each cell took. A text
+        column shows no computed value (``computed``); other cells are worked out one by one, as are
+        those of a model with its own texts or editability, or with refused pasted text shown."""
+        cells = self._painted.setdefault(row, {})
+        columns = self.columns
+        kind = type(self)
+        plain = kind.cell_text is GridModel.cell_text and kind.is_editable is GridModel.is_editable
+        if self.rejected or not plain or kind.severity is not GridModel.severity:
+            for col in range(len(columns)):
+                if col not in cells:
+                    self._paint_roles(row, col)
+            return cells
+        item = self.rows()[row]
+        problems = self._problems
+        for col, column in enumerate(columns):
+            if col in cells:
+                continue
+            if column.computed or column.editor == "amount":  # (computed values: as they were)
+                self._paint_roles(row, col)
+                continue
+            text = value_text(getattr(item, column.key, ""))
+            severity = self.severity(row, col) if (row, col) in problems else None
+            cells[col] = (text, None if severity is None else BRUSHES[severity], None, LEFT)
+        return cells
+
     def _data(self, index: Index, role: int) -> Any:
         """``data`` of the roles other than the paint roles, for a valid index of this model."""
         row, col = index.row(), index.column()
@@ -459,14 +495,7 @@ class GridModel(QAbstractTableModel):
 
         def read(row: int) -> list[str]:
             item = rows[row]
-            out = []
-            for key in keys:
-                value = getattr(item, key, "")
-                if isinstance(value, bool):
-                    out.append("是" if value else "")
-                else:
-                    out.append("" if value is None else str(value))
-            return out
+            return [value_text(getattr(item, key, "")) for key in keys]
 
         return read
 
@@ -475,10 +504,7 @@ class GridModel(QAbstractTableModel):
         column = self.columns[col]
         if column.computed:
             return ""
-        value = getattr(self.rows()[row], column.key, "")
-        if isinstance(value, bool):
-            return "是" if value else ""
-        return "" if value is None else str(value)
+        return value_text(getattr(self.rows()[row], column.key, ""))
 
     def current_text(self, row: int, col: int) -> str:
         """Return a cell's text; "" for a row a paste is about to add."""

@@ -120,6 +120,7 @@ def paint_cells(view: QTableView, event: QPaintEvent, delegate: GridDelegate) ->
         kept, frame = images.kept, delegate._frame
         painted = model._painted
         work_out = model._paint_roles
+        work_out_row = model.paint_row
         count_rows, count_cols = len(model.rows()), len(model.columns)
         opaque = delegate._fill.alpha() == 255  # (an image covers the row panel under it)
         pen: QPen | None = None
@@ -160,6 +161,8 @@ def paint_cells(view: QTableView, event: QPaintEvent, delegate: GridDelegate) ->
             for row in range(top, bottom + 1):
                 y, h = row_at(row)
                 cells = painted.get(row)
+                if cells is None and row < count_rows:
+                    cells = work_out_row(row)  # (a row painted for the first time: all its cells)
                 for col in range(left, right + 1):
                     bit = (row - first_row) * across + col - first_col
                     if bit < 0 or bit >= bits or bit in drawn:

@@ -132,6 +132,28 @@ def test_text_columns_show_their_text_as_rows_are_measured(grid_of, seed: str, t
         assert read(row) == shown
 
 
+@pytest.mark.parametrize(("seed", "table", "form"), GRIDS)
+def test_a_row_worked_out_at_once_is_as_its_cells_each(grid_of, seed: str, table: str, form: int) -> None:  # noqa: ANN001
+    """A row painted for the first time has its cells' paint roles (text, background, foreground,
+    alignment) worked out together (``paint_row``): the same as each cell's own, problem colours
+    and computed cells included."""
+    grid = grid_of(table, form, seed)
+    model = grid.model
+    one_by_one = []
+    for row in range(model.rowCount()):
+        model._painted = {}
+        one_by_one.append([model._paint_roles(row, col) for col in range(model.columnCount())])
+    together = []
+    for row in range(model.rowCount()):
+        model._painted = {}
+        cells = model.paint_row(row)
+        together.append([cells[col] for col in range(model.columnCount())])
+    assert together == one_by_one
+    backgrounds = {style[1] is not None for row in together for style in row}
+    if table == "indicators" and form == 2:
+        assert model.rowCount() > 5 and backgrounds == {True, False}  # (problem colours and plain cells met)
+
+
 def test_columns_come_from_the_template(grid_of) -> None:  # noqa: ANN001
     grid = grid_of("indicators")
     titles = [grid.model.headerData(i, Qt.Orientation.Horizontal) for i in range(grid.model.columnCount())]
