@@ -79,6 +79,27 @@ def font_key(font: QFont) -> str:
     return key
 
 
+# (problem index, form uid) -> (the form's problems, them by table): see table_problems
+_BY_TABLE: dict[tuple[int, int], tuple[object, dict[str, list[Any]]]] = {}
+
+
+def table_problems(index: Any, uid: int, table: str) -> list[Any]:
+    """The problems of form ``uid`` in ``table``, in the index's order: the form's problems (a tuple,
+    replaced whenever they change) split by table once for the grids of the form, each of which
+    walked all of them (a switch to a form not shown before: three walks)."""
+    found = index.of(uid)
+    key = (id(index), uid)
+    kept = _BY_TABLE.get(key)
+    if kept is None or kept[0] is not found:  # (the tuple itself is kept: its id is not reused)
+        grouped: dict[str, list[Any]] = {}
+        for p in found:
+            grouped.setdefault(p.table, []).append(p)
+        if len(_BY_TABLE) >= 64:
+            _BY_TABLE.clear()
+        kept = _BY_TABLE[key] = (found, grouped)
+    return kept[1].get(table, [])
+
+
 def value_text(value: object) -> str:
     """What a cell shows of a row's stored value: 是 for a true flag, nothing for a false one or none."""
     if isinstance(value, bool):
@@ -642,8 +663,8 @@ class GridModel(QAbstractTableModel):
         places = self._places()  # problem column -> (grid column, key's rank)
         ranked: dict[tuple[int, int], list[tuple[int, Any]]] = {}
         rows = len(self.rows())
-        for p in self.ctx.problem_index.of(self.uid):
-            if p.table != self.table or p.row is None or p.column is None or not 0 <= p.row < rows:
+        for p in table_problems(self.ctx.problem_index, self.uid, self.table):
+            if p.row is None or p.column is None or not 0 <= p.row < rows:
                 continue
             for col, rank in places.get(p.column, ()):
                 ranked.setdefault((p.row, col), []).append((rank, p))

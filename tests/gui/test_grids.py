@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
 from core.report import Document
 from gui.context import AppContext
 from gui.grids import GridView
-from gui.grids.base import COMPUTED_ROLE, SEVERITY_ROLE
+from gui.grids.base import COMPUTED_ROLE, SEVERITY_ROLE, table_problems
 
 SEED = "seed004_yiyang"
 EXCEL_3x4 = (
@@ -409,6 +409,24 @@ def test_a_cell_turns_red_when_an_edit_breaks_a_rule(grid_of, qtbot) -> None:  #
     grid.ctx.undo_stack.undo()
     grid.ctx.undo_stack.undo()
     assert actual.data(SEVERITY_ROLE) is None and note.data(SEVERITY_ROLE) is None
+
+
+def test_a_form_shown_again_after_an_edit_shows_its_new_problems(grid_of, qtbot) -> None:  # noqa: ANN001
+    """A grid showing a form again collects the form's problems of its table as they are now (the
+    form's problems are split by table once for its grids: table_problems), not as they were."""
+    grid = grid_of("indicators")
+    model, index = grid.model, grid.ctx.problem_index
+    uid = model.uid
+    for table in ("funds", "goals", "indicators", "header"):
+        assert table_problems(index, uid, table) == [p for p in index.of(uid) if p.table == table]
+    before = list(table_problems(index, uid, "indicators"))
+    model.setData(model.index(0, model.column_of("actual")), "≥5")  # breaks a rule in row 0
+    after = table_problems(index, uid, "indicators")
+    assert after == [p for p in index.of(uid) if p.table == "indicators"] and after != before
+    other = grid.ctx.doc.report.forms[1].uid
+    grid.set_form(other)
+    grid.set_form(uid)  # collected afresh (nothing kept: the form changed)
+    assert model.index(0, model.column_of("actual")).data(SEVERITY_ROLE) == "error"
 
 
 def test_warnings_are_yellow(grid_of, qtbot) -> None:  # noqa: ANN001
