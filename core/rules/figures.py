@@ -121,8 +121,10 @@ def check_notes(ctx: FormCtx) -> Iterator[Problem]:
 
 def check_narrative(report: Report, _template: Template) -> Iterator[Problem]:
     """V13: an amount in the 自评报告 that is a near miss of a table figure or of another amount."""
-    figures = form_figures(report.overall) if report.overall is not None else {}
     mentions = [(row, said) for row, s in enumerate(report.narrative) for said in amounts_in(s.text)]
+    if not mentions:  # no amount in the text: nothing to compare (the figures are not worked out)
+        return
+    figures = form_figures(report.overall) if report.overall is not None else {}
     seen = Counter(said for _, said in mentions)
     reported: set[str] = set()
     for row, said in mentions:

@@ -24,6 +24,7 @@ SIGNOFF_NAMES = {
 }
 HEADER_NAMES = {k: schema.label(Table.HEADER, k) for k in (HEAD.name, HEAD.supervisor, HEAD.implementer)}
 RATE_RE = re.compile(r"(?:执行率(?:为|是|达到|达)?|完成全年预算数?的)\s*(\d+(?:\.\d+)?)\s*%")
+_SPACES = re.compile(r"\s+")
 STAFF_RES = (
     (BASIC.authorized, re.compile(r"人员编制数?\s*(\d+)\s*[名人]"), "人员编制数"),
     (BASIC.actual, re.compile(r"在职人员(?:实有人数)?\s*(\d+)\s*[名人]"), "在职人数"),
@@ -69,7 +70,9 @@ def check_copied_goals(report: Report, _template: Template) -> Iterator[Problem]
     seen: dict[str, str] = {}
     for form in report.projects:
         for row, goal in enumerate(form.goals):
-            text = re.sub(r"\s+", "", goal.goal)
+            if len(goal.goal) < 10:  # shorter still without its whitespace (most: blank)
+                continue
+            text = _SPACES.sub("", goal.goal)
             if len(text) < 10:
                 continue
             if text in seen and seen[text] != form.name:
@@ -103,21 +106,25 @@ def rate_claims(report: Report, template: Template) -> Iterator[Problem]:
     overall = report.overall
     if overall is None:
         return
+    claims = [
+        (row, m) for row, section in enumerate(report.narrative) for m in RATE_RE.finditer(section.text)
+    ]
+    if not claims:  # the text states no 执行率: the table's is not worked out
+        return
     ex = execution_score(overall, template.form(overall.kind))
     if ex.rate is None:
         return
-    for row, section in enumerate(report.narrative):
-        for match in RATE_RE.finditer(section.text):
-            said = Decimal(match.group(1)) / 100
-            if abs(said - ex.rate) >= Decimal("0.0001"):
-                yield report_problem(
-                    "V13",
-                    f"正文写执行率 {match.group(1)}%，部门整体支出表为 "
-                    f"{fmt_percent(ex.rate)}（{ex.why.split('，')[0]}）",
-                    NARRATIVE,
-                    row,
-                    "text",
-                )
+    for row, match in claims:
+        said = Decimal(match.group(1)) / 100
+        if abs(said - ex.rate) >= Decimal("0.0001"):
+            yield report_problem(
+                "V13",
+                f"正文写执行率 {match.group(1)}%，部门整体支出表为 "
+                f"{fmt_percent(ex.rate)}（{ex.why.split('，')[0]}）",
+                NARRATIVE,
+                row,
+                "text",
+            )
 
 
 @report_rule(Table.NARRATIVE, Table.BASIC_DATA)
