@@ -127,7 +127,9 @@ def fmt(value: Decimal | None, places: int = 2, strip: bool = True) -> str:
         return ""
     step = _STEPS.get(places)
     if step is not None and value.is_finite() and value.adjusted() + places + 2 <= 28:
-        text = f"{value.quantize(step, rounding=ROUND_HALF_UP):f}"  # q's usual case, without its call
+        # q's usual case, without its call; str() of a Decimal quantized to 0–6 places is its "f" form
+        # (scientific only for an exponent above 0 or an adjusted exponent below -6)
+        text = str(value.quantize(step, rounding=ROUND_HALF_UP))
     else:
         text = f"{q(value, places):f}"
     if strip and "." in text:
@@ -144,7 +146,7 @@ def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
     value = rate * HUNDRED
     step = _STEPS.get(places)
     if step is not None and value.is_finite() and value.adjusted() + places + 2 <= 28:
-        return f"{value.quantize(step, rounding=ROUND_HALF_UP):f}%"  # q's usual case, without its call
+        return str(value.quantize(step, rounding=ROUND_HALF_UP)) + "%"  # as in fmt
     return f"{q(value, places):f}%"
 
 
