@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
@@ -282,6 +283,13 @@ def _sparse_rows(
 _UNPLANNED: Any = object()
 
 
+# Form's fields begin with kind, then the header's stored columns in their declared order.
+_make_form: Callable[..., Form] = Form
+_FORM_POSITIONAL = [f.name for f in fields(Form)][
+    1 : 1 + len([c for c in columns(Table.HEADER) if c.storage])
+] == [c.key for c in columns(Table.HEADER) if c.storage]
+
+
 def read_report(
     conn: sqlite3.Connection,
     figures_only: bool = False,
@@ -326,11 +334,15 @@ def read_report(
     has = present.get(forms_table, frozenset())
     signoff = "" if figures_only else (", signoff" if "signoff" in has else ", NULL")
     forms: dict[int, Form] = {}
+    width = len(header)
     for uid, kind, *texts in conn.execute(
         f"SELECT id, kind, {_select(header, has)}{signoff} FROM {forms_table} ORDER BY position"
     ):
-        fields_of: dict[str, Any] = {c.key: str(v) for c, v in zip(header, texts, strict=False)}
-        form = Form(kind=kind, uid=int(uid), **fields_of)
+        if _FORM_POSITIONAL:  # the header fields follow kind in Form's own order: no dict a form
+            form = _make_form(kind, *map(str, texts[:width]), uid=int(uid))
+        else:
+            fields_of = {c.key: str(v) for c, v in zip(header, texts, strict=False)}
+            form = _make_form(kind=kind, uid=int(uid), **fields_of)
         if not figures_only:
             form.signoff = signoff_from_db(texts[-1])
         forms[form.uid] = form

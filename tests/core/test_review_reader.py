@@ -315,3 +315,31 @@ def test_seldom_set_columns_read_as_the_storage_layer_reads_them_in_rows_stored_
     assert [i.not_applicable for i in by_uid[second].indicators][2:6] == [True, False, False, False]
     assert [i.breakdown for i in by_uid[second].indicators][4:6] == [True, True]
     assert by_uid[second].indicators[0].review_note == "复核：属实"
+
+
+def test_forms_read_by_position_and_by_name_are_what_the_storage_layer_reads(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A form's header fields are handed to Form in its own field order (no dict a form) while that
+    order is the stored columns' (``lean._FORM_POSITIONAL``), else by name: either way the forms are
+    load_report's, every header field in its place."""
+    from core.review import lean
+
+    path = tmp_path / "forms.zpdb"
+    report = build_report(7, projects=3, per=2)
+    for i, form in enumerate(report.forms):
+        form.code, form.office, form.supervisor, form.implementer = (
+            f"P{i}",
+            f"处室{i}",
+            f"主管{i}",
+            f"实施{i}",
+        )
+        form.fund_unit, form.execution_weight, form.printed_total = "元", f"{i}", f"9{i}"
+    write_fast(report, path)
+    assert lean._FORM_POSITIONAL
+    for positional in (True, False):
+        monkeypatch.setattr(lean, "_FORM_POSITIONAL", positional)
+        mine, theirs = read_both(path)
+        assert mine == theirs and [f.office for f in mine.forms] == [
+            f"处室{i}" for i in range(len(mine.forms))
+        ]
