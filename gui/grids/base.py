@@ -327,6 +327,19 @@ class GridModel(QAbstractTableModel):
     def row_label(self, row: int) -> str:
         return str(row + 1)
 
+    # (the columns, their broken titles, the titles the header shows): see column_titles
+    _titles_kept: tuple[list[GridColumn], dict[int, str], tuple[str, ...]] | None = None
+
+    def column_titles(self) -> tuple[str, ...]:
+        """Every column's title as the column header shows it (``headerData``), kept while the
+        columns and their broken titles are the same: a switch asked for them six times (the
+        headers' looks before and after, their size hints and paints)."""
+        kept, lines = self._titles_kept, self.title_lines
+        if kept is None or kept[0] is not self.columns or kept[1] != lines:
+            titles = tuple(lines.get(i, c.title) for i, c in enumerate(self.columns))
+            kept = self._titles_kept = (self.columns, dict(lines), titles)
+        return kept[2]
+
     def row_labels(self) -> tuple[str, ...]:
         """Every row's label (what the row header shows), kept until rows come, go or move."""
         if self._labels is None:

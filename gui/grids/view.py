@@ -155,9 +155,7 @@ class GridHeader(QHeaderView):
 
     def _titles(self, model: GridModel) -> tuple[str, ...]:
         """The sections' titles (row labels), as the model's headerData gives them."""
-        if self._rows:
-            return model.row_labels()
-        return tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns))
+        return model.row_labels() if self._rows else model.column_titles()
 
     def sizeHint(self) -> QSize:
         model = self.model()
@@ -590,10 +588,7 @@ class GridView(QWidget):
         ranges = [(r.top(), r.left(), r.bottom(), r.right()) for r in selected]
         current = view.currentIndex()
         shared = (tuple(ranges), current.row(), current.column(), view.hasFocus())
-        titles = (
-            tuple(model.title_lines.get(i, c.title) for i, c in enumerate(model.columns)),
-            model.row_labels(),
-        )
+        titles = (model.column_titles(), model.row_labels())
         looks = [
             (
                 names,

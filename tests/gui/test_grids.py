@@ -429,6 +429,26 @@ def test_a_form_shown_again_after_an_edit_shows_its_new_problems(grid_of, qtbot)
     assert model.index(0, model.column_of("actual")).data(SEVERITY_ROLE) == "error"
 
 
+def test_the_column_titles_kept_are_those_the_header_shows(grid_of) -> None:  # noqa: ANN001
+    """column_titles (kept for the headers' looks, size hints and paints) follows a title broken into
+    lines and another form's columns."""
+    grid = grid_of("indicators")
+    model = grid.model
+
+    def shown() -> tuple[str, ...]:
+        horizontal = Qt.Orientation.Horizontal
+        return tuple(str(model.headerData(i, horizontal)) for i in range(model.columnCount()))
+
+    assert model.column_titles() == shown()
+    model.title_lines = {1: "一级\n指标"}
+    assert model.column_titles() == shown() and model.column_titles()[1] == "一级\n指标"
+    model.title_lines = {}
+    assert model.column_titles() == shown()
+    assert grid.ctx.doc is not None
+    grid.set_form(grid.ctx.doc.report.forms[0].uid)  # (the 部门整体: other columns)
+    assert model.column_titles() == shown()
+
+
 def test_warnings_are_yellow(grid_of, qtbot) -> None:  # noqa: ANN001
     funds = grid_of("funds")
     rate = funds.model.index(0, funds.model.column_of("rate"))
