@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -25,6 +25,7 @@ from gui.context import AppContext
 from gui.editors.form_editor import FormEditor
 from gui.file_ops import FileOps
 from gui.files import is_sample
+from gui.grids.base import font_key
 from gui.grids.delegates import CELL_IMAGES
 from gui.navigation import (
     ANALYSIS_NODE,
@@ -53,14 +54,30 @@ SAMPLE_BANNER = (
 )
 
 
+# Status-bar label -> (text, font) -> the label's size hint with that text: see set_status_text.
+_HINTS: dict[QLabel, dict[tuple[str, str], QSize]] = {}
+
+
 def set_status_text(label: QLabel, text: str) -> None:
     """Show ``text`` in a status-bar label of a fixed size that only grows: a label whose width
     followed its text (a score of 9.5, then 87.35) laid the status bar and the window out again on
-    an edit; a label of fixed width and height asks for no layout when its text changes."""
+    an edit; a label of fixed width and height asks for no layout when its text changes. Its size
+    hint with a text it showed before (a project shown again) is kept: the score's rich text was
+    laid out for it on every switch, besides its paint."""
     if label.text() == text:
         return
     label.setText(text)
-    hint = label.sizeHint()
+    hints = _HINTS.get(label)
+    if hints is None:
+        if len(_HINTS) >= 16:
+            _HINTS.clear()
+        hints = _HINTS[label] = {}
+    key = (text, font_key(label.font()))
+    hint = hints.get(key)
+    if hint is None:
+        if len(hints) >= 256:
+            hints.clear()
+        hint = hints[key] = label.sizeHint()
     if hint.width() > label.maximumWidth() or hint.height() != label.maximumHeight():
         spare = label.fontMetrics().horizontalAdvance("0000")  # room for a few more digits
         label.setFixedSize(max(hint.width() + spare, label.minimumWidth()), hint.height())

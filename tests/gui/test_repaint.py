@@ -107,6 +107,36 @@ def test_a_new_score_in_the_status_bar_lays_nothing_out(qtbot, seed_zpdb) -> Non
     assert len(set(texts)) > 1, texts  # the score did change
 
 
+def test_a_status_text_shown_again_sizes_its_label_as_measuring_it_does(qtbot, seed_zpdb) -> None:  # noqa: ANN001
+    """A status-bar text shown before (a project shown again) sizes its label with the size hint kept
+    for it: the label takes the sizes measuring each text afresh gives it (it grows only)."""
+    from gui import main_window
+
+    window = make_window(qtbot, seed_zpdb("seed004_yiyang"))
+    label = window.score_label
+    texts = ["本表得分 9.5（差）", '本表得分 87.35（良）　<span style="color:#c00000">●&nbsp;预警</span>']
+    texts = [texts[0], texts[1], texts[0], texts[1], "本表得分 87.35（良）"]
+    start = (label.text(), label.minimumSize(), label.maximumSize())
+
+    def sizes(fresh: bool) -> list[tuple[int, int]]:
+        label.setText(start[0])
+        label.setMinimumSize(start[1])
+        label.setMaximumSize(start[2])
+        main_window._HINTS.clear()
+        out = []
+        for text in texts:
+            if fresh:
+                main_window._HINTS.clear()  # measured afresh
+            main_window.set_status_text(label, text)
+            out.append(label.maximumSize().toTuple())
+        return out
+
+    measured, kept = sizes(fresh=True), sizes(fresh=False)
+    assert kept == measured
+    assert measured[0][0] < measured[1][0] == measured[4][0]  # (it grew once, and kept its size)
+    assert len(main_window._HINTS[label]) == 3  # (each text measured once)
+
+
 def test_a_project_shown_again_has_its_rows_as_measured(qtbot, seed_zpdb) -> None:  # noqa: ANN001
     """Switching back sets the rows' heights kept from the last showing instead of measuring every
     cell again; an edit (or an undo from another project) makes the form's rows measured afresh."""
