@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from core import schema
@@ -16,6 +17,7 @@ from core.schema import Table
 from core.scoring import ExecutionScore, IndicatorSums, execution_figures
 from core.templates import FormSpec, Template
 
+_weight_cell = attrgetter(schema.IND.weight)
 OPERATORS = {"≥": "<", ">": "≤", "≤": ">", "<": "≥", "=": "≠"}
 
 
@@ -34,6 +36,14 @@ class FormCtx:
         found: ExecutionScore | None = self.__dict__.get("_execution")
         if found is None:
             found = self.__dict__["_execution"] = execution_figures(self.form, self.spec)
+        return found
+
+    def weights(self) -> tuple[str, ...]:
+        """The 分值 of the form's indicator rows as typed, in order: made once a check of the form (two
+        counted rules key their memos by them: check_weights and the 一体化 二级 weights)."""
+        found: tuple[str, ...] | None = self.__dict__.get("_weights")
+        if found is None:
+            found = self.__dict__["_weights"] = tuple(map(_weight_cell, self.form.indicators))
         return found
 
     def keep_sums(self, sums: IndicatorSums) -> None:

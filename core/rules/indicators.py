@@ -746,7 +746,7 @@ def _weights_count(ctx: FormCtx) -> list[str]:
         found = ctx.template.memo(_weight_rules, 1 << 12)(form.kind, form.execution_weight, _weight_rows(ctx))
     else:
         found = ctx.template.memo(_weight_column_rules, 1 << 12)(
-            form.kind, form.execution_weight, tuple(map(_level1_of, rows)), tuple(map(_weight_cell, rows))
+            form.kind, form.execution_weight, tuple(map(_level1_of, rows)), ctx.weights()
         )
     return list(found)
 

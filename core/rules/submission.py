@@ -232,12 +232,12 @@ def _form_count(ctx: FormCtx) -> list[str]:
     out = ["Y05"] * (len(keys) - len(distinct))
     if ctx.form.kind == "project" and labels.level2_weights:
         out += ctx.template.memo(_level2_count, 1 << 12)(
-            tuple(map(_level2_of, inds)), tuple(map(_weight_of, inds)), tuple(map(_not_applicable_of, inds))
+            tuple(map(_level2_of, inds)), ctx.weights(), tuple(map(_not_applicable_of, inds))
         )
     return out
 
 
-_level2_of, _weight_of = attrgetter(IND.level2), attrgetter(IND.weight)
+_level2_of = attrgetter(IND.level2)
 _level3_of = attrgetter(IND.level3)
 # The cells is_exported reads (a row is exported when any of them is not empty).
 _exported_cells = attrgetter(IND.level3, IND.target, IND.actual, IND.weight, IND.score)
