@@ -585,17 +585,18 @@ class GridView(QWidget):
         view, model = self._view, self._model
         selection = view.selectionModel()
         selected = selection.selection().toList() if selection is not None else []
-        ranges = [(r.top(), r.left(), r.bottom(), r.right()) for r in selected]
-        current = view.currentIndex()
-        shared = (tuple(ranges), current.row(), current.column(), view.hasFocus())
+        # (the selection's ranges as numbers: its persistent indexes do not outlive a reset; the
+        # current cell, the header's state, size and font as Qt's values, compared by Qt)
+        ranges = tuple((r.top(), r.left(), r.bottom(), r.right()) for r in selected)
+        shared = (ranges, view.currentIndex(), view.hasFocus())
         titles = (model.column_titles(), model.row_labels())
         looks = [
             (
                 names,
-                header.saveState().data(),
+                header.saveState(),
                 header.offset(),
-                header.size().toTuple(),
-                font_key(header.font()),
+                header.size(),
+                header.font(),
                 header.underMouse() or None,
                 shared,
             )
