@@ -54,8 +54,8 @@ SAMPLE_BANNER = (
 )
 
 
-# Status-bar label -> (text, font) -> the label's size hint with that text: see set_status_text.
-_HINTS: dict[QLabel, dict[tuple[str, str], QSize]] = {}
+# Status-bar label -> (text, font, style sheet, scaling) -> the label's size hint: see set_status_text.
+_HINTS: dict[QLabel, dict[tuple[object, ...], QSize]] = {}
 
 
 def set_status_text(label: QLabel, text: str) -> None:
@@ -72,7 +72,10 @@ def set_status_text(label: QLabel, text: str) -> None:
         if len(_HINTS) >= 16:
             _HINTS.clear()
         hints = _HINTS[label] = {}
-    key = (text, font_key(label.font()))
+    # (what the hint depends on besides the text: the font, the label's style sheet, the screen's
+    # scaling and dots per inch — a window moved to another screen; not label.style(): making
+    # QStyle's Python type is not on the way to the first paint, which sets these labels)
+    key = (text, font_key(label.font()), label.styleSheet(), label.devicePixelRatioF(), label.logicalDpiX())
     hint = hints.get(key)
     if hint is None:
         if len(hints) >= 256:

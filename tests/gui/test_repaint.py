@@ -135,6 +135,11 @@ def test_a_status_text_shown_again_sizes_its_label_as_measuring_it_does(qtbot, s
     assert kept == measured
     assert measured[0][0] < measured[1][0] == measured[4][0]  # (it grew once, and kept its size)
     assert len(main_window._HINTS[label]) == 3  # (each text measured once)
+    # a style sheet (another style, the same font) makes the label wider: its texts measured again
+    label.setStyleSheet("padding: 0 40px;")
+    main_window.set_status_text(label, texts[0])
+    main_window.set_status_text(label, texts[1])
+    assert label.maximumWidth() >= label.sizeHint().width() > measured[1][0]
 
 
 def test_a_project_shown_again_has_its_rows_as_measured(qtbot, seed_zpdb) -> None:  # noqa: ANN001
