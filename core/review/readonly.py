@@ -124,8 +124,18 @@ def read_connection(
         report = read_report(conn, figures_only, meta, groups)
         template = get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
-        raise StorageError(f"无法读取报告 {name}：{exc}") from exc
+        raise StorageError(f"无法读取报告 {name}：{unreadable_reason(exc)}") from exc
     return report, template
+
+
+def unreadable_reason(exc: Exception) -> str:
+    """The reason a report's contents could not be read, in Chinese: our own messages (a missing
+    report head, a template error) as they are; a parser's or SQLite's English (“Expecting value: line
+    1 column 1”, “malformed”) replaced by what it means for the reviewer."""
+    text = str(exc)
+    if isinstance(exc, TemplateError) or any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return "文件中的数据已损坏或被其他程序改过，不是 ZiPing 写入的内容"
 
 
 def read_as_is(version: int) -> bool:
@@ -166,7 +176,7 @@ def load_judged(path: Path) -> Report:
         report = repo.load_report(db)
         get_template(report.template)
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
-        raise StorageError(f"无法读取报告 {path.name}：{exc}") from exc
+        raise StorageError(f"无法读取报告 {path.name}：{unreadable_reason(exc)}") from exc
     finally:
         close_database(db)
     return report

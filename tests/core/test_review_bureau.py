@@ -260,3 +260,26 @@ def test_forms_of_a_review_print_the_review_column_beside_the_self_score(
         t for t in doc.tables for row in t.rows[:12] if any(c.text == review_title for c in row.cells)
     ]
     assert found, "the Word forms print the 复核 column too"
+
+
+def test_a_report_with_foreign_data_in_a_cell_is_refused_in_chinese(seed_zpdb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Another program wrote a score-sheet path that is not JSON: the review lists the file as refused
+    with a Chinese reason (not the parser's English), and leaves the file as it was."""
+    import shutil
+    import sqlite3
+
+    folder = tmp_path / "送审"
+    folder.mkdir()
+    bad = folder / "改过.zpdb"
+    shutil.copy(seed_zpdb("seed001_guangyuan"), bad)
+    conn = sqlite3.connect(bad)
+    with conn:
+        assert conn.execute("UPDATE score_items SET path = '决策/项目立项'").rowcount > 0
+    conn.close()
+    before = bad.read_bytes()
+    result = scan([folder], index=Index(tmp_path / "i.sqlite"))
+    assert result.reports == [] and len(result.refused) == 1
+    reason = result.refused[0]["reason"]
+    assert reason.startswith("无法读取报告 改过.zpdb：") and "损坏" in reason, reason
+    assert not re.search(r"[A-Za-z]{4,}", reason.replace(".zpdb", "").replace("ZiPing", "")), reason
+    assert bad.read_bytes() == before
