@@ -339,11 +339,23 @@ def test_a_forms_sums_in_one_pass_are_what_the_scoring_functions_add_up() -> Non
                         assert [str(v) for v in found] == [str(v) for v in expected]
 
 
+def _spend_and_trim(report: Report, rng: random.Random) -> None:
+    """Give each form a budget that spends all, part or nothing of it (red and yellow 自评预警) and
+    keep 10, 40 or 126 of its indicator rows."""
+    from core.model import FundRow
+
+    for form in report.forms:
+        total = rng.choice((0, 10, 100, 480))
+        spent = rng.choice((0, total, total // 2, total - 1))
+        if form.funds:
+            form.funds[0] = FundRow(form.funds[0].key, str(total), str(total), str(spent))
+        form.indicators = form.indicators[: rng.choice((10, 40, 126))]
+
+
 def test_the_lists_figures_are_the_whole_scores_figures() -> None:
     """quick_figures (the list's figures, rows summed in one pass) are form_figures of the whole
     score_report, on pool rows and messy ones of every template, with budgets that spend all, part
     or nothing (red and yellow 自评预警) and a 不适用 row that re-scales the total."""
-    from core.model import FundRow
     from core.review.figures import FORM_KEYS, form_figures, quick_figures
     from core.scoring import score_report
 
@@ -352,12 +364,7 @@ def test_the_lists_figures_are_the_whole_scores_figures() -> None:
         template = get_template(template_id)
         rng = random.Random(template_id)
         for report in (_report(template_id, 7), _messy_report(template_id, 8)):
-            for form in report.forms:
-                total = rng.choice((0, 10, 100, 480))
-                spent = rng.choice((0, total, total // 2, total - 1))
-                if form.funds:
-                    form.funds[0] = FundRow(form.funds[0].key, str(total), str(total), str(spent))
-                form.indicators = form.indicators[: rng.choice((10, 40, 126))]
+            _spend_and_trim(report, rng)
             expected = form_figures(report, template, score_report(report, template))
             found = quick_figures(report, template)
             for row in expected:
@@ -424,7 +431,6 @@ def test_the_lists_figures_with_counts_are_the_whole_scores_figures() -> None:
     from the count walk instead of working them out again: its figures are form_figures of the whole
     score_report all the same (every form's, as strings), on pool rows and messy ones of every
     template, with budgets that spend all, part or nothing."""
-    from core.model import FundRow
     from core.review.figures import FORM_KEYS, form_figures, report_summary
     from core.rules.engine import Counted
     from core.scoring import score_report
@@ -433,12 +439,7 @@ def test_the_lists_figures_with_counts_are_the_whole_scores_figures() -> None:
         template = get_template(template_id)
         rng = random.Random(f"with counts {template_id}")
         for report in (_report(template_id, 15), _messy_report(template_id, 16)):
-            for form in report.forms:
-                total = rng.choice((0, 10, 100, 480))
-                spent = rng.choice((0, total, total // 2, total - 1))
-                if form.funds:
-                    form.funds[0] = FundRow(form.funds[0].key, str(total), str(total), str(spent))
-                form.indicators = form.indicators[: rng.choice((10, 40, 126))]
+            _spend_and_trim(report, rng)
             counted: Counted = {}
             Checker(report, template, check=False).rule_counts(counted)
             assert len(counted) == sum(1 for f in report.forms if f.indicators)  # the walk gave them
