@@ -862,9 +862,38 @@ def _symbol(node: Any) -> str:
     return chr(code) if 0x20 <= code < 0xE000 else ""  # a real character in another font
 
 
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _nodes(p: Any) -> Iterator[Any]:
+    """A paragraph's nodes in document order, without the second copy of a text box or shape that
+    Word keeps for older readers (mc:Fallback beside mc:Choice): its text is read once."""
+    if p.find(f".//{MC_FALLBACK}") is None:
+        yield from p.iter()
+        return
+    yield p
+    for child in p.iterchildren():
+        if child.tag != MC_FALLBACK:
+            yield from _nodes(child)
+
+
+def _within(node: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` children of ``node``, also those a content control (w:sdt: a repeating section,
+    a text field of a form template) or a custom XML element wraps."""
+    for child in node.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _within(content, tag)
+        elif child.tag == _w("customXml"):
+            yield from _within(child, tag)
+
+
 def _para_text(p: Any, strip: bool = True) -> str:
     out = []
-    for node in p.iter():
+    for node in _nodes(p):
         if node.tag == _w("t"):
             out.append(node.text or "")
         elif node.tag == _w("tab"):
@@ -880,7 +909,7 @@ def _cell_paragraphs(tc: Any) -> str:
     """Return a Word cell's text, its paragraphs one a line; a paragraph of a BREAK_STYLE_IDS style
     (the line after a break a ZiPing export chose) continues the line before it."""
     lines: list[str] = []
-    for p in tc.findall(_w("p")):
+    for p in _within(tc, _w("p")):
         style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
         if style is not None and style.get(_w("val")) in BREAK_STYLE_IDS and lines:
             lines[-1] += _para_text(p, strip=False)
@@ -892,20 +921,35 @@ def _cell_paragraphs(tc: Any) -> str:
 GENERATED_STYLE = "ZP Figures"  # the figures paragraph ZiPing's Word export writes (core/export/docx.py)
 
 
+MAX_GRID_COLUMNS = 64  # Word's tables have at most 63 columns
+
+
+def _int_val(node: Any, default: int) -> int:
+    """The whole number a w:val attribute holds (a span, a row's skipped grid columns), within what a
+    Word table can have; ``default`` when the node or its value is missing or not a number."""
+    if node is None:
+        return default
+    try:
+        return max(0, min(int(node.get(_w("val"), "")), MAX_GRID_COLUMNS))
+    except ValueError:
+        return default
+
+
 def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
     grid = Grid(str(path), f"表格{number}", TABLE, index=number - 1)
     open_down: dict[int, tuple[int, int]] = {}  # column → (start row, span) of a vertical merge
     spans: dict[tuple[int, int], tuple[int, int, int]] = {}
-    for r, tr in enumerate(tbl.findall(_w("tr"))):
+    for r, tr in enumerate(_within(tbl, _w("tr"))):
         row: list[str] = []
-        c = 0
-        for tc in tr.findall(_w("tc")):
+        before = tr.find(f"{_w('trPr')}/{_w('gridBefore')}")
+        c = _int_val(before, 0)  # a row that starts further right (its first grid columns left out)
+        for tc in _within(tr, _w("tc")):
             props = tc.find(_w("tcPr"))
             span, vmerge = 1, None
             if props is not None:
                 gs = props.find(_w("gridSpan"))
                 if gs is not None:
-                    span = int(gs.get(_w("val"), "1") or 1)
+                    span = max(1, _int_val(gs, 1))
                 vm = props.find(_w("vMerge"))
                 if vm is not None:
                     vmerge = vm.get(_w("val"), "continue")
@@ -941,7 +985,7 @@ def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
 def _wrapped(tbl: Any) -> Any | None:
     """The cell of a layout table that only frames content (one cell, or one cell holding tables and
     the others empty): the tables inside it are the document's. None for a real table."""
-    cells = [tc for tr in tbl.findall(_w("tr")) for tc in tr.findall(_w("tc"))]
+    cells = [tc for tr in _within(tbl, _w("tr")) for tc in _within(tr, _w("tc"))]
     framing = [tc for tc in cells if tc.find(_w("tbl")) is not None]
     if len(framing) != 1:
         return None
@@ -965,6 +1009,8 @@ def _blocks(container: Any) -> Iterator[Any]:
                 yield child
             else:
                 yield from _blocks(cell)
+        elif child.tag == _w("customXml"):
+            yield from _blocks(child)
         elif child.tag == _w("p"):
             yield child
 

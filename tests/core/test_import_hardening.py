@@ -1,0 +1,135 @@
+"""Last year's files as offices really make them, beyond the seed's own exports: Word tables kept in
+content controls or drawn with rows that start further right, text boxes, and the other variants
+below. Each file is written here (python-docx, openpyxl) from the seed's export and read back: it
+reads as the seed, or the preview says clearly what was left out and why."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.templates import get_template
+from tests.core.test_import_variants import (
+    SEED,
+    _indicator_table,
+    _original,
+    _word_form,
+    funds_of,
+    indicators_of,
+)
+
+
+@pytest.fixture(scope="module")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.export.docx import write_docx
+
+    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
+    write_docx(SEED, path, template=get_template(SEED.template))
+    return path
+
+
+# ---- Word: content controls, rows that start further right, text boxes ----------------------
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(f"w:{tag}"))
+
+
+def _control(*children: Any) -> Any:
+    """A content control (w:sdt) holding ``children``, as Word's 开发工具 → 格式文本/重复节 makes one."""
+    from docx.oxml import OxmlElement
+
+    sdt, props, content = OxmlElement("w:sdt"), OxmlElement("w:sdtPr"), OxmlElement("w:sdtContent")
+    sdt.append(props)
+    sdt.append(content)
+    for child in children:
+        content.append(child)
+    return sdt
+
+
+def _header_table(document: Any) -> Any:
+    tbl = _indicator_table(document)
+    header = tbl.getprevious()
+    while header.tag != _w("tbl"):
+        header = header.getprevious()
+    return header
+
+
+def test_word_cells_and_rows_kept_in_content_controls(seed_docx: Path, tmp_path: Path) -> None:
+    """A form template's fields are content controls: around a cell's paragraphs (the amounts), around
+    a whole cell (a 三级指标), and a repeating section around rows. Each reads as plain cells."""
+    import docx
+
+    document = docx.Document(str(seed_docx))
+    for tr in _header_table(document).findall(_w("tr"))[3:5]:  # 年度资金总额, 当年财政拨款
+        for tc in tr.findall(_w("tc"))[2:5]:
+            paragraphs = tc.findall(_w("p"))
+            for p in paragraphs:
+                tc.remove(p)
+            tc.append(_control(*paragraphs))
+    rows = _indicator_table(document).findall(_w("tr"))
+    tc = rows[3].findall(_w("tc"))[3]  # 公务员招录差错率: the cell itself in a control
+    holder = _control()
+    tc.addprevious(holder)
+    holder.find(_w("sdtContent")).append(tc)
+    section = _control()  # a repeating section of two rows
+    rows[4].addprevious(section)
+    for tr in rows[4:6]:
+        section.find(_w("sdtContent")).append(tr)
+    path = tmp_path / "controls.docx"
+    document.save(str(path))
+    _preview, form = _word_form(path)
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+
+
+def test_word_rows_that_start_further_right_keep_their_columns(seed_docx: Path, tmp_path: Path) -> None:
+    """A row whose first cell was deleted (Word keeps the gap as w:gridBefore): its cells stay under
+    their own headers, not one column to the left."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document(str(seed_docx))
+    for tr in _indicator_table(document).findall(_w("tr"))[1:]:
+        first = tr.find(_w("tc"))
+        if "".join(first.itertext()).strip():
+            continue
+        tr.remove(first)
+        props = tr.find(_w("trPr"))
+        if props is None:
+            props = OxmlElement("w:trPr")
+            tr.insert(0, props)
+        before = OxmlElement("w:gridBefore")
+        before.set(_w("val"), "1")
+        props.insert(0, before)
+    path = tmp_path / "grid_before.docx"
+    document.save(str(path))
+    _preview, form = _word_form(path)
+    assert indicators_of(form) == indicators_of(_original())
+
+
+def test_word_text_box_in_a_cell_is_read_once(seed_docx: Path, tmp_path: Path) -> None:
+    """Word saves a text box twice (mc:Choice for itself, mc:Fallback for older programs)."""
+    import docx
+    from lxml import etree
+
+    document = docx.Document(str(seed_docx))
+    row = _indicator_table(document).findall(_w("tr"))[1]
+    cell = row.findall(_w("tc"))[-1]  # 偏差原因分析及改进措施, blank in the seed
+    box = "<w:txbxContent><w:p><w:r><w:t>已整改</w:t></w:r></w:p></w:txbxContent>"
+    run = etree.fromstring(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+        f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    cell.find(_w("p")).append(run)
+    path = tmp_path / "textbox.docx"
+    document.save(str(path))
+    _preview, form = _word_form(path)
+    expected = copy.deepcopy(indicators_of(_original()))
+    expected[0] = (*expected[0][:7], "已整改")
+    assert indicators_of(form) == expected
