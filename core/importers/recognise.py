@@ -1352,6 +1352,9 @@ def _none_mark(text: str) -> str:
     return "" if unicodedata.normalize("NFKC", text) in ("*", "-", "/", "无", "--") else text
 
 
+_ENDS_IN_NUMBER = re.compile(r"[\d０-９]\s*$")
+
+
 def _compose_target(row: dict[str, str]) -> None:
     """一体化 columns 计算符号 | 指标值 | 计量单位 → one target like "≥5名"."""
     op = _none_mark(row.pop(IND.direction, ""))
@@ -1369,8 +1372,12 @@ def _compose_target(row: dict[str, str]) -> None:
     op = {">": "＞", "<": "＜", ">=": "≥", "<=": "≤", "=": "＝", "≧": "≥", "≦": "≤"}.get(op, op)
     if op == "定性":
         op = ""
+        if not target:
+            row[IND.target] = "定性"
     if target:
-        row[IND.target] = f"{op}{target}{unit if unit and not target.endswith(unit) else ''}"
+        # the unit goes with a number ("≥5" 名 → ≥5名), never after words ("根据实际需要录用" 人)
+        measured = unit and not target.endswith(unit) and _ENDS_IN_NUMBER.search(target)
+        row[IND.target] = f"{op}{target}{unit if measured else ''}"
     actual = row.get(IND.actual, "").strip()
     if actual and unit and re.fullmatch(r"[\d.,]+", actual):
         row[IND.actual] = f"{actual}{unit}"

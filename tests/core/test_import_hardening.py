@@ -133,3 +133,29 @@ def test_word_text_box_in_a_cell_is_read_once(seed_docx: Path, tmp_path: Path) -
     expected = copy.deepcopy(indicators_of(_original()))
     expected[0] = (*expected[0][:7], "已整改")
     assert indicators_of(form) == expected
+
+
+# ---- 一体化 import template ------------------------------------------------------------------
+def test_a_qualitative_row_with_a_unit_keeps_its_words(tmp_path: Path) -> None:
+    """An 一体化 file (here ZiPing's own, as the system gives it back) may fill 计量单位 on a 定性 row
+    ("人" for 公务员招录人数): the unit goes with a number, never after the target's words."""
+    import openpyxl
+
+    from core.export.yth import export_yth
+    from core.importers.api import build_report, preview_files
+
+    files, _ = export_yth(SEED, tmp_path / "一体化", template=get_template(SEED.template))
+    path = next(f.path for f in files if f.name == "业务工作经费")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.append(["效益指标", "社会效益指标", "干部队伍结构", "定性", None, "达成", "人", 5, 5])
+    ws.append(["效益指标", "社会效益指标", "选调生留任人数", "≥", "20", 22, "人", 5, 5])
+    wb.save(path)
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    form = report.form_by_name("业务工作经费")
+    assert form is not None
+    targets = {i.level3: (i.target, i.actual) for i in form.indicators}
+    assert targets["公务员招录人数"] == ("根据实际工作需要录用", "达成")  # the seed's, in the file with 人
+    assert targets["干部队伍结构"] == ("定性", "达成")
+    assert targets["选调生留任人数"] == ("≥20人", "22人")
+    assert targets["招录公务员成本"] == ("≤2000元", "1765元")
