@@ -359,6 +359,7 @@ def _calamine_grids(
     budget = MAX_CELLS
     try:
         chosen = _chosen_breaks(path, data) if kind == "xlsx" else {}
+        moved = _by_text(chosen)
         xls = _xls_formats(path, data) if kind == "xls" else None
         for index, meta in enumerate(workbook.sheets_metadata):
             if "WorkSheet" not in str(meta.typ):
@@ -380,8 +381,8 @@ def _calamine_grids(
                 budget -= len(row)
                 out = []
                 for c, value in enumerate(row):
-                    if marked and (r, c) in marked and isinstance(value, str):
-                        value = _unbreak(value, *marked[(r, c)])
+                    if moved and isinstance(value, str) and "\n" in value:
+                        value = _unbreak_moved(value, marked.get((r, c)), moved)
                     text, is_number = cell_text(value)
                     if is_number:
                         if text:
@@ -480,6 +481,33 @@ def _chosen_breaks(path: Path, data: bytes | None = None) -> Chosen:
 
 
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+Breaks = tuple[tuple[int, ...], int]  # a cell's chosen line breaks: their places, the text's CRC-32
+
+
+def _by_text(chosen: Chosen) -> dict[int, list[tuple[int, ...]]]:
+    """The chosen line breaks of every listed cell by its text's CRC-32, for a text found at another
+    place than the one listed (rows or a column inserted, the sheet renamed since the export)."""
+    out: dict[int, list[tuple[int, ...]]] = {}
+    for cells in chosen.values():
+        for offsets, crc in cells.values():
+            if offsets not in out.setdefault(crc, []):
+                out[crc].append(offsets)
+    return out
+
+
+def _unbreak_moved(text: str, here: Breaks | None, moved: dict[int, list[tuple[int, ...]]]) -> str:
+    """``_unbreak`` with the breaks listed for this cell, else with those listed for the same text
+    at any other cell (a text is its own: a CRC-32 and every listed place a line break)."""
+    if here is not None:
+        done = _unbreak(text, *here)
+        if done != text:
+            return done
+    crc = zlib.crc32(text.encode())
+    for offsets in moved.get(crc, ()):
+        done = _unbreak(text, offsets, crc)
+        if done != text:
+            return done
+    return text
 
 
 def _unbreak(text: str, offsets: tuple[int, ...], crc: int) -> str:

@@ -18,8 +18,21 @@ from tests.core.test_import_variants import (
     _original,
     _word_form,
     funds_of,
+    imported,
     indicators_of,
+    insert_cols,
+    insert_rows,
+    one_sheet,
 )
+
+
+@pytest.fixture(scope="module")
+def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.export.xlsx import write_xlsx
+
+    path = tmp_path_factory.mktemp("seed") / "seed004.xlsx"
+    write_xlsx(SEED, path, template=get_template(SEED.template))
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +42,25 @@ def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seed") / "seed004.docx"
     write_docx(SEED, path, template=get_template(SEED.template))
     return path
+
+
+# ---- last year's ZiPing workbook, edited in Excel ----------------------------------------------
+def test_an_edited_export_loses_only_the_line_breaks_it_chose(seed_xlsx: Path, tmp_path: Path) -> None:
+    """The export ends long lines where it chose (listed in the workbook's properties by sheet and
+    cell); after a 序号 column and a title row are inserted and the sheet renamed, the texts are found
+    by their own content and read back on one line, as typed."""
+    wb, ws = one_sheet(seed_xlsx)
+    insert_cols(ws, 1)
+    insert_rows(ws, 1)
+    ws["A1"] = "益阳市2023年度项目绩效自评（上年）"
+    ws["A13"] = "序号"
+    ws.title = "Sheet1"
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    _preview, _part, form = imported(path)
+    assert [(g.goal, g.achieved) for g in form.goals] == [(g.goal, g.achieved) for g in _original().goals]
+    assert "\n" in wb["Sheet1"]["C12"].value  # (the goal's cell: the export did end a line in it)
+    assert indicators_of(form) == indicators_of(_original())
 
 
 # ---- Word: content controls, rows that start further right, text boxes ----------------------
