@@ -120,6 +120,7 @@ class RawForm:
     check_cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     by_level3: bool = False
     declaration: bool = False
+    medium_term: bool = False  # a 申报表 printing 中期 and 年度 side by side (财政部 2015 form): 年度 read
     headers: set[str] = field(default_factory=set)
     header_texts: set[str] = field(default_factory=set)
     score_target: str = ""  # a separate 评分表: the name of the form it belongs to
@@ -625,7 +626,8 @@ def _title_info(grid: Grid, top: int, end: int, form: RawForm) -> None:
                 form.year = _year_of(text)
             if not form.title and any(w in n for w in ("自评表", "申报表", "评价表", "目标表", "自评评分表")):
                 form.title = text
-                if "申报" in n:
+                # 申报表, or the 一体化 systems' 项目支出绩效目标表 (last spring's targets, no 自评)
+                if "申报" in n or ("目标表" in n and "自评" not in n and "评价" not in n):
                     form.declaration = True
                 if "整体" in n:
                     form.kind = "overall"
@@ -965,17 +967,49 @@ def _inline_funds(
             i += 1
 
 
+MEDIUM_FUND_WORDS, ANNUAL_FUND_WORDS = ("中期资金总额", "中期资金"), ("年度资金总额", "年度资金")
+MEDIUM_GOAL_WORDS, ANNUAL_GOAL_WORDS = ("中期目标", "中期绩效目标"), ("年度目标", "年度绩效目标")
+MEDIUM_FUNDS = "中期资金（整个项目期），未导入：自评只用年度资金"
+MEDIUM_GOAL = "中期目标，未导入：自评只用年度目标"
+MEDIUM_INDICATORS = "中期指标，未导入：自评只用年度指标"
+
+
+def _annual_side(
+    grid: Grid, r: int, medium_words: tuple[str, ...], annual_words: tuple[str, ...]
+) -> tuple[int, int] | None:
+    """(the 中期 column, the 年度 column) of a 申报表 row that prints the two side by side (财政部
+    2015 form: 中期资金总额 | 年度资金总额, 中期目标 | 年度目标), or None."""
+    anchors = [(c, t) for c, t in _anchors(grid, r) if len(bare(t)) <= 12]
+    medium = next((c for c, t in anchors if starts(t, medium_words)), None)
+    annual = next((c for c, t in anchors if c != medium and starts(t, annual_words)), None)
+    return None if medium is None or annual is None else (medium, annual)
+
+
+def _on_medium_side(c: int, side: tuple[int, int]) -> bool:
+    medium, annual = side
+    return c < annual if medium < annual else c >= medium
+
+
 def _declaration_funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
-    """Label–amount pairs with no column header (绩效目标申报表): the amounts are 年初预算数."""
+    """Label–amount pairs with no column header (绩效目标申报表): the amounts are 年初预算数. A form
+    that prints the 中期 funds beside the 年度 ones: the 年度 (the 中期 named as left out)."""
+    side: tuple[int, int] | None = None
     for r in range(top, end):
         if _indicator_header(grid, r):
             break
+        side = _annual_side(grid, r, MEDIUM_FUND_WORDS, ANNUAL_FUND_WORDS) or side
+        if side is not None:
+            form.medium_term = True
         for c, text in _anchors(grid, r):
             label = _fund_label(re.sub(r"^其中[:：]?", "", norm(text)))
             label = re.sub(r"\(万元\)$", "", label)
-            if label not in DECLARATION_FUNDS:
+            if label not in DECLARATION_FUNDS and not (side and starts(text, MEDIUM_FUND_WORDS)):
                 continue
             right = [(cc, t) for cc, t in _cells_right(grid, r, c) if t][:1]
+            if side is not None and _on_medium_side(c, side):
+                if right:
+                    form.skipped.append(Skip(grid.ref(r, right[0][0]), MEDIUM_FUNDS))
+                continue
             if not right:
                 form.funds.append(RawFund(label, {}, {}))
                 continue
@@ -993,6 +1027,9 @@ def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
     if header is None:
         # 申报表: "年度总体目标 | text" with no 完成情况 column
         for r in range(top, end):
+            side = _annual_side(grid, r, MEDIUM_GOAL_WORDS, ANNUAL_GOAL_WORDS)
+            if side is not None and _medium_goals(grid, r, end, side, form):
+                return
             for c, text in _anchors(grid, r):
                 if starts(text, GOAL_HEADERS) and len(bare(text)) <= 8:
                     right = [t for _, t in _cells_right(grid, r, c) if t][:1]
@@ -1019,6 +1056,22 @@ def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         if starts(goal, GOAL_HEADERS) and len(bare(goal)) <= 8:
             continue
         form.goals.append(Goal(goal, achieved))
+
+
+def _medium_goals(grid: Grid, r: int, end: int, side: tuple[int, int], form: RawForm) -> bool:
+    """The goals under the 年度目标 title of a 申报表 whose 中期目标 stand beside them (the 中期
+    named as left out); False when the rows below hold none."""
+    medium, annual = side
+    for below in range(r + 1, end):
+        if _indicator_header(grid, below) or _indicator_titles(grid, below) >= 3:
+            break
+        if grid.anchor(below, annual)[0] == below and grid.text(below, annual):
+            form.goals.append(Goal(grid.text(below, annual), ""))
+        if grid.anchor(below, medium)[0] == below and grid.text(below, medium):
+            form.skipped.append(Skip(grid.ref(below, medium), MEDIUM_GOAL))
+    if form.goals:
+        form.medium_term = True
+    return bool(form.goals)
 
 
 def _hidden(grid: Grid, r: int, options: Options, form: RawForm) -> bool:
@@ -1076,11 +1129,20 @@ def _indicators(
     in_percent = coefficient is not None and "%" in unicodedata.normalize("NFKC", grid.text(hr, coefficient))
     if in_percent and coefficient is not None and not grid.formats_known:
         in_percent = not _shares_in_percent_column(grid, start, end, coefficient, form)
+    medium = _annual_columns(grid, hr, cols) if form.medium_term and hr >= 0 else set()
+    if medium:
+        mapped = set(cols.values())
+        annual = min(c for k, c in cols.items() if k != IND.level1 and c not in medium)
+        form.notes.append(
+            f"申报表中期指标与年度指标并列，已导入年度指标（{_column_name(grid, annual)}起），中期指标未导入"
+        )
     for c, title in _anchors(grid, hr) if hr >= 0 else []:
         if c <= first_level or c in mapped or c == coefficient:
             continue
         same = indicator_column(title)
-        if same == IND.target and starts(title, INITIAL_TARGET):
+        if c in medium:
+            why = MEDIUM_INDICATORS
+        elif same == IND.target and starts(title, INITIAL_TARGET):
             adjusted = f"{_column_name(grid, cols[same])}“{grid.text(hr, cols[same])}”"
             why = f"“{title}”未导入：已按{adjusted}导入年度指标值"
         elif same in cols:  # two columns titled alike: the first is read, the user is asked to check
@@ -1186,6 +1248,20 @@ def _indicators(
         for c, why in unmapped:
             if grid.text(r, c) and grid.anchor(r, c) == (r, c):
                 form.skipped.append(Skip(grid.ref(r, c), why))
+
+
+def _annual_columns(grid: Grid, hr: int, cols: dict[str, int]) -> set[int]:
+    """A 中期 | 年度 申报表's indicator header names 二级 | 三级 | 指标值 twice, 中期 first (as its
+    goals): ``cols`` moved to the 年度 ones; the 中期 columns returned (empty when none repeat)."""
+    seen: dict[str, list[int]] = {}
+    for c, title in _anchors(grid, hr):
+        key = indicator_column(title)
+        if key and key != IND.level1:
+            seen.setdefault(key, []).append(c)
+    later = {key: found[-1] for key, found in seen.items() if len(found) > 1 and key in cols}
+    medium = {cols[key] for key in later}
+    cols.update(later)
+    return medium
 
 
 def _fraction_for_percent(
@@ -1352,6 +1428,7 @@ def _none_mark(text: str) -> str:
     return "" if unicodedata.normalize("NFKC", text) in ("*", "-", "/", "无", "--") else text
 
 
+_SENSE = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤"}
 _ENDS_IN_NUMBER = re.compile(r"[\d０-９]\s*$")
 
 
@@ -1360,8 +1437,9 @@ def _compose_target(row: dict[str, str]) -> None:
     op = _none_mark(row.pop(IND.direction, ""))
     unit = _none_mark(row.pop(IND.unit, ""))
     nature = unicodedata.normalize("NFKC", row.pop("nature", "")).strip()
-    symbol = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "正向": "≥", "正向指标": "≥"}.get(nature)
-    symbol = symbol or {"反向": "≤", "反向指标": "≤"}.get(nature)
+    if op in _SENSE:  # a 指标方向(性) column of 正向/反向 words: the direction, not an operator
+        nature, op = op, ""
+    symbol = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", **_SENSE}.get(nature)
     if symbol:
         row["dir"] = symbol  # 指标性质 (四川 一体化 layout): the indicator's direction
     target = row.get(IND.target, "").strip()

@@ -191,3 +191,107 @@ def test_a_qualitative_row_with_a_unit_keeps_its_words(tmp_path: Path) -> None:
     assert targets["干部队伍结构"] == ("定性", "达成")
     assert targets["选调生留任人数"] == ("≥20人", "22人")
     assert targets["招录公务员成本"] == ("≤2000元", "1765元")
+
+
+# ---- last spring's 绩效目标申报表 ------------------------------------------------------------
+def _declaration_form(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    for row in rows:
+        ws.append(row)
+    for merge in merges:
+        ws.merge_cells(merge)
+    wb.save(path)
+    return path
+
+
+def _declared(path: Path) -> tuple[Any, Any]:
+    from core.importers.api import build_report, preview_files
+
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    report = build_report(preview, template="hunan-yiyang", year=2024)
+    (form,) = report.projects
+    return part, form
+
+
+def test_a_yth_targets_table_with_its_whole_period_funds_and_direction_words(tmp_path: Path) -> None:
+    """An 一体化 system's 项目支出绩效目标表 (no 申报 in its title): the whole period's 项目资金总额 and
+    财政资金 beside the year's, 指标性质 定量/定性 and a 指标方向性 column of 正向/反向 words."""
+    path = _declaration_form(
+        tmp_path / "目标表.xlsx",
+        [
+            ["2024年度项目支出绩效目标表"],
+            ["", "", "", "", "", "单位：万元"],
+            ["项目名称", "干部教育培训经费", "", "项目编码", "51000024R000000012345"],
+            ["主管部门", "中共某市委组织部", "", "实施单位", "某市委党校"],
+            ["项目资金", "项目资金总额", 360, "", "财政资金", 300],
+            ["", "年度资金申请总额", 120, "", "其中：当年财政拨款", 100],
+            ["", "", "", "", "上年结转资金", 0],
+            ["", "", "", "", "其他资金", 20],
+            ["年度总体目标", "全年培训干部4000人次，干部素质能力有效提升。"],
+            ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重（%）", "指标方向性"],
+            ["产出指标", "数量指标", "培训人次", "定量", "4000", "人次", "20", "正向指标"],
+            ["产出指标", "成本指标", "人均培训成本", "定量", "300", "元", "10", "反向指标"],
+            ["效益指标", "社会效益指标", "干部素质", "定性", "有所提升", "", "30", ""],
+        ],
+    )
+    part, form = _declared(path)
+    assert part.recognised_as == "绩效目标申报表"
+    assert [(r.key, r.initial) for r in form.funds] == [
+        ("total", "120"),
+        ("current", "100"),
+        ("carryover", "0"),
+        ("other", "20"),
+    ]
+    assert [(i.level3, i.target, i.direction) for i in form.indicators] == [
+        ("培训人次", "4000人次", "≥"),
+        ("人均培训成本", "300元", "≤"),
+        ("干部素质", "有所提升", ""),
+    ]
+
+
+def test_the_national_declaration_form_with_medium_term_and_annual_side_by_side(tmp_path: Path) -> None:
+    """财政部's 项目支出绩效目标申报表 prints 中期 (the whole project period) and 年度 side by side: funds,
+    goals and indicators. A self-evaluation takes the 年度 ones; the 中期 are named as left out."""
+    path = _declaration_form(
+        tmp_path / "申报表.xlsx",
+        [
+            ["项目支出绩效目标申报表"],
+            ["（2024年度）"],
+            ["项目名称", "干部教育培训经费"],
+            ["主管部门及代码", "[101]中共某市委组织部", "", "实施单位", "某市委党校"],
+            ["项目属性", "延续项目", "", "项目期", "3年"],
+            ["项目资金（万元）", "", "中期资金总额：", 500, "", "年度资金总额：", 120],
+            ["", "", "其中：财政拨款", 400, "", "其中：财政拨款", 100],
+            ["", "", "其他资金", 100, "", "其他资金", 20],
+            ["总体目标", "中期目标（2024年－2026年）", "", "", "年度目标"],
+            ["", "目标1：三年培训干部12000人次", "", "", "目标1：全年培训干部4000人次"],
+            ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
+            ["", "产出指标", "数量指标", "培训人次", "≥12000人次", "数量指标", "培训人次", "≥4000人次"],
+            ["", "", "质量指标", "合格率", "≥95%", "质量指标", "合格率", "≥96%"],
+            ["", "满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "服务对象满意度指标"]
+            + ["学员满意度", "≥92%"],
+        ],
+        ("A6:B8", "A9:A10", "B9:D9", "E9:H9", "B10:D10", "E10:H10", "A11:A14"),
+    )
+    part, form = _declared(path)
+    assert [(r.key, r.initial) for r in form.funds] == [
+        ("total", "120"),
+        ("current", "100"),
+        ("carryover", ""),
+        ("other", "20"),
+    ]
+    assert [(g.goal, g.achieved) for g in form.goals] == [("目标1：全年培训干部4000人次", "")]
+    assert [(i.level1, i.level2, i.level3, i.target) for i in form.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "≥4000人次"),
+        ("产出指标", "质量指标", "合格率", "≥96%"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥92%"),
+    ]
+    assert not part.checks
+    left_out = {s.cell: s.reason for s in part.skipped}
+    assert left_out["Sheet1!D7"].startswith("中期资金") and left_out["Sheet1!B10"].startswith("中期目标")
+    assert left_out["Sheet1!E12"].startswith("中期指标")
