@@ -15,7 +15,7 @@ from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.schema import REP
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_IN_A_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TEXT, LABEL, HEAD, MONEY, RATE, SCORE = "text", "label", "head", "money", "rate", "score"
 
 Value = str | Decimal | None
@@ -60,7 +60,7 @@ class Grid:
     ) -> None:
         """Write a cell; a span of several rows or columns becomes one merged range."""
         if isinstance(value, str):
-            value = _ILLEGAL.sub("", value)
+            value = NOT_IN_A_WORKBOOK.sub("", value)
         self.cells[(row, col)] = Cell(value, kind, align)
         if rows > 1 or cols > 1:
             self.merges.append((row, col, row + rows - 1, col + cols - 1))

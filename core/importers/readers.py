@@ -86,13 +86,28 @@ def visible(text: str) -> str:
     return text.translate(INVISIBLE) if _INVISIBLE_RE.search(text) else text
 
 
+# Control characters a cell can hold but no one typed: text pasted from Word brings its manual line
+# break (Shift+Enter) as a vertical tab, shown as _x000B_ or a box; the others are debris of old
+# programs. The vertical tab and the form feed are line breaks; the rest are dropped (Excel, WPS and
+# XML cannot even store most of them, so no export or 一体化 file could be written with them).
+UNSEEN = {
+    **INVISIBLE,
+    **dict.fromkeys(range(0x00, 0x09)),
+    **dict.fromkeys(range(0x0E, 0x20)),
+    0x7F: None,
+    0x0B: "\n",
+    0x0C: "\n",
+}
+_UNSEEN_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def cell_text(value: Any) -> tuple[str, bool]:
     """Return (text, was a number) for one cell value as a library gives it (without the line breaks
     an export put in only to end its printed lines, and without characters nobody sees)."""
     if type(value) is str:
         text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
         text = text.replace(SOFT_BREAK, "") if SOFT_BREAK in text else text
-        return (text.translate(INVISIBLE) if _INVISIBLE_RE.search(text) else text), False
+        return (text.translate(UNSEEN) if _UNSEEN_RE.search(text) else text), False
     if value is None:
         return "", False
     if isinstance(value, bool):

@@ -295,3 +295,53 @@ def test_the_national_declaration_form_with_medium_term_and_annual_side_by_side(
     left_out = {s.cell: s.reason for s in part.skipped}
     assert left_out["Sheet1!D7"].startswith("中期资金") and left_out["Sheet1!B10"].startswith("中期目标")
     assert left_out["Sheet1!E12"].startswith("中期指标")
+
+
+# ---- control characters ------------------------------------------------------------------------
+def test_line_breaks_pasted_from_word_into_excel(tmp_path: Path) -> None:
+    """Text pasted from Word brings its manual line breaks (Shift+Enter) into Excel as vertical tabs,
+    saved as _x000B_: read as line breaks (a name on one line), and the 一体化 file is written."""
+    import zipfile
+
+    import openpyxl
+
+    from core.export.yth import export_yth
+    from core.importers.api import build_report, preview_files
+
+    files, _ = export_yth(SEED, tmp_path / "一体化", template=get_template(SEED.template))
+    path = next(f.path for f in files if f.name == "业务工作经费")
+    wb = openpyxl.load_workbook(path)
+    wb.active["C2"] = "公务员VT招录人数"
+    wb.active["K3"] = "按计划VT完成"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zin:
+        parts = {name: zin.read(name) for name in zin.namelist()}
+    with zipfile.ZipFile(path, "w") as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data.replace(b"VT", b"_x000B_"))
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    form = report.form_by_name("业务工作经费")
+    assert form is not None
+    assert form.indicators[0].level3 == "公务员招录人数"
+    assert form.indicators[1].brief == "按计划\n完成"
+    written, _ = export_yth(report, tmp_path / "again", template=get_template(SEED.template))
+    again = next(f.path for f in written if f.name == "业务工作经费")
+    assert openpyxl.load_workbook(again).active["C2"].value == "公务员招录人数"
+
+
+def test_the_yth_file_is_written_when_a_text_holds_a_control_character(tmp_path: Path) -> None:
+    """A report whose texts hold a control character (from an older import or another tool's JSON):
+    the 一体化 file is written without it instead of stopping the export."""
+    import openpyxl
+
+    from core.export.yth import export_yth
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    form = report.form_by_name("业务工作经费")
+    assert form is not None
+    form.indicators[0].brief = "按计划\x0b完成\x07"
+    files, _ = export_yth(report, tmp_path / "一体化", template=get_template(report.template))
+    path = next(f.path for f in files if f.name == "业务工作经费")
+    assert openpyxl.load_workbook(path).active["K2"].value == "按计划完成"
