@@ -28,7 +28,7 @@ def read_amount(text: str, sheet_unit: str, report_unit: str = "万元") -> tupl
     t = clean(text)
     if t in _BLANKS:
         return "", ""
-    match = _NUMBER.match(t)
+    match = _NUMBER.match(t[1:] if t.startswith("¥") else t)  # ￥153.03 (as 会计专用 shows it)
     if not match:
         return None, f"“{text.strip()}”不是数字"
     try:

@@ -26,6 +26,7 @@ NEW_FIELDS = (IND.deduction, IND.brief, IND.review_score)
 HEADER_FIELDS = tuple(k for k in schema.keys(Table.HEADER) if k not in (HEAD.name, HEAD.fund_unit))
 # The score-sheet columns an import fills (the path is the item's identity; notes are the reviewer's).
 SCORE_FIELDS = (SCORE.weight, SCORE.explanation, SCORE.rule, SCORE.self_score, SCORE.review_score)
+_UNBRACKETED_WEIGHT = re.compile(r"^(\S.*?指标)\s*\d+(?:\.\d+)?\s*分$")
 DECLARATION_MAP = {
     "年度资金申请总额": "年度资金总额",
     "财政拨款": "当年财政拨款",
@@ -98,7 +99,8 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
             elif key in NEW_FIELDS and value:
                 setattr(ind, key, value)
         if ind.level1:
-            ind.level1 = template.form(raw.kind).canonical_level1(ind.level1)
+            level1 = _UNBRACKETED_WEIGHT.sub(r"\1", ind.level1)  # 满意度指标10分: weight unbracketed
+            ind.level1 = template.form(raw.kind).canonical_level1(level1)
         if not template.form(raw.kind).scored:
             for key in (IND.weight, IND.score):
                 if getattr(ind, key):

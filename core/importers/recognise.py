@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -1475,10 +1476,15 @@ def _signoff(text: str) -> Signoff | None:
         phone=found.get("联系电话", ""),
         head=found.get("单位负责人签字", found.get("单位负责人", "")),
     )
-    date = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", sign.date)
-    if date:
-        sign.date = f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+    written = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", sign.date)
+    if written:
+        sign.date = f"{written.group(1)}-{int(written.group(2)):02d}-{int(written.group(3)):02d}"
+    elif re.fullmatch(r"[34567]\d{4}", sign.date):  # a date cell that lost its format: Excel's serial
+        sign.date = (EXCEL_EPOCH + timedelta(days=int(sign.date))).isoformat()  # 45428 → 2024-05-16
     return sign
+
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel counts a 29 February 1900 too)
 
 
 # ---- 评分表 -----------------------------------------------------------------------------

@@ -345,3 +345,25 @@ def test_the_yth_file_is_written_when_a_text_holds_a_control_character(tmp_path:
     files, _ = export_yth(report, tmp_path / "一体化", template=get_template(report.template))
     path = next(f.path for f in files if f.name == "业务工作经费")
     assert openpyxl.load_workbook(path).active["K2"].value == "按计划完成"
+
+
+# ---- typed by hand ------------------------------------------------------------------------------
+def test_currency_signs_unbracketed_weights_and_a_date_that_lost_its_format(
+    seed_xlsx: Path, tmp_path: Path
+) -> None:
+    """Amounts typed with the currency sign a 会计专用 cell shows (￥153.03), a 一级 label with its
+    weight after it without brackets (满意度指标10分), and the 填报日期 of a date cell whose format was
+    lost (45428, the serial Excel keeps): the amounts, the 一级 name and the date as meant."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["D6"], ws["E6"], ws["F7"] = "￥153.03", "¥709.50", "￥ 709.47"
+    ws["B13"], ws["B24"] = "产出指标 50分", "满意度指标10分"
+    ws.unmerge_cells("A27:I27")
+    ws["A27"], ws["C27"], ws["D27"], ws["F27"] = "填表人：朱琳", "填报日期：", 45428, "联系电话：4225031"
+    path = tmp_path / "typed.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+    assert indicators_of(form) == indicators_of(_original())
+    assert not part.skipped and not part.checks
+    assert part.raw is not None and part.raw.signoff is not None
+    assert part.raw.signoff.date == "2024-05-16"
