@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from core.importers.formulas import compute_missing, formula_strings, r1c1_to_a1
@@ -222,6 +223,8 @@ def sniff(path: Path) -> str:
         return "zip"
     if head and not head.strip(b"\0"):
         return "nul"
+    if head.startswith(UTF16_BOMS):  # a UTF-16 XML or web page: its text looked at as the others'
+        head = head[: len(head) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if SS_NS.encode() in head or (text.startswith(b"<?xml") and b"workbook" in head.lower()):
         return "xml"
@@ -780,13 +783,41 @@ def _ss(name: str) -> str:
     return f"{{{SS_NS}}}{name}"
 
 
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
+_GB = ("gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "hz-gb-2312")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def xml_as_utf8(data: bytes) -> bytes:
+    """An XML document as UTF-8: one a Chinese system wrote in GBK, GB2312 or GB18030 (which the XML
+    parser cannot read: it takes multi-byte encodings only as UTF-8 and UTF-16) or in UTF-16 is
+    decoded by its declaration (GB2312 and GBK as GB18030, which holds both) and its declaration
+    no longer names an encoding; any other document as it is."""
+    if data.startswith(UTF16_BOMS):
+        text = data.decode("utf-16")
+    else:
+        declared = _DECLARED.match(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+        encoding = declared.group(1).decode().lower() if declared else "utf-8"
+        if encoding.replace("_", "-") in ("utf-8", "utf8", "us-ascii", "ascii"):
+            return data
+        try:
+            text = data.decode("gb18030" if encoding in _GB else encoding)
+        except (LookupError, UnicodeDecodeError):
+            return data  # (the parser says what is wrong)
+    return re.sub(r"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""", r"\1", text).encode("utf-8")
+
+
 def read_spreadsheetml(path: Path) -> list[Grid]:
     try:
-        root = SafeET.parse(str(path)).getroot()
+        root = SafeET.fromstring(xml_as_utf8(path.read_bytes()))
     except SafeET.ParseError as exc:
         raise ReadError(f"{path.name} 不是有效的 Excel 2003 XML 文件（XML 有误）") from exc
-    except Exception as exc:  # defusedxml refuses entity bombs and external entities
+    except DefusedXmlException as exc:  # entity bombs and external entities are refused
         raise ReadError(f"{path.name} 含有不安全的 XML 内容，已拒绝读取") from exc
+    except (ValueError, LookupError) as exc:  # an encoding the parser does not know
+        raise ReadError(
+            f"{path.name} 的文字编码无法识别，请在 Excel/WPS 中打开，另存为 .xlsx 后再导入"
+        ) from exc
     grids: list[Grid] = []
     budget = MAX_CELLS
     percent = {  # styles that show a number as a percentage ("Percent", "0.00%")

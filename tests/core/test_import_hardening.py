@@ -367,3 +367,41 @@ def test_currency_signs_unbracketed_weights_and_a_date_that_lost_its_format(
     assert not part.skipped and not part.checks
     assert part.raw is not None and part.raw.signoff is not None
     assert part.raw.signoff.date == "2024-05-16"
+
+
+# ---- Excel 2003 XML (安徽/合肥 offline templates) in the encodings Chinese systems write ----------
+@pytest.mark.parametrize(
+    ("encoding", "declared"), [("gbk", "GBK"), ("gb18030", "gb2312"), ("utf-16", "UTF-16")]
+)
+def test_spreadsheetml_written_in_a_chinese_encoding_or_utf16(
+    tmp_path: Path, encoding: str, declared: str
+) -> None:
+    """An offline template exported as Excel 2003 XML by a system that writes GBK (declared GBK or
+    GB2312, which many GBK files are declared as) or UTF-16: read as the UTF-8 one, not refused as
+    unsafe XML or as not a workbook."""
+    from core.importers.api import build_report, preview_files
+    from tests.core.test_importers import _spreadsheetml
+
+    plain = _spreadsheetml(tmp_path / "utf8.xls")
+    text = plain.read_text("utf-8").replace(
+        '<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{declared}"?>'
+    )
+    path = tmp_path / f"安徽自评模板_{encoding}.xls"
+    path.write_bytes(text.encode(encoding))
+    read = [build_report(preview_files([p]), template="mof", year=2024).projects[0] for p in (plain, path)]
+    assert read[1].name == "安徽试点项目"
+    assert indicators_of(read[1]) == indicators_of(read[0]) and len(read[1].indicators) == 2
+    assert funds_of(read[1]) == funds_of(read[0])
+
+
+def test_spreadsheetml_in_an_unknown_encoding_says_so(tmp_path: Path) -> None:
+    from core.importers.api import preview_files
+
+    path = tmp_path / "模板.xls"
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="x-unknown"?>'
+        b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>'
+    )
+    assert preview_files([path]).nothing_reason() == (
+        "模板.xls 的文字编码无法识别，请在 Excel/WPS 中打开，另存为 .xlsx 后再导入"
+    )
