@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -22,11 +22,8 @@ from gui import submission
 from gui.actions import Actions
 from gui.app import APP_TITLE, complete_icon
 from gui.context import AppContext
-from gui.editors.form_editor import FormEditor
 from gui.file_ops import FileOps
 from gui.files import is_sample
-from gui.grids.base import font_key
-from gui.grids.delegates import CELL_IMAGES
 from gui.navigation import (
     ANALYSIS_NODE,
     BASIC_NODE,
@@ -45,6 +42,7 @@ from gui.problems import ProblemDock
 
 if TYPE_CHECKING:
     from gui.editors.basic_data import BasicDataEditor
+    from gui.editors.form_editor import FormEditor
     from gui.editors.narrative import NarrativeEditor
     from gui.editors.report_info import ReportInfoEditor
 
@@ -56,6 +54,7 @@ SAMPLE_BANNER = (
 
 # Status-bar label -> (text, font, style sheet, scaling) -> the label's size hint: see set_status_text.
 _HINTS: dict[QLabel, dict[tuple[object, ...], QSize]] = {}
+_font_key: Callable[[QFont], str] | None = None  # gui.grids.base.font_key, imported on first use
 
 
 def set_status_text(label: QLabel, text: str) -> None:
@@ -75,7 +74,12 @@ def set_status_text(label: QLabel, text: str) -> None:
     # (what the hint depends on besides the text: the font, the label's style sheet, the screen's
     # scaling and dots per inch — a window moved to another screen; not label.style(): making
     # QStyle's Python type is not on the way to the first paint, which sets these labels)
-    key = (text, font_key(label.font()), label.styleSheet(), label.devicePixelRatioF(), label.logicalDpiX())
+    global _font_key
+    if _font_key is None:  # (no grid is imported for the shell's first paint: see MainWindow)
+        from gui.grids.base import font_key
+
+        _font_key = font_key
+    key = (text, _font_key(label.font()), label.styleSheet(), label.devicePixelRatioF(), label.logicalDpiX())
     hint = hints.get(key)
     if hint is None:
         if len(hints) >= 256:
@@ -84,6 +88,13 @@ def set_status_text(label: QLabel, text: str) -> None:
     if hint.width() > label.maximumWidth() or hint.height() != label.maximumHeight():
         spare = label.fontMetrics().horizontalAdvance("0000")  # room for a few more digits
         label.setFixedSize(max(hint.width() + spare, label.minimumWidth()), hint.height())
+
+
+def _start_cell_images() -> None:
+    """The grids' cell images (``CELL_IMAGES``), made after the first paint."""
+    from gui.grids.delegates import CELL_IMAGES
+
+    CELL_IMAGES.start()
 
 
 def next_turn(step: Callable[[], object]) -> None:
@@ -114,14 +125,13 @@ class MainWindow(QMainWindow):
         # their first use of QStyle is not on the way to the first paint
         self.after_first_paint(lambda: self.after_paint(self.actions_.load_icons))
         self.after_first_paint(lambda: self.after_paint(complete_icon))  # its SVG icon (QtSvg) too
-        self.after_first_paint(lambda: self.after_paint(CELL_IMAGES.start))  # (QStyle's enums too)
+        self.after_first_paint(lambda: self.after_paint(_start_cell_images))  # (QStyle's enums too)
         self.tree = NavTree(self.ctx, self)
         self.editors = QStackedWidget(self)
-        # The form editor shows first (a report opens on its 部门整体支出); the others are made the
-        # first time their node is shown (issue 15: build only what the first paint needs).
-        tables, below = (FUNDS, GOALS, INDICATORS, SCORE_SHEET), (INDICATORS, SCORE_SHEET)
-        self.form_editor = FormEditor(self.ctx, tables, parent=self, made_later=below)
-        self.form_editor.message.connect(self._show_message)
+        # The editors are made the first time their node is shown, the form editor too (a report
+        # opens on its 部门整体支出, after the shell has painted): the shell's first paint shows
+        # none of them (issue 15: build only what the first paint needs).
+        self._form_editor: FormEditor | None = None
         self._report_editor: ReportInfoEditor | None = None
         self._score_editor: FormEditor | None = None
         self._basic_editor: BasicDataEditor | None = None
@@ -129,7 +139,6 @@ class MainWindow(QMainWindow):
         self.blank = QLabel("请用“新建”或“打开”开始一份报告。", self)
         self.blank.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.editors.addWidget(self.blank)
-        self.editors.addWidget(self.form_editor)
         splitter = self.splitter = QSplitter(self)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.editors)
@@ -200,6 +209,19 @@ class MainWindow(QMainWindow):
 
     # ---- the editors, made on first use -------------------------------------------
     @property
+    def form_editor(self) -> FormEditor:
+        """The editor of a form (部门整体支出, a project): its funds and goals grids made with it, the
+        指标 grid and the 评分表 below the screen when first needed."""
+        if self._form_editor is None:
+            from gui.editors.form_editor import FormEditor
+
+            tables, below = (FUNDS, GOALS, INDICATORS, SCORE_SHEET), (INDICATORS, SCORE_SHEET)
+            self._form_editor = FormEditor(self.ctx, tables, parent=self, made_later=below)
+            self._form_editor.message.connect(self._show_message)
+            self.editors.addWidget(self._form_editor)
+        return self._form_editor
+
+    @property
     def report_editor(self) -> ReportInfoEditor:
         if self._report_editor is None:
             from gui.editors.report_info import ReportInfoEditor
@@ -211,6 +233,8 @@ class MainWindow(QMainWindow):
     @property
     def score_editor(self) -> FormEditor:
         if self._score_editor is None:
+            from gui.editors.form_editor import FormEditor
+
             self._score_editor = FormEditor(self.ctx, (SCORE_SHEET,), header=False, parent=self)
             self._score_editor.message.connect(self._show_message)
             self.editors.addWidget(self._score_editor)
@@ -254,7 +278,7 @@ class MainWindow(QMainWindow):
         Return why a cell refused its text (its editor then stays open), or None.
         """
         self.commit_narrative()
-        for editor in (self.form_editor, self._score_editor, self._basic_editor):
+        for editor in (self._form_editor, self._score_editor, self._basic_editor):
             why = editor.commit_pending() if editor is not None else None
             if why is not None:
                 return why

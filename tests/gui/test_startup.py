@@ -189,6 +189,74 @@ print("|".join(seen[0]) if seen else "NOT PAINTED")
         assert heavy not in modules, heavy
 
 
+def test_the_shell_paints_before_the_form_editor_is_made() -> None:
+    """A fresh process as main.py starts it, with the sample: the shell (menus, toolbar, tree, the
+    blank page, the problem list) paints with no form editor made and no grid imported; the report
+    then shows on the form editor, made for it (issue 15: first paint)."""
+    from gui.files import ensure_sample
+
+    ensure_sample()
+    script = """
+import sys
+import main
+main.prepare_start()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from gui.app import create_app
+from gui.main_window import MainWindow
+app = create_app(sys.argv[:1])
+window = MainWindow()
+seen = []
+class Spy(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            if not seen:
+                grids = [m for m in sys.modules if m.startswith(("gui.grids", "gui.editors"))]
+                blank = window.editors.currentWidget() is window.blank
+                pages = window.editors.count()  # the blank page only
+                seen.append(f"{pages} {blank} {','.join(sorted(grids)) or '-'}")
+            elif window.ctx.doc is not None and len(seen) == 1:
+                editor = window.form_editor
+                shown = window.editors.currentWidget() is editor and editor.isVisible()
+                rows = editor._made["funds"].view.model().rowCount()
+                seen.append(f"{shown} {rows > 0} {window.editors.indexOf(editor) > 0}")
+                QTimer.singleShot(0, app.quit)
+        return False
+spy = Spy()
+window.installEventFilter(spy)
+main.start_window(window, None)
+QTimer.singleShot(20000, app.quit)
+app.exec()
+print("|".join(seen))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # the test's private ZIPING_DATA_DIR
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    shell, report = out.stdout.strip().splitlines()[-1].split("|")
+    assert shell == "1 True -"  # no form editor (the blank page only, shown), no grid or editor module
+    assert report == "True True True"  # the form editor made, shown, filled
+
+
+def test_the_form_editor_is_made_once_when_first_needed(qtbot: Any, seed_zpdb: Any) -> None:
+    """The form editor is made the first time the window needs it (a form shown, a cell to show,
+    what is typed to commit), once; a window that never showed a form commits and closes without it."""
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window._form_editor is None
+    assert window.commit_pending() is None
+    assert window._form_editor is None
+    assert window.files.open_path(seed_zpdb("seed004_yiyang"))
+    editor = window.form_editor
+    assert window._form_editor is editor and window.form_editor is editor
+    assert window.editors.currentWidget() is editor
+    assert [window.editors.widget(i) for i in range(window.editors.count())].count(editor) == 1
+    editor.message.emit("测试消息")
+    assert window.statusBar().currentMessage() == "测试消息"
+
+
 def _sizes(window: MainWindow) -> dict[str, tuple[list[int], list[int], int]]:
     out = {}
     for table, grid in window.form_editor.grids.items():
