@@ -1,5 +1,5 @@
-"""Which cells of an .xls (BIFF8) workbook show their number as a percentage, and which formulas
-were saved without a result.
+"""Which cells of an .xls (BIFF8) workbook show their number as a percentage, which formulas
+were saved without a result, and which rows and columns are hidden.
 
 calamine gives an .xls cell's value without its number format: 100% typed into a 得分系数 or 完成率
 cell is the number 1, 96.81% is 0.9681, and read as such they are 1% and 0.9681. This reads the
@@ -27,17 +27,22 @@ LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, an escaped char
 
 BOF, EOF, FORMAT, XF, BOUNDSHEET, FILEPASS = 0x0809, 0x000A, 0x041E, 0x00E0, 0x0085, 0x002F
 NUMBER, RK, MULRK, FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
+ROW, COLINFO = 0x0208, 0x007D
+ROW_HIDDEN, COLUMN_HIDDEN = 0x0020, 0x0001  # a ROW record's fDyZero, a COLINFO record's fHidden
 
 Cells = dict[str, set[tuple[int, int]]]
 
 
 @dataclass
 class Formats:
-    """Per worksheet name: the number cells formatted as a percentage, and the formula cells saved
-    with no result (only when the workbook has no formula result at all)."""
+    """Per worksheet name: the number cells formatted as a percentage, the formula cells saved
+    with no result (only when the workbook has no formula result at all), and the hidden rows and
+    columns (which calamine does not give for an .xls)."""
 
     percent: Cells = field(default_factory=dict)
     unsaved: Cells = field(default_factory=dict)
+    hidden_rows: dict[str, set[int]] = field(default_factory=dict)
+    hidden_cols: dict[str, set[int]] = field(default_factory=dict)
 
 
 class _Bad(Exception):
@@ -164,8 +169,16 @@ def formats(data: bytes) -> Formats | None:
         for name, offset in sheets:
             found: set[tuple[int, int]] = set()
             empty: set[tuple[int, int]] = set()
+            rows, cols = out.hidden_rows.setdefault(name, set()), out.hidden_cols.setdefault(name, set())
             for kind, body in _records(stream, offset):
-                if kind in (NUMBER, RK, FORMULA) and len(body) >= 6:
+                if kind == ROW and len(body) >= 14:
+                    if struct.unpack_from("<H", body, 12)[0] & ROW_HIDDEN:
+                        rows.add(struct.unpack_from("<H", body)[0])
+                elif kind == COLINFO and len(body) >= 10:
+                    first, last, _width, _xf, flags = struct.unpack_from("<HHHHH", body)
+                    if flags & COLUMN_HIDDEN:
+                        cols.update(range(first, min(last, 255) + 1))
+                elif kind in (NUMBER, RK, FORMULA) and len(body) >= 6:
                     row, col, xf = struct.unpack_from("<HHH", body)
                     if xf in percent_xf:
                         found.add((row, col))

@@ -416,6 +416,8 @@ def _calamine_grids(
             grid.merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             grid.index_merges()
             if xls is not None:
+                grid.hidden_rows |= xls.hidden_rows.get(meta.name, set())
+                grid.hidden_cols |= xls.hidden_cols.get(meta.name, set())
                 _as_percentages(grid, xls.percent.get(meta.name, set()))
                 for r, c in xls.unsaved.get(meta.name, set()):
                     if not grid.raw(r, c):  # saved for Excel to compute: no value to read

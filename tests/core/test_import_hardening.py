@@ -405,3 +405,38 @@ def test_spreadsheetml_in_an_unknown_encoding_says_so(tmp_path: Path) -> None:
     assert preview_files([path]).nothing_reason() == (
         "模板.xls 的文字编码无法识别，请在 Excel/WPS 中打开，另存为 .xlsx 后再导入"
     )
+
+
+# ---- an old .xls (BIFF8) ------------------------------------------------------------------------
+def test_xls_hidden_rows_and_columns_are_left_out_as_in_an_xlsx(tmp_path: Path) -> None:
+    """An .xls whose helper row (last year's row kept out of sight) and column are hidden: left out
+    and named, as an .xlsx's are (calamine gives no hidden rows or columns of an .xls)."""
+    xlwt = pytest.importorskip("xlwt")
+    from core.importers.api import build_report, preview_files
+
+    rows = [
+        ["项目名称", "业务工作经费"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "上年得分"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", 50, 50, 45],
+        ["产出指标", "数量指标", "（上年）培训人次", "≥80人次", "90人次", 50, 50, 50],
+        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "96%", 50, 50, 48],
+    ]
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.row(3).hidden = True
+    sheet.col(7).hidden = True
+    path = tmp_path / "去年自评表.xls"
+    book.save(str(path))
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert [(s.cell, s.reason[:6]) for s in part.skipped] == [
+        ("Sheet1!H列", "隐藏列，未导"),
+        ("Sheet1!4行", "隐藏行，未导"),
+    ]
+    (form,) = build_report(preview, template="mof", year=2023).projects
+    assert [i.level3 for i in form.indicators] == ["培训人次", "学员满意度"]
+    every = build_report(preview_files([path], include_hidden=True), template="mof", year=2023).projects[0]
+    assert [i.level3 for i in every.indicators] == ["培训人次", "（上年）培训人次", "学员满意度"]
