@@ -493,6 +493,8 @@ def plan_targets(preview: Preview, report: Report | None) -> None:
         existing = find_form(report, part.kind, part.form) if report is not None else None
         if part.raw.recognised_as == SCORE_SHEET and part.kind == OVERALL and report is not None:
             existing = report.overall
+        if existing is None and report is not None and part.raw.recognised_as == YTH:
+            existing = _by_level3(report, part)
         if existing is not None:
             part.action = FILL
             part.form = existing.name
@@ -500,6 +502,33 @@ def plan_targets(preview: Preview, report: Report | None) -> None:
             part.action = NEW
         if part.raw.recognised_as == SCORE_SHEET and not part.form and part.kind != OVERALL:
             part.action, part.reason = SKIP, "评分表找不到所属的项目"
+
+
+def _by_level3(report: Report, part: Part) -> Form | None:
+    """The project an 一体化 file without a project's name in its file name (the system names it
+    项目支出绩效自评指标完成情况导入模板<date>.xls) is about: the one holding most of its 三级指标
+    names (at least 60 % of them, and more than any other project), as the system matches them."""
+    assert part.raw is not None
+    names = {name_key(row.get(IND.level3, "")) for row in part.raw.indicators} - {""}
+    if not names or part.kind == OVERALL:
+        return None
+    found = sorted(
+        (
+            (len(names & {name_key(i.level3) for i in form.indicators}), i, form)
+            for i, form in enumerate(report.projects)
+        ),
+        key=lambda hit: (-hit[0], hit[1]),
+    )
+    if not found or found[0][0] * 5 < len(names) * 3 or (len(found) > 1 and found[1][0] == found[0][0]):
+        return None
+    hits, _, form = found[0]
+    said = (
+        f"报告中没有名为“{part.form}”的项目，已按三级指标名称（{hits}/{len(names)} 个相同）填入项目"
+        f"“{form.name}”，请核对"
+    )
+    if said not in part.checks:
+        part.checks.append(said)
+    return form
 
 
 # ---- narrative from Word headings ------------------------------------------------------------

@@ -440,3 +440,35 @@ def test_xls_hidden_rows_and_columns_are_left_out_as_in_an_xlsx(tmp_path: Path) 
     assert [i.level3 for i in form.indicators] == ["培训人次", "学员满意度"]
     every = build_report(preview_files([path], include_hidden=True), template="mof", year=2023).projects[0]
     assert [i.level3 for i in every.indicators] == ["培训人次", "（上年）培训人次", "学员满意度"]
+
+
+def test_a_yth_file_named_only_by_the_system_fills_the_project_its_indicators_name(tmp_path: Path) -> None:
+    """The system names its file 项目支出绩效自评指标完成情况导入模板<date>.xls, with no project in it:
+    imported into the report, it fills the project holding its 三级指标 names (as the system matches
+    rows), and says so; not a new project named after the template."""
+    import openpyxl
+
+    from core.export.yth import export_yth
+    from core.importers.api import FILL, merge_preview, preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    files, _ = export_yth(report, tmp_path / "一体化", template=get_template(report.template))
+    path = tmp_path / "项目支出绩效自评指标完成情况导入模板20240301.xlsx"
+    next(f.path for f in files if f.name == "业务工作经费").rename(path)
+    wb = openpyxl.load_workbook(path)
+    wb.active["J2"] = 1  # a 扣减分数 the bureau gave
+    wb.save(path)
+    preview = preview_files([path], report=report)
+    (part,) = preview.recognised
+    assert (part.action, part.form) == (FILL, "业务工作经费")
+    assert part.checks == [
+        "报告中没有名为“项目支出绩效自评指标完成情况导入模板20240301”的项目，"
+        "已按三级指标名称（10/10 个相同）填入项目“业务工作经费”，请核对"
+    ]
+    count = len(report.forms)
+    merge_preview(report, preview, template=get_template(report.template))
+    assert len(report.forms) == count
+    form = report.form_by_name("业务工作经费")
+    assert form is not None and form.indicators[0].deduction == "1"
