@@ -563,6 +563,17 @@ def _narrative(source: Source) -> list[NarrativeSection]:
     return [s for s in sections if s.text]
 
 
+_SECTION_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
+
+
+def section_key(title: str) -> str:
+    """How a report section's title is matched: without its number ("一、基本情况" and a heading
+    "基本情况" numbered by Word are the same section)."""
+    return _SECTION_NUMBER.sub("", norm(title))
+
+
 # ---- applying ---------------------------------------------------------------------------------
 def _forms_of(preview: Preview, template: Template, department: str) -> list[tuple[Part, Form]]:
     out = []
@@ -660,11 +671,19 @@ def merge_preview(report: Report, preview: Preview, overwrite: bool = False, *, 
         else:
             changed += merge_form(target, form, overwrite)
     if preview.narrative:
-        have = {norm(s.title): s for s in report.narrative}
+        have = {section_key(s.title): s for s in report.narrative}
+        printed = {section_key(t): t for t, _ in tpl.narrative}
         for section in preview.narrative:
-            mine = have.get(norm(section.title))
+            key = section_key(section.title)
+            mine = have.get(key)
             if mine is None:
-                report.narrative.append(NarrativeSection(section.title, section.text))
+                # a heading numbered by Word (一、 not in its text) takes the template's title
+                title = (
+                    section.title
+                    if _SECTION_NUMBER.match(norm(section.title))
+                    else printed.get(key, section.title)
+                )
+                report.narrative.append(NarrativeSection(title, section.text))
                 changed += 1
             elif section.text and (not mine.text.strip() or overwrite) and mine.text != section.text:
                 mine.text = section.text

@@ -1126,6 +1126,7 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
     except Exception as exc:
         raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
     styles = {s.style_id: (s.name or "") for s in document.styles}
+    outlined = _outline_levels(document)
     grids: list[Grid] = []
     paragraphs: list[tuple[str, str]] = []
     for child in _blocks(document.element.body):
@@ -1140,16 +1141,53 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
             ppr = child.find(_w("pPr"))
             if ppr is not None:
                 style = ppr.find(_w("pStyle"))
-                name = styles.get(style.get(_w("val"), ""), "") if style is not None else ""
+                style_id = style.get(_w("val"), "") if style is not None else ""
+                level = _named_level(styles.get(style_id, ""))
                 outline = ppr.find(_w("outlineLvl"))
-                match = re.search(r"(?:heading|标题)\s*(\d)", name.lower())
-                if match:
-                    level = f"h{match.group(1)}"
-                elif name.lower() == "title":
-                    level = "title"
-                elif name == GENERATED_STYLE:
-                    level = "generated"
-                elif outline is not None:
-                    level = f"h{int(outline.get(_w('val'), '0')) + 1}"
+                if not level and outline is not None:
+                    level = _outline_level(outline)
+                elif not level:
+                    level = outlined.get(style_id, "")
             paragraphs.append((level, text))
     return grids, paragraphs
+
+
+def _named_level(name: str) -> str:
+    """A paragraph style's level by its name: "h1" … (Heading 1, 标题 1), "title", "generated" or ""."""
+    match = re.search(r"(?:heading|标题)\s*(\d)", name.lower())
+    if match:
+        return f"h{match.group(1)}"
+    if name.lower() == "title":
+        return "title"
+    return "generated" if name == GENERATED_STYLE else ""
+
+
+def _outline_level(node: Any) -> str:
+    """"h1" … of a w:outlineLvl (0 is 1级); "" for 9, body text."""
+    value = _int_val(node, 9)
+    return f"h{value + 1}" if value < 9 else ""
+
+
+def _outline_levels(document: Any) -> dict[str, str]:
+    """Each paragraph style's level by the outline level it sets or inherits from the style it is
+    based on (a unit's 报告一级标题 style with 大纲级别 1级, or based on 标题 1), as Word shows it
+    in the navigation pane; "" for body text."""
+    by_id = {s.style_id: s for s in document.styles}
+    out: dict[str, str] = {}
+    for style_id in by_id:
+        seen: set[str] = set()
+        current: str | None = style_id
+        level = ""
+        while current is not None and current in by_id and current not in seen:
+            seen.add(current)
+            element = by_id[current].element
+            level = _named_level(by_id[current].name or "")
+            outline = element.find(f"{_w('pPr')}/{_w('outlineLvl')}")
+            if not level and outline is not None:
+                level = _outline_level(outline)
+            if level or outline is not None:
+                break
+            base = element.find(_w("basedOn"))
+            current = base.get(_w("val")) if base is not None else None
+        out[style_id] = level
+    return out

@@ -472,3 +472,45 @@ def test_a_yth_file_named_only_by_the_system_fills_the_project_its_indicators_na
     assert len(report.forms) == count
     form = report.form_by_name("业务工作经费")
     assert form is not None and form.indicators[0].deduction == "1"
+
+
+# ---- the 自评报告's sections ------------------------------------------------------------------
+def _sections_restyled(seed_docx: Path, tmp_path: Path, custom: bool) -> list[tuple[str, int]]:
+    """The seed's report with its 一、二、… headings in a unit's own style whose 大纲级别 is 1级
+    (``custom``), or in 标题 1 numbered by Word (the 一、 not in the text); read back into a new report."""
+    import re
+
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+
+    from core.importers.api import build_report, preview_files
+
+    document = docx.Document(str(seed_docx))
+    number = re.compile(r"^[一二三四五六七八九十]+、")
+    if custom:
+        style = document.styles.add_style("报告一级标题", WD_STYLE_TYPE.PARAGRAPH)
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(_w("val"), "0")
+        style.element.get_or_add_pPr().append(outline)
+    else:
+        style = document.styles["Heading 1"]
+    for paragraph in document.paragraphs:
+        if number.match(paragraph.text) and len(paragraph.text) <= 40:
+            paragraph.style = style
+            text = number.sub("", paragraph.text)
+            for run in paragraph.runs[1:]:
+                run._r.getparent().remove(run._r)
+            paragraph.runs[0].text = text
+    path = tmp_path / "报告.docx"
+    document.save(str(path))
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    return [(s.title, len(s.text)) for s in report.narrative]
+
+
+@pytest.mark.parametrize("custom", [True, False])
+def test_report_sections_in_a_units_own_heading_style_or_numbered_by_word(
+    seed_docx: Path, tmp_path: Path, custom: bool
+) -> None:
+    """Each section is found and keeps its title as the template numbers it, its text whole."""
+    assert _sections_restyled(seed_docx, tmp_path, custom) == [(s.title, len(s.text)) for s in SEED.narrative]
