@@ -64,17 +64,24 @@ def read_score(text: str) -> tuple[str | None, str]:
     return _in_range(number_text(Decimal(match.group(1))), "")
 
 
-def rate_text(text: str, numeric: bool) -> str:
-    """A printed 执行率: a number from a percent-formatted cell (0.8661) prints as 86.61%."""
+PERCENT_ALREADY = Decimal(10)  # a 执行率 number above this is in percent (no rate is 1,000 %)
+
+
+def rate_text(text: str, numeric: bool, in_percent: bool = False) -> str:
+    """A printed 执行率: a number from a percent-formatted cell (0.8661) prints as 86.61%; a number in
+    percent already (86.61 typed under a "执行率(%)" title, or any above 10) as 86.61%."""
     t = clean(text)
     if not t:
         return ""
-    if numeric:
-        try:
-            return number_text(Decimal(t) * 100) + "%"
-        except InvalidOperation:
-            return t
-    return t
+    try:
+        number = Decimal(t)
+    except InvalidOperation:
+        return t
+    if not number.is_finite():
+        return t
+    if in_percent or number > PERCENT_ALREADY:
+        return number_text(number) + "%"
+    return number_text(number * 100) + "%" if numeric else t
 
 
 def unit_of(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from core.importers.api import build_report
 from core.templates import get_template
 from tests.core.test_import_variants import (
     SEED,
@@ -514,3 +515,22 @@ def test_report_sections_in_a_units_own_heading_style_or_numbered_by_word(
 ) -> None:
     """Each section is found and keeps its title as the template numbers it, its text whole."""
     assert _sections_restyled(seed_docx, tmp_path, custom) == [(s.title, len(s.text)) for s in SEED.narrative]
+
+
+@pytest.mark.parametrize(("title", "typed"), [("执行率(%)", 100), ("执行率（％）", "100"), ("执行率", 100)])
+def test_an_execution_rate_typed_in_percent(seed_xlsx: Path, tmp_path: Path, title: str, typed: Any) -> None:
+    """执行率 typed as 100 (under a title in %, or a number no rate can be as a fraction): the printed
+    rate is 100%, not 10000% reported as differing from the 100.00% the figures give."""
+    from core.rules import check_report
+
+    wb, ws = one_sheet(seed_xlsx)
+    ws["H5"], ws["H6"] = title, typed
+    ws["H6"].number_format = "General"
+    path = tmp_path / "rate.xlsx"
+    wb.save(path)
+    preview, _part, form = imported(path)
+    total = form.fund("total")
+    assert total is not None and total.printed_rate == "100%"
+    report = build_report(preview, template=SEED.template, year=2023)
+    rates = [p for p in check_report(report, get_template(SEED.template)) if p.column == "rate"]
+    assert not [p for p in rates if p.form == form.name]
