@@ -619,17 +619,22 @@ def _has_section(grid: Grid, r: int) -> bool:
     return len(texts) > 1
 
 
+_KIND_WORDS = re.compile("整体|项目")
+
+
 def _title_info(grid: Grid, top: int, end: int, form: RawForm) -> None:
     for r in range(top, end):
         for _, text in _anchors(grid, r):
             n = norm(text)
             if form.year is None and len(n) < 60:
                 form.year = _year_of(text)
-            if not form.title and any(w in n for w in ("自评表", "申报表", "评价表", "目标表", "自评评分表")):
+            if not any(w in n for w in ("自评表", "申报表", "评价表", "目标表", "自评评分表")):
+                continue
+            # the form's own title, also below a title of the unit's own ("2023年自评表（修改稿）")
+            if not form.title or (not _KIND_WORDS.search(norm(form.title)) and _KIND_WORDS.search(n)):
                 form.title = text
                 # 申报表, or the 一体化 systems' 项目支出绩效目标表 (last spring's targets, no 自评)
-                if "申报" in n or ("目标表" in n and "自评" not in n and "评价" not in n):
-                    form.declaration = True
+                form.declaration = "申报" in n or ("目标表" in n and "自评" not in n and "评价" not in n)
                 if "整体" in n:
                     form.kind = "overall"
 

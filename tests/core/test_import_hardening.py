@@ -534,3 +534,30 @@ def test_an_execution_rate_typed_in_percent(seed_xlsx: Path, tmp_path: Path, tit
     report = build_report(preview, template=SEED.template, year=2023)
     rates = [p for p in check_report(report, get_template(SEED.template)) if p.column == "rate"]
     assert not [p for p in rates if p.form == form.name]
+
+
+def test_a_title_of_the_units_own_above_the_forms_title(tmp_path: Path) -> None:
+    """A row typed above the form ("2023年度自评表（修改稿）"): the form's own title below it still says
+    what the form is (广元's 部门整体支出绩效目标自评表, which has no name row), not a nameless project."""
+    import openpyxl
+
+    from core.export.xlsx import write_xlsx
+    from core.importers.api import preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    seed = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "guangyuan.xlsx"
+    write_xlsx(seed, path, template=get_template(seed.template))
+    wb = openpyxl.load_workbook(path)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    insert_rows(wb.worksheets[0], 1)
+    wb.worksheets[0]["A1"] = "2023年度自评表（修改稿）"
+    wb.save(path)
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert (part.kind, part.form) == ("overall", seed.forms[0].name)
+    report = build_report(preview, template=seed.template, year=2023)
+    assert report.overall is not None
+    assert [i.level3 for i in report.overall.indicators] == [i.level3 for i in seed.forms[0].indicators]
