@@ -64,12 +64,13 @@ def read_score(text: str) -> tuple[str | None, str]:
     return _in_range(number_text(Decimal(match.group(1))), "")
 
 
-PERCENT_ALREADY = Decimal(10)  # a 执行率 number above this is in percent (no rate is 1,000 %)
+PERCENT_ALREADY = Decimal(2)  # a 执行率 number above this is in percent (no rate is 200 %)
 
 
-def rate_text(text: str, numeric: bool, in_percent: bool = False) -> str:
+def rate_text(text: str, numeric: bool) -> str:
     """A printed 执行率: a number from a percent-formatted cell (0.8661) prints as 86.61%; a number in
-    percent already (86.61 typed under a "执行率(%)" title, or any above 10) as 86.61%."""
+    percent already (86.61 or 100 typed into the cell, any above 2) as 86.61%. (A title 执行率(%) says
+    nothing: systems print 0.9 under it as often as 90.)"""
     t = clean(text)
     if not t:
         return ""
@@ -79,7 +80,7 @@ def rate_text(text: str, numeric: bool, in_percent: bool = False) -> str:
         return t
     if not number.is_finite():
         return t
-    if in_percent or number > PERCENT_ALREADY:
+    if number > PERCENT_ALREADY:
         return number_text(number) + "%"
     return number_text(number * 100) + "%" if numeric else t
 

@@ -1163,7 +1163,7 @@ def _named_level(name: str) -> str:
 
 
 def _outline_level(node: Any) -> str:
-    """"h1" … of a w:outlineLvl (0 is 1级); "" for 9, body text."""
+    """ "h1" … of a w:outlineLvl (0 is 1级); "" for 9, body text."""
     value = _int_val(node, 9)
     return f"h{value + 1}" if value < 9 else ""
 

@@ -824,8 +824,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             if key in schema.FUND_AMOUNTS:
                 value, note = read_amount(text, form.fund_source_unit, options.report_unit)
             elif key == FUND.rate:
-                titled = any(_in_percent(grid.text(row, c)) for row in range(hr, first))
-                value, note = rate_text(text, grid.is_number(r, c), titled), ""
+                value, note = rate_text(text, grid.is_number(r, c)), ""
             else:
                 value, note = read_score(text)
             if value is None:
@@ -837,11 +836,6 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         form.funds.append(RawFund(_fund_label(label), values, refs, unread=unread_at))
         if FUND.weight in values and not form.execution_weight:
             form.execution_weight = values[FUND.weight]
-
-
-def _in_percent(title: str) -> bool:
-    """A column title that states its numbers are in percent: 执行率(%), 执行率（％）."""
-    return "(%)" in unicodedata.normalize("NFKC", title).replace(" ", "")
 
 
 UNIT_RATIO = 1000  # a row's 年初/全年/执行 this far apart: one of them is likely in the other unit
@@ -939,7 +933,7 @@ def _inline_funds(
         if key in schema.FUND_AMOUNTS:
             value, note = read_amount(text, form.fund_source_unit, options.report_unit)
         elif key == FUND.rate:
-            value, note = rate_text(text, grid.is_number(hr, cc), _in_percent(grid.text(hr, c))), ""
+            value, note = rate_text(text, grid.is_number(hr, cc)), ""
         else:
             value, note = read_score(text)
         if value is None:

@@ -518,8 +518,9 @@ def test_report_sections_in_a_units_own_heading_style_or_numbered_by_word(
 
 
 @pytest.mark.parametrize(("title", "typed"), [("执行率(%)", 100), ("执行率（％）", "100"), ("执行率", 100)])
+# (a fraction under 执行率（%）, as systems print it, stays a fraction: test_import_yth_exports)
 def test_an_execution_rate_typed_in_percent(seed_xlsx: Path, tmp_path: Path, title: str, typed: Any) -> None:
-    """执行率 typed as 100 (under a title in %, or a number no rate can be as a fraction): the printed
+    """执行率 typed as 100 (a number no rate can be as a fraction, under whatever title): the printed
     rate is 100%, not 10000% reported as differing from the 100.00% the figures give."""
     from core.rules import check_report
 
