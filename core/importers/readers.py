@@ -295,6 +295,10 @@ REFUSED_KINDS = {
 }
 
 
+# The owner files Office and WPS (~$…) and LibreOffice (.~lock.…#) keep beside a file while it is open.
+LOCK_PREFIXES = ("~$", ".~lock.", ".~")
+
+
 def read_file(path: Path | str, progress: Progress | None = None) -> Source:
     """Read one file; a file that cannot be read gives a Source with ``error`` set, never raises."""
     path = Path(path)
@@ -312,6 +316,12 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
             )
         kind = sniff(path)
         source.kind = kind
+        lock = next((p for p in LOCK_PREFIXES if path.name.startswith(p)), "")
+        if kind in ("", "nul", "csv") and lock:
+            raise ReadError(
+                f"{path.name} 是 Excel、WPS 或 Word 打开文件时生成的临时文件（文件名以 {lock} 开头），"
+                f"不是表格本身；请选择同一文件夹中文件名不带 {lock} 的原文件"
+            )
         note = _suffix_note(path, kind)
         if note:
             source.notes.append(note)

@@ -562,3 +562,23 @@ def test_a_title_of_the_units_own_above_the_forms_title(tmp_path: Path) -> None:
     report = build_report(preview, template=seed.template, year=2023)
     assert report.overall is not None
     assert [i.level3 for i in report.overall.indicators] == [i.level3 for i in seed.forms[0].indicators]
+
+
+# ---- files that are not the form -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [("~$自评表.xlsx", "~$"), ("~$上年自评报告.docx", "~$"), (".~lock.自评表.xlsx#", ".~lock.")],
+)
+def test_the_lock_file_beside_an_open_workbook_is_named_as_such(
+    tmp_path: Path, name: str, prefix: str
+) -> None:
+    """While a file is open, Excel, Word and WPS keep a small owner file beside it (~$自评表.xlsx), and
+    it is picked with the others: the reason says what it is and which file to choose instead."""
+    from core.importers.api import preview_files
+
+    path = tmp_path / name
+    path.write_bytes(b"\x08zhangsan" + b" " * 45 + "zhangsan".encode("utf-16-le") + b"\x00" * 40)
+    assert preview_files([path]).nothing_reason() == (
+        f"{name} 是 Excel、WPS 或 Word 打开文件时生成的临时文件（文件名以 {prefix} 开头），"
+        f"不是表格本身；请选择同一文件夹中文件名不带 {prefix} 的原文件"
+    )
