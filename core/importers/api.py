@@ -31,9 +31,11 @@ from core.importers.recognise import (
     continuation,
     file_stem_name,
     is_signoff,
+    join_score_sheet,
     page_repeat,
     parse_signoff,
     recognise_grid,
+    score_continuation,
 )
 from core.importers.words import name_key, norm
 from core.model import OVERALL, PROJECT, Form, NarrativeSection, Report, Signoff
@@ -241,7 +243,10 @@ def preview_files(
                 forms, why = recognise_grid(grid, options)
                 if not forms and grid.kind == TABLE and _next_table(last, grid) and last is not None:
                     assert last.raw is not None
-                    more = continuation(grid, last.raw, options)
+                    if last.raw.recognised_as == SCORE_SHEET:
+                        more = score_continuation(grid, last.raw, options)
+                    else:
+                        more = continuation(grid, last.raw, options)
                     if more is not None:
                         more.checks.append(
                             f"{grid.name} 没有表头，与{last.part.split('、')[-1]}列数相同，"
@@ -263,6 +268,11 @@ def preview_files(
                 sign = next((line for line in grid.trailer.split("\n") if is_signoff(line)), "")
                 forms[-1].signoff = parse_signoff(sign) if sign else None
             for raw in forms:
+                if grid.kind == TABLE and _score_continues(last, raw, grid):
+                    assert last is not None and last.raw is not None
+                    join_score_sheet(last.raw, raw)
+                    _joined(last, raw, grid)
+                    continue
                 if grid.kind == TABLE and _continues(last, raw, grid):
                     assert last is not None and last.raw is not None
                     _append_table(last, raw)
@@ -387,6 +397,30 @@ def _continues(last: Part | None, raw: RawForm, grid: Grid) -> bool:
         and not last.raw.complete
         and set(raw.indicator_cols) == set(last.raw.indicator_cols)
     )
+
+
+def _score_continues(last: Part | None, raw: RawForm, grid: Grid) -> bool:
+    """A Word 评分表 table that goes on with the one before it (split across pages, its header
+    repeated or not): right after it, no title of its own, the table before did not end (总分)."""
+    if last is None or last.raw is None or last.raw.recognised_as != SCORE_SHEET:
+        return False
+    return (
+        raw.recognised_as == SCORE_SHEET
+        and not raw.title
+        and not last.raw.complete
+        and _next_table(last, grid)
+    )
+
+
+def _joined(part: Part, raw: RawForm, grid: Grid) -> None:
+    """The preview's account of a table joined to ``part``'s."""
+    part.skipped.extend(raw.skipped)
+    part.notes.extend(raw.notes)
+    part.checks.extend(c for c in raw.checks if c not in part.checks)
+    assert part.raw is not None
+    part.rows = _counts(part.raw)
+    part.part = f"{part.part}、{raw.part}"
+    part.grids.append(grid.index)
 
 
 def _continues_sheet(last: Part | None, raw: RawForm, grid: Grid) -> bool:

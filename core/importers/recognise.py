@@ -126,6 +126,9 @@ class RawForm:
     header_texts: set[str] = field(default_factory=set)
     score_target: str = ""  # a separate 评分表: the name of the form it belongs to
     indicator_cols: dict[str, int] = field(default_factory=dict)  # where its indicator columns are
+    score_cols: dict[str, int] = field(default_factory=dict)  # a 评分表's value columns …
+    score_levels: list[int] = field(default_factory=list)  # … and its level (指标) columns
+    score_positions: list[dict[int, str]] = field(default_factory=list)  # each item's level names by column
     width: int = 0  # how many columns its grid has
     complete: bool = False  # its indicator table ended (a 总分 row or the sign-off), nothing continues it
 
@@ -1514,8 +1517,6 @@ def _score_sheet_header_uncached(grid: Grid, r: int) -> dict[str, int]:
 
 
 def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
-    from core.templates import split_level1
-
     form = RawForm(grid.file, grid.name, SCORE_SHEET)
     cols = _score_sheet_header(grid, hr)
     for r in range(0, hr):
@@ -1538,23 +1539,35 @@ def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
     else:
         match = re.match(r"(.+?)(项目)?自评评分表", title)
         form.score_target = match.group(1) if match else ""
+    form.score_cols, form.score_levels, form.width = cols, level_cols, grid.width
+    _score_rows(grid, start, form, options)
+    return form
+
+
+def _score_rows(grid: Grid, start: int, form: RawForm, options: Options) -> None:
+    """Read a 评分表's items from row ``start`` on, with the columns ``form`` names."""
+    from core.templates import split_level1
+
+    cols, level_cols = form.score_cols, form.score_levels
     for r in range(start, grid.height):
         texts = [t for _, t in _anchors(grid, r)]
         if not texts:
             continue
         if _is_stop(texts[0]):
             form.printed_total = grid.text(r, cols[SCORE.self_score])
+            form.complete = True
             break
         if _hidden(grid, r, options, form):
             continue
-        path: list[str] = []
+        positions: dict[int, str] = {}
         for i, c in enumerate(level_cols):
             if i and grid.anchor(r, c) == grid.anchor(r, level_cols[i - 1]):
                 continue
             name, _ = split_level1(grid.text(r, c))
             if name:
-                path.append(name)
-        item = ScoreItem(path=path)
+                positions[i] = name
+        form.score_positions.append(positions)
+        item = ScoreItem(path=[positions[i] for i in sorted(positions)])
         for key, c in cols.items():
             text = grid.text(r, c)
             if key in SCORE_AMOUNTS:
@@ -1565,7 +1578,40 @@ def _score_sheet(grid: Grid, hr: int, options: Options) -> RawForm:
                 text = value
             setattr(item, key, text)
         form.score_sheet.append(item)
-    return form
+
+
+def score_continuation(grid: Grid, previous: RawForm, options: Options) -> RawForm | None:
+    """A Word table with no header that goes on with the 评分表 table before it (split across pages
+    without the header repeated): read with that table's columns, when it has as many and did not
+    end (no 总分 row)."""
+    if previous.complete or not previous.score_cols or grid.width != previous.width:
+        return None
+    form = RawForm(grid.file, grid.name, SCORE_SHEET, kind=previous.kind)
+    form.score_cols, form.score_levels, form.width = previous.score_cols, previous.score_levels, grid.width
+    _score_rows(grid, 0, form, options)
+    return form if form.score_sheet else None
+
+
+def join_score_sheet(above: RawForm, more: RawForm) -> None:
+    """Put the items of a 评分表 table's continuation under ``above``: its first items, cut by the page
+    break from the 一级 (and 二级) cells merged over them, go on under the last ones above."""
+    last = above.score_positions[-1] if above.score_positions else {}
+    for item, positions in zip(more.score_sheet, more.score_positions, strict=True):
+        if not last or not positions or 0 in positions:
+            break
+        first = min(positions)
+        filled = {i: name for i, name in last.items() if i < first} | positions
+        item.path = [filled[i] for i in sorted(filled)]
+        positions.update(filled)
+        last = positions
+    above.score_sheet.extend(more.score_sheet)
+    above.score_positions.extend(more.score_positions)
+    above.complete = more.complete
+    above.printed_total = more.printed_total or above.printed_total
+    above.skipped.extend(more.skipped)
+    above.notes.extend(n for n in more.notes if n not in above.notes)
+    for check in more.checks:
+        above.ask(check, more.check_cells.get(check))
 
 
 def file_stem_name(path: str) -> str:

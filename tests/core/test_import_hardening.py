@@ -582,3 +582,43 @@ def test_the_lock_file_beside_an_open_workbook_is_named_as_such(
         f"{name} 是 Excel、WPS 或 Word 打开文件时生成的临时文件（文件名以 {prefix} 开头），"
         f"不是表格本身；请选择同一文件夹中文件名不带 {prefix} 的原文件"
     )
+
+
+# ---- a 评分表 table split across pages ----------------------------------------------------------
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_a_score_sheet_table_split_across_pages_is_one_score_sheet(
+    tmp_path: Path, repeat_header: bool
+) -> None:
+    """广元's 部门整体 评分表 broken in two in Word (its two header rows repeated on the second part, or
+    not): its items are the seed's, those after the break under the 一级/二级 merged over them above;
+    not a second 评分表 of a project (dropped) nor a table left out."""
+    import docx
+
+    from core.export.docx import write_docx
+    from core.importers.api import preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    seed = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "guangyuan.docx"
+    write_docx(seed, path, template=get_template(seed.template))
+    document = docx.Document(str(path))
+    tbl = next(t._tbl for t in document.tables if "评价要点" in "".join(t._tbl.itertext()))
+    rows = tbl.findall(_w("tr"))
+    header = next(i for i, tr in enumerate(rows) if "".join(tr.itertext()).startswith("一级指标"))
+    cut = header + 1 + (len(rows) - header - 1) // 2
+    second = copy.deepcopy(tbl)
+    for tr in second.findall(_w("tr")):
+        second.remove(tr)
+    for tr in rows[header - 1 : header + 1] if repeat_header else []:
+        second.append(copy.deepcopy(tr))
+    for tr in rows[cut:]:
+        second.append(tr)
+    gap = document.add_paragraph("（续表）")._p
+    tbl.addnext(gap)
+    gap.addnext(second)
+    document.save(str(path))
+    report = build_report(preview_files([path]), template=seed.template, year=2023)
+    assert report.overall is not None and seed.overall is not None
+    got = [(tuple(s.path), s.weight, s.self_score) for s in report.overall.score_sheet]
+    assert got == [(tuple(s.path), s.weight, s.self_score) for s in seed.overall.score_sheet]
