@@ -1438,6 +1438,7 @@ def _none_mark(text: str) -> str:
 
 
 _SENSE = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤"}
+_OPERATOR_FIRST = re.compile(r"\s*[≥≤＞＜＝><=≧≦]")
 _ENDS_IN_NUMBER = re.compile(r"[\d０-９]\s*$")
 
 
@@ -1464,6 +1465,8 @@ def _compose_target(row: dict[str, str]) -> None:
     if target:
         # the unit goes with a number ("≥5" 名 → ≥5名), never after words ("根据实际需要录用" 人)
         measured = unit and not target.endswith(unit) and _ENDS_IN_NUMBER.search(target)
+        if _OPERATOR_FIRST.match(target):  # "≥90" typed into 指标值 as well: one operator
+            op = ""
         row[IND.target] = f"{op}{target}{unit if measured else ''}"
     actual = row.get(IND.actual, "").strip()
     if actual and unit and re.fullmatch(r"[\d.,]+", actual):

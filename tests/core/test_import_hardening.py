@@ -622,3 +622,23 @@ def test_a_score_sheet_table_split_across_pages_is_one_score_sheet(
     assert report.overall is not None and seed.overall is not None
     got = [(tuple(s.path), s.weight, s.self_score) for s in report.overall.score_sheet]
     assert got == [(tuple(s.path), s.weight, s.self_score) for s in seed.overall.score_sheet]
+
+
+def test_a_yth_target_typed_with_its_operator_as_well(tmp_path: Path) -> None:
+    """指标值 typed as "≥1" (or "≤2000元") beside 计算符号 ≥: one operator, not ≥≥1次."""
+    import openpyxl
+
+    from core.export.yth import export_yth
+    from core.importers.api import preview_files
+
+    files, _ = export_yth(SEED, tmp_path / "一体化", template=get_template(SEED.template))
+    path = next(f.path for f in files if f.name == "业务工作经费")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert (ws["D3"].value, ws["E3"].value, ws["D7"].value, ws["E7"].value) == ("≥", 1, "≤", 2000)
+    ws["E3"], ws["E7"] = "≥1", "≤ 2000元"
+    wb.save(path)
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    form = report.form_by_name("业务工作经费")
+    assert form is not None
+    assert [form.indicators[i].target for i in (1, 5)] == ["≥1次", "≤ 2000元"]
