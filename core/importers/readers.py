@@ -1021,7 +1021,16 @@ def _int_val(node: Any, default: int) -> int:
         return default
 
 
-def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
+def _is_form_table(tbl: Any) -> bool:
+    """A table pasted into a cell of another that is a table of its own (two rows or more, two
+    columns or more: an indicator table put in the cell beside 绩效指标), not a box around a value."""
+    rows = list(_within(tbl, _w("tr")))
+    return len(rows) >= 2 and max(len(list(_within(tr, _w("tc")))) for tr in rows) >= 2
+
+
+def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = None) -> Grid:
+    """One Word table as a grid; the tables pasted into its cells that are tables of their own are
+    added to ``inner`` (read as the next tables), a small one is read as its cell's text."""
     grid = Grid(str(path), f"表格{number}", TABLE, index=number - 1)
     open_down: dict[int, tuple[int, int]] = {}  # column → (start row, span) of a vertical merge
     spans: dict[tuple[int, int], tuple[int, int, int]] = {}
@@ -1040,8 +1049,10 @@ def _table_grid(tbl: Any, path: Path, number: int) -> Grid:
                 if vm is not None:
                     vmerge = vm.get(_w("val"), "continue")
             text = visible(_cell_paragraphs(tc).replace(SOFT_BREAK, ""))  # without an export's line ends
-            nested = tc.findall(_w("tbl"))
-            if nested and not text:
+            nested = list(_within(tc, _w("tbl")))
+            if inner is not None and any(_is_form_table(t) for t in nested):
+                inner.extend(nested)
+            elif nested and not text:
                 text = " ".join(_para_text(p) for p in tc.iter(_w("p")))
             while len(row) < c:
                 row.append("")
@@ -1141,8 +1152,12 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
     paragraphs: list[tuple[str, str]] = []
     for child in _blocks(document.element.body):
         if child.tag == _w("tbl"):
-            grids.append(_table_grid(child, path, len(grids) + 1))
-            paragraphs.append(("table", str(len(grids))))
+            pending = [child]
+            while pending:  # a table, then the tables pasted into its cells, in order
+                inner: list[Any] = []
+                grids.append(_table_grid(pending.pop(0), path, len(grids) + 1, inner))
+                paragraphs.append(("table", str(len(grids))))
+                pending[:0] = inner
         elif child.tag == _w("p"):
             text = visible(_para_text(child)).strip()
             if not text:

@@ -642,3 +642,34 @@ def test_a_yth_target_typed_with_its_operator_as_well(tmp_path: Path) -> None:
     form = report.form_by_name("业务工作经费")
     assert form is not None
     assert [form.indicators[i].target for i in (1, 5)] == ["≥1次", "≤ 2000元"]
+
+
+def test_word_indicator_table_pasted_into_a_cell_of_the_form(seed_docx: Path, tmp_path: Path) -> None:
+    """The indicator table pasted into the cell beside 绩效指标 of the form's table (a nested table, as
+    WPS makes when a table is pasted into a cell): read as the form's indicator table, not flattened
+    into one cell's text (and then read as a goal)."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document(str(seed_docx))
+    header, tbl = _header_table(document), _indicator_table(document)
+    row, label, holder = OxmlElement("w:tr"), OxmlElement("w:tc"), OxmlElement("w:tc")
+    label.append(OxmlElement("w:p"))
+    label.find(_w("p")).append(OxmlElement("w:r"))
+    label.find(f"{_w('p')}/{_w('r')}").append(OxmlElement("w:t"))
+    label.find(f"{_w('p')}/{_w('r')}/{_w('t')}").text = "绩效指标"
+    props, span = OxmlElement("w:tcPr"), OxmlElement("w:gridSpan")
+    span.set(_w("val"), "8")
+    props.append(span)
+    holder.append(props)
+    tbl.getparent().remove(tbl)
+    holder.append(tbl)
+    holder.append(OxmlElement("w:p"))  # a cell ends with a paragraph
+    row.append(label)
+    row.append(holder)
+    header.append(row)
+    path = tmp_path / "nested.docx"
+    document.save(str(path))
+    _preview, form = _word_form(path)
+    assert [(g.goal, g.achieved) for g in form.goals] == [(g.goal, g.achieved) for g in _original().goals]
+    assert indicators_of(form) == indicators_of(_original())
