@@ -9,6 +9,7 @@ One parser covers the layouts that share the national form's words: the 财政�
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -526,7 +527,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         return [], "不是自评表、申报表或一体化指标模板（未找到“一级指标/二级指标/三级指标”表头或项目名称）"
     if not name_rows:
         # one form from the top (the 一体化 template, 广元's 部门整体 without a name row)
-        return [_form(grid, 0, grid.height, options)], ""
+        return _by_project(_form(grid, 0, grid.height, options), grid), ""
     forms: list[RawForm] = []
     starts_at = [r for r, _, _ in name_rows]
     # several forms on one sheet: each starts at its title above the name row
@@ -549,6 +550,59 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             continue
         forms.append(form)
     return forms, ""
+
+
+PROJECT_COLUMN, PROJECT_CODE = "project_name", "project_code"  # (words.INDICATOR_EXTRA)
+_ROW_NUMBER = re.compile(r"(\d+)行?$")
+
+
+def _by_project(form: RawForm, grid: Grid) -> list[RawForm]:
+    """An indicator list with a 项目名称 column (an 一体化 batch export of a department's projects,
+    one row per indicator): one form per project, in the order they come; ``form`` as it is when it
+    has no such column."""
+    names = [row.pop(PROJECT_COLUMN, "") for row in form.indicators]
+    codes = [row.pop(PROJECT_CODE, "") for row in form.indicators]
+    cells = [row.pop(PROJECT_COLUMN + "_ref", "") for row in form.indicators]
+    for row in form.indicators:
+        row.pop(PROJECT_CODE + "_ref", "")
+    if not any(names):
+        return [form]
+    for i in range(1, len(names)):  # a name left blank under the one above: the same project
+        names[i] = names[i] or names[i - 1]
+    forms: dict[str, RawForm] = {}
+    rows_of: dict[str, set[int]] = {}
+    for name, code, cell, row, refs in zip(
+        names, codes, cells, form.indicators, form.indicator_refs, strict=True
+    ):
+        if name not in forms:
+            part = copy.copy(form)
+            part.name, part.code, part.name_ref = one_line(name), code, cell
+            part.indicators, part.indicator_refs, part.skipped, part.checks = [], [], [], []
+            part.check_cells, part.notes = {}, list(form.notes)
+            part.funds, part.goals, part.by_level3 = [], [], True
+            forms[name], rows_of[name] = part, set()
+        forms[name].indicators.append(row)
+        forms[name].indicator_refs.append(refs)
+        rows_of[name] |= {int(m.group(1)) for ref in refs.values() if (m := _ROW_NUMBER.search(ref))}
+    every = list(forms)
+    for skip in form.skipped:  # each left-out cell is told with the project of its row
+        at = _ROW_NUMBER.search(skip.cell)
+        owner = next((n for n in every if at and int(at.group(1)) in rows_of[n]), every[0])
+        forms[owner].skipped.append(skip)
+    for check in form.checks:
+        about = form.check_cells.get(check, [])
+        for name in every:
+            mine = [
+                (ref, what)
+                for ref, what in about
+                if (m := _ROW_NUMBER.search(ref)) and int(m.group(1)) in rows_of[name]
+            ]
+            if mine or not about:
+                forms[name].ask(check, mine)
+    note = f"工作表“{grid.name}”按“项目名称”列分为 {len(forms)} 个项目导入"
+    for part in forms.values():
+        part.notes.append(note)
+    return list(forms.values())
 
 
 def page_repeat(above: RawForm, form: RawForm) -> bool:
@@ -1196,6 +1250,9 @@ def _indicators(
         refs: dict[str, str] = {}
         for key, c in cols.items():
             if key == "seq":
+                continue
+            if key in (PROJECT_COLUMN, PROJECT_CODE):
+                row[key], row[key + "_ref"] = grid.text(r, c), grid.ref(r, c)
                 continue
             refs[key] = grid.ref(r, c)  # also a cell not read: a flag about it finds its place
             unread = _unread(grid, r, c)

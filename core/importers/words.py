@@ -18,6 +18,9 @@ from core.schema import GOAL, Column, Table
 INDICATOR_EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nature", ("指标性质",)),
     ("seq", ("序号",)),
+    # a batch export's indicator list of several projects: the project each row belongs to
+    ("project_name", ("项目名称",)),
+    ("project_code", ("项目编码", "项目代码")),
 )
 NAME_LABELS: tuple[tuple[str, str], ...] = (
     ("项目名称", "project"),

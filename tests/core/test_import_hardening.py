@@ -673,3 +673,48 @@ def test_word_indicator_table_pasted_into_a_cell_of_the_form(seed_docx: Path, tm
     _preview, form = _word_form(path)
     assert [(g.goal, g.achieved) for g in form.goals] == [(g.goal, g.achieved) for g in _original().goals]
     assert indicators_of(form) == indicators_of(_original())
+
+
+def test_a_batch_export_of_every_projects_indicators_on_one_sheet(tmp_path: Path) -> None:
+    """A department's batch export: one indicator per row with 项目编码 and 项目名称 columns. Each
+    project's rows fill that project (not one form holding every project's indicators)."""
+    import openpyxl
+
+    from core.importers.api import FILL, merge_preview, preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(
+        ["序号", "项目编码", "项目名称", "一级指标", "二级指标", "三级指标名称", "指标值", "实际完成值"]
+    )
+    ws.append([None] * 8)
+    ws.append(["", "", "", "", "", "", "", ""])
+    for n, form in enumerate(report.projects):
+        for ind in form.indicators:
+            if ind.level3:
+                actual = f"{form.name[:2]}-{ind.actual}"
+                ws.append(
+                    [
+                        ws.max_row,
+                        f"43090{n}",
+                        form.name,
+                        ind.level1,
+                        ind.level2,
+                        ind.level3,
+                        ind.target,
+                        actual,
+                    ]
+                )
+    path = tmp_path / "项目绩效指标完成情况.xlsx"
+    wb.save(path)
+    preview = preview_files([path], report=report)
+    assert [(p.form, p.action, p.rows) for p in preview.recognised] == [
+        (f.name, FILL, {"indicators": sum(1 for i in f.indicators if i.level3)}) for f in report.projects
+    ]
+    merge_preview(report, preview, overwrite=True, template=get_template(report.template))
+    assert len(report.projects) == 3
+    for form in report.projects:
+        assert all(i.actual.startswith(form.name[:2] + "-") for i in form.indicators if i.level3), form.name
