@@ -13,7 +13,7 @@ from core.importers.words import HEADER_LABELS, name_key, norm
 from core.model import OVERALL, Form, FundRow, Goal, Indicator, Report, ReviewFlag, ScoreItem
 from core.report import blank_form
 from core.schema import FUND, HEAD, IND, SCORE, Table
-from core.templates import Template, normalise_label
+from core.templates import Template, normalise_label, split_level1
 
 # A recognised funds column (its interchange key: initial … rate, score) → the FundRow field.
 FUND_VALUE_COLUMNS = {c.interchange: c.key for c in schema.columns(Table.FUNDS) if c.interchange}
@@ -101,6 +101,9 @@ def build_form(raw: RawForm, template: Template, department: str = "") -> tuple[
         if ind.level1:
             level1 = _UNBRACKETED_WEIGHT.sub(r"\1", ind.level1)  # 满意度指标10分: weight unbracketed
             ind.level1 = template.form(raw.kind).canonical_level1(level1)
+        if ind.level2:  # "数量指标（20分）": the 二级's name, its printed weight is no part of it
+            name, weight = split_level1(ind.level2)
+            ind.level2 = name if weight and name else _UNBRACKETED_WEIGHT.sub(r"\1", ind.level2)
         if not template.form(raw.kind).scored:
             for key in (IND.weight, IND.score):
                 if getattr(ind, key):

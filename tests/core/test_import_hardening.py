@@ -718,3 +718,19 @@ def test_a_batch_export_of_every_projects_indicators_on_one_sheet(tmp_path: Path
     assert len(report.projects) == 3
     for form in report.projects:
         assert all(i.actual.startswith(form.name[:2] + "-") for i in form.indicators if i.level3), form.name
+
+
+def test_second_level_names_printed_with_their_weights(seed_xlsx: Path, tmp_path: Path) -> None:
+    """二级 cells printed with their weight (数量指标（20分）, as the 一级 are): the 二级 name, as the
+    rules and the 一体化 system know it; a name typed with a space keeps it."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["C13"], ws["C15"], ws["C24"] = "数量指标（20分）", "质量指标(10)", "服务对象满意度指标10分"
+    ws["C20"] = "社会 效益指标"
+    path = tmp_path / "level2.xlsx"
+    wb.save(path)
+    _preview, _part, form = imported(path)
+    expected = [
+        (i[0], "社会 效益指标" if i[1] == "社会效益指标" else i[1], *i[2:])
+        for i in indicators_of(_original())
+    ]
+    assert indicators_of(form) == expected
