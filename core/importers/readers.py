@@ -451,7 +451,7 @@ def _xls_formats(path: Path, data: bytes | None) -> Formats | None:
 
 def _as_percentages(grid: Grid, cells: set[tuple[int, int]]) -> None:
     """A number in a cell formatted as a percentage reads as the percentage it shows (1 → 100%,
-    0.9681 → 96.81%), as typed into the cell (as an .xlsx's, ``_percent_cells``)."""
+    0.9681 → 96.81%), as typed into the cell (as an .xlsx's, ``_shown_cells``)."""
     for cell in cells & grid.numeric:
         r, c = cell
         grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
@@ -592,28 +592,39 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')  # quoted text, escaped characters, [colours]
 
 
-def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
-    """The cell styles (``s="…"``) whose number format shows a percentage (0%, 0.00%, or a custom
-    format with an unquoted %): such a cell saved as 0.9681 is printed, and meant, as 96.81%."""
+PERCENT = "\0percent"  # (a style's mark: shown × 100 with %; a quoted "%" is a plain suffix)
+# A number format that prints a word after the number: 0"人", #,##0.00"万元", 0\次 (a first section of
+# digit placeholders, then quoted or escaped text and nothing that is a date, a colour or a condition).
+_UNIT_FORMAT = re.compile(r'^(?:\[[^\]]*\])?[#0?,.\s]*[0#?][#0?,.]*\s*((?:"[^"]+"|\\.)+)\s*$')
+
+
+def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:
+    """The cell styles (``s="…"``) whose number format prints more than the number: PERCENT for a
+    percentage (0%, 0.00%, or a custom format with an unquoted %: a cell saved as 0.9681 is printed,
+    and meant, as 96.81%), or the word a custom format prints after it (0"人": 776 is 776人)."""
     root = SafeET.fromstring(zf.read("xl/styles.xml"))
-    formats = {9: True, 10: True}
+    formats = {9: PERCENT, 10: PERCENT}
     for fmt in root.iter(f"{_MAIN_NS}numFmt"):
-        code = _LITERALS.sub("", fmt.get("formatCode", ""))
-        formats[int(fmt.get("numFmtId", "0") or 0)] = "%" in code
+        code = fmt.get("formatCode", "")
+        number = int(fmt.get("numFmtId", "0") or 0)
+        if "%" in _LITERALS.sub("", code):
+            formats[number] = PERCENT
+        elif unit := _UNIT_FORMAT.match(code.split(";")[0]):
+            formats[number] = re.sub(r'"|\\', "", unit.group(1)).strip()
     styles = root.find(f"{_MAIN_NS}cellXfs")
     if styles is None:
-        return set()
+        return {}
     return {
-        index
+        index: shown
         for index, xf in enumerate(styles.findall(f"{_MAIN_NS}xf"))
-        if formats.get(int(xf.get("numFmtId", "0") or 0), False)
+        if (shown := formats.get(int(xf.get("numFmtId", "0") or 0), ""))
     }
 
 
-def _percent_cells(data: bytes, grid: Grid, styles: set[int]) -> None:
+def _shown_cells(data: bytes, grid: Grid, styles: dict[int, str]) -> None:
     """A number in a cell formatted as a percentage reads as the percentage it shows (0.9681 →
-    96.81%), as typed into the cell."""
-    for style in styles:
+    96.81%), one whose format prints a word after it as it shows (776 → 776人), as typed."""
+    for style, shown in styles.items():
         mark = b' s="%d"' % style
         at = data.find(mark)
         while at >= 0:
@@ -625,7 +636,10 @@ def _percent_cells(data: bytes, grid: Grid, styles: set[int]) -> None:
                     cell = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
                     if cell in grid.numeric:
                         r, c = cell
-                        grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
+                        if shown == PERCENT:
+                            grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
+                        else:
+                            grid.cells[r][c] += shown
                         grid.numeric.discard(cell)
             at = data.find(mark, at + len(mark))
 
@@ -646,7 +660,7 @@ def _pictures(data: bytes, grid: Grid) -> None:
         at = data.find(b"DISPIMG(", at + 8)
 
 
-def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) -> None:
+def _scan_sheet_xml(data: bytes, grid: Grid, percent: dict[int, str] | None = None) -> None:
     """Add hidden rows and columns, formulas with no saved value (the simple sums among them
     computed) and cells holding an error value (which calamine gives as blank), read from the raw
     sheet XML."""
@@ -685,7 +699,7 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: set[int] | None = None) ->
             {at: "=" + f.lstrip("=") for at, f in formulas.items() if at not in grid.computed}
         )
     if percent:  # after the sums: they add the numbers saved (0.3 + 0.5), and show as their cell does
-        _percent_cells(data, grid, percent)
+        _shown_cells(data, grid, percent)
     if b"DISPIMG(" in data:
         _pictures(data, grid)
     for match in _ERROR_TYPE.finditer(data):
@@ -777,9 +791,9 @@ def read_xlsx(path: Path, progress: Progress | None = None, data: bytes | None =
             paths = _sheet_paths(zf)
             names = set(zf.namelist())
             try:
-                percent = _percent_styles(zf) if "xl/styles.xml" in names else set()
+                percent = _shown_styles(zf) if "xl/styles.xml" in names else {}
             except (SafeET.ParseError, ValueError):
-                percent = set()  # a damaged styles part: numbers read as saved
+                percent = {}  # a damaged styles part: numbers read as saved
             for grid in grids:
                 member = paths[grid.index] if grid.index < len(paths) else ""
                 if member in names:
