@@ -852,6 +852,12 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
         for fmt in style.iter(_ss("NumberFormat"))
         if (code := fmt.get(_ss("Format"), "")) in ("Percent", "Percentage") or "%" in _LITERALS.sub("", code)
     }
+    units = {  # styles that print a word after the number (0"人"), as an .xlsx's (_shown_styles)
+        style.get(_ss("ID"), ""): re.sub(r'"|\\', "", unit.group(1)).strip()
+        for style in root.iter(_ss("Style"))
+        for fmt in style.iter(_ss("NumberFormat"))
+        if (unit := _UNIT_FORMAT.match(fmt.get(_ss("Format"), "").split(";")[0]))
+    }
     for index, sheet in enumerate(root.iter(_ss("Worksheet"))):
         grid = Grid(str(path), sheet.get(_ss("Name"), f"Sheet{index + 1}"), SHEET, index=index)
         options = sheet.find(f"{{{X_NS}}}WorksheetOptions")
@@ -919,8 +925,11 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                         except InvalidOperation:
                             pass
                         else:
-                            if percent and cell.get(_ss("StyleID"), row.get(_ss("StyleID"))) in percent:
+                            style = cell.get(_ss("StyleID"), row.get(_ss("StyleID")))
+                            if percent and style in percent:
                                 text = number_text(number * 100) + "%"  # as shown: 0.9681 → 96.81%
+                            elif units and style in units:
+                                text = number_text(number) + units[style]  # as shown: 120 → 120人
                             else:
                                 text = number_text(number)
                                 grid.numeric.add((r, c))

@@ -759,3 +759,20 @@ def test_numbers_whose_format_prints_a_unit_read_as_shown(seed_xlsx: Path, tmp_p
     ]
     assert (form.indicators[11].target, form.indicators[11].actual) == ("90", "96.81%")
     assert not part.checks
+
+
+def test_spreadsheetml_numbers_whose_format_prints_a_unit(tmp_path: Path) -> None:
+    """An 安徽 offline template (Excel 2003 XML) whose 实际完成值 cell prints 120 as 120人."""
+    from core.importers.readers import read_file
+
+    path = tmp_path / "安徽自评模板.xml"
+    path.write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles><Style ss:ID="u">'
+        '<NumberFormat ss:Format="0&quot;人&quot;"/></Style></Styles><Worksheet ss:Name="Sheet1"><Table><Row>'
+        '<Cell ss:StyleID="u"><Data ss:Type="Number">120</Data></Cell>'
+        '<Cell><Data ss:Type="Number">120</Data></Cell></Row></Table></Worksheet></Workbook>',
+        encoding="utf-8",
+    )
+    (grid,) = read_file(path).grids
+    assert grid.cells == [["120人", "120"]]
