@@ -20,6 +20,8 @@ import re
 import struct
 from dataclasses import dataclass, field
 
+from core.importers.readers import UNIT_FORMAT  # a format printing a word after the number (0"人")
+
 BIFF8 = 0x0600
 FREE = 0xFFFFFFFA  # a sector number at or above this ends a chain (end of chain, free, FAT, DIFAT)
 PERCENT_BUILTIN = frozenset({9, 10})  # 0%, 0.00%
@@ -43,6 +45,7 @@ class Formats:
     unsaved: Cells = field(default_factory=dict)
     hidden_rows: dict[str, set[int]] = field(default_factory=dict)
     hidden_cols: dict[str, set[int]] = field(default_factory=dict)
+    units: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # 0"人": the word shown
 
 
 class _Bad(Exception):
@@ -148,6 +151,7 @@ def formats(data: bytes) -> Formats | None:
         if not globals_ or globals_[0][0] != BOF or struct.unpack_from("<H", globals_[0][1])[0] != BIFF8:
             return None
         percent_formats = set(PERCENT_BUILTIN)
+        unit_formats: dict[int, str] = {}
         xf_formats: list[int] = []
         sheets: list[tuple[str, int]] = []
         for kind, body in globals_:
@@ -155,8 +159,11 @@ def formats(data: bytes) -> Formats | None:
                 return None
             if kind == FORMAT:
                 index = struct.unpack_from("<H", body)[0]
-                if "%" in LITERALS.sub("", _text(body, 2, 2)):
+                code = _text(body, 2, 2)
+                if "%" in LITERALS.sub("", code):
                     percent_formats.add(index)
+                elif unit := UNIT_FORMAT.match(code.split(";")[0]):
+                    unit_formats[index] = re.sub(r'"|\\', "", unit.group(1)).strip()
             elif kind == XF:
                 xf_formats.append(struct.unpack_from("<H", body, 2)[0])
             elif kind == BOUNDSHEET:
@@ -164,12 +171,14 @@ def formats(data: bytes) -> Formats | None:
                 if sheet_type == 0:
                     sheets.append((_text(body, 6, 1), offset))
         percent_xf = {i for i, f in enumerate(xf_formats) if f in percent_formats}
+        unit_xf = {i: unit_formats[f] for i, f in enumerate(xf_formats) if f in unit_formats}
         out = Formats()
         any_result = False
         for name, offset in sheets:
             found: set[tuple[int, int]] = set()
             empty: set[tuple[int, int]] = set()
             rows, cols = out.hidden_rows.setdefault(name, set()), out.hidden_cols.setdefault(name, set())
+            units = out.units.setdefault(name, {})
             for kind, body in _records(stream, offset):
                 if kind == ROW and len(body) >= 14:
                     if struct.unpack_from("<H", body, 12)[0] & ROW_HIDDEN:
@@ -182,6 +191,8 @@ def formats(data: bytes) -> Formats | None:
                     row, col, xf = struct.unpack_from("<HHH", body)
                     if xf in percent_xf:
                         found.add((row, col))
+                    elif xf in unit_xf:
+                        units[(row, col)] = unit_xf[xf]
                     if kind == FORMULA and len(body) >= 14:
                         if body[12:14] == b"\xff\xff" and body[6] == 3:  # a blank result
                             empty.add((row, col))
@@ -190,8 +201,11 @@ def formats(data: bytes) -> Formats | None:
                 elif kind == MULRK and len(body) >= 6:
                     row, first = struct.unpack_from("<HH", body)
                     for i in range((len(body) - 6) // 6):
-                        if struct.unpack_from("<H", body, 4 + 6 * i)[0] in percent_xf:
+                        xf = struct.unpack_from("<H", body, 4 + 6 * i)[0]
+                        if xf in percent_xf:
                             found.add((row, first + i))
+                        elif xf in unit_xf:
+                            units[(row, first + i)] = unit_xf[xf]
             out.percent[name], out.unsaved[name] = found, empty
         if any_result:  # Excel saved them: a blank result is a formula giving "" (=IF(…,"",…))
             out.unsaved = {}

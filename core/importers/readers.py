@@ -429,6 +429,10 @@ def _calamine_grids(
                 grid.hidden_rows |= xls.hidden_rows.get(meta.name, set())
                 grid.hidden_cols |= xls.hidden_cols.get(meta.name, set())
                 _as_percentages(grid, xls.percent.get(meta.name, set()))
+                for cell, unit in xls.units.get(meta.name, {}).items():
+                    if cell in grid.numeric:  # as shown: 776 → 776人
+                        grid.cells[cell[0]][cell[1]] += unit
+                        grid.numeric.discard(cell)
                 for r, c in xls.unsaved.get(meta.name, set()):
                     if not grid.raw(r, c):  # saved for Excel to compute: no value to read
                         grid.missing_formulas.add((r, c))
@@ -596,6 +600,7 @@ PERCENT = "\0percent"  # (a style's mark: shown × 100 with %; a quoted "%" is a
 # A number format that prints a word after the number: 0"人", #,##0.00"万元", 0\次 (a first section of
 # digit placeholders, then quoted or escaped text and nothing that is a date, a colour or a condition).
 _UNIT_FORMAT = re.compile(r'^(?:\[[^\]]*\])?[#0?,.\s]*[0#?][#0?,.]*\s*((?:"[^"]+"|\\.)+)\s*$')
+UNIT_FORMAT = _UNIT_FORMAT  # (core.importers.biff reads an .xls's formats with it)
 
 
 def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:

@@ -776,3 +776,20 @@ def test_spreadsheetml_numbers_whose_format_prints_a_unit(tmp_path: Path) -> Non
     )
     (grid,) = read_file(path).grids
     assert grid.cells == [["120人", "120"]]
+
+
+def test_xls_numbers_whose_format_prints_a_unit(tmp_path: Path) -> None:
+    """An .xls whose 实际完成值 cells print 120 as 120人 (calamine gives the number only: the format
+    is read from the file's records, as its percentages are)."""
+    xlwt = pytest.importorskip("xlwt")
+    from core.importers.readers import read_file
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    sheet.write(0, 0, 120, xlwt.easyxf(num_format_str='0"人"'))
+    sheet.write(0, 1, 96, xlwt.easyxf(num_format_str="0\\次"))
+    sheet.write(0, 2, 120)
+    path = tmp_path / "去年自评表.xls"
+    book.save(str(path))
+    (grid,) = read_file(path).grids
+    assert grid.cells == [["120人", "96次", "120"]]
