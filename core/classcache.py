@@ -67,10 +67,11 @@ def read_kept(path: Path) -> Any:
     changed anywhere, or written by another Python)."""
     try:
         data = path.read_bytes()
+        payload = memoryview(data)[4:]  # (not a copy of the file's 100–250 kB, twice: fresh pages)
         # The payload's CRC-32 first: marshal trusts its input (a changed byte can raise SystemError
         # or load a code object holding that byte), so a file changed anywhere is never unmarshalled.
-        if len(data) > 4 and int.from_bytes(data[:4], "big") == zlib.crc32(data[4:]):
-            version, found = marshal.loads(data[4:])
+        if len(data) > 4 and int.from_bytes(data[:4], "big") == zlib.crc32(payload):
+            version, found = marshal.loads(payload)
             if version == sys.version:
                 return found
     except Exception:  # noqa: BLE001 - none yet, or unreadable: compiled as before, written anew
