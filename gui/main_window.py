@@ -97,6 +97,16 @@ def _start_cell_images() -> None:
     CELL_IMAGES.start()
 
 
+def tab_after(anchor: QWidget, widgets: list[QWidget]) -> None:
+    """Put ``widgets`` right after ``anchor``, in their order, in the order Tab goes: a widget made
+    after the window comes last in it otherwise (the form editor, made once the shell has painted,
+    after the problem list), not where it stands. (Asked of the widgets named, not by walking Qt's
+    focus chain: a widget Qt made that Python meets first makes PySide make every widget class.)"""
+    for widget in widgets:
+        QWidget.setTabOrder(anchor, widget)
+        anchor = widget
+
+
 def next_turn(step: Callable[[], object]) -> None:
     """Run ``step`` on the next turn of the event loop: after the paint the current one asked for
     (Qt delivers the paint request posted before a zero timer first), without asking the whole
@@ -219,6 +229,7 @@ class MainWindow(QMainWindow):
             self._form_editor = FormEditor(self.ctx, tables, parent=self, made_later=below)
             self._form_editor.message.connect(self._show_message)
             self.editors.addWidget(self._form_editor)
+            tab_after(self.tree, self._form_editor.focus_chain())  # Tab: the tree, the form, the problems
         return self._form_editor
 
     @property

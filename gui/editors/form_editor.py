@@ -126,6 +126,11 @@ class FormEditor(QScrollArea):
         box.setColumnStretch(3, 3)
         self.layout_.addLayout(box)
 
+    def focus_chain(self) -> list[QWidget]:
+        """The page and its widgets that take the focus, in the order Tab goes through them (the grids
+        made so far)."""
+        return [self, *self.fields.values(), *(grid.view for grid in self._made.values())]
+
     @property
     def grids(self) -> dict[str, GridView]:
         """The page's grids by table, from the top (those made later are made now, those a switch

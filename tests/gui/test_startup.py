@@ -257,6 +257,32 @@ def test_the_form_editor_is_made_once_when_first_needed(qtbot: Any, seed_zpdb: A
     assert window.statusBar().currentMessage() == "测试消息"
 
 
+def test_tab_goes_from_the_tree_into_the_form_then_to_the_problem_list(qtbot: Any, seed_zpdb: Any) -> None:
+    """The form editor is made once the shell has painted, after the problem list: Tab still goes
+    from the tree into the form (its fields, its grids), then to the problem list's filters, as it
+    did when the editor was made with the window."""
+    from PySide6.QtCore import Qt
+
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    order = []
+    tab_keys = (Qt.FocusPolicy.TabFocus, Qt.FocusPolicy.StrongFocus, Qt.FocusPolicy.WheelFocus)
+    widget = window.tree.nextInFocusChain()
+    while widget is not window.tree:
+        if widget.isVisible() and widget.focusPolicy() in tab_keys:
+            order.append(widget.objectName() or type(widget).__name__)
+        widget = widget.nextInFocusChain()
+    fields = ["field_name", "field_supervisor", "field_implementer", "field_execution_weight"]
+    assert order[:7] == ["FormEditor", *fields, "fundGrid", "goalGrid"], order
+    assert order.index("severityFilter") > order.index("goalGrid")
+    window.activateWindow()  # keys reach only the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.tree.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.form_editor.fields["name"]
+
+
 def _sizes(window: MainWindow) -> dict[str, tuple[list[int], list[int], int]]:
     out = {}
     for table, grid in window.form_editor.grids.items():
