@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -61,7 +62,14 @@ def install_translators(app: QApplication) -> list[QTranslator]:
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    """Return the QApplication (creating it once) set up for ZiPing."""
+    """Return the QApplication (creating it once) set up for ZiPing.
+
+    Qt's painting is kept on the GUI thread (``QT_NO_GUI_THREADPOOL``): by default Qt splits a fill of
+    more than ~100 lines (a toolbar's, a translucent one) among threads of a pool of its own, started
+    by the first paint that needs them — the paint with the report, two threads here. For the small
+    fills of a form window that costs more than it saves: waking the threads and waiting for them,
+    5–7 % of the start's CPU on a busy 2-core machine (issue 15: first paint). The pixels are the same."""
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")  # read by Qt when its first paint asks for the pool
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else [])
