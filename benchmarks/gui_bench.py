@@ -10,7 +10,8 @@ in the full run; ``--sizes-only``: no first paint; ``--size N``: that one size i
 Figures (median and worst of each, with peak RSS of each process):
 - start to first paint: ZiPing with the sample vs a bare QMainWindow showing one Chinese menu and one
   Chinese label (the floor of any Chinese Qt window); fresh processes of paint_child.py, alternately,
-  from compiled bytecode as an installed program starts;
+  from compiled bytecode as an installed program starts; with the medians of each one's user and
+  system CPU and minor page faults when the sample has painted (memory touched: a fault is a few µs);
 - at 200 and at 1,000 projects × 25 indicators (each size in its own process):
   open the report (to the window painted: headers read, tree and first editor filled; the other
   forms' rows are read as the check reaches them, a few forms a turn after the paint, timed apart as
@@ -68,12 +69,15 @@ Timing = tuple[float, float]
 # Each start is a fresh process of benchmarks/paint_child.py (its docstring says what it starts).
 
 
-Paint = tuple[Timing, Timing, float]  # (wall, CPU) to the first paint, to the sample painted; peak RSS MB
+# (wall, CPU) to the first paint, to the sample painted; peak RSS MB; (user s, system s, minor page faults)
+# at the sample painted
+Paint = tuple[Timing, Timing, float, tuple[float, float, int]]
 
 
 def time_to_paint(kind: str, data_dir: str) -> Paint:
     """Return (wall, CPU) seconds from process start to the first paint and to the sample painted,
-    and the peak RSS in MB. CPU is the child's own process time (interpreter start included)."""
+    the peak RSS in MB, and the user and system CPU seconds and minor page faults at the sample
+    painted. CPU is the child's own process time (interpreter start included)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # see main()
     env["ZIPING_DATA_DIR"] = data_dir
     start = time.time()
@@ -92,7 +96,8 @@ def time_to_paint(kind: str, data_dir: str) -> Paint:
         return float(fields[1]) - start, float(fields[2])
 
     rss = float(next(x for x in lines if x.startswith("RSS")).split()[1])
-    return stamp("PAINTED"), stamp("SAMPLE"), rss
+    user, system, faults = next(x for x in lines if x.startswith("KERNEL")).split()[1:]
+    return stamp("PAINTED"), stamp("SAMPLE"), rss, (float(user), float(system), int(faults))
 
 
 # ---- a big report --------------------------------------------------------------------------------
@@ -627,9 +632,9 @@ def main() -> None:
         app_runs.append(time_to_paint("app", data_dir))
         bare_runs.append(time_to_paint("bare", data_dir))
     load_after = os.getloadavg()
-    app_t = [t for t, _, _ in app_runs]
-    sample_t = [s for _, s, _ in app_runs]
-    bare_t = [t for t, _, _ in bare_runs]
+    app_t = [t for t, *_ in app_runs]
+    sample_t = [s for _, s, *_ in app_runs]
+    bare_t = [t for t, *_ in bare_runs]
     import timeit
 
     loop = min(timeit.repeat("sum(range(1000))", number=1000, repeat=5))
@@ -644,13 +649,19 @@ def main() -> None:
     )
     print(
         f"first paint, ZiPing (the shell):              {ms(app_t)}, "
-        f"peak RSS {max(r for *_, r in app_runs):.0f} MB"
+        f"peak RSS {max(r for _, _, r, _ in app_runs):.0f} MB"
     )
     print(f"first paint with the sample report's grids:  {ms(sample_t)}")
     print(
         f"first paint, bare QMainWindow, 中文 menu+label: {ms(bare_t)}, "
-        f"peak RSS {max(r for *_, r in bare_runs):.0f} MB"
+        f"peak RSS {max(r for _, _, r, _ in bare_runs):.0f} MB"
     )
+    for name, runs in (("ZiPing", app_runs), ("bare", bare_runs)):
+        user, system, faults = (statistics.median(k[i] for *_, k in runs) for i in range(3))
+        print(
+            f"  at the sample painted, {name:6} (medians): user {user * 1000:.1f} ms, "
+            f"system {system * 1000:.1f} ms, minor page faults {faults:.0f}"
+        )
     for name, times in (("shell", app_t), ("with the sample", sample_t)):
         for what, i in (("wall", 0), ("CPU", 1)):
             mine, base = [t[i] for t in times], [t[i] for t in bare_t]

@@ -1,7 +1,9 @@
 """One start for gui_bench's first-paint figures: ``python benchmarks/paint_child.py app|bare``.
 
 Prints ``PAINTED wall cpu`` when the window's first paint has ended, ``SAMPLE wall cpu`` when its
-first paint with a report has ended (the bare window: the same paint), then ``RSS`` in MB. The window's
+first paint with a report has ended (the bare window: the same paint), with ``KERNEL user system
+minor-faults`` then (the process's user and system CPU seconds, its minor page faults), and at the
+end ``RSS`` in MB. The window's
 own Paint event comes first in a paint, before every widget inside it (the tree, the grids, the
 toolbar …) paints: the stamp is taken on an event posted then, ahead of any other waiting (work
 queued for after the paint is not timed), which Qt delivers once the paint has ended.
@@ -68,6 +70,10 @@ def run(kind: str) -> None:
             word = self.words.pop(0)
             stamp(word)
             if word == "SAMPLE":
+                import resource  # after the stamp: not timed
+
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                print(f"KERNEL {used.ru_utime:.6f} {used.ru_stime:.6f} {used.ru_minflt}", flush=True)
                 QApplication.quit()
             return True
 
