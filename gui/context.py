@@ -347,7 +347,10 @@ class AppContext(QObject):
         self._check_later = False
         self._check_timer.stop()
         self._touched = set()
-        self.problem_delta = self.problem_index.clear()
+        # The panels read the new report's (empty) problems from here on: the tree, rebuilt on
+        # ``document_replaced``, shows this very delta, and ``_tell_problems`` below tells it again —
+        # the same object, which it then skips (it made a second full pass over every node).
+        self.problem_delta = self.panel_delta = self.problem_index.clear()
         if doc is not None:
             doc.subscribe(self._on_change)
             if not doc.read_only:  # each edit's COMMIT on the writer thread (core/storage/db.py)

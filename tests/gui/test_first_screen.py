@@ -1,0 +1,62 @@
+"""Issue 15, first paint: what the window does between its shell's paint and the report's is done once,
+and what it leaves out or puts off is there when the user reaches it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from PySide6.QtGui import QStandardItem
+from PySide6.QtWidgets import QApplication
+
+import main
+from gui.app import setup_app
+from gui.main_window import MainWindow
+from gui.navigation import NavModel
+
+
+def _start(qtbot: Any, path: Any) -> MainWindow:
+    """The window as ``main.start_window`` shows it: the shell, then the report on the next turn."""
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    main.start_window(window, str(path))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    return window
+
+
+def _looks(model: NavModel) -> dict[str, tuple[int, str]]:
+    """Every node's badge and tooltip, by its text."""
+    return {item.text(): (item.icon().cacheKey(), item.toolTip()) for item in model.items()}
+
+
+def test_opening_a_report_marks_each_tree_node_once_and_the_check_marks_them(
+    qtbot: Any, seed_zpdb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tree is rebuilt on ``document_replaced`` and told the problems just after (a report opened
+    sends both): the second, of the same empty problems, changes nothing and paints no node again."""
+    painted: list[str] = []
+    paint = NavModel._paint
+
+    def counted(self: NavModel, item: QStandardItem) -> None:
+        painted.append(item.text())
+        paint(self, item)
+
+    monkeypatch.setattr(NavModel, "_paint", counted)
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.files.open_path(seed_zpdb("seed004_yiyang"), check_later=True)  # as the start opens it
+    nodes = [item.text() for item in window.tree.nav_model.items()]
+    assert sorted(painted) == sorted(nodes), "a node was marked twice (or not at all) on opening"
+    # … and once checked, each node shows what a full pass over the checked report shows
+    qtbot.waitUntil(lambda: not window.ctx.checking, timeout=10000)
+    model = window.tree.nav_model
+    qtbot.waitUntil(lambda: not model._unscored, timeout=10000)  # every 自评预警 worked out
+    shown = _looks(model)
+    model.update_badges(everything=True)
+    qtbot.waitUntil(lambda: not model._unscored, timeout=10000)
+    assert shown == _looks(model)
+    assert any(key for key, _tip in shown.values()), "the seed's errors show no badge"
