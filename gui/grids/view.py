@@ -58,6 +58,7 @@ from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QStyleOptionHeader
 
 # A repaint of less than 1/FEW_CELLS_AREA of a grid's viewport is QTableView's (``GridTable.paintEvent``).
@@ -477,6 +478,7 @@ class GridView(QWidget):
         self._fitted_width = 0
         self._widths: dict[tuple[object, ...], list[int]] = {}  # see _column_widths
         self._title_lines: dict[tuple[object, ...], dict[int, str]] = {}  # see _wrap_titles
+        self._title_px: dict[tuple[str, str], int] = {}  # see _title_advance
         # Form uid -> (what its rows were sized for: font, column widths, row count; each row's
         # height): showing a project again sets its rows' heights instead of measuring every cell.
         # A change to the form forgets its heights (its text may wrap differently).
@@ -686,7 +688,7 @@ class GridView(QWidget):
             metrics = header.fontMetrics()
             lines = {}
             for i, (title, width) in enumerate(zip(titles, widths, strict=False)):
-                if "\n" not in title and metrics.horizontalAdvance(title) + TITLE_SLACK > width:
+                if "\n" not in title and self._title_advance(metrics, key[2], title) + TITLE_SLACK > width:
                     lines[i] = wrap_title(title, metrics.horizontalAdvance, width - TITLE_SLACK)
             if len(self._title_lines) >= 64:
                 self._title_lines.clear()
@@ -715,18 +717,32 @@ class GridView(QWidget):
             found = self._widths[key] = self._measure_widths()
         return list(found)
 
+    def _title_advance(self, metrics: QFontMetrics, font: str, title: str) -> int:
+        """A column title's width in the header's font (``font``: its key), measured once: the
+        columns' widths and the titles' wrapping both ask it of every title when a grid is first
+        sized (each time shaping the title's text again)."""
+        key = (title, font)
+        found = self._title_px.get(key)
+        if found is None:
+            if len(self._title_px) >= 256:
+                self._title_px.clear()
+            found = self._title_px[key] = metrics.horizontalAdvance(title)
+        return found
+
     def _measure_widths(self) -> list[int]:
         unit = self._view.fontMetrics().horizontalAdvance("0")
-        header = self._view.horizontalHeader().fontMetrics()
+        header = self._view.horizontalHeader()
+        metrics, font = header.fontMetrics(), font_key(header.font())
         columns = self._model.columns
-        widths = [max((c.width or 10) * unit + 12, header.horizontalAdvance(c.title) + 24) for c in columns]
+        titles = [self._title_advance(metrics, font, c.title) for c in columns]
+        widths = [max((c.width or 10) * unit + 12, t + 24) for c, t in zip(columns, titles, strict=True)]
         room = self._view.viewport().width() - 2
         if room < 200:
             return widths
         # Long-text columns give first, then the one-line text columns (their text wraps), each down
         # to its title's width; only when that is still too wide do they go down to seven characters
         # and their titles are cut (the 评分表 and 偏差原因 at 150 % scaling).
-        titled = [max(7 * unit + 12, header.horizontalAdvance(c.title) + 24) for c in columns]
+        titled = [max(7 * unit + 12, title + 24) for title in titles]
         for editor, bare in (("long", False), (LINE, False), ("long", True), (LINE, True)):
             excess = sum(widths) - room
             if excess <= 0:
