@@ -12,6 +12,7 @@ from core.interchange import InterchangeError, read_json_file
 from core.model import Report
 from core.paths import sample_report_path, user_data_dir
 from core.report import Document, InputError
+from core.storage import db as storage
 from core.storage.database import RowsDamaged
 from core.storage.db import DamagedFileError, StorageError, damaged_message, os_reason
 from core.templates import TemplateError
@@ -32,7 +33,9 @@ def open_report(path: Path | str, read_only: bool = False, backup_later: bool = 
     """Open a .zpdb for editing (or only to look at, check and export: ``read_only``); with
     ``backup_later`` the caller takes the backup (``Document.back_up``) once the report shows. A form's
     rows are read when first shown or checked (``lazy_rows``): a big report shows without waiting for
-    all of them."""
+    all of them. A file of a shape found right before is not compared object by object again
+    (``remember_shapes``)."""
+    remember_shapes()
     try:
         doc = Document.open(Path(path), read_only=read_only, backup_later=backup_later, lazy_rows=True)
     except (StorageError, TemplateError) as exc:
@@ -50,6 +53,16 @@ def open_report(path: Path | str, read_only: bool = False, backup_later: bool = 
         damaged.__cause__ = exc
         raise FileProblem(str(damaged)) from damaged
     return doc
+
+
+def remember_shapes() -> None:
+    """Let the window's opens remember the report shapes they found right, in the data folder's
+    cache/ (core/storage/db.py, ``shapes_folder``): her last report, opened at every start, is then
+    judged without comparing its schema object by object."""
+    try:
+        storage.shapes_folder = user_data_dir() / "cache"
+    except OSError:  # no data folder to be had: every file compared, as before
+        storage.shapes_folder = None
 
 
 def create_report(path: Path | str, report: Report) -> Document:

@@ -68,6 +68,7 @@ import sqlite3
 import tempfile
 import time
 import urllib.parse
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -418,7 +419,11 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> int:
     """Check the file is ours, intact and of the expected shape; return its schema version.
 
     The version is the number of migrations the file records (a crash between a migration and
-    ``user_version`` leaves the header one behind; the file is still whole).
+    ``user_version`` leaves the header one behind; the file is still whole). The shape is compared
+    object by object with what this program's migrations make (``read_schema``, ``expected_schema``)
+    unless the file's objects, as SQLite keeps their SQL, are exactly those of a file this program
+    found of that shape before (``_shapes_seen``): the same SQL makes the same tables, columns and
+    indexes, and a program that changed any of them changed its SQL.
     """
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -427,7 +432,7 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> int:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if [r[0] for r in rows] != ["ok"]:
             raise DamagedFileError(damaged_message(path))
-        found = read_schema(conn)
+        objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
         applied = (
             [
                 str(r[0])
@@ -436,21 +441,94 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> int:
                     [NAME],
                 )
             ]
-            if "table _sqlite_migrations" in found
+            if ("table", "_sqlite_migrations") in {(str(o[0]), str(o[1])) for o in objects}
             else []
         )
+        version = len(applied)
+        names = STEP_NAMES
+        if version > len(names):
+            raise NewerFileError(
+                f"“{path.name}”由更新版本的 ZiPing 创建，未做任何改动，请升级本程序后再打开。"
+            )
+        shape = _shape_key(version, objects) if version > 0 else ""
+        found = None if shape and shape in _shapes_seen() else read_schema(conn)
     except sqlite3.Error as exc:
         raise _sqlite_problem(exc, path) from exc
-    version = len(applied)
-    names = STEP_NAMES
-    if version > len(names):
-        raise NewerFileError(f"“{path.name}”由更新版本的 ZiPing 创建，未做任何改动，请升级本程序后再打开。")
-    if version == 0 or applied != names[:version] or found != expected_schema(version):
+    if (
+        version == 0
+        or applied != names[:version]
+        or (found is not None and found != expected_schema(version))
+    ):
         raise DamagedFileError(
             f"报告文件“{path.name}”的结构不完整或被其他程序改动过，未做任何改动，"
             "请用“文件 → 从备份恢复…”取回最近的备份。"
         )
+    if found is not None:
+        _shape_seen(shape)
     return version
+
+
+# ---- the shapes found before ----------------------------------------------------------------
+# A file's objects as SQLite keeps their SQL (sqlite_master), with the version and what this program
+# expects of it, for each file shape ``_inspect`` compared object by object and found right: kept in
+# ``shapes_folder`` (the window sets its data folder's cache/: its start opens her last report, and
+# comparing that file's schema object by object, 22 PRAGMA statements and the known schemas' JSON
+# read, was a tenth of opening it). A line a shape; a folder that cannot be read or written only
+# means comparing again. None (the CLI, the review side, core's tests): every file is compared.
+SHAPES_SEEN = "shapes-seen.txt"
+SHAPES_KEPT = 32
+shapes_folder: Path | None = None
+_seen: tuple[Path, set[str]] | None = None  # the shapes file read, and its lines
+
+
+@functools.cache  # pure for the process, as ``expected_schema``
+def _expectation() -> str:
+    """What this program expects of a file, in short: the known schemas' file and the migrations'
+    names (a changed migration or a regenerated schemas.json makes every shape seen a stranger)."""
+    try:
+        known = (resources_dir() / KNOWN_SCHEMAS).read_bytes()
+    except OSError:
+        known = b""
+    return f"{zlib.crc32(known):08x}{zlib.crc32(repr(STEP_NAMES).encode()):08x}"
+
+
+def _shape_key(version: int, objects: list[Any]) -> str:
+    """One line: what this program expects, the version, and every object's SQL as SQLite keeps it."""
+    return f"{_expectation()} {version} {[tuple(str(v) for v in o) for o in objects]!r}"
+
+
+def _shapes_seen() -> set[str]:
+    """The shapes found right before (the file read once a process, again for another folder)."""
+    global _seen
+    if shapes_folder is None:
+        return set()
+    target = shapes_folder / SHAPES_SEEN
+    if _seen is None or _seen[0] != target:
+        try:
+            lines = set(target.read_text(encoding="utf-8").splitlines())
+        except (OSError, ValueError):  # none yet, or unreadable: compared again
+            lines = set()
+        _seen = (target, lines)
+    return _seen[1]
+
+
+def _shape_seen(shape: str) -> None:
+    """Remember a shape just found right (the file keeps the last SHAPES_KEPT)."""
+    seen = _shapes_seen()
+    if not shape or shape in seen or shapes_folder is None:
+        return
+    target = shapes_folder / SHAPES_SEEN
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if len(seen) >= SHAPES_KEPT:
+            target.write_text(shape + "\n", encoding="utf-8")
+            seen.clear()
+        else:
+            with open(target, "a", encoding="utf-8") as out:
+                out.write(shape + "\n")
+    except OSError:
+        return  # compared again next time
+    seen.add(shape)
 
 
 def inspect_file(path: Path) -> int:

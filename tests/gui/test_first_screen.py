@@ -3,6 +3,7 @@ and what it leaves out or puts off is there when the user reaches it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QApplication
 
 import main
+from core.storage import db as storage
 from gui.app import setup_app
 from gui.main_window import MainWindow
 from gui.navigation import NavModel
@@ -60,3 +62,19 @@ def test_opening_a_report_marks_each_tree_node_once_and_the_check_marks_them(
     qtbot.waitUntil(lambda: not model._unscored, timeout=10000)
     assert shown == _looks(model)
     assert any(key for key, _tip in shown.values()), "the seed's errors show no badge"
+
+
+def test_her_last_report_is_judged_without_comparing_its_schema_again(
+    qtbot: Any, seed_zpdb: Any, _private_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window remembers the shapes of the files it found right (in its data folder's cache/): at
+    the next start her report opens without its schema compared object by object."""
+    path = seed_zpdb("seed004_yiyang")
+    window = _start(qtbot, path)
+    kept = _private_data_dir / "cache" / storage.SHAPES_SEEN
+    assert len(kept.read_text(encoding="utf-8").splitlines()) == 1
+    window.close()
+    monkeypatch.setattr(storage, "_seen", None)  # as a new process reads it
+    monkeypatch.setattr(storage, "read_schema", lambda conn: pytest.fail("compared again"))
+    again = _start(qtbot, path)
+    assert again.ctx.open_doc.report.forms
