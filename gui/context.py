@@ -251,6 +251,9 @@ class AppContext(QObject):
     panel_problems_changed = Signal()
     # Emitted when another report file was opened (or the current one closed).
     document_replaced = Signal()
+    # Emitted when the check of a report opened with ``check_later`` starts (``start_check``: the
+    # window's start, on the turn after the report painted); what waits for it follows.
+    check_started = Signal()
     # Emitted to ask the window to show a cell: (form uid or None, table, row, column).
     show_cell_requested = Signal(object, str, object, object)
     # Emitted after an undo or redo: (status-bar message "已撤销：…", the list of Changes it made).
@@ -382,6 +385,13 @@ class AppContext(QObject):
             return
         self._check_later = False
         self._make_checker(stepwise=True)
+        self.check_started.emit()
+
+    @property
+    def check_pending(self) -> bool:
+        """True while a report opened with ``check_later`` waits for its check to start (it has not
+        painted yet): the tree's 自评预警 wait with it (``NavModel``)."""
+        return self._check_later
 
     @property
     def checking(self) -> bool:

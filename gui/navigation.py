@@ -128,6 +128,7 @@ class NavModel(QStandardItemModel):
         self.setHorizontalHeaderLabels(["报告"])
         ctx.listen(self, self._on_change)
         ctx.panel_problems_changed.connect(self.update_badges)
+        ctx.check_started.connect(self._score_later)
 
     def rebuild(self) -> None:
         """Fill the tree from the open report."""
@@ -211,7 +212,7 @@ class NavModel(QStandardItemModel):
             uids: list[Any] = [None, *(f.uid for f in self.ctx.open_doc.report.forms)]
             dirty.update(self._nodes)
             self._unscored = dict.fromkeys(f.uid for f in self.ctx.open_doc.report.forms)
-            self._score_timer.start()
+            self._score_later()
         else:
             uids = list(delta.changed)
             self._edited = set(delta.touched or ())
@@ -256,6 +257,13 @@ class NavModel(QStandardItemModel):
             icon = self.badge if any_error else QIcon()
             if projects.icon().cacheKey() != icon.cacheKey():
                 projects.setIcon(icon)
+
+    def _score_later(self) -> None:
+        """Start computing the 自评预警 still to be computed, a few forms per turn; a report the
+        window's start opened waits until its check starts, on the turn after it painted (the first
+        turn was up to 15 ms between the report's paint and the window's next turn)."""
+        if self._unscored and not self.ctx.check_pending:
+            self._score_timer.start()
 
     def _score_some(self) -> None:
         """Compute the 自评预警 of the next few forms (about 15 ms) and show it."""

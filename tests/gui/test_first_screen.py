@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QApplication
 
@@ -78,3 +79,34 @@ def test_her_last_report_is_judged_without_comparing_its_schema_again(
     monkeypatch.setattr(storage, "read_schema", lambda conn: pytest.fail("compared again"))
     again = _start(qtbot, path)
     assert again.ctx.open_doc.report.forms
+
+
+def test_the_trees_warnings_are_worked_out_after_the_reports_paint(qtbot: Any, seed_zpdb: Any) -> None:
+    """The 自评预警 of a report the start opened are worked out with its check, from the turn after
+    the report painted (not on that turn, between the paint and the window's next turn); then every
+    form node shows its warning as a full pass over the report shows it."""
+    setup_app(QApplication.instance())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    model = window.tree.nav_model
+    seen: dict[str, tuple[int, int]] = {}
+
+    class Spy(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
+                forms = len(window.ctx.open_doc.report.forms)
+                seen["paint"] = (len(model._unscored), forms)
+                QTimer.singleShot(0, lambda: seen.setdefault("turn after", (len(model._unscored), forms)))
+            return False
+
+    spy = Spy()
+    window.installEventFilter(spy)
+    main.start_window(window, str(seed_zpdb("seed004_yiyang")))
+    qtbot.waitUntil(lambda: "turn after" in seen, timeout=10000)
+    left, forms = seen["turn after"]
+    assert left == forms, "自评预警 worked out on the report's paint's own turn"
+    qtbot.waitUntil(lambda: not model._unscored and not window.ctx.checking, timeout=10000)
+    shown = _looks(model)
+    model.update_badges(everything=True)
+    qtbot.waitUntil(lambda: not model._unscored, timeout=10000)
+    assert shown == _looks(model)
