@@ -91,6 +91,9 @@ class CellImages:
     def start(self) -> None:
         from PySide6.QtWidgets import QStyle
 
+        import gui.grids.header  # noqa: F401 - the grids paint from Python from now on: their titles
+        import gui.grids.paint  # noqa: F401 - and their cells (GridHeader, GridTable.paintEvent)
+
         self.focus = QStyle.StateFlag.State_HasFocus.value
         self.selected = QStyle.StateFlag.State_Selected.value
         self.enabled = QStyle.StateFlag.State_Enabled.value

@@ -47,19 +47,30 @@ from PySide6.QtWidgets import (
 from core.report import Change
 from gui.context import AppContext
 from gui.direction import add_direction_actions
-from gui.grids import rows as row_ops
 from gui.grids.base import LINE, GridModel, font_key
-from gui.grids.clipboard import parse_tsv, plan_paste, to_tsv
 from gui.grids.delegates import CELL_IMAGES, GridDelegate, editor_text, input_target, set_editor_text
-from gui.grids.header import Sections, qt_fills
 from gui.grids.models import make_model
-from gui.grids.paint import paint_cells
 from gui.review_flags import add_checked_action
 from gui.viewport import own_viewport
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QStyleOptionHeader
+
+    from gui.grids.header import Sections
+
+
+def paint_cells(view: GridTable, event: QPaintEvent, delegate: GridDelegate) -> bool:
+    """``gui.grids.paint.paint_cells``, imported when first used (below)."""
+    from gui.grids.paint import paint_cells as paint
+
+    return paint(view, event, delegate)
+
+
+# Imported where first used (issue 15: first paint): gui/grids/paint.py and header.py paint a grid's
+# cells and titles from Python once the cell images are on (``CellImages.start`` imports them then,
+# after the first paint, which Qt paints); clipboard.py and rows.py serve a copy, a paste, the row
+# commands and the context menu.
 
 # A repaint of less than 1/FEW_CELLS_AREA of a grid's viewport is QTableView's (``GridTable.paintEvent``).
 FEW_CELLS_AREA = 8
@@ -175,8 +186,11 @@ class GridHeader(QHeaderView):
         """Paint the sections as QHeaderView does, each section's option filled from ``Sections``
         (gui/grids/header.py) when it can be: some ten Python round trips a section fewer."""
         model = self.model()
-        if CELL_IMAGES.on and isinstance(model, GridModel) and not qt_fills(self, model):
-            self._paint = Sections(self, model, self._titles(model), self._rows)
+        if CELL_IMAGES.on and isinstance(model, GridModel):
+            from gui.grids.header import Sections, qt_fills
+
+            if not qt_fills(self, model):
+                self._paint = Sections(self, model, self._titles(model), self._rows)
         try:
             super().paintEvent(event)
         finally:
@@ -1002,6 +1016,8 @@ class GridView(QWidget):
             [str(self._model.index(r, c).data() or "") for c in range(left, right + 1)]
             for r in range(top, bottom + 1)
         ]
+        from gui.grids.clipboard import to_tsv
+
         QGuiApplication.clipboard().setText(to_tsv(block))
 
     def cut(self) -> None:
@@ -1017,6 +1033,9 @@ class GridView(QWidget):
         if rect is None or not text:
             return
         top, left, bottom, right = rect
+        from gui.grids import rows as row_ops
+        from gui.grids.clipboard import parse_tsv, plan_paste
+
         block = parse_tsv(text)
         plan = plan_paste(
             block,
@@ -1059,11 +1078,15 @@ class GridView(QWidget):
         """Insert as many blank rows as are selected, above the selection (or below)."""
         rows = self._selected_rows() or [self._model.rowCount() - 1 if below else 0]
         at = rows[-1] + 1 if below else rows[0]
+        from gui.grids import rows as row_ops
+
         if row_ops.insert(self, at, len(rows)):
             col = max(self._view.currentIndex().column(), 0)
             self.select_range(at, col, at + len(rows) - 1, col)
 
     def delete_rows(self) -> None:
+        from gui.grids import rows as row_ops
+
         rows = self._selected_rows()
         if rows and row_ops.delete(self, rows):
             col = max(self._view.currentIndex().column(), 0)
@@ -1071,6 +1094,8 @@ class GridView(QWidget):
 
     def move_rows(self, delta: int) -> None:
         """Move the selected block of rows up (-1) or down (+1)."""
+        from gui.grids import rows as row_ops
+
         rows = self._selected_rows()
         if rows and row_ops.move(self, rows[0], rows[-1], delta):
             rect = self.selected_rect() or (rows[0], 0, rows[-1], 0)
@@ -1083,6 +1108,8 @@ class GridView(QWidget):
         self.ctx.undo_stack.redo()
 
     def _context_menu(self, pos: QPoint) -> None:
+        from gui.grids import rows as row_ops
+
         menu = QMenu(self)
         at = self._view.indexAt(pos)
         if self.table == "indicators":

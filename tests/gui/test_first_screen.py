@@ -3,6 +3,9 @@ and what it leaves out or puts off is there when the user reaches it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +113,63 @@ def test_the_trees_warnings_are_worked_out_after_the_reports_paint(qtbot: Any, s
     model.update_badges(everything=True)
     qtbot.waitUntil(lambda: not model._unscored, timeout=10000)
     assert shown == _looks(model)
+
+
+START = """
+import sys
+import main
+main.prepare_start()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from gui.app import create_app
+from gui.main_window import MainWindow
+app = create_app(sys.argv[:1])
+window = MainWindow()
+seen = []
+def grids_modules():
+    return sorted(name for name in sys.modules if name.startswith("gui.grids."))
+class Spy(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
+            seen.append(grids_modules())
+            def later():
+                from gui.grids.delegates import CELL_IMAGES
+                if not CELL_IMAGES.on:
+                    QTimer.singleShot(10, later)
+                    return
+                seen.append(grids_modules())
+                app.quit()
+            QTimer.singleShot(0, later)
+        return False
+spy = Spy()
+window.installEventFilter(spy)
+main.start_window(window, sys.argv[1])
+QTimer.singleShot(20000, app.quit)
+app.exec()
+print("|".join(seen[0]) if seen else "NOT PAINTED")
+print("|".join(seen[1]) if len(seen) > 1 else "NO CELL IMAGES")
+"""
+
+
+def test_the_grids_paint_from_python_and_copy_paste_modules_come_after_the_first_paint(
+    seed_zpdb: Any,
+) -> None:
+    """The report's first paint is Qt's (the cell images start after it): gui/grids/paint.py and
+    header.py are imported when they start, clipboard.py and rows.py when a copy, a paste, a row
+    command or the context menu needs them (tests/gui/test_clipboard.py, test_commands.py use them)."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # the test's private ZIPING_DATA_DIR
+    out = subprocess.run(
+        [sys.executable, "-c", START, str(seed_zpdb("seed004_yiyang"))],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    *_, at_paint, with_images = out.stdout.strip().splitlines()
+    first = set(at_paint.split("|"))
+    assert "gui.grids.view" in first and "gui.grids.delegates" in first
+    for later in ("gui.grids.paint", "gui.grids.header", "gui.grids.clipboard", "gui.grids.rows"):
+        assert later not in first, later
+    assert {"gui.grids.paint", "gui.grids.header"} <= set(with_images.split("|"))
