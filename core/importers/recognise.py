@@ -746,6 +746,7 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
     _goals(grid, top, first_body, form, options)
     if header:
         _indicators(grid, header[0], header[1], end, form, options)
+        _weights_as_shares(form)
     if form.signoff is None:
         for r in range(header[0] if header else top, end):
             texts = [t for _, t in _anchors(grid, r)]
@@ -1328,6 +1329,37 @@ def _annual_columns(grid: Grid, hr: int, cols: dict[str, int]) -> set[int]:
     medium = {cols[key] for key in later}
     cols.update(later)
     return medium
+
+
+SHARE_WEIGHTS = "指标分值都不大于 1"
+
+
+def _weights_as_shares(form: RawForm) -> None:
+    """Weights typed as shares of the form's 100 points (0.1 for 10, as a 权重 column of proportions
+    is filled): every weight at most 1 and together 0.9 or 1 (the indicators' 90, or all 100). Read
+    as points (× 100), the user asked to check at each cell; any other weights stay as typed."""
+    cells = [
+        (row, refs)
+        for row, refs in zip(form.indicators, form.indicator_refs, strict=True)
+        if row.get(IND.weight)
+    ]
+    try:
+        weights = [Decimal(row[IND.weight]) for row, _ in cells]
+    except InvalidOperation:
+        return
+    if len(weights) < 3 or any(not 0 < w <= 1 for w in weights) or sum(weights) not in (Decimal("0.9"), 1):
+        return
+    first = cells[0][0][IND.weight]
+    said = (
+        f"{SHARE_WEIGHTS}、合计为 {number_text(sum(weights))}（按占总分的比例填写），已按分值导入"
+        f"（{first} 即 {number_text(Decimal(first) * 100)} 分），请核对"
+    )
+    for row, refs in cells:
+        typed = row[IND.weight]
+        row[IND.weight] = number_text(Decimal(typed) * 100)
+        form.ask(
+            said, [(refs.get(IND.weight, ""), f"指标分值“{typed}”按比例填写，已按 {row[IND.weight]} 分导入")]
+        )
 
 
 def _fraction_for_percent(

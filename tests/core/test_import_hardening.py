@@ -793,3 +793,21 @@ def test_xls_numbers_whose_format_prints_a_unit(tmp_path: Path) -> None:
     book.save(str(path))
     (grid,) = read_file(path).grids
     assert grid.cells == [["120人", "96次", "120"]]
+
+
+def test_weights_typed_as_shares_of_the_total(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A 权重 column filled with proportions (0.1 for 10 points; together 0.9, the indicators' share):
+    read as points and asked about at each cell, not 0.1 points each (every score above its weight)."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["G12"] = "权重"
+    for row in range(13, 25):
+        if isinstance(ws.cell(row, 7).value, int | float):
+            ws.cell(row, 7).value /= 100
+    path = tmp_path / "shares.xlsx"
+    wb.save(path)
+    preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert part.checks == [
+        "指标分值都不大于 1、合计为 0.9（按占总分的比例填写），已按分值导入（0.1 即 10 分），请核对"
+    ]
+    assert len([f for f in form.review_flags if f.cell_column == "weight"]) == 10
