@@ -43,6 +43,7 @@ class Grid:
     hidden: bool = False
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    filtered: bool = False  # the sheet has a filter (自动筛选): its hidden rows are those filtered out
     missing_formulas: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     computed: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas worked out on reading

@@ -567,6 +567,7 @@ _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b([^>]*)>([^<]+)</(?:\w+:)?f>")
 _VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
+_AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
 _COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _MIN_ATTR = re.compile(rb'\bmin="(\d+)"')
 _MAX_ATTR = re.compile(rb'\bmax="(\d+)"')
@@ -678,6 +679,7 @@ def _scan_sheet_xml(data: bytes, grid: Grid, percent: dict[int, str] | None = No
             first, last = int(low.group(1)) - 1, min(int(high.group(1)), 16384) - 1
             if last - first < 1000:  # a hidden range to the sheet's edge hides only empty columns
                 grid.hidden_cols.update(range(first, last + 1))
+    grid.filtered = _AUTO_FILTER.search(data) is not None
     for match in _ROW_RE.finditer(data):
         attrs = match.group(1)
         if _HIDDEN_ATTR.search(attrs):

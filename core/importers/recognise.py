@@ -414,7 +414,7 @@ def _band(grid: Grid, low: int, high: int) -> Grid:
     band.errors = {cell: code for cell, code in grid.errors.items() if inside(cell)}
     band.computed = {cell: f for cell, f in grid.computed.items() if inside(cell)}
     band.pictures = {cell for cell in grid.pictures if inside(cell)}
-    band.hidden, band.hidden_rows = grid.hidden, grid.hidden_rows
+    band.hidden, band.hidden_rows, band.filtered = grid.hidden, grid.hidden_rows, grid.filtered
     band.hidden_cols = {c for c in grid.hidden_cols if low <= c < high}
     band.index_merges()
     return band
@@ -1138,11 +1138,15 @@ def _medium_goals(grid: Grid, r: int, end: int, side: tuple[int, int], form: Raw
     return bool(form.goals)
 
 
+FILTERED_ROW = "筛选中未显示的行（工作表设置了筛选），未导入（可在 Excel/WPS 中取消筛选后再导入；{hint}）"
+
+
 def _hidden(grid: Grid, r: int, options: Options, form: RawForm) -> bool:
     if r in grid.hidden_rows and not options.include_hidden:
-        form.skipped.append(
-            Skip(f"{grid.ref(r, 0).rsplit('!', 1)[0]}!{r + 1}行", f"隐藏行，未导入（{HIDDEN_HINT}）")
-        )
+        why = f"隐藏行，未导入（{HIDDEN_HINT}）"
+        if grid.filtered:
+            why = FILTERED_ROW.format(hint=HIDDEN_HINT)
+        form.skipped.append(Skip(f"{grid.ref(r, 0).rsplit('!', 1)[0]}!{r + 1}行", why))
         return True
     return False
 

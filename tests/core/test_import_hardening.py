@@ -15,6 +15,7 @@ from core.importers.api import build_report
 from core.templates import get_template
 from tests.core.test_import_variants import (
     SEED,
+    SHEET,
     _indicator_table,
     _original,
     _word_form,
@@ -811,3 +812,24 @@ def test_weights_typed_as_shares_of_the_total(seed_xlsx: Path, tmp_path: Path) -
         "指标分值都不大于 1、合计为 0.9（按占总分的比例填写），已按分值导入（0.1 即 10 分），请核对"
     ]
     assert len([f for f in form.review_flags if f.cell_column == "weight"]) == 10
+
+
+def test_rows_a_filter_hides_are_named_as_filtered_out(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A sheet saved with a filter on (自动筛选, one 二级 shown): the rows it hides are left out, as
+    hidden rows are, and the preview says they are the filter's, and how to bring them back."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws.auto_filter.ref = "A12:I24"
+    for row in (15, 16):
+        ws.row_dimensions[row].hidden = True
+    path = tmp_path / "filtered.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert len(form.indicators) == 10
+    assert [(s.cell, s.reason) for s in part.skipped] == [
+        (
+            f"{SHEET}!{row}行",
+            "筛选中未显示的行（工作表设置了筛选），未导入（可在 Excel/WPS 中取消筛选后再导入；"
+            "如需导入，请勾选“包括隐藏内容”（命令行加 --include-hidden））",
+        )
+        for row in (15, 16)
+    ]
