@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from core.model import Report
-from core.schema import HEAD
+from core.schema import HEAD, TABLE_LABELS, Table
 from core.templates import Template, get_template
 from core.version import __version__
 
@@ -144,7 +144,7 @@ def _print_preview(preview: Any) -> None:
             print(f"{where}：{part.recognised_as}，跳过（{part.reason}）")
             continue
         action = {"new": "新建", "fill": "填入", "skip": "跳过"}[part.action]
-        rows = "，".join(f"{k} {v} 行" for k, v in part.rows.items())
+        rows = "，".join(f"{TABLE_LABELS.get(Table(k), k)} {v} 行" for k, v in part.rows.items())
         print(f"{where}：{part.recognised_as} → {action}“{part.form}”（{rows}）")
         for check in part.checks:
             print(f"    请核对：{check}")

@@ -833,3 +833,16 @@ def test_rows_a_filter_hides_are_named_as_filtered_out(seed_xlsx: Path, tmp_path
         )
         for row in (15, 16)
     ]
+
+
+def test_the_command_line_preview_names_the_tables_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import main
+    from tests.core.test_importers import _spreadsheetml
+
+    path = _spreadsheetml(tmp_path / "安徽自评模板.xls")
+    assert main(["import", str(path), "--dry-run", "--year", "2024"]) == 0
+    out = capsys.readouterr().out
+    assert "（资金 1 行，目标 1 行，指标 2 行）" in out
+    assert "funds" not in out and "indicators" not in out
