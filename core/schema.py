@@ -232,21 +232,33 @@ class FundRow:
     initial: str = text(
         "年初预算数",
         Kind.AMOUNT,
-        headers=("年初预算数", "年初预算", "年初数", "预算数"),
+        headers=("年初预算数", "年初预算", "年初数", "预算数", "年初批复数", "年初预算批复数"),
         exact_headers=("年初",),  # under a "预算数" title spanning 年初 | 全年
         cleared_next_year=True,
     )
     annual: str = text(
         "全年预算数",
         Kind.AMOUNT,
-        headers=("全年预算数", "全年预算", "调整后预算", "调整预算数", "年度预算数", "全年数"),
+        headers=("全年预算数", "全年预算", "调整后预算", "调整预算数", "年度预算数", "全年数", "全年批复数"),
         exact_headers=("全年", "调整后", "调整数"),
         cleared_next_year=True,
     )
     executed: str = text(
         "全年执行数",
         Kind.AMOUNT,
-        headers=("全年执行数", "实际支出数", "执行数", "实际执行数", "全年实际支出", "实际支出"),
+        headers=(
+            "全年执行数",
+            "实际支出数",
+            "执行数",
+            "实际执行数",
+            "全年实际支出",
+            "实际支出",
+            "全年实际执行数",
+            "全年支出数",
+            "支出数",
+            "决算数",
+            "全年决算数",
+        ),
         cleared_next_year=True,
     )
     printed_rate: str = text("执行率", Kind.RATE, interchange="rate", editable=False, cleared_next_year=True)
@@ -689,9 +701,9 @@ FUND_VALUES = tuple(c.key for c in declared(FundRow) if c.kind != Kind.KEY)
 # A funds table's printed 分值/执行率/得分 columns are these (the importer reads them by ``headers``).
 COMPUTED: dict[Table, tuple[Column, ...]] = {
     Table.FUNDS: (
-        Column("rate", Kind.RATE, "执行率", "", "", False, headers=("执行率",)),
-        Column("score", Kind.AMOUNT, "得分", "", "", False, headers=("得分",)),
-        Column("weight", Kind.AMOUNT, "分值", "", "", False, headers=("分值",)),
+        Column("rate", Kind.RATE, "执行率", "", "", False, headers=("执行率", "预算执行率", "资金执行率")),
+        Column("score", Kind.AMOUNT, "得分", "", "", False, headers=("得分", "自评得分")),
+        Column("weight", Kind.AMOUNT, "分值", "", "", False, headers=("分值", "权重")),
     ),
 }
 

@@ -842,6 +842,17 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
     if right and read_amount(right[0], "万元")[0] not in (None, ""):
         _inline_funds(grid, hr, end, cols, form, options)
         return
+    # a column the funds header names but no fund column is ("执行进度"): its values are named as left out
+    read_at = {grid.anchor(hr, c) for c in cols.values()}
+    unread_titles = {
+        c: title
+        for row in range(hr, first)
+        for c, title in _anchors(grid, row)
+        if c > value_cols[0]
+        and grid.anchor(hr, c) not in read_at
+        and c not in cols.values()
+        and not fund_column(title)
+    }
     blank_run = 0
     for r in range(first, end):
         if _goal_header(grid, r) or _indicator_header(grid, r) or _fund_header(grid, r):
@@ -891,6 +902,9 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             if note:
                 form.notes.append(f"{ref}：{note}")
             values[key], refs[key] = value, ref
+        for c, title in unread_titles.items():
+            if grid.text(r, c) and grid.anchor(r, c) == (r, c):
+                form.skipped.append(Skip(grid.ref(r, c), f"“{one_line(title)}”列不是资金表的列，未导入"))
         form.funds.append(RawFund(_fund_label(label), values, refs, unread=unread_at))
         if FUND.weight in values and not form.execution_weight:
             form.execution_weight = values[FUND.weight]

@@ -846,3 +846,42 @@ def test_the_command_line_preview_names_the_tables_in_chinese(
     out = capsys.readouterr().out
     assert "（资金 1 行，目标 1 行，指标 2 行）" in out
     assert "funds" not in out and "indicators" not in out
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ("年初预算", "调整后预算数", "决算数", "分值", "预算执行率", "得分"),
+        ("年初批复数", "全年预算数", "全年支出数", "权重", "资金执行率", "自评得分"),
+    ],
+)
+def test_funds_columns_under_other_offices_titles(
+    seed_xlsx: Path, tmp_path: Path, titles: tuple[str, ...]
+) -> None:
+    """The funds table's titles as other offices print them (决算数 for 全年执行数, 年初批复数, 权重 …):
+    every amount read, not the 执行数 or the whole header row silently lost."""
+    wb, ws = one_sheet(seed_xlsx)
+    for column, title in zip("DEFGHI", titles, strict=True):
+        ws[f"{column}5"] = title
+    path = tmp_path / "titles.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert funds_of(form) == funds_of(_original())
+    total = form.fund("total")
+    assert total is not None and (total.printed_rate, total.printed_score, form.execution_weight) == (
+        "100%",
+        "10",
+        "10",
+    )
+    assert not part.skipped
+
+
+def test_a_funds_column_that_is_no_fund_column_is_named(seed_xlsx: Path, tmp_path: Path) -> None:
+    wb, ws = one_sheet(seed_xlsx)
+    ws["H5"] = "执行进度"
+    path = tmp_path / "progress.xlsx"
+    wb.save(path)
+    _preview, part, _form = imported(path)
+    assert [(s.cell, s.reason) for s in part.skipped] == [
+        (f"{SHEET}!H6", "“执行进度”列不是资金表的列，未导入")
+    ]
