@@ -303,16 +303,31 @@ class Indicator:
             "年度绩效指标值",
             "预期值",
             "指标目标值",
+            "全年指标值",
         ),
     )
     actual: str = text(
         "实际完成值",
-        headers=("实际完成值", "实际完成", "全年实际完成值", "完成值", "实际值", "实际完成情况"),
+        headers=(
+            "实际完成值",
+            "实际完成",
+            "全年实际完成值",
+            "完成值",
+            "实际值",
+            "实际完成情况",
+            "全年实际值",
+            "全年完成值",
+        ),
         cleared_next_year=True,
     )
-    weight: str = text("分值", Kind.AMOUNT, headers=("分值", "权重", "指标分值", "标准分值", "指标权重"))
+    weight: str = text(
+        "分值", Kind.AMOUNT, headers=("分值", "权重", "指标分值", "标准分值", "指标权重", "满分", "满分值")
+    )
     score: str = text(
-        "得分", Kind.AMOUNT, headers=("得分", "自评得分", "指标得分", "实际得分"), cleared_next_year=True
+        "得分",
+        Kind.AMOUNT,
+        headers=("得分", "自评得分", "指标得分", "实际得分", "自评分"),
+        cleared_next_year=True,
     )
     deviation_note: str = text(
         "偏差原因",

@@ -885,3 +885,14 @@ def test_a_funds_column_that_is_no_fund_column_is_named(seed_xlsx: Path, tmp_pat
     assert [(s.cell, s.reason) for s in part.skipped] == [
         (f"{SHEET}!H6", "“执行进度”列不是资金表的列，未导入")
     ]
+
+
+def test_indicator_columns_under_other_offices_titles(seed_xlsx: Path, tmp_path: Path) -> None:
+    """全年指标值 | 全年实际值 | 满分 | 自评分: read as 年度指标值 | 实际完成值 | 分值 | 得分, not left out."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["E12"], ws["F12"], ws["G12"], ws["H12"] = "全年指标值", "全年实际值", "满分", "自评分"
+    path = tmp_path / "titles.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert indicators_of(form) == indicators_of(_original())
+    assert not part.skipped
