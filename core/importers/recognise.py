@@ -1676,6 +1676,8 @@ def _score_rows(grid: Grid, start: int, form: RawForm, options: Options) -> None
             name, _ = split_level1(grid.text(r, c))
             if name:
                 positions[i] = name
+        if form.score_positions:  # level cells left blank under the one above (not merged): the same
+            _fill_levels(positions, form.score_positions[-1])
         form.score_positions.append(positions)
         item = ScoreItem(path=[positions[i] for i in sorted(positions)])
         for key, c in cols.items():
@@ -1688,6 +1690,16 @@ def _score_rows(grid: Grid, start: int, form: RawForm, options: Options) -> None
                 text = value
             setattr(item, key, text)
         form.score_sheet.append(item)
+
+
+def _fill_levels(positions: dict[int, str], above: dict[int, str]) -> bool:
+    """Give an item whose first level cells are blank (or all of them) the names ``above`` has
+    there; False when it has its 一级 of its own."""
+    if 0 in positions:
+        return False
+    first = min(positions, default=max(above, default=-1) + 1)
+    positions.update({i: name for i, name in above.items() if i < first})
+    return True
 
 
 def score_continuation(grid: Grid, previous: RawForm, options: Options) -> RawForm | None:
@@ -1707,12 +1719,9 @@ def join_score_sheet(above: RawForm, more: RawForm) -> None:
     break from the 一级 (and 二级) cells merged over them, go on under the last ones above."""
     last = above.score_positions[-1] if above.score_positions else {}
     for item, positions in zip(more.score_sheet, more.score_positions, strict=True):
-        if not last or not positions or 0 in positions:
+        if not last or 0 in positions or not _fill_levels(positions, last):
             break
-        first = min(positions)
-        filled = {i: name for i, name in last.items() if i < first} | positions
-        item.path = [filled[i] for i in sorted(filled)]
-        positions.update(filled)
+        item.path = [positions[i] for i in sorted(positions)]
         last = positions
     above.score_sheet.extend(more.score_sheet)
     above.score_positions.extend(more.score_positions)

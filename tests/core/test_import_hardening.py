@@ -888,7 +888,7 @@ def test_a_funds_column_that_is_no_fund_column_is_named(seed_xlsx: Path, tmp_pat
 
 
 def test_indicator_columns_under_other_offices_titles(seed_xlsx: Path, tmp_path: Path) -> None:
-    """全年指标值 | 全年实际值 | 满分 | 自评分: read as 年度指标值 | 实际完成值 | 分值 | 得分, not left out."""
+    """全年指标值 | 全年实际值 | 满分 | 自评分: read as 年度指标值 | 实际完成值 | 分值 | 得分."""
     wb, ws = one_sheet(seed_xlsx)
     ws["E12"], ws["F12"], ws["G12"], ws["H12"] = "全年指标值", "全年实际值", "满分", "自评分"
     path = tmp_path / "titles.xlsx"
@@ -896,3 +896,30 @@ def test_indicator_columns_under_other_offices_titles(seed_xlsx: Path, tmp_path:
     _preview, part, form = imported(path)
     assert indicators_of(form) == indicators_of(_original())
     assert not part.skipped
+
+
+def test_a_score_sheet_whose_level_cells_are_not_merged_but_left_blank(tmp_path: Path) -> None:
+    """广元's 评分表 with its 一级/二级 cells unmerged (the name on the first row, the rows below
+    blank, as after 取消合并): each item keeps its whole path, as the merged sheet gives it."""
+    import openpyxl
+
+    from core.export.xlsx import write_xlsx
+    from core.importers.api import preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    seed = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "guangyuan.xlsx"
+    write_xlsx(seed, path, template=get_template(seed.template))
+    wb = openpyxl.load_workbook(path)
+    for name in wb.sheetnames[2:]:
+        del wb[name]
+    for ws in wb.worksheets:
+        for merged in list(ws.merged_cells.ranges):
+            if merged.max_row > merged.min_row:
+                ws.unmerge_cells(merged.coord)
+    wb.save(path)
+    report = build_report(preview_files([path]), template=seed.template, year=2023)
+    assert report.overall is not None and seed.overall is not None
+    got = [(tuple(s.path), s.weight, s.self_score) for s in report.overall.score_sheet]
+    assert got == [(tuple(s.path), s.weight, s.self_score) for s in seed.overall.score_sheet]
