@@ -520,14 +520,20 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
                 break
         if _score_sheet_header(grid, r):
             score_rows.append(r)
-    if score_rows and (not header_rows or header_rows[0][0] <= score_rows[0] + 1):
+    if score_rows and (not header_rows or score_rows[0] <= header_rows[0][0] <= score_rows[0] + 1):
         return [_score_sheet(grid, score_rows[0], options)], ""
+    # a 评分表 printed below the form on the same sheet: the form above it, then the 评分表
+    limit = score_rows[0] if score_rows and header_rows and header_rows[0][0] < score_rows[0] else grid.height
+    tail = [_score_sheet(grid, limit, options)] if limit < grid.height else []
+    while tail and limit - 1 > header_rows[0][0] and len({t for _, t in _anchors(grid, limit - 1)}) <= 1:
+        limit -= 1  # (its title rows: 某项目自评评分表, 预算单位：…)
+    name_rows = [found for found in name_rows if found[0] < limit]
     other_blocks = any(_fund_header(grid, r) or _goal_header(grid, r) for r in range(min(grid.height, 60)))
     if not header_rows and not name_rows and not other_blocks:
         return [], "不是自评表、申报表或一体化指标模板（未找到“一级指标/二级指标/三级指标”表头或项目名称）"
     if not name_rows:
         # one form from the top (the 一体化 template, 广元's 部门整体 without a name row)
-        return _by_project(_form(grid, 0, grid.height, options), grid), ""
+        return _by_project(_form(grid, 0, limit, options), grid) + tail, ""
     forms: list[RawForm] = []
     starts_at = [r for r, _, _ in name_rows]
     # several forms on one sheet: each starts at its title above the name row
@@ -540,7 +546,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         bounds.append(top)
         previous_end = r + 1
     for i, top in enumerate(bounds):
-        end = bounds[i + 1] if i + 1 < len(bounds) else grid.height
+        end = bounds[i + 1] if i + 1 < len(bounds) else limit
         form = _form(grid, top if i else 0, end, options)
         if forms and page_repeat(forms[-1], form):  # the header printed again on the next page
             if not form.indicators and forms[-1].indicator_cols:
@@ -549,7 +555,7 @@ def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             _join_page(forms[-1], form, grid, starts_at[i])
             continue
         forms.append(form)
-    return forms, ""
+    return forms + tail, ""
 
 
 PROJECT_COLUMN, PROJECT_CODE = "project_name", "project_code"  # (words.INDICATOR_EXTRA)

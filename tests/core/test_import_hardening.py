@@ -923,3 +923,44 @@ def test_a_score_sheet_whose_level_cells_are_not_merged_but_left_blank(tmp_path:
     assert report.overall is not None and seed.overall is not None
     got = [(tuple(s.path), s.weight, s.self_score) for s in report.overall.score_sheet]
     assert got == [(tuple(s.path), s.weight, s.self_score) for s in seed.overall.score_sheet]
+
+
+def test_a_score_sheet_printed_below_its_form_on_the_same_sheet(tmp_path: Path) -> None:
+    """广元's 项目 form with its 评分表 pasted below it on one sheet: the form (funds, goals,
+    indicators) and its 评分表, not the 评分表 alone attached to a project named by its title."""
+    import openpyxl
+
+    from core.export.xlsx import write_xlsx
+    from core.importers.api import preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    seed = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "guangyuan.xlsx"
+    write_xlsx(seed, path, template=get_template(seed.template))
+    wb = openpyxl.load_workbook(path)
+    form_sheet, score_sheet = wb.worksheets[2], wb.worksheets[3]
+    below = form_sheet.max_row + 2
+    for row in score_sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                form_sheet.cell(cell.row + below, cell.column, cell.value)
+    for merged in score_sheet.merged_cells.ranges:
+        form_sheet.merge_cells(
+            start_row=merged.min_row + below,
+            start_column=merged.min_col,
+            end_row=merged.max_row + below,
+            end_column=merged.max_col,
+        )
+    for name in wb.sheetnames:
+        if name != form_sheet.title:
+            del wb[name]
+    wb.save(path)
+    report = build_report(preview_files([path]), template=seed.template, year=2023)
+    form, expected = report.form_by_name(form_sheet.title), seed.form_by_name(form_sheet.title)
+    assert form is not None and expected is not None
+    assert [f.name for f in report.projects] == [expected.name]
+    assert indicators_of(form) == indicators_of(expected)
+    assert [(r.key, r.initial, r.annual, r.executed) for r in form.funds] == funds_of(expected)
+    scored = [(tuple(s.path), s.weight, s.self_score) for s in form.score_sheet]
+    assert scored == [(tuple(s.path), s.weight, s.self_score) for s in expected.score_sheet]
