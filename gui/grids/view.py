@@ -6,7 +6,9 @@ every change goes through an undo command on ``ctx.undo_stack``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -60,17 +62,26 @@ if TYPE_CHECKING:
     from gui.grids.header import Sections
 
 
-def paint_cells(view: GridTable, event: QPaintEvent, delegate: GridDelegate) -> bool:
-    """``gui.grids.paint.paint_cells``, imported when first used (below)."""
-    from gui.grids.paint import paint_cells as paint
-
-    return paint(view, event, delegate)
-
-
 # Imported where first used (issue 15: first paint): gui/grids/paint.py and header.py paint a grid's
 # cells and titles from Python once the cell images are on (``CellImages.start`` imports them then,
 # after the first paint, which Qt paints); clipboard.py and rows.py serve a copy, a paste, the row
-# commands and the context menu.
+# commands and the context menu. The two painters are kept here once imported: an import statement
+# in a paintEvent cost some 5,000 instructions a paint (an edit repaints the row header).
+_painters: dict[str, ModuleType] = {}
+
+
+def _painter(name: str) -> ModuleType:
+    """gui.grids.header or gui.grids.paint (``name``), imported the first time."""
+    module = _painters.get(name)
+    if module is None:
+        module = _painters[name] = importlib.import_module(f"gui.grids.{name}")
+    return module
+
+
+def paint_cells(view: GridTable, event: QPaintEvent, delegate: GridDelegate) -> bool:
+    """``gui.grids.paint.paint_cells`` (the grids paint through this name: the tests replace it)."""
+    return bool(_painter("paint").paint_cells(view, event, delegate))
+
 
 # A repaint of less than 1/FEW_CELLS_AREA of a grid's viewport is QTableView's (``GridTable.paintEvent``).
 FEW_CELLS_AREA = 8
@@ -187,10 +198,9 @@ class GridHeader(QHeaderView):
         (gui/grids/header.py) when it can be: some ten Python round trips a section fewer."""
         model = self.model()
         if CELL_IMAGES.on and isinstance(model, GridModel):
-            from gui.grids.header import Sections, qt_fills
-
-            if not qt_fills(self, model):
-                self._paint = Sections(self, model, self._titles(model), self._rows)
+            header = _painter("header")
+            if not header.qt_fills(self, model):
+                self._paint = header.Sections(self, model, self._titles(model), self._rows)
         try:
             super().paintEvent(event)
         finally:
