@@ -487,13 +487,7 @@ class GridView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
-        self.cell_message = QLabel(self._view.viewport())
-        self.cell_message.setObjectName("cellMessage")
-        self.cell_message.setWordWrap(True)
-        self.cell_message.setStyleSheet(
-            "background: #fff2f2; color: #9c0006; border: 1px solid #c00000; padding: 2px 4px;"
-        )
-        self.cell_message.hide()
+        self._cell_message: QLabel | None = None  # made when a cell's input is first refused
         self._resize_timer = QTimer(self, singleShot=True, interval=0)
         self._resize_timer.timeout.connect(self._resize_all)  # rows came or went: size them all
         self._unfitted_rows: set[int] = set()
@@ -855,8 +849,24 @@ class GridView(QWidget):
         label.raise_()
         QToolTip.showText(self._view.viewport().mapToGlobal(rect.bottomLeft()), text, self._view)
 
+    @property
+    def cell_message(self) -> QLabel:
+        """The red box under a cell whose input was refused, made the first time one shows: a
+        label with its own style sheet, two of them on the way to the first paint for nothing."""
+        label = self._cell_message
+        if label is None:
+            label = self._cell_message = QLabel(self._view.viewport())
+            label.setObjectName("cellMessage")
+            label.setWordWrap(True)
+            label.setStyleSheet(
+                "background: #fff2f2; color: #9c0006; border: 1px solid #c00000; padding: 2px 4px;"
+            )
+            label.hide()
+        return label
+
     def hide_cell_message(self) -> None:
-        self.cell_message.hide()
+        if self._cell_message is not None:
+            self._cell_message.hide()
 
     def keep_editor(self, editor: QWidget, text: str) -> None:
         """Leave a refused editor open over its cell, with its text and the reason under it."""

@@ -173,3 +173,19 @@ def test_the_grids_paint_from_python_and_copy_paste_modules_come_after_the_first
     for later in ("gui.grids.paint", "gui.grids.header", "gui.grids.clipboard", "gui.grids.rows"):
         assert later not in first, later
     assert {"gui.grids.paint", "gui.grids.header"} <= set(with_images.split("|"))
+
+
+def test_the_red_box_of_a_refused_cell_is_made_when_first_needed(qtbot: Any, seed_zpdb: Any) -> None:
+    """No grid of the first screen makes its refused-input box (a label with its own style sheet)
+    before the paint; a refused cell shows it as before."""
+    from PySide6.QtWidgets import QLabel
+
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    grids = window.form_editor.grids
+    assert not window.findChildren(QLabel, "cellMessage")
+    grid = grids["funds"]
+    grid.model.edit_refused.emit("“abc”不是数字", 0, 1)
+    message = window.findChild(QLabel, "cellMessage")
+    assert message is not None and message.isVisible() and message.text() == "“abc”不是数字"
+    grid.hide_cell_message()
+    assert not message.isVisible()
