@@ -229,8 +229,14 @@ class MainWindow(QMainWindow):
             self._form_editor = FormEditor(self.ctx, tables, parent=self, made_later=below)
             self._form_editor.message.connect(self._show_message)
             self.editors.addWidget(self._form_editor)
-            tab_after(self.tree, self._form_editor.focus_chain())  # Tab: the tree, the form, the problems
+            self.tab_after_tree(self._form_editor.focus_chain())
         return self._form_editor
+
+    def tab_after_tree(self, widgets: list[QWidget]) -> None:
+        """Give a page made on first use its place in the order Tab goes: right after the tree (then
+        the problem list), as a page made with the window has; made later, it came last, after the
+        problem list, whose table keeps Tab."""
+        tab_after(self.tree, widgets)
 
     @property
     def report_editor(self) -> ReportInfoEditor:
@@ -239,6 +245,7 @@ class MainWindow(QMainWindow):
 
             self._report_editor = ReportInfoEditor(self.ctx, self)
             self.editors.addWidget(self._report_editor)
+            self.tab_after_tree(self._report_editor.focus_chain())
         return self._report_editor
 
     @property
@@ -249,6 +256,7 @@ class MainWindow(QMainWindow):
             self._score_editor = FormEditor(self.ctx, (SCORE_SHEET,), header=False, parent=self)
             self._score_editor.message.connect(self._show_message)
             self.editors.addWidget(self._score_editor)
+            self.tab_after_tree(self._score_editor.focus_chain())
         return self._score_editor
 
     @property
@@ -259,6 +267,7 @@ class MainWindow(QMainWindow):
             self._basic_editor = BasicDataEditor(self.ctx, self)
             self._basic_editor.message.connect(self._show_message)
             self.editors.addWidget(self._basic_editor)
+            self.tab_after_tree(self._basic_editor.focus_chain())
         return self._basic_editor
 
     @property
@@ -268,6 +277,7 @@ class MainWindow(QMainWindow):
 
             self._narrative_editor = NarrativeEditor(self.ctx, self)
             self.editors.addWidget(self._narrative_editor)
+            self.tab_after_tree(self._narrative_editor.focus_chain())
         return self._narrative_editor
 
     def commit_narrative(self) -> None:

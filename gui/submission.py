@@ -99,6 +99,10 @@ class SummaryView(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.footer)
 
+    def focus_chain(self) -> list[QWidget]:
+        """The view's widget that takes the focus (its table)."""
+        return [self.table]
+
     def refresh(self) -> None:
         """Fill the table from the open report."""
         from core.export.summary import average_line, build_summary, grade_line, labels
@@ -181,6 +185,7 @@ class SubmissionExports:
         if self._view is None:
             self._view = SummaryView(self.ctx, self.window)
             self.window.editors.addWidget(self._view)
+            self.window.tab_after_tree(self._view.focus_chain())
             self._view.form_activated.connect(self._open_form)
         return self._view
 
@@ -202,6 +207,7 @@ class SubmissionExports:
         """Show the 汇总表 view ("summary") or the 汇总分析报告 editor ("analysis")."""
         if kind == "analysis":
             self.analysis.refresh()
+            self.window.tab_after_tree(self.analysis.focus_chain())  # (its sections' texts made anew)
             self.window.editors.setCurrentWidget(self.analysis)
         else:
             self.commit_analysis()

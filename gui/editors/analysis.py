@@ -68,6 +68,11 @@ class AnalysisEditor(QScrollArea):
         self.timer.timeout.connect(self.commit)
         ctx.listen(self, self._on_change)
 
+    def focus_chain(self) -> list[QWidget]:
+        """The page and its sections' texts, in the order Tab goes through them (made anew by each
+        ``refresh``)."""
+        return [self, *self.edits.values()]
+
     def refresh(self) -> None:
         """Build the sections of the open report's template and fill them."""
         from core.export.analysis import analysis_labels

@@ -71,6 +71,10 @@ class BasicDataEditor(QScrollArea):
         ctx.listen(self, self._on_change)
 
     # ---- the interface the window uses ----------------------------------------------
+    def focus_chain(self) -> list[QWidget]:
+        """The page and its grids, in the order Tab goes through them."""
+        return [self, *(grid.view for grid in self.grids.values())]
+
     def refresh(self) -> None:
         """Show the open report's 基础数据表 with its template's titles."""
         doc = self.ctx.doc

@@ -73,6 +73,10 @@ class NarrativeEditor(QWidget):
         self.text.textChanged.connect(self._on_typed)
         ctx.listen(self, self._on_change)
 
+    def focus_chain(self) -> list[QWidget]:
+        """The page's widgets that take the focus, in the order Tab goes through them."""
+        return [self.text, self.insert]
+
     def set_section(self, index: int | None) -> None:
         """Show section ``index`` (writing any pending typing of the previous one first)."""
         self.commit()

@@ -38,7 +38,7 @@ class ReportInfoEditor(QWidget):
         self.ctx = ctx
         # The page scrolls when the window is low (150 % scaling) instead of squeezing its rows: the
         # template's two-line description was cut at top and bottom.
-        scroll = QScrollArea(self)
+        scroll = self.scroll_area = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget(scroll)
@@ -74,11 +74,20 @@ class ReportInfoEditor(QWidget):
         self.template_label = QLabel(row)
         self.template_label.setObjectName("report_template")
         self.template_label.setWordWrap(True)
-        change = QPushButton("更换…", row)
+        change = self.change_button = QPushButton("更换…", row)
         change.clicked.connect(self.change_template)
         box.addWidget(self.template_label, 1)
         box.addWidget(change)
         return row
+
+    def focus_chain(self) -> list[QWidget]:
+        """The page's widgets that take the focus, in the order Tab goes through them."""
+        chain: list[QWidget] = [self.scroll_area]
+        for name, edit in self.fields.items():
+            chain.append(edit)
+            if name == REP.department:
+                chain.append(self.change_button)  # 模板（地区） 更换…, the row after it
+        return chain
 
     def _value(self, name: str) -> str:
         report = self.ctx.open_doc.report

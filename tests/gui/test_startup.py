@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from PySide6.QtWidgets import QApplication, QStyle, QToolBar
 
 import main
@@ -281,6 +283,30 @@ def test_tab_goes_from_the_tree_into_the_form_then_to_the_problem_list(qtbot: An
     for _ in range(2):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is window.form_editor.fields["name"]
+
+
+@pytest.mark.parametrize("kind", ["report", "score", "basic", "narrative", "summary", "analysis"])
+def test_tab_goes_from_the_tree_into_a_page_made_on_first_use(qtbot: Any, seed_zpdb: Any, kind: str) -> None:
+    """The other pages are made the first time their node is shown, after the problem list too: Tab
+    from the tree goes into the page shown (its fields, texts, grids) before the problem list, whose
+    table keeps Tab (the page was out of the keyboard's reach)."""
+    from PySide6.QtCore import Qt
+
+    window = _start(qtbot, seed_zpdb("seed001_guangyuan" if kind == "score" else "seed004_yiyang"))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    scored = [f.uid for f in window.ctx.open_doc.report.forms if f.score_sheet]  # (guangyuan's have)
+    assert window.tree.select_node(kind, scored[0] if kind == "score" else None)
+    page = window.editors.currentWidget()
+    assert page is not window.form_editor and page is not window.blank
+    tab_keys = (Qt.FocusPolicy.TabFocus, Qt.FocusPolicy.StrongFocus, Qt.FocusPolicy.WheelFocus)
+    order = []
+    widget = window.tree.nextInFocusChain()
+    while widget is not window.tree:
+        if widget.isVisible() and widget.focusPolicy() in tab_keys:
+            order.append(widget is page or page.isAncestorOf(widget))
+        widget = widget.nextInFocusChain()
+    assert order[0] and True in order
+    assert order == sorted(order, reverse=True), order  # the page's widgets first, none after the others
 
 
 def _sizes(window: MainWindow) -> dict[str, tuple[list[int], list[int], int]]:
