@@ -148,6 +148,11 @@ class FormEditor(QScrollArea):
             for table in self._tables[len(self._made) :]:
                 self._add_grid(table, body, at=self.layout_.count() - 1)  # before the stretch
                 self._show_grid(table)
+            # Tab's order (Ctrl+Tab out of a grid): each grid after the one above it, not last in the
+            # window, after the problem list, where a widget made after the others comes
+            views = [grid.view for grid in self._made.values()]
+            for above, below in zip(views, views[1:]):
+                QWidget.setTabOrder(above, below)
 
     def _add_grid(self, table: Table, body: QWidget, at: int | None = None) -> None:
         title = QLabel(GRID_TITLES[table], body)

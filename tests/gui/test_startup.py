@@ -277,6 +277,14 @@ def test_tab_goes_from_the_tree_into_the_form_then_to_the_problem_list(qtbot: An
     fields = ["field_name", "field_supervisor", "field_implementer", "field_execution_weight"]
     assert order[:7] == ["FormEditor", *fields, "fundGrid", "goalGrid"], order
     assert order.index("severityFilter") > order.index("goalGrid")
+    grids = list(window.form_editor.grids)  # the grids below the screen made too, after the others
+    views = ["fundGrid", "goalGrid", "indicatorGrid", "scoreGrid"][: len(grids)]
+    chain, widget = [], window.tree.nextInFocusChain()
+    while widget is not window.tree:
+        if widget.objectName() in (*views, "severityFilter"):
+            chain.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+    assert chain == [*views, "severityFilter"]  # Ctrl+Tab from a grid: the next grid, then the problems
     window.activateWindow()  # keys reach only the active window
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.tree.setFocus()
