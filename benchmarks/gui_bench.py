@@ -675,6 +675,10 @@ def main() -> None:
             f"  at the sample painted, {name:6} (medians): user {user * 1000:.1f} ms, "
             f"system {system * 1000:.1f} ms, minor page faults {faults:.0f}"
         )
+    print(
+        "  (Linux splits user/system by timer ticks — 4 ms each at HZ=250, a whole tick to one side — so a "
+        "start's split\n   is ±10–15 ms; the faults are exact: each one a few µs of system time)"
+    )
     for name, times in (("shell", app_t), ("with the sample", sample_t)):
         for what, i in (("wall", 0), ("CPU", 1)):
             mine, base = [t[i] for t in times], [t[i] for t in bare_t]
