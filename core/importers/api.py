@@ -528,7 +528,7 @@ def plan_targets(preview: Preview, report: Report | None) -> None:
         if part.raw.recognised_as == SCORE_SHEET and part.kind == OVERALL and report is not None:
             existing = report.overall
         if existing is None and report is not None and part.raw.recognised_as == YTH:
-            existing = _by_level3(report, part)
+            existing = _by_level3(report, part) if _named_by_system(part) else None
         if existing is not None:
             part.action = FILL
             part.form = existing.name
@@ -536,6 +536,14 @@ def plan_targets(preview: Preview, report: Report | None) -> None:
             part.action = NEW
         if part.raw.recognised_as == SCORE_SHEET and not part.form and part.kind != OVERALL:
             part.action, part.reason = SKIP, "评分表找不到所属的项目"
+
+
+def _named_by_system(part: Part) -> bool:
+    """True when an 一体化 file's name holds no project: the system's own 项目支出绩效自评指标完成情况
+    导入模板<date>.xls (its form is then named after the template). A file named after a project
+    (…导入模板_<项目>.xlsx, as ZiPing exports it) is that project, even when another project of the
+    report has the same 三级指标 (广元's 科技拔尖人才岗位激励资金2022 and 2023)."""
+    return not part.form or "模板" in part.form
 
 
 def _by_level3(report: Report, part: Part) -> Form | None:

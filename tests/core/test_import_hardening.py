@@ -476,6 +476,24 @@ def test_a_yth_file_named_only_by_the_system_fills_the_project_its_indicators_na
     assert form is not None and form.indicators[0].deduction == "1"
 
 
+def test_a_yth_file_named_after_a_project_not_in_the_report_is_a_new_project(tmp_path: Path) -> None:
+    """A file whose name says its project (our export's …导入模板_<项目>.xlsx) is that project, even
+    when another project has the same 三级指标 (广元's 科技拔尖人才岗位激励资金2022 and 2023): a new
+    project, as before, not the other one filled with its figures."""
+    from core.export.yth import export_yth
+    from core.importers.api import NEW, preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    files, _ = export_yth(report, tmp_path / "一体化", template=get_template(report.template))
+    path = next(f.path for f in files if f.name == "科技拔尖人才岗位激励资金2023")
+    report.forms = [f for f in report.forms if f.name != "科技拔尖人才岗位激励资金2023"]
+    preview = preview_files([path], report=report)
+    (part,) = preview.recognised
+    assert (part.action, part.form, part.checks) == (NEW, "科技拔尖人才岗位激励资金2023", [])
+
+
 # ---- the 自评报告's sections ------------------------------------------------------------------
 def _sections_restyled(seed_docx: Path, tmp_path: Path, custom: bool) -> list[tuple[str, int]]:
     """The seed's report with its 一、二、… headings in a unit's own style whose 大纲级别 is 1级
