@@ -143,9 +143,10 @@ def test_cells_painted_from_python_look_exactly_as_qtableview_paints_them(
     view.setFocus()
     header = view.horizontalHeader()
     header.resizeSection(4, header.sectionSize(4) + 700)  # wider than the grid: scrolled sideways
-    for _ in range(5):
-        QApplication.processEvents()
-    assert view.hasFocus() and view.horizontalScrollBar().maximum() > 60
+    # (the view lays out on its own zero timer: waited for, not a fixed number of event-loop turns,
+    # which a loaded machine once left short)
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 60, timeout=5000)
+    assert view.hasFocus()
     view.horizontalScrollBar().setValue(57)
     port = view.viewport()
     width, height = port.width(), port.height()
