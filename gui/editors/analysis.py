@@ -99,6 +99,7 @@ class AnalysisEditor(QScrollArea):
             title.setStyleSheet("font-weight: bold;")
             edit = QPlainTextEdit(self.inner)
             edit.setObjectName(f"analysis_{key}")
+            edit.setTabChangesFocus(True)  # Tab goes on to the next section, types no "\t"
             edit.setMinimumHeight(70)
             edit.textChanged.connect(lambda k=key: self._typed(k))
             preview = QLabel(self.inner)

@@ -39,6 +39,7 @@ class NarrativeEditor(QWidget):
         self.prompt.setStyleSheet("color: #666;")
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("narrativeText")
+        self.text.setTabChangesFocus(True)  # Tab goes on (as the app's other text boxes), types no "\t"
         self.count = QLabel(self)
         self.count.setObjectName("wordCount")
         self.insert = QToolButton(self)

@@ -317,6 +317,31 @@ def test_tab_goes_from_the_tree_into_a_page_made_on_first_use(qtbot: Any, seed_z
     assert order == sorted(order, reverse=True), order  # the page's widgets first, none after the others
 
 
+@pytest.mark.parametrize("kind", ["narrative", "analysis"])
+def test_tab_in_a_report_text_goes_on_and_types_nothing(qtbot: Any, seed_zpdb: Any, kind: str) -> None:
+    """Tab from the tree into 自评报告's text (or 汇总分析's first section), then Tab again: the focus
+    goes on to the next widget, as in the app's other text boxes; no "\\t" is typed into the report."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    qtbot.waitUntil(lambda: window.ctx.doc is not None, timeout=10000)
+    assert window.tree.select_node(kind, None)
+    page = window.editors.currentWidget()
+    window.activateWindow()  # keys reach only the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_Tab)
+    if not isinstance(QApplication.focusWidget(), QPlainTextEdit):  # 汇总分析: its page first
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    text = QApplication.focusWidget()
+    assert isinstance(text, QPlainTextEdit) and page.isAncestorOf(text)
+    before = text.toPlainText()
+    qtbot.keyClick(text, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not text
+    assert text.toPlainText() == before and "\t" not in before
+
+
 def _sizes(window: MainWindow) -> dict[str, tuple[list[int], list[int], int]]:
     out = {}
     for table, grid in window.form_editor.grids.items():
