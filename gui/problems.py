@@ -269,6 +269,7 @@ class ProblemDock(QDockWidget):
         self.view.setObjectName("problemView")
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setTabKeyNavigation(False)  # a list of rows: Tab goes on (Qt's went round its cells)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)

@@ -90,6 +90,7 @@ class SummaryView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # a list of rows: Tab goes on (Qt's went round its cells)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._activated)  # a double click, or Enter from the keyboard
         self.footer = QLabel(self)

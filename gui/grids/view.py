@@ -88,6 +88,7 @@ FEW_CELLS_AREA = 8
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
+TAB_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 MAX_ROW_LINES = 12
 ONE_LINE_SLACK = 14  # pixels a cell's text margins and focus frame take from its column's width
 HEIGHTS_KEPT = 4096  # wrapped cells' heights remembered (by text and width) before starting afresh
@@ -334,9 +335,15 @@ class GridTable(QTableView):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self.is_editing() and self.grid.key_pressed(event):
-            event.accept()
-            return
+        if not self.is_editing():
+            if event.key() in TAB_KEYS and not _mods(event) & (CTRL | ALT):
+                forward = event.key() == Qt.Key.Key_Tab and not _mods(event) & SHIFT
+                if self.grid.tab_leaves(forward):
+                    event.ignore()  # (QAbstractItemView.focusNextPrevChild: the focus goes on, out)
+                    return
+            if self.grid.key_pressed(event):
+                event.accept()
+                return
         super().keyPressEvent(event)
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
@@ -505,7 +512,7 @@ class GridView(QWidget):
         ctx.document_replaced.connect(self._heights.clear)
         self._refit_timer = QTimer(self, singleShot=True, interval=50)
         self._refit_timer.timeout.connect(self._refit)
-        self._delegate.navigated.connect(self.move_by)
+        self._delegate.navigated.connect(self._navigated)
         self._model.edit_refused.connect(self._on_refused)
         self._place: tuple[int, int, int, int] | None = None
         self._model.modelAboutToBeReset.connect(self._remember_place)
@@ -914,6 +921,27 @@ class GridView(QWidget):
         row = max(0, min(row, self._model.rowCount() - 1))
         col = max(0, min(col, last_col))
         self._set_current(row, col)
+
+    def tab_leaves(self, forward: bool) -> bool:
+        """True when Tab (``forward``; else Shift+Tab) leaves the grid for the next (previous) widget
+        in Tab's order rather than moving the current cell: from the grid's last cell (first cell), or
+        with no cell. Tab goes along the rows as in Excel (move_by); at the grid's ends it used to stay
+        put, so Tab into a grid kept the keyboard there until F6."""
+        current = self._view.currentIndex()
+        if not current.isValid():
+            return True
+        if forward:
+            last = (self._model.rowCount() - 1, self._model.columnCount() - 1)
+            return (current.row(), current.column()) >= last
+        return (current.row(), current.column()) <= (0, 0)
+
+    def _navigated(self, rows: int, columns: int) -> None:
+        """An open cell editor committed by Enter or Tab: move the current cell; Tab from the grid's
+        last (Shift+Tab from its first) cell goes on to the next (previous) widget, as without an editor."""
+        if rows == 0 and columns and self.tab_leaves(columns > 0):
+            self._view.focusNextPrevChild(columns > 0)
+            return
+        self.move_by(rows, columns)
 
     def _set_current(self, row: int, col: int) -> None:
         """Make one cell current and the only one selected."""
