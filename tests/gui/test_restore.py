@@ -189,3 +189,29 @@ def test_a_report_whose_first_forms_do_not_read_is_refused_at_open_with_its_back
     assert offered and "已损坏" in offered[0] and "从备份恢复" in messages.texts()
     assert window.ctx.doc is None
     assert storage.backups_of(path)  # the good backup, not pushed out by a copy of the damaged file
+
+
+def test_tab_goes_round_the_restore_dialog(qtbot, seed_zpdb: SeedFile) -> None:
+    """#15 every action by keyboard: the list of backups is one stop for Tab (arrows move in it),
+    so Tab reaches the preview and the buttons and comes back (Qt's table went round its cells)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    path = seed_zpdb("seed004_yiyang")
+    for _ in range(3):
+        Document.open(path).close()
+    dialog = RestoreDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.table.setFocus()
+    for mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+        seen = []
+        for _ in range(20):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, mods)
+            seen.append(QApplication.focusWidget())
+            if seen[-1] is dialog.table:
+                break
+        assert seen[-1] is dialog.table and len(seen) > 1, [w.objectName() for w in seen]
+        assert dialog.restore_button in seen

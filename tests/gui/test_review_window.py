@@ -256,3 +256,23 @@ def test_sorting_and_filtering_by_counts_follow_them_as_they_arrive(
     assert [int(e) for e in errors[:counted]] == sorted((int(e) for e in errors[:counted]), reverse=True)
     selected = window.view.selectionModel().selectedRows()
     assert selected and window.model.rows[selected[0].row()] is picked
+
+
+def test_tab_goes_round_the_review_window(qtbot: Any, folder: Path) -> None:
+    """#15 every action by keyboard: the list of reports is one stop for Tab (arrows move in it), so
+    Tab goes on to the filters and comes back, both ways (Qt's table went round its cells for ever)."""
+    from PySide6.QtCore import Qt
+
+    window = make_review_window(qtbot, folder)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    for mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+        seen = []
+        for _ in range(60):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, mods)
+            seen.append(QApplication.focusWidget())
+            if seen[-1] is window.view:
+                break
+        assert seen[-1] is window.view and len(seen) > 1, [type(w).__name__ for w in seen[-3:]]
+        assert window.refused_view not in seen or seen.count(window.refused_view) == 1
