@@ -51,6 +51,19 @@ def open_review(source: Path) -> ReviewFile:
     return ReviewFile.create(source, target)
 
 
+class ReviewTable(QTableWidget):
+    """The 复核 table: Tab goes along the rows, cell by cell, as Qt's; from the last cell (Shift+Tab:
+    the first) on to the next (previous) widget — Qt's went round its cells for ever, and the
+    buttons below were out of Tab's reach (#15: every action by keyboard)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        current = self.currentIndex()
+        at, last = (current.row(), current.column()), (self.rowCount() - 1, self.columnCount() - 1)
+        if not current.isValid() or (at >= last if next else at <= (0, 0)):
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
+
 class ReviewDialog(QDialog):
     def __init__(self, source: Path, form_index: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +80,7 @@ class ReviewDialog(QDialog):
         top.addWidget(QLabel("表：", self))
         top.addWidget(self.forms, 1)
         layout.addLayout(top)
-        self.table = QTableWidget(0, len(HEADERS), self)
+        self.table = ReviewTable(0, len(HEADERS), self)
         self.table.setObjectName("reviewTable")
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)

@@ -276,3 +276,35 @@ def test_tab_goes_round_the_review_window(qtbot: Any, folder: Path) -> None:
                 break
         assert seen[-1] is window.view and len(seen) > 1, [type(w).__name__ for w in seen[-3:]]
         assert window.refused_view not in seen or seen.count(window.refused_view) == 1
+
+
+def test_tab_goes_through_the_review_dialog_s_table_and_on(qtbot: Any, seed_zpdb: Any) -> None:
+    """#15: Tab goes along the 复核 table's rows cell by cell, and from its last cell on to the
+    buttons (Shift+Tab: from its first cell back to the 表 box) — Qt's table went round for ever."""
+    from PySide6.QtCore import Qt
+
+    from gui.review.review_dialog import ReviewDialog
+
+    dialog = ReviewDialog(seed_zpdb("seed001_guangyuan"), 2)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    table = dialog.table
+    cells = table.rowCount() * table.columnCount()
+    for mods, start, out in (
+        (Qt.KeyboardModifier.NoModifier, (0, 0), "导出复核结果…"),
+        (Qt.KeyboardModifier.ShiftModifier, (table.rowCount() - 1, table.columnCount() - 1), None),
+    ):
+        table.setFocus()
+        table.setCurrentCell(*start)
+        presses = 0
+        while QApplication.focusWidget() is table and presses <= cells:
+            qtbot.keyClick(table, Qt.Key.Key_Tab, mods)
+            presses += 1
+        assert presses == cells  # every cell once, then out
+        focused = QApplication.focusWidget()
+        if out is None:
+            assert focused is dialog.forms
+        else:
+            assert focused.text() == out
