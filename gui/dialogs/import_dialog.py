@@ -153,6 +153,8 @@ class ImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        # a list of rows: Tab goes on, to each row's 导入到 box and the buttons (Qt's went round its cells)
+        self.table.setTabKeyNavigation(False)
         self.table.itemSelectionChanged.connect(self._show_details)
         layout.addWidget(self.table, 3)
         self.details = QPlainTextEdit()
@@ -215,6 +217,13 @@ class ImportDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, col, item)
             self.table.setCellWidget(row, 3, self._target_box(part))
+        # Tab: the list, each row's 导入到 box, then on down the dialog (made last, they came last)
+        anchor: QWidget = self.table
+        for row in range(self.table.rowCount()):
+            box = self.table.cellWidget(row, 3)
+            QWidget.setTabOrder(anchor, box)
+            anchor = box
+        QWidget.setTabOrder(anchor, self.details)
         self.table.resizeColumnsToContents()
         self._update_summary()
         self._mode_changed()

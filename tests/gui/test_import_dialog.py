@@ -155,3 +155,37 @@ def test_old_word_file_says_save_as_docx(qtbot, tmp_path: Path, monkeypatch) -> 
     assert not import_dialog.import_files(window, [str(old)])
     assert said and "另存为 .docx" in said[0] and "去年报告.wps" in said[0]
     assert (dumps(window.ctx.doc.report) if window.ctx.doc is not None else "") == before
+
+
+def test_tab_goes_round_the_preview_dialog(qtbot, tmp_path: Path) -> None:
+    """#15 every action by keyboard: from the list of tables Tab goes to each row's 导入到 box, then
+    on down the dialog to 导入 and back (Qt's table went round its cells for ever, and the boxes,
+    made last, came after the buttons); Shift+Tab the same way back."""
+    report = read_json_file(ROOT / "tests" / "fixtures" / "seed004_yiyang.json")
+    path = tmp_path / "yiyang.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    preview = run_preview(None, [str(path)], None, False)  # type: ignore[arg-type]
+    assert preview is not None
+    dialog = ImportDialog(preview, None, [str(path)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    table = dialog.table
+    boxes = [table.cellWidget(r, 3) for r in range(table.rowCount()) if table.cellWidget(r, 3).isEnabled()]
+    assert len(boxes) >= 2
+    rounds = []
+    for mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+        table.setFocus()
+        seen = []
+        for _ in range(40):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, mods)
+            seen.append(QApplication.focusWidget())
+            if seen[-1] is table:
+                break
+        assert seen[-1] is table and len(seen) > 1, [type(w).__name__ for w in seen[-3:]]
+        rounds.append(seen[:-1])
+    forward, backward = rounds
+    assert forward[: len(boxes)] == boxes  # the list's boxes first, in its order
+    assert backward == forward[::-1]
+    assert "导入" in [w.text() for w in forward if hasattr(w, "text") and not hasattr(w, "currentText")]
