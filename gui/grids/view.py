@@ -309,6 +309,9 @@ class GridTable(QTableView):
             self.viewport().update(self.visualRect(current))
             event.accept()
             return
+        reason = event.reason()
+        if reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            self.grid.enter(backward=reason == Qt.FocusReason.BacktabFocusReason)
         super().focusInEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
@@ -934,6 +937,14 @@ class GridView(QWidget):
             last = (self._model.rowCount() - 1, self._model.columnCount() - 1)
             return (current.row(), current.column()) >= last
         return (current.row(), current.column()) <= (0, 0)
+
+    def enter(self, backward: bool) -> None:
+        """Tab came into the grid: its first cell current (Shift+Tab: its last), so that Tab walks
+        every cell before going on, whichever way it comes and wherever the last walk left the cell
+        (it kept that cell: after a walk forward, the next Tab into the grid went straight out)."""
+        rows, columns = self._model.rowCount(), self._model.columnCount()
+        if rows and columns:
+            self._set_current(rows - 1 if backward else 0, columns - 1 if backward else 0)
 
     def _navigated(self, rows: int, columns: int) -> None:
         """An open cell editor committed by Enter or Tab: move the current cell; Tab from the grid's

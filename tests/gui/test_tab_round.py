@@ -82,27 +82,32 @@ def test_tab_goes_round_the_form_page_both_ways(qtbot: Any, seed_zpdb: Any) -> N
     for widget, presses in forward:
         if _name(widget) in grids:
             assert presses == _cells(widget) > 1, _name(widget)  # every cell, along the rows, then on
-    # Shift+Tab from the tree: the problem list, then into the indicator grid at the cell Tab left
-    # (its last), back along its rows and out of its first cell to the grid above — it used to stay
-    # in the first cell for ever
+    # Shift+Tab from the tree: the problem list, then into the indicator grid at its last cell, back
+    # along its rows and out of its first cell to the grid above — it used to stay in the first cell
+    # for ever; and each way again, as the first time (each grid entered at its first cell by Tab, its
+    # last by Shift+Tab, wherever the walk before left it)
     backward = _go_round(qtbot, window, backward=True)
     assert backward == forward[::-1]
+    assert _go_round(qtbot, window, backward=True) == backward
+    assert _go_round(qtbot, window, backward=False) == forward
 
 
 def test_shift_tab_from_the_tree_leaves_a_grid_from_its_first_cell(qtbot: Any, seed_zpdb: Any) -> None:
-    """The reviewer's trap: Shift+Tab from the tree into the indicator grid (its first cell, as the
-    focus coming in makes it), then Shift+Tab again goes on to the grid above, not (0, 0) again."""
+    """The reviewer's trap: Shift+Tab from the tree into the indicator grid, back along its cells
+    to its first, then Shift+Tab again goes on to the grid above, not (0, 0) again."""
     window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    indicators = window.form_editor.grids["indicators"].view
+    last = (indicators.model().rowCount() - 1, indicators.model().columnCount() - 1)
     window.tree.setFocus()
     stops = []
-    for _ in range(6):
+    for _ in range(3 + _cells(indicators) + 1):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
         focused = QApplication.focusWidget()
         cell = focused.currentIndex() if isinstance(focused, QAbstractItemView) else None
         stops.append((_name(focused), (cell.row(), cell.column()) if cell is not None else None))
-    assert stops[3] == ("indicatorGrid", (0, 0))
-    assert stops[4][0] == "goalGrid"
-    assert stops[5][0] in ("goalGrid", "fundGrid")
+    assert stops[3] == ("indicatorGrid", last)
+    assert stops[-2] == ("indicatorGrid", (0, 0))
+    assert stops[-1] == ("goalGrid", (0, 1))  # (the goal grid's last cell)
 
 
 @pytest.mark.parametrize("kind", ["project", "report", "score", "basic", "narrative", "summary", "analysis"])
