@@ -14,6 +14,7 @@ import pytest
 from core.importers.api import build_report
 from core.templates import get_template
 from tests.core.test_import_variants import (
+    PROJECT,
     SEED,
     SHEET,
     _indicator_table,
@@ -982,3 +983,32 @@ def test_a_score_sheet_printed_below_its_form_on_the_same_sheet(tmp_path: Path) 
     assert [(r.key, r.initial, r.annual, r.executed) for r in form.funds] == funds_of(expected)
     scored = [(tuple(s.path), s.weight, s.self_score) for s in form.score_sheet]
     assert scored == [(tuple(s.path), s.weight, s.self_score) for s in expected.score_sheet]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "[430900231000000012345]业务工作经费",
+        "430900231000000012345-业务工作经费",
+        "业务工作经费（430900231000000012345）",
+    ],
+)
+def test_a_project_name_printed_with_its_code_fills_that_project(
+    seed_xlsx: Path, tmp_path: Path, printed: str
+) -> None:
+    """An 一体化 export prints the 项目名称 with the system's 项目编码 attached: imported into the report,
+    it fills 业务工作经费 (the code kept as its 项目编码), not a second project named with the code."""
+    from core.importers.api import FILL, merge_preview, preview_files
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    wb, ws = one_sheet(seed_xlsx)
+    ws["B3"] = printed
+    path = tmp_path / "coded.xlsx"
+    wb.save(path)
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    preview = preview_files([path], report=report)
+    assert [(p.form, p.action) for p in preview.recognised] == [(PROJECT, FILL)]
+    merge_preview(report, preview, template=get_template(report.template))
+    form = report.form_by_name(PROJECT)
+    assert len(report.projects) == 3 and form is not None and form.code == "430900231000000012345"
