@@ -771,10 +771,10 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
 
 
 _CODE = r"(?=(?:[A-Za-z]*\d){6})[0-9A-Za-z]{8,}"  # an 一体化 项目编码: 8 characters or more, 6 digits
-_CODED_NAMES = (
-    re.compile(rf"^[\[【(（]\s*({_CODE})\s*[\]】)）]\s*(?P<name>.+)$"),  # [4309…]业务工作经费
-    re.compile(rf"^({_CODE})\s*[-—_:：\s]\s*(?P<name>.+)$"),  # 4309… 业务工作经费
-    re.compile(rf"^(?P<name>.+?)\s*[\[【(（]\s*({_CODE})\s*[\]】)）]$"),  # 业务工作经费（4309…）
+_CODED_NAMES = (  # (the project's words, the code)
+    re.compile(rf"^[\[【(（]\s*(?P<serial>{_CODE})\s*[\]】)）]\s*(?P<words>.+)$"),  # [4309…]业务工作经费
+    re.compile(rf"^(?P<serial>{_CODE})\s*[-—_:：\s]\s*(?P<words>.+)$"),  # 4309… 业务工作经费
+    re.compile(rf"^(?P<words>.+?)\s*[\[【(（]\s*(?P<serial>{_CODE})\s*[\]】)）]$"),  # 业务工作经费（4309…）
 )
 
 
@@ -784,12 +784,11 @@ def _code_off_name(form: RawForm) -> None:
     the 项目编码 when the form gives none."""
     for pattern in _CODED_NAMES:
         match = pattern.match(form.name.strip())
-        if match and len(match.group("name").strip()) >= 2:
-            code = next(g for i, g in enumerate(match.groups(), 1) if i != pattern.groupindex["name"])
-            form.notes.append(
-                f"项目名称“{form.name}”中的项目编码 {code} 已分出，项目名称按“{match['name'].strip()}”导入"
-            )
-            form.name, form.code = match.group("name").strip(), form.code or code
+        words = match.group("words").strip() if match else ""
+        if match and len(words) >= 2:
+            code = match.group("serial")
+            form.notes.append(f"项目名称“{form.name}”中的项目编码 {code} 已分出，项目名称按“{words}”导入")
+            form.name, form.code = words, form.code or code
             return
 
 
