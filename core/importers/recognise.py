@@ -1353,6 +1353,12 @@ def _indicators(
         last = {IND.level1: l1, IND.level2: l2}
         row[IND.level1], row[IND.level2] = l1, l2
         _compose_target(row)
+        if _contradicts(row):
+            form.ask(
+                f"{refs.get(IND.target, '')}：指标值“{row[IND.target]}”的符号与指标方向（{row['dir']}）相反，"
+                "已按表中内容导入，请核对",
+                [(refs.get(IND.target, ""), "")],
+            )
         if coefficient is not None:
             _coefficient(grid, r, coefficient, in_percent, IND.score in cols, row, refs, form, computed)
         if not grid.formats_known and IND.actual in cols and grid.is_number(r, cols[IND.actual]):
@@ -1576,6 +1582,16 @@ def _none_mark(text: str) -> str:
 _SENSE = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤"}
 _OPERATOR_FIRST = re.compile(r"\s*[≥≤＞＜＝><=≧≦]")
 _ENDS_IN_NUMBER = re.compile(r"[\d０-９]\s*$")
+
+
+_SENSE_OF = {"≥": "≥", "＞": "≥", ">": "≥", "≧": "≥", "≤": "≤", "＜": "≤", "<": "≤", "≦": "≤"}
+
+
+def _contradicts(row: dict[str, str]) -> bool:
+    """A target typed with an operator (≤4000) against the direction its row names (正向指标: ≥)."""
+    typed = _OPERATOR_FIRST.match(row.get(IND.target, ""))
+    sense = _SENSE_OF.get(typed.group(0).strip()) if typed else None
+    return sense is not None and _SENSE_OF.get(row.get("dir", ""), sense) != sense
 
 
 def _compose_target(row: dict[str, str]) -> None:

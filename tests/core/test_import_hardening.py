@@ -1012,3 +1012,26 @@ def test_a_project_name_printed_with_its_code_fills_that_project(
     merge_preview(report, preview, template=get_template(report.template))
     form = report.form_by_name(PROJECT)
     assert len(report.projects) == 3 and form is not None and form.code == "430900231000000012345"
+
+
+def test_a_target_whose_operator_contradicts_its_direction_is_asked_about(tmp_path: Path) -> None:
+    """指标值 "≤4000" beside 指标方向性 正向指标: read as written, and the preview asks (review note)."""
+    path = _declaration_form(
+        tmp_path / "目标表.xlsx",
+        [
+            ["2024年度项目支出绩效目标表"],
+            ["项目名称", "干部教育培训经费"],
+            ["年度总体目标", "全年培训干部4000人次，干部素质能力有效提升。"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标方向性"],
+            ["产出指标", "数量指标", "培训人次", "≤4000", "人次", "正向指标"],
+            ["产出指标", "质量指标", "合格率", "≥95", "%", "正向指标"],
+            ["产出指标", "成本指标", "人均培训成本", "300", "元", "反向指标"],
+        ],
+    )
+    part, form = _declared(path)
+    assert [(i.target, i.direction) for i in form.indicators] == [
+        ("≤4000人次", "≥"),
+        ("≥95%", "≥"),
+        ("300元", "≤"),
+    ]
+    assert part.checks == ["Sheet1!D5：指标值“≤4000人次”的符号与指标方向（≥）相反，已按表中内容导入，请核对"]
