@@ -96,3 +96,16 @@ def seed_zpdb(tmp_path: Path, _seed_cache: dict[str, Path], tmp_path_factory: py
         return dst
 
     return make
+
+
+@pytest.fixture(scope="module")
+def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 益阳 seed (tests/fixtures/seed004_yiyang.json) exported by ZiPing as its 附件 workbook: the
+    file the import tests change as offices do and read back."""
+    from core.export.xlsx import write_xlsx
+    from core.templates import get_template
+    from tests.core.test_import_variants import SEED
+
+    path = tmp_path_factory.mktemp("seed") / "seed004.xlsx"
+    write_xlsx(SEED, path, template=get_template(SEED.template))
+    return path

@@ -19,7 +19,6 @@ import pytest
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.cell_range import CellRange
 
-from core.export.xlsx import write_xlsx
 from core.importers.api import build_report, preview_files
 from core.importers.recognise import inline_fields
 from core.schema import FUND
@@ -33,13 +32,6 @@ from tests.core.test_import_variants import (
     indicators_of,
     one_sheet,
 )
-
-
-@pytest.fixture(scope="module")
-def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed004.xlsx"
-    write_xlsx(SEED, path, template=get_template(SEED.template))
-    return path
 
 
 def _one(seed_xlsx: Path, tmp_path: Path, name: str = "one.xlsx") -> Path:

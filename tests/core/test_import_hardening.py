@@ -30,15 +30,6 @@ from tests.core.test_import_variants import (
 
 
 @pytest.fixture(scope="module")
-def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.export.xlsx import write_xlsx
-
-    path = tmp_path_factory.mktemp("seed") / "seed004.xlsx"
-    write_xlsx(SEED, path, template=get_template(SEED.template))
-    return path
-
-
-@pytest.fixture(scope="module")
 def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from core.export.docx import write_docx
 

@@ -44,13 +44,6 @@ def indicators_of(form: Form) -> list[tuple[str, ...]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed004.xlsx"
-    write_xlsx(SEED, path, template=get_template(SEED.template))
-    return path
-
-
 def one_sheet(seed_xlsx: Path) -> tuple[Any, Any]:
     """The 附件3-1 sheet alone, as a workbook to change."""
     wb = openpyxl.load_workbook(seed_xlsx)

@@ -20,12 +20,12 @@ from core.rules import check_report
 from core.schema import FUND, HEAD, IND, Table
 from core.storage.db import NewerFileError
 from core.storage.migrations import NAME, SCHEMA_VERSION, STEP_NAMES
-from tests.core.test_import_variants import SEED, SHEET, one_sheet, seed_xlsx  # noqa: F401
+from tests.core.test_import_variants import SEED, SHEET, one_sheet
 
 FILE = "去年自评表.xlsx"
 
 
-def _doubtful(seed_xlsx: Path, folder: Path) -> Path:  # noqa: F811
+def _doubtful(seed_xlsx: Path, folder: Path) -> Path:
     """The seed's 附件3-1 with three readings to check: 全年执行数 of 当年财政拨款 typed in 元
     (7094700 beside 709.47 万元), a 分值 written as a percentage, a 实际完成值 that is a formula
     saved without its result."""
@@ -49,7 +49,7 @@ def _new_report(source: Path, target: Path) -> Path:
     return target
 
 
-def test_checks_of_an_import_are_kept_at_their_cells_and_listed(seed_xlsx: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_checks_of_an_import_are_kept_at_their_cells_and_listed(seed_xlsx: Path, tmp_path: Path) -> None:
     zpdb = _new_report(_doubtful(seed_xlsx, tmp_path), tmp_path / "新报告.zpdb")
     doc = Document.open(zpdb, backup=False)
     try:
@@ -98,7 +98,7 @@ def test_checks_of_an_import_are_kept_at_their_cells_and_listed(seed_xlsx: Path,
         again.close()
 
 
-def test_a_flag_follows_its_row_and_comes_back_with_an_undone_delete(seed_xlsx: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_flag_follows_its_row_and_comes_back_with_an_undone_delete(seed_xlsx: Path, tmp_path: Path) -> None:
     zpdb = _new_report(_doubtful(seed_xlsx, tmp_path), tmp_path / "行.zpdb")
     doc = Document.open(zpdb, backup=False)
     try:
@@ -122,7 +122,7 @@ def test_a_flag_follows_its_row_and_comes_back_with_an_undone_delete(seed_xlsx: 
         doc.close()
 
 
-def test_importing_into_an_open_report_flags_only_what_it_wrote(seed_xlsx: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_importing_into_an_open_report_flags_only_what_it_wrote(seed_xlsx: Path, tmp_path: Path) -> None:
     """Filling an existing report: a flag lands where its value was written; a typed value kept
     leaves its flag behind; importing the same file again changes nothing; undo takes them away."""
     source = _doubtful(seed_xlsx, tmp_path)
@@ -148,7 +148,7 @@ def test_importing_into_an_open_report_flags_only_what_it_wrote(seed_xlsx: Path,
         doc.close()
 
 
-def test_flags_travel_in_the_interchange_json(seed_xlsx: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_flags_travel_in_the_interchange_json(seed_xlsx: Path, tmp_path: Path) -> None:
     zpdb = _new_report(_doubtful(seed_xlsx, tmp_path), tmp_path / "j.zpdb")
     doc = Document.open(zpdb, backup=False, read_only=True)
     try:
@@ -190,7 +190,7 @@ def _as_version_4(path: Path) -> None:
         conn.close()
 
 
-def test_a_file_of_the_previous_version_gains_the_table(seed_xlsx: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_file_of_the_previous_version_gains_the_table(seed_xlsx: Path, tmp_path: Path) -> None:
     assert STEP_NAMES[4] == "m005_review_flags" and SCHEMA_VERSION >= 5
     clean = tmp_path / "旧.xlsx"
     one_sheet(seed_xlsx)[0].save(clean)

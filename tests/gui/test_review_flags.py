@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMenu
 from core.schema import FUND, Table
 from gui.problems import PROBLEM_ROLE
 from gui.review_flags import CHECKED
-from tests.core.test_import_variants import seed_xlsx  # noqa: F401
 from tests.core.test_review_flags import _doubtful, _new_report
 from tests.gui.window_helpers import make_window, pick_project
 
@@ -29,7 +28,7 @@ def _menus(monkeypatch: pytest.MonkeyPatch) -> list[QMenu]:
 
 def test_marking_a_flagged_cell_checked_from_the_grid_and_undo(
     qtbot: Any,
-    seed_xlsx: Path,  # noqa: F811
+    seed_xlsx: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -78,7 +77,7 @@ def test_marking_a_flagged_cell_checked_from_the_grid_and_undo(
 
 def test_undoing_two_deletes_brings_back_each_row_s_flags(
     qtbot: Any,
-    seed_xlsx: Path,  # noqa: F811
+    seed_xlsx: Path,
     tmp_path: Path,
 ) -> None:
     """Two flagged rows deleted one after the other, with an inserted row taken back between: undoing

@@ -123,13 +123,9 @@ def test_a_project_not_yet_read_shows_its_rows_and_keeps_an_edit(qtbot: Any, tmp
         again.close()
 
 
-def test_first_paint_needs_no_export_dialog_or_sqlite_utils() -> None:
-    """A fresh process as main.py starts it, with the sample: what is imported when the report paints.
-    (The very first start also creates the sample's file, which needs sqlite_utils; made here first.)"""
-    from gui.files import ensure_sample
-
-    ensure_sample()
-    script = """
+# A fresh process as main.py starts it (main.prepare_start, create_app, MainWindow); a test's script
+# goes between START and RUN: its class Spy (an event filter) watches the window while it starts.
+START = """
 import os, sys
 import main
 main.prepare_start()
@@ -138,7 +134,32 @@ from gui.app import create_app
 from gui.main_window import MainWindow
 app = create_app(sys.argv[:1])
 window = MainWindow()
-seen = []
+seen = []"""
+RUN = """
+spy = Spy()
+window.installEventFilter(spy)
+main.start_window(window, None)
+QTimer.singleShot(20000, app.quit)
+app.exec()"""
+
+
+def run_start(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh offscreen process with the test's private ZIPING_DATA_DIR."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+
+
+def test_first_paint_needs_no_export_dialog_or_sqlite_utils() -> None:
+    """A fresh process as main.py starts it, with the sample: what is imported when the report paints.
+    (The very first start also creates the sample's file, which needs sqlite_utils; made here first.)"""
+    from gui.files import ensure_sample
+
+    ensure_sample()
+    script = (
+        START
+        + """
 class Spy(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and window.ctx.doc is not None and not seen:
@@ -148,19 +169,15 @@ class Spy(QObject):
             seen.append(sorted(sys.modules) + made)
             QTimer.singleShot(1000, app.quit)
         return False
-spy = Spy()
-window.installEventFilter(spy)
-main.start_window(window, None)
-QTimer.singleShot(20000, app.quit)
-app.exec()
+"""
+        + RUN
+        + """
 import gc
 print(gc.isenabled(), gc.get_freeze_count() > 0)
 print("|".join(seen[0]) if seen else "NOT PAINTED")
 """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # the test's private ZIPING_DATA_DIR
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
     )
+    out = run_start(script)
     assert out.returncode == 0, out.stderr
     *_, collector, names = out.stdout.strip().splitlines()
     assert collector == "True True"  # back on once the report painted, the start's objects frozen
@@ -198,16 +215,9 @@ def test_the_shell_paints_before_the_form_editor_is_made() -> None:
     from gui.files import ensure_sample
 
     ensure_sample()
-    script = """
-import sys
-import main
-main.prepare_start()
-from PySide6.QtCore import QEvent, QObject, QTimer
-from gui.app import create_app
-from gui.main_window import MainWindow
-app = create_app(sys.argv[:1])
-window = MainWindow()
-seen = []
+    script = (
+        START
+        + """
 class Spy(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
@@ -223,17 +233,13 @@ class Spy(QObject):
                 seen.append(f"{shown} {rows > 0} {window.editors.indexOf(editor) > 0}")
                 QTimer.singleShot(0, app.quit)
         return False
-spy = Spy()
-window.installEventFilter(spy)
-main.start_window(window, None)
-QTimer.singleShot(20000, app.quit)
-app.exec()
+"""
+        + RUN
+        + """
 print("|".join(seen))
 """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}  # the test's private ZIPING_DATA_DIR
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
     )
+    out = run_start(script)
     assert out.returncode == 0, out.stderr
     shell, report = out.stdout.strip().splitlines()[-1].split("|")
     assert shell == "1 True -"  # no form editor (the blank page only, shown), no grid or editor module
