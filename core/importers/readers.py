@@ -1051,17 +1051,26 @@ def _int_val(node: Any, default: int) -> int:
         return default
 
 
+_INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
+HEAD_ROWS = 3  # the rows of a pasted table looked at for the indicator table's header
+
+
 def _is_form_table(tbl: Any) -> bool:
-    """A table pasted into a cell of another that is a table of its own (two rows or more, two
-    columns or more: an indicator table put in the cell beside 绩效指标), not a box around a value."""
+    """A table pasted into a cell of another that is a table of its own: the indicator table put in
+    the cell beside 绩效指标 (two rows or more, two columns or more, with the 一级/二级/三级指标
+    header). Any other pasted table (a box of figures, a table of grades) is its cell's text."""
     rows = list(_within(tbl, _w("tr")))
-    return len(rows) >= 2 and max(len(list(_within(tr, _w("tc")))) for tr in rows) >= 2
+    if len(rows) < 2 or max(len(list(_within(tr, _w("tc")))) for tr in rows) < 2:
+        return False
+    head = "".join(_para_text(p) for tr in rows[:HEAD_ROWS] for p in tr.iter(_w("p")))
+    return any(word in head for word in _INDICATOR_HEADS)
 
 
-def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = None) -> Grid:
-    """One Word table as a grid; the tables pasted into its cells that are tables of their own are
-    added to ``inner`` (read as the next tables), a small one is read as its cell's text."""
-    grid = Grid(str(path), f"表格{number}", TABLE, index=number - 1)
+def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = None, name: str = "") -> Grid:
+    """One Word table as a grid; the indicator tables pasted into its cells are added to ``inner``
+    (read as the next tables), any other pasted table is read as its cell's text. ``name`` is the
+    part's name (表格N counts the tables the user sees in Word, not the pasted ones)."""
+    grid = Grid(str(path), name or f"表格{number}", TABLE, index=number - 1)
     open_down: dict[int, tuple[int, int]] = {}  # column → (start row, span) of a vertical merge
     spans: dict[tuple[int, int], tuple[int, int, int]] = {}
     for r, tr in enumerate(_within(tbl, _w("tr"))):
@@ -1180,12 +1189,16 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
     outlined = _outline_levels(document)
     grids: list[Grid] = []
     paragraphs: list[tuple[str, str]] = []
+    top = 0  # the tables the user sees in Word (part names), not counting those pasted into cells
     for child in _blocks(document.element.body):
         if child.tag == _w("tbl"):
+            top += 1
+            first = len(grids)
             pending = [child]
-            while pending:  # a table, then the tables pasted into its cells, in order
+            while pending:  # a table, then the indicator tables pasted into its cells, in order
                 inner: list[Any] = []
-                grids.append(_table_grid(pending.pop(0), path, len(grids) + 1, inner))
+                name = f"表格{top}" if len(grids) == first else f"表格{top}-{len(grids) - first}"
+                grids.append(_table_grid(pending.pop(0), path, len(grids) + 1, inner, name))
                 paragraphs.append(("table", str(len(grids))))
                 pending[:0] = inner
         elif child.tag == _w("p"):

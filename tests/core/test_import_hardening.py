@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core.importers.api import build_report
+from core.importers.api import build_report, preview_files
 from core.templates import get_template
 from tests.core.test_import_variants import (
     PROJECT,
@@ -1026,3 +1026,31 @@ def test_a_target_whose_operator_contradicts_its_direction_is_asked_about(tmp_pa
         ("300元", "≤"),
     ]
     assert part.checks == ["Sheet1!D5：指标值“≤4000人次”的符号与指标方向（≥）相反，已按表中内容导入，请核对"]
+
+
+def test_word_small_table_pasted_into_a_cell_is_the_cells_text(seed_docx: Path, tmp_path: Path) -> None:
+    """A table of two rows and two columns pasted into a 三级指标 cell that is not an indicator table
+    (no 一级/二级/三级指标 header) is read as that cell's text, as before the indicator-table case
+    (reviewer's note on bba2397): the cell does not read blank, no extra 表格 part appears, and the
+    parts keep the numbers of the tables the user sees in Word."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document(str(seed_docx))
+    before = [p.part for p in preview_files([seed_docx]).sources]
+    tc = _indicator_table(document).findall(_w("tr"))[3].findall(_w("tc"))[3]
+    assert "".join(t.text or "" for t in tc.iter(_w("t"))) == "公务员招录差错率"
+    for p in tc.findall(_w("p")):
+        tc.remove(p)
+    small = document.add_table(rows=2, cols=2)
+    for (r, c), text in zip([(0, 0), (0, 1), (1, 0), (1, 1)], ["公务员招", "甲", "录差错率", "乙"]):
+        small.cell(r, c).text = text
+    tbl = small._tbl
+    tbl.getparent().remove(tbl)
+    tc.append(tbl)
+    tc.append(OxmlElement("w:p"))
+    path = tmp_path / "small-nested.docx"
+    document.save(str(path))
+    preview, form = _word_form(path)
+    assert [p.part for p in preview.sources] == before
+    assert [i.level3 for i in form.indicators][2] == "公务员招 甲 录差错率 乙"
