@@ -20,7 +20,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from core.importers.readers import UNIT_FORMAT  # a format printing a word after the number (0"人")
+from core.importers.readers import unit_format  # a format printing a word after the number (0"人")
 
 BIFF8 = 0x0600
 FREE = 0xFFFFFFFA  # a sector number at or above this ends a chain (end of chain, free, FAT, DIFAT)
@@ -162,8 +162,8 @@ def formats(data: bytes) -> Formats | None:
                 code = _text(body, 2, 2)
                 if "%" in LITERALS.sub("", code):
                     percent_formats.add(index)
-                elif unit := UNIT_FORMAT.match(code.split(";")[0]):
-                    unit_formats[index] = re.sub(r'"|\\', "", unit.group(1)).strip()
+                elif unit_format(code):
+                    unit_formats[index] = code
             elif kind == XF:
                 xf_formats.append(struct.unpack_from("<H", body, 2)[0])
             elif kind == BOUNDSHEET:

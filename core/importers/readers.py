@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -429,10 +429,12 @@ def _calamine_grids(
                 grid.hidden_rows |= xls.hidden_rows.get(meta.name, set())
                 grid.hidden_cols |= xls.hidden_cols.get(meta.name, set())
                 _as_percentages(grid, xls.percent.get(meta.name, set()))
-                for cell, unit in xls.units.get(meta.name, {}).items():
+                for cell, code in xls.units.get(meta.name, {}).items():
                     if cell in grid.numeric:  # as shown: 776 → 776人
-                        grid.cells[cell[0]][cell[1]] += unit
-                        grid.numeric.discard(cell)
+                        shown = shown_with_unit(code, Decimal(grid.cells[cell[0]][cell[1]]))
+                        if shown is not None:
+                            grid.cells[cell[0]][cell[1]] = shown
+                            grid.numeric.discard(cell)
                 for r, c in xls.unsaved.get(meta.name, set()):
                     if not grid.raw(r, c):  # saved for Excel to compute: no value to read
                         grid.missing_formulas.add((r, c))
@@ -598,10 +600,68 @@ _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')  # quoted text, escaped charact
 
 
 PERCENT = "\0percent"  # (a style's mark: shown × 100 with %; a quoted "%" is a plain suffix)
-# A number format that prints a word after the number: 0"人", #,##0.00"万元", 0\次 (a first section of
-# digit placeholders, then quoted or escaped text and nothing that is a date, a colour or a condition).
-_UNIT_FORMAT = re.compile(r'^(?:\[[^\]]*\])?[#0?,.\s]*[0#?][#0?,.]*\s*((?:"[^"]+"|\\.)+)\s*$')
-UNIT_FORMAT = _UNIT_FORMAT  # (core.importers.biff reads an .xls's formats with it)
+# One section of a number format that prints a word after the number: 0"人", #,##0.00"万元", 0\次,
+# G/通用格式"人" (digit placeholders or General, then quoted or escaped text; no date, no scaling comma).
+_UNIT_SECTION = re.compile(
+    r'^-?(?:(?P<digits>[#0?,]*[0#?])(?:\.(?P<places>[0#?]*))?|General|G/通用格式)\s*(?P<unit>(?:"[^"]+"|\\.)+)\s*$'
+)
+_SECTIONS = re.compile(r'(?:"[^"]*"|\\.|[^;"\\])*')  # a format's ;-separated sections
+_CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d+)?)\]")
+_SHOWN_BRACKETS = re.compile(  # a colour, a locale, a condition (not [DBNum1]: Chinese numerals)
+    r"\[(?:(?i:black|blue|cyan|green|magenta|red|white|yellow|colou?r\s*\d+)|[黑蓝青绿洋红白黄]色|颜色\d+"
+    r"|\$[^\]]*|(?:<=|>=|<>|<|>|=)\s*-?[\d.]+)\]"
+)
+_COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "=": lambda a, b: a == b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "<>": lambda a, b: a != b,
+}
+
+
+def _format_sections(code: str) -> list[str]:
+    return [m.group(0) for m in _SECTIONS.finditer(code) if m.start() == 0 or code[m.start() - 1] == ";"]
+
+
+def unit_format(code: str) -> bool:
+    """Whether a number format prints a word after the number in one of its sections (0"人",
+    [>=100]0"人";0"个")."""
+    return any(_UNIT_SECTION.match(_SHOWN_BRACKETS.sub("", s).strip()) for s in _format_sections(code))
+
+
+def shown_with_unit(code: str, number: Decimal) -> str | None:
+    """What a cell holding ``number`` shows under the unit format ``code``: the section that applies
+    (a condition's, or a positive/negative/zero one), the number rounded to its places as Excel does
+    (776.4 under 0"人" is 776人) and its word. None when that is not sure (a section without a word,
+    Chinese numerals, no section for the value): the caller keeps the number as saved."""
+    sections = _format_sections(code)
+    conditions = [_CONDITION.search(s) for s in sections]
+    section: str | None = None
+    if any(conditions):
+        for text, condition in zip(sections[:2], conditions[:2]):
+            if condition is None or _COMPARE[condition.group(1)](number, Decimal(condition.group(2))):
+                section = text
+                break
+        else:
+            section = sections[2] if len(sections) > 2 else None
+    elif number > 0 or len(sections) == 1:
+        section = sections[0]
+    elif number < 0:
+        section = sections[1]
+    else:
+        section = sections[2] if len(sections) > 2 else sections[0]
+    if section is None:
+        return None
+    shown = _UNIT_SECTION.match(_SHOWN_BRACKETS.sub("", section).strip())
+    if shown is None:
+        return None
+    unit = re.sub(r'"|\\(.)', r"\1", shown.group("unit")).strip()
+    if shown.group("digits") is not None:
+        places = len(shown.group("places") or "")
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_text(number) + unit
 
 
 def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:
@@ -615,8 +675,8 @@ def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:
         number = int(fmt.get("numFmtId", "0") or 0)
         if "%" in _LITERALS.sub("", code):
             formats[number] = PERCENT
-        elif unit := _UNIT_FORMAT.match(code.split(";")[0]):
-            formats[number] = re.sub(r'"|\\', "", unit.group(1)).strip()
+        elif unit_format(code):
+            formats[number] = code
     styles = root.find(f"{_MAIN_NS}cellXfs")
     if styles is None:
         return {}
@@ -644,9 +704,10 @@ def _shown_cells(data: bytes, grid: Grid, styles: dict[int, str]) -> None:
                         r, c = cell
                         if shown == PERCENT:
                             grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
-                        else:
-                            grid.cells[r][c] += shown
-                        grid.numeric.discard(cell)
+                            grid.numeric.discard(cell)
+                        elif (text := shown_with_unit(shown, Decimal(grid.cells[r][c]))) is not None:
+                            grid.cells[r][c] = text
+                            grid.numeric.discard(cell)
             at = data.find(mark, at + len(mark))
 
 
@@ -860,10 +921,10 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
         if (code := fmt.get(_ss("Format"), "")) in ("Percent", "Percentage") or "%" in _LITERALS.sub("", code)
     }
     units = {  # styles that print a word after the number (0"人"), as an .xlsx's (_shown_styles)
-        style.get(_ss("ID"), ""): re.sub(r'"|\\', "", unit.group(1)).strip()
+        style.get(_ss("ID"), ""): code
         for style in root.iter(_ss("Style"))
         for fmt in style.iter(_ss("NumberFormat"))
-        if (unit := _UNIT_FORMAT.match(fmt.get(_ss("Format"), "").split(";")[0]))
+        if unit_format(code := fmt.get(_ss("Format"), ""))
     }
     for index, sheet in enumerate(root.iter(_ss("Worksheet"))):
         grid = Grid(str(path), sheet.get(_ss("Name"), f"Sheet{index + 1}"), SHEET, index=index)
@@ -935,8 +996,8 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                             style = cell.get(_ss("StyleID"), row.get(_ss("StyleID")))
                             if percent and style in percent:
                                 text = number_text(number * 100) + "%"  # as shown: 0.9681 → 96.81%
-                            elif units and style in units:
-                                text = number_text(number) + units[style]  # as shown: 120 → 120人
+                            elif style in units and (shown := shown_with_unit(units[style], number)):
+                                text = shown  # as shown: 120 → 120人
                             else:
                                 text = number_text(number)
                                 grid.numeric.add((r, c))

@@ -1054,3 +1054,22 @@ def test_word_small_table_pasted_into_a_cell_is_the_cells_text(seed_docx: Path, 
     preview, form = _word_form(path)
     assert [p.part for p in preview.sources] == before
     assert [i.level3 for i in form.indicators][2] == "公务员招 甲 录差错率 乙"
+
+
+def test_unit_formats_read_the_number_the_sheet_shows(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A unit format's word goes with the number the cell SHOWS (reviewer's note on 71b90b4): 776.4
+    under 0"人" shows 776人; a conditional format [>=100]0"人";0"个" shows 50 as 50个 and 150 as 150人;
+    G/通用格式"人" (Chinese Excel's General with a word) shows the number as saved."""
+    wb, ws = one_sheet(seed_xlsx)
+    for ref, value, fmt in [
+        ("F13", 776.4, '0"人"'),
+        ("F14", 50, '[>=100]0"人";0"个"'),
+        ("F15", 150, '[>=100]0"人";0"个"'),
+        ("F16", 12.5, 'G/通用格式"人"'),
+    ]:
+        ws[ref] = value
+        ws[ref].number_format = fmt
+    path = tmp_path / "shown.xlsx"
+    wb.save(path)
+    _preview, _part, form = imported(path)
+    assert [i.actual for i in form.indicators][:4] == ["776人", "50个", "150人", "12.5人"]
