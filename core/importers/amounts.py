@@ -10,6 +10,7 @@ from core.importers.readers import number_text
 from core.numbers import amount_problem
 
 TEN_THOUSAND = Decimal(10000)
+_CURRENCY = re.compile(r"^([+-]?)¥")
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(万元|万|元|分)?$")
 _BLANKS = {"", "-", "—", "——", "/", "无", "--", "*", "－"}
 
@@ -28,7 +29,8 @@ def read_amount(text: str, sheet_unit: str, report_unit: str = "万元") -> tupl
     t = clean(text)
     if t in _BLANKS:
         return "", ""
-    match = _NUMBER.match(t[1:] if t.startswith("¥") else t)  # ￥153.03 (as 会计专用 shows it)
+    # ￥153.03 (as 会计专用 shows it), ￥-709.50, and -￥709.50 (货币's negative: the sign first)
+    match = _NUMBER.match(_CURRENCY.sub(r"\1", t))
     if not match:
         return None, f"“{text.strip()}”不是数字"
     try:

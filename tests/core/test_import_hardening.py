@@ -1073,3 +1073,20 @@ def test_unit_formats_read_the_number_the_sheet_shows(seed_xlsx: Path, tmp_path:
     wb.save(path)
     _preview, _part, form = imported(path)
     assert [i.actual for i in form.indicators][:4] == ["776人", "50个", "150人", "12.5人"]
+
+
+def test_a_negative_amount_with_the_currency_sign_before_or_after_the_minus(
+    seed_xlsx: Path, tmp_path: Path
+) -> None:
+    """-￥709.50 (how Excel's 货币 format prints a negative) reads as ￥-709.50 and -709.50 do
+    (reviewer's note on da4591c: it was refused as not a number)."""
+    read = []
+    for typed in ("-709.50", "￥-709.50", "-￥709.50"):
+        wb, ws = one_sheet(seed_xlsx)
+        ws["E6"] = typed
+        path = tmp_path / "negative.xlsx"
+        wb.save(path)
+        _preview, part, form = imported(path)
+        read.append((funds_of(form), part.checks))
+    assert read[1] == read[0] and read[2] == read[0]
+    assert "-709.5" in str(read[0][0])
