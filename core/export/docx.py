@@ -53,7 +53,7 @@ FIT = 0.95  # share of the page an estimated table may fill (renderers differ a 
 BALANCE_REACH = 1.25  # a table up to this much too long at 小五 gets its columns balanced (widths.balance)
 FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # XML 1.0 cannot hold them; DEL unseen
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 
 

@@ -15,7 +15,7 @@ from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.schema import REP
 
-NOT_IN_A_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_IN_A_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # (and DEL: nobody sees it)
 TEXT, LABEL, HEAD, MONEY, RATE, SCORE = "text", "label", "head", "money", "rate", "score"
 
 Value = str | Decimal | None

@@ -1090,3 +1090,24 @@ def test_a_negative_amount_with_the_currency_sign_before_or_after_the_minus(
         read.append((funds_of(form), part.checks))
     assert read[1] == read[0] and read[2] == read[0]
     assert "-709.5" in str(read[0][0])
+
+
+def test_a_delete_character_is_left_out_of_the_word_export(tmp_path: Path) -> None:
+    """A DEL character (\\x7f) in a 三级指标 name is left out of the 自评报告 .docx as the other control
+    characters are, so the name reads back without it (reviewer's note on d218ab5: the .docx kept it
+    and re-import brought it back)."""
+    import docx
+
+    from core.export.docx import write_docx
+    from core.interchange import read_json_file
+    from tests.core.test_import_variants import FIXTURES
+
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    form = report.form_by_name("业务工作经费")
+    assert form is not None
+    name = form.indicators[0].level3
+    form.indicators[0].level3 = name + "\x7f"
+    path = tmp_path / "del.docx"
+    write_docx(report, path, template=get_template(report.template))
+    texts = [c.text for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells]
+    assert name in texts and not any("\x7f" in t for t in texts)
