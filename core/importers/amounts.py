@@ -87,6 +87,26 @@ def rate_text(text: str, numeric: bool) -> str:
     return number_text(number * 100) + "%" if numeric else t
 
 
+RATE_UNSURE = (Decimal(1), Decimal(10))  # a bare 执行率 between these could be a ratio or a percent
+
+
+def rate_doubt(text: str, value: str) -> str:
+    """The 请核对 a bare 执行率 number needs when it could be read either way (reviewer's note on the
+    > 2 rule: 1.9 reads 190 %, 2.5 reads 2.5 %): a number strictly between 1 and 10 with no % beside
+    it. "" when the reading is sure."""
+    try:
+        number = Decimal(clean(text))
+    except InvalidOperation:
+        return ""
+    if not number.is_finite() or not RATE_UNSURE[0] < number < RATE_UNSURE[1]:
+        return ""
+    readings = [number_text(number) + "%", number_text(number * 100) + "%"]  # as a percent, as a ratio
+    if value not in readings:
+        return ""
+    other = readings[1 - readings.index(value)]
+    return f"执行率“{text.strip()}”没有写 %，已按 {value} 导入（也可能是 {other}），请核对"
+
+
 def unit_of(text: str) -> str:
     """The money unit a header states: "项目资金（万元）" → 万元, "金额(元)" → 元, else ""."""
     t = unicodedata.normalize("NFKC", text)

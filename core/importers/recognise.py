@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core import schema
-from core.importers.amounts import rate_text, read_amount, read_score, unit_of
+from core.importers.amounts import rate_doubt, rate_text, read_amount, read_score, unit_of
 from core.importers.grid import Grid, column_letter
 from core.importers.readers import number_text
 from core.importers.words import (
@@ -923,6 +923,8 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
                 value, note = read_amount(text, form.fund_source_unit, options.report_unit)
             elif key == FUND.rate:
                 value, note = rate_text(text, grid.is_number(r, c)), ""
+                if doubt := rate_doubt(text, value):
+                    form.checks.append(f"{ref}：{doubt}")
             else:
                 value, note = read_score(text)
             if value is None:
@@ -1035,6 +1037,8 @@ def _inline_funds(
             value, note = read_amount(text, form.fund_source_unit, options.report_unit)
         elif key == FUND.rate:
             value, note = rate_text(text, grid.is_number(hr, cc)), ""
+            if doubt := rate_doubt(text, value):
+                form.checks.append(f"{grid.ref(hr, cc)}：{doubt}")
         else:
             value, note = read_score(text)
         if value is None:

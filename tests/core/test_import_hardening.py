@@ -1111,3 +1111,34 @@ def test_a_delete_character_is_left_out_of_the_word_export(tmp_path: Path) -> No
     write_docx(report, path, template=get_template(report.template))
     texts = [c.text for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells]
     assert name in texts and not any("\x7f" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "doubt"),
+    [
+        (1.9, "190%", "1.9%"),
+        (2.5, "2.5%", "250%"),
+        (2.0001, "2.0001%", "200.01%"),
+        (0.98, "98%", ""),
+        (50, "50%", ""),
+    ],
+)
+def test_an_execution_rate_that_reads_either_way_is_asked_about(
+    seed_xlsx: Path, tmp_path: Path, typed: float, read: str, doubt: str
+) -> None:
+    """A bare 执行率 number between 1 and 10 under a plain 执行率 title could be a ratio or a percent
+    (reviewer's note on the > 2 rule: 1.9 → 190 %, 2.0001 → 2.0001 % read silently): it is read by
+    the rule and the preview asks, naming the cell, the value and the other reading."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["H5"], ws["H6"] = "执行率", typed
+    ws["H6"].number_format = "General"
+    path = tmp_path / "rate.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    total = form.fund("total")
+    assert total is not None and total.printed_rate == read
+    asked = [c for c in part.checks if "执行率“" in c]
+    if doubt:
+        assert asked == [f"{SHEET}!H6：执行率“{typed}”没有写 %，已按 {read} 导入（也可能是 {doubt}），请核对"]
+    else:
+        assert not asked
