@@ -69,10 +69,11 @@ def read_score(text: str) -> tuple[str | None, str]:
 PERCENT_ALREADY = Decimal(2)  # a 执行率 number above this is in percent (no rate is 200 %)
 
 
-def rate_text(text: str, numeric: bool) -> str:
-    """A printed 执行率: a number from a percent-formatted cell (0.8661) prints as 86.61%; a number in
-    percent already (86.61 or 100 typed into the cell, any above 2) as 86.61%. (A title 执行率(%) says
-    nothing: systems print 0.9 under it as often as 90.)"""
+def rate_text(text: str) -> str:
+    """A printed 执行率: a bare fraction (0.8661) prints as 86.61%; a number in percent already (86.61
+    or 100 typed into the cell, any above 2) as 86.61%. A number stored as text ("0.98" in a 文本
+    cell, a Word table's cell) reads as the same number would. (A title 执行率(%) says nothing:
+    systems print 0.9 under it as often as 90.)"""
     t = clean(text)
     if not t:
         return ""
@@ -84,7 +85,7 @@ def rate_text(text: str, numeric: bool) -> str:
         return t
     if number > PERCENT_ALREADY:
         return number_text(number) + "%"
-    return number_text(number * 100) + "%" if numeric else t
+    return number_text(number * 100) + "%"
 
 
 RATE_UNSURE = (Decimal(1), Decimal(10))  # a bare 执行率 between these could be a ratio or a percent

@@ -922,7 +922,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             if key in schema.FUND_AMOUNTS:
                 value, note = read_amount(text, form.fund_source_unit, options.report_unit)
             elif key == FUND.rate:
-                value, note = rate_text(text, grid.is_number(r, c)), ""
+                value, note = rate_text(text), ""
                 if doubt := rate_doubt(text, value):
                     form.checks.append(f"{ref}：{doubt}")
             else:
@@ -1036,7 +1036,7 @@ def _inline_funds(
         if key in schema.FUND_AMOUNTS:
             value, note = read_amount(text, form.fund_source_unit, options.report_unit)
         elif key == FUND.rate:
-            value, note = rate_text(text, grid.is_number(hr, cc)), ""
+            value, note = rate_text(text), ""
             if doubt := rate_doubt(text, value):
                 form.checks.append(f"{grid.ref(hr, cc)}：{doubt}")
         else:

@@ -1142,3 +1142,30 @@ def test_an_execution_rate_that_reads_either_way_is_asked_about(
         assert asked == [f"{SHEET}!H6：执行率“{typed}”没有写 %，已按 {read} 导入（也可能是 {doubt}），请核对"]
     else:
         assert not asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "asked"), [("1.9", "190%", True), ("0.98", "98%", False), ("2", "200%", True)]
+)
+def test_an_execution_rate_stored_as_text_reads_as_the_same_number(
+    seed_xlsx: Path, tmp_path: Path, typed: str, read: str, asked: bool
+) -> None:
+    """A bare 执行率 typed as text ("1.9" in a 文本 cell) reads as the same number would, with the same
+    question when it could be read either way (reviewer's note: text "0.98" stayed "0.98", "1.9"
+    was read bare with no question while the number 1.9 is asked about)."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["H5"], ws["H6"] = "执行率", typed
+    ws["H6"].number_format = "@"
+    assert ws["H6"].data_type == "s"
+    path = tmp_path / "rate.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    total = form.fund("total")
+    assert total is not None and total.printed_rate == read
+    other = {"1.9": "1.9%", "2": "2%"}.get(typed)
+    checks = [c for c in part.checks if "执行率“" in c]
+    assert checks == (
+        [f"{SHEET}!H6：执行率“{typed}”没有写 %，已按 {read} 导入（也可能是 {other}），请核对"]
+        if asked
+        else []
+    )
