@@ -252,6 +252,7 @@ def preview_files(
                             f"{grid.name} 没有表头，与{last.part.split('、')[-1]}列数相同，"
                             "已按上一表格的列作为续表导入，请核对"
                         )
+                        more.checks.extend(grid.checks)
                         forms = [more]
             except Exception as exc:  # a recogniser bug must never reach the user as a traceback
                 forms, why = [], f"无法识别（{type(exc).__name__}）"

@@ -1127,6 +1127,33 @@ def _is_form_table(tbl: Any) -> bool:
     return any(word in head for word in _INDICATOR_HEADS)
 
 
+def _row_span(tr: Any) -> int:
+    """The grid columns a Word row's own cells take (their spans, without w:gridBefore)."""
+    own = 0
+    for tc in _within(tr, _w("tc")):
+        props = tc.find(_w("tcPr"))
+        own += max(1, _int_val(props.find(_w("gridSpan")) if props is not None else None, 1))
+    return own
+
+
+def _grid_before_within(grid: Grid, r: int, tr: Any, before: int, columns: int) -> int:
+    """A row's skipped grid columns, kept within the table: a damaged w:gridBefore (9999) would put
+    the row's cells past the table's last column, where no header reads them (left out silently).
+    A row whose cells fill the table starts at its first column; one short of cells ends at the
+    table's last column, and the preview asks."""
+    own = _row_span(tr)
+    if before + own <= columns:
+        return before
+    within = max(0, columns - own)
+    if within:
+        shown = tr.find(f"{_w('trPr')}/{_w('gridBefore')}").get(_w("val"), "")
+        grid.checks.append(
+            f"{grid.name} 第{r + 1}行：行首空出的列数（{shown}）超出表格的列数（文件可能已损坏），"
+            "已按该行最后一格对齐表格最后一列读取，请核对"
+        )
+    return within
+
+
 def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = None, name: str = "") -> Grid:
     """One Word table as a grid; the indicator tables pasted into its cells are added to ``inner``
     (read as the next tables), any other pasted table is read as its cell's text. ``name`` is the
@@ -1134,10 +1161,16 @@ def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = Non
     grid = Grid(str(path), name or f"表格{number}", TABLE, index=number - 1)
     open_down: dict[int, tuple[int, int]] = {}  # column → (start row, span) of a vertical merge
     spans: dict[tuple[int, int], tuple[int, int, int]] = {}
+    # the table's grid columns (0: not said), or its widest row's cells when the grid says fewer
+    columns = len(tbl.findall(f"{_w('tblGrid')}/{_w('gridCol')}"))
+    if columns:
+        columns = max(columns, max((_row_span(tr) for tr in _within(tbl, _w("tr"))), default=0))
     for r, tr in enumerate(_within(tbl, _w("tr"))):
         row: list[str] = []
         before = tr.find(f"{_w('trPr')}/{_w('gridBefore')}")
         c = _int_val(before, 0)  # a row that starts further right (its first grid columns left out)
+        if columns and c:
+            c = _grid_before_within(grid, r, tr, c, columns)
         for tc in _within(tr, _w("tc")):
             props = tc.find(_w("tcPr"))
             span, vmerge = 1, None

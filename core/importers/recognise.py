@@ -455,6 +455,7 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
             _computed_check(grid, form)
         if grid.far_note:
             form.notes.append(grid.far_note)
+        form.checks.extend(grid.checks)
         if grid.pictures:
             first = grid.ref(*min(grid.pictures))
             form.notes.append(f"表中有 {len(grid.pictures)} 处嵌入单元格的图片（如 {first}），图片未导入")

@@ -137,6 +137,46 @@ def test_word_rows_that_start_further_right_keep_their_columns(seed_docx: Path, 
     assert indicators_of(form) == indicators_of(_original())
 
 
+@pytest.mark.parametrize("dropped", [False, True])
+def test_a_word_row_with_a_damaged_grid_before_is_read_not_dropped(
+    seed_docx: Path, tmp_path: Path, dropped: bool
+) -> None:
+    """A row whose w:gridBefore is damaged (9999, more columns than the table has) was read off the
+    table's right edge and left out, silently (reviewer's note). A row whose own cells fill the table
+    can start nowhere but at its first column: read there. A row short of cells is read ending at
+    the table's last column, and the preview asks, naming the table and the row."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document(str(seed_docx))
+    tbl = _indicator_table(document)
+    number = 1 + [t._tbl for t in document.tables].index(tbl)
+    rows = tbl.findall(_w("tr"))
+    at = next(i for i, tr in enumerate(rows) if i and not "".join(tr.find(_w("tc")).itertext()).strip())
+    tr = rows[at]
+    if dropped:
+        tr.remove(tr.find(_w("tc")))
+    props = tr.find(_w("trPr"))
+    if props is None:
+        props = OxmlElement("w:trPr")
+        tr.insert(0, props)
+    before = OxmlElement("w:gridBefore")
+    before.set(_w("val"), "9999")
+    props.insert(0, before)
+    path = tmp_path / "grid_before_9999.docx"
+    document.save(str(path))
+    preview, form = _word_form(path)
+    assert indicators_of(form) == indicators_of(_original())
+    asked = [c for part in preview.sources for c in part.checks if "9999" in c]
+    if dropped:
+        assert asked == [
+            f"表格{number} 第{at + 1}行：行首空出的列数（9999）超出表格的列数（文件可能已损坏），"
+            "已按该行最后一格对齐表格最后一列读取，请核对"
+        ]
+    else:
+        assert not asked
+
+
 def test_word_text_box_in_a_cell_is_read_once(seed_docx: Path, tmp_path: Path) -> None:
     """Word saves a text box twice (mc:Choice for itself, mc:Fallback for older programs)."""
     import docx
