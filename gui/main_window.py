@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent, QShowEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QFont, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -97,13 +98,37 @@ def _start_cell_images() -> None:
     CELL_IMAGES.start()
 
 
+class _ShowOnTab(QObject):
+    """Scrolls a page to the widget Tab (Shift+Tab) brings the focus into from outside it — from the
+    tree to the first field, as Qt's QScrollArea does for Tab between its own children: the page
+    itself takes no Tab stop (it shows no focus), so it never sees the Tab that enters it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+            tab = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+            if event.reason() in tab and isinstance(watched, QWidget):
+                area = watched.parentWidget()
+                while area is not None and not isinstance(area, QScrollArea):
+                    area = area.parentWidget()
+                if area is not None:
+                    area.ensureWidgetVisible(watched)
+        return False
+
+
+_show_on_tab: list[_ShowOnTab] = []
+
+
 def tab_after(anchor: QWidget, widgets: list[QWidget]) -> None:
     """Put ``widgets`` right after ``anchor``, in their order, in the order Tab goes: a widget made
     after the window comes last in it otherwise (the form editor, made once the shell has painted,
     after the problem list), not where it stands. (Asked of the widgets named, not by walking Qt's
-    focus chain: a widget Qt made that Python meets first makes PySide make every widget class.)"""
+    focus chain: a widget Qt made that Python meets first makes PySide make every widget class.)
+    Tab into one of them from outside its page scrolls the page to it."""
+    if not _show_on_tab:
+        _show_on_tab.append(_ShowOnTab(QCoreApplication.instance()))
     for widget in widgets:
         QWidget.setTabOrder(anchor, widget)
+        widget.installEventFilter(_show_on_tab[0])
         anchor = widget
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
@@ -53,6 +53,9 @@ class AnalysisEditor(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("analysisEditor")
+        # no Tab stop of its own (it shows no focus): Tab from the tree goes to the first field (#15), and
+        # scrolls to it (main_window.tab_after); a click on the page's background takes the focus, as before
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setWidgetResizable(True)
         self.inner = QWidget(self)
         self.layout_ = QVBoxLayout(self.inner)
@@ -69,9 +72,9 @@ class AnalysisEditor(QScrollArea):
         ctx.listen(self, self._on_change)
 
     def focus_chain(self) -> list[QWidget]:
-        """The page and its sections' texts, in the order Tab goes through them (made anew by each
+        """The page's sections' texts, in the order Tab goes through them (made anew by each
         ``refresh``)."""
-        return [self, *self.edits.values()]
+        return list(self.edits.values())
 
     def refresh(self) -> None:
         """Build the sections of the open report's template and fill them."""

@@ -38,6 +38,9 @@ class BasicDataEditor(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("basicDataEditor")
+        # no Tab stop of its own (it shows no focus): Tab from the tree goes to the first field (#15), and
+        # scrolls to it (main_window.tab_after); a click on the page's background takes the focus, as before
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setWidgetResizable(True)
         self.body = QWidget(self)
         self.layout_ = QVBoxLayout(self.body)
@@ -72,8 +75,8 @@ class BasicDataEditor(QScrollArea):
 
     # ---- the interface the window uses ----------------------------------------------
     def focus_chain(self) -> list[QWidget]:
-        """The page and its grids, in the order Tab goes through them."""
-        return [self, *(grid.view for grid in self.grids.values())]
+        """The page's grids, in the order Tab goes through them."""
+        return [grid.view for grid in self.grids.values()]
 
     def refresh(self) -> None:
         """Show the open report's 基础数据表 with its template's titles."""

@@ -72,6 +72,9 @@ class FormEditor(QScrollArea):
         the start, those below the screen, on the turn after the first paint (issue 15)."""
         super().__init__(parent)
         own_viewport(self)
+        # no Tab stop of its own (it shows no focus): Tab from the tree goes to the first field (#15), and
+        # scrolls to it (main_window.tab_after); a click on the page's background takes the focus, as before
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.ctx = ctx
         self.uid: int | None = None
         self._unfitted: set[GridView] = set()
@@ -127,9 +130,9 @@ class FormEditor(QScrollArea):
         self.layout_.addLayout(box)
 
     def focus_chain(self) -> list[QWidget]:
-        """The page and its widgets that take the focus, in the order Tab goes through them (the grids
-        made so far)."""
-        return [self, *self.fields.values(), *(grid.view for grid in self._made.values())]
+        """The page's widgets that take the focus, in the order Tab goes through them (the grids made
+        so far)."""
+        return [*self.fields.values(), *(grid.view for grid in self._made.values())]
 
     @property
     def grids(self) -> dict[str, GridView]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -41,6 +42,9 @@ class ReportInfoEditor(QWidget):
         scroll = self.scroll_area = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # no Tab stop of its own (it shows no focus): Tab from the tree goes to the first field (#15), and
+        # scrolls to it (main_window.tab_after); a click on the page's background takes the focus, as before
+        scroll.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         body = QWidget(scroll)
         scroll.setWidget(body)
         page = QVBoxLayout(self)
@@ -82,7 +86,7 @@ class ReportInfoEditor(QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         """The page's widgets that take the focus, in the order Tab goes through them."""
-        chain: list[QWidget] = [self.scroll_area]
+        chain: list[QWidget] = []
         for name, edit in self.fields.items():
             chain.append(edit)
             if name == REP.department:

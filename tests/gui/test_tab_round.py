@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 import main
 from gui.app import setup_app
@@ -24,6 +32,10 @@ from gui.navigation import PROJECT_NODE
 from tests.gui.window_helpers import commit_text, settle_switch
 
 TAIL = ["severityFilter", "formFilter", "problemView"]  # the problem list's, after every page
+# What a Tab may land on: a widget that shows it has the focus (a caret, a focus frame, a current
+# cell) — not a page's container (a QWidget, a QScrollArea, the QStackedWidget), where the focus is
+# invisible and the next Tab only goes on to the first field
+SHOWS_FOCUS = (QLineEdit, QPlainTextEdit, QAbstractButton, QComboBox, QAbstractItemView)
 
 
 def _start(qtbot: Any, path: Path) -> MainWindow:
@@ -57,6 +69,7 @@ def _go_round(qtbot: Any, window: MainWindow, backward: bool, limit: int = 1000)
         assert focused is not None
         if focused is window.tree:
             return stops
+        assert isinstance(focused, SHOWS_FOCUS), f"Tab landed on {_name(focused)}, which shows no focus"
         if stops and stops[-1][0] is focused:
             stops[-1] = (focused, stops[-1][1] + 1)
         else:
@@ -78,7 +91,7 @@ def test_tab_goes_round_the_form_page_both_ways(qtbot: Any, seed_zpdb: Any) -> N
     fields = ["field_name", "field_supervisor", "field_implementer", "field_execution_weight"]
     grids = ["fundGrid", "goalGrid", "indicatorGrid"]
     forward = _go_round(qtbot, window, backward=False)
-    assert _names(forward) == ["FormEditor", *fields, *grids, *TAIL]
+    assert _names(forward) == [*fields, *grids, *TAIL]
     for widget, presses in forward:
         if _name(widget) in grids:
             assert presses == _cells(widget) > 1, _name(widget)  # every cell, along the rows, then on
@@ -90,6 +103,24 @@ def test_tab_goes_round_the_form_page_both_ways(qtbot: Any, seed_zpdb: Any) -> N
     assert backward == forward[::-1]
     assert _go_round(qtbot, window, backward=True) == backward
     assert _go_round(qtbot, window, backward=False) == forward
+
+
+def test_tab_from_the_tree_goes_to_the_first_field_and_scrolls_to_it(qtbot: Any, seed_zpdb: Any) -> None:
+    """The page itself takes no Tab stop (it showed no focus): the first Tab from the tree is in the
+    first field, the page scrolled back up to it from wherever it was; Shift+Tab from there is back
+    in the tree. (A click on the page's background still takes the focus, as before.)"""
+    window = _start(qtbot, seed_zpdb("seed004_yiyang"))
+    page = window.form_editor
+    bar = page.verticalScrollBar()
+    assert bar.maximum() > 0  # (a long page)
+    bar.setValue(bar.maximum())
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.fields["name"]
+    assert bar.value() == 0
+    qtbot.keyClick(page.fields["name"], Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is window.tree
+    assert page.focusPolicy() == Qt.FocusPolicy.ClickFocus  # (not by Tab)
 
 
 def test_shift_tab_from_the_tree_leaves_a_grid_from_its_first_cell(qtbot: Any, seed_zpdb: Any) -> None:
