@@ -26,7 +26,7 @@ from docx.shared import Mm, Pt, Twips
 
 from core.export import Progress, fonts, pages, report_progress, save_atomically
 from core.export.docx_tables import TWIPS_PER_MM, W_DECL, W_NS, column_twips, split_point, table_string
-from core.export.grid import Grid, break_title, signoff_line, text_units
+from core.export.grid import NOT_XML, Grid, break_title, signoff_line, text_units
 from core.export.layout import iter_plan, plan_size
 from core.export.text import figure_values, fill_placeholders, summary_paragraph, summary_section
 from core.export.widths import Units, balance, fit_groups, fit_headers
@@ -53,7 +53,6 @@ FIT = 0.95  # share of the page an estimated table may fill (renderers differ a 
 BALANCE_REACH = 1.25  # a table up to this much too long at 小五 gets its columns balanced (widths.balance)
 FIGURES_STYLE = "ZP Figures"  # looks like body text; lets the importer leave the figures paragraph out
 TAIL_ROWS = 2  # table rows kept on the page of the notes and the sign-off
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # XML 1.0 cannot hold them; DEL unseen
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 
 
@@ -462,7 +461,7 @@ def paragraph_xml(text: str, style_id: str, *, jc: str = "", keep: bool | None =
         ppr += "<w:keepNext/>" if keep else '<w:keepNext w:val="0"/>'
     if jc:
         ppr += f'<w:jc w:val="{jc}"/>'
-    text = _NOT_XML.sub("", text)
+    text = NOT_XML.sub("", text)
     if not text:
         return f"<w:p><w:pPr>{ppr}</w:pPr></w:p>"
     run = []

@@ -15,7 +15,8 @@ from core.model import Signoff
 from core.numbers import fmt, fmt_money, fmt_percent
 from core.schema import REP
 
-NOT_IN_A_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # (and DEL: nobody sees it)
+# Characters an XML file (a workbook, a Word document) cannot hold, and DEL, which nobody sees: left out.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 TEXT, LABEL, HEAD, MONEY, RATE, SCORE = "text", "label", "head", "money", "rate", "score"
 
 Value = str | Decimal | None
@@ -60,7 +61,7 @@ class Grid:
     ) -> None:
         """Write a cell; a span of several rows or columns becomes one merged range."""
         if isinstance(value, str):
-            value = NOT_IN_A_WORKBOOK.sub("", value)
+            value = NOT_XML.sub("", value)
         self.cells[(row, col)] = Cell(value, kind, align)
         if rows > 1 or cols > 1:
             self.merges.append((row, col, row + rows - 1, col + cols - 1))

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.export import Progress, report_progress, save_atomically
-from core.export.grid import NOT_IN_A_WORKBOOK, fill_title
+from core.export.grid import NOT_XML, fill_title
 from core.model import OVERALL, Form, Report
 from core.submission import YthLabels, YthRow, yth_labels, yth_rows
 from core.templates import Template
@@ -76,7 +76,7 @@ def _set(cell: object, value: str | Decimal | None) -> None:
     if isinstance(value, Decimal):
         cell.value = value  # type: ignore[attr-defined]
         return
-    value = NOT_IN_A_WORKBOOK.sub("", value)  # control characters no workbook holds (a pasted vertical tab)
+    value = NOT_XML.sub("", value)  # control characters no workbook holds (a pasted vertical tab)
     cell.value = value  # type: ignore[attr-defined]
     cell.data_type = "s"  # type: ignore[attr-defined]
     if value.startswith(FORMULA_START):
