@@ -49,6 +49,21 @@ def read_amount(text: str, sheet_unit: str, report_unit: str = "万元") -> tupl
     return _in_range(number_text(number), note)
 
 
+# An accounting negative: the number in brackets, as 会计专用 formats print a negative ("(0.03)",
+# "（1,234.50）", "￥(0.03)", "(￥0.03)"); full-width brackets are ASCII after clean().
+_BRACKETED = re.compile(r"^(¥?)\((¥?)([^()¥+-]+)\)(万元|万|元)?$")
+
+
+def accounting_negative(text: str) -> str:
+    """The amount ``text`` writes in brackets, as a negative to read ("(0.03)" → "-0.03", "（150万）" →
+    "-150万"), or "" when ``text`` is not a number in brackets."""
+    match = _BRACKETED.match(clean(text))
+    if match is None or (match.group(1) and match.group(2)):
+        return ""
+    inner = match.group(3) + (match.group(4) or "")
+    return "-" + inner if _NUMBER.match(inner) else ""
+
+
 def _in_range(value: str, note: str) -> tuple[str | None, str]:
     """The amount range storage accepts (≤ 15 integer digits): beyond it the cell is refused."""
     problem = amount_problem(value)
@@ -62,6 +77,8 @@ def read_score(text: str) -> tuple[str | None, str]:
         return "", ""
     match = _NUMBER.match(t)
     if not match or (match.group(2) and match.group(2) != "分"):
+        if accounting_negative(text):
+            return None, f"“{text.strip()}”是括号中的数（会计写法表示负数，分值和得分不能为负），未导入"
         return None, f"“{text.strip()}”不是分值"
     return _in_range(number_text(Decimal(match.group(1))), "")
 

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from core import schema
-from core.importers.amounts import rate_doubt, rate_text, read_amount, read_score, unit_of
+from core.importers.amounts import (
+    accounting_negative,
+    rate_doubt,
+    rate_text,
+    read_amount,
+    read_score,
+    unit_of,
+)
 from core.importers.grid import Grid, column_letter
 from core.importers.readers import number_text
 from core.importers.words import (
@@ -825,6 +832,21 @@ def inline_fields(text: str) -> dict[str, str]:
     return found
 
 
+NEGATIVE_CHECK = "“{text}”是会计写法的负数（括号表示负数），已按 {value} 导入，请核对"
+
+
+def _fund_amount(text: str, ref: str, form: RawForm, options: Options) -> tuple[str | None, str]:
+    """``read_amount`` of a fund cell; an amount in brackets (会计专用's negative, "(0.03)") reads as
+    the negative it means, and the preview asks (a refund or a correction can make one negative)."""
+    value, note = read_amount(text, form.fund_source_unit, options.report_unit)
+    if value is None and (negative := accounting_negative(text)):
+        read, also = read_amount(negative, form.fund_source_unit, options.report_unit)
+        if read:
+            value, note = read, also
+            form.ask(f"{ref}：" + NEGATIVE_CHECK.format(text=text.strip(), value=value), [(ref, "")])
+    return value, note
+
+
 def _fund_label(text: str) -> str:
     return re.sub(r"[:：]$", "", text.strip())
 
@@ -921,7 +943,7 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
             if not text:
                 continue
             if key in schema.FUND_AMOUNTS:
-                value, note = read_amount(text, form.fund_source_unit, options.report_unit)
+                value, note = _fund_amount(text, ref, form, options)
             elif key == FUND.rate:
                 value, note = rate_text(text), ""
                 if doubt := rate_doubt(text, value):
@@ -1035,7 +1057,7 @@ def _inline_funds(
             continue
         cc, text = right[0]
         if key in schema.FUND_AMOUNTS:
-            value, note = read_amount(text, form.fund_source_unit, options.report_unit)
+            value, note = _fund_amount(text, grid.ref(hr, cc), form, options)
         elif key == FUND.rate:
             value, note = rate_text(text), ""
             if doubt := rate_doubt(text, value):
@@ -1126,7 +1148,7 @@ def _declaration_funds(grid: Grid, top: int, end: int, form: RawForm, options: O
                 form.funds.append(RawFund(label, {}, {}))
                 continue
             cc, value_text = right[0]
-            value, note = read_amount(value_text, form.fund_source_unit, options.report_unit)
+            value, note = _fund_amount(value_text, grid.ref(r, cc), form, options)
             if value is None:
                 continue
             if note:
