@@ -20,7 +20,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from core.importers.readers import unit_format  # a format printing a word after the number (0"人")
+from core.importers.readers import shown_format  # a format printing a word with the number (0"人")
 
 BIFF8 = 0x0600
 FREE = 0xFFFFFFFA  # a sector number at or above this ends a chain (end of chain, free, FAT, DIFAT)
@@ -160,10 +160,10 @@ def formats(data: bytes) -> Formats | None:
             if kind == FORMAT:
                 index = struct.unpack_from("<H", body)[0]
                 code = _text(body, 2, 2)
-                if "%" in LITERALS.sub("", code):
-                    percent_formats.add(index)
-                elif unit_format(code):
+                if shown_format(code):
                     unit_formats[index] = code
+                elif "%" in LITERALS.sub("", code):
+                    percent_formats.add(index)
             elif kind == XF:
                 xf_formats.append(struct.unpack_from("<H", body, 2)[0])
             elif kind == BOUNDSHEET:

@@ -55,6 +55,9 @@ class Grid:
     pictures: set[tuple[int, int]] = field(default_factory=set)  # WPS pictures in cells (=DISPIMG)
     far_note: str = ""  # cells far outside the sheet's forms, left out on reading (readers)
     checks: list[str] = field(default_factory=list)  # 请核对 lines from reading (a damaged Word row)
+    # 请核对 about one cell's reading (a number format not followed: the saved number kept), asked by
+    # the form that reads the cell
+    cell_checks: dict[tuple[int, int], str] = field(default_factory=dict)
     formats_known: bool = True  # False: a 96.81% cell may read as 0.9681 (.xls: formats not read)
     index: int = 0
     note: str = ""  # a Word table: the paragraphs printed just above it (its title)

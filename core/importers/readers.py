@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -431,10 +432,7 @@ def _calamine_grids(
                 _as_percentages(grid, xls.percent.get(meta.name, set()))
                 for cell, code in xls.units.get(meta.name, {}).items():
                     if cell in grid.numeric:  # as shown: 776 → 776人
-                        shown = shown_with_unit(code, Decimal(grid.cells[cell[0]][cell[1]]))
-                        if shown is not None:
-                            grid.cells[cell[0]][cell[1]] = shown
-                            grid.numeric.discard(cell)
+                        _show(grid, cell, code)
                 for r, c in xls.unsaved.get(meta.name, set()):
                     if not grid.raw(r, c):  # saved for Excel to compute: no value to read
                         grid.missing_formulas.add((r, c))
@@ -600,17 +598,13 @@ _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')  # quoted text, escaped charact
 
 
 PERCENT = "\0percent"  # (a style's mark: shown × 100 with %; a quoted "%" is a plain suffix)
-# One section of a number format that prints a word after the number: 0"人", #,##0.00"万元", 0\次,
-# G/通用格式"人" (digit placeholders or General, then quoted or escaped text; no date, no scaling comma).
-_UNIT_SECTION = re.compile(
-    r'^-?(?:(?P<digits>[#0?,]*[0#?])(?:\.(?P<places>[0#?]*))?|General|G/通用格式)\s*(?P<unit>(?:"[^"]+"|\\.)+)\s*$'
-)
 _SECTIONS = re.compile(r'(?:"[^"]*"|\\.|[^;"\\])*')  # a format's ;-separated sections
 _CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d+)?)\]")
 _SHOWN_BRACKETS = re.compile(  # a colour, a locale, a condition (not [DBNum1]: Chinese numerals)
     r"\[(?:(?i:black|blue|cyan|green|magenta|red|white|yellow|colou?r\s*\d+)|[黑蓝青绿洋红白黄]色|颜色\d+"
     r"|\$[^\]]*|(?:<=|>=|<>|<|>|=)\s*-?[\d.]+)\]"
 )
+_DBNUM = re.compile(r"\[(?i:dbnum)[1-4]\]")  # Chinese numerals: 七百七十六, 柒佰柒拾陆
 _COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "<": lambda a, b: a < b,
     ">": lambda a, b: a > b,
@@ -619,49 +613,177 @@ _COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
     ">=": lambda a, b: a >= b,
     "<>": lambda a, b: a != b,
 }
+_GENERAL = ("General", "G/通用格式", "通用格式")
+DIGITS = ("0", "#", "?")  # a format's digit placeholders
+_PLAIN_MARKS = frozenset(" -+()$¥￥€£:")  # printed as they are, and nothing a reader needs beside a number
+_LITERAL_MARKS = frozenset(" -+()$:^&'~{}<>=")  # characters a format prints as typed, unquoted
+
+
+@dataclass
+class _Section:
+    """One section of a number format as the number shows in it: the text printed before and after,
+    the number's placeholders (0.00, #,##0, General), how many % (each × 100), the places the number
+    is shifted by an escaped point (0!.0000 prints 1530300 as 153.0300: 元 shown as 万元), and whether
+    it prints Chinese numerals ([DBNum1])."""
+
+    before: str = ""
+    after: str = ""
+    digits: str = ""
+    percent: int = 0
+    shift: int = 0
+    chinese: bool = False
+
+    @property
+    def words(self) -> bool:
+        """Whether it prints more than a plain number would (a word, a sign like ≥, a shifted point)."""
+        return bool(set(self.before + self.after) - _PLAIN_MARKS or self.shift or self.chinese)
+
+    @property
+    def scaled(self) -> bool:
+        return self.digits.endswith(",") and self.digits not in _GENERAL
+
+
+def _section(text: str) -> _Section | None:
+    """``text`` (one section of a format) read as a number's section, or None for any other (a date,
+    a text section @, a fraction, a scientific number, an elapsed time)."""
+    out = _Section(chinese=bool(_DBNUM.search(text)))
+    text = _SHOWN_BRACKETS.sub("", _DBNUM.sub("", text))
+    state = 0  # 0: before the number, 1: in it, 2: after it
+    i = 0
+    while i < len(text):
+        ch, literal = text[i], ""
+        general = next((g for g in _GENERAL if text.startswith(g, i)), "")
+        if general and state == 0:
+            out.digits, state, i = general, 1, i + len(general)
+            continue
+        if ch == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                return None
+            literal, i = text[i + 1 : end], end + 1
+        elif ch in "\\!":
+            if i + 1 >= len(text):
+                return None
+            literal, i = text[i + 1], i + 2
+            if literal == "." and state == 1 and text[i : i + 1] in DIGITS and not out.shift:
+                out.shift = len(re.match(r"[0#?]*", text[i:]).group(0))  # type: ignore[union-attr]
+                out.digits += "!"
+                continue
+        elif ch in "_*":  # a space as wide as the next character; the next character repeated to fill
+            i += 2
+            continue
+        elif (
+            ch in "0#?"
+            or (ch in ".," and state == 1)
+            or (ch == "." and text[i + 1 : i + 2] in ("0", "#", "?"))
+        ):
+            if state == 2 or "!" in out.digits and ch == ".":
+                return None
+            out.digits, state, i = out.digits + ch, 1, i + 1
+            continue
+        elif ch == "%":
+            out.percent, i = out.percent + 1, i + 1
+            if state == 1:
+                state = 2
+            continue
+        elif ch in _LITERAL_MARKS or ch == "/" and state != 1:
+            literal, i = ch, i + 1
+        else:
+            return None  # a date or time code, @, E+, a fraction's /, a bracket not known
+        if state == 0:
+            out.before += literal
+        else:
+            out.after, state = out.after + literal, 2
+    return out if out.digits else None
 
 
 def _format_sections(code: str) -> list[str]:
     return [m.group(0) for m in _SECTIONS.finditer(code) if m.start() == 0 or code[m.start() - 1] == ";"]
 
 
-def unit_format(code: str) -> bool:
-    """Whether a number format prints a word after the number in one of its sections (0"人",
-    [>=100]0"人";0"个")."""
-    return any(_UNIT_SECTION.match(_SHOWN_BRACKETS.sub("", s).strip()) for s in _format_sections(code))
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')
+_DATE_CODES = re.compile("[yYmMdDhHsS]|上午|下午|AM/PM")
 
 
-def shown_with_unit(code: str, number: Decimal) -> str | None:
-    """What a cell holding ``number`` shows under the unit format ``code``: the section that applies
-    (a condition's, or a positive/negative/zero one), the number rounded to its places as Excel does
-    (776.4 under 0"人" is 776人) and its word. None when that is not sure (a section without a word,
-    Chinese numerals, no section for the value): the caller keeps the number as saved."""
+def _wordy(section: str) -> bool:
+    """Whether a section the reader cannot follow prints words or Chinese numerals ("无"; not "-", not
+    a date's 年月日, which is read as a date)."""
+    if _DATE_CODES.search(_QUOTED.sub("", section)):
+        return False
+    quoted = "".join(m.group(0) for m in re.finditer(r'"[^"]*"|\\.', section))
+    return bool(_DBNUM.search(section) or set(quoted) - _PLAIN_MARKS - {'"', "\\"})
+
+
+def shown_format(code: str) -> bool:
+    """Whether a number format prints a number otherwise than as saved in one of its sections: a word
+    or a sign with it (0"人", "≥"0%, [>=100]0"人";0"个"), Chinese numerals ([DBNum1]), a shifted point
+    (0!.0000) or thousands (0,); also a section of words the reader cannot follow, to be asked about."""
+    sections = [(s, _section(s)) for s in _format_sections(code)]
+    return any((section.words or section.scaled) if section else _wordy(s) for s, section in sections[:3])
+
+
+def unsure_shown(code: str, number: Decimal) -> str:
+    """The 请核对 for a cell whose format shows its number in a way not read (its saved number kept)."""
+    return (
+        f"单元格的数字格式“{code}”显示的内容与保存的数不同，已按保存的数 {number_text(number)} 导入，请核对"
+    )
+
+
+def shown_with_unit(code: str, number: Decimal) -> tuple[str | None, str]:
+    """What a cell holding ``number`` shows under the format ``code`` (``shown_format``): the section
+    that applies (a condition's, or a positive/negative/zero one), the number rounded to its places as
+    Excel does (776.4 under 0"人" is 776人) with the words around it ("≥"0% shows 0.95 as ≥95%), and
+    a 请核对 line when the reading needs one: Chinese numerals read in digits (七百七十六人 as 776人),
+    or a shown text not worked out (None: the caller keeps the number as saved, and asks)."""
     sections = _format_sections(code)
     conditions = [_CONDITION.search(s) for s in sections]
-    section: str | None = None
+    text: str | None = None
+    index = 0
     if any(conditions):
-        for text, condition in zip(sections[:2], conditions[:2]):
-            if condition is None or _COMPARE[condition.group(1)](number, Decimal(condition.group(2))):
-                section = text
-                break
-        else:
-            section = sections[2] if len(sections) > 2 else None
+        index = next(
+            (
+                i
+                for i, condition in enumerate(conditions[:2])
+                if condition is None or _COMPARE[condition.group(1)](number, Decimal(condition.group(2)))
+            ),
+            2,
+        )
+        text = sections[index] if index < len(sections) else None
     elif number > 0 or len(sections) == 1:
-        section = sections[0]
+        text = sections[0]
     elif number < 0:
-        section = sections[1]
+        index, text = 1, sections[1]
     else:
-        section = sections[2] if len(sections) > 2 else sections[0]
+        index, text = 2, sections[2] if len(sections) > 2 else sections[0]
+    if text is None:
+        return None, unsure_shown(code, number)
+    section = _section(text)
     if section is None:
-        return None
-    shown = _UNIT_SECTION.match(_SHOWN_BRACKETS.sub("", section).strip())
-    if shown is None:
-        return None
-    unit = re.sub(r'"|\\(.)', r"\1", shown.group("unit")).strip()
-    if shown.group("digits") is not None:
-        places = len(shown.group("places") or "")
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return number_text(number) + unit
+        return None, unsure_shown(code, number) if _wordy(text) else ""
+    if not (section.words or section.scaled or section.percent):
+        return None, ""  # this section prints the plain number
+    if index == 1 and not any(_CONDITION.search(s) for s in sections):
+        if "(" in section.before and ")" in section.after:  # (3人): 会计专用's negative
+            section.before, section.after = section.before.replace("(", ""), section.after.replace(")", "")
+        elif "-" in section.before:
+            number = -number
+        else:  # Excel prints a negative section without its minus
+            return None, unsure_shown(code, number)
+    value = number * 100**section.percent
+    if section.scaled:
+        value /= Decimal(1000) ** (len(section.digits) - len(section.digits.rstrip(",")))
+    if section.digits in _GENERAL:
+        shown = number_text(value)
+    elif section.shift:
+        whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        shown = number_text(whole.scaleb(-section.shift))
+    else:
+        places = len(section.digits.partition(".")[2].rstrip(","))
+        shown = number_text(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    shown = section.before.strip() + shown + "%" * section.percent + section.after.strip()
+    if section.chinese:
+        return shown, f"单元格以中文数字显示（数字格式“{code}”），已按其数值读作“{shown}”，请核对"
+    return shown, ""
 
 
 def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:
@@ -673,10 +795,10 @@ def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:
     for fmt in root.iter(f"{_MAIN_NS}numFmt"):
         code = fmt.get("formatCode", "")
         number = int(fmt.get("numFmtId", "0") or 0)
-        if "%" in _LITERALS.sub("", code):
-            formats[number] = PERCENT
-        elif unit_format(code):
+        if shown_format(code):
             formats[number] = code
+        elif "%" in _LITERALS.sub("", code):
+            formats[number] = PERCENT
     styles = root.find(f"{_MAIN_NS}cellXfs")
     if styles is None:
         return {}
@@ -705,10 +827,21 @@ def _shown_cells(data: bytes, grid: Grid, styles: dict[int, str]) -> None:
                         if shown == PERCENT:
                             grid.cells[r][c] = number_text(Decimal(grid.cells[r][c]) * 100) + "%"
                             grid.numeric.discard(cell)
-                        elif (text := shown_with_unit(shown, Decimal(grid.cells[r][c]))) is not None:
-                            grid.cells[r][c] = text
-                            grid.numeric.discard(cell)
+                        else:
+                            _show(grid, cell, shown)
             at = data.find(mark, at + len(mark))
+
+
+def _show(grid: Grid, cell: tuple[int, int], code: str) -> None:
+    """A number cell read as its format ``code`` shows it (``shown_with_unit``), and asked about
+    where that reading needs it."""
+    number = Decimal(grid.cells[cell[0]][cell[1]])
+    text, doubt = shown_with_unit(code, number)
+    if text is not None:
+        grid.cells[cell[0]][cell[1]] = text
+        grid.numeric.discard(cell)
+    if doubt:
+        grid.cell_checks[cell] = doubt
 
 
 def _pictures(data: bytes, grid: Grid) -> None:
@@ -920,11 +1053,11 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
         for fmt in style.iter(_ss("NumberFormat"))
         if (code := fmt.get(_ss("Format"), "")) in ("Percent", "Percentage") or "%" in _LITERALS.sub("", code)
     }
-    units = {  # styles that print a word after the number (0"人"), as an .xlsx's (_shown_styles)
+    units = {  # styles that print a word with the number (0"人"), as an .xlsx's (_shown_styles)
         style.get(_ss("ID"), ""): code
         for style in root.iter(_ss("Style"))
         for fmt in style.iter(_ss("NumberFormat"))
-        if unit_format(code := fmt.get(_ss("Format"), ""))
+        if shown_format(code := fmt.get(_ss("Format"), ""))
     }
     for index, sheet in enumerate(root.iter(_ss("Worksheet"))):
         grid = Grid(str(path), sheet.get(_ss("Name"), f"Sheet{index + 1}"), SHEET, index=index)
@@ -994,10 +1127,15 @@ def read_spreadsheetml(path: Path) -> list[Grid]:
                             pass
                         else:
                             style = cell.get(_ss("StyleID"), row.get(_ss("StyleID")))
-                            if percent and style in percent:
-                                text = number_text(number * 100) + "%"  # as shown: 0.9681 → 96.81%
-                            elif style in units and (shown := shown_with_unit(units[style], number)):
+                            shown, doubt = (
+                                shown_with_unit(units[style], number) if style in units else (None, "")
+                            )
+                            if doubt:
+                                grid.cell_checks[(r, c)] = doubt
+                            if shown is not None:
                                 text = shown  # as shown: 120 → 120人
+                            elif percent and style in percent:
+                                text = number_text(number * 100) + "%"  # as shown: 0.9681 → 96.81%
                             else:
                                 text = number_text(number)
                                 grid.numeric.add((r, c))

@@ -420,6 +420,7 @@ def _band(grid: Grid, low: int, high: int) -> Grid:
     band.formula_strings = {cell for cell in grid.formula_strings if inside(cell)}
     band.errors = {cell: code for cell, code in grid.errors.items() if inside(cell)}
     band.computed = {cell: f for cell, f in grid.computed.items() if inside(cell)}
+    band.cell_checks = {cell: text for cell, text in grid.cell_checks.items() if inside(cell)}
     band.pictures = {cell for cell in grid.pictures if inside(cell)}
     band.hidden, band.hidden_rows, band.filtered = grid.hidden, grid.hidden_rows, grid.filtered
     band.hidden_cols = {c for c in grid.hidden_cols if low <= c < high}
@@ -463,6 +464,8 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
         if grid.far_note:
             form.notes.append(grid.far_note)
         form.checks.extend(grid.checks)
+        if grid.cell_checks:
+            _cell_checks(grid, form)
         if grid.pictures:
             first = grid.ref(*min(grid.pictures))
             form.notes.append(f"表中有 {len(grid.pictures)} 处嵌入单元格的图片（如 {first}），图片未导入")
@@ -497,6 +500,16 @@ def recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:
                 first=True,
             )
     return forms, why
+
+
+def _cell_checks(grid: Grid, form: RawForm) -> None:
+    """The reader's 请核对 about the cells ``form`` read, each at its cell."""
+    read = {form.name_ref, *(ref for fund in form.funds for ref in fund.refs.values())}
+    read |= {ref for refs in form.indicator_refs for ref in refs.values()}
+    for cell, text in sorted(grid.cell_checks.items()):
+        ref = grid.ref(*cell)
+        if ref in read:
+            form.ask(f"{ref}：{text}", [(ref, "")])
 
 
 def _recognise_grid(grid: Grid, options: Options) -> tuple[list[RawForm], str]:

@@ -46,3 +46,102 @@ def test_a_negative_number_under_an_accounting_format_is_the_number_saved(
     _preview, part, form = imported(path)
     assert funds_of(form)[3] == ("other", "", "-0.03", "-0.03")
     assert "请核对" not in part_text(part)
+
+
+# ---- number formats that print more than the number ------------------------------------------------
+def test_targets_whose_format_prints_a_sign_or_words_read_as_shown(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Targets typed as numbers into cells formatted to print ≥ or words ("≥"0%, "不低于"0"%",
+    0%"以上") read as the sheet shows them (≥100%, 不低于95%, 95%以上), not as the bare number, which
+    would lose the target's direction; an amount in 元 shown as 万元 by 0!.0000 reads as shown."""
+    wb, ws = one_sheet(seed_xlsx)
+    for ref, value, fmt in [
+        ("E16", 1, '"≥"0%'),
+        ("E17", 95, '"不低于"0"%"'),
+        ("E24", 0.95, '0%"以上"'),
+        ("D6", 1530300, "0!.0000"),
+    ]:
+        ws[ref] = value
+        ws[ref].number_format = fmt
+    path = tmp_path / "signs.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    targets = [i.target for i in form.indicators]
+    assert (targets[3], targets[4], targets[11]) == ("≥100%", "不低于95%", "95%以上")
+    assert funds_of(form)[0] == ("total", "153.03", "709.5", "709.5")
+    assert "请核对" not in part_text(part)
+
+
+def test_chinese_numerals_and_formats_not_followed_are_asked_about(seed_xlsx: Path, tmp_path: Path) -> None:
+    """776 under [DBNum1]G/通用格式"人" shows 七百七十六人: read as 776人 and asked about at its cell; 3
+    under [>=10]0"次";[>=5]0"回" (no section for it: Excel shows ####) keeps the saved 3, asked."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["F13"], ws["F13"].number_format = 776, '[DBNum1][$-804]G/通用格式"人"'
+    ws["F14"], ws["F14"].number_format = 3, '[>=10]0"次";[>=5]0"回"'
+    path = tmp_path / "numerals.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert [i.actual for i in form.indicators][:2] == ["776人", "3"]
+    text = part_text(part)
+    assert (
+        'F13：单元格以中文数字显示（数字格式“[DBNum1][$-804]G/通用格式"人"”），已按其数值读作“776人”' in text
+    )
+    assert (
+        'F14：单元格的数字格式“[>=10]0"次";[>=5]0"回"”显示的内容与保存的数不同，已按保存的数 3 导入' in text
+    )
+    flags = {(f.cell_table, f.cell_row, f.cell_column) for f in form.review_flags}
+    assert {("indicators", 0, "actual"), ("indicators", 1, "actual")} <= flags
+
+
+def test_xls_and_spreadsheetml_cells_in_chinese_numerals_are_asked_about(tmp_path: Path) -> None:
+    """The .xls and Excel 2003 XML readers pass the same 请核对 as the .xlsx's (they had no way to)."""
+    import pytest
+
+    from core.importers.readers import read_file
+
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    sheet.write(0, 0, 120, xlwt.easyxf(num_format_str='[DBNum1]G/通用格式"人"'))
+    sheet.write(0, 1, 0.9, xlwt.easyxf(num_format_str='"≥"0%'))
+    path = tmp_path / "去年自评表.xls"
+    book.save(str(path))
+    (grid,) = read_file(path).grids
+    assert grid.cells == [["120人", "≥90%"]]
+    assert list(grid.cell_checks) == [(0, 0)]
+    xml = tmp_path / "安徽自评模板.xml"
+    xml.write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles><Style ss:ID="u">'
+        '<NumberFormat ss:Format="[DBNum1]0&quot;人&quot;"/></Style><Style ss:ID="p">'
+        '<NumberFormat ss:Format="&quot;≥&quot;0%"/></Style></Styles><Worksheet ss:Name="Sheet1"><Table><Row>'
+        '<Cell ss:StyleID="u"><Data ss:Type="Number">120</Data></Cell>'
+        '<Cell ss:StyleID="p"><Data ss:Type="Number">0.9</Data></Cell></Row></Table></Worksheet></Workbook>',
+        encoding="utf-8",
+    )
+    (grid,) = read_file(xml).grids
+    assert grid.cells == [["120人", "≥90%"]]
+    assert list(grid.cell_checks) == [(0, 0)]
+
+
+def test_what_a_format_shows() -> None:
+    from decimal import Decimal
+
+    from core.importers.readers import shown_format, shown_with_unit
+
+    cases = {
+        ('0"人"', "776.4"): ("776人", False),
+        ('"≥"0.0%', "0.955"): ("≥95.5%", False),
+        ('0.00"万元";-0.00"万元"', "-3"): ("-3万元", False),
+        ('0"人";0"人"', "-3"): (None, True),  # (Excel prints -3 as 3人 there)
+        ('#,##0.0,"千元"', "1234567"): ("1234.6千元", False),
+        ('0.00%;-0.00%;"无"', "0"): (None, True),
+        ('[>=0.9]"≥"0%;0%', "0.5"): ("50%", False),
+    }
+    for (code, number), (shown, asked) in cases.items():
+        text, doubt = shown_with_unit(code, Decimal(number))
+        assert (text, bool(doubt)) == (shown, asked), code
+    assert not shown_format("0.00%;[Red]-0.00%")
+    assert not shown_format('_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ ')
+    assert not shown_format('"￥"#,##0.00;"￥"-#,##0.00')
+    assert not shown_format('yyyy"年"m"月"d"日"')
+    assert shown_with_unit('0"人";(0"人")', Decimal(-3)) == ("-3人", "")

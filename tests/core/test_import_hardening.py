@@ -789,14 +789,15 @@ def test_second_level_names_printed_with_their_weights(seed_xlsx: Path, tmp_path
 
 def test_numbers_whose_format_prints_a_unit_read_as_shown(seed_xlsx: Path, tmp_path: Path) -> None:
     """Numbers typed into cells formatted to print a unit (0"人", 0\\次, #,##0.00"万元", 0.0"%"): read
-    with the unit the sheet shows (776人, a quoted % not multiplied by 100), the amounts as before."""
+    with the unit the sheet shows (776人, a quoted % not multiplied by 100; a sign before it, ≥90%),
+    the amounts as before."""
     wb, ws = one_sheet(seed_xlsx)
     for ref, value, fmt in [
         ("F13", 776, '0"人"'),
         ("F14", 2, "0\\次"),
         ("E6", 709.5, '#,##0.00"万元"'),
         ("F24", 96.81, '0.00"%"'),
-        ("E24", 90, '[Red]"≥"0"%"'),  # (a prefix as well: not a unit format, read as the number)
+        ("E24", 90, '[Red]"≥"0"%"'),  # (a prefix as well: the sign is shown, and read)
     ]:
         ws[ref] = value
         ws[ref].number_format = fmt
@@ -808,7 +809,7 @@ def test_numbers_whose_format_prints_a_unit_read_as_shown(seed_xlsx: Path, tmp_p
         ("根据实际工作需要录用", "776人"),
         ("≥1 次", "2次"),
     ]
-    assert (form.indicators[11].target, form.indicators[11].actual) == ("90", "96.81%")
+    assert (form.indicators[11].target, form.indicators[11].actual) == ("≥90%", "96.81%")
     assert not part.checks
 
 
