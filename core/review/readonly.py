@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from core.model import Report
-from core.storage.db import APPLICATION_ID, SQLITE_MAGIC, StorageError
+from core.storage.db import APPLICATION_ID, JOURNAL_MAGIC, SQLITE_MAGIC, StorageError
 from core.storage.migrations import SCHEMA_VERSION, STEP_NAMES, migrations
 from core.templates import Template, TemplateError, get_template
 
@@ -41,6 +41,17 @@ def _uri(path: Path) -> str:
     if not os.path.isabs(text):
         text = os.path.join(os.getcwd(), text)
     return f"file:{quote(text.replace(chr(92), '/'))}?mode=ro&immutable=1"
+
+
+def hot_journal(path: Path) -> bool:
+    """True when a -journal beside ``path`` holds pages SQLite would roll back (a crashed or unfinished
+    write). A ZiPing that has the report open (exclusive locking mode) keeps its journal there between
+    edits with the header zeroed: that one is finished, and the file itself holds every committed edit."""
+    try:
+        with open(path.with_name(path.name + "-journal"), "rb") as fh:
+            return fh.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
+    except OSError:
+        return False
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -156,7 +167,7 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
 def load_readonly(path: Path | str) -> Report:
     """Read the report in ``path`` without writing the file (StorageError when it cannot be read)."""
     path = Path(path)
-    if path.with_name(path.name + "-journal").exists():
+    if hot_journal(path):
         return load_judged(path)  # a crash left a journal: read it as SQLite would after rolling back
     conn = connect_readonly(path)
     try:

@@ -23,7 +23,7 @@ from core.model import INDICATORS, SCORE_SHEET, Indicator, Report, ScoreItem
 from core.numbers import HUNDRED, ZERO, fmt, fmt_percent, is_amount, q, try_amount
 from core.paths import user_data_dir
 from core.report import Document, InputError
-from core.review.readonly import connect_readonly, load_connection, read_meta
+from core.review.readonly import connect_readonly, hot_journal, load_connection, load_judged, read_meta
 from core.schema import IND, REP
 from core.scoring import form_total
 from core.storage.db import StorageError
@@ -235,6 +235,8 @@ def _read_source(source: Path) -> Report:
         if not verdict.ok or verdict.report is None:
             raise StorageError("报送包在封包后被改动：" + "；".join(verdict.changes[:3]))
         return verdict.report
+    if hot_journal(source):  # a crash left a journal: read as SQLite would after rolling it back
+        return load_judged(source)
     conn = connect_readonly(source)
     try:
         if read_meta(conn).get("kind") == KIND:

@@ -73,7 +73,7 @@ def summarise_file(
     this very file (same path, size and mtime in the index): the check pass then only counts."""
     from core.review.figures import quick_summary, report_summary
     from core.review.lean import Groups
-    from core.review.readonly import connect_readonly, load_judged, read_connection, read_meta
+    from core.review.readonly import connect_readonly, hot_journal, load_judged, read_connection, read_meta
     from core.storage.db import StorageError
     from core.templates import Template
 
@@ -96,7 +96,7 @@ def summarise_file(
                 meta = read_meta(conn)
                 if meta.get("kind") == "review":
                     return {"reason": "这是财政复核文件，不是部门报告"}
-                journal = path.with_name(path.name + "-journal").exists()
+                journal = hot_journal(path)  # not the finished one a report open in ZiPing keeps
                 groups: Groups | None = None if checks else {}  # the figures alone: rows grouped
                 read = None if journal else read_connection(conn, path.name, not checks, meta, groups)
             finally:
@@ -147,6 +147,15 @@ def _summarise_chunk(paths: list[str], checks: bool, figures: Figures | None = N
     ]
 
 
+COMPANIONS = ("-journal", "-wal", "-shm")  # SQLite's own files beside a database
+
+
+def _companion(name: str, present: set[str]) -> bool:
+    """True for SQLite's journal, WAL or shared-memory file of a report in the same folder: part of
+    that report (a ZiPing that has it open keeps its journal there), not a file of its own to list."""
+    return name.endswith(COMPANIONS) and name.rsplit("-", 1)[0] in present
+
+
 def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]:
     """Return every file under ``paths`` (sorted) and the folders that could not be read."""
     files: list[Path] = []
@@ -165,7 +174,12 @@ def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]
             continue
         for folder, dirs, names in os.walk(root, onerror=onerror):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            files.extend(Path(folder) / n for n in sorted(names) if not n.startswith((".", "~$")))
+            present = set(names)
+            files.extend(
+                Path(folder) / n
+                for n in sorted(names)
+                if not n.startswith((".", "~$")) and not _companion(n, present)
+            )
     return files, refused
 
 

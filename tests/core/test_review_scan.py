@@ -266,7 +266,7 @@ def test_review_cli_json_and_xlsx(review_set: Path, tmp_path: Path) -> None:
     assert wb["未列入"].max_row == 6
 
 
-def test_a_report_with_a_journal_beside_it_is_read_through_the_judged_path(tmp_path: Path) -> None:
+def test_a_report_with_a_finished_journal_beside_it_is_read_and_left_as_it_was(tmp_path: Path) -> None:
     from core.review.readonly import load_readonly
 
     path = tmp_path / "j.zpdb"
@@ -442,3 +442,53 @@ def test_a_report_named_through_a_link_and_dotdot_is_the_file_the_system_opens(t
     assert summarise_file(str(named))["department"] == "基准部门0001"
     relative = os.path.join(os.path.relpath(tmp_path / "link"), "..", "x.zpdb")  # from the working folder
     assert summarise_file(relative)["department"] == "基准部门0001"
+
+
+HOLD = """
+import sys
+from pathlib import Path
+from core.report import Document
+doc = Document.open(Path(sys.argv[1]))
+form = doc.report.forms[1]
+doc.set_cell(form.uid, "funds", 0, "executed", "12.5")
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_report_still_open_in_ziping_is_listed_with_what_it_holds(tmp_path: Path) -> None:
+    """A department's ZiPing has the report open on the shared folder and has just saved an edit: it
+    holds the file locked and keeps its finished journal beside it (header zeroed). The bureau reads the
+    file as it is (every committed edit is in it) — not refused as "正由另一窗口打开"."""
+    from core.review.readonly import load_readonly
+    from core.review.reviewfile import ReviewFile
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    path = folder / "开着的报告.zpdb"
+    write_fast(build_report(3, projects=2, per=3), path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        journal = folder / "开着的报告.zpdb-journal"
+        assert journal.exists() and not journal.read_bytes()[:8].strip(b"\0")  # finished, not hot
+        before = path.read_bytes()
+        result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+        assert result.refused == []
+        assert [r["department"] for r in result.reports] == ["基准部门0003"]
+        assert result.reports[0]["forms"][1]["executed"] == "12.5"  # the edit just saved
+        assert load_readonly(path).forms[1].funds[0].executed == "12.5"  # 查看报告
+        review = ReviewFile.create(path, tmp_path / "复核.zpdb")  # 复核
+        review.close()
+        assert path.read_bytes() == before
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)
