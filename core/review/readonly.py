@@ -54,15 +54,32 @@ def hot_journal(path: Path) -> bool:
         return False
 
 
+WAL = 2  # the file format's read/write version bytes (offsets 18, 19) in WAL mode
+
+
+def unmerged_wal(path: Path) -> bool:
+    """True when a -wal beside ``path`` holds pages (what SQLite reads as part of the file; an
+    immutable read, which the review's is, leaves them out and would list what the file held before)."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """Open ``path`` read-only and immutable: no lock, no journal, no write of any kind."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(16)
+            head = fh.read(100)
     except OSError as exc:
         raise StorageError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from exc
-    if head != SQLITE_MAGIC:
+    if head[:16] != SQLITE_MAGIC:
         raise StorageError(f"“{path.name}”不是 ZiPing 报告文件（.zpdb）")
+    if WAL in head[18:20] and unmerged_wal(path):
+        raise StorageError(
+            f"“{path.name}”被其他程序打开过，部分修改还在旁边的“{path.name}-wal”中，"
+            "报告文件本身不完整，未读取；请报送单位重新报送"
+        )
     try:
         return sqlite3.connect(_uri(path), uri=True, check_same_thread=False)
     except sqlite3.Error as exc:

@@ -492,3 +492,36 @@ def test_a_report_still_open_in_ziping_is_listed_with_what_it_holds(tmp_path: Pa
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=60)
+
+
+def test_a_report_with_edits_left_in_a_wal_beside_it_is_refused_not_listed_stale(tmp_path: Path) -> None:
+    """A copy taken while another program (a database browser) had the report open in WAL mode: its
+    last edit lives in the -wal beside it, which SQLite reads as part of the file and the review's
+    immutable read leaves out. Listing the file would show what it held before that edit: it is
+    refused with its reason instead; once the -wal is merged into the file the report lists."""
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    work = tmp_path / "work.zpdb"
+    write_fast(build_report(4, projects=2, per=3), work)
+    conn = sqlite3.connect(work)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("UPDATE fund_rows SET executed = '1' WHERE rowid = (SELECT min(rowid) FROM fund_rows)")
+    conn.commit()
+    path = folder / "带wal的报告.zpdb"
+    shutil.copyfile(work, path)  # the file and its -wal as copied to the shared folder
+    shutil.copyfile(tmp_path / "work.zpdb-wal", folder / "带wal的报告.zpdb-wal")
+    conn.close()
+    before = path.read_bytes()
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert result.reports == []
+    assert [r["file"] for r in result.refused] == [str(path)]  # the -wal is named in the reason, not listed
+    assert "带wal的报告.zpdb-wal" in result.refused[0]["reason"]
+    assert path.read_bytes() == before
+    merged = sqlite3.connect(path)  # what the department's own program does on closing: checkpoint
+    merged.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    merged.close()
+    (folder / "带wal的报告.zpdb-wal").unlink(missing_ok=True)
+    again = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert again.refused == []
+    assert again.reports[0]["forms"][0]["executed"] == "1"
