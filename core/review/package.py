@@ -140,6 +140,38 @@ class Verdict:
         return not self.changes
 
 
+UTF8_FLAG = 0x800  # a zip entry's general-purpose flag: its name is UTF-8
+
+
+def _name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its maker meant it: a name without the UTF-8 flag is read by ``zipfile`` as
+    CP437, but zips made on a Chinese system (Windows' own 压缩(zipped)文件夹, WinRAR, 360压缩) write
+    GBK there, and others (Linux zip, macOS) UTF-8 without saying so."""
+    if info.flag_bits & UTF8_FLAG:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def member_names(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """The names of a package's files as sealed: decoded as their maker wrote them (``_name``), and
+    without the one folder they all sit in when the unpacked package was zipped again as a folder
+    (发送到 → 压缩(zipped)文件夹 on the folder, not on its files)."""
+    names = [_name(info).replace("\\", "/") for info in infos]
+    top = {n.split("/", 1)[0] for n in names}
+    if len(top) == 1 and all("/" in n for n in names) and f"{next(iter(top))}/{MANIFEST}" in names:
+        names = [n.split("/", 1)[1] for n in names]
+    return names
+
+
 def read_package(path: Path | str) -> tuple[dict[str, Any], dict[str, bytes], list[str]]:
     """Return (manifest, the other files' bytes, damaged members) of a package; PackageError if unreadable."""
     path = Path(path)
@@ -147,13 +179,13 @@ def read_package(path: Path | str) -> tuple[dict[str, Any], dict[str, bytes], li
         with zipfile.ZipFile(path) as zf:
             members: dict[str, bytes] = {}
             damaged: list[str] = []
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
+            infos = [info for info in zf.infolist() if not info.is_dir()]
+            names = member_names(infos)
+            for info, name in zip(infos, names, strict=True):
                 try:
-                    members[info.filename] = zf.read(info)
+                    members[name] = zf.read(info)
                 except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
-                    damaged.append(info.filename)
+                    damaged.append(name)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise PackageError(f"“{path.name}”不是有效的报送包（zip 文件无法读取）") from exc
     if MANIFEST in damaged:

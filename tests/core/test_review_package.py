@@ -186,3 +186,56 @@ def test_check_counts_of_another_rule_set_are_noted_not_failed(sealed: Path, tmp
     manifest["forms"][0]["total"] = "1"
     files[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
     assert not verify_package(rewrite(tmp_path / "p.zip", files)).ok
+
+
+class RawName(zipfile.ZipInfo):
+    """A member whose name is written as the bytes given (CP437 text standing for them), with no UTF-8
+    flag, as zip tools that know no UTF-8 flag write it."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
+        return self.filename.encode("cp437"), self.flag_bits
+
+
+def rezip(sealed: Path, out: Path, encoding: str, folder: str = "") -> Path:
+    """The package unpacked and zipped again as a department's machine does: names in ``encoding``
+    without the UTF-8 flag (Windows' 压缩(zipped)文件夹 on a Chinese system: GBK; Linux zip: UTF-8),
+    under ``folder`` when the unpacked folder itself was zipped. The files' bytes are the same."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members(sealed).items():
+            info = RawName((folder + name).encode(encoding).decode("cp437"), (2024, 5, 20, 9, 30, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    with zipfile.ZipFile(out) as zf:  # as written: no UTF-8 flag, the names unreadable as zipfile reads them
+        assert all(not info.flag_bits & 0x800 for info in zf.infolist())
+        assert REPORT_FILE not in zf.namelist() and f"{folder}{REPORT_FILE}" not in zf.namelist()
+    return out
+
+
+@pytest.mark.parametrize(
+    ("encoding", "folder"),
+    [("gbk", ""), ("gbk", "2023年度益阳市委组织部绩效自评报送包/"), ("utf-8", ""), ("utf-8", "报送包/")],
+)
+def test_a_package_zipped_again_on_the_departments_machine_verifies(
+    sealed: Path, tmp_path: Path, encoding: str, folder: str
+) -> None:
+    """Unpacked and zipped again unchanged (names without the UTF-8 flag, or the folder zipped): the
+    package is as sealed, not refused as one whose 报告.zpdb, JSON and Word file were deleted."""
+    from core.review.scan import Index, scan
+
+    path = rezip(sealed, tmp_path / "益阳（重新压缩）.zip", encoding, folder)
+    verdict = verify_package(path)
+    assert verdict.ok, verdict.changes
+    assert verdict.report is not None and verdict.report.department == "中国共产党益阳市委员会组织部"
+    result = scan([path], index=Index(tmp_path / "index.sqlite"))
+    assert result.refused == [] and len(result.reports) == 1
+
+
+def test_a_package_zipped_again_with_a_file_changed_is_still_caught(sealed: Path, tmp_path: Path) -> None:
+    path = rezip(sealed, tmp_path / "again.zip", "gbk")
+    files = members(path)
+    changed = next(n for n in files if n.endswith(".docx"))
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(RawName(name), data + b"x" if name == changed else data)
+    verdict = verify_package(path)
+    assert verdict.changes == [f"文件“{DOCX_FILE}”在封包后被修改（SHA-256 不符）"]
