@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -39,6 +41,28 @@ WARNING_CHOICES = (("", "全部预警"), ("any", "有预警"), ("red", "红色�
 COUNT_KEYS = frozenset(key for key, _title in COLUMNS if key in ("error", "warning_count", "info"))
 FOLLOW_MS = 300  # counts arriving within this time are sorted and filtered in together
 KIND_CHOICES = (("", "全部表"), ("project", "项目"), ("overall", "部门整体"))
+FILE_COLUMN = next(i for i, (key, _title) in enumerate(COLUMNS) if key == "file")
+
+
+class PathElide(QStyledItemDelegate):
+    """A column of paths: too long for its width, the folders give way (in their middle), the file's
+    name at the end stays whole (a township's folders of long Chinese names hid every name behind “…”)."""
+
+    MARGIN = 8  # the text's margins inside its cell
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        text = str(option.text)
+        metrics = option.fontMetrics
+        width = option.rect.width() - self.MARGIN
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+        cut = max(text.rfind("/"), text.rfind("\\")) + 1
+        if width <= 0 or not cut or metrics.horizontalAdvance(text) <= width:
+            return
+        name = text[cut:]
+        room = width - metrics.horizontalAdvance(name)
+        if room > metrics.horizontalAdvance("…/"):
+            option.text = metrics.elidedText(text[:cut], Qt.TextElideMode.ElideMiddle, room) + name
 
 
 class CheckThread(QThread):
@@ -146,6 +170,8 @@ class ReviewWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate((60, 110, 260, 200, 70, 80, 80, 80, 80, 80, 60, 60, 80, 40, 40, 40, 260)):
             self.view.setColumnWidth(i, width)
+        self.paths = PathElide(self)
+        self.view.setItemDelegateForColumn(FILE_COLUMN, self.paths)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.selectionModel().selectionChanged.connect(self._picked)
         self.refused_view = QTableWidget(0, 2, self)
@@ -154,6 +180,7 @@ class ReviewWindow(QMainWindow):
         self.refused_view.horizontalHeader().setStretchLastSection(True)
         self.refused_view.setColumnWidth(0, 420)
         self.refused_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.refused_view.setItemDelegateForColumn(0, self.paths)
         self.refused_view.setTabKeyNavigation(False)
         self.tabs.addTab(self.view, "审核清单")
         self.tabs.addTab(self.refused_view, "未列入的文件")
@@ -232,8 +259,10 @@ class ReviewWindow(QMainWindow):
         self.department_box.blockSignals(False)
         self.refused_view.setRowCount(len(self.result.refused))
         for i, item in enumerate(self.result.refused):
-            self.refused_view.setItem(i, 0, QTableWidgetItem(item["file"]))
-            self.refused_view.setItem(i, 1, QTableWidgetItem(item["reason"]))
+            for column, text in enumerate((item["file"], item["reason"])):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)  # the whole path or reason, whatever the column's width
+                self.refused_view.setItem(i, column, cell)
         self.tabs.setTabText(1, f"未列入的文件（{len(self.result.refused)}）")
         self.apply_filters()
 

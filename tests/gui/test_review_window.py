@@ -308,3 +308,40 @@ def test_tab_goes_through_the_review_dialog_s_table_and_on(qtbot: Any, seed_zpdb
             assert focused is dialog.forms
         else:
             assert focused.text() == out
+
+
+def _shown(view: Any, row: int, column: int) -> str:
+    """The text a cell of ``view`` draws in its column's width (elided as its delegate elides it)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    index = view.model().index(row, column)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = view.visualRect(index)
+    view.itemDelegateForIndex(index).initStyleOption(option, index)
+    width = view.columnWidth(column) - 8  # the cell's margins
+    return option.fontMetrics.elidedText(option.text, option.textElideMode, width)
+
+
+def test_long_paths_show_their_file_names(qtbot: Any, tmp_path: Path) -> None:
+    """A township's folders of long Chinese names (paths past 260 characters): the 文件 column of the
+    list and of 未列入的文件 still shows each file's name; the whole path is its tooltip."""
+    from PySide6.QtCore import Qt
+
+    from core.review.listing import COLUMNS as LIST_COLUMNS
+
+    deep = tmp_path / ("乡镇街道及所属事业单位报送材料（第二批，含补报和更正后重新报送的材料）" * 2) / "汇总"
+    deep.mkdir(parents=True)
+    write_fast(build_report(1, projects=1, per=3), deep / "农业农村局自评报告.zpdb")
+    (deep / "空文件.zpdb").write_bytes(b"")
+    assert len(str(deep / "农业农村局自评报告.zpdb")) > 150
+    window = make_review_window(qtbot, tmp_path)
+    assert window.refused_view.rowCount() == 1
+    refused = _shown(window.refused_view, 0, 0)
+    assert refused.endswith("空文件.zpdb") and "…" in refused
+    assert window.refused_view.item(0, 0).toolTip() == str(deep / "空文件.zpdb")
+    column = next(i for i, (key, _t) in enumerate(LIST_COLUMNS) if key == "file")
+    listed = _shown(window.view, 0, column)
+    assert listed.endswith("农业农村局自评报告.zpdb") and "…" in listed
+    tip = window.model.data(window.model.index(0, column), Qt.ItemDataRole.ToolTipRole)
+    assert tip == str(deep / "农业农村局自评报告.zpdb")
