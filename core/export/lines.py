@@ -264,7 +264,7 @@ def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
     WPS, LibreOffice Writer), those of ``keep_last``."""
     if _OPEN_RE.search(text):
         text = keep_groups(text, usable)
-    if punctuation and _PUNCT_RE.search(text):
+    if punctuation:  # also a label with no mark at all: "财政复核得" / "分" is a one-character last line
         text = keep_punctuation(text, usable)
     elif not punctuation and _PUNCT_RE.search(text):
         text = keep_last(text, usable)
@@ -502,13 +502,26 @@ def _last_break(part: str) -> int:
     return len(part.rstrip(NO_START)) - 2
 
 
+_TOKEN_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.%/-")
+_WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _inside_token(part: str, q: int) -> bool:
+    """Return whether part[q] continues a number or word of ``_PLAIN_TOKEN`` begun before it: "67.5%"
+    is one token, so no line ends before its "5" (two characters looked at alone, ".5" is not one)."""
+    if part[q] not in _TOKEN_CHARS:
+        return False
+    i = q - 1
+    while i >= 0 and part[i] in _TOKEN_CHARS:
+        if part[i] in _WORD_CHARS:
+            return True  # the token began at or before part[i] and runs on through part[q]
+        i -= 1
+    return False
+
+
 def _legal(part: str, q: int) -> bool:
     """Return whether a renderer with line-breaking rules may end a line before part[q]."""
-    return (
-        part[q] not in NO_START
-        and part[q - 1] not in NO_END
-        and not (_PLAIN_TOKEN.fullmatch(part[q - 1 : q + 1]) is not None)
-    )
+    return part[q] not in NO_START and part[q - 1] not in NO_END and not _inside_token(part, q)
 
 
 def _first_cut(part: str, width: float) -> int | None:

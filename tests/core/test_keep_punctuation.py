@@ -4,12 +4,13 @@ ends such a line one character earlier, prints the same words, and the importer 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from core.export.lines import NO_END, NO_START, _plain_starts, keep_lines, plain_widths
+from core.export.lines import NO_END, NO_START, _plain_starts, keep_lines, plain_widths, text_units
 from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
 from core.model import SOFT_BREAK
@@ -154,3 +155,69 @@ def test_keep_last_leaves_two_characters_on_a_paragraphs_last_line() -> None:
         assert kept.replace(SOFT_BREAK, "") == text
         last = kept.split("\n")[-1]
         assert len(last.rstrip(NO_START)) >= 2, (usable, kept)
+
+
+def _workbook(tmp_path: Path, seed: str) -> openpyxl.Workbook:
+    report = read_json_file(FIXTURES / f"{seed}.json")
+    path = tmp_path / f"{seed}.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    return openpyxl.load_workbook(path)
+
+
+_IN_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/\-]*\n[0-9A-Za-z.%/\-]")
+
+
+@pytest.mark.parametrize("seed", ["seed001_guangyuan", "seed003_pingliang", "seed004_yiyang"])
+def test_no_excel_cell_is_broken_inside_a_number(tmp_path: Path, seed: str) -> None:
+    """001's 评分表 rule "…分别达到40%、67.5%、82.5%。" printed "67." at a line's end and "5%" on the
+    next (rendered through LibreOffice): a break the export chose fell between "." and "5", which
+    looked at alone are no number. A number or word is never broken by the export."""
+    book = _workbook(tmp_path, seed)
+    broken = [
+        (ws.title, c.coordinate, c.value[max(0, m.start() - 8) : m.end() + 4])
+        for ws in book
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+        for m in _IN_NUMBER.finditer(c.value)
+    ]
+    assert not broken
+
+
+def test_keep_lines_never_breaks_inside_a_number() -> None:
+    text = (
+        "1.部门预算项目预算执行进度在6、9、11月应达到序时进度的80%、90%、90%，"
+        "即实际支出进度分别达到40%、67.5%、82.5%。"
+    )
+    for usable in range(30, 100):
+        kept = keep_lines(text, usable, punctuation=True)
+        assert kept.replace(SOFT_BREAK, "") == text
+        assert not _IN_NUMBER.search(kept.replace(SOFT_BREAK, "\n")), (usable, kept)
+
+
+@pytest.mark.parametrize(
+    ("seed", "sheet", "header"),
+    [
+        ("seed004_yiyang", "附件3-1 业务工作经费", "偏差原因分析及改进措施"),
+        ("seed001_guangyuan", "附件2 评分表", "财政复核得分"),
+    ],
+)
+def test_a_header_without_punctuation_does_not_end_in_one_character(
+    tmp_path: Path, seed: str, sheet: str, header: str
+) -> None:
+    """Rendered through LibreOffice, 004's 偏差原因分析及改进措施 printed "…改进措" / "施" and 001's
+    评分表 "财政复核得" / "分": a header too wide for its column, with no punctuation, was left to the
+    renderer, which fills the first line and leaves one character for the last."""
+    ws = _workbook(tmp_path, seed)[sheet]
+    cells = [
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.replace("\n", "") == header
+    ]
+    assert cells
+    for cell in cells:
+        width = next(d.width for d in ws.column_dimensions.values() if d.min <= cell.column <= d.max)
+        assert text_units(header) > width + 2  # wider than its column: it is printed on two lines
+        lines = cell.value.split("\n")
+        assert len(lines) == 2 and min(len(line) for line in lines) >= 2, cell.value
