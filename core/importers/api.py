@@ -611,10 +611,16 @@ _SECTION_NUMBER = re.compile(
 )
 
 
+# A number Word's list prints before a heading with a space after it (一 基本情况, 1.2 基本情况, 第一部分)
+_LIST_LABEL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+|\d+(?:\.\d+)*|第[一二三四五六七八九十\d]+(?:部分|章|节))\s+"
+)
+
+
 def section_key(title: str) -> str:
-    """How a report section's title is matched: without its number ("一、基本情况" and a heading
-    "基本情况" numbered by Word are the same section)."""
-    return _SECTION_NUMBER.sub("", norm(title))
+    """How a report section's title is matched: without its number ("一、基本情况", "一 基本情况" as
+    a Word list may print it, and a heading "基本情况" numbered by Word are the same section)."""
+    return _SECTION_NUMBER.sub("", norm(_LIST_LABEL.sub("", title)))
 
 
 # ---- applying ---------------------------------------------------------------------------------
@@ -725,7 +731,7 @@ def merge_preview(report: Report, preview: Preview, overwrite: bool = False, *, 
                     section.title
                     if _SECTION_NUMBER.match(norm(section.title))
                     else printed.get(key, section.title)
-                )
+                )  # (one numbered "一 基本情况" by its list takes the template's, 一、基本情况)
                 report.narrative.append(NarrativeSection(title, section.text))
                 changed += 1
             elif section.text and (not mine.text.strip() or overwrite) and mine.text != section.text:

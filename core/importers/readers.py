@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from core.importers.formulas import compute_missing, formula_strings, r1c1_to_a1
+from core.importers.numbering import Numbering
 
 if TYPE_CHECKING:
     from core.importers.biff import Formats
@@ -1220,16 +1221,19 @@ def _para_text(p: Any, strip: bool = True) -> str:
     return "".join(out).strip() if strip else "".join(out)
 
 
-def _cell_paragraphs(tc: Any) -> str:
-    """Return a Word cell's text, its paragraphs one a line; a paragraph of a BREAK_STYLE_IDS style
-    (the line after a break a ZiPing export chose) continues the line before it."""
+def _cell_paragraphs(tc: Any, numbers: Numbering | None = None) -> str:
+    """Return a Word cell's text, its paragraphs one a line, each with the number Word prints before
+    it in a list (1. 2.); a paragraph of a BREAK_STYLE_IDS style (the line after a break a ZiPing
+    export chose) continues the line before it."""
     lines: list[str] = []
     for p in _within(tc, _w("p")):
         style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
         if style is not None and style.get(_w("val")) in BREAK_STYLE_IDS and lines:
             lines[-1] += _para_text(p, strip=False)
         else:
-            lines.append(_para_text(p, strip=False))
+            label = numbers.label(p) if numbers else ""
+            text = _para_text(p, strip=False)
+            lines.append(label + text.lstrip() if label and text.strip() else text)
     return "\n".join(t for t in (line.strip() for line in lines) if t)
 
 
@@ -1292,7 +1296,14 @@ def _grid_before_within(grid: Grid, r: int, tr: Any, before: int, columns: int) 
     return within
 
 
-def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = None, name: str = "") -> Grid:
+def _table_grid(
+    tbl: Any,
+    path: Path,
+    number: int,
+    inner: list[Any] | None = None,
+    name: str = "",
+    numbers: Numbering | None = None,
+) -> Grid:
     """One Word table as a grid; the indicator tables pasted into its cells are added to ``inner``
     (read as the next tables), any other pasted table is read as its cell's text. ``name`` is the
     part's name (表格N counts the tables the user sees in Word, not the pasted ones)."""
@@ -1319,7 +1330,8 @@ def _table_grid(tbl: Any, path: Path, number: int, inner: list[Any] | None = Non
                 vm = props.find(_w("vMerge"))
                 if vm is not None:
                     vmerge = vm.get(_w("val"), "continue")
-            text = visible(_cell_paragraphs(tc).replace(SOFT_BREAK, ""))  # without an export's line ends
+            text = _cell_paragraphs(tc, numbers)
+            text = visible(text.replace(SOFT_BREAK, ""))  # without an export's line ends
             nested = list(_within(tc, _w("tbl")))
             if inner is not None and any(_is_form_table(t) for t in nested):
                 inner.extend(nested)
@@ -1419,6 +1431,7 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
         raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
     styles = {s.style_id: (s.name or "") for s in document.styles}
     outlined = _outline_levels(document)
+    numbers = _numbering(document)
     grids: list[Grid] = []
     paragraphs: list[tuple[str, str]] = []
     top = 0  # the tables the user sees in Word (part names), not counting those pasted into cells
@@ -1430,13 +1443,15 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
             while pending:  # a table, then the indicator tables pasted into its cells, in order
                 inner: list[Any] = []
                 name = f"表格{top}" if len(grids) == first else f"表格{top}-{len(grids) - first}"
-                grids.append(_table_grid(pending.pop(0), path, len(grids) + 1, inner, name))
+                grids.append(_table_grid(pending.pop(0), path, len(grids) + 1, inner, name, numbers))
                 paragraphs.append(("table", str(len(grids))))
                 pending[:0] = inner
         elif child.tag == _w("p"):
+            label = numbers.label(child) if numbers else ""
             text = visible(_para_text(child)).strip()
             if not text:
                 continue
+            text = label + text
             level = ""
             ppr = child.find(_w("pPr"))
             if ppr is not None:
@@ -1450,6 +1465,21 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
                     level = outlined.get(style_id, "")
             paragraphs.append((level, text))
     return grids, paragraphs
+
+
+def _numbering(document: Any) -> Numbering | None:
+    """The document's lists (word/numbering.xml), None when it has none or they cannot be read (its
+    paragraphs are then read without their numbers)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.NUMBERING), None)
+        if part is None:
+            return None
+        numbering = Numbering(part.element, document.styles.element)
+    except Exception:  # a damaged numbering part: the text is still read
+        return None
+    return numbering or None
 
 
 def _named_level(name: str) -> str:

@@ -5,9 +5,33 @@ cannot be sure the preview asks (请核对), where it cannot read the cell it sa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from tests.core.test_import_variants import funds_of, imported, one_sheet, part_text
+import pytest
+
+from core.importers.api import build_report, preview_files
+from core.templates import get_template
+from tests.core.test_import_variants import (
+    PROJECT,
+    SEED,
+    _indicator_table,
+    funds_of,
+    imported,
+    indicators_of,
+    one_sheet,
+    part_text,
+)
+
+
+@pytest.fixture(scope="module")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from core.export.docx import write_docx
+
+    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
+    write_docx(SEED, path, template=get_template(SEED.template))
+    return path
 
 
 # ---- accounting negatives --------------------------------------------------------------------------
@@ -145,3 +169,140 @@ def test_what_a_format_shows() -> None:
     assert not shown_format('"￥"#,##0.00;"￥"-#,##0.00')
     assert not shown_format('yyyy"年"m"月"d"日"')
     assert shown_with_unit('0"人";(0"人")', Decimal(-3)) == ("-3人", "")
+
+
+# ---- Word's own list numbers ------------------------------------------------------------------------
+W_DECLS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+# Lists as Word's 编号 button makes them: 1. with 1.1 below it; （一）; 一、; ①. Instance 92 restarts
+# list 90 at 1 (设置编号值 → 开始新列表); 91 and a later paragraph of 91 continue it.
+LISTS = f"""<w:numbering {W_DECLS}>
+<w:abstractNum w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>
+<w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>
+<w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="91"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>
+<w:lvlText w:val="（%1）"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="92"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>
+<w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="93"><w:lvl w:ilvl="0"><w:start w:val="1"/>
+<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">
+<mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="①, ②, ③, ..."/></mc:Choice>
+<mc:Fallback><w:numFmt w:val="decimalEnclosedCircle"/></mc:Fallback></mc:AlternateContent>
+<w:lvlText w:val="%1"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="94"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>
+<w:lvlText w:val="第%1部分"/><w:suff w:val="space"/></w:lvl></w:abstractNum>
+<w:num w:numId="91"><w:abstractNumId w:val="90"/></w:num>
+<w:num w:numId="92"><w:abstractNumId w:val="90"/>
+<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+<w:num w:numId="93"><w:abstractNumId w:val="91"/></w:num>
+<w:num w:numId="94"><w:abstractNumId w:val="92"/></w:num>
+<w:num w:numId="95"><w:abstractNumId w:val="93"/></w:num>
+<w:num w:numId="96"><w:abstractNumId w:val="94"/></w:num>
+</w:numbering>"""
+
+
+def _add_lists(document: Any) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.element
+    first_num = numbering.find(qn("w:num"))
+    for node in list(parse_xml(LISTS)):
+        if node.tag == qn("w:abstractNum") and first_num is not None:
+            first_num.addprevious(node)  # (abstract lists before the instances, as Word keeps them)
+        else:
+            numbering.append(node)
+
+
+def _numbered(num: int, level: int, text: str) -> Any:
+    from docx.oxml import parse_xml
+
+    return parse_xml(
+        f'<w:p {W_DECLS}><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
+        f"</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+    )
+
+
+def _fill(tc: Any, items: list[tuple[int, int, str]]) -> None:
+    from docx.oxml.ns import qn
+
+    for p in tc.findall(qn("w:p")):
+        tc.remove(p)
+    for item in items:
+        tc.append(_numbered(*item))
+
+
+def test_word_list_numbers_in_cells_read_as_word_shows_them(seed_docx: Path, tmp_path: Path) -> None:
+    """偏差原因 cells typed as Word lists: the numbers Word prints (not in the text) are read with their
+    items, as LibreOffice shows them too: 1. 1.1 2.; a list continued in the next cell (3.); restarted
+    (1. 2.); （一）（二）, 一、, ① ② (a newer format with its plain fallback)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(seed_docx))
+    _add_lists(document)
+    rows = _indicator_table(document).findall(qn("w:tr"))
+    cells = [tr.findall(qn("w:tc"))[-1] for tr in rows[1:4]]  # 偏差原因分析及改进措施
+    _fill(cells[0], [(91, 0, "招录计划"), (91, 1, "按计划完成"), (91, 0, "资格审查")])
+    _fill(cells[1], [(91, 0, "调研"), (92, 0, "重新编号"), (92, 0, "第二项")])
+    _fill(cells[2], [(93, 0, "甲"), (93, 0, "乙"), (94, 0, "丙"), (95, 0, "丁"), (95, 0, "戊")])
+    path = tmp_path / "lists.docx"
+    document.save(str(path))
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    form = report.form_by_name(PROJECT)
+    assert form is not None
+    assert [i.deviation_note for i in form.indicators][:3] == [
+        "1.招录计划\n1.1 按计划完成\n2.资格审查",
+        "3.调研\n1.重新编号\n2.第二项",
+        "（一）甲\n（二）乙\n一、丙\n①丁\n②戊",
+    ]
+    original = SEED.form_by_name(PROJECT)
+    assert original is not None
+    assert [row[:7] for row in indicators_of(form)] == [row[:7] for row in indicators_of(original)]
+
+
+@pytest.mark.parametrize(("num", "style"), [(94, "Normal"), (96, "Heading 1")])
+def test_report_sections_numbered_by_a_word_list(
+    seed_docx: Path, tmp_path: Path, num: int, style: str
+) -> None:
+    """The report's 一、二、… section titles typed as a Word list (编号 一、) in body text, not a heading
+    style: the numbers Word prints make them the sections they are. Headings numbered 第一部分 (a space
+    after it) are the template's sections (一、…) as before."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document(str(seed_docx))
+    _add_lists(document)
+    number = re.compile(r"^[一二三四五六七八九十]+、")
+    for paragraph in document.paragraphs:
+        if number.match(paragraph.text) and len(paragraph.text) <= 40:
+            paragraph.style = document.styles[style]
+            text = number.sub("", paragraph.text)
+            for run in paragraph.runs[1:]:
+                run._r.getparent().remove(run._r)
+            paragraph.runs[0].text = text
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {W_DECLS}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>')
+            )
+    path = tmp_path / "报告.docx"
+    document.save(str(path))
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    expected = [(s.title, len(s.text)) for s in SEED.narrative]
+    assert [(s.title, len(s.text)) for s in report.narrative] == expected
+
+
+def test_word_number_formats() -> None:
+    from core.importers.numbering import number_in
+
+    shown = {
+        "chineseCounting": [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (101, "一百零一")],
+        "chineseLegalSimplified": [(10, "壹拾"), (12, "壹拾贰")],
+        "ideographTraditional": [(1, "甲"), (10, "癸"), (11, "11")],
+        "decimalEnclosedCircle": [(1, "①"), (20, "⑳"), (21, "21")],
+        "upperLetter": [(1, "A"), (27, "AA")],
+        "lowerRoman": [(4, "iv")],
+        "decimalZero": [(3, "03")],
+        "decimalFullWidth": [(12, "１２")],
+        "cardinalText": [(3, "3")],  # (English words: printed as digits)
+    }
+    for fmt, pairs in shown.items():
+        assert [number_in(fmt, n) for n, _ in pairs] == [text for _, text in pairs], fmt
