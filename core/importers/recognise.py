@@ -1374,6 +1374,14 @@ def _indicators(
             elif key in (IND.target, IND.actual, IND.direction):
                 text = _plain_number(text)
             row[key] = one_line(text) if key in ONE_LINE_KEYS else text
+            if (
+                key in LEVEL_KEYS
+                and (unnumbered := _LIST_NUMBER.sub("", row[key])) != row[key]
+                and unnumbered
+            ):
+                if not any(n.startswith(UNNUMBERED) for n in form.notes):
+                    form.notes.append(f"{UNNUMBERED}（如 {grid.ref(r, c)}“{row[key]}”），已去掉")
+                row[key] = unnumbered
         l1, l2, l3 = row.get(IND.level1, ""), row.get(IND.level2, ""), row.get(IND.level3, "")
         content = any(row.get(k) for k in (IND.level3, IND.target, IND.actual, IND.weight, IND.score))
         if not content:
@@ -1408,6 +1416,16 @@ def _indicators(
         for c, why in unmapped:
             if grid.text(r, c) and grid.anchor(r, c) == (r, c):
                 form.skipped.append(Skip(grid.ref(r, c), why))
+
+
+# The number before an indicator's name in a list (typed, or Word's own: 一、产出指标, （一）数量指标,
+# 1.公务员招录人数, 1.1, ①): its place, no part of its name (the 一体化 system matches 三级 by name).
+# Not a number that begins the name (1.5万亩…, 2023年…).
+_LIST_NUMBER = re.compile(
+    r"^\s*(?:[（(](?:[一二三四五六七八九十]+|\d+)[)）]|(?:\d+[.．])+(?!\d)|\d+(?:[.．]\d+)+\s+|\d+、"
+    r"|[一二三四五六七八九十]+[、.．]|[\u2460-\u2473])\s*"
+)
+UNNUMBERED = "指标名称前的序号"
 
 
 def _annual_columns(grid: Grid, hr: int, cols: dict[str, int]) -> set[int]:

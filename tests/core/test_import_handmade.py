@@ -245,6 +245,9 @@ def test_word_list_numbers_in_cells_read_as_word_shows_them(seed_docx: Path, tmp
     _fill(cells[0], [(91, 0, "招录计划"), (91, 1, "按计划完成"), (91, 0, "资格审查")])
     _fill(cells[1], [(91, 0, "调研"), (92, 0, "重新编号"), (92, 0, "第二项")])
     _fill(cells[2], [(93, 0, "甲"), (93, 0, "乙"), (94, 0, "丙"), (95, 0, "丁"), (95, 0, "戊")])
+    for tr in rows[4:6]:  # 三级指标 numbered by the list (3. 4.): the number is no part of the name
+        tc = tr.findall(qn("w:tc"))[3]
+        _fill(tc, [(92, 0, "".join(t.text or "" for t in tc.iter(qn("w:t"))))])
     path = tmp_path / "lists.docx"
     document.save(str(path))
     report = build_report(preview_files([path]), template=SEED.template, year=2023)
@@ -306,3 +309,22 @@ def test_word_number_formats() -> None:
     }
     for fmt, pairs in shown.items():
         assert [number_in(fmt, n) for n, _ in pairs] == [text for _, text in pairs], fmt
+
+
+def test_numbers_typed_before_indicator_names_are_no_part_of_them(seed_xlsx: Path, tmp_path: Path) -> None:
+    """一、产出指标, （一）数量指标, 1.公务员招录人数, 2．… (the list's order typed into the names, as
+    many offices do): the names without them, said once; a name that begins with a number keeps it."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["B13"], ws["C13"] = "一、产出指标（50分）", "（一）数量指标"
+    ws["D13"], ws["D14"] = "1.公务员招录人数", "2．对区县（市）领导班子日常管理、调研等\n次数"
+    ws["C15"], ws["D16"] = "（二）质量指标", "1.5万个基层党建示范点覆盖率"
+    path = tmp_path / "numbered.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    original = SEED.form_by_name(PROJECT)
+    assert original is not None
+    expected = indicators_of(original)
+    expected[3] = (*expected[3][:2], "1.5万个基层党建示范点覆盖率", *expected[3][3:])
+    assert indicators_of(form) == expected
+    said = "说明：指标名称前的序号（如 附件3-1 业务工作经费!B13“一、产出指标（50分）”），已去掉"
+    assert said in part_text(part)
