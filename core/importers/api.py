@@ -699,6 +699,37 @@ def _lift_signoff(report: Report) -> None:
             form.signoff = None
 
 
+TASK_PROMPT = re.compile(r"主要工作任务|重点工作任务|主要任务|工作任务")
+
+
+def _tasks_into_narrative(report: Report, preview: Preview, tpl: Template, overwrite: bool) -> int:
+    """A 部门整体 申报表's 年度主要任务 (``RawForm.tasks``) written into the report's section on the
+    year's tasks: the template's section whose prompt asks for them (基本情况: "…年度主要工作任务"),
+    when that section is blank (or ``overwrite``)."""
+    tasks = [
+        line
+        for part in preview.sources
+        if part.raw is not None and part.action != SKIP and part.raw.kind == OVERALL
+        for line in part.raw.tasks
+    ]
+    title = next((t for t, prompt in tpl.narrative if TASK_PROMPT.search(prompt + t)), "")
+    if not tasks or not title:
+        return 0
+    if not report.narrative:
+        report.narrative = [
+            NarrativeSection(title=t, text=tpl.narrative_drafts.get(t, "")) for t, _ in tpl.narrative
+        ]
+    section = next((s for s in report.narrative if section_key(s.title) == section_key(title)), None)
+    if section is None:
+        section = NarrativeSection(title=title, text="")
+        report.narrative.append(section)
+    text = "年度主要任务：\n" + "\n".join(tasks)
+    if (section.text.strip() and not overwrite) or section.text == text:
+        return 0
+    section.text = text
+    return 1
+
+
 def merge_preview(report: Report, preview: Preview, overwrite: bool = False, *, template: Template) -> int:
     """Apply the preview to ``report`` (laid out by ``template``) in memory; return how many cells/rows
     changed."""
@@ -737,4 +768,5 @@ def merge_preview(report: Report, preview: Preview, overwrite: bool = False, *, 
             elif section.text and (not mine.text.strip() or overwrite) and mine.text != section.text:
                 mine.text = section.text
                 changed += 1
-    return changed
+    # (after a Word report's own sections: its text on the year's tasks is kept over the list)
+    return changed + _tasks_into_narrative(report, preview, tpl, overwrite and not preview.narrative)

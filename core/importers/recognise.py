@@ -139,6 +139,10 @@ class RawForm:
     score_positions: list[dict[int, str]] = field(default_factory=list)  # each item's level names by column
     width: int = 0  # how many columns its grid has
     complete: bool = False  # its indicator table ended (a 总分 row or the sign-off), nothing continues it
+    # a 部门整体 申报表's 年度主要任务 (财政部 2015 form: 任务名称 | 主要内容 | 预算金额), one line each, for
+    # the report's section on them; and the rows they take (not read as funds)
+    tasks: list[str] = field(default_factory=list)
+    task_rows: set[int] = field(default_factory=set)
 
     def ask(self, text: str, cells: list[tuple[str, str]] | None = None, first: bool = False) -> None:
         """请核对 ``text`` (the preview lists it), about ``cells``: (the file's cell, what to check
@@ -768,6 +772,8 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
             used.add((r, cc))
     if not form.name and form.kind == "overall":
         form.name = form.supervisor or form.implementer
+    if form.declaration:
+        _main_tasks(grid, top, first_body, form, options)
     _funds(grid, top, first_body, form, options)
     _check_units(form, options)
     _goals(grid, top, first_body, form, options)
@@ -865,7 +871,10 @@ def _fund_label(text: str) -> str:
 
 
 def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
-    header = next(((r, cols) for r in range(top, end) if (cols := _fund_header(grid, r))), None)
+    header = next(
+        ((r, cols) for r in range(top, end) if r not in form.task_rows and (cols := _fund_header(grid, r))),
+        None,
+    )
     unit = ""
     for r in range(top, min(end, (header[0] + 1) if header else end)):
         for _, text in _anchors(grid, r):
@@ -1144,6 +1153,8 @@ def _declaration_funds(grid: Grid, top: int, end: int, form: RawForm, options: O
     for r in range(top, end):
         if _indicator_header(grid, r):
             break
+        if r in form.task_rows:
+            continue
         side = _annual_side(grid, r, MEDIUM_FUND_WORDS, ANNUAL_FUND_WORDS) or side
         if side is not None:
             form.medium_term = True
@@ -1167,6 +1178,102 @@ def _declaration_funds(grid: Grid, top: int, end: int, form: RawForm, options: O
             if note:
                 form.notes.append(f"{grid.ref(r, cc)}：{note}")
             form.funds.append(RawFund(label, {FUND.initial: value}, {FUND.initial: grid.ref(r, cc)}))
+
+
+TASK_WORDS = ("年度主要任务", "主要任务", "年度重点任务", "重点工作任务")
+TASK_TOTAL_WORDS = ("金额合计", "合计", "总计")
+_TASK_AMOUNTS = {"总额": "total", "合计": "total", "小计": "total", "财政拨款": "gov", "财政资金": "gov"}
+_TASK_AMOUNTS["其他资金"] = "other"
+_TASK_FUNDS = {"total": "年度资金总额", "gov": "财政拨款", "other": "其他资金"}  # 金额合计's, as funds
+_PLACEHOLDER = re.compile(r"^(?:任务\d*|……|…|\.{3,}|\d+)$")
+
+
+def _main_tasks(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:
+    """A 部门整体 申报表's 年度主要任务 (财政部 2015 form): "年度主要任务 | 任务名称 | 主要内容 | 预算金额
+    （万元）" over 总额 | 财政拨款 | 其他资金, a row a task, then 金额合计. Each task becomes a line of
+    ``form.tasks`` (for the report's section on the year's tasks); 金额合计 is the year's funds
+    (年初预算数: the amounts declared); the rows are not read again as funds."""
+    start = next(
+        (
+            r
+            for r in range(top, end)
+            if any(starts(t, TASK_WORDS) and len(bare(t)) <= 8 for _, t in _anchors(grid, r))
+        ),
+        None,
+    )
+    if start is None:
+        return
+    label_col = next(c for c, t in _anchors(grid, start) if starts(t, TASK_WORDS))
+    name_col = content_col = None
+    amounts: dict[str, int] = {}
+    unit = ""
+    last_header = start
+    for r in (start, start + 1):
+        for c, text in _anchors(grid, r):
+            word = bare(text)
+            unit = unit or unit_of(text)
+            if c == label_col:
+                continue
+            if word.startswith("任务名称") or word in ("任务", "名称"):
+                name_col, last_header = c, r
+            elif word.startswith(("主要内容", "任务内容", "工作内容")):
+                content_col, last_header = c, r
+            elif word in _TASK_AMOUNTS and _TASK_AMOUNTS[word] not in amounts:
+                amounts[_TASK_AMOUNTS[word]], last_header = c, r
+            elif word.startswith(("预算金额", "预算数", "金额")) and r == start:
+                amounts.setdefault("total", c)
+    if name_col is None and content_col is None:
+        return
+    source_unit = unit or form.fund_source_unit or options.report_unit
+    form.task_rows.update(range(start, last_header + 1))
+    for r in range(last_header + 1, end):
+        anchors = _anchors(grid, r)
+        first = next((t for c, t in anchors if c <= label_col), "")
+        if (
+            _indicator_header(grid, r)
+            or _goal_header(grid, r)
+            or any(starts(t, GOAL_HEADERS) and len(bare(t)) <= 8 for _, t in anchors)
+        ):
+            break
+        form.task_rows.add(r)
+        total_row = any(starts(t, TASK_TOTAL_WORDS) and len(bare(t)) <= 6 for _, t in anchors[:2])
+        figures: dict[str, tuple[str, str]] = {}
+        for key, c in amounts.items():
+            text = grid.text(r, c)
+            if not text or grid.anchor(r, c)[0] != r:
+                continue
+            value, note = read_amount(text, source_unit, options.report_unit)
+            if value is None:
+                form.skipped.append(Skip(grid.ref(r, c), note))
+            elif value:
+                figures[key] = (value, grid.ref(r, c))
+        if total_row:
+            for key, (value, ref) in figures.items():
+                form.funds.append(RawFund(_TASK_FUNDS[key], {FUND.initial: value}, {FUND.initial: ref}))
+            break
+        if first and not starts(first, TASK_WORDS) and grid.anchor(r, label_col)[0] == r:
+            break  # a row of its own below the tasks (the block's label no longer covers it)
+        name = one_line(grid.text(r, name_col)) if name_col is not None else ""
+        content = grid.text(r, content_col).strip() if content_col is not None else ""
+        if content_col is not None and grid.anchor(r, content_col) == grid.anchor(r, name_col or content_col):
+            content = "" if name_col is not None else content
+        if not content and not figures and (not name or _PLACEHOLDER.match(name)):
+            continue  # "任务1 | | " or "……": the form's empty lines
+        money = ""
+        if "total" in figures:
+            parts = [f"{_TASK_FUNDS[k]} {figures[k][0]} 万元" for k in ("gov", "other") if k in figures]
+            money = (
+                f"（预算金额 {figures['total'][0]} 万元"
+                + (f"，其中{'，'.join(parts)}" if parts else "")
+                + "）"
+            )
+        line = "：".join(t for t in (name, content) if t) + money
+        form.tasks.append(f"{len(form.tasks) + 1}. {line}")
+    if form.tasks:
+        form.notes.append(
+            f"年度主要任务 {len(form.tasks)} 项：导入自评报告中写年度主要工作任务的一节"
+            "（该节已有内容时不覆盖）"
+        )
 
 
 def _goals(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> None:

@@ -328,3 +328,71 @@ def test_numbers_typed_before_indicator_names_are_no_part_of_them(seed_xlsx: Pat
     assert indicators_of(form) == expected
     said = "说明：指标名称前的序号（如 附件3-1 业务工作经费!B13“一、产出指标（50分）”），已去掉"
     assert said in part_text(part)
+
+
+# ---- the 2015 部门整体 申报表's 年度主要任务 -------------------------------------------------------------
+def _overall_declaration(path: Path) -> Path:
+    """财政部's 2015 部门（单位）整体支出绩效目标申报表, filled in Excel: 年度主要任务 (任务名称 | 主要内容 |
+    预算金额 over 总额 | 财政拨款 | 其他资金), the form's empty line left as ……, 金额合计."""
+    import openpyxl
+
+    rows: list[list[Any]] = [
+        ["部门（单位）整体支出绩效目标申报表"],
+        ["（2024年度）"],
+        ["部门（单位）名称", "中共某市委组织部"],
+        ["年度主要任务", "任务名称", "", "主要内容", "", "预算金额（万元）"],
+        ["", "", "", "", "", "总额", "财政拨款", "其他资金"],
+        ["", "干部教育培训", "", "全年培训干部4000人次", "", 120, 100, 20],
+        ["", "基层党建", "", "建设示范点50个", "", 300, 300, ""],
+        ["", "……"],
+        ["金额合计", "", "", "", "", 420, 400, 20],
+        ["年度总体目标", "全年培训干部4000人次，基层党组织建设全面进步。"],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "", "指标值"],
+        ["", "产出指标", "数量指标", "培训人次", "", "≥4000人次"],
+        ["", "满意度指标", "服务对象满意度指标", "学员满意度", "", "≥90%"],
+    ]
+    merges = ["A1:H1", "A2:H2", "B3:H3", "A4:A8", "B4:C5", "D4:E5", "F4:H4", "A9:E9", "B10:H10", "A11:A13"]
+    merges += [f"B{r}:C{r}" for r in (6, 7)] + [f"D{r}:E{r}" for r in range(6, 14) if r not in (8, 9, 10)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for merge in merges:
+        ws.merge_cells(merge)
+    wb.save(path)
+    return path
+
+
+TASKS = (
+    "年度主要任务：\n"
+    "1. 干部教育培训：全年培训干部4000人次（预算金额 120 万元，其中财政拨款 100 万元，其他资金 20 万元）\n"
+    "2. 基层党建：建设示范点50个（预算金额 300 万元，其中财政拨款 300 万元）"
+)
+
+
+def test_the_main_tasks_of_a_2015_overall_declaration_go_to_its_section(tmp_path: Path) -> None:
+    """The tasks are read into the report's section whose template prompt asks for the year's tasks
+    (基本情况), 金额合计 is the year's declared funds (年初预算数), the goal and indicators as before."""
+    from core.importers.api import merge_preview
+    from core.report import new_report
+
+    path = _overall_declaration(tmp_path / "部门整体申报表.xlsx")
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert part.kind == "overall"
+    assert "说明：年度主要任务 2 项：导入自评报告中写年度主要工作任务的一节" in part_text(part)
+    report = build_report(preview, template="mof", year=2024)
+    overall = report.overall
+    assert overall is not None
+    assert {r.key: r.initial for r in overall.funds if r.initial} == {"total": "420", "other": "20"}
+    assert [(i.level3, i.target) for i in overall.indicators] == [
+        ("培训人次", "≥4000人次"),
+        ("学员满意度", "≥90%"),
+    ]
+    assert [(s.title, s.text) for s in report.narrative][0] == ("一、基本情况", TASKS)
+    assert len(report.narrative) == len(get_template("mof").narrative)
+    # into a report whose section is written already: kept as it is
+    mine = new_report("mof", 2024, "中共某市委组织部")
+    mine.narrative[0].text = "本部门主要职能……"
+    merge_preview(mine, preview_files([path]), template=get_template("mof"))
+    assert mine.narrative[0].text == "本部门主要职能……"
