@@ -212,3 +212,53 @@ def formats(data: bytes) -> Formats | None:
         return out
     except (_Bad, struct.error, IndexError, ValueError):
         return None
+
+
+USER_DEFINED = bytes.fromhex("05d5cdd59c2e1b10939708002b2cf9ae")  # DocumentSummaryInformation's 2nd section
+VT_I2, VT_LPSTR, VT_LPWSTR = 0x02, 0x1E, 0x1F
+PROPERTY_STREAM = "\x05DocumentSummaryInformation"
+
+
+def _codec(codepage: int) -> str:
+    return {1200: "utf-16-le", 65001: "utf-8", 936: "gb18030", 0: "gb18030"}.get(codepage, f"cp{codepage}")
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    """The text custom properties (文件 → 属性 → 自定义) of a compound file (.xls): Excel, WPS and
+    LibreOffice keep a workbook's custom properties there when they save it as .xls. Empty when it
+    has none or they cannot be read."""
+    try:
+        stream = _stream(data, (PROPERTY_STREAM,))
+        sections = struct.unpack_from("<I", stream, 24)[0]
+        start = next(
+            struct.unpack_from("<I", stream, 28 + 20 * i + 16)[0]
+            for i in range(min(sections, 4))
+            if stream[28 + 20 * i : 28 + 20 * i + 16] == USER_DEFINED
+        )
+        count = struct.unpack_from("<I", stream, start + 4)[0]
+        places = dict(struct.unpack_from("<II", stream, start + 8 + 8 * i) for i in range(min(count, 10_000)))
+        codepage = 1252
+        if 1 in places and struct.unpack_from("<H", stream, start + places[1])[0] == VT_I2:
+            codepage = struct.unpack_from("<H", stream, start + places[1] + 4)[0]
+        codec = _codec(codepage)
+        names: dict[int, str] = {}
+        if 0 in places:  # the dictionary: property id → name
+            at = start + places[0]
+            for _ in range(struct.unpack_from("<I", stream, at)[0]):
+                pid, length = struct.unpack_from("<II", stream, at + 4)
+                size = length * 2 if codepage == 1200 else length
+                names[pid] = stream[at + 12 : at + 12 + size].decode(codec, "replace").rstrip("\0")
+                at += 8 + (size + 3) // 4 * 4 if codepage == 1200 else 8 + size
+        out: dict[str, str] = {}
+        for pid, offset in places.items():
+            if pid < 2 or pid not in names:
+                continue
+            kind, length = struct.unpack_from("<II", stream, start + offset)
+            body = stream[start + offset + 8 :]
+            if kind == VT_LPSTR:
+                out[names[pid]] = body[:length].decode(codec, "replace").rstrip("\0")
+            elif kind == VT_LPWSTR:
+                out[names[pid]] = body[: length * 2].decode("utf-16-le", "replace").rstrip("\0")
+        return out
+    except (_Bad, StopIteration, struct.error, IndexError, ValueError, LookupError):
+        return {}

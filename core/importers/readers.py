@@ -388,7 +388,7 @@ def _calamine_grids(
     grids: list[Grid] = []
     budget = MAX_CELLS
     try:
-        chosen = _chosen_breaks(path, data) if kind == "xlsx" else {}
+        chosen = _chosen_breaks(path, data) if kind == "xlsx" else _xls_chosen_breaks(path)
         moved = _by_text(chosen)
         xls = _xls_formats(path, data) if kind == "xls" else None
         for index, meta in enumerate(workbook.sheets_metadata):
@@ -494,11 +494,25 @@ def _chosen_breaks(path: Path, data: bytes | None = None) -> Chosen:
             root = SafeET.fromstring(zf.read("docProps/custom.xml"))
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
         return {}
-    pieces = sorted(
-        (prop.get(PROPERTY_NAME, ""), "".join(prop.itertext()))
-        for prop in root.iter(f"{_CUSTOM_NS}property")
-        if prop.get(PROPERTY_NAME, "").startswith(BREAKS_PROPERTY)
+    return _chosen_listed(
+        {prop.get(PROPERTY_NAME, ""): "".join(prop.itertext()) for prop in root.iter(f"{_CUSTOM_NS}property")}
     )
+
+
+def _xls_chosen_breaks(path: Path) -> Chosen:
+    """``_chosen_breaks`` of a ZiPing export saved as .xls by Excel, WPS or LibreOffice (which keep the
+    workbook's custom properties in the file's DocumentSummaryInformation stream)."""
+    from core.importers.biff import custom_properties
+
+    try:
+        return _chosen_listed(custom_properties(path.read_bytes()))
+    except (OSError, MemoryError):
+        return {}
+
+
+def _chosen_listed(properties: dict[str, str]) -> Chosen:
+    """The chosen breaks the custom properties BREAKS_PROPERTY 001, 002 … list (``_chosen_breaks``)."""
+    pieces = sorted((name, text) for name, text in properties.items() if name.startswith(BREAKS_PROPERTY))
     out: Chosen = {}
     for sheet in "".join(text for _name, text in pieces).split("/"):
         name, _mark, cells = sheet.partition("?")

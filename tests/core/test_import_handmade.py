@@ -396,3 +396,102 @@ def test_the_main_tasks_of_a_2015_overall_declaration_go_to_its_section(tmp_path
     mine.narrative[0].text = "本部门主要职能……"
     merge_preview(mine, preview_files([path]), template=get_template("mof"))
     assert mine.narrative[0].text == "本部门主要职能……"
+
+
+# ---- a ZiPing export saved as .xls ------------------------------------------------------------------
+def _property_set(properties: dict[str, str], codepage: int = 936) -> bytes:
+    """A DocumentSummaryInformation stream as Excel writes one: its (empty) first section, then the
+    custom properties (文件 → 属性 → 自定义) as text in the system's code page (GBK on a Chinese
+    Windows)."""
+    import struct
+
+    codec = {936: "gbk", 65001: "utf-8"}[codepage]
+    entries = [(1, struct.pack("<HHH2x", 2, 0, codepage)[:8])]  # VT_I2 code page
+    names = b"".join(
+        struct.pack("<II", 2 + i, len(name.encode(codec)) + 1) + name.encode(codec) + b"\0"
+        for i, name in enumerate(properties)
+    )
+    entries.insert(0, (0, struct.pack("<I", len(properties)) + names + b"\0" * (-len(names) % 4)))
+    for i, text in enumerate(properties.values()):
+        raw = text.encode(codec) + b"\0"
+        entries.append((2 + i, struct.pack("<II", 0x1E, len(raw)) + raw + b"\0" * (-len(raw) % 4)))
+    offsets, body, at = [], b"", 8 + 8 * len(entries)
+    for pid, value in entries:
+        offsets.append(struct.pack("<II", pid, at + len(body)))
+        body += value
+    section = struct.pack("<II", at + len(body), len(entries)) + b"".join(offsets) + body
+    first = struct.pack("<II", 8, 0)
+    summary = bytes.fromhex("02d5cdd59c2e1b10939708002b2cf9ae")
+    user = bytes.fromhex("05d5cdd59c2e1b10939708002b2cf9ae")
+    head = struct.pack("<HHI16sI", 0xFFFE, 0, 0x00020006, b"\0" * 16, 2)
+    head += summary + struct.pack("<I", 68) + user + struct.pack("<I", 76)
+    return head + first + section
+
+
+def _with_stream(xls: bytes, name: str, stream: bytes) -> bytes:
+    """An xlwt workbook (a compound file of one stream, two directory slots free) with ``stream``
+    added under ``name``, as a program that writes properties would have written it."""
+    import struct
+
+    size = 512
+    stream = stream + b"\0" * (4096 - len(stream))  # (a regular stream: no mini stream needed)
+    data = bytearray(xls)
+    first = (len(data) - 512) // size
+    count = len(stream) // size
+    sat = [struct.unpack_from("<i", data, 0x4C + 4 * i)[0] for i in range(109)]
+    sat_sector = sat[0]  # (one SAT sector: 128 sectors, enough for a small workbook)
+    assert sat[1] == -1 and first + count <= 128
+    for i in range(count):
+        struct.pack_into(
+            "<i", data, 512 + sat_sector * size + 4 * (first + i), first + i + 1 if i < count - 1 else -2
+        )
+    directory = 512 + struct.unpack_from("<i", data, 0x30)[0] * size
+    slot = directory + 2 * 128
+    encoded = (name + "\0").encode("utf-16-le")
+    data[slot : slot + 128] = struct.pack(
+        "<64sHBBiii36xiIi", encoded, len(encoded), 2, 1, -1, -1, -1, first, len(stream), 0
+    )
+    struct.pack_into("<i", data, directory + 128 + 0x48, 2)  # the Workbook entry's right sibling
+    return bytes(data) + stream
+
+
+def test_an_export_saved_as_xls_loses_none_of_its_chosen_line_breaks(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Last year's ZiPing workbook saved as .xls (另存为 Excel 97-2003): Excel, WPS and LibreOffice keep
+    its custom properties — the list of line breaks the export chose — in the file's property stream,
+    in the system's code page. Its texts read on one line as from the .xlsx (and after .xls → .xlsx,
+    where they come back as custom.xml: read as before)."""
+    import re as _re
+    import zipfile
+
+    xlwt = pytest.importorskip("xlwt")
+    listing = zipfile.ZipFile(seed_xlsx).read("docProps/custom.xml").decode()
+    properties = dict(_re.findall(r'name="(ZiPing换行\d+)"><vt:lpwstr>([^<]*)<', listing))
+    assert properties
+    wb, ws = one_sheet(seed_xlsx)
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(ws.title)
+    merged = {}
+    for cr in ws.merged_cells.ranges:
+        merged[(cr.min_row, cr.min_col)] = cr
+    covered = {(r, c) for cr in ws.merged_cells.ranges for r, c in cr.cells}
+    for row in ws.iter_rows():
+        for cell in row:
+            at = (cell.row, cell.column)
+            value = "" if cell.value is None else cell.value
+            if at in merged:
+                cr = merged[at]
+                sheet.write_merge(cr.min_row - 1, cr.max_row - 1, cr.min_col - 1, cr.max_col - 1, value)
+            elif at not in covered and value != "":
+                sheet.write(cell.row - 1, cell.column - 1, value)
+    plain = tmp_path / "plain.xls"
+    book.save(str(plain))
+    path = tmp_path / "去年自评表.xls"
+    path.write_bytes(
+        _with_stream(plain.read_bytes(), "\x05DocumentSummaryInformation", _property_set(properties))
+    )
+    _preview, _part, form = imported(path)
+    expected = SEED.form_by_name(PROJECT)
+    assert expected is not None
+    assert "\n" in wb[ws.title]["B11"].value  # (the goal: the export did end a line in it)
+    assert [(g.goal, g.achieved) for g in form.goals] == [(g.goal, g.achieved) for g in expected.goals]
+    assert indicators_of(form) == indicators_of(expected)
