@@ -36,6 +36,7 @@ COLUMNS = (
     ("file", "文件"),
 )
 NUMERIC = {FUND.initial, "budget", FUND.executed, "project_total", "total", "error", "warning_count", "info"}
+MONEY = {FUND.initial, "budget", FUND.executed, "project_total", "total"}  # printed to two places
 WARNING_TEXT = {"red": "红色预警", "yellow": "黄色预警", None: ""}
 GRADES = ("优", "良", "中", "差")
 
@@ -156,6 +157,7 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
     ws.append([title for _key, title in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    rate_column = next(i for i, (key, _title) in enumerate(COLUMNS) if key == "execution_rate")
     for row in rows(result, reviewed):
         values: list[Any] = []
         for key, _title in COLUMNS:
@@ -164,16 +166,47 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
                 number = try_amount(value)
                 value = number if number is not None else value
             values.append(value)
+        rate = str(values[rate_column])
+        number = try_amount(rate[:-1]) if rate.endswith("%") else None
+        if number is not None:  # a number Excel sorts and sums (as text "100.00%" sorted before "75.00%")
+            values[rate_column] = number / 100
         ws.append(values)
+        if number is not None:
+            places = len(rate[:-1].partition(".")[2])
+            ws.cell(ws.max_row, rate_column + 1).number_format = "0." + "0" * places + "%" if places else "0%"
     ws.freeze_panes = "A2"
     for letter, width in zip(
         "ABCDEFGHIJKLMNOPQ", (8, 14, 36, 28, 10, 11, 11, 11, 11, 10, 8, 8, 10, 6, 6, 6, 40)
     ):
         ws.column_dimensions[letter].width = width
+    for i, (key, _title) in enumerate(COLUMNS, start=1):
+        if key in MONEY:  # amounts and scores as the forms print them: two places, 2000.00 not 2000
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "0.00"
+    printable(ws)
     bad = wb.create_sheet("未列入")
     bad.append(["文件", "原因"])
     for item in result.refused:
         bad.append([item["file"], item["reason"]])
     bad.column_dimensions["A"].width = 50
     bad.column_dimensions["B"].width = 80
+    printable(bad)
     save_atomically(path, wb.save)
+
+
+def printable(ws: Any) -> None:
+    """Print a list sheet as a list: A4 landscape, every column on one page's width (as many pages down
+    as it takes), the header row repeated on each page, the cells' grid drawn. Without it 3,500 forms
+    printed as 430 portrait pages of three columns each, the figures on pages of their own."""
+    from openpyxl.utils import get_column_letter
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"  # a long path's overflow is not
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -525,3 +525,39 @@ def test_a_report_with_edits_left_in_a_wal_beside_it_is_refused_not_listed_stale
     again = scan([folder], index=Index(tmp_path / "index.sqlite"))
     assert again.refused == []
     assert again.reports[0]["forms"][0]["executed"] == "1"
+
+
+def test_the_list_workbook_prints_as_a_list(tmp_path: Path) -> None:
+    """汇总.xlsx printed: A4 landscape, all 17 columns on one page's width, the header on every page,
+    the grid drawn, amounts and scores to two places (2000.00, not 2000) — it printed as hundreds of
+    portrait pages of three columns each, the figures on pages of their own."""
+    from core.review.listing import write_list_xlsx
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for n in range(3):
+        write_fast(build_report(n, projects=30, per=4), folder / f"d{n}.zpdb")
+    (folder / "空文件.zpdb").write_bytes(b"")
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    write_list_xlsx(result, tmp_path / "汇总.xlsx")
+    wb = load_workbook(tmp_path / "汇总.xlsx")
+    for ws in (wb["审核清单"], wb["未列入"]):
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == "$1:$1" and ws.print_options.gridLines
+        assert ws.print_area == f"'{ws.title}'!$A$1:${chr(64 + ws.max_column)}${ws.max_row}"
+    ws = wb["审核清单"]
+    titles = [c.value for c in ws[1]]
+    for title in ("年初预算数", "当年预算数", "全年执行数", "项目总金额", "得分"):
+        cells = [row[titles.index(title)] for row in ws.iter_rows(min_row=2)]
+        assert all(c.number_format == "0.00" for c in cells), title
+        assert all(isinstance(c.value, (int, float)) for c in cells if c.value not in (None, ""))
+    rates = [row[titles.index("预算执行率")] for row in ws.iter_rows(min_row=2)]
+    shown = [r["execution_rate"] for r in rows(result)]
+    assert len(rates) == len(shown) and any(s.endswith("%") for s in shown)
+    for cell, text in zip(rates, shown, strict=True):  # a number shown as the list shows it, or "—"
+        if text.endswith("%"):
+            assert cell.number_format == "0.00%" and f"{cell.value * 100:.2f}%" == text
+        else:
+            assert cell.value == text
