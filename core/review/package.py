@@ -172,28 +172,72 @@ def member_names(infos: list[zipfile.ZipInfo]) -> list[str]:
     return names
 
 
-def read_package(path: Path | str) -> tuple[dict[str, Any], dict[str, bytes], list[str]]:
-    """Return (manifest, the other files' bytes, damaged members) of a package; PackageError if unreadable."""
+@dataclass
+class Members:
+    """What a package's zip holds besides its manifest: the SHA-256 of each file the manifest lists
+    (read a block at a time), the bytes of the report and its JSON (read whole: they are read again),
+    the names of the files it does not list (never read) and of those that cannot be unpacked."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, bytes] = field(default_factory=dict)
+    extra: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
+
+
+KEPT = (REPORT_FILE, JSON_FILE)
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
+
+
+def _digest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: bool) -> tuple[str, bytes | None]:
+    digest, blocks = hashlib.sha256(), []
+    with zf.open(info) as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+            if keep:
+                blocks.append(block)
+    return digest.hexdigest(), b"".join(blocks) if keep else None
+
+
+def read_package(path: Path | str) -> tuple[dict[str, Any], Members]:
+    """Return (manifest, the other files) of a package; PackageError if unreadable. Nothing is unpacked
+    before the manifest is found and read, and no file is held in memory but the report and its JSON: a
+    zip that is no package (a department's 300 MB of scanned pages) took its whole size in memory."""
     path = Path(path)
+    members = Members()
     try:
         with zipfile.ZipFile(path) as zf:
-            members: dict[str, bytes] = {}
-            damaged: list[str] = []
             infos = [info for info in zf.infolist() if not info.is_dir()]
-            names = member_names(infos)
-            for info, name in zip(infos, names, strict=True):
+            by_name = dict(zip(member_names(infos), infos, strict=True))
+            if MANIFEST not in by_name:
+                raise PackageError(f"“{path.name}”缺少 manifest.json，不是 ZiPing 报送包")
+            try:
+                text = zf.read(by_name.pop(MANIFEST))
+            except UNPACK_ERRORS as exc:
+                raise PackageError(f"“{path.name}”的 manifest.json 已损坏") from exc
+            manifest = _manifest(path, text)
+            listed: dict[str, Any] = manifest["files"]
+            for name, info in by_name.items():
+                if name not in listed and name not in KEPT:
+                    members.extra.append(name)
+                    continue
                 try:
-                    members[name] = zf.read(info)
-                except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
-                    damaged.append(name)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+                    digest, data = _digest(zf, info, name in KEPT)
+                except UNPACK_ERRORS:
+                    members.damaged.append(name)
+                    continue
+                members.digests[name] = digest
+                if data is not None:
+                    members.kept[name] = data
+                if name not in listed:
+                    members.extra.append(name)
+    except UNPACK_ERRORS as exc:
         raise PackageError(f"“{path.name}”不是有效的报送包（zip 文件无法读取）") from exc
-    if MANIFEST in damaged:
-        raise PackageError(f"“{path.name}”的 manifest.json 已损坏")
-    if MANIFEST not in members:
-        raise PackageError(f"“{path.name}”缺少 manifest.json，不是 ZiPing 报送包")
+    return manifest, members
+
+
+def _manifest(path: Path, text: bytes) -> dict[str, Any]:
     try:
-        manifest = json.loads(members.pop(MANIFEST).decode("utf-8"))
+        manifest = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PackageError(f"“{path.name}”的 manifest.json 无法读取") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -202,20 +246,20 @@ def read_package(path: Path | str) -> tuple[dict[str, Any], dict[str, bytes], li
         raise PackageError(f"“{path.name}”由更新版本的 ZiPing 生成，请升级本程序")
     if not isinstance(manifest.get("files"), dict):
         raise PackageError(f"“{path.name}”的 manifest.json 缺少文件清单")
-    return manifest, members, damaged
+    return manifest
 
 
-def _file_changes(manifest: dict[str, Any], members: dict[str, bytes], damaged: list[str]) -> list[str]:
+def _file_changes(manifest: dict[str, Any], members: Members) -> list[str]:
     listed: dict[str, Any] = manifest["files"]
-    out = [f"文件“{n}”已损坏（压缩校验失败）" for n in damaged]
+    out = [f"文件“{n}”已损坏（压缩校验失败）" for n in members.damaged]
     for name, digest in sorted(listed.items()):
-        if name in damaged:
+        if name in members.damaged:
             continue
-        if name not in members:
+        if name not in members.digests:
             out.append(f"文件“{name}”已被删除")
-        elif sha256(members[name]) != digest:
+        elif members.digests[name] != digest:
             out.append(f"文件“{name}”在封包后被修改（SHA-256 不符）")
-    out += [f"增加了清单以外的文件“{n}”" for n in sorted(members) if n not in listed]
+    out += [f"增加了清单以外的文件“{n}”" for n in sorted(members.extra)]
     return out
 
 
@@ -252,9 +296,9 @@ def verify_package(path: Path | str, deep: bool = True, checks: bool = True) -> 
     the JSON's hash is still checked). ``checks=False`` compares the figures but not the check
     counts (the review list's first pass: the summary's problem counts are None).
     """
-    manifest, members, damaged = read_package(path)
-    verdict = Verdict(manifest=manifest, changes=_file_changes(manifest, members, damaged))
-    data = members.get(REPORT_FILE)
+    manifest, members = read_package(path)
+    verdict = Verdict(manifest=manifest, changes=_file_changes(manifest, members))
+    data = members.kept.get(REPORT_FILE)
     if data is None:
         return verdict
     groups: Groups | None = None if checks else {}  # the figures alone: indicator rows grouped
@@ -272,7 +316,7 @@ def verify_package(path: Path | str, deep: bool = True, checks: bool = True) -> 
     if not same_rules:
         verdict.notes.append("封包时的检查规则与本程序不同，检查结果（错误、警告、提示个数）未比对")
     verdict.changes += _figure_changes(manifest, verdict.summary, same_rules)
-    text = members.get(JSON_FILE)
+    text = members.kept.get(JSON_FILE)
     if deep and text is not None:
         try:
             same = dumps(report_from_dict(json.loads(text.decode("utf-8")))) == dumps(report)

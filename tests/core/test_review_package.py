@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,3 +240,59 @@ def test_a_package_zipped_again_with_a_file_changed_is_still_caught(sealed: Path
             zf.writestr(RawName(name), data + b"x" if name == changed else data)
     verdict = verify_package(path)
     assert verdict.changes == [f"文件“{DOCX_FILE}”在封包后被修改（SHA-256 不符）"]
+
+
+def _peak(call: Any) -> tuple[Any, int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        try:
+            out = call()
+        except PackageError as exc:
+            out = exc
+        return out, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_zip_of_scanned_pages_is_refused_without_being_unpacked(sealed: Path, tmp_path: Path) -> None:
+    """A department's zip of scanned pages (no package), and a package with a scan added: refused for
+    what they are, without unpacking the scans into memory (the whole zip was read first: a 300 MB zip
+    took 300 MB)."""
+    scans = os.urandom(20 << 20)
+    plain = tmp_path / "某局绩效自评材料（含扫描件）.zip"
+    with zipfile.ZipFile(plain, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("扫描件/自评表盖章页.pdf", scans)
+    refused, peak = _peak(lambda: verify_package(plain))
+    assert isinstance(refused, PackageError) and "缺少 manifest.json" in str(refused)
+    assert peak < 2 << 20
+    added = tmp_path / "加了扫描件的报送包.zip"
+    rewrite(added, {**members(sealed), "自评表盖章页.pdf": scans})
+    verdict, peak = _peak(lambda: verify_package(added, deep=False))
+    assert verdict.changes == ["增加了清单以外的文件“自评表盖章页.pdf”"]
+    assert peak < 12 << 20  # the report read and scored; not the 20 MB scan
+
+
+def test_a_file_packed_by_a_method_python_cannot_unpack_is_named_not_a_traceback(
+    sealed: Path, tmp_path: Path
+) -> None:
+    """Windows' own 压缩 packs large files with Deflate64 (method 9), which zipfile cannot unpack: the
+    package names that file as damaged; an unlisted one is named as added, never an English error."""
+    path = rewrite(tmp_path / "deflate64.zip", {**members(sealed), "大附件.pdf": b"x" * 1000})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+    for name in (DOCX_FILE, "大附件.pdf"):
+        info = infos[name]
+        data[info.header_offset + 8 : info.header_offset + 10] = (9).to_bytes(2, "little")  # local header
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        size = int.from_bytes(data[central + 28 : central + 30], "little")
+        name = bytes(data[central + 46 : central + 46 + size]).decode()
+        if name in (DOCX_FILE, "大附件.pdf"):
+            data[central + 10 : central + 12] = (9).to_bytes(2, "little")
+        central = data.find(b"PK\x01\x02", central + 46)
+    path.write_bytes(bytes(data))
+    verdict = verify_package(path, deep=False)
+    assert verdict.changes == [f"文件“{DOCX_FILE}”已损坏（压缩校验失败）", "增加了清单以外的文件“大附件.pdf”"]
