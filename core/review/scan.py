@@ -447,16 +447,24 @@ def scan(
 def _drop_duplicates(
     listed: list[dict[str, Any]], refused: list[dict[str, str]], received: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """Keep one report per department and year (a package before a bare .zpdb, then the first
-    received); refuse the others with the reason."""
-    ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, received.get(r["file"], 0), r["file"]))
+    """Keep one report per department and year (a package before a bare .zpdb, then the last
+    received: a department that corrects its report and sends it again is listed with the corrected
+    one, not the one it replaces); refuse the others with the reason."""
+    ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, -received.get(r["file"], 0), r["file"]))
     kept: dict[tuple[str, int], dict[str, Any]] = {}
     for rep in ordered:
         key = (rep[REP.department], rep[REP.year])
         if key in kept:
-            first = Path(kept[key]["file"]).name
+            other = kept[key]
+            if other["kind"] != rep["kind"]:
+                why = "，已列入报送包"
+            elif received.get(other["file"], 0) > received.get(rep["file"], 0):
+                why = "，已列入较晚收到的那份"
+            else:
+                why = ""
+            name = Path(other["file"]).name
             refused.append(
-                {"file": rep["file"], "reason": f"与“{first}”是同一部门同一年度的报告（重复），未列入"}
+                {"file": rep["file"], "reason": f"与“{name}”是同一部门同一年度的报告（重复{why}），未列入"}
             )
         else:
             kept[key] = rep

@@ -45,7 +45,9 @@ def review_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Document.create(src, read_json_file(ROOT / "tests/fixtures/seed004_yiyang.json")).close()
     make_package(src, folder / "益阳.zip")
     # bad input
-    shutil.copyfile(folder / "dept0.zpdb", folder / "dept0-copy.zpdb")  # duplicate department and year
+    shutil.copyfile(folder / "dept0.zpdb", folder / "dept0-copy.zpdb")  # duplicate department and year,
+    received = (folder / "dept0.zpdb").stat().st_mtime
+    os.utime(folder / "dept0-copy.zpdb", (received - 60, received - 60))  # received before dept0.zpdb
     (folder / "说明.txt").write_text("不是报告", encoding="utf-8")
     newer = folder / "newer.zpdb"
     write_fast(build_report(9, projects=1, per=2), newer)
@@ -561,3 +563,29 @@ def test_the_list_workbook_prints_as_a_list(tmp_path: Path) -> None:
             assert cell.number_format == "0.00%" and f"{cell.value * 100:.2f}%" == text
         else:
             assert cell.value == text
+
+
+def test_a_corrected_report_sent_again_is_listed_instead_of_the_first(tmp_path: Path) -> None:
+    """A department corrects its report after the bureau returned it and sends it again beside the
+    first: the list shows the corrected one (received last), the first is named as its duplicate — the
+    first received was kept and the correction refused. A sealed package still goes before a bare .zpdb."""
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    first, again = folder / "教育局.zpdb", folder / "教育局（修改后）.zpdb"
+    report = build_report(2, projects=2, per=3)
+    write_fast(report, first)
+    report.forms[1].funds[0].executed = "1"
+    write_fast(report, again)
+    os.utime(first, (1_716_000_000, 1_716_000_000))  # 2024-05-18
+    os.utime(again, (1_717_000_000, 1_717_000_000))  # 2024-05-29
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert [r["file"] for r in result.reports] == [str(again)]
+    assert result.reports[0]["forms"][1]["executed"] == "1"
+    why = "与“教育局（修改后）.zpdb”是同一部门同一年度的报告（重复，已列入较晚收到的那份），未列入"
+    assert result.refused == [{"file": str(first), "reason": why}]
+    make_package(first, folder / "教育局报送包.zip")  # the first, sealed: the package is listed
+    os.utime(folder / "教育局报送包.zip", (1_715_000_000, 1_715_000_000))
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert [Path(r["file"]).name for r in result.reports] == ["教育局报送包.zip"]
+    assert {Path(r["file"]).name for r in result.refused} == {"教育局.zpdb", "教育局（修改后）.zpdb"}
+    assert all("已列入报送包" in r["reason"] for r in result.refused)
