@@ -150,6 +150,37 @@ class ReviewFile:
     def close(self) -> None:
         self.doc.close()
 
+    def differs_from(self, source: Path | str) -> bool:
+        """True when ``source`` (the department's file now in the list) is not the report this review
+        was started from: the department sent its report again, corrected. The same file, or another
+        file with the same report (its package, a copy), is not."""
+        source = Path(source)
+        try:
+            if _digest(source) == self.meta.get("source_sha256"):
+                return False
+        except OSError:
+            return False  # gone: nothing to compare with; the review goes on as it is
+        from core.interchange import dumps
+
+        theirs = _read_source(source)
+        mine = self.report.clone()
+        for report in (theirs, mine):
+            for form in report.forms:
+                form.uid = 0
+                rows: list[Indicator | ScoreItem] = [*form.indicators, *form.score_sheet]
+                for row in rows:
+                    row.review_score = row.review_note = ""
+        return dumps(theirs, self.doc.template) != dumps(mine, self.doc.template)
+
+    def set_aside(self) -> Path:
+        """Close this review file and move it aside as “…（旧版 <time>）.zpdb” in the same folder (its
+        marks kept there, still listed as reviewed); return where it went."""
+        self.close()
+        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}（旧版 {stamp}）{self.path.suffix}")
+        self.path.replace(target)
+        return target
+
     # ---- marks ----------------------------------------------------------------------
     def set_mark(
         self, form: int, table: str, row: int, score: str | None = None, note: str | None = None

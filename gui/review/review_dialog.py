@@ -42,12 +42,34 @@ HEADERS = (
 SCORE_COL, NOTE_COL = 8, 9
 
 
-def open_review(source: Path) -> ReviewFile:
-    """Open the bureau's review file of ``source``'s department and year, creating it the first time."""
+def open_review(source: Path, parent: QWidget | None = None) -> ReviewFile:
+    """Open the bureau's review file of ``source``'s department and year, creating it the first time.
+    When the department has since sent its report again (corrected), the reviewer chooses: start over
+    on the new report (the old review file kept aside, its marks in it) or go on with the old one."""
     report = load_any(source)
     target = default_review_path(report.department, report.year)
-    if target.exists():
-        return ReviewFile.open(target)
+    if not target.exists():
+        return ReviewFile.create(source, target)
+    review = ReviewFile.open(target)
+    try:
+        changed = review.differs_from(source)
+    except Exception:
+        review.close()
+        raise
+    if not changed:
+        return review
+    started = review.meta.get("started", "").replace("T", " ")
+    answer = QMessageBox.question(
+        parent,
+        "复核",
+        f"{report.year}年度{report.department}的报告在开始复核（{started}）后又报送过，"
+        f"“{source.name}”与复核中的报告不同。\n\n"
+        "按新报告重新开始复核吗？原复核文件（含已填的复核得分和意见）另行保留。\n"
+        "选“否”则继续复核原来的报告。",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return review
+    review.set_aside()
     return ReviewFile.create(source, target)
 
 
@@ -68,7 +90,7 @@ class ReviewDialog(QDialog):
     def __init__(self, source: Path, form_index: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
-        self.review = open_review(source)
+        self.review = open_review(source, parent)
         report = self.review.report
         self.setWindowTitle(f"复核 — {report.year}年度{report.department}")
         self.resize(1200, 640)

@@ -283,3 +283,33 @@ def test_a_report_with_foreign_data_in_a_cell_is_refused_in_chinese(seed_zpdb, t
     assert reason.startswith("无法读取报告 改过.zpdb：") and "损坏" in reason, reason
     assert not re.search(r"[A-Za-z]{4,}", reason.replace(".zpdb", "").replace("ZiPing", "")), reason
     assert bad.read_bytes() == before
+
+
+def test_a_review_knows_when_the_department_sent_its_report_again(tmp_path: Path) -> None:
+    """The bureau started 复核 on a report, returned it; the department corrected it and sent it again.
+    The review file holds the first report: it says the new one differs (the window then offers to
+    start over), and not for the same report in another file (a copy, its package)."""
+    from core.review.package import make_package
+
+    first, again = tmp_path / "教育局.zpdb", tmp_path / "教育局（修改后）.zpdb"
+    report = build_report(6, projects=2, per=3)
+    write_fast(report, first)
+    report.forms[1].funds[0].executed = "1"
+    write_fast(report, again)
+    review = ReviewFile.create(first, tmp_path / "复核.zpdb")
+    review.set_mark(1, INDICATORS, 0, score="1", note="偏高")
+    try:
+        assert review.differs_from(again)
+        copy = tmp_path / "copy" / "教育局.zpdb"
+        copy.parent.mkdir()
+        write_fast(build_report(6, projects=2, per=3), copy)  # the same report, written again
+        assert not review.differs_from(first) and not review.differs_from(copy)
+        make_package(first, tmp_path / "教育局.zip")
+        assert not review.differs_from(tmp_path / "教育局.zip")
+        aside = review.set_aside()
+    finally:
+        review.close()
+    assert aside.exists() and not (tmp_path / "复核.zpdb").exists() and "旧版" in aside.name
+    kept = ReviewFile.open(aside)
+    assert kept.mark(1, INDICATORS, 0) == ("1", "偏高")
+    kept.close()

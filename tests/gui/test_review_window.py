@@ -345,3 +345,45 @@ def test_long_paths_show_their_file_names(qtbot: Any, tmp_path: Path) -> None:
     assert listed.endswith("农业农村局自评报告.zpdb") and "…" in listed
     tip = window.model.data(window.model.index(0, column), Qt.ItemDataRole.ToolTipRole)
     assert tip == str(deep / "农业农村局自评报告.zpdb")
+
+
+@pytest.mark.parametrize("start_over", [True, False])
+def test_review_of_a_report_sent_again_asks_before_going_on_with_the_old_one(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any, start_over: bool
+) -> None:
+    """复核 of a department's corrected report, sent again after 复核 had started on the first: the
+    dialog showed the first report's figures and marks without a word. Now it asks; 是 starts over on
+    the new report (the old review file kept aside with its marks), 否 goes on with the old one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.model import INDICATORS
+    from gui.review.review_dialog import ReviewDialog
+    from tests.gui.window_helpers import Messages
+
+    answer = QMessageBox.StandardButton.Yes if start_over else QMessageBox.StandardButton.No
+    messages = Messages(monkeypatch, answer)
+    first, again = tmp_path / "教育局.zpdb", tmp_path / "教育局（修改后）.zpdb"
+    report = build_report(8, projects=2, per=3)
+    write_fast(report, first)
+    report.forms[1].indicators[0].actual = "12345"
+    write_fast(report, again)
+    dialog = ReviewDialog(first, 1)
+    qtbot.addWidget(dialog)
+    dialog.review.set_mark(1, INDICATORS, 0, score="1")
+    dialog.accept()
+    assert messages.seen == []
+    dialog = ReviewDialog(again, 1)
+    qtbot.addWidget(dialog)
+    assert [kind for kind, _t, _x in messages.seen] == ["question"]
+    assert "又报送过" in messages.seen[0][2] and "教育局（修改后）.zpdb" in messages.seen[0][2]
+    shown = dialog.table.item(0, 5).text()  # 实际完成值 of the first indicator
+    if start_over:
+        assert shown == "12345" and dialog.review.mark(1, INDICATORS, 0) == ("", "")
+        assert len(list(default_review_path("基准部门0008", 2023).parent.glob("*基准部门0008*旧版*"))) == 1
+    else:
+        assert shown != "12345" and dialog.review.mark(1, INDICATORS, 0) == ("1", "")
+    dialog.accept()
+    dialog = ReviewDialog(again if start_over else first, 1)  # asked once: the same report again is not
+    qtbot.addWidget(dialog)
+    assert len(messages.seen) == 1
+    dialog.accept()
