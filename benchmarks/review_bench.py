@@ -272,6 +272,84 @@ def cli_rescan(folder: Path, data_dir: Path) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, "rss": after.ru_maxrss / 1024}
 
 
+WINDOW = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+
+def main():  # imports here, as main.py's: the spawned workers import this module and not Qt
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from gui.app import setup_app
+    from gui.review.window import ReviewWindow
+
+    app = QApplication([])
+    setup_app(app)
+    t0 = time.perf_counter()
+    window = ReviewWindow([Path({folder!r})])
+    window.show()
+    app.processEvents()
+    listed = time.perf_counter() - t0
+    while window.checker is not None:
+        app.processEvents()
+        time.sleep(0.02)
+    window.grab()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({{"list": listed, "checked": time.perf_counter() - t0, "rows": len(window.table_rows),
+        "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "worker_rss": kids}}))
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def window_run(folder: Path, data_dir: Path) -> dict[str, float]:
+    """The review window over ``folder`` in a fresh process (offscreen), empty index: seconds to the
+    list shown and to the counts filled in, its rows, peak RSS of the window's process and its largest
+    worker."""
+    import json
+    import subprocess
+
+    code = WINDOW.format(root=str(Path(__file__).resolve().parent.parent), folder=str(folder))
+    script = data_dir / "window_run.py"
+    script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "ZIPING_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, env=env)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def sizes(folder: Path, counts: list[int], workers: int, rounds: int) -> None:
+    """Peak RSS and time of a first scan at each of ``counts`` reports (the first N files of the set,
+    hard-linked into a folder of their own): the command line's list with counts, and the window (list,
+    then its background check) — memory must not grow with the number of reports beyond the list."""
+    import shutil
+
+    files = sorted(folder.glob("*.zpdb"))
+    tmp = Path(tempfile.mkdtemp())
+    for n in counts:
+        sub = tmp / f"set{n}"
+        sub.mkdir()
+        for f in files[:n]:
+            os.link(f, sub / f.name)
+        runs, shown = [], []
+        for r in range(rounds):
+            runs.append(measure("checks", sub, tmp / f"i{n}-{r}.sqlite", workers))
+            data = tmp / f"data{n}-{r}"
+            data.mkdir()
+            shown.append(window_run(sub, data))
+        print(
+            f"{n:5d} reports ({runs[0]['listed']:.0f} listed): command line list with counts "
+            f"wall median {statistics.median(r['seconds'] for r in runs):.1f} s; "
+            f"peak RSS scanning process {max(r['rss'] for r in runs):.0f} MB, "
+            f"largest worker {max(r['worker_rss'] for r in runs):.0f} MB | window: list shown "
+            f"{statistics.median(w['list'] for w in shown):.1f} s, counts in "
+            f"{statistics.median(w['checked'] for w in shown):.1f} s, {shown[0]['rows']:.0f} rows, "
+            f"peak RSS window {max(w['rss'] for w in shown):.0f} MB, "
+            f"largest worker {max(w['worker_rss'] for w in shown):.0f} MB",
+            flush=True,
+        )
+        shutil.rmtree(sub)
+
+
 def figures(runs: list[dict[str, float]]) -> str:
     wall = [r["seconds"] for r in runs]
     cpu = [r["cpu"] for r in runs]
@@ -418,6 +496,10 @@ def main() -> None:
         default=0,
         help="also count Python calls and SQL statements a report over this many reports (load-independent)",
     )
+    ap.add_argument(
+        "--sizes",
+        help="peak RSS and time of a first scan (command line and window) at these counts, e.g. 100,300,1000",
+    )
     ap.add_argument("--one", choices=("baseline", "figures", "checks"), help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -439,6 +521,9 @@ def main() -> None:
     print(f"load average at start: {load()} (2 cores here)", flush=True)
     if args.calls:
         calls_per_report(folder, args.calls)
+    if args.sizes:
+        sizes(folder, [int(n) for n in args.sizes.split(",")], args.workers, max(args.rounds, 1))
+        return
     if not args.rounds:
         return  # --rounds 0: only make the set
     tmp = Path(tempfile.mkdtemp())
