@@ -47,6 +47,7 @@ class Grid:
     rate_places: int = 2
     title_fields: tuple[str, ...] = ()  # the values filled into the title: it breaks best around them
     listed: str | None = None  # how the report's attachment list names it: None its title, "" not listed
+    footer: str = ""  # the page footer: the template's print.page_footer ({page}, {pages}); "" none
 
     def put(
         self,
@@ -301,10 +302,7 @@ def pieces(text: str, width: int, max_lines: int) -> list[str]:
 SIGNOFF_FIELDS = (REP.preparer, REP.date, REP.phone, REP.head)  # in the order the templates list their labels
 
 
-DEFAULT_SIGNOFF = ("填表人", "填报日期", "联系电话", "单位负责人签字")  # for tables without a template's own
-
-
-def signoff_items(signoff: Signoff, labels: Sequence[str] = DEFAULT_SIGNOFF) -> list[tuple[str, str]]:
+def signoff_items(signoff: Signoff, labels: Sequence[str]) -> list[tuple[str, str]]:
     """Return the template's sign-off labels (填表人 …) with their values, dates as 2024年5月16日."""
     values = [signoff.preparer, printed_date(signoff.date), signoff.phone, signoff.head]
     return list(zip(labels, values, strict=False))

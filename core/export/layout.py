@@ -329,8 +329,11 @@ def iter_plan(report: Report, template: Template, forms: list[int] | None = None
 
     listed = template.printing.get("attachment_titles", {})
 
+    footer = str(template.printing.get("page_footer", ""))
+
     def ready(grid: Grid, kind: str) -> Grid:
         strip_private(report, template, [grid])
+        grid.footer = footer
         if isinstance(listed, dict) and kind in listed:  # the report's attachment list names it so
             grid.listed = fill_title(str(listed[kind]), report.year, department=report.department)
         return grid

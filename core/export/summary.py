@@ -184,8 +184,18 @@ def summary_grid(report: Report, template: Template) -> Grid:
     _put_row(g, cols, totals, left=set())
     g.notes = [grade_line(summary, lab), average_line(summary, lab)]
     g.landscape = False
-    g.signoff = signoff_items(report.signoff)
+    g.signoff = signoff_items(report.signoff, summary_signoff(template, lab))
+    g.footer = str(template.printing.get("page_footer", ""))
     return g
+
+
+def summary_signoff(template: Template, lab: dict[str, Any]) -> list[str]:
+    """Return the 汇总表's sign-off labels: its own (``outputs.summary.signoff``), else the 部门整体
+    form's (填表人 …), as the template words them."""
+    own = lab.get("signoff")
+    if own is None:
+        own = template.form(OVERALL).printing.get("signoff", [])
+    return [str(label) for label in own]
 
 
 def _put_row(g: Grid, cols: list[dict[str, Any]], values: dict[str, tuple[Any, str]], left: set[str]) -> None:

@@ -56,7 +56,14 @@ WIDTH_SCALE = 0.96  # a sheet prints at least this share of its size across the 
 BALANCE_REACH = 1.4  # a form up to this many pages long at 小五 gets its columns balanced (widths.balance)
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
 FORMULA_START = ("=", "+", "-", "@")
-FOOTER = f'&C&"{CELL_FONT}"第 &P 页，共 &N 页'
+
+
+def excel_footer(words: str) -> str:
+    """Return a template's page footer ("第 {page} 页，共 {pages} 页") as Excel's footer codes, centred."""
+    text = words.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
+    return f'&C&"{CELL_FONT}"{text}'
+
+
 # A sheet width unit is 7 px (as Calibri 11's digit, which the page breaks and row heights assume).
 # With 宋体 11 as the default font Excel counts a stored width in 8 px digits (and 5 px padding,
 # both inside the stored width): a column of w units is stored as 7w/8 characters, 7w px wide.
@@ -689,7 +696,8 @@ def _page_setup(ws: Any, sheet: Sheet) -> None:
     left, right, top_in, bottom = MARGINS_IN
     ws.set_margins(left=left, right=right, top=top_in, bottom=bottom)
     ws.set_header("", {"margin": FOOTER_IN})
-    ws.set_footer(FOOTER, {"margin": FOOTER_IN})
+    if grid.footer:
+        ws.set_footer(excel_footer(grid.footer), {"margin": FOOTER_IN})
     if grid.repeat:  # a one-page table (基础数据表) repeats nothing
         ws.repeat_rows(top + grid.repeat[0] - 1, top + grid.repeat[1] - 1)
     ws.print_area(0, 0, sheet.last - 1, grid.ncols - 1)

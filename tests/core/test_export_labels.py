@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 from openpyxl import load_workbook
 
 from core.export.docx import write_docx
+from core.export.summary import write_summary_xlsx
 from core.export.xlsx import write_xlsx
 from core.interchange import read_json_file
-from core.templates import get_template
+from core.templates import Template, get_template, parse_template
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+TEMPLATES = Path(__file__).resolve().parents[2] / "resources" / "templates"
 LABELS = json.loads((FIXTURES / "labels" / "seed_labels.json").read_text(encoding="utf-8"))
 SEEDS = [k for k in LABELS if not k.startswith("_")]
 _WIDTH = str.maketrans("():", "（）：")
@@ -137,3 +142,61 @@ def test_the_templates_that_number_their_projects_still_do(template: str) -> Non
     labels = [g.attachment for g in plan(report, get_template(template)) if g.name.endswith("经费")]
     first = {"hunan-yiyang": "附件3"}.get(template, "附件2")
     assert labels == [f"{first}-{n}" for n in (1, 2, 3)]
+
+
+def _with_words(template_id: str, change: Any) -> Template:
+    """Return ``template_id`` as a region's own file with ``change(data)`` made to its words."""
+    data = json.loads((TEMPLATES / f"{template_id}.json").read_text(encoding="utf-8"))
+    change(data)
+    return parse_template(data, f"{template_id}.json")
+
+
+def _footers(path: Path) -> list[str]:
+    """Return every sheet's <oddFooter> text as the file holds it ("" for none)."""
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+        found = [re.search(r"<oddFooter>(.*?)</oddFooter>", z.read(n).decode()) for n in names]
+    return [html.unescape(m[1]) if m else "" for m in found]
+
+
+def test_the_page_footer_is_the_templates(tmp_path: Path) -> None:
+    """The Excel sheets' page number line "第 N 页，共 M 页" was the code's own words: it is each
+    template's ``print.page_footer`` ({page}, {pages}); a template without one prints none."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "out.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    assert set(_footers(path)) == {'&C&"宋体"第 &P 页，共 &N 页'}
+
+    def own(data: dict[str, Any]) -> None:
+        data["print"]["page_footer"] = "{page}/{pages} & 页"
+
+    write_xlsx(report, path, template=_with_words(report.template, own))
+    assert set(_footers(path)) == {'&C&"宋体"&P/&N && 页'}
+    write_summary_xlsx(report, path, template=_with_words(report.template, own))
+    assert _footers(path) == ['&C&"宋体"&P/&N && 页']
+    write_xlsx(report, path, template=_with_words(report.template, lambda d: d["print"].pop("page_footer")))
+    assert set(_footers(path)) == {""}
+
+
+def test_the_summary_signoff_is_the_templates(tmp_path: Path) -> None:
+    """The 自评汇总表's 填表人 … line was the code's own four labels: it is the template's
+    ``outputs.summary.signoff`` (else the 部门整体 form's)."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+
+    def own(data: dict[str, Any]) -> None:
+        data["outputs"]["summary"]["signoff"] = ["制表人", "审核日期"]
+
+    path = tmp_path / "out.xlsx"
+    write_summary_xlsx(report, path, template=_with_words(report.template, own))
+    texts = [str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value]
+    line = next(t for t in texts if "制表人" in t)
+    assert line.split() == ["制表人：朱琳", "审核日期：2024年5月16日"]
+    assert not [t for t in texts if "填表人" in t]
+
+    def none(data: dict[str, Any]) -> None:
+        data["outputs"]["summary"].pop("signoff")
+        data["forms"]["overall"]["print"]["signoff"] = ["编制人"]
+
+    write_summary_xlsx(report, path, template=_with_words(report.template, none))
+    texts = [str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value]
+    assert "编制人：朱琳" in texts
