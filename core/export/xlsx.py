@@ -700,5 +700,7 @@ def _page_setup(ws: Any, sheet: Sheet) -> None:
         ws.set_footer(excel_footer(grid.footer), {"margin": FOOTER_IN})
     if grid.repeat:  # a one-page table (基础数据表) repeats nothing
         ws.repeat_rows(top + grid.repeat[0] - 1, top + grid.repeat[1] - 1)
+        if grid.repeat[0] == 0:  # a list under its header (汇总表, 评分表): the header stays in view
+            ws.freeze_panes(top + grid.repeat[1], 0)
     ws.print_area(0, 0, sheet.last - 1, grid.ncols - 1)
     ws.hide_gridlines(2)

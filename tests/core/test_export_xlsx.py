@@ -585,3 +585,18 @@ def test_a_figure_beyond_excels_largest_number_is_written_as_text(tmp_path: Path
     values = [c.value for row in openpyxl.load_workbook(path).worksheets[0].iter_rows() for c in row]
     assert "1E+400" in values and "-1E+400" in values and "NaN" in values
     assert 1234.56 in values
+
+
+def test_a_lists_header_stays_in_view_and_a_forms_sheet_is_not_frozen(
+    book004: openpyxl.Workbook, tmp_path: Path
+) -> None:
+    """The 自评汇总表 (a list under its header row) scrolled its header away on screen: its panes are
+    frozen below the header, as the 评分表's below its two; a form, whose indicator header is far down
+    the sheet, is not frozen (a dozen rows held at the top would leave little of a laptop's screen)."""
+    assert book004["自评汇总表"].freeze_panes == "A3"  # row 1 the title, row 2 the header
+    assert all(ws.freeze_panes is None for ws in book004 if ws.title != "自评汇总表")
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "001.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    sheet = openpyxl.load_workbook(path)["附件2 评分表"]
+    assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$3:$4"
