@@ -7,6 +7,7 @@ leading = never becomes a formula). File names are the form names cleaned for Wi
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -18,7 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.export import Progress, report_progress, save_atomically
+from core.export.fonts import TABLE as FONT_NAME
 from core.export.grid import NOT_XML, fill_title
+from core.export.lines import text_units
 from core.model import OVERALL, Form, Report
 from core.submission import YthLabels, YthRow, yth_labels, yth_rows
 from core.templates import Template
@@ -27,6 +30,9 @@ _BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\..*)?$", re.IGNORECASE)
 MAX_STEM = 80  # characters; the whole path stays well under Windows' 260
 WIDTHS = (12, 14, 30, 8, 10, 14, 8, 10, 12, 8, 30, 30)
+FONT_PT = 11
+LINE_PT = 16.0  # an 11 pt 宋体 line (LibreOffice's Noto Serif CJK: 1.44 em)
+ROW_PAD_PT = 4.0
 FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -83,25 +89,55 @@ def _set(cell: object, value: str | Decimal | None) -> None:
         cell.quotePrefix = True  # type: ignore[attr-defined]
 
 
+def line_count(text: str, width: float) -> int:
+    """Return the lines an 11 pt text takes in a column ``width`` wide (a width unit is 7 px, a CJK
+    character 11 pt, i.e. two units of 11 pt / 2), each paragraph on its own lines."""
+    units = max(1.0, (7 * width - 1) / (FONT_PT * 4 / 3 / 2))
+    return sum(max(1, math.ceil(text_units(part) / units)) for part in text.split("\n"))
+
+
 def write_form_file(path: Path, labels: YthLabels, rows: Iterable[YthRow]) -> int:
-    """Write one import file; return how many indicator rows it holds."""
+    """Write one import file; return how many indicator rows it holds. Text is in 宋体 and wraps in
+    its column, each row as tall as its longest text (Excel and LibreOffice do not fit a row's
+    height to wrapped text on opening: the long headers printed two of their four lines)."""
     wb = Workbook()
     ws = wb.active
     ws.title = labels.sheet
-    bold = Font(bold=True)
+    bold, plain = Font(name=FONT_NAME, sz=FONT_PT, bold=True), Font(name=FONT_NAME, sz=FONT_PT)
     wrap = Alignment(vertical="center", wrap_text=True)
+    widths = [WIDTHS[c] if c < len(WIDTHS) else 12 for c in range(len(labels.headers))]
     for c, header in enumerate(labels.headers, start=1):
         cell = ws.cell(1, c)
         _set(cell, header)
         cell.font, cell.alignment = bold, wrap
-        ws.column_dimensions[cell.column_letter].width = WIDTHS[c - 1]
+        ws.column_dimensions[cell.column_letter].width = widths[c - 1]
+    _fit_height(ws, 1, [line_count(h, w) for h, w in zip(labels.headers, widths, strict=False)])
     n = 0
     for n, row in enumerate(rows, start=1):
+        lines = [1]
         for c, value in enumerate(row.values(), start=1):
-            _set(ws.cell(n + 1, c), value)
+            cell = ws.cell(n + 1, c)
+            _set(cell, value)
+            if value is not None and value != "":
+                cell.font, cell.alignment = plain, wrap
+                if isinstance(value, str):
+                    lines.append(line_count(value, widths[c - 1] if c <= len(widths) else 12))
+        _fit_height(ws, n + 1, lines)
     ws.freeze_panes = "A2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # printed to be checked: the 12 columns on a page's width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     save_atomically(path, wb.save)
     return n
+
+
+def _fit_height(ws: object, row: int, lines: list[int]) -> None:
+    """Give a row of more than one line the height its longest text needs."""
+    most = max(lines, default=1)
+    if most > 1:
+        ws.row_dimensions[row].height = most * LINE_PT + ROW_PAD_PT  # type: ignore[attr-defined]
 
 
 def write_yth(

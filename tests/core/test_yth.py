@@ -241,3 +241,36 @@ def test_cli_writes_folder_zip_and_summary(tmp_path: Path, capsys: pytest.Captur
     assert code == 0
     assert len(list(out.glob("*.xlsx"))) == 25 and (tmp_path / "导入.zip").exists()
     assert (tmp_path / "s.xlsx").exists() and "25 个一体化导入文件" in capsys.readouterr().out
+
+
+def test_the_import_file_shows_every_header_and_text_in_full(seed001: Report, tmp_path: Path) -> None:
+    """Rendered through LibreOffice, the import files printed two lines of the long headers (*实际完成值
+    （定量填数字…）, *分值 数量(20)…, *指标得分…) and cut 指标值 texts off at the next column: the rows
+    had no height, which neither Excel nor LibreOffice fits to wrapped text on opening. Every header
+    and text now wraps in 宋体 and its row is as tall as its longest text needs (an 11 pt line a CJK
+    character 15 px of the column's 7 px units), and the file prints its 12 columns on a page's width."""
+    from core.export.lines import text_units
+
+    files, _ = export_yth(seed001, tmp_path / "out", template=get_template(seed001.template))
+    for f in files:
+        ws = openpyxl.load_workbook(f.path).active
+        widths = {d.min: d.width for d in ws.column_dimensions.values()}
+        for row in ws.iter_rows():
+            need = 1
+            for cell in row:
+                if cell.value is None:
+                    continue
+                assert cell.font.name == "宋体" and cell.alignment.wrap_text, (f.name, cell.coordinate)
+                if isinstance(cell.value, str):
+                    per_line = (7 * widths[cell.column] - 1) / (11 * 4 / 3 / 2)
+                    need = max(need, -(-text_units(cell.value) // int(per_line)))
+            height = ws.row_dimensions[row[0].row].height
+            assert need == 1 or (height or 0) >= need * 15, (f.name, row[0].row, need, height)
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+            "landscape",
+            9,
+            1,
+            0,
+        )
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
