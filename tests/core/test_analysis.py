@@ -104,3 +104,14 @@ def test_own_texts_are_kept_in_the_file_and_the_interchange(seed_zpdb: Any, tmp_
     doc.set_analysis("problems", "")
     assert doc.report.analysis == {}
     doc.close()
+
+
+def test_a_rate_prints_with_the_templates_places(tmp_path: Path) -> None:
+    """平凉 prints a 执行率 without decimals (its forms and report: "100%"); the 汇总分析报告 printed
+    "执行率100.00%" there, as every region's default of two places."""
+    report = read_json_file(FIXTURES / "seed003_pingliang.json")
+    template = get_template(report.template)
+    assert template.scoring.rate_places == 0
+    write_analysis(report, tmp_path / "a.docx", template=template)
+    text = _text(tmp_path / "a.docx")
+    assert "全年执行数2254.70万元，执行率100%。" in text and "100.00%" not in text
