@@ -56,6 +56,7 @@ WIDTH_SCALE = 0.96  # a sheet prints at least this share of its size across the 
 BALANCE_REACH = 1.4  # a form up to this many pages long at 小五 gets its columns balanced (widths.balance)
 TAIL_ROWS = 2  # table rows printed on the same page as the sign-off
 FORMULA_START = ("=", "+", "-", "@")
+GB2312 = 134  # the charset Excel stores with a Chinese font's name
 
 
 def excel_footer(words: str) -> str:
@@ -76,7 +77,7 @@ _BOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
-    "default_format_properties": {"font_name": CELL_FONT, "font_size": 11},
+    "default_format_properties": {"font_name": CELL_FONT, "font_size": 11, "font_charset": GB2312},
     "default_column_width": 72,  # 宋体 11: 8 px digits + 5 px padding (xlsxwriter then stores px / 8)
     "in_memory": True,  # the workbook without its rows: a few KB a sheet (see write_grids)
 }
@@ -518,6 +519,8 @@ def _format(book: Any, formats: dict[Style, Any], style: Style) -> Any:
     if fmt is None:
         # scheme "none": the font itself, not the theme's (a 宋体 cell would print Calibri digits)
         props: dict[str, Any] = {"font_name": style.font, "font_size": style.size, "font_scheme": "none"}
+        if not style.font.isascii():  # 宋体, 黑体 …: a GB2312 font, as Excel itself stores it (a
+            props["font_charset"] = GB2312  # missing 方正小标宋简体 is then replaced by a Chinese font)
         if style.bold:
             props["bold"] = True
         if style.align:

@@ -31,6 +31,7 @@ _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\..*)?$", re.IGNORECASE)
 MAX_STEM = 80  # characters; the whole path stays well under Windows' 260
 WIDTHS = (12, 14, 30, 8, 10, 14, 8, 10, 12, 8, 30, 30)
 FONT_PT = 11
+GB2312 = 134  # the charset Excel stores with a Chinese font's name
 LINE_PT = 16.0  # an 11 pt 宋体 line (LibreOffice's Noto Serif CJK: 1.44 em)
 ROW_PAD_PT = 4.0
 FORMULA_START = ("=", "+", "-", "@")
@@ -103,7 +104,8 @@ def write_form_file(path: Path, labels: YthLabels, rows: Iterable[YthRow]) -> in
     wb = Workbook()
     ws = wb.active
     ws.title = labels.sheet
-    bold, plain = Font(name=FONT_NAME, sz=FONT_PT, bold=True), Font(name=FONT_NAME, sz=FONT_PT)
+    bold = Font(name=FONT_NAME, sz=FONT_PT, bold=True, charset=GB2312)
+    plain = Font(name=FONT_NAME, sz=FONT_PT, charset=GB2312)
     wrap = Alignment(vertical="center", wrap_text=True)
     widths = [WIDTHS[c] if c < len(WIDTHS) else 12 for c in range(len(labels.headers))]
     for c, header in enumerate(labels.headers, start=1):

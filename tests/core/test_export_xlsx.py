@@ -600,3 +600,25 @@ def test_a_lists_header_stays_in_view_and_a_forms_sheet_is_not_frozen(
     write_xlsx(report, path, template=get_template(report.template))
     sheet = openpyxl.load_workbook(path)["附件2 评分表"]
     assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$3:$4"
+
+
+def test_chinese_fonts_are_stored_with_their_charset(
+    path004: Path, report004: Report, tmp_path: Path
+) -> None:
+    """Excel stores a Chinese font's name with charset 134 (GB2312); without it a machine that lacks
+    方正小标宋简体 replaces it by a font chosen for Western text. Every font of the export, the 汇总表
+    and the 一体化 files named in Chinese carries it."""
+    import re
+
+    from core.export.summary import write_summary_xlsx
+    from core.export.yth import export_yth
+
+    template = get_template(report004.template)
+    write_summary_xlsx(report004, tmp_path / "summary.xlsx", template=template)
+    files, _ = export_yth(report004, tmp_path / "yth", template=template)
+    for path in [path004, tmp_path / "summary.xlsx", files[0].path]:
+        with zipfile.ZipFile(path) as z:
+            styles = z.read("xl/styles.xml").decode()
+        fonts = re.findall(r"<font>(.*?)</font>", styles)
+        chinese = [f for f in fonts if re.search(r'<name val="[^"]*[\u4e00-\u9fff]', f)]
+        assert chinese and all('<charset val="134"/>' in f for f in chinese), (path.name, fonts)
