@@ -21,6 +21,8 @@ from core.importers.build import build_form, find_form, merge_form, recognised_l
 from core.importers.grid import TABLE, Grid, Source
 from core.importers.readers import read_file
 from core.importers.recognise import (
+    HIDDEN_HINT,
+    KIND_NAMES,
     NAME_CELL,
     SCORE_SHEET,
     SELF_EVAL,
@@ -228,6 +230,11 @@ def preview_files(
             _check_cancel(cancel)
             part_name = grid.name
             if grid.hidden and not include_hidden:
+                try:  # a form kept on a hidden sheet: said, so that nothing is left out unseen
+                    held = {KIND_NAMES.get(f.kind, "") for f in recognise_grid(grid, options)[0]}
+                except Exception:
+                    held = set()
+                what = f"（表中有{'、'.join(sorted(h for h in held if h))}）" if held - {""} else ""
                 preview.sources.append(
                     Part(
                         str(path),
@@ -235,7 +242,7 @@ def preview_files(
                         "隐藏工作表",
                         action=SKIP,
                         hidden=True,
-                        reason="隐藏的工作表，未导入",
+                        reason=f"隐藏的工作表{what}，未导入；{HIDDEN_HINT}",
                     )
                 )
                 continue

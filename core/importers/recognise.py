@@ -875,10 +875,22 @@ def _funds(grid: Grid, top: int, end: int, form: RawForm, options: Options) -> N
         ((r, cols) for r in range(top, end) if r not in form.task_rows and (cols := _fund_header(grid, r))),
         None,
     )
-    unit = ""
-    for r in range(top, min(end, (header[0] + 1) if header else end)):
-        for _, text in _anchors(grid, r):
-            unit = unit or unit_of(text)
+    # the unit the funds table states: the nearest to it ("项目资金（元）" over a title row's 单位：万元)
+    stated = [
+        (grid.ref(r, c), text, found)
+        for r in range(top, min(end, (header[0] + 1) if header else end))
+        for c, text in _anchors(grid, r)
+        if (found := unit_of(text))
+    ]
+    unit = (stated[-1] if header else stated[0])[2] if stated else ""
+    if len({found for _, _, found in stated}) > 1:
+        ref, text, _ = next(s for s in reversed(stated) if s[2] == unit)
+        other = next(s for s in stated if s[2] != unit)
+        form.ask(
+            f"{other[0]}“{one_line(other[1])}”与{ref}“{one_line(text)}”写的金额单位不同，"
+            f"资金表已按{unit}读取，请核对",
+            [(ref, "")],
+        )
     form.fund_source_unit = unit or options.report_unit
     form.unit_stated = unit
     if header is None:

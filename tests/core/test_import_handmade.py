@@ -495,3 +495,40 @@ def test_an_export_saved_as_xls_loses_none_of_its_chosen_line_breaks(seed_xlsx: 
     assert "\n" in wb[ws.title]["B11"].value  # (the goal: the export did end a line in it)
     assert [(g.goal, g.achieved) for g in form.goals] == [(g.goal, g.achieved) for g in expected.goals]
     assert indicators_of(form) == indicators_of(expected)
+
+
+# ---- units, hidden sheets ---------------------------------------------------------------------------
+def test_the_funds_tables_own_unit_over_a_title_rows(seed_xlsx: Path, tmp_path: Path) -> None:
+    """单位：万元 printed in a title row above the form, the funds block titled 项目资金（元） and filled in
+    元: the funds table's own unit is the one its figures are in (converted), and the preview asks."""
+    from tests.core.test_import_variants import insert_rows
+
+    wb, ws = one_sheet(seed_xlsx)
+    insert_rows(ws, 3)
+    ws["H3"], ws["A6"] = "单位：万元", "项目资金（元）"
+    for ref in ("D7", "E7", "F7", "D8", "E8", "F8", "E10", "F10"):
+        ws[ref] = round(ws[ref].value * 10000, 2)
+    path = tmp_path / "units.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    original = SEED.form_by_name(PROJECT)
+    assert original is not None
+    assert funds_of(form) == funds_of(original)
+    said = "H3“单位：万元”与附件3-1 业务工作经费!A6“项目资金（元）”写的金额单位不同，资金表已按元读取，请核对"
+    assert said in part_text(part)
+
+
+def test_a_form_on_a_hidden_sheet_is_named_with_how_to_import_it(seed_xlsx: Path, tmp_path: Path) -> None:
+    """The only form of a workbook on a hidden sheet: the preview says the sheet holds a form and how
+    to import it, rather than only "hidden"."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws.sheet_state = "hidden"
+    wb.create_sheet("说明")["A1"] = "见隐藏表"
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    preview = preview_files([path])
+    assert preview.sources[0].reason == (
+        "隐藏的工作表（表中有项目支出绩效自评表），未导入；"
+        "如需导入，请勾选“包括隐藏内容”（命令行加 --include-hidden）"
+    )
+    assert [p.part for p in preview_files([path], include_hidden=True).recognised] == [ws.title]
