@@ -297,6 +297,14 @@ REFUSED_KINDS = {
 }
 
 
+# WPS Office's own formats (compound files like Excel's .xls, but not readable as one), by their names.
+WPS_NATIVE = dict.fromkeys(
+    (".et", ".ett"), "是 WPS 表格专用格式（.et），无法直接读取；请在 WPS 中打开，另存为 .xlsx 后再导入"
+)
+WPS_NATIVE |= dict.fromkeys(
+    (".dps", ".dpt"), "是 WPS 演示文稿，不是自评表；请选择 Excel、WPS 表格或 Word 文件"
+)
+
 # The owner files Office and WPS (~$…) and LibreOffice (.~lock.…#) keep beside a file while it is open.
 LOCK_PREFIXES = ("~$", ".~lock.", ".~")
 
@@ -379,6 +387,9 @@ def _calamine_grids(
             raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
         if kind == "xls" and _xls_password(path, pc):
             raise ReadError(f"{path.name} 设有密码保护，请在 Excel/WPS 中去掉密码后再导入") from exc
+        wps = WPS_NATIVE.get(path.suffix.lower())
+        if kind == "xls" and wps:  # WPS's own format, by its name (calamine reads only Excel's)
+            raise ReadError(f"{path.name} {wps}") from exc
         if kind == "xls":  # an old or WPS-only binary workbook calamine cannot read
             raise ReadError(
                 f"{path.name} 无法读取（可能是 WPS 表格专用格式、过旧的 Excel 格式或文件已损坏）；"

@@ -532,3 +532,22 @@ def test_a_form_on_a_hidden_sheet_is_named_with_how_to_import_it(seed_xlsx: Path
         "如需导入，请勾选“包括隐藏内容”（命令行加 --include-hidden）"
     )
     assert [p.part for p in preview_files([path], include_hidden=True).recognised] == [ws.title]
+
+
+def test_wps_own_spreadsheet_format_is_refused_by_name(tmp_path: Path) -> None:
+    """A WPS 表格 .et in its own format (a compound file whose workbook is not Excel's): refused saying
+    what it is and what to do; the same bytes named .xls keep the general message."""
+    from core.importers.readers import read_file
+
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "项目名称")
+    book.save(str(tmp_path / "plain.xls"))
+    data = (tmp_path / "plain.xls").read_bytes()
+    wps = data.replace("Workbook".encode("utf-16-le"), "ETSheets".encode("utf-16-le"), 1)
+    (tmp_path / "自评表.et").write_bytes(wps)
+    (tmp_path / "自评表.xls").write_bytes(wps)
+    assert read_file(tmp_path / "自评表.et").error == (
+        "自评表.et 是 WPS 表格专用格式（.et），无法直接读取；请在 WPS 中打开，另存为 .xlsx 后再导入"
+    )
+    assert read_file(tmp_path / "自评表.xls").error.startswith("自评表.xls 无法读取（可能是 WPS 表格专用格式")

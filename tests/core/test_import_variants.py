@@ -465,7 +465,7 @@ def _salary_table(path: Path) -> Path:
         (lambda p: _salary_table(p / "工资表.xlsx"), "工资表.xlsx：不是自评表、申报表或一体化指标模板"),
         (lambda p: _ole(p / "去年报告.wps", "WordDocument"), "请在 Word/WPS 中打开，另存为 .docx 后再导入"),
         (lambda p: _ole(p / "去年报告.doc", "WordDocument"), "是旧版 Word（.doc）或 WPS 文字（.wps）文件"),
-        (lambda p: _ole(p / "自评表.et", "ETWorkbook"), "请在 WPS/Excel 中打开，另存为 .xlsx 后再导入"),
+        (lambda p: _ole(p / "自评表.et", "ETWorkbook"), "是 WPS 表格专用格式（.et），无法直接读取"),
     ],
 )
 def test_files_that_are_not_forms_say_so_and_leave_the_report_alone(
