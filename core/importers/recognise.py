@@ -1392,6 +1392,7 @@ def _indicators(
     seen_rows: set[tuple[int, int]] = set()
     first_level = min((cols[k] for k in LEVEL_KEYS if k in cols), default=0)
     level_limit = min(cols.get(k, 99) for k in LEVEL_KEYS)
+    level_last = max(cols.get(k, -1) for k in LEVEL_KEYS)
     mapped = set(cols.values())
     unmapped: list[tuple[int, str]] = []
     titles = _anchors(grid, hr) if hr >= 0 else []
@@ -1444,6 +1445,19 @@ def _indicators(
             if IND.score in cols:
                 form.printed_total = read_score(grid.text(r, cols[IND.score]))[0] or ""
             break
+        subtotal = next(
+            (
+                t
+                for c, t in anchors
+                if c <= level_last and grid.anchor(r, c)[0] == r and _SUBTOTAL.match(bare(t))
+            ),
+            "",
+        )
+        if subtotal:  # "产出指标小计 | 50 | 50": a group's sum, no indicator (its weight counted twice)
+            form.skipped.append(
+                Skip(grid.ref(r, anchors[0][0]), SUBTOTAL_ROW.format(text=one_line(subtotal)))
+            )
+            continue
         data_row = _looks_like_data(grid, r)
         if not data_row and _indicator_header(grid, r):
             continue  # the header printed again after a page break
@@ -1545,6 +1559,10 @@ _LIST_NUMBER = re.compile(
     r"|[一二三四五六七八九十]+[、.．]|[\u2460-\u2473])\s*"
 )
 UNNUMBERED = "指标名称前的序号"
+
+
+_SUBTOTAL = re.compile(r"^(?:\S{0,12}指标)?(?:小计|分项合计|分值小计|得分小计)$")
+SUBTOTAL_ROW = "“{text}”行是分项小计，不是指标，未导入"
 
 
 def _annual_columns(grid: Grid, hr: int, cols: dict[str, int]) -> set[int]:

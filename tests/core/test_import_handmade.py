@@ -551,3 +551,23 @@ def test_wps_own_spreadsheet_format_is_refused_by_name(tmp_path: Path) -> None:
         "自评表.et 是 WPS 表格专用格式（.et），无法直接读取；请在 WPS 中打开，另存为 .xlsx 后再导入"
     )
     assert read_file(tmp_path / "自评表.xls").error.startswith("自评表.xls 无法读取（可能是 WPS 表格专用格式")
+
+
+def test_subtotal_rows_between_indicator_groups_are_no_indicators(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A 小计 row under each 一级 group (its weights' sum, 50): not an indicator (its 50 would count the
+    group's points twice); named as left out."""
+    from tests.core.test_import_variants import insert_rows
+
+    wb, ws = one_sheet(seed_xlsx)
+    insert_rows(ws, 19)
+    ws["C19"], ws["G19"], ws["H19"] = "小计", 50, 50
+    insert_rows(ws, 25)
+    ws["B25"], ws["G25"], ws["H25"] = "效益指标小计", 30, 30
+    path = tmp_path / "subtotals.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    original = SEED.form_by_name(PROJECT)
+    assert original is not None
+    assert indicators_of(form) == indicators_of(original)
+    assert "附件3-1 业务工作经费!C19：“小计”行是分项小计，不是指标，未导入" in part_text(part)
+    assert "B25：“效益指标小计”行是分项小计" in part_text(part)
