@@ -701,9 +701,20 @@ def backup_key(path: Path) -> str:
         full = str(Path(path).absolute())
     if os.name == "nt":
         full = full.casefold()
-    import hashlib  # here, not at import: hashlib loads OpenSSL (4 ms of the window's start)
+    return sha256_hex(full.encode("utf-8", "surrogatepass"))[:12]
 
-    return hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` from Python's own module (``_sha256``, 3.11), without loading OpenSSL:
+    hashlib loads libcrypto (~6 ms and its relocations' page faults), on the turn after the first
+    paint with a report, where the window takes the report's backup (issue 15). The digest is the
+    same (the backups of every earlier release are found by it); hashlib where a Python lacks it."""
+    try:
+        from _sha256 import sha256
+    except ImportError:
+        from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest
 
 
 _BACKUP_RE = re.compile(r"^(?P<stem>.*)-(?P<key>[0-9a-f]{12})-(?P<stamp>\d{8}-\d{6}-\d{6})\.zpdb$")
@@ -788,9 +799,8 @@ PART_SUFFIX = ".part"
 
 def part_name(target: Path) -> Path:
     """A temporary name beside ``target`` that no other writer (thread or process) uses."""
-    import secrets  # here, not at import: with hmac and hashlib, not needed to show a report
-
-    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}")
+    # os.urandom, as secrets.token_hex takes it: secrets imports hmac and hashlib, which loads OpenSSL
+    return target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}{PART_SUFFIX}")
 
 
 def _alive(pid: int) -> bool:
