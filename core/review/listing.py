@@ -14,6 +14,7 @@ from typing import Any
 
 from core.numbers import try_amount
 from core.review.scan import PACKAGE, ScanResult
+from core.review.sheets import append
 from core.schema import FUND, HEAD, REP
 
 COLUMNS = (
@@ -170,7 +171,7 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
         number = try_amount(rate[:-1]) if rate.endswith("%") else None
         if number is not None:  # a number Excel sorts and sums (as text "100.00%" sorted before "75.00%")
             values[rate_column] = number / 100
-        ws.append(values)
+        append(ws, values)
         if number is not None:
             places = len(rate[:-1].partition(".")[2])
             ws.cell(ws.max_row, rate_column + 1).number_format = "0." + "0" * places + "%" if places else "0%"
@@ -187,7 +188,7 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
     bad = wb.create_sheet("未列入")
     bad.append(["文件", "原因"])
     for item in result.refused:
-        bad.append([item["file"], item["reason"]])
+        append(bad, [item["file"], item["reason"]])
     bad.column_dimensions["A"].width = 50
     bad.column_dimensions["B"].width = 80
     printable(bad)

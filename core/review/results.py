@@ -13,6 +13,7 @@ from core.export import save_atomically
 from core.model import INDICATORS, SCORE_SHEET
 from core.numbers import fmt, fmt_percent, try_amount
 from core.review.reviewfile import ReviewFile, item_difference
+from core.review.sheets import append
 from core.scoring import score_form
 
 REVIEW_SHEETS = ("复核汇总", "指标复核", "评分表复核")
@@ -49,7 +50,7 @@ def _number(text: str) -> Any:
 
 
 def _sheet(ws: Worksheet, title: str, headers: tuple[str, ...], widths: tuple[int, ...]) -> None:
-    ws.append([title])
+    append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(headers))
     for cell in ws[2]:
@@ -69,7 +70,8 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
     who = f"{report.year}年度{report.department}"
     _sheet(ws, f"{who}绩效自评复核结果", SUMMARY_HEADERS, (6, 40, 10, 10, 10, 12, 12, 50))
     for q in review.quality():
-        ws.append(
+        append(
+            ws,
             [
                 q.index + 1,
                 q.name,
@@ -79,7 +81,7 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
                 q.deduction if q.review_total is not None else "",
                 q.quality if q.review_total is not None else "",
                 q.why(),
-            ]
+            ],
         )
     ws = wb.create_sheet(REVIEW_SHEETS[1])
     _sheet(ws, f"{who}绩效指标复核", INDICATOR_HEADERS, (30, 12, 14, 30, 14, 14, 8, 10, 10, 12, 40))
@@ -88,7 +90,8 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
         for r, ind in enumerate(form.indicators):
             review_score, note = review.mark(i, INDICATORS, r)
             own = fmt(scores[r].score)
-            ws.append(
+            append(
+                ws,
                 [
                     form.name,
                     ind.level1,
@@ -101,7 +104,7 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
                     _number(review_score),
                     item_difference(own, review_score, ind.weight),
                     note,
-                ]
+                ],
             )
     ws = wb.create_sheet(REVIEW_SHEETS[2])
     _sheet(ws, f"{who}评分表复核", SHEET_HEADERS, (30, 14, 14, 16, 8, 10, 10, 12, 40))
@@ -111,7 +114,8 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
             review_score, note = review.mark(i, SCORE_SHEET, r)
             own = item.self_score or (fmt(items[r].suggested) if r < len(items) else "")
             levels = [*item.path, "", "", ""][:3]
-            ws.append(
+            append(
+                ws,
                 [
                     form.name,
                     *levels,
@@ -120,7 +124,7 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
                     _number(review_score),
                     item_difference(own, review_score, item.weight),
                     note,
-                ]
+                ],
             )
     save_atomically(path, wb.save)
 

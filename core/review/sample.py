@@ -26,6 +26,7 @@ from core.numbers import try_amount
 from core.problems import ERROR, WARNING
 from core.review.listing import GRADES, code_of
 from core.review.reviewfile import quality_rule
+from core.review.sheets import append
 from core.schema import HEAD, REP
 from core.scoring import parsed, score_form
 from core.templates import Template, get_template
@@ -187,7 +188,8 @@ def write_sample_workbook(report: Report, form: Form, path: Path, template: Temp
             continue
         target, unit = _target_and_unit(ind)
         weight_value = try_amount(ind.weight)
-        ws.append(
+        append(
+            ws,
             [
                 ind.level1,
                 ind.level2,
@@ -199,7 +201,7 @@ def write_sample_workbook(report: Report, form: Form, path: Path, template: Temp
                 None,
                 None,
                 "",
-            ]
+            ],
         )
     ws = wb.create_sheet(SHEETS[2])
     _headers(ws, FINDING_HEADERS, (6, 10, 70, 24, 8))
@@ -211,7 +213,7 @@ def write_sample_workbook(report: Report, form: Form, path: Path, template: Temp
             p.table, ""
         )
         row = f"第 {p.row + 1} 行" if p.row is not None else ""
-        ws.append([n, p.severity_label, p.message, f"{where}{row}", p.rule])
+        append(ws, [n, p.severity_label, p.message, f"{where}{row}", p.rule])
     wb.save(str(path))
 
 

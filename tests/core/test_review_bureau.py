@@ -318,3 +318,39 @@ def test_a_review_knows_when_the_department_sent_its_report_again(tmp_path: Path
     kept = ReviewFile.open(aside)
     assert kept.mark(1, INDICATORS, 0) == ("1", "偏高")
     kept.close()
+
+
+def test_names_that_start_with_an_equals_sign_stay_text_in_the_bureaus_workbooks(tmp_path: Path) -> None:
+    """A department named =HYPERLINK(…) and a project =1+1项目 (typed or pasted so): the 汇总表, the
+    复核结果 and the 抽评 workbook hold them as the text they are — openpyxl wrote them as live formulas
+    (a link, a figure) into the bureau's own files."""
+    from core.review.listing import write_list_xlsx
+    from core.review.sample import write_sample_workbook
+    from core.templates import get_template
+
+    link = '=HYPERLINK("http://example.com","点击查看")部门'
+    report = build_report(3, projects=2, per=3)
+    report.department = report.forms[0].name = link
+    report.forms[1].name = "=1+1项目"
+    report.forms[1].indicators[0].level3 = "=A1"
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    write_fast(report, folder / "d.zpdb")
+    result = scan([folder], index=Index(tmp_path / "i.sqlite"))
+    write_list_xlsx(result, tmp_path / "汇总.xlsx")
+    review = ReviewFile.create(folder / "d.zpdb", tmp_path / "复核.zpdb")
+    review.set_mark(1, INDICATORS, 0, score="1", note="=2*3")
+    write_review_result(review, tmp_path / "复核结果.xlsx")
+    review.close()
+    write_sample_workbook(report, report.forms[1], tmp_path / "抽评.xlsx", get_template(report.template))
+    texts = {link, "=1+1项目", "=A1", "=2*3"}
+    seen: set[str] = set()
+    for name in ("汇总.xlsx", "复核结果.xlsx", "抽评.xlsx"):
+        wb = load_workbook(tmp_path / name)
+        for ws in wb:
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (name, ws.title, cell.coordinate, cell.value)
+                    if cell.value in texts:
+                        seen.add(str(cell.value))
+    assert seen == texts
