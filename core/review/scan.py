@@ -156,8 +156,11 @@ def _companion(name: str, present: set[str]) -> bool:
     return name.endswith(COMPANIONS) and name.rsplit("-", 1)[0] in present
 
 
-def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Return every file under ``paths`` (sorted) and the folders that could not be read."""
+def walk(
+    paths: Iterable[Path | str], going: Callable[[int], bool] | None = None
+) -> tuple[list[Path], list[dict[str, str]]]:
+    """Return every file under ``paths`` (sorted) and the folders that could not be read.
+    ``going(files found so far)`` is asked after each folder; False stops the walk there."""
     files: list[Path] = []
     refused: list[dict[str, str]] = []
 
@@ -180,6 +183,8 @@ def walk(paths: Iterable[Path | str]) -> tuple[list[Path], list[dict[str, str]]]
                 for n in sorted(names)
                 if not n.startswith((".", "~$")) and not _companion(n, present)
             )
+            if going is not None and not going(len(files)):
+                return files, refused
     return files, refused
 
 
@@ -307,8 +312,15 @@ def _pool_results(
                     pending.add(submit(nxt))
 
 
+HASH_TICK = 0.1  # seconds between progress reports while files are hashed
+
+
 def _from_index(
-    idx: Index, files: list[Path], refused: list[dict[str, str]], checks: bool
+    idx: Index,
+    files: list[Path],
+    refused: list[dict[str, str]],
+    checks: bool,
+    going: Callable[[int, int], bool] | None = None,
 ) -> tuple[
     dict[str, dict[str, Any]],
     dict[str, tuple[int, int]],
@@ -318,14 +330,24 @@ def _from_index(
 ]:
     """Split ``files`` into summaries the index already holds and files to read (``todo``), with the
     forms' figures the index holds of a file to read only for its counts (unchanged since a figures
-    pass listed it: the check pass does not work them out again)."""
+    pass listed it: the check pass does not work them out again). A file new to the index is hashed
+    (read whole) to find it under another name: on a network share that is the first scan's first long
+    wait, so ``going(files looked at, of all)`` is asked every ``HASH_TICK`` seconds meanwhile; False
+    stops there (the files not looked at are left out)."""
+    import time
+
     known = idx.lookup()
+    last = time.monotonic()
     summaries: dict[str, dict[str, Any]] = {}
     stats: dict[str, tuple[int, int]] = {}
     todo: list[str] = []
     moved: list[tuple[str, int, int, bytes, bool, str]] = []  # same content under a new stat
     figures: Figures = {}
-    for path in files:
+    for done, path in enumerate(files):
+        if going is not None and time.monotonic() - last >= HASH_TICK:
+            last = time.monotonic()
+            if not going(done, len(files)):
+                break
         key = os.path.abspath(path)
         st = _stat(path)
         if st is None:
@@ -363,7 +385,20 @@ def scan(
     as it is); ``checks=True`` gives every report its counts. ``read``: called (on the scanning
     thread) with each batch of reports just read, as the list will hold them (``file`` as found
     under ``paths``), as soon as they are in the index: the window fills in counts as they come."""
-    files, refused = walk(paths)
+    state = {"cancel": False}
+
+    def finding(found: int) -> bool:
+        """The walk's progress (how many files so far; no total yet)."""
+        if progress is not None and progress(found, 0, f"正在查找文件，已找到 {found} 个") is False:
+            state["cancel"] = True
+        return not state["cancel"]
+
+    def looking(done: int, of: int) -> bool:
+        if progress is not None and progress(done, of, f"正在查找读过的文件 {done}/{of}") is False:
+            state["cancel"] = True
+        return not state["cancel"]
+
+    files, refused = walk(paths, finding)
     by_path = {os.path.abspath(p): p for p in files}
     result = ScanResult(refused=refused)
     own_index = index is None
@@ -374,14 +409,17 @@ def scan(
         paused = gc.isenabled()
         gc.disable()
         try:
-            summaries, stats, todo, moved, figures = _from_index(idx, files, refused, checks)
+            summaries, stats, todo, moved, figures = _from_index(
+                idx, [] if state["cancel"] else files, refused, checks, looking
+            )
         finally:
             if paused:
                 gc.enable()
         if moved:
             idx.store(moved)
+        if state["cancel"]:
+            todo = []  # stopped before reading: what the index held is listed
         total = len(todo)
-        state = {"cancel": False}
         verb = "检查" if checks else "读取"
 
         def tick(done: int) -> bool:

@@ -232,8 +232,12 @@ class ReviewWindow(QMainWindow):
         dialog.setMinimumDuration(300)
 
         def progress(done: int, total: int, label: str) -> bool:
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(min(done, max(total, 1)))
+            if total:
+                dialog.setMaximum(total)
+                dialog.setValue(min(done, total))
+            else:  # still finding the files: how many there are is not known yet
+                dialog.setMaximum(0)
+                dialog.setValue(0)
             dialog.setLabelText(label)
             QApplication.processEvents()
             return not dialog.wasCanceled()

@@ -161,7 +161,7 @@ def test_progress_can_cancel_the_scan(review_set: Path, tmp_path: Path) -> None:
 
     def progress(done: int, total: int, label: str) -> bool:
         calls.append(done)
-        return done < 2
+        return done < 2 or not label.startswith("正在检查")  # stopped after two reports read
 
     result = scan([review_set], progress=progress, index=Index(tmp_path / "i.sqlite"))
     assert result.cancelled and result.read == 2
@@ -589,3 +589,38 @@ def test_a_corrected_report_sent_again_is_listed_instead_of_the_first(tmp_path: 
     assert [Path(r["file"]).name for r in result.reports] == ["教育局报送包.zip"]
     assert {Path(r["file"]).name for r in result.refused} == {"教育局.zpdb", "教育局（修改后）.zpdb"}
     assert all("已列入报送包" in r["reason"] for r in result.refused)
+
+
+@pytest.mark.parametrize("stop_at", ["正在查找文件", "正在查找读过的文件"])
+def test_a_scan_shows_progress_and_stops_before_reading_while_it_finds_and_hashes_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: str
+) -> None:
+    """Before any report is read, a scan walks the folders and hashes every file new to the index (to
+    find a copy read before): on a network share the first long wait, which showed no progress and
+    could not be stopped (the window's progress dialog sat blank). Both now report and stop."""
+    import core.review.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "HASH_TICK", 0, raising=False)
+    old, new = tmp_path / "去年", tmp_path / "今年"
+    for folder, base in ((old, 0), (new, 10)):
+        for n in range(3):
+            (folder / f"乡镇{n}").mkdir(parents=True)
+            write_fast(build_report(base + n, projects=1, per=2), folder / f"乡镇{n}" / "r.zpdb")
+    index = Index(tmp_path / "index.sqlite")
+    scan([old], index=index)  # the index knows last season's files: this season's are hashed
+    seen: list[tuple[int, int, str]] = []
+
+    def progress(done: int, total: int, label: str) -> bool:
+        seen.append((done, total, label))
+        return not label.startswith(stop_at)
+
+    result = scan([new], progress=progress, index=index)
+    assert result.cancelled and result.read == 0 and result.reports == []
+    assert seen[-1][2].startswith(stop_at)
+    if stop_at == "正在查找文件":
+        assert seen == [(0, 0, "正在查找文件，已找到 0 个")]  # the top folder: its own files (none)
+    else:
+        assert seen[:4] == [(n, 0, f"正在查找文件，已找到 {n} 个") for n in range(4)]  # folder by folder
+        assert seen[4] == (0, 3, "正在查找读过的文件 0/3")
+    again = scan([new], progress=lambda *_a: True, index=index)  # not stopped: every report listed
+    assert not again.cancelled and len(again.reports) == 3
