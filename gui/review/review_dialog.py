@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QDialog,
@@ -78,6 +79,15 @@ class ReviewTable(QTableWidget):
     the first) on to the next (previous) widget — Qt's went round its cells for ever, and the
     buttons below were out of Tab's reach (#15: every action by keyboard)."""
 
+    def finish_editing(self) -> None:
+        """Commit the cell being typed in (as Enter would) and close its editor."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.indexWidget(self.currentIndex())  # the open editor of the current cell
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def focusNextPrevChild(self, next: bool) -> bool:
         current = self.currentIndex()
         at, last = (current.row(), current.column()), (self.rowCount() - 1, self.columnCount() - 1)
@@ -124,6 +134,7 @@ class ReviewDialog(QDialog):
         layout.addLayout(buttons)
         self.keys: list[tuple[str, int]] = []
         self._loading = False
+        self._closed = False
         self.forms.currentIndexChanged.connect(self.show_form)
         self.table.itemChanged.connect(self.item_changed)
         self.forms.setCurrentIndex(max(0, min(form_index, len(report.forms) - 1)))
@@ -162,7 +173,7 @@ class ReviewDialog(QDialog):
         self.update_quality()
 
     def item_changed(self, item: QTableWidgetItem) -> None:
-        if self._loading or item.column() not in (SCORE_COL, NOTE_COL):
+        if self._loading or self._closed or item.column() not in (SCORE_COL, NOTE_COL):
             return
         table, r = self.keys[item.row()]
         form = self.forms.currentIndex()
@@ -198,5 +209,10 @@ class ReviewDialog(QDialog):
             write_forms_with_review(self.review, Path(path))
 
     def done(self, result: int) -> None:
-        self.review.close()
+        """Closed (关闭, Esc, the window's ×): a score still being typed is kept first, as Enter
+        would keep it — it was committed after the review file had closed (a traceback, the score lost)."""
+        if not self._closed:
+            self.table.finish_editing()
+            self._closed = True
+            self.review.close()
         super().done(result)

@@ -387,3 +387,41 @@ def test_review_of_a_report_sent_again_asks_before_going_on_with_the_old_one(
     qtbot.addWidget(dialog)
     assert len(messages.seen) == 1
     dialog.accept()
+
+
+@pytest.mark.parametrize("close", ["window", "escape_then_close"])
+def test_a_review_score_being_typed_is_kept_when_the_dialog_closes(
+    qtbot: Any, tmp_path: Path, close: str
+) -> None:
+    """F2 on a 复核得分, 3.5 typed, then the dialog closed with its × (no Enter): the score is kept, as
+    Enter would keep it — it was committed after the review file had closed (a traceback from
+    item_changed, the score lost). Esc first still throws the typing away."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    from core.model import INDICATORS
+    from core.review.reviewfile import ReviewFile
+    from gui.review.review_dialog import SCORE_COL, ReviewDialog
+
+    source = tmp_path / "d.zpdb"
+    write_fast(build_report(5, projects=1, per=3), source)
+    dialog = ReviewDialog(source, 1)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.table.setFocus()
+    dialog.table.setCurrentCell(0, SCORE_COL)
+    QTest.keyClick(dialog.table, Qt.Key.Key_F2)
+    editor = dialog.table.indexWidget(dialog.table.currentIndex())
+    assert isinstance(editor, QLineEdit)
+    QTest.keyClicks(editor, "3.5")
+    if close == "escape_then_close":
+        QTest.keyClick(editor, Qt.Key.Key_Escape)
+    dialog.close()
+    assert not dialog.isVisible()
+    review = ReviewFile.open(default_review_path("基准部门0005", 2023))
+    try:
+        assert review.mark(1, INDICATORS, 0) == (("3.5", "") if close == "window" else ("", ""))
+    finally:
+        review.close()
