@@ -425,3 +425,27 @@ def test_a_review_score_being_typed_is_kept_when_the_dialog_closes(
         assert review.mark(1, INDICATORS, 0) == (("3.5", "") if close == "window" else ("", ""))
     finally:
         review.close()
+
+
+def test_the_list_holds_one_generation_of_rows_when_the_check_hands_over(
+    qtbot: Any, folder: Path, monkeypatch: Any
+) -> None:
+    """When the background check ends (or 重新读取), the new list's rows are made after the old rows and
+    result are let go: at 1,000 reports (31,000 rows) both at once were ~22 MB more at the window's
+    peak (239 → 217 MB, benchmarks/review_bench.py --sizes)."""
+    import gui.review.window as window_module
+
+    window = make_review_window(qtbot, folder)
+    qtbot.waitUntil(lambda: window.checker is None, timeout=60_000)
+    made = window_module.rows
+    held: list[tuple[int, int, bool]] = []
+
+    def watched(result: Any, reviewed: Any = None) -> list[dict[str, Any]]:
+        held.append((len(window.table_rows), window.model.rowCount(), window.result is result))
+        return made(result, reviewed)
+
+    monkeypatch.setattr(window_module, "rows", watched)
+    window.rescan()
+    qtbot.waitUntil(lambda: window.checker is None, timeout=60_000)
+    assert held and all(h == (0, 0, True) for h in held)
+    assert window.model.rowCount() == 15
