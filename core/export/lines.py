@@ -264,11 +264,8 @@ def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
     WPS, LibreOffice Writer), those of ``keep_last``."""
     if _OPEN_RE.search(text):
         text = keep_groups(text, usable)
-    if punctuation:  # also a label with no mark at all: "财政复核得" / "分" is a one-character last line
-        text = keep_punctuation(text, usable)
-    elif not punctuation and _PUNCT_RE.search(text):
-        text = keep_last(text, usable)
-    return text
+    # a label with no mark at all too: Calc printed "财政复核得" / "分", Word "年度总体目" / "标"
+    return keep_punctuation(text, usable) if punctuation else keep_last(text, usable)
 
 
 @functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
@@ -279,29 +276,39 @@ def keep_last(text: str, usable: float) -> str:
 
     Where that line is printed at any width a renderer may fill (``usable`` less one unit to one
     more), the paragraph's lines end where the narrowest fills them, its last break moved back so
-    that the last line holds two characters or more: "…所以未" / "实施。" at every width."""
+    that the last line holds two characters or more: "…所以未" / "实施。" at every width.
+
+    A text with no closing mark (a label: "年度总体目" / "标"), or a line the export ended itself
+    before a bracket group ("年度预算申" / "请" / "（万元）"), is broken so only where it wraps at
+    ``usable`` itself: nothing pulls a character down there, and a label that fits stays whole."""
     least = int(usable) - 1
     if units_of(text, LATIN_WIDE)[-1] <= least:
         return text
     out: list[str] = []
-    for part in text.split("\n"):
-        if part.endswith(SOFT_BREAK[0]) or not _PUNCT_RE.search(part):
-            out.append(part)  # a line ended by a chosen break, or no closing mark to pull a character
+    for whole in text.split("\n"):
+        # a line ended by a chosen break may still wrap before it: "年度预算申" / "请" / "（万元）"
+        chosen = whole.endswith(SOFT_BREAK[0])
+        part = whole[:-1] if chosen else whole
+        if len(part) < 2:
+            out.append(whole)
             continue
         measured = _Part(part)
         u, points = measured.units[1.0], measured.points[True]
         fills = [_fill(u, points, width) for width in (least, least + 1, least + 2)]
         if not any(len(starts) > 1 and len(part[starts[-1] :].rstrip(NO_START)) <= 1 for starts in fills):
-            out.append(part)
+            out.append(whole)
+            continue
+        if (chosen or not _PUNCT_RE.search(part)) and len(fills[1]) == 1:
+            out.append(whole)  # no mark to pull a character down: a label that fits its width stays whole
             continue
         ends = fills[0][1:]
         room = [p for p in points if (ends[-2] if len(ends) > 1 else 0) < p <= _last_break(part)]
         if not room:
-            out.append(part)
+            out.append(whole)
             continue
         ends[-1] = max(room)
         out.extend(part[a:b] + SOFT_BREAK[0] for a, b in zip([0, *ends], ends, strict=False))
-        out.append(part[ends[-1] :])
+        out.append(whole[ends[-1] :])
     return "\n".join(out)
 
 

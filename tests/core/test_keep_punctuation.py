@@ -221,3 +221,27 @@ def test_a_header_without_punctuation_does_not_end_in_one_character(
         assert text_units(header) > width + 2  # wider than its column: it is printed on two lines
         lines = cell.value.split("\n")
         assert len(lines) == 2 and min(len(line) for line in lines) >= 2, cell.value
+
+
+def test_a_word_label_with_no_full_stop_does_not_end_in_one_character(tmp_path: Path) -> None:
+    """Rendered through LibreOffice, 004's Word 部门整体 form printed its labels "年度总体目" / "标" and
+    "年度预算申" / "请" / "（万元）": keep_last looked only at text with a closing mark in it, and not at
+    all at a line the export had ended itself (before "（万元）"). Read back from the .docx: each label's
+    lines (one paragraph a line the export chose) hold two characters or more."""
+    import docx
+
+    from core.export.docx import write_docx
+
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "004.docx"
+    write_docx(report, path, template=get_template(report.template))
+    lines = {
+        "".join(p.text for p in c.paragraphs).replace("\u200b", ""): [
+            p.text.rstrip("\u200b") for p in c.paragraphs
+        ]
+        for t in docx.Document(str(path)).tables
+        for row in t.rows
+        for c in row.cells
+    }
+    assert lines["年度总体目标"] == ["年度总体", "目标"]
+    assert lines["年度预算申请（万元）"] == ["年度预算", "申请", "（万元）"]
