@@ -172,7 +172,7 @@ def write_analysis(
     report_progress(progress, 0, 3, "正在生成汇总分析报告")
     lab = analysis_labels(template)
     summary = build_summary(report, template)
-    doc = new_document()
+    doc = new_document(str(template.printing.get("page_number", "")))
     doc.add_paragraph(fill_title(lab["title"], report.year, department=report.department), style="ZP Title")
     doc.add_paragraph("", style="ZP Title")
     tables = lab["tables"]

@@ -75,7 +75,7 @@ def write_docx(
     """
     total = plan_size(report, template, forms) + 2
     report_progress(progress, 0, total, "正在生成报告正文")
-    doc = new_document()
+    doc = new_document(str(template.printing.get("page_number", "")))
     stream = AttachmentStream(doc, first_in_first_section=forms is not None)
 
     def save(tmp: Path) -> None:
@@ -206,8 +206,9 @@ def section_xml(landscape: bool, footers: str = "") -> str:
     )
 
 
-def new_document() -> DocxDocument:
-    """Return an empty A4 document with the GB/T 9704 styles and page-number footer."""
+def new_document(page_number: str) -> DocxDocument:
+    """Return an empty A4 document with the GB/T 9704 styles and the page-number footer: a template's
+    ``print.page_number`` ("— {page} —"), none when it is empty."""
     doc = Document()
     fonts.east_asian_language(doc)
     fonts.font_table(doc)
@@ -216,8 +217,9 @@ def new_document() -> DocxDocument:
     _properties(doc)
     section = doc.sections[0]
     page_setup(section, landscape=False)
-    _footer(doc, section.footer, odd=True)
-    _footer(doc, section.even_page_footer, odd=False)
+    if page_number:
+        _footer(doc, section.footer, page_number, odd=True)
+        _footer(doc, section.even_page_footer, page_number, odd=False)
     return doc
 
 
@@ -312,8 +314,9 @@ def page_setup(section: object, landscape: bool, attachment: bool = False) -> No
     sect_pr.append(parse_xml(grid.format(ns=W_NS)))
 
 
-def _footer(doc: DocxDocument, footer: object, odd: bool) -> None:
-    """Page number “— N —”, 宋体 4号: odd pages at the right, even pages at the left, one character in."""
+def _footer(doc: DocxDocument, footer: object, pattern: str, odd: bool) -> None:
+    """Page number as ``pattern`` words it (“— {page} —”), 宋体 4号: odd pages at the right, even pages
+    at the left, one character in."""
     p = footer.paragraphs[0]  # type: ignore[attr-defined]
     p.style = doc.styles["ZP Page"]
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
@@ -321,11 +324,17 @@ def _footer(doc: DocxDocument, footer: object, odd: bool) -> None:
         p.paragraph_format.right_indent = Pt(PAGE_PT)
     else:
         p.paragraph_format.left_indent = Pt(PAGE_PT)
-    p.add_run("— ")
-    p._p.append(
-        parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
-    )
-    p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve"> —</w:t></w:r>'))
+    before, _, after = pattern.partition("{page}")
+    if before:
+        p.add_run(before)
+    if _:
+        p._p.append(
+            parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+        )
+    if after:
+        p._p.append(
+            parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">{escape(after)}</w:t></w:r>')
+        )
 
 
 def narrative(

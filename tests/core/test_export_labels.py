@@ -200,3 +200,32 @@ def test_the_summary_signoff_is_the_templates(tmp_path: Path) -> None:
     write_summary_xlsx(report, path, template=_with_words(report.template, none))
     texts = [str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value]
     assert "编制人：朱琳" in texts
+
+
+def _word_footers(path: Path) -> list[str]:
+    """Return the text of every footer part of a .docx, its PAGE field as {page}."""
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if re.fullmatch(r"word/footer\d+\.xml", n))
+        parts = [z.read(n).decode() for n in names]
+    out = []
+    for xml in parts:
+        xml = re.sub(r"<w:fldSimple [^>]*PAGE.*?</w:fldSimple>", "<w:t>{page}</w:t>", xml)
+        out.append(html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))))
+    return out
+
+
+def test_the_word_page_number_is_the_templates(tmp_path: Path) -> None:
+    """The Word report's page number "— N —" (GB/T 9704) was the code's own: it is each template's
+    ``print.page_number``; a template without one numbers no page."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "out.docx"
+    write_docx(report, path, template=get_template(report.template))
+    assert set(_word_footers(path)) == {"— {page} —"}
+
+    def own(data: dict[str, Any]) -> None:
+        data["print"]["page_number"] = "第{page}页 <&>"
+
+    write_docx(report, path, template=_with_words(report.template, own))
+    assert set(_word_footers(path)) == {"第{page}页 <&>"}
+    write_docx(report, path, template=_with_words(report.template, lambda d: d["print"].pop("page_number")))
+    assert set(_word_footers(path)) <= {""}
