@@ -332,9 +332,7 @@ def _footer(doc: DocxDocument, footer: object, pattern: str, odd: bool) -> None:
             parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
         )
     if after:
-        p._p.append(
-            parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">{escape(after)}</w:t></w:r>')
-        )
+        p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">{escape(after)}</w:t></w:r>'))
 
 
 def narrative(
