@@ -349,6 +349,8 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         elif kind == "docx":
             _check_zip(path)
             source.grids, source.paragraphs = read_docx(path, data)
+            if source.paragraphs[:1] == [(REVISED, REVISED_NOTE)]:
+                source.notes.append(source.paragraphs.pop(0)[1])
         else:
             raise ReadError(f"{path.name} 不是 Excel、WPS 或 Word 文件，无法识别")
         for grid in source.grids:
@@ -1206,15 +1208,25 @@ def _symbol(node: Any) -> str:
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
+def _hidden_run(node: Any) -> bool:
+    """A run formatted as hidden text (字体 → 隐藏, w:vanish): Word does not show or print it."""
+    if node.tag != _w("r"):
+        return False
+    vanish = node.find(f"{_w('rPr')}/{_w('vanish')}")
+    return vanish is not None and vanish.get(_w("val"), "true") not in ("0", "false", "off")
+
+
 def _nodes(p: Any) -> Iterator[Any]:
-    """A paragraph's nodes in document order, without the second copy of a text box or shape that
-    Word keeps for older readers (mc:Fallback beside mc:Choice): its text is read once."""
-    if p.find(f".//{MC_FALLBACK}") is None:
+    """A paragraph's nodes in document order, as Word shows them with its tracked changes accepted:
+    without the second copy of a text box or shape that Word keeps for older readers (mc:Fallback
+    beside mc:Choice: its text is read once), text moved away from here (w:moveFrom: it is read
+    where it was moved to) and hidden text (w:vanish)."""
+    if next(p.iter(MC_FALLBACK, _w("moveFrom"), _w("vanish")), None) is None:
         yield from p.iter()
         return
     yield p
     for child in p.iterchildren():
-        if child.tag != MC_FALLBACK:
+        if child.tag not in (MC_FALLBACK, _w("moveFrom")) and not _hidden_run(child):
             yield from _nodes(child)
 
 
@@ -1456,6 +1468,7 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
         raise ReadError(f"{path.name} 已损坏或不是有效的 Word 文件") from exc
     styles = {s.style_id: (s.name or "") for s in document.styles}
     outlined = _outline_levels(document)
+    revised = next(document.element.body.iter(_w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")), None)
     numbers = _numbering(document)
     grids: list[Grid] = []
     paragraphs: list[tuple[str, str]] = []
@@ -1489,6 +1502,8 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
                 elif not level:
                     level = outlined.get(style_id, "")
             paragraphs.append((level, text))
+    if revised is not None:
+        paragraphs.insert(0, (REVISED, REVISED_NOTE))
     return grids, paragraphs
 
 
@@ -1505,6 +1520,12 @@ def _numbering(document: Any) -> Numbering | None:
     except Exception:  # a damaged numbering part: the text is still read
         return None
     return numbering or None
+
+
+REVISED = "revised"  # (a paragraphs entry: the document has tracked changes not yet accepted)
+REVISED_NOTE = (
+    "文档中有未接受的修订（修订模式），已按接受全部修订后的内容读取；如需核对，请在 Word/WPS 中查看修订"
+)
 
 
 def _named_level(name: str) -> str:

@@ -571,3 +571,48 @@ def test_subtotal_rows_between_indicator_groups_are_no_indicators(seed_xlsx: Pat
     assert indicators_of(form) == indicators_of(original)
     assert "附件3-1 业务工作经费!C19：“小计”行是分项小计，不是指标，未导入" in part_text(part)
     assert "B25：“效益指标小计”行是分项小计" in part_text(part)
+
+
+def test_word_tracked_changes_and_hidden_text_read_as_word_shows_them(
+    seed_docx: Path, tmp_path: Path
+) -> None:
+    """A 自评表 edited with 修订 on and sent before the changes were accepted: read as accepted (the
+    inserted 2, not the deleted 1; moved text where it went, not also where it was), and said; text
+    formatted as hidden (字体 → 隐藏: Word neither shows nor prints it) is not read."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(seed_docx))
+    tcs = _indicator_table(document).findall(qn("w:tr"))[2].findall(qn("w:tc"))
+
+    def put(tc: Any, runs: str) -> None:
+        for p in tc.findall(qn("w:p")):
+            tc.remove(p)
+        tc.append(parse_xml(f"<w:p {W_DECLS}>{runs}</w:p>"))
+
+    put(
+        tcs[4],
+        '<w:del w:id="1" w:author="a"><w:r><w:delText>≥1 次</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="a"><w:r><w:t>≥2 次</w:t></w:r></w:ins>',
+    )
+    put(
+        tcs[5],
+        '<w:moveFrom w:id="3" w:author="a"><w:r><w:t>3 次</w:t></w:r></w:moveFrom><w:r><w:t>2 次</w:t></w:r>',
+    )
+    put(
+        tcs[8],
+        "<w:r><w:t>已完成</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>（内部备注：待核实）</w:t></w:r>",
+    )
+    path = tmp_path / "修订.docx"
+    document.save(str(path))
+    preview = preview_files([path])
+    report = build_report(preview, template=SEED.template, year=2023)
+    form = report.form_by_name(PROJECT)
+    assert form is not None
+    row = form.indicators[1]
+    assert (row.target, row.actual, row.deviation_note) == ("≥2 次", "2 次", "已完成")
+    said = (
+        "文档中有未接受的修订（修订模式），已按接受全部修订后的内容读取；如需核对，请在 Word/WPS 中查看修订"
+    )
+    assert all(any(n.startswith(said) for n in part.notes) for part in preview.recognised)
