@@ -492,7 +492,6 @@ def _xls_password(path: Path, pc: Any) -> bool:
 
 
 Chosen = dict[str, dict[tuple[int, int], tuple[tuple[int, ...], int]]]
-_CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 PROPERTY_NAME = "name"  # the attribute naming a custom document property (docProps/custom.xml)
 
 
@@ -507,9 +506,12 @@ def _chosen_breaks(path: Path, data: bytes | None = None) -> Chosen:
             root = SafeET.fromstring(zf.read("docProps/custom.xml"))
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, OSError):
         return {}
-    return _chosen_listed(
-        {prop.get(PROPERTY_NAME, ""): "".join(prop.itertext()) for prop in root.iter(f"{_CUSTOM_NS}property")}
-    )
+    listed = {  # (the properties in any namespace: also a workbook saved as Strict Open XML)
+        prop.get(PROPERTY_NAME, ""): "".join(prop.itertext())
+        for prop in root.iter()
+        if isinstance(prop.tag, str) and prop.tag.endswith("}property")
+    }
+    return _chosen_listed(listed)
 
 
 def _xls_chosen_breaks(path: Path) -> Chosen:
@@ -618,10 +620,13 @@ def _sheet_paths(zf: zipfile.ZipFile) -> list[str]:
         target = rel.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
         targets[rel.get("Id")] = target
-    return [targets.get(s.get(rel_ns), "") for s in book.iter() if s.tag.endswith("}sheet")]
+    strict = f"{{{STRICT_RELATIONSHIPS}}}id"  # (Excel's "Strict Open XML" names it otherwise)
+    return [targets.get(s.get(rel_ns, s.get(strict)), "") for s in book.iter() if s.tag.endswith("}sheet")]
 
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # a workbook saved as Strict Open XML
+STRICT_RELATIONSHIPS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')  # quoted text, escaped characters, [colours]
 
 
@@ -818,7 +823,7 @@ def _shown_styles(zf: zipfile.ZipFile) -> dict[int, str]:
     """The cell styles (``s="…"``) whose number format prints more than the number: PERCENT for a
     percentage (0%, 0.00%, or a custom format with an unquoted %: a cell saved as 0.9681 is printed,
     and meant, as 96.81%), or the word a custom format prints after it (0"人": 776 is 776人)."""
-    root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    root = SafeET.fromstring(zf.read("xl/styles.xml").replace(STRICT_MAIN.encode(), _MAIN_NS[1:-1].encode()))
     formats = {9: PERCENT, 10: PERCENT}
     for fmt in root.iter(f"{_MAIN_NS}numFmt"):
         code = fmt.get("formatCode", "")
