@@ -232,6 +232,14 @@ def sniff(path: Path) -> str:
         return "xml"
     if text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
         return "html"
+    if text.startswith(b"{\\rtf"):  # RTF, as WordPad and many systems write a ".doc"
+        return "rtf"
+    if text.startswith(b"mime-version:") or b"\nmime-version:" in text[:2048]:  # 单个文件网页 (.mht)
+        return "mht"
+    if b"<w:worddocument" in text or b'progid="word.document"' in text:  # Word 2003 XML
+        return "wordxml"
+    if text.startswith(b"<?xml") and b"<html" in text:
+        return "html"
     if b"\0" not in head and (b"," in head or b"\t" in head):
         chunk = head[:-4] if len(head) == 4096 else head  # (a character may be cut at the end)
         for encoding in ("utf-8", "gb18030"):
@@ -294,7 +302,15 @@ REFUSED_KINDS = {
     "csv": " 是文本（CSV）文件，不是 Excel 工作簿；请在 Excel/WPS 中打开，另存为 .xlsx 后再导入",
     "ppt": " 是 PowerPoint 演示文稿，不是自评表；请选择 Excel、WPS 表格或 Word 文件",
     "html": " 实际是网页（HTML）文件，请在 Excel/WPS 中打开后另存为 .xlsx 再导入",
+    "rtf": " 是 RTF 格式的文档，无法直接读取；请在 Word/WPS 中打开，另存为 .docx 后再导入",
+    "mht": (
+        " 是“单个文件网页”（MHT）格式，无法直接读取；"
+        "请在 Word/WPS 或 Excel 中打开，另存为 .docx 或 .xlsx 后再导入"
+    ),
+    "wordxml": " 是 Word 2003 XML 文档，无法直接读取；请在 Word/WPS 中打开，另存为 .docx 后再导入",
 }
+WORD_SUFFIXES = (".doc", ".docx", ".wps", ".rtf", ".dot", ".dotx")
+HTML_AS_WORD = " 实际是网页（HTML）文件，请在 Word/WPS 中打开后另存为 .docx 再导入"
 
 
 # WPS Office's own formats (compound files like Excel's .xls, but not readable as one), by their names.
@@ -336,6 +352,8 @@ def read_file(path: Path | str, progress: Progress | None = None) -> Source:
         if note:
             source.notes.append(note)
         refused = REFUSED_KINDS.get(kind)
+        if kind == "html" and path.suffix.lower() in WORD_SUFFIXES:  # a web page saved as a Word file
+            refused = HTML_AS_WORD
         if refused:
             raise ReadError(path.name + refused)
         data = _unzipped_as_excel(path) if kind in ("xlsx", "docx") else None

@@ -644,3 +644,34 @@ def test_a_workbook_saved_as_strict_open_xml_reads_its_formats(seed_xlsx: Path, 
     original = SEED.form_by_name(PROJECT)
     assert original is not None
     assert indicators_of(form) == indicators_of(original)
+
+
+RTF = b"{\\rtf1\\ansi\\deff0 {\\fonttbl{\\f0 SimSun;}} a, b\\par}"
+MHT = b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n<html>a, b</html>'
+WORD_XML = (
+    b'<?xml version="1.0"?>\n<?mso-application progid="Word.Document"?>\n<w:wordDocument xmlns:w='
+    b'"http://schemas.microsoft.com/office/word/2003/wordml"><w:t>a, b</w:t></w:wordDocument>'
+)
+PAGE = b"<html><body><table><tr><td>a</td></tr></table></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("自评报告.doc", RTF, "是 RTF 格式的文档，无法直接读取；请在 Word/WPS 中打开"),
+        ("自评报告.doc", MHT, "是“单个文件网页”（MHT）格式，无法直接读取"),
+        ("自评报告.xml", WORD_XML, "是 Word 2003 XML 文档，无法直接读取；请在 Word/WPS 中打开，另存为 .docx"),
+        ("自评报告.doc", PAGE, "请在 Word/WPS 中打开后另存为 .docx"),
+    ],
+)
+def test_word_files_in_other_formats_are_refused_saying_what_they_are(
+    tmp_path: Path, name: str, content: bytes, said: str
+) -> None:
+    """Reports saved as RTF, 单个文件网页 (MHT) or Word 2003 XML, or a web page named .doc (as systems
+    export them): each refused saying what it is and to save it as .docx (they were called text (CSV)
+    files, or files not recognised; a web page named .doc was told to be saved as .xlsx)."""
+    from core.importers.readers import read_file
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert said in read_file(path).error
