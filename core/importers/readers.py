@@ -690,7 +690,7 @@ class _Section:
         return bool(set(self.before + self.after) - _PLAIN_MARKS or self.shift or self.chinese)
 
     @property
-    def scaled(self) -> bool:
+    def scaled(self) -> bool:  # (#,##0, : shown in thousands)
         return self.digits.endswith(",") and self.digits not in _GENERAL
 
 
@@ -768,9 +768,10 @@ def _wordy(section: str) -> bool:
 def shown_format(code: str) -> bool:
     """Whether a number format prints a number otherwise than as saved in one of its sections: a word
     or a sign with it (0"人", "≥"0%, [>=100]0"人";0"个"), Chinese numerals ([DBNum1]), a shifted point
-    (0!.0000) or thousands (0,); also a section of words the reader cannot follow, to be asked about."""
+    (0!.0000); also a section of words the reader cannot follow, to be asked about. (Thousands, #,##0,
+    alone: the saved number is read, exact — a display in 千 must not cost an amount its digits.)"""
     sections = [(s, _section(s)) for s in _format_sections(code)]
-    return any((section.words or section.scaled) if section else _wordy(s) for s, section in sections[:3])
+    return any(section.words if section else _wordy(s) for s, section in sections[:3])
 
 
 def unsure_shown(code: str, number: Decimal) -> str:
@@ -811,7 +812,9 @@ def shown_with_unit(code: str, number: Decimal) -> tuple[str | None, str]:
     section = _section(text)
     if section is None:
         return None, unsure_shown(code, number) if _wordy(text) else ""
-    if not (section.words or section.scaled or section.percent):
+    if section.scaled:  # shown in thousands (0,"千元"): the saved number is exact, and read
+        return None, unsure_shown(code, number) if section.words else ""
+    if not (section.words or section.percent):
         return None, ""  # this section prints the plain number
     if index == 1 and not any(_CONDITION.search(s) for s in sections):
         if "(" in section.before and ")" in section.after:  # (3人): 会计专用's negative
@@ -821,13 +824,10 @@ def shown_with_unit(code: str, number: Decimal) -> tuple[str | None, str]:
         else:  # Excel prints a negative section without its minus
             return None, unsure_shown(code, number)
     value = number * 100**section.percent
-    if section.scaled:
-        value /= Decimal(1000) ** (len(section.digits) - len(section.digits.rstrip(",")))
     if section.digits in _GENERAL:
         shown = number_text(value)
-    elif section.shift:
-        whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        shown = number_text(whole.scaleb(-section.shift))
+    elif section.shift:  # 0!.0000: 元 shown as 万元; the saved number's every digit kept (not rounded)
+        shown = number_text(value.scaleb(-section.shift))
     else:
         places = len(section.digits.partition(".")[2].rstrip(","))
         shown = number_text(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))

@@ -157,7 +157,9 @@ def test_what_a_format_shows() -> None:
         ('"≥"0.0%', "0.955"): ("≥95.5%", False),
         ('0.00"万元";-0.00"万元"', "-3"): ("-3万元", False),
         ('0"人";0"人"', "-3"): (None, True),  # (Excel prints -3 as 3人 there)
-        ('#,##0.0,"千元"', "1234567"): ("1234.6千元", False),
+        ('#,##0.0,"千元"', "1234567"): (None, True),  # (thousands: the saved number, asked)
+        ("#,##0,", "1530300"): (None, False),  # (the saved number, exact: review R8)
+        ("0!.0000", "1530300.4"): ("153.03004", False),
         ('0.00%;-0.00%;"无"', "0"): (None, True),
         ('[>=0.9]"≥"0%;0%', "0.5"): ("50%", False),
     }
@@ -675,3 +677,20 @@ def test_word_files_in_other_formats_are_refused_saying_what_they_are(
     path = tmp_path / name
     path.write_bytes(content)
     assert said in read_file(path).error
+
+
+def test_amounts_shown_in_thousands_read_as_saved(seed_xlsx: Path, tmp_path: Path) -> None:
+    """A funds table 项目资金（元） whose amounts are shown in thousands by #,##0, (1,530 for 1530300): the
+    saved amounts are read, exact (a display in 千 must not cost them their digits; review R8)."""
+    wb, ws = one_sheet(seed_xlsx)
+    ws["A5"] = "项目资金（元）"
+    for ref in ("D6", "E6", "F6", "D7", "E7", "F7", "E9", "F9"):
+        ws[ref] = round(ws[ref].value * 10000, 2)
+        ws[ref].number_format = "#,##0,"
+    path = tmp_path / "thousands.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    original = SEED.form_by_name(PROJECT)
+    assert original is not None
+    assert funds_of(form) == funds_of(original)
+    assert "请核对" not in part_text(part)
