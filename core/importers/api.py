@@ -175,6 +175,8 @@ def suggest_template(raws: list[RawForm]) -> str:
             spec = template.form(raw.kind)
             score += 2 * len(_template_words(template, raw.kind) & raw.header_texts)
             for fund in raw.funds:
+                if fund.own_words:
+                    continue
                 key = match_fund(template, raw.kind, fund.label)
                 row = spec.row_spec(key) if key else None
                 if row is not None:

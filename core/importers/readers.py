@@ -774,6 +774,9 @@ def shown_format(code: str) -> bool:
     return any(section.words if section else _wordy(s) for s, section in sections[:3])
 
 
+CHINESE_NUMERALS = "单元格以中文数字显示"  # (the 请核对 of a [DBNum1] cell begins so)
+
+
 def unsure_shown(code: str, number: Decimal) -> str:
     """The 请核对 for a cell whose format shows its number in a way not read (its saved number kept)."""
     return (
@@ -833,7 +836,7 @@ def shown_with_unit(code: str, number: Decimal) -> tuple[str | None, str]:
         shown = number_text(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     shown = section.before.strip() + shown + "%" * section.percent + section.after.strip()
     if section.chinese:
-        return shown, f"单元格以中文数字显示（数字格式“{code}”），已按其数值读作“{shown}”，请核对"
+        return shown, f"{CHINESE_NUMERALS}（数字格式“{code}”），已按其数值读作“{shown}”，请核对"
     return shown, ""
 
 

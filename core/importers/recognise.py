@@ -29,7 +29,7 @@ from core.importers.amounts import (
     unit_of,
 )
 from core.importers.grid import Grid, column_letter
-from core.importers.readers import number_text
+from core.importers.readers import CHINESE_NUMERALS, number_text
 from core.importers.words import (
     ACHIEVED_HEADERS,
     ADJUSTED,
@@ -90,6 +90,9 @@ class RawFund:
     refs: dict[str, str]
     inline: bool = False
     unread: dict[str, str] = field(default_factory=dict)  # column → the cell whose value could not be read
+    # a row the file names in a form's own words (the 2015 申报表's 金额合计 parts), not a template's: no
+    # sign of which region's template the file is (its 财政拨款 is 广元's row, not the national form's)
+    own_words: bool = False
 
 
 NAME_CELL = "#name"  # a flag's cell: the form's 项目名称 (a name taken from a title or a sheet's name)
@@ -510,9 +513,18 @@ def _cell_checks(grid: Grid, form: RawForm) -> None:
     """The reader's 请核对 about the cells ``form`` read, each at its cell."""
     read = {form.name_ref, *(ref for fund in form.funds for ref in fund.refs.values())}
     read |= {ref for refs in form.indicator_refs for ref in refs.values()}
-    for cell, text in sorted(grid.cell_checks.items()):
-        ref = grid.ref(*cell)
-        if ref in read:
+    asked = [(grid.ref(*cell), text) for cell, text in sorted(grid.cell_checks.items())]
+    asked = [(ref, text) for ref, text in asked if ref in read]
+    numerals = [(ref, text) for ref, text in asked if text.startswith(CHINESE_NUMERALS)]
+    if len(numerals) > 1:  # an exact reading: one line for the form, a flag at each cell (review R4)
+        first = numerals[0][1].rpartition("读作")[2].split("”")[0].lstrip("“")
+        form.ask(
+            f"有 {len(numerals)} 个{CHINESE_NUMERALS}（如 {numerals[0][0]}“{first}”），"
+            "已按其数值读入，请核对",
+            [(ref, f"{ref}：{text}") for ref, text in numerals],
+        )
+    for ref, text in asked:
+        if len(numerals) < 2 or not text.startswith(CHINESE_NUMERALS):
             form.ask(f"{ref}：{text}", [(ref, "")])
 
 
@@ -1120,6 +1132,18 @@ def _inline_funds(
             if value is None:
                 nxt = anchors[i + 1] if i + 1 < len(anchors) else None
                 nval = read_amount(nxt[1], form.fund_source_unit, options.report_unit) if nxt else (None, "")
+                labelled = (
+                    nxt is not None
+                    and grid.anchor(r, nxt[0]) != grid.anchor(r, c)
+                    and bool(_FUND_WORDS.search(text))
+                )
+                if labelled and nxt and nval[0] is None and accounting_negative(nxt[1]):  # 其他资金 | (0.03)
+                    nval = _fund_amount(nxt[1], grid.ref(r, nxt[0]), form, options)
+                if labelled and nxt and nval[0] is None and re.search(r"[\d０-９]", nxt[1]):
+                    form.skipped.append(Skip(grid.ref(r, nxt[0]), nval[1]))  # a figure not read: said
+                    form.funds.append(RawFund(_fund_label(text), {}, {}, True))
+                    i += 2
+                    continue
                 if nxt and nval[0] not in (None, "") and grid.anchor(r, nxt[0]) != grid.anchor(r, c):
                     if nval[1]:
                         form.notes.append(f"{grid.ref(r, nxt[0])}：{nval[1]}")
@@ -1133,6 +1157,9 @@ def _inline_funds(
                 if text.rstrip().endswith(("：", ":")) and not text.rstrip(":： ").endswith("分"):
                     form.funds.append(RawFund(_fund_label(text), {}, {}, True))
             i += 1
+
+
+_FUND_WORDS = re.compile("资金|拨款|预算|结转|收入|支出")  # a label of the inline funds' 其中 rows
 
 
 MEDIUM_FUND_WORDS, ANNUAL_FUND_WORDS = ("中期资金总额", "中期资金"), ("年度资金总额", "年度资金")
@@ -1257,16 +1284,18 @@ def _main_tasks(grid: Grid, top: int, end: int, form: RawForm, options: Options)
             value, note = read_amount(text, source_unit, options.report_unit)
             if value is None:
                 form.skipped.append(Skip(grid.ref(r, c), note))
-            elif value:
+            elif value and (total_row or Decimal(value) != 0):  # (a task's 0: nothing to say)
                 figures[key] = (value, grid.ref(r, c))
         if total_row:
             for key, (value, ref) in figures.items():
-                form.funds.append(RawFund(_TASK_FUNDS[key], {FUND.initial: value}, {FUND.initial: ref}))
+                form.funds.append(
+                    RawFund(_TASK_FUNDS[key], {FUND.initial: value}, {FUND.initial: ref}, own_words=True)
+                )
             break
         if first and not starts(first, TASK_WORDS) and grid.anchor(r, label_col)[0] == r:
             break  # a row of its own below the tasks (the block's label no longer covers it)
         name = one_line(grid.text(r, name_col)) if name_col is not None else ""
-        content = grid.text(r, content_col).strip() if content_col is not None else ""
+        content = one_line(grid.text(r, content_col)) if content_col is not None else ""  # a task a line
         if content_col is not None and grid.anchor(r, content_col) == grid.anchor(r, name_col or content_col):
             content = "" if name_col is not None else content
         if not content and not figures and (not name or _PLACEHOLDER.match(name)):

@@ -694,3 +694,64 @@ def test_amounts_shown_in_thousands_read_as_saved(seed_xlsx: Path, tmp_path: Pat
     assert original is not None
     assert funds_of(form) == funds_of(original)
     assert "请核对" not in part_text(part)
+
+
+def test_the_2015_overall_declaration_keeps_the_national_template_and_one_line_tasks(tmp_path: Path) -> None:
+    """Review R1/R2: the 2015 form's 金额合计 (总额, 财政拨款, 其他资金) is no sign of a region's
+    template (its 财政拨款 is 广元's row name): the national one is suggested, as before the tasks were
+    read; a 主要内容 typed over two lines is one task line, and a task's 0 amounts are not printed."""
+    import openpyxl
+
+    path = _overall_declaration(tmp_path / "部门整体申报表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["D6"] = "全年培训干部4000人次，\n其中处级干部200人次"
+    ws["H7"] = 0
+    wb.save(path)
+    preview = preview_files([path])
+    assert preview.template == "mof"
+    report = build_report(preview, year=2024)
+    assert report.narrative[0].text == TASKS.replace("4000人次（", "4000人次，其中处级干部200人次（")
+
+
+def test_an_amount_in_brackets_in_the_overall_forms_inline_rows(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Review R3: the 部门整体 form's 其中 rows (a label, then its amount in the next cell): "(0.23)" reads
+    as -0.23 with its 请核对, as in a funds table; an amount that does not read is named, not dropped."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(seed_xlsx)
+    for name in wb.sheetnames:
+        if name != "附件2 部门整体":
+            del wb[name]
+    ws = wb["附件2 部门整体"]
+    ws["E9"], ws["E7"] = "(0.23)", "12a万"
+    path = tmp_path / "overall.xlsx"
+    wb.save(path)
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    text = part_text(part)
+    assert "请核对：附件2 部门整体!E9：“(0.23)”是会计写法的负数（括号表示负数），已按 -0.23 导入" in text
+    assert "附件2 部门整体!E7：“12a万”不是数字" in text
+    report = build_report(preview, template=SEED.template, year=2023)
+    overall = report.overall
+    assert overall is not None
+    assert {r.key: r.annual for r in overall.funds if r.annual} == {
+        "total": "2187.04",
+        "gpb": "2186.81",
+        "other": "-0.23",
+    }
+
+
+def test_many_cells_in_chinese_numerals_are_one_question(seed_xlsx: Path, tmp_path: Path) -> None:
+    """Review R4: counts shown in Chinese numerals on many cells: one 请核对 line for the form (the
+    reading is exact), a flag at each cell."""
+    wb, ws = one_sheet(seed_xlsx)
+    for ref, value in (("F13", 776), ("F14", 2)):
+        ws[ref], ws[ref].number_format = value, '[DBNum1]G/通用格式"人"'
+    path = tmp_path / "numerals.xlsx"
+    wb.save(path)
+    _preview, part, form = imported(path)
+    assert part.checks == [
+        "有 2 个单元格以中文数字显示（如 附件3-1 业务工作经费!F13“776人”），已按其数值读入，请核对"
+    ]
+    assert [(f.cell_row, f.cell_column) for f in form.review_flags] == [(0, "actual"), (1, "actual")]
