@@ -245,3 +245,13 @@ def test_a_word_label_with_no_full_stop_does_not_end_in_one_character(tmp_path: 
     }
     assert lines["年度总体目标"] == ["年度总体", "目标"]
     assert lines["年度预算申请（万元）"] == ["年度预算", "申请", "（万元）"]
+
+
+def test_a_label_calc_prints_on_one_line_is_left_whole(tmp_path: Path) -> None:
+    """A text with no mark that Calc fills on one line (1.5 units wider than its cell's measure) keeps
+    it: 001's "按照年初预算严控各项费用支出" printed whole, and was broken "…费用" / "支出" only because
+    the narrowest width a renderer might fill would have left "出" alone."""
+    book = _workbook(tmp_path, "seed001_guangyuan")
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    found = [t for t in texts if t.replace("\n", "") == "按照年初预算严控各项费用支出"]
+    assert found and all("\n" not in t for t in found)
