@@ -353,9 +353,8 @@ def keep_punctuation(text: str, usable: float) -> str:
     and a set of breaks kept only when it leaves fewer such lines over all of them, stubs (a line
     ended by a chosen break at less than SHORT_LINE of the width) counted too.
     """
-    units = units_of(text, LATIN_WIDE)[-1]
-    if units <= usable or units <= usable + PLAIN_WIDER[0] and not _PUNCT_RE.search(text):
-        return text  # a label with no mark that Calc fills on one line stays whole
+    if units_of(text, LATIN_WIDE)[-1] <= usable:
+        return text
     variants = plain_widths(usable)
     best, cost = text, _badness(text, variants)
     for width in [*variants, None]:  # each width's fixes, then those that keep the widths alike
