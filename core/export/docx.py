@@ -395,8 +395,8 @@ def _charts(doc: DocxDocument, charts: dict[str, bytes], words: dict[str, Any]) 
 
 
 def _attachment_list(doc: DocxDocument, every: list[str], words: dict[str, Any]) -> None:
-    """List the attachments (one line per title, none for an empty one); continuation lines align
-    under the first item."""
+    """List the attachments (one line per title, none for an empty one), kept on one page;
+    continuation lines align under the first item."""
     titles: list[str] = []
     for title in every:
         if title and title not in titles:
@@ -408,6 +408,8 @@ def _attachment_list(doc: DocxDocument, every: list[str], words: dict[str, Any])
     for i, title in enumerate(titles, start=1):
         item = str(words.get("attachment_item", "{title}")).replace("{i}", str(i)).replace("{title}", title)
         p = doc.add_paragraph(head + item if i == 1 else item)
+        p.paragraph_format.keep_together = True  # the list is never split across pages: a page
+        p.paragraph_format.keep_with_next = i < len(titles)  # holding "2、…" "3、…" alone
         if i > 1:  # hang under the first item: indent by the width of "附件：" (16 pt a character)
             p.paragraph_format.left_indent = Pt(BODY_PT * (2 + len(head)))
             ind = p._p.get_or_add_pPr().get_or_add_ind()

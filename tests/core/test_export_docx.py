@@ -483,3 +483,18 @@ def test_word_keeps_closing_punctuation_off_a_line_start(doc004) -> None:
     names = [child.tag.split("}")[1] for child in settings]
     spacing = names.index("characterSpacingControl")
     assert names[spacing + 1 : spacing + 3] == ["noLineBreaksAfter", "noLineBreaksBefore"]
+
+
+def test_the_attachment_list_is_kept_on_one_page(tmp_path: Path) -> None:
+    """Rendered through LibreOffice, a new mof report printed "附件：1、…部门整体支出绩效自评表" at the
+    foot of page 1 and its items 2 and 3 alone on page 2: every item keeps with the next and its own
+    lines together."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "004.docx"
+    write_docx(report, path, template=get_template(report.template))
+    paragraphs = docx.Document(str(path)).paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件："))
+    items = paragraphs[start : start + 4]
+    assert [p.text[-4:] for p in items][-1].endswith("汇总表")
+    assert [bool(p.paragraph_format.keep_with_next) for p in items] == [True, True, True, False]
+    assert all(p.paragraph_format.keep_together for p in items)
