@@ -356,12 +356,17 @@ def narrative(
         for n, line in enumerate(text.split("\n")):
             _body_line(doc, line, addressee=i == 0 and n == 0)
         if i == target:
-            doc.add_paragraph(summary_paragraph(report, template, text), style=FIGURES_STYLE)
+            _figures(doc, summary_paragraph(report, template, text))
             _charts(doc, charts, words)
     if target < 0:
-        doc.add_paragraph(summary_paragraph(report, template), style=FIGURES_STYLE)
+        _figures(doc, summary_paragraph(report, template))
         _charts(doc, charts, words)
     _attachment_list(doc, titles, words)
+
+
+def _figures(doc: DocxDocument, text: str) -> None:
+    if text:  # a template without sentences of figures adds no paragraph
+        doc.add_paragraph(text, style=FIGURES_STYLE)
 
 
 class _Safe(dict):  # type: ignore[type-arg]

@@ -6,8 +6,8 @@ Two ways, both in the Word export:
 - one paragraph of figures is added to the section that reports the department's spending (the first
   title containing one of the template's ``print.summary_section`` words, e.g. 预算执行情况; else the
   last section); it states 全年预算数, 全年执行数, 执行率, 年中调整, the projects' totals, 三公经费 增减
-  and, unless the section already states a conclusion, the self-evaluation score and grade. It
-  carries no marker: it prints as an ordinary paragraph of the report.
+  and, unless the section already states a conclusion, the self-evaluation score and grade, in the
+  template's sentences (``print.figures``). It carries no marker: it prints as an ordinary paragraph.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ PLACEHOLDERS = (
     "项目全年执行数",
     "项目执行率",
 )
-_STATED = ("自评结论", "等级", "自评得分", "评价得分")  # a section that already states the conclusion
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -92,50 +91,58 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return re.sub(r"\{([^{}]+)\}", lambda m: values.get(m[1], m[0]), text)
 
 
-def _change(word_up: str, word_down: str, diff: Decimal) -> str:
-    if diff == 0:
-        return "持平"
-    return f"{word_up if diff > 0 else word_down}{fmt_money(abs(diff))}万元"
+def _change(words: dict[str, Any], diff: Decimal) -> str:
+    """Return the template's words for a change: 持平, 增加{金额}万元 or 减少{金额}万元."""
+    key = "same" if diff == 0 else "increase" if diff > 0 else "decrease"
+    return str(words.get(key, "")).replace("{金额}", fmt_money(abs(diff)))
 
 
 def summary_paragraph(report: Report, template: Template, section_text: str = "") -> str:
-    """Return the paragraph stating the report's main figures (``section_text``: what it follows)."""
-    v = figure_values(report, template)
-    parts = [
-        f"{v['年度']}年度，部门全年预算数{v.get('全年预算数', '—')}万元，"
-        f"全年执行数{v.get('全年执行数', '—')}万元，预算执行率{v.get('执行率', '—')}。"
-    ]
-    adjust = try_amount(v.get("调整数"))
+    """Return the paragraph stating the report's main figures (``section_text``: what it follows), in
+    the template's sentences (``print.figures``): none when the template has none."""
+    words: dict[str, Any] = dict(template.printing.get("figures", {}))
+    values = {key: "—" for key in PLACEHOLDERS} | figure_values(report, template)
+
+    def say(key: str, **more: str) -> str:
+        return fill_placeholders(str(words.get(key, "")), values | more)
+
+    parts = [say("budget")]
+    adjust = try_amount(values.get("调整数"))
     if adjust is not None:
-        parts.append(f"全年预算数较年初预算数{v['年初预算数']}万元{_change('增加', '减少', adjust)}。")
+        parts.append(say("adjust", 变动=_change(words, adjust)))
     if report.projects:
-        parts.append(
-            f"纳入自评的项目{v['项目个数']}个，全年预算数合计{v['项目全年预算数']}万元，"
-            f"执行数合计{v['项目全年执行数']}万元，执行率{v['项目执行率']}。"
-        )
-    parts.extend(_year_on_year(report.basic_data))
-    stated = any(word in section_text for word in _STATED)
-    if report.overall is not None and v.get("自评得分", "—") != "—" and not stated:
-        parts.append(f"部门整体支出绩效自评得分{v['自评得分']}分，等级为“{v['等级']}”。")
+        parts.append(say("projects"))
+    parts.extend(_year_on_year(report.basic_data, words))
+    stated = any(str(word) in section_text for word in words.get("stated", []))
+    if report.overall is not None and values["自评得分"] != "—" and not stated:
+        parts.append(say("conclusion"))
     return "".join(parts)
 
 
-def _year_on_year(data: dict[str, Any]) -> list[str]:
-    """Return 增减 sentences for 三公经费, 项目支出 and 公用经费 from the basic data (this year vs last)."""
+def _year_on_year(data: dict[str, Any], words: dict[str, Any]) -> list[str]:
+    """Return 增减 sentences for the basic data's rows the template names (三公经费, 项目支出 …): this
+    year's 决算 against last year's."""
+    rows = [str(label) for label in words.get("year_on_year_rows", [])]
     out = []
     for row in data.get("expenses", []) or []:
         label = str(row.get("label", ""))
-        if label not in ("三公经费", "项目支出", "公用经费"):
+        if label not in rows:
             continue
         now, last = try_amount(row.get(schema.BASIC.final)), try_amount(row.get(schema.BASIC.last_final))
         if now is None or last is None:
             continue
         diff = now - last
-        pct = f"，{'增长' if diff > 0 else '下降'}{fmt_percent(abs(diff) / last)}" if last and diff else ""
-        out.append(
-            f"{label}决算{fmt_money(now)}万元，比上年决算{fmt_money(last)}万元"
-            f"{_change('增加', '减少', diff)}{pct}。"
-        )
+        share = str(words.get("growth" if diff > 0 else "decline", "")) if last and diff else ""
+        sentence = str(words.get("year_on_year", ""))
+        for key, text in (
+            ("项目", label),
+            ("本年决算", fmt_money(now)),
+            ("上年决算", fmt_money(last)),
+            ("变动", _change(words, diff)),
+            ("幅度", share.replace("{比例}", fmt_percent(abs(diff) / last)) if share else ""),
+        ):
+            sentence = sentence.replace("{" + key + "}", text)
+        out.append(sentence)
     return out
 
 

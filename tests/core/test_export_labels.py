@@ -229,3 +229,27 @@ def test_the_word_page_number_is_the_templates(tmp_path: Path) -> None:
     assert set(_word_footers(path)) == {"第{page}页 <&>"}
     write_docx(report, path, template=_with_words(report.template, lambda d: d["print"].pop("page_number")))
     assert set(_word_footers(path)) <= {""}
+
+
+def test_the_reports_sentences_of_figures_are_the_templates(tmp_path: Path) -> None:
+    """The Word report's paragraph of figures ("2023年度，部门全年预算数…万元…", "三公经费决算…比上年决算…
+    增加…，增长…", "…自评得分…分，等级为…") was written in the code's words: they are each template's
+    ``print.figures`` sentences; a template without them adds no such paragraph."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+
+    def own(data: dict[str, Any]) -> None:
+        words = data["print"]["figures"]
+        words["budget"] = "{年度}年全年预算{全年预算数}万元，执行{全年执行数}万元（{执行率}）。"
+        words["year_on_year"] = "{项目}：{上年决算}→{本年决算}万元，{变动}{幅度}。"
+        words["increase"], words["growth"] = "多{金额}万元", "（+{比例}）"
+
+    path = tmp_path / "out.docx"
+    write_docx(report, path, template=_with_words(report.template, own))
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    auto = next(t for t in texts if t.startswith("2023年全年预算"))
+    assert auto.startswith("2023年全年预算2187.04万元，执行2187.04万元（100.00%）。")
+    assert "三公经费：10.25→16.13万元，多5.88万元（+57.37%）。" in auto
+    assert not any("部门全年预算数" in t for t in texts)
+    write_docx(report, path, template=_with_words(report.template, lambda d: d["print"].pop("figures")))
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert not any("比上年决算" in t or "全年预算2187.04" in t for t in texts)
