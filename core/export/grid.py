@@ -118,7 +118,8 @@ class Grid:
         for (r, c), cell in self.cells.items():
             v = cell.value
             if isinstance(v, str) and len(v) > 1:
-                kept = keep_lines(v, usable(c, spans.get((r, c), 1)), punctuation)
+                label = cell.kind in (HEAD, LABEL)  # the template's words, not a user's text
+                kept = keep_lines(v, usable(c, spans.get((r, c), 1)), punctuation, label)
                 if kept != v:
                     cell.value = kept
                     changed.append((r, c))

@@ -258,18 +258,22 @@ def _even_cuts(part: _Part, cut: int, least: int) -> list[int]:
     return _shares(u, points, o, cut, cut, least, count, earlier=False) or []
 
 
-def keep_lines(text: str, usable: float, punctuation: bool = False) -> str:
+def keep_lines(text: str, usable: float, punctuation: bool = False, label: bool = False) -> str:
     """Return ``text`` with the line breaks ``keep_groups`` chooses and, with ``punctuation`` (a
     renderer without East Asian line-breaking rules), those of ``keep_punctuation``; without it (Word,
-    WPS, LibreOffice Writer), those of ``keep_last``."""
+    WPS, LibreOffice Writer), those of ``keep_last``. A ``label`` (a form's header or row label, the
+    template's words) with no mark is kept from ending in one character too: Calc printed "财政复核得" /
+    "分", Word "年度总体目" / "标". A user's text with no mark (a 三级指标, a department's name) is left
+    to the renderer: a break chosen inside its words would go with it when it is copied from the sheet."""
     if _OPEN_RE.search(text):
         text = keep_groups(text, usable)
-    # a label with no mark at all too: Calc printed "财政复核得" / "分", Word "年度总体目" / "标"
-    return keep_punctuation(text, usable) if punctuation else keep_last(text, usable)
+    if punctuation:
+        return keep_punctuation(text, usable) if label or _PUNCT_RE.search(text) else text
+    return keep_last(text, usable, label)
 
 
 @functools.lru_cache(maxsize=4096)  # process-wide: a pure function of its text and width
-def keep_last(text: str, usable: float) -> str:
+def keep_last(text: str, usable: float, label: bool = False) -> str:
     """Return ``text`` with line breaks so that, filled by a renderer with East Asian line-breaking
     rules (a line never starts with closing punctuation: the character before it moves down with it),
     no paragraph ends in a line of one character and its full stop ("…所以未实" / "施。").
@@ -278,9 +282,10 @@ def keep_last(text: str, usable: float) -> str:
     more), the paragraph's lines end where the narrowest fills them, its last break moved back so
     that the last line holds two characters or more: "…所以未" / "实施。" at every width.
 
-    A text with no closing mark (a label: "年度总体目" / "标"), or a line the export ended itself
-    before a bracket group ("年度预算申" / "请" / "（万元）"), is broken so only where it wraps at
-    ``usable`` itself: nothing pulls a character down there, and a label that fits stays whole."""
+    A ``label`` with no closing mark ("年度总体目" / "标"), or a label's line the export ended itself
+    before a bracket group ("年度预算申" / "请" / "（万元）"), is looked at only as it wraps at ``usable``
+    itself (nothing pulls a character down): a label that fits stays whole, one whose lines end well
+    keeps them ("投资概算" / "控制率", never "投资概" / "算控" / "制率"); other such text is left alone."""
     least = int(usable) - 1
     if units_of(text, LATIN_WIDE)[-1] <= least:
         return text
@@ -298,10 +303,12 @@ def keep_last(text: str, usable: float) -> str:
         if not any(len(starts) > 1 and len(part[starts[-1] :].rstrip(NO_START)) <= 1 for starts in fills):
             out.append(whole)
             continue
-        if (chosen or not _PUNCT_RE.search(part)) and len(fills[1]) == 1:
-            out.append(whole)  # no mark to pull a character down: a label that fits its width stays whole
+        marked = chosen or not _PUNCT_RE.search(part)  # no mark to pull a character down
+        nominal = fills[1]
+        if marked and (not label or len(nominal) == 1 or len(part[nominal[-1] :].rstrip(NO_START)) > 1):
+            out.append(whole)
             continue
-        ends = fills[0][1:]
+        ends = (nominal if marked else fills[0])[1:]
         room = [p for p in points if (ends[-2] if len(ends) > 1 else 0) < p <= _last_break(part)]
         if not room:
             out.append(whole)

@@ -235,16 +235,20 @@ def test_a_word_label_with_no_full_stop_does_not_end_in_one_character(tmp_path: 
     report = read_json_file(FIXTURES / "seed004_yiyang.json")
     path = tmp_path / "004.docx"
     write_docx(report, path, template=get_template(report.template))
-    lines = {
-        "".join(p.text for p in c.paragraphs).replace("\u200b", ""): [
-            p.text.rstrip("\u200b") for p in c.paragraphs
-        ]
+    cells = [  # in the document's order: the 部门整体 form (附件2) first
+        [p.text.rstrip("\u200b") for p in c.paragraphs]
         for t in docx.Document(str(path)).tables
         for row in t.rows
         for c in row.cells
-    }
-    assert lines["年度总体目标"] == ["年度总体", "目标"]
-    assert lines["年度预算申请（万元）"] == ["年度预算", "申请", "（万元）"]
+    ]
+
+    def first(label: str) -> list[str]:
+        return next(lines for lines in cells if "".join(lines) == label)
+
+    assert first("年度总体目标") == ["年度总体", "目标"]  # 12 units in a cell of 10: wrapped
+    assert first("年度预算申请（万元）") == ["年度预算", "申请", "（万元）"]
+    assert first("全年执行数") == ["全年执行数"]  # 10 units in 10: whole, as Word and Writer print it
+    assert first("投资概算控制率") == ["投资概算控制率"]  # wraps "投资概算" / "控制率" itself: left alone
 
 
 def test_a_narrow_label_does_not_end_in_one_character_in_excel(tmp_path: Path) -> None:
@@ -257,3 +261,24 @@ def test_a_narrow_label_does_not_end_in_one_character_in_excel(tmp_path: Path) -
     labels = [t for t in texts if t.replace("\n", "") == "年度总体目标"]
     assert labels and all(min(len(line) for line in t.split("\n")) >= 2 for t in labels), labels
     assert "年度总体\n目标" in labels
+
+
+@pytest.mark.parametrize(
+    ("seed", "text"),
+    [("seed004_yiyang", "各项工作经费及时足额拨付率"), ("seed001_guangyuan", "中共广元市昭化区委组织部")],
+)
+def test_a_users_text_with_no_mark_gets_no_break_inside_its_words(
+    tmp_path: Path, seed: str, text: str
+) -> None:
+    """Reviewer's R5: 96a86a8 broke a 三级指标 "…足额拨" / "付率" and a 部门 "…区委组" / "织部" in the
+    Excel cells (a real line break, copied with the name into the 一体化 system or a Word report). A
+    user's text with no mark is left to the renderer; only a form's own labels are kept whole."""
+    book = _workbook(tmp_path, seed)
+    found = [
+        c.value
+        for ws in book
+        for row in ws.iter_rows()
+        for c in row
+        if c.value and str(c.value).replace("\n", "") == text
+    ]
+    assert found and all(value == text for value in found)
