@@ -274,3 +274,16 @@ def test_the_import_file_shows_every_header_and_text_in_full(seed001: Report, tm
             0,
         )
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+
+
+def test_the_long_text_columns_hold_their_headers_without_a_lone_bracket(
+    seed004: Report, tmp_path: Path
+) -> None:
+    """Reviewer's R6: at 30 wide, LibreOffice printed "完成情况简要描述（定量选填，定性必填" / "）" and
+    "偏差原因及改进措施（指标未完成时必填" / "）" (the headers are the system's words: no break of ours);
+    at 34 Calc prints each on one line and Excel's 11 pt lines of 16 characters leave four."""
+    files, _ = export_yth(seed004, tmp_path / "out", template=get_template(seed004.template))
+    ws = openpyxl.load_workbook(files[0].path).active
+    widths = {d.min: d.width for d in ws.column_dimensions.values()}
+    for col in (11, 12):
+        assert ws.cell(1, col).value.endswith("必填）") and widths[col] >= 34
