@@ -356,7 +356,7 @@ def narrative(
         for n, line in enumerate(text.split("\n")):
             _body_line(doc, line, addressee=i == 0 and n == 0)
         if i == target:
-            _figures(doc, summary_paragraph(report, template, text))
+            _figures(doc, summary_paragraph(report, template, text, section.text))
             _charts(doc, charts, words)
     if target < 0:
         _figures(doc, summary_paragraph(report, template))

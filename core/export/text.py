@@ -97,20 +97,26 @@ def _change(words: dict[str, Any], diff: Decimal) -> str:
     return str(words.get(key, "")).replace("{金额}", fmt_money(abs(diff)))
 
 
-def summary_paragraph(report: Report, template: Template, section_text: str = "") -> str:
+def summary_paragraph(report: Report, template: Template, section_text: str = "", written: str = "") -> str:
     """Return the paragraph stating the report's main figures (``section_text``: what it follows), in
-    the template's sentences (``print.figures``): none when the template has none."""
+    the template's sentences (``print.figures``): none when the template has none. A figure the
+    section's own text already places (``written``, its text before the placeholders are filled: a
+    template's draft "{年度}年度全年预算数{全年预算数}万元…") is not stated a second time."""
     words: dict[str, Any] = dict(template.printing.get("figures", {}))
     values = {key: "—" for key in PLACEHOLDERS} | figure_values(report, template)
 
     def say(key: str, **more: str) -> str:
         return fill_placeholders(str(words.get(key, "")), values | more)
 
-    parts = [say("budget")]
-    adjust = try_amount(values.get("调整数"))
-    if adjust is not None:
-        parts.append(say("adjust", 变动=_change(words, adjust)))
-    if report.projects:
+    parts = []
+    if not all("{" + key + "}" in written for key in ("全年预算数", "全年执行数")):
+        parts.append(say("budget"))
+        adjust = try_amount(values.get("调整数"))
+        if adjust is not None:
+            parts.append(say("adjust", 变动=_change(words, adjust)))
+    if report.projects and not all(
+        "{" + key + "}" in written for key in ("项目全年预算数", "项目全年执行数")
+    ):
         parts.append(say("projects"))
     parts.extend(_year_on_year(report.basic_data, words))
     stated = any(str(word) in section_text for word in words.get("stated", []))

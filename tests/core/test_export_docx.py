@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from core.cli import main as cli_main
 from core.export import ExportCancelled
 from core.export.docx import write_docx
 from core.export.layout import plan
@@ -498,3 +499,22 @@ def test_the_attachment_list_is_kept_on_one_page(tmp_path: Path) -> None:
     assert [p.text[-4:] for p in items][-1].endswith("汇总表")
     assert [bool(p.paragraph_format.keep_with_next) for p in items] == [True, True, True, False]
     assert all(p.paragraph_format.keep_together for p in items)
+
+
+def test_a_sections_draft_that_states_the_figures_is_not_followed_by_them_again(tmp_path: Path) -> None:
+    """A new report's 三、预算执行情况 holds the template's draft "{年度}年度全年预算数{全年预算数}万元…，
+    纳入自评的项目{项目个数}个…": the Word report printed it and then the paragraph of figures saying the
+    same again ("2024年度，部门全年预算数…纳入自评的项目1个…")."""
+    from core.report import Document
+
+    path = tmp_path / "new.zpdb"
+    assert cli_main(["new", "--template", "mof", "--year", "2024", "--department", "某县教育局",
+                     "--project", "学生资助项目", "-o", str(path)]) == 0  # fmt: skip
+    opened = Document.open(path, backup=False)
+    try:
+        write_docx(opened.report, tmp_path / "new.docx", template=opened.template)
+    finally:
+        opened.close()
+    texts = [p.text for p in docx.Document(str(tmp_path / "new.docx")).paragraphs]
+    assert sum("全年预算数" in t and "全年执行数" in t for t in texts) == 1
+    assert sum("纳入自评的项目1个" in t for t in texts) == 1
