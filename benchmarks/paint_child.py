@@ -29,13 +29,23 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
+# PAINT_CHILD_EXIT_AT=PAINTED or SAMPLE: end the process at once after that stamp and its KERNEL line
+# (benchmarks/paint_instructions.py counts the instructions up to it under callgrind). The caches the
+# start keeps for the next one are then not saved: warm them with ordinary starts first.
+EXIT_AT = os.environ.get("PAINT_CHILD_EXIT_AT", "")
+
+
 def stamp(word: str) -> None:
     print(f"{word} {time.time():.6f} {time.process_time():.6f}", flush=True)
 
 
 def run(kind: str) -> None:
     if kind == "app":
-        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        # this checkout's code, or PAINT_CHILD_TREE's (paint_instructions.py: another checkout's)
+        tree = os.environ.get("PAINT_CHILD_TREE") or os.path.dirname(
+            os.path.dirname(os.path.abspath(__file__))
+        )
+        sys.path.insert(0, tree)
         import main
 
         main.prepare_start()  # as main.run_window does, before PySide6 is imported
@@ -69,11 +79,13 @@ def run(kind: str) -> None:
                 return super().event(event)
             word = self.words.pop(0)
             stamp(word)
-            if word == "SAMPLE":
+            if word == "SAMPLE" or word == EXIT_AT:
                 import resource  # after the stamp: not timed
 
                 used = resource.getrusage(resource.RUSAGE_SELF)
                 print(f"KERNEL {used.ru_utime:.6f} {used.ru_stime:.6f} {used.ru_minflt}", flush=True)
+                if EXIT_AT:
+                    os._exit(0)  # (paint_instructions.py: nothing after the stamp counted)
                 QApplication.quit()
             return True
 
