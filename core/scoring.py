@@ -225,7 +225,7 @@ def _execution_plain(annual_text: str, executed_text: str, weight_text: str) -> 
         return ExecutionScore(None, None, weight, "")
     if weight is None:
         return ExecutionScore(rate, None, None, "")
-    return ExecutionScore(rate, q(weight * min(rate, ONE)), weight, "")
+    return ExecutionScore(rate, _clamp(weight * min(rate, ONE), weight), weight, "")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -238,7 +238,7 @@ def _execution(annual_text: str, executed_text: str, weight_text: str) -> Execut
     base = f"{fmt(executed)} ÷ {fmt(annual)} = {fmt_percent(rate)}"
     if weight is None or score is None:
         return ExecutionScore(rate, None, None, base)
-    why = f"{base}，{fmt(weight)} × {fmt_percent(min(rate, ONE))} = {fmt(score)}"
+    why = f"{base}，{fmt(weight)} × {fmt_percent(min(max(rate, ZERO), ONE))} = {fmt(score)}"
     return ExecutionScore(rate, score, weight, why)
 
 
@@ -904,7 +904,7 @@ def _progress(form: Form, spec: FormSpec, w: Decimal) -> ItemScore:
     ex = execution_score(form, spec)
     if ex.rate is None:
         return ItemScore(0, None, "全年预算数为空或为 0，无法计算执行进度")
-    s = q(w * min(ex.rate, ONE))
+    s = _clamp(w * min(ex.rate, ONE), w)
     return ItemScore(0, s, f"{PROGRESS_NOTE}：{fmt(w)} × {fmt_percent(min(ex.rate, ONE))} = {fmt(s)}")
 
 
@@ -965,7 +965,7 @@ def _item_score(report: Report, form: Form, template: Template, formula: str, w:
         ex = execution_score(form, spec)
         if ex.rate is None:
             return ItemScore(0, None, "全年预算数为空或为 0，无法计算执行率")
-        s = q(w * min(ex.rate, ONE))
+        s = _clamp(w * min(ex.rate, ONE), w)
         return ItemScore(
             0, s, f"执行率 {fmt_percent(ex.rate)}，{fmt(w)} × {fmt_percent(min(ex.rate, ONE))} = {fmt(s)}"
         )

@@ -1,0 +1,149 @@
+"""core's scores against an independent reference (tests/core/scoring_reference.py, written from
+RULES.md / ECOSYSTEM.md with exact fractions) on random forms of every scored region."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.model import FundRow, Indicator
+from core.report import new_report
+from core.scoring import score_form
+from core.templates import Template, get_template
+from tests.core import scoring_reference as ref
+
+D = Decimal
+SCORED = ("mof", "sichuan", "hunan-yiyang")
+QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def dec(places: int, low: int, high: int) -> st.SearchStrategy[Decimal]:
+    return st.integers(low, high).map(lambda n: D(n).scaleb(-places))
+
+
+# amounts: 0, tiny, ordinary, huge (万元 with 2 places, up to 10^12)
+AMOUNT = st.one_of(
+    st.just(D(0)),
+    dec(2, 1, 99),
+    dec(2, 0, 10**7),
+    dec(2, 10**12, 10**14),
+)
+NUMBER = st.one_of(dec(0, 0, 2000), dec(2, 0, 200000), dec(4, 1, 10**6))
+WEIGHT = st.one_of(dec(0, 1, 30), dec(1, 1, 300), dec(2, 1, 3000))
+
+
+def text(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def one_form(template: Template, funds: tuple[Decimal, Decimal], rows: list[Indicator]):  # type: ignore[no-untyped-def]
+    report = new_report(template.id, 2023, "测试部门", ["测试项目"])
+    form = report.projects[0]
+    form.funds[0] = FundRow(key=form.funds[0].key, initial="", annual=text(funds[0]), executed=text(funds[1]))
+    form.indicators = rows
+    return score_form(report, form, template)
+
+
+@st.composite
+def quantitative(draw: st.DrawFn) -> tuple[str, Decimal, Decimal, Decimal, str]:
+    op = draw(st.sampled_from(["≥", "≤", "="]))
+    unit = draw(st.sampled_from(["", "%", "天", "个", "万元"]))
+    t = draw(NUMBER)
+    if op == "=" and draw(st.booleans()):
+        t = D(100) if unit == "%" else D(0)
+    a = draw(st.one_of(NUMBER, st.just(t), dec(2, -500, -1)))
+    w = draw(WEIGHT)
+    return op, t, a, w, unit
+
+
+@given(st.sampled_from(SCORED), quantitative())
+@QUICK
+def test_indicator_scores_match_the_reference(
+    template_id: str, row: tuple[str, Decimal, Decimal, Decimal, str]
+) -> None:
+    op, t, a, w, unit = row
+    template = get_template(template_id)
+    ind = Indicator(
+        level1="产出指标",
+        level2="数量指标",
+        level3="x",
+        target=f"{op}{text(t)}{unit}",
+        actual=f"{text(a)}{unit}",
+        weight=text(w),
+    )
+    got = one_form(template, (D(100), D(100)), [ind]).indicators[0].suggested
+    opts = template.scoring
+    want = ref.indicator(op, Fraction(t), Fraction(a), Fraction(w), opts.reverse, opts.equal)
+    assert got == want, (template_id, ind.target, ind.actual, ind.weight, got, want)
+
+
+@given(
+    st.sampled_from(SCORED), AMOUNT, st.one_of(AMOUNT, dec(2, -(10**6), -1)), st.sampled_from([D(10), D(20)])
+)
+@QUICK
+def test_execution_score_matches_the_reference(
+    template_id: str, annual: Decimal, executed: Decimal, w: Decimal
+) -> None:
+    template = get_template(template_id)
+    s = one_form(template, (annual, executed), [])
+    weight = s.execution.weight
+    assert weight is not None
+    want = ref.execution(Fraction(annual), Fraction(executed), Fraction(weight))
+    assert s.execution.score == want, (annual, executed, s.execution.score, want)
+
+
+@given(
+    st.sampled_from(SCORED),
+    AMOUNT.filter(bool),
+    AMOUNT,
+    st.lists(st.tuples(quantitative(), st.booleans()), min_size=1, max_size=12),
+)
+@QUICK
+def test_total_is_the_sum_of_the_rounded_scores(
+    template_id: str,
+    annual: Decimal,
+    executed: Decimal,
+    rows: list[tuple[tuple[str, Decimal, Decimal, Decimal, str], bool]],
+) -> None:
+    """R7.1/R7.3 (total = Σ rounded scores), R4.6 (不适用 re-scaled to 100), R7.2 grades."""
+    template = get_template(template_id)
+    opts = template.scoring
+    inds = []
+    scores: list[Decimal] = []
+    dropped = Fraction(0)
+    for (op, t, a, w, unit), na in rows:
+        inds.append(
+            Indicator(
+                level1="产出指标",
+                level2="数量指标",
+                level3="x",
+                target=f"{op}{text(t)}{unit}",
+                actual=f"{text(a)}{unit}",
+                weight=text(w),
+                not_applicable=na,
+            )
+        )
+        if na:
+            dropped += Fraction(w)
+        else:
+            scores.append(ref.indicator(op, Fraction(t), Fraction(a), Fraction(w), opts.reverse, opts.equal))
+    s = one_form(template, (annual, executed), inds)
+    assert s.execution.weight is not None
+    ex = ref.execution(Fraction(annual), Fraction(executed), Fraction(s.execution.weight))
+    want = ref.total([*scores, ex or D(0)], dropped)
+    assert s.total == want
+    assert s.grade == ref.grade(want)
+
+
+def test_a_negative_executed_amount_scores_no_execution_points() -> None:
+    """V04 "each score ≤ its weight; ≥ 0" and R3.2 "执行率得分 = 分值 × min(执行率, 100%)": a project
+    whose 全年执行数 is negative (money paid back: −2 of 35 万元) scores 0 of 10, not −0.57 (core gave
+    −0.57, which took the form's total below the sum of its indicators)."""
+    template = get_template("sichuan")
+    s = one_form(template, (D(35), D(-2)), [])
+    assert s.execution.score == D("0.00")
+    assert s.execution.why == "-2 ÷ 35 = -5.71%，10 × 0.00% = 0"
+    assert s.total == D("0.00")
