@@ -14,7 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from core.model import Form, Indicator
-from core.scoring import DEFAULT_BANDS, MET, NOT_MET, IndicatorScore, amount, parsed, score_indicator
+from core.scoring import (
+    DEFAULT_BANDS,
+    MET,
+    NOT_MET,
+    IndicatorScore,
+    amount,
+    effective_direction,
+    parsed,
+    score_indicator,
+)
 from core.templates import Template, TemplateError
 from core.values import Kind
 
@@ -135,7 +144,9 @@ def operator(ind: Indicator, labels: YthLabels) -> str:
     """Return the 计算符号 as the system prints it (≥ ＞ ＝ ＜ ≤, or 定性)."""
     if not is_quantitative(ind):
         return labels.qualitative
-    direction = ind.direction or parsed(ind.target).direction or ""
+    # the direction the row is scored by: written, else its 二级's default (成本/时效 期限 ≤, S03) — the
+    # system recomputes a 定量 score from this column, so it must be the one ZiPing scored with
+    direction = effective_direction(ind)[0]
     return labels.operators.get(
         direction, labels.operators.get(labels.default_operator, labels.default_operator)
     )

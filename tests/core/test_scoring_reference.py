@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
+import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.export.yth import write_yth
 from core.model import FundRow, Indicator
 from core.report import new_report
 from core.scoring import score_form
@@ -147,3 +150,98 @@ def test_a_negative_executed_amount_scores_no_execution_points() -> None:
     assert s.execution.score == D("0.00")
     assert s.execution.why == "-2 ÷ 35 = -5.71%，10 × 0.00% = 0"
     assert s.total == D("0.00")
+
+
+# ---- what the 一体化 recomputes from the import file -------------------------------------------
+
+_SYSTEM_OPERATOR = {"≥": "≥", "＞": "≥", ">": "≥", "≤": "≤", "＜": "≤", "<": "≤", "＝": "=", "=": "="}
+
+
+def _recomputed(
+    tmp: Path, template: Template, rows: list[Indicator]
+) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """Write the form's 一体化 import file, read it back and return per 定量 row (the score the
+    system recomputes from its 计算符号/指标值/实际完成值/分值 (ECOSYSTEM K6–K8, K10), the 得分 cell,
+    core's score)."""
+    report = new_report(template.id, 2023, "测试部门", ["测试项目"])
+    form = report.projects[0]
+    form.indicators = rows
+    files = write_yth(report, tmp, template=template)
+    path = next(f.path for f in files if f.name == "测试项目")
+    ws = openpyxl.load_workbook(path).active
+    core_scores = score_form(report, form, template).indicators
+    out = []
+    opts = template.scoring
+    for i, cells in enumerate(ws.iter_rows(min_row=2, values_only=True)):
+        op, target, actual, weight, score = cells[3], cells[4], cells[5], cells[7], cells[8]
+        system = ref.indicator(
+            _SYSTEM_OPERATOR[str(op)],
+            Fraction(str(target)),
+            Fraction(str(actual)),
+            Fraction(str(weight)),
+            opts.reverse,
+            opts.equal,
+        )
+        assert core_scores[i].suggested is not None
+        out.append((system, D(str(score)), core_scores[i].suggested))
+    return out
+
+
+def test_the_import_file_says_the_direction_a_cost_target_without_operator_was_scored_by(
+    tmp_path: Path,
+) -> None:
+    """ECOSYSTEM §2: "the system re-computes 定量 scores itself, so ZiPing's figures must be the same"
+    (K6–K8). A 成本指标 "50万元" with no operator is scored by its 二级's default ≤ (S03), 60 万元 spent:
+    8.33 of 10 — but the file said 计算符号 ≥, so the system recomputed 10 (60 ≥ 50)."""
+    rows = [
+        Indicator(
+            level1="产出指标",
+            level2="成本指标",
+            level3="人均成本",
+            target="50万元",
+            actual="60万元",
+            weight="10",
+        ),
+        Indicator(
+            level1="产出指标", level2="时效指标", level3="办结时限", target="5天", actual="6天", weight="10"
+        ),
+    ]
+    got = _recomputed(tmp_path, get_template("sichuan"), rows)
+    assert got == [(D("8.33"), D("8.33"), D("8.33"))] * 2
+
+
+@st.composite
+def import_rows(draw: st.DrawFn) -> list[Indicator]:
+    out = []
+    for _ in range(draw(st.integers(1, 6))):
+        op = draw(st.sampled_from(["≥", "≤", "=", ""]))
+        level2, unit = draw(
+            st.sampled_from([("数量指标", "个"), ("质量指标", "%"), ("时效指标", "天"), ("成本指标", "万元")])
+        )
+        t = draw(NUMBER.filter(bool))
+        a = draw(st.one_of(NUMBER, st.just(t)))
+        w = draw(WEIGHT)
+        out.append(
+            Indicator(
+                level1="产出指标",
+                level2=level2,
+                level3=f"指标{len(out)}",
+                target=f"{op}{text(t)}{unit}",
+                actual=f"{text(a)}{unit}",
+                weight=text(w),
+            )
+        )
+    return out
+
+
+@given(st.sampled_from(SCORED), import_rows())
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+def test_the_system_recomputes_from_the_import_file_what_core_scored(
+    tmp_path: Path, template_id: str, rows: list[Indicator]
+) -> None:
+    for system, cell, core_score in _recomputed(tmp_path, get_template(template_id), rows):
+        assert system == cell == core_score
