@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from core.model import Report
-from core.storage.db import APPLICATION_ID, JOURNAL_MAGIC, SQLITE_MAGIC, StorageError
+from core.storage.db import APPLICATION_ID, JOURNAL_MAGIC, SQLITE_MAGIC, StorageError, os_reason
 from core.storage.migrations import SCHEMA_VERSION, STEP_NAMES, migrations
 from core.templates import Template, TemplateError, get_template
 
@@ -72,7 +72,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError as exc:
-        raise StorageError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from exc
+        raise StorageError(f"无法读取文件 {path.name}：{os_reason(exc)}") from exc
     if head[:16] != SQLITE_MAGIC:
         raise StorageError(f"“{path.name}”不是 ZiPing 报告文件（.zpdb）")
     if WAL in head[18:20] and unmerged_wal(path):
@@ -95,7 +95,7 @@ def connect_bytes(data: bytes, name: str) -> sqlite3.Connection:
         conn.deserialize(data)
     except sqlite3.Error as exc:
         conn.close()
-        raise StorageError(f"报告文件已损坏：{name}（{exc}）") from exc
+        raise StorageError(damaged(name)) from exc
     return conn
 
 
@@ -135,7 +135,7 @@ def read_connection(
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"报告文件已损坏：{name}（{exc}）") from exc
+        raise StorageError(damaged(name)) from exc
     if app_id != APPLICATION_ID:
         raise StorageError(f"“{name}”是 SQLite 数据库，但不是 ZiPing 报告文件")
     if version > SCHEMA_VERSION:
@@ -154,6 +154,12 @@ def read_connection(
     except (sqlite3.Error, KeyError, ValueError, TypeError, TemplateError) as exc:
         raise StorageError(f"无法读取报告 {name}：{unreadable_reason(exc)}") from exc
     return report, template
+
+
+def damaged(name: str) -> str:
+    """The reason a report whose file SQLite cannot read is not listed (cut short, pages overwritten):
+    SQLite's own words (“database disk image is malformed”) mean nothing to a reviewer."""
+    return f"报告文件已损坏：{name}（文件不完整或部分内容已坏，无法读取），请报送单位重新报送"
 
 
 def unreadable_reason(exc: Exception) -> str:

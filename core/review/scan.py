@@ -73,8 +73,15 @@ def summarise_file(
     this very file (same path, size and mtime in the index): the check pass then only counts."""
     from core.review.figures import quick_summary, report_summary
     from core.review.lean import Groups
-    from core.review.readonly import connect_readonly, hot_journal, load_judged, read_connection, read_meta
-    from core.storage.db import StorageError
+    from core.review.readonly import (
+        connect_readonly,
+        damaged,
+        hot_journal,
+        load_judged,
+        read_connection,
+        read_meta,
+    )
+    from core.storage.db import StorageError, os_reason
     from core.templates import Template
 
     path = Path(path_text)
@@ -114,10 +121,15 @@ def summarise_file(
             return {"reason": "不是报送包（.zip）或报告文件（.zpdb）"}
     except StorageError as exc:
         return {"reason": str(exc).replace("\n", " ")}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return {"reason": f"无法读取：{exc}"}
+    except OSError as exc:
+        return {"reason": f"无法读取文件 {path.name}：{os_reason(exc)}"}
+    except sqlite3.DatabaseError:
+        return {"reason": damaged(path.name)}
+    except (ValueError, KeyError, TypeError):  # what the file holds is not what ZiPing writes
+        return {"reason": f"无法读取 {path.name}：文件中的数据已损坏或被其他程序改过，不是 ZiPing 写入的内容"}
     except Exception as exc:  # noqa: BLE001 - whatever one file does to its reader refuses that file only
-        return {"reason": f"无法读取：{type(exc).__name__}：{exc}"}
+        error = f"{type(exc).__name__}：{exc}"
+        return {"reason": f"无法读取 {path.name}：程序读取时出错（{error}），请告知软件维护人员"}
     return {**summary, "kind": kind}
 
 
@@ -165,7 +177,9 @@ def walk(
     refused: list[dict[str, str]] = []
 
     def onerror(exc: OSError) -> None:
-        refused.append({"file": str(exc.filename or ""), "reason": f"无法读取文件夹：{exc.strerror or exc}"})
+        from core.storage.db import os_reason
+
+        refused.append({"file": str(exc.filename or ""), "reason": f"无法读取文件夹：{os_reason(exc)}"})
 
     for item in paths:
         root = Path(item)

@@ -624,3 +624,29 @@ def test_a_scan_shows_progress_and_stops_before_reading_while_it_finds_and_hashe
         assert seen[4] == (0, 3, "正在查找读过的文件 0/3")
     again = scan([new], progress=lambda *_a: True, index=index)  # not stopped: every report listed
     assert not again.cancelled and len(again.reports) == 3
+
+
+def test_damaged_reports_are_refused_in_chinese_not_sqlites_english(tmp_path: Path) -> None:
+    """A report cut short, one with its pages overwritten, one with its first page zeroed past the
+    header: each refused with a reason a reviewer can read — it was SQLite's own
+    “database disk image is malformed” or “file is not a database”."""
+    import re
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    good = tmp_path / "good.zpdb"
+    write_fast(build_report(7, projects=3, per=4), good)
+    data = good.read_bytes()
+    (folder / "截断.zpdb").write_bytes(data[: len(data) // 2])
+    garbage = bytearray(data)
+    garbage[4096:] = (bytes(range(256)) * (len(data) // 256 + 1))[: len(data) - 4096]
+    (folder / "后面都坏了.zpdb").write_bytes(bytes(garbage))
+    zeroed = bytearray(data)
+    zeroed[100:4096] = bytes(4096 - 100)
+    (folder / "首页清零.zpdb").write_bytes(bytes(zeroed))
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert result.reports == [] and len(result.refused) == 3
+    for item in result.refused:
+        words = re.findall(r"[A-Za-z]{3,}", item["reason"].replace(Path(item["file"]).name, ""))
+        assert set(words) <= {"ZiPing"}, item
+        assert "已损坏" in item["reason"] or "无法读取" in item["reason"]
