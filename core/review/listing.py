@@ -14,7 +14,7 @@ from typing import Any
 
 from core.numbers import try_amount
 from core.review.scan import PACKAGE, ScanResult
-from core.review.sheets import append
+from core.review.sheets import append, printable
 from core.schema import FUND, HEAD, REP
 
 COLUMNS = (
@@ -193,21 +193,3 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
     bad.column_dimensions["B"].width = 80
     printable(bad)
     save_atomically(path, wb.save)
-
-
-def printable(ws: Any) -> None:
-    """Print a list sheet as a list: A4 landscape, every column on one page's width (as many pages down
-    as it takes), the header row repeated on each page, the cells' grid drawn. Without it 3,500 forms
-    printed as 430 portrait pages of three columns each, the figures on pages of their own."""
-    from openpyxl.utils import get_column_letter
-
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"  # a long path's overflow is not
-    ws.print_options.gridLines = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from core.export import save_atomically
 from core.model import INDICATORS, SCORE_SHEET
 from core.numbers import fmt, fmt_percent, try_amount
 from core.review.reviewfile import ReviewFile, item_difference
-from core.review.sheets import append
+from core.review.sheets import append, printable
 from core.scoring import score_form
 
 REVIEW_SHEETS = ("复核汇总", "指标复核", "评分表复核")
@@ -59,6 +60,16 @@ def _sheet(ws: Worksheet, title: str, headers: tuple[str, ...], widths: tuple[in
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A3"
+
+
+def _finish(ws: Worksheet) -> None:
+    """Figures to two places, as the forms print them (12.80, not 12.8; the 序号 column apart), and
+    the sheet printed as a list (``printable``: it printed four columns a page, 19 pages a department)."""
+    for row in ws.iter_rows(min_row=3, min_col=2):
+        for cell in row:
+            if isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool):
+                cell.number_format = "0.00"
+    printable(ws, 2)
 
 
 def write_review_result(review: ReviewFile, path: Path) -> None:
@@ -126,6 +137,8 @@ def write_review_result(review: ReviewFile, path: Path) -> None:
                     note,
                 ],
             )
+    for sheet in wb:
+        _finish(sheet)
     save_atomically(path, wb.save)
 
 

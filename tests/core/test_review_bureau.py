@@ -354,3 +354,26 @@ def test_names_that_start_with_an_equals_sign_stay_text_in_the_bureaus_workbooks
                     if cell.value in texts:
                         seen.add(str(cell.value))
     assert seen == texts
+
+
+def test_the_review_result_prints_as_lists_with_figures_to_two_places(tmp_path: Path) -> None:
+    """复核结果.xlsx: each sheet A4 landscape, every column on one page's width, its title and header
+    repeated on each page; scores to two places (12.80, not 12.8) — it printed four columns a page."""
+    source = tmp_path / "d.zpdb"
+    write_fast(build_report(4, projects=3, per=5), source)
+    review = ReviewFile.create(source, tmp_path / "复核.zpdb")
+    review.set_mark(1, INDICATORS, 0, score="12.8", note="偏高")
+    write_review_result(review, tmp_path / "复核结果.xlsx")
+    review.close()
+    wb = load_workbook(tmp_path / "复核结果.xlsx")
+    assert wb.sheetnames == list(REVIEW_SHEETS)
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == "$1:$2"
+        numbers = [
+            c for row in ws.iter_rows(min_row=3, min_col=2) for c in row if isinstance(c.value, float | int)
+        ]
+        assert all(c.number_format == "0.00" for c in numbers), ws.title
+    marked = [row for row in wb[REVIEW_SHEETS[1]].iter_rows(min_row=3) if row[-1].value == "偏高"]
+    assert len(marked) == 1 and marked[0][8].value == 12.8 and marked[0][8].number_format == "0.00"
