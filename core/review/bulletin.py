@@ -113,7 +113,8 @@ def _sentences(b: Bulletin) -> list[str]:
         f"本次共审核 {b.departments} 个部门的绩效自评报告，涉及项目 {p.count} 个。",
         f"项目自评平均得分 {p.mean} 分；评为“优”“良”的 {good} 个，占 {p.share(good)}。",
         f"预算执行率达到 90% 及以上的项目 {high} 个，占 {p.share(high)}。",
-        f"触发红色预警 {p.red + b.overall.red} 个、黄色预警 {p.yellow + b.overall.yellow} 个。",
+        f"触发红色预警 {p.red + b.overall.red} 个（项目 {p.red} 个、部门整体 {b.overall.red} 个），"
+        f"黄色预警 {p.yellow + b.overall.yellow} 个（项目 {p.yellow} 个、部门整体 {b.overall.yellow} 个）。",
     ] + (
         [f"最常见的问题是“{b.rules[0][1]}”，共 {b.rules[0][2]} 处，涉及 {b.rules[0][3]} 个部门。"]
         if b.rules

@@ -213,6 +213,16 @@ def test_bulletin_counts_every_project(graded_set: Path, tmp_path: Path) -> None
     assert sum(r[1] for r in grade_rows) == sum(b.projects.grades[g] for g in ("优", "良", "中", "差"))
     text = "\n".join(p.text for p in DocxDocument(str(tmp_path / "通报.docx")).paragraphs)
     assert "本次共审核 8 个部门" in text and "涉及项目 48 个" in text
+    # the warnings of projects and of departments' own forms apart, as the workbook's sheets count them
+    # (the sentence gave only their sum: "触发红色预警 N 个" beside the 项目等级 sheet's other figure)
+    p, o = b.projects, b.overall
+    assert p.red + p.yellow and o.red + o.yellow
+    assert (
+        f"触发红色预警 {p.red + o.red} 个（项目 {p.red} 个、部门整体 {o.red} 个），"
+        f"黄色预警 {p.yellow + o.yellow} 个（项目 {p.yellow} 个、部门整体 {o.yellow} 个）。"
+    ) in text
+    sheet = {r[0].value: r[1].value for r in wb["项目等级"].iter_rows(min_row=2)}
+    assert (sheet["红色预警"], sheet["黄色预警"]) == (p.red, p.yellow)
     out = run("review", str(graded_set), "--bulletin-xlsx", str(tmp_path / "b.xlsx"), "--json")
     assert out.returncode == 0 and json.loads(out.stdout)["reports"]
 
