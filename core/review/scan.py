@@ -496,12 +496,20 @@ def scan(
     return result
 
 
+def _when(ns: int) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M")
+
+
 def _drop_duplicates(
     listed: list[dict[str, Any]], refused: list[dict[str, str]], received: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """Keep one report per department and year (a package before a bare .zpdb, then the last
-    received: a department that corrects its report and sends it again is listed with the corrected
-    one, not the one it replaces); refuse the others with the reason."""
+    """Keep one report per department and year (a package before a bare .zpdb, then the one last
+    modified: a department that corrects its report and sends it again is listed with the corrected
+    one, not the one it replaces); refuse the others with the reason, which says what was compared —
+    the files' modification times (a file saved or opened again later changes it), or that the two
+    files are the same."""
     ordered = sorted(listed, key=lambda r: (r["kind"] != PACKAGE, -received.get(r["file"], 0), r["file"]))
     kept: dict[tuple[str, int], dict[str, Any]] = {}
     for rep in ordered:
@@ -509,14 +517,15 @@ def _drop_duplicates(
         if key in kept:
             other = kept[key]
             if other["kind"] != rep["kind"]:
-                why = "，已列入报送包"
-            elif received.get(other["file"], 0) > received.get(rep["file"], 0):
-                why = "，已列入较晚收到的那份"
+                why = "重复，已列入报送包"
+            elif file_hash(other["file"]) == file_hash(rep["file"]):
+                why = "重复，两份文件内容相同"
             else:
-                why = ""
+                theirs, mine = received.get(other["file"], 0), received.get(rep["file"], 0)
+                why = f"重复，已列入修改时间较晚的一份：{_when(theirs)}，本文件 {_when(mine)}"
             name = Path(other["file"]).name
             refused.append(
-                {"file": rep["file"], "reason": f"与“{name}”是同一部门同一年度的报告（重复{why}），未列入"}
+                {"file": rep["file"], "reason": f"与“{name}”是同一部门同一年度的报告（{why}），未列入"}
             )
         else:
             kept[key] = rep
