@@ -70,6 +70,8 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
     for rep in result.reports:
         done = reviewed is not None and (rep[REP.department], rep[REP.year]) in reviewed
         status = "已复核" if done else ("已封包" if rep["kind"] == PACKAGE else "未封包")
+        if rep.get("added"):  # a package the department added files to after sealing (they are not read)
+            status += f"（另附 {len(rep['added'])} 个文件）"
         for i, form in enumerate(rep["forms"]):
             out.append(
                 {

@@ -135,9 +135,17 @@ class Verdict:
     report: Report | None = None
     summary: dict[str, Any] | None = None
 
+    added: list[str] = field(default_factory=list)  # files beside the sealed ones (not in the manifest)
+
     @property
     def ok(self) -> bool:
         return not self.changes
+
+    @property
+    def sealed_ok(self) -> bool:
+        """Every sealed file is as sealed and its figures are the data's: at most files were added
+        beside them (a department's stamped scan) — the report can be listed and read as sealed."""
+        return not [c for c in self.changes if not c.startswith(ADDED)]
 
 
 UTF8_FLAG = 0x800  # a zip entry's general-purpose flag: its name is UTF-8
@@ -185,6 +193,7 @@ class Members:
 
 
 KEPT = (REPORT_FILE, JSON_FILE)
+ADDED = "增加了清单以外的文件"
 UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 
 
@@ -259,7 +268,7 @@ def _file_changes(manifest: dict[str, Any], members: Members) -> list[str]:
             out.append(f"文件“{name}”已被删除")
         elif members.digests[name] != digest:
             out.append(f"文件“{name}”在封包后被修改（SHA-256 不符）")
-    out += [f"增加了清单以外的文件“{n}”" for n in sorted(members.extra)]
+    out += [f"{ADDED}“{n}”" for n in sorted(members.extra)]
     return out
 
 
@@ -297,7 +306,9 @@ def verify_package(path: Path | str, deep: bool = True, checks: bool = True) -> 
     counts (the review list's first pass: the summary's problem counts are None).
     """
     manifest, members = read_package(path)
-    verdict = Verdict(manifest=manifest, changes=_file_changes(manifest, members))
+    verdict = Verdict(
+        manifest=manifest, changes=_file_changes(manifest, members), added=sorted(members.extra)
+    )
     data = members.kept.get(REPORT_FILE)
     if data is None:
         return verdict

@@ -263,7 +263,7 @@ def _read_source(source: Path) -> Report:
             verdict = verify_package(source, deep=False)
         except PackageError as exc:
             raise StorageError(str(exc)) from exc
-        if not verdict.ok or verdict.report is None:
+        if not verdict.sealed_ok or verdict.report is None:
             raise StorageError("报送包在封包后被改动：" + "；".join(verdict.changes[:3]))
         return verdict.report
     if hot_journal(source):  # a crash left a journal: read as SQLite would after rolling it back

@@ -114,7 +114,7 @@ def load_any(path: Path | str) -> Report:
             verdict = verify_package(path, deep=False)
         except PackageError as exc:
             raise StorageError(str(exc)) from exc
-        if verdict.report is None or not verdict.ok:
+        if verdict.report is None or not verdict.sealed_ok:
             raise StorageError(f"报送包“{path.name}”在封包后被改动")
         return verdict.report
     return load_readonly(path)

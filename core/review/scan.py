@@ -36,7 +36,7 @@ Progress = Callable[[int, int, str], bool]
 Listed = Callable[[list[dict[str, Any]]], None]
 PACKAGE, REPORT = "package", "report"
 SUFFIXES = {".zip": PACKAGE, ".zpdb": REPORT}
-INDEX_VERSION = f"8-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
+INDEX_VERSION = f"9-{__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"  # marshal is per Python
 POOL_THRESHOLD = 40  # fewer uncached files than this are read in this process
 CHUNK = 8  # files a worker is handed at once, at most (fewer towards the end: see ``chunked``)
 HASH_BLOCK = 1 << 20
@@ -94,9 +94,11 @@ def summarise_file(
                 verdict = verify_package(path, deep=False, checks=checks)
             except PackageError as exc:
                 return {"reason": str(exc).replace("\n", " ")}
-            if not verdict.ok:
+            if not verdict.sealed_ok:
                 return {"reason": "报送包在封包后被改动：" + "；".join(verdict.changes[:3])}
             summary = verdict.summary or {}
+            if verdict.added:  # sealed files intact; files added beside them (a stamped scan) are named
+                summary = {**summary, "added": verdict.added}
         elif kind == REPORT:
             conn = connect_readonly(path)
             try:

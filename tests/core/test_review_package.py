@@ -296,3 +296,33 @@ def test_a_file_packed_by_a_method_python_cannot_unpack_is_named_not_a_traceback
     path.write_bytes(bytes(data))
     verdict = verify_package(path, deep=False)
     assert verdict.changes == [f"文件“{DOCX_FILE}”已损坏（压缩校验失败）", "增加了清单以外的文件“大附件.pdf”"]
+
+
+def test_a_package_with_a_stamped_scan_added_is_listed_and_read_as_sealed(
+    sealed: Path, tmp_path: Path
+) -> None:
+    """A department unpacks its 报送包, adds 盖章扫描件.pdf and zips it again (reviewer's R12): the sealed
+    files are as sealed, so the report is listed (状态 已封包（另附 1 个文件）), read and 复核ed as sealed;
+    verify still names the added file. A sealed file changed as well is still refused."""
+    from core.review.listing import rows
+    from core.review.reviewfile import ReviewFile
+    from core.review.sample import load_any
+    from core.review.scan import Index, scan
+
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    rewrite(folder / "益阳（加盖章页）.zip", {**members(sealed), "盖章扫描件.pdf": b"%PDF-1.4 scan"})
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert result.refused == [] and len(result.reports) == 1
+    assert {r["status"] for r in rows(result)} == {"已封包（另附 1 个文件）"}
+    verdict = verify_package(folder / "益阳（加盖章页）.zip")
+    assert (
+        not verdict.ok and verdict.sealed_ok and verdict.changes == ["增加了清单以外的文件“盖章扫描件.pdf”"]
+    )
+    assert load_any(folder / "益阳（加盖章页）.zip").department == "中国共产党益阳市委员会组织部"
+    ReviewFile.create(folder / "益阳（加盖章页）.zip", tmp_path / "复核.zpdb").close()
+    files = {**members(sealed), "盖章扫描件.pdf": b"%PDF"}
+    files[DOCX_FILE] += b"x"
+    rewrite(folder / "益阳（加盖章页）.zip", files)
+    again = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    assert again.reports == [] and "自评报告.docx" in again.refused[0]["reason"]
