@@ -173,10 +173,10 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
         number = try_amount(rate[:-1]) if rate.endswith("%") else None
         if number is not None:  # a number Excel sorts and sums (as text "100.00%" sorted before "75.00%")
             values[rate_column] = number / 100
-        append(ws, values)
+        line = append(ws, values)
         if number is not None:
             places = len(rate[:-1].partition(".")[2])
-            ws.cell(ws.max_row, rate_column + 1).number_format = "0." + "0" * places + "%" if places else "0%"
+            ws.cell(line, rate_column + 1).number_format = "0." + "0" * places + "%" if places else "0%"
     ws.freeze_panes = "A2"
     for letter, width in zip(
         "ABCDEFGHIJKLMNOPQ", (8, 14, 36, 28, 10, 11, 11, 11, 11, 10, 8, 8, 10, 6, 6, 6, 40)
