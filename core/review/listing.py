@@ -14,7 +14,6 @@ from typing import Any
 
 from core.numbers import try_amount
 from core.review.scan import PACKAGE, ScanResult
-from core.review.sheets import append, printable
 from core.schema import FUND, HEAD, REP
 
 COLUMNS = (
@@ -148,50 +147,71 @@ def select(
 
 
 def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int]] | None = None) -> None:
-    """Write 汇总.xlsx: the review list and, on a second sheet, the files not listed with their reasons."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """Write 汇总.xlsx: the review list and, on a second sheet, the files not listed with their reasons.
+
+    Written with XlsxWriter row by row (constant memory), as the exports are: openpyxl kept a Cell
+    object and its style for each of 31,000 × 17 cells (1,000 reports: ~25 s and ~30 MB). Every text
+    is written as text (never a formula: a name starting with "="), numbers as numbers; printed as a
+    list (A4 landscape, one page wide, the header on every page)."""
+    import xlsxwriter
 
     from core.export import save_atomically
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "审核清单"
-    ws.append([title for _key, title in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    rate_column = next(i for i, (key, _title) in enumerate(COLUMNS) if key == "execution_rate")
-    for row in rows(result, reviewed):
-        values: list[Any] = []
-        for key, _title in COLUMNS:
-            value = row.get(key, "")
-            if key in NUMERIC and isinstance(value, str):
-                number = try_amount(value)
-                value = number if number is not None else value
-            values.append(value)
-        rate = str(values[rate_column])
-        number = try_amount(rate[:-1]) if rate.endswith("%") else None
-        if number is not None:  # a number Excel sorts and sums (as text "100.00%" sorted before "75.00%")
-            values[rate_column] = number / 100
-        line = append(ws, values)
-        if number is not None:
-            places = len(rate[:-1].partition(".")[2])
-            ws.cell(line, rate_column + 1).number_format = "0." + "0" * places + "%" if places else "0%"
-    ws.freeze_panes = "A2"
-    for letter, width in zip(
-        "ABCDEFGHIJKLMNOPQ", (8, 14, 36, 28, 10, 11, 11, 11, 11, 10, 8, 8, 10, 6, 6, 6, 40)
-    ):
-        ws.column_dimensions[letter].width = width
-    for i, (key, _title) in enumerate(COLUMNS, start=1):
-        if key in MONEY:  # amounts and scores as the forms print them: two places, 2000.00 not 2000
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "0.00"
-    printable(ws)
-    bad = wb.create_sheet("未列入")
-    bad.append(["文件", "原因"])
-    for item in result.refused:
-        append(bad, [item["file"], item["reason"]])
-    bad.column_dimensions["A"].width = 50
-    bad.column_dimensions["B"].width = 80
-    printable(bad)
-    save_atomically(path, wb.save)
+    widths = (8, 14, 36, 28, 10, 11, 11, 11, 11, 10, 8, 8, 10, 6, 6, 6, 40)
+    table = rows(result, reviewed)
+
+    def save(target: Path) -> None:
+        wb = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+        bold = wb.add_format({"bold": True})
+        money = wb.add_format({"num_format": "0.00"})  # amounts and scores as the forms print them
+        rates: dict[int, Any] = {}
+        ws = wb.add_worksheet("审核清单")
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
+        for c, (_key, title) in enumerate(COLUMNS):
+            ws.write_string(0, c, title, bold)
+        for r, row in enumerate(table, start=1):
+            for c, (key, _title) in enumerate(COLUMNS):
+                value = row.get(key, "")
+                text = "" if value is None else str(value)
+                number = try_amount(text) if key in NUMERIC else None
+                if key == "execution_rate" and text.endswith("%"):
+                    share = try_amount(text[:-1])
+                    if share is not None:  # a number Excel sorts and sums ("100.00%" as text sorts first)
+                        places = len(text[:-1].partition(".")[2])
+                        if places not in rates:
+                            rates[places] = wb.add_format(
+                                {"num_format": "0." + "0" * places + "%" if places else "0%"}
+                            )
+                        ws.write_number(r, c, float(share / 100), rates[places])
+                        continue
+                if number is not None and not isinstance(value, bool):
+                    ws.write_number(r, c, float(number), money if key in MONEY else None)
+                elif text:
+                    ws.write_string(r, c, text)
+        _print_as_list(ws, len(table), len(COLUMNS))
+        bad = wb.add_worksheet("未列入")
+        bad.set_column(0, 0, 50)
+        bad.set_column(1, 1, 80)
+        bad.write_string(0, 0, "文件", bold)
+        bad.write_string(0, 1, "原因", bold)
+        for r, item in enumerate(result.refused, start=1):
+            bad.write_string(r, 0, item["file"])
+            bad.write_string(r, 1, item["reason"])
+        _print_as_list(bad, len(result.refused), 2)
+        wb.close()
+
+    save_atomically(path, save)
+
+
+def _print_as_list(ws: Any, rows_written: int, columns: int) -> None:
+    """``sheets.printable``'s set-up for an XlsxWriter sheet."""
+    ws.freeze_panes(1, 0)
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.hide_gridlines(0)  # shown on screen and printed
+    ws.print_area(0, 0, rows_written, columns - 1)
+    ws.set_margins(left=0.4, right=0.4)
+    ws.set_footer("&C第 &P 页，共 &N 页")
