@@ -7,6 +7,7 @@ command line share it); ``write_list_xlsx`` writes 汇总.xlsx.
 from __future__ import annotations
 
 import hashlib
+import os
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -39,6 +40,7 @@ NUMERIC = {FUND.initial, "budget", FUND.executed, "project_total", "total", "err
 MONEY = {FUND.initial, "budget", FUND.executed, "project_total", "total"}  # printed to two places
 WARNING_TEXT = {"red": "红色预警", "yellow": "黄色预警", None: ""}
 GRADES = ("优", "良", "中", "差")
+EDITING = "报送单位的 ZiPing 仍打开着此报告，内容可能还会修改；复核宜在其关闭后进行"
 
 
 def form_code(department: str, year: int, index: int) -> str:
@@ -71,11 +73,16 @@ def rows(result: ScanResult, reviewed: set[tuple[str, int]] | None = None) -> li
         status = "已复核" if done else ("已封包" if rep["kind"] == PACKAGE else "未封包")
         if rep.get("added"):  # a package the department added files to after sealing (they are not read)
             status += f"（另附 {len(rep['added'])} 个文件）"
+        why = ""
+        if rep["kind"] != PACKAGE and os.path.exists(f"{rep['file']}-journal"):  # looked at every listing
+            status += "（仍在编辑）"  # a ZiPing has it open: it keeps its journal beside it until closed
+            why = EDITING
         for i, form in enumerate(rep["forms"]):
             out.append(
                 {
                     **form,
                     "status": status,
+                    "status_why": why,
                     HEAD.code: code_of(rep, i),
                     HEAD.office: form.get(HEAD.office) or "",  # absent in what an older version listed
                     "project_total": form["budget"],

@@ -51,6 +51,8 @@ class ReviewListModel(QAbstractTableModel):
                 return QBrush(YELLOW)
         if role == Qt.ItemDataRole.ToolTipRole and key == "warning_text":
             return row.get("warning_why") or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status":
+            return row.get("status_why") or None
         if role == Qt.ItemDataRole.ToolTipRole and key == "file":
             return str(row.get("file") or "") or None  # the whole path, whatever the column's width
         return None

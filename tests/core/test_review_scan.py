@@ -489,6 +489,9 @@ def test_a_report_still_open_in_ziping_is_listed_with_what_it_holds(tmp_path: Pa
         assert [r["department"] for r in result.reports] == ["基准部门0003"]
         assert result.reports[0]["forms"][1]["executed"] == "12.5"  # the edit just saved
         assert load_readonly(path).forms[1].funds[0].executed == "12.5"  # 查看报告
+        shown = rows(result)  # the list says the department still has it open (reviewer's R10)
+        assert {r["status"] for r in shown} == {"未封包（仍在编辑）"}
+        assert all("仍打开着" in r["status_why"] for r in shown)
         review = ReviewFile.create(path, tmp_path / "复核.zpdb")  # 复核
         review.close()
         assert path.read_bytes() == before
@@ -496,6 +499,8 @@ def test_a_report_still_open_in_ziping_is_listed_with_what_it_holds(tmp_path: Pa
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=60)
+    closed = rows(scan([folder], index=Index(tmp_path / "index.sqlite")))  # closed there: no note
+    assert {(r["status"], r["status_why"]) for r in closed} == {("未封包", "")}
 
 
 def test_a_report_with_edits_left_in_a_wal_beside_it_is_refused_not_listed_stale(tmp_path: Path) -> None:
