@@ -17,6 +17,7 @@ from typing import Any
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 LEVELS = 9
+MAX_START = 32767  # Word's largest start value (a damaged file's larger one would print a huge number)
 
 
 def _w(name: str) -> str:
@@ -64,7 +65,9 @@ def chinese(n: int, digits: str = _DIGITS, units: str = "十百千") -> str:
 
 
 def _letters(n: int) -> str:
-    return chr(65 + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+    """A, B … Z, AA, BB … (Word repeats the letter); a number past 780 (ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ)
+    in digits, as a damaged list's start should not print a thousand letters."""
+    return chr(65 + (n - 1) % 26) * ((n - 1) // 26 + 1) if 0 < n <= 780 else str(n)
 
 
 def _roman(n: int) -> str:
@@ -133,7 +136,7 @@ def _level(lvl: Any) -> Level:
     text = lvl.find(_w("lvlText"))
     restart = lvl.find(_w("lvlRestart"))
     return Level(
-        start=_int(lvl.find(_w("start")), 1),
+        start=max(0, min(_int(lvl.find(_w("start")), 1), MAX_START)),
         fmt=_number_format(lvl),
         text=text.get(_w("val")) if text is not None else None,
         restart=_int(restart, 1) if restart is not None else None,
@@ -167,7 +170,7 @@ class Numbering:
                     level = _int_attr(override)
                     start = override.find(_w("startOverride"))
                     if start is not None:
-                        starts[level] = _int(start, 1)
+                        starts[level] = max(0, min(_int(start, 1), MAX_START))
                     lvl = override.find(_w("lvl"))
                     if lvl is not None:
                         levels[level] = _level(lvl)
@@ -212,7 +215,14 @@ class Numbering:
 
     def label(self, p: Any) -> str:
         """The number Word prints before paragraph ``p`` (counted: call once a paragraph, in order),
-        with the space after it when the number does not end in a mark; "" when it has none."""
+        with the space after it when the number does not end in a mark; "" when it has none (or a
+        damaged list's cannot be worked out: the paragraph's text is read without it)."""
+        try:
+            return self._label(p)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+            return ""
+
+    def _label(self, p: Any) -> str:
         ppr = p.find(_w("pPr"))
         num_pr = ppr.find(_w("numPr")) if ppr is not None else None
         style_id = _val(ppr.find(_w("pStyle"))) if ppr is not None else ""

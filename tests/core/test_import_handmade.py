@@ -755,3 +755,41 @@ def test_many_cells_in_chinese_numerals_are_one_question(seed_xlsx: Path, tmp_pa
         "有 2 个单元格以中文数字显示（如 附件3-1 业务工作经费!F13“776人”），已按其数值读入，请核对"
     ]
     assert [(f.cell_row, f.cell_column) for f in form.review_flags] == [(0, "actual"), (1, "actual")]
+
+
+def test_damaged_word_lists_never_stop_the_reading(seed_docx: Path, tmp_path: Path) -> None:
+    """Lists a damaged or hand-edited numbering.xml describes badly — a start of 999999999 in letters, a
+    level past the ninth, a list instance naming no list, a list style linking to itself, an ilvl that
+    is no number — read the cells' text (with what number can be worked out), never refuse the file."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(seed_docx))
+    numbering = document.part.numbering_part.element
+    damaged = f"""<w:numbering {W_DECLS}>
+<w:abstractNum w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="999999999"/>
+<w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="81"><w:numStyleLink w:val="Loop"/></w:abstractNum>
+<w:abstractNum w:abstractNumId="82"><w:lvl w:ilvl="x"><w:numFmt w:val="decimal"/>
+<w:lvlText w:val="%9%1"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="81"><w:abstractNumId w:val="80"/></w:num>
+<w:num w:numId="82"><w:abstractNumId w:val="81"/></w:num>
+<w:num w:numId="83"><w:abstractNumId w:val="99"/></w:num>
+<w:num w:numId="84"><w:abstractNumId w:val="82"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="-4"/>
+</w:lvlOverride></w:num>
+</w:numbering>"""
+    for node in list(parse_xml(damaged)):
+        numbering.append(node)
+    cell = _indicator_table(document).findall(qn("w:tr"))[1].findall(qn("w:tc"))[-1]
+    items = [(81, 0, "甲"), (82, 0, "乙"), (83, 0, "丙"), (84, 12, "丁"), (84, 0, "戊")]
+    _fill(cell, items)
+    path = tmp_path / "damaged-lists.docx"
+    document.save(str(path))
+    report = build_report(preview_files([path]), template=SEED.template, year=2023)
+    form = report.form_by_name(PROJECT)
+    assert form is not None
+    lines = form.indicators[0].deviation_note.split("\n")
+    assert [line[-1] for line in lines] == ["甲", "乙", "丙", "丁", "戊"]
+    assert all(len(line) < 40 for line in lines), lines
