@@ -722,6 +722,11 @@ def _has_section(grid: Grid, r: int) -> bool:
 _KIND_WORDS = re.compile("整体|项目")
 
 
+def _is_declaration(title: str) -> bool:
+    """A 申报表, or the 一体化 systems' 项目支出绩效目标表 (last spring's targets, no 自评), by its title."""
+    return "申报" in title or ("目标表" in title and "自评" not in title and "评价" not in title)
+
+
 def _title_info(grid: Grid, top: int, end: int, form: RawForm) -> None:
     for r in range(top, end):
         for _, text in _anchors(grid, r):
@@ -734,7 +739,7 @@ def _title_info(grid: Grid, top: int, end: int, form: RawForm) -> None:
             if not form.title or (not _KIND_WORDS.search(norm(form.title)) and _KIND_WORDS.search(n)):
                 form.title = text
                 # 申报表, or the 一体化 systems' 项目支出绩效目标表 (last spring's targets, no 自评)
-                form.declaration = "申报" in n or ("目标表" in n and "自评" not in n and "评价" not in n)
+                form.declaration = _is_declaration(n)
                 if "整体" in n:
                     form.kind = "overall"
 
@@ -751,6 +756,8 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
         form.title = grid.note
         if "整体" in norm(grid.note):
             form.kind = "overall"
+        titles = [norm(t) for t in grid.note.split("\n") if len(t) < 60 and "表" in t]
+        form.declaration = any(_is_declaration(n) for n in titles)  # a Word 申报表 titled above its table
     used: set[tuple[int, int]] = set()
     # header fields: a label and the next cell to its right
     for r in range(top, first_body):

@@ -793,3 +793,44 @@ def test_damaged_word_lists_never_stop_the_reading(seed_docx: Path, tmp_path: Pa
     lines = form.indicators[0].deviation_note.split("\n")
     assert [line[-1] for line in lines] == ["甲", "乙", "丙", "丁", "戊"]
     assert all(len(line) < 40 for line in lines), lines
+
+
+def test_the_2015_overall_declaration_made_in_word(tmp_path: Path) -> None:
+    """The same 申报表 as a Word table under its title paragraphs: recognised as a 申报表 (its title is
+    above the table, not in it: it was read as a 自评表, its tasks and 金额合计 passed over)."""
+    import docx
+
+    rows = [
+        ["部门（单位）名称", "中共某市委组织部", "", "", "", "", "", ""],
+        ["年度主要任务", "任务名称", "", "主要内容", "", "预算金额（万元）", "", ""],
+        ["", "", "", "", "", "总额", "财政拨款", "其他资金"],
+        ["", "干部教育培训", "", "全年培训干部4000人次", "", "120", "100", "20"],
+        ["", "基层党建", "", "建设示范点50个", "", "300", "300", ""],
+        ["金额合计", "", "", "", "", "420", "400", "20"],
+        ["年度总体目标", "全年培训干部4000人次，基层党组织建设全面进步。", "", "", "", "", "", ""],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "", "指标值", "", ""],
+        ["", "产出指标", "数量指标", "培训人次", "", "≥4000人次", "", ""],
+    ]
+    document = docx.Document()
+    document.add_paragraph("部门（单位）整体支出绩效目标申报表")
+    document.add_paragraph("（2024年度）")
+    table = document.add_table(rows=len(rows), cols=8)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                table.cell(r, c).text = value
+    merges = [((0, 1), (0, 7)), ((1, 0), (4, 0)), ((1, 1), (2, 2)), ((1, 3), (2, 4)), ((1, 5), (1, 7))]
+    merges += [((r, 1), (r, 2)) for r in (3, 4)] + [((r, 3), (r, 4)) for r in (3, 4, 7, 8)]
+    merges += [((5, 0), (5, 4)), ((6, 1), (6, 7)), ((7, 0), (8, 0)), ((7, 5), (7, 7)), ((8, 5), (8, 7))]
+    for first, last in merges:
+        table.cell(*first).merge(table.cell(*last))
+    path = tmp_path / "部门整体申报表.docx"
+    document.save(str(path))
+    preview = preview_files([path])
+    (part,) = preview.recognised
+    assert (part.recognised_as, part.kind, preview.template) == ("绩效目标申报表", "overall", "mof")
+    report = build_report(preview, year=2024)
+    overall = report.overall
+    assert overall is not None
+    assert {r.key: r.initial for r in overall.funds if r.initial} == {"total": "420", "other": "20"}
+    assert report.narrative[0].text == TASKS
