@@ -327,7 +327,8 @@ def preview_files(
                             raw.ask(said, [(NAME_CELL, "")])
                 if grid.note and grid.kind != TABLE:
                     raw.notes.insert(0, grid.note)
-                raw.notes[:0] = source.notes
+                if not found_any:  # what is said of the file, once: on its first form (review R11)
+                    raw.notes[:0] = source.notes
                 found_any = True
                 raws.append(raw)
                 part = Part(
