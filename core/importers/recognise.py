@@ -1589,10 +1589,10 @@ def _indicators(
 
 # The number before an indicator's name in a list (typed, or Word's own: 一、产出指标, （一）数量指标,
 # 1.公务员招录人数, 1.1, ①): its place, no part of its name (the 一体化 system matches 三级 by name).
-# Not a number that begins the name (1.5万亩…, 2023年…).
+# Not a number that begins the name (1.5万亩…, 2023年…, 一、二级公路…: 一级 and 二级, 1、2号机组).
 _LIST_NUMBER = re.compile(
-    r"^\s*(?:[（(](?:[一二三四五六七八九十]+|\d+)[)）]|(?:\d+[.．])+(?!\d)|\d+(?:[.．]\d+)+\s+|\d+、"
-    r"|[一二三四五六七八九十]+[、.．]|[\u2460-\u2473])\s*"
+    r"^\s*(?:[（(](?:[一二三四五六七八九十]+|\d+)[)）]|(?:\d+[.．])+(?!\d)|\d+(?:[.．]\d+)+\s+|\d+、(?!\d)"
+    r"|[一二三四五六七八九十]+[、.．](?![一二三四五六七八九十])|[\u2460-\u2473])\s*"
 )
 UNNUMBERED = "指标名称前的序号"
 

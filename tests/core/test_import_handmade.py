@@ -320,6 +320,7 @@ def test_numbers_typed_before_indicator_names_are_no_part_of_them(seed_xlsx: Pat
     ws["B13"], ws["C13"] = "一、产出指标（50分）", "（一）数量指标"
     ws["D13"], ws["D14"] = "1.公务员招录人数", "2．对区县（市）领导班子日常管理、调研等\n次数"
     ws["C15"], ws["D16"] = "（二）质量指标", "1.5万个基层党建示范点覆盖率"
+    ws["D17"] = "一、二级专项业务经费及时足额拨付率"
     path = tmp_path / "numbered.xlsx"
     wb.save(path)
     _preview, part, form = imported(path)
@@ -327,6 +328,7 @@ def test_numbers_typed_before_indicator_names_are_no_part_of_them(seed_xlsx: Pat
     assert original is not None
     expected = indicators_of(original)
     expected[3] = (*expected[3][:2], "1.5万个基层党建示范点覆盖率", *expected[3][3:])
+    expected[4] = (*expected[4][:2], "一、二级专项业务经费及时足额拨付率", *expected[4][3:])  # 一级 and 二级
     assert indicators_of(form) == expected
     said = "说明：指标名称前的序号（如 附件3-1 业务工作经费!B13“一、产出指标（50分）”），已去掉"
     assert said in part_text(part)
