@@ -727,6 +727,13 @@ def _is_declaration(title: str) -> bool:
     return "申报" in title or ("目标表" in title and "自评" not in title and "评价" not in title)
 
 
+def _is_title_line(n: str) -> bool:
+    """A line naming a form ("…申报表", "…申报表(2024年度)"), not a sentence or a bracketed note that
+    mentions one ("(表中年度指标值与批复的绩效目标申报表一致)" above a 自评表: review R13). n is norm()ed."""
+    n = re.sub(r"\([^()]*\)$", "", n)
+    return n.endswith("表") and not n.startswith("(") and not re.search("[,;。!?]", n)
+
+
 def _title_info(grid: Grid, top: int, end: int, form: RawForm) -> None:
     for r in range(top, end):
         for _, text in _anchors(grid, r):
@@ -756,7 +763,7 @@ def _form(grid: Grid, top: int, end: int, options: Options) -> RawForm:
         form.title = grid.note
         if "整体" in norm(grid.note):
             form.kind = "overall"
-        titles = [norm(t) for t in grid.note.split("\n") if len(t) < 60 and "表" in t]
+        titles = [n for t in grid.note.split("\n") if len(t) < 60 and _is_title_line(n := norm(t))]
         form.declaration = any(_is_declaration(n) for n in titles)  # a Word 申报表 titled above its table
     used: set[tuple[int, int]] = set()
     # header fields: a label and the next cell to its right

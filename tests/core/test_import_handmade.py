@@ -837,3 +837,27 @@ def test_the_2015_overall_declaration_made_in_word(tmp_path: Path) -> None:
     assert overall is not None
     assert {r.key: r.initial for r in overall.funds if r.initial} == {"total": "420", "other": "20"}
     assert report.narrative[0].text == TASKS
+
+
+def test_a_note_above_a_word_self_evaluation_that_mentions_the_declaration_keeps_it_a_self_evaluation(
+    seed_docx: Path, tmp_path: Path
+) -> None:
+    """A 填报说明 line above a Word 自评表 that mentions the 申报表 ("（表中年度指标值与批复的绩效目标申报表
+    一致）") is a note, not the form's title: the form stays a 自评表 (review R13: it was read as last
+    spring's 申报表 and its whole-period fund rows skipped)."""
+    import copy
+
+    import docx
+
+    document = docx.Document(str(seed_docx))
+    project_table = document.tables[3]  # the 业务工作经费 自评表 (表格4)
+    note = copy.deepcopy(document.paragraphs[0]._p)
+    for run in note.findall(docx.oxml.ns.qn("w:r"))[1:]:
+        note.remove(run)
+    project_table._tbl.addprevious(note)
+    paragraph = docx.text.paragraph.Paragraph(note, project_table._parent)
+    paragraph.text = "（表中年度指标值与批复的绩效目标申报表一致）"
+    path = tmp_path / "note_above.docx"
+    document.save(str(path))
+    preview = preview_files([path])
+    assert [p.recognised_as for p in preview.recognised if p.kind == "project"] == ["项目支出绩效自评表"] * 3
