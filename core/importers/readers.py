@@ -1466,8 +1466,27 @@ _WORD_VARIANTS = (
 )
 
 
+_STRICT = b"http://purl.oclc.org/ooxml/"
+_STRICT_NAMESPACES = (  # Word's "Strict Open XML 文档": the same parts under other names
+    (b"wordprocessingml/main", b"wordprocessingml/2006/main"),
+    (b"officeDocument/relationships", b"officeDocument/2006/relationships"),
+    (b"drawingml/main", b"drawingml/2006/main"),
+    (b"drawingml/wordprocessingDrawing", b"drawingml/2006/wordprocessingDrawing"),
+    (b"drawingml/picture", b"drawingml/2006/picture"),
+    (b"drawingml/chart", b"drawingml/2006/chart"),
+    (b"officeDocument/math", b"officeDocument/2006/math"),
+    (b"officeDocument/sharedTypes", b"officeDocument/2006/sharedTypes"),
+    (b"officeDocument/customXml", b"officeDocument/2006/customXml"),
+    (b"officeDocument/extendedProperties", b"officeDocument/2006/extended-properties"),
+    (b"officeDocument/customProperties", b"officeDocument/2006/custom-properties"),
+    (b"officeDocument/docPropsVTypes", b"officeDocument/2006/docPropsVTypes"),
+)
+
+
 def _as_plain_docx(data: bytes) -> bytes:
-    """The package with its main part typed as a .docx's (a .docm/.dotx/.dotm holds the same XML)."""
+    """The package with its main part typed as a .docx's (a .docm/.dotx/.dotm holds the same XML),
+    and a Strict Open XML document's namespaces named as a .docx's (python-docx finds no document
+    in it otherwise: it was refused as damaged)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -1475,6 +1494,11 @@ def _as_plain_docx(data: bytes) -> bytes:
             if info.filename == "[Content_Types].xml":
                 for variant in _WORD_VARIANTS:
                     part = part.replace(variant, _WORD_MAIN)
+            if _STRICT in part and info.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _STRICT_NAMESPACES:
+                    part = part.replace(
+                        _STRICT + strict, b"http://schemas.openxmlformats.org/" + transitional
+                    )
             zout.writestr(info.filename, part)
     return out.getvalue()
 
@@ -1485,7 +1509,7 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
 
     try:
         document = docx.Document(io.BytesIO(data) if data is not None else str(path))
-    except ValueError as exc:  # python-docx opens .docx only: a .docm or .dotx is read as one
+    except (ValueError, KeyError) as exc:  # python-docx opens .docx only: a .docm, .dotx or Strict one as one
         try:
             document = docx.Document(io.BytesIO(_as_plain_docx(data or path.read_bytes())))
         except Exception:

@@ -861,3 +861,35 @@ def test_a_note_above_a_word_self_evaluation_that_mentions_the_declaration_keeps
     document.save(str(path))
     preview = preview_files([path])
     assert [p.recognised_as for p in preview.recognised if p.kind == "project"] == ["项目支出绩效自评表"] * 3
+
+
+def test_a_word_file_saved_as_strict_open_xml_reads_as_the_ordinary_one(
+    seed_docx: Path, tmp_path: Path
+) -> None:
+    """Word's "Strict Open XML 文档" holds the same parts under the purl.oclc.org/ooxml namespaces: it
+    reads as the .docx it was saved from (it was refused as "已损坏或不是有效的 Word 文件")."""
+    import zipfile
+
+    strict = {
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main": b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+        ),
+        b"http://schemas.openxmlformats.org/drawingml/2006/main": b"http://purl.oclc.org/ooxml/drawingml/main",
+    }
+    path = tmp_path / "strict.docx"
+    with zipfile.ZipFile(seed_docx) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            for transitional, name in strict.items():
+                part = part.replace(transitional, name)
+            zout.writestr(info.filename, part)
+    assert b"purl.oclc.org" in zipfile.ZipFile(path).read("_rels/.rels")
+    ordinary, saved_strict = preview_files([seed_docx]), preview_files([path])
+    assert [(p.recognised_as, p.kind) for p in saved_strict.recognised] == [
+        (p.recognised_as, p.kind) for p in ordinary.recognised
+    ]
+    from core.interchange import report_to_dict
+
+    as_read = [report_to_dict(build_report(p, year=2024)) for p in (ordinary, saved_strict)]
+    assert as_read[0] == as_read[1]
