@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -1242,18 +1242,35 @@ def _hidden_run(node: Any) -> bool:
     return vanish is not None and vanish.get(_w("val"), "true") not in ("0", "false", "off")
 
 
-def _nodes(p: Any) -> Iterator[Any]:
+def _nodes(p: Any, skip: Sequence[Any] = ()) -> Iterator[Any]:
     """A paragraph's nodes in document order, as Word shows them with its tracked changes accepted:
     without the second copy of a text box or shape that Word keeps for older readers (mc:Fallback
     beside mc:Choice: its text is read once), text moved away from here (w:moveFrom: it is read
-    where it was moved to) and hidden text (w:vanish)."""
-    if next(p.iter(MC_FALLBACK, _w("moveFrom"), _w("vanish")), None) is None:
+    where it was moved to), hidden text (w:vanish) and the text boxes in ``skip`` (read apart)."""
+    if not skip and next(p.iter(MC_FALLBACK, _w("moveFrom"), _w("vanish")), None) is None:
         yield from p.iter()
         return
     yield p
     for child in p.iterchildren():
-        if child.tag not in (MC_FALLBACK, _w("moveFrom")) and not _hidden_run(child):
-            yield from _nodes(child)
+        if child.tag in (MC_FALLBACK, _w("moveFrom")) or _hidden_run(child) or any(child is b for b in skip):
+            continue
+        yield from _nodes(child, skip)
+
+
+TEXT_BOX = _w("txbxContent")
+
+
+def _table_boxes(p: Any) -> list[Any]:
+    """The text boxes anchored in a body paragraph that hold a table (a 自评表 placed in a 文本框),
+    each once: not Word's second copy for older readers (mc:Fallback), nor a box within a box."""
+    out: list[Any] = []
+    for box in p.iter(TEXT_BOX):
+        up = box.getparent()
+        while up is not None and up is not p and up.tag not in (MC_FALLBACK, TEXT_BOX):
+            up = up.getparent()
+        if up is p and any(block.tag == _w("tbl") for block in _blocks(box)):
+            out.append(box)
+    return out
 
 
 def _within(node: Any, tag: str) -> Iterator[Any]:
@@ -1270,9 +1287,9 @@ def _within(node: Any, tag: str) -> Iterator[Any]:
             yield from _within(child, tag)
 
 
-def _para_text(p: Any, strip: bool = True) -> str:
+def _para_text(p: Any, strip: bool = True, skip: Sequence[Any] = ()) -> str:
     out = []
-    for node in _nodes(p):
+    for node in _nodes(p, skip):
         if node.tag == _w("t"):
             out.append(node.text or "")
         elif node.tag == _w("tab"):
@@ -1456,6 +1473,9 @@ def _blocks(container: Any) -> Iterator[Any]:
             yield from _blocks(child)
         elif child.tag == _w("p"):
             yield child
+            if next(child.iter(TEXT_BOX), None) is not None:  # a table in a text box: read as a table
+                for box in _table_boxes(child):
+                    yield from _blocks(box)
 
 
 _WORD_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -1536,7 +1556,8 @@ def read_docx(path: Path, data: bytes | None = None) -> tuple[list[Grid], list[t
                 pending[:0] = inner
         elif child.tag == _w("p"):
             label = numbers.label(child) if numbers else ""
-            text = visible(_para_text(child)).strip()
+            boxes = _table_boxes(child) if next(child.iter(TEXT_BOX), None) is not None else []
+            text = visible(_para_text(child, skip=boxes)).strip()
             if not text:
                 continue
             text = label + text

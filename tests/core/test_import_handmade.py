@@ -893,3 +893,68 @@ def test_a_word_file_saved_as_strict_open_xml_reads_as_the_ordinary_one(
 
     as_read = [report_to_dict(build_report(p, year=2024)) for p in (ordinary, saved_strict)]
     assert as_read[0] == as_read[1]
+
+
+_BOX_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+_VML_BOX = (
+    '<w:pict><v:shape style="width:425pt;height:551pt">'
+    "<v:textbox><w:txbxContent/></v:textbox></v:shape></w:pict>"
+)
+_DRAWING_BOX = (
+    '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0"'
+    ' relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+    '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset>'
+    '</wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset>'
+    '</wp:positionV><wp:extent cx="5400000" cy="7000000"/><wp:wrapTopAndBottom/>'
+    '<wp:docPr id="90" name="文本框 90"/><a:graphic><a:graphicData'
+    ' uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+    '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5400000" cy="7000000"/>'
+    '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr><wps:txbx><w:txbxContent/>'
+    "</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+)
+
+
+@pytest.mark.parametrize("shape", ["word", "vml"])
+def test_a_form_in_a_word_text_box_is_read_once_as_a_table(
+    seed_docx: Path, tmp_path: Path, shape: str
+) -> None:
+    """A 自评表 table placed in a 文本框 (w:txbxContent; Word keeps a second copy for older readers in
+    mc:Fallback, WPS/older Word a VML box only) reads as the same table where it stood, once: it was
+    flattened into the anchoring paragraph's text, the project's fund table lost (a project "" made
+    of its indicators alone)."""
+    import copy
+
+    import docx
+    from docx.oxml import parse_xml
+
+    from core.interchange import report_to_dict
+
+    document = docx.Document(str(seed_docx))
+    table = document.tables[3]._tbl  # 业务工作经费's header and funds (表格4)
+    run = (
+        f"<mc:AlternateContent><mc:Choice Requires='wps'>{_DRAWING_BOX}</mc:Choice>"
+        f"<mc:Fallback>{_VML_BOX}</mc:Fallback></mc:AlternateContent>"
+        if shape == "word"
+        else _VML_BOX
+    )
+    anchor = parse_xml(f"<w:p {_BOX_NS}><w:r><w:t>见下框：</w:t></w:r><w:r>{run}</w:r></w:p>")
+    for box in anchor.iter(docx.oxml.ns.qn("w:txbxContent")):
+        box.append(copy.deepcopy(table))
+        box.append(parse_xml(f"<w:p {_BOX_NS}/>"))
+    table.addprevious(anchor)
+    table.getparent().remove(table)
+    path = tmp_path / "text_box.docx"
+    document.save(str(path))
+    boxed, ordinary = preview_files([path]), preview_files([seed_docx])
+    assert [(p.part, p.form, p.rows) for p in boxed.recognised] == [
+        (p.part, p.form, p.rows) for p in ordinary.recognised
+    ]
+    as_read = [report_to_dict(build_report(p, year=2024)) for p in (ordinary, boxed)]
+    assert as_read[0] == as_read[1]
