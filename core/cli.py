@@ -45,7 +45,7 @@ def _load(path_text: str) -> Report:
     """Read a report from .zpdb (read-only use) or interchange .json."""
     from core.interchange import InterchangeError, read_json_file
     from core.report import Document
-    from core.storage.db import StorageError
+    from core.storage.db import FileInUseError, StorageError
 
     path = Path(path_text)
     if not path.exists():
@@ -59,12 +59,67 @@ def _load(path_text: str) -> Report:
             text = str(exc)
             raise CliError(text if path.name in text else f"无法读取“{path.name}”：{text}") from exc
     try:
-        doc = Document.open(path, backup=False, read_only=True)
+        try:
+            doc = Document.open(path, backup=False, read_only=True)
+        except FileInUseError:
+            # Another ZiPing has it open (its exclusive lock refuses even a read-only connection):
+            # read it as the review side does — its committed edits are in the file — from a copy.
+            return _load_held(path)
     except StorageError as exc:
         raise CliError(str(exc).replace("\n", " ")) from exc
     report = doc.report
     doc.close()
     return report
+
+
+def _file_state(path: Path) -> tuple[object, ...]:
+    """What changes when a commit begins or ends: the file's and its journal's size, time and head
+    (the file's header counts changes; a journal's head is zeroed when its commit is done)."""
+    state: list[object] = []
+    for each in (path, path.with_name(path.name + "-journal")):
+        try:
+            st = each.stat()
+            with open(each, "rb") as fh:
+                state += [st.st_size, st.st_mtime_ns, fh.read(100)]
+        except OSError:
+            state.append(None)
+    return tuple(state)
+
+
+def _load_held(path: Path) -> Report:
+    """Read a report another ZiPing holds open without writing, locking or migrating the file: copy
+    it (with its journal when that is hot — a commit under way — which the copy's open rolls back,
+    as the review's read of such a file does) into a temporary folder, taken again when a commit began
+    or ended while it was copied, and open the copy read-only (an older one upgraded in memory)."""
+    import shutil
+    import tempfile
+    import time
+
+    from core.report import Document
+    from core.review.readonly import hot_journal
+    from core.storage.db import FileInUseError, StorageError, os_reason
+
+    journal = path.with_name(path.name + "-journal")
+    for _ in range(50):
+        with tempfile.TemporaryDirectory(prefix="ziping-") as folder:
+            copy = Path(folder) / path.name
+            before = _file_state(path)
+            hot = hot_journal(path)
+            try:
+                shutil.copyfile(path, copy)
+                if hot:
+                    shutil.copyfile(journal, copy.with_name(copy.name + "-journal"))
+            except OSError as exc:
+                raise StorageError(
+                    f"无法读取文件“{path.name}”（{os_reason(exc)}），请检查文件是否可访问。"
+                ) from exc
+            if hot_journal(path) == hot and _file_state(path) == before:
+                doc = Document.open(copy, backup=False, read_only=True)
+                report = doc.report
+                doc.close()
+                return report
+        time.sleep(0.02)
+    raise FileInUseError(f"该报告正由另一窗口打开：{path.name}，请先在那个窗口中关闭它。")
 
 
 def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:

@@ -143,3 +143,123 @@ def test_export_refuses_a_report_with_errors_unless_forced(tmp_path: Path) -> No
     forced = run("export", seed, "--xlsx", str(target), "--force")
     assert forced.returncode == 0 and target.exists()
     assert "个错误" in forced.stderr and "已导出" in forced.stdout
+
+
+HOLDER = """
+import sys
+sys.path.insert(0, {root!r})
+from core.report import Document
+doc = Document.open({path!r}, backup=False)
+doc.commit_in_background = True  # as the window: edits committed on the writer thread
+uid = doc.report.projects[0].uid
+doc.set_cell(uid, "goals", 0, "goal", "窗口中刚改的目标")
+assert doc.settle() == ""  # committed: in the file, the journal beside it finished
+print("ready", flush=True)
+sys.stdin.readline()
+doc.close()
+"""
+
+
+def test_read_only_commands_read_a_report_a_window_holds_open_and_writers_still_refuse(
+    tmp_path: Path,
+) -> None:
+    """check/score/export/export-json/next-year only read: a report another ZiPing has open (its
+    exclusive lock held by a second process, as the window holds it) is read from a copy — its
+    committed edits are in the file — the file and its journal left byte-identical; a command that
+    would write it is still refused."""
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    path = tmp_path / "益阳.zpdb"
+    Document.create(path, read_json_file(FIXTURES / "seed004_yiyang.json")).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(path))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        journal = path.with_name(path.name + "-journal")
+        before = (path.read_bytes(), journal.read_bytes())
+        assert run("check", str(path)).returncode in (0, 1)
+        score = run("score", str(path), "--json")
+        assert score.returncode == 0, score.stderr
+        assert json.loads(score.stdout)["forms"]
+        exported = run("export-json", str(path))
+        assert exported.returncode == 0, exported.stderr
+        assert "窗口中刚改的目标" in exported.stdout
+        xlsx = tmp_path / "out.xlsx"
+        out = run("export", str(path), "--xlsx", str(xlsx), "--force")
+        assert out.returncode == 0, out.stderr
+        assert xlsx.exists()
+        assert run("next-year", str(path), "-o", str(tmp_path / "next.zpdb")).returncode == 0
+        # Writing into it is refused as before.
+        source = tmp_path / "in.json"
+        source.write_text(exported.stdout, encoding="utf-8")
+        refused = run("import-json", str(source), "-o", str(path), "--force")
+        assert refused.returncode == 2
+        assert "正由另一窗口打开" in refused.stderr
+        assert (path.read_bytes(), journal.read_bytes()) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            ["益阳.zpdb", "益阳.zpdb-journal", "out.xlsx", "next.zpdb", "in.json"]
+        )
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0
+
+
+SPILLING_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect({path!r}, isolation_level=None)
+for pragma in ("journal_mode=DELETE", "synchronous=FULL", "locking_mode=EXCLUSIVE", "cache_size=2"):
+    conn.execute("PRAGMA " + pragma)
+conn.execute("BEGIN")
+conn.execute("UPDATE goals SET goal = '未提交的修改'")
+conn.execute("UPDATE indicators SET level3 = level3 || ?", ("长" * 2000,))  # more than the cache holds
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_held_report_with_a_hot_journal_is_read_as_rolled_back(tmp_path: Path) -> None:
+    """A writer in the middle of a transaction whose pages spilled into the file (its journal hot):
+    the read-only commands read what the file holds once that journal is rolled back (in a copy), as
+    the review does — not the half-written file — and leave file and journal byte-identical (the
+    storage's read-only open did so already; the copy of a held report must too)."""
+    from core.interchange import read_json_file
+    from core.report import Document
+
+    path = tmp_path / "益阳.zpdb"
+    Document.create(path, read_json_file(FIXTURES / "seed004_yiyang.json")).close()
+    committed, committed_bytes = run("export-json", str(path)).stdout, path.read_bytes()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", SPILLING_HOLDER.format(path=str(path))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        journal = path.with_name(path.name + "-journal")
+        before = (path.read_bytes(), journal.read_bytes())
+        assert before[1][:8] == bytes.fromhex("d9d505f920a163d7")  # hot
+        assert before[0] != committed_bytes  # uncommitted pages are in the file
+        exported = run("export-json", str(path))
+        assert exported.returncode == 0, exported.stderr
+        assert exported.stdout == committed
+        assert run("score", str(path), "--json").returncode == 0
+        # The copy a held report is read from (taken when its journal turns hot after the open's
+        # look at it, the read-only open having already copied and rolled it back itself):
+        from core.cli import _load_held
+        from core.interchange import dumps
+
+        assert dumps(_load_held(path)) == committed
+        assert (path.read_bytes(), journal.read_bytes()) == before
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0
