@@ -263,3 +263,55 @@ def test_a_held_report_with_a_hot_journal_is_read_as_rolled_back(tmp_path: Path)
         holder.stdin.write("\n")
         holder.stdin.close()
         assert holder.wait(timeout=60) == 0
+
+
+OLD_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect({path!r}, isolation_level=None)  # an older ZiPing's window: the lock it keeps
+for pragma in ("journal_mode=DELETE", "synchronous=FULL", "locking_mode=EXCLUSIVE"):
+    conn.execute("PRAGMA " + pragma)
+conn.execute("BEGIN EXCLUSIVE")
+conn.execute("UPDATE report SET preparer = '张三'")
+conn.execute("COMMIT")
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_an_older_report_held_open_is_upgraded_in_memory_only(tmp_path: Path) -> None:
+    import sqlite3
+
+    import sqlite_utils
+
+    from core.storage import db as storage
+    from core.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "旧.zpdb"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id={storage.APPLICATION_ID}")
+    db = sqlite_utils.Database(conn)
+    MIGRATIONS.apply(db, stop_before="m002_meta")
+    conn.execute("PRAGMA user_version=1")
+    row = {"id": 1, "template": "mof", "year": 2022, "department": "旧部门", "preparer": ""}
+    db["report"].insert({**row, "phone": "", "date": "", "head": "", "basic_data": "{}"})
+    conn.close()
+    assert SCHEMA_VERSION > 1
+    holder = subprocess.Popen(
+        [sys.executable, "-c", OLD_HOLDER.format(path=str(path))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        before = path.read_bytes()
+        exported = run("export-json", str(path))
+        assert exported.returncode == 0, exported.stderr
+        assert "旧部门" in exported.stdout and "张三" in exported.stdout
+        assert path.read_bytes() == before  # still format 1: upgraded in memory only
+        assert int.from_bytes(before[60:64], "big") == 1
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0
