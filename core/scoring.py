@@ -629,8 +629,13 @@ def is_breakdown(ind: Indicator) -> bool:
 
 
 def final_score(score: Decimal | None, deduction: Decimal | None) -> Decimal | None:
-    """Return max(score − 扣减分数, 0) (K13); the score itself when nothing is deducted."""
-    if score is None or not deduction:
+    """Return max(score − 扣减分数, 0) (K13) of the score rounded to cents (R7.3: the total is the sum
+    of the ROUNDED scores: a typed 8.335 counts 8.34, as the form prints it); the rounded score when
+    nothing is deducted."""
+    if score is None:
+        return None
+    score = q(score)
+    if not deduction:
         return score
     return q(max(score - deduction, ZERO))
 
@@ -681,8 +686,7 @@ def effective_scores(rows: Iterable[Indicator], template: Template) -> list[Deci
         if entered is None:
             used, by_default = direction_of(ind.direction, ind.target, ind.level1, ind.level2)
             entered = evaluate(ind.target, ind.actual, ind.direction, weight, used if by_default else "")[0]
-        deduction = amount(ind.deduction)  # deduction_text
-        out.append(entered if entered is None or not deduction else q(max(entered - deduction, ZERO)))
+        out.append(final_score(entered, amount(ind.deduction)))  # deduction_text
     return out
 
 
@@ -743,6 +747,7 @@ def final_points(entered: Decimal, cut: str) -> Decimal:
     """A row's points in ``indicator_sums`` (``effective_scores``): its 得分 (or suggested score) less its
     扣减分数 ``cut`` as typed, never below 0."""
     deduction = amount(cut) if cut else None  # amount("") is None
+    entered = q(entered)  # R7.3: each score rounded to cents before it is summed (final_score)
     return entered if not deduction else q(max(entered - deduction, ZERO))
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from core.export.yth import write_yth
 from core.model import FundRow, Indicator
 from core.report import new_report
-from core.scoring import score_form
+from core.scoring import form_summary, form_total, score_form
 from core.templates import Template, get_template
 from tests.core import scoring_reference as ref
 
@@ -102,22 +102,27 @@ def test_execution_score_matches_the_reference(
     st.sampled_from(SCORED),
     AMOUNT.filter(bool),
     AMOUNT,
-    st.lists(st.tuples(quantitative(), st.booleans()), min_size=1, max_size=12),
+    st.lists(
+        st.tuples(quantitative(), st.booleans(), st.one_of(st.none(), dec(3, 0, 30000))),
+        min_size=1,
+        max_size=12,
+    ),
 )
 @QUICK
 def test_total_is_the_sum_of_the_rounded_scores(
     template_id: str,
     annual: Decimal,
     executed: Decimal,
-    rows: list[tuple[tuple[str, Decimal, Decimal, Decimal, str], bool]],
+    rows: list[tuple[tuple[str, Decimal, Decimal, Decimal, str], bool, Decimal | None]],
 ) -> None:
-    """R7.1/R7.3 (total = Σ rounded scores), R4.6 (不适用 re-scaled to 100), R7.2 grades."""
+    """R7.1/R7.3 (total = Σ rounded scores, typed scores of 3 places too), R4.6 (不适用 re-scaled to
+    100), R7.2 grades."""
     template = get_template(template_id)
     opts = template.scoring
     inds = []
     scores: list[Decimal] = []
     dropped = Fraction(0)
-    for (op, t, a, w, unit), na in rows:
+    for (op, t, a, w, unit), na, typed in rows:
         inds.append(
             Indicator(
                 level1="产出指标",
@@ -126,11 +131,14 @@ def test_total_is_the_sum_of_the_rounded_scores(
                 target=f"{op}{text(t)}{unit}",
                 actual=f"{text(a)}{unit}",
                 weight=text(w),
+                score=text(typed) if typed is not None else "",
                 not_applicable=na,
             )
         )
         if na:
             dropped += Fraction(w)
+        elif typed is not None:
+            scores.append(ref.cents(Fraction(typed)))
         else:
             scores.append(ref.indicator(op, Fraction(t), Fraction(a), Fraction(w), opts.reverse, opts.equal))
     s = one_form(template, (annual, executed), inds)
@@ -139,6 +147,32 @@ def test_total_is_the_sum_of_the_rounded_scores(
     want = ref.total([*scores, ex or D(0)], dropped)
     assert s.total == want
     assert s.grade == ref.grade(want)
+
+
+def test_typed_scores_count_as_printed_to_the_cent() -> None:
+    """R7.3: "each score ROUND_HALF_UP to 2 decimals; the total is the sum of the rounded scores". Three
+    typed 8.335 print 8.34 each: the total is 10 + 3 × 8.34 = 35.02 (core summed 25.005 → 35.01, a
+    printed 得分 column that did not add up to its 总分)."""
+    rows = [
+        Indicator(
+            level1="产出指标",
+            level2="数量指标",
+            level3=f"x{i}",
+            target="≥3",
+            actual="3",
+            weight="10",
+            score="8.335",
+        )
+        for i in range(3)
+    ]
+    report = new_report("mof", 2023, "测试部门", ["测试项目"])
+    form = report.projects[0]
+    form.funds[0] = FundRow(key=form.funds[0].key, initial="", annual="100", executed="100")
+    form.indicators = rows
+    template = get_template("mof")
+    assert score_form(report, form, template).total == D("35.02")
+    assert form_total(report, form, template) == D("35.02")
+    assert form_summary(report, form, template).total == D("35.02")
 
 
 def test_a_negative_executed_amount_scores_no_execution_points() -> None:
