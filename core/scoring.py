@@ -914,8 +914,11 @@ def _progress(form: Form, spec: FormSpec, w: Decimal) -> ItemScore:
 
 
 def balance_rate(form: Form, spec: FormSpec) -> Decimal | None:
-    """Return 结余率 = (全年预算数 − 全年执行数) / 全年预算数 of the rate row."""
-    rate = execution_score(form, spec).rate
+    """Return 结余率 = (全年预算数 − 全年执行数) / 全年预算数 of the template's balance row (广元: 结余金额 ÷
+    财政资金预算数, the 财政拨款 subtotal), else of the rate row."""
+    row = spec.balance_row or spec.rate_row
+    annual = amount(fund_value(form, spec, row, FUND.annual))
+    rate = rate_of(annual, amount(fund_value(form, spec, row, FUND.executed)))
     return None if rate is None else ONE - rate
 
 

@@ -109,6 +109,9 @@ class FormSpec:
     execution_in_total: bool = True  # False: the 执行率 row's 得分 is shown but not added to 总分 (平凉)
     printing: dict[str, Any] = field(default_factory=dict)  # the form's printed words ("print")
     sheet_printing: dict[str, Any] = field(default_factory=dict)  # its 评分表's printed words
+    # the fund row whose 结余率 the 评分表's 预算结余率 rates ("" = the rate row): 广元's "结余金额/
+    # 财政资金预算数" is the 财政拨款 subtotal's, not 年度资金总额's (RULES.md §8)
+    balance_row: str = ""
 
     def row_spec(self, key: str) -> FundRowSpec | None:
         for spec in self.fund_rows:
@@ -364,6 +367,9 @@ def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -
     rate_row = r.get(funds, "rate_row", f"{path}.funds", str, rows[0].key if rows else "")
     if rate_row not in keys:
         raise r.fail(f"{path}.funds.rate_row", f"引用了不存在的资金行：{rate_row}")
+    balance_row = r.get(funds, "balance_row", f"{path}.funds", str, "")
+    if balance_row and balance_row not in keys:
+        raise r.fail(f"{path}.funds.balance_row", f"引用了不存在的资金行：{balance_row}")
     indicators = r.get(spec, "indicators", path, dict)
     goals = r.get(spec, "goals", path, dict, {})
     titles = r.get(goals, "titles", f"{path}.goals", list, ["预期目标", "实际完成情况"])
@@ -405,6 +411,7 @@ def _form(r: _Reader, kind: str, spec: dict[str, Any], sheets: dict[str, Any]) -
         execution_in_total=r.get(funds, "in_total", f"{path}.funds", bool, True),
         printing=r.get(spec, "print", path, dict, {}),
         sheet_printing=r.get(sheet, "print", f"score_sheets.{sheet_key}", dict, {}),
+        balance_row=balance_row,
     )
 
 

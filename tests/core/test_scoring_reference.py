@@ -279,3 +279,21 @@ def test_the_system_recomputes_from_the_import_file_what_core_scored(
 ) -> None:
     for system, cell, core_score in _recomputed(tmp_path, get_template(template_id), rows):
         assert system == cell == core_score
+
+
+def test_guangyuan_balance_rate_is_of_the_fiscal_budget() -> None:
+    """RULES.md §8 (seed 001's 评分表): "预算结余率=结余金额/财政资金预算数×100%",
+    "指标得分=（1-预算结余率/0.1）×6分". 财政拨款 100 万元, 95 spent (结余率 5 %: 6 × (1 − 0.05/0.1) = 3);
+    其他资金 50 unspent is no 财政资金 — core rated 年度资金总额 (150, 55 unspent: 36.67 % → 0)."""
+    template = get_template("sichuan-guangyuan")
+    report = new_report(template.id, 2023, "测试部门", ["测试项目"])
+    form = report.projects[0]
+    amounts = {"gpb": ("100", "95"), "other": ("50", "0")}
+    form.funds = [
+        FundRow(key=r.key, annual=amounts.get(r.key, ("", ""))[0], executed=amounts.get(r.key, ("", ""))[1])
+        for r in form.funds
+    ]
+    s = score_form(report, form, template)
+    row = next(i for i, item in enumerate(form.score_sheet) if "结余率" in item.name)
+    assert s.score_sheet[row].suggested == D("3.00")
+    assert s.execution.rate is not None and f"{s.execution.rate:.4f}" == "0.6333"  # 执行率 stays 95 ÷ 150
