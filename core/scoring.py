@@ -43,6 +43,16 @@ DEFAULT_BANDS = {
     "未达成": (ZERO, Decimal("0.6")),
 }
 _ATTAINMENT = {Attainment.MET: MET, Attainment.NOT_MET: NOT_MET}
+
+
+def in_band(score: Decimal, weight: Decimal, low: Decimal, high: Decimal) -> bool:
+    """True when a 定性 score lies in its grade's band of ``weight`` (RULES.md R5.1, C1/C2): limits
+    rounded to 2 places, the top band closed (w×0.8 ≤ s ≤ w), the others open at the top
+    (w×0.6 ≤ s < w×0.8; 0 ≤ s < w×0.6)."""
+    lo, hi = q(weight * low), q(weight * high)
+    return lo <= score <= hi if high >= ONE else lo <= score < hi
+
+
 # Enum members as module names: ``Kind.DATE`` is a look-up through the enum class (~0.15 µs on Python
 # 3.11, a module name ~0.01), and scoring a report's 750 rows made several a row.
 _NUMBER, _RANGE, _DATE, _QUALITATIVE = Kind.NUMBER, Kind.RANGE, Kind.DATE, Kind.QUALITATIVE

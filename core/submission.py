@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.model import Form, Indicator
+from core.numbers import q
 from core.scoring import (
     DEFAULT_BANDS,
     MET,
@@ -129,10 +130,11 @@ def qualitative_word(
     weight = amount(ind.weight)
     if score.score is not None and weight:
         bands = template.scoring.bands or DEFAULT_BANDS
-        ratio = score.score / weight
         met_floor = bands.get(labels.words[0], DEFAULT_BANDS["达成"])[0]
         part_floor = bands.get(labels.words[1], DEFAULT_BANDS["部分达成"])[0]
-        return labels.words[0 if ratio >= met_floor else 1 if ratio >= part_floor else 2]
+        # the band limits the system checks the score against, rounded to 2 places (R5.1, C2)
+        s = score.score
+        return labels.words[0 if s >= q(weight * met_floor) else 1 if s >= q(weight * part_floor) else 2]
     if score.attainment == MET:
         return labels.words[0]
     if score.attainment == NOT_MET:

@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from core.model import INDICATORS, Indicator
-from core.numbers import ZERO, fmt, fmt_percent
+from core.numbers import ZERO, fmt, fmt_percent, q
 from core.problems import Problem
 from core.rules.base import OPERATORS, QUOTED, FormCtx, form_rule, row_rule
 from core.schema import HEAD, IND, Table
@@ -30,6 +30,7 @@ from core.scoring import (
     effective_direction,
     execution_weight,
     final_points,
+    in_band,
     is_breakdown,
     number_cell,
     number_facts,
@@ -320,10 +321,11 @@ def check_scores(ctx: FormCtx, i: int, ind: Indicator, s: IndicatorScore) -> Ite
             IND.deviation_note,
         )
     band = _band(ctx, ind, s) if parsed(ind.target).kind is Kind.QUALITATIVE else None
-    if band and not (w * band[1] <= entered <= w * band[2]) and not (band[2] < 1 and entered == w * band[2]):
+    if band and not in_band(entered, w, band[1], band[2]):
         yield ctx.problem(
             "V11",
-            f"定性指标{band[0]}，得分应在 {fmt(w * band[1])}–{fmt(w * band[2])} 之间，表中为 {fmt(entered)}",
+            f"定性指标{band[0]}，得分应在 {fmt(q(w * band[1]))}–{fmt(q(w * band[2]))} 之间，"
+            f"表中为 {fmt(entered)}",
             INDICATORS,
             i,
             IND.score,
@@ -493,7 +495,7 @@ def _row_rules(
             band = opts.bands.get(a_word if a_word in _PARTIAL else "达成" if attainment == MET else "")
             if band is not None:
                 low, high = band
-                if not (w * low <= entered <= w * high) and not (high < 1 and entered == w * high):
+                if not in_band(entered, w, low, high):
                     out.append("V11")
     weighted = None if w is None else bool(w)
     if not_applicable:  # the target and actual are not checked

@@ -297,3 +297,41 @@ def test_guangyuan_balance_rate_is_of_the_fiscal_budget() -> None:
     row = next(i for i, item in enumerate(form.score_sheet) if "结余率" in item.name)
     assert s.score_sheet[row].suggested == D("3.00")
     assert s.execution.rate is not None and f"{s.execution.rate:.4f}" == "0.6333"  # 执行率 stays 95 ÷ 150
+
+
+def _band_rules(actual: str, weight: str, score: str) -> tuple[list[str], list[str]]:
+    """The indicator rules of one 定性 row (the checker's, the review's fast counts) and the word the
+    一体化 import file gives it."""
+    from core.rules.engine import Checker
+    from core.submission import yth_rows
+
+    template = get_template("sichuan")
+    report = new_report(template.id, 2023, "测试部门", ["测试项目"])
+    form = report.projects[0]
+    form.indicators = [
+        Indicator(
+            level1="效益指标",
+            level2="社会效益指标",
+            level3="x",
+            target="有效提升",
+            actual=actual,
+            weight=weight,
+            score=score,
+            deviation_note="部分活动未开展，下一步加强调度",
+        )
+    ]
+    rules = [p.rule for p in Checker(report, template).problems_for_form(form.uid) if p.table == "indicators"]
+    return rules, [str(r.actual) for r in yth_rows(form, template)]
+
+
+def test_qualitative_bands_are_half_open_with_limits_to_the_cent() -> None:
+    """RULES.md R5.1: 部分达成 → [60 %, 80 %) of the weight; C1/C2 (the system's save-time check):
+    "w×0.8 ≤ s ≤ w; w×0.6 ≤ s < w×0.8; 0 ≤ s < w×0.6, rounded to 2 dp". core accepted 部分达成 with 8 of
+    10 (its top edge closed) and refused 达成 with 2.66 of 3.33 (2.66 < 2.664, the limit unrounded)."""
+    assert "V11" in _band_rules("部分达成", "10", "8")[0]
+    assert "V11" not in _band_rules("部分达成", "10", "7.99")[0]
+    assert "V11" in _band_rules("未达成", "10", "6")[0]
+    assert "V11" not in _band_rules("达成", "3.33", "2.66")[0]
+    assert "V11" not in _band_rules("达成", "10", "10")[0]
+    # a score the file must name a grade for: 2.66 of 3.33 is 达成 (the system's band), not 部分达成
+    assert _band_rules("活动效果较好", "3.33", "2.66")[1] == ["达成"]
