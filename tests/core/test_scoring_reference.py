@@ -241,7 +241,21 @@ def test_the_import_file_says_the_direction_a_cost_target_without_operator_was_s
         ),
     ]
     got = _recomputed(tmp_path, get_template("sichuan"), rows)
-    assert got == [(D("8.33"), D("8.33"), D("8.33"))] * 2
+    assert got == [(D("8"), D("8"), D("8"))] * 2  # 10 × (1 − (60 − 50)/50), K8 (sichuan: excess)
+
+
+def test_sichuan_yitihua_scores_a_missed_reverse_target_as_the_system_does() -> None:
+    """ECOSYSTEM K8, how the deployed 一体化 system scores 反向 (≤ ＜): "target < actual < 2×target →
+    round((1 − (actual − target) ÷ target) × weight, 2); ≥ 2×target → 0" (RULES.md R4.2 (b), C1
+    selfreverseindex); w × target ÷ actual is what some PRINTED forms use. 四川·预算一体化 is the system's
+    own form (510000_0013zp), whose 定量 scores the system recomputes: ≤5天 done in 6 scores 8, not 8.33;
+    ≤5天 done in 10 scores 0, not 5."""
+    template = get_template("sichuan")
+    for actual, want in (("6", "8.00"), ("10", "0.00"), ("5", "10")):
+        ind = Indicator(
+            level1="产出指标", level2="时效指标", level3="x", target="≤5天", actual=f"{actual}天", weight="10"
+        )
+        assert one_form(template, (D(100), D(100)), [ind]).indicators[0].suggested == D(want)
 
 
 @st.composite
