@@ -139,10 +139,21 @@ def fmt(value: Decimal | None, places: int = 2, strip: bool = True) -> str:
     return text
 
 
-def fmt_percent(rate: Decimal | None, places: int = 2) -> str:
-    """Print a fraction as a percentage with ``places`` decimals ("86.61%"); None is "—"."""
+def percent_places(rate: Decimal | None, places: int, whole: int | None = None) -> int:
+    """Return the places a rate prints with: ``whole`` when it rounds to a whole percent at ``places``
+    (a template's rate_whole_places: 益阳 prints "100%" beside "86.61%"), else ``places``."""
+    if whole is None or rate is None or not rate.is_finite():
+        return places
+    value = q(rate * HUNDRED, places)
+    return whole if value == value.to_integral_value() else places
+
+
+def fmt_percent(rate: Decimal | None, places: int = 2, whole: int | None = None) -> str:
+    """Print a fraction as a percentage with ``places`` decimals ("86.61%"), or ``whole`` decimals when
+    it rounds to a whole percent ("100%"); None is "—"."""
     if rate is None:
         return "—"
+    places = percent_places(rate, places, whole)
     value = rate * HUNDRED
     step = _STEPS.get(places)
     if step is not None and value.is_finite() and value.adjusted() + places + 2 <= 28:

@@ -161,6 +161,9 @@ class Scoring:
     grades: tuple[tuple[str, Decimal], ...] = ()
     total: Decimal = Decimal(100)
     rate_places: int = 2
+    rate_whole_places: int | None = (
+        None  # places of a rate that rounds to a whole percent (None: rate_places)
+    )
     # Options a template switches on (docs/rules.md, 评分口径; ECOSYSTEM K9–K18, K20):
     grade_above: frozenset[str] = frozenset()  # grades whose floor is exclusive ("优 > 90")
     negative_as_zero: bool = True  # K10: a negative actual counts as 0
@@ -463,6 +466,7 @@ def _scoring(r: _Reader, obj: dict[str, Any]) -> Scoring:
         grades=grades,
         total=Decimal(r.decimal(obj, "total", path, "100")),
         rate_places=r.get(obj, "rate_places", path, int, 2),
+        rate_whole_places=r.get(obj, "rate_whole_places", path, int, None),
         grade_above=grade_above,
         negative_as_zero=r.get(obj, "negative_as_zero", path, bool, True),
         strict=strict,

@@ -95,6 +95,7 @@ def figures(report: Report, template: Template, summary: Summary | None = None) 
     grades = grade_line(summary, slab).split("：", 1)[-1]
     low_floor = Decimal(str(lab["rate_bands"][0][0]))
     places = template.scoring.rate_places  # as the forms and the report print a 执行率
+    whole = template.scoring.rate_whole_places
     return {
         "年度": str(report.year),
         "部门": report.department,
@@ -102,10 +103,10 @@ def figures(report: Report, template: Template, summary: Summary | None = None) 
         "项目年初预算数": fmt_money(summary.initial) or "—",
         "项目全年预算数": fmt_money(summary.annual) or "—",
         "项目全年执行数": fmt_money(summary.executed) or "—",
-        "项目执行率": fmt_percent(summary.rate, places),
+        "项目执行率": fmt_percent(summary.rate, places, whole),
         "全年预算数": fmt_money(overall.annual) if overall else "—",
         "全年执行数": fmt_money(overall.executed) if overall else "—",
-        "执行率": fmt_percent(overall.rate, places) if overall else "—",
+        "执行率": fmt_percent(overall.rate, places, whole) if overall else "—",
         "自评得分": (fmt(overall.score) if overall else "") or "—",
         "等级": (overall.grade if overall else "") or "—",
         "已评分项目个数": str(summary.scored),

@@ -45,6 +45,7 @@ class Grid:
     notes: list[str] = field(default_factory=list)
     uid: int | None = None
     rate_places: int = 2
+    rate_whole: int | None = None  # places of a whole-percent rate (template's rate_whole_places)
     title_fields: tuple[str, ...] = ()  # the values filled into the title: it breaks best around them
     listed: str | None = None  # how the report's attachment list names it: None its title, "" not listed
     footer: str = ""  # the page footer: the template's print.page_footer ({page}, {pages}); "" none
@@ -75,7 +76,7 @@ class Grid:
     def text(self, row: int, col: int) -> str:
         """Return a cell as printed (money with 2 places, rates as percentages)."""
         cell = self.cells.get((row, col))
-        return "" if cell is None else printed(cell, self.rate_places)
+        return "" if cell is None else printed(cell, self.rate_places, self.rate_whole)
 
     def span_width(self, col: int, cols: int) -> int:
         return sum(self.widths[col : col + cols])
@@ -190,7 +191,7 @@ class Grid:
         return out
 
 
-def printed(cell: Cell, rate_places: int = 2) -> str:
+def printed(cell: Cell, rate_places: int = 2, rate_whole: int | None = None) -> str:
     """Return a cell's text as the Word table and the reader of the sheet see it."""
     v = cell.value
     if v is None:
@@ -200,7 +201,7 @@ def printed(cell: Cell, rate_places: int = 2) -> str:
     if cell.kind == MONEY:
         return fmt_money(v)
     if cell.kind == RATE:
-        return fmt_percent(v, rate_places)
+        return fmt_percent(v, rate_places, rate_whole)
     return fmt(v)
 
 

@@ -48,6 +48,7 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
         uid=form.uid,
         landscape=spec.orientation != "portrait",
         rate_places=template.scoring.rate_places,
+        rate_whole=template.scoring.rate_whole_places,
         title_fields=(report.department, form.name, str(report.year)),
     )
     words = spec.printing

@@ -153,6 +153,7 @@ def summary_grid(report: Report, template: Template) -> Grid:
     fields = (report.department, str(report.year))  # the title breaks around them, never inside a word
     g = Grid(lab["sheet"], lab.get("attachment", ""), title, widths, title_fields=fields)
     g.rate_places = template.scoring.rate_places
+    g.rate_whole = template.scoring.rate_whole_places
     for c, col in enumerate(cols):
         g.put(0, c, col["title"], HEAD)
     g.repeat = (0, 0)

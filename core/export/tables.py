@@ -72,6 +72,7 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
         subtitle=fill_title(str(words.get("subtitle", "")), report.year, **fields),
         uid=form.uid,
         rate_places=template.scoring.rate_places,
+        rate_whole=template.scoring.rate_whole_places,
         title_fields=(report.department, form.name, str(report.year)),
     )
     heads = list(words.get("heads", [""] * 9))
@@ -170,6 +171,7 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
         [30, 9, 9, 9, 9, 9, 9],
         landscape=False,
         rate_places=template.scoring.rate_places,
+        rate_whole=template.scoring.rate_whole_places,
         title_fields=(str(report.year), str(report.year - 1), str(report.year + 1)),
     )
     words = spec.get("print", {})

@@ -59,7 +59,9 @@ def figure_values(report: Report, template: Template) -> dict[str, str]:
         spec = template.form(overall.kind)
         fig = form_figures(report, overall, template)
         cols = {c: _amount(money(overall, spec.rate_row, c, fig)[0]) for c in schema.FUND_AMOUNTS}
-        out.update(_money_values(cols, fig.rate, template.scoring.rate_places))
+        out.update(
+            _money_values(cols, fig.rate, template.scoring.rate_places, template.scoring.rate_whole_places)
+        )
         filled = any(i.weight.strip() or i.score.strip() for i in overall.indicators)
         out["自评得分"] = (fmt(fig.total) or "—") if filled else "—"  # an empty form has no score yet
         out["等级"] = (fig.grade or "—") if filled else "—"
@@ -70,17 +72,20 @@ def figure_values(report: Report, template: Template) -> dict[str, str]:
     out["项目个数"] = str(len(projects))
     out["项目全年预算数"] = fmt_money(pa) or "—"
     out["项目全年执行数"] = fmt_money(pe) or "—"
-    out["项目执行率"] = fmt_percent(pe / pa if pa and pe is not None else None, template.scoring.rate_places)
+    rate = pe / pa if pa and pe is not None else None
+    out["项目执行率"] = fmt_percent(rate, template.scoring.rate_places, template.scoring.rate_whole_places)
     return out
 
 
-def _money_values(cols: dict[str, Decimal | None], rate: Decimal | None, places: int) -> dict[str, str]:
+def _money_values(
+    cols: dict[str, Decimal | None], rate: Decimal | None, places: int, whole: int | None
+) -> dict[str, str]:
     initial, annual, executed = cols[FUND.initial], cols[FUND.annual], cols[FUND.executed]
     return {
         "年初预算数": fmt_money(initial) or "—",
         "全年预算数": fmt_money(annual) or "—",
         "全年执行数": fmt_money(executed) or "—",
-        "执行率": fmt_percent(rate, places),
+        "执行率": fmt_percent(rate, places, whole),
         "调整数": fmt_money(annual - initial) if annual is not None and initial is not None else "—",
         "结余": fmt_money(annual - executed) if annual is not None and executed is not None else "—",
     }

@@ -33,7 +33,7 @@ from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_c
 from core.export.layout import iter_plan, plan_size
 from core.export.widths import Units, balance, fit_groups, fit_headers, floors
 from core.model import BREAKS_PROPERTY, SOFT_BREAK, Report
-from core.numbers import q
+from core.numbers import percent_places, q
 from core.templates import Template
 
 CELL_FONT = "宋体"
@@ -315,7 +315,8 @@ def _table(sheet: Sheet, cells: dict[tuple[int, int], pages.Measure] | None = No
             if value.startswith(FORMULA_START):
                 style = style._replace(quote=True)
         elif gc.kind == RATE and isinstance(value, Decimal):
-            value, style = q(value, places + 2), style._replace(num=rate_format(places))
+            shown = percent_places(value, places, grid.rate_whole)  # 益阳 "100%" beside "86.61%"
+            value, style = q(value, places + 2), style._replace(num=rate_format(shown))
         elif gc.kind == MONEY and value is not None:
             style = style._replace(num="0.00")
         sheet.cells[top + r, c + 1] = (value, style)

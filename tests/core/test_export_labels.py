@@ -247,7 +247,7 @@ def test_the_reports_sentences_of_figures_are_the_templates(tmp_path: Path) -> N
     write_docx(report, path, template=_with_words(report.template, own))
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     auto = next(t for t in texts if t.startswith("2023年全年预算"))
-    assert auto.startswith("2023年全年预算2187.04万元，执行2187.04万元（100.00%）。")
+    assert auto.startswith("2023年全年预算2187.04万元，执行2187.04万元（100%）。")
     assert "三公经费：10.25→16.13万元，多5.88万元（+57.37%）。" in auto
     assert not any("部门全年预算数" in t for t in texts)
     write_docx(report, path, template=_with_words(report.template, lambda d: d["print"].pop("figures")))

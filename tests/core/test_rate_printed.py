@@ -1,0 +1,113 @@
+"""Every 执行率 / 控制率 a region prints, word by word as its seed prints it, read back from the files.
+
+Seed 004 (益阳) prints a whole percentage without places ("100%", 附件2 and 附件3-1/3-3, and its report's
+"预算执行率 100%") and any other with two ("86.61%", "90.54%"): the template says so
+(scoring.rate_whole_places 0 beside rate_places 2); the export only reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+
+from core.export.docx import write_docx
+from core.export.grid import MONEY, RATE, SCORE, printed, text_units
+from core.export.layout import plan
+from core.export.xlsx import write_xlsx
+from core.interchange import read_json_file
+from core.templates import get_template
+from tests.conftest import FIXTURES
+from tests.core.export_helpers import SEED004
+
+PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+
+
+def _seed_percents() -> Counter[str]:
+    """The percentages seed 004's attachments print (from 附件 1 on), each token as printed."""
+    lines = SEED004.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == "附件 1")
+    tokens = (t.strip() for line in lines[start:] for t in line.split("\t"))
+    return Counter(t for t in tokens if PERCENT.fullmatch(t))
+
+
+def _shown(value: object, number_format: str) -> str:
+    """A cell as Excel shows it: a number under 0% / 0.00% as that percentage."""
+    if isinstance(value, (int, float)) and number_format.endswith("%"):
+        places = len(number_format.split(".")[1]) - 1 if "." in number_format else 0
+        step = Decimal(1).scaleb(-places)
+        return f"{(Decimal(str(value)) * 100).quantize(step, rounding=ROUND_HALF_UP)}%"
+    return "" if value is None else str(value)
+
+
+def test_yiyang_rates_print_as_the_seed_in_excel(tmp_path: Path) -> None:
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "s.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    book = openpyxl.load_workbook(path)
+    shown = Counter(
+        text
+        for ws in book.worksheets
+        if ws.title != "自评汇总表"
+        for row in ws.iter_rows()
+        for c in row
+        if PERCENT.fullmatch(text := _shown(c.value, c.number_format))
+    )
+    assert not _seed_percents() - shown, _seed_percents() - shown
+    assert shown["100%"] >= 3 and "100.00%" not in shown
+    summary = [_shown(c.value, c.number_format) for row in book["自评汇总表"].iter_rows() for c in row]
+    assert "86.61%" in summary and "100%" in summary and "100.00%" not in summary
+
+
+def test_yiyang_rates_print_as_the_seed_in_word(tmp_path: Path) -> None:
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "s.docx"
+    write_docx(report, path, template=get_template(report.template))
+    doc = docx.Document(str(path))
+    cells = Counter(
+        p.text.strip()
+        for t in doc.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        if PERCENT.fullmatch(p.text.strip())
+    )
+    assert not _seed_percents() - cells, _seed_percents() - cells
+    assert "100.00%" not in cells
+    body = "".join(p.text for p in doc.paragraphs)
+    assert "预算执行率 100%" in body.replace("\u00a0", " ") or "预算执行率100%" in body
+    assert "100.00%" not in body
+
+
+def test_other_regions_keep_their_places() -> None:
+    """广元 prints "91.20%" (two places, a trailing 0 kept) and 平凉 "100%" (rate_places 0)."""
+    assert get_template("sichuan-guangyuan").scoring.rate_whole_places is None
+    assert get_template("hunan-yiyang").scoring.rate_whole_places == 0
+    from core.numbers import fmt_percent
+
+    assert fmt_percent(Decimal("0.912"), 2, None) == "91.20%"
+    assert fmt_percent(Decimal(1), 2, None) == "100.00%"
+    assert fmt_percent(Decimal(1), 2, 0) == "100%"
+    assert fmt_percent(Decimal("0.99999"), 2, 0) == "100%"  # rounds to a whole percent
+    assert fmt_percent(Decimal("0.8661"), 2, 0) == "86.61%"
+    assert fmt_percent(Decimal("0.905"), 2, 0) == "90.50%"
+
+
+def test_inline_funds_values_fit_their_slots() -> None:
+    """益阳 附件2's funds line: with "100%" narrower than "100.00%" the slots were re-cut and Word
+    printed 全年执行数 "2187" / ".04"; every amount, 分值, 执行率 and 得分 gets the width it prints in."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    template = get_template(report.template)
+    grid = next(g for g in plan(report, template) if g.uid == report.forms[0].uid)
+    spans = {(m[0], m[1]): m[3] - m[1] + 1 for m in grid.merges}
+    checked = 0
+    for (r, c), cell in grid.cells.items():
+        if cell.kind in (MONEY, RATE, SCORE) and cell.value is not None and r < 4:
+            text = printed(cell, grid.rate_places, grid.rate_whole)
+            assert grid.span_width(c, spans.get((r, c), 1)) >= text_units(text) + 2, (r, c, text)
+            checked += 1
+    assert checked >= 6
