@@ -110,7 +110,7 @@ def _paragraph(grid: Grid, cell: object, style_id: tuple[str, str], keep: bool =
     """Return a cell's paragraphs, one per line: a <w:br/> in a justified paragraph makes Word stretch
     the line before it. A line after a chosen break (its line before ends with SOFT_BREAK's U+200B,
     which no file gets) is of the second style."""
-    text = printed(cell, grid.rate_places, grid.rate_whole) if cell is not None else ""  # type: ignore[arg-type]
+    text = printed(cell, grid.rate_places, grid.rate_whole, grid.typed) if cell is not None else ""  # type: ignore[arg-type]
     align = getattr(cell, "align", "center")
     jc = "center" if align == "center" else "both"
     bold = "<w:rPr><w:b/></w:rPr>" if getattr(cell, "kind", "") == HEAD else ""

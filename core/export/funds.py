@@ -74,7 +74,7 @@ def inline_funds(g: Grid, form: Form, spec: FormSpec, fig: Figures, top: int) ->
     lines = [
         [(col.title, *fund_value(form, spec, rs, col.key, fig)) for col in spec.fund_columns] for rs in plain
     ]
-    needs = _slot_needs(lines, g.rate_places, g.rate_whole)
+    needs = _slot_needs(lines, g.rate_places, g.rate_whole, g.typed)
     cuts = _cuts(g, needs)
     g.split_at(set(cuts))
     slots = _slot_columns(g, cuts)
@@ -87,12 +87,16 @@ def inline_funds(g: Grid, form: Form, spec: FormSpec, fig: Figures, top: int) ->
     g.put(top, 0, spec.fund_title, LABEL, rows=inline_height(spec))
 
 
-def _slot_needs(lines: list[list[tuple[str, Value, str]]], places: int, whole: int | None) -> list[int]:
+def _slot_needs(
+    lines: list[list[tuple[str, Value, str]]], places: int, whole: int | None, typed: bool
+) -> list[int]:
     """Return the width each slot (label, value, label, value …) needs to print on one line."""
     needs: list[int] = []
     for j in range(len(lines[0]) if lines else 0):
         label = max(text_units(line[j][0]) for line in lines) + 2
-        value = max(text_units(printed(Cell(line[j][1], line[j][2]), places, whole)) for line in lines) + 2
+        value = (
+            max(text_units(printed(Cell(line[j][1], line[j][2]), places, whole, typed)) for line in lines) + 2
+        )
         needs += [label, max(value, MIN_VALUE)]
     return needs
 

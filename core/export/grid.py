@@ -46,6 +46,7 @@ class Grid:
     uid: int | None = None
     rate_places: int = 2
     rate_whole: int | None = None  # places of a whole-percent rate (template's rate_whole_places)
+    typed: bool = False  # amounts with the places they were typed with, at most 2 (print.amount_places)
     title_fields: tuple[str, ...] = ()  # the values filled into the title: it breaks best around them
     listed: str | None = None  # how the report's attachment list names it: None its title, "" not listed
     footer: str = ""  # the page footer: the template's print.page_footer ({page}, {pages}); "" none
@@ -76,7 +77,7 @@ class Grid:
     def text(self, row: int, col: int) -> str:
         """Return a cell as printed (money with 2 places, rates as percentages)."""
         cell = self.cells.get((row, col))
-        return "" if cell is None else printed(cell, self.rate_places, self.rate_whole)
+        return "" if cell is None else printed(cell, self.rate_places, self.rate_whole, self.typed)
 
     def span_width(self, col: int, cols: int) -> int:
         return sum(self.widths[col : col + cols])
@@ -191,7 +192,7 @@ class Grid:
         return out
 
 
-def printed(cell: Cell, rate_places: int = 2, rate_whole: int | None = None) -> str:
+def printed(cell: Cell, rate_places: int = 2, rate_whole: int | None = None, typed: bool = False) -> str:
     """Return a cell's text as the Word table and the reader of the sheet see it."""
     v = cell.value
     if v is None:
@@ -199,10 +200,19 @@ def printed(cell: Cell, rate_places: int = 2, rate_whole: int | None = None) -> 
     if isinstance(v, str):
         return v
     if cell.kind == MONEY:
-        return fmt_money(v)
+        return fmt_money(v, money_places(v, typed))
     if cell.kind == RATE:
         return fmt_percent(v, rate_places, rate_whole)
     return fmt(v)
+
+
+def money_places(value: Decimal, typed: bool) -> int:
+    """Return the places an amount prints with: 2, or as typed (at most 2: 广元/益阳 print "84.8",
+    "15", "0" and "41.70" as the accountant typed them) when the template says ``amount_places: "typed"``."""
+    exponent = value.as_tuple().exponent
+    if not typed or not isinstance(exponent, int):
+        return 2
+    return min(2, max(0, -exponent))
 
 
 def line_count(text: str, width: float) -> int:

@@ -49,6 +49,7 @@ def form_grid(report: Report, form: Form, label: str, template: Template) -> Gri
         landscape=spec.orientation != "portrait",
         rate_places=template.scoring.rate_places,
         rate_whole=template.scoring.rate_whole_places,
+        typed=template.printing.get("amount_places") == "typed",
         title_fields=(report.department, form.name, str(report.year)),
     )
     words = spec.printing

@@ -73,6 +73,7 @@ def score_sheet_grid(report: Report, form: Form, label: str, template: Template)
         uid=form.uid,
         rate_places=template.scoring.rate_places,
         rate_whole=template.scoring.rate_whole_places,
+        typed=template.printing.get("amount_places") == "typed",
         title_fields=(report.department, form.name, str(report.year)),
     )
     heads = list(words.get("heads", [""] * 9))
@@ -172,6 +173,7 @@ def basic_data_grid(report: Report, template: Template) -> Grid:
         landscape=False,
         rate_places=template.scoring.rate_places,
         rate_whole=template.scoring.rate_whole_places,
+        typed=template.printing.get("amount_places") == "typed",
         title_fields=(str(report.year), str(report.year - 1), str(report.year + 1)),
     )
     words = spec.get("print", {})

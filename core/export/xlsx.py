@@ -29,7 +29,18 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from core.export import Progress, pages, report_progress, save_atomically
-from core.export.grid import HEAD, MONEY, RATE, Grid, Value, break_title, line_count, signoff_line, text_units
+from core.export.grid import (
+    HEAD,
+    MONEY,
+    RATE,
+    Grid,
+    Value,
+    break_title,
+    line_count,
+    money_places,
+    signoff_line,
+    text_units,
+)
 from core.export.layout import iter_plan, plan_size
 from core.export.widths import Units, balance, fit_groups, fit_headers, floors
 from core.model import BREAKS_PROPERTY, SOFT_BREAK, Report
@@ -318,7 +329,8 @@ def _table(sheet: Sheet, cells: dict[tuple[int, int], pages.Measure] | None = No
             shown = percent_places(value, places, grid.rate_whole)  # 益阳 "100%" beside "86.61%"
             value, style = q(value, places + 2), style._replace(num=rate_format(shown))
         elif gc.kind == MONEY and value is not None:
-            style = style._replace(num="0.00")
+            shown = money_places(value, grid.typed) if isinstance(value, Decimal) else 2
+            style = style._replace(num="0." + "0" * shown if shown else "0")
         sheet.cells[top + r, c + 1] = (value, style)
     sheet.merges.extend((top + r1, c1 + 1, top + r2, c2 + 1) for r1, c1, r2, c2 in grid.merges)
     for r, height in enumerate(row_heights(grid, sheet.size, cells)):

@@ -1,8 +1,10 @@
-"""Every 执行率 / 控制率 a region prints, word by word as its seed prints it, read back from the files.
+"""Every amount and 执行率 / 控制率 a region prints, word by word as its seed prints it, read back.
 
 Seed 004 (益阳) prints a whole percentage without places ("100%", 附件2 and 附件3-1/3-3, and its report's
 "预算执行率 100%") and any other with two ("86.61%", "90.54%"): the template says so
-(scoring.rate_whole_places 0 beside rate_places 2); the export only reads it.
+(scoring.rate_whole_places 0 beside rate_places 2); the export only reads it. 益阳 and 广元 print an
+amount as it was typed ("709.5", "41.7", "100", "0" in the forms, "41.70" and "249.90" in 004's 基础数据表;
+001 "84.8", "15", "3.6"): their templates' print.amount_places "typed"; 平凉 prints "2254.70" (2 places).
 """
 
 from __future__ import annotations
@@ -25,23 +27,67 @@ from tests.conftest import FIXTURES
 from tests.core.export_helpers import SEED004
 
 PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+SEED001 = Path("/work/shared/seeds/001_127aded49d8bfbe3.txt")
+
+
+def _seed_tokens(seed: Path, start: str, pattern: re.Pattern[str] = PERCENT) -> Counter[str]:
+    """The numbers a seed's attachments print (from the line ``start`` on), each token as printed."""
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines) if line.strip() == start)
+    tokens = (t.strip() for line in lines[first:] for t in line.split("\t"))
+    return Counter(t for t in tokens if pattern.fullmatch(t))
 
 
 def _seed_percents() -> Counter[str]:
-    """The percentages seed 004's attachments print (from 附件 1 on), each token as printed."""
-    lines = SEED004.read_text(encoding="utf-8").splitlines()
-    start = next(n for n, line in enumerate(lines) if line.strip() == "附件 1")
-    tokens = (t.strip() for line in lines[start:] for t in line.split("\t"))
-    return Counter(t for t in tokens if PERCENT.fullmatch(t))
+    return _seed_tokens(SEED004, "附件 1")
 
 
 def _shown(value: object, number_format: str) -> str:
-    """A cell as Excel shows it: a number under 0% / 0.00% as that percentage."""
-    if isinstance(value, (int, float)) and number_format.endswith("%"):
-        places = len(number_format.split(".")[1]) - 1 if "." in number_format else 0
+    """A cell as Excel shows it: a number under 0% / 0.00% as that percentage, under 0 / 0.0 / 0.00
+    with those places."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and number_format != "General":
+        percent = number_format.endswith("%")
+        places = len(number_format.rstrip("%").split(".")[1]) if "." in number_format else 0
         step = Decimal(1).scaleb(-places)
-        return f"{(Decimal(str(value)) * 100).quantize(step, rounding=ROUND_HALF_UP)}%"
-    return "" if value is None else str(value)
+        number = Decimal(str(value)) * (100 if percent else 1)
+        return f"{number.quantize(step, rounding=ROUND_HALF_UP)}" + ("%" if percent else "")
+    return "" if value is None else str(value).strip()
+
+
+def _excel_tokens(path: Path) -> Counter[str]:
+    book = openpyxl.load_workbook(path)
+    return Counter(
+        _shown(c.value, c.number_format)
+        for ws in book.worksheets
+        if ws.title != "自评汇总表"
+        for row in ws.iter_rows()
+        for c in row
+    )
+
+
+def test_yiyang_prints_every_number_of_its_seed_as_the_seed_does(tmp_path: Path) -> None:
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    path = tmp_path / "s.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    seed = _seed_tokens(SEED004, "附件 1", NUMBER)
+    assert not seed - _excel_tokens(path), seed - _excel_tokens(path)
+    docx_path = tmp_path / "s.docx"
+    write_docx(report, docx_path, template=get_template(report.template))
+    doc = docx.Document(str(docx_path))
+    cells = Counter(p.text.strip() for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs)
+    assert not seed - cells, seed - cells
+
+
+def test_guangyuan_prints_its_amounts_as_typed(tmp_path: Path) -> None:
+    """001's amounts (its 执行率 are not all alike: "100%" in 5 forms, "100.00%" in 14 — see below)."""
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "s.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    seed = _seed_tokens(SEED001, "附表：部门预算项目支出绩效自评表（2023年度）", re.compile(r"\d+\.\d+"))
+    shown = _excel_tokens(path)
+    assert seed and set(seed) <= set(shown), set(seed) - set(shown)  # (the seed prints two forms twice)
+    assert {"84.8", "3.6"} <= set(shown) and "84.80" not in shown
 
 
 def test_yiyang_rates_print_as_the_seed_in_excel(tmp_path: Path) -> None:
