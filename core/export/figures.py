@@ -33,7 +33,7 @@ def form_figures(report: Report, form: Form, template: Template) -> Figures:
         weight=s.execution.weight,
         row_rates=dict(s.row_rates),
         sums=dict(s.computed_sums),
-        indicators=[i.score for i in s.indicators],
+        indicators=[i.final for i in s.indicators],  # after 扣减分数, as 总分 counts it (K13)
         sheet=[
             _entered_or(item.self_score, i.suggested)
             for item, i in zip(form.score_sheet, s.score_sheet, strict=False)

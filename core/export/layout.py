@@ -16,9 +16,9 @@ from core.export.figures import Figures, form_figures
 from core.export.funds import fund_value, inline_funds, inline_height, money, split_rows
 from core.export.grid import HEAD, LABEL, SCORE, TEXT, Grid, Value, fill_title, runs, signoff_items
 from core.model import OVERALL, Form, Indicator, Report
-from core.numbers import ZERO, fmt, try_amount
+from core.numbers import ZERO, fmt, q, try_amount
 from core.schema import FUND, GOAL, IND, Kind, Table
-from core.scoring import form_total
+from core.scoring import final_score, form_total
 from core.templates import Column, FormSpec, FundRowSpec, Template, split_level1
 
 LABEL_WIDTH = 10
@@ -288,6 +288,11 @@ def _indicator_cell(
         return (value, SCORE, align) if value is not None else (text, TEXT, "left" if text else align)
     if key in (IND.weight, IND.score):
         value = try_amount(text)
+        if value is not None and key == IND.score:  # printed as 总分 counts it: 2 places, after 扣减分数
+            places = value.as_tuple().exponent
+            value = final_score(
+                q(value) if isinstance(places, int) and places < -2 else value, try_amount(ind.deduction)
+            )
         if value is None and key == IND.score and not text.strip() and not ind.is_blank_row():
             value = computed
         if value is not None:

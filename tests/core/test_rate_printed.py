@@ -157,3 +157,29 @@ def test_inline_funds_values_fit_their_slots() -> None:
             assert grid.span_width(c, spans.get((r, c), 1)) >= text_units(text) + 2, (r, c, text)
             checked += 1
     assert checked >= 6
+
+
+def test_printed_scores_add_up_to_the_total(tmp_path: Path) -> None:
+    """A typed 得分 prints as 总分 counts it (2 places, after its 扣减分数; scoring's note 15:21): 004's
+    附件3-2 with "8.335" typed on one row and 扣减分数 "2" on another printed 8.335 and 10 under a total
+    that counted 8.34 and 8."""
+    report = read_json_file(FIXTURES / "seed004_yiyang.json")
+    form = report.forms[2]  # 附件3-2: 分值 10 rows scored 10
+    rows = [i for i in form.indicators if i.weight.strip() == "10" and i.score.strip() == "10"]
+    rows[0].score = "8.335"
+    rows[1].deduction = "2"
+    path = tmp_path / "s.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    ws = openpyxl.load_workbook(path).worksheets[3]
+    values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float))]
+    assert 8.335 not in values and 8.34 in values and 8 in values
+    docx_path = tmp_path / "s.docx"
+    write_docx(report, docx_path, template=get_template(report.template))
+    table = [
+        p.text.strip()
+        for t in docx.Document(str(docx_path)).tables
+        for r in t.rows
+        for c in r.cells
+        for p in c.paragraphs
+    ]
+    assert "8.34" in table and "8.335" not in table
