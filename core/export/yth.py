@@ -29,7 +29,7 @@ from core.templates import Template
 _BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\..*)?$", re.IGNORECASE)
 MAX_STEM = 80  # characters; the whole path stays well under Windows' 260
-WIDTHS = (12, 14, 30, 8, 10, 14, 8, 10, 12, 8, 34, 34)  # K, L: their headers whole in Calc, no "）" alone
+WIDTHS = (12, 14, 30, 8, 10, 14, 8, 10, 13, 8, 34, 34)  # I, K, L: no header line in Calc starts "，" "）"
 FONT_PT = 11
 GB2312 = 134  # the charset Excel stores with a Chinese font's name
 LINE_PT = 16.0  # an 11 pt 宋体 line (LibreOffice's Noto Serif CJK: 1.44 em)
