@@ -330,7 +330,9 @@ def _table(sheet: Sheet, cells: dict[tuple[int, int], pages.Measure] | None = No
             value, style = q(value, places + 2), style._replace(num=rate_format(shown))
         elif gc.kind == MONEY and value is not None:
             shown = money_places(value, grid.typed) if isinstance(value, Decimal) else 2
-            style = style._replace(num="0." + "0" * shown if shown else "0")
+            # as typed with fewer than 2 places: General shows 709.5 and 100 as typed, and a figure corrected
+            # in the workbook later (709.58) with every digit — 0.0 would show it as 709.6 (reviewer's R14)
+            style = style._replace(num="0.00" if shown == 2 else "General")
         sheet.cells[top + r, c + 1] = (value, style)
     sheet.merges.extend((top + r1, c1 + 1, top + r2, c2 + 1) for r1, c1, r2, c2 in grid.merges)
     for r, height in enumerate(row_heights(grid, sheet.size, cells)):

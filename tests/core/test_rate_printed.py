@@ -52,6 +52,10 @@ def _shown(value: object, number_format: str) -> str:
         step = Decimal(1).scaleb(-places)
         number = Decimal(str(value)) * (100 if percent else 1)
         return f"{number.quantize(step, rounding=ROUND_HALF_UP)}" + ("%" if percent else "")
+    if isinstance(value, float) and not isinstance(
+        value, bool
+    ):  # General: Excel shows 10.0 as 10, 709.5 as 709.5
+        return format(Decimal(repr(value)).normalize(), "f")
     return "" if value is None else str(value).strip()
 
 
@@ -88,6 +92,28 @@ def test_guangyuan_prints_its_amounts_as_typed(tmp_path: Path) -> None:
     shown = _excel_tokens(path)
     assert seed and set(seed) <= set(shown), set(seed) - set(shown)  # (the seed prints two forms twice)
     assert {"84.8", "3.6"} <= set(shown) and "84.80" not in shown
+
+
+def test_an_amount_typed_short_keeps_every_digit_a_correction_adds(tmp_path: Path) -> None:
+    """An amount typed as 84.8 or 15 prints so under General, not 0.0 / 0: a figure the accountant corrects in
+    the exported workbook (84.85) then shows every digit, where 0.0 showed it as 84.9 (reviewer's R14)."""
+    report = read_json_file(FIXTURES / "seed001_guangyuan.json")
+    path = tmp_path / "s.xlsx"
+    write_xlsx(report, path, template=get_template(report.template))
+    book = openpyxl.load_workbook(path)
+    numbers = [
+        c
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+    ]
+    assert not [
+        c.coordinate for c in numbers if c.number_format in ("0", "0.0")
+    ]  # no format that drops a digit
+    assert {c.number_format for c in numbers if c.value == 84.8 and c.parent.title != "自评汇总表"} == {
+        "General"
+    }
 
 
 def test_yiyang_rates_print_as_the_seed_in_excel(tmp_path: Path) -> None:
