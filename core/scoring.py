@@ -836,8 +836,8 @@ def sheet_total(form: Form, items: list[ItemScore]) -> Decimal | None:
     for item, s in zip(form.score_sheet, items, strict=True):
         value = amount(item.self_score)
         value = s.suggested if value is None else value
-        if value is not None:
-            total += -abs(value) if is_deduction(item) else value
+        if value is not None:  # each to the cent, as printed (R7.3)
+            total += -abs(q(value)) if is_deduction(item) else q(value)
     return q(total)
 
 

@@ -239,7 +239,7 @@ def yth_row(ind: Indicator, row: int, labels: YthLabels, template: Template) -> 
         actual=actual,
         unit=unit_of(ind),
         weight=_number_or_text(ind.weight),
-        score=score.score,
+        score=None if score.score is None else q(score.score),  # to the cent, as the forms print it (R7.3)
         deduction=_number_or_text(ind.deduction),
         brief=brief,
         deviation_note=ind.deviation_note,

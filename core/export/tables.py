@@ -148,7 +148,7 @@ def _sheet_total(g: Grid, form: Form, report: Report, template: Template, label:
     ]
     scores = form_figures(report, form, template)
     if template.form(form.kind).scored:
-        total: Decimal | None = q(sum((s for s in scores.sheet if s is not None), ZERO))
+        total: Decimal | None = q(sum((q(s) for s in scores.sheet if s is not None), ZERO))
     else:
         total = scores.total
     r = g.rows

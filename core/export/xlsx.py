@@ -322,6 +322,8 @@ def _table(sheet: Sheet, cells: dict[tuple[int, int], pages.Measure] | None = No
         if gc.kind == HEAD:
             style = style._replace(bold=True)
         value = gc.value
+        if isinstance(value, Decimal) and gc.kind not in (MONEY, RATE):  # a score, General
+            value = score_printed(value)
         if isinstance(value, str):
             if value.startswith(FORMULA_START):
                 style = style._replace(quote=True)
@@ -337,6 +339,15 @@ def _table(sheet: Sheet, cells: dict[tuple[int, int], pages.Measure] | None = No
     sheet.merges.extend((top + r1, c1 + 1, top + r2, c2 + 1) for r1, c1, r2, c2 in grid.merges)
     for r, height in enumerate(row_heights(grid, sheet.size, cells)):
         sheet.heights[top + r] = height
+
+
+def score_printed(value: Decimal) -> Decimal:
+    """Return a score as Word prints it (grid.printed's fmt): to the cent half-up (R7.3), without
+    trailing zeros — 10, 8.34, 8.5 under General, as the seeds print them (a typed 8.335 was 8.335)."""
+    value = q(value)
+    if not value.is_finite():
+        return value
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def cell_units(grid: Grid, col: int, cols: int, size: float = CELL_PT) -> float:
