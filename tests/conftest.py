@@ -99,6 +99,18 @@ def seed_zpdb(tmp_path: Path, _seed_cache: dict[str, Path], tmp_path_factory: py
 
 
 @pytest.fixture(scope="module")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same seed exported by ZiPing as its Word report: the file the Word import tests change."""
+    from core.export.docx import write_docx
+    from core.templates import get_template
+    from tests.core.test_import_variants import SEED
+
+    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
+    write_docx(SEED, path, template=get_template(SEED.template))
+    return path
+
+
+@pytest.fixture(scope="module")
 def seed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 益阳 seed (tests/fixtures/seed004_yiyang.json) exported by ZiPing as its 附件 workbook: the
     file the import tests change as offices do and read back."""

@@ -25,15 +25,6 @@ from tests.core.test_import_variants import (
 )
 
 
-@pytest.fixture(scope="module")
-def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.export.docx import write_docx
-
-    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
-    write_docx(SEED, path, template=get_template(SEED.template))
-    return path
-
-
 # ---- accounting negatives --------------------------------------------------------------------------
 def test_an_amount_in_brackets_reads_as_the_negative_it_means_and_is_asked_about(
     seed_xlsx: Path, tmp_path: Path

@@ -29,15 +29,6 @@ from tests.core.test_import_variants import (
 )
 
 
-@pytest.fixture(scope="module")
-def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.export.docx import write_docx
-
-    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
-    write_docx(SEED, path, template=get_template(SEED.template))
-    return path
-
-
 # ---- last year's ZiPing workbook, edited in Excel ----------------------------------------------
 def test_an_edited_export_loses_only_the_line_breaks_it_chose(seed_xlsx: Path, tmp_path: Path) -> None:
     """The export ends long lines where it chose (listed in the workbook's properties by sheet and

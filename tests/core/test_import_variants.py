@@ -309,15 +309,6 @@ def test_a_table_in_yuan_converts_without_a_check(seed_xlsx: Path, tmp_path: Pat
 
 
 # ---- Word -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.export.docx import write_docx
-
-    path = tmp_path_factory.mktemp("seed") / "seed004.docx"
-    write_docx(SEED, path, template=get_template(SEED.template))
-    return path
-
-
 def _word_form(path: Path) -> tuple[Preview, Form]:
     preview = preview_files([path])
     report = build_report(preview, template=SEED.template, year=2023)
