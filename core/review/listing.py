@@ -13,7 +13,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from core.numbers import try_amount
+from core.numbers import q, try_amount
 from core.review.scan import PACKAGE, ScanResult
 from core.schema import FUND, HEAD, REP
 
@@ -193,6 +193,10 @@ def write_list_xlsx(result: ScanResult, path: Path, reviewed: set[tuple[str, int
                         ws.write_number(r, c, float(share / 100), rates[places])
                         continue
                 if number is not None and not isinstance(value, bool):
+                    if (
+                        key in MONEY
+                    ):  # the cent the forms print (四舍五入), not Excel's rounding of a binary 2.675
+                        number = q(number)
                     ws.write_number(r, c, float(number), money if key in MONEY else None)
                 elif text:
                     ws.write_string(r, c, text)

@@ -693,3 +693,20 @@ def test_the_list_workbook_is_written_without_asking_the_sheet_its_size_a_row(
     write_list_xlsx(result, tmp_path / "汇总.xlsx")
     assert sum(len(r["forms"]) for r in result.reports) == 123
     assert len(asked) < 20
+
+
+def test_the_list_workbook_holds_amounts_rounded_half_up_to_the_cent(tmp_path: Path) -> None:
+    """An amount typed with three places (2.675) is held as the 2.68 the forms print (四舍五入): written as
+    the double 2.675 (2.67499…), Excel's 0.00 could show 2.67, and a sum of the column differs."""
+    from core.review.listing import write_list_xlsx
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    write_fast(build_report(0, projects=1, per=1), folder / "d0.zpdb")
+    result = scan([folder], index=Index(tmp_path / "index.sqlite"))
+    result.reports[0]["forms"][0]["budget"] = "2.675"
+    write_list_xlsx(result, tmp_path / "汇总.xlsx")
+    ws = load_workbook(tmp_path / "汇总.xlsx")["审核清单"]
+    titles = [c.value for c in ws[1]]
+    cells = [row[titles.index(title)] for row in ws.iter_rows(min_row=2, max_row=2) for title in titles]
+    assert 2.68 in [c.value for c in cells] and 2.675 not in [c.value for c in cells]
