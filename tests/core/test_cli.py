@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,6 +162,23 @@ doc.close()
 """
 
 
+@contextmanager
+def held(code: str) -> Iterator[None]:
+    """A second process running ``code``, which holds a report open as a window does (it prints
+    "ready" once it does), until the block ends; it then lets go and must end cleanly."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0
+
+
 def test_read_only_commands_read_a_report_a_window_holds_open_and_writers_still_refuse(
     tmp_path: Path,
 ) -> None:
@@ -172,15 +191,7 @@ def test_read_only_commands_read_a_report_a_window_holds_open_and_writers_still_
 
     path = tmp_path / "益阳.zpdb"
     Document.create(path, read_json_file(FIXTURES / "seed004_yiyang.json")).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(path))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdin is not None and holder.stdout is not None
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(HOLDER.format(root=str(ROOT), path=str(path))):
         journal = path.with_name(path.name + "-journal")
         before = (path.read_bytes(), journal.read_bytes())
         assert run("check", str(path)).returncode in (0, 1)
@@ -205,10 +216,6 @@ def test_read_only_commands_read_a_report_a_window_holds_open_and_writers_still_
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
             ["益阳.zpdb", "益阳.zpdb-journal", "out.xlsx", "next.zpdb", "in.json"]
         )
-    finally:
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        assert holder.wait(timeout=60) == 0
 
 
 SPILLING_HOLDER = """
@@ -235,15 +242,7 @@ def test_a_held_report_with_a_hot_journal_is_read_as_rolled_back(tmp_path: Path)
     path = tmp_path / "益阳.zpdb"
     Document.create(path, read_json_file(FIXTURES / "seed004_yiyang.json")).close()
     committed, committed_bytes = run("export-json", str(path)).stdout, path.read_bytes()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", SPILLING_HOLDER.format(path=str(path))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdin is not None and holder.stdout is not None
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(SPILLING_HOLDER.format(path=str(path))):
         journal = path.with_name(path.name + "-journal")
         before = (path.read_bytes(), journal.read_bytes())
         assert before[1][:8] == bytes.fromhex("d9d505f920a163d7")  # hot
@@ -259,10 +258,6 @@ def test_a_held_report_with_a_hot_journal_is_read_as_rolled_back(tmp_path: Path)
 
         assert dumps(_load_held(path)) == committed
         assert (path.read_bytes(), journal.read_bytes()) == before
-    finally:
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        assert holder.wait(timeout=60) == 0
 
 
 OLD_HOLDER = """
@@ -296,22 +291,10 @@ def test_an_older_report_held_open_is_upgraded_in_memory_only(tmp_path: Path) ->
     db["report"].insert({**row, "phone": "", "date": "", "head": "", "basic_data": "{}"})
     conn.close()
     assert SCHEMA_VERSION > 1
-    holder = subprocess.Popen(
-        [sys.executable, "-c", OLD_HOLDER.format(path=str(path))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdin is not None and holder.stdout is not None
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(OLD_HOLDER.format(path=str(path))):
         before = path.read_bytes()
         exported = run("export-json", str(path))
         assert exported.returncode == 0, exported.stderr
         assert "旧部门" in exported.stdout and "张三" in exported.stdout
         assert path.read_bytes() == before  # still format 1: upgraded in memory only
         assert int.from_bytes(before[60:64], "big") == 1
-    finally:
-        holder.stdin.write("\n")
-        holder.stdin.close()
-        assert holder.wait(timeout=60) == 0
